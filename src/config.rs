@@ -1,0 +1,383 @@
+//! `book.toml`: every setting in one file, as in mdBook. Missing file or
+//! missing keys mean defaults; unknown keys are reported, never ignored.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Level;
+use crate::duration::ReviewPeriod;
+
+pub const FILE_NAME: &str = "book.toml";
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Config {
+    pub book: Book,
+    pub lint: Lint,
+    #[serde(rename = "front-matter")]
+    pub front_matter: FrontMatterConfig,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct Book {
+    pub title: String,
+    pub description: String,
+    /// The folder that holds the runbooks, relative to `book.toml`.
+    pub src: PathBuf,
+}
+
+impl Default for Book {
+    fn default() -> Self {
+        Book {
+            title: "Runbooks".into(),
+            description: String::new(),
+            src: "content".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct Lint {
+    /// How long a review stays valid: `90d`, `6 months`, `1 year`.
+    pub review_period: String,
+    /// Overrides of `review-period` for some statuses (`draft = "30d"`).
+    pub review_period_by_status: BTreeMap<String, String>,
+    /// A review falling due within this window is a warning.
+    pub due_soon: String,
+    pub statuses: Vec<String>,
+    pub required_fields: Vec<String>,
+    /// Heading patterns (regular expressions) every runbook must have.
+    pub required_sections: Vec<String>,
+    /// The heading pattern that counts as a rollback section.
+    pub rollback_heading: String,
+    /// Glob patterns, relative to the source folder, of files not to read.
+    pub exclude: Vec<String>,
+    /// Severity per rule id: `error`, `warning`, `info` or `off`.
+    pub rules: BTreeMap<String, Level>,
+}
+
+impl Default for Lint {
+    fn default() -> Self {
+        Lint {
+            review_period: "90d".into(),
+            review_period_by_status: BTreeMap::new(),
+            due_soon: "14d".into(),
+            statuses: vec!["draft".into(), "authoritative".into(), "deprecated".into()],
+            required_fields: vec!["owner".into(), "last_reviewed".into(), "status".into()],
+            required_sections: Vec::new(),
+            rollback_heading: r"(?i)^\W*(roll(ing)?[ -]?back|revert(ing)?)\b".into(),
+            exclude: Vec::new(),
+            rules: BTreeMap::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct FrontMatterConfig {
+    /// Other names teams use for the canonical fields:
+    /// `last_reviewed = ["last_reviewed_on"]`.
+    pub aliases: BTreeMap<String, Vec<String>>,
+}
+
+/// A configuration error: the file, where, and what.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.path.display(),
+            self.line,
+            self.col,
+            self.message
+        )
+    }
+}
+
+/// A key in `book.toml` that means nothing to runbook.
+#[derive(Clone, Debug)]
+pub struct UnknownKey {
+    pub key: String,
+    pub line: usize,
+    pub col: usize,
+    pub suggestion: Option<String>,
+}
+
+/// The loaded configuration, its location, and everything derived from it
+/// once (compiled patterns, parsed periods) so rules never redo that work.
+#[derive(Debug)]
+pub struct Settings {
+    pub config: Config,
+    /// `book.toml`, when there is one.
+    pub file: Option<PathBuf>,
+    /// The folder `book.toml` is in (or the working directory).
+    pub root: PathBuf,
+    pub src: PathBuf,
+    pub unknown_keys: Vec<UnknownKey>,
+    pub aliases: Aliases,
+    pub review_period: ReviewPeriod,
+    pub review_period_by_status: HashMap<String, ReviewPeriod>,
+    pub due_soon: ReviewPeriod,
+    pub rollback_heading: Regex,
+    pub required_sections: Vec<Regex>,
+    pub exclude: globset::GlobSet,
+}
+
+impl Settings {
+    /// Finds `book.toml` in `dir` or the nearest folder above it.
+    pub fn discover(dir: &Path) -> Result<Settings, ConfigError> {
+        let found = dir
+            .ancestors()
+            .map(|d| d.join(FILE_NAME))
+            .find(|p| p.is_file());
+        match found {
+            Some(file) => Settings::load(&file),
+            None => Settings::from_config(Config::default(), None, dir.to_path_buf(), Vec::new()),
+        }
+    }
+
+    pub fn load(file: &Path) -> Result<Settings, ConfigError> {
+        let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
+            path: file.to_path_buf(),
+            line: 1,
+            col: 1,
+            message: format!("cannot read: {e}"),
+        })?;
+        let mut ignored = Vec::new();
+        let deserializer =
+            toml::Deserializer::parse(&text).map_err(|e| toml_error(file, &text, e))?;
+        let config: Config =
+            serde_ignored::deserialize(deserializer, |path| ignored.push(path.to_string()))
+                .map_err(|e| toml_error(file, &text, e))?;
+        let known = known_keys();
+        let unknown = ignored
+            .into_iter()
+            .map(|key| locate_unknown(&text, key, &known))
+            .collect();
+        let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
+        let root = if root.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            root
+        };
+        Settings::from_config(config, Some(file.to_path_buf()), root, unknown)
+    }
+
+    pub fn from_config(
+        config: Config,
+        file: Option<PathBuf>,
+        root: PathBuf,
+        unknown_keys: Vec<UnknownKey>,
+    ) -> Result<Settings, ConfigError> {
+        let bad = |key: &str, message: String| ConfigError {
+            path: file.clone().unwrap_or_else(|| PathBuf::from(FILE_NAME)),
+            line: file
+                .as_deref()
+                .and_then(|f| find_key_line(f, key))
+                .unwrap_or(1),
+            col: 1,
+            message,
+        };
+        let period = |key: &str, text: &str| {
+            text.parse::<ReviewPeriod>()
+                .map_err(|e| bad(key, format!("`{key}`: {e}")))
+        };
+        let regex = |key: &str, text: &str| {
+            Regex::new(text)
+                .map_err(|e| bad(key, format!("`{key}`: invalid regular expression: {e}")))
+        };
+
+        let lint = &config.lint;
+        let review_period = period("review-period", &lint.review_period)?;
+        let due_soon = period("due-soon", &lint.due_soon)?;
+        let mut review_period_by_status = HashMap::new();
+        for (status, text) in &lint.review_period_by_status {
+            review_period_by_status.insert(status.clone(), period(status, text)?);
+        }
+        let rollback_heading = regex("rollback-heading", &lint.rollback_heading)?;
+        let required_sections = lint
+            .required_sections
+            .iter()
+            .map(|s| regex("required-sections", s))
+            .collect::<Result<_, _>>()?;
+        let mut globs = globset::GlobSetBuilder::new();
+        for pattern in &lint.exclude {
+            let glob = globset::Glob::new(pattern)
+                .map_err(|e| bad("exclude", format!("`exclude`: {e}")))?;
+            globs.add(glob);
+        }
+        let exclude = globs
+            .build()
+            .map_err(|e| bad("exclude", format!("`exclude`: {e}")))?;
+        for rule in lint.rules.keys() {
+            if crate::lint::rules::find(rule).is_none() {
+                return Err(bad(
+                    rule,
+                    format!("`lint.rules.{rule}`: no rule has this id (see `runbook rules`)"),
+                ));
+            }
+        }
+        let aliases = Aliases::new(&config.front_matter.aliases).map_err(|m| bad("aliases", m))?;
+        let src = root.join(&config.book.src);
+        Ok(Settings {
+            config,
+            file,
+            root,
+            src,
+            unknown_keys,
+            aliases,
+            review_period,
+            review_period_by_status,
+            due_soon,
+            rollback_heading,
+            required_sections,
+            exclude,
+        })
+    }
+
+    /// The review period for a status, before any per-file override.
+    pub fn review_period_for(&self, status: Option<&str>) -> ReviewPeriod {
+        status
+            .and_then(|s| self.review_period_by_status.get(s))
+            .copied()
+            .unwrap_or(self.review_period)
+    }
+}
+
+/// Alias names to canonical front matter fields.
+#[derive(Clone, Debug, Default)]
+pub struct Aliases {
+    map: HashMap<String, &'static str>,
+}
+
+impl Aliases {
+    fn new(config: &BTreeMap<String, Vec<String>>) -> Result<Aliases, String> {
+        use crate::document::front_matter::CANONICAL_FIELDS;
+        let mut map = HashMap::new();
+        for (canonical, names) in config {
+            let Some(field) = CANONICAL_FIELDS.iter().find(|f| *f == canonical) else {
+                return Err(format!(
+                    "`front-matter.aliases.{canonical}`: not a front matter field; the fields are {}",
+                    CANONICAL_FIELDS.join(", ")
+                ));
+            };
+            for name in names {
+                map.insert(name.clone(), *field);
+            }
+        }
+        Ok(Aliases { map })
+    }
+
+    /// The canonical field a key stands for, if any.
+    pub fn canonical(&self, key: &str) -> Option<&'static str> {
+        use crate::document::front_matter::CANONICAL_FIELDS;
+        CANONICAL_FIELDS
+            .iter()
+            .find(|f| **f == key)
+            .copied()
+            .or_else(|| self.map.get(key).copied())
+    }
+
+    /// Every name that maps to a field: the canonical names and the aliases.
+    pub fn known_names(&self) -> impl Iterator<Item = &str> {
+        use crate::document::front_matter::CANONICAL_FIELDS;
+        CANONICAL_FIELDS
+            .iter()
+            .copied()
+            .chain(self.map.keys().map(String::as_str))
+    }
+}
+
+fn toml_error(file: &Path, text: &str, error: toml::de::Error) -> ConfigError {
+    let (line, col) = error
+        .span()
+        .map(|span| {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            (line, col)
+        })
+        .unwrap_or((1, 1));
+    ConfigError {
+        path: file.to_path_buf(),
+        line,
+        col,
+        message: error.message().to_string(),
+    }
+}
+
+/// Dotted paths of every key the configuration knows.
+fn known_keys() -> Vec<String> {
+    fn walk(prefix: &str, value: &toml::Value, out: &mut Vec<String>) {
+        if let toml::Value::Table(table) = value {
+            for (key, child) in table {
+                let path = if prefix.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{prefix}.{key}")
+                };
+                out.push(path.clone());
+                walk(&path, child, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(value) = toml::Value::try_from(Config::default()) {
+        walk("", &value, &mut out);
+    }
+    out
+}
+
+fn locate_unknown(text: &str, key: String, known: &[String]) -> UnknownKey {
+    let last = key.rsplit('.').next().unwrap_or(&key).to_string();
+    let (line, col) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let trimmed = l.trim_start();
+            let is_key = trimmed.strip_prefix(last.as_str()).is_some_and(|rest| {
+                let rest = rest.trim_start();
+                rest.starts_with('=') || rest.starts_with('.')
+            }) || trimmed
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .ends_with(&last)
+                && trimmed.starts_with('[');
+            is_key.then(|| (i + 1, l.len() - trimmed.len() + 1))
+        })
+        .unwrap_or((1, 1));
+    let parent = key.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+    let suggestion = known
+        .iter()
+        .filter(|k| k.rsplit_once('.').map(|(p, _)| p).unwrap_or("") == parent)
+        .map(|k| (strsim::jaro_winkler(k, &key), k))
+        .filter(|(score, _)| *score > 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k.clone());
+    UnknownKey {
+        key,
+        line,
+        col,
+        suggestion,
+    }
+}
+
+fn find_key_line(file: &Path, key: &str) -> Option<usize> {
+    let text = std::fs::read_to_string(file).ok()?;
+    text.lines()
+        .position(|l| l.trim_start().trim_start_matches('"').starts_with(key))
+        .map(|i| i + 1)
+}

@@ -1,0 +1,150 @@
+//! Diagnostics are data: what rule, how severe, where, what, and how to fix
+//! it. Reporters only format them.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::document::{Pos, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A rule's level as `book.toml` sets it: a severity, or `off`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Off,
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Off => None,
+            Level::Info => Some(Severity::Info),
+            Level::Warning => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+}
+
+/// One replacement of a byte range of the file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Edit {
+    pub start: usize,
+    pub end: usize,
+    pub replacement: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fix {
+    pub description: String,
+    pub edits: Vec<Edit>,
+}
+
+/// Why a finding is not counted: the directive that silenced it, and the
+/// reason written after `--`, if any.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    pub directive: SuppressionKind,
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SuppressionKind {
+    NextLine,
+    Range,
+    FrontMatter,
+}
+
+#[derive(Clone, Debug)]
+pub struct Diagnostic {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub path: PathBuf,
+    pub span: Span,
+    pub message: String,
+    pub help: Option<String>,
+    pub fix: Option<Fix>,
+    /// The source line the span starts on, kept so reporters need not read
+    /// the file again.
+    pub source_line: String,
+    pub suppressed: Option<Suppression>,
+}
+
+impl Diagnostic {
+    pub fn is_counted(&self) -> bool {
+        self.suppressed.is_none()
+    }
+
+    /// The order reports list findings in: by file, then position, then rule.
+    pub fn sort_key(&self) -> (&PathBuf, usize, usize, &'static str) {
+        (
+            &self.path,
+            self.span.start.line,
+            self.span.start.col,
+            self.rule,
+        )
+    }
+}
+
+/// Totals for the end of a report and for the exit code.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Summary {
+    pub files: usize,
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+    pub suppressed: usize,
+    pub fixable: usize,
+}
+
+impl Summary {
+    pub fn new(files: usize, diagnostics: &[Diagnostic]) -> Summary {
+        let mut summary = Summary {
+            files,
+            ..Summary::default()
+        };
+        for d in diagnostics {
+            if !d.is_counted() {
+                summary.suppressed += 1;
+                continue;
+            }
+            match d.severity {
+                Severity::Error => summary.errors += 1,
+                Severity::Warning => summary.warnings += 1,
+                Severity::Info => summary.infos += 1,
+            }
+            if d.fix.is_some() {
+                summary.fixable += 1;
+            }
+        }
+        summary
+    }
+}

@@ -1,0 +1,470 @@
+//! YAML front matter: finding the block, parsing it with `serde-saphyr`, and
+//! mapping it onto the canonical fields with the positions of every key and
+//! value, so each finding points at the Markdown line a reviewer must edit.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use jiff::civil::Date;
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde_json::Value;
+use serde_saphyr::Spanned;
+
+use super::lines::{LineIndex, Pos};
+use crate::config::Aliases;
+use crate::duration::ReviewPeriod;
+
+/// The canonical fields, in the order a skeleton lists them.
+pub const CANONICAL_FIELDS: &[&str] = &[
+    "title",
+    "owner",
+    "last_reviewed",
+    "status",
+    "review_every",
+    "tags",
+    "related",
+    "lint",
+    "reviewed_by",
+    "dry_run",
+];
+
+/// Where the `---` block sits in the file.
+#[derive(Clone, Debug)]
+pub struct Block {
+    /// Byte range of the YAML between the fences.
+    pub yaml: std::ops::Range<usize>,
+    /// 1-based line of the first YAML line.
+    pub first_line: usize,
+    /// Byte offset where the Markdown body starts (after the closing fence).
+    pub body_start: usize,
+    /// Position of the opening fence.
+    pub open: Pos,
+}
+
+/// What the top of a file holds.
+#[derive(Clone, Debug)]
+pub enum FrontMatter {
+    Missing,
+    /// An opening `---` with no closing one.
+    Unterminated {
+        open: Pos,
+    },
+    /// YAML that does not parse, or is not a mapping.
+    Invalid {
+        block: Block,
+        pos: Pos,
+        message: String,
+    },
+    Parsed {
+        block: Block,
+        fields: Box<Fields>,
+    },
+}
+
+impl FrontMatter {
+    pub fn fields(&self) -> Option<&Fields> {
+        match self {
+            FrontMatter::Parsed { fields, .. } => Some(fields),
+            _ => None,
+        }
+    }
+
+    pub fn block(&self) -> Option<&Block> {
+        match self {
+            FrontMatter::Invalid { block, .. } | FrontMatter::Parsed { block, .. } => Some(block),
+            _ => None,
+        }
+    }
+}
+
+/// A value together with where it was written.
+#[derive(Clone, Debug)]
+pub struct Field<T> {
+    pub value: T,
+    pub key: Pos,
+    pub at: Pos,
+}
+
+/// The typed front matter. Keys that are not canonical stay in `extra`.
+#[derive(Clone, Debug, Default)]
+pub struct Fields {
+    pub title: Option<Field<String>>,
+    pub owner: Option<Field<Vec<String>>>,
+    pub last_reviewed: Option<Field<Date>>,
+    pub status: Option<Field<String>>,
+    pub review_every: Option<Field<ReviewPeriod>>,
+    pub tags: Vec<String>,
+    pub related: Vec<Field<String>>,
+    /// Rules allowed for the whole file (`lint: { allow: [...] }`).
+    pub allow: Vec<String>,
+    /// Every key as written, with the canonical field it maps to, if any.
+    pub keys: Vec<Key>,
+    pub extra: BTreeMap<String, Value>,
+    /// Values of the wrong type, each with what was expected.
+    pub type_errors: Vec<TypeError>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Key {
+    pub name: String,
+    pub canonical: Option<&'static str>,
+    pub at: Pos,
+}
+
+#[derive(Clone, Debug)]
+pub struct TypeError {
+    pub field: &'static str,
+    pub written_as: String,
+    pub at: Pos,
+    pub found: String,
+    pub expected: &'static str,
+}
+
+/// Finds the `---` fenced block at the very top (after an optional BOM,
+/// which the caller has already stripped). `...` also closes it, as in YAML.
+pub fn find_block(text: &str, index: &LineIndex) -> Result<Option<Block>, Pos> {
+    let first = index.line_text(text, 1);
+    if first.trim_end() != "---" {
+        return Ok(None);
+    }
+    let open = index.pos(text, 0);
+    let yaml_start = index.line_start(1).min(text.len());
+    for line in 2..=index.line_count() {
+        let content = index.line_text(text, line);
+        if matches!(content.trim_end(), "---" | "...") {
+            let yaml_end = index.line_start(line - 1);
+            let body_start = index.line_start(line).min(text.len());
+            return Ok(Some(Block {
+                yaml: yaml_start..yaml_end,
+                first_line: 2,
+                body_start,
+                open,
+            }));
+        }
+    }
+    Err(open)
+}
+
+pub fn parse(text: &str, index: &LineIndex, aliases: &Aliases) -> (FrontMatter, usize) {
+    let block = match find_block(text, index) {
+        Ok(None) => return (FrontMatter::Missing, 0),
+        Err(open) => return (FrontMatter::Unterminated { open }, text.len()),
+        Ok(Some(block)) => block,
+    };
+    let body_start = block.body_start;
+    let yaml = &text[block.yaml.clone()];
+    let at = |line: u64, col: u64| -> Pos {
+        let line = block.first_line + (line.max(1) as usize) - 1;
+        let start = index.line_start(line - 1).min(text.len());
+        let line_text = index.line_text(text, line);
+        let col = (col.max(1) as usize).min(line_text.chars().count() + 1);
+        let offset = start
+            + line_text
+                .chars()
+                .take(col - 1)
+                .map(char::len_utf8)
+                .sum::<usize>();
+        Pos { line, col, offset }
+    };
+    if yaml.trim().is_empty() {
+        return (
+            FrontMatter::Parsed {
+                block,
+                fields: Box::default(),
+            },
+            body_start,
+        );
+    }
+    let mut options = serde_saphyr::options::Options::default();
+    options.with_snippet = false;
+    match serde_saphyr::from_str_with_options::<RawMap>(yaml, options) {
+        Ok(raw) => {
+            let fields = map_fields(raw, aliases, &at);
+            (
+                FrontMatter::Parsed {
+                    block,
+                    fields: Box::new(fields),
+                },
+                body_start,
+            )
+        }
+        Err(error) => {
+            let pos = error
+                .location()
+                .map(|l| at(l.line(), l.column()))
+                .unwrap_or_else(|| at(1, 1));
+            let message = yaml_message(&error);
+            (
+                FrontMatter::Invalid {
+                    block,
+                    pos,
+                    message,
+                },
+                body_start,
+            )
+        }
+    }
+}
+
+/// The parser's message without its own location suffix: ours is better,
+/// since it is in the Markdown file's coordinates.
+fn yaml_message(error: &serde_saphyr::Error) -> String {
+    let text = error.to_string();
+    let first = text.lines().next().unwrap_or("invalid YAML").trim();
+    let trimmed = match first.find(" at line ") {
+        Some(i) => &first[..i],
+        None => first,
+    };
+    trimmed.trim_end_matches(['.', ',']).to_string()
+}
+
+/// Key/value pairs in document order, each with its position.
+struct RawMap(Vec<(Spanned<String>, Spanned<Value>)>);
+
+impl<'de> Deserialize<'de> for RawMap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MapVisitor;
+        impl<'de> Visitor<'de> for MapVisitor {
+            type Value = RawMap;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping of `key: value` lines")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawMap, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(RawMap(pairs))
+            }
+        }
+        deserializer.deserialize_map(MapVisitor)
+    }
+}
+
+fn map_fields(raw: RawMap, aliases: &Aliases, at: &dyn Fn(u64, u64) -> Pos) -> Fields {
+    let mut fields = Fields::default();
+    for (key, value) in raw.0 {
+        let key_pos = at(key.referenced.line(), key.referenced.column());
+        let value_pos = at(value.referenced.line(), value.referenced.column());
+        let name = key.value;
+        let canonical = aliases.canonical(&name);
+        fields.keys.push(Key {
+            name: name.clone(),
+            canonical,
+            at: key_pos,
+        });
+        let value = value.value;
+        let Some(canonical) = canonical else {
+            fields.extra.insert(name, value);
+            continue;
+        };
+        let wrong = |expected: &'static str, value: &Value| {
+            fields_type_error(&name, canonical, expected, value, value_pos)
+        };
+        match canonical {
+            "title" => match scalar_string(&value) {
+                Some(s) => {
+                    fields.title = Some(Field {
+                        value: s,
+                        key: key_pos,
+                        at: value_pos,
+                    })
+                }
+                None => fields.type_errors.push(wrong("a string", &value)),
+            },
+            "owner" => match string_list(&value) {
+                Some(list) => {
+                    fields.owner = Some(Field {
+                        value: list,
+                        key: key_pos,
+                        at: value_pos,
+                    })
+                }
+                None => fields
+                    .type_errors
+                    .push(wrong("a name or a list of names", &value)),
+            },
+            "last_reviewed" => match value.as_str().and_then(parse_date) {
+                Some(date) => {
+                    fields.last_reviewed = Some(Field {
+                        value: date,
+                        key: key_pos,
+                        at: value_pos,
+                    })
+                }
+                None => fields.type_errors.push(wrong(
+                    "a date written YYYY-MM-DD, such as 2025-01-27",
+                    &value,
+                )),
+            },
+            "status" => match scalar_string(&value) {
+                Some(s) => {
+                    fields.status = Some(Field {
+                        value: s,
+                        key: key_pos,
+                        at: value_pos,
+                    })
+                }
+                None => fields.type_errors.push(wrong("a string", &value)),
+            },
+            "review_every" => match review_period(&value) {
+                Some(period) => {
+                    fields.review_every = Some(Field {
+                        value: period,
+                        key: key_pos,
+                        at: value_pos,
+                    })
+                }
+                None => fields.type_errors.push(wrong(
+                    "a duration such as `90d`, `90 days`, `6 months` or `1 year`",
+                    &value,
+                )),
+            },
+            "tags" => match string_list(&value) {
+                Some(list) => fields.tags = list,
+                None => fields.type_errors.push(wrong("a list of strings", &value)),
+            },
+            "related" => match string_list(&value) {
+                Some(list) => {
+                    fields.related = list
+                        .into_iter()
+                        .map(|value| Field {
+                            value,
+                            key: key_pos,
+                            at: value_pos,
+                        })
+                        .collect()
+                }
+                None => fields.type_errors.push(wrong("a list of links", &value)),
+            },
+            "lint" => match value.get("allow").map(string_list) {
+                Some(Some(list)) => fields.allow = list,
+                _ if value.is_object() && value.get("allow").is_none() => {}
+                _ => fields
+                    .type_errors
+                    .push(wrong("a mapping such as `{ allow: [rule-id] }`", &value)),
+            },
+            _ => {
+                fields.extra.insert(name, value);
+            }
+        }
+    }
+    fields
+}
+
+fn fields_type_error(
+    name: &str,
+    canonical: &'static str,
+    expected: &'static str,
+    value: &Value,
+    at: Pos,
+) -> TypeError {
+    TypeError {
+        field: canonical,
+        written_as: name.to_string(),
+        at,
+        found: describe(value),
+        expected,
+    }
+}
+
+/// How a value reads back to the user in a message.
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "an empty value".to_string(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("`{n}`"),
+        Value::String(s) => format!("`{s}`"),
+        Value::Array(_) => "a list".to_string(),
+        Value::Object(_) => "a mapping".to_string(),
+    }
+}
+
+fn scalar_string(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn string_list(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::Array(items) => items.iter().map(scalar_string).collect(),
+        Value::Null => Some(Vec::new()),
+        other => scalar_string(other).map(|s| vec![s]),
+    }
+}
+
+/// A calendar date: `2025-01-27`, or the date part of an RFC 3339 timestamp.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let text = text.trim();
+    let date_part = match text.char_indices().nth(10) {
+        Some((i, 'T' | 't' | ' ')) => &text[..i],
+        _ => text,
+    };
+    if date_part.len() != 10 {
+        return None;
+    }
+    date_part.parse::<Date>().ok()
+}
+
+fn review_period(value: &Value) -> Option<ReviewPeriod> {
+    match value {
+        Value::String(s) => s.parse().ok(),
+        Value::Number(n) => n.as_u64().and_then(|days| format!("{days}d").parse().ok()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> FrontMatter {
+        parse(text, &LineIndex::new(text), &Aliases::default()).0
+    }
+
+    #[test]
+    fn typed_fields_with_positions() {
+        let fm = parse_str(
+            "---\ntitle: Restore\nowner: [a, b]\nlast_reviewed: 2025-01-27\nx: 1\n---\n# Body\n",
+        );
+        let fields = fm.fields().expect("parsed");
+        assert_eq!(fields.owner.as_ref().unwrap().value, vec!["a", "b"]);
+        let reviewed = fields.last_reviewed.as_ref().unwrap();
+        assert_eq!(reviewed.value.to_string(), "2025-01-27");
+        assert_eq!((reviewed.at.line, reviewed.at.col), (4, 16));
+        assert!(fields.extra.contains_key("x"));
+    }
+
+    #[test]
+    fn bad_date_is_a_type_error() {
+        let fm = parse_str("---\nlast_reviewed: 2025-01-XX\n---\n");
+        let error = &fm.fields().unwrap().type_errors[0];
+        assert_eq!(error.field, "last_reviewed");
+        assert_eq!(error.at.line, 2);
+    }
+
+    #[test]
+    fn invalid_yaml_points_into_the_markdown_file() {
+        match parse_str("---\ntitle: ok\nowner: [unclosed\n---\n") {
+            FrontMatter::Invalid { pos, .. } => assert!(pos.line >= 3, "{pos:?}"),
+            other => panic!("expected invalid, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn unterminated_and_missing() {
+        assert!(matches!(
+            parse_str("---\ntitle: x\n"),
+            FrontMatter::Unterminated { .. }
+        ));
+        assert!(matches!(parse_str("# Title\n"), FrontMatter::Missing));
+        assert!(matches!(
+            parse_str("---\r\ntitle: x\r\n---\r\n"),
+            FrontMatter::Parsed { .. }
+        ));
+    }
+}

@@ -1,0 +1,121 @@
+//! Byte offsets to `line:column`, the coordinates every diagnostic speaks in.
+
+/// A position in a file: 1-based line and column (columns count characters,
+/// as editors do), plus the byte offset it came from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: usize,
+    pub col: usize,
+    pub offset: usize,
+}
+
+/// A range between two positions; `end` is exclusive.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+/// Start offsets of every line, built once per file.
+#[derive(Clone, Debug)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = Vec::with_capacity(text.len() / 40 + 1);
+        starts.push(0);
+        starts.extend(memchr_newlines(text.as_bytes()).map(|i| i + 1));
+        LineIndex { starts }
+    }
+
+    /// Number of lines (a trailing newline does not start a new one).
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 0-based line of a byte offset.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Byte offset where the 0-based line starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(usize::MAX)
+    }
+
+    pub fn pos(&self, text: &str, offset: usize) -> Pos {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.starts[line];
+        let col = text[start..offset].chars().count() + 1;
+        Pos {
+            line: line + 1,
+            col,
+            offset,
+        }
+    }
+
+    pub fn span(&self, text: &str, range: std::ops::Range<usize>) -> Span {
+        Span {
+            start: self.pos(text, range.start),
+            end: self.pos(text, range.end),
+        }
+    }
+
+    /// The text of a 1-based line, without its line ending.
+    pub fn line_text<'a>(&self, text: &'a str, line: usize) -> &'a str {
+        let Some(&start) = self.starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self
+            .starts
+            .get(line)
+            .copied()
+            .unwrap_or(text.len())
+            .min(text.len());
+        text[start..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i)
+}
+
+pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters() {
+        let text = "ab\r\nçd\nlast";
+        let index = LineIndex::new(text);
+        assert_eq!(
+            index.pos(text, 0),
+            Pos {
+                line: 1,
+                col: 1,
+                offset: 0
+            }
+        );
+        assert_eq!(index.pos(text, 4).line, 2);
+        assert_eq!(index.pos(text, 6).col, 2); // after the two-byte ç
+        assert_eq!(index.line_text(text, 1), "ab");
+        assert_eq!(index.line_text(text, 3), "last");
+        assert_eq!(index.line_text(text, 9), "");
+    }
+}

@@ -1,0 +1,440 @@
+//! The Markdown body in one pulldown-cmark pass: headings with their anchors,
+//! links of every form, fenced code blocks, HTML comments, and the constructs
+//! that do not mean what their author thinks.
+//!
+//! The pass can hand every event on to a sink (the site's HTML writer), so a
+//! page is parsed once whether it is linted, rendered or both.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{
+    BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
+use regex::Regex;
+
+use super::lines::{LineIndex, Span};
+use super::slug::{SlugCounter, slugify};
+
+/// The CommonMark extensions runbooks use; the renderer enables the same.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+#[derive(Clone, Debug)]
+pub struct Heading {
+    pub level: u8,
+    pub text: String,
+    /// The id the page gives this heading: `{#explicit}` or the GitHub slug.
+    pub anchor: String,
+    pub span: Span,
+    /// Whether anything but headings follows before the next heading of the
+    /// same or a higher level.
+    pub has_content: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinkKind {
+    Inline,
+    Reference,
+    Autolink,
+    Image,
+    Html,
+    FrontMatter,
+}
+
+#[derive(Clone, Debug)]
+pub struct Link {
+    pub kind: LinkKind,
+    pub target: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct CodeBlock {
+    /// The whole info string, e.g. `bash {name=restore skip}`.
+    pub info: String,
+    /// Its first word, lowercased: `bash`.
+    pub lang: String,
+    /// The code, with any list indentation removed.
+    pub code: String,
+    /// The opening fence.
+    pub fence: Span,
+    /// 1-based line of the first line of code.
+    pub first_line: usize,
+    /// Byte range of the whole block, fences included.
+    pub range: Range<usize>,
+    /// Indexes into `headings` of the headings this block sits under, outermost first.
+    pub heading_path: Vec<usize>,
+    /// Whether the fence is closed before the end of the file.
+    pub closed: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Comment {
+    /// Text between `<!--` and `-->`, trimmed.
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct UndefinedReference {
+    pub label: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    pub headings: Vec<Heading>,
+    pub links: Vec<Link>,
+    pub code_blocks: Vec<CodeBlock>,
+    pub comments: Vec<Comment>,
+    pub undefined_references: Vec<UndefinedReference>,
+    /// Lines like `##Heading` that CommonMark reads as a paragraph.
+    pub headings_without_space: Vec<Span>,
+    /// `id`/`name` attributes written in raw HTML: anchors links may target.
+    pub html_anchors: Vec<String>,
+}
+
+impl Body {
+    /// Every anchor a `#fragment` can name on this page.
+    pub fn has_anchor(&self, fragment: &str) -> bool {
+        self.headings.iter().any(|h| h.anchor == fragment)
+            || self.html_anchors.iter().any(|a| a == fragment)
+    }
+
+    /// Headings from the outermost to the one a block or line sits under.
+    pub fn heading_path(&self, path: &[usize]) -> Vec<&Heading> {
+        path.iter().map(|&i| &self.headings[i]).collect()
+    }
+}
+
+static HTML_LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#).unwrap());
+static HTML_ANCHOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)\s(?:id|name)\s*=\s*(?:"([^"]+)"|'([^']+)')"#).unwrap());
+static HTML_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<!--(.*?)-->").unwrap());
+static NO_SPACE_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^ {0,3}#{2,6}[^#\s]").unwrap());
+
+/// Parses `text[body_start..]`, reporting positions in the whole file's
+/// coordinates. Each event, heading ids filled in, also goes to `sink`.
+pub fn parse<'a>(
+    text: &'a str,
+    body_start: usize,
+    index: &LineIndex,
+    mut sink: Option<&mut dyn FnMut(Event<'a>)>,
+) -> Body {
+    let source = &text[body_start..];
+    let span =
+        |range: Range<usize>| index.span(text, range.start + body_start..range.end + body_start);
+    let mut body = Body::default();
+    let mut broken: Vec<(Range<usize>, String)> = Vec::new();
+    let on_broken = |link: BrokenLink<'a>| {
+        if matches!(link.link_type, LinkType::Reference | LinkType::Collapsed) {
+            broken.push((link.span.clone(), link.reference.to_string()));
+        }
+        None
+    };
+    let parser = Parser::new_with_broken_link_callback(source, options(), Some(on_broken));
+
+    let mut slugs = SlugCounter::default();
+    let mut open_headings: Vec<usize> = Vec::new();
+    // A heading's events wait here until its text, and so its anchor, is known.
+    let mut heading_events: Option<(Vec<Event<'a>>, Range<usize>, Option<CowStr<'a>>)> = None;
+    let mut heading_text = String::new();
+    let mut html_block: Option<(String, usize)> = None;
+    let mut code: Option<(String, Range<usize>)> = None;
+    let emit = |event: Event<'a>, sink: &mut Option<&mut dyn FnMut(Event<'a>)>| {
+        if let Some(sink) = sink.as_mut() {
+            sink(event);
+        }
+    };
+
+    for (event, range) in parser.into_offset_iter() {
+        if let Some((events, _, _)) = heading_events.as_mut() {
+            match &event {
+                Event::End(TagEnd::Heading(level)) => {
+                    let level = *level as u8;
+                    let (mut events, start_range, explicit) = heading_events.take().unwrap();
+                    let text_of = std::mem::take(&mut heading_text);
+                    let anchor = match &explicit {
+                        Some(id) => id.to_string(),
+                        None => slugs.unique(slugify(&text_of)),
+                    };
+                    if let Event::Start(Tag::Heading { id, .. }) = &mut events[0] {
+                        *id = Some(CowStr::from(anchor.clone()));
+                    }
+                    open_headings.retain(|&i| body.headings[i].level < level);
+                    open_headings.push(body.headings.len());
+                    body.headings.push(Heading {
+                        level,
+                        text: text_of.trim().to_string(),
+                        anchor,
+                        span: span(start_range),
+                        has_content: false,
+                    });
+                    for e in events {
+                        emit(e, &mut sink);
+                    }
+                    emit(event, &mut sink);
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    heading_text.push_str(t);
+                    events.push(event);
+                }
+                _ => {
+                    collect_inline(&event, range.clone(), &mut body, &span);
+                    events.push(event);
+                }
+            }
+            continue;
+        }
+
+        match &event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                let level = *level as u8;
+                open_headings.retain(|&i| body.headings[i].level < level);
+                heading_events = Some((Vec::new(), range.clone(), id.clone()));
+                heading_events.as_mut().unwrap().0.push(event);
+                continue;
+            }
+            Event::Start(
+                Tag::Paragraph
+                | Tag::List(_)
+                | Tag::CodeBlock(_)
+                | Tag::Table(_)
+                | Tag::BlockQuote(_)
+                | Tag::HtmlBlock
+                | Tag::FootnoteDefinition(_),
+            )
+            | Event::Rule => {
+                for &i in &open_headings {
+                    body.headings[i].has_content = true;
+                }
+            }
+            _ => {}
+        }
+
+        match &event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                code = Some((info.to_string(), range.clone()));
+                body.code_blocks.push(CodeBlock {
+                    info: info.trim().to_string(),
+                    lang: info
+                        .split(|c: char| c.is_whitespace() || c == '{' || c == ',')
+                        .next()
+                        .unwrap_or("")
+                        .to_lowercase(),
+                    code: String::new(),
+                    fence: span(range.start..range.start),
+                    first_line: span(range.start..range.start).start.line + 1,
+                    range: range.start + body_start..range.end + body_start,
+                    heading_path: open_headings.clone(),
+                    closed: fence_is_closed(&source[range.clone()], range.end == source.len()),
+                });
+            }
+            Event::Text(t) if code.is_some() => {
+                if let Some(block) = body.code_blocks.last_mut() {
+                    block.code.push_str(t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => code = None,
+            Event::Start(Tag::HtmlBlock) => html_block = Some((String::new(), range.start)),
+            Event::Html(t) => {
+                if let Some((buffer, _)) = html_block.as_mut() {
+                    buffer.push_str(t);
+                }
+                html_attributes(t, range.start, &mut body, &span);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((buffer, start)) = html_block.take() {
+                    html_comments(&buffer, start, &mut body, &span);
+                }
+            }
+            Event::InlineHtml(t) => {
+                html_attributes(t, range.start, &mut body, &span);
+                html_comments(t, range.start, &mut body, &span);
+            }
+            _ => collect_inline(&event, range.clone(), &mut body, &span),
+        }
+        emit(event, &mut sink);
+    }
+
+    for (range, label) in broken {
+        body.undefined_references.push(UndefinedReference {
+            label,
+            span: span(range),
+        });
+    }
+    find_headings_without_space(text, body_start, index, &mut body);
+    body
+}
+
+fn collect_inline(
+    event: &Event<'_>,
+    range: Range<usize>,
+    body: &mut Body,
+    span: &dyn Fn(Range<usize>) -> Span,
+) {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            ..
+        }) => {
+            let kind = match link_type {
+                LinkType::Autolink | LinkType::Email => LinkKind::Autolink,
+                LinkType::Inline => LinkKind::Inline,
+                _ => LinkKind::Reference,
+            };
+            let target = if *link_type == LinkType::Email {
+                format!("mailto:{dest_url}")
+            } else {
+                dest_url.to_string()
+            };
+            body.links.push(Link {
+                kind,
+                target,
+                span: span(range),
+            });
+        }
+        Event::Start(Tag::Image { dest_url, .. }) => {
+            body.links.push(Link {
+                kind: LinkKind::Image,
+                target: dest_url.to_string(),
+                span: span(range),
+            });
+        }
+        Event::InlineHtml(t) | Event::Html(t) => {
+            html_attributes(t, range.start, body, span);
+        }
+        _ => {}
+    }
+}
+
+fn html_attributes(html: &str, start: usize, body: &mut Body, span: &dyn Fn(Range<usize>) -> Span) {
+    if !html.contains('=') {
+        return;
+    }
+    for caps in HTML_LINK.captures_iter(html) {
+        let value = caps.get(1).or_else(|| caps.get(2)).unwrap();
+        let whole = caps.get(0).unwrap();
+        body.links.push(Link {
+            kind: LinkKind::Html,
+            target: value.as_str().to_string(),
+            span: span(start + whole.start()..start + whole.end()),
+        });
+    }
+    for caps in HTML_ANCHOR.captures_iter(html) {
+        let value = caps.get(1).or_else(|| caps.get(2)).unwrap();
+        body.html_anchors.push(value.as_str().to_string());
+    }
+}
+
+fn html_comments(html: &str, start: usize, body: &mut Body, span: &dyn Fn(Range<usize>) -> Span) {
+    for caps in HTML_COMMENT.captures_iter(html) {
+        let whole = caps.get(0).unwrap();
+        body.comments.push(Comment {
+            text: caps[1].trim().to_string(),
+            span: span(start + whole.start()..start + whole.end()),
+        });
+    }
+}
+
+/// A fenced block reaching the end of the file is closed only if its last
+/// line is a fence of the same character, at least as long as the opening one.
+fn fence_is_closed(block: &str, at_end: bool) -> bool {
+    if !at_end {
+        return true;
+    }
+    let opening = block.trim_start();
+    let fence_char = opening.chars().next().unwrap_or('`');
+    let fence_len = opening.chars().take_while(|&c| c == fence_char).count();
+    let mut lines = block.lines();
+    lines.next();
+    lines
+        .filter(|l| !l.trim().is_empty())
+        .next_back()
+        .map(|last| {
+            let last = last.trim();
+            last.chars().take_while(|&c| c == fence_char).count() >= fence_len
+                && last.chars().all(|c| c == fence_char)
+        })
+        .unwrap_or(false)
+}
+
+fn find_headings_without_space(text: &str, body_start: usize, index: &LineIndex, body: &mut Body) {
+    let in_code: Vec<Range<usize>> = body.code_blocks.iter().map(|b| b.range.clone()).collect();
+    let first_line = index.line_of(body_start) + 1;
+    for line in first_line..=index.line_count() {
+        let content = index.line_text(text, line);
+        if !content.trim_start().starts_with("##") || !NO_SPACE_HEADING.is_match(content) {
+            continue;
+        }
+        let start = index.line_start(line - 1);
+        if in_code.iter().any(|r| r.contains(&start)) {
+            continue;
+        }
+        body.headings_without_space
+            .push(index.span(text, start..start + content.len()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(text: &str) -> Body {
+        parse(text, 0, &LineIndex::new(text), None)
+    }
+
+    #[test]
+    fn headings_links_and_blocks() {
+        let b = body(
+            "# Title\n\n## Roll back {#undo}\n\nSee [x](other.md#setup) and <https://e.com>.\n\n```bash {name=a}\necho hi\n```\n",
+        );
+        assert_eq!(b.headings[1].anchor, "undo");
+        assert!(b.headings[1].has_content);
+        assert_eq!(b.links[0].target, "other.md#setup");
+        assert_eq!(
+            (b.links[0].span.start.line, b.links[0].span.start.col),
+            (5, 5)
+        );
+        assert_eq!(b.links[1].kind, LinkKind::Autolink);
+        let block = &b.code_blocks[0];
+        assert_eq!(block.lang, "bash");
+        assert_eq!(block.code, "echo hi\n");
+        assert_eq!(block.first_line, 8);
+        assert_eq!(block.heading_path, vec![0, 1]);
+        assert!(block.closed);
+    }
+
+    #[test]
+    fn pitfalls_are_recorded() {
+        let b = body(
+            "##Rollback\n\n[a][missing] and [b][]\n\n<!-- runbook: skip -->\n<a id=\"x\" href=\"y.md\">y</a>\n\n```sh\nrm -rf /\n",
+        );
+        assert_eq!(b.headings_without_space.len(), 1);
+        assert_eq!(b.undefined_references.len(), 2);
+        assert_eq!(b.comments[0].text, "runbook: skip");
+        assert!(b.has_anchor("x"));
+        assert!(
+            b.links
+                .iter()
+                .any(|l| l.kind == LinkKind::Html && l.target == "y.md")
+        );
+        assert!(!b.code_blocks[0].closed);
+    }
+
+    #[test]
+    fn empty_heading_has_no_content() {
+        let b = body("## Rollback\n\n## Next\n\ntext\n");
+        assert!(!b.headings[0].has_content);
+        assert!(b.headings[1].has_content);
+    }
+}

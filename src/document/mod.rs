@@ -1,0 +1,119 @@
+//! The document model: one file read once and parsed once, shared by lint,
+//! extract and render.
+
+pub mod front_matter;
+pub mod lines;
+pub mod markdown;
+pub mod slug;
+
+use std::path::PathBuf;
+
+use pulldown_cmark::Event;
+
+pub use front_matter::{Fields, FrontMatter};
+pub use lines::{LineIndex, Pos, Span};
+pub use markdown::{Body, CodeBlock, Heading, Link, LinkKind};
+
+use crate::config::Aliases;
+
+pub struct Document {
+    /// The path as the user would type it (relative to the working directory).
+    pub path: PathBuf,
+    /// The path inside the source folder, with `/` separators.
+    pub rel: String,
+    /// The text, without a leading BOM; invalid UTF-8 replaced by U+FFFD.
+    pub text: String,
+    pub bom: bool,
+    /// Byte offset of the first byte that is not UTF-8, in the file as read.
+    pub invalid_utf8: Option<usize>,
+    pub lines: LineIndex,
+    pub front_matter: FrontMatter,
+    pub body: Body,
+}
+
+impl Document {
+    pub fn parse(path: PathBuf, rel: String, bytes: Vec<u8>, aliases: &Aliases) -> Document {
+        Self::parse_with(path, rel, bytes, aliases, None)
+    }
+
+    /// Parses and hands every Markdown event to `sink` on the way, for a
+    /// renderer that wants the same single pass.
+    pub fn parse_with(
+        path: PathBuf,
+        rel: String,
+        bytes: Vec<u8>,
+        aliases: &Aliases,
+        sink: Option<&mut dyn FnMut(&Document, Event<'_>)>,
+    ) -> Document {
+        let (text, bom, invalid_utf8) = decode(bytes);
+        let lines = LineIndex::new(&text);
+        let (front_matter, body_start) = front_matter::parse(&text, &lines, aliases);
+        let mut doc = Document {
+            path,
+            rel,
+            text,
+            bom,
+            invalid_utf8,
+            lines,
+            front_matter,
+            body: Body::default(),
+        };
+        let body = match sink {
+            None => markdown::parse(&doc.text, body_start, &doc.lines, None),
+            Some(sink) => {
+                let mut forward = |event: Event<'_>| sink(&doc, event);
+                markdown::parse(&doc.text, body_start, &doc.lines, Some(&mut forward))
+            }
+        };
+        doc.body = body;
+        doc
+    }
+
+    pub fn fields(&self) -> Option<&Fields> {
+        self.front_matter.fields()
+    }
+
+    pub fn title(&self) -> String {
+        if let Some(title) = self.fields().and_then(|f| f.title.as_ref()) {
+            return title.value.clone();
+        }
+        if let Some(h) = self.body.headings.iter().find(|h| h.level == 1) {
+            return h.text.clone();
+        }
+        self.rel
+            .rsplit('/')
+            .next()
+            .unwrap_or(&self.rel)
+            .trim_end_matches(".md")
+            .to_string()
+    }
+
+    pub fn line_text(&self, line: usize) -> &str {
+        self.lines.line_text(&self.text, line)
+    }
+
+    pub fn pos(&self, offset: usize) -> Pos {
+        self.lines.pos(&self.text, offset)
+    }
+
+    pub fn span(&self, range: std::ops::Range<usize>) -> Span {
+        self.lines.span(&self.text, range)
+    }
+}
+
+/// Bytes to text: strips a UTF-8 BOM and keeps going past invalid bytes,
+/// remembering where the first one was.
+fn decode(mut bytes: Vec<u8>) -> (String, bool, Option<usize>) {
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    if bom {
+        bytes.drain(..3);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, bom, None),
+        Err(error) => {
+            let offset = error.utf8_error().valid_up_to() + if bom { 3 } else { 0 };
+            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
+            (text, bom, Some(offset))
+        }
+    }
+}

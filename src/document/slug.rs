@@ -1,0 +1,71 @@
+//! Heading anchors, computed the way GitHub computes them.
+//!
+//! One function, shared by the link checker and the site renderer, so a link
+//! that the linter accepts is a link that works on the rendered page.
+
+use std::collections::HashMap;
+
+/// The GitHub slug of a heading's text: lowercased, punctuation dropped
+/// (letters, digits, `-` and `_` kept, in any script), each space a `-`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            slug.extend(c.to_lowercase());
+        } else if c == ' ' {
+            slug.push('-');
+        }
+    }
+    slug
+}
+
+/// Hands out unique anchors within one page, as GitHub does: the second
+/// `Setup` heading becomes `setup-1`, the third `setup-2`.
+#[derive(Default)]
+pub struct SlugCounter {
+    seen: HashMap<String, usize>,
+}
+
+impl SlugCounter {
+    pub fn unique(&mut self, slug: String) -> String {
+        let Some(&count) = self.seen.get(&slug) else {
+            self.seen.insert(slug.clone(), 0);
+            return slug;
+        };
+        let mut n = count;
+        let candidate = loop {
+            n += 1;
+            let candidate = format!("{slug}-{n}");
+            if !self.seen.contains_key(&candidate) {
+                break candidate;
+            }
+        };
+        self.seen.insert(slug, n);
+        self.seen.insert(candidate.clone(), 0);
+        candidate
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_slugs() {
+        assert_eq!(slugify("Roll back the deploy"), "roll-back-the-deploy");
+        assert_eq!(slugify("1. Deployment"), "1-deployment");
+        assert_eq!(slugify("What's `kubectl`?"), "whats-kubectl");
+        assert_eq!(slugify("Fail over (us-east-1)"), "fail-over-us-east-1");
+        assert_eq!(slugify("Émigré  Straße"), "émigré--straße");
+        assert_eq!(slugify("snake_case & more"), "snake_case--more");
+    }
+
+    #[test]
+    fn duplicates_are_numbered() {
+        let mut counter = SlugCounter::default();
+        assert_eq!(counter.unique("setup".into()), "setup");
+        assert_eq!(counter.unique("setup".into()), "setup-1");
+        assert_eq!(counter.unique("setup-1".into()), "setup-1-1");
+        assert_eq!(counter.unique("setup".into()), "setup-2");
+    }
+}

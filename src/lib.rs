@@ -1,0 +1,14 @@
+//! runbook: keeps operational runbooks honest.
+//!
+//! The library behind the `runbook` and `runbook-lint` binaries: a document
+//! model parsed once per file ([`document`]), the lint engine and its rules
+//! ([`lint`]), and the configuration they share ([`config`]).
+
+pub mod cli;
+pub mod config;
+pub mod diagnostic;
+pub mod document;
+pub mod duration;
+pub mod lint;
+pub mod review;
+pub mod workspace;

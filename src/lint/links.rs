@@ -1,0 +1,326 @@
+//! Link resolution shared by `broken-link` and `broken-anchor`: which targets
+//! are files, where they point, and whether the file and heading exist.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use crate::diagnostic::{Diagnostic, Span};
+use crate::document::{Document, LinkKind};
+use crate::workspace::Lookup;
+
+use super::rules::{broken_anchor, broken_link};
+use super::{Context, Sink};
+
+/// A `#fragment` into another runbook, checked once every runbook's anchors
+/// are known.
+pub struct PendingFragment {
+    pub target: String,
+    pub fragment: String,
+    pub written: String,
+    pub path: PathBuf,
+    pub span: Span,
+    pub source_line: String,
+}
+
+/// What a link target is, once templates and URLs are set aside.
+#[derive(Debug, PartialEq)]
+pub enum Target {
+    /// A URL with a scheme, a protocol-relative URL, or template syntax.
+    NotAFile,
+    /// `#fragment` on this page.
+    SamePage(String),
+    /// A path (percent-decoded), with its fragment if any.
+    Path {
+        path: String,
+        fragment: Option<String>,
+    },
+}
+
+pub fn classify(target: &str) -> Target {
+    let target = target.trim();
+    let is_template = ["{{", "{%", "<%", "%7B%7B", "%7b%7b", "${"]
+        .iter()
+        .any(|t| target.contains(t));
+    let target = target
+        .strip_prefix('<')
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or(target);
+    if target.is_empty() || is_template || target.starts_with("//") || has_scheme(target) {
+        return Target::NotAFile;
+    }
+    let (path, fragment) = match target.split_once('#') {
+        Some((path, fragment)) => (path, Some(percent_decode(fragment))),
+        None => (target, None),
+    };
+    let path = path.split(['?']).next().unwrap_or("");
+    if path.is_empty() {
+        return match fragment {
+            Some(f) => Target::SamePage(f),
+            None => Target::NotAFile,
+        };
+    }
+    Target::Path {
+        path: percent_decode(path),
+        fragment: fragment.filter(|f| !f.is_empty()),
+    }
+}
+
+fn has_scheme(target: &str) -> bool {
+    let Some((scheme, _)) = target.split_once(':') else {
+        return false;
+    };
+    let mut chars = scheme.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
+pub fn percent_decode(text: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Joins a link path onto the folder of the page it is written in, inside
+/// the source folder. `None` when it climbs out of the source folder.
+pub fn resolve(from_rel: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    let base = if path.starts_with('/') {
+        ""
+    } else {
+        from_rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("")
+    };
+    for part in base.split('/').chain(path.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Checks the document's links against the tree; returns the fragments
+/// into other runbooks for the second pass.
+pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragment> {
+    let mut pending = Vec::new();
+    let check_files = sink.enabled(broken_link::ID);
+    let check_anchors = sink.enabled(broken_anchor::ID);
+    if !check_files && !check_anchors {
+        return pending;
+    }
+    let related = doc.fields().map(|f| f.related.as_slice()).unwrap_or(&[]);
+    let related = related.iter().map(|r| {
+        (
+            LinkKind::FrontMatter,
+            r.value.as_str(),
+            Span {
+                start: r.at,
+                end: r.at,
+            },
+        )
+    });
+    let body = doc
+        .body
+        .links
+        .iter()
+        .map(|l| (l.kind, l.target.as_str(), l.span));
+    for (kind, written, span) in related.chain(body) {
+        if kind == LinkKind::Autolink {
+            continue;
+        }
+        match classify(written) {
+            Target::NotAFile => {}
+            Target::SamePage(fragment) => {
+                if check_anchors && !doc.body.has_anchor(&fragment) {
+                    let anchors: Vec<&str> = doc
+                        .body
+                        .headings
+                        .iter()
+                        .map(|h| h.anchor.as_str())
+                        .collect();
+                    broken_anchor::report(sink, span, &fragment, None, &anchors);
+                }
+            }
+            Target::Path { path, fragment } => {
+                let in_tree = matches!(cx.files.lookup(&doc.rel), Lookup::File);
+                let resolved = if in_tree {
+                    resolve(&doc.rel, &path)
+                } else {
+                    None
+                };
+                let Some(rel) = resolved else {
+                    // Outside the source folder: ask the file system.
+                    let on_disk = if path.starts_with('/') {
+                        cx.settings.src.join(path.trim_start_matches('/'))
+                    } else {
+                        doc.path
+                            .parent()
+                            .unwrap_or(std::path::Path::new("."))
+                            .join(&path)
+                    };
+                    if check_files && !on_disk.exists() {
+                        broken_link::report_missing(sink, span, written, &path, None, cx);
+                    }
+                    continue;
+                };
+                match cx.files.lookup(&rel) {
+                    Lookup::Dir => {}
+                    Lookup::File => {
+                        if let (Some(fragment), true) = (
+                            fragment,
+                            check_anchors && crate::workspace::is_markdown(rel.as_ref()),
+                        ) {
+                            if rel == doc.rel {
+                                if !doc.body.has_anchor(&fragment) {
+                                    let anchors: Vec<&str> = doc
+                                        .body
+                                        .headings
+                                        .iter()
+                                        .map(|h| h.anchor.as_str())
+                                        .collect();
+                                    broken_anchor::report(sink, span, &fragment, None, &anchors);
+                                }
+                            } else {
+                                pending.push(PendingFragment {
+                                    target: rel,
+                                    fragment,
+                                    written: written.to_string(),
+                                    path: doc.path.clone(),
+                                    span,
+                                    source_line: doc.line_text(span.start.line).to_string(),
+                                });
+                            }
+                        }
+                    }
+                    Lookup::OtherCase(actual) => {
+                        if check_files {
+                            broken_link::report_case(sink, span, written, &rel, actual);
+                        }
+                    }
+                    Lookup::Missing => {
+                        if check_files {
+                            broken_link::report_missing(sink, span, written, &path, Some(&rel), cx);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    pending
+}
+
+/// The second pass: fragments into other runbooks.
+pub fn resolve_pending(
+    pending: Vec<PendingFragment>,
+    anchors: &HashMap<String, Vec<String>>,
+    cx: &Context,
+) -> Vec<Diagnostic> {
+    let Some(severity) = cx.severity(broken_anchor::ID) else {
+        return Vec::new();
+    };
+    pending
+        .into_iter()
+        .filter_map(|p| {
+            let known = anchors.get(&p.target)?;
+            if known.iter().any(|a| *a == p.fragment) {
+                return None;
+            }
+            let known: Vec<&str> = known.iter().map(String::as_str).collect();
+            let (message, help) = broken_anchor::describe(&p.fragment, Some(&p.target), &known);
+            Some(Diagnostic {
+                rule: broken_anchor::ID,
+                severity,
+                path: p.path,
+                span: p.span,
+                message,
+                help: Some(help),
+                fix: None,
+                source_line: p.source_line,
+                suppressed: None,
+            })
+        })
+        .collect()
+}
+
+/// The closest candidate by Jaro-Winkler similarity, if close enough to
+/// be worth suggesting.
+pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(wanted, c), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// A relative link from the folder of `from_rel` to `to_rel`.
+pub fn relative_link(from_rel: &str, to_rel: &str) -> String {
+    let from: Vec<&str> = from_rel.split('/').collect();
+    let from_dir = &from[..from.len() - 1];
+    let to: Vec<&str> = to_rel.split('/').collect();
+    let common = from_dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_targets() {
+        assert_eq!(classify("https://x.io/a"), Target::NotAFile);
+        assert_eq!(classify("mailto:a@b"), Target::NotAFile);
+        assert_eq!(classify("{{< ref \"a.md\" >}}"), Target::NotAFile);
+        assert_eq!(classify("<%= url %>"), Target::NotAFile);
+        assert_eq!(classify("#top"), Target::SamePage("top".into()));
+        assert_eq!(
+            classify("<a%20b.md#x>"),
+            Target::Path {
+                path: "a b.md".into(),
+                fragment: Some("x".into())
+            }
+        );
+        assert_eq!(
+            classify("a.md?raw=1"),
+            Target::Path {
+                path: "a.md".into(),
+                fragment: None
+            }
+        );
+    }
+
+    #[test]
+    fn resolves_relative_and_rooted() {
+        assert_eq!(
+            resolve("db/restore.md", "../deploy.md").as_deref(),
+            Some("deploy.md")
+        );
+        assert_eq!(
+            resolve("db/restore.md", "/ops/x.md").as_deref(),
+            Some("ops/x.md")
+        );
+        assert_eq!(resolve("restore.md", "../../x.md"), None);
+        assert_eq!(relative_link("db/a.md", "ops/b.md"), "../ops/b.md");
+        assert_eq!(relative_link("a.md", "ops/b.md"), "ops/b.md");
+    }
+}

@@ -1,0 +1,313 @@
+//! The lint engine: runs every rule on every selected document in parallel,
+//! checks links across files, applies suppressions, and sorts the findings.
+
+pub mod links;
+pub mod report;
+pub mod rules;
+pub mod suppress;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Fix, Severity, Span};
+use crate::document::Document;
+use crate::workspace::{self, FileIndex, Source};
+
+pub use rules::Rule;
+
+/// What every rule may look at besides the document.
+pub struct Context<'a> {
+    pub settings: &'a Settings,
+    pub today: Date,
+    pub files: &'a FileIndex,
+    levels: HashMap<&'static str, Option<Severity>>,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(settings: &'a Settings, today: Date, files: &'a FileIndex) -> Self {
+        let levels = rules::ALL
+            .iter()
+            .map(|rule| {
+                let level = settings
+                    .config
+                    .lint
+                    .rules
+                    .get(rule.id)
+                    .map(|l| l.severity())
+                    .unwrap_or(Some(rule.severity));
+                (rule.id, level)
+            })
+            .collect();
+        Context {
+            settings,
+            today,
+            files,
+            levels,
+        }
+    }
+
+    /// The severity a rule reports at, or `None` when it is off.
+    pub fn severity(&self, id: &str) -> Option<Severity> {
+        self.levels.get(id).copied().flatten()
+    }
+}
+
+/// Collects one document's findings, stamping each with its severity,
+/// path and source line.
+pub struct Sink<'a> {
+    pub doc: &'a Document,
+    cx: &'a Context<'a>,
+    pub out: Vec<Diagnostic>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(doc: &'a Document, cx: &'a Context<'a>) -> Self {
+        Sink {
+            doc,
+            cx,
+            out: Vec::new(),
+        }
+    }
+
+    pub fn enabled(&self, rule: &str) -> bool {
+        self.cx.severity(rule).is_some()
+    }
+
+    pub fn report(
+        &mut self,
+        rule: &'static str,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Report<'_> {
+        let Some(severity) = self.cx.severity(rule) else {
+            return Report(None);
+        };
+        self.out.push(Diagnostic {
+            rule,
+            severity,
+            path: self.doc.path.clone(),
+            span,
+            message: message.into(),
+            help: None,
+            fix: None,
+            source_line: self.doc.line_text(span.start.line).to_string(),
+            suppressed: None,
+        });
+        Report(self.out.last_mut())
+    }
+}
+
+/// Adds help and fixes to a finding just reported; does nothing when the
+/// rule is off.
+pub struct Report<'a>(Option<&'a mut Diagnostic>);
+
+impl Report<'_> {
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        if let Some(d) = self.0.as_mut() {
+            d.help = Some(help.into());
+        }
+        self
+    }
+
+    pub fn fix(mut self, fix: Fix) -> Self {
+        if let Some(d) = self.0.as_mut() {
+            d.fix = Some(fix);
+        }
+        self
+    }
+}
+
+/// Which files to report on.
+pub enum Selection {
+    /// Every runbook under the source folder.
+    All,
+    /// These files and folders only; links still resolve against the tree.
+    Paths(Vec<PathBuf>),
+}
+
+pub struct Outcome {
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: usize,
+    /// A file or folder could not be read: exit code 2.
+    pub io_failure: bool,
+}
+
+/// Lints the selected runbooks of the configured tree.
+pub fn run(settings: &Settings, today: Date, selection: &Selection) -> Outcome {
+    let walk = workspace::walk(settings);
+    let mut diagnostics = walk.problems;
+    diagnostics.extend(config_findings(settings));
+    let (selected, mut io_failure) = match selection {
+        Selection::All => (walk.markdown.clone(), false),
+        Selection::Paths(paths) => {
+            let (selected, missing) = workspace::select(&walk.markdown, paths, settings);
+            let failed = !missing.is_empty();
+            diagnostics.extend(missing);
+            (selected, failed)
+        }
+    };
+    let cx = Context::new(settings, today, &walk.index);
+
+    let results: Vec<FileResult> = selected
+        .par_iter()
+        .map(|source| lint_file(source, &cx))
+        .collect();
+
+    let files = results.len();
+    let mut anchors: HashMap<String, Vec<String>> = HashMap::new();
+    let mut directives: HashMap<PathBuf, suppress::Directives> = HashMap::new();
+    let mut pending = Vec::new();
+    for result in results {
+        io_failure |= result.io_failure;
+        if let Some(a) = result.anchors {
+            anchors.insert(result.rel, a);
+        }
+        pending.extend(result.pending);
+        diagnostics.extend(result.diagnostics);
+        directives.insert(result.directives.path.clone(), result.directives);
+    }
+
+    // Fragments into files outside the selection need those files' anchors.
+    let by_rel: HashMap<&str, &Source> =
+        walk.markdown.iter().map(|s| (s.rel.as_str(), s)).collect();
+    let mut targets: Vec<&str> = pending
+        .iter()
+        .map(|p: &links::PendingFragment| p.target.as_str())
+        .collect();
+    targets.sort_unstable();
+    targets.dedup();
+    let wanted: Vec<&Source> = targets
+        .into_iter()
+        .filter(|t| !anchors.contains_key(*t))
+        .filter_map(|t| by_rel.get(t).copied())
+        .collect();
+    let more: Vec<(String, Option<Vec<String>>)> = wanted
+        .par_iter()
+        .map(|s| (s.rel.clone(), read_anchors(&s.path, settings)))
+        .collect();
+    anchors.extend(
+        more.into_iter()
+            .filter_map(|(rel, found)| Some((rel, found?))),
+    );
+    diagnostics.extend(links::resolve_pending(pending, &anchors, &cx));
+
+    for diagnostic in &mut diagnostics {
+        if let Some(d) = directives.get(&diagnostic.path) {
+            d.apply(diagnostic);
+        }
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Outcome {
+        diagnostics,
+        files,
+        io_failure,
+    }
+}
+
+struct FileResult {
+    rel: String,
+    diagnostics: Vec<Diagnostic>,
+    directives: suppress::Directives,
+    anchors: Option<Vec<String>>,
+    pending: Vec<links::PendingFragment>,
+    io_failure: bool,
+}
+
+fn lint_file(source: &Source, cx: &Context) -> FileResult {
+    let mut result = FileResult {
+        rel: source.rel.clone(),
+        diagnostics: Vec::new(),
+        directives: suppress::Directives::empty(source.path.clone()),
+        anchors: None,
+        pending: Vec::new(),
+        io_failure: false,
+    };
+    let doc = match workspace::read(source, cx.settings) {
+        Ok(doc) => doc,
+        Err(diagnostic) => {
+            result.io_failure = diagnostic.rule == rules::io_error::ID;
+            result.diagnostics.push(*diagnostic);
+            return result;
+        }
+    };
+    let mut sink = Sink::new(&doc, cx);
+    for rule in rules::ALL {
+        if let Some(check) = rule.check {
+            if sink.enabled(rule.id) {
+                check(&doc, cx, &mut sink);
+            }
+        }
+    }
+    result.pending = links::check(&doc, cx, &mut sink);
+    result.diagnostics = sink.out;
+    result.directives = suppress::Directives::parse(&doc);
+    result.anchors = Some(anchors_of(&doc));
+    result
+}
+
+fn anchors_of(doc: &Document) -> Vec<String> {
+    doc.body
+        .headings
+        .iter()
+        .map(|h| h.anchor.clone())
+        .chain(doc.body.html_anchors.iter().cloned())
+        .collect()
+}
+
+fn read_anchors(path: &Path, settings: &Settings) -> Option<Vec<String>> {
+    let source = Source {
+        path: path.to_path_buf(),
+        rel: String::new(),
+    };
+    workspace::read(&source, settings)
+        .ok()
+        .map(|doc| anchors_of(&doc))
+}
+
+/// Unknown keys in `book.toml`, as findings on that file.
+fn config_findings(settings: &Settings) -> Vec<Diagnostic> {
+    let (Some(file), Some(severity)) = (
+        &settings.file,
+        rules::config_unknown_key::RULE.default_level(settings),
+    ) else {
+        return Vec::new();
+    };
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    settings
+        .unknown_keys
+        .iter()
+        .map(|key| {
+            let line = text.lines().nth(key.line - 1).unwrap_or("").to_string();
+            let pos = crate::diagnostic::Pos {
+                line: key.line,
+                col: key.col,
+                offset: 0,
+            };
+            Diagnostic {
+                rule: rules::config_unknown_key::ID,
+                severity,
+                path: file.clone(),
+                span: Span {
+                    start: pos,
+                    end: pos,
+                },
+                message: format!(
+                    "unknown key `{}` in {}; it is ignored",
+                    key.key,
+                    crate::config::FILE_NAME
+                ),
+                help: Some(match &key.suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => "see the README for the keys runbook reads".to_string(),
+                }),
+                fix: None,
+                source_line: line,
+                suppressed: None,
+            }
+        })
+        .collect()
+}

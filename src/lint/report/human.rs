@@ -1,0 +1,108 @@
+//! The format people read: rustc's layout, rendered by annotate-snippets,
+//! coloured only when the output is a terminal (anstream decides).
+
+use std::io::{self, Write};
+
+use annotate_snippets::renderer::DecorStyle;
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+use super::{Report, display_path};
+use crate::diagnostic::{Diagnostic, Severity};
+
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let renderer = Renderer::styled().decor_style(DecorStyle::Ascii);
+    for d in report
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_counted() || report.show_suppressed)
+    {
+        writeln!(out, "{}\n", renderer.render(&[group(d)]))?;
+    }
+    writeln!(out, "{}", summary_line(report))
+}
+
+fn group(d: &Diagnostic) -> Group<'_> {
+    let level = match (d.suppressed.is_some(), d.severity) {
+        (true, _) => Level::NOTE,
+        (false, Severity::Error) => Level::ERROR,
+        (false, Severity::Warning) => Level::WARNING,
+        (false, Severity::Info) => Level::INFO,
+    };
+    let title = level.primary_title(d.message.as_str()).id(d.rule);
+    let path = display_path(&d.path);
+    let mut group = if d.source_line.is_empty() {
+        Group::with_title(title).element(
+            Origin::path(path)
+                .line(d.span.start.line)
+                .char_column(d.span.start.col),
+        )
+    } else {
+        let line = d.source_line.as_str();
+        let start = byte_at(line, d.span.start.col);
+        let end = if d.span.end.line == d.span.start.line && d.span.end.col > d.span.start.col {
+            byte_at(line, d.span.end.col)
+        } else {
+            line[start..]
+                .chars()
+                .next()
+                .map(|c| start + c.len_utf8())
+                .unwrap_or(start)
+        };
+        let snippet = Snippet::source(line)
+            .line_start(d.span.start.line)
+            .path(path)
+            .annotation(AnnotationKind::Primary.span(start..end.max(start)));
+        Group::with_title(title).element(snippet)
+    };
+    if let Some(help) = &d.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    if let Some(s) = &d.suppressed {
+        let why = s.reason.as_deref().unwrap_or("no reason given");
+        group = group.element(Level::NOTE.message(format!("suppressed: {why}")));
+    }
+    group
+}
+
+/// Byte offset of a 1-based character column in a line.
+fn byte_at(line: &str, col: usize) -> usize {
+    line.char_indices()
+        .nth(col.saturating_sub(1))
+        .map(|(i, _)| i)
+        .unwrap_or(line.len())
+}
+
+pub fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let files = plural(s.files, "runbook");
+    let mut line = if s.errors + s.warnings + s.infos == 0 {
+        format!("{files} checked: no problems found")
+    } else {
+        let mut parts = Vec::new();
+        for (n, word) in [
+            (s.errors, "error"),
+            (s.warnings, "warning"),
+            (s.infos, "info"),
+        ] {
+            if n > 0 {
+                parts.push(plural(n, word));
+            }
+        }
+        format!("{files} checked: {}", parts.join(", "))
+    };
+    if s.suppressed > 0 {
+        line.push_str(&format!(" ({} suppressed)", s.suppressed));
+    }
+    if s.fixable > 0 {
+        line.push_str(&format!("; {} fixable with `--fix`", s.fixable));
+    }
+    line
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

@@ -1,0 +1,74 @@
+//! Link to a file that does not exist (`broken-link`)
+//!
+//! ## What it checks
+//! Relative and root-relative links in the body (inline, reference-style,
+//! images, raw HTML `href`/`src`) and in front matter `related`, including
+//! the `<...>` form, must name a file or folder that exists. A file that
+//! exists only with other letter case is reported too. URLs with a scheme
+//! (`https:`, `mailto:`) and template syntax (`{{< ref >}}`, `{{ }}`,
+//! `<%= %>`) are not files and are skipped.
+//!
+//! ## Why it matters
+//! The rollback step that says "see restore.md" is read during an outage.
+//! A dead link there costs minutes nobody has. Letter case that works on a
+//! laptop's file system breaks on the Linux web server.
+//!
+//! ## Example
+//! ```markdown
+//! If the deploy fails, follow [the rollback](rolback.md).
+//! ```
+//!
+//! ## Fix
+//! Point the link at the file's real path; the help names the closest
+//! existing file when there is one.
+
+use crate::diagnostic::Span;
+use crate::lint::links::{closest, relative_link};
+use crate::lint::{Context, Sink};
+
+crate::rule!("broken-link", Error, None);
+
+pub fn report_missing(
+    sink: &mut Sink,
+    span: Span,
+    written: &str,
+    path: &str,
+    rel: Option<&str>,
+    cx: &Context,
+) {
+    let suggestion = rel.and_then(|rel| suggest(&sink.doc.rel, rel, cx));
+    let help = match suggestion {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => "fix the path, or remove the link if the page is gone".to_string(),
+    };
+    sink.report(ID, span, format!("link to `{written}`: no file `{path}`"))
+        .help(help);
+}
+
+pub fn report_case(sink: &mut Sink, span: Span, written: &str, wanted: &str, actual: &str) {
+    let link = relative_link(&sink.doc.rel, actual);
+    sink.report(
+        ID,
+        span,
+        format!("link to `{written}`: `{wanted}` exists only as `{actual}` (letter case differs)"),
+    )
+    .help(format!(
+        "write `{link}`: paths are case-sensitive on Linux and on the web server"
+    ));
+}
+
+/// The closest existing file: a similar name in the same folder, else the
+/// same name anywhere in the tree.
+fn suggest(from_rel: &str, wanted: &str, cx: &Context) -> Option<String> {
+    let (dir, name) = wanted.rsplit_once('/').unwrap_or(("", wanted));
+    if let Some(best) = closest(name, cx.files.children(dir).iter().map(String::as_str)) {
+        let full = if dir.is_empty() {
+            best.to_string()
+        } else {
+            format!("{dir}/{best}")
+        };
+        return Some(relative_link(from_rel, &full));
+    }
+    let same_name = cx.files.named(name);
+    (same_name.len() == 1).then(|| relative_link(from_rel, &same_name[0]))
+}

@@ -1,0 +1,19 @@
+//! Unknown key in book.toml (`config-unknown-key`)
+//!
+//! ## What it checks
+//! Every key in `book.toml` must be one runbook reads.
+//!
+//! ## Why it matters
+//! A misspelt setting (`review-peroid = "30d"`) is otherwise silently
+//! ignored, and the team believes a policy is enforced that is not.
+//!
+//! ## Example
+//! ```toml
+//! [lint]
+//! review-peroid = "30d"
+//! ```
+//!
+//! ## Fix
+//! Correct the key; the help names the closest known one.
+
+crate::rule!("config-unknown-key", Warning, None);

@@ -1,0 +1,36 @@
+//! Text that is not valid UTF-8 (`invalid-utf8`)
+//!
+//! ## What it checks
+//! Every byte of the file is UTF-8. The rest of the file is still checked,
+//! read with replacement characters, and so is the rest of the tree.
+//!
+//! ## Why it matters
+//! A file saved as Latin-1 or Windows-1252 shows `Ã©` or `�` on the
+//! portal, and its links and anchors with such characters break.
+//!
+//! ## Example
+//! ```text
+//! caf\xE9 (Latin-1)
+//! ```
+//!
+//! ## Fix
+//! Re-save the file as UTF-8: `iconv -f WINDOWS-1252 -t UTF-8 in.md > out.md`.
+
+use crate::document::Document;
+use crate::lint::{Context, Sink};
+
+crate::rule!("invalid-utf8", Error, Some(check));
+
+fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
+    let Some(offset) = doc.invalid_utf8 else {
+        return;
+    };
+    let in_text = offset.saturating_sub(if doc.bom { 3 } else { 0 });
+    let span = doc.span(in_text..in_text);
+    sink.report(
+        ID,
+        span,
+        format!("not valid UTF-8 at byte {offset}; read with replacement characters"),
+    )
+    .help("re-save the file as UTF-8, e.g. `iconv -f WINDOWS-1252 -t UTF-8`");
+}

@@ -1,0 +1,55 @@
+//! Review overdue (`review-overdue`)
+//!
+//! ## What it checks
+//! `last_reviewed` plus the review period is before today. The period is
+//! the file's `review_every`, else `[lint.review-period-by-status]` for its
+//! status, else `[lint] review-period` (90 days by default). "Today" is
+//! `--today`, else `SOURCE_DATE_EPOCH`, else the clock.
+//!
+//! ## Why it matters
+//! Systems change under runbooks. A procedure nobody has walked through
+//! for a year is a guess, and the on-call engineer should know that before
+//! running it.
+//!
+//! ## Example
+//! ```yaml
+//! last_reviewed: 2024-02-01   # due 2024-05-01 with the default 90 days
+//! ```
+//!
+//! ## Fix
+//! Walk through the runbook, correct it, then set `last_reviewed` to today
+//! (`runbook review FILE` does that).
+
+use crate::document::{Document, Span};
+use crate::lint::{Context, Sink};
+use crate::review::{State, review};
+
+crate::rule!("review-overdue", Error, Some(check));
+
+fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
+    let Some(fields) = doc.fields() else { return };
+    let Some(r) = review(fields, cx.settings, cx.today) else {
+        return;
+    };
+    if r.state != State::Overdue {
+        return;
+    }
+    let at = fields
+        .last_reviewed
+        .as_ref()
+        .map(|f| f.at)
+        .unwrap_or_default();
+    sink.report(
+        ID,
+        Span { start: at, end: at },
+        format!(
+            "review overdue: last reviewed {}, due {} (every {}), {} days ago",
+            r.last, r.due, r.period, -r.days_left
+        ),
+    )
+    .help(format!(
+        "walk through the runbook, then set `last_reviewed: {}` (`runbook review {}`)",
+        cx.today,
+        doc.path.display()
+    ));
+}

@@ -1,0 +1,101 @@
+//! No rollback section, or an empty one (`rollback-missing`)
+//!
+//! ## What it checks
+//! A heading matches `[lint] rollback-heading` (by default one containing
+//! "Rollback", "Roll back" or "Revert") and has content under it. When the
+//! word appears only as bold text or a list item, the help says where.
+//!
+//! ## Why it matters
+//! Every change can fail. The way back must be written before it is
+//! needed, and findable by heading from the table of contents.
+//!
+//! ## Example
+//! ```markdown
+//! ## Deploy
+//! 1. Run the migration.
+//! **Rollback:** restore from backup.
+//! ```
+//!
+//! ## Fix
+//! ```markdown
+//! ## Rollback
+//! 1. Restore from the backup taken in step 1: see [restore](restore.md).
+//! ```
+//!
+//! Pages that are not procedures (an index) can opt out in front matter:
+//! `lint: { allow: [rollback-missing] }`.
+
+use crate::document::{Document, Pos, Span};
+use crate::lint::{Context, Sink};
+
+crate::rule!("rollback-missing", Error, Some(check));
+
+fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
+    let pattern = &cx.settings.rollback_heading;
+    let matching: Vec<_> = doc
+        .body
+        .headings
+        .iter()
+        .filter(|h| pattern.is_match(&h.text))
+        .collect();
+    if let Some(heading) = matching.iter().find(|h| !h.has_content) {
+        if matching.iter().all(|h| !h.has_content) {
+            sink.report(ID, heading.span, format!("rollback section `{}` is empty", heading.text))
+                .help("write the steps that undo this procedure under it, or link to the runbook that does");
+        }
+        return;
+    }
+    if !matching.is_empty() {
+        return;
+    }
+    let start = doc.front_matter.block().map(|b| b.open).unwrap_or(Pos {
+        line: 1,
+        col: 1,
+        offset: 0,
+    });
+    let help = match mentioned_elsewhere(doc, cx) {
+        Some((line, how)) => format!(
+            "line {line} mentions a rollback as {how}, which is not a section: make it a heading (`## Rollback`) so it shows in the table of contents"
+        ),
+        None => "add a `## Rollback` section with the steps that undo this procedure".to_string(),
+    };
+    sink.report(ID, Span { start, end: start }, "no rollback section")
+        .help(help);
+}
+
+/// The first line outside code that mentions a rollback in bold or as a
+/// list item.
+fn mentioned_elsewhere(doc: &Document, cx: &Context) -> Option<(usize, &'static str)> {
+    let pattern = &cx.settings.rollback_heading;
+    let in_code = |line: usize| {
+        doc.body
+            .code_blocks
+            .iter()
+            .any(|b| b.fence.start.line <= line && line < b.first_line + b.code.lines().count() + 1)
+    };
+    for line in 1..=doc.lines.line_count() {
+        let text = doc.line_text(line);
+        if !pattern.is_match(text) || in_code(line) {
+            continue;
+        }
+        let trimmed = text.trim_start();
+        let bold = ["**", "__"].iter().any(|m| {
+            trimmed
+                .split(m)
+                .skip(1)
+                .step_by(2)
+                .any(|inside| pattern.is_match(inside))
+        });
+        if bold {
+            return Some((line, "bold text"));
+        }
+        let item = trimmed.starts_with(['-', '*', '+'])
+            || trimmed
+                .split_once(". ")
+                .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty());
+        if item {
+            return Some((line, "a list item"));
+        }
+    }
+    None
+}

@@ -1,0 +1,84 @@
+//! When a runbook falls due for review: one rule, used by the linter, the
+//! site's badges and dashboard, and `runbook due`, so they never disagree.
+
+use jiff::civil::Date;
+
+use crate::config::Settings;
+use crate::document::Fields;
+use crate::duration::ReviewPeriod;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum State {
+    Current,
+    DueSoon,
+    Overdue,
+    /// `last_reviewed` is after today.
+    Future,
+}
+
+#[derive(Clone, Debug)]
+pub struct Review {
+    pub last: Date,
+    pub period: ReviewPeriod,
+    pub due: Date,
+    pub state: State,
+    /// Days from today to the due date (negative when overdue).
+    pub days_left: i64,
+}
+
+/// The review period that applies: the file's own `review_every`, else the
+/// one for its status, else the default.
+pub fn period(fields: &Fields, settings: &Settings) -> ReviewPeriod {
+    fields
+        .review_every
+        .as_ref()
+        .map(|f| f.value)
+        .unwrap_or_else(|| {
+            settings.review_period_for(fields.status.as_ref().map(|s| s.value.as_str()))
+        })
+}
+
+pub fn review(fields: &Fields, settings: &Settings, today: Date) -> Option<Review> {
+    let last = fields.last_reviewed.as_ref()?.value;
+    let period = period(fields, settings);
+    let due = period.after(last).unwrap_or(Date::MAX);
+    let days_left = i64::from((due - today).get_days());
+    let soon = settings.due_soon.after(today).unwrap_or(Date::MAX);
+    let state = if last > today {
+        State::Future
+    } else if due < today {
+        State::Overdue
+    } else if due <= soon {
+        State::DueSoon
+    } else {
+        State::Current
+    };
+    Some(Review {
+        last,
+        period,
+        due,
+        state,
+        days_left,
+    })
+}
+
+/// Today: `--today`, else `SOURCE_DATE_EPOCH`, else the clock, so tests and
+/// reproducible builds agree on what is overdue.
+pub fn today(flag: Option<&str>) -> Result<Date, String> {
+    if let Some(text) = flag {
+        return text
+            .parse::<Date>()
+            .map_err(|_| format!("--today `{text}` is not a date; write YYYY-MM-DD"));
+    }
+    if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
+        let seconds: i64 = epoch
+            .trim()
+            .parse()
+            .map_err(|_| format!("SOURCE_DATE_EPOCH `{epoch}` is not a number of seconds"))?;
+        let ts =
+            jiff::Timestamp::from_second(seconds).map_err(|e| format!("SOURCE_DATE_EPOCH: {e}"))?;
+        return Ok(ts.to_zoned(jiff::tz::TimeZone::UTC).date());
+    }
+    Ok(jiff::Zoned::now().date())
+}

@@ -1,0 +1,316 @@
+//! The tree of runbooks: one walk that finds every Markdown file and indexes
+//! every path, so link checks never touch the file system again.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Pos, Severity, Span};
+use crate::document::Document;
+use crate::lint::rules;
+
+/// Files larger than this are reported, not parsed: no runbook is 10 MB,
+/// and a gate must not be stalled by a stray dump.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// A Markdown file to read.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// The path to open and to show.
+    pub path: PathBuf,
+    /// The path inside the source folder, `/`-separated.
+    pub rel: String,
+}
+
+/// Every file and folder below the source folder, for link resolution.
+#[derive(Debug, Default)]
+pub struct FileIndex {
+    pub root: PathBuf,
+    files: HashSet<String>,
+    dirs: HashSet<String>,
+    by_lowercase: HashMap<String, String>,
+    /// Folder to the names in it, and file name to every path that has it:
+    /// where "did you mean" looks.
+    children: HashMap<String, Vec<String>>,
+    by_name: HashMap<String, Vec<String>>,
+}
+
+pub enum Lookup<'a> {
+    File,
+    Dir,
+    /// Exists only with other letter case.
+    OtherCase(&'a str),
+    Missing,
+}
+
+impl FileIndex {
+    pub fn lookup(&self, rel: &str) -> Lookup<'_> {
+        if rel.is_empty() || self.dirs.contains(rel) {
+            Lookup::Dir
+        } else if self.files.contains(rel) {
+            Lookup::File
+        } else if let Some(actual) = self.by_lowercase.get(&rel.to_lowercase()) {
+            Lookup::OtherCase(actual)
+        } else {
+            Lookup::Missing
+        }
+    }
+
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(String::as_str)
+    }
+
+    /// Names in a folder (`""` is the source folder itself).
+    pub fn children(&self, dir: &str) -> &[String] {
+        self.children.get(dir).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Every path whose last component is `name`.
+    pub fn named(&self, name: &str) -> &[String] {
+        self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    fn insert(&mut self, rel: String, is_dir: bool) {
+        self.by_lowercase
+            .entry(rel.to_lowercase())
+            .or_insert_with(|| rel.clone());
+        let (dir, name) = rel.rsplit_once('/').unwrap_or(("", &rel));
+        self.children
+            .entry(dir.to_string())
+            .or_default()
+            .push(name.to_string());
+        self.by_name
+            .entry(name.to_string())
+            .or_default()
+            .push(rel.clone());
+        if is_dir {
+            self.dirs.insert(rel);
+        } else {
+            self.files.insert(rel);
+        }
+    }
+}
+
+pub struct Walk {
+    pub index: FileIndex,
+    /// Runbooks to read, in path order.
+    pub markdown: Vec<Source>,
+    /// Symlink loops and unreadable folders met on the way.
+    pub problems: Vec<Diagnostic>,
+}
+
+pub fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+}
+
+/// Walks the source folder, following symlinks but never around a loop.
+pub fn walk(settings: &Settings) -> Walk {
+    let root = &settings.src;
+    let mut walk = Walk {
+        index: FileIndex {
+            root: root.clone(),
+            ..FileIndex::default()
+        },
+        markdown: Vec::new(),
+        problems: Vec::new(),
+    };
+    let entries = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                walk.problems.push(walk_problem(&error));
+                continue;
+            }
+        };
+        let Some(rel) = relative(root, entry.path()) else {
+            continue;
+        };
+        if rel.is_empty() {
+            continue;
+        }
+        let is_dir = entry.file_type().is_dir();
+        walk.index.insert(rel.clone(), is_dir);
+        if !is_dir && is_markdown(entry.path()) && !settings.exclude.is_match(&rel) {
+            walk.markdown.push(Source {
+                path: entry.into_path(),
+                rel,
+            });
+        }
+    }
+    walk
+}
+
+fn walk_problem(error: &walkdir::Error) -> Diagnostic {
+    let path = error.path().map(Path::to_path_buf).unwrap_or_default();
+    if let Some(ancestor) = error.loop_ancestor() {
+        return file_diagnostic(
+            rules::symlink_loop::ID,
+            Severity::Warning,
+            path,
+            format!(
+                "symlink loop: this link points back to `{}`; not followed",
+                ancestor.display()
+            ),
+            "remove the link, or point it at a folder outside its own ancestors",
+        );
+    }
+    let cause = error
+        .io_error()
+        .map(|e| e.to_string())
+        .unwrap_or_else(|| error.to_string());
+    file_diagnostic(
+        rules::io_error::ID,
+        Severity::Error,
+        path,
+        format!("cannot read: {cause}"),
+        "check the permissions of this path",
+    )
+}
+
+/// A finding about a whole file, placed at 1:1.
+pub fn file_diagnostic(
+    rule: &'static str,
+    severity: Severity,
+    path: PathBuf,
+    message: String,
+    help: &str,
+) -> Diagnostic {
+    let pos = Pos {
+        line: 1,
+        col: 1,
+        offset: 0,
+    };
+    Diagnostic {
+        rule,
+        severity,
+        path,
+        span: Span {
+            start: pos,
+            end: pos,
+        },
+        message,
+        help: Some(help.to_string()),
+        fix: None,
+        source_line: String::new(),
+        suppressed: None,
+    }
+}
+
+/// `path` relative to `root`, `/`-separated; `None` when outside it.
+pub fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
+/// The sources the user named. Named files that are not in the walk (outside
+/// the source folder, or excluded) are still read; missing ones are errors.
+pub fn select<'a>(
+    all: &'a [Source],
+    paths: &[PathBuf],
+    settings: &Settings,
+) -> (Vec<Source>, Vec<Diagnostic>) {
+    let mut selected = Vec::new();
+    let mut missing = Vec::new();
+    for path in paths {
+        let wanted = normalize(path);
+        let matches: Vec<&Source> = all
+            .iter()
+            .filter(|s| normalize(&s.path).starts_with(&wanted))
+            .collect();
+        if !matches.is_empty() {
+            selected.extend(matches.into_iter().cloned());
+        } else if path.is_file() {
+            let rel = relative(&normalize(&settings.src), &wanted)
+                .unwrap_or_else(|| path.to_string_lossy().into_owned());
+            selected.push(Source {
+                path: path.clone(),
+                rel,
+            });
+        } else if !path.exists() {
+            missing.push(file_diagnostic(
+                rules::io_error::ID,
+                Severity::Error,
+                path.clone(),
+                "no such file or folder".to_string(),
+                "check the path",
+            ));
+        }
+    }
+    selected.sort_by(|a, b| a.path.cmp(&b.path));
+    selected.dedup_by(|a, b| a.path == b.path);
+    (selected, missing)
+}
+
+/// Lexically cleans a path: drops `.`, folds `..`, so two spellings compare equal.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Reads and parses one runbook. Failures come back as the finding to report.
+pub fn read(source: &Source, settings: &Settings) -> Result<Document, Box<Diagnostic>> {
+    let io = |message: String, help: &str| {
+        Box::new(file_diagnostic(
+            rules::io_error::ID,
+            Severity::Error,
+            source.path.clone(),
+            message,
+            help,
+        ))
+    };
+    let meta = std::fs::metadata(&source.path).map_err(|e| {
+        io(
+            format!("cannot read: {e}"),
+            "check that the file exists and is readable",
+        )
+    })?;
+    if meta.is_dir() {
+        return Err(io(
+            "is a folder, not a file".to_string(),
+            "name a Markdown file",
+        ));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(Box::new(file_diagnostic(
+            rules::file_too_large::ID,
+            Severity::Error,
+            source.path.clone(),
+            format!(
+                "file is {:.1} MB, over the {} MB limit; not checked",
+                meta.len() as f64 / 1e6,
+                MAX_FILE_BYTES / 1024 / 1024
+            ),
+            "split it into smaller runbooks, or exclude it in book.toml ([lint] exclude)",
+        )));
+    }
+    let bytes = std::fs::read(&source.path)
+        .map_err(|e| io(format!("cannot read: {e}"), "check the file's permissions"))?;
+    Ok(Document::parse(
+        source.path.clone(),
+        source.rel.clone(),
+        bytes,
+        &settings.aliases,
+    ))
+}
