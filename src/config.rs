@@ -19,6 +19,7 @@ pub struct Config {
     pub lint: Lint,
     #[serde(rename = "front-matter")]
     pub front_matter: FrontMatterConfig,
+    pub build: Build,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -36,6 +37,31 @@ impl Default for Book {
             title: "Runbooks".into(),
             description: String::new(),
             src: "content".into(),
+        }
+    }
+}
+
+/// `[build]`: where `runbook build` writes the site and what it trusts.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct Build {
+    /// The output folder, relative to `book.toml`.
+    pub dest: PathBuf,
+    /// Templates that override the built-in ones file by file, relative to `book.toml`.
+    pub templates: PathBuf,
+    /// Keep raw HTML in Markdown as written instead of sanitizing it.
+    pub allow_html: bool,
+    /// The language the search index stems words for (ISO 639-1).
+    pub language: String,
+}
+
+impl Default for Build {
+    fn default() -> Self {
+        Build {
+            dest: "site".into(),
+            templates: "templates".into(),
+            allow_html: false,
+            language: "en".into(),
         }
     }
 }

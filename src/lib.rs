@@ -11,4 +11,6 @@ pub mod document;
 pub mod duration;
 pub mod lint;
 pub mod review;
+pub mod serve;
+pub mod site;
 pub mod workspace;
