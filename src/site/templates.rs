@@ -92,7 +92,8 @@ impl Templates {
 
 static QUOTED_NAME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"'([^']+\.html)'").unwrap());
 static LINE_COL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"--> (\d+):(\d+)").unwrap());
-static VARIABLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([^`]+)`").unwrap());
+static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"`([^`]+)`|'([^']+)'").unwrap());
+static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(\d+\s*)?\|").unwrap());
 
 /// A Tera error as one line a user can act on: `template `x.html`, line N:
 /// cause`. Tera gives line numbers for syntax errors only; for a render
@@ -116,9 +117,12 @@ fn describe(error: &tera::Error, sources: &[(String, String)]) -> String {
             let template = template.as_deref()?;
             let (_, text) = sources.iter().find(|(n, _)| n == template)?;
             let last = messages.last()?;
-            let expression = VARIABLE.captures(last)?[1].to_string();
-            text.lines()
-                .position(|l| l.contains(&expression))
+            QUOTED
+                .captures_iter(last)
+                .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+                .map(|m| m.as_str())
+                .filter(|quoted| *quoted != template)
+                .find_map(|quoted| text.lines().position(|l| l.contains(quoted)))
                 .map(|i| i + 1)
         });
     let cause = messages
@@ -127,8 +131,9 @@ fn describe(error: &tera::Error, sources: &[(String, String)]) -> String {
         .find(|m| !m.trim().is_empty())
         .map(|m| {
             m.lines()
-                .filter(|l| !l.trim().is_empty() && !l.contains("-->") && l.trim() != "|")
                 .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.contains("-->") && !SOURCE_LINE.is_match(l))
+                .map(|l| l.trim_start_matches("= "))
                 .collect::<Vec<_>>()
                 .join(" ")
         })
