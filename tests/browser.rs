@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use headless_chrome::protocol::cdp::Log::LogEntryLevel;
+use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::protocol::cdp::Runtime::ConsoleAPICalledEventTypeOption;
 use headless_chrome::protocol::cdp::types::Event;
@@ -86,25 +87,29 @@ fn text_of(tab: &Tab, selector: &str) -> String {
         .unwrap_or_default()
 }
 
-#[test]
-fn search_finds_a_runbook_and_opens_its_section() {
-    let Some(chrome) = chromium() else {
+/// Chromium, or `None` (with a loud message) when it is missing outside CI.
+fn chromium_or_skip(test: &str) -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
         if std::env::var_os("CI").is_some() {
             panic!("CI is set but Chromium is missing: apt-get install chromium (or set CHROMIUM)");
         }
-        eprintln!(
-            "\n*** browser test NOT RUN: Chromium not found (apt-get install chromium) ***\n"
-        );
-        return;
-    };
+        eprintln!("\n*** {test} NOT RUN: Chromium not found (apt-get install chromium) ***\n");
+    }
+    found
+}
+
+/// The fixture site under `/runbooks/` of a server on a free port.
+fn serve_fixture() -> (String, PathBuf, tempfile::TempDir) {
     let www = tempfile::tempdir().unwrap();
     let site = fixture_site(www.path());
-
     let server = runbook::serve::Server::bind(www.path(), "127.0.0.1:0".parse().unwrap()).unwrap();
     let addr = server.local_addr().unwrap();
     std::thread::spawn(move || server.run());
+    (format!("http://{addr}/runbooks/"), site, www)
+}
 
-    let profile = tempfile::tempdir().unwrap();
+fn launch(chrome: PathBuf, profile: &Path) -> Browser {
     let args: Vec<&std::ffi::OsStr> = [
         "--disable-gpu",
         "--disable-quic",
@@ -116,22 +121,31 @@ fn search_finds_a_runbook_and_opens_its_section() {
     .iter()
     .map(std::ffi::OsStr::new)
     .collect();
-    let browser = Browser::new(LaunchOptions {
+    Browser::new(LaunchOptions {
         path: Some(chrome),
         headless: true,
         sandbox: false,
         window_size: Some((1280, 900)),
-        user_data_dir: Some(profile.path().to_path_buf()),
+        user_data_dir: Some(profile.to_path_buf()),
         args,
         ..LaunchOptions::default()
     })
-    .expect("Chromium starts");
+    .expect("Chromium starts")
+}
+
+#[test]
+fn search_finds_a_runbook_and_opens_its_section() {
+    let Some(chrome) = chromium_or_skip("browser search test") else {
+        return;
+    };
+    let (base, site, _www) = serve_fixture();
+    let profile = tempfile::tempdir().unwrap();
+    let browser = launch(chrome, profile.path());
     let tab = browser.new_tab().unwrap();
     tab.set_default_timeout(Duration::from_secs(20));
     let errors = watch_errors(&tab);
 
     // From the index page's header search box, as an engineer would.
-    let base = format!("http://{addr}/runbooks/");
     tab.navigate_to(&format!("{base}index.html"))
         .unwrap()
         .wait_until_navigated()
@@ -216,4 +230,64 @@ fn search_finds_a_runbook_and_opens_its_section() {
 
     let errors = errors.lock().unwrap();
     assert!(errors.is_empty(), "the pages logged errors: {errors:#?}");
+}
+
+/// axe-core's WCAG A/AA rules on every kind of page, light and dark, when
+/// `AXE_CORE` names `axe.min.js` (`npm install axe-core`); the file is not
+/// vendored here.
+#[test]
+fn pages_pass_axe_accessibility_checks() {
+    let Some(axe) = std::env::var_os("AXE_CORE") else {
+        eprintln!("\n*** accessibility test NOT RUN: set AXE_CORE=path/to/axe.min.js ***\n");
+        return;
+    };
+    let Some(chrome) = chromium_or_skip("accessibility test") else {
+        return;
+    };
+    let axe = std::fs::read_to_string(axe).expect("AXE_CORE is readable");
+    let (base, _site, _www) = serve_fixture();
+    let profile = tempfile::tempdir().unwrap();
+    let browser = launch(chrome, profile.path());
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    let mut violations = Vec::new();
+    for scheme in ["light", "dark"] {
+        tab.call_method(Emulation::SetEmulatedMedia {
+            media: None,
+            features: Some(vec![Emulation::MediaFeature {
+                name: "prefers-color-scheme".into(),
+                value: scheme.into(),
+            }]),
+        })
+        .unwrap();
+        for page in [
+            "index.html",
+            "dashboard.html",
+            "payments/failover.html",
+            "owners/payments-oncall.html",
+            "search.html?q=restore",
+        ] {
+            tab.navigate_to(&format!("{base}{page}"))
+                .unwrap()
+                .wait_until_navigated()
+                .unwrap();
+            if page.starts_with("search") {
+                tab.wait_for_element(".result").unwrap();
+            }
+            tab.evaluate(&axe, false).unwrap();
+            let found = tab
+                .evaluate(
+                    "axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] })\
+                     .then(r => JSON.stringify(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))",
+                    true,
+                )
+                .unwrap()
+                .value
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let found: Vec<String> = serde_json::from_str(&found).unwrap();
+            violations.extend(found.into_iter().map(|v| format!("{scheme} {page}: {v}")));
+        }
+    }
+    assert!(violations.is_empty(), "accessibility violations: {violations:#?}");
 }

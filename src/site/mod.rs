@@ -39,6 +39,7 @@ pub struct Built {
     /// Runbooks that could not be read, with why; the linter reports them too.
     pub skipped: Vec<String>,
     pub total: Duration,
+    /// Building the search index, which overlaps with writing the pages.
     pub indexing: Duration,
 }
 
@@ -121,32 +122,6 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
         .collect();
 
     let site = SiteContext::new(settings, today, &summaries, &groups);
-    pages
-        .par_iter()
-        .map(|page| {
-            let rel = page_map
-                .get(&page.summary.rel)
-                .expect("every page has an output path");
-            let mut cx = site.context(root_of(rel), "runbook");
-            cx.insert("rb", &page.summary);
-            cx.insert("toc", &page.toc);
-            cx.insert("findings", &page.findings);
-            cx.insert("crumbs", &pages::crumbs(&page.summary.folder, &anchors));
-            cx.insert("title_anchor", &page.title_anchor);
-            cx.insert("body", &page.body);
-            let html = templates.render("runbook.html", &cx)?;
-            write(&out, rel, html.as_bytes())
-        })
-        .collect::<Result<(), String>>()?;
-    built.runbooks = pages.len();
-    built.pages = pages.len();
-
-    built.pages += site_pages(&site, &templates, &out, &summaries, folders, &groups)?;
-    for (name, bytes) in &templates.assets {
-        write(&out, &format!("assets/{name}"), bytes)?;
-    }
-
-    let indexing = Instant::now();
     let records: Vec<search::Record> = pages
         .iter()
         .map(|p| search::Record {
@@ -161,14 +136,52 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
             body: &p.body,
         })
         .collect();
-    let index = search::build(&records, &build.language)?;
+    // Pagefind takes its pages one at a time, so the index is built on its
+    // own thread while the pages are rendered and written on the others.
+    let (index, written) = std::thread::scope(|scope| {
+        let indexer = scope.spawn(|| {
+            let started = Instant::now();
+            search::build(&records, &build.language).map(|files| (files, started.elapsed()))
+        });
+        let written = pages
+            .par_iter()
+            .map(|page| {
+                let rel = page_map
+                    .get(&page.summary.rel)
+                    .expect("every page has an output path");
+                let mut cx = site.context(root_of(rel), "runbook");
+                cx.insert("rb", &page.summary);
+                cx.insert("toc", &page.toc);
+                cx.insert("findings", &page.findings);
+                cx.insert("crumbs", &pages::crumbs(&page.summary.folder, &anchors));
+                cx.insert("title_anchor", &page.title_anchor);
+                cx.insert("body", &page.body);
+                let html = templates.render("runbook.html", &cx)?;
+                write(&out, rel, html.as_bytes())
+            })
+            .collect::<Result<(), String>>()
+            .and_then(|()| site_pages(&site, &templates, &out, &summaries, folders, &groups))
+            .and_then(|count| {
+                for (name, bytes) in &templates.assets {
+                    write(&out, &format!("assets/{name}"), bytes)?;
+                }
+                Ok(count)
+            });
+        let index = indexer
+            .join()
+            .unwrap_or_else(|_| Err("search index: the indexer panicked".to_string()));
+        (index, written)
+    });
+    built.runbooks = pages.len();
+    built.pages = pages.len() + written?;
+    let (index, indexing) = index?;
+    built.indexing = indexing;
     drop(records);
     drop(pages);
     index
         .par_iter()
         .map(|(rel, bytes)| write(&out, rel, bytes))
         .collect::<Result<(), String>>()?;
-    built.indexing = indexing.elapsed();
     built.total = started.elapsed();
     Ok(built)
 }

@@ -67,7 +67,13 @@ impl Output {
             .suffix(".tmp")
             .tempfile_in(&dir)?;
         temp.write_all(bytes)?;
-        temp.as_file().sync_data().ok();
+        // Temporary files are private (0600); a site is for a web server to read.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            temp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        }
         temp.persist(dir.join(name)).map_err(|e| e.error)?;
         Ok(())
     }
@@ -119,6 +125,12 @@ mod tests {
             .unwrap()
             .count();
         assert_eq!(leftovers, 1, "no temporary file is left behind");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("site/a/b.html")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o644, "readable by a web server");
+        }
 
         #[cfg(unix)]
         {
