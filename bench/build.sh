@@ -4,9 +4,10 @@
 #   bench/build.sh            # 1,000 and 10,000 runbooks
 #   bench/build.sh 1000       # only the sizes named
 #
-# Release build; reports wall time, peak memory (/usr/bin/time -v) and the
-# share of the time spent building the search index (as the build reports
-# it). Corpora are generated once, deterministically (seed 1), under
+# Release build; reports wall time, CPU time (user + system: less sensitive
+# to a busy machine), peak memory (/usr/bin/time -v) and the share of the
+# wall time the search index takes (as the build reports it; it overlaps
+# with writing the pages). Corpora are generated once, deterministically (seed 1), under
 # $BENCH_DIR (default /tmp/runbook-bench).
 set -euo pipefail
 
@@ -22,7 +23,7 @@ sizes=("$@")
 bin="$target/release/runbook"
 mkdir -p "$work"
 
-printf '%-8s %10s %12s %14s %10s\n' files wall_s peak_MiB index_s index_share
+printf '%-8s %8s %8s %10s %9s %12s\n' files wall_s cpu_s peak_MiB index_s index_share
 for n in "${sizes[@]}"; do
   corpus="$work/corpus-$n"
   book="$work/book-$n"
@@ -35,8 +36,9 @@ for n in "${sizes[@]}"; do
   log="$work/build-$n.log"
   (cd "$book" && /usr/bin/time -v "$bin" build --today 2026-11-25 --dest site) 2> "$log"
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log" | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
+  cpu=$(awk -F': ' '/User time|System time/ {t += $2} END {printf "%.2f", t}' "$log")
   peak=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$log")
   index=$(sed -n 's/.*(search index \([0-9.]*\)\(m\?s\)).*/\1 \2/p' "$log" | awk '{ print ($2 == "ms") ? $1 / 1000 : $1 }')
   share=$(awk -v i="$index" -v w="$wall" 'BEGIN { printf "%.0f%%", 100 * i / w }')
-  printf '%-8s %10.2f %12s %14.2f %10s\n' "$n" "$wall" "$peak" "$index" "$share"
+  printf '%-8s %8.2f %8s %10s %9.2f %12s\n' "$n" "$wall" "$cpu" "$peak" "$index" "$share"
 done
