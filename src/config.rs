@@ -53,6 +53,9 @@ pub struct Build {
     pub allow_html: bool,
     /// The language the search index stems words for (ISO 639-1).
     pub language: String,
+    /// Runbooks per search index shard: fewer use less memory while
+    /// building, more mean fewer files for the browser to merge.
+    pub search_shard_pages: usize,
 }
 
 impl Default for Build {
@@ -62,6 +65,7 @@ impl Default for Build {
             templates: "templates".into(),
             allow_html: false,
             language: "en".into(),
+            search_shard_pages: 1000,
         }
     }
 }

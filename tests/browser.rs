@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use headless_chrome::protocol::cdp::Log::LogEntryLevel;
 use headless_chrome::protocol::cdp::Emulation;
+use headless_chrome::protocol::cdp::Log::LogEntryLevel;
 use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
 use headless_chrome::protocol::cdp::Runtime::ConsoleAPICalledEventTypeOption;
 use headless_chrome::protocol::cdp::types::Event;
@@ -204,6 +204,14 @@ fn search_finds_a_runbook_and_opens_its_section() {
     std::thread::sleep(Duration::from_millis(300));
     let results = text_of(&tab, ".result-title");
     assert_eq!(results, "Cut DNS over to the standby region");
+    tab.navigate_to(&format!("{base}search.html?review=overdue"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    tab.wait_for_element(".result").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let results = text_of(&tab, ".result-title");
+    assert_eq!(results, "Fail over the Ledger primary database");
 
     // From file://: the quick filter narrows the list without a server.
     let index = format!("file://{}/index.html", site.display());
@@ -289,5 +297,8 @@ fn pages_pass_axe_accessibility_checks() {
             violations.extend(found.into_iter().map(|v| format!("{scheme} {page}: {v}")));
         }
     }
-    assert!(violations.is_empty(), "accessibility violations: {violations:#?}");
+    assert!(
+        violations.is_empty(),
+        "accessibility violations: {violations:#?}"
+    );
 }

@@ -132,6 +132,7 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
             status: &p.summary.status,
             tags: &p.tags,
             review: &p.summary.review,
+            state: p.summary.state,
             due: &p.summary.due,
             body: &p.body,
         })
@@ -141,7 +142,9 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
     let (index, written) = std::thread::scope(|scope| {
         let indexer = scope.spawn(|| {
             let started = Instant::now();
-            search::build(&records, &build.language).map(|files| (files, started.elapsed()))
+            let write = |rel: &str, bytes: &[u8]| write(&out, rel, bytes);
+            search::build(&records, &build.language, build.search_shard_pages, &write)
+                .map(|()| started.elapsed())
         });
         let written = pages
             .par_iter()
@@ -160,7 +163,15 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
                 write(&out, rel, html.as_bytes())
             })
             .collect::<Result<(), String>>()
-            .and_then(|()| site_pages(&site, &templates, &out, &summaries, folders, &groups))
+            .and_then(|()| {
+                let lists = Lists {
+                    summaries: &summaries,
+                    folders,
+                    groups: &groups,
+                    search_shards: search::shard_count(summaries.len(), build.search_shard_pages),
+                };
+                site_pages(&site, &templates, &out, lists)
+            })
             .and_then(|count| {
                 for (name, bytes) in &templates.assets {
                     write(&out, &format!("assets/{name}"), bytes)?;
@@ -174,14 +185,7 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
     });
     built.runbooks = pages.len();
     built.pages = pages.len() + written?;
-    let (index, indexing) = index?;
-    built.indexing = indexing;
-    drop(records);
-    drop(pages);
-    index
-        .par_iter()
-        .map(|(rel, bytes)| write(&out, rel, bytes))
-        .collect::<Result<(), String>>()?;
+    built.indexing = index?;
     built.total = started.elapsed();
     Ok(built)
 }
@@ -396,14 +400,26 @@ impl SiteContext {
 
 /// The index, dashboard, owner and tag pages, search and 404. Returns how
 /// many pages it wrote.
+/// What the site pages list.
+struct Lists<'a> {
+    summaries: &'a [Summary],
+    folders: Vec<pages::Folder>,
+    groups: &'a Groups,
+    search_shards: usize,
+}
+
 fn site_pages(
     site: &SiteContext,
     templates: &Templates,
     out: &Output,
-    summaries: &[Summary],
-    folders: Vec<pages::Folder>,
-    groups: &Groups,
+    lists: Lists<'_>,
 ) -> Result<usize, String> {
+    let Lists {
+        summaries,
+        folders,
+        groups,
+        search_shards,
+    } = lists;
     let mut written = 0;
     let mut page = |rel: &str, template: &str, cx: tera::Context| -> Result<(), String> {
         let html = templates.render(template, &cx)?;
@@ -446,11 +462,12 @@ fn site_pages(
         }
     }
 
-    page(
-        "search.html",
-        "search.html",
-        site.context(String::new(), "search"),
-    )?;
+    let mut cx = site.context(String::new(), "search");
+    let merged: Vec<String> = (1..search_shards)
+        .map(|i| format!("{}/", search::shard_dir(i)))
+        .collect();
+    cx.insert("search_shards", &merged.join(" "));
+    page("search.html", "search.html", cx)?;
     let mut cx = site.context("/".into(), "404");
     cx.insert("css", templates.asset_text("style.css"));
     page("404.html", "404.html", cx)?;

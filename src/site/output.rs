@@ -128,7 +128,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("site/a/b.html")).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("site/a/b.html"))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o644, "readable by a web server");
         }
 

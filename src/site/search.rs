@@ -18,46 +18,84 @@ pub struct Record<'a> {
     pub owners: &'a [String],
     pub status: &'a str,
     pub tags: &'a [String],
-    /// The review state label: `overdue`, `due soon`, ...
+    /// The review state in words (`overdue by 3 days`), shown with results.
     pub review: &'a str,
+    /// The review state as a filter value: `overdue`, `due-soon`, `current`, ...
+    pub state: &'a str,
     pub due: &'a str,
     pub body: &'a str,
 }
 
-/// Indexes every record and returns the files to write, paths relative to
-/// the site root.
-pub fn build(records: &[Record<'_>], language: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+/// Where shard `i` of the index lives: the first is the bundle the search
+/// page loads, the others are merged into it in the browser.
+pub fn shard_dir(i: usize) -> String {
+    if i == 0 {
+        "pagefind".to_string()
+    } else {
+        format!("pagefind/shard-{i}")
+    }
+}
+
+/// How many shards `pages` runbooks make.
+pub fn shard_count(pages: usize, shard_pages: usize) -> usize {
+    pages.div_ceil(shard_pages.max(1)).max(1)
+}
+
+/// Indexes the records, `shard_pages` at a time, each shard a separate
+/// Pagefind index handed to `write` file by file (paths relative to the
+/// site root) and dropped before the next starts. Pagefind keeps about half
+/// a megabyte per page in memory until an index is written; shards bound
+/// that, and Pagefind's `mergeIndex` searches them as one.
+pub fn build(
+    records: &[Record<'_>],
+    language: &str,
+    shard_pages: usize,
+    write: &(dyn Fn(&str, &[u8]) -> Result<(), String> + Sync),
+) -> Result<(), String> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("search index: cannot start the runtime: {e}"))?;
-    runtime.block_on(async {
-        let options = PagefindServiceConfig::builder()
-            .keep_index_url(true)
-            .force_language(language.to_string())
-            .build();
-        let mut index =
-            PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
-        for record in records {
-            index
-                .add_html_file(None, Some(format!("/{}", record.url)), lean_html(record))
-                .await
-                .map_err(|e| format!("search index: {}: {e}", record.url))?;
+    let shards = shard_count(records.len(), shard_pages);
+    for i in 0..shards {
+        let start = (i * shard_pages.max(1)).min(records.len());
+        let end = (start + shard_pages.max(1)).min(records.len());
+        let files = runtime.block_on(index(&records[start..end], language))?;
+        let dir = shard_dir(i);
+        for (name, bytes) in files {
+            // Merged shards use the first shard's scripts and WebAssembly.
+            let data =
+                name.contains('/') || name.ends_with(".pf_meta") || name == "pagefind-entry.json";
+            if i == 0 || data {
+                write(&format!("{dir}/{name}"), &bytes)?;
+            }
         }
-        let files = index
-            .get_files()
+    }
+    Ok(())
+}
+
+async fn index(records: &[Record<'_>], language: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let options = PagefindServiceConfig::builder()
+        .keep_index_url(true)
+        .force_language(language.to_string())
+        .build();
+    let mut index = PagefindIndex::new(Some(options)).map_err(|e| format!("search index: {e}"))?;
+    for record in records {
+        index
+            .add_html_file(None, Some(format!("/{}", record.url)), lean_html(record))
             .await
-            .map_err(|e| format!("search index: {e}"))?;
-        let mut out: Vec<(String, Vec<u8>)> = files
-            .into_iter()
-            .map(|f| {
-                let name = f.filename.to_string_lossy().replace('\\', "/");
-                (format!("pagefind/{name}"), f.contents)
-            })
-            .collect();
-        out.sort_by(|a, b| a.0.cmp(&b.0));
-        Ok(out)
-    })
+            .map_err(|e| format!("search index: {}: {e}", record.url))?;
+    }
+    let files = index
+        .get_files()
+        .await
+        .map_err(|e| format!("search index: {e}"))?;
+    let mut out: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .map(|f| (f.filename.to_string_lossy().replace('\\', "/"), f.contents))
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
 }
 
 fn lean_html(record: &Record<'_>) -> String {
@@ -83,7 +121,7 @@ fn lean_html(record: &Record<'_>) -> String {
     for t in record.tags {
         tag("filter", "tag", t);
     }
-    tag("filter", "review", record.review);
+    tag("filter", "review", record.state);
     html.push_str("</div><main data-pagefind-body>");
     let id = record
         .title_anchor

@@ -10,7 +10,7 @@
   var input = document.getElementById("search-q");
   var status = document.getElementById("search-status");
   var list = document.getElementById("results");
-  var keys = ["owner", "status", "tag"];
+  var keys = ["owner", "status", "tag", "review"];
 
   var params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
@@ -26,8 +26,15 @@
   function load() {
     if (!pagefind) {
       var base = new URL(root || "./", location.href);
+      // Big sites are indexed in shards; the first loads the others.
+      var shards = (form.getAttribute("data-shards") || "").split(" ").filter(Boolean);
       pagefind = import(new URL("pagefind/pagefind.js", base).href).then(function (pf) {
-        return pf.options({ baseUrl: base.pathname }).then(function () { pf.init(); return pf; });
+        return pf.options({ baseUrl: base.pathname }).then(function () {
+          pf.init();
+          return Promise.all(shards.map(function (shard) {
+            return pf.mergeIndex(new URL(shard, base).pathname, { baseUrl: base.pathname });
+          }));
+        }).then(function () { return pf; });
       });
     }
     return pagefind;
