@@ -65,7 +65,7 @@ impl Default for Build {
             templates: "templates".into(),
             allow_html: false,
             language: "en".into(),
-            search_shard_pages: 1000,
+            search_shard_pages: 500,
         }
     }
 }

@@ -257,7 +257,9 @@ fn read_page(
     let mut sink = |_: &Document, event: Event<'_>| events.push(event.into_static());
     let doc = workspace::read_with(source, settings, Some(&mut sink))
         .map_err(|d| format!("{}: {}", d.path.display(), d.message))?;
-    let out = &page_map[&source.rel];
+    let out = page_map
+        .get(&source.rel)
+        .ok_or_else(|| format!("{}: no output path for this name", source.path.display()))?;
     let body = render::body(
         &doc.rel,
         out,
