@@ -70,7 +70,7 @@ impl Default for Lint {
             statuses: vec!["draft".into(), "authoritative".into(), "deprecated".into()],
             required_fields: vec!["owner".into(), "last_reviewed".into(), "status".into()],
             required_sections: Vec::new(),
-            rollback_heading: r"(?i)^\W*(roll(ing)?[ -]?back|revert(ing)?)\b".into(),
+            rollback_heading: r"(?i)\b(roll(ing)?[ -]?back|revert(ing)?)\b".into(),
             exclude: Vec::new(),
             rules: BTreeMap::new(),
         }

@@ -179,7 +179,7 @@ pub fn parse(text: &str, index: &LineIndex, aliases: &Aliases) -> (FrontMatter, 
     options.with_snippet = false;
     match serde_saphyr::from_str_with_options::<RawMap>(yaml, options) {
         Ok(raw) => {
-            let fields = map_fields(raw, aliases, &at);
+            let fields = map_fields(raw, aliases, &at, (text, index));
             (
                 FrontMatter::Parsed {
                     block,
@@ -241,7 +241,12 @@ impl<'de> Deserialize<'de> for RawMap {
     }
 }
 
-fn map_fields(raw: RawMap, aliases: &Aliases, at: &dyn Fn(u64, u64) -> Pos) -> Fields {
+fn map_fields(
+    raw: RawMap,
+    aliases: &Aliases,
+    at: &dyn Fn(u64, u64) -> Pos,
+    source: (&str, &LineIndex),
+) -> Fields {
     let mut fields = Fields::default();
     for (key, value) in raw.0 {
         let key_pos = at(key.referenced.line(), key.referenced.column());
@@ -325,16 +330,7 @@ fn map_fields(raw: RawMap, aliases: &Aliases, at: &dyn Fn(u64, u64) -> Pos) -> F
                 None => fields.type_errors.push(wrong("a list of strings", &value)),
             },
             "related" => match string_list(&value) {
-                Some(list) => {
-                    fields.related = list
-                        .into_iter()
-                        .map(|value| Field {
-                            value,
-                            key: key_pos,
-                            at: value_pos,
-                        })
-                        .collect()
-                }
+                Some(list) => fields.related = locate_items(list, key_pos, value_pos, source),
                 None => fields.type_errors.push(wrong("a list of links", &value)),
             },
             "lint" => match value.get("allow").map(string_list) {
@@ -350,6 +346,42 @@ fn map_fields(raw: RawMap, aliases: &Aliases, at: &dyn Fn(u64, u64) -> Pos) -> F
         }
     }
     fields
+}
+
+/// Positions of list items, found in the text after the key: the parser
+/// reports one position for a whole block sequence.
+fn locate_items(
+    list: Vec<String>,
+    key: Pos,
+    value: Pos,
+    (text, index): (&str, &LineIndex),
+) -> Vec<Field<String>> {
+    let mut from = value.offset.max(key.offset);
+    list.into_iter()
+        .map(|item| {
+            let found = (!item.is_empty())
+                .then(|| text.get(from..).and_then(|rest| rest.find(item.as_str())))
+                .flatten();
+            let at = match found {
+                Some(i) => {
+                    from += i + item.len();
+                    let mut pos = index.pos(text, from - item.len());
+                    // Point at the opening quote or bracket the value was written with.
+                    let before = text[..pos.offset].chars().next_back();
+                    if matches!(before, Some('"' | '\'' | '<')) {
+                        pos = index.pos(text, pos.offset - 1);
+                    }
+                    pos
+                }
+                None => value,
+            };
+            Field {
+                value: item,
+                key,
+                at,
+            }
+        })
+        .collect()
 }
 
 fn fields_type_error(
