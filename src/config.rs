@@ -139,14 +139,18 @@ pub struct Settings {
 impl Settings {
     /// Finds `book.toml` in `dir` or the nearest folder above it.
     pub fn discover(dir: &Path) -> Result<Settings, ConfigError> {
-        let found = dir
-            .ancestors()
-            .map(|d| d.join(FILE_NAME))
-            .find(|p| p.is_file());
-        match found {
-            Some(file) => Settings::load(&file),
-            None => Settings::from_config(Config::default(), None, dir.to_path_buf(), Vec::new()),
+        let absolute = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        // Walk up, but keep the path relative to `dir` so reports show
+        // `../content/x.md` rather than an absolute path.
+        let mut relative = dir.to_path_buf();
+        for ancestor in absolute.ancestors() {
+            let file = relative.join(FILE_NAME);
+            if ancestor.join(FILE_NAME).is_file() {
+                return Settings::load(&file);
+            }
+            relative.push("..");
         }
+        Settings::from_config(Config::default(), None, dir.to_path_buf(), Vec::new())
     }
 
     pub fn load(file: &Path) -> Result<Settings, ConfigError> {
