@@ -215,6 +215,11 @@ fn yaml_message(error: &serde_saphyr::Error) -> String {
         Some(i) => &first[..i],
         None => first,
     };
+    // The parser's advice on its own options is for programmers, not authors.
+    if let Some(key) = trimmed.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(',').next().unwrap_or(key).trim();
+        return format!("duplicate key `{key}`: each key may appear only once");
+    }
     trimmed.trim_end_matches(['.', ',']).to_string()
 }
 

@@ -38,7 +38,8 @@ pub enum Target {
 
 pub fn classify(target: &str) -> Target {
     let target = target.trim();
-    let is_template = ["{{", "{%", "<%", "%7B%7B", "%7b%7b", "${"]
+    // `<%= url %>` reaches us as `%= url %`: the angle brackets are link syntax.
+    let is_template = ["{{", "{%", "<%", "%=", "%7B%7B", "%7b%7b", "${"]
         .iter()
         .any(|t| target.contains(t));
     let target = target

@@ -25,12 +25,19 @@
 //! Pages that are not procedures (an index) can opt out in front matter:
 //! `lint: { allow: [rollback-missing] }`.
 
-use crate::document::{Document, Pos, Span};
+use crate::document::{Document, FrontMatter, Pos, Span};
 use crate::lint::{Context, Sink};
 
 crate::rule!("rollback-missing", Error, Some(check));
 
 fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
+    let body_start = doc.front_matter.block().map(|b| b.body_start).unwrap_or(0);
+    if matches!(doc.front_matter, FrontMatter::Unterminated { .. })
+        || doc.text[body_start.min(doc.text.len())..].trim().is_empty()
+    {
+        // Nothing to check yet: another rule already says why.
+        return;
+    }
     let pattern = &cx.settings.rollback_heading;
     let matching: Vec<_> = doc
         .body
