@@ -235,7 +235,13 @@ impl Settings {
             }
         }
         let aliases = Aliases::new(&config.front_matter.aliases).map_err(|m| bad("aliases", m))?;
-        let src = root.join(&config.book.src);
+        let src = crate::workspace::normalize(&root.join(&config.book.src));
+        let src = if src.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            src
+        };
+
         Ok(Settings {
             config,
             file,

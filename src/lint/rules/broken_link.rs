@@ -61,7 +61,22 @@ pub fn report_case(sink: &mut Sink, span: Span, written: &str, wanted: &str, act
 /// same name anywhere in the tree.
 fn suggest(from_rel: &str, wanted: &str, cx: &Context) -> Option<String> {
     let (dir, name) = wanted.rsplit_once('/').unwrap_or(("", wanted));
-    if let Some(best) = closest(name, cx.files.children(dir).iter().map(String::as_str)) {
+    // Compare names without their shared extension, which would make every
+    // `.md` file look alike.
+    let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
+    let same_kind = cx.files.children(dir).iter().filter_map(|c| {
+        let (c_stem, c_ext) = c.rsplit_once('.').unwrap_or((c, ""));
+        (c_ext == extension).then_some(c_stem)
+    });
+    if let Some(best_stem) =
+        closest(stem, same_kind).filter(|b| strsim::jaro_winkler(stem, b) >= 0.85)
+    {
+        let best = if extension.is_empty() {
+            best_stem.to_string()
+        } else {
+            format!("{best_stem}.{extension}")
+        };
+
         let full = if dir.is_empty() {
             best.to_string()
         } else {
