@@ -141,13 +141,12 @@ pub fn run(settings: &Settings, today: Date, selection: &Selection) -> Outcome {
     let walk = workspace::walk(settings);
     let mut diagnostics = walk.problems;
     diagnostics.extend(config_findings(settings));
-    let (selected, mut io_failure) = match selection {
-        Selection::All => (walk.markdown.clone(), false),
+    let selected = match selection {
+        Selection::All => walk.markdown.clone(),
         Selection::Paths(paths) => {
             let (selected, missing) = workspace::select(&walk.markdown, paths, settings);
-            let failed = !missing.is_empty();
             diagnostics.extend(missing);
-            (selected, failed)
+            selected
         }
     };
     let cx = Context::new(settings, today, &walk.index);
@@ -162,7 +161,6 @@ pub fn run(settings: &Settings, today: Date, selection: &Selection) -> Outcome {
     let mut directives: HashMap<PathBuf, suppress::Directives> = HashMap::new();
     let mut pending = Vec::new();
     for result in results {
-        io_failure |= result.io_failure;
         if let Some(a) = result.anchors {
             anchors.insert(result.rel, a);
         }
@@ -201,6 +199,7 @@ pub fn run(settings: &Settings, today: Date, selection: &Selection) -> Outcome {
         }
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let io_failure = diagnostics.iter().any(|d| d.rule == rules::io_error::ID);
     Outcome {
         diagnostics,
         files,
@@ -214,7 +213,6 @@ struct FileResult {
     directives: suppress::Directives,
     anchors: Option<Vec<String>>,
     pending: Vec<links::PendingFragment>,
-    io_failure: bool,
 }
 
 fn lint_file(source: &Source, cx: &Context) -> FileResult {
@@ -224,12 +222,10 @@ fn lint_file(source: &Source, cx: &Context) -> FileResult {
         directives: suppress::Directives::empty(source.path.clone()),
         anchors: None,
         pending: Vec::new(),
-        io_failure: false,
     };
     let doc = match workspace::read(source, cx.settings) {
         Ok(doc) => doc,
         Err(diagnostic) => {
-            result.io_failure = diagnostic.rule == rules::io_error::ID;
             result.diagnostics.push(*diagnostic);
             return result;
         }

@@ -48,8 +48,7 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
         ),
     )
     .help(format!(
-        "walk through the runbook, then set `last_reviewed: {}` (`runbook review {}`)",
-        cx.today,
-        doc.path.display()
+        "walk through the runbook, correct what changed, then set `last_reviewed: {}`",
+        cx.today
     ));
 }
