@@ -86,13 +86,12 @@ impl Rule {
 
     /// The first line of the doc: what the rule finds, in a few words.
     pub fn summary(&self) -> String {
-        self.doc()
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim_start_matches('#')
-            .trim()
-            .to_string()
+        let first = self.doc().lines().next().unwrap_or("").trim().to_string();
+        let id = format!("(`{}`)", self.id);
+        first
+            .strip_suffix(&id)
+            .map(|s| s.trim_end().to_string())
+            .unwrap_or(first)
     }
 
     pub fn default_level(&self, settings: &Settings) -> Option<Severity> {

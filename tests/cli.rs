@@ -1,0 +1,71 @@
+//! The command line: rule docs, the sample content, versions.
+
+mod common;
+
+use common::{TODAY, runbook, stdout};
+use std::path::Path;
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn every_rule_documents_what_why_example_and_fix() {
+    for rule in runbook::lint::rules::ALL {
+        let doc = rule.doc();
+        for section in [
+            "## What it checks",
+            "## Why it matters",
+            "## Example",
+            "## Fix",
+        ] {
+            assert!(doc.contains(section), "{} lacks {section}", rule.id);
+        }
+        assert!(
+            doc.lines()
+                .next()
+                .unwrap()
+                .contains(&format!("(`{}`)", rule.id)),
+            "{}: title names the id",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn docs_rules_md_is_up_to_date() {
+    let committed = std::fs::read_to_string(repo().join("docs/rules.md")).unwrap();
+    assert_eq!(
+        committed,
+        runbook::cli::rules_markdown(),
+        "run `runbook rules --docs > docs/rules.md`"
+    );
+}
+
+#[test]
+fn rules_lists_and_explains() {
+    let list = stdout(&runbook(repo(), &["rules"]));
+    assert_eq!(list.lines().count(), runbook::lint::rules::ALL.len());
+    let one = runbook(repo(), &["rules", "broken-anchor"]);
+    assert!(stdout(&one).contains("## Example"));
+    assert_eq!(
+        runbook(repo(), &["rules", "no-such-rule"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn the_bundled_content_lints_clean() {
+    let output = runbook(repo(), &["lint", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("no problems found"));
+}
+
+#[test]
+fn version() {
+    let output = runbook(repo(), &["--version"]);
+    assert_eq!(
+        stdout(&output).trim(),
+        format!("runbook {}", env!("CARGO_PKG_VERSION"))
+    );
+}
