@@ -129,8 +129,14 @@ pub fn lint_command(args: LintArgs) -> u8 {
         summary,
         show_suppressed: args.show_suppressed,
     };
+    // Formatted in memory, then written at once: stdout is line-buffered,
+    // and a pretty JSON report has a line per field.
+    let mut buffer = Vec::new();
     let mut out = anstream::stdout().lock();
-    if let Err(e) = report::write(args.format, &report, &mut out).and_then(|_| out.flush()) {
+    let written = report::write(args.format, &report, &mut buffer)
+        .and_then(|_| out.write_all(&buffer))
+        .and_then(|_| out.flush());
+    if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the report: {e}");
             return FAILURE;
