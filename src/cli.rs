@@ -28,6 +28,60 @@ pub enum Command {
     Lint(LintArgs),
     /// List the rules, or explain one.
     Rules(RulesArgs),
+    /// Record a review: set `last_reviewed` to today (and `reviewed_by`).
+    Review(ReviewArgs),
+    /// List runbooks overdue for review or falling due, by owner.
+    Due(DueArgs),
+    /// Start a runbook with the fields and sections the linter asks for.
+    New(NewArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewArgs {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Who reviewed it (written to `reviewed_by`).
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args, Debug)]
+pub struct DueArgs {
+    /// How far ahead to look (default: `[lint] due-soon`).
+    #[arg(long, value_name = "DURATION")]
+    pub within: Option<String>,
+    #[arg(long, value_enum, default_value_t = DueFormat::Human)]
+    pub format: DueFormat,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum DueFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Args, Debug)]
+pub struct NewArgs {
+    pub title: String,
+    #[arg(long)]
+    pub owner: String,
+    /// Folder to create it in (default: the source folder).
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -53,6 +107,9 @@ pub struct LintArgs {
     /// Also list findings silenced by suppression comments (human format).
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Apply the safe fixes, say what changed, then report what is left.
+    #[arg(long)]
+    pub fix: bool,
     #[command(flatten)]
     pub common: Common,
 }
@@ -80,6 +137,18 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Lint(args) => lint_command(args),
         Command::Rules(args) => rules_command(&args),
+        Command::Review(args) => review_command(&args),
+        Command::Due(args) => due_command(&args),
+        Command::New(args) => new_command(&args),
+        Command::Completions(args) => {
+            clap_complete::generate(
+                args.shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "runbook",
+                &mut std::io::stdout(),
+            );
+            CLEAN
+        }
     };
     ExitCode::from(code)
 }
@@ -122,7 +191,29 @@ pub fn lint_command(args: LintArgs) -> u8 {
     } else {
         Selection::Paths(args.paths.clone())
     };
-    let outcome = lint::run(&settings, today, &selection);
+    let mut outcome = lint::run(&settings, today, &selection);
+    // A fix can uncover another (a heading that now exists makes a link's
+    // anchor fixable), so fix until nothing changes, as ruff does.
+    for round in 0..if args.fix { 8 } else { 0 } {
+        let fixed = crate::fix::apply(&outcome.diagnostics);
+        for a in &fixed.applied {
+            eprintln!(
+                "fixed {}:{}:{} [{}] {}",
+                report::display_path(&a.path),
+                a.line,
+                a.col,
+                a.rule,
+                a.description
+            );
+        }
+        for (path, why) in fixed.skipped.iter().filter(|_| round == 0) {
+            eprintln!("{}: {why}", report::display_path(path));
+        }
+        if fixed.applied.is_empty() {
+            break;
+        }
+        outcome = lint::run(&settings, today, &selection);
+    }
     let summary = Summary::new(outcome.files, &outcome.diagnostics);
     let report = report::Report {
         diagnostics: &outcome.diagnostics,
@@ -154,6 +245,73 @@ pub fn lint_command(args: LintArgs) -> u8 {
             d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
         });
     if failing { FINDINGS } else { CLEAN }
+}
+
+fn review_command(args: &ReviewArgs) -> u8 {
+    let (settings, today) = match (load_settings(&args.common), today(&args.common)) {
+        (Ok(s), Ok(t)) => (s, t),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let mut code = CLEAN;
+    for file in &args.files {
+        match crate::authoring::review::review(file, &settings, today, args.by.as_deref()) {
+            Ok(done) => {
+                let was = done
+                    .previous
+                    .map(|p| format!(" (was {p})"))
+                    .unwrap_or_default();
+                println!("{}: last_reviewed {today}{was}", file.display());
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", file.display());
+                code = FAILURE;
+            }
+        }
+    }
+    code
+}
+
+fn due_command(args: &DueArgs) -> u8 {
+    let (settings, today) = match (load_settings(&args.common), today(&args.common)) {
+        (Ok(s), Ok(t)) => (s, t),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let within = match &args.within {
+        Some(text) => match text.parse() {
+            Ok(period) => period,
+            Err(e) => {
+                eprintln!("error: --within: {e}");
+                return FAILURE;
+            }
+        },
+        None => settings.due_soon,
+    };
+    let due = crate::authoring::due::collect(&settings, today, within);
+    let text = match args.format {
+        DueFormat::Human => crate::authoring::due::human(&due),
+        DueFormat::Markdown => crate::authoring::due::markdown(&due),
+        DueFormat::Json => serde_json::to_string_pretty(&due).unwrap_or_default() + "\n",
+    };
+    print!("{text}");
+    if due.any_overdue() { FINDINGS } else { CLEAN }
+}
+
+fn new_command(args: &NewArgs) -> u8 {
+    let (settings, today) = match (load_settings(&args.common), today(&args.common)) {
+        (Ok(s), Ok(t)) => (s, t),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let dir = args.path.clone().unwrap_or_else(|| settings.src.clone());
+    match crate::authoring::new::create(&dir, &args.title, &args.owner, today) {
+        Ok(path) => {
+            println!("created {}", path.display());
+            CLEAN
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            FAILURE
+        }
+    }
 }
 
 /// Every rule's doc as one Markdown page: `docs/rules.md` is this output.

@@ -434,6 +434,18 @@ fn string_list(value: &Value) -> Option<Vec<String>> {
     }
 }
 
+/// The bytes of a YAML scalar written at `start`: a quoted string with its
+/// quotes, or a plain one up to a comment or the end of the line.
+pub fn scalar_range(text: &str, start: usize) -> std::ops::Range<usize> {
+    let rest = &text[start..];
+    let line = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
+    let len = match line.chars().next() {
+        Some(quote @ ('"' | '\'')) => line[1..].find(quote).map(|i| i + 2).unwrap_or(line.len()),
+        _ => line.find(" #").unwrap_or(line.len()),
+    };
+    start..start + line[..len].trim_end().len()
+}
+
 /// A calendar date: `2025-01-27`, or the date part of an RFC 3339 timestamp.
 pub fn parse_date(text: &str) -> Option<Date> {
     let text = text.trim();

@@ -20,6 +20,8 @@ pub struct PendingFragment {
     pub path: PathBuf,
     pub span: Span,
     pub source_line: String,
+    /// Where the fragment is written, for a fix.
+    pub fragment_range: Option<std::ops::Range<usize>>,
 }
 
 /// What a link target is, once templates and URLs are set aside.
@@ -157,7 +159,7 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
                         .iter()
                         .map(|h| h.anchor.as_str())
                         .collect();
-                    broken_anchor::report(sink, span, &fragment, None, &anchors);
+                    broken_anchor::report(sink, span, &fragment, &anchors);
                 }
             }
             Target::Path { path, fragment } => {
@@ -197,7 +199,7 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
                                         .iter()
                                         .map(|h| h.anchor.as_str())
                                         .collect();
-                                    broken_anchor::report(sink, span, &fragment, None, &anchors);
+                                    broken_anchor::report(sink, span, &fragment, &anchors);
                                 }
                             } else {
                                 pending.push(PendingFragment {
@@ -207,6 +209,7 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
                                     path: doc.path.clone(),
                                     span,
                                     source_line: doc.line_text(span.start.line).to_string(),
+                                    fragment_range: broken_anchor::fragment_range(doc, span),
                                 });
                             }
                         }
@@ -253,7 +256,7 @@ pub fn resolve_pending(
                 span: p.span,
                 message,
                 help: Some(help),
-                fix: None,
+                fix: broken_anchor::fix(p.fragment_range, &p.fragment, &known),
                 source_line: p.source_line,
                 suppressed: None,
             })
