@@ -59,6 +59,8 @@ pub struct Lint {
     pub exclude: Vec<String>,
     /// Severity per rule id: `error`, `warning`, `info` or `off`.
     pub rules: BTreeMap<String, Level>,
+    /// External link checking (`[lint.links]`).
+    pub links: crate::lint::external::LinksConfig,
 }
 
 impl Default for Lint {
@@ -73,6 +75,7 @@ impl Default for Lint {
             rollback_heading: r"(?i)^\W*(roll(ing)?[ -]?back|revert(ing)?)\b".into(),
             exclude: Vec::new(),
             rules: BTreeMap::new(),
+            links: Default::default(),
         }
     }
 }
@@ -134,6 +137,7 @@ pub struct Settings {
     pub rollback_heading: Regex,
     pub required_sections: Vec<Regex>,
     pub exclude: globset::GlobSet,
+    pub links: crate::lint::external::Options,
 }
 
 impl Settings {
@@ -232,6 +236,8 @@ impl Settings {
         }
         let aliases = Aliases::new(&config.front_matter.aliases).map_err(|m| bad("aliases", m))?;
         let src = root.join(&config.book.src);
+        let links = crate::lint::external::Options::new(&config.lint.links, &root)
+            .map_err(|(key, m)| bad(key, format!("`lint.links.{key}`: {m}")))?;
         Ok(Settings {
             config,
             file,
@@ -245,6 +251,7 @@ impl Settings {
             rollback_heading,
             required_sections,
             exclude,
+            links,
         })
     }
 
