@@ -168,7 +168,14 @@ fn every_outcome_is_reported_at_every_use() {
 
     // 429 with Retry-After: waited for, then fine.
     assert!(about(&all, &u("/busy")).is_empty(), "{all:#?}");
-    assert_eq!(server.hits("/busy"), 2);
+    let busy: Vec<Request> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/busy")
+        .collect();
+    assert_eq!(busy.len(), 2);
+    let waited = busy[1].at.duration_since(busy[0].at);
+    assert!(waited >= Duration::from_millis(950), "Retry-After: 1 ignored: {waited:?}");
 
     // 301 then 302: reported as moved, with the new address.
     let old = about(&all, &u("/old"));
@@ -337,4 +344,19 @@ fn bad_link_settings_are_usage_errors() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("lint.links.exclude"), "{stderr}");
+}
+
+#[test]
+fn cached_results_follow_a_changed_accept_list() {
+    let (server, _away) = servers();
+    let body = format!("[private]({})\n", server.url("/private"));
+    let book = Book::new("", &[("a.md", body)]);
+    let output = book.lint(&["--online"]);
+    assert_eq!(findings(&output).len(), 1);
+    let config = book.dir.path().join("book.toml");
+    let text = std::fs::read_to_string(&config).expect("book.toml");
+    std::fs::write(&config, format!("{text}accept = [401]\n")).expect("book.toml");
+    let output = book.lint(&["--online"]);
+    assert!(findings(&output).is_empty(), "{:?}", findings(&output));
+    assert_eq!(server.hits("/private"), 1, "judged from the cache");
 }

@@ -5,13 +5,15 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[derive(Clone, Debug)]
 pub struct Request {
     pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
+    /// When the request arrived.
+    pub at: Instant,
 }
 
 impl Request {
@@ -127,6 +129,7 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, handler: &Handler) {
         method,
         path,
         headers,
+        at: Instant::now(),
     };
     let seen = {
         let mut log = log.lock().expect("request log");

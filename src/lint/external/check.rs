@@ -194,8 +194,12 @@ impl<'a> Checker<'a> {
                     });
                 }
             };
-            if !get && matches!(answer.code, 405 | 501) {
-                // The server does not do HEAD; asking with GET is not a retry.
+            if self.options.accepts(answer.code) || is_redirect(answer.code) {
+                return Ok(answer);
+            }
+            if !get && matches!(answer.code, 400 | 403 | 405 | 406 | 501) {
+                // Many servers refuse or mishandle HEAD while GET works;
+                // asking again with GET is not a retry.
                 get = true;
                 attempts -= 1;
                 continue;
@@ -211,9 +215,6 @@ impl<'a> Checker<'a> {
             } else if retry && answer.code >= 500 {
                 sleep(pause);
                 continue;
-            }
-            if self.options.accepts(answer.code) || is_redirect(answer.code) {
-                return Ok(answer);
             }
             // Report how hard we tried: `Dead` carries the attempts.
             return Err(Status::Dead {
@@ -299,13 +300,17 @@ fn retry_after(value: &str) -> Option<Duration> {
 /// The kind of network failure, for the hint, and its text.
 fn describe(error: &ureq::Error) -> (NetError, String) {
     use std::io::ErrorKind;
-    let kind = match error {
-        ureq::Error::HostNotFound => NetError::Dns,
-        ureq::Error::Io(e) if e.kind() == ErrorKind::ConnectionRefused => NetError::Refused,
-        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => NetError::Tls,
-        _ => NetError::Other,
-    };
-    (kind, error.to_string())
+    match error {
+        ureq::Error::HostNotFound => (NetError::Dns, "host not found".into()),
+        ureq::Error::Io(e) if e.kind() == ErrorKind::ConnectionRefused => {
+            (NetError::Refused, "connection refused".into())
+        }
+        ureq::Error::Io(e) => (NetError::Other, e.to_string()),
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => {
+            (NetError::Tls, format!("TLS failed: {error}"))
+        }
+        _ => (NetError::Other, error.to_string()),
+    }
 }
 
 #[cfg(test)]

@@ -86,7 +86,7 @@ pub fn check_all(uses: Vec<Use>, cx: &Context) -> Vec<Diagnostic> {
     for (key, target) in &targets {
         match cache.get(key, ttl) {
             Some(o) if !target.want_anchors || o.anchors.is_some() || !o.is_alive() => {
-                known.insert(key, o.clone());
+                known.insert(key, options.judge(o.clone()));
             }
             _ => to_fetch.push(target),
         }

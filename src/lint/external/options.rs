@@ -8,6 +8,8 @@ use std::time::Duration;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
+use super::check::{Outcome, Status};
+
 /// `[lint.links]` as written.
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(default, rename_all = "kebab-case")]
@@ -146,6 +148,21 @@ impl Options {
     /// Whether a status code means the page is there.
     pub fn accepts(&self, code: u16) -> bool {
         (200..300).contains(&code) || self.accept.contains(&code)
+    }
+
+    /// A cached outcome under today's `accept` list, which may have changed
+    /// since it was stored.
+    pub fn judge(&self, mut outcome: Outcome) -> Outcome {
+        outcome.status = match outcome.status {
+            Status::Alive { code } if !self.accepts(code) => Status::Dead {
+                code,
+                attempts: 1,
+                retry_after: None,
+            },
+            Status::Dead { code, .. } if self.accepts(code) => Status::Alive { code },
+            status => status,
+        };
+        outcome
     }
 
     pub fn headers_for(&self, host: &str) -> &[HostHeader] {
