@@ -33,7 +33,10 @@ fn main() {
             "---\nowner: sre\nlast_reviewed: 2026-11-01\nstatus: authoritative\n---\n# Bench\n\n",
         );
         for n in (file..URLS).step_by(FILES) {
-            text.push_str(&format!("- [page {n}]({})\n", server.url(&format!("/page/{n}"))));
+            text.push_str(&format!(
+                "- [page {n}]({})\n",
+                server.url(&format!("/page/{n}"))
+            ));
         }
         text.push_str("\n## Rollback\n\nNothing to undo.\n");
         std::fs::write(content.join(format!("r{file:02}.md")), text).expect("runbook");
@@ -61,10 +64,17 @@ fn main() {
         );
         took
     };
-    println!("{URLS} distinct URLs in {FILES} runbooks, each answered after {} ms", DELAY.as_millis());
+    println!(
+        "{URLS} distinct URLs in {FILES} runbooks, each answered after {} ms",
+        DELAY.as_millis()
+    );
     let cold = run("network");
     let warm = run("cache");
-    assert_eq!(server.requests().len(), URLS, "one request per URL, none from cache");
+    assert_eq!(
+        server.requests().len(),
+        URLS,
+        "one request per URL, none from cache"
+    );
     println!(
         "targets: network < 3000 ms ({}), cache < 100 ms ({})",
         verdict(cold < Duration::from_secs(3)),

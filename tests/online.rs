@@ -175,13 +175,20 @@ fn every_outcome_is_reported_at_every_use() {
         .collect();
     assert_eq!(busy.len(), 2);
     let waited = busy[1].at.duration_since(busy[0].at);
-    assert!(waited >= Duration::from_millis(950), "Retry-After: 1 ignored: {waited:?}");
+    assert!(
+        waited >= Duration::from_millis(950),
+        "Retry-After: 1 ignored: {waited:?}"
+    );
 
     // 301 then 302: reported as moved, with the new address.
     let old = about(&all, &u("/old"));
     assert_eq!(old.len(), 1, "{all:#?}");
     assert_eq!(old[0].0, "external-redirect");
-    assert!(old[0].2.contains(&format!("moved permanently to `{}`", u("/step"))));
+    assert!(
+        old[0]
+            .2
+            .contains(&format!("moved permanently to `{}`", u("/step")))
+    );
 
     let lp = about(&all, &u("/loop-a"));
     assert_eq!(lp.len(), 1, "{all:#?}");
@@ -217,9 +224,8 @@ fn every_outcome_is_reported_at_every_use() {
 fn fragments_are_checked_against_ids_and_names() {
     let (server, _away) = servers();
     let page = server.url("/page");
-    let body = format!(
-        "[a]({page}#present) [b]({page}#named) [c]({page}#absent) [d]({page}#/route/x)\n"
-    );
+    let body =
+        format!("[a]({page}#present) [b]({page}#named) [c]({page}#absent) [d]({page}#/route/x)\n");
     let book = Book::new("", &[("a.md", body)]);
 
     let output = book.lint(&["--online"]);
@@ -244,7 +250,11 @@ fn fragments_are_checked_against_ids_and_names() {
 #[test]
 fn nothing_is_requested_without_online() {
     let (server, away) = servers();
-    let body = format!("[ok]({}) [gone]({})\n", server.url("/ok"), server.url("/missing"));
+    let body = format!(
+        "[ok]({}) [gone]({})\n",
+        server.url("/ok"),
+        server.url("/missing")
+    );
     let book = Book::new("", &[("a.md", body)]);
     let output = book.lint(&[]);
     assert!(findings(&output).is_empty());
@@ -267,7 +277,11 @@ fn config_turns_checking_on() {
 #[test]
 fn cache_prevents_a_second_request() {
     let (server, _away) = servers();
-    let body = format!("[ok]({}) [gone]({})\n", server.url("/ok"), server.url("/missing"));
+    let body = format!(
+        "[ok]({}) [gone]({})\n",
+        server.url("/ok"),
+        server.url("/missing")
+    );
     let book = Book::new("", &[("a.md", body)]);
 
     let first = book.lint(&["--online"]);
@@ -283,7 +297,11 @@ fn cache_prevents_a_second_request() {
 #[test]
 fn failures_expire_before_successes() {
     let (server, _away) = servers();
-    let body = format!("[ok]({}) [gone]({})\n", server.url("/ok"), server.url("/missing"));
+    let body = format!(
+        "[ok]({}) [gone]({})\n",
+        server.url("/ok"),
+        server.url("/missing")
+    );
     let book = Book::new("failure-ttl = \"0s\"", &[("a.md", body)]);
     book.lint(&["--online"]);
     book.lint(&["--online"]);
@@ -314,7 +332,10 @@ fn header_tokens_come_from_the_environment_and_stay_secret() {
     let (server, _away) = servers();
     let body = format!("[dashboard]({})\n", server.url("/private"));
     let headers = "[lint.links.headers.\"127.0.0.1\"]\nAuthorization = \"RUNBOOK_TEST_TOKEN\"";
-    let book = Book::new(&format!("failure-ttl = \"0s\"\n{headers}"), &[("a.md", body)]);
+    let book = Book::new(
+        &format!("failure-ttl = \"0s\"\n{headers}"),
+        &[("a.md", body)],
+    );
 
     let output = book.lint_env(&["--online"], &[]);
     let all = findings(&output);
@@ -359,4 +380,25 @@ fn cached_results_follow_a_changed_accept_list() {
     let output = book.lint(&["--online"]);
     assert!(findings(&output).is_empty(), "{:?}", findings(&output));
     assert_eq!(server.hits("/private"), 1, "judged from the cache");
+}
+
+#[test]
+fn suppression_comments_apply() {
+    let (server, _away) = servers();
+    let body = format!(
+        "<!-- runbook-lint-disable-next-line external-link -- retired with the old cluster -->\n[gone]({})\n",
+        server.url("/missing")
+    );
+    let book = Book::new("", &[("a.md", body)]);
+    let output = book.lint(&["--online"]);
+    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let external: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["rule"] == "external-link")
+        .collect();
+    assert_eq!(external.len(), 1);
+    assert!(!external[0]["suppressed"].is_null(), "{external:?}");
+    assert_eq!(output.status.code(), Some(0));
 }

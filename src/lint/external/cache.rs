@@ -110,7 +110,11 @@ mod tests {
                 .get("https://a.example/", |_| Duration::from_secs(60))
                 .is_some()
         );
-        assert!(cache.get("https://a.example/", |_| Duration::ZERO).is_none());
+        assert!(
+            cache
+                .get("https://a.example/", |_| Duration::ZERO)
+                .is_none()
+        );
         assert!(cache.get("https://b.example/", |_| Duration::MAX).is_none());
     }
 

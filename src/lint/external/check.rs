@@ -45,7 +45,9 @@ pub struct Hop {
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Status {
     /// A 2xx or accepted status.
-    Alive { code: u16 },
+    Alive {
+        code: u16,
+    },
     /// Any other status, after `attempts` tries.
     Dead {
         code: u16,
@@ -53,7 +55,9 @@ pub enum Status {
         /// Seconds the server asked to wait (429), when too long to wait.
         retry_after: Option<u64>,
     },
-    Timeout { attempts: u32 },
+    Timeout {
+        attempts: u32,
+    },
     Network {
         error: NetError,
         detail: String,
@@ -62,7 +66,9 @@ pub enum Status {
     RedirectLoop,
     TooManyRedirects,
     /// A `Location` header that is not a URL.
-    BadRedirect { location: String },
+    BadRedirect {
+        location: String,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]

@@ -27,7 +27,8 @@ pub fn anchors(html: &str) -> Vec<String> {
             }
             let (attr, value, after) = attribute(rest);
             rest = after;
-            let wanted = attr.eq_ignore_ascii_case("id") || (is_a && attr.eq_ignore_ascii_case("name"));
+            let wanted =
+                attr.eq_ignore_ascii_case("id") || (is_a && attr.eq_ignore_ascii_case("name"));
             if let (true, Some(value)) = (wanted, value) {
                 if !value.is_empty() {
                     out.push(decode_entities(value));
@@ -92,12 +93,23 @@ mod tests {
             <a name=legacy href="/x">old</a> <div data-id="no" ID='Upper'>
             <p id="a&amp;b"/><meta name="viewport"><img id=>
             <section id="last""#;
-        assert_eq!(anchors(page), vec!["install", "legacy", "Upper", "a&b", "last"]);
+        assert_eq!(
+            anchors(page),
+            vec!["install", "legacy", "Upper", "a&b", "last"]
+        );
     }
 
     #[test]
     fn broken_html_does_not_stall() {
-        for page in ["<", "<a", "<a name", "<a name=", "<p \"\"\" id=x", "<!--", "<é id=x>"] {
+        for page in [
+            "<",
+            "<a",
+            "<a name",
+            "<a name=",
+            "<p \"\"\" id=x",
+            "<!--",
+            "<é id=x>",
+        ] {
             anchors(page);
         }
         assert_eq!(anchors("<p \"\"\" id=x>"), vec!["x"]);

@@ -32,9 +32,13 @@ use check::{Checker, Outcome};
 /// Whether this run checks external links at all.
 pub fn wanted(cx: &Context) -> bool {
     cx.settings.links.online
-        && [external_link::ID, external_redirect::ID, external_anchor::ID]
-            .iter()
-            .any(|id| cx.severity(id).is_some())
+        && [
+            external_link::ID,
+            external_redirect::ID,
+            external_anchor::ID,
+        ]
+        .iter()
+        .any(|id| cx.severity(id).is_some())
 }
 
 /// One distinct URL (without fragment) and everywhere it is used.
@@ -143,14 +147,18 @@ fn report(
             .ok()
             .and_then(|w| w.fragment().map(|f| format!("#{f}")))
             .unwrap_or_default();
-        let fix = moved.new_url.as_ref().zip(u.range).map(|(new, (start, end))| Fix {
-            description: "link to the new address".into(),
-            edits: vec![Edit {
-                start,
-                end,
-                replacement: format!("{new}{fragment}"),
-            }],
-        });
+        let fix = moved
+            .new_url
+            .as_ref()
+            .zip(u.range)
+            .map(|(new, (start, end))| Fix {
+                description: "link to the new address".into(),
+                edits: vec![Edit {
+                    start,
+                    end,
+                    replacement: format!("{new}{fragment}"),
+                }],
+            });
         out.extend(diagnostic(
             cx,
             external_redirect::ID,
@@ -163,10 +171,8 @@ fn report(
     let fragment = Url::parse(&u.url)
         .ok()
         .and_then(|w| w.fragment().map(percent_decode));
-    if let (Some(fragment), Some(anchors), true) =
-        (fragment, &outcome.anchors, options.fragments)
-    {
-        if checkable(&fragment) && !anchors.iter().any(|a| *a == fragment) {
+    if let (Some(fragment), Some(anchors), true) = (fragment, &outcome.anchors, options.fragments) {
+        if checkable(&fragment) && !anchors.contains(&fragment) {
             let (message, help) = external_anchor::describe(&u.url, &fragment, anchors);
             out.extend(diagnostic(cx, external_anchor::ID, u, message, help, None));
         }

@@ -197,7 +197,10 @@ mod tests {
         assert_eq!(duration("10s").unwrap(), Duration::from_secs(10));
         assert_eq!(duration("1h").unwrap(), Duration::from_secs(3600));
         assert_eq!(duration("1d").unwrap(), Duration::from_secs(86_400));
-        assert_eq!(duration("2 weeks").unwrap(), Duration::from_secs(14 * 86_400));
+        assert_eq!(
+            duration("2 weeks").unwrap(),
+            Duration::from_secs(14 * 86_400)
+        );
         assert_eq!(duration("0s").unwrap(), Duration::ZERO);
         for bad in ["soon", "-1h", "1 month", ""] {
             assert!(duration(bad).is_err(), "{bad}");

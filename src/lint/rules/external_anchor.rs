@@ -30,7 +30,10 @@ pub fn describe(url: &str, fragment: &str, anchors: &[String]) -> (String, Strin
     let message = format!("`{url}`: the page has no element with id `{fragment}`");
     let help = match closest(fragment, anchors.iter().map(String::as_str)) {
         Some(near) => format!("did you mean `#{near}`?"),
-        None => "open the page and copy the fragment from its current heading, or drop the fragment".into(),
+        None => {
+            "open the page and copy the fragment from its current heading, or drop the fragment"
+                .into()
+        }
     };
     (message, help)
 }

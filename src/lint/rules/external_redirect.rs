@@ -43,10 +43,17 @@ pub fn describe(url: &Url, redirects: &[Hop]) -> Option<Moved> {
         .take_while(|h| is_permanent(h.code))
         .last()
         .map(|h| h.to.clone());
-    let final_host = Url::parse(&last.to)
-        .ok()
-        .map(|u| (u.host_str().map(str::to_ascii_lowercase), u.port_or_known_default()));
-    let other_site = final_host != Some((url.host_str().map(str::to_ascii_lowercase), url.port_or_known_default()));
+    let final_host = Url::parse(&last.to).ok().map(|u| {
+        (
+            u.host_str().map(str::to_ascii_lowercase),
+            u.port_or_known_default(),
+        )
+    });
+    let other_site = final_host
+        != Some((
+            url.host_str().map(str::to_ascii_lowercase),
+            url.port_or_known_default(),
+        ));
     match (&permanent, other_site) {
         (Some(new), _) => Some(Moved {
             message: format!("`{url}` moved permanently to `{new}`"),
@@ -55,7 +62,8 @@ pub fn describe(url: &Url, redirects: &[Hop]) -> Option<Moved> {
         }),
         (None, true) => Some(Moved {
             message: format!("`{url}` redirects to another site: `{}`", last.to),
-            help: "check that the page still shows what the runbook needs, and link to it directly".into(),
+            help: "check that the page still shows what the runbook needs, and link to it directly"
+                .into(),
             new_url: None,
         }),
         (None, false) => None,
@@ -76,7 +84,14 @@ mod tests {
     #[test]
     fn reports_moves_and_other_sites_only() {
         let url = Url::parse("https://a.example/x").unwrap();
-        let moved = describe(&url, &[hop(301, "https://a.example/y"), hop(302, "https://a.example/z")]).unwrap();
+        let moved = describe(
+            &url,
+            &[
+                hop(301, "https://a.example/y"),
+                hop(302, "https://a.example/z"),
+            ],
+        )
+        .unwrap();
         assert_eq!(moved.new_url.as_deref(), Some("https://a.example/y"));
         let away = describe(&url, &[hop(302, "https://b.example/x")]).unwrap();
         assert_eq!(away.new_url, None);
