@@ -68,7 +68,7 @@ pub fn check_all(uses: Vec<Use>, cx: &Context) -> Vec<Diagnostic> {
         };
         let want = options.fragments && url.fragment().is_some_and(checkable);
         url.set_fragment(None);
-        let target = targets.entry(url.to_string()).or_insert_with(|| Target {
+        let target = targets.entry(cache_key(&url)).or_insert_with(|| Target {
             url,
             uses: Vec::new(),
             want_anchors: false,
@@ -85,12 +85,12 @@ pub fn check_all(uses: Vec<Use>, cx: &Context) -> Vec<Diagnostic> {
         }
     };
     let mut cache = Cache::load(&options.cache);
-    let mut known: BTreeMap<&str, Outcome> = BTreeMap::new();
+    let mut known: BTreeMap<String, Outcome> = BTreeMap::new();
     let mut to_fetch: Vec<&Target> = Vec::new();
     for (key, target) in &targets {
         match cache.get(key, ttl) {
             Some(o) if !target.want_anchors || o.anchors.is_some() || !o.is_alive() => {
-                known.insert(key, options.judge(o.clone()));
+                known.insert(key.clone(), options.judge(o.clone()));
             }
             _ => to_fetch.push(target),
         }
@@ -105,8 +105,8 @@ pub fn check_all(uses: Vec<Use>, cx: &Context) -> Vec<Diagnostic> {
             |t| checker.check(&t.url, t.want_anchors),
         );
         for (target, outcome) in to_fetch.iter().zip(fetched) {
-            let key = target.url.as_str();
-            cache.insert(key.to_string(), outcome.clone());
+            let key = cache_key(&target.url);
+            cache.insert(key.clone(), outcome.clone());
             known.insert(key, outcome);
         }
         let dir = options.cache.display();
@@ -116,7 +116,7 @@ pub fn check_all(uses: Vec<Use>, cx: &Context) -> Vec<Diagnostic> {
     }
 
     for (key, target) in &targets {
-        let Some(outcome) = known.get(key.as_str()) else {
+        let Some(outcome) = known.get(key) else {
             continue;
         };
         for u in &target.uses {
@@ -180,6 +180,18 @@ fn report(
     out
 }
 
+/// The URL without fragment, and with any password in it masked: the
+/// cache file may end up in a CI artifact.
+fn cache_key(url: &Url) -> String {
+    let mut key = url.clone();
+    key.set_fragment(None);
+    if key.password().is_some() {
+        // Cannot fail: the URL already has a password, so it has a host.
+        let _ = key.set_password(Some("redacted"));
+    }
+    key.to_string()
+}
+
 /// Whether a fragment names an element. Single-page apps and dashboards
 /// keep state after `#` (`#/d/abc?from=now-1h`, `#!/x`), and `#:~:text=`
 /// highlights text: none of those are ids.
@@ -224,6 +236,12 @@ pub fn seconds(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cache_keys_hold_no_passwords_or_fragments() {
+        let url = Url::parse("https://ops:hunter2@wiki.example/x#y").unwrap();
+        assert_eq!(cache_key(&url), "https://ops:redacted@wiki.example/x");
+    }
 
     #[test]
     fn state_fragments_are_not_ids() {

@@ -30,14 +30,13 @@ pub fn run<T: Sync, R: Send>(
         for _ in 0..threads {
             scope.spawn(|| {
                 while let Some((index, key)) = next(&state, &changed, per_key) {
+                    let _slot = Slot {
+                        state: &state,
+                        changed: &changed,
+                        key,
+                    };
                     let result = work(&items[index]);
                     results.lock().unwrap_or_else(PoisonError::into_inner)[index] = Some(result);
-                    let mut s = state.lock().unwrap_or_else(PoisonError::into_inner);
-                    if let Some(n) = s.running.get_mut(&key) {
-                        *n -= 1;
-                    }
-                    drop(s);
-                    changed.notify_all();
                 }
             });
         }
@@ -48,6 +47,25 @@ pub fn run<T: Sync, R: Send>(
         .into_iter()
         .flatten()
         .collect()
+}
+
+/// A running job's claim on its key; released even if the job panics, so
+/// the other threads never wait for a slot that will not come back.
+struct Slot<'a> {
+    state: &'a Mutex<State>,
+    changed: &'a Condvar,
+    key: String,
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        let mut s = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = s.running.get_mut(&self.key) {
+            *n -= 1;
+        }
+        drop(s);
+        self.changed.notify_all();
+    }
 }
 
 /// The next job whose key has a free slot; waits while every queued job's
