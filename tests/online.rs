@@ -32,6 +32,7 @@ fn routes(request: &Request, seen: usize, away: u16) -> Reply {
         "/no-head" if head => Reply::status(405),
         "/no-head" => Reply::html("get only"),
         "/page" => Reply::html(PAGE),
+        "/plain" => Reply::status(200).header("Content-Type", "text/plain"),
         "/private" if request.header("Authorization") == Some("Bearer s3cret") => {
             Reply::html("secret dashboard")
         }
@@ -224,8 +225,10 @@ fn every_outcome_is_reported_at_every_use() {
 fn fragments_are_checked_against_ids_and_names() {
     let (server, _away) = servers();
     let page = server.url("/page");
-    let body =
-        format!("[a]({page}#present) [b]({page}#named) [c]({page}#absent) [d]({page}#/route/x)\n");
+    let plain = server.url("/plain");
+    let body = format!(
+        "[a]({page}#present) [b]({page}#named) [c]({page}#absent) [d]({page}#/route/x) [e]({plain}#intro)\n"
+    );
     let book = Book::new("", &[("a.md", body)]);
 
     let output = book.lint(&["--online"]);
@@ -245,6 +248,13 @@ fn fragments_are_checked_against_ids_and_names() {
         .filter(|r| r.path == "/page" && r.method == "GET")
         .count();
     assert_eq!(gets, 1);
+
+    // Within the TTL, nothing is asked again, not even for the page that
+    // is not HTML and so had no anchors to keep.
+    let before = server.requests().len();
+    let again = book.lint(&["--online-fragments"]);
+    assert_eq!(findings(&again), all);
+    assert_eq!(server.requests().len(), before);
 }
 
 #[test]

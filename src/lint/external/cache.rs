@@ -88,13 +88,13 @@ fn now() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::external::check::Status;
+    use crate::lint::external::check::{self, Status};
 
     fn ok() -> Outcome {
         Outcome {
             status: Status::Alive { code: 200 },
             redirects: Vec::new(),
-            anchors: None,
+            page: check::Page::Unread,
         }
     }
 

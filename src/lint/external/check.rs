@@ -31,8 +31,19 @@ pub struct Outcome {
     pub status: Status,
     /// Every redirect followed, in order.
     pub redirects: Vec<Hop>,
-    /// The page's ids and anchor names, when its body was read as HTML.
-    pub anchors: Option<Vec<String>>,
+    pub page: Page,
+}
+
+/// What the final page's body showed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Page {
+    /// Only the status was asked for.
+    Unread,
+    /// Read, but not HTML: its fragments cannot be checked.
+    NotHtml,
+    /// The page's ids and anchor names.
+    Html { anchors: Vec<String> },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -91,7 +102,7 @@ struct Answer {
     code: u16,
     location: Option<String>,
     retry_after: Option<Duration>,
-    anchors: Option<Vec<String>>,
+    page: Page,
 }
 
 pub struct Checker<'a> {
@@ -132,7 +143,7 @@ impl<'a> Checker<'a> {
                     return Outcome {
                         status,
                         redirects,
-                        anchors: None,
+                        page: Page::Unread,
                     };
                 }
             };
@@ -150,13 +161,13 @@ impl<'a> Checker<'a> {
                 return Outcome {
                     status,
                     redirects,
-                    anchors: answer.anchors,
+                    page: answer.page,
                 };
             };
             let fail = |status, redirects| Outcome {
                 status,
                 redirects,
-                anchors: None,
+                page: Page::Unread,
             };
             let Ok(next) = current.join(&location) else {
                 return fail(Status::BadRedirect { location }, redirects);
@@ -256,22 +267,26 @@ impl<'a> Checker<'a> {
         };
         let location = text(header::LOCATION);
         let retry_after = text(header::RETRY_AFTER).and_then(|v| retry_after(&v));
-        let anchors = if get && (200..300).contains(&code) && is_html(&response) {
-            let mut page = Vec::new();
+        let page = if !get || !(200..300).contains(&code) {
+            Page::Unread
+        } else if is_html(&response) {
+            let mut body = Vec::new();
             response
                 .body_mut()
                 .as_reader()
                 .take(PAGE_LIMIT)
-                .read_to_end(&mut page)?;
-            Some(html::anchors(&String::from_utf8_lossy(&page)))
+                .read_to_end(&mut body)?;
+            Page::Html {
+                anchors: html::anchors(&String::from_utf8_lossy(&body)),
+            }
         } else {
-            None
+            Page::NotHtml
         };
         Ok(Answer {
             code,
             location,
             retry_after,
-            anchors,
+            page,
         })
     }
 }

@@ -27,7 +27,7 @@ pub use collect::{Use, collect};
 pub use options::{LinksConfig, Options};
 
 use cache::Cache;
-use check::{Checker, Outcome};
+use check::{Checker, Outcome, Page};
 
 /// Whether this run checks external links at all.
 pub fn wanted(cx: &Context) -> bool {
@@ -89,7 +89,7 @@ pub fn check_all(uses: Vec<Use>, cx: &Context) -> Vec<Diagnostic> {
     let mut to_fetch: Vec<&Target> = Vec::new();
     for (key, target) in &targets {
         match cache.get(key, ttl) {
-            Some(o) if !target.want_anchors || o.anchors.is_some() || !o.is_alive() => {
+            Some(o) if !target.want_anchors || o.page != Page::Unread || !o.is_alive() => {
                 known.insert(key.clone(), options.judge(o.clone()));
             }
             _ => to_fetch.push(target),
@@ -171,7 +171,9 @@ fn report(
     let fragment = Url::parse(&u.url)
         .ok()
         .and_then(|w| w.fragment().map(percent_decode));
-    if let (Some(fragment), Some(anchors), true) = (fragment, &outcome.anchors, options.fragments) {
+    if let (Some(fragment), Page::Html { anchors }, true) =
+        (fragment, &outcome.page, options.fragments)
+    {
         if checkable(&fragment) && !anchors.contains(&fragment) {
             let (message, help) = external_anchor::describe(&u.url, &fragment, anchors);
             out.extend(diagnostic(cx, external_anchor::ID, u, message, help, None));
