@@ -110,6 +110,12 @@ pub struct LintArgs {
     /// Apply the safe fixes, say what changed, then report what is left.
     #[arg(long)]
     pub fix: bool,
+    /// Check external `http(s)` links too (cached; see `[lint.links]`).
+    #[arg(long)]
+    pub online: bool,
+    /// Also check `#fragment`s on external HTML pages (implies `--online`).
+    #[arg(long)]
+    pub online_fragments: bool,
     #[command(flatten)]
     pub common: Common,
 }
@@ -179,6 +185,8 @@ pub fn lint_command(args: LintArgs) -> u8 {
     if settings.file.is_none() {
         settings.src = default_source(&args.paths);
     }
+    settings.links.online |= args.online || args.online_fragments;
+    settings.links.fragments |= args.online_fragments;
     if args.paths.is_empty() && !settings.src.is_dir() {
         eprintln!(
             "error: source folder `{}` does not exist (set `src` under [book] in book.toml, or name files to check)",

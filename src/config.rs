@@ -59,6 +59,8 @@ pub struct Lint {
     pub exclude: Vec<String>,
     /// Severity per rule id: `error`, `warning`, `info` or `off`.
     pub rules: BTreeMap<String, Level>,
+    /// External link checking (`[lint.links]`).
+    pub links: crate::lint::external::LinksConfig,
 }
 
 impl Default for Lint {
@@ -73,6 +75,7 @@ impl Default for Lint {
             rollback_heading: r"(?i)\b(roll(ing)?[ -]?back|revert(ing)?)\b".into(),
             exclude: Vec::new(),
             rules: BTreeMap::new(),
+            links: Default::default(),
         }
     }
 }
@@ -134,6 +137,7 @@ pub struct Settings {
     pub rollback_heading: Regex,
     pub required_sections: Vec<Regex>,
     pub exclude: globset::GlobSet,
+    pub links: crate::lint::external::Options,
 }
 
 impl Settings {
@@ -242,6 +246,8 @@ impl Settings {
             src
         };
 
+        let links = crate::lint::external::Options::new(&config.lint.links, &root)
+            .map_err(|(key, m)| bad(key, format!("`lint.links.{key}`: {m}")))?;
         Ok(Settings {
             config,
             file,
@@ -255,6 +261,7 @@ impl Settings {
             rollback_heading,
             required_sections,
             exclude,
+            links,
         })
     }
 

@@ -40,10 +40,7 @@ pub enum Target {
 
 pub fn classify(target: &str) -> Target {
     let target = target.trim();
-    // `<%= url %>` reaches us as `%= url %`: the angle brackets are link syntax.
-    let is_template = ["{{", "{%", "<%", "%=", "%7B%7B", "%7b%7b", "${"]
-        .iter()
-        .any(|t| target.contains(t));
+    let is_template = is_template(target);
     let target = target
         .strip_prefix('<')
         .and_then(|t| t.strip_suffix('>'))
@@ -66,6 +63,14 @@ pub fn classify(target: &str) -> Target {
         path: percent_decode(path),
         fragment: fragment.filter(|f| !f.is_empty()),
     }
+}
+
+/// Template syntax (Hugo, Jinja, ERB, shell): not a link until rendered.
+pub fn is_template(target: &str) -> bool {
+    // `<%= url %>` reaches us as `%= url %`: the angle brackets are link syntax.
+    ["{{", "{%", "<%", "%=", "%7B%7B", "%7b%7b", "${"]
+        .iter()
+        .any(|t| target.contains(t))
 }
 
 fn has_scheme(target: &str) -> bool {

@@ -1,6 +1,7 @@
 //! The lint engine: runs every rule on every selected document in parallel,
 //! checks links across files, applies suppressions, and sorts the findings.
 
+pub mod external;
 pub mod links;
 pub mod report;
 pub mod rules;
@@ -160,11 +161,13 @@ pub fn run(settings: &Settings, today: Date, selection: &Selection) -> Outcome {
     let mut anchors: HashMap<String, Vec<String>> = HashMap::new();
     let mut directives: HashMap<PathBuf, suppress::Directives> = HashMap::new();
     let mut pending = Vec::new();
+    let mut external_uses = Vec::new();
     for result in results {
         if let Some(a) = result.anchors {
             anchors.insert(result.rel, a);
         }
         pending.extend(result.pending);
+        external_uses.extend(result.external);
         diagnostics.extend(result.diagnostics);
         directives.insert(result.directives.path.clone(), result.directives);
     }
@@ -192,6 +195,9 @@ pub fn run(settings: &Settings, today: Date, selection: &Selection) -> Outcome {
             .filter_map(|(rel, found)| Some((rel, found?))),
     );
     diagnostics.extend(links::resolve_pending(pending, &anchors, &cx));
+    if !external_uses.is_empty() {
+        diagnostics.extend(external::check_all(external_uses, &cx));
+    }
 
     for diagnostic in &mut diagnostics {
         if let Some(d) = directives.get(&diagnostic.path) {
@@ -213,6 +219,8 @@ struct FileResult {
     directives: suppress::Directives,
     anchors: Option<Vec<String>>,
     pending: Vec<links::PendingFragment>,
+    /// `http(s)` URLs, when external links are checked.
+    external: Vec<external::Use>,
 }
 
 fn lint_file(source: &Source, cx: &Context) -> FileResult {
@@ -222,6 +230,7 @@ fn lint_file(source: &Source, cx: &Context) -> FileResult {
         directives: suppress::Directives::empty(source.path.clone()),
         anchors: None,
         pending: Vec::new(),
+        external: Vec::new(),
     };
     let doc = match workspace::read(source, cx.settings) {
         Ok(doc) => doc,
@@ -239,6 +248,9 @@ fn lint_file(source: &Source, cx: &Context) -> FileResult {
         }
     }
     result.pending = links::check(&doc, cx, &mut sink);
+    if external::wanted(cx) {
+        result.external = external::collect(&doc);
+    }
     result.diagnostics = sink.out;
     result.directives = suppress::Directives::parse(&doc);
     result.anchors = Some(anchors_of(&doc));
