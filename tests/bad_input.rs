@@ -297,3 +297,73 @@ fn today_comes_from_source_date_epoch() {
     assert_eq!(run("1811851200"), Some(1), "2027-06-01: overdue");
     assert_eq!(run("soon"), Some(2), "not a number");
 }
+
+/// Root reads everything, so as root the test runs the linter as `nobody`;
+/// as anyone else, mode 000 is enough.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_reported_and_the_rest_is_checked() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tree();
+    for dir in [tmp.path(), &tmp.path().join("docs")] {
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    fs::set_permissions(
+        tmp.path().join("docs/good.md"),
+        fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    fs::set_permissions(
+        tmp.path().join("book.toml"),
+        fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    fs::write(tmp.path().join("docs/secret.md"), GOOD).unwrap();
+    fs::set_permissions(
+        tmp.path().join("docs/secret.md"),
+        fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    let mut command = if is_root() {
+        let mut c = std::process::Command::new("setpriv");
+        c.args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_runbook"),
+        ]);
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+    };
+    let output = command
+        .args(["lint", "--format", "json", "--today", TODAY])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_no_panic(&output);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {} {}", stdout(&output), stderr(&output)));
+    assert_eq!(rules_for(&report, "secret.md"), vec!["io-error"]);
+    let message = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "io-error")
+        .unwrap()["message"]
+        .clone();
+    assert!(
+        message.as_str().unwrap().contains("Permission denied"),
+        "{message}"
+    );
+    assert_eq!(rules_for(&report, "good.md"), Vec::<String>::new());
+    assert_eq!(output.status.code(), Some(2));
+}
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false)
+}
