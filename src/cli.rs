@@ -1,7 +1,7 @@
 //! The command line, shared by `runbook` and `runbook-lint`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -110,6 +110,9 @@ pub struct LintArgs {
     /// Apply the safe fixes, say what changed, then report what is left.
     #[arg(long)]
     pub fix: bool,
+    /// Lint again whenever a runbook, book.toml or lints/ changes.
+    #[arg(long)]
+    pub watch: bool,
     /// Check external `http(s)` links too (cached; see `[lint.links]`).
     #[arg(long)]
     pub online: bool,
@@ -178,10 +181,53 @@ pub fn today(common: &Common) -> Result<jiff::civil::Date, u8> {
 }
 
 pub fn lint_command(args: LintArgs) -> u8 {
-    let (mut settings, today) = match (load_settings(&args.common), today(&args.common)) {
-        (Ok(s), Ok(t)) => (s, t),
-        (Err(code), _) | (_, Err(code)) => return code,
+    let today = match today(&args.common) {
+        Ok(t) => t,
+        Err(code) => return code,
     };
+    let mut settings = match lint_settings(&args) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let code = lint_once(&args, &settings, today);
+    if !args.watch {
+        return code;
+    }
+    let watched = crate::watch::watched_paths(&settings);
+    let watcher = match crate::watch::Watcher::new(&watched) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
+    eprintln!(
+        "watching {} for changes (Ctrl-C to stop)",
+        settings.src.display()
+    );
+    while let Some(changed) = watcher.next_batch() {
+        let names: Vec<String> = changed
+            .iter()
+            .map(|p| report::display_path(&crate::watch::relative_to(p, Path::new("."))))
+            .collect();
+        eprintln!("\n--- changed: {} ---", names.join(", "));
+        if changed
+            .iter()
+            .any(|p| crate::watch::is_config(p, &settings))
+        {
+            match lint_settings(&args) {
+                Ok(reloaded) => settings = reloaded,
+                Err(_) => continue,
+            }
+        }
+        lint_once(&args, &settings, today);
+    }
+    CLEAN
+}
+
+/// The settings for a lint run: `book.toml` plus what the flags add.
+fn lint_settings(args: &LintArgs) -> Result<Settings, u8> {
+    let mut settings = load_settings(&args.common)?;
     if settings.file.is_none() {
         settings.src = default_source(&args.paths);
     }
@@ -192,14 +238,19 @@ pub fn lint_command(args: LintArgs) -> u8 {
             "error: source folder `{}` does not exist (set `src` under [book] in book.toml, or name files to check)",
             settings.src.display()
         );
-        return FAILURE;
+        return Err(FAILURE);
     }
+    Ok(settings)
+}
+
+/// One lint: run, fix if asked, report; returns the exit code.
+fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> u8 {
     let selection = if args.paths.is_empty() {
         Selection::All
     } else {
         Selection::Paths(args.paths.clone())
     };
-    let mut outcome = lint::run(&settings, today, &selection);
+    let mut outcome = lint::run(settings, today, &selection);
     // A fix can uncover another (a heading that now exists makes a link's
     // anchor fixable), so fix until nothing changes, as ruff does.
     for round in 0..if args.fix { 8 } else { 0 } {
@@ -220,7 +271,7 @@ pub fn lint_command(args: LintArgs) -> u8 {
         if fixed.applied.is_empty() {
             break;
         }
-        outcome = lint::run(&settings, today, &selection);
+        outcome = lint::run(settings, today, &selection);
     }
     let summary = Summary::new(outcome.files, &outcome.diagnostics);
     let report = report::Report {

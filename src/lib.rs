@@ -13,4 +13,5 @@ pub mod duration;
 pub mod fix;
 pub mod lint;
 pub mod review;
+pub mod watch;
 pub mod workspace;
