@@ -132,9 +132,11 @@ pub enum DenyLevel {
 pub struct RulesArgs {
     /// A rule id, to print its full documentation.
     pub id: Option<String>,
-    /// Print every rule's full documentation as Markdown.
+    /// Print every built-in rule's documentation as Markdown.
     #[arg(long)]
     pub docs: bool,
+    #[command(flatten)]
+    pub common: Common,
 }
 
 /// Exit codes, as CI reads them.
@@ -410,30 +412,49 @@ fn default_source(paths: &[PathBuf]) -> PathBuf {
 }
 
 fn rules_command(args: &RulesArgs) -> u8 {
+    // The team's rules come from `lints/` next to book.toml; a broken rule
+    // file is an error here as everywhere.
+    let settings = match load_settings(&args.common) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let custom = &settings.custom_rules;
     let mut out = anstream::stdout().lock();
     let result = match &args.id {
-        Some(id) => match lint::rules::find(id) {
-            Some(rule) => writeln!(
+        Some(id) => match (lint::rules::find(id), custom.iter().find(|r| r.id == id)) {
+            (Some(rule), _) => writeln!(
                 out,
                 "{}\nDefault severity: {}",
                 rule.doc().trim_end(),
                 rule.severity
             ),
-            None => {
+            (None, Some(rule)) => writeln!(
+                out,
+                "{}\nDefault severity: {}",
+                rule.doc().trim_end(),
+                rule.severity
+            ),
+            (None, None) => {
                 eprintln!("error: no rule `{id}`; `runbook rules` lists them");
                 return FAILURE;
             }
         },
         None if args.docs => write!(out, "{}", rules_markdown()),
-        None => lint::rules::ALL.iter().try_for_each(|rule| {
-            writeln!(
-                out,
-                "{:<22} {:<8} {}",
-                rule.id,
-                rule.severity.as_str(),
-                rule.summary()
-            )
-        }),
+        None => {
+            let builtin = lint::rules::ALL
+                .iter()
+                .map(|r| (r.id, r.severity, r.summary()));
+            let team = custom.iter().map(|r| {
+                (
+                    r.id,
+                    r.severity,
+                    format!("{} ({})", r.message, report::display_path(&r.file)),
+                )
+            });
+            builtin.chain(team).try_for_each(|(id, severity, summary)| {
+                writeln!(out, "{id:<22} {:<8} {summary}", severity.as_str())
+            })
+        }
     };
     match result {
         Ok(()) => CLEAN,

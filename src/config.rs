@@ -138,6 +138,8 @@ pub struct Settings {
     pub required_sections: Vec<Regex>,
     pub exclude: globset::GlobSet,
     pub links: crate::lint::external::Options,
+    /// The team's rules from `lints/*.yaml`.
+    pub custom_rules: Vec<crate::lint::custom::CustomRule>,
 }
 
 impl Settings {
@@ -230,8 +232,11 @@ impl Settings {
         let exclude = globs
             .build()
             .map_err(|e| bad("exclude", format!("`exclude`: {e}")))?;
+        let custom_rules = crate::lint::custom::load(&root.join("lints"))?;
         for rule in lint.rules.keys() {
-            if crate::lint::rules::find(rule).is_none() {
+            if crate::lint::rules::find(rule).is_none()
+                && !custom_rules.iter().any(|r| r.id == rule)
+            {
                 return Err(bad(
                     rule,
                     format!("`lint.rules.{rule}`: no rule has this id (see `runbook rules`)"),
@@ -261,6 +266,7 @@ impl Settings {
             rollback_heading,
             required_sections,
             exclude,
+            custom_rules,
             links,
         })
     }

@@ -237,6 +237,21 @@ pub fn select<'a>(
                 path: path.clone(),
                 rel,
             });
+        } else if path.is_dir() {
+            // A folder outside the source folder: its runbooks are read, and
+            // their links checked against the file system.
+            let entries = walkdir::WalkDir::new(path)
+                .follow_links(true)
+                .sort_by_file_name();
+            for entry in entries.into_iter().flatten() {
+                if entry.file_type().is_file() && is_markdown(entry.path()) {
+                    let path = entry.into_path();
+                    selected.push(Source {
+                        rel: path.to_string_lossy().into_owned(),
+                        path,
+                    });
+                }
+            }
         } else if !path.exists() {
             missing.push(file_diagnostic(
                 rules::io_error::ID,

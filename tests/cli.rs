@@ -69,3 +69,17 @@ fn version() {
         format!("runbook {}", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn a_folder_outside_the_source_tree_is_walked() {
+    // From the repository root, book.toml's source folder is `content/`.
+    let (report, _) = common::lint_json(repo(), &["tests/fixtures/lint/broken-link"]);
+    assert_eq!(report["summary"]["files"], 5, "{report:#}");
+    let rules: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"broken-link"), "{rules:?}");
+}

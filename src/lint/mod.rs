@@ -1,6 +1,7 @@
 //! The lint engine: runs every rule on every selected document in parallel,
 //! checks links across files, applies suppressions, and sorts the findings.
 
+pub mod custom;
 pub mod external;
 pub mod links;
 pub mod report;
@@ -30,17 +31,22 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub fn new(settings: &'a Settings, today: Date, files: &'a FileIndex) -> Self {
-        let levels = rules::ALL
+        let builtin = rules::ALL.iter().map(|rule| (rule.id, rule.severity));
+        let custom = settings
+            .custom_rules
             .iter()
-            .map(|rule| {
+            .map(|rule| (rule.id, rule.severity));
+        let levels = builtin
+            .chain(custom)
+            .map(|(id, default)| {
                 let level = settings
                     .config
                     .lint
                     .rules
-                    .get(rule.id)
+                    .get(id)
                     .map(|l| l.severity())
-                    .unwrap_or(Some(rule.severity));
-                (rule.id, level)
+                    .unwrap_or(Some(default));
+                (id, level)
             })
             .collect();
         Context {
@@ -247,6 +253,7 @@ fn lint_file(source: &Source, cx: &Context) -> FileResult {
             }
         }
     }
+    custom::check(&doc, cx, &mut sink);
     result.pending = links::check(&doc, cx, &mut sink);
     if external::wanted(cx) {
         result.external = external::collect(&doc);

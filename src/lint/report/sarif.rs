@@ -51,6 +51,28 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
                 .build()
         })
         .collect();
+    let mut descriptors = descriptors;
+    // Rules from `lints/` have no built-in doc: their message stands in.
+    for d in report.diagnostics {
+        if !descriptors.iter().any(|r| r.id == d.rule) {
+            descriptors.push(
+                ReportingDescriptor::builder()
+                    .id(d.rule)
+                    .name(d.rule)
+                    .short_description(
+                        MultiformatMessageString::builder()
+                            .text(format!("team rule `{}` (lints/)", d.rule))
+                            .build(),
+                    )
+                    .default_configuration(
+                        ReportingConfiguration::builder()
+                            .level(serde_json::json!(level(d.severity).to_string()))
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
+    }
     let results: Vec<SarifResult> = report.diagnostics.iter().map(result).collect();
     let driver = ToolComponent::builder()
         .name("runbook")
