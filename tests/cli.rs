@@ -46,8 +46,17 @@ fn docs_rules_md_is_up_to_date() {
 fn rules_lists_and_explains() {
     let list = stdout(&runbook(repo(), &["rules"]));
     // The built-in rules, then the house rules from the repo's lints/.
-    assert_eq!(list.lines().count(), runbook::lint::rules::ALL.len() + 4, "{list}");
-    assert!(list.lines().last().unwrap().contains("lints/house-rules.yaml"));
+    assert_eq!(
+        list.lines().count(),
+        runbook::lint::rules::ALL.len() + 4,
+        "{list}"
+    );
+    assert!(
+        list.lines()
+            .last()
+            .unwrap()
+            .contains("lints/house-rules.yaml")
+    );
 
     let one = runbook(repo(), &["rules", "broken-anchor"]);
     assert!(stdout(&one).contains("## Example"));

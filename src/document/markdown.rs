@@ -107,6 +107,13 @@ impl Body {
             || self.html_anchors.iter().any(|a| a == fragment)
     }
 
+    /// Whether a 1-based line is inside a fenced code block, fences included.
+    pub fn in_code(&self, line: usize) -> bool {
+        self.code_blocks
+            .iter()
+            .any(|b| b.fence.start.line <= line && line <= b.first_line + b.code.lines().count())
+    }
+
     /// Headings from the outermost to the one a block or line sits under.
     pub fn heading_path(&self, path: &[usize]) -> Vec<&Heading> {
         path.iter().map(|&i| &self.headings[i]).collect()

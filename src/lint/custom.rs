@@ -576,13 +576,8 @@ fn scope_lines(doc: &Document, scope: &Scope) -> Vec<(usize, String, usize)> {
                 .block()
                 .map(|b| doc.lines.line_of(b.body_start) + 1)
                 .unwrap_or(1);
-            let in_code = |line: usize| {
-                doc.body.code_blocks.iter().any(|b| {
-                    b.fence.start.line <= line && line <= b.first_line + b.code.lines().count()
-                })
-            };
             (body_start..=doc.lines.line_count())
-                .filter(|&l| !in_code(l))
+                .filter(|&l| !doc.body.in_code(l))
                 .map(|l| (l, doc.line_text(l).to_string(), 0))
                 .collect()
         }

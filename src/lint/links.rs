@@ -157,14 +157,8 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
         match classify(written) {
             Target::NotAFile => {}
             Target::SamePage(fragment) => {
-                if check_anchors && !doc.body.has_anchor(&fragment) {
-                    let anchors: Vec<&str> = doc
-                        .body
-                        .headings
-                        .iter()
-                        .map(|h| h.anchor.as_str())
-                        .collect();
-                    broken_anchor::report(sink, span, &fragment, &anchors);
+                if check_anchors {
+                    check_same_page(doc, sink, span, &fragment);
                 }
             }
             Target::Path { path, fragment } => {
@@ -197,15 +191,7 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
                             check_anchors && crate::workspace::is_markdown(rel.as_ref()),
                         ) {
                             if rel == doc.rel {
-                                if !doc.body.has_anchor(&fragment) {
-                                    let anchors: Vec<&str> = doc
-                                        .body
-                                        .headings
-                                        .iter()
-                                        .map(|h| h.anchor.as_str())
-                                        .collect();
-                                    broken_anchor::report(sink, span, &fragment, &anchors);
-                                }
+                                check_same_page(doc, sink, span, &fragment);
                             } else {
                                 pending.push(PendingFragment {
                                     target: rel,
@@ -234,6 +220,18 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
         }
     }
     pending
+}
+
+fn check_same_page(doc: &Document, sink: &mut Sink, span: Span, fragment: &str) {
+    if !doc.body.has_anchor(fragment) {
+        let anchors: Vec<&str> = doc
+            .body
+            .headings
+            .iter()
+            .map(|h| h.anchor.as_str())
+            .collect();
+        broken_anchor::report(sink, span, fragment, &anchors);
+    }
 }
 
 /// The second pass: fragments into other runbooks.

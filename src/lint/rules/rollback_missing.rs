@@ -74,15 +74,9 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
 /// list item.
 fn mentioned_elsewhere(doc: &Document, cx: &Context) -> Option<(usize, &'static str)> {
     let pattern = &cx.settings.rollback_heading;
-    let in_code = |line: usize| {
-        doc.body
-            .code_blocks
-            .iter()
-            .any(|b| b.fence.start.line <= line && line < b.first_line + b.code.lines().count() + 1)
-    };
     for line in 1..=doc.lines.line_count() {
         let text = doc.line_text(line);
-        if !pattern.is_match(text) || in_code(line) {
+        if !pattern.is_match(text) || doc.body.in_code(line) {
             continue;
         }
         let trimmed = text.trim_start();
