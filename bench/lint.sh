@@ -7,7 +7,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${RUNBOOK_SHARED:-$root/../shared/bench}
-work=${BENCH_DIR:-/tmp/runbook-bench}
+work=${BENCH_DIR:-/tmp/runbook-bench-lint}
 runs=${RUNS:-3}
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 mkdir -p "$work"
@@ -24,7 +24,9 @@ measure() {
   local times=() mem=0
   for _ in $(seq "$runs"); do
     /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>&1 || true
-    read -r t m < "$work/time"
+    # GNU time puts "Command exited with non-zero status N" first: the
+    # linters exit 1 on findings, which is expected here.
+    read -r t m < <(tail -n 1 "$work/time")
     times+=("$t"); [ "$m" -gt "$mem" ] && mem=$m
   done
   local median
@@ -34,6 +36,7 @@ measure() {
 
 for n in "${sizes[@]}"; do
   corpus=$work/corpus-$n
+  [ -f "$work/manifest-$n.json" ] || rm -rf "$corpus"
   [ -d "$corpus" ] || python3 "$shared/gen_corpus.py" "$corpus" --files "$n" --seed 1 --manifest "$work/manifest-$n.json" >/dev/null
   size=$(du -sm "$corpus" | cut -f1)
   echo

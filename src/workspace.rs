@@ -1,7 +1,7 @@
 //! The tree of runbooks: one walk that finds every Markdown file and indexes
 //! every path, so link checks never touch the file system again.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use crate::config::Settings;
@@ -23,6 +23,7 @@ pub struct Source {
 }
 
 /// Every file and folder below the source folder, for link resolution.
+/// Hashed with FxHash: every link of every runbook is looked up here.
 #[derive(Debug, Default)]
 pub struct FileIndex {
     pub root: PathBuf,

@@ -270,10 +270,23 @@ pub fn resolve_pending(
 /// The closest candidate by Jaro-Winkler similarity, if close enough to
 /// be worth suggesting.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    closest_above(wanted, candidates, 0.8)
+}
+
+/// [`closest`] with its own bar. Names of very different lengths cannot
+/// score that high, so they are skipped before the costly comparison: a
+/// folder of thousands of runbooks is searched for each broken link.
+pub fn closest_above<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    min_score: f64,
+) -> Option<&'a str> {
+    let len = wanted.chars().count();
     candidates
         .into_iter()
+        .filter(|c| c.len().abs_diff(len) <= len / 2 + 2)
         .map(|c| (strsim::jaro_winkler(wanted, c), c))
-        .filter(|(score, _)| *score >= 0.8)
+        .filter(|(score, _)| *score >= min_score)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }

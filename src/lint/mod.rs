@@ -260,16 +260,18 @@ fn lint_file(source: &Source, cx: &Context) -> FileResult {
     }
     result.diagnostics = sink.out;
     result.directives = suppress::Directives::parse(&doc);
-    result.anchors = Some(anchors_of(&doc));
+    result.anchors = Some(anchors_of(doc));
     result
 }
 
-fn anchors_of(doc: &Document) -> Vec<String> {
-    doc.body
-        .headings
-        .iter()
-        .map(|h| h.anchor.clone())
-        .chain(doc.body.html_anchors.iter().cloned())
+/// The anchors a `#fragment` may name; the document is done with, so its
+/// strings are moved out rather than copied.
+fn anchors_of(doc: Document) -> Vec<String> {
+    let body = doc.body;
+    body.headings
+        .into_iter()
+        .map(|h| h.anchor)
+        .chain(body.html_anchors)
         .collect()
 }
 
@@ -278,9 +280,7 @@ fn read_anchors(path: &Path, settings: &Settings) -> Option<Vec<String>> {
         path: path.to_path_buf(),
         rel: String::new(),
     };
-    workspace::read(&source, settings)
-        .ok()
-        .map(|doc| anchors_of(&doc))
+    workspace::read(&source, settings).ok().map(anchors_of)
 }
 
 /// Unknown keys in `book.toml`, as findings on that file.

@@ -23,7 +23,7 @@
 //! existing file when there is one.
 
 use crate::diagnostic::Span;
-use crate::lint::links::{closest, relative_link};
+use crate::lint::links::{closest_above, relative_link};
 use crate::lint::{Context, Sink};
 
 crate::rule!("broken-link", Error, None);
@@ -68,9 +68,7 @@ fn suggest(from_rel: &str, wanted: &str, cx: &Context) -> Option<String> {
         let (c_stem, c_ext) = c.rsplit_once('.').unwrap_or((c, ""));
         (c_ext == extension).then_some(c_stem)
     });
-    if let Some(best_stem) =
-        closest(stem, same_kind).filter(|b| strsim::jaro_winkler(stem, b) >= 0.85)
-    {
+    if let Some(best_stem) = closest_above(stem, same_kind, 0.85) {
         let best = if extension.is_empty() {
             best_stem.to_string()
         } else {
