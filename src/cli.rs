@@ -1,7 +1,7 @@
 //! The command line, shared by `runbook` and `runbook-lint`.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -28,6 +28,14 @@ pub enum Command {
     Lint(LintArgs),
     /// List the rules, or explain one.
     Rules(RulesArgs),
+    /// Record a review: set `last_reviewed` to today (and `reviewed_by`).
+    Review(ReviewArgs),
+    /// List runbooks overdue for review or falling due, by owner.
+    Due(DueArgs),
+    /// Start a runbook with the fields and sections the linter asks for.
+    New(NewArgs),
+    /// Print shell completions.
+    Completions(CompletionsArgs),
     /// Render the runbooks as a searchable static site.
     Build(BuildArgs),
     /// Build the site and serve it over HTTP (127.0.0.1 unless --bind says otherwise).
@@ -54,6 +62,52 @@ pub struct ServeArgs {
     pub build: BuildArgs,
 }
 
+#[derive(Args, Debug)]
+pub struct ReviewArgs {
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Who reviewed it (written to `reviewed_by`).
+    #[arg(long, value_name = "NAME")]
+    pub by: Option<String>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args, Debug)]
+pub struct DueArgs {
+    /// How far ahead to look (default: `[lint] due-soon`).
+    #[arg(long, value_name = "DURATION")]
+    pub within: Option<String>,
+    #[arg(long, value_enum, default_value_t = DueFormat::Human)]
+    pub format: DueFormat,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum DueFormat {
+    Human,
+    Json,
+    Markdown,
+}
+
+#[derive(Args, Debug)]
+pub struct NewArgs {
+    pub title: String,
+    #[arg(long)]
+    pub owner: String,
+    /// Folder to create it in (default: the source folder).
+    #[arg(long, value_name = "DIR")]
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    pub shell: clap_complete::Shell,
+}
+
 #[derive(Args, Debug, Clone)]
 pub struct Common {
     /// Path to book.toml (default: the nearest one in this folder or above).
@@ -77,6 +131,18 @@ pub struct LintArgs {
     /// Also list findings silenced by suppression comments (human format).
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Apply the safe fixes, say what changed, then report what is left.
+    #[arg(long)]
+    pub fix: bool,
+    /// Lint again whenever a runbook, book.toml or lints/ changes.
+    #[arg(long)]
+    pub watch: bool,
+    /// Check external `http(s)` links too (cached; see `[lint.links]`).
+    #[arg(long)]
+    pub online: bool,
+    /// Also check `#fragment`s on external HTML pages (implies `--online`).
+    #[arg(long)]
+    pub online_fragments: bool,
     #[command(flatten)]
     pub common: Common,
 }
@@ -90,9 +156,11 @@ pub enum DenyLevel {
 pub struct RulesArgs {
     /// A rule id, to print its full documentation.
     pub id: Option<String>,
-    /// Print every rule's full documentation as Markdown.
+    /// Print every built-in rule's documentation as Markdown.
     #[arg(long)]
     pub docs: bool,
+    #[command(flatten)]
+    pub common: Common,
 }
 
 /// Exit codes, as CI reads them.
@@ -104,6 +172,18 @@ pub fn run(cli: Cli) -> ExitCode {
     let code = match cli.command {
         Command::Lint(args) => lint_command(args),
         Command::Rules(args) => rules_command(&args),
+        Command::Review(args) => review_command(&args),
+        Command::Due(args) => due_command(&args),
+        Command::New(args) => new_command(&args),
+        Command::Completions(args) => {
+            clap_complete::generate(
+                args.shell,
+                &mut <Cli as clap::CommandFactory>::command(),
+                "runbook",
+                &mut std::io::stdout(),
+            );
+            CLEAN
+        }
         Command::Build(args) => build_command(&args).err().unwrap_or(CLEAN),
         Command::Serve(args) => serve_command(&args),
     };
@@ -129,34 +209,112 @@ pub fn today(common: &Common) -> Result<jiff::civil::Date, u8> {
 }
 
 pub fn lint_command(args: LintArgs) -> u8 {
-    let (mut settings, today) = match (load_settings(&args.common), today(&args.common)) {
-        (Ok(s), Ok(t)) => (s, t),
-        (Err(code), _) | (_, Err(code)) => return code,
+    let today = match today(&args.common) {
+        Ok(t) => t,
+        Err(code) => return code,
     };
+    let mut settings = match lint_settings(&args) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let code = lint_once(&args, &settings, today);
+    if !args.watch {
+        return code;
+    }
+    let watched = crate::watch::watched_paths(&settings);
+    let watcher = match crate::watch::Watcher::new(&watched) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
+    eprintln!(
+        "watching {} for changes (Ctrl-C to stop)",
+        settings.src.display()
+    );
+    while let Some(changed) = watcher.next_batch() {
+        let names: Vec<String> = changed
+            .iter()
+            .map(|p| report::display_path(&crate::watch::relative_to(p, Path::new("."))))
+            .collect();
+        eprintln!("\n--- changed: {} ---", names.join(", "));
+        if changed
+            .iter()
+            .any(|p| crate::watch::is_config(p, &settings))
+        {
+            match lint_settings(&args) {
+                Ok(reloaded) => settings = reloaded,
+                Err(_) => continue,
+            }
+        }
+        lint_once(&args, &settings, today);
+    }
+    CLEAN
+}
+
+/// The settings for a lint run: `book.toml` plus what the flags add.
+fn lint_settings(args: &LintArgs) -> Result<Settings, u8> {
+    let mut settings = load_settings(&args.common)?;
     if settings.file.is_none() {
         settings.src = default_source(&args.paths);
     }
+    settings.links.online |= args.online || args.online_fragments;
+    settings.links.fragments |= args.online_fragments;
     if args.paths.is_empty() && !settings.src.is_dir() {
         eprintln!(
             "error: source folder `{}` does not exist (set `src` under [book] in book.toml, or name files to check)",
             settings.src.display()
         );
-        return FAILURE;
+        return Err(FAILURE);
     }
+    Ok(settings)
+}
+
+/// One lint: run, fix if asked, report; returns the exit code.
+fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> u8 {
     let selection = if args.paths.is_empty() {
         Selection::All
     } else {
         Selection::Paths(args.paths.clone())
     };
-    let outcome = lint::run(&settings, today, &selection);
+    let mut outcome = lint::run(settings, today, &selection);
+    // A fix can uncover another (a heading that now exists makes a link's
+    // anchor fixable), so fix until nothing changes, as ruff does.
+    for round in 0..if args.fix { 8 } else { 0 } {
+        let fixed = crate::fix::apply(&outcome.diagnostics);
+        for a in &fixed.applied {
+            eprintln!(
+                "fixed {}:{}:{} [{}] {}",
+                report::display_path(&a.path),
+                a.line,
+                a.col,
+                a.rule,
+                a.description
+            );
+        }
+        for (path, why) in fixed.skipped.iter().filter(|_| round == 0) {
+            eprintln!("{}: {why}", report::display_path(path));
+        }
+        if fixed.applied.is_empty() {
+            break;
+        }
+        outcome = lint::run(settings, today, &selection);
+    }
     let summary = Summary::new(outcome.files, &outcome.diagnostics);
     let report = report::Report {
         diagnostics: &outcome.diagnostics,
         summary,
         show_suppressed: args.show_suppressed,
     };
+    // Formatted in memory, then written at once: stdout is line-buffered,
+    // and a pretty JSON report has a line per field.
+    let mut buffer = Vec::new();
     let mut out = anstream::stdout().lock();
-    if let Err(e) = report::write(args.format, &report, &mut out).and_then(|_| out.flush()) {
+    let written = report::write(args.format, &report, &mut buffer)
+        .and_then(|_| out.write_all(&buffer))
+        .and_then(|_| out.flush());
+    if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the report: {e}");
             return FAILURE;
@@ -174,6 +332,99 @@ pub fn lint_command(args: LintArgs) -> u8 {
             d.severity == Severity::Error || (deny_warnings && d.severity == Severity::Warning)
         });
     if failing { FINDINGS } else { CLEAN }
+}
+
+fn review_command(args: &ReviewArgs) -> u8 {
+    let (settings, today) = match (load_settings(&args.common), today(&args.common)) {
+        (Ok(s), Ok(t)) => (s, t),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let mut code = CLEAN;
+    for file in &args.files {
+        match crate::authoring::review::review(file, &settings, today, args.by.as_deref()) {
+            Ok(done) => {
+                let was = done
+                    .previous
+                    .map(|p| format!(" (was {p})"))
+                    .unwrap_or_default();
+                println!("{}: last_reviewed {today}{was}", file.display());
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", file.display());
+                code = FAILURE;
+            }
+        }
+    }
+    code
+}
+
+fn due_command(args: &DueArgs) -> u8 {
+    let (settings, today) = match (load_settings(&args.common), today(&args.common)) {
+        (Ok(s), Ok(t)) => (s, t),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let within = match &args.within {
+        Some(text) => match text.parse() {
+            Ok(period) => period,
+            Err(e) => {
+                eprintln!("error: --within: {e}");
+                return FAILURE;
+            }
+        },
+        None => settings.due_soon,
+    };
+    let due = crate::authoring::due::collect(&settings, today, within);
+    let text = match args.format {
+        DueFormat::Human => crate::authoring::due::human(&due),
+        DueFormat::Markdown => crate::authoring::due::markdown(&due),
+        DueFormat::Json => serde_json::to_string_pretty(&due).unwrap_or_default() + "\n",
+    };
+    print!("{text}");
+    if due.any_overdue() { FINDINGS } else { CLEAN }
+}
+
+fn new_command(args: &NewArgs) -> u8 {
+    let (settings, today) = match (load_settings(&args.common), today(&args.common)) {
+        (Ok(s), Ok(t)) => (s, t),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let dir = args.path.clone().unwrap_or_else(|| settings.src.clone());
+    match crate::authoring::new::create(&dir, &args.title, &args.owner, today) {
+        Ok(path) => {
+            println!("created {}", path.display());
+            CLEAN
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            FAILURE
+        }
+    }
+}
+
+/// Every rule's doc as one Markdown page: `docs/rules.md` is this output.
+pub fn rules_markdown() -> String {
+    let mut page = String::from(
+        "# Rules\n\nGenerated by `runbook rules --docs`; each rule's doc is the comment at the top of its file in `src/lint/rules/`.\n",
+    );
+    for rule in lint::rules::ALL {
+        page.push_str(&format!(
+            "\n## {}\n\n{} (default severity: {})\n\n",
+            rule.id,
+            rule.summary(),
+            rule.severity
+        ));
+        // The doc's own first line is the title above; its sections nest under it.
+        for line in rule.doc().lines().skip(1) {
+            match line.strip_prefix("## ") {
+                Some(section) => page.push_str(&format!("### {section}\n")),
+                None => {
+                    page.push_str(line);
+                    page.push('\n');
+                }
+            }
+        }
+    }
+    page
 }
 
 /// Builds the site; returns where it is.
@@ -252,38 +503,49 @@ fn default_source(paths: &[PathBuf]) -> PathBuf {
 }
 
 fn rules_command(args: &RulesArgs) -> u8 {
+    // The team's rules come from `lints/` next to book.toml; a broken rule
+    // file is an error here as everywhere.
+    let settings = match load_settings(&args.common) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let custom = &settings.custom_rules;
     let mut out = anstream::stdout().lock();
     let result = match &args.id {
-        Some(id) => match lint::rules::find(id) {
-            Some(rule) => writeln!(
+        Some(id) => match (lint::rules::find(id), custom.iter().find(|r| r.id == id)) {
+            (Some(rule), _) => writeln!(
                 out,
                 "{}\nDefault severity: {}",
                 rule.doc().trim_end(),
                 rule.severity
             ),
-            None => {
+            (None, Some(rule)) => writeln!(
+                out,
+                "{}\nDefault severity: {}",
+                rule.doc().trim_end(),
+                rule.severity
+            ),
+            (None, None) => {
                 eprintln!("error: no rule `{id}`; `runbook rules` lists them");
                 return FAILURE;
             }
         },
-        None if args.docs => lint::rules::ALL.iter().try_for_each(|rule| {
-            writeln!(
-                out,
-                "<a id=\"{}\"></a>\n{}\nDefault severity: {}\n",
-                rule.id,
-                rule.doc().replacen("", "## ", 1).trim_end(),
-                rule.severity
-            )
-        }),
-        None => lint::rules::ALL.iter().try_for_each(|rule| {
-            writeln!(
-                out,
-                "{:<22} {:<8} {}",
-                rule.id,
-                rule.severity.as_str(),
-                rule.summary()
-            )
-        }),
+        None if args.docs => write!(out, "{}", rules_markdown()),
+        None => {
+            let builtin = lint::rules::ALL
+                .iter()
+                .map(|r| (r.id, r.severity, r.summary()));
+            let team = custom.iter().map(|r| {
+                (
+                    r.id,
+                    r.severity,
+                    format!("{} ({})", r.message, report::display_path(&r.file)),
+                )
+            });
+            builtin.chain(team).try_for_each(|(id, severity, summary)| {
+                writeln!(out, "{id:<22} {:<8} {summary}", severity.as_str())
+            })
+        }
     };
     match result {
         Ok(()) => CLEAN,

@@ -89,6 +89,8 @@ pub struct Lint {
     pub exclude: Vec<String>,
     /// Severity per rule id: `error`, `warning`, `info` or `off`.
     pub rules: BTreeMap<String, Level>,
+    /// External link checking (`[lint.links]`).
+    pub links: crate::lint::external::LinksConfig,
 }
 
 impl Default for Lint {
@@ -100,9 +102,10 @@ impl Default for Lint {
             statuses: vec!["draft".into(), "authoritative".into(), "deprecated".into()],
             required_fields: vec!["owner".into(), "last_reviewed".into(), "status".into()],
             required_sections: Vec::new(),
-            rollback_heading: r"(?i)^\W*(roll(ing)?[ -]?back|revert(ing)?)\b".into(),
+            rollback_heading: r"(?i)\b(roll(ing)?[ -]?back|revert(ing)?)\b".into(),
             exclude: Vec::new(),
             rules: BTreeMap::new(),
+            links: Default::default(),
         }
     }
 }
@@ -164,19 +167,26 @@ pub struct Settings {
     pub rollback_heading: Regex,
     pub required_sections: Vec<Regex>,
     pub exclude: globset::GlobSet,
+    pub links: crate::lint::external::Options,
+    /// The team's rules from `lints/*.yaml`.
+    pub custom_rules: Vec<crate::lint::custom::CustomRule>,
 }
 
 impl Settings {
     /// Finds `book.toml` in `dir` or the nearest folder above it.
     pub fn discover(dir: &Path) -> Result<Settings, ConfigError> {
-        let found = dir
-            .ancestors()
-            .map(|d| d.join(FILE_NAME))
-            .find(|p| p.is_file());
-        match found {
-            Some(file) => Settings::load(&file),
-            None => Settings::from_config(Config::default(), None, dir.to_path_buf(), Vec::new()),
+        let absolute = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        // Walk up, but keep the path relative to `dir` so reports show
+        // `../content/x.md` rather than an absolute path.
+        let mut relative = dir.to_path_buf();
+        for ancestor in absolute.ancestors() {
+            let file = relative.join(FILE_NAME);
+            if ancestor.join(FILE_NAME).is_file() {
+                return Settings::load(&file);
+            }
+            relative.push("..");
         }
+        Settings::from_config(Config::default(), None, dir.to_path_buf(), Vec::new())
     }
 
     pub fn load(file: &Path) -> Result<Settings, ConfigError> {
@@ -252,8 +262,11 @@ impl Settings {
         let exclude = globs
             .build()
             .map_err(|e| bad("exclude", format!("`exclude`: {e}")))?;
+        let custom_rules = crate::lint::custom::load(&root.join("lints"))?;
         for rule in lint.rules.keys() {
-            if crate::lint::rules::find(rule).is_none() {
+            if crate::lint::rules::find(rule).is_none()
+                && !custom_rules.iter().any(|r| r.id == rule)
+            {
                 return Err(bad(
                     rule,
                     format!("`lint.rules.{rule}`: no rule has this id (see `runbook rules`)"),
@@ -261,7 +274,15 @@ impl Settings {
             }
         }
         let aliases = Aliases::new(&config.front_matter.aliases).map_err(|m| bad("aliases", m))?;
-        let src = root.join(&config.book.src);
+        let src = crate::workspace::normalize(&root.join(&config.book.src));
+        let src = if src.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            src
+        };
+
+        let links = crate::lint::external::Options::new(&config.lint.links, &root)
+            .map_err(|(key, m)| bad(key, format!("`lint.links.{key}`: {m}")))?;
         Ok(Settings {
             config,
             file,
@@ -275,6 +296,8 @@ impl Settings {
             rollback_heading,
             required_sections,
             exclude,
+            custom_rules,
+            links,
         })
     }
 

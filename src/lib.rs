@@ -4,13 +4,16 @@
 //! model parsed once per file ([`document`]), the lint engine and its rules
 //! ([`lint`]), and the configuration they share ([`config`]).
 
+pub mod authoring;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod duration;
+pub mod fix;
 pub mod lint;
 pub mod review;
 pub mod serve;
 pub mod site;
+pub mod watch;
 pub mod workspace;

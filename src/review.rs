@@ -63,6 +63,20 @@ pub fn review(fields: &Fields, settings: &Settings, today: Date) -> Option<Revie
     })
 }
 
+/// The review of a parsed runbook, with where its date is written, when it
+/// is in `state`: what each review rule asks.
+pub fn in_state(
+    doc: &crate::document::Document,
+    settings: &Settings,
+    today: Date,
+    state: State,
+) -> Option<(Review, crate::document::Span)> {
+    let fields = doc.fields()?;
+    let review = review(fields, settings, today).filter(|r| r.state == state)?;
+    let at = fields.last_reviewed.as_ref()?.at;
+    Some((review, crate::document::Span { start: at, end: at }))
+}
+
 /// Today: `--today`, else `SOURCE_DATE_EPOCH`, else the clock, so tests and
 /// reproducible builds agree on what is overdue.
 pub fn today(flag: Option<&str>) -> Result<Date, String> {

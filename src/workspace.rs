@@ -1,7 +1,7 @@
 //! The tree of runbooks: one walk that finds every Markdown file and indexes
 //! every path, so link checks never touch the file system again.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use crate::config::Settings;
@@ -23,6 +23,7 @@ pub struct Source {
 }
 
 /// Every file and folder below the source folder, for link resolution.
+/// Hashed with FxHash: every link of every runbook is looked up here.
 #[derive(Debug, Default)]
 pub struct FileIndex {
     pub root: PathBuf,
@@ -237,6 +238,21 @@ pub fn select<'a>(
                 path: path.clone(),
                 rel,
             });
+        } else if path.is_dir() {
+            // A folder outside the source folder: its runbooks are read, and
+            // their links checked against the file system.
+            let entries = walkdir::WalkDir::new(path)
+                .follow_links(true)
+                .sort_by_file_name();
+            for entry in entries.into_iter().flatten() {
+                if entry.file_type().is_file() && is_markdown(entry.path()) {
+                    let path = entry.into_path();
+                    selected.push(Source {
+                        rel: path.to_string_lossy().into_owned(),
+                        path,
+                    });
+                }
+            }
         } else if !path.exists() {
             missing.push(file_diagnostic(
                 rules::io_error::ID,

@@ -179,7 +179,7 @@ pub fn parse(text: &str, index: &LineIndex, aliases: &Aliases) -> (FrontMatter, 
     options.with_snippet = false;
     match serde_saphyr::from_str_with_options::<RawMap>(yaml, options) {
         Ok(raw) => {
-            let fields = map_fields(raw, aliases, &at);
+            let fields = map_fields(raw, aliases, &at, (text, index));
             (
                 FrontMatter::Parsed {
                     block,
@@ -215,6 +215,11 @@ fn yaml_message(error: &serde_saphyr::Error) -> String {
         Some(i) => &first[..i],
         None => first,
     };
+    // The parser's advice on its own options is for programmers, not authors.
+    if let Some(key) = trimmed.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(',').next().unwrap_or(key).trim();
+        return format!("duplicate key `{key}`: each key may appear only once");
+    }
     trimmed.trim_end_matches(['.', ',']).to_string()
 }
 
@@ -241,7 +246,12 @@ impl<'de> Deserialize<'de> for RawMap {
     }
 }
 
-fn map_fields(raw: RawMap, aliases: &Aliases, at: &dyn Fn(u64, u64) -> Pos) -> Fields {
+fn map_fields(
+    raw: RawMap,
+    aliases: &Aliases,
+    at: &dyn Fn(u64, u64) -> Pos,
+    source: (&str, &LineIndex),
+) -> Fields {
     let mut fields = Fields::default();
     for (key, value) in raw.0 {
         let key_pos = at(key.referenced.line(), key.referenced.column());
@@ -325,16 +335,7 @@ fn map_fields(raw: RawMap, aliases: &Aliases, at: &dyn Fn(u64, u64) -> Pos) -> F
                 None => fields.type_errors.push(wrong("a list of strings", &value)),
             },
             "related" => match string_list(&value) {
-                Some(list) => {
-                    fields.related = list
-                        .into_iter()
-                        .map(|value| Field {
-                            value,
-                            key: key_pos,
-                            at: value_pos,
-                        })
-                        .collect()
-                }
+                Some(list) => fields.related = locate_items(list, key_pos, value_pos, source),
                 None => fields.type_errors.push(wrong("a list of links", &value)),
             },
             "lint" => match value.get("allow").map(string_list) {
@@ -350,6 +351,42 @@ fn map_fields(raw: RawMap, aliases: &Aliases, at: &dyn Fn(u64, u64) -> Pos) -> F
         }
     }
     fields
+}
+
+/// Positions of list items, found in the text after the key: the parser
+/// reports one position for a whole block sequence.
+fn locate_items(
+    list: Vec<String>,
+    key: Pos,
+    value: Pos,
+    (text, index): (&str, &LineIndex),
+) -> Vec<Field<String>> {
+    let mut from = value.offset.max(key.offset);
+    list.into_iter()
+        .map(|item| {
+            let found = (!item.is_empty())
+                .then(|| text.get(from..).and_then(|rest| rest.find(item.as_str())))
+                .flatten();
+            let at = match found {
+                Some(i) => {
+                    from += i + item.len();
+                    let mut pos = index.pos(text, from - item.len());
+                    // Point at the opening quote or bracket the value was written with.
+                    let before = text[..pos.offset].chars().next_back();
+                    if matches!(before, Some('"' | '\'' | '<')) {
+                        pos = index.pos(text, pos.offset - 1);
+                    }
+                    pos
+                }
+                None => value,
+            };
+            Field {
+                value: item,
+                key,
+                at,
+            }
+        })
+        .collect()
 }
 
 fn fields_type_error(
@@ -395,6 +432,18 @@ fn string_list(value: &Value) -> Option<Vec<String>> {
         Value::Null => Some(Vec::new()),
         other => scalar_string(other).map(|s| vec![s]),
     }
+}
+
+/// The bytes of a YAML scalar written at `start`: a quoted string with its
+/// quotes, or a plain one up to a comment or the end of the line.
+pub fn scalar_range(text: &str, start: usize) -> std::ops::Range<usize> {
+    let rest = &text[start..];
+    let line = &rest[..rest.find(['\n', '\r']).unwrap_or(rest.len())];
+    let len = match line.chars().next() {
+        Some(quote @ ('"' | '\'')) => line[1..].find(quote).map(|i| i + 2).unwrap_or(line.len()),
+        _ => line.find(" #").unwrap_or(line.len()),
+    };
+    start..start + line[..len].trim_end().len()
 }
 
 /// A calendar date: `2025-01-27`, or the date part of an RFC 3339 timestamp.

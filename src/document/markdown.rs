@@ -107,6 +107,13 @@ impl Body {
             || self.html_anchors.iter().any(|a| a == fragment)
     }
 
+    /// Whether a 1-based line is inside a fenced code block, fences included.
+    pub fn in_code(&self, line: usize) -> bool {
+        self.code_blocks
+            .iter()
+            .any(|b| b.fence.start.line <= line && line <= b.first_line + b.code.lines().count())
+    }
+
     /// Headings from the outermost to the one a block or line sits under.
     pub fn heading_path(&self, path: &[usize]) -> Vec<&Heading> {
         path.iter().map(|&i| &self.headings[i]).collect()
@@ -369,15 +376,20 @@ fn fence_is_closed(block: &str, at_end: bool) -> bool {
 }
 
 fn find_headings_without_space(text: &str, body_start: usize, index: &LineIndex, body: &mut Body) {
-    let in_code: Vec<Range<usize>> = body.code_blocks.iter().map(|b| b.range.clone()).collect();
-    let first_line = index.line_of(body_start) + 1;
-    for line in first_line..=index.line_count() {
+    // Only lines holding `##` can match: find those rather than visit every line.
+    let mut last_line = usize::MAX;
+    for at in memchr::memmem::find_iter(&text.as_bytes()[body_start..], b"##") {
+        let line = index.line_of(body_start + at) + 1;
+        if line == last_line {
+            continue;
+        }
+        last_line = line;
         let content = index.line_text(text, line);
-        if !content.trim_start().starts_with("##") || !NO_SPACE_HEADING.is_match(content) {
+        if !NO_SPACE_HEADING.is_match(content) {
             continue;
         }
         let start = index.line_start(line - 1);
-        if in_code.iter().any(|r| r.contains(&start)) {
+        if body.code_blocks.iter().any(|b| b.range.contains(&start)) {
             continue;
         }
         body.headings_without_space

@@ -88,6 +88,15 @@ impl Document {
             .to_string()
     }
 
+    /// The line ending the file uses, for text a fix inserts.
+    pub fn line_ending(&self) -> &'static str {
+        if self.text.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        }
+    }
+
     pub fn line_text(&self, line: usize) -> &str {
         self.lines.line_text(&self.text, line)
     }

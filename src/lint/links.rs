@@ -20,6 +20,8 @@ pub struct PendingFragment {
     pub path: PathBuf,
     pub span: Span,
     pub source_line: String,
+    /// Where the fragment is written, for a fix.
+    pub fragment_range: Option<std::ops::Range<usize>>,
 }
 
 /// What a link target is, once templates and URLs are set aside.
@@ -38,9 +40,7 @@ pub enum Target {
 
 pub fn classify(target: &str) -> Target {
     let target = target.trim();
-    let is_template = ["{{", "{%", "<%", "%7B%7B", "%7b%7b", "${"]
-        .iter()
-        .any(|t| target.contains(t));
+    let is_template = is_template(target);
     let target = target
         .strip_prefix('<')
         .and_then(|t| t.strip_suffix('>'))
@@ -63,6 +63,14 @@ pub fn classify(target: &str) -> Target {
         path: percent_decode(path),
         fragment: fragment.filter(|f| !f.is_empty()),
     }
+}
+
+/// Template syntax (Hugo, Jinja, ERB, shell): not a link until rendered.
+pub fn is_template(target: &str) -> bool {
+    // `<%= url %>` reaches us as `%= url %`: the angle brackets are link syntax.
+    ["{{", "{%", "<%", "%=", "%7B%7B", "%7b%7b", "${"]
+        .iter()
+        .any(|t| target.contains(t))
 }
 
 fn has_scheme(target: &str) -> bool {
@@ -149,14 +157,8 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
         match classify(written) {
             Target::NotAFile => {}
             Target::SamePage(fragment) => {
-                if check_anchors && !doc.body.has_anchor(&fragment) {
-                    let anchors: Vec<&str> = doc
-                        .body
-                        .headings
-                        .iter()
-                        .map(|h| h.anchor.as_str())
-                        .collect();
-                    broken_anchor::report(sink, span, &fragment, None, &anchors);
+                if check_anchors {
+                    check_same_page(doc, sink, span, &fragment);
                 }
             }
             Target::Path { path, fragment } => {
@@ -189,15 +191,7 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
                             check_anchors && crate::workspace::is_markdown(rel.as_ref()),
                         ) {
                             if rel == doc.rel {
-                                if !doc.body.has_anchor(&fragment) {
-                                    let anchors: Vec<&str> = doc
-                                        .body
-                                        .headings
-                                        .iter()
-                                        .map(|h| h.anchor.as_str())
-                                        .collect();
-                                    broken_anchor::report(sink, span, &fragment, None, &anchors);
-                                }
+                                check_same_page(doc, sink, span, &fragment);
                             } else {
                                 pending.push(PendingFragment {
                                     target: rel,
@@ -206,6 +200,7 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
                                     path: doc.path.clone(),
                                     span,
                                     source_line: doc.line_text(span.start.line).to_string(),
+                                    fragment_range: broken_anchor::fragment_range(doc, span),
                                 });
                             }
                         }
@@ -225,6 +220,18 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
         }
     }
     pending
+}
+
+fn check_same_page(doc: &Document, sink: &mut Sink, span: Span, fragment: &str) {
+    if !doc.body.has_anchor(fragment) {
+        let anchors: Vec<&str> = doc
+            .body
+            .headings
+            .iter()
+            .map(|h| h.anchor.as_str())
+            .collect();
+        broken_anchor::report(sink, span, fragment, &anchors);
+    }
 }
 
 /// The second pass: fragments into other runbooks.
@@ -252,7 +259,7 @@ pub fn resolve_pending(
                 span: p.span,
                 message,
                 help: Some(help),
-                fix: None,
+                fix: broken_anchor::fix(p.fragment_range, &p.fragment, &known),
                 source_line: p.source_line,
                 suppressed: None,
             })
@@ -263,10 +270,23 @@ pub fn resolve_pending(
 /// The closest candidate by Jaro-Winkler similarity, if close enough to
 /// be worth suggesting.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    closest_above(wanted, candidates, 0.8)
+}
+
+/// [`closest`] with its own bar. Names of very different lengths cannot
+/// score that high, so they are skipped before the costly comparison: a
+/// folder of thousands of runbooks is searched for each broken link.
+pub fn closest_above<'a>(
+    wanted: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    min_score: f64,
+) -> Option<&'a str> {
+    let len = wanted.chars().count();
     candidates
         .into_iter()
+        .filter(|c| c.len().abs_diff(len) <= len / 2 + 2)
         .map(|c| (strsim::jaro_winkler(wanted, c), c))
-        .filter(|(score, _)| *score >= 0.8)
+        .filter(|(score, _)| *score >= min_score)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }

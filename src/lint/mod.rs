@@ -1,6 +1,8 @@
 //! The lint engine: runs every rule on every selected document in parallel,
 //! checks links across files, applies suppressions, and sorts the findings.
 
+pub mod custom;
+pub mod external;
 pub mod links;
 pub mod report;
 pub mod rules;
@@ -29,17 +31,22 @@ pub struct Context<'a> {
 
 impl<'a> Context<'a> {
     pub fn new(settings: &'a Settings, today: Date, files: &'a FileIndex) -> Self {
-        let levels = rules::ALL
+        let builtin = rules::ALL.iter().map(|rule| (rule.id, rule.severity));
+        let custom = settings
+            .custom_rules
             .iter()
-            .map(|rule| {
+            .map(|rule| (rule.id, rule.severity));
+        let levels = builtin
+            .chain(custom)
+            .map(|(id, default)| {
                 let level = settings
                     .config
                     .lint
                     .rules
-                    .get(rule.id)
+                    .get(id)
                     .map(|l| l.severity())
-                    .unwrap_or(Some(rule.severity));
-                (rule.id, level)
+                    .unwrap_or(Some(default));
+                (id, level)
             })
             .collect();
         Context {
@@ -141,13 +148,12 @@ pub fn run(settings: &Settings, today: Date, selection: &Selection) -> Outcome {
     let walk = workspace::walk(settings);
     let mut diagnostics = walk.problems;
     diagnostics.extend(config_findings(settings));
-    let (selected, mut io_failure) = match selection {
-        Selection::All => (walk.markdown.clone(), false),
+    let selected = match selection {
+        Selection::All => walk.markdown.clone(),
         Selection::Paths(paths) => {
             let (selected, missing) = workspace::select(&walk.markdown, paths, settings);
-            let failed = !missing.is_empty();
             diagnostics.extend(missing);
-            (selected, failed)
+            selected
         }
     };
     let cx = Context::new(settings, today, &walk.index);
@@ -161,12 +167,13 @@ pub fn run(settings: &Settings, today: Date, selection: &Selection) -> Outcome {
     let mut anchors: HashMap<String, Vec<String>> = HashMap::new();
     let mut directives: HashMap<PathBuf, suppress::Directives> = HashMap::new();
     let mut pending = Vec::new();
+    let mut external_uses = Vec::new();
     for result in results {
-        io_failure |= result.io_failure;
         if let Some(a) = result.anchors {
             anchors.insert(result.rel, a);
         }
         pending.extend(result.pending);
+        external_uses.extend(result.external);
         diagnostics.extend(result.diagnostics);
         directives.insert(result.directives.path.clone(), result.directives);
     }
@@ -194,6 +201,9 @@ pub fn run(settings: &Settings, today: Date, selection: &Selection) -> Outcome {
             .filter_map(|(rel, found)| Some((rel, found?))),
     );
     diagnostics.extend(links::resolve_pending(pending, &anchors, &cx));
+    if !external_uses.is_empty() {
+        diagnostics.extend(external::check_all(external_uses, &cx));
+    }
 
     for diagnostic in &mut diagnostics {
         if let Some(d) = directives.get(&diagnostic.path) {
@@ -201,6 +211,7 @@ pub fn run(settings: &Settings, today: Date, selection: &Selection) -> Outcome {
         }
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let io_failure = diagnostics.iter().any(|d| d.rule == rules::io_error::ID);
     Outcome {
         diagnostics,
         files,
@@ -214,7 +225,8 @@ struct FileResult {
     directives: suppress::Directives,
     anchors: Option<Vec<String>>,
     pending: Vec<links::PendingFragment>,
-    io_failure: bool,
+    /// `http(s)` URLs, when external links are checked.
+    external: Vec<external::Use>,
 }
 
 fn lint_file(source: &Source, cx: &Context) -> FileResult {
@@ -224,12 +236,11 @@ fn lint_file(source: &Source, cx: &Context) -> FileResult {
         directives: suppress::Directives::empty(source.path.clone()),
         anchors: None,
         pending: Vec::new(),
-        io_failure: false,
+        external: Vec::new(),
     };
     let doc = match workspace::read(source, cx.settings) {
         Ok(doc) => doc,
         Err(diagnostic) => {
-            result.io_failure = diagnostic.rule == rules::io_error::ID;
             result.diagnostics.push(*diagnostic);
             return result;
         }
@@ -242,19 +253,25 @@ fn lint_file(source: &Source, cx: &Context) -> FileResult {
             }
         }
     }
+    custom::check(&doc, cx, &mut sink);
     result.pending = links::check(&doc, cx, &mut sink);
+    if external::wanted(cx) {
+        result.external = external::collect(&doc);
+    }
     result.diagnostics = sink.out;
     result.directives = suppress::Directives::parse(&doc);
-    result.anchors = Some(anchors_of(&doc));
+    result.anchors = Some(anchors_of(doc));
     result
 }
 
-fn anchors_of(doc: &Document) -> Vec<String> {
-    doc.body
-        .headings
-        .iter()
-        .map(|h| h.anchor.clone())
-        .chain(doc.body.html_anchors.iter().cloned())
+/// The anchors a `#fragment` may name; the document is done with, so its
+/// strings are moved out rather than copied.
+fn anchors_of(doc: Document) -> Vec<String> {
+    let body = doc.body;
+    body.headings
+        .into_iter()
+        .map(|h| h.anchor)
+        .chain(body.html_anchors)
         .collect()
 }
 
@@ -263,9 +280,7 @@ fn read_anchors(path: &Path, settings: &Settings) -> Option<Vec<String>> {
         path: path.to_path_buf(),
         rel: String::new(),
     };
-    workspace::read(&source, settings)
-        .ok()
-        .map(|doc| anchors_of(&doc))
+    workspace::read(&source, settings).ok().map(anchors_of)
 }
 
 /// Unknown keys in `book.toml`, as findings on that file.

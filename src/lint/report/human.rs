@@ -93,9 +93,7 @@ pub fn summary_line(report: &Report) -> String {
     if s.suppressed > 0 {
         line.push_str(&format!(" ({} suppressed)", s.suppressed));
     }
-    if s.fixable > 0 {
-        line.push_str(&format!("; {} fixable with `--fix`", s.fixable));
-    }
+
     line
 }
 

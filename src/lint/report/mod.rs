@@ -45,5 +45,9 @@ pub fn write(format: Format, report: &Report, out: &mut dyn Write) -> io::Result
 /// A path as reports show it: `/`-separated, without a leading `./`.
 pub fn display_path(path: &std::path::Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
-    text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+    let mut rest = text.as_str();
+    while let Some(stripped) = rest.strip_prefix("./") {
+        rest = stripped;
+    }
+    rest.to_string()
 }

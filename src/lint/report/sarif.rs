@@ -1,3 +1,146 @@
-pub fn write(_r: &super::Report, _o: &mut dyn std::io::Write) -> std::io::Result<()> {
-    Ok(())
+//! SARIF 2.1.0, as GitHub code scanning reads it: every rule with its doc
+//! and help URI, repo-relative paths, stable fingerprints, suppressions
+//! with their justification. Built with `serde-sarif`'s typed builders.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde_sarif::sarif::{
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
+    Suppression, Tool, ToolComponent,
+};
+
+use super::gitlab::fingerprint;
+use super::{Report, display_path};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::rules;
+
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let descriptors: Vec<ReportingDescriptor> = rules::ALL
+        .iter()
+        .map(|rule| {
+            let doc = rule.doc();
+            ReportingDescriptor::builder()
+                .id(rule.id)
+                .name(rule.id)
+                .short_description(
+                    MultiformatMessageString::builder()
+                        .text(rule.summary())
+                        .build(),
+                )
+                .full_description(
+                    MultiformatMessageString::builder()
+                        .text(rule.summary())
+                        .build(),
+                )
+                .help(
+                    MultiformatMessageString::builder()
+                        .text(doc.clone())
+                        .markdown(doc)
+                        .build(),
+                )
+                .help_uri(rule.help_uri())
+                .default_configuration(
+                    ReportingConfiguration::builder()
+                        .level(serde_json::json!(level(rule.severity).to_string()))
+                        .build(),
+                )
+                .build()
+        })
+        .collect();
+    let mut descriptors = descriptors;
+    // Rules from `lints/` have no built-in doc: their message stands in.
+    for d in report.diagnostics {
+        if !descriptors.iter().any(|r| r.id == d.rule) {
+            descriptors.push(
+                ReportingDescriptor::builder()
+                    .id(d.rule)
+                    .name(d.rule)
+                    .short_description(
+                        MultiformatMessageString::builder()
+                            .text(format!("team rule `{}` (lints/)", d.rule))
+                            .build(),
+                    )
+                    .default_configuration(
+                        ReportingConfiguration::builder()
+                            .level(serde_json::json!(level(d.severity).to_string()))
+                            .build(),
+                    )
+                    .build(),
+            );
+        }
+    }
+    let results: Vec<SarifResult> = report.diagnostics.iter().map(result).collect();
+    let driver = ToolComponent::builder()
+        .name("runbook")
+        .version(env!("CARGO_PKG_VERSION"))
+        .information_uri("https://github.com/runbook-dev/runbook")
+        .rules(descriptors)
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(results)
+        .build();
+    let sarif = Sarif::builder()
+        .schema(SCHEMA)
+        .version(serde_json::json!("2.1.0"))
+        .runs(vec![run])
+        .build();
+    serde_json::to_writer_pretty(&mut *out, &sarif)?;
+    writeln!(out)
+}
+
+fn level(severity: Severity) -> ResultLevel {
+    match severity {
+        Severity::Error => ResultLevel::Error,
+        Severity::Warning => ResultLevel::Warning,
+        Severity::Info => ResultLevel::Note,
+    }
+}
+
+fn result(d: &Diagnostic) -> SarifResult {
+    let path = display_path(&d.path);
+    let mut region = Region::builder()
+        .start_line(d.span.start.line as i64)
+        .start_column(d.span.start.col as i64)
+        .build();
+    if d.span.end.line >= d.span.start.line && d.span.end.line > 0 {
+        region.end_line = Some(d.span.end.line as i64);
+        region.end_column = Some(d.span.end.col.max(d.span.start.col) as i64);
+    }
+    let location = Location::builder()
+        .physical_location(
+            PhysicalLocation::builder()
+                .artifact_location(ArtifactLocation::builder().uri(path.clone()).build())
+                .region(region)
+                .build(),
+        )
+        .build();
+    let mut text = d.message.clone();
+    if let Some(help) = &d.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    let fingerprints = BTreeMap::from([(
+        "runbook/v1".to_string(),
+        fingerprint(&[d.rule, &path, d.source_line.trim(), &d.message]),
+    )]);
+    let mut result = SarifResult::builder()
+        .rule_id(d.rule)
+        .level(level(d.severity))
+        .message(Message::builder().text(text).build())
+        .locations(vec![location])
+        .partial_fingerprints(fingerprints)
+        .build();
+    if let Some(s) = &d.suppressed {
+        let mut suppression = Suppression::builder()
+            .kind(serde_json::json!("inSource"))
+            .build();
+        suppression.justification = s.reason.clone();
+        result.suppressions = Some(vec![suppression]);
+    }
+    result
 }

@@ -21,15 +21,22 @@
 //! Use the anchor of the heading as it is now (`#roll-back`); the help names
 //! the closest one.
 
-use crate::diagnostic::Span;
+use std::ops::Range;
+
+use crate::diagnostic::{Edit, Fix, Span};
+use crate::document::Document;
 use crate::lint::Sink;
 use crate::lint::links::closest;
 
 crate::rule!("broken-anchor", Error, None);
 
-pub fn report(sink: &mut Sink, span: Span, fragment: &str, target: Option<&str>, anchors: &[&str]) {
-    let (message, help) = describe(fragment, target, anchors);
-    sink.report(ID, span, message).help(help);
+pub fn report(sink: &mut Sink, span: Span, fragment: &str, anchors: &[&str]) {
+    let (message, help) = describe(fragment, None, anchors);
+    let fix = fix(fragment_range(sink.doc, span), fragment, anchors);
+    let report = sink.report(ID, span, message).help(help);
+    if let Some(fix) = fix {
+        report.fix(fix);
+    }
 }
 
 pub fn describe(fragment: &str, target: Option<&str>, anchors: &[&str]) -> (String, String) {
@@ -49,4 +56,46 @@ pub fn describe(fragment: &str, target: Option<&str>, anchors: &[&str]) -> (Stri
         }
     };
     (message, help)
+}
+
+/// Rewrites the fragment only when exactly one anchor is the same words
+/// (`#Roll-Back` and `#rollback` both mean `#roll-back`); a guess is left
+/// to a person.
+pub fn fix(range: Option<Range<usize>>, fragment: &str, anchors: &[&str]) -> Option<Fix> {
+    let range = range?;
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    let wanted = squash(fragment);
+    let mut matching = anchors.iter().filter(|a| squash(a) == wanted);
+    let only = matching.next()?;
+    if matching.next().is_some() {
+        return None;
+    }
+    Some(Fix {
+        description: format!("link to `#{only}`"),
+        edits: vec![Edit {
+            start: range.start,
+            end: range.end,
+            replacement: (*only).to_string(),
+        }],
+    })
+}
+
+/// Where the fragment is written inside a link's source text: after the
+/// `#` of an inline link's or an HTML attribute's target.
+pub fn fragment_range(doc: &Document, span: Span) -> Option<Range<usize>> {
+    let source = doc.text.get(span.start.offset..span.end.offset)?;
+    let target_start = source
+        .rfind("](")
+        .map(|i| i + 2)
+        .or_else(|| source.find("href=").map(|i| i + 5))?;
+    let hash = target_start + source[target_start..].find('#')? + 1;
+    let len = source[hash..]
+        .find(|c: char| c == ')' || c == '"' || c == '\'' || c == '>' || c.is_whitespace())
+        .unwrap_or(source.len() - hash);
+    Some(span.start.offset + hash..span.start.offset + hash + len)
 }

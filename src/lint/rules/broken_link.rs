@@ -23,7 +23,7 @@
 //! existing file when there is one.
 
 use crate::diagnostic::Span;
-use crate::lint::links::{closest, relative_link};
+use crate::lint::links::{closest_above, relative_link};
 use crate::lint::{Context, Sink};
 
 crate::rule!("broken-link", Error, None);
@@ -61,7 +61,20 @@ pub fn report_case(sink: &mut Sink, span: Span, written: &str, wanted: &str, act
 /// same name anywhere in the tree.
 fn suggest(from_rel: &str, wanted: &str, cx: &Context) -> Option<String> {
     let (dir, name) = wanted.rsplit_once('/').unwrap_or(("", wanted));
-    if let Some(best) = closest(name, cx.files.children(dir).iter().map(String::as_str)) {
+    // Compare names without their shared extension, which would make every
+    // `.md` file look alike.
+    let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));
+    let same_kind = cx.files.children(dir).iter().filter_map(|c| {
+        let (c_stem, c_ext) = c.rsplit_once('.').unwrap_or((c, ""));
+        (c_ext == extension).then_some(c_stem)
+    });
+    if let Some(best_stem) = closest_above(stem, same_kind, 0.85) {
+        let best = if extension.is_empty() {
+            best_stem.to_string()
+        } else {
+            format!("{best_stem}.{extension}")
+        };
+
         let full = if dir.is_empty() {
             best.to_string()
         } else {

@@ -19,6 +19,9 @@
 //! last_reviewed: 2025-01-27
 //! ```
 
+use jiff::civil::Date;
+
+use crate::diagnostic::{Edit, Fix};
 use crate::document::{Document, Span};
 use crate::lint::{Context, Sink};
 
@@ -32,14 +35,97 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
         } else {
             format!("`{}` (an alias of `{}`)", error.written_as, error.field)
         };
-        sink.report(
+        let span = Span {
+            start: error.at,
+            end: error.at,
+        };
+        let report = sink.report(
             ID,
-            Span {
-                start: error.at,
-                end: error.at,
-            },
+            span,
             format!("{name} is {}, not {}", error.found, error.expected),
-        )
-        .help(format!("write {}", error.expected));
+        );
+        let written = crate::document::front_matter::scalar_range(&doc.text, error.at.offset);
+        let date = (error.field == "last_reviewed")
+            .then(|| other_date_format(&doc.text[written.clone()]))
+            .flatten();
+        match date {
+            Some(date) => {
+                report.help(format!("write it as `{date}`")).fix(Fix {
+                    description: format!("write the date as {date}"),
+                    edits: vec![Edit {
+                        start: written.start,
+                        end: written.end,
+                        replacement: date.to_string(),
+                    }],
+                });
+            }
+            None => {
+                report.help(format!("write {}", error.expected));
+            }
+        }
+    }
+}
+
+/// A date written in another common, unambiguous format: `2025/01/27`,
+/// `27.01.2025`, `Jan 27, 2025`, `27 January 2025`. `01/02/2025` could be
+/// either day first or month first, so it is left for a person.
+fn other_date_format(written: &str) -> Option<Date> {
+    let text = written.trim().trim_matches(['"', '\'']).trim();
+    const FORMATS: &[&str] = &[
+        "%Y/%m/%d",
+        "%Y.%m.%d",
+        "%Y-%m-%d",
+        "%B %d, %Y",
+        "%b %d, %Y",
+        "%d %B %Y",
+        "%d %b %Y",
+        "%B %d %Y",
+        "%b %d %Y",
+    ];
+    for format in FORMATS {
+        if let Ok(date) = jiff::fmt::strtime::parse(format, text).and_then(|t| t.to_date()) {
+            return Some(date);
+        }
+    }
+    // Day and month in either order: only when one of them cannot be a month.
+    let parts: Vec<&str> = text.split(['/', '.', '-']).collect();
+    if let [a, b, year] = parts.as_slice() {
+        let (a, b, year): (i8, i8, i16) = (a.parse().ok()?, b.parse().ok()?, year.parse().ok()?);
+        if year < 1000 {
+            return None;
+        }
+        let (day, month) = match (a > 12, b > 12) {
+            (true, false) => (a, b),
+            (false, true) => (b, a),
+            _ => return None,
+        };
+        return Date::new(year, month, day).ok();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::other_date_format;
+
+    #[test]
+    fn unambiguous_dates_are_normalised() {
+        for (written, iso) in [
+            ("2025/01/27", "2025-01-27"),
+            ("\"27.01.2025\"", "2025-01-27"),
+            ("Jan 27, 2025", "2025-01-27"),
+            ("27 January 2025", "2025-01-27"),
+            ("01/27/2025", "2025-01-27"),
+            ("2025-1-7", "2025-01-07"),
+        ] {
+            assert_eq!(
+                other_date_format(written).map(|d| d.to_string()).as_deref(),
+                Some(iso),
+                "{written}"
+            );
+        }
+        for ambiguous in ["01/02/2025", "2025-01-XX", "last week", "13/13/2025"] {
+            assert_eq!(other_date_format(ambiguous), None, "{ambiguous}");
+        }
     }
 }

@@ -25,6 +25,7 @@
 //! ---
 //! ```
 
+use crate::diagnostic::{Edit, Fix};
 use crate::document::{Document, FrontMatter, Pos, Span};
 use crate::lint::{Context, Sink};
 
@@ -49,23 +50,42 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
         .help("write the runbook, or delete the file");
         return;
     }
+    let found = body_metadata(doc);
     let mut help = String::from(
         "start the file with a `---` block holding `title`, `owner`, `last_reviewed` and `status`",
     );
-    let found = body_metadata(doc);
     if !found.is_empty() {
-        help.push_str(&format!("; the body already says {}", found.join(", ")));
+        let quoted: Vec<String> = found
+            .iter()
+            .map(|m| format!("`{}: {}` (line {})", m.label, m.value, m.line))
+            .collect();
+        help.push_str(&format!("; the body already says {}", quoted.join(", ")));
     }
     sink.report(
         ID,
         span,
         "no front matter: nothing says who owns this runbook or when it was last reviewed",
     )
-    .help(help);
+    .help(help)
+    .fix(Fix {
+        description: "add front matter filled from the body".into(),
+        edits: vec![Edit {
+            start: 0,
+            end: 0,
+            replacement: skeleton(doc, &found),
+        }],
+    });
 }
 
-/// Metadata people write in the body instead: `**Last Updated:** 2025-01-XX`.
-fn body_metadata(doc: &Document) -> Vec<String> {
+/// A line of metadata written in the body instead of front matter:
+/// `**Last Updated:** 2025-01-XX`.
+struct BodyMetadata {
+    label: String,
+    value: String,
+    line: usize,
+}
+
+fn body_metadata(doc: &Document) -> Vec<BodyMetadata> {
     const LABELS: &[&str] = &[
         "last updated",
         "last reviewed",
@@ -84,8 +104,68 @@ fn body_metadata(doc: &Document) -> Vec<String> {
             .trim_start_matches(['-', '>', ' '])
             .to_lowercase();
         if LABELS.contains(&label.as_str()) && !value.trim().is_empty() {
-            found.push(format!("`{}: {}` (line {line})", label, value.trim()));
+            found.push(BodyMetadata {
+                label,
+                value: value.trim().to_string(),
+                line,
+            });
         }
     }
     found
+}
+
+/// Front matter with what the body says. Nothing is invented: a field the
+/// body does not give stays out, so the linter keeps asking for it.
+fn skeleton(doc: &Document, found: &[BodyMetadata]) -> String {
+    let value = |labels: &[&str]| {
+        found
+            .iter()
+            .find(|m| labels.contains(&m.label.as_str()))
+            .map(|m| m.value.clone())
+    };
+    let mut lines = vec!["---".to_string()];
+    if let Some(heading) = doc
+        .body
+        .headings
+        .iter()
+        .find(|h| h.level == 1)
+        .or(doc.body.headings.first())
+    {
+        lines.push(format!("title: {}", yaml_string(&heading.text)));
+    }
+    if let Some(owner) = value(&["document owner", "owner"]) {
+        lines.push(format!("owner: {}", yaml_string(&owner)));
+    }
+    if let Some(date) = value(&["last reviewed", "last updated"]) {
+        lines.push(format!("last_reviewed: {}", yaml_string(&date)));
+    }
+    lines.push(format!(
+        "status: {}",
+        value(&["status"])
+            .map(|s| yaml_string(&s.to_lowercase()))
+            .unwrap_or_else(|| "draft".into())
+    ));
+    lines.push("---".to_string());
+    let eol = doc.line_ending();
+    let mut text = lines.join(eol);
+    text.push_str(eol);
+    if !doc.text.starts_with(['\n', '\r']) {
+        text.push_str(eol);
+    }
+    text
+}
+
+/// A YAML scalar: plain when that is unambiguous, else double-quoted.
+fn yaml_string(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || " -_./()".contains(c))
+        && !text.starts_with(['-', ' '])
+        && !text.ends_with(' ');
+    if plain {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap_or_default()
+    }
 }

@@ -4,6 +4,9 @@
 pub mod broken_anchor;
 pub mod broken_link;
 pub mod config_unknown_key;
+pub mod external_anchor;
+pub mod external_link;
+pub mod external_redirect;
 pub mod field_type;
 pub mod file_too_large;
 pub mod front_matter_invalid;
@@ -45,6 +48,9 @@ pub static ALL: &[&Rule] = &[
     &broken_link::RULE,
     &broken_anchor::RULE,
     &undefined_reference::RULE,
+    &external_link::RULE,
+    &external_redirect::RULE,
+    &external_anchor::RULE,
     &unclosed_fence::RULE,
     &heading_no_space::RULE,
     &invalid_utf8::RULE,
@@ -86,13 +92,12 @@ impl Rule {
 
     /// The first line of the doc: what the rule finds, in a few words.
     pub fn summary(&self) -> String {
-        self.doc()
-            .lines()
-            .next()
-            .unwrap_or("")
-            .trim_start_matches('#')
-            .trim()
-            .to_string()
+        let first = self.doc().lines().next().unwrap_or("").trim().to_string();
+        let id = format!("(`{}`)", self.id);
+        first
+            .strip_suffix(&id)
+            .map(|s| s.trim_end().to_string())
+            .unwrap_or(first)
     }
 
     pub fn default_level(&self, settings: &Settings) -> Option<Severity> {

@@ -15,28 +15,19 @@
 //! ## Fix
 //! Write the day the review actually happened.
 
-use crate::document::{Document, Span};
+use crate::document::Document;
 use crate::lint::{Context, Sink};
-use crate::review::{State, review};
+use crate::review::{State, in_state};
 
 crate::rule!("review-date-future", Error, Some(check));
 
 fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
-    let Some(fields) = doc.fields() else { return };
-    let Some(r) = review(fields, cx.settings, cx.today) else {
+    let Some((r, span)) = in_state(doc, cx.settings, cx.today, State::Future) else {
         return;
     };
-    if r.state != State::Future {
-        return;
-    }
-    let at = fields
-        .last_reviewed
-        .as_ref()
-        .map(|f| f.at)
-        .unwrap_or_default();
     sink.report(
         ID,
-        Span { start: at, end: at },
+        span,
         format!(
             "`last_reviewed` {} is in the future (today is {})",
             r.last, cx.today

@@ -16,25 +16,16 @@
 //! ## Fix
 //! Review the runbook and update `last_reviewed`.
 
-use crate::document::{Document, Span};
+use crate::document::Document;
 use crate::lint::{Context, Sink};
-use crate::review::{State, review};
+use crate::review::{State, in_state};
 
 crate::rule!("review-due-soon", Warning, Some(check));
 
 fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
-    let Some(fields) = doc.fields() else { return };
-    let Some(r) = review(fields, cx.settings, cx.today) else {
+    let Some((r, span)) = in_state(doc, cx.settings, cx.today, State::DueSoon) else {
         return;
     };
-    if r.state != State::DueSoon {
-        return;
-    }
-    let at = fields
-        .last_reviewed
-        .as_ref()
-        .map(|f| f.at)
-        .unwrap_or_default();
     let when = match r.days_left {
         0 => "today".to_string(),
         1 => "tomorrow".to_string(),
@@ -42,7 +33,7 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
     };
     sink.report(
         ID,
-        Span { start: at, end: at },
+        span,
         format!("review due {when} ({}; last reviewed {})", r.due, r.last),
     )
     .help("schedule the review with the owner before it falls overdue");

@@ -20,36 +20,26 @@
 //! Walk through the runbook, correct it, then set `last_reviewed` to today
 //! (`runbook review FILE` does that).
 
-use crate::document::{Document, Span};
+use crate::document::Document;
 use crate::lint::{Context, Sink};
-use crate::review::{State, review};
+use crate::review::{State, in_state};
 
 crate::rule!("review-overdue", Error, Some(check));
 
 fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
-    let Some(fields) = doc.fields() else { return };
-    let Some(r) = review(fields, cx.settings, cx.today) else {
+    let Some((r, span)) = in_state(doc, cx.settings, cx.today, State::Overdue) else {
         return;
     };
-    if r.state != State::Overdue {
-        return;
-    }
-    let at = fields
-        .last_reviewed
-        .as_ref()
-        .map(|f| f.at)
-        .unwrap_or_default();
     sink.report(
         ID,
-        Span { start: at, end: at },
+        span,
         format!(
             "review overdue: last reviewed {}, due {} (every {}), {} days ago",
             r.last, r.due, r.period, -r.days_left
         ),
     )
     .help(format!(
-        "walk through the runbook, then set `last_reviewed: {}` (`runbook review {}`)",
-        cx.today,
-        doc.path.display()
+        "walk through the runbook, correct what changed, then set `last_reviewed: {}`",
+        cx.today
     ));
 }

@@ -25,12 +25,19 @@
 //! Pages that are not procedures (an index) can opt out in front matter:
 //! `lint: { allow: [rollback-missing] }`.
 
-use crate::document::{Document, Pos, Span};
+use crate::document::{Document, FrontMatter, Pos, Span};
 use crate::lint::{Context, Sink};
 
 crate::rule!("rollback-missing", Error, Some(check));
 
 fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
+    let body_start = doc.front_matter.block().map(|b| b.body_start).unwrap_or(0);
+    if matches!(doc.front_matter, FrontMatter::Unterminated { .. })
+        || doc.text[body_start.min(doc.text.len())..].trim().is_empty()
+    {
+        // Nothing to check yet: another rule already says why.
+        return;
+    }
     let pattern = &cx.settings.rollback_heading;
     let matching: Vec<_> = doc
         .body
@@ -67,15 +74,9 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
 /// list item.
 fn mentioned_elsewhere(doc: &Document, cx: &Context) -> Option<(usize, &'static str)> {
     let pattern = &cx.settings.rollback_heading;
-    let in_code = |line: usize| {
-        doc.body
-            .code_blocks
-            .iter()
-            .any(|b| b.fence.start.line <= line && line < b.first_line + b.code.lines().count() + 1)
-    };
     for line in 1..=doc.lines.line_count() {
         let text = doc.line_text(line);
-        if !pattern.is_match(text) || in_code(line) {
+        if !pattern.is_match(text) || doc.body.in_code(line) {
             continue;
         }
         let trimmed = text.trim_start();

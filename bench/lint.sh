@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Times `runbook lint` against its peers on the synthetic corpora, in one run
+# on the same trees, and checks its broken-link findings against the
+# generator's manifest.
+#   bench/lint.sh [N ...]        corpus sizes (default: 1000 10000)
+# Needs ../shared/bench (gen_corpus.py, peers.sh) and GNU time.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+shared=${RUNBOOK_SHARED:-$root/../shared/bench}
+work=${BENCH_DIR:-/tmp/runbook-bench-lint}
+runs=${RUNS:-3}
+sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+mkdir -p "$work"
+
+(cd "$root" && cargo build --release --quiet && cargo build --release --quiet --example parse_floor)
+runbook=$root/target/release/runbook
+floor=$root/target/release/examples/parse_floor
+peers=${RUNBOOK_PEERS:-$HOME/.cache/runbook-peers}
+bash "$shared/peers.sh" markdownlint-cli2 lychee >/dev/null
+
+# median wall seconds and peak RSS (MB) of a command over $runs runs
+measure() {
+  local name=$1; shift
+  local times=() mem=0
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f '%e %M' -o "$work/time" "$@" >/dev/null 2>&1 || true
+    # GNU time puts "Command exited with non-zero status N" first: the
+    # linters exit 1 on findings, which is expected here.
+    read -r t m < <(tail -n 1 "$work/time")
+    times+=("$t"); [ "$m" -gt "$mem" ] && mem=$m
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  printf '| %-44s | %8s s | %6d MB |\n' "$name" "$median" $((mem / 1024))
+}
+
+for n in "${sizes[@]}"; do
+  corpus=$work/corpus-$n
+  [ -f "$work/manifest-$n.json" ] || rm -rf "$corpus"
+  [ -d "$corpus" ] || python3 "$shared/gen_corpus.py" "$corpus" --files "$n" --seed 1 --manifest "$work/manifest-$n.json" >/dev/null
+  size=$(du -sm "$corpus" | cut -f1)
+  echo
+  echo "### $n runbooks ($size MB), median of $runs"
+  echo
+  echo "| tool | wall | peak memory |"
+  echo "|---|---|---|"
+  cd "$corpus"
+  measure "cat (reading floor)" sh -c 'find . -name "*.md" -exec cat {} + >/dev/null'
+  measure "pulldown-cmark parse floor (2 cores)" "$floor" .
+  measure "runbook lint (every rule)" "$runbook" lint --today 2026-11-25 --format json .
+  measure "lychee --offline --include-fragments" "$peers/bin/lychee" --offline --include-fragments --no-progress .
+  if [ "$n" -le 1000 ] || [ -n "${SLOW:-}" ]; then
+    RUNS=1 runs=1 measure "markdownlint-cli2 (default rules)" "$peers/bin/markdownlint-cli2" "**/*.md"
+  fi
+  "$runbook" lint --today 2026-11-25 --format json . > "$work/runbook-$n.json" || true
+  python3 - "$work/manifest-$n.json" "$work/runbook-$n.json" <<'PY'
+import json, sys
+manifest = json.load(open(sys.argv[1]))
+expected = {(b["source"], b["line"], b["col"]) for b in manifest["broken_links"]}
+report = json.load(open(sys.argv[2]))
+found = {(d["path"], d["line"], d["column"]) for d in report["diagnostics"] if d["rule"] in ("broken-link", "broken-anchor")}
+print(f"\nbroken links: manifest {len(expected)}, found {len(found & expected)}, missed {len(expected - found)}, false positives {len(found - expected)}")
+PY
+done

@@ -1,0 +1,133 @@
+//! `--fix`: applies the safe fixes findings carry. A file is rewritten only
+//! when it parsed cleanly, atomically, with its BOM, line endings and every
+//! byte outside the edits kept as they were.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Edit};
+use crate::lint::rules::{front_matter_invalid, invalid_utf8};
+
+/// One fix applied: where, which rule, what it did.
+#[derive(Debug)]
+pub struct Applied {
+    pub path: PathBuf,
+    pub line: usize,
+    pub col: usize,
+    pub rule: &'static str,
+    pub description: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub applied: Vec<Applied>,
+    /// Files with fixes that were left alone, and why.
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+/// Applies the fixes of counted findings, file by file.
+pub fn apply(diagnostics: &[Diagnostic]) -> Outcome {
+    let mut by_file: BTreeMap<&Path, Vec<&Diagnostic>> = BTreeMap::new();
+    for d in diagnostics {
+        by_file.entry(&d.path).or_default().push(d);
+    }
+    let mut outcome = Outcome::default();
+    for (path, found) in by_file {
+        let fixable: Vec<&Diagnostic> = found
+            .iter()
+            .copied()
+            .filter(|d| d.fix.is_some() && d.is_counted())
+            .collect();
+        if fixable.is_empty() {
+            continue;
+        }
+        if let Some(d) = found
+            .iter()
+            .find(|d| d.rule == invalid_utf8::ID || d.rule == front_matter_invalid::ID)
+        {
+            outcome
+                .skipped
+                .push((path.to_path_buf(), format!("not fixed: {}", d.message)));
+            continue;
+        }
+        match fix_file(path, &fixable) {
+            Ok(applied) => outcome.applied.extend(applied),
+            Err(e) => outcome
+                .skipped
+                .push((path.to_path_buf(), format!("not fixed: {e}"))),
+        }
+    }
+    outcome
+}
+
+fn fix_file(path: &Path, fixable: &[&Diagnostic]) -> std::io::Result<Vec<Applied>> {
+    let bytes = std::fs::read(path)?;
+    let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (true, rest),
+        None => (false, bytes.as_slice()),
+    };
+    let mut text =
+        String::from_utf8(body.to_vec()).map_err(|_| std::io::Error::other("not UTF-8"))?;
+    // Edits are in the coordinates of the text as parsed; apply them from
+    // the end so earlier offsets stay valid, and skip any that overlap.
+    let mut chosen: Vec<(&Diagnostic, &Edit)> = Vec::new();
+    let mut sorted: Vec<(&Diagnostic, &Edit)> = fixable
+        .iter()
+        .flat_map(|d| d.fix.as_ref().unwrap().edits.iter().map(move |e| (*d, e)))
+        .collect();
+    sorted.sort_by_key(|(_, e)| (e.start, e.end));
+    let mut end_of_last = 0;
+    for (d, edit) in sorted {
+        let valid = edit.start <= edit.end
+            && edit.end <= text.len()
+            && text.is_char_boundary(edit.start)
+            && text.is_char_boundary(edit.end);
+        if valid && (chosen.is_empty() || edit.start >= end_of_last) {
+            end_of_last = edit.end;
+            chosen.push((d, edit));
+        }
+    }
+    for (_, edit) in chosen.iter().rev() {
+        text.replace_range(edit.start..edit.end, &edit.replacement);
+    }
+    let mut out = Vec::with_capacity(text.len() + 3);
+    if bom {
+        out.extend_from_slice(b"\xEF\xBB\xBF");
+    }
+    out.extend_from_slice(text.as_bytes());
+    write_atomically(path, &out)?;
+    let mut applied: Vec<Applied> = Vec::new();
+    for (d, _) in chosen {
+        if applied.last().is_some_and(|a| {
+            a.line == d.span.start.line && a.col == d.span.start.col && a.rule == d.rule
+        }) {
+            continue;
+        }
+        applied.push(Applied {
+            path: path.to_path_buf(),
+            line: d.span.start.line,
+            col: d.span.start.col,
+            rule: d.rule,
+            description: d.fix.as_ref().unwrap().description.clone(),
+        });
+    }
+    Ok(applied)
+}
+
+/// Writes next to the file, then renames over it: a reader never sees half
+/// a file, and a crash leaves the original. Permissions are kept.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        temp.as_file().set_permissions(meta.permissions())?;
+    }
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}

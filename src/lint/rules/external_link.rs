@@ -1,0 +1,142 @@
+//! External link that is dead or unreachable (`external-link`)
+//!
+//! ## What it checks
+//! With `runbook lint --online` (or `[lint.links] external = true`), every
+//! `http(s)` URL in the body and the front matter is requested, once per
+//! distinct URL however many runbooks use it. A status other than 2xx (or a
+//! code listed in `[lint.links] accept`), a timeout, a network or TLS error,
+//! a redirect loop, and a URL that does not parse are reported at every use.
+//! Servers get a few tries for 5xx, 429 and network errors. Without
+//! `--online` nothing is requested and this rule is silent.
+//!
+//! ## Why it matters
+//! Dashboards, consoles and vendor docs move. A runbook that sends the
+//! on-call engineer to a 404 at 3 a.m. has failed them at the worst moment.
+//!
+//! ## Example
+//! ```markdown
+//! Check [the error budget](https://grafana.example.com/d/old-slo).
+//! ```
+//!
+//! ## Fix
+//! Point the link at the page's new address, or remove it. For pages CI
+//! cannot reach (VPN-only hosts), add a pattern to `[lint.links] exclude`;
+//! for private dashboards, send a token with `[lint.links.headers]`.
+
+use std::time::Duration;
+
+use crate::lint::external::check::{MAX_REDIRECTS, NetError, Outcome, Status};
+use crate::lint::external::options::HostHeader;
+use crate::lint::external::seconds;
+
+crate::rule!("external-link", Error, None);
+
+/// Message and help for a URL that does not parse.
+pub fn malformed(url: &str, error: &str) -> (String, String) {
+    (
+        format!("`{url}` is not a valid URL: {error}"),
+        "fix the address; spaces and other special characters must be percent-encoded".into(),
+    )
+}
+
+/// Message and help for a URL whose check failed.
+pub fn describe(
+    url: &str,
+    outcome: &Outcome,
+    headers: &[HostHeader],
+    timeout: Duration,
+) -> (String, String) {
+    let tries = |attempts: u32| match attempts {
+        0 | 1 => String::new(),
+        n => format!(" after {n} attempts"),
+    };
+    match &outcome.status {
+        Status::Alive { code } => (
+            format!("`{url}` answered {}", reason(*code)),
+            "nothing to fix".into(),
+        ),
+        Status::Dead {
+            code,
+            attempts,
+            retry_after,
+        } => {
+            let message = format!("`{url}`: {}{}", reason(*code), tries(*attempts));
+            (message, status_help(*code, *retry_after, headers))
+        }
+        Status::Timeout { .. } => (
+            format!("`{url}`: no answer within {}", seconds(timeout)),
+            "the server may be down or slow; raise `timeout` under [lint.links] if it is always slow".into(),
+        ),
+        Status::Network {
+            error,
+            detail,
+            attempts,
+        } => {
+            let help = match error {
+                NetError::Dns => "the host name does not resolve: a typo, or an internal host CI cannot see? Exclude it with `[lint.links] exclude` if so",
+                NetError::Refused => "nothing listens there: the service moved, or the port is wrong",
+                NetError::Tls => "the certificate or TLS setup is broken; browsers will warn too",
+                NetError::Other => "the network failed; run again, and exclude the URL if CI cannot reach it",
+            };
+            (
+                format!("`{url}`: {detail}{}", tries(*attempts)),
+                help.into(),
+            )
+        }
+        Status::RedirectLoop => (
+            format!("`{url}`: redirect loop ({})", chain(outcome)),
+            "the server redirects in a circle; link to the page's final address".into(),
+        ),
+        Status::TooManyRedirects => (
+            format!("`{url}`: more than {MAX_REDIRECTS} redirects"),
+            format!("link to the page's final address; the chain starts {}", chain(outcome)),
+        ),
+        Status::BadRedirect { location } => (
+            format!("`{url}` redirects to `{location}`, which is not a URL"),
+            "the server is misconfigured; link to the page's final address".into(),
+        ),
+    }
+}
+
+fn status_help(code: u16, retry_after: Option<u64>, headers: &[HostHeader]) -> String {
+    let missing: Vec<&str> = headers
+        .iter()
+        .filter(|h| h.value.is_none())
+        .map(|h| h.env.as_str())
+        .collect();
+    match code {
+        401 | 403 if !missing.is_empty() => format!(
+            "the page needs credentials: set {} (named under [lint.links.headers] for this host)",
+            missing.join(", ")
+        ),
+        401 | 403 => "the page needs a login: send a token with [lint.links.headers], add the code to `accept`, or exclude the URL".into(),
+        404 | 410 => "the page is gone or moved: find its new address, or remove the link".into(),
+        429 => match retry_after {
+            Some(s) => format!("rate limited; the server asks to wait {s}s: run again later, or lower `per-host-concurrency`"),
+            None => "rate limited: run again later, or lower `per-host-concurrency` under [lint.links]".into(),
+        },
+        500..=599 => "the server is failing; if it persists, tell its owner or find another source".into(),
+        _ => "open the link in a browser; if the page is fine, add the code to `[lint.links] accept`".into(),
+    }
+}
+
+/// `404 Not Found`, or the bare code when it has no standard reason.
+fn reason(code: u16) -> String {
+    let reason = ureq::http::StatusCode::from_u16(code)
+        .ok()
+        .and_then(|s| s.canonical_reason());
+    match reason {
+        Some(r) => format!("{code} {r}"),
+        None => code.to_string(),
+    }
+}
+
+fn chain(outcome: &Outcome) -> String {
+    outcome
+        .redirects
+        .iter()
+        .take(4)
+        .map(|h| format!("{} → {}", h.code, h.to))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,93 @@
+//! Watching the files a build or a lint depends on: the source folder,
+//! `book.toml`, `templates/` and `lints/`. Events are debounced, so an
+//! editor that saves by writing a temporary file and renaming it over the
+//! original yields one batch, not five.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+/// How long a burst of events is gathered before it is handed over.
+pub const DEBOUNCE: Duration = Duration::from_millis(50);
+
+pub struct Watcher {
+    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    events: Receiver<DebounceEventResult>,
+}
+
+impl Watcher {
+    /// Watches each path that exists: folders recursively, files alone.
+    pub fn new(paths: &[PathBuf]) -> Result<Watcher, String> {
+        let (sender, events) = channel();
+        let mut debouncer =
+            new_debouncer(DEBOUNCE, None, sender).map_err(|e| format!("cannot watch: {e}"))?;
+        for path in paths.iter().filter(|p| p.exists()) {
+            let mode = if path.is_dir() {
+                RecursiveMode::Recursive
+            } else {
+                RecursiveMode::NonRecursive
+            };
+            debouncer
+                .watch(path, mode)
+                .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
+        }
+        Ok(Watcher {
+            _debouncer: debouncer,
+            events,
+        })
+    }
+
+    /// Blocks until something changes; returns the changed paths, sorted
+    /// and without duplicates. `None` when the watcher has stopped.
+    pub fn next_batch(&self) -> Option<BTreeSet<PathBuf>> {
+        loop {
+            match self.events.recv().ok()? {
+                Ok(events) => {
+                    let paths: BTreeSet<PathBuf> =
+                        events.into_iter().flat_map(|e| e.event.paths).collect();
+                    if !paths.is_empty() {
+                        return Some(paths);
+                    }
+                }
+                Err(errors) => {
+                    for error in errors {
+                        eprintln!("warning: watching: {error}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The path as the rest of the program spells it: relative to `base` when
+/// it is inside it (events come with absolute paths).
+pub fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+    match path.strip_prefix(&base) {
+        Ok(rel) => PathBuf::from(".").join(rel),
+        Err(_) => path.to_path_buf(),
+    }
+}
+
+/// What a lint or a build depends on.
+pub fn watched_paths(settings: &crate::config::Settings) -> Vec<PathBuf> {
+    let mut paths = vec![
+        settings.src.clone(),
+        settings.root.join("lints"),
+        settings.root.join("templates"),
+    ];
+    paths.extend(settings.file.clone());
+    paths
+}
+
+/// Whether a change means the configuration must be read again.
+pub fn is_config(path: &Path, settings: &crate::config::Settings) -> bool {
+    let root = std::fs::canonicalize(&settings.root).unwrap_or_else(|_| settings.root.clone());
+    path.file_name()
+        .is_some_and(|n| n == crate::config::FILE_NAME)
+        || path.starts_with(root.join("lints"))
+}

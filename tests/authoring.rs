@@ -1,0 +1,199 @@
+//! `--fix`, `review`, `due` and `new`: what they change, and that they
+//! change nothing else.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{TODAY, fixtures, runbook, stderr, stdout};
+
+fn copy_fixtures(name: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for entry in fs::read_dir(fixtures().join(name)).unwrap() {
+        let entry = entry.unwrap();
+        fs::copy(entry.path(), tmp.path().join(entry.file_name())).unwrap();
+    }
+    tmp
+}
+
+fn read(dir: &Path, name: &str) -> Vec<u8> {
+    fs::read(dir.join(name)).unwrap()
+}
+
+#[test]
+fn fix_applies_safe_fixes_and_keeps_every_other_byte() {
+    let tmp = copy_fixtures("fix");
+    let dir = tmp.path();
+    let before_broken = read(dir, "broken-yaml.md");
+    let output = runbook(dir, &["lint", "--fix", "--today", TODAY]);
+    let said = stderr(&output);
+
+    // Front matter skeleton, from what the body said.
+    let text = String::from_utf8(read(dir, "body-metadata.md")).unwrap();
+    assert!(text.starts_with("---\ntitle: Restore the cache\nowner: team-cache\nlast_reviewed: 2026-11-02\nstatus: draft\n---\n\n# Restore the cache\n"), "{text}");
+    assert!(
+        said.contains("fixed body-metadata.md:1:1 [front-matter-missing]"),
+        "{said}"
+    );
+
+    // CRLF stays CRLF; the date, the heading and both anchors are fixed.
+    let crlf = String::from_utf8(read(dir, "crlf.md")).unwrap();
+    let expected = "---\r\ntitle: CRLF\r\nowner: team-a\r\nlast_reviewed: 2026-10-27\r\nstatus: draft\r\n---\r\n# CRLF\r\n\r\nJump to [undo](#roll-back) and [other](body-metadata.md#rollback).\r\n\r\n## Roll back\r\n\r\nUndo it.\r\n";
+    assert_eq!(crlf, expected);
+
+    // The BOM is kept.
+    let bom = read(dir, "bom.md");
+    assert!(
+        bom.starts_with(b"\xef\xbb\xbf---\ntitle: BOM\nowner: team-a\nlast_reviewed: 2026-11-01\n")
+    );
+
+    // Ambiguous dates and anchors are left for a person.
+    let ambiguous = String::from_utf8(read(dir, "ambiguous.md")).unwrap();
+    assert!(ambiguous.contains("last_reviewed: 01/02/2026") && ambiguous.contains("(#setp)"));
+
+    // A file that does not parse is not touched, and says so.
+    assert_eq!(read(dir, "broken-yaml.md"), before_broken);
+    assert!(said.contains("broken-yaml.md: not fixed"), "{said}");
+
+    // What is left is reported, and fixing again changes nothing.
+    let snapshot: Vec<Vec<u8>> = ["body-metadata.md", "crlf.md", "bom.md", "ambiguous.md"]
+        .iter()
+        .map(|f| read(dir, f))
+        .collect();
+    let again = runbook(dir, &["lint", "--fix", "--today", TODAY]);
+    assert!(!stderr(&again).contains("fixed "), "{}", stderr(&again));
+    let after: Vec<Vec<u8>> = ["body-metadata.md", "crlf.md", "bom.md", "ambiguous.md"]
+        .iter()
+        .map(|f| read(dir, f))
+        .collect();
+    assert_eq!(snapshot, after);
+    assert!(
+        stdout(&again).contains("field-type"),
+        "the ambiguous date is still reported"
+    );
+}
+
+#[test]
+fn review_changes_only_the_review_fields() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let original = "---\r\ntitle: \"Keep: me\"   # a comment\r\nowner: [a, b]\r\nlast_reviewed: \"2025-01-27\" # quarterly\r\nstatus: draft\r\n---\r\n# Body stays\r\n";
+    fs::write(dir.join("r.md"), original).unwrap();
+    let output = runbook(dir, &["review", "r.md", "--by", "Ana", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stdout(&output).contains("(was \"2025-01-27\")"));
+    let text = fs::read_to_string(dir.join("r.md")).unwrap();
+    assert_eq!(
+        text,
+        "---\r\ntitle: \"Keep: me\"   # a comment\r\nowner: [a, b]\r\nlast_reviewed: 2026-11-25 # quarterly\r\nstatus: draft\r\nreviewed_by: \"Ana\"\r\n---\r\n# Body stays\r\n"
+    );
+    // A second review by someone else replaces the name in place.
+    runbook(dir, &["review", "r.md", "--by", "Bo", "--today", TODAY]);
+    assert!(
+        fs::read_to_string(dir.join("r.md"))
+            .unwrap()
+            .contains("reviewed_by: \"Bo\"\r\n---")
+    );
+
+    fs::write(dir.join("none.md"), "# No front matter\n").unwrap();
+    let output = runbook(dir, &["review", "none.md", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--fix"));
+    assert_eq!(
+        fs::read_to_string(dir.join("none.md")).unwrap(),
+        "# No front matter\n"
+    );
+}
+
+#[test]
+fn due_groups_by_owner_and_fails_when_overdue() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let runbook_with = |owner: &str, date: &str| {
+        format!("---\ntitle: T\nowner: {owner}\nlast_reviewed: {date}\nstatus: draft\n---\n# T\n")
+    };
+    fs::write(
+        dir.join("late.md"),
+        runbook_with("[ops, dba]", "2026-01-01"),
+    )
+    .unwrap();
+    fs::write(dir.join("soon.md"), runbook_with("ops", "2026-09-10")).unwrap();
+    fs::write(dir.join("fine.md"), runbook_with("ops", "2026-11-20")).unwrap();
+    let output = runbook(dir, &["due", "--format", "json", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(1));
+    let due: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let owners: Vec<&str> = due["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["owner"].as_str().unwrap())
+        .collect();
+    assert_eq!(owners, vec!["dba", "ops"]);
+    let ops: Vec<(&str, &str)> = due["owners"][1]["runbooks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["path"].as_str().unwrap(), r["state"].as_str().unwrap()))
+        .collect();
+    assert_eq!(ops, vec![("late.md", "overdue"), ("soon.md", "due-soon")]);
+    let markdown = stdout(&runbook(
+        dir,
+        &["due", "--format", "markdown", "--today", TODAY],
+    ));
+    assert!(
+        markdown.contains("## ops")
+            && markdown.contains("| [T](late.md) | draft | 2026-01-01 | 2026-04-01 | overdue |"),
+        "{markdown}"
+    );
+    let output = runbook(dir, &["due", "--within", "1d", "--today", "2026-02-01"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+#[test]
+fn new_writes_a_runbook_that_lints_clean_and_never_overwrites() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \"docs\"\n").unwrap();
+    let output = runbook(
+        dir,
+        &[
+            "new",
+            "Rotate the DB password",
+            "--owner",
+            "dba",
+            "--today",
+            TODAY,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(dir.join("docs/rotate-the-db-password.md").is_file());
+    let lint = runbook(dir, &["lint", "--today", TODAY]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
+    let again = runbook(
+        dir,
+        &[
+            "new",
+            "Rotate the DB password",
+            "--owner",
+            "x",
+            "--today",
+            TODAY,
+        ],
+    );
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        fs::read_to_string(dir.join("docs/rotate-the-db-password.md"))
+            .unwrap()
+            .contains("owner: \"dba\"")
+    );
+}
+
+#[test]
+fn completions_are_printed() {
+    let output = runbook(Path::new("."), &["completions", "bash"]);
+    assert!(stdout(&output).contains("runbook"));
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -1,0 +1,369 @@
+//! Hostile and broken input is normal input: every case gets a clear
+//! finding, the rest of the tree is still checked, and nothing panics.
+
+mod common;
+
+use std::fs;
+
+use common::{TODAY, lint_json, runbook, stderr, stdout};
+
+const GOOD: &str = "---\ntitle: Good\nowner: team-a\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# Good\n\n## Rollback\n\nUndo.\n";
+
+fn tree() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \"docs\"\n").unwrap();
+    fs::create_dir(tmp.path().join("docs")).unwrap();
+    fs::write(tmp.path().join("docs/good.md"), GOOD).unwrap();
+    tmp
+}
+
+fn rules_for(report: &serde_json::Value, file: &str) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["path"].as_str().unwrap().ends_with(file))
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn assert_no_panic(output: &std::process::Output) {
+    assert!(!stderr(output).contains("panicked"), "{}", stderr(output));
+}
+
+#[test]
+fn bom_and_crlf_are_read_as_text() {
+    let tmp = tree();
+    let text = format!("\u{feff}{}", GOOD.replace('\n', "\r\n"));
+    fs::write(tmp.path().join("docs/windows.md"), text).unwrap();
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(
+        rules_for(&report, "windows.md"),
+        Vec::<String>::new(),
+        "{report:#}"
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_huge_file_is_refused_with_a_finding_and_the_rest_is_checked() {
+    let tmp = tree();
+    let big = "word ".repeat(10 * 1024 * 1024); // 50 MB
+    fs::write(tmp.path().join("docs/huge.md"), big).unwrap();
+    fs::write(tmp.path().join("docs/bad.md"), "no front matter\n").unwrap();
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(rules_for(&report, "huge.md"), vec!["file-too-large"]);
+    assert!(rules_for(&report, "bad.md").contains(&"front-matter-missing".to_string()));
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn invalid_utf8_gives_the_byte_offset_and_keeps_linting() {
+    let tmp = tree();
+    let mut bytes = GOOD.as_bytes().to_vec();
+    bytes.extend_from_slice(b"\nCaf\xe9 [x](missing.md)\n");
+    fs::write(tmp.path().join("docs/latin1.md"), bytes).unwrap();
+    let (report, _) = lint_json(tmp.path(), &[]);
+    let rules = rules_for(&report, "latin1.md");
+    assert!(rules.contains(&"invalid-utf8".to_string()));
+    assert!(
+        rules.contains(&"broken-link".to_string()),
+        "the rest of the file is still checked: {rules:?}"
+    );
+    let message = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "invalid-utf8")
+        .unwrap()["message"]
+        .clone();
+    assert!(
+        message
+            .as_str()
+            .unwrap()
+            .contains(&format!("byte {}", GOOD.len() + 4)),
+        "{message}"
+    );
+}
+
+#[test]
+fn empty_unterminated_and_invalid_front_matter() {
+    let tmp = tree();
+    fs::write(tmp.path().join("docs/empty.md"), "").unwrap();
+    fs::write(tmp.path().join("docs/open.md"), "---\ntitle: x\n").unwrap();
+    fs::write(
+        tmp.path().join("docs/yaml.md"),
+        "---\nowner: [a\n---\n# x\n",
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("docs/bomb.md"),
+        format!("---\n{}---\n# x\n", alias_bomb()),
+    )
+    .unwrap();
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(rules_for(&report, "empty.md"), vec!["front-matter-missing"]);
+    assert_eq!(rules_for(&report, "open.md"), vec!["front-matter-invalid"]);
+    assert!(rules_for(&report, "yaml.md").contains(&"front-matter-invalid".to_string()));
+    assert!(
+        rules_for(&report, "bomb.md").contains(&"front-matter-invalid".to_string()),
+        "{report:#}"
+    );
+    assert_eq!(code, 1);
+}
+
+/// The "billion laughs": each level doubles the one before, ten times over.
+fn alias_bomb() -> String {
+    let mut yaml = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+        yaml.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    yaml
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_dangling_links_and_folders_named_like_files() {
+    let tmp = tree();
+    let docs = tmp.path().join("docs");
+    std::os::unix::fs::symlink("..", docs.join("loop")).unwrap();
+    std::os::unix::fs::symlink("nowhere.md", docs.join("dangling.md")).unwrap();
+    fs::create_dir(docs.join("folder.md")).unwrap();
+    fs::write(docs.join("folder.md/inside.md"), GOOD).unwrap();
+    let output = runbook(tmp.path(), &["lint", "--format", "json", "--today", TODAY]);
+    assert_no_panic(&output);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let all: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["path"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        all.iter()
+            .any(|(r, p)| r == "symlink-loop" && p.ends_with("loop")),
+        "{all:?}"
+    );
+    assert!(
+        all.iter()
+            .any(|(r, p)| r == "io-error" && p.ends_with("dangling.md")),
+        "{all:?}"
+    );
+    assert_eq!(
+        report["summary"]["files"], 2,
+        "good.md and folder.md/inside.md are checked"
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "an unreadable file is an I/O failure"
+    );
+}
+
+#[test]
+fn missing_paths_and_bad_usage_exit_2() {
+    let tmp = tree();
+    let output = runbook(tmp.path(), &["lint", "--today", TODAY, "docs/nope.md"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).contains("no such file or folder"));
+    let output = runbook(tmp.path(), &["lint", "--format", "xml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = runbook(tmp.path(), &["lint", "--today", "2025-01-XX"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("not a date"));
+}
+
+#[test]
+fn invalid_config_names_file_line_and_column() {
+    let tmp = tree();
+    fs::write(
+        tmp.path().join("book.toml"),
+        "[book]\nsrc = \"docs\"\n[lint]\nreview-period = 90\n",
+    )
+    .unwrap();
+    let output = runbook(tmp.path(), &["lint", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(err.contains("book.toml:4:"), "{err}");
+    fs::write(
+        tmp.path().join("book.toml"),
+        "[book]\nsrc = \"docs\"\n[lint]\nreview-period = \"soon\"\n",
+    )
+    .unwrap();
+    let err = stderr(&runbook(tmp.path(), &["lint", "--today", TODAY]));
+    assert!(
+        err.contains("book.toml:4:") && err.contains("not a duration"),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_config_keys_are_warnings_with_a_suggestion() {
+    let tmp = tree();
+    fs::write(
+        tmp.path().join("book.toml"),
+        "[book]\nsrc = \"docs\"\n\n[lint]\nreview-peroid = \"30d\"\n",
+    )
+    .unwrap();
+    let (report, code) = lint_json(tmp.path(), &[]);
+    let finding = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "config-unknown-key")
+        .expect("finding");
+    assert_eq!(finding["line"], 5);
+    assert!(
+        finding["message"]
+            .as_str()
+            .unwrap()
+            .contains("lint.review-peroid")
+    );
+    assert_eq!(finding["help"], "did you mean `lint.review-period`?");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn aliases_map_team_field_names_and_durations_are_human() {
+    let tmp = tree();
+    fs::write(
+        tmp.path().join("book.toml"),
+        "[book]\nsrc = \"docs\"\n[front-matter.aliases]\nlast_reviewed = [\"last_reviewed_on\"]\nowner = [\"owner_slack\"]\nreview_every = [\"review_in\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("docs/team.md"),
+        "---\nowner_slack: \"#payments\"\nlast_reviewed_on: 2026-03-01\nreview_in: 1 year\nstatus: draft\n---\n# T\n## Rollback\nx\n",
+    )
+    .unwrap();
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(
+        rules_for(&report, "team.md"),
+        Vec::<String>::new(),
+        "{report:#}"
+    );
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn pre_commit_lints_only_named_files_but_resolves_links_in_the_tree() {
+    let tmp = tree();
+    let linking = GOOD.replace(
+        "Undo.",
+        "Undo. See [good](good.md#rollback) and [bad](good.md#nope).",
+    );
+    fs::write(tmp.path().join("docs/linking.md"), linking).unwrap();
+    fs::write(tmp.path().join("docs/other.md"), "no front matter\n").unwrap();
+    let output = common::runbook_lint(
+        tmp.path(),
+        &["--format", "json", "--today", TODAY, "docs/linking.md"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["summary"]["files"], 1);
+    let rules: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, vec!["broken-anchor"], "{report:#}");
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn today_comes_from_source_date_epoch() {
+    let tmp = tree();
+    let run = |epoch: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+            .args(["lint", "--format", "json"])
+            .current_dir(tmp.path())
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap()
+            .status
+            .code()
+    };
+    assert_eq!(
+        run("1795608000"),
+        Some(0),
+        "2026-11-25: reviewed 24 days ago"
+    );
+    assert_eq!(run("1811851200"), Some(1), "2027-06-01: overdue");
+    assert_eq!(run("soon"), Some(2), "not a number");
+}
+
+/// Root reads everything, so as root the test runs the linter as `nobody`;
+/// as anyone else, mode 000 is enough.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_reported_and_the_rest_is_checked() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tree();
+    for dir in [tmp.path(), &tmp.path().join("docs")] {
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    fs::set_permissions(
+        tmp.path().join("docs/good.md"),
+        fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    fs::set_permissions(
+        tmp.path().join("book.toml"),
+        fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    fs::write(tmp.path().join("docs/secret.md"), GOOD).unwrap();
+    fs::set_permissions(
+        tmp.path().join("docs/secret.md"),
+        fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    let mut command = if is_root() {
+        let mut c = std::process::Command::new("setpriv");
+        c.args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_runbook"),
+        ]);
+        c
+    } else {
+        std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+    };
+    let output = command
+        .args(["lint", "--format", "json", "--today", TODAY])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert_no_panic(&output);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {} {}", stdout(&output), stderr(&output)));
+    assert_eq!(rules_for(&report, "secret.md"), vec!["io-error"]);
+    let message = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "io-error")
+        .unwrap()["message"]
+        .clone();
+    assert!(
+        message.as_str().unwrap().contains("Permission denied"),
+        "{message}"
+    );
+    assert_eq!(rules_for(&report, "good.md"), Vec::<String>::new());
+    assert_eq!(output.status.code(), Some(2));
+}
+
+fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0\n"))
+        .unwrap_or(false)
+}

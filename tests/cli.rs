@@ -1,0 +1,97 @@
+//! The command line: rule docs, the sample content, versions.
+
+mod common;
+
+use common::{TODAY, runbook, stdout};
+use std::path::Path;
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn every_rule_documents_what_why_example_and_fix() {
+    for rule in runbook::lint::rules::ALL {
+        let doc = rule.doc();
+        for section in [
+            "## What it checks",
+            "## Why it matters",
+            "## Example",
+            "## Fix",
+        ] {
+            assert!(doc.contains(section), "{} lacks {section}", rule.id);
+        }
+        assert!(
+            doc.lines()
+                .next()
+                .unwrap()
+                .contains(&format!("(`{}`)", rule.id)),
+            "{}: title names the id",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn docs_rules_md_is_up_to_date() {
+    let committed = std::fs::read_to_string(repo().join("docs/rules.md")).unwrap();
+    assert_eq!(
+        committed,
+        runbook::cli::rules_markdown(),
+        "run `runbook rules --docs > docs/rules.md`"
+    );
+}
+
+#[test]
+fn rules_lists_and_explains() {
+    let list = stdout(&runbook(repo(), &["rules"]));
+    // The built-in rules, then the house rules from the repo's lints/.
+    assert_eq!(
+        list.lines().count(),
+        runbook::lint::rules::ALL.len() + 4,
+        "{list}"
+    );
+    assert!(
+        list.lines()
+            .last()
+            .unwrap()
+            .contains("lints/house-rules.yaml")
+    );
+
+    let one = runbook(repo(), &["rules", "broken-anchor"]);
+    assert!(stdout(&one).contains("## Example"));
+    assert_eq!(
+        runbook(repo(), &["rules", "no-such-rule"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn the_bundled_content_lints_clean() {
+    let output = runbook(repo(), &["lint", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("no problems found"));
+}
+
+#[test]
+fn version() {
+    let output = runbook(repo(), &["--version"]);
+    assert_eq!(
+        stdout(&output).trim(),
+        format!("runbook {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn a_folder_outside_the_source_tree_is_walked() {
+    // From the repository root, book.toml's source folder is `content/`.
+    let (report, _) = common::lint_json(repo(), &["tests/fixtures/lint/broken-link"]);
+    assert_eq!(report["summary"]["files"], 5, "{report:#}");
+    let rules: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"broken-link"), "{rules:?}");
+}

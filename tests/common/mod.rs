@@ -1,0 +1,58 @@
+//! Helpers shared by the integration tests: run the built binaries on
+//! fixtures with a fixed "today".
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const TODAY: &str = "2026-11-25";
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// `runbook ARGS...` in `dir`, with colour off and no CI variables leaking in.
+pub fn runbook(dir: &Path, args: &[&str]) -> Output {
+    command(env!("CARGO_BIN_EXE_runbook"), dir, args)
+}
+
+pub fn runbook_lint(dir: &Path, args: &[&str]) -> Output {
+    command(env!("CARGO_BIN_EXE_runbook-lint"), dir, args)
+}
+
+fn command(bin: &str, dir: &Path, args: &[&str]) -> Output {
+    Command::new(bin)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run the binary")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Lints a folder as JSON and returns the parsed report.
+pub fn lint_json(dir: &Path, extra: &[&str]) -> (serde_json::Value, i32) {
+    let mut args = vec!["lint", "--format", "json", "--today", TODAY];
+    args.extend_from_slice(extra);
+    let output = runbook(dir, &args);
+    let json = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "invalid JSON ({e}): {}\nstderr: {}",
+            stdout(&output),
+            stderr(&output)
+        )
+    });
+    (json, output.status.code().unwrap_or(-1))
+}
+
+pub mod server;

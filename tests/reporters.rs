@@ -1,0 +1,120 @@
+//! Every output format on the same small tree, pinned by snapshots, plus
+//! the properties CI relies on (valid JSON and SARIF, escaping).
+
+mod common;
+
+use common::{TODAY, fixtures, runbook, stdout};
+
+fn report(format: &str) -> (String, i32) {
+    let output = runbook(
+        &fixtures().join("report"),
+        &["lint", "--format", format, "--today", TODAY],
+    );
+    (stdout(&output), output.status.code().unwrap())
+}
+
+#[test]
+fn human() {
+    let (text, code) = report("human");
+    assert_eq!(code, 1);
+    assert!(!text.contains('\u{1b}'), "no colour when not a terminal");
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn json() {
+    let (text, _) = report("json");
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["version"], 1);
+    assert_eq!(value["summary"]["suppressed"], 1);
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn sarif() {
+    let (text, _) = report("sarif");
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["version"], "2.1.0");
+    let run = &value["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(rules.iter().all(
+        |r| r["helpUri"].as_str().is_some() && r["shortDescription"]["text"].as_str().is_some()
+    ));
+    for result in run["results"].as_array().unwrap() {
+        let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap();
+        assert!(
+            !uri.starts_with('/') && !uri.starts_with("./"),
+            "repo-relative: {uri}"
+        );
+        assert!(
+            result["partialFingerprints"]["runbook/v1"]
+                .as_str()
+                .unwrap()
+                .len()
+                == 32
+        );
+        assert!(rules.iter().any(|r| r["id"] == result["ruleId"]));
+    }
+    let suppressed: Vec<_> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["suppressions"].is_array())
+        .collect();
+    assert_eq!(suppressed.len(), 1);
+    assert_eq!(
+        suppressed[0]["suppressions"][0]["justification"],
+        "created by the deploy job"
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn github() {
+    let (text, _) = report("github");
+    assert!(
+        text.lines()
+            .filter(|l| l.starts_with("::"))
+            .all(|l| l.contains("file=") && l.contains(",line="))
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn github_step_summary_gets_the_full_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    let summary = tmp.path().join("summary.md");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["lint", "--format", "github", "--today", TODAY])
+        .current_dir(fixtures().join("report"))
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let table = std::fs::read_to_string(&summary).unwrap();
+    assert!(table.contains("| Severity | Rule | Location | Message |"));
+    assert!(table.contains("`review-overdue`"));
+}
+
+#[test]
+fn gitlab() {
+    let (text, _) = report("gitlab");
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let issues = value.as_array().unwrap();
+    assert!(
+        issues
+            .iter()
+            .all(|i| i["fingerprint"].as_str().unwrap().len() == 32
+                && i["location"]["lines"]["begin"].as_u64().unwrap() > 0)
+    );
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn github_escaping() {
+    use runbook::lint::report::github::{escape_data, escape_property};
+    assert_eq!(escape_data("50%\nnext\r"), "50%25%0Anext%0D");
+    assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+}
