@@ -112,6 +112,15 @@ pub fn body(
                     Event::Html("</div>\n".into()),
                 ]
             }
+            // Task boxes are read-only; their state is their accessible name.
+            Event::TaskListMarker(done) => vec![Event::InlineHtml(
+                if done {
+                    "<input type=\"checkbox\" disabled=\"\" checked=\"\" aria-label=\"done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled=\"\" aria-label=\"not done\"> "
+                }
+                .into(),
+            )],
             Event::Html(_) | Event::InlineHtml(_) => {
                 raw_html = true;
                 vec![event]
@@ -313,7 +322,11 @@ mod tests {
             assert!(!b.html.contains(bad), "{bad} in {}", b.html);
         }
         assert!(b.html.contains("text-align"), "{}", b.html);
-        assert!(b.html.contains("checkbox"), "{}", b.html);
+        assert!(
+            b.html.contains(r#"checked="" aria-label="done""#),
+            "{}",
+            b.html
+        );
         assert!(b.html.contains(r#"class="copy""#), "{}", b.html);
         let allowed = render("a.md", text, true);
         assert!(allowed.html.contains("<script>alert(1)</script>"));
