@@ -5,6 +5,7 @@
 //! Same input, same bytes: everything is sorted, and the only date in the
 //! output is the configured "today".
 
+pub mod live;
 pub mod output;
 pub mod pages;
 pub mod render;
@@ -57,6 +58,10 @@ struct Page {
     tags: Vec<String>,
     findings: Vec<Finding>,
     body: String,
+    /// The file names its links point at, and the anchors it offers: what
+    /// `runbook serve` needs to know which pages a change affects.
+    link_names: Vec<String>,
+    anchors: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -111,8 +116,7 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
         pages.iter().flat_map(|p| p.tags.iter()),
     );
     for page in &mut pages {
-        page.summary.owners = page.owners.iter().map(|o| groups.owner(o)).collect();
-        page.summary.tags = page.tags.iter().map(|t| groups.tag(t)).collect();
+        page.summary = linked_summary(page, &groups);
     }
     let summaries: Vec<Summary> = pages.iter().map(|p| p.summary.clone()).collect();
     let folders = pages::folders(&summaries);
@@ -122,21 +126,7 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
         .collect();
 
     let site = SiteContext::new(settings, today, &summaries, &groups);
-    let records: Vec<search::Record> = pages
-        .iter()
-        .map(|p| search::Record {
-            url: &p.summary.url,
-            title: &p.summary.title,
-            title_anchor: p.title_anchor.as_deref(),
-            owners: &p.owners,
-            status: &p.summary.status,
-            tags: &p.tags,
-            review: &p.summary.review,
-            state: p.summary.state,
-            due: &p.summary.due,
-            body: &p.body,
-        })
-        .collect();
+    let records: Vec<search::Record> = pages.iter().map(record).collect();
     // Pagefind takes its pages one at a time, so the index is built on its
     // own thread while the pages are rendered and written on the others.
     let (index, written) = std::thread::scope(|scope| {
@@ -152,14 +142,7 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
                 let rel = page_map
                     .get(&page.summary.rel)
                     .expect("every page has an output path");
-                let mut cx = site.context(root_of(rel), "runbook");
-                cx.insert("rb", &page.summary);
-                cx.insert("toc", &page.toc);
-                cx.insert("findings", &page.findings);
-                cx.insert("crumbs", &pages::crumbs(&page.summary.folder, &anchors));
-                cx.insert("title_anchor", &page.title_anchor);
-                cx.insert("body", &page.body);
-                let html = templates.render("runbook.html", &cx)?;
+                let html = render_runbook(&templates, &site, &anchors, rel, page, &page.summary)?;
                 write(&out, rel, html.as_bytes())
             })
             .collect::<Result<(), String>>()
@@ -188,6 +171,49 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
     built.indexing = index?;
     built.total = started.elapsed();
     Ok(built)
+}
+
+/// A runbook's summary with its owner and tag pages linked.
+fn linked_summary(page: &Page, groups: &Groups) -> Summary {
+    let mut summary = page.summary.clone();
+    summary.owners = page.owners.iter().map(|o| groups.owner(o)).collect();
+    summary.tags = page.tags.iter().map(|t| groups.tag(t)).collect();
+    summary
+}
+
+/// A runbook's page; `rel` is its output path.
+fn render_runbook(
+    templates: &Templates,
+    site: &SiteContext,
+    anchors: &HashMap<String, String>,
+    rel: &str,
+    page: &Page,
+    summary: &Summary,
+) -> Result<String, String> {
+    let mut cx = site.context(root_of(rel), "runbook");
+    cx.insert("rb", summary);
+    cx.insert("toc", &page.toc);
+    cx.insert("findings", &page.findings);
+    cx.insert("crumbs", &pages::crumbs(&summary.folder, anchors));
+    cx.insert("title_anchor", &page.title_anchor);
+    cx.insert("body", &page.body);
+    templates.render("runbook.html", &cx)
+}
+
+/// What the search index takes from a runbook.
+fn record(p: &Page) -> search::Record<'_> {
+    search::Record {
+        url: &p.summary.url,
+        title: &p.summary.title,
+        title_anchor: p.title_anchor.as_deref(),
+        owners: &p.owners,
+        status: &p.summary.status,
+        tags: &p.tags,
+        review: &p.summary.review,
+        state: p.summary.state,
+        due: &p.summary.due,
+        body: &p.body,
+    }
 }
 
 fn write(out: &Output, rel: &str, bytes: &[u8]) -> Result<(), String> {
@@ -322,7 +348,22 @@ fn read_page(
             anchor: h.anchor.clone(),
         })
         .collect();
+    let link_names = doc
+        .body
+        .links
+        .iter()
+        .map(|l| link_name(&l.target))
+        .collect();
+    let anchors = doc
+        .body
+        .headings
+        .iter()
+        .map(|h| h.anchor.clone())
+        .chain(doc.body.html_anchors.iter().cloned())
+        .collect();
     Ok(Page {
+        link_names,
+        anchors,
         summary: Summary {
             title,
             rel: doc.rel.clone(),
@@ -347,6 +388,15 @@ fn read_page(
         findings: found,
         body: body.html,
     })
+}
+
+/// The file name a link target ends in, decoded, without fragment or query.
+fn link_name(target: &str) -> String {
+    let path = target.split(['#', '?']).next().unwrap_or("");
+    let last = path.rsplit('/').next().unwrap_or("");
+    percent_encoding::percent_decode_str(last)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// What every page's context starts with.

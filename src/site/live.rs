@@ -1,0 +1,450 @@
+//! Incremental builds for `runbook serve`. The parsed pages stay in memory,
+//! so a save re-reads, re-lints and re-renders the saved file and the pages
+//! whose link checks depend on it (pages linking to a file that appeared,
+//! went, or changed its anchors); the site pages follow when a summary
+//! changed, and every page when what all pages show (counts, owners, the
+//! folder list) changed. Templates and `book.toml` mean a full [`Live::load`].
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use super::output::{Output, safe_parts};
+use super::pages::{self, Groups, Summary};
+use super::render::PageMap;
+use super::templates::Templates;
+use super::{
+    Lists, Page, SiteContext, linked_summary, output_paths, read_page, record, render_runbook,
+    search, site_pages, write,
+};
+use crate::config::Settings;
+use crate::diagnostic::Diagnostic;
+use crate::lint::{self, Selection};
+use crate::workspace::{self, Source};
+
+/// The last good build, in memory.
+pub struct Live {
+    settings: Settings,
+    today: Date,
+    out: Output,
+    templates: Templates,
+    /// Runbooks in walk order, and where each is written.
+    sources: Vec<Source>,
+    page_map: PageMap,
+    pages: HashMap<String, Arc<Page>>,
+    /// What every page shows of the whole site, as last written.
+    groups: Groups,
+    site: SiteContext,
+    anchors: HashMap<String, String>,
+}
+
+/// What one change wrote.
+pub struct Update {
+    /// Runbook pages rewritten, as URLs from the site root.
+    pub pages: Vec<String>,
+    /// Current findings of the files read again.
+    pub diagnostics: Vec<Diagnostic>,
+    pub files: usize,
+    pub follow_up: FollowUp,
+}
+
+/// What is left to rewrite after an update's own pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FollowUp {
+    Nothing,
+    /// The index, dashboard, owner and tag pages.
+    SitePages,
+    /// Every page: what all of them show changed.
+    Everything,
+}
+
+/// A search index to rebuild from a snapshot of the pages; runs on its own
+/// thread while the next change is already being served.
+pub struct SearchJob {
+    pages: Vec<Arc<Page>>,
+    language: String,
+    shard_pages: usize,
+    dest: PathBuf,
+}
+
+impl SearchJob {
+    pub fn run(self) -> Result<Duration, String> {
+        let started = Instant::now();
+        let out = Output::create(&self.dest)
+            .map_err(|e| format!("cannot create `{}`: {e}", self.dest.display()))?;
+        let records: Vec<search::Record> = self.pages.iter().map(|p| record(p)).collect();
+        let write = |rel: &str, bytes: &[u8]| write(&out, rel, bytes);
+        search::build(&records, &self.language, self.shard_pages, &write)?;
+        Ok(started.elapsed())
+    }
+}
+
+impl Live {
+    /// A full build, kept in memory. Nothing is written unless the templates
+    /// render, so a broken template leaves the last good site in place.
+    /// Returns the findings of every runbook too.
+    pub fn load(
+        settings: Settings,
+        today: Date,
+        dest: &Path,
+    ) -> Result<(Live, Vec<Diagnostic>), String> {
+        let templates = Templates::load(&settings.root.join(&settings.config.build.templates))?;
+        let out =
+            Output::create(dest).map_err(|e| format!("cannot create `{}`: {e}", dest.display()))?;
+        let walk = workspace::walk(&settings);
+        let page_map = output_paths(&walk.markdown);
+        let outcome = lint::run(&settings, today, &Selection::All);
+        let mut live = Live {
+            groups: Groups::new(std::iter::empty(), std::iter::empty()),
+            site: SiteContext::new(
+                &settings,
+                today,
+                &[],
+                &Groups::new(std::iter::empty(), std::iter::empty()),
+            ),
+            anchors: HashMap::new(),
+            settings,
+            today,
+            out,
+            templates,
+            sources: walk.markdown,
+            page_map,
+            pages: HashMap::new(),
+        };
+        let all: Vec<String> = live.sources.iter().map(|s| s.rel.clone()).collect();
+        live.read(&all, &outcome.diagnostics);
+        live.refresh_site();
+        live.probe()?;
+        live.write_everything()?;
+        for (name, bytes) in &live.templates.assets {
+            write(&live.out, &format!("assets/{name}"), bytes)?;
+        }
+        let counted = outcome.diagnostics.into_iter().filter(|d| d.is_counted());
+        Ok((live, counted.collect()))
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn runbooks(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// The search index of the pages as they are now.
+    pub fn search_job(&self) -> SearchJob {
+        SearchJob {
+            pages: self
+                .sources
+                .iter()
+                .filter_map(|s| self.pages.get(&s.rel).cloned())
+                .collect(),
+            language: self.settings.config.build.language.clone(),
+            shard_pages: self.settings.config.build.search_shard_pages,
+            dest: self.out.root().to_path_buf(),
+        }
+    }
+
+    /// Whether `path` is one of the site's templates or assets.
+    pub fn is_template(&self, path: &Path) -> bool {
+        let dir = self
+            .settings
+            .root
+            .join(&self.settings.config.build.templates);
+        inside(path, &dir).is_some()
+    }
+
+    /// Brings the site up to date with changed files of the source folder
+    /// (paths as the watcher reports them); writes the runbook pages that
+    /// changed and says what else must follow.
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update, String> {
+        let rels: BTreeSet<String> = changed
+            .iter()
+            .filter_map(|p| inside(p, &self.settings.src))
+            .collect();
+        // A save of a runbook already known needs no walk; anything else
+        // (a new, removed or renamed file or folder) does.
+        let saved_only = rels
+            .iter()
+            .all(|rel| self.pages.contains_key(rel) && self.settings.src.join(rel).is_file());
+        let mut names: HashSet<String> = HashSet::new();
+        let mut follow_up = FollowUp::Nothing;
+        let mut read: BTreeSet<String> = rels
+            .iter()
+            .filter(|rel| self.page_map.contains_key(*rel))
+            .cloned()
+            .collect();
+        if !saved_only {
+            follow_up = FollowUp::SitePages;
+            names.extend(rels.iter().map(|r| file_name(r)));
+            let walk = workspace::walk(&self.settings);
+            let page_map = output_paths(&walk.markdown);
+            let moved = self
+                .page_map
+                .iter()
+                .any(|(rel, out)| page_map.get(rel).is_some_and(|now| now != out));
+            if moved {
+                follow_up = FollowUp::Everything;
+            }
+            for (rel, out) in &self.page_map {
+                if !page_map.contains_key(rel) {
+                    self.pages.remove(rel);
+                    names.insert(file_name(rel));
+                    remove(&self.out, out);
+                }
+            }
+            for rel in page_map.keys().filter(|r| !self.page_map.contains_key(*r)) {
+                names.insert(file_name(rel));
+                read.insert(rel.clone());
+            }
+            self.sources = walk.markdown;
+            self.page_map = page_map;
+        }
+        read.extend(self.linking_to(&names));
+        let before: HashMap<String, Arc<Page>> = read
+            .iter()
+            .filter_map(|r| Some((r.clone(), self.pages.get(r)?.clone())))
+            .collect();
+        let mut diagnostics = self.read_linted(&read);
+
+        // Pages whose anchors changed break or mend fragment links elsewhere.
+        let renamed: HashSet<String> = read
+            .iter()
+            .filter(|r| {
+                let old = before.get(*r).map(|p| &p.anchors);
+                let new = self.pages.get(*r).map(|p| &p.anchors);
+                old.is_some() && old != new
+            })
+            .map(|r| file_name(r))
+            .collect();
+        let more: BTreeSet<String> = self
+            .linking_to(&renamed)
+            .into_iter()
+            .filter(|r| !read.contains(r))
+            .collect();
+        diagnostics.extend(self.read_linted(&more));
+        read.extend(more);
+
+        let summary_changed = read.iter().any(|r| {
+            let old = before.get(r).map(|p| linked_summary(p, &self.groups));
+            let new = self.pages.get(r).map(|p| linked_summary(p, &self.groups));
+            serde_json::to_string(&old).ok() != serde_json::to_string(&new).ok()
+        });
+        if summary_changed && follow_up == FollowUp::Nothing {
+            follow_up = FollowUp::SitePages;
+        }
+        if self.refresh_site() {
+            follow_up = FollowUp::Everything;
+        }
+        let mut written = Vec::new();
+        for rel in &read {
+            if let Some(url) = self.write_runbook(rel)? {
+                written.push(url);
+            }
+        }
+        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        Ok(Update {
+            pages: written,
+            diagnostics,
+            files: read.len(),
+            follow_up,
+        })
+    }
+
+    /// Writes what an update left for later.
+    pub fn follow_up(&self, what: FollowUp) -> Result<(), String> {
+        match what {
+            FollowUp::Nothing => Ok(()),
+            FollowUp::SitePages => self.write_site_pages(&self.out).map(|_| ()),
+            FollowUp::Everything => self.write_everything(),
+        }
+    }
+
+    /// Lints the runbooks `rels` (links resolved against the whole tree),
+    /// then reads and renders them with those findings. Returns the findings.
+    fn read_linted(&mut self, rels: &BTreeSet<String>) -> Vec<Diagnostic> {
+        if rels.is_empty() {
+            return Vec::new();
+        }
+        let paths: Vec<PathBuf> = rels.iter().map(|r| self.settings.src.join(r)).collect();
+        let outcome = lint::run(&self.settings, self.today, &Selection::Paths(paths));
+        let wanted: HashSet<PathBuf> = self
+            .sources
+            .iter()
+            .filter(|s| rels.contains(&s.rel))
+            .map(|s| s.path.clone())
+            .collect();
+        let found: Vec<Diagnostic> = outcome
+            .diagnostics
+            .into_iter()
+            .filter(|d| d.is_counted() && wanted.contains(&d.path))
+            .collect();
+        let rels: Vec<String> = rels.iter().cloned().collect();
+        self.read(&rels, &found);
+        found
+    }
+
+    /// Reads and renders runbooks into memory with the given findings; an
+    /// unreadable one is dropped (the linter reports why).
+    fn read(&mut self, rels: &[String], diagnostics: &[Diagnostic]) {
+        let mut findings: std::collections::HashMap<PathBuf, Vec<&Diagnostic>> =
+            std::collections::HashMap::new();
+        for d in diagnostics.iter().filter(|d| d.is_counted()) {
+            findings.entry(d.path.clone()).or_default().push(d);
+        }
+        let by_rel: HashMap<&str, &Source> =
+            self.sources.iter().map(|s| (s.rel.as_str(), s)).collect();
+        let read: Vec<(String, Option<Page>)> = rels
+            .par_iter()
+            .map(|rel| {
+                let page = by_rel.get(rel.as_str()).and_then(|source| {
+                    read_page(
+                        source,
+                        &self.settings,
+                        self.today,
+                        &self.page_map,
+                        &findings,
+                    )
+                    .ok()
+                });
+                (rel.clone(), page)
+            })
+            .collect();
+        for (rel, page) in read {
+            match page {
+                Some(page) => self.pages.insert(rel, Arc::new(page)),
+                None => self.pages.remove(&rel),
+            };
+        }
+    }
+
+    /// Recomputes what every page shows of the whole site; true when it changed.
+    fn refresh_site(&mut self) -> bool {
+        let pages: Vec<&Arc<Page>> = self.ordered().collect();
+        let groups = Groups::new(
+            pages.iter().flat_map(|p| p.owners.iter()),
+            pages.iter().flat_map(|p| p.tags.iter()),
+        );
+        let summaries: Vec<Summary> = pages.iter().map(|p| linked_summary(p, &groups)).collect();
+        let anchors: HashMap<String, String> = pages::folders(&summaries)
+            .into_iter()
+            .map(|f| (f.path, f.anchor))
+            .collect();
+        let site = SiteContext::new(&self.settings, self.today, &summaries, &groups);
+        let changed = site.base != self.site.base
+            || anchors != self.anchors
+            || groups.owners != self.groups.owners
+            || groups.tags != self.groups.tags;
+        self.groups = groups;
+        self.site = site;
+        self.anchors = anchors;
+        changed
+    }
+
+    fn ordered(&self) -> impl Iterator<Item = &Arc<Page>> {
+        self.sources.iter().filter_map(|s| self.pages.get(&s.rel))
+    }
+
+    /// The runbooks linking to any of these file names (by name only: a
+    /// few pages too many are re-read, none too few).
+    fn linking_to(&self, names: &HashSet<String>) -> BTreeSet<String> {
+        if names.is_empty() {
+            return BTreeSet::new();
+        }
+        self.pages
+            .iter()
+            .filter(|(_, p)| p.link_names.iter().any(|n| names.contains(n)))
+            .map(|(rel, _)| rel.clone())
+            .collect()
+    }
+
+    /// Renders one runbook and the site pages without writing anything:
+    /// a template that fails to render fails here, before the site is touched.
+    fn probe(&self) -> Result<(), String> {
+        if let Some(page) = self.ordered().next() {
+            let rel = &self.page_map[&page.summary.rel];
+            let summary = linked_summary(page, &self.groups);
+            render_runbook(
+                &self.templates,
+                &self.site,
+                &self.anchors,
+                rel,
+                page,
+                &summary,
+            )?;
+        }
+        let scratch =
+            tempfile::tempdir().map_err(|e| format!("cannot create a scratch folder: {e}"))?;
+        let out = Output::create(scratch.path())
+            .map_err(|e| format!("cannot create a scratch folder: {e}"))?;
+        self.write_site_pages(&out).map(|_| ())
+    }
+
+    fn write_runbook(&self, rel: &str) -> Result<Option<String>, String> {
+        let (Some(page), Some(out)) = (self.pages.get(rel), self.page_map.get(rel)) else {
+            return Ok(None);
+        };
+        let summary = linked_summary(page, &self.groups);
+        let html = render_runbook(
+            &self.templates,
+            &self.site,
+            &self.anchors,
+            out,
+            page,
+            &summary,
+        )?;
+        write(&self.out, out, html.as_bytes())?;
+        Ok(Some(summary.url))
+    }
+
+    fn write_everything(&self) -> Result<(), String> {
+        self.sources
+            .par_iter()
+            .map(|s| self.write_runbook(&s.rel).map(|_| ()))
+            .collect::<Result<(), String>>()?;
+        self.write_site_pages(&self.out).map(|_| ())
+    }
+
+    fn write_site_pages(&self, out: &Output) -> Result<usize, String> {
+        let summaries: Vec<Summary> = self
+            .ordered()
+            .map(|p| linked_summary(p, &self.groups))
+            .collect();
+        let build = &self.settings.config.build;
+        let lists = Lists {
+            folders: pages::folders(&summaries),
+            summaries: &summaries,
+            groups: &self.groups,
+            search_shards: search::shard_count(summaries.len(), build.search_shard_pages),
+        };
+        site_pages(&self.site, &self.templates, out, lists)
+    }
+}
+
+/// `path` as a `/`-separated path inside `dir`, when it is inside.
+fn inside(path: &Path, dir: &Path) -> Option<String> {
+    let canonical = std::fs::canonicalize(dir).ok();
+    let absolute = std::path::absolute(dir).ok();
+    let rel = [canonical, absolute, Some(dir.to_path_buf())]
+        .into_iter()
+        .flatten()
+        .find_map(|base| path.strip_prefix(base).ok().map(Path::to_path_buf))?;
+    let text = rel.to_string_lossy().replace('\\', "/");
+    (!text.is_empty()).then_some(text)
+}
+
+fn file_name(rel: &str) -> String {
+    rel.rsplit('/').next().unwrap_or(rel).to_string()
+}
+
+/// Deletes the page of a runbook that is gone; only plain paths below the
+/// destination, like every write.
+fn remove(out: &Output, rel: &str) {
+    if safe_parts(rel).is_some() {
+        let _ = std::fs::remove_file(out.root().join(rel));
+    }
+}
