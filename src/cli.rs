@@ -464,14 +464,47 @@ fn build_command(args: &BuildArgs) -> Result<PathBuf, u8> {
     }
 }
 
+/// Builds, serves, and rebuilds on every save with live reload.
 fn serve_command(args: &ServeArgs) -> u8 {
-    let dest = match build_command(&args.build) {
-        Ok(dest) => dest,
-        Err(code) => return code,
+    let common = &args.build.common;
+    let (settings, today) = match (load_settings(common), today(common)) {
+        (Ok(settings), Ok(today)) => (settings, today),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let dest = args
+        .build
+        .dest
+        .clone()
+        .unwrap_or_else(|| settings.root.join(&settings.config.build.dest));
+    if let Err(e) = std::fs::create_dir_all(&dest) {
+        eprintln!("error: cannot create `{}`: {e}", dest.display());
+        return FAILURE;
+    }
+    let config = common.config.clone();
+    let load: crate::serve::rebuild::LoadSettings = Box::new(move || {
+        match &config {
+            Some(file) => Settings::load(file),
+            None => Settings::discover(Path::new(".")),
+        }
+        .map_err(|e| e.to_string())
+    });
+    let hub = std::sync::Arc::new(crate::serve::events::Hub::default());
+    let mut rebuilder =
+        crate::serve::rebuild::Rebuilder::start(load, today, &dest, std::sync::Arc::clone(&hub));
+    let mut watched = crate::watch::watched_paths(&settings);
+    watched.push(settings.root.join(&settings.config.build.templates));
+    watched.sort();
+    watched.dedup();
+    let watcher = match crate::watch::Watcher::new(&watched) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
     };
     let addr = std::net::SocketAddr::new(args.bind, args.port);
     let server = match crate::serve::Server::bind(&dest, addr) {
-        Ok(server) => server,
+        Ok(server) => server.live(hub),
         Err(e) => {
             eprintln!("error: cannot listen on {addr}: {e}");
             return FAILURE;
@@ -479,14 +512,30 @@ fn serve_command(args: &ServeArgs) -> u8 {
     };
     if let Ok(addr) = server.local_addr() {
         eprintln!(
-            "serving {} at http://{addr}/ (Ctrl-C to stop)",
+            "serving {} at http://{addr}/, rebuilding on every save (Ctrl-C to stop)",
             dest.display()
         );
     }
-    match server.run() {
-        Ok(()) => CLEAN,
-        Err(e) => {
+    let served = std::thread::spawn(move || server.run());
+    while let Some(changed) = watcher.next_batch() {
+        if served.is_finished() {
+            break;
+        }
+        let names: Vec<String> = changed
+            .iter()
+            .map(|p| report::display_path(&crate::watch::relative_to(p, Path::new("."))))
+            .collect();
+        eprintln!("--- changed: {} ---", names.join(", "));
+        rebuilder.changed(&changed);
+    }
+    match served.join() {
+        Ok(Ok(())) => CLEAN,
+        Ok(Err(e)) => {
             eprintln!("error: server stopped: {e}");
+            FAILURE
+        }
+        Err(_) => {
+            eprintln!("error: the server panicked");
             FAILURE
         }
     }

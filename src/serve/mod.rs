@@ -2,16 +2,21 @@
 //! otherwise, with the content types Pagefind needs and nothing outside the
 //! output folder reachable.
 //!
-//! The router has one fallback route for files today; live reload adds an
-//! SSE route next to it.
+//! While serving with live reload, `/__runbook/` has the event stream, the
+//! latest build state and the reload script, and HTML gets the script.
 
+pub mod events;
 mod files;
+pub mod rebuild;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::Router;
+use axum::routing::get;
+
+use events::Hub;
 
 pub use files::{content_type, resolve};
 
@@ -20,6 +25,7 @@ pub use files::{content_type, resolve};
 pub struct Server {
     listener: std::net::TcpListener,
     root: Arc<PathBuf>,
+    hub: Option<Arc<Hub>>,
 }
 
 impl Server {
@@ -30,7 +36,14 @@ impl Server {
         Ok(Server {
             listener,
             root: Arc::new(root),
+            hub: None,
         })
+    }
+
+    /// Serves with live reload: pages hear of rebuilds published on `hub`.
+    pub fn live(mut self, hub: Arc<Hub>) -> Server {
+        self.hub = Some(hub);
+        self
     }
 
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
@@ -45,11 +58,26 @@ impl Server {
             .build()?;
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(self.listener)?;
-            axum::serve(listener, router(self.root)).await
+            axum::serve(listener, router(self.root, self.hub)).await
         })
     }
 }
 
-fn router(root: Arc<PathBuf>) -> Router {
-    Router::new().fallback(files::serve).with_state(root)
+fn router(root: Arc<PathBuf>, hub: Option<Arc<Hub>>) -> Router {
+    let files = Router::new().fallback(files::serve).with_state(root);
+    let Some(hub) = hub else {
+        return files;
+    };
+    let state = Arc::clone(&hub);
+    Router::new()
+        .route(
+            events::EVENTS_PATH,
+            get(move || async move { hub.events() }),
+        )
+        .route(
+            events::STATE_PATH,
+            get(move || async move { events::state(&state) }),
+        )
+        .route(events::SCRIPT_PATH, get(|| async { events::script() }))
+        .merge(files.layer(axum::middleware::map_response(events::inject)))
 }

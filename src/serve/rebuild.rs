@@ -1,0 +1,190 @@
+//! The writing loop behind `runbook serve`: each batch of saved files is
+//! rebuilt incrementally, the open pages hear of it at once, the findings
+//! of what was saved print in the terminal, and the search index catches
+//! up on its own thread afterwards. A broken template or `book.toml` is
+//! shown (terminal and overlay) while the last good site stays served.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+
+use super::events::{Finding, Hub, Message};
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Summary};
+use crate::lint::report::{self, Format};
+use crate::site::live::{FollowUp, Live, SearchJob};
+
+/// How long the search index waits for more changes before re-indexing.
+const INDEX_DEBOUNCE: Duration = Duration::from_millis(300);
+
+/// Reads `book.toml` again; the error is what the user sees.
+pub type LoadSettings = Box<dyn Fn() -> Result<Settings, String> + Send>;
+
+pub struct Rebuilder {
+    /// The last good build; `None` until one succeeds.
+    live: Option<Live>,
+    /// Why the last full build failed, while it stays failed.
+    broken: Option<String>,
+    load: LoadSettings,
+    today: Date,
+    dest: PathBuf,
+    hub: Arc<Hub>,
+    indexer: mpsc::Sender<SearchJob>,
+}
+
+impl Rebuilder {
+    /// Builds the whole site once; a failure is shown, not fatal.
+    pub fn start(load: LoadSettings, today: Date, dest: &Path, hub: Arc<Hub>) -> Rebuilder {
+        let (indexer, jobs) = mpsc::channel();
+        std::thread::spawn(move || index_loop(&jobs));
+        let mut rebuilder = Rebuilder {
+            live: None,
+            broken: None,
+            load,
+            today,
+            dest: dest.to_path_buf(),
+            hub,
+            indexer,
+        };
+        rebuilder.full();
+        rebuilder
+    }
+
+    /// Rebuilds for one batch of changed paths.
+    pub fn changed(&mut self, paths: &BTreeSet<PathBuf>) {
+        let full = match &self.live {
+            None => true,
+            Some(live) => {
+                self.broken.is_some()
+                    || paths
+                        .iter()
+                        .any(|p| crate::watch::is_config(p, live.settings()) || live.is_template(p))
+            }
+        };
+        if full {
+            self.full();
+        } else {
+            self.update(paths);
+        }
+    }
+
+    fn full(&mut self) {
+        let started = Instant::now();
+        let built = (self.load)().and_then(|s| Live::load(s, self.today, &self.dest));
+        match built {
+            Ok((live, diagnostics)) => {
+                let counted = diagnostics.len();
+                eprintln!(
+                    "built {} runbooks in {:.0?}; {counted} lint finding{} (`runbook lint` lists them)",
+                    live.runbooks(),
+                    started.elapsed(),
+                    if counted == 1 { "" } else { "s" }
+                );
+                self.broken = None;
+                self.hub.publish(Message {
+                    scope: "all",
+                    ..Message::default()
+                });
+                let _ = self.indexer.send(live.search_job());
+                self.live = Some(live);
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn update(&mut self, paths: &BTreeSet<PathBuf>) {
+        let Some(live) = self.live.as_mut() else {
+            return;
+        };
+        let started = Instant::now();
+        let changed: Vec<PathBuf> = paths.iter().cloned().collect();
+        let update = match live.update(&changed) {
+            Ok(update) => update,
+            Err(e) => return self.fail(e),
+        };
+        if update.files == 0 && update.follow_up == FollowUp::Nothing {
+            return;
+        }
+        self.hub.publish(Message {
+            scope: "pages",
+            pages: update.pages.clone(),
+            findings: update.diagnostics.iter().map(Finding::from).collect(),
+            ..Message::default()
+        });
+        let reloaded = started.elapsed();
+        print_findings(&update.diagnostics, update.files);
+        let scope = match update.follow_up {
+            FollowUp::Nothing => None,
+            FollowUp::SitePages => Some("site"),
+            FollowUp::Everything => Some("all"),
+        };
+        if let Some(scope) = scope {
+            if let Err(e) = live.follow_up(update.follow_up) {
+                return self.fail(e);
+            }
+            self.hub.publish(Message {
+                scope,
+                ..Message::default()
+            });
+        }
+        eprintln!(
+            "rebuilt {} page{} in {reloaded:.0?}{}",
+            update.pages.len(),
+            if update.pages.len() == 1 { "" } else { "s" },
+            match scope {
+                Some("site") => format!(", site pages by {:.0?}", started.elapsed()),
+                Some(_) => format!(", every page by {:.0?}", started.elapsed()),
+                None => String::new(),
+            }
+        );
+        let _ = self.indexer.send(live.search_job());
+    }
+
+    /// Shows a failed build; the last good site stays as it is.
+    fn fail(&mut self, error: String) {
+        eprintln!("error: {error}\n(still serving the last good build; fix it and save again)");
+        self.broken = Some(error.clone());
+        self.hub.publish(Message {
+            scope: "none",
+            error: Some(error),
+            ..Message::default()
+        });
+    }
+}
+
+/// Re-indexes after changes settle; a newer snapshot replaces a waiting one.
+fn index_loop(jobs: &mpsc::Receiver<SearchJob>) {
+    while let Ok(mut job) = jobs.recv() {
+        loop {
+            match jobs.recv_timeout(INDEX_DEBOUNCE) {
+                Ok(newer) => job = newer,
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        match job.run() {
+            Ok(took) => eprintln!("search index updated in {took:.0?}"),
+            Err(e) => eprintln!("error: {e}"),
+        }
+    }
+}
+
+/// The findings of the files just rebuilt, like `runbook lint` prints them.
+fn print_findings(diagnostics: &[Diagnostic], files: usize) {
+    let summary = Summary::new(files, diagnostics);
+    let report = report::Report {
+        diagnostics,
+        summary,
+        show_suppressed: false,
+    };
+    let mut buffer = Vec::new();
+    if report::write(Format::Human, &report, &mut buffer).is_ok() {
+        let mut out = anstream::stdout().lock();
+        let _ = out.write_all(&buffer).and_then(|()| out.flush());
+    }
+}

@@ -1,0 +1,76 @@
+// Live reload for `runbook serve`; never part of a built site. Listens to
+// the server's events, reloads this page when it was rebuilt, and shows
+// lint findings (a dismissible panel) and build errors (an overlay). Text
+// from files is only ever set as textContent, never parsed as HTML.
+(() => {
+  "use strict";
+  const kind = document.body ? document.body.dataset.kind || "" : "";
+  let here = location.pathname.replace(/^\/+/, "");
+  if (here === "" || here.endsWith("/")) here += "index.html";
+
+  const box = (id, css) => {
+    let el = document.getElementById(id);
+    if (el) el.remove();
+    el = document.createElement("div");
+    el.id = id;
+    el.setAttribute("role", id === "runbook-live-error" ? "alert" : "status");
+    el.style.cssText = "position:fixed;z-index:2147483647;font:13px/1.4 ui-monospace,monospace;" +
+      "background:Canvas;color:CanvasText;border:2px solid;padding:.75em 1em;overflow:auto;" + css;
+    const close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Dismiss";
+    close.style.cssText = "float:right;margin-left:1em";
+    close.addEventListener("click", () => {
+      el.remove();
+      if (id === "runbook-live-findings") sessionStorage.setItem("runbook-live-dismissed", String(shown));
+    });
+    el.append(close);
+    document.body.append(el);
+    return el;
+  };
+  const line = (parent, tag, text) => {
+    const el = document.createElement(tag);
+    el.textContent = text;
+    parent.append(el);
+    return el;
+  };
+
+  let shown = 0;
+  const show = (msg) => {
+    shown = msg.generation || 0;
+    const old = document.getElementById("runbook-live-error");
+    if (old) old.remove();
+    if (msg.error) {
+      const el = box("runbook-live-error", "inset:10% 10% auto 10%;max-height:80%;border-color:#c00");
+      line(el, "strong", "runbook: the last change did not build; this is the last good page.");
+      const pre = line(el, "pre", msg.error);
+      pre.style.whiteSpace = "pre-wrap";
+      return;
+    }
+    const panel = document.getElementById("runbook-live-findings");
+    if (panel) panel.remove();
+    const findings = msg.findings || [];
+    if (!findings.length || sessionStorage.getItem("runbook-live-dismissed") === String(shown)) return;
+    const el = box("runbook-live-findings", "right:1em;bottom:1em;max-width:40em;max-height:40%");
+    line(el, "strong", findings.length === 1 ? "1 lint finding" : findings.length + " lint findings");
+    const list = line(el, "ul", "");
+    list.style.cssText = "margin:.5em 0 0;padding-left:1.2em";
+    for (const f of findings) {
+      line(list, "li", `${f.path}:${f.line}:${f.col} ${f.severity}[${f.rule}] ${f.message}`);
+    }
+  };
+
+  const affected = (msg) =>
+    msg.scope === "all" ||
+    (msg.scope === "site" && kind !== "runbook") ||
+    (msg.scope === "pages" && (msg.pages || []).includes(here));
+
+  fetch("/__runbook/state").then((r) => r.json()).then(show).catch(() => {});
+  const events = new EventSource("/__runbook/events");
+  events.onmessage = (e) => {
+    let msg;
+    try { msg = JSON.parse(e.data); } catch { return; }
+    if (!msg.error && affected(msg)) location.reload();
+    else show(msg);
+  };
+})();

@@ -1,0 +1,329 @@
+//! `runbook serve` as a writing loop, end to end: a real server process on
+//! a free loopback port, real file changes in a temporary tree, and plain
+//! HTTP/1.1 clients reading the event stream. Every wait is bounded, so a
+//! hang fails the test instead of stalling CI.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A running `runbook serve` on a copy of the site fixture; killed on drop.
+struct Serve {
+    child: Child,
+    addr: SocketAddr,
+    dir: tempfile::TempDir,
+    stdout: Arc<Mutex<String>>,
+}
+
+impl Serve {
+    fn start() -> Serve {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&common::fixtures().join("site"), dir.path());
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_runbook"))
+            .args(["serve", "--port", "0", "--today", common::TODAY])
+            .current_dir(dir.path())
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = Arc::new(Mutex::new(String::new()));
+        let sink = Arc::clone(&stdout);
+        let mut out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n @ 1..) = out.read(&mut buf) {
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let (found, addr) = std::sync::mpsc::channel();
+        let err = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines().map_while(Result::ok) {
+                eprintln!("serve: {line}");
+                if let Some(rest) = line.split("http://").nth(1) {
+                    let addr = rest.split('/').next().unwrap_or("").to_string();
+                    let _ = found.send(addr);
+                }
+            }
+        });
+        let addr = addr
+            .recv_timeout(WAIT)
+            .expect("the server prints its address")
+            .parse()
+            .unwrap();
+        Serve {
+            child,
+            addr,
+            dir,
+            stdout,
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// One request, the path sent as written; returns status and body.
+fn get(addr: SocketAddr, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").expect("headers end");
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, body.to_string())
+}
+
+/// A client of `/__runbook/events`, listening once `hello` arrived.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    fn connect(addr: SocketAddr) -> Events {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(200)))
+            .unwrap();
+        write!(
+            stream,
+            "GET /__runbook/events HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        let mut events = Events {
+            reader: BufReader::new(stream),
+        };
+        events.next_line_matching(|l| l == "event: hello");
+        events
+    }
+
+    fn next_line_matching(&mut self, wanted: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        let mut line = String::new();
+        while Instant::now() < deadline {
+            line.clear();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => panic!("the event stream ended"),
+                Ok(_) if wanted(line.trim_end()) => return line.trim_end().to_string(),
+                Ok(_) => {}
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                    ) => {}
+                Err(e) => panic!("reading events: {e}"),
+            }
+        }
+        panic!("no matching event within {WAIT:?}");
+    }
+
+    /// The next message that satisfies `wanted`, as JSON.
+    fn message(&mut self, wanted: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            let line = self.next_line_matching(|l| l.starts_with("data: {"));
+            let value: serde_json::Value = serde_json::from_str(&line["data: ".len()..]).unwrap();
+            if wanted(&value) {
+                return value;
+            }
+        }
+        panic!("no matching message within {WAIT:?}");
+    }
+}
+
+fn reloads(page: &'static str) -> impl Fn(&serde_json::Value) -> bool {
+    move |m| {
+        m["scope"] == "all"
+            || m["pages"]
+                .as_array()
+                .is_some_and(|p| p.iter().any(|u| u == page))
+    }
+}
+
+#[test]
+fn a_save_reloads_the_page_with_the_new_text_and_its_findings() {
+    let serve = Serve::start();
+    let (status, before) = get(serve.addr, "/db/restore.html");
+    assert_eq!(status, 200);
+    assert!(
+        before.contains("/__runbook/live.js"),
+        "served HTML gets the script"
+    );
+    let mut events = Events::connect(serve.addr);
+
+    let file = serve.path("content/db/restore.md");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\nFreshly written zebra words, see [gone](no-such-file.md).\n");
+    std::fs::write(&file, text).unwrap();
+
+    let message = events.message(reloads("db/restore.html"));
+    let findings = message["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["rule"] == "broken-link"
+                && f["path"].as_str().unwrap().ends_with("restore.md")),
+        "{message}"
+    );
+    let (status, after) = get(serve.addr, "/db/restore.html");
+    assert_eq!(status, 200);
+    assert!(after.contains("Freshly written zebra words"));
+    let (_, state) = get(serve.addr, "/__runbook/state");
+    assert!(state.contains("broken-link"), "{state}");
+    let deadline = Instant::now() + WAIT;
+    while !serve.stdout.lock().unwrap().contains("error[broken-link]") {
+        assert!(Instant::now() < deadline, "findings print in the terminal");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn deleting_a_runbook_rechecks_the_pages_linking_to_it() {
+    let serve = Serve::start();
+    let mut events = Events::connect(serve.addr);
+    let (_, linked) = get(serve.addr, "/payments/failover.html");
+    std::fs::remove_file(serve.path("content/db/restore.md")).unwrap();
+    let message = events.message(|m| m["scope"] == "pages");
+    let findings = message["findings"].to_string();
+    assert!(findings.contains("broken-link"), "{message}");
+    assert_eq!(get(serve.addr, "/db/restore.html").0, 404);
+    let (_, after) = get(serve.addr, "/payments/failover.html");
+    assert_ne!(linked, after, "the linking page shows its new finding");
+    // The index follows without the runbook.
+    events.message(|m| m["scope"] == "site" || m["scope"] == "all");
+    let (_, index) = get(serve.addr, "/index.html");
+    assert!(!index.contains("Restore a Ledger database"));
+}
+
+#[test]
+fn a_plain_build_has_no_reload_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("site");
+    let dest_arg = dest.to_str().unwrap();
+    let output = common::runbook(
+        &common::fixtures().join("site"),
+        &["build", "--dest", dest_arg, "--today", common::TODAY],
+    );
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    let mut html = 0;
+    for entry in walkdir::WalkDir::new(&dest).into_iter().flatten() {
+        if entry.path().extension().is_some_and(|e| e == "html") {
+            html += 1;
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            assert!(!text.contains("__runbook"), "{}", entry.path().display());
+        }
+    }
+    assert!(html >= 4);
+}
+
+#[test]
+fn paths_out_of_the_site_are_404_while_serving() {
+    let serve = Serve::start();
+    for path in [
+        "/../book.toml",
+        "/%2e%2e/book.toml",
+        "/%2E%2E/%2E%2E/book.toml",
+        "/..%2fbook.toml",
+        "/db%2f..%2f..%2fbook.toml",
+        "/__runbook/../../book.toml",
+    ] {
+        let (status, body) = get(serve.addr, path);
+        assert_eq!(status, 404, "{path}");
+        assert!(!body.contains("[lint]"), "{path}");
+    }
+}
+
+#[test]
+fn a_broken_template_shows_the_error_keeps_the_last_page_and_recovers() {
+    let serve = Serve::start();
+    let mut events = Events::connect(serve.addr);
+    let template = serve.path("templates/runbook.html");
+    std::fs::write(
+        &template,
+        "{% extends \"base.html\" %}{% block main %}{{ <oops> }}{% endblock main %}",
+    )
+    .unwrap();
+    let failed = events.message(|m| !m["error"].is_null());
+    assert!(
+        failed["error"].as_str().unwrap().contains("runbook.html"),
+        "{failed}"
+    );
+    let (_, state) = get(serve.addr, "/__runbook/state");
+    assert!(state.contains("runbook.html"), "{state}");
+    let (status, page) = get(serve.addr, "/db/restore.html");
+    assert_eq!(status, 200, "the last good page is still served");
+    assert!(page.contains("Find the backup"));
+
+    std::fs::write(
+        &template,
+        "{% extends \"base.html\" %}{% block main %}<p>template-fixed {{ rb.title }}</p>{% endblock main %}",
+    )
+    .unwrap();
+    let recovered = events.message(|m| m["scope"] == "all");
+    assert!(recovered["error"].is_null(), "{recovered}");
+    let (_, page) = get(serve.addr, "/db/restore.html");
+    assert!(page.contains("template-fixed Restore a Ledger database"));
+    let (_, state) = get(serve.addr, "/__runbook/state");
+    assert!(state.contains("\"error\":null"), "{state}");
+}
+
+#[test]
+fn twenty_listeners_and_one_that_leaves_mid_stream_all_hear_a_reload() {
+    let serve = Serve::start();
+    let mut listeners: Vec<Events> = (0..20).map(|_| Events::connect(serve.addr)).collect();
+    // One leaves after the stream started, one never reads again.
+    let leaving = Events::connect(serve.addr);
+    leaving
+        .reader
+        .get_ref()
+        .shutdown(std::net::Shutdown::Both)
+        .unwrap();
+    drop(leaving);
+    let _stalled = Events::connect(serve.addr);
+
+    let file = serve.path("content/network/dns-cutover.md");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\nOne more line.\n");
+    std::fs::write(&file, text).unwrap();
+    for events in &mut listeners {
+        events.message(reloads("network/dns-cutover.html"));
+    }
+}
