@@ -327,3 +327,44 @@ fn twenty_listeners_and_one_that_leaves_mid_stream_all_hear_a_reload() {
         events.message(reloads("network/dns-cutover.html"));
     }
 }
+
+#[test]
+fn an_invalid_book_toml_shows_the_error_and_a_fix_recovers() {
+    let serve = Serve::start();
+    let mut events = Events::connect(serve.addr);
+    let config = serve.path("book.toml");
+    let good = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, "[book\ntitle = <script>\n").unwrap();
+    let failed = events.message(|m| !m["error"].is_null());
+    assert!(
+        failed["error"].as_str().unwrap().contains("book.toml"),
+        "{failed}"
+    );
+    assert_eq!(get(serve.addr, "/index.html").0, 200, "still serving");
+
+    std::fs::write(
+        &config,
+        good.replace("Ledger runbooks", "Ledger runbooks, fixed"),
+    )
+    .unwrap();
+    let recovered = events.message(|m| m["scope"] == "all");
+    assert!(recovered["error"].is_null(), "{recovered}");
+    let (_, index) = get(serve.addr, "/index.html");
+    assert!(index.contains("Ledger runbooks, fixed"));
+}
+
+#[test]
+fn a_runbook_that_turns_unreadable_is_a_finding_and_the_server_keeps_going() {
+    let serve = Serve::start();
+    let mut events = Events::connect(serve.addr);
+    let file = serve.path("content/network/dns-cutover.md");
+    let good = std::fs::read(&file).unwrap();
+    let mut bad = good.clone();
+    bad.extend_from_slice(b"\n\xff\xfe not UTF-8\n");
+    std::fs::write(&file, &bad).unwrap();
+    let message = events.message(|m| m["findings"].to_string().contains("invalid-utf8"));
+    assert!(message["error"].is_null(), "{message}");
+    std::fs::write(&file, &good).unwrap();
+    events.message(reloads("network/dns-cutover.html"));
+    assert_eq!(get(serve.addr, "/network/dns-cutover.html").0, 200);
+}

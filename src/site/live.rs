@@ -98,14 +98,11 @@ impl Live {
         let walk = workspace::walk(&settings);
         let page_map = output_paths(&walk.markdown);
         let outcome = lint::run(&settings, today, &Selection::All);
+        // Empty until the pages are read; `refresh_site` fills them in.
+        let groups = Groups::new(std::iter::empty(), std::iter::empty());
         let mut live = Live {
-            groups: Groups::new(std::iter::empty(), std::iter::empty()),
-            site: SiteContext::new(
-                &settings,
-                today,
-                &[],
-                &Groups::new(std::iter::empty(), std::iter::empty()),
-            ),
+            site: SiteContext::new(&settings, today, &[], &groups),
+            groups,
             anchors: HashMap::new(),
             settings,
             today,
@@ -316,9 +313,18 @@ impl Live {
             .collect();
         for (rel, page) in read {
             match page {
-                Some(page) => self.pages.insert(rel, Arc::new(page)),
-                None => self.pages.remove(&rel),
-            };
+                Some(page) => {
+                    self.pages.insert(rel, Arc::new(page));
+                }
+                // Like a full build, an unreadable runbook has no page; an
+                // old one must not stay behind looking current.
+                None => {
+                    self.pages.remove(&rel);
+                    if let Some(out) = self.page_map.get(&rel) {
+                        remove(&self.out, out);
+                    }
+                }
+            }
         }
     }
 
@@ -442,7 +448,8 @@ fn file_name(rel: &str) -> String {
 }
 
 /// Deletes the page of a runbook that is gone; only plain paths below the
-/// destination, like every write.
+/// destination, like every write. A page already gone is what was wanted,
+/// so a failure here is not worth stopping a rebuild for.
 fn remove(out: &Output, rel: &str) {
     if safe_parts(rel).is_some() {
         let _ = std::fs::remove_file(out.root().join(rel));
