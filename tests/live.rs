@@ -368,3 +368,74 @@ fn a_runbook_that_turns_unreadable_is_a_finding_and_the_server_keeps_going() {
     events.message(reloads("network/dns-cutover.html"));
     assert_eq!(get(serve.addr, "/network/dns-cutover.html").0, 200);
 }
+
+/// The script in a real browser: the open page reloads by itself with the
+/// new text, shows the findings panel (dismissible), and shows the error
+/// overlay over the last good page when a template breaks. Needs Chromium
+/// (`CHROMIUM=/path`, else /usr/bin/chromium); missing it fails under `CI`
+/// and is reported as not run otherwise.
+#[test]
+fn in_a_browser_the_page_reloads_shows_findings_and_the_error_overlay() {
+    use headless_chrome::{Browser, LaunchOptions};
+    let chrome = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if !chrome.is_file() {
+        assert!(std::env::var_os("CI").is_none(), "CI needs Chromium");
+        eprintln!("\n*** live browser test NOT RUN: no Chromium at {chrome:?} ***\n");
+        return;
+    }
+    let serve = Serve::start();
+    let profile = tempfile::tempdir().unwrap();
+    let browser = Browser::new(LaunchOptions {
+        path: Some(chrome),
+        headless: true,
+        sandbox: false,
+        user_data_dir: Some(profile.path().to_path_buf()),
+        ..LaunchOptions::default()
+    })
+    .expect("Chromium starts");
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&format!("http://{}/db/restore.html", serve.addr))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    let until = |script: &str| {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let value = tab.evaluate(script, false).ok().and_then(|r| r.value);
+            if value == Some(serde_json::Value::Bool(true)) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "never true: {script}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    until("document.documentElement.dataset.live === 'open'");
+
+    let file = serve.path("content/db/restore.md");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\nBrowser zebra, see [gone](no-such-file.md).\n");
+    std::fs::write(&file, text).unwrap();
+    until("document.body.innerText.includes('Browser zebra')");
+    until(
+        "(document.getElementById('runbook-live-findings') || {}).textContent?.includes('broken-link') === true",
+    );
+    tab.evaluate(
+        "document.querySelector('#runbook-live-findings button').click()",
+        false,
+    )
+    .unwrap();
+    until("document.getElementById('runbook-live-findings') === null");
+
+    until("document.documentElement.dataset.live === 'open'");
+    std::fs::write(
+        serve.path("templates/runbook.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ <oops> }}{% endblock main %}",
+    )
+    .unwrap();
+    until(
+        "(document.getElementById('runbook-live-error') || {}).textContent?.includes('runbook.html') === true",
+    );
+    until("document.body.innerText.includes('Browser zebra')");
+}

@@ -67,6 +67,9 @@
 
   fetch("/__runbook/state").then((r) => r.json()).then(show).catch(() => {});
   const events = new EventSource("/__runbook/events");
+  // Marks the page as listening (and not), for people and tests alike.
+  events.onopen = () => { document.documentElement.dataset.live = "open"; };
+  events.onerror = () => { document.documentElement.dataset.live = "closed"; };
   events.onmessage = (e) => {
     let msg;
     try { msg = JSON.parse(e.data); } catch { return; }
