@@ -38,7 +38,9 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Render the runbooks as a searchable static site.
     Build(BuildArgs),
-    /// Build the site and serve it over HTTP (127.0.0.1 unless --bind says otherwise).
+    /// Build the site, serve it over HTTP (127.0.0.1 unless --bind says
+    /// otherwise), and rebuild what each save changes: open pages reload by
+    /// themselves and show the lint findings of what was saved.
     Serve(ServeArgs),
 }
 

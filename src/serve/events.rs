@@ -78,14 +78,10 @@ impl Default for Hub {
 
 impl Hub {
     /// Sends to every connected page, now. The error and findings stay for
-    /// pages that load later, until a message replaces them; a follow-up
-    /// that only reloads more pages keeps them.
+    /// pages that load later, until the next message replaces them.
     pub fn publish(&self, mut message: Message) {
         let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
         message.generation = latest.generation + 1;
-        if message.error.is_none() && message.findings.is_empty() && message.scope == "site" {
-            message.findings = latest.findings.clone();
-        }
         let json = serde_json::to_string(&message).unwrap_or_default();
         *latest = message;
         // No receiver is not an error: no page is open.

@@ -110,10 +110,11 @@ impl Rebuilder {
         if update.files == 0 && update.follow_up == FollowUp::Nothing {
             return;
         }
+        let findings: Vec<Finding> = update.diagnostics.iter().map(Finding::from).collect();
         self.hub.publish(Message {
             scope: "pages",
             pages: update.pages.clone(),
-            findings: update.diagnostics.iter().map(Finding::from).collect(),
+            findings: findings.clone(),
             ..Message::default()
         });
         let reloaded = started.elapsed();
@@ -129,6 +130,7 @@ impl Rebuilder {
             }
             self.hub.publish(Message {
                 scope,
+                findings,
                 ..Message::default()
             });
         }
