@@ -439,3 +439,35 @@ fn in_a_browser_the_page_reloads_shows_findings_and_the_error_overlay() {
     );
     until("document.body.innerText.includes('Browser zebra')");
 }
+
+#[test]
+fn a_renamed_heading_rechecks_the_pages_linking_to_it_and_a_new_title_reaches_the_index() {
+    let serve = Serve::start();
+    let mut events = Events::connect(serve.addr);
+    let file = serve.path("content/db/restore.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let renamed = text
+        .replace("## Verify the restore", "## Check the restore")
+        .replace(
+            "title: Restore a Ledger database from backup",
+            "title: Restore Ledger from backup",
+        );
+    assert_ne!(text, renamed);
+    std::fs::write(&file, renamed).unwrap();
+
+    let message = events.message(reloads("db/restore.html"));
+    let pages = message["pages"].to_string();
+    assert!(
+        pages.contains("payments/failover.html"),
+        "the page linking to #verify-the-restore is rebuilt: {message}"
+    );
+    assert!(
+        message["findings"].to_string().contains("broken-anchor"),
+        "{message}"
+    );
+    let (_, failover) = get(serve.addr, "/payments/failover.html");
+    assert!(failover.contains("broken-anchor"));
+    events.message(|m| m["scope"] == "site" || m["scope"] == "all");
+    let (_, index) = get(serve.addr, "/index.html");
+    assert!(index.contains("Restore Ledger from backup"));
+}
