@@ -47,8 +47,11 @@ impl Watcher {
         loop {
             match self.events.recv().ok()? {
                 Ok(events) => {
-                    let paths: BTreeSet<PathBuf> =
-                        events.into_iter().flat_map(|e| e.event.paths).collect();
+                    let paths: BTreeSet<PathBuf> = events
+                        .into_iter()
+                        .filter(|e| is_change(&e.event.kind))
+                        .flat_map(|e| e.event.paths)
+                        .collect();
                     if !paths.is_empty() {
                         return Some(paths);
                     }
@@ -60,6 +63,19 @@ impl Watcher {
                 }
             }
         }
+    }
+}
+
+/// Whether an event can mean new content. Opening or reading a file is
+/// not a change; without this, the rebuild's own reads (inotify reports
+/// every open) would trigger the next rebuild, forever. A file closed after
+/// writing is a change: some editors write in place.
+fn is_change(kind: &notify::EventKind) -> bool {
+    use notify::event::{AccessKind, AccessMode, EventKind};
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        _ => true,
     }
 }
 

@@ -24,9 +24,15 @@ struct Serve {
 
 impl Serve {
     fn start() -> Serve {
+        Serve::start_with(|_| {})
+    }
+
+    /// Starts on the fixture after `prepare` changed the copy.
+    fn start_with(prepare: impl FnOnce(&Path)) -> Serve {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&common::fixtures().join("site"), dir.path());
         std::fs::create_dir(dir.path().join("templates")).unwrap();
+        prepare(dir.path());
         let mut child = Command::new(env!("CARGO_BIN_EXE_runbook"))
             .args(["serve", "--port", "0", "--today", common::TODAY])
             .current_dir(dir.path())
@@ -470,4 +476,30 @@ fn a_renamed_heading_rechecks_the_pages_linking_to_it_and_a_new_title_reaches_th
     events.message(|m| m["scope"] == "site" || m["scope"] == "all");
     let (_, index) = get(serve.addr, "/index.html");
     assert!(index.contains("Restore Ledger from backup"));
+}
+
+#[test]
+fn the_sites_own_writes_inside_the_source_folder_trigger_no_rebuild() {
+    let serve = Serve::start_with(|dir| {
+        let mut config = std::fs::read_to_string(dir.join("book.toml")).unwrap();
+        assert!(
+            config.trim_end().ends_with("search-shard-pages = 2"),
+            "[build] is last"
+        );
+        config.push_str("\ndest = \"content/_site\"\n");
+        std::fs::write(dir.join("book.toml"), config).unwrap();
+    });
+    let mut events = Events::connect(serve.addr);
+    assert_eq!(get(serve.addr, "/db/restore.html").0, 200);
+    let file = serve.path("content/db/restore.md");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\nOne more line.\n");
+    std::fs::write(&file, text).unwrap();
+    let first = events.message(reloads("db/restore.html"));
+    // The page, then the search index, were written below the source
+    // folder; neither may start another rebuild.
+    std::thread::sleep(Duration::from_secs(3));
+    let (_, state) = get(serve.addr, "/__runbook/state");
+    let state: serde_json::Value = serde_json::from_str(&state).unwrap();
+    assert_eq!(state["generation"], first["generation"], "{state}");
 }

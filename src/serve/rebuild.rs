@@ -55,8 +55,18 @@ impl Rebuilder {
         rebuilder
     }
 
-    /// Rebuilds for one batch of changed paths.
+    /// Rebuilds for one batch of changed paths. The site's own writes are
+    /// not changes: the output folder may sit inside the source folder.
     pub fn changed(&mut self, paths: &BTreeSet<PathBuf>) {
+        let dest = std::fs::canonicalize(&self.dest).unwrap_or_else(|_| self.dest.clone());
+        let paths: BTreeSet<PathBuf> = paths
+            .iter()
+            .filter(|p| !p.starts_with(&dest) && !p.starts_with(&self.dest))
+            .cloned()
+            .collect();
+        if paths.is_empty() {
+            return;
+        }
         let full = match &self.live {
             None => true,
             Some(live) => {
@@ -69,7 +79,7 @@ impl Rebuilder {
         if full {
             self.full();
         } else {
-            self.update(paths);
+            self.update(&paths);
         }
     }
 

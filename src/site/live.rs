@@ -176,7 +176,6 @@ impl Live {
             .cloned()
             .collect();
         if !saved_only {
-            follow_up = FollowUp::SitePages;
             names.extend(rels.iter().map(|r| file_name(r)));
             let walk = workspace::walk(&self.settings);
             let page_map = output_paths(&walk.markdown);
