@@ -19,6 +19,7 @@ pub struct Config {
     pub lint: Lint,
     #[serde(rename = "front-matter")]
     pub front_matter: FrontMatterConfig,
+    pub extract: crate::extract::config::ExtractConfig,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -134,6 +135,8 @@ pub struct Settings {
     pub rollback_heading: Regex,
     pub required_sections: Vec<Regex>,
     pub exclude: globset::GlobSet,
+    /// Placeholder patterns and the destructive-command and credential lists.
+    pub checks: crate::extract::config::Checks,
 }
 
 impl Settings {
@@ -232,6 +235,8 @@ impl Settings {
         }
         let aliases = Aliases::new(&config.front_matter.aliases).map_err(|m| bad("aliases", m))?;
         let src = root.join(&config.book.src);
+        let config_file = file.clone().unwrap_or_else(|| root.join(FILE_NAME));
+        let checks = crate::extract::config::Checks::new(&config.extract, &root, &config_file)?;
         Ok(Settings {
             config,
             file,
@@ -245,6 +250,7 @@ impl Settings {
             rollback_heading,
             required_sections,
             exclude,
+            checks,
         })
     }
 

@@ -9,6 +9,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod duration;
+pub mod extract;
 pub mod lint;
 pub mod review;
 pub mod workspace;

@@ -1,0 +1,321 @@
+//! One runbook's command blocks, analysed once for every consumer (lint
+//! rules, the script writer, verify, dry-run): placeholders turned into
+//! variables, the shell scan, output masquerading as commands, and the
+//! variables the runbook needs from outside.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::blocks::{self, Command};
+use super::config::Checks;
+use super::shell::{self, Quoting, Scan};
+use crate::document::Document;
+
+/// A placeholder such as `<backup-id>`, and the variable it becomes.
+#[derive(Clone, Debug)]
+pub struct Placeholder {
+    pub text: String,
+    pub var: String,
+    /// Byte offset in the block's original code.
+    pub offset: usize,
+    pub line: usize,
+}
+
+/// Why a variable must come from outside the runbook.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Need {
+    Placeholder(String),
+    Requires(String),
+    Undefined,
+}
+
+#[derive(Clone, Debug)]
+pub struct Block<'a> {
+    pub cmd: Command<'a>,
+    pub placeholders: Vec<Placeholder>,
+    /// The code with placeholders replaced by required variables; newlines
+    /// are where they were, so `cmd.line_of` still applies.
+    pub code: String,
+    pub scan: Scan,
+    /// The Markdown line where output (JSON, a log) starts, when the block
+    /// holds output rather than commands.
+    pub output_at: Option<(usize, &'static str)>,
+}
+
+impl Block<'_> {
+    /// Blocks that go into a script as code.
+    pub fn runnable(&self) -> bool {
+        !self.cmd.skip && self.output_at.is_none() && self.scan.error.is_none()
+    }
+}
+
+pub struct Runbook<'a> {
+    pub doc: &'a Document,
+    pub blocks: Vec<Block<'a>>,
+    /// Variable -> why it is needed and the first Markdown line asking.
+    pub needs: BTreeMap<String, (Need, usize)>,
+}
+
+pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
+    let blocks: Vec<Block> = blocks::commands(doc)
+        .into_iter()
+        .map(|cmd| block(cmd, checks))
+        .collect();
+    let mut sets: BTreeSet<&str> = BTreeSet::new();
+    for b in blocks.iter().filter(|b| !b.cmd.skip) {
+        sets.extend(b.scan.sets.iter().map(String::as_str));
+    }
+    let mut needs: BTreeMap<String, (Need, usize)> = BTreeMap::new();
+    for b in blocks.iter().filter(|b| b.runnable()) {
+        for p in &b.placeholders {
+            needs
+                .entry(p.var.clone())
+                .or_insert((Need::Placeholder(p.text.clone()), p.line));
+        }
+        for r in &b.cmd.attrs.requires {
+            needs
+                .entry(r.clone())
+                .or_insert((Need::Requires(b.cmd.name.clone()), b.cmd.block.first_line));
+        }
+    }
+    let required: BTreeSet<String> = blocks
+        .iter()
+        .flat_map(|b| b.cmd.attrs.requires.iter().cloned())
+        .collect();
+    for b in blocks.iter().filter(|b| b.runnable()) {
+        for read in undefined_reads(b, &sets, &required) {
+            needs
+                .entry(read.name.clone())
+                .or_insert((Need::Undefined, b.cmd.line_of(read.offset)));
+        }
+    }
+    Runbook { doc, blocks, needs }
+}
+
+/// Reads of variables that nothing in the runbook sets, that no block
+/// declares in `requires`, and that the environment does not always have.
+pub fn undefined_reads<'b>(
+    block: &'b Block,
+    sets: &BTreeSet<&str>,
+    required: &BTreeSet<String>,
+) -> impl Iterator<Item = &'b shell::VarRead> {
+    let placeholder_vars: BTreeSet<&str> =
+        block.placeholders.iter().map(|p| p.var.as_str()).collect();
+    block.scan.reads.iter().filter(move |r| {
+        !r.guarded
+            && !sets.contains(r.name.as_str())
+            && !required.contains(&r.name)
+            && !placeholder_vars.contains(r.name.as_str())
+            && !WELL_KNOWN.contains(&r.name.as_str())
+    })
+}
+
+/// Set by the shell or the login session: never worth asking for.
+const WELL_KNOWN: &[&str] = &[
+    "HOME",
+    "PATH",
+    "USER",
+    "LOGNAME",
+    "SHELL",
+    "PWD",
+    "OLDPWD",
+    "TERM",
+    "LANG",
+    "LC_ALL",
+    "TZ",
+    "HOSTNAME",
+    "UID",
+    "EUID",
+    "PPID",
+    "RANDOM",
+    "SRANDOM",
+    "SECONDS",
+    "LINENO",
+    "BASH",
+    "BASH_VERSION",
+    "BASH_SOURCE",
+    "BASHPID",
+    "FUNCNAME",
+    "IFS",
+    "TMPDIR",
+    "EDITOR",
+    "PAGER",
+    "OSTYPE",
+    "HOSTTYPE",
+    "MACHTYPE",
+    "PIPESTATUS",
+    "REPLY",
+    "OPTARG",
+    "OPTIND",
+    "GROUPS",
+    "EPOCHSECONDS",
+    "EPOCHREALTIME",
+    "COLUMNS",
+    "LINES",
+    "SSH_AUTH_SOCK",
+    "DISPLAY",
+    "CI",
+];
+
+/// Shell and session names a placeholder must not silently take the value of.
+const RESERVED: &[&str] = &[
+    "HOME", "PATH", "USER", "LOGNAME", "SHELL", "PWD", "OLDPWD", "TERM", "LANG", "UID", "EUID",
+    "PPID", "HOSTNAME", "IFS", "RANDOM", "SECONDS", "LINENO", "GROUPS", "REPLY", "BASH", "TMPDIR",
+    "OPTARG", "OPTIND", "PS1", "PS4", "ENV", "CDPATH",
+];
+
+fn block<'a>(cmd: Command<'a>, checks: &Checks) -> Block<'a> {
+    let original = shell::scan(&cmd.code);
+    let placeholders = find_placeholders(&cmd, &original, checks);
+    let code = substitute(&cmd.code, &placeholders, &original);
+    let scan = if placeholders.is_empty() {
+        original
+    } else {
+        shell::scan(&code)
+    };
+    let output_at = if cmd.block.lang == "console" {
+        None
+    } else {
+        output_line(&cmd, &scan)
+    };
+    Block {
+        cmd,
+        placeholders,
+        code,
+        scan,
+        output_at,
+    }
+}
+
+fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeholder> {
+    let code = &cmd.code;
+    let mut found: Vec<Placeholder> = Vec::new();
+    for pattern in &checks.placeholders {
+        for caps in pattern.captures_iter(code) {
+            let whole = caps.get(0).unwrap();
+            let before = code[..whole.start()].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '$' | '{' | '_' | '[')) {
+                continue;
+            }
+            if matches!(
+                scan.quoting_at(whole.start()),
+                Quoting::Comment | Quoting::Heredoc(false)
+            ) {
+                continue;
+            }
+            if found
+                .iter()
+                .any(|p| whole.start() < p.offset + p.text.len() && p.offset < whole.end())
+            {
+                continue;
+            }
+            let name = caps.get(1).unwrap_or(whole).as_str();
+            found.push(Placeholder {
+                text: whole.as_str().to_string(),
+                var: variable_name(name),
+                offset: whole.start(),
+                line: cmd.line_of(whole.start()),
+            });
+        }
+    }
+    found.sort_by_key(|p| p.offset);
+    found
+}
+
+/// `backup-id` -> `BACKUP_ID`; names the shell owns get `_VALUE`.
+pub fn variable_name(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_uppercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let mut out = out.trim_matches('_').to_string();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, "VALUE_");
+    }
+    if RESERVED.contains(&out.as_str()) || out.starts_with("BASH") {
+        out.push_str("_VALUE");
+    }
+    out
+}
+
+/// Replaces each placeholder with `"${VAR:?...}"`, quoted to fit where it
+/// stands: inside single quotes the quote is closed around it.
+fn substitute(code: &str, placeholders: &[Placeholder], scan: &Scan) -> String {
+    let mut out = String::with_capacity(code.len() + placeholders.len() * 40);
+    let mut last = 0;
+    for p in placeholders {
+        out.push_str(&code[last..p.offset]);
+        let expansion = format!(
+            "${{{}:?fill in {} (line {}): pass --var {}=...}}",
+            p.var,
+            p.text.replace(['}', '"', '\'', '`', '$', '\\'], ""),
+            p.line,
+            p.var
+        );
+        match scan.quoting_at(p.offset) {
+            Quoting::Double | Quoting::Heredoc(true) => out.push_str(&expansion),
+            Quoting::Single => {
+                out.push_str("'\"");
+                out.push_str(&expansion);
+                out.push_str("\"'");
+            }
+            _ => {
+                out.push('"');
+                out.push_str(&expansion);
+                out.push('"');
+            }
+        }
+        last = p.offset + p.text.len();
+    }
+    out.push_str(&code[last..]);
+    out
+}
+
+static JSON_KEY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^(\{\s*)?"[^"]+"\s*:\s*(["{\[0-9-]|true|false|null)"#).unwrap());
+static LOG_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\[?(INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL)\]?[:\s]|HTTP/\d(\.\d)? \d{3}\b)").unwrap()
+});
+
+/// The first line that is output rather than a command: a JSON member, a
+/// log line, an HTTP status line.
+fn output_line(cmd: &Command, scan: &Scan) -> Option<(usize, &'static str)> {
+    let mut offset = 0;
+    for line in cmd.code.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let indent = line.len() - line.trim_start().len();
+        if scan.quoting_at(start + indent) != Quoting::Plain {
+            continue;
+        }
+        let text = line.trim();
+        let why = if JSON_KEY.is_match(text) {
+            "JSON"
+        } else if LOG_LINE.is_match(text) {
+            "a log or HTTP response"
+        } else {
+            continue;
+        };
+        return Some((cmd.line_of(start), why));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variable_names() {
+        assert_eq!(variable_name("backup-id"), "BACKUP_ID");
+        assert_eq!(variable_name("PID"), "PID");
+        assert_eq!(variable_name("user"), "USER_VALUE");
+        assert_eq!(variable_name("1st"), "VALUE_1ST");
+    }
+}

@@ -1,0 +1,261 @@
+//! The command-block findings `runbook lint` and `runbook verify` share,
+//! computed once per document: six rules read the same analysis, so it is
+//! kept for the document being linted instead of being redone per rule.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::analysis::{self, Block, Runbook};
+use crate::config::Settings;
+use crate::document::{Document, Pos, Span};
+use crate::lint::rules::{
+    credential_in_command, destructive_command, shell_output, shell_syntax, undefined_variable,
+    unresolved_placeholder,
+};
+
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub span: Span,
+    pub message: String,
+    pub help: String,
+}
+
+type Key = (usize, usize, String);
+
+thread_local! {
+    static LAST: RefCell<Option<(Key, Rc<Vec<Finding>>)>> = const { RefCell::new(None) };
+}
+
+/// The findings for `doc`, computed on the first call for it.
+pub fn for_document(doc: &Document, settings: &Settings) -> Rc<Vec<Finding>> {
+    let key = (doc.text.as_ptr() as usize, doc.text.len(), doc.rel.clone());
+    LAST.with(|last| {
+        if let Some((k, found)) = &*last.borrow() {
+            if *k == key {
+                return found.clone();
+            }
+        }
+        let runbook = analysis::analyze(doc, &settings.checks);
+        let found = Rc::new(of(&runbook, settings));
+        *last.borrow_mut() = Some((key, found.clone()));
+        found
+    })
+}
+
+/// The position of byte `offset` of a block's code in the Markdown file.
+pub fn position(doc: &Document, block: &Block, offset: usize) -> Pos {
+    let code = &block.code;
+    let offset = offset.min(code.len());
+    let line = block.cmd.line_of(offset);
+    let line_start = code[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = code[line_start..]
+        .find('\n')
+        .map_or(code.len(), |i| line_start + i);
+    let in_line = code[line_start..offset].chars().count();
+    let md = doc.line_text(line);
+    // The code line sits in the Markdown line after any list indentation
+    // (or a console prompt); placeholders may have changed its text.
+    let code_line = &block.cmd.code[..];
+    let original = code_line
+        .lines()
+        .nth(code[..line_start].matches('\n').count())
+        .unwrap_or(&code[line_start..line_end]);
+    let indent = md.find(original).map_or(0, |i| md[..i].chars().count());
+    let col = indent + in_line + 1;
+    let byte = doc.lines.line_start(line - 1);
+    Pos {
+        line,
+        col,
+        offset: byte.saturating_add(indent + in_line),
+    }
+}
+
+fn at(doc: &Document, block: &Block, offset: usize, len: usize) -> Span {
+    let start = position(doc, block, offset);
+    let mut end = start;
+    end.col += block.code[offset..(offset + len).min(block.code.len())]
+        .chars()
+        .count();
+    end.offset += len;
+    Span { start, end }
+}
+
+fn line_span(doc: &Document, line: usize) -> Span {
+    let start = doc.lines.pos(
+        &doc.text,
+        doc.lines.line_start(line - 1).min(doc.text.len()),
+    );
+    Span { start, end: start }
+}
+
+/// Every command-rule finding of an analysed runbook.
+pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
+    let doc = rb.doc;
+    let mut out = Vec::new();
+    let mut sets: BTreeSet<&str> = BTreeSet::new();
+    for b in rb.blocks.iter().filter(|b| !b.cmd.skip) {
+        sets.extend(b.scan.sets.iter().map(String::as_str));
+    }
+    let required: BTreeSet<String> = rb
+        .blocks
+        .iter()
+        .flat_map(|b| b.cmd.attrs.requires.iter().cloned())
+        .collect();
+    for block in &rb.blocks {
+        if block.cmd.skip {
+            continue;
+        }
+        if let Some((line, why)) = block.output_at {
+            out.push(Finding {
+                rule: shell_output::ID,
+                span: line_span(doc, line),
+                message: format!("this `{}` block holds {why} output, not commands", block.cmd.block.lang),
+                help: "mark the block `{skip}` if it is only shown, or give the output its own block with another info string (`json`, `text`)".into(),
+            });
+            continue;
+        }
+        if let Some(e) = &block.scan.error {
+            out.push(Finding {
+                rule: shell_syntax::ID,
+                span: at(doc, block, e.offset, 1),
+                message: format!("not valid shell: {}", e.message),
+                help: "fix the command, or mark the block `{skip}` if it is not meant to run"
+                    .into(),
+            });
+            continue;
+        }
+        for p in &block.placeholders {
+            if sets.contains(p.var.as_str()) || required.contains(&p.var) {
+                continue;
+            }
+            let offset = original_to_code(block, p.offset);
+            out.push(Finding {
+                rule: unresolved_placeholder::ID,
+                span: at(doc, block, offset, 1),
+                message: format!("placeholder `{}` must be filled in by hand; the script asks for `{}`", p.text, p.var),
+                help: format!("declare it on the block (`{{requires={}}}`) so the operator is asked for it, or set it in an earlier step", p.var),
+            });
+        }
+        let mut seen = BTreeSet::new();
+        for read in analysis::undefined_reads(block, &sets, &required) {
+            if !seen.insert(read.name.as_str()) {
+                continue;
+            }
+            out.push(Finding {
+                rule: undefined_variable::ID,
+                span: at(doc, block, read.offset, read.name.len() + 1),
+                message: format!("`${}` is never set in this runbook nor declared in `requires`", read.name),
+                help: format!("add `{{requires={}}}` to the block's info string, or set it in an earlier step", read.name),
+            });
+        }
+        check_patterns(doc, block, settings, &mut out);
+    }
+    out
+}
+
+/// Placeholder offsets are in the original code; findings speak of the
+/// substituted code, where the same line starts elsewhere. Earlier
+/// placeholders on the same line shift it: the column is kept as written.
+fn original_to_code(block: &Block, offset: usize) -> usize {
+    let original = &block.cmd.code[..offset];
+    let line = original.matches('\n').count();
+    let col = offset - original.rfind('\n').map_or(0, |i| i + 1);
+    let start = match line {
+        0 => 0,
+        n => block
+            .code
+            .match_indices('\n')
+            .nth(n - 1)
+            .map_or(0, |(i, _)| i + 1),
+    };
+    (start + col).min(block.code.len())
+}
+
+static WARNING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\b(warning|caution|danger|destructive|irreversible|cannot be undone|data loss)\b|⚠|\[!(WARNING|CAUTION)\])").unwrap()
+});
+
+/// A warning in the paragraph right before the block acknowledges it.
+fn warned(doc: &Document, block: &Block) -> bool {
+    let mut line = block.cmd.block.fence.start.line;
+    let mut seen_text = false;
+    while line > 1 {
+        line -= 1;
+        let text = doc.line_text(line).trim();
+        if text.is_empty() {
+            if seen_text {
+                break;
+            }
+            continue;
+        }
+        if text.starts_with('#') || text.starts_with("```") || text.starts_with("~~~") {
+            break;
+        }
+        seen_text = true;
+        if WARNING.is_match(text) {
+            return true;
+        }
+    }
+    false
+}
+
+fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut Vec<Finding>) {
+    let code = &block.code;
+    let acknowledged = block.cmd.attrs.destructive || warned(doc, block);
+    let mut offset = 0;
+    for line in code.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        if !acknowledged {
+            if let Some((p, m)) = settings
+                .checks
+                .destructive
+                .iter()
+                .find_map(|p| p.regex.find(line).map(|m| (p, m)))
+            {
+                out.push(Finding {
+                    rule: destructive_command::ID,
+                    span: at(doc, block, start + m.start(), m.len()),
+                    message: format!("destructive command: {} (`{}`)", p.message, p.id),
+                    help: "say so before it runs: add `{destructive}` to the block's info string, or a warning paragraph right before the block".into(),
+                });
+            }
+        }
+        for p in &settings.checks.credentials {
+            if let Some(m) = p.regex.find(line) {
+                out.push(Finding {
+                    rule: credential_in_command::ID,
+                    span: at(doc, block, start + m.start(), m.len()),
+                    message: format!("{} in a command (`{}`)", p.message, p.id),
+                    help: "read it from the environment or a secret store (`$DB_PASSWORD`, `vault kv get ...`) and rotate the one pasted here".into(),
+                });
+                break;
+            }
+        }
+    }
+}
+
+/// Reports the findings of one rule: what each command rule's check does.
+pub fn report(
+    rule: &'static str,
+    doc: &Document,
+    cx: &crate::lint::Context,
+    sink: &mut crate::lint::Sink,
+) {
+    for f in for_document(doc, cx.settings)
+        .iter()
+        .filter(|f| f.rule == rule)
+    {
+        sink.report(rule, f.span, f.message.clone())
+            .help(f.help.clone());
+    }
+}
