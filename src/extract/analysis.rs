@@ -36,7 +36,7 @@ pub struct Block<'a> {
     pub cmd: Command<'a>,
     pub placeholders: Vec<Placeholder>,
     /// The code with placeholders replaced by required variables; newlines
-    /// are where they were, so `cmd.line_of` still applies.
+    /// are where they were, so line numbers still apply.
     pub code: String,
     pub scan: Scan,
     /// The Markdown line where output (JSON, a log) starts, when the block
@@ -45,6 +45,19 @@ pub struct Block<'a> {
 }
 
 impl Block<'_> {
+    /// The Markdown line of a byte offset in the substituted `code`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let index = self.code[..offset.min(self.code.len())]
+            .matches('\n')
+            .count();
+        let lines = &self.cmd.lines;
+        lines
+            .get(index)
+            .or(lines.last())
+            .copied()
+            .unwrap_or(self.cmd.block.first_line)
+    }
+
     /// Blocks that go into a script as code.
     pub fn runnable(&self) -> bool {
         !self.cmd.skip && self.output_at.is_none() && self.scan.error.is_none()
@@ -88,7 +101,7 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
         for read in undefined_reads(b, &sets, &required) {
             needs
                 .entry(read.name.clone())
-                .or_insert((Need::Undefined, b.cmd.line_of(read.offset)));
+                .or_insert((Need::Undefined, b.line_of(read.offset)));
         }
     }
     Runbook { doc, blocks, needs }
@@ -178,7 +191,7 @@ fn block<'a>(cmd: Command<'a>, checks: &Checks) -> Block<'a> {
     let output_at = if cmd.block.lang == "console" {
         None
     } else {
-        output_line(&cmd, &scan)
+        output_line(&cmd, &code, &scan)
     };
     Block {
         cmd,
@@ -285,13 +298,13 @@ static LOG_LINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The first line that is output rather than a command: a JSON member, a
 /// log line, an HTTP status line.
-fn output_line(cmd: &Command, scan: &Scan) -> Option<(usize, &'static str)> {
+fn output_line(cmd: &Command, code: &str, scan: &Scan) -> Option<(usize, &'static str)> {
     let mut offset = 0;
-    for line in cmd.code.split_inclusive('\n') {
+    for line in code.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
-        let indent = line.len() - line.trim_start().len();
-        if scan.quoting_at(start + indent) != Quoting::Plain {
+        // Inside a string or here-document that began on an earlier line?
+        if start > 0 && scan.quoting_at(start - 1) != Quoting::Plain {
             continue;
         }
         let text = line.trim();
@@ -302,7 +315,14 @@ fn output_line(cmd: &Command, scan: &Scan) -> Option<(usize, &'static str)> {
         } else {
             continue;
         };
-        return Some((cmd.line_of(start), why));
+        let index = code[..start].matches('\n').count();
+        return Some((
+            cmd.lines
+                .get(index)
+                .copied()
+                .unwrap_or(cmd.block.first_line),
+            why,
+        ));
     }
     None
 }

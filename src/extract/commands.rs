@@ -168,7 +168,7 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
     );
     if commented > 0 {
         eprintln!(
-            "{commented} blocks are in the scripts as comments (not valid shell, or output); `runbook verify` says why"
+            "{commented} block(s) went into the scripts as comments (not valid shell, or output); `runbook verify` says why"
         );
     }
     if failed { FAILURE } else { CLEAN }

@@ -113,7 +113,8 @@ pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<
     let file = meta.join("dry-run.sh");
     std::fs::write(&file, program)?;
 
-    let mut command = Command::new("bash");
+    // Found with the caller's PATH: the script's own PATH is an empty folder.
+    let mut command = Command::new(find_bash());
     command
         .args(["--norc", "--noprofile"])
         .arg(&file)
@@ -144,6 +145,16 @@ pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<
         eprintln!("work folder kept: {}", kept.display());
     }
     Ok(status.code().unwrap_or(128))
+}
+
+fn find_bash() -> std::path::PathBuf {
+    std::env::var_os("PATH")
+        .and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join("bash"))
+                .find(|p| p.is_file())
+        })
+        .unwrap_or_else(|| "/bin/bash".into())
 }
 
 /// Variables that would change how bash starts or finds commands.
@@ -312,15 +323,15 @@ __rb_word_end() {
   while ((i < n)); do
     c=${s:i:1}
     if [[ -n $q ]]; then
-      if [[ $c == '\' && $q == '"' ]]; then ((i += 2)); continue; fi
+      if [[ $c == '\' && $q == '"' ]]; then i=$((i + 2)); continue; fi
       if [[ $c == "$q" ]]; then q=; fi
-    elif [[ $c == '\' ]]; then ((i += 1))
+    elif [[ $c == '\' ]]; then i=$((i + 1))
     elif [[ $c == "'" || $c == '"' || $c == '`' ]]; then q=$c
-    elif [[ $c == '(' || $c == '{' ]]; then ((depth += 1))
-    elif [[ ( $c == ')' || $c == '}' ) ]] && ((depth > 0)); then ((depth -= 1))
+    elif [[ $c == '(' || $c == '{' ]]; then depth=$((depth + 1))
+    elif [[ ( $c == ')' || $c == '}' ) ]] && ((depth > 0)); then depth=$((depth - 1))
     elif ((depth == 0)) && [[ $c == [[:space:]\;\&\|\<\>\(\)] ]]; then break
     fi
-    ((i += 1))
+    i=$((i + 1))
   done
   __rb_len=$i
 }
@@ -334,37 +345,37 @@ __rb_debug() {
   case ${FUNCNAME[1]-} in __rb_*|command_not_found_handle) return 0 ;; esac
   PATH=$__rb_bin
   builtin hash -r
-  local s=$BASH_COMMAND w name line=${BASH_LINENO[0]} path_set=0
+  local __rb_s=$BASH_COMMAND __rb_cw __rb_name __rb_line=${BASH_LINENO[0]} __rb_ps=0
   while :; do
-    s=${s#"${s%%[![:space:]]*}"}
-    [[ -z $s || $s == '('* ]] && return 0
-    __rb_word_end "$s"
-    w=${s:0:__rb_len}
+    __rb_s=${__rb_s#"${__rb_s%%[![:space:]]*}"}
+    [[ -z $__rb_s || $__rb_s == '('* ]] && return 0
+    __rb_word_end "$__rb_s"
+    __rb_cw=${__rb_s:0:__rb_len}
     ((__rb_len > 0)) || return 0
-    if [[ $w =~ ^[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?\+?= ]]; then
-      if [[ $w =~ ^(PATH|BASH_CMDS|BASH_ALIASES|BASH_ENV)[+=[] ]]; then path_set=1; fi
-      s=${s:__rb_len}
+    if [[ $__rb_cw =~ ^[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?\+?= ]]; then
+      if [[ $__rb_cw =~ ^(PATH|BASH_CMDS|BASH_ALIASES|BASH_ENV)[+=[] ]]; then __rb_ps=1; fi
+      __rb_s=${__rb_s:__rb_len}
       continue
     fi
     break
   done
-  [[ -z $w ]] && return 0
-  if ((path_set)); then __rb_refuse "$BASH_COMMAND" "$line" "sets PATH for one command"; return 1; fi
-  name=$w
-  if [[ ! $w =~ ^[A-Za-z0-9_./:+@%,=-]+$ ]]; then
-    if [[ $w == *'$('* || $w == *'`'* || $w =~ \$\{[^}]*[=?] ]]; then
-      __rb_refuse "$BASH_COMMAND" "$line" "command name from a substitution"; return 1
+  [[ -z $__rb_cw ]] && return 0
+  if ((__rb_ps)); then __rb_refuse "$BASH_COMMAND" "$__rb_line" "sets PATH for one command"; return 1; fi
+  __rb_name=$__rb_cw
+  if [[ ! $__rb_cw =~ ^[A-Za-z0-9_./:+@%,=-]+$ ]]; then
+    if [[ $__rb_cw == *'$('* || $__rb_cw == *'`'* || $__rb_cw =~ \$\{[^}]*[=?] ]]; then
+      __rb_refuse "$BASH_COMMAND" "$__rb_line" "command name from a substitution"; return 1
     fi
-    eval "name=$w" 2>/dev/null || { __rb_refuse "$BASH_COMMAND" "$line" "command name"; return 1; }
+    eval "__rb_name=$__rb_cw" 2>/dev/null || { __rb_refuse "$BASH_COMMAND" "$__rb_line" "command name"; return 1; }
   fi
-  case $name in
-    eval|builtin) __rb_refuse "$BASH_COMMAND" "$line" "a dry run cannot follow $name"; return 1 ;;
+  case $__rb_name in
+    eval|builtin) __rb_refuse "$BASH_COMMAND" "$__rb_line" "a dry run cannot follow $__rb_name"; return 1 ;;
     */*)
-      if [[ ! $name =~ ^[A-Za-z0-9_./+@%:,~][A-Za-z0-9_./+@%:,~-]*$ ]]; then
-        __rb_refuse "$BASH_COMMAND" "$line" "command path"; return 1
+      if [[ ! $__rb_name =~ ^[A-Za-z0-9_./+@%:,~][A-Za-z0-9_./+@%:,~-]*$ ]]; then
+        __rb_refuse "$BASH_COMMAND" "$__rb_line" "command path"; return 1
       fi
-      if ! declare -F "$name" >/dev/null; then
-        eval "function $name { __rb_external \"\${BASH_LINENO[0]}\" \"\$FUNCNAME\" \"\$@\"; }"
+      if ! declare -F "$__rb_name" >/dev/null; then
+        eval "function $__rb_name { __rb_external \"\${BASH_LINENO[0]}\" \"\$FUNCNAME\" \"\$@\"; }"
       fi ;;
   esac
   return 0

@@ -51,7 +51,7 @@ pub fn for_document(doc: &Document, settings: &Settings) -> Rc<Vec<Finding>> {
 pub fn position(doc: &Document, block: &Block, offset: usize) -> Pos {
     let code = &block.code;
     let offset = offset.min(code.len());
-    let line = block.cmd.line_of(offset);
+    let line = block.line_of(offset);
     let line_start = code[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line_end = code[line_start..]
         .find('\n')
@@ -136,7 +136,7 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
             let offset = original_to_code(block, p.offset);
             out.push(Finding {
                 rule: unresolved_placeholder::ID,
-                span: at(doc, block, offset, 1),
+                span: at(doc, block, offset, p.text.len()),
                 message: format!("placeholder `{}` must be filled in by hand; the script asks for `{}`", p.text, p.var),
                 help: format!("declare it on the block (`{{requires={}}}`) so the operator is asked for it, or set it in an earlier step", p.var),
             });

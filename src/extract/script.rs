@@ -69,7 +69,7 @@ pub fn disabled_reason(
         ));
     }
     if let Some(e) = &block.scan.error {
-        let line = block.cmd.line_of(e.offset);
+        let line = block.line_of(e.offset);
         return Some(format!(
             "not run: not valid shell: {} (line {line})",
             e.message
