@@ -242,9 +242,11 @@ fn derive_name(code: &str) -> String {
             skip_value = word.len() == 2;
             continue;
         }
-        if WORD.is_match(word) && !word.contains('/') {
-            parts.push(word.to_string());
+        // Quoted text and paths end the name: they are arguments.
+        if !WORD.is_match(word) || word.contains('/') {
+            break;
         }
+        parts.push(word.to_string());
     }
     let name = sanitize(&parts.join("-"));
     if name.is_empty() {

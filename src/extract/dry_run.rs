@@ -245,26 +245,31 @@ __rb_bin=$PATH
 
 # One trace line: step, Markdown line, the command as bash expanded it.
 __rb_trace() {
-  local kind=$1 line=$2 step=main f a words=
-  shift 2
+  local kind=$1 line=$2 note=$3 step=main f a words=
+  shift 3
   for f in "${FUNCNAME[@]}"; do
     if [[ $f == step_* ]]; then step=${f#step_}; step=${step//_/-}; break; fi
   done
   for a in "$@"; do
     if [[ $a =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then words+=" $a"; else words+=" ${a@Q}"; fi
   done
-  printf '[%s] %s:%s %s%s\n' "$step" "$__rb_file" "${__rb_md[$line]-?}" "$kind" "$words" >&62
+  printf '[%s] %s:%s %s%s%s\n' "$step" "$__rb_file" "${__rb_md[$line]-?}" "$kind" "$words" "${note:+  ($note)}" >&62
 }
 
 # An intercepted command: recorded, answered from the stubs, never run.
 __rb_external() {
-  local line=$1 i cmdline
+  local line=$1 i cmdline __rb_x=
   shift
   cmdline="$*"
+  # Read what a pipe feeds in, as the real command would, so the writer
+  # does not die of SIGPIPE.
+  if [[ ! -t 0 ]]; then
+    while IFS= read -r __rb_x || [[ -n ${__rb_x-} ]]; do __rb_x=; done
+  fi
   for i in "${!__rb_stub_pat[@]}"; do
     # shellcheck disable=SC2053
     if [[ $cmdline == ${__rb_stub_pat[i]} ]]; then
-      __rb_trace '$' "$line" "$@"
+      __rb_trace '$' "$line" '' "$@"
       printf '%s' "${__rb_stub_out[i]}"
       printf '%s' "${__rb_stub_err[i]}" >&2
       if ((__rb_stub_code[i] != 0)); then
@@ -273,7 +278,7 @@ __rb_external() {
       return "${__rb_stub_code[i]}"
     fi
   done
-  __rb_trace '$' "$line" "$@"
+  __rb_trace '$' "$line" '' "$@"
   if [[ $1 == command && ( ${2-} == -v || ${2-} == -V ) ]]; then printf '%s\n' "${3-}"; fi
   return 0
 }
@@ -302,7 +307,7 @@ __rb_path() {
   abs=/$(IFS=/; printf '%s' "${out[*]}")
   if [[ $mode == r ]]; then
     if [[ $abs == /dev/tcp/* || $abs == /dev/udp/* ]]; then
-      __rb_trace '<' "${BASH_LINENO[0]}" "$abs" "(network: read from /dev/null)"
+      __rb_trace '<' "${BASH_LINENO[0]}" "network: reads /dev/null instead" "$abs"
       printf '/dev/null'
     else
       printf '%s' "$p"
@@ -312,7 +317,7 @@ __rb_path() {
   case $abs in
     "$__rb_work"/*|/dev/null|/dev/stdout|/dev/stderr|/dev/fd/*|/proc/self/fd/*) printf '%s' "$abs" ;;
     *)
-      __rb_trace '>' "${BASH_LINENO[0]}" "$abs" "(outside the work folder: kept in .runbook/outside)"
+      __rb_trace '>' "${BASH_LINENO[0]}" "outside the work folder: written to .runbook/outside instead" "$abs"
       printf '%s' "$__rb_work/.runbook/outside/${abs//\//%}" ;;
   esac
 }

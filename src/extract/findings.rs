@@ -47,42 +47,61 @@ pub fn for_document(doc: &Document, settings: &Settings) -> Rc<Vec<Finding>> {
     })
 }
 
-/// The position of byte `offset` of a block's code in the Markdown file.
-pub fn position(doc: &Document, block: &Block, offset: usize) -> Pos {
-    let code = &block.code;
-    let offset = offset.min(code.len());
-    let line = block.line_of(offset);
-    let line_start = code[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = code[line_start..]
-        .find('\n')
-        .map_or(code.len(), |i| line_start + i);
-    let in_line = code[line_start..offset].chars().count();
+/// Where line `index` of the block, character `col` of it, is in the
+/// Markdown file: the code line sits after any list indentation there.
+fn pos_at(doc: &Document, block: &Block, index: usize, col: usize) -> Pos {
+    let lines = &block.cmd.lines;
+    let line = lines
+        .get(index)
+        .or(lines.last())
+        .copied()
+        .unwrap_or(block.cmd.block.first_line);
     let md = doc.line_text(line);
-    // The code line sits in the Markdown line after any list indentation
-    // (or a console prompt); placeholders may have changed its text.
-    let code_line = &block.cmd.code[..];
-    let original = code_line
-        .lines()
-        .nth(code[..line_start].matches('\n').count())
-        .unwrap_or(&code[line_start..line_end]);
-    let indent = md.find(original).map_or(0, |i| md[..i].chars().count());
-    let col = indent + in_line + 1;
-    let byte = doc.lines.line_start(line - 1);
+    let original = block.cmd.code.lines().nth(index).unwrap_or("");
+    let indent = if original.is_empty() {
+        0
+    } else {
+        md.find(original).unwrap_or(0)
+    };
+    let col_bytes = original
+        .char_indices()
+        .nth(col)
+        .map_or(original.len(), |(i, _)| i);
     Pos {
         line,
-        col,
-        offset: byte.saturating_add(indent + in_line),
+        col: md[..indent].chars().count() + col + 1,
+        offset: doc
+            .lines
+            .line_start(line - 1)
+            .saturating_add(indent + col_bytes),
     }
 }
 
-fn at(doc: &Document, block: &Block, offset: usize, len: usize) -> Span {
-    let start = position(doc, block, offset);
-    let mut end = start;
-    end.col += block.code[offset..(offset + len).min(block.code.len())]
+/// The span of `len` bytes at `offset` of `text`: the block's code as
+/// written, or with placeholders replaced (same lines, longer ones).
+fn span_in(doc: &Document, block: &Block, text: &str, offset: usize, len: usize) -> Span {
+    let floor = |mut o: usize| {
+        o = o.min(text.len());
+        while !text.is_char_boundary(o) {
+            o -= 1;
+        }
+        o
+    };
+    let (start, end) = (floor(offset), floor(offset + len));
+    let before = &text[..start];
+    let index = before.matches('\n').count();
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
         .chars()
         .count();
-    end.offset += len;
-    Span { start, end }
+    let start_pos = pos_at(doc, block, index, col);
+    let mut end_pos = start_pos;
+    let width = text[start..end].split('\n').next().unwrap_or("");
+    end_pos.col += width.chars().count();
+    end_pos.offset += width.len();
+    Span {
+        start: start_pos,
+        end: end_pos,
+    }
 }
 
 fn line_span(doc: &Document, line: usize) -> Span {
@@ -122,7 +141,7 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
         if let Some(e) = &block.scan.error {
             out.push(Finding {
                 rule: shell_syntax::ID,
-                span: at(doc, block, e.offset, 1),
+                span: span_in(doc, block, &block.code, e.offset, 1),
                 message: format!("not valid shell: {}", e.message),
                 help: "fix the command, or mark the block `{skip}` if it is not meant to run"
                     .into(),
@@ -133,10 +152,9 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
             if sets.contains(p.var.as_str()) || required.contains(&p.var) {
                 continue;
             }
-            let offset = original_to_code(block, p.offset);
             out.push(Finding {
                 rule: unresolved_placeholder::ID,
-                span: at(doc, block, offset, p.text.len()),
+                span: span_in(doc, block, &block.cmd.code, p.offset, p.text.len()),
                 message: format!("placeholder `{}` must be filled in by hand; the script asks for `{}`", p.text, p.var),
                 help: format!("declare it on the block (`{{requires={}}}`) so the operator is asked for it, or set it in an earlier step", p.var),
             });
@@ -148,7 +166,7 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
             }
             out.push(Finding {
                 rule: undefined_variable::ID,
-                span: at(doc, block, read.offset, read.name.len() + 1),
+                span: span_in(doc, block, &block.code, read.offset, read.name.len() + 1),
                 message: format!("`${}` is never set in this runbook nor declared in `requires`", read.name),
                 help: format!("add `{{requires={}}}` to the block's info string, or set it in an earlier step", read.name),
             });
@@ -156,24 +174,6 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
         check_patterns(doc, block, settings, &mut out);
     }
     out
-}
-
-/// Placeholder offsets are in the original code; findings speak of the
-/// substituted code, where the same line starts elsewhere. Earlier
-/// placeholders on the same line shift it: the column is kept as written.
-fn original_to_code(block: &Block, offset: usize) -> usize {
-    let original = &block.cmd.code[..offset];
-    let line = original.matches('\n').count();
-    let col = offset - original.rfind('\n').map_or(0, |i| i + 1);
-    let start = match line {
-        0 => 0,
-        n => block
-            .code
-            .match_indices('\n')
-            .nth(n - 1)
-            .map_or(0, |(i, _)| i + 1),
-    };
-    (start + col).min(block.code.len())
 }
 
 static WARNING: LazyLock<Regex> = LazyLock::new(|| {
@@ -204,8 +204,10 @@ fn warned(doc: &Document, block: &Block) -> bool {
     false
 }
 
+/// Destructive commands and secrets, in the code as written (placeholders
+/// are not secrets, and their replacement text must not match either).
 fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut Vec<Finding>) {
-    let code = &block.code;
+    let code = &block.cmd.code;
     let acknowledged = block.cmd.attrs.destructive || warned(doc, block);
     let mut offset = 0;
     for line in code.split_inclusive('\n') {
@@ -224,7 +226,7 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
             {
                 out.push(Finding {
                     rule: destructive_command::ID,
-                    span: at(doc, block, start + m.start(), m.len()),
+                    span: span_in(doc, block, code, start + m.start(), m.len()),
                     message: format!("destructive command: {} (`{}`)", p.message, p.id),
                     help: "say so before it runs: add `{destructive}` to the block's info string, or a warning paragraph right before the block".into(),
                 });
@@ -234,7 +236,7 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
             if let Some(m) = p.regex.find(line) {
                 out.push(Finding {
                     rule: credential_in_command::ID,
-                    span: at(doc, block, start + m.start(), m.len()),
+                    span: span_in(doc, block, code, start + m.start(), m.len()),
                     message: format!("{} in a command (`{}`)", p.message, p.id),
                     help: "read it from the environment or a secret store (`$DB_PASSWORD`, `vault kv get ...`) and rotate the one pasted here".into(),
                 });

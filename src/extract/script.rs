@@ -13,7 +13,8 @@ pub struct Script {
     /// For each script line (index 0 is line 1): the block and Markdown line
     /// it came from.
     pub origin: Vec<Option<(usize, usize)>>,
-    /// Script lines (1-based, inclusive) of each block's function.
+    /// Script lines (1-based, end exclusive) of each block's function,
+    /// from its header to its closing brace.
     pub functions: Vec<(usize, Range<usize>)>,
 }
 
@@ -141,10 +142,10 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
             .collect();
         let where_ = format!("{}:{}", doc.rel, cmd.block.first_line);
         w.line("", None);
+        // Not `# file.md:...`: a file named shellcheck*.md would make that
+        // line a ShellCheck directive.
         w.line(
-            &one_line(&format!("# {where_}  {}", path.join(" > ")))
-                .trim_end()
-                .to_string(),
+            &one_line(&format!("# Block at {where_} ({})", path.join(" > "))),
             None,
         );
         if let Some(reason) = disabled_reason(block, extra, index) {
@@ -176,7 +177,7 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
             w.line(line, Some((index, md)));
         }
         w.line("}", None);
-        functions.push((index, start..w.next_line() - 1));
+        functions.push((index, start..w.next_line()));
         let anchors: Vec<&str> = cmd
             .block
             .heading_path
