@@ -522,3 +522,45 @@ fn dry_run_needs_required_variables() {
         run.stdout
     );
 }
+
+#[test]
+fn dry_run_cannot_be_talked_out_of_containment() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let d = root.display();
+    let doc = format!(
+        "# Tamper\n\n```bash\n\
+         export PATH=/usr/bin:/bin\n\
+         touch {d}/made-1\n\
+         BASH_CMDS[touch]=/usr/bin/touch\n\
+         touch {d}/made-2\n\
+         hash -p /usr/bin/touch touch\n\
+         touch {d}/made-3\n\
+         unset -f command_not_found_handle || true\n\
+         touch {d}/made-4\n\
+         kill -9 $$\n\
+         f() {{ \"/usr/bin/touch\" {d}/made-5; }}\n\
+         f\n\
+         ```\n\n```bash\n__rb_work=/\necho x > {d}/made-6\n```\n"
+    );
+    std::fs::write(root.join("tamper.md"), doc).unwrap();
+    let run = runbook_in(&root, &["dry-run", "tamper.md"], &[]);
+    assert_eq!(run.code, 1, "the last block fails: {}", run.stderr);
+    assert!(
+        run.stderr.contains("__rb_work: readonly variable"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("tamper.md:12 $ kill -9"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("tamper.md:13 $ /usr/bin/touch {d}/made-5"))
+    );
+    for i in 1..=6 {
+        assert!(!root.join(format!("made-{i}")).exists(), "made-{i}");
+    }
+}

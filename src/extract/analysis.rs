@@ -67,8 +67,33 @@ impl Block<'_> {
 pub struct Runbook<'a> {
     pub doc: &'a Document,
     pub blocks: Vec<Block<'a>>,
+    /// Variables some block sets (`NAME=`, `export`, `read`, `for`).
+    pub sets: BTreeSet<String>,
+    /// Variables some block declares in `requires`.
+    pub required: BTreeSet<String>,
     /// Variable -> why it is needed and the first Markdown line asking.
     pub needs: BTreeMap<String, (Need, usize)>,
+}
+
+impl Runbook<'_> {
+    /// Whether the runbook itself provides a variable or asks for it.
+    pub fn provides(&self, var: &str) -> bool {
+        self.sets.contains(var) || self.required.contains(var)
+    }
+
+    /// Reads of variables that nothing in the runbook sets, that no block
+    /// declares in `requires`, and that the environment always has.
+    pub fn undefined_reads<'b>(
+        &self,
+        block: &'b Block,
+    ) -> impl Iterator<Item = &'b shell::VarRead> {
+        block.scan.reads.iter().filter(move |r| {
+            !r.guarded
+                && !self.provides(&r.name)
+                && !block.placeholders.iter().any(|p| p.var == r.name)
+                && !WELL_KNOWN.contains(&r.name.as_str())
+        })
+    }
 }
 
 pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
@@ -76,12 +101,24 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
         .into_iter()
         .map(|cmd| block(cmd, checks))
         .collect();
-    let mut sets: BTreeSet<&str> = BTreeSet::new();
-    for b in blocks.iter().filter(|b| !b.cmd.skip) {
-        sets.extend(b.scan.sets.iter().map(String::as_str));
-    }
+    let sets = blocks
+        .iter()
+        .filter(|b| !b.cmd.skip)
+        .flat_map(|b| b.scan.sets.iter().cloned())
+        .collect();
+    let required = blocks
+        .iter()
+        .flat_map(|b| b.cmd.attrs.requires.iter().cloned())
+        .collect();
+    let mut rb = Runbook {
+        doc,
+        blocks,
+        sets,
+        required,
+        needs: BTreeMap::new(),
+    };
     let mut needs: BTreeMap<String, (Need, usize)> = BTreeMap::new();
-    for b in blocks.iter().filter(|b| b.runnable()) {
+    for b in rb.blocks.iter().filter(|b| b.runnable()) {
         for p in &b.placeholders {
             needs
                 .entry(p.var.clone())
@@ -92,37 +129,14 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
                 .entry(r.clone())
                 .or_insert((Need::Requires(b.cmd.name.clone()), b.cmd.block.first_line));
         }
-    }
-    let required: BTreeSet<String> = blocks
-        .iter()
-        .flat_map(|b| b.cmd.attrs.requires.iter().cloned())
-        .collect();
-    for b in blocks.iter().filter(|b| b.runnable()) {
-        for read in undefined_reads(b, &sets, &required) {
+        for read in rb.undefined_reads(b) {
             needs
                 .entry(read.name.clone())
                 .or_insert((Need::Undefined, b.line_of(read.offset)));
         }
     }
-    Runbook { doc, blocks, needs }
-}
-
-/// Reads of variables that nothing in the runbook sets, that no block
-/// declares in `requires`, and that the environment does not always have.
-pub fn undefined_reads<'b>(
-    block: &'b Block,
-    sets: &BTreeSet<&str>,
-    required: &BTreeSet<String>,
-) -> impl Iterator<Item = &'b shell::VarRead> {
-    let placeholder_vars: BTreeSet<&str> =
-        block.placeholders.iter().map(|p| p.var.as_str()).collect();
-    block.scan.reads.iter().filter(move |r| {
-        !r.guarded
-            && !sets.contains(r.name.as_str())
-            && !required.contains(&r.name)
-            && !placeholder_vars.contains(r.name.as_str())
-            && !WELL_KNOWN.contains(&r.name.as_str())
-    })
+    rb.needs = needs;
+    rb
 }
 
 /// Set by the shell or the login session: never worth asking for.

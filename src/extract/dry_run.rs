@@ -202,7 +202,7 @@ fn program(rb: &Runbook, script: &Script, root: &Path, stubs: &Stubs) -> String 
     let _ = writeln!(prelude, "__rb_stub_code=({})", codes.join(" "));
     prelude.push_str(PRELUDE);
     let offset = prelude.lines().count() + 1;
-    let mut map = String::from("declare -gA __rb_md=(");
+    let mut map = String::from("declare -grA __rb_md=(");
     for (i, origin) in script.origin.iter().enumerate() {
         if let Some((_, md)) = origin {
             let _ = write!(map, "[{}]={md} ", i + offset + 1);
@@ -389,5 +389,6 @@ __rb_debug() {
 readonly -f __rb_trace __rb_external __rb_path __rb_word_end __rb_refuse __rb_debug \
   command_not_found_handle cd pushd popd kill trap exec ulimit umask hash history shopt enable \
   complete compgen bind fc suspend disown command source . times
+readonly __rb_work __rb_file __rb_bin __rb_stub_pat __rb_stub_out __rb_stub_err __rb_stub_code
 builtin trap __rb_debug DEBUG
 "##;

@@ -116,15 +116,6 @@ fn line_span(doc: &Document, line: usize) -> Span {
 pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
     let doc = rb.doc;
     let mut out = Vec::new();
-    let mut sets: BTreeSet<&str> = BTreeSet::new();
-    for b in rb.blocks.iter().filter(|b| !b.cmd.skip) {
-        sets.extend(b.scan.sets.iter().map(String::as_str));
-    }
-    let required: BTreeSet<String> = rb
-        .blocks
-        .iter()
-        .flat_map(|b| b.cmd.attrs.requires.iter().cloned())
-        .collect();
     for block in &rb.blocks {
         if block.cmd.skip {
             continue;
@@ -149,7 +140,7 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
             continue;
         }
         for p in &block.placeholders {
-            if sets.contains(p.var.as_str()) || required.contains(&p.var) {
+            if rb.provides(&p.var) {
                 continue;
             }
             out.push(Finding {
@@ -160,7 +151,7 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
             });
         }
         let mut seen = BTreeSet::new();
-        for read in analysis::undefined_reads(block, &sets, &required) {
+        for read in rb.undefined_reads(block) {
             if !seen.insert(read.name.as_str()) {
                 continue;
             }

@@ -14,16 +14,6 @@ use crate::lint::rules::{self, shell_syntax};
 use crate::lint::{Context, Outcome, Selection, Sink, suppress};
 use crate::workspace;
 
-/// The rules `verify` reports, besides ShellCheck's.
-const RULES: &[&str] = &[
-    rules::shell_syntax::ID,
-    rules::shell_output::ID,
-    rules::unresolved_placeholder::ID,
-    rules::undefined_variable::ID,
-    rules::destructive_command::ID,
-    rules::credential_in_command::ID,
-];
-
 /// Reads the selected runbooks once, in parallel. Unreadable ones come
 /// back as findings.
 pub fn load(settings: &Settings, selection: &Selection) -> (Vec<Document>, Vec<Diagnostic>, bool) {
@@ -83,9 +73,7 @@ pub fn run(
             let doc = rb.doc;
             let mut sink = Sink::new(doc, &cx);
             for f in findings::of(rb, settings) {
-                if RULES.contains(&f.rule) {
-                    sink.report(f.rule, f.span, f.message).help(f.help);
-                }
+                sink.report(f.rule, f.span, f.message).help(f.help);
             }
             for b in &checked.bash {
                 let span = line_span(doc, b.line);
