@@ -564,3 +564,19 @@ fn dry_run_cannot_be_talked_out_of_containment() {
         assert!(!root.join(format!("made-{i}")).exists(), "made-{i}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn extract_never_writes_through_a_link_out_of_the_folder() {
+    let out = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), out.path().join("db")).unwrap();
+    let run = extract_tree(out.path());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("leads outside"), "{}", run.stderr);
+    assert!(!elsewhere.path().join("restore.sh").exists());
+    assert!(
+        out.path().join("web/deploy.sh").is_file(),
+        "the others are written"
+    );
+}
