@@ -25,7 +25,8 @@ pub struct Finding {
     pub help: String,
 }
 
-type Key = (usize, usize, String);
+/// The document (its text's address and length, its path) and the settings.
+type Key = (usize, usize, String, usize);
 
 thread_local! {
     static LAST: RefCell<Option<(Key, Rc<Vec<Finding>>)>> = const { RefCell::new(None) };
@@ -33,7 +34,12 @@ thread_local! {
 
 /// The findings for `doc`, computed on the first call for it.
 pub fn for_document(doc: &Document, settings: &Settings) -> Rc<Vec<Finding>> {
-    let key = (doc.text.as_ptr() as usize, doc.text.len(), doc.rel.clone());
+    let key = (
+        doc.text.as_ptr() as usize,
+        doc.text.len(),
+        doc.rel.clone(),
+        settings as *const Settings as usize,
+    );
     LAST.with(|last| {
         if let Some((k, found)) = &*last.borrow() {
             if *k == key {

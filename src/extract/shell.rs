@@ -195,9 +195,10 @@ impl Lexer<'_> {
         let cmd = std::mem::take(self.commands.last_mut().unwrap());
         let words: Vec<&str> = cmd.words.iter().map(|r| &self.src[r.clone()]).collect();
         let mut rest = &words[..];
+        let mut assigned = Vec::new();
         while let Some((first, tail)) = rest.split_first() {
             if let Some(name) = assignment(first) {
-                self.scan.sets.push(name.to_string());
+                assigned.push(name.to_string());
                 self.scan.has_code = true;
                 rest = tail;
             } else if matches!(
@@ -222,8 +223,10 @@ impl Lexer<'_> {
             }
         }
         let Some((command, args)) = rest.split_first() else {
+            self.scan.sets.append(&mut assigned);
             return;
         };
+        // `NAME=value command`: the variable is set for that command only.
         self.scan.has_code = true;
         let names = args.iter().filter(|a| !a.starts_with('-'));
         match *command {
@@ -763,11 +766,12 @@ mod tests {
     #[test]
     fn reads_sets_and_redirects() {
         let s = scan(
-            "export A=1 B\nread -r C D\nfor E in 1; do echo \"$E ${F:-x} $G\"; done\nH=$(cat) I=2 cmd > \"$OUT\" 2>&1 >>log\n",
+            "export A=1 B\nread -r C D\nfor E in 1; do echo \"$E ${F:-x} $G\"; done\nH=$(cat) I=2\nJ=3 cmd > \"$OUT\" 2>&1 >>log\n",
         );
         for name in ["A", "B", "C", "D", "E", "H", "I"] {
             assert!(s.sets.iter().any(|n| n == name), "{name}");
         }
+        assert!(!s.sets.iter().any(|n| n == "J"), "set for one command only");
         let reads: Vec<(&str, bool)> = s
             .reads
             .iter()
