@@ -84,7 +84,7 @@ fn syntax_errors_in_process_and_from_bash() {
 #[test]
 fn output_in_shell_blocks() {
     let found = verify("output.md");
-    assert_eq!(lines_of(&found, "shell-output"), vec![15], "{found:?}");
+    assert_eq!(lines_of(&found, "shell-output"), vec![14], "{found:?}");
 }
 
 #[test]

@@ -314,7 +314,9 @@ static LOG_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// log line, an HTTP status line.
 fn output_line(cmd: &Command, code: &str, scan: &Scan) -> Option<(usize, &'static str)> {
     let mut offset = 0;
-    for line in code.split_inclusive('\n') {
+    // The line that opened a JSON document (`{` alone), where output starts.
+    let mut opener: Option<usize> = None;
+    for (index, line) in code.split_inclusive('\n').enumerate() {
         let start = offset;
         offset += line.len();
         // Inside a string or here-document that began on an earlier line?
@@ -322,21 +324,24 @@ fn output_line(cmd: &Command, code: &str, scan: &Scan) -> Option<(usize, &'stati
             continue;
         }
         let text = line.trim();
+        if text.is_empty() {
+            continue;
+        }
         let why = if JSON_KEY.is_match(text) {
             "JSON"
         } else if LOG_LINE.is_match(text) {
             "a log or HTTP response"
         } else {
+            opener = matches!(text, "{" | "[").then_some(index);
             continue;
         };
-        let index = code[..start].matches('\n').count();
-        return Some((
-            cmd.lines
-                .get(index)
-                .copied()
-                .unwrap_or(cmd.block.first_line),
-            why,
-        ));
+        let index = if why == "JSON" {
+            opener.unwrap_or(index)
+        } else {
+            index
+        };
+        let line = cmd.lines.get(index).copied();
+        return Some((line.unwrap_or(cmd.block.first_line), why));
     }
     None
 }

@@ -127,13 +127,8 @@ pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<
         }
     }
     command.env("PATH", meta.join("bin"));
-    for (name, value) in options
-        .stubs
-        .vars
-        .iter()
-        .map(|(k, v)| (k, v))
-        .chain(options.vars.iter().map(|(k, v)| (k, v)))
-    {
+    let vars = options.vars.iter().map(|(k, v)| (k, v));
+    for (name, value) in options.stubs.vars.iter().chain(vars) {
         command.arg("--var").arg(format!("{name}={value}"));
     }
     for only in &options.only {

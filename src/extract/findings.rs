@@ -55,7 +55,7 @@ pub fn for_document(doc: &Document, settings: &Settings) -> Rc<Vec<Finding>> {
 
 /// Where line `index` of the block, character `col` of it, is in the
 /// Markdown file: the code line sits after any list indentation there.
-fn pos_at(doc: &Document, block: &Block, index: usize, col: usize) -> Pos {
+pub fn pos_at(doc: &Document, block: &Block, index: usize, col: usize) -> Pos {
     let lines = &block.cmd.lines;
     let line = lines
         .get(index)
@@ -110,10 +110,11 @@ fn span_in(doc: &Document, block: &Block, text: &str, offset: usize, len: usize)
     }
 }
 
-fn line_span(doc: &Document, line: usize) -> Span {
+/// The start of a Markdown line.
+pub fn line_span(doc: &Document, line: usize) -> Span {
     let start = doc.lines.pos(
         &doc.text,
-        doc.lines.line_start(line - 1).min(doc.text.len()),
+        doc.lines.line_start(line.max(1) - 1).min(doc.text.len()),
     );
     Span { start, end: start }
 }

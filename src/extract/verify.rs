@@ -76,7 +76,7 @@ pub fn run(
                 sink.report(f.rule, f.span, f.message).help(f.help);
             }
             for b in &checked.bash {
-                let span = line_span(doc, b.line);
+                let span = findings::line_span(doc, b.line);
                 sink.report(
                     shell_syntax::ID,
                     span,
@@ -114,33 +114,13 @@ pub fn run(
     })
 }
 
-fn line_span(doc: &Document, line: usize) -> Span {
-    let start = doc.lines.pos(
-        &doc.text,
-        doc.lines.line_start(line.max(1) - 1).min(doc.text.len()),
-    );
-    Span { start, end: start }
-}
-
-/// ShellCheck's column is in the script line, which is the code line as
-/// written after the Markdown line's indentation.
+/// ShellCheck's column counts characters of the script line, which is the
+/// block's code line (placeholders replaced).
 fn shellcheck_span(doc: &Document, block: &analysis::Block, line: usize, column: usize) -> Span {
-    let mut span = line_span(doc, line);
-    let text = doc.line_text(line);
-    let code_line = block
-        .cmd
-        .lines
-        .iter()
-        .position(|&l| l == line)
-        .and_then(|i| block.cmd.code.lines().nth(i))
-        .unwrap_or("");
-    let indent = if code_line.is_empty() {
-        0
-    } else {
-        text.find(code_line)
-            .map_or(0, |i| text[..i].chars().count())
+    let index = block.cmd.lines.iter().position(|&l| l == line);
+    let Some(index) = index else {
+        return findings::line_span(doc, line);
     };
-    span.start.col = indent + column;
-    span.end = span.start;
-    span
+    let start = findings::pos_at(doc, block, index, column.saturating_sub(1));
+    Span { start, end: start }
 }
