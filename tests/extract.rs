@@ -229,6 +229,12 @@ fn extract_mirrors_the_tree_deterministically() {
     let out = tempfile::tempdir().unwrap();
     let run = extract_tree(out.path());
     assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/db/restore.md:39: step `echo` is a comment in the script"),
+        "{}",
+        run.stderr
+    );
     let restore = out.path().join("db/restore.sh");
     let deploy = out.path().join("web/deploy.sh");
     assert!(restore.is_file() && deploy.is_file());

@@ -223,7 +223,10 @@ fn derive_name(code: &str) -> String {
         .unwrap_or("");
     let mut words = line
         .split_whitespace()
-        .skip_while(|w| w.contains('=') || *w == "sudo" || *w == "env")
+        .skip_while(|w| {
+            w.contains('=')
+                || matches!(*w, "sudo" | "env" | "if" | "while" | "until" | "!" | "time")
+        })
         .peekable();
     let mut parts = Vec::new();
     if let Some(first) = words.next() {

@@ -134,23 +134,27 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
         eprintln!("error: cannot create {}: {e}", args.out.display());
         return FAILURE;
     }
-    let results: Vec<(usize, std::io::Result<bool>)> =
-        jobs.par_iter()
-            .map(|(rb, checked, rel)| {
-                let commented =
-                    rb.blocks.iter().enumerate().filter(|(i, b)| {
-                        !b.runnable() || checked.bash.iter().any(|f| f.block == *i)
-                    });
-                let commented = commented.filter(|(_, b)| !b.cmd.skip).count();
-                (
-                    commented,
-                    output::write_script(&args.out, rel, &checked.script.text),
-                )
-            })
-            .collect();
-    let (mut written, mut unchanged, mut commented) = (0, 0, 0);
-    for ((_, _, rel), (n, result)) in jobs.iter().zip(results) {
-        commented += n;
+    let results: Vec<std::io::Result<bool>> = jobs
+        .par_iter()
+        .map(|(_, checked, rel)| output::write_script(&args.out, rel, &checked.script.text))
+        .collect();
+    // Blocks that are comments in the script for a reason other than `{skip}`.
+    let mut commented = 0;
+    for (rb, checked, _) in &jobs {
+        for (i, block) in rb.blocks.iter().enumerate().filter(|(_, b)| !b.cmd.skip) {
+            if let Some(reason) = super::script::disabled_reason(block, &checked.rejected, i) {
+                commented += 1;
+                eprintln!(
+                    "{}:{}: step `{}` is a comment in the script: {reason}",
+                    report::display_path(&rb.doc.path),
+                    block.cmd.block.first_line,
+                    block.cmd.name
+                );
+            }
+        }
+    }
+    let (mut written, mut unchanged) = (0, 0);
+    for ((_, _, rel), result) in jobs.iter().zip(results) {
         match result {
             Ok(true) => written += 1,
             Ok(false) => unchanged += 1,
@@ -168,7 +172,7 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
     );
     if commented > 0 {
         eprintln!(
-            "{commented} block(s) went into the scripts as comments (not valid shell, or output); `runbook verify` says why"
+            "{commented} block(s) went into the scripts as comments; `runbook verify` reports them with the rest"
         );
     }
     if failed { FAILURE } else { CLEAN }

@@ -35,6 +35,8 @@ pub struct BashFinding {
 pub struct Checked {
     pub script: Script,
     pub bash: Vec<BashFinding>,
+    /// Block -> why it is a comment, for the blocks `bash -n` rejected.
+    pub rejected: BTreeMap<usize, String>,
 }
 
 /// Renders every runbook's script and runs `bash -n` over them in batches;
@@ -101,6 +103,11 @@ pub fn render_checked(runbooks: &[Runbook]) -> std::io::Result<Vec<Checked>> {
     Ok(scripts
         .into_iter()
         .zip(bash_found)
-        .map(|(script, bash)| Checked { script, bash })
+        .zip(extra)
+        .map(|((script, bash), rejected)| Checked {
+            script,
+            bash,
+            rejected,
+        })
         .collect())
 }
