@@ -59,7 +59,7 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
             continue;
         }
         let attrs = parse_attributes(&block.info);
-        let (code, lines) = if block.lang == "console" {
+        let (code, lines) = if is_transcript(block) {
             console_commands(&block.code, block.first_line)
         } else {
             let lines = (0..block.code.lines().count().max(1))
@@ -182,6 +182,18 @@ fn apply(attrs: &mut Attributes, key: &str, value: Option<&str>) {
         ),
         _ => {}
     }
+}
+
+/// A `console` block, or a shell block written as one (its first command
+/// after a `$ ` prompt): only the prompted lines are commands.
+pub fn is_transcript(block: &CodeBlock) -> bool {
+    block.lang == "console"
+        || block
+            .code
+            .lines()
+            .map(str::trim_end)
+            .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .is_some_and(|l| l.starts_with("$ "))
 }
 
 /// The commands of a console block: `$ ` lines and their `\` continuations,

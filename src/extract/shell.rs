@@ -150,6 +150,8 @@ impl Lexer<'_> {
                 _ => self.code(),
             }
         }
+        // An escape or `$'` at the very end may have stepped past it.
+        self.i = self.i.min(self.b.len());
         self.end_word();
         self.end_command();
         if let Some(&(ctx, at)) = self.stack.last() {
@@ -761,6 +763,20 @@ mod tests {
         assert!(s.error.unwrap().message.contains("EOF"));
         assert!(scan("case $x in a) echo a;; esac\n").error.is_none());
         assert!(scan("echo $(( 1 > 2 ))\n").redirects.is_empty());
+    }
+
+    #[test]
+    fn never_panics_on_any_prefix() {
+        let tricky = r#"x=$'a\'é' \é "${é:-$(echo 'ü' `b`)}" <<-"E"
+	E
+case é in é) :;; esac # ü
+$(( 1 << (2) )) >"f" ${#a[@]} \"#;
+        for (i, _) in tricky.char_indices().chain([(tricky.len(), ' ')]) {
+            let s = scan(&tricky[..i]);
+            for r in s.redirects.iter().chain(&s.inputs) {
+                assert!(tricky[..i].get(r.clone()).is_some());
+            }
+        }
     }
 
     #[test]
