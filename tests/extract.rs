@@ -271,7 +271,7 @@ fn extract_mirrors_the_tree_deterministically() {
     assert!(text.contains("#   PGHOST     required by step restore"));
     assert!(text.contains("#   TICKET_ID  placeholder {{ticket_id}}"));
     assert!(text.contains("# Block at db/restore.md:15 (Restore the database > Procedure)"));
-    assert!(text.contains("# Step printf: skipped: documentation only"));
+    assert!(text.contains("# Step printf is not run: skipped: documentation only"));
     assert!(text.contains("not valid shell: single quote"));
     for script in [&restore, &deploy] {
         let check = Command::new("bash").arg("-n").arg(script).output().unwrap();
@@ -305,7 +305,7 @@ fn scripts_list_and_run_sections() {
         .collect();
     assert_eq!(
         names,
-        vec!["list-backups", "restore", "printf-2"],
+        vec!["list-backups", "restore", "printf-2", "echo"],
         "{}",
         list.stdout
     );
@@ -332,6 +332,15 @@ fn scripts_list_and_run_sections() {
 
     let rollback = run_script(&script, &["--only", "rollback", "--var", "BACKUP_ID=b-2"]);
     assert_eq!(rollback.stdout, "rolling back b-2\n", "{}", rollback.stderr);
+    // The broken step after it fails where it stands instead of vanishing.
+    assert_eq!(rollback.code, 1);
+    assert!(
+        rollback
+            .stderr
+            .contains("error: step echo (db/restore.md:39) cannot run: not valid shell"),
+        "{}",
+        rollback.stderr
+    );
     let unknown = run_script(&script, &["--only", "nope"]);
     assert_eq!(unknown.code, 2);
 }
@@ -584,5 +593,25 @@ fn extract_never_writes_through_a_link_out_of_the_folder() {
     assert!(
         out.path().join("web/deploy.sh").is_file(),
         "the others are written"
+    );
+}
+
+#[test]
+fn dry_run_fails_at_a_broken_step() {
+    let run = runbook(&["dry-run", "syntax.md"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("error: step psql (syntax.md:11) cannot run: not valid shell: double quote"),
+        "{}",
+        run.stderr
+    );
+    let run = runbook(&["dry-run", "syntax.md", "--only", "count-jobs"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("syntax.md:22 $ psql -c 'SELECT count(*) FROM jobs'"),
+        "{}",
+        run.stdout
     );
 }

@@ -86,7 +86,7 @@ pub fn render_checked(runbooks: &[Runbook]) -> std::io::Result<Vec<Checked>> {
             };
             extra[i].insert(
                 block,
-                format!("not run: bash: {} (line {line})", error.message),
+                format!("not valid shell: bash: {} (line {line})", error.message),
             );
             bash_found[i].push(BashFinding {
                 block,

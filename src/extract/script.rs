@@ -66,15 +66,12 @@ pub fn disabled_reason(
     }
     if let Some((line, why)) = block.output_at {
         return Some(format!(
-            "not run: line {line} is {why} output, not a command (mark the block `{{skip}}` or use another info string)"
+            "line {line} is {why} output, not a command (mark the block `{{skip}}` or use another info string)"
         ));
     }
     if let Some(e) = &block.scan.error {
         let line = block.line_of(e.offset);
-        return Some(format!(
-            "not run: not valid shell: {} (line {line})",
-            e.message
-        ));
+        return Some(format!("not valid shell: {} (line {line})", e.message));
     }
     extra.get(&index).cloned()
 }
@@ -148,8 +145,20 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
             &one_line(&format!("# Block at {where_} ({})", path.join(" > "))),
             None,
         );
+        let anchors: Vec<&str> = cmd
+            .block
+            .heading_path
+            .iter()
+            .map(|&i| doc.body.headings[i].anchor.as_str())
+            .collect();
+        let step = (
+            cmd.name.clone(),
+            anchors.join(" "),
+            format!("{where_}  {}", path.join(" > ")),
+        );
         if let Some(reason) = disabled_reason(block, extra, index) {
-            w.line(&format!("# Step {}: {}", cmd.name, one_line(&reason)), None);
+            let reason = one_line(&reason);
+            w.line(&format!("# Step {} is not run: {reason}", cmd.name), None);
             for (i, line) in cmd.code.lines().enumerate() {
                 let md = cmd.lines.get(i).copied().unwrap_or(cmd.block.first_line);
                 let text = if line.is_empty() {
@@ -158,6 +167,19 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
                     format!("# {line}")
                 };
                 w.line(&text, Some((index, md)));
+            }
+            if !cmd.skip {
+                // A broken step fails where it stands: the steps after it
+                // may depend on what it should have done.
+                w.line(&format!("{}() {{", function_name(&cmd.name)), None);
+                let message = format!("error: step {} ({where_}) cannot run: {reason}", cmd.name);
+                w.line(
+                    &format!("  printf '%s\\n' {} >&2", quote(&message)),
+                    Some((index, cmd.block.first_line)),
+                );
+                w.line("  return 1", None);
+                w.line("}", None);
+                steps.push(step);
             }
             continue;
         }
@@ -178,17 +200,7 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
         }
         w.line("}", None);
         functions.push((index, start..w.next_line()));
-        let anchors: Vec<&str> = cmd
-            .block
-            .heading_path
-            .iter()
-            .map(|&i| doc.body.headings[i].anchor.as_str())
-            .collect();
-        steps.push((
-            cmd.name.clone(),
-            anchors.join(" "),
-            format!("{where_}  {}", path.join(" > ")),
-        ));
+        steps.push(step);
     }
 
     w.line("", None);
