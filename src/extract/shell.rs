@@ -246,7 +246,10 @@ impl Lexer<'_> {
                     if skip {
                         skip = false;
                     } else if arg.starts_with('-') {
-                        skip = arg.len() == 2 && "adnNptuCcsi".contains(&arg[1..]);
+                        // Options that take a value: `-p PROMPT`, `-d DELIM`, ...
+                        skip = arg
+                            .strip_prefix('-')
+                            .is_some_and(|f| f.len() == 1 && "adnNptuCcsi".contains(f));
                     } else if valid_name(arg) {
                         self.scan.sets.push(arg.to_string());
                     }
