@@ -615,3 +615,32 @@ fn dry_run_fails_at_a_broken_step() {
         run.stdout
     );
 }
+
+#[test]
+fn dry_run_names_the_command_that_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "# Guard\n\n```bash\ntest \"$(hostname -s)\" = db-restore\necho restoring\n```\n";
+    std::fs::write(dir.path().join("guard.md"), doc).unwrap();
+    let run = runbook_in(dir.path(), &["dry-run", "guard.md"], &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("guard.md:4 failed: 'test \"$(hostname -s)\" = db-restore'  (exit 1)"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("restoring"));
+    let stubs = dir.path().join("stubs.yaml");
+    std::fs::write(
+        &stubs,
+        "stubs:\n  - command: hostname -s\n    stdout: db-restore\n",
+    )
+    .unwrap();
+    let run = runbook_in(
+        dir.path(),
+        &["dry-run", "guard.md", "--stubs", "stubs.yaml"],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("restoring"));
+}

@@ -381,9 +381,17 @@ __rb_debug() {
   return 0
 }
 
-readonly -f __rb_trace __rb_external __rb_path __rb_word_end __rb_refuse __rb_debug \
+__rb_failed() {
+  [[ -n ${__rb_md[$2]-} ]] || return 0
+  __rb_trace 'failed:' "$2" "exit $1" "$BASH_COMMAND"
+}
+
+readonly -f __rb_trace __rb_external __rb_path __rb_word_end __rb_refuse __rb_debug __rb_failed \
   command_not_found_handle cd pushd popd kill trap exec ulimit umask hash history shopt enable \
   complete compgen bind fc suspend disown command source . times
 readonly __rb_work __rb_file __rb_bin __rb_stub_pat __rb_stub_out __rb_stub_err __rb_stub_code
+# Say which command of the runbook failed, since `set -e` exits silently.
+set -E
+builtin trap '__rb_failed $? $LINENO' ERR
 builtin trap __rb_debug DEBUG
 "##;
