@@ -74,7 +74,8 @@ pub fn in_state(
     let fields = doc.fields()?;
     let review = review(fields, settings, today).filter(|r| r.state == state)?;
     let at = fields.last_reviewed.as_ref()?.at;
-    Some((review, crate::document::Span { start: at, end: at }))
+    let written = crate::document::front_matter::scalar_range(&doc.text, at.offset);
+    Some((review, doc.span(written)))
 }
 
 /// Today: `--today`, else `SOURCE_DATE_EPOCH`, else the clock, so tests and

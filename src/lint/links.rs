@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Span};
+use crate::document::front_matter::scalar_range;
 use crate::document::{Document, LinkKind};
 use crate::workspace::Lookup;
 
@@ -139,10 +140,7 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
         (
             LinkKind::FrontMatter,
             r.value.as_str(),
-            Span {
-                start: r.at,
-                end: r.at,
-            },
+            doc.span(scalar_range(&doc.text, r.at.offset)),
         )
     });
     let body = doc

@@ -22,7 +22,7 @@
 use jiff::civil::Date;
 
 use crate::diagnostic::{Edit, Fix};
-use crate::document::{Document, Span};
+use crate::document::Document;
 use crate::lint::{Context, Sink};
 
 crate::rule!("field-type", Error, Some(check));
@@ -35,16 +35,13 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
         } else {
             format!("`{}` (an alias of `{}`)", error.written_as, error.field)
         };
-        let span = Span {
-            start: error.at,
-            end: error.at,
-        };
+        let written = crate::document::front_matter::scalar_range(&doc.text, error.at.offset);
+        let span = doc.span(written.clone());
         let report = sink.report(
             ID,
             span,
             format!("{name} is {}, not {}", error.found, error.expected),
         );
-        let written = crate::document::front_matter::scalar_range(&doc.text, error.at.offset);
         let date = (error.field == "last_reviewed")
             .then(|| other_date_format(&doc.text[written.clone()]))
             .flatten();

@@ -17,7 +17,8 @@
 //! Use one of the configured values, or add yours to `statuses` in
 //! `book.toml`.
 
-use crate::document::{Document, Span};
+use crate::document::Document;
+use crate::document::front_matter::scalar_range;
 use crate::lint::links::closest;
 use crate::lint::{Context, Sink};
 
@@ -43,10 +44,7 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
     };
     sink.report(
         ID,
-        Span {
-            start: status.at,
-            end: status.at,
-        },
+        doc.span(scalar_range(&doc.text, status.at.offset)),
         format!(
             "status `{}` is not one of: {}",
             status.value,
