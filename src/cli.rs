@@ -42,6 +42,30 @@ pub enum Command {
     Verify(crate::extract::commands::VerifyArgs),
     /// Run a runbook's script with every external command recorded, never executed.
     DryRun(crate::extract::commands::DryRunArgs),
+    /// Render the runbooks as a searchable static site.
+    Build(BuildArgs),
+    /// Build the site and serve it over HTTP (127.0.0.1 unless --bind says otherwise).
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct BuildArgs {
+    /// Output folder (default: `[build] dest` in book.toml, else `site`).
+    #[arg(long, value_name = "DIR")]
+    pub dest: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
+    /// Address to listen on; anything but loopback exposes the site to the network.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+    #[command(flatten)]
+    pub build: BuildArgs,
 }
 
 #[derive(Args, Debug)]
@@ -169,6 +193,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Extract(args) => crate::extract::commands::extract_command(args),
         Command::Verify(args) => crate::extract::commands::verify_command(args),
         Command::DryRun(args) => crate::extract::commands::dry_run_command(args),
+        Command::Build(args) => build_command(&args).err().unwrap_or(CLEAN),
+        Command::Serve(args) => serve_command(&args),
     };
     ExitCode::from(code)
 }
@@ -408,6 +434,71 @@ pub fn rules_markdown() -> String {
         }
     }
     page
+}
+
+/// Builds the site; returns where it is.
+fn build_command(args: &BuildArgs) -> Result<PathBuf, u8> {
+    let settings = load_settings(&args.common)?;
+    let today = today(&args.common)?;
+    if !settings.src.is_dir() {
+        eprintln!(
+            "error: source folder `{}` does not exist (set `src` under [book] in book.toml)",
+            settings.src.display()
+        );
+        return Err(FAILURE);
+    }
+    let dest = args
+        .dest
+        .clone()
+        .unwrap_or_else(|| settings.root.join(&settings.config.build.dest));
+    match crate::site::build(&settings, today, &dest) {
+        Ok(built) => {
+            for skipped in &built.skipped {
+                eprintln!("warning: not rendered: {skipped}");
+            }
+            eprintln!(
+                "built {} runbooks ({} pages) into {} in {:.2?} (search index {:.2?})",
+                built.runbooks,
+                built.pages,
+                dest.display(),
+                built.total,
+                built.indexing
+            );
+            Ok(dest)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            Err(FAILURE)
+        }
+    }
+}
+
+fn serve_command(args: &ServeArgs) -> u8 {
+    let dest = match build_command(&args.build) {
+        Ok(dest) => dest,
+        Err(code) => return code,
+    };
+    let addr = std::net::SocketAddr::new(args.bind, args.port);
+    let server = match crate::serve::Server::bind(&dest, addr) {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("error: cannot listen on {addr}: {e}");
+            return FAILURE;
+        }
+    };
+    if let Ok(addr) = server.local_addr() {
+        eprintln!(
+            "serving {} at http://{addr}/ (Ctrl-C to stop)",
+            dest.display()
+        );
+    }
+    match server.run() {
+        Ok(()) => CLEAN,
+        Err(e) => {
+            eprintln!("error: server stopped: {e}");
+            FAILURE
+        }
+    }
 }
 
 /// Without a book.toml: the folder named on the command line, else

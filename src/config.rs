@@ -20,6 +20,7 @@ pub struct Config {
     #[serde(rename = "front-matter")]
     pub front_matter: FrontMatterConfig,
     pub extract: crate::extract::config::ExtractConfig,
+    pub build: Build,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -37,6 +38,35 @@ impl Default for Book {
             title: "Runbooks".into(),
             description: String::new(),
             src: "content".into(),
+        }
+    }
+}
+
+/// `[build]`: where `runbook build` writes the site and what it trusts.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(default, rename_all = "kebab-case")]
+pub struct Build {
+    /// The output folder, relative to `book.toml`.
+    pub dest: PathBuf,
+    /// Templates that override the built-in ones file by file, relative to `book.toml`.
+    pub templates: PathBuf,
+    /// Keep raw HTML in Markdown as written instead of sanitizing it.
+    pub allow_html: bool,
+    /// The language the search index stems words for (ISO 639-1).
+    pub language: String,
+    /// Runbooks per search index shard: fewer use less memory while
+    /// building, more mean fewer files for the browser to merge.
+    pub search_shard_pages: usize,
+}
+
+impl Default for Build {
+    fn default() -> Self {
+        Build {
+            dest: "site".into(),
+            templates: "templates".into(),
+            allow_html: false,
+            language: "en".into(),
+            search_shard_pages: 500,
         }
     }
 }

@@ -14,5 +14,7 @@ pub mod extract;
 pub mod fix;
 pub mod lint;
 pub mod review;
+pub mod serve;
+pub mod site;
 pub mod watch;
 pub mod workspace;

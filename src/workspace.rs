@@ -291,6 +291,16 @@ pub fn normalize(path: &Path) -> PathBuf {
 
 /// Reads and parses one runbook. Failures come back as the finding to report.
 pub fn read(source: &Source, settings: &Settings) -> Result<Document, Box<Diagnostic>> {
+    read_with(source, settings, None)
+}
+
+/// [`read`], handing every Markdown event to `sink` during the one parse
+/// (the site renders from them).
+pub fn read_with(
+    source: &Source,
+    settings: &Settings,
+    sink: Option<&mut dyn FnMut(&Document, pulldown_cmark::Event<'_>)>,
+) -> Result<Document, Box<Diagnostic>> {
     let io = |message: String, help: &str| {
         Box::new(file_diagnostic(
             rules::io_error::ID,
@@ -327,11 +337,12 @@ pub fn read(source: &Source, settings: &Settings) -> Result<Document, Box<Diagno
     }
     let bytes = std::fs::read(&source.path)
         .map_err(|e| io(format!("cannot read: {e}"), "check the file's permissions"))?;
-    Ok(Document::parse(
+    Ok(Document::parse_with(
         source.path.clone(),
         source.rel.clone(),
         bytes,
         &settings.aliases,
+        sink,
     ))
 }
 

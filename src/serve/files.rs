@@ -1,0 +1,116 @@
+//! Static files from the output folder. A request path is decoded segment
+//! by segment; any segment that is `.`, `..`, hidden, or hides a separator
+//! (`%2f`, `%5c`) is refused, and the file finally opened must still be
+//! inside the output folder once symlinks are resolved. Refusals are 404s:
+//! the server says nothing about what exists outside.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::Response;
+
+pub async fn serve(State(root): State<Arc<PathBuf>>, method: Method, uri: Uri) -> Response {
+    if method != Method::GET && method != Method::HEAD {
+        let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let head = method == Method::HEAD;
+    let path = uri.path().to_string();
+    let answer = tokio::task::spawn_blocking(move || {
+        match resolve(&root, &path).and_then(|file| Some((std::fs::read(&file).ok()?, file))) {
+            Some((bytes, file)) => (StatusCode::OK, content_type(&file), bytes),
+            None => match std::fs::read(root.join("404.html")) {
+                Ok(page) => (StatusCode::NOT_FOUND, "text/html; charset=utf-8", page),
+                Err(_) => (
+                    StatusCode::NOT_FOUND,
+                    "text/plain; charset=utf-8",
+                    b"404 not found\n".to_vec(),
+                ),
+            },
+        }
+    })
+    .await;
+    match answer {
+        Ok((status, kind, bytes)) => file_response(status, kind, bytes, head),
+        Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n"),
+    }
+}
+
+fn file_response(status: StatusCode, kind: &'static str, bytes: Vec<u8>, head: bool) -> Response {
+    let length = bytes.len();
+    let body = if head {
+        Body::empty()
+    } else {
+        Body::from(bytes)
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(kind));
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response {
+    file_response(
+        status,
+        "text/plain; charset=utf-8",
+        text.as_bytes().to_vec(),
+        false,
+    )
+}
+
+/// The file a request path names inside `root` (already canonical), or
+/// `None` when it names nothing there.
+pub fn resolve(root: &Path, request_path: &str) -> Option<PathBuf> {
+    let mut path = root.to_path_buf();
+    for segment in request_path.split('/').filter(|s| !s.is_empty()) {
+        let decoded = percent_encoding::percent_decode_str(segment)
+            .decode_utf8()
+            .ok()?;
+        if decoded.starts_with('.') || decoded.contains(['/', '\\', '\0']) {
+            return None;
+        }
+        path.push(&*decoded);
+    }
+    if path.is_dir() {
+        path.push("index.html");
+    }
+    let real = path.canonicalize().ok()?;
+    (real.starts_with(root) && real.is_file()).then_some(real)
+}
+
+/// Content types by extension; Pagefind's index chunks are binary.
+pub fn content_type(path: &Path) -> &'static str {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    match ext.as_str() {
+        "html" | "htm" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "wasm" => "application/wasm",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        "txt" | "md" | "sh" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}

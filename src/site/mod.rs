@@ -1,0 +1,477 @@
+//! `runbook build`: every runbook rendered once with its review state and
+//! lint findings, the site pages (index, dashboard, owners, tags, search,
+//! 404), and the search index, written below the destination folder.
+//!
+//! Same input, same bytes: everything is sorted, and the only date in the
+//! output is the configured "today".
+
+pub mod output;
+pub mod pages;
+pub mod render;
+pub mod search;
+pub mod templates;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::civil::Date;
+use pulldown_cmark::Event;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Settings;
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::lint::{self, Selection};
+use crate::workspace::{self, Source};
+
+use output::Output;
+use pages::{Groups, Link, Summary};
+use render::{PageMap, encode_path};
+use templates::Templates;
+
+/// What a build did, for the command line and the benchmark.
+#[derive(Debug, Default)]
+pub struct Built {
+    pub runbooks: usize,
+    pub pages: usize,
+    /// Runbooks that could not be read, with why; the linter reports them too.
+    pub skipped: Vec<String>,
+    pub total: Duration,
+    /// Building the search index, which overlaps with writing the pages.
+    pub indexing: Duration,
+}
+
+/// Files and folders the site itself uses; a runbook that would be written
+/// over one of them gets another name.
+const RESERVED_FILES: &[&str] = &["index.html", "dashboard.html", "search.html", "404.html"];
+const RESERVED_DIRS: &[&str] = &["assets", "pagefind", "owners", "tags"];
+
+/// One runbook, read, parsed and rendered.
+struct Page {
+    summary: Summary,
+    title_anchor: Option<String>,
+    toc: Vec<TocEntry>,
+    owners: Vec<String>,
+    tags: Vec<String>,
+    findings: Vec<Finding>,
+    body: String,
+}
+
+#[derive(Debug, Serialize)]
+struct TocEntry {
+    level: u8,
+    text: String,
+    anchor: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Finding {
+    severity: &'static str,
+    rule: &'static str,
+    line: usize,
+    col: usize,
+    message: String,
+    help: Option<String>,
+}
+
+pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, String> {
+    let started = Instant::now();
+    let build = &settings.config.build;
+    let templates = Templates::load(&settings.root.join(&build.templates))?;
+    let out =
+        Output::create(dest).map_err(|e| format!("cannot create `{}`: {e}", dest.display()))?;
+    let walk = workspace::walk(settings);
+    let page_map = output_paths(&walk.markdown);
+
+    // The lint pass reads each file itself; its findings are shown per page.
+    let outcome = lint::run(settings, today, &Selection::All);
+    let mut findings: HashMap<PathBuf, Vec<&Diagnostic>> = HashMap::new();
+    for d in outcome.diagnostics.iter().filter(|d| d.is_counted()) {
+        findings.entry(d.path.clone()).or_default().push(d);
+    }
+
+    let read: Vec<Result<Page, String>> = walk
+        .markdown
+        .par_iter()
+        .map(|source| read_page(source, settings, today, &page_map, &findings))
+        .collect();
+    let mut built = Built::default();
+    let mut pages = Vec::with_capacity(read.len());
+    for page in read {
+        match page {
+            Ok(page) => pages.push(page),
+            Err(why) => built.skipped.push(why),
+        }
+    }
+
+    let groups = Groups::new(
+        pages.iter().flat_map(|p| p.owners.iter()),
+        pages.iter().flat_map(|p| p.tags.iter()),
+    );
+    for page in &mut pages {
+        page.summary.owners = page.owners.iter().map(|o| groups.owner(o)).collect();
+        page.summary.tags = page.tags.iter().map(|t| groups.tag(t)).collect();
+    }
+    let summaries: Vec<Summary> = pages.iter().map(|p| p.summary.clone()).collect();
+    let folders = pages::folders(&summaries);
+    let anchors: HashMap<String, String> = folders
+        .iter()
+        .map(|f| (f.path.clone(), f.anchor.clone()))
+        .collect();
+
+    let site = SiteContext::new(settings, today, &summaries, &groups);
+    let records: Vec<search::Record> = pages
+        .iter()
+        .map(|p| search::Record {
+            url: &p.summary.url,
+            title: &p.summary.title,
+            title_anchor: p.title_anchor.as_deref(),
+            owners: &p.owners,
+            status: &p.summary.status,
+            tags: &p.tags,
+            review: &p.summary.review,
+            state: p.summary.state,
+            due: &p.summary.due,
+            body: &p.body,
+        })
+        .collect();
+    // Pagefind takes its pages one at a time, so the index is built on its
+    // own thread while the pages are rendered and written on the others.
+    let (index, written) = std::thread::scope(|scope| {
+        let indexer = scope.spawn(|| {
+            let started = Instant::now();
+            let write = |rel: &str, bytes: &[u8]| write(&out, rel, bytes);
+            search::build(&records, &build.language, build.search_shard_pages, &write)
+                .map(|()| started.elapsed())
+        });
+        let written = pages
+            .par_iter()
+            .map(|page| {
+                let rel = page_map
+                    .get(&page.summary.rel)
+                    .expect("every page has an output path");
+                let mut cx = site.context(root_of(rel), "runbook");
+                cx.insert("rb", &page.summary);
+                cx.insert("toc", &page.toc);
+                cx.insert("findings", &page.findings);
+                cx.insert("crumbs", &pages::crumbs(&page.summary.folder, &anchors));
+                cx.insert("title_anchor", &page.title_anchor);
+                cx.insert("body", &page.body);
+                let html = templates.render("runbook.html", &cx)?;
+                write(&out, rel, html.as_bytes())
+            })
+            .collect::<Result<(), String>>()
+            .and_then(|()| {
+                let lists = Lists {
+                    summaries: &summaries,
+                    folders,
+                    groups: &groups,
+                    search_shards: search::shard_count(summaries.len(), build.search_shard_pages),
+                };
+                site_pages(&site, &templates, &out, lists)
+            })
+            .and_then(|count| {
+                for (name, bytes) in &templates.assets {
+                    write(&out, &format!("assets/{name}"), bytes)?;
+                }
+                Ok(count)
+            });
+        let index = indexer
+            .join()
+            .unwrap_or_else(|_| Err("search index: the indexer panicked".to_string()));
+        (index, written)
+    });
+    built.runbooks = pages.len();
+    built.pages = pages.len() + written?;
+    built.indexing = index?;
+    built.total = started.elapsed();
+    Ok(built)
+}
+
+fn write(out: &Output, rel: &str, bytes: &[u8]) -> Result<(), String> {
+    out.write(rel, bytes)
+        .map_err(|e| format!("cannot write `{}/{rel}`: {e}", out.root().display()))
+}
+
+/// `../` once per folder the page is in.
+fn root_of(rel: &str) -> String {
+    "../".repeat(rel.matches('/').count())
+}
+
+/// Where each runbook is written: its path with `.html`, names that clash
+/// with the site's own files or with each other (`a.md` and `a.markdown`)
+/// numbered in path order, and characters no file name should have replaced.
+fn output_paths(sources: &[Source]) -> PageMap {
+    let mut taken: HashSet<String> = RESERVED_FILES.iter().map(|s| s.to_string()).collect();
+    let mut map = PageMap::new();
+    for source in sources {
+        let mut parts: Vec<String> = source
+            .rel
+            .split('/')
+            .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+            .map(|p| p.replace(['\\', ':', '\0'], "_"))
+            .collect();
+        if parts.len() > 1 && RESERVED_DIRS.contains(&parts[0].as_str()) {
+            parts[0].push_str("-1");
+        }
+        let Some(last) = parts.last_mut() else {
+            continue;
+        };
+        let stem = last
+            .rsplit_once('.')
+            .map(|(s, _)| s.to_string())
+            .unwrap_or_else(|| last.clone());
+        let dir = parts[..parts.len() - 1].join("/");
+        let candidate = |n: usize| {
+            let name = if n == 0 {
+                format!("{stem}.html")
+            } else {
+                format!("{stem}-{n}.html")
+            };
+            if dir.is_empty() {
+                name
+            } else {
+                format!("{dir}/{name}")
+            }
+        };
+        let mut n = 0;
+        while taken.contains(&candidate(n)) {
+            n += 1;
+        }
+        taken.insert(candidate(n));
+        map.insert(source.rel.clone(), candidate(n));
+    }
+    map
+}
+
+fn read_page(
+    source: &Source,
+    settings: &Settings,
+    today: Date,
+    page_map: &PageMap,
+    findings: &HashMap<PathBuf, Vec<&Diagnostic>>,
+) -> Result<Page, String> {
+    let mut events: Vec<Event<'static>> = Vec::new();
+    let mut sink = |_: &Document, event: Event<'_>| events.push(event.into_static());
+    let doc = workspace::read_with(source, settings, Some(&mut sink))
+        .map_err(|d| format!("{}: {}", d.path.display(), d.message))?;
+    let out = page_map
+        .get(&source.rel)
+        .ok_or_else(|| format!("{}: no output path for this name", source.path.display()))?;
+    let body = render::body(
+        &doc.rel,
+        out,
+        events,
+        page_map,
+        settings.config.build.allow_html,
+    );
+    let fields = doc.fields();
+    let review = fields.and_then(|f| crate::review::review(f, settings, today));
+    let (state, words, rank, last_reviewed, due) = pages::review_fields(review.as_ref());
+    let owners: Vec<String> = fields
+        .and_then(|f| f.owner.as_ref())
+        .map(|o| o.value.clone())
+        .unwrap_or_default();
+    let mut tags: Vec<String> = fields.map(|f| f.tags.clone()).unwrap_or_default();
+    tags.sort();
+    tags.dedup();
+    let status = fields
+        .and_then(|f| f.status.as_ref())
+        .map(|s| s.value.clone())
+        .unwrap_or_default();
+    let found: Vec<Finding> = findings
+        .get(&source.path)
+        .map(|list| {
+            list.iter()
+                .map(|d| Finding {
+                    severity: d.severity.as_str(),
+                    rule: d.rule,
+                    line: d.span.start.line,
+                    col: d.span.start.col,
+                    message: d.message.clone(),
+                    help: d.help.clone(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let title = doc.title();
+    let folder = doc
+        .rel
+        .rsplit_once('/')
+        .map(|(d, _)| d.to_string())
+        .unwrap_or_default();
+    let filter = format!(
+        "{} {} {} {} {}",
+        title,
+        owners.join(" "),
+        tags.join(" "),
+        status,
+        doc.rel
+    )
+    .to_lowercase();
+    let toc = doc
+        .body
+        .headings
+        .iter()
+        .filter(|h| (2..=3).contains(&h.level))
+        .map(|h| TocEntry {
+            level: h.level,
+            text: h.text.clone(),
+            anchor: h.anchor.clone(),
+        })
+        .collect();
+    Ok(Page {
+        summary: Summary {
+            title,
+            rel: doc.rel.clone(),
+            url: encode_path(out),
+            folder,
+            owners: Vec::new(),
+            status,
+            tags: Vec::new(),
+            last_reviewed,
+            due,
+            state,
+            review: words,
+            rank,
+            errors: found.iter().filter(|f| f.severity == "error").count(),
+            findings: found.len(),
+            filter,
+        },
+        title_anchor: body.title_anchor,
+        toc,
+        owners,
+        tags,
+        findings: found,
+        body: body.html,
+    })
+}
+
+/// What every page's context starts with.
+struct SiteContext {
+    base: tera::Context,
+}
+
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    title: &'a str,
+    description: &'a str,
+    today: String,
+    runbooks: usize,
+    overdue: usize,
+    due_soon: usize,
+    owners: Vec<&'a String>,
+    tags: Vec<&'a String>,
+    statuses: Vec<String>,
+}
+
+impl SiteContext {
+    fn new(settings: &Settings, today: Date, summaries: &[Summary], groups: &Groups) -> Self {
+        let mut statuses: Vec<String> = summaries
+            .iter()
+            .map(|s| s.status.clone())
+            .filter(|s| !s.is_empty())
+            .collect();
+        statuses.sort();
+        statuses.dedup();
+        let info = SiteInfo {
+            title: &settings.config.book.title,
+            description: &settings.config.book.description,
+            today: today.to_string(),
+            runbooks: summaries.len(),
+            overdue: summaries.iter().filter(|s| s.state == "overdue").count(),
+            due_soon: summaries.iter().filter(|s| s.state == "due-soon").count(),
+            owners: groups.owners.keys().collect(),
+            tags: groups.tags.keys().collect(),
+            statuses,
+        };
+        let mut base = tera::Context::new();
+        base.insert("site", &info);
+        SiteContext { base }
+    }
+
+    fn context(&self, root: String, kind: &str) -> tera::Context {
+        let mut cx = self.base.clone();
+        cx.insert("root", &root);
+        cx.insert("kind", kind);
+        cx
+    }
+}
+
+/// The index, dashboard, owner and tag pages, search and 404. Returns how
+/// many pages it wrote.
+/// What the site pages list.
+struct Lists<'a> {
+    summaries: &'a [Summary],
+    folders: Vec<pages::Folder>,
+    groups: &'a Groups,
+    search_shards: usize,
+}
+
+fn site_pages(
+    site: &SiteContext,
+    templates: &Templates,
+    out: &Output,
+    lists: Lists<'_>,
+) -> Result<usize, String> {
+    let Lists {
+        summaries,
+        folders,
+        groups,
+        search_shards,
+    } = lists;
+    let mut written = 0;
+    let mut page = |rel: &str, template: &str, cx: tera::Context| -> Result<(), String> {
+        let html = templates.render(template, &cx)?;
+        written += 1;
+        write(out, rel, html.as_bytes())
+    };
+
+    let mut cx = site.context(String::new(), "index");
+    cx.insert("folders", &folders);
+    cx.insert(
+        "owners",
+        &pages::counts(&groups.owners, summaries, |s| &s.owners),
+    );
+    cx.insert("tags", &pages::counts(&groups.tags, summaries, |s| &s.tags));
+    page("index.html", "index.html", cx)?;
+
+    let mut ordered = summaries.to_vec();
+    pages::dashboard_order(&mut ordered);
+    let mut cx = site.context(String::new(), "dashboard");
+    cx.insert("runbooks", &ordered);
+    page("dashboard.html", "dashboard.html", cx)?;
+
+    let lists: [(&str, &BTreeMap<String, String>, fn(&Summary) -> &[Link]); 2] = [
+        ("owner", &groups.owners, |s| &s.owners),
+        ("tag", &groups.tags, |s| &s.tags),
+    ];
+    for (kind, pages_of, links) in lists {
+        for (name, url) in pages_of {
+            let members: Vec<&Summary> = ordered
+                .iter()
+                .filter(|s| links(s).iter().any(|l| &l.name == name))
+                .collect();
+            let mut cx = site.context("../".into(), kind);
+            cx.insert("name", name);
+            cx.insert("runbooks", &members);
+            let rel = percent_encoding::percent_decode_str(url)
+                .decode_utf8_lossy()
+                .into_owned();
+            page(&rel, "list.html", cx)?;
+        }
+    }
+
+    let mut cx = site.context(String::new(), "search");
+    let merged: Vec<String> = (1..search_shards)
+        .map(|i| format!("{}/", search::shard_dir(i)))
+        .collect();
+    cx.insert("search_shards", &merged.join(" "));
+    page("search.html", "search.html", cx)?;
+    let mut cx = site.context("/".into(), "404");
+    cx.insert("css", templates.asset_text("style.css"));
+    page("404.html", "404.html", cx)?;
+    Ok(written)
+}

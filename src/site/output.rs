@@ -1,0 +1,145 @@
+//! Writing the site: only below the destination folder, one file at a time
+//! through a temporary file and a rename, so a reader (the server, a browser)
+//! never sees half a page and no source name can steer a write elsewhere.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The destination folder. Every write goes through [`Output::write`].
+pub struct Output {
+    root: PathBuf,
+}
+
+impl Output {
+    /// Creates the destination folder if needed. It must not be a symlink.
+    pub fn create(root: &Path) -> std::io::Result<Output> {
+        std::fs::create_dir_all(root)?;
+        if std::fs::symlink_metadata(root)?.file_type().is_symlink() {
+            return Err(std::io::Error::other(format!(
+                "`{}` is a symlink; give a real folder as the destination",
+                root.display()
+            )));
+        }
+        Ok(Output {
+            root: root.to_path_buf(),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Writes `bytes` at `rel` (a `/`-separated path) below the root:
+    /// refuses any path that is not plain names, and any folder on the way
+    /// that is a symlink, then replaces the file atomically.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let parts = safe_parts(rel).ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!("refusing to write `{rel}`: not a plain path inside the destination"),
+            )
+        })?;
+        let (name, dirs) = parts.split_last().expect("safe_parts is never empty");
+        let mut dir = self.root.clone();
+        for part in dirs {
+            dir.push(part);
+            match std::fs::symlink_metadata(&dir) {
+                Ok(meta) if meta.is_dir() => {}
+                Ok(_) => {
+                    return Err(std::io::Error::other(format!(
+                        "`{}` is in the way: not a folder (or a symlink); remove it",
+                        dir.display()
+                    )));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    match std::fs::create_dir(&dir) {
+                        Ok(()) => {}
+                        // Another thread created it between the check and now.
+                        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let mut temp = tempfile::Builder::new()
+            .prefix(".runbook-")
+            .suffix(".tmp")
+            .tempfile_in(&dir)?;
+        temp.write_all(bytes)?;
+        // Temporary files are private (0600); a site is for a web server to read.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            temp.as_file()
+                .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+        }
+        temp.persist(dir.join(name)).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+/// The components of a relative output path, or `None` when any of them
+/// could name something other than a plain entry of its folder.
+pub fn safe_parts(rel: &str) -> Option<Vec<&str>> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let plain = |p: &&str| {
+        !p.is_empty() && *p != "." && *p != ".." && !p.contains(['\\', '\0', ':']) && p.len() <= 255
+    };
+    (parts.iter().all(plain)).then_some(parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_paths_that_leave_the_root() {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../../x",
+            "a//b",
+            "a\\..\\b",
+            "./a",
+            "c:x",
+        ] {
+            assert!(safe_parts(bad).is_none(), "{bad}");
+        }
+        assert_eq!(safe_parts("a/b.html"), Some(vec!["a", "b.html"]));
+    }
+
+    #[test]
+    fn writes_atomically_and_refuses_symlinked_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let out = Output::create(&dir.path().join("site")).unwrap();
+        out.write("a/b.html", b"one").unwrap();
+        out.write("a/b.html", b"two").unwrap();
+        assert_eq!(
+            std::fs::read(dir.path().join("site/a/b.html")).unwrap(),
+            b"two"
+        );
+        let leftovers = std::fs::read_dir(dir.path().join("site/a"))
+            .unwrap()
+            .count();
+        assert_eq!(leftovers, 1, "no temporary file is left behind");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("site/a/b.html"))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o777, 0o644, "readable by a web server");
+        }
+
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(outside.path(), dir.path().join("site/evil")).unwrap();
+            assert!(out.write("evil/x.html", b"x").is_err());
+            assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+        }
+    }
+}

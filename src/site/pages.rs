@@ -1,0 +1,228 @@
+//! What the templates see: one summary per runbook (front matter, review
+//! state, finding count) and the site pages built from the summaries: the
+//! folder index, the review dashboard, one page per owner and per tag.
+//!
+//! Every URL here is relative to the site root and percent-encoded; each
+//! template prefixes the page's `root` (`../` per folder level), so the site
+//! works from any sub-path and from `file://`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use super::render::encode_path;
+use crate::document::slug::{SlugCounter, slugify};
+use crate::review::{Review, State};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub title: String,
+    /// The source path, `ops/deploy.md`.
+    pub rel: String,
+    pub url: String,
+    pub folder: String,
+    pub owners: Vec<Link>,
+    pub status: String,
+    pub tags: Vec<Link>,
+    pub last_reviewed: String,
+    pub due: String,
+    /// `overdue`, `due-soon`, `current`, `future`, or `unknown` (no date).
+    pub state: &'static str,
+    /// The same in words, with the day count: `overdue by 12 days`.
+    pub review: String,
+    /// Dashboard order: overdue first, then unknown, due soon, future, current.
+    pub rank: u8,
+    pub findings: usize,
+    pub errors: usize,
+    /// Lowercased text the index page's quick filter matches against.
+    pub filter: String,
+}
+
+/// The review columns of a summary, from the shared review rule.
+pub fn review_fields(review: Option<&Review>) -> (&'static str, String, u8, String, String) {
+    let Some(r) = review else {
+        return (
+            "unknown",
+            "no review date".into(),
+            1,
+            String::new(),
+            String::new(),
+        );
+    };
+    let days = |n: i64| {
+        if n == 1 {
+            "1 day".to_string()
+        } else {
+            format!("{n} days")
+        }
+    };
+    let (state, words, rank) = match r.state {
+        State::Overdue => ("overdue", format!("overdue by {}", days(-r.days_left)), 0),
+        State::DueSoon if r.days_left == 0 => ("due-soon", "due today".to_string(), 2),
+        State::DueSoon => ("due-soon", format!("due in {}", days(r.days_left)), 2),
+        State::Future => ("future", "reviewed in the future".to_string(), 3),
+        State::Current => ("current", "current".to_string(), 4),
+    };
+    let due = if r.due == jiff::civil::Date::MAX {
+        String::new()
+    } else {
+        r.due.to_string()
+    };
+    (state, words, rank, r.last.to_string(), due)
+}
+
+/// Owner and tag pages: a unique file name per name, from the shared slug
+/// function, assigned in sorted order so rebuilds agree.
+pub struct Groups {
+    pub owners: BTreeMap<String, String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+impl Groups {
+    pub fn new<'a>(
+        owners: impl Iterator<Item = &'a String>,
+        tags: impl Iterator<Item = &'a String>,
+    ) -> Groups {
+        fn assign<'a>(
+            dir: &str,
+            names: impl Iterator<Item = &'a String>,
+        ) -> BTreeMap<String, String> {
+            let names: BTreeSet<&String> = names.collect();
+            let mut counter = SlugCounter::default();
+            names
+                .into_iter()
+                .map(|name| {
+                    let slug = slugify(name);
+                    let slug = if slug.is_empty() {
+                        "-".to_string()
+                    } else {
+                        slug
+                    };
+                    let slug = counter.unique(slug);
+                    (name.clone(), encode_path(&format!("{dir}/{slug}.html")))
+                })
+                .collect()
+        }
+        Groups {
+            owners: assign("owners", owners),
+            tags: assign("tags", tags),
+        }
+    }
+
+    pub fn owner(&self, name: &str) -> Link {
+        Link {
+            name: name.to_string(),
+            url: self.owners.get(name).cloned().unwrap_or_default(),
+        }
+    }
+
+    pub fn tag(&self, name: &str) -> Link {
+        Link {
+            name: name.to_string(),
+            url: self.tags.get(name).cloned().unwrap_or_default(),
+        }
+    }
+}
+
+/// A folder on the index page, with the runbooks directly in it.
+#[derive(Debug, Serialize)]
+pub struct Folder {
+    pub path: String,
+    pub name: String,
+    pub anchor: String,
+    pub depth: usize,
+    pub runbooks: Vec<Summary>,
+}
+
+/// Folders in path order, every ancestor included so breadcrumbs always
+/// have a target; anchors are `folder-N` in that order.
+pub fn folders(summaries: &[Summary]) -> Vec<Folder> {
+    let mut by_path: BTreeMap<String, Vec<Summary>> = BTreeMap::new();
+    for s in summaries {
+        let mut path = String::new();
+        for part in s.folder.split('/').filter(|p| !p.is_empty()) {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str(part);
+            by_path.entry(path.clone()).or_default();
+        }
+        by_path.entry(s.folder.clone()).or_default().push(s.clone());
+    }
+    by_path
+        .into_iter()
+        .enumerate()
+        .map(|(i, (path, runbooks))| Folder {
+            name: path.rsplit('/').next().unwrap_or("").to_string(),
+            depth: if path.is_empty() {
+                0
+            } else {
+                path.matches('/').count() + 1
+            },
+            anchor: format!("folder-{i}"),
+            path,
+            runbooks,
+        })
+        .collect()
+}
+
+/// Breadcrumbs for a runbook: each folder above it, linking to its place
+/// on the index page.
+pub fn crumbs(folder: &str, anchors: &HashMap<String, String>) -> Vec<Link> {
+    let mut out = Vec::new();
+    let mut path = String::new();
+    for part in folder.split('/').filter(|p| !p.is_empty()) {
+        if !path.is_empty() {
+            path.push('/');
+        }
+        path.push_str(part);
+        out.push(Link {
+            name: part.to_string(),
+            url: format!(
+                "index.html#{}",
+                anchors.get(&path).map(String::as_str).unwrap_or("")
+            ),
+        });
+    }
+    out
+}
+
+/// The dashboard's default order: most urgent first, then due date, then path.
+pub fn dashboard_order(summaries: &mut [Summary]) {
+    summaries.sort_by(|a, b| (a.rank, &a.due, &a.rel).cmp(&(b.rank, &b.due, &b.rel)));
+}
+
+#[derive(Debug, Serialize)]
+pub struct Count {
+    pub name: String,
+    pub url: String,
+    pub count: usize,
+}
+
+/// Each owner or tag with its page and how many runbooks it has.
+pub fn counts(
+    pages: &BTreeMap<String, String>,
+    summaries: &[Summary],
+    of: fn(&Summary) -> &[Link],
+) -> Vec<Count> {
+    let mut n: HashMap<&str, usize> = HashMap::new();
+    for s in summaries {
+        for link in of(s) {
+            *n.entry(link.name.as_str()).or_default() += 1;
+        }
+    }
+    pages
+        .iter()
+        .map(|(name, url)| Count {
+            name: name.clone(),
+            url: url.clone(),
+            count: n.get(name.as_str()).copied().unwrap_or(0),
+        })
+        .collect()
+}

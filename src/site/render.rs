@@ -1,0 +1,334 @@
+//! A runbook's body to HTML, from the events of the single parse the
+//! document model already does (see [`crate::document::Document::parse_with`]).
+//!
+//! On the way: links to `.md` files point at the rendered pages (fragment
+//! kept), links with script schemes are neutralised, headings get a
+//! permalink and lose author-written attributes (`{onclick=...}` would
+//! otherwise reach the page), code blocks get a copy button, and raw HTML is
+//! sanitized unless `book.toml` allows it.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+
+use crate::lint::links::{self, Target};
+use crate::workspace::is_markdown;
+
+/// Source path (`ops/deploy.md`) to output path (`ops/deploy.html`) of
+/// every runbook the site renders.
+pub type PageMap = HashMap<String, String>;
+
+pub struct Body {
+    pub html: String,
+    /// The anchor of a leading `# Title` heading, dropped from the body
+    /// because the page header shows the title; the header keeps the id.
+    pub title_anchor: Option<String>,
+}
+
+/// Renders the collected events of the document at `rel`, whose page is
+/// written at `out`.
+pub fn body(
+    rel: &str,
+    out: &str,
+    events: Vec<Event<'static>>,
+    pages: &PageMap,
+    allow_html: bool,
+) -> Body {
+    let mut title_anchor = None;
+    let mut events = events.into_iter().peekable();
+    if let Some(Event::Start(Tag::Heading {
+        level: pulldown_cmark::HeadingLevel::H1,
+        id,
+        ..
+    })) = events.peek()
+    {
+        title_anchor = id.as_ref().map(|id| id.to_string());
+        for event in events.by_ref() {
+            if matches!(event, Event::End(TagEnd::Heading(_))) {
+                break;
+            }
+        }
+    }
+
+    let mut raw_html = false;
+    let mut open_heading: Option<CowStr<'static>> = None;
+    let mut html = String::new();
+    let decorated = events.flat_map(|event| -> Vec<Event<'static>> {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                open_heading = id.clone();
+                vec![Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
+                })]
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                let mut out = Vec::with_capacity(2);
+                if let Some(id) = open_heading.take() {
+                    out.push(Event::InlineHtml(permalink(&id).into()));
+                }
+                out.push(Event::End(TagEnd::Heading(level)));
+                out
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => vec![Event::Start(Tag::Link {
+                link_type,
+                dest_url: rewrite_link(rel, out, &dest_url, pages).into(),
+                title,
+                id,
+            })],
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = if script_scheme(&dest_url) {
+                    CowStr::Borrowed("")
+                } else {
+                    dest_url
+                };
+                vec![Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })]
+            }
+            Event::Start(Tag::CodeBlock(kind)) => vec![
+                Event::Html(COPY_BUTTON.into()),
+                Event::Start(Tag::CodeBlock(kind)),
+            ],
+            Event::End(TagEnd::CodeBlock) => {
+                vec![
+                    Event::End(TagEnd::CodeBlock),
+                    Event::Html("</div>\n".into()),
+                ]
+            }
+            // Task boxes are read-only; their state is their accessible name.
+            Event::TaskListMarker(done) => vec![Event::InlineHtml(
+                if done {
+                    "<input type=\"checkbox\" disabled=\"\" checked=\"\" aria-label=\"done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled=\"\" aria-label=\"not done\"> "
+                }
+                .into(),
+            )],
+            Event::Html(_) | Event::InlineHtml(_) => {
+                raw_html = true;
+                vec![event]
+            }
+            other => vec![other],
+        }
+    });
+    pulldown_cmark::html::push_html(&mut html, decorated);
+    if raw_html && !allow_html {
+        html = SANITIZER.clean(&html).to_string();
+    }
+    Body { html, title_anchor }
+}
+
+const COPY_BUTTON: &str = "<div class=\"code\"><button type=\"button\" class=\"copy\" \
+     aria-label=\"Copy code to clipboard\" data-pagefind-ignore=\"\">Copy</button>";
+
+fn permalink(id: &str) -> String {
+    let id = html_escape(id);
+    format!(
+        " <a class=\"permalink\" href=\"#{id}\" aria-label=\"Link to this section\" data-pagefind-ignore=\"\">#</a>"
+    )
+}
+
+/// What raw HTML may keep: ammonia's safe defaults, plus the markup this
+/// renderer itself adds (ids, classes, copy buttons, task-list boxes,
+/// table alignment).
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_generic_attributes(["id", "class", "aria-label", "aria-hidden"])
+        .add_tags(["button", "input"])
+        .add_tag_attributes("button", ["type", "data-pagefind-ignore"])
+        .add_tag_attributes("a", ["data-pagefind-ignore"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .filter_style_properties(["text-align"].into());
+    builder
+});
+
+/// Whether a URL would run script when followed: `javascript:`,
+/// `vbscript:` and `data:` (browsers ignore tabs, newlines and case there).
+fn script_scheme(url: &str) -> bool {
+    let compact: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .take(12)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    ["javascript:", "vbscript:", "data:"]
+        .iter()
+        .any(|s| compact.starts_with(s))
+}
+
+/// A link as the rendered page needs it: `.md` targets become the pages
+/// they are rendered to, relative to this page, `#fragment` kept as written.
+pub fn rewrite_link(rel: &str, out: &str, dest: &str, pages: &PageMap) -> String {
+    if script_scheme(dest) {
+        return "#".to_string();
+    }
+    let Target::Path { path, .. } = links::classify(dest) else {
+        return dest.to_string();
+    };
+    if !is_markdown(std::path::Path::new(&path)) {
+        return dest.to_string();
+    }
+    let fragment = dest.split_once('#').map(|(_, f)| f);
+    let target = links::resolve(rel, &path).and_then(|t| pages.get(&t));
+    let mut href = match target {
+        Some(target) => encode_path(&links::relative_link(out, target)),
+        // Not a runbook we render (the linter reports it): keep the path,
+        // with the extension pages get.
+        None => {
+            let written = dest.split(['#', '?']).next().unwrap_or(dest);
+            let stem = written
+                .rsplit_once('.')
+                .map(|(stem, _)| stem)
+                .unwrap_or(written);
+            format!("{stem}.html")
+        }
+    };
+    if let Some(fragment) = fragment {
+        href.push('#');
+        href.push_str(fragment);
+    }
+    href
+}
+
+/// Percent-encodes a `/`-separated relative path for an `href`.
+pub fn encode_path(path: &str) -> String {
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    const SEGMENT: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}')
+        .add(b'\\')
+        .add(b'^')
+        .add(b'|')
+        .add(b'[')
+        .add(b']')
+        .add(b'\'');
+    path.split('/')
+        .map(|part| utf8_percent_encode(part, SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Aliases;
+    use crate::document::Document;
+
+    fn render(rel: &str, text: &str, allow_html: bool) -> Body {
+        let mut events = Vec::new();
+        Document::parse_with(
+            rel.into(),
+            rel.into(),
+            text.as_bytes().to_vec(),
+            &Aliases::default(),
+            Some(&mut |_: &Document, e: Event<'_>| events.push(e.into_static())),
+        );
+        let pages = PageMap::from([
+            ("ops/deploy.md".to_string(), "ops/deploy.html".to_string()),
+            ("db/restore.md".to_string(), "db/restore.html".to_string()),
+        ]);
+        body(
+            rel,
+            &rel.replace(".md", ".html"),
+            events,
+            &pages,
+            allow_html,
+        )
+    }
+
+    #[test]
+    fn md_links_point_at_pages_with_fragments() {
+        let b = render(
+            "db/restore.md",
+            "See [deploy](../ops/deploy.md#roll-back) and [gone](gone.md#x) and [web](https://x.io/a.md).\n",
+            false,
+        );
+        assert!(
+            b.html.contains(r##"href="../ops/deploy.html#roll-back""##),
+            "{}",
+            b.html
+        );
+        assert!(b.html.contains(r##"href="gone.html#x""##), "{}", b.html);
+        assert!(b.html.contains(r#"href="https://x.io/a.md""#), "{}", b.html);
+    }
+
+    #[test]
+    fn headings_get_permalinks_not_attributes() {
+        let b = render(
+            "a.md",
+            "# Title\n\n## Roll back {onclick=alert(1) .x}\n\ntext\n",
+            false,
+        );
+        assert_eq!(b.title_anchor.as_deref(), Some("title"));
+        assert!(!b.html.contains("<h1"), "{}", b.html);
+        assert!(!b.html.contains("onclick"), "{}", b.html);
+        assert!(
+            b.html.contains(
+                r##"<h2 id="roll-back">Roll back <a class="permalink" href="#roll-back""##
+            ),
+            "{}",
+            b.html
+        );
+    }
+
+    #[test]
+    fn raw_html_is_sanitized_unless_allowed() {
+        let text = "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)> [x](javascript:alert(3))\n\n| a |\n|:-:|\n| b |\n\n- [x] done\n\n```sh\nls\n```\n";
+        let b = render("a.md", text, false);
+        for bad in ["<script", "onerror", "javascript:"] {
+            assert!(!b.html.contains(bad), "{bad} in {}", b.html);
+        }
+        assert!(b.html.contains("text-align"), "{}", b.html);
+        assert!(
+            b.html.contains(r#"checked="" aria-label="done""#),
+            "{}",
+            b.html
+        );
+        assert!(b.html.contains(r#"class="copy""#), "{}", b.html);
+        let allowed = render("a.md", text, true);
+        assert!(allowed.html.contains("<script>alert(1)</script>"));
+    }
+}

@@ -1,0 +1,304 @@
+//! End to end in a real browser: build the fixture site, serve it from a
+//! sub-path over a real socket, and drive headless Chromium through the
+//! search box to a runbook's section, with no console errors on the way.
+//! Also opens the site from `file://`: the quick filter works there and the
+//! search page says what full-text search needs.
+//!
+//! Needs Chromium (`apt-get install chromium`, or `CHROMIUM=/path`). With
+//! `CI` set, a missing Chromium fails the test; without it, the test says
+//! loudly that it did not run.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use headless_chrome::protocol::cdp::Emulation;
+use headless_chrome::protocol::cdp::Log::LogEntryLevel;
+use headless_chrome::protocol::cdp::Page::CaptureScreenshotFormatOption;
+use headless_chrome::protocol::cdp::Runtime::ConsoleAPICalledEventTypeOption;
+use headless_chrome::protocol::cdp::types::Event;
+use headless_chrome::{Browser, LaunchOptions, Tab};
+
+use runbook::config::Settings;
+
+fn chromium() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("CHROMIUM") {
+        return Some(PathBuf::from(path));
+    }
+    [
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ]
+    .iter()
+    .map(PathBuf::from)
+    .find(|p| p.is_file())
+}
+
+fn fixture_site(www: &Path) -> PathBuf {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/book.toml");
+    let settings = Settings::load(&fixture).expect("fixture book.toml loads");
+    let dest = www.join("runbooks");
+    let today = "2026-11-25".parse().unwrap();
+    runbook::site::build(&settings, today, &dest).expect("fixture site builds");
+    dest
+}
+
+/// Every console error, uncaught exception and failed load the page reports.
+fn watch_errors(tab: &Tab) -> Arc<Mutex<Vec<String>>> {
+    let errors = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&errors);
+    tab.enable_log().unwrap();
+    tab.enable_runtime().unwrap();
+    tab.add_event_listener(Arc::new(move |event: &Event| {
+        let message = match event {
+            Event::LogEntryAdded(e) if e.params.entry.level == LogEntryLevel::Error => {
+                Some(format!("log: {}", e.params.entry.text))
+            }
+            Event::RuntimeConsoleAPICalled(e)
+                if e.params.Type == ConsoleAPICalledEventTypeOption::Error =>
+            {
+                Some(format!(
+                    "console.error: {:?}",
+                    e.params.args.first().and_then(|a| a.value.clone())
+                ))
+            }
+            Event::RuntimeExceptionThrown(e) => {
+                Some(format!("exception: {}", e.params.exception_details.text))
+            }
+            _ => None,
+        };
+        if let Some(message) = message {
+            sink.lock().unwrap().push(message);
+        }
+    }))
+    .unwrap();
+    errors
+}
+
+fn text_of(tab: &Tab, selector: &str) -> String {
+    let script = format!(
+        "Array.from(document.querySelectorAll({selector:?})).filter(e => !e.closest('[hidden]')).map(e => e.textContent).join('\\n')"
+    );
+    tab.evaluate(&script, false)
+        .unwrap()
+        .value
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// Chromium, or `None` (with a loud message) when it is missing outside CI.
+fn chromium_or_skip(test: &str) -> Option<PathBuf> {
+    let found = chromium();
+    if found.is_none() {
+        if std::env::var_os("CI").is_some() {
+            panic!("CI is set but Chromium is missing: apt-get install chromium (or set CHROMIUM)");
+        }
+        eprintln!("\n*** {test} NOT RUN: Chromium not found (apt-get install chromium) ***\n");
+    }
+    found
+}
+
+/// The fixture site under `/runbooks/` of a server on a free port.
+fn serve_fixture() -> (String, PathBuf, tempfile::TempDir) {
+    let www = tempfile::tempdir().unwrap();
+    let site = fixture_site(www.path());
+    let server = runbook::serve::Server::bind(www.path(), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = server.local_addr().unwrap();
+    std::thread::spawn(move || server.run());
+    (format!("http://{addr}/runbooks/"), site, www)
+}
+
+fn launch(chrome: PathBuf, profile: &Path) -> Browser {
+    let args: Vec<&std::ffi::OsStr> = [
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    .iter()
+    .map(std::ffi::OsStr::new)
+    .collect();
+    Browser::new(LaunchOptions {
+        path: Some(chrome),
+        headless: true,
+        sandbox: false,
+        window_size: Some((1280, 900)),
+        user_data_dir: Some(profile.to_path_buf()),
+        args,
+        ..LaunchOptions::default()
+    })
+    .expect("Chromium starts")
+}
+
+#[test]
+fn search_finds_a_runbook_and_opens_its_section() {
+    let Some(chrome) = chromium_or_skip("browser search test") else {
+        return;
+    };
+    let (base, site, _www) = serve_fixture();
+    let profile = tempfile::tempdir().unwrap();
+    let browser = launch(chrome, profile.path());
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    let errors = watch_errors(&tab);
+
+    // From the index page's header search box, as an engineer would.
+    tab.navigate_to(&format!("{base}index.html"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    // The watcher sees errors: a probe must arrive, then the slate is clean.
+    tab.evaluate("console.error('probe')", false).unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(errors.lock().unwrap().len(), 1, "the error watcher works");
+    errors.lock().unwrap().clear();
+    tab.wait_for_element("#site-q").unwrap().click().unwrap();
+    tab.type_str("settlements reconciliation").unwrap();
+    tab.press_key("Enter").unwrap();
+    tab.wait_until_navigated().unwrap();
+    let link = tab
+        .wait_for_element(".result .section-link")
+        .expect("search results with a section link appear");
+    let results = text_of(&tab, ".result-title");
+    assert!(
+        results.contains("Restore a Ledger database from backup"),
+        "results: {results}"
+    );
+    let marks = text_of(&tab, ".result mark");
+    assert!(
+        marks.to_lowercase().contains("settlements"),
+        "highlighted: {marks}"
+    );
+
+    let artefacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/artefacts");
+    std::fs::create_dir_all(&artefacts).unwrap();
+    let png = tab
+        .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
+        .unwrap();
+    std::fs::write(artefacts.join("search.png"), png).unwrap();
+
+    let section = text_of(&tab, ".result .section-link");
+    assert!(
+        section.contains("Verify the restore"),
+        "sections: {section}"
+    );
+    link.click().unwrap();
+    tab.wait_until_navigated().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let url = tab.get_url();
+    assert!(
+        url.ends_with("/runbooks/db/restore.html#verify-the-restore"),
+        "followed to {url}"
+    );
+    tab.wait_for_element("h2#verify-the-restore").unwrap();
+
+    // A filter without a query lists that owner's runbooks only.
+    tab.navigate_to(&format!("{base}search.html?owner=netops"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    tab.wait_for_element(".result").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let results = text_of(&tab, ".result-title");
+    assert_eq!(results, "Cut DNS over to the standby region");
+    tab.navigate_to(&format!("{base}search.html?review=overdue"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    tab.wait_for_element(".result").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let results = text_of(&tab, ".result-title");
+    assert_eq!(results, "Fail over the Ledger primary database");
+
+    // From file://: the quick filter narrows the list without a server.
+    let index = format!("file://{}/index.html", site.display());
+    tab.navigate_to(&index)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    tab.wait_for_element("#filter").unwrap().click().unwrap();
+    tab.type_str("netops").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let shown = text_of(&tab, "li[data-filter] .item-title");
+    assert_eq!(shown, "Cut DNS over to the standby region");
+    let search = format!("file://{}/search.html?q=restore", site.display());
+    tab.navigate_to(&search)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    let status = text_of(&tab, "#search-status");
+    assert!(
+        status.contains("runbook serve"),
+        "file:// search says: {status}"
+    );
+
+    let errors = errors.lock().unwrap();
+    assert!(errors.is_empty(), "the pages logged errors: {errors:#?}");
+}
+
+/// axe-core's WCAG A/AA rules on every kind of page, light and dark, when
+/// `AXE_CORE` names `axe.min.js` (`npm install axe-core`); the file is not
+/// vendored here.
+#[test]
+fn pages_pass_axe_accessibility_checks() {
+    let Some(axe) = std::env::var_os("AXE_CORE") else {
+        eprintln!("\n*** accessibility test NOT RUN: set AXE_CORE=path/to/axe.min.js ***\n");
+        return;
+    };
+    let Some(chrome) = chromium_or_skip("accessibility test") else {
+        return;
+    };
+    let axe = std::fs::read_to_string(axe).expect("AXE_CORE is readable");
+    let (base, _site, _www) = serve_fixture();
+    let profile = tempfile::tempdir().unwrap();
+    let browser = launch(chrome, profile.path());
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    let mut violations = Vec::new();
+    for scheme in ["light", "dark"] {
+        tab.call_method(Emulation::SetEmulatedMedia {
+            media: None,
+            features: Some(vec![Emulation::MediaFeature {
+                name: "prefers-color-scheme".into(),
+                value: scheme.into(),
+            }]),
+        })
+        .unwrap();
+        for page in [
+            "index.html",
+            "dashboard.html",
+            "payments/failover.html",
+            "owners/payments-oncall.html",
+            "search.html?q=restore",
+        ] {
+            tab.navigate_to(&format!("{base}{page}"))
+                .unwrap()
+                .wait_until_navigated()
+                .unwrap();
+            if page.starts_with("search") {
+                tab.wait_for_element(".result").unwrap();
+            }
+            tab.evaluate(&axe, false).unwrap();
+            let found = tab
+                .evaluate(
+                    "axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'best-practice'] })\
+                     .then(r => JSON.stringify(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))",
+                    true,
+                )
+                .unwrap()
+                .value
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let found: Vec<String> = serde_json::from_str(&found).unwrap();
+            violations.extend(found.into_iter().map(|v| format!("{scheme} {page}: {v}")));
+        }
+    }
+    assert!(
+        violations.is_empty(),
+        "accessibility violations: {violations:#?}"
+    );
+}

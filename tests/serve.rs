@@ -1,0 +1,157 @@
+//! The server over a real socket: content types, the 404 page, and paths
+//! that try to leave the output folder.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+
+struct Response {
+    status: u16,
+    content_type: String,
+    body: Vec<u8>,
+}
+
+/// One raw HTTP/1.1 request, the path sent exactly as written (no client
+/// normalises `..` or percent escapes away).
+fn get(addr: SocketAddr, path: &str) -> Response {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("headers end");
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let content_type = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-type")
+                .then(|| value.trim().to_string())
+        })
+        .unwrap_or_default();
+    Response {
+        status,
+        content_type,
+        body: raw[split + 4..].to_vec(),
+    }
+}
+
+/// Builds the fixture site into `<tmp>/www/site`, puts a secret next to
+/// `www`, and serves `www/site`.
+fn serve() -> (SocketAddr, tempfile::TempDir) {
+    let tmp = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/book.toml");
+    let settings = runbook::config::Settings::load(&fixture).unwrap();
+    let site = tmp.path().join("www/site");
+    runbook::site::build(&settings, "2026-11-25".parse().unwrap(), &site).unwrap();
+    std::fs::write(tmp.path().join("www/Cargo.toml"), "secret").unwrap();
+    std::fs::write(tmp.path().join("secret.txt"), "secret").unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("secret.txt"), site.join("link.txt")).unwrap();
+    std::os::unix::fs::symlink(tmp.path(), site.join("outside")).unwrap();
+    std::fs::write(site.join("inside-target.txt"), "fine").unwrap();
+    std::os::unix::fs::symlink(site.join("inside-target.txt"), site.join("inside.txt")).unwrap();
+    let server = runbook::serve::Server::bind(&site, "127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = server.local_addr().unwrap();
+    assert!(addr.ip().is_loopback());
+    std::thread::spawn(move || server.run());
+    (addr, tmp)
+}
+
+#[test]
+fn serves_pages_and_search_files_with_their_types() {
+    let (addr, _tmp) = serve();
+    let index = get(addr, "/");
+    assert_eq!(index.status, 200);
+    assert_eq!(index.content_type, "text/html; charset=utf-8");
+    assert!(String::from_utf8_lossy(&index.body).contains("Ledger runbooks"));
+    assert_eq!(get(addr, "/db/restore.html").status, 200);
+    assert_eq!(
+        get(addr, "/assets/style.css").content_type,
+        "text/css; charset=utf-8"
+    );
+    assert_eq!(
+        get(addr, "/pagefind/pagefind.js").content_type,
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(
+        get(addr, "/pagefind/pagefind-entry.json").content_type,
+        "application/json"
+    );
+    assert_eq!(
+        get(addr, "/inside.txt").status,
+        200,
+        "a symlink inside is fine"
+    );
+
+    let site = _tmp.path().join("www/site/pagefind");
+    let mut checked = 0;
+    for entry in walkdir::WalkDir::new(&site).into_iter().map(Result::unwrap) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let kind = [
+            "pf_meta",
+            "pf_index",
+            "pf_fragment",
+            "pf_filter",
+            "pagefind",
+        ]
+        .iter()
+        .find(|ext| name.ends_with(&format!(".{ext}")));
+        if kind.is_some() {
+            let rel = entry
+                .path()
+                .strip_prefix(&site)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let response = get(addr, &format!("/pagefind/{rel}"));
+            assert_eq!(response.status, 200, "{rel}");
+            assert_eq!(response.content_type, "application/octet-stream", "{rel}");
+            assert_eq!(response.body, std::fs::read(entry.path()).unwrap(), "{rel}");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 4, "index files served: {checked}");
+}
+
+#[test]
+fn missing_pages_get_the_404_page() {
+    let (addr, _tmp) = serve();
+    let response = get(addr, "/no/such/page.html");
+    assert_eq!(response.status, 404);
+    assert_eq!(response.content_type, "text/html; charset=utf-8");
+    assert!(String::from_utf8_lossy(&response.body).contains("Page not found"));
+}
+
+#[test]
+fn nothing_outside_the_output_folder_is_reachable() {
+    let (addr, _tmp) = serve();
+    for path in [
+        "/../Cargo.toml",
+        "/%2e%2e/Cargo.toml",
+        "/%2E%2E/Cargo.toml",
+        "/..%2fCargo.toml",
+        "/..%2FCargo.toml",
+        "/..%5cCargo.toml",
+        "/db/../../Cargo.toml",
+        "/db/%2e%2e/%2e%2e/Cargo.toml",
+        "/link.txt",
+        "/outside/secret.txt",
+        "/outside/www/Cargo.toml",
+        "//etc/passwd",
+        "/%00",
+    ] {
+        let response = get(addr, path);
+        assert_eq!(response.status, 404, "{path}");
+        assert!(
+            !String::from_utf8_lossy(&response.body).contains("secret"),
+            "{path} leaked"
+        );
+    }
+}
