@@ -19,8 +19,8 @@ pub struct Config {
     pub lint: Lint,
     #[serde(rename = "front-matter")]
     pub front_matter: FrontMatterConfig,
-    pub build: Build,
     pub extract: crate::extract::config::ExtractConfig,
+    pub build: Build,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

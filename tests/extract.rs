@@ -231,7 +231,7 @@ fn extract_mirrors_the_tree_deterministically() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("content/db/restore.md:39: step `echo` is a comment in the script"),
+            .contains("content/db/restore.md:39: step `echo` fails in the script"),
         "{}",
         run.stderr
     );

@@ -138,14 +138,14 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
         .par_iter()
         .map(|(_, checked, rel)| output::write_script(&args.out, rel, &checked.script.text))
         .collect();
-    // Blocks that are comments in the script for a reason other than `{skip}`.
+    // Blocks whose step fails with a reason: broken, or output (not `{skip}`).
     let mut commented = 0;
     for (rb, checked, _) in &jobs {
         for (i, block) in rb.blocks.iter().enumerate().filter(|(_, b)| !b.cmd.skip) {
             if let Some(reason) = super::script::disabled_reason(block, &checked.rejected, i) {
                 commented += 1;
                 eprintln!(
-                    "{}:{}: step `{}` is a comment in the script: {reason}",
+                    "{}:{}: step `{}` fails in the script, its code kept as a comment: {reason}",
                     report::display_path(&rb.doc.path),
                     block.cmd.block.first_line,
                     block.cmd.name
@@ -172,7 +172,7 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
     );
     if commented > 0 {
         eprintln!(
-            "{commented} block(s) went into the scripts as comments; `runbook verify` reports them with the rest"
+            "{commented} step(s) cannot run as written; `runbook verify` reports them with the rest"
         );
     }
     if failed { FAILURE } else { CLEAN }

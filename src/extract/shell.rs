@@ -310,6 +310,15 @@ impl Lexer<'_> {
                 self.i = end;
             }
             b'\\' => {
+                let rest = &self.src[self.i + 1..];
+                let continues =
+                    rest.is_empty() || rest.starts_with('\n') || rest.starts_with("\r\n");
+                if continues && rest.trim().is_empty() {
+                    self.fail(
+                        self.i,
+                        "the last line ends with `\\`: it continues into nothing",
+                    );
+                }
                 if self.peek(1) == b'\n' {
                     self.i += 2;
                 } else {
@@ -766,6 +775,9 @@ mod tests {
         assert!(s.error.unwrap().message.contains("EOF"));
         assert!(scan("case $x in a) echo a;; esac\n").error.is_none());
         assert!(scan("echo $(( 1 > 2 ))\n").redirects.is_empty());
+        assert!(scan("kubectl get pods \\\n").error.is_some());
+        assert!(scan("kubectl get pods \\\n  -o wide\n").error.is_none());
+        assert!(scan("echo a\\ \n").error.is_none(), "an escaped space");
     }
 
     #[test]

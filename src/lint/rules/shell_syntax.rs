@@ -3,7 +3,8 @@
 //! ## What it checks
 //! Every `bash`, `sh`, `shell`, `zsh` block and every `$ ` command of a
 //! `console` block: quotes, `$(...)`, `${...}`, backquotes and
-//! here-documents must close. `runbook lint` checks this in process;
+//! here-documents must close, and the last line must not end with `\`
+//! (it would continue into the next step). `runbook lint` checks this in process;
 //! `runbook verify` also runs `bash -n` over the extracted scripts and
 //! reports its errors (`if` without `fi`, a stray `done`) under this rule,
 //! at the Markdown line of the command.
