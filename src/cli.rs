@@ -190,19 +190,11 @@ pub fn run(cli: Cli) -> ExitCode {
             );
             CLEAN
         }
-<<<<<<< HEAD
-        Command::Build(args) => build_command(&args).err().unwrap_or(CLEAN),
-        Command::Serve(args) => serve_command(&args),
-        Command::Extract(args) => crate::extract::commands::extract_command(args),
-        Command::Verify(args) => crate::extract::commands::verify_command(args),
-        Command::DryRun(args) => crate::extract::commands::dry_run_command(args),
-=======
         Command::Extract(args) => crate::extract::commands::extract_command(args),
         Command::Verify(args) => crate::extract::commands::verify_command(args),
         Command::DryRun(args) => crate::extract::commands::dry_run_command(args),
         Command::Build(args) => build_command(&args).err().unwrap_or(CLEAN),
         Command::Serve(args) => serve_command(&args),
->>>>>>> main
     };
     ExitCode::from(code)
 }
