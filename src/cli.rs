@@ -36,6 +36,12 @@ pub enum Command {
     New(NewArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
+    /// Write each runbook's command blocks as a bash script under --out.
+    Extract(crate::extract::commands::ExtractArgs),
+    /// Check command blocks: syntax, shellcheck, placeholders, variables, destructive commands, secrets.
+    Verify(crate::extract::commands::VerifyArgs),
+    /// Run a runbook's script with every external command recorded, never executed.
+    DryRun(crate::extract::commands::DryRunArgs),
     /// Render the runbooks as a searchable static site.
     Build(BuildArgs),
     /// Build the site, serve it over HTTP (127.0.0.1 unless --bind says
@@ -186,6 +192,9 @@ pub fn run(cli: Cli) -> ExitCode {
             );
             CLEAN
         }
+        Command::Extract(args) => crate::extract::commands::extract_command(args),
+        Command::Verify(args) => crate::extract::commands::verify_command(args),
+        Command::DryRun(args) => crate::extract::commands::dry_run_command(args),
         Command::Build(args) => build_command(&args).err().unwrap_or(CLEAN),
         Command::Serve(args) => serve_command(&args),
     };
@@ -545,7 +554,7 @@ fn serve_command(args: &ServeArgs) -> u8 {
 
 /// Without a book.toml: the folder named on the command line, else
 /// `content/` when there is one, else the working directory.
-fn default_source(paths: &[PathBuf]) -> PathBuf {
+pub fn default_source(paths: &[PathBuf]) -> PathBuf {
     match paths {
         [one] if one.is_dir() => one.clone(),
         [] if std::path::Path::new("content").is_dir() => PathBuf::from("content"),

@@ -19,6 +19,7 @@ pub struct Config {
     pub lint: Lint,
     #[serde(rename = "front-matter")]
     pub front_matter: FrontMatterConfig,
+    pub extract: crate::extract::config::ExtractConfig,
     pub build: Build,
 }
 
@@ -170,6 +171,8 @@ pub struct Settings {
     pub links: crate::lint::external::Options,
     /// The team's rules from `lints/*.yaml`.
     pub custom_rules: Vec<crate::lint::custom::CustomRule>,
+    /// Placeholder patterns and the destructive-command and credential lists.
+    pub checks: crate::extract::config::Checks,
 }
 
 impl Settings {
@@ -283,6 +286,8 @@ impl Settings {
 
         let links = crate::lint::external::Options::new(&config.lint.links, &root)
             .map_err(|(key, m)| bad(key, format!("`lint.links.{key}`: {m}")))?;
+        let config_file = file.clone().unwrap_or_else(|| root.join(FILE_NAME));
+        let checks = crate::extract::config::Checks::new(&config.extract, &root, &config_file)?;
         Ok(Settings {
             config,
             file,
@@ -298,6 +303,7 @@ impl Settings {
             exclude,
             custom_rules,
             links,
+            checks,
         })
     }
 

@@ -10,6 +10,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod document;
 pub mod duration;
+pub mod extract;
 pub mod fix;
 pub mod lint;
 pub mod review;

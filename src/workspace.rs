@@ -274,11 +274,15 @@ pub fn normalize(path: &Path) -> PathBuf {
     for component in path.components() {
         match component {
             Component::CurDir => {}
+            // `..` cancels a name, but not another `..`: `../../x` stays.
             Component::ParentDir => {
-                if !out.pop() {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else {
                     out.push("..");
                 }
             }
+
             other => out.push(other),
         }
     }
@@ -340,4 +344,21 @@ pub fn read_with(
         &settings.aliases,
         sink,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+    use std::path::Path;
+
+    #[test]
+    fn normalize_keeps_leading_parents() {
+        assert_eq!(
+            normalize(Path::new("./../../content")),
+            Path::new("../../content")
+        );
+        assert_eq!(normalize(Path::new("a/b/../c/./d")), Path::new("a/c/d"));
+        assert_eq!(normalize(Path::new("a/../../b")), Path::new("../b"));
+        assert_eq!(normalize(Path::new("/x/../y")), Path::new("/y"));
+    }
 }

@@ -95,3 +95,17 @@ fn a_folder_outside_the_source_tree_is_walked() {
         .collect();
     assert!(rules.contains(&"broken-link"), "{rules:?}");
 }
+
+#[test]
+fn book_toml_is_found_from_a_subfolder() {
+    let output = runbook(
+        &repo().join("content/database"),
+        &["lint", "--format", "json", "--today", TODAY],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        report["summary"]["files"], 12,
+        "the whole book, not just this folder"
+    );
+    assert_eq!(output.status.code(), Some(0));
+}

@@ -140,8 +140,11 @@ fn rebuilds_are_byte_identical() {
         .iter()
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
-    let tree = Tree::new(BOOK, &files);
+    // Three search shards, built two at a time.
+    let book = format!("{BOOK}\n[build]\nsearch-shard-pages = 5\n");
+    let tree = Tree::new(&book, &files);
     let first = snapshot(&tree.build_into("one").unwrap());
+    assert!(first.contains_key("pagefind/shard-2/pagefind-entry.json"));
     let second = snapshot(&tree.build_into("two").unwrap());
     assert!(first.keys().any(|k| k.starts_with("pagefind/")));
     assert!(first.len() > 20, "{:?}", first.keys());

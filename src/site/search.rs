@@ -43,32 +43,77 @@ pub fn shard_count(pages: usize, shard_pages: usize) -> usize {
 
 /// Indexes the records, `shard_pages` at a time, each shard a separate
 /// Pagefind index handed to `write` file by file (paths relative to the
-/// site root) and dropped before the next starts. Pagefind keeps about half
+/// site root) and dropped once written. Pagefind keeps about half
 /// a megabyte per page in memory until an index is written; shards bound
 /// that, and Pagefind's `mergeIndex` searches them as one.
 pub fn build(
     records: &[Record<'_>],
     language: &str,
     shard_pages: usize,
-    write: &(dyn Fn(&str, &[u8]) -> Result<(), String> + Sync),
+    write: &WriteFile<'_>,
 ) -> Result<(), String> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("search index: cannot start the runtime: {e}"))?;
+    let shard_pages = shard_pages.max(1);
     let shards = shard_count(records.len(), shard_pages);
-    for i in 0..shards {
-        let start = (i * shard_pages.max(1)).min(records.len());
-        let end = (start + shard_pages.max(1)).min(records.len());
-        let files = runtime.block_on(index(&records[start..end], language))?;
-        let dir = shard_dir(i);
-        for (name, bytes) in files {
-            // Merged shards use the first shard's scripts and WebAssembly.
-            let data =
-                name.contains('/') || name.ends_with(".pf_meta") || name == "pagefind-entry.json";
-            if i == 0 || data {
-                write(&format!("{dir}/{name}"), &bytes)?;
-            }
+    // Pagefind indexes one page at a time within an index; shards are
+    // independent, so two are built at once. Two, not one per core: each
+    // shard in flight holds its pages' index in memory.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, INDEXERS)
+        .min(shards);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let failed = std::sync::Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                let outcome = (|| {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| format!("search index: cannot start the runtime: {e}"))?;
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if i >= shards || failed.lock().is_ok_and(|f| f.is_some()) {
+                            return Ok(());
+                        }
+                        let start = (i * shard_pages).min(records.len());
+                        let end = (start + shard_pages).min(records.len());
+                        let files = runtime.block_on(index(&records[start..end], language))?;
+                        write_shard(i, files, write)?;
+                    }
+                })();
+                if let Err(e) = outcome {
+                    if let Ok(mut slot) = failed.lock() {
+                        slot.get_or_insert(e);
+                    }
+                }
+            });
+        }
+    });
+    match failed.into_inner() {
+        Ok(Some(e)) => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Writes one file of the site, given its path from the site root.
+pub type WriteFile<'a> = dyn Fn(&str, &[u8]) -> Result<(), String> + Sync + 'a;
+
+/// Shards built at the same time.
+const INDEXERS: usize = 2;
+
+fn write_shard(
+    i: usize,
+    files: Vec<(String, Vec<u8>)>,
+    write: &WriteFile<'_>,
+) -> Result<(), String> {
+    let dir = shard_dir(i);
+    for (name, bytes) in files {
+        // Merged shards use the first shard's scripts and WebAssembly.
+        let data =
+            name.contains('/') || name.ends_with(".pf_meta") || name == "pagefind-entry.json";
+        if i == 0 || data {
+            write(&format!("{dir}/{name}"), &bytes)?;
         }
     }
     Ok(())

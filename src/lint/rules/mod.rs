@@ -4,6 +4,8 @@
 pub mod broken_anchor;
 pub mod broken_link;
 pub mod config_unknown_key;
+pub mod credential_in_command;
+pub mod destructive_command;
 pub mod external_anchor;
 pub mod external_link;
 pub mod external_redirect;
@@ -20,11 +22,16 @@ pub mod review_due_soon;
 pub mod review_overdue;
 pub mod rollback_missing;
 pub mod section_missing;
+pub mod shell_output;
+pub mod shell_syntax;
+pub mod shellcheck;
 pub mod status_invalid;
 pub mod symlink_loop;
 pub mod unclosed_fence;
 pub mod undefined_reference;
+pub mod undefined_variable;
 pub mod unknown_field;
+pub mod unresolved_placeholder;
 
 use crate::config::Settings;
 use crate::diagnostic::Severity;
@@ -58,6 +65,13 @@ pub static ALL: &[&Rule] = &[
     &file_too_large::RULE,
     &symlink_loop::RULE,
     &config_unknown_key::RULE,
+    &shell_syntax::RULE,
+    &shell_output::RULE,
+    &unresolved_placeholder::RULE,
+    &undefined_variable::RULE,
+    &destructive_command::RULE,
+    &credential_in_command::RULE,
+    &shellcheck::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {

@@ -1,0 +1,360 @@
+//! One runbook's command blocks, analysed once for every consumer (lint
+//! rules, the script writer, verify, dry-run): placeholders turned into
+//! variables, the shell scan, output masquerading as commands, and the
+//! variables the runbook needs from outside.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::blocks::{self, Command};
+use super::config::Checks;
+use super::shell::{self, Quoting, Scan};
+use crate::document::Document;
+
+/// A placeholder such as `<backup-id>`, and the variable it becomes.
+#[derive(Clone, Debug)]
+pub struct Placeholder {
+    pub text: String,
+    pub var: String,
+    /// Byte offset in the block's original code.
+    pub offset: usize,
+    pub line: usize,
+}
+
+/// Why a variable must come from outside the runbook.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Need {
+    Placeholder(String),
+    Requires(String),
+    Undefined,
+}
+
+#[derive(Clone, Debug)]
+pub struct Block<'a> {
+    pub cmd: Command<'a>,
+    pub placeholders: Vec<Placeholder>,
+    /// The code with placeholders replaced by required variables; newlines
+    /// are where they were, so line numbers still apply.
+    pub code: String,
+    pub scan: Scan,
+    /// The Markdown line where output (JSON, a log) starts, when the block
+    /// holds output rather than commands.
+    pub output_at: Option<(usize, &'static str)>,
+}
+
+impl Block<'_> {
+    /// The Markdown line of a byte offset in the substituted `code`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let index = self.code[..offset.min(self.code.len())]
+            .matches('\n')
+            .count();
+        let lines = &self.cmd.lines;
+        lines
+            .get(index)
+            .or(lines.last())
+            .copied()
+            .unwrap_or(self.cmd.block.first_line)
+    }
+
+    /// Blocks that go into a script as code.
+    pub fn runnable(&self) -> bool {
+        !self.cmd.skip && self.output_at.is_none() && self.scan.error.is_none()
+    }
+}
+
+pub struct Runbook<'a> {
+    pub doc: &'a Document,
+    pub blocks: Vec<Block<'a>>,
+    /// Variables some block sets (`NAME=`, `export`, `read`, `for`).
+    pub sets: BTreeSet<String>,
+    /// Variables some block declares in `requires`.
+    pub required: BTreeSet<String>,
+    /// Variable -> why it is needed and the first Markdown line asking.
+    pub needs: BTreeMap<String, (Need, usize)>,
+}
+
+impl Runbook<'_> {
+    /// Whether the runbook itself provides a variable or asks for it.
+    pub fn provides(&self, var: &str) -> bool {
+        self.sets.contains(var) || self.required.contains(var)
+    }
+
+    /// Reads of variables that nothing in the runbook sets, that no block
+    /// declares in `requires`, and that the environment always has.
+    pub fn undefined_reads<'b>(
+        &self,
+        block: &'b Block,
+    ) -> impl Iterator<Item = &'b shell::VarRead> {
+        block.scan.reads.iter().filter(move |r| {
+            !r.guarded
+                && !self.provides(&r.name)
+                && !block.placeholders.iter().any(|p| p.var == r.name)
+                && !WELL_KNOWN.contains(&r.name.as_str())
+        })
+    }
+}
+
+pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
+    let blocks: Vec<Block> = blocks::commands(doc)
+        .into_iter()
+        .map(|cmd| block(cmd, checks))
+        .collect();
+    let sets = blocks
+        .iter()
+        .filter(|b| !b.cmd.skip)
+        .flat_map(|b| b.scan.sets.iter().cloned())
+        .collect();
+    let required = blocks
+        .iter()
+        .flat_map(|b| b.cmd.attrs.requires.iter().cloned())
+        .collect();
+    let mut rb = Runbook {
+        doc,
+        blocks,
+        sets,
+        required,
+        needs: BTreeMap::new(),
+    };
+    let mut needs: BTreeMap<String, (Need, usize)> = BTreeMap::new();
+    for b in rb.blocks.iter().filter(|b| b.runnable()) {
+        for p in &b.placeholders {
+            needs
+                .entry(p.var.clone())
+                .or_insert((Need::Placeholder(p.text.clone()), p.line));
+        }
+        for r in &b.cmd.attrs.requires {
+            needs
+                .entry(r.clone())
+                .or_insert((Need::Requires(b.cmd.name.clone()), b.cmd.block.first_line));
+        }
+        for read in rb.undefined_reads(b) {
+            needs
+                .entry(read.name.clone())
+                .or_insert((Need::Undefined, b.line_of(read.offset)));
+        }
+    }
+    rb.needs = needs;
+    rb
+}
+
+/// Set by the shell or the login session: never worth asking for.
+const WELL_KNOWN: &[&str] = &[
+    "HOME",
+    "PATH",
+    "USER",
+    "LOGNAME",
+    "SHELL",
+    "PWD",
+    "OLDPWD",
+    "TERM",
+    "LANG",
+    "LC_ALL",
+    "TZ",
+    "HOSTNAME",
+    "UID",
+    "EUID",
+    "PPID",
+    "RANDOM",
+    "SRANDOM",
+    "SECONDS",
+    "LINENO",
+    "BASH",
+    "BASH_VERSION",
+    "BASH_SOURCE",
+    "BASHPID",
+    "FUNCNAME",
+    "IFS",
+    "TMPDIR",
+    "EDITOR",
+    "PAGER",
+    "OSTYPE",
+    "HOSTTYPE",
+    "MACHTYPE",
+    "PIPESTATUS",
+    "REPLY",
+    "OPTARG",
+    "OPTIND",
+    "GROUPS",
+    "EPOCHSECONDS",
+    "EPOCHREALTIME",
+    "COLUMNS",
+    "LINES",
+    "SSH_AUTH_SOCK",
+    "DISPLAY",
+    "CI",
+];
+
+/// Shell and session names a placeholder must not silently take the value of.
+const RESERVED: &[&str] = &[
+    "HOME", "PATH", "USER", "LOGNAME", "SHELL", "PWD", "OLDPWD", "TERM", "LANG", "UID", "EUID",
+    "PPID", "HOSTNAME", "IFS", "RANDOM", "SECONDS", "LINENO", "GROUPS", "REPLY", "BASH", "TMPDIR",
+    "OPTARG", "OPTIND", "PS1", "PS4", "ENV", "CDPATH",
+];
+
+fn block<'a>(cmd: Command<'a>, checks: &Checks) -> Block<'a> {
+    let original = shell::scan(&cmd.code);
+    let placeholders = find_placeholders(&cmd, &original, checks);
+    let code = substitute(&cmd.code, &placeholders, &original);
+    let scan = if placeholders.is_empty() {
+        original
+    } else {
+        shell::scan(&code)
+    };
+    let output_at = if blocks::is_transcript(cmd.block) {
+        None
+    } else {
+        output_line(&cmd, &code, &scan)
+    };
+    Block {
+        cmd,
+        placeholders,
+        code,
+        scan,
+        output_at,
+    }
+}
+
+fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeholder> {
+    let code = &cmd.code;
+    let mut found: Vec<Placeholder> = Vec::new();
+    for pattern in &checks.placeholders {
+        for caps in pattern.captures_iter(code) {
+            let whole = caps.get(0).unwrap();
+            let before = code[..whole.start()].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '$' | '{' | '_' | '[')) {
+                continue;
+            }
+            if matches!(
+                scan.quoting_at(whole.start()),
+                Quoting::Comment | Quoting::Heredoc(false)
+            ) {
+                continue;
+            }
+            if found
+                .iter()
+                .any(|p| whole.start() < p.offset + p.text.len() && p.offset < whole.end())
+            {
+                continue;
+            }
+            let name = caps.get(1).unwrap_or(whole).as_str();
+            found.push(Placeholder {
+                text: whole.as_str().to_string(),
+                var: variable_name(name),
+                offset: whole.start(),
+                line: cmd.line_of(whole.start()),
+            });
+        }
+    }
+    found.sort_by_key(|p| p.offset);
+    found
+}
+
+/// `backup-id` -> `BACKUP_ID`; names the shell owns get `_VALUE`.
+pub fn variable_name(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_uppercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    let mut out = out.trim_matches('_').to_string();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, "VALUE_");
+    }
+    if RESERVED.contains(&out.as_str()) || out.starts_with("BASH") {
+        out.push_str("_VALUE");
+    }
+    out
+}
+
+/// Replaces each placeholder with `"${VAR:?...}"`, quoted to fit where it
+/// stands: inside single quotes the quote is closed around it.
+fn substitute(code: &str, placeholders: &[Placeholder], scan: &Scan) -> String {
+    let mut out = String::with_capacity(code.len() + placeholders.len() * 40);
+    let mut last = 0;
+    for p in placeholders {
+        out.push_str(&code[last..p.offset]);
+        let expansion = format!(
+            "${{{}:?fill in {} (line {}): pass --var {}=...}}",
+            p.var,
+            p.text.replace(['}', '"', '\'', '`', '$', '\\'], ""),
+            p.line,
+            p.var
+        );
+        match scan.quoting_at(p.offset) {
+            Quoting::Double | Quoting::Heredoc(true) => out.push_str(&expansion),
+            Quoting::Single => {
+                out.push_str("'\"");
+                out.push_str(&expansion);
+                out.push_str("\"'");
+            }
+            _ => {
+                out.push('"');
+                out.push_str(&expansion);
+                out.push('"');
+            }
+        }
+        last = p.offset + p.text.len();
+    }
+    out.push_str(&code[last..]);
+    out
+}
+
+static JSON_KEY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^(\{\s*)?"[^"]+"\s*:\s*(["{\[0-9-]|true|false|null)"#).unwrap());
+static LOG_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\[?\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}|\[?(INFO|WARN|WARNING|ERROR|DEBUG|TRACE|FATAL)\]?[:\s]|HTTP/\d(\.\d)? \d{3}\b)").unwrap()
+});
+
+/// The first line that is output rather than a command: a JSON member, a
+/// log line, an HTTP status line.
+fn output_line(cmd: &Command, code: &str, scan: &Scan) -> Option<(usize, &'static str)> {
+    let mut offset = 0;
+    // The line that opened a JSON document (`{` alone), where output starts.
+    let mut opener: Option<usize> = None;
+    for (index, line) in code.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += line.len();
+        // Inside a string or here-document that began on an earlier line?
+        if start > 0 && scan.quoting_at(start - 1) != Quoting::Plain {
+            continue;
+        }
+        let text = line.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let why = if JSON_KEY.is_match(text) {
+            "JSON"
+        } else if LOG_LINE.is_match(text) {
+            "a log or HTTP response"
+        } else {
+            opener = matches!(text, "{" | "[").then_some(index);
+            continue;
+        };
+        let index = if why == "JSON" {
+            opener.unwrap_or(index)
+        } else {
+            index
+        };
+        let line = cmd.lines.get(index).copied();
+        return Some((line.unwrap_or(cmd.block.first_line), why));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variable_names() {
+        assert_eq!(variable_name("backup-id"), "BACKUP_ID");
+        assert_eq!(variable_name("PID"), "PID");
+        assert_eq!(variable_name("user"), "USER_VALUE");
+        assert_eq!(variable_name("1st"), "VALUE_1ST");
+    }
+}

@@ -1,0 +1,321 @@
+//! Which fenced blocks are commands, their Runme-compatible attributes
+//! (`{name=x skip destructive requires=A,B}` or `{"name":"x"}`), and the
+//! text to run: `console` blocks keep only their `$ ` lines.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::document::{CodeBlock, Document};
+
+/// Info strings whose blocks are shell commands.
+pub const SHELL_LANGS: &[&str] = &["bash", "sh", "shell", "zsh", "console"];
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Attributes {
+    pub name: Option<String>,
+    pub skip: bool,
+    pub destructive: bool,
+    pub requires: Vec<String>,
+}
+
+/// One command block of a runbook, ready to check or to extract.
+#[derive(Clone, Debug)]
+pub struct Command<'a> {
+    pub block: &'a CodeBlock,
+    /// Unique within the runbook: the `name` attribute or one derived from
+    /// the first command.
+    pub name: String,
+    pub attrs: Attributes,
+    /// The shell text: the block's code, or a console block's commands.
+    pub code: String,
+    /// The Markdown line of each line of `code`.
+    pub lines: Vec<usize>,
+    /// `{skip}` or `<!-- runbook: skip -->` before the block.
+    pub skip: bool,
+}
+
+impl Command<'_> {
+    /// The Markdown line of a byte offset in `code`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let index = self.code[..offset.min(self.code.len())]
+            .matches('\n')
+            .count();
+        self.lines
+            .get(index)
+            .or(self.lines.last())
+            .copied()
+            .unwrap_or(self.block.first_line)
+    }
+}
+
+/// Every shell block of a document, in order.
+pub fn commands(doc: &Document) -> Vec<Command<'_>> {
+    let mut used = HashSet::new();
+    let mut out = Vec::new();
+    for block in &doc.body.code_blocks {
+        if !SHELL_LANGS.contains(&block.lang.as_str()) {
+            continue;
+        }
+        let attrs = parse_attributes(&block.info);
+        let (code, lines) = if is_transcript(block) {
+            console_commands(&block.code, block.first_line)
+        } else {
+            let lines = (0..block.code.lines().count().max(1))
+                .map(|i| block.first_line + i)
+                .collect();
+            (block.code.clone(), lines)
+        };
+        let skip = attrs.skip || skip_comment_before(doc, block);
+        let wanted = attrs
+            .name
+            .as_deref()
+            .map(sanitize)
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| derive_name(&code));
+        let name = unique(wanted, &mut used);
+        out.push(Command {
+            block,
+            name,
+            attrs,
+            code,
+            lines,
+            skip,
+        });
+    }
+    out
+}
+
+fn unique(wanted: String, used: &mut HashSet<String>) -> String {
+    let mut name = wanted.clone();
+    let mut n = 2;
+    while !used.insert(name.replace('-', "_")) {
+        name = format!("{wanted}-{n}");
+        n += 1;
+    }
+    name
+}
+
+/// `<!-- runbook: skip -->` on the line before the fence.
+fn skip_comment_before(doc: &Document, block: &CodeBlock) -> bool {
+    let fence = block.fence.start.line;
+    doc.body
+        .comments
+        .iter()
+        .any(|c| c.span.end.line + 1 == fence && c.text == "runbook: skip")
+}
+
+/// Parses the attributes after the language: Runme's `{ name=x skip }` or
+/// its JSON form `{"name":"x","interactive":false}`.
+pub fn parse_attributes(info: &str) -> Attributes {
+    let mut attrs = Attributes::default();
+    let Some(open) = info.find('{') else {
+        return attrs;
+    };
+    let inner = info[open..].trim();
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(inner) {
+        for (key, value) in map {
+            let text = match &value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Bool(b) => b.to_string(),
+                other => other.to_string(),
+            };
+            apply(&mut attrs, &key, Some(&text));
+        }
+        return attrs;
+    }
+    let inner = inner.trim_start_matches('{');
+    let inner = inner.split('}').next().unwrap_or("");
+    for (key, value) in pairs(inner) {
+        apply(&mut attrs, &key, value.as_deref());
+    }
+    attrs
+}
+
+/// `key=value`, `key="a value"`, bare `flag`, separated by spaces or commas
+/// (commas inside a value stay: `requires=A,B`).
+fn pairs(text: &str) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == ',') {
+            chars.next();
+        }
+        let key: String =
+            std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace() && *c != '=' && *c != ','))
+                .collect();
+        if key.is_empty() {
+            break;
+        }
+        if chars.next_if_eq(&'=').is_none() {
+            out.push((key, None));
+            continue;
+        }
+        let value: String = match chars.peek() {
+            Some(&q @ ('"' | '\'')) => {
+                chars.next();
+                let v = std::iter::from_fn(|| chars.next_if(|c| *c != q)).collect();
+                chars.next();
+                v
+            }
+            _ => std::iter::from_fn(|| chars.next_if(|c| !c.is_whitespace())).collect(),
+        };
+        out.push((key, Some(value)));
+    }
+    out
+}
+
+fn apply(attrs: &mut Attributes, key: &str, value: Option<&str>) {
+    let truthy = value.is_none_or(|v| !matches!(v, "false" | "0" | "no"));
+    match key {
+        "name" => attrs.name = value.map(str::to_string),
+        "skip" | "ignore" | "excludeFromRunAll" => attrs.skip |= truthy,
+        "destructive" => attrs.destructive = truthy,
+        "requires" => attrs.requires.extend(
+            value
+                .unwrap_or("")
+                .split([',', ' '])
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string),
+        ),
+        _ => {}
+    }
+}
+
+/// A `console` block, or a shell block written as one (its first command
+/// after a `$ ` prompt): only the prompted lines are commands.
+pub fn is_transcript(block: &CodeBlock) -> bool {
+    block.lang == "console"
+        || block
+            .code
+            .lines()
+            .map(str::trim_end)
+            .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .is_some_and(|l| l.starts_with("$ "))
+}
+
+/// The commands of a console block: `$ ` lines and their `\` continuations,
+/// with the Markdown line of each.
+fn console_commands(code: &str, first_line: usize) -> (String, Vec<usize>) {
+    let mut out = String::new();
+    let mut lines = Vec::new();
+    let mut continued = false;
+    for (i, line) in code.lines().enumerate() {
+        let text = if continued {
+            Some(line)
+        } else {
+            line.strip_prefix("$ ")
+                .or_else(|| (line == "$").then_some(""))
+        };
+        match text {
+            Some(text) => {
+                out.push_str(text);
+                out.push('\n');
+                lines.push(first_line + i);
+                continued = text.ends_with('\\');
+            }
+            None => continued = false,
+        }
+    }
+    (out, lines)
+}
+
+static WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$").unwrap());
+
+/// `kubectl -n x rollout restart` -> `kubectl-rollout-restart`: the first
+/// command's name and up to two plain words after it.
+fn derive_name(code: &str) -> String {
+    let line = code
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .unwrap_or("");
+    let mut words = line
+        .split_whitespace()
+        .skip_while(|w| {
+            w.contains('=')
+                || matches!(*w, "sudo" | "env" | "if" | "while" | "until" | "!" | "time")
+        })
+        .peekable();
+    let mut parts = Vec::new();
+    if let Some(first) = words.next() {
+        parts.push(first.rsplit('/').next().unwrap_or(first).to_string());
+    }
+    let mut skip_value = false;
+    for word in words {
+        if parts.len() == 3 || matches!(word, "|" | "&&" | "||" | ";") {
+            break;
+        }
+        if skip_value {
+            skip_value = false;
+            continue;
+        }
+        if word.starts_with('-') {
+            skip_value = word.len() == 2;
+            continue;
+        }
+        // Quoted text and paths end the name: they are arguments.
+        if !WORD.is_match(word) || word.contains('/') {
+            break;
+        }
+        parts.push(word.to_string());
+    }
+    let name = sanitize(&parts.join("-"));
+    if name.is_empty() {
+        "step".to_string()
+    } else {
+        name
+    }
+}
+
+/// Lowercase letters, digits and single dashes, at most 40 characters.
+pub fn sanitize(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.len() >= 40 {
+            break;
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attribute_forms() {
+        let a = parse_attributes("bash {name=restore-db destructive requires=KUBECONFIG,PGHOST}");
+        assert_eq!(a.name.as_deref(), Some("restore-db"));
+        assert!(a.destructive && !a.skip);
+        assert_eq!(a.requires, vec!["KUBECONFIG", "PGHOST"]);
+        let a = parse_attributes(r#"sh {"name":"x","interactive":false,"skip":true}"#);
+        assert_eq!(a.name.as_deref(), Some("x"));
+        assert!(a.skip);
+        let a = parse_attributes(r#"bash { name="a b" interactive=false skip }"#);
+        assert_eq!(a.name.as_deref(), Some("a b"));
+        assert!(a.skip);
+        assert_eq!(parse_attributes("bash"), Attributes::default());
+    }
+
+    #[test]
+    fn names_and_console() {
+        assert_eq!(
+            derive_name("# restart\nsudo kubectl -n web rollout restart deploy/x\n"),
+            "kubectl-rollout-restart"
+        );
+        assert_eq!(derive_name("./scripts/deploy.sh --prod\n"), "deploy-sh");
+        assert_eq!(derive_name("# nothing\n"), "step");
+        let (code, lines) = console_commands("$ ls \\\n  -l\nfile\n$ echo hi\nhi\n", 10);
+        assert_eq!(code, "ls \\\n  -l\necho hi\n");
+        assert_eq!(lines, vec![10, 11, 13]);
+    }
+}

@@ -1,0 +1,308 @@
+//! `runbook extract`, `runbook verify` and `runbook dry-run`: arguments,
+//! settings, output and exit codes, as `runbook lint` does them.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::Args;
+use rayon::prelude::*;
+
+use super::analysis::{self, Runbook};
+use super::dry_run::{self, Stubs};
+use super::{output, render_checked, verify};
+use crate::cli::{
+    CLEAN, Common, DenyLevel, FAILURE, FINDINGS, default_source, load_settings, today,
+};
+use crate::config::Settings;
+use crate::diagnostic::{Severity, Summary};
+use crate::lint::Selection;
+use crate::lint::report::{self, Format};
+
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    /// Runbooks or folders to extract (default: the whole source folder).
+    pub paths: Vec<PathBuf>,
+    /// The folder to write the scripts to; the source tree is mirrored in it.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// Runbooks or folders to check (default: the whole source folder).
+    pub paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Treat warnings as errors for the exit code (`--deny warnings`).
+    #[arg(long, value_name = "warnings")]
+    pub deny: Option<DenyLevel>,
+    /// Also list findings silenced by suppression comments (human format).
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Do not run shellcheck even when it is installed.
+    #[arg(long)]
+    pub no_shellcheck: bool,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args, Debug)]
+pub struct DryRunArgs {
+    /// The runbook to run.
+    pub runbook: PathBuf,
+    /// Run only this step or section (a heading's anchor); repeatable.
+    #[arg(long, value_name = "SECTION")]
+    pub only: Vec<String>,
+    /// Set a variable the script needs; repeatable.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Canned answers for intercepted commands (TOML or YAML), over the
+    /// runbook's front matter `dry_run:`.
+    #[arg(long, value_name = "FILE")]
+    pub stubs: Option<PathBuf>,
+    /// Keep the throw-away work folder and print where it is.
+    #[arg(long)]
+    pub keep: bool,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+fn settings_for(common: &Common, paths: &[PathBuf]) -> Result<Settings, u8> {
+    let mut settings = load_settings(common)?;
+    if settings.file.is_none() {
+        settings.src = default_source(paths);
+    }
+    if paths.is_empty() && !settings.src.is_dir() {
+        eprintln!(
+            "error: source folder `{}` does not exist (set `src` under [book] in book.toml, or name runbooks)",
+            settings.src.display()
+        );
+        return Err(FAILURE);
+    }
+    Ok(settings)
+}
+
+fn selection(paths: &[PathBuf]) -> Selection {
+    if paths.is_empty() {
+        Selection::All
+    } else {
+        Selection::Paths(paths.to_vec())
+    }
+}
+
+pub fn extract_command(args: ExtractArgs) -> u8 {
+    let settings = match settings_for(&args.common, &args.paths) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let (docs, problems, mut failed) = verify::load(&settings, &selection(&args.paths));
+    for p in &problems {
+        eprintln!("error: {}: {}", report::display_path(&p.path), p.message);
+    }
+    let runbooks: Vec<Runbook> = docs
+        .par_iter()
+        .map(|doc| analysis::analyze(doc, &settings.checks))
+        .filter(|rb| !rb.blocks.is_empty())
+        .collect();
+    let checked = match render_checked(&runbooks) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: cannot run `bash -n`: {e}");
+            return FAILURE;
+        }
+    };
+    let mut targets: BTreeMap<PathBuf, &str> = BTreeMap::new();
+    let mut jobs = Vec::new();
+    for (rb, checked) in runbooks.iter().zip(&checked) {
+        let rel = output::script_path(&rb.doc.rel);
+        if let Some(other) = targets.insert(rel.clone(), &rb.doc.rel) {
+            eprintln!(
+                "error: {} and {} would both be written to {}; rename one",
+                other,
+                rb.doc.rel,
+                rel.display()
+            );
+            failed = true;
+            continue;
+        }
+        jobs.push((rb, checked, rel));
+    }
+    if let Err(e) = std::fs::create_dir_all(&args.out) {
+        eprintln!("error: cannot create {}: {e}", args.out.display());
+        return FAILURE;
+    }
+    let results: Vec<std::io::Result<bool>> = jobs
+        .par_iter()
+        .map(|(_, checked, rel)| output::write_script(&args.out, rel, &checked.script.text))
+        .collect();
+    // Blocks whose step fails with a reason: broken, or output (not `{skip}`).
+    let mut commented = 0;
+    for (rb, checked, _) in &jobs {
+        for (i, block) in rb.blocks.iter().enumerate().filter(|(_, b)| !b.cmd.skip) {
+            if let Some(reason) = super::script::disabled_reason(block, &checked.rejected, i) {
+                commented += 1;
+                eprintln!(
+                    "{}:{}: step `{}` fails in the script, its code kept as a comment: {reason}",
+                    report::display_path(&rb.doc.path),
+                    block.cmd.block.first_line,
+                    block.cmd.name
+                );
+            }
+        }
+    }
+    let (mut written, mut unchanged) = (0, 0);
+    for ((_, _, rel), result) in jobs.iter().zip(results) {
+        match result {
+            Ok(true) => written += 1,
+            Ok(false) => unchanged += 1,
+            Err(e) => {
+                eprintln!("error: {}: {e}", args.out.join(rel).display());
+                failed = true;
+            }
+        }
+    }
+    eprintln!(
+        "{} scripts in {}: {written} written, {unchanged} unchanged; {} runbooks have no command blocks",
+        written + unchanged,
+        args.out.display(),
+        docs.len() - runbooks.len()
+    );
+    if commented > 0 {
+        eprintln!(
+            "{commented} step(s) cannot run as written; `runbook verify` reports them with the rest"
+        );
+    }
+    if failed { FAILURE } else { CLEAN }
+}
+
+pub fn verify_command(args: VerifyArgs) -> u8 {
+    let (settings, today) = match (settings_for(&args.common, &args.paths), today(&args.common)) {
+        (Ok(s), Ok(t)) => (s, t),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let use_shellcheck = !args.no_shellcheck && super::shellcheck::available();
+    if !args.no_shellcheck && !use_shellcheck && args.format == Format::Human {
+        eprintln!(
+            "note: shellcheck is not installed; its checks are skipped (apt-get install shellcheck)"
+        );
+    }
+    let outcome = match verify::run(&settings, today, &selection(&args.paths), use_shellcheck) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return FAILURE;
+        }
+    };
+    let summary = Summary::new(outcome.files, &outcome.diagnostics);
+    let report = report::Report {
+        diagnostics: &outcome.diagnostics,
+        summary,
+        show_suppressed: args.show_suppressed,
+    };
+    let mut out = anstream::stdout().lock();
+    if let Err(e) = report::write(args.format, &report, &mut out).and_then(|_| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("error: cannot write the report: {e}");
+            return FAILURE;
+        }
+    }
+    if outcome.io_failure {
+        return FAILURE;
+    }
+    let deny = matches!(args.deny, Some(DenyLevel::Warnings));
+    let failing = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_counted())
+        .any(|d| d.severity == Severity::Error || (deny && d.severity == Severity::Warning));
+    if failing { FINDINGS } else { CLEAN }
+}
+
+pub fn dry_run_command(args: DryRunArgs) -> u8 {
+    let settings = match settings_for(&args.common, std::slice::from_ref(&args.runbook)) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if !args.runbook.is_file() {
+        eprintln!("error: {}: no such runbook", args.runbook.display());
+        return FAILURE;
+    }
+    let (docs, problems, _) =
+        verify::load(&settings, &selection(std::slice::from_ref(&args.runbook)));
+    if let Some(p) = problems.first() {
+        eprintln!("error: {}: {}", report::display_path(&p.path), p.message);
+        return FAILURE;
+    }
+    let Some(doc) = docs.first() else {
+        eprintln!("error: {}: not a runbook", args.runbook.display());
+        return FAILURE;
+    };
+    let mut vars = Vec::new();
+    for var in &args.vars {
+        match var.split_once('=') {
+            Some((name, value)) if super::shell::valid_name(name) => {
+                vars.push((name.to_string(), value.to_string()));
+            }
+            _ => {
+                eprintln!("error: --var wants NAME=VALUE, got `{var}`");
+                return FAILURE;
+            }
+        }
+    }
+    let from_front = doc.fields().and_then(|f| f.extra.get("dry_run"));
+    let mut stubs = match from_front.map(Stubs::from_front_matter).transpose() {
+        Ok(s) => s.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("error: {}: {e}", report::display_path(&doc.path));
+            return FAILURE;
+        }
+    };
+    if let Some(file) = &args.stubs {
+        match Stubs::load(file) {
+            Ok(more) => stubs = stubs.merge(more),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return FAILURE;
+            }
+        }
+    }
+    let rb = analysis::analyze(doc, &settings.checks);
+    if rb.blocks.is_empty() {
+        eprintln!(
+            "{}: no command blocks; nothing to run",
+            report::display_path(&doc.path)
+        );
+        return CLEAN;
+    }
+    let checked = match render_checked(std::slice::from_ref(&rb)) {
+        Ok(mut c) => c.remove(0),
+        Err(e) => {
+            eprintln!("error: cannot run `bash -n`: {e}");
+            return FAILURE;
+        }
+    };
+    eprintln!(
+        "dry run of {}: commands are recorded, not run",
+        report::display_path(&doc.path)
+    );
+    let options = dry_run::Options {
+        only: args.only,
+        vars,
+        stubs,
+        keep: args.keep,
+    };
+    match dry_run::run(&rb, &checked.script, &options) {
+        Ok(0) => CLEAN,
+        Ok(code) => {
+            eprintln!("the script would fail here (exit {code})");
+            FINDINGS
+        }
+        Err(e) => {
+            eprintln!("error: cannot run bash: {e}");
+            FAILURE
+        }
+    }
+}

@@ -1,0 +1,397 @@
+//! `runbook dry-run`: runs a runbook's script in bash, for real, in a
+//! throw-away folder, with every external command recorded and never run.
+//!
+//! How nothing real runs, in layers:
+//! - `PATH` is an empty folder, reset (with the command hash) before every
+//!   command, so a name without `/` is never found and bash calls
+//!   `command_not_found_handle`, which records the expanded arguments and
+//!   answers from the stubs. That covers `env`, `xargs`, `sudo`, `curl | sh`,
+//!   pipes and `$(...)`, since subshells inherit it.
+//! - A DEBUG trap (`extdebug`, inherited by functions and subshells) looks
+//!   at each command word before it runs: one containing `/` (`/bin/rm`,
+//!   `"$TOOL"` expanding to a path) gets a stub function of that name,
+//!   which bash prefers to the file; `eval`, `builtin` and temporary `PATH`
+//!   assignments, which could get around the rest, are refused.
+//! - Builtins that act outside the shell (`kill`, `cd`, `exec`, `trap`,
+//!   `source`, `command`, `hash`, `enable`, ...) are replaced by read-only
+//!   functions that record them.
+//! - Every redirection target in the script is rewritten to go through
+//!   `__rb_path`, which keeps writes outside the work folder inside it
+//!   (`.runbook/outside/`) and turns `/dev/tcp` reads into `/dev/null`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde::Deserialize;
+
+use super::analysis::Runbook;
+use super::script::{Script, quote};
+use super::shell;
+
+/// Canned answers for intercepted commands.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stubs {
+    #[serde(default, alias = "stub")]
+    pub stubs: Vec<Stub>,
+    /// Variables to set, as `--var` would.
+    #[serde(default)]
+    pub vars: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stub {
+    /// A glob matched against the command line (`kubectl get pods*`).
+    pub command: String,
+    #[serde(default)]
+    pub stdout: String,
+    #[serde(default)]
+    pub stderr: String,
+    #[serde(default)]
+    pub exit: u8,
+}
+
+impl Stubs {
+    /// Reads a stubs file, TOML or YAML by its extension.
+    pub fn load(path: &Path) -> Result<Stubs, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        let is_toml = path.extension().is_some_and(|e| e == "toml");
+        if is_toml {
+            toml::from_str(&text).map_err(|e| {
+                let line = e.span().map_or(1, |s| {
+                    text[..s.start.min(text.len())].matches('\n').count() + 1
+                });
+                format!("{}:{line}: {}", path.display(), e.message())
+            })
+        } else {
+            serde_saphyr::from_str(&text).map_err(|e| {
+                let line = e.location().map_or(1, |l| l.line());
+                let message = e.to_string();
+                let message = message.lines().next().unwrap_or("invalid YAML").to_string();
+                format!("{}:{line}: {message}", path.display())
+            })
+        }
+    }
+
+    /// Front matter `dry_run: { stubs: [...], vars: {...} }`.
+    pub fn from_front_matter(value: &serde_json::Value) -> Result<Stubs, String> {
+        serde_json::from_value(value.clone()).map_err(|e| format!("front matter `dry_run`: {e}"))
+    }
+
+    /// Later entries win: `other` is laid over `self`.
+    pub fn merge(mut self, other: Stubs) -> Stubs {
+        let mut stubs = other.stubs;
+        stubs.append(&mut self.stubs);
+        self.stubs = stubs;
+        self.vars.extend(other.vars);
+        self
+    }
+}
+
+pub struct Options {
+    pub only: Vec<String>,
+    pub vars: Vec<(String, String)>,
+    pub stubs: Stubs,
+    /// Keep the work folder and say where it is.
+    pub keep: bool,
+}
+
+/// Runs the script; returns bash's exit status.
+pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<i32> {
+    let work = tempfile::Builder::new()
+        .prefix("runbook-dry-run-")
+        .tempdir()?;
+    let root = work.path().canonicalize()?;
+    let meta = root.join(".runbook");
+    std::fs::create_dir_all(meta.join("bin"))?;
+    std::fs::create_dir_all(meta.join("outside"))?;
+    let program = program(rb, script, &root, &options.stubs);
+    let file = meta.join("dry-run.sh");
+    std::fs::write(&file, program)?;
+
+    // Found with the caller's PATH: the script's own PATH is an empty folder.
+    let mut command = Command::new(find_bash());
+    command
+        .args(["--norc", "--noprofile"])
+        .arg(&file)
+        .current_dir(&root)
+        .stdin(Stdio::null());
+    for (key, _) in std::env::vars_os() {
+        let name = key.to_string_lossy();
+        if UNSAFE_ENV.contains(&name.as_ref()) || name.starts_with("BASH_FUNC_") {
+            command.env_remove(&key);
+        }
+    }
+    command.env("PATH", meta.join("bin"));
+    let vars = options.vars.iter().map(|(k, v)| (k, v));
+    for (name, value) in options.stubs.vars.iter().chain(vars) {
+        command.arg("--var").arg(format!("{name}={value}"));
+    }
+    for only in &options.only {
+        command.arg("--only").arg(only);
+    }
+    let status = command.status()?;
+    if options.keep {
+        let kept = work.keep();
+        eprintln!("work folder kept: {}", kept.display());
+    }
+    Ok(status.code().unwrap_or(128))
+}
+
+fn find_bash() -> std::path::PathBuf {
+    std::env::var_os("PATH")
+        .and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join("bash"))
+                .find(|p| p.is_file())
+        })
+        .unwrap_or_else(|| "/bin/bash".into())
+}
+
+/// Variables that would change how bash starts or finds commands.
+const UNSAFE_ENV: &[&str] = &[
+    "BASH_ENV",
+    "ENV",
+    "SHELLOPTS",
+    "BASHOPTS",
+    "CDPATH",
+    "GLOBIGNORE",
+    "PROMPT_COMMAND",
+    "PS4",
+    "IFS",
+    "BASH_XTRACEFD",
+    "EXECIGNORE",
+    "BASH_COMPAT",
+    "POSIXLY_CORRECT",
+];
+
+/// The prelude, then the script with its redirections rewritten. The
+/// prelude's line count is fixed, so script lines keep a known offset.
+fn program(rb: &Runbook, script: &Script, root: &Path, stubs: &Stubs) -> String {
+    let mut prelude = String::new();
+    let _ = writeln!(prelude, "__rb_work={}", quote(&root.to_string_lossy()));
+    let _ = writeln!(prelude, "__rb_file={}", quote(&rb.doc.rel));
+    let patterns: Vec<String> = stubs.stubs.iter().map(|s| quote(&s.command)).collect();
+    let outs: Vec<String> = stubs.stubs.iter().map(|s| quote(&s.stdout)).collect();
+    let errs: Vec<String> = stubs.stubs.iter().map(|s| quote(&s.stderr)).collect();
+    let codes: Vec<String> = stubs.stubs.iter().map(|s| s.exit.to_string()).collect();
+    let _ = writeln!(
+        prelude,
+        "__rb_stub_pat=({})",
+        patterns.join(" ").replace('\n', "'$'\\n''")
+    );
+    let _ = writeln!(
+        prelude,
+        "__rb_stub_out=({})",
+        outs.join(" ").replace('\n', "'$'\\n''")
+    );
+    let _ = writeln!(
+        prelude,
+        "__rb_stub_err=({})",
+        errs.join(" ").replace('\n', "'$'\\n''")
+    );
+    let _ = writeln!(prelude, "__rb_stub_code=({})", codes.join(" "));
+    prelude.push_str(PRELUDE);
+    let offset = prelude.lines().count() + 1;
+    let mut map = String::from("declare -grA __rb_md=(");
+    for (i, origin) in script.origin.iter().enumerate() {
+        if let Some((_, md)) = origin {
+            let _ = write!(map, "[{}]={md} ", i + offset + 1);
+        }
+    }
+    map.push(')');
+    prelude.push_str(&map);
+    prelude.push('\n');
+    prelude.push_str(&rewrite_redirections(&script.text));
+    prelude
+}
+
+/// `cmd > target` -> `cmd > "$(__rb_path w target)"`, same for `<`.
+fn rewrite_redirections(text: &str) -> String {
+    let scan = shell::scan(text);
+    let mut targets: Vec<(std::ops::Range<usize>, char)> = scan
+        .redirects
+        .iter()
+        .map(|r| (r.clone(), 'w'))
+        .chain(scan.inputs.iter().map(|r| (r.clone(), 'r')))
+        .collect();
+    targets.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(text.len() + targets.len() * 24);
+    let mut last = 0;
+    for (range, mode) in targets {
+        if range.start < last {
+            continue;
+        }
+        out.push_str(&text[last..range.start]);
+        let _ = write!(out, "\"$(__rb_path {mode} {})\"", &text[range.clone()]);
+        last = range.end;
+    }
+    out.push_str(&text[last..]);
+    out
+}
+
+const PRELUDE: &str = r##"exec 62>&1
+shopt -s extdebug
+__rb_bin=$PATH
+
+# One trace line: step, Markdown line, the command as bash expanded it.
+__rb_trace() {
+  local kind=$1 line=$2 note=$3 step=main f a words=
+  shift 3
+  for f in "${FUNCNAME[@]}"; do
+    if [[ $f == step_* ]]; then step=${f#step_}; step=${step//_/-}; break; fi
+  done
+  for a in "$@"; do
+    if [[ $a =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then words+=" $a"; else words+=" ${a@Q}"; fi
+  done
+  printf '[%s] %s:%s %s%s%s\n' "$step" "$__rb_file" "${__rb_md[$line]-?}" "$kind" "$words" "${note:+  ($note)}" >&62
+}
+
+# An intercepted command: recorded, answered from the stubs, never run.
+__rb_external() {
+  local line=$1 i cmdline __rb_x=
+  shift
+  cmdline="$*"
+  # Read what a pipe feeds in, as the real command would, so the writer
+  # does not die of SIGPIPE.
+  if [[ ! -t 0 ]]; then
+    while IFS= read -r __rb_x || [[ -n ${__rb_x-} ]]; do __rb_x=; done
+  fi
+  for i in "${!__rb_stub_pat[@]}"; do
+    # shellcheck disable=SC2053
+    if [[ $cmdline == ${__rb_stub_pat[i]} ]]; then
+      __rb_trace '$' "$line" '' "$@"
+      printf '%s' "${__rb_stub_out[i]}"
+      printf '%s' "${__rb_stub_err[i]}" >&2
+      if ((__rb_stub_code[i] != 0)); then
+        printf '    (stub: exit %s)\n' "${__rb_stub_code[i]}" >&62
+      fi
+      return "${__rb_stub_code[i]}"
+    fi
+  done
+  __rb_trace '$' "$line" '' "$@"
+  if [[ $1 == command && ( ${2-} == -v || ${2-} == -V ) ]]; then printf '%s\n' "${3-}"; fi
+  return 0
+}
+
+command_not_found_handle() { __rb_external "${BASH_LINENO[0]}" "$@"; }
+for __rb_b in cd pushd popd kill trap exec ulimit umask hash history shopt enable complete \
+    compgen bind fc suspend disown command source . times; do
+  eval "$__rb_b() { __rb_external \"\${BASH_LINENO[0]}\" $__rb_b \"\$@\"; }"
+done
+
+# Where a redirection may write: inside the work folder, or /dev/null and
+# the standard streams. Anything else is kept under .runbook/outside.
+__rb_path() {
+  local mode=$1 p abs part out=() parts
+  shift
+  p="$*"
+  if [[ $p == /* ]]; then abs=$p; else abs=$PWD/$p; fi
+  IFS=/ read -ra parts <<< "$abs"
+  for part in "${parts[@]}"; do
+    case $part in
+      ''|.) ;;
+      ..) if ((${#out[@]})); then unset 'out[-1]'; fi ;;
+      *) out+=("$part") ;;
+    esac
+  done
+  abs=/$(IFS=/; printf '%s' "${out[*]}")
+  if [[ $mode == r ]]; then
+    if [[ $abs == /dev/tcp/* || $abs == /dev/udp/* ]]; then
+      __rb_trace '<' "${BASH_LINENO[0]}" "network: reads /dev/null instead" "$abs"
+      printf '/dev/null'
+    else
+      printf '%s' "$p"
+    fi
+    return 0
+  fi
+  case $abs in
+    "$__rb_work"/*|/dev/null|/dev/stdout|/dev/stderr|/dev/fd/*|/proc/self/fd/*) printf '%s' "$abs" ;;
+    *)
+      __rb_trace '>' "${BASH_LINENO[0]}" "outside the work folder: written to .runbook/outside instead" "$abs"
+      printf '%s' "$__rb_work/.runbook/outside/${abs//\//%}" ;;
+  esac
+}
+
+# The command word of a simple command as written, after assignments.
+__rb_word_end() {
+  local s=$1 i=0 n=${#1} c depth=0 q=
+  while ((i < n)); do
+    c=${s:i:1}
+    if [[ -n $q ]]; then
+      if [[ $c == '\' && $q == '"' ]]; then i=$((i + 2)); continue; fi
+      if [[ $c == "$q" ]]; then q=; fi
+    elif [[ $c == '\' ]]; then i=$((i + 1))
+    elif [[ $c == "'" || $c == '"' || $c == '`' ]]; then q=$c
+    elif [[ $c == '(' || $c == '{' ]]; then depth=$((depth + 1))
+    elif [[ ( $c == ')' || $c == '}' ) ]] && ((depth > 0)); then depth=$((depth - 1))
+    elif ((depth == 0)) && [[ $c == [[:space:]\;\&\|\<\>\(\)] ]]; then break
+    fi
+    i=$((i + 1))
+  done
+  __rb_len=$i
+}
+
+__rb_refuse() {
+  printf '[refused] %s:%s %s  (%s)\n' "$__rb_file" "${__rb_md[$2]-?}" "$1" "$3" >&62
+  return 1
+}
+
+__rb_debug() {
+  case ${FUNCNAME[1]-} in __rb_*|command_not_found_handle) return 0 ;; esac
+  PATH=$__rb_bin
+  builtin hash -r
+  local __rb_s=$BASH_COMMAND __rb_cw __rb_name __rb_line=${BASH_LINENO[0]} __rb_ps=0
+  while :; do
+    __rb_s=${__rb_s#"${__rb_s%%[![:space:]]*}"}
+    [[ -z $__rb_s || $__rb_s == '('* ]] && return 0
+    __rb_word_end "$__rb_s"
+    __rb_cw=${__rb_s:0:__rb_len}
+    ((__rb_len > 0)) || return 0
+    if [[ $__rb_cw =~ ^[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?\+?= ]]; then
+      if [[ $__rb_cw =~ ^(PATH|BASH_CMDS|BASH_ALIASES|BASH_ENV)[+=[] ]]; then __rb_ps=1; fi
+      __rb_s=${__rb_s:__rb_len}
+      continue
+    fi
+    break
+  done
+  [[ -z $__rb_cw ]] && return 0
+  if ((__rb_ps)); then __rb_refuse "$BASH_COMMAND" "$__rb_line" "sets PATH for one command"; return 1; fi
+  __rb_name=$__rb_cw
+  if [[ ! $__rb_cw =~ ^[A-Za-z0-9_./:+@%,=-]+$ ]]; then
+    if [[ $__rb_cw == *'$('* || $__rb_cw == *'`'* || $__rb_cw =~ \$\{[^}]*[=?] ]]; then
+      __rb_refuse "$BASH_COMMAND" "$__rb_line" "command name from a substitution"; return 1
+    fi
+    eval "__rb_name=$__rb_cw" 2>/dev/null || { __rb_refuse "$BASH_COMMAND" "$__rb_line" "command name"; return 1; }
+  fi
+  case $__rb_name in
+    eval|builtin) __rb_refuse "$BASH_COMMAND" "$__rb_line" "a dry run cannot follow $__rb_name"; return 1 ;;
+    */*)
+      if [[ ! $__rb_name =~ ^[A-Za-z0-9_./+@%:,~][A-Za-z0-9_./+@%:,~-]*$ ]]; then
+        __rb_refuse "$BASH_COMMAND" "$__rb_line" "command path"; return 1
+      fi
+      if ! declare -F "$__rb_name" >/dev/null; then
+        eval "function $__rb_name { __rb_external \"\${BASH_LINENO[0]}\" \"\$FUNCNAME\" \"\$@\"; }"
+      fi ;;
+  esac
+  return 0
+}
+
+__rb_failed() {
+  [[ -n ${__rb_md[$2]-} ]] || return 0
+  __rb_trace 'failed:' "$2" "exit $1" "$BASH_COMMAND"
+}
+
+readonly -f __rb_trace __rb_external __rb_path __rb_word_end __rb_refuse __rb_debug __rb_failed \
+  command_not_found_handle cd pushd popd kill trap exec ulimit umask hash history shopt enable \
+  complete compgen bind fc suspend disown command source . times
+readonly __rb_work __rb_file __rb_bin __rb_stub_pat __rb_stub_out __rb_stub_err __rb_stub_code
+# Say which command of the runbook failed, since `set -e` exits silently.
+set -E
+builtin trap '__rb_failed $? $LINENO' ERR
+builtin trap __rb_debug DEBUG
+"##;

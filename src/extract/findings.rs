@@ -1,0 +1,261 @@
+//! The command-block findings `runbook lint` and `runbook verify` share,
+//! computed once per document: six rules read the same analysis, so it is
+//! kept for the document being linted instead of being redone per rule.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::rc::Rc;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::analysis::{self, Block, Runbook};
+use crate::config::Settings;
+use crate::document::{Document, Pos, Span};
+use crate::lint::rules::{
+    credential_in_command, destructive_command, shell_output, shell_syntax, undefined_variable,
+    unresolved_placeholder,
+};
+
+#[derive(Clone, Debug)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub span: Span,
+    pub message: String,
+    pub help: String,
+}
+
+/// The document (its text's address and length, its path) and the settings.
+type Key = (usize, usize, String, usize);
+
+thread_local! {
+    static LAST: RefCell<Option<(Key, Rc<Vec<Finding>>)>> = const { RefCell::new(None) };
+}
+
+/// The findings for `doc`, computed on the first call for it.
+pub fn for_document(doc: &Document, settings: &Settings) -> Rc<Vec<Finding>> {
+    let key = (
+        doc.text.as_ptr() as usize,
+        doc.text.len(),
+        doc.rel.clone(),
+        settings as *const Settings as usize,
+    );
+    LAST.with(|last| {
+        if let Some((k, found)) = &*last.borrow() {
+            if *k == key {
+                return found.clone();
+            }
+        }
+        let runbook = analysis::analyze(doc, &settings.checks);
+        let found = Rc::new(of(&runbook, settings));
+        *last.borrow_mut() = Some((key, found.clone()));
+        found
+    })
+}
+
+/// Where line `index` of the block, character `col` of it, is in the
+/// Markdown file: the code line sits after any list indentation there.
+pub fn pos_at(doc: &Document, block: &Block, index: usize, col: usize) -> Pos {
+    let lines = &block.cmd.lines;
+    let line = lines
+        .get(index)
+        .or(lines.last())
+        .copied()
+        .unwrap_or(block.cmd.block.first_line);
+    let md = doc.line_text(line);
+    let original = block.cmd.code.lines().nth(index).unwrap_or("");
+    let indent = if original.is_empty() {
+        0
+    } else {
+        md.find(original).unwrap_or(0)
+    };
+    let col_bytes = original
+        .char_indices()
+        .nth(col)
+        .map_or(original.len(), |(i, _)| i);
+    Pos {
+        line,
+        col: md[..indent].chars().count() + col + 1,
+        offset: doc
+            .lines
+            .line_start(line - 1)
+            .saturating_add(indent + col_bytes),
+    }
+}
+
+/// The span of `len` bytes at `offset` of `text`: the block's code as
+/// written, or with placeholders replaced (same lines, longer ones).
+fn span_in(doc: &Document, block: &Block, text: &str, offset: usize, len: usize) -> Span {
+    let floor = |mut o: usize| {
+        o = o.min(text.len());
+        while !text.is_char_boundary(o) {
+            o -= 1;
+        }
+        o
+    };
+    let (start, end) = (floor(offset), floor(offset + len));
+    let before = &text[..start];
+    let index = before.matches('\n').count();
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count();
+    let start_pos = pos_at(doc, block, index, col);
+    let mut end_pos = start_pos;
+    let width = text[start..end].split('\n').next().unwrap_or("");
+    end_pos.col += width.chars().count();
+    end_pos.offset += width.len();
+    Span {
+        start: start_pos,
+        end: end_pos,
+    }
+}
+
+/// The start of a Markdown line.
+pub fn line_span(doc: &Document, line: usize) -> Span {
+    let start = doc.lines.pos(
+        &doc.text,
+        doc.lines.line_start(line.max(1) - 1).min(doc.text.len()),
+    );
+    Span { start, end: start }
+}
+
+/// Every command-rule finding of an analysed runbook.
+pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
+    let doc = rb.doc;
+    let mut out = Vec::new();
+    for block in &rb.blocks {
+        if block.cmd.skip {
+            continue;
+        }
+        if let Some((line, why)) = block.output_at {
+            out.push(Finding {
+                rule: shell_output::ID,
+                span: line_span(doc, line),
+                message: format!("this `{}` block holds {why} output, not commands", block.cmd.block.lang),
+                help: "mark the block `{skip}` if it is only shown, or give the output its own block with another info string (`json`, `text`)".into(),
+            });
+            continue;
+        }
+        if let Some(e) = &block.scan.error {
+            out.push(Finding {
+                rule: shell_syntax::ID,
+                span: span_in(doc, block, &block.code, e.offset, 1),
+                message: format!("not valid shell: {}", e.message),
+                help: "fix the command, or mark the block `{skip}` if it is not meant to run"
+                    .into(),
+            });
+            continue;
+        }
+        for p in &block.placeholders {
+            if rb.provides(&p.var) {
+                continue;
+            }
+            out.push(Finding {
+                rule: unresolved_placeholder::ID,
+                span: span_in(doc, block, &block.cmd.code, p.offset, p.text.len()),
+                message: format!("placeholder `{}` must be filled in by hand; the script asks for `{}`", p.text, p.var),
+                help: format!("declare it on the block (`{{requires={}}}`) so the operator is asked for it, or set it in an earlier step", p.var),
+            });
+        }
+        let mut seen = BTreeSet::new();
+        for read in rb.undefined_reads(block) {
+            if !seen.insert(read.name.as_str()) {
+                continue;
+            }
+            out.push(Finding {
+                rule: undefined_variable::ID,
+                span: span_in(doc, block, &block.code, read.offset, read.name.len() + 1),
+                message: format!("`${}` is never set in this runbook nor declared in `requires`", read.name),
+                help: format!("add `{{requires={}}}` to the block's info string, or set it in an earlier step", read.name),
+            });
+        }
+        check_patterns(doc, block, settings, &mut out);
+    }
+    out
+}
+
+static WARNING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\b(warning|caution|danger|destructive|irreversible|cannot be undone|data loss)\b|⚠|\[!(WARNING|CAUTION)\])").unwrap()
+});
+
+/// A warning in the paragraph right before the block acknowledges it.
+fn warned(doc: &Document, block: &Block) -> bool {
+    let mut line = block.cmd.block.fence.start.line;
+    let mut seen_text = false;
+    while line > 1 {
+        line -= 1;
+        let text = doc.line_text(line).trim();
+        if text.is_empty() {
+            if seen_text {
+                break;
+            }
+            continue;
+        }
+        if text.starts_with('#') || text.starts_with("```") || text.starts_with("~~~") {
+            break;
+        }
+        seen_text = true;
+        if WARNING.is_match(text) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Destructive commands and secrets, in the code as written (placeholders
+/// are not secrets, and their replacement text must not match either).
+fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut Vec<Finding>) {
+    let code = &block.cmd.code;
+    let acknowledged = block.cmd.attrs.destructive || warned(doc, block);
+    let mut offset = 0;
+    for line in code.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') {
+            continue;
+        }
+        if !acknowledged {
+            if let Some((p, m)) = settings
+                .checks
+                .destructive
+                .iter()
+                .find_map(|p| p.regex.find(line).map(|m| (p, m)))
+            {
+                out.push(Finding {
+                    rule: destructive_command::ID,
+                    span: span_in(doc, block, code, start + m.start(), m.len()),
+                    message: format!("destructive command: {} (`{}`)", p.message, p.id),
+                    help: "say so before it runs: add `{destructive}` to the block's info string, or a warning paragraph right before the block".into(),
+                });
+            }
+        }
+        for p in &settings.checks.credentials {
+            if let Some(m) = p.regex.find(line) {
+                out.push(Finding {
+                    rule: credential_in_command::ID,
+                    span: span_in(doc, block, code, start + m.start(), m.len()),
+                    message: format!("{} in a command (`{}`)", p.message, p.id),
+                    help: "read it from the environment or a secret store (`$DB_PASSWORD`, `vault kv get ...`) and rotate the one pasted here".into(),
+                });
+                break;
+            }
+        }
+    }
+}
+
+/// Reports the findings of one rule: what each command rule's check does.
+pub fn report(
+    rule: &'static str,
+    doc: &Document,
+    cx: &crate::lint::Context,
+    sink: &mut crate::lint::Sink,
+) {
+    for f in for_document(doc, cx.settings)
+        .iter()
+        .filter(|f| f.rule == rule)
+    {
+        sink.report(rule, f.span, f.message.clone())
+            .help(f.help.clone());
+    }
+}

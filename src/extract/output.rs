@@ -1,0 +1,89 @@
+//! Where scripts go: inside the output folder and nowhere else, whatever a
+//! runbook's path says, and atomically, so a reader never sees half a file.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// `db/restore.md` -> `db/restore.sh`. `..`, `.` and empty components are
+/// dropped, so the result is always below the output folder.
+pub fn script_path(rel: &str) -> PathBuf {
+    let parts: Vec<&str> = rel
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+        .collect();
+    let mut path = PathBuf::new();
+    let Some((last, dirs)) = parts.split_last() else {
+        return PathBuf::from("runbook.sh");
+    };
+    for dir in dirs {
+        path.push(dir);
+    }
+    let lower = last.to_ascii_lowercase();
+    let stem = [".md", ".markdown"]
+        .iter()
+        .find_map(|ext| {
+            lower
+                .ends_with(ext)
+                .then(|| &last[..last.len() - ext.len()])
+        })
+        .unwrap_or(last);
+    path.push(format!("{stem}.sh"));
+    path
+}
+
+/// Writes `text` to `out/rel` through a temporary file and a rename, mode
+/// 0755. Refuses when a folder on the way is a link leading out of `out`.
+/// Returns whether the file changed.
+pub fn write_script(out: &Path, rel: &Path, text: &str) -> std::io::Result<bool> {
+    let target = out.join(rel);
+    let parent = target.parent().unwrap_or(out);
+    std::fs::create_dir_all(parent)?;
+    let root = out.canonicalize()?;
+    if !parent.canonicalize()?.starts_with(&root) {
+        return Err(std::io::Error::other(format!(
+            "`{}` leads outside `{}` (a symbolic link?); not written",
+            parent.display(),
+            out.display()
+        )));
+    }
+    let unchanged = std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_file())
+        && std::fs::read(&target).is_ok_and(|old| old == text.as_bytes());
+    if unchanged {
+        return Ok(false);
+    }
+    let mut file = tempfile::Builder::new()
+        .prefix(".runbook-")
+        .suffix(".tmp")
+        .tempfile_in(parent)?;
+    file.write_all(text.as_bytes())?;
+    set_executable(file.as_file())?;
+    file.persist(&target).map_err(|e| e.error)?;
+    Ok(true)
+}
+
+#[cfg(unix)]
+fn set_executable(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(0o755))
+}
+
+#[cfg(not(unix))]
+fn set_executable(_: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside() {
+        assert_eq!(script_path("db/restore.md"), PathBuf::from("db/restore.sh"));
+        assert_eq!(
+            script_path("../../etc/passwd.md"),
+            PathBuf::from("etc/passwd.sh")
+        );
+        assert_eq!(script_path("/abs/x.MARKDOWN"), PathBuf::from("abs/x.sh"));
+        assert_eq!(script_path(".."), PathBuf::from("runbook.sh"));
+    }
+}

@@ -1,0 +1,126 @@
+//! `runbook verify`: the command rules, `bash -n` and ShellCheck over the
+//! selected runbooks, as lint diagnostics at Markdown lines, so every
+//! reporter and suppression comment works unchanged.
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use super::analysis::{self, Runbook};
+use super::{findings, render_checked, shellcheck};
+use crate::config::Settings;
+use crate::diagnostic::{Diagnostic, Span};
+use crate::document::Document;
+use crate::lint::rules::{self, shell_syntax};
+use crate::lint::{Context, Outcome, Selection, Sink, suppress};
+use crate::workspace;
+
+/// Reads the selected runbooks once, in parallel. Unreadable ones come
+/// back as findings.
+pub fn load(settings: &Settings, selection: &Selection) -> (Vec<Document>, Vec<Diagnostic>, bool) {
+    let walk = workspace::walk(settings);
+    let mut problems = walk.problems;
+    let (selected, mut failed) = match selection {
+        Selection::All => (walk.markdown, false),
+        Selection::Paths(paths) => {
+            let (selected, missing) = workspace::select(&walk.markdown, paths, settings);
+            let failed = !missing.is_empty();
+            problems.extend(missing);
+            (selected, failed)
+        }
+    };
+    let read: Vec<Result<Document, Box<Diagnostic>>> = selected
+        .par_iter()
+        .map(|s| workspace::read(s, settings))
+        .collect();
+    let mut docs = Vec::with_capacity(read.len());
+    for result in read {
+        match result {
+            Ok(doc) => docs.push(doc),
+            Err(d) => {
+                failed |= d.rule == rules::io_error::ID;
+                problems.push(*d);
+            }
+        }
+    }
+    (docs, problems, failed)
+}
+
+pub fn run(
+    settings: &Settings,
+    today: Date,
+    selection: &Selection,
+    use_shellcheck: bool,
+) -> std::io::Result<Outcome> {
+    let (docs, mut diagnostics, io_failure) = load(settings, selection);
+    let runbooks: Vec<Runbook> = docs
+        .par_iter()
+        .map(|doc| analysis::analyze(doc, &settings.checks))
+        .collect();
+    let checked = render_checked(&runbooks)?;
+    let texts: Vec<&str> = checked.iter().map(|c| c.script.text.as_str()).collect();
+    let sc = if use_shellcheck {
+        shellcheck::check(&texts)?
+    } else {
+        vec![Vec::new(); texts.len()]
+    };
+    let index = workspace::FileIndex::default();
+    let cx = Context::new(settings, today, &index);
+    let per_doc: Vec<Vec<Diagnostic>> = runbooks
+        .par_iter()
+        .zip(checked.par_iter())
+        .zip(sc.par_iter())
+        .map(|((rb, checked), sc)| {
+            let doc = rb.doc;
+            let mut sink = Sink::new(doc, &cx);
+            for f in findings::of(rb, settings) {
+                sink.report(f.rule, f.span, f.message).help(f.help);
+            }
+            for b in &checked.bash {
+                let span = findings::line_span(doc, b.line);
+                sink.report(
+                    shell_syntax::ID,
+                    span,
+                    format!("not valid shell: bash: {}", b.message),
+                )
+                .help("fix the command, or mark the block `{skip}` if it is not meant to run");
+            }
+            for c in sc {
+                let Some((block, line)) = checked.script.origin_of(c.line) else {
+                    continue;
+                };
+                let block = &rb.blocks[block];
+                let span = shellcheck_span(doc, block, line, c.column);
+                sink.report(
+                    rules::shellcheck::ID,
+                    span,
+                    format!("SC{}: {}", c.code, c.message),
+                )
+                .help(format!("see https://www.shellcheck.net/wiki/SC{}", c.code));
+            }
+            let directives = suppress::Directives::parse(doc);
+            let mut out = sink.out;
+            for d in &mut out {
+                directives.apply(d);
+            }
+            out
+        })
+        .collect();
+    diagnostics.extend(per_doc.into_iter().flatten());
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(Outcome {
+        diagnostics,
+        files: docs.len(),
+        io_failure,
+    })
+}
+
+/// ShellCheck's column counts characters of the script line, which is the
+/// block's code line (placeholders replaced).
+fn shellcheck_span(doc: &Document, block: &analysis::Block, line: usize, column: usize) -> Span {
+    let index = block.cmd.lines.iter().position(|&l| l == line);
+    let Some(index) = index else {
+        return findings::line_span(doc, line);
+    };
+    let start = findings::pos_at(doc, block, index, column.saturating_sub(1));
+    Span { start, end: start }
+}

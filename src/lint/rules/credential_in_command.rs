@@ -1,0 +1,38 @@
+//! A secret pasted into a command (`credential-in-command`)
+//!
+//! ## What it checks
+//! Passwords in connection URLs (`postgres://app:hunter2@db/app`),
+//! `--password=...`, `PGPASSWORD=...`-style assignments, literal bearer
+//! tokens, AWS access key ids, GitHub and Slack tokens, private keys.
+//! Values that are variables (`$PGPASSWORD`) or placeholders (`<password>`)
+//! are fine. The list is `lints/credentials.yaml`, extensible like the
+//! destructive-command list.
+//!
+//! ## Why it matters
+//! Runbooks are read by everyone and copied into terminals, tickets and
+//! chat. A secret in one is leaked.
+//!
+//! ## Example
+//! ```markdown
+//! ~~~bash
+//! psql postgres://admin:s3cret@db.internal/app
+//! ~~~
+//! ```
+//!
+//! ## Fix
+//! ```markdown
+//! ~~~bash {requires=DATABASE_URL}
+//! psql "$DATABASE_URL"
+//! ~~~
+//! ```
+//!
+//! Then rotate the secret that was written down.
+
+use crate::document::Document;
+use crate::lint::{Context, Sink};
+
+crate::rule!("credential-in-command", Error, Some(check));
+
+fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
+    crate::extract::findings::report(ID, doc, cx, sink);
+}

@@ -1,0 +1,42 @@
+//! A shell block that holds output, not commands (`shell-output`)
+//!
+//! ## What it checks
+//! Lines of a `bash`/`sh`/`shell`/`zsh` block that are JSON members
+//! (`"status": "ok",`), log lines (`2024-01-01T10:00:00 ERROR ...`,
+//! `[INFO] ...`) or HTTP status lines (`HTTP/1.1 200 OK`). `console`
+//! blocks are exempt: there, only `$ ` lines are commands.
+//!
+//! ## Why it matters
+//! Output in a command block gets pasted and run, and an extracted script
+//! would run it too. The script carries such a block as a comment.
+//!
+//! ## Example
+//! ```markdown
+//! ~~~bash
+//! curl -f http://localhost:3000/api/health
+//! # Expected response
+//! { "status": "healthy" }
+//! ~~~
+//! ```
+//!
+//! ## Fix
+//! ```markdown
+//! ~~~bash
+//! curl -f http://localhost:3000/api/health
+//! ~~~
+//! Expected response:
+//! ~~~json
+//! { "status": "healthy" }
+//! ~~~
+//! ```
+//!
+//! Or mark the block `{skip}`, or write it as a `console` block.
+
+use crate::document::Document;
+use crate::lint::{Context, Sink};
+
+crate::rule!("shell-output", Warning, Some(check));
+
+fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
+    crate::extract::findings::report(ID, doc, cx, sink);
+}

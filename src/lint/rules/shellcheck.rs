@@ -1,0 +1,32 @@
+//! A ShellCheck finding in a command block (`shellcheck`)
+//!
+//! ## What it checks
+//! `runbook verify` runs `shellcheck` (when it is installed) over the
+//! extracted scripts, in a few processes for the whole tree, and reports
+//! each finding at the Markdown line of the command, with ShellCheck's
+//! code (`SC2086`) in the message. `runbook lint` does not run it: lint
+//! stays in process and fast. Findings about what runbook itself checks
+//! (unset variables) are left to runbook's own rules.
+//!
+//! ## Why it matters
+//! Unquoted expansions, `cd` without `|| exit`, and useless `cat`s are the
+//! bugs of copied shell. ShellCheck knows them all.
+//!
+//! ## Example
+//! ```markdown
+//! ~~~bash
+//! rm -rf $BUILD_DIR/cache
+//! ~~~
+//! ```
+//!
+//! ## Fix
+//! ```markdown
+//! ~~~bash
+//! rm -rf "${BUILD_DIR:?}/cache"
+//! ~~~
+//! ```
+//!
+//! Install it with `apt-get install -y shellcheck`; `verify` says when it
+//! is missing and goes on without it.
+
+crate::rule!("shellcheck", Warning, None);

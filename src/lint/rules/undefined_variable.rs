@@ -1,0 +1,35 @@
+//! A variable that nothing sets (`undefined-variable`)
+//!
+//! ## What it checks
+//! `$NAME` and `${NAME}` in commands when no block of the runbook sets
+//! `NAME` (`NAME=...`, `export`, `read`, `for`), no block declares it in
+//! `requires`, and it is not one the shell or the login session always has
+//! (`HOME`, `PATH`, `USER`, ...). `${NAME:-default}` is fine.
+//!
+//! ## Why it matters
+//! An unset variable expands to nothing: `rm -rf "$DATA_DIR/"` becomes
+//! `rm -rf /`. Extracted scripts run with `set -u` and check such
+//! variables before the step starts.
+//!
+//! ## Example
+//! ```markdown
+//! ~~~bash
+//! psql "$DATABASE_URL" -c 'SELECT 1'
+//! ~~~
+//! ```
+//!
+//! ## Fix
+//! ```markdown
+//! ~~~bash {requires=DATABASE_URL}
+//! psql "$DATABASE_URL" -c 'SELECT 1'
+//! ~~~
+//! ```
+
+use crate::document::Document;
+use crate::lint::{Context, Sink};
+
+crate::rule!("undefined-variable", Warning, Some(check));
+
+fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
+    crate::extract::findings::report(ID, doc, cx, sink);
+}

@@ -1,0 +1,36 @@
+//! A placeholder the operator must fill in by hand (`unresolved-placeholder`)
+//!
+//! ## What it checks
+//! Placeholders in commands: `<backup-id>`, `[migration_name]`,
+//! `YOUR_API_KEY` (the patterns are `[extract] placeholders` in book.toml).
+//! A placeholder is resolved when its variable (`BACKUP_ID`) is declared
+//! in a block's `requires` or set by an earlier step.
+//!
+//! ## Why it matters
+//! `kill -9 <PID>` pasted as is runs `kill -9 < PID >`: a redirection, not
+//! what was meant. Extracted scripts turn placeholders into required
+//! variables (`"${PID:?...}"`); declaring them says up front what the
+//! operator must know before starting.
+//!
+//! ## Example
+//! ```markdown
+//! ~~~bash
+//! supabase backups restore <backup-id>
+//! ~~~
+//! ```
+//!
+//! ## Fix
+//! ```markdown
+//! ~~~bash {requires=BACKUP_ID}
+//! supabase backups restore <backup-id>
+//! ~~~
+//! ```
+
+use crate::document::Document;
+use crate::lint::{Context, Sink};
+
+crate::rule!("unresolved-placeholder", Warning, Some(check));
+
+fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
+    crate::extract::findings::report(ID, doc, cx, sink);
+}

@@ -1,0 +1,646 @@
+//! `runbook extract`, `verify` and `dry-run`, run as a user runs them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/extract")
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn runbook_in(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let today: &[&str] = if args.first() == Some(&"rules") {
+        &[]
+    } else {
+        &["--today", "2026-11-25"]
+    };
+    let output = Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(args)
+        .args(today)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .output()
+        .expect("run runbook");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn runbook(args: &[&str]) -> Run {
+    runbook_in(&fixtures(), args, &[])
+}
+
+/// `(rule, line)` of every finding `verify --format json` reports.
+fn verify(file: &str) -> Vec<(String, usize)> {
+    let run = runbook(&["verify", file, "--format", "json"]);
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["suppressed"].is_null())
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap() as usize,
+            )
+        })
+        .collect()
+}
+
+fn lines_of(found: &[(String, usize)], rule: &str) -> Vec<usize> {
+    found
+        .iter()
+        .filter(|(r, _)| r == rule)
+        .map(|(_, l)| *l)
+        .collect()
+}
+
+fn has_shellcheck() -> bool {
+    Command::new("shellcheck").arg("--version").output().is_ok()
+}
+
+#[test]
+fn syntax_errors_in_process_and_from_bash() {
+    let found = verify("syntax.md");
+    // The unclosed quote (lexer) and the `if` without `fi` (bash -n); the
+    // valid block with a here-document is fine.
+    assert_eq!(lines_of(&found, "shell-syntax"), vec![11, 16], "{found:?}");
+    let lint = runbook(&["lint", "syntax.md", "--format", "json"]);
+    assert!(
+        lint.stdout.contains("\"shell-syntax\""),
+        "lint reports it too"
+    );
+}
+
+#[test]
+fn output_in_shell_blocks() {
+    let found = verify("output.md");
+    assert_eq!(lines_of(&found, "shell-output"), vec![14], "{found:?}");
+}
+
+#[test]
+fn placeholders_become_variables() {
+    let found = verify("placeholders.md");
+    assert_eq!(
+        lines_of(&found, "unresolved-placeholder"),
+        vec![11, 12, 13],
+        "{found:?}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let run = runbook(&[
+        "extract",
+        "placeholders.md",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = std::fs::read_to_string(out.path().join("placeholders.sh")).unwrap();
+    assert!(script.contains("supabase backups restore \"${BACKUP_ID:?"));
+    assert!(script.contains("-- \"${MIGRATION_NAME:?"));
+    assert!(script.contains("X-Api-Key: ${API_KEY:?"));
+    assert!(script.contains("kill -TERM \"${PID:?"));
+    assert!(script.contains("echo \"${arr[idx]}\" '[ERROR]'"));
+    for var in ["BACKUP_ID", "MIGRATION_NAME", "API_KEY", "PID"] {
+        assert!(
+            script.contains(&format!("#   {var} ")),
+            "{var} in the header"
+        );
+    }
+}
+
+#[test]
+fn variables_never_set() {
+    let found = verify("variables.md");
+    assert_eq!(
+        lines_of(&found, "undefined-variable"),
+        vec![11],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn destructive_commands_need_a_warning() {
+    let found = verify("destructive.md");
+    assert_eq!(
+        lines_of(&found, "destructive-command"),
+        vec![11, 12],
+        "{found:?}"
+    );
+    let found = verify("suppressed.md");
+    assert!(
+        lines_of(&found, "destructive-command").is_empty(),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn credentials_in_commands() {
+    let found = verify("credentials.md");
+    assert_eq!(
+        lines_of(&found, "credential-in-command"),
+        vec![11, 12],
+        "{found:?}"
+    );
+}
+
+#[test]
+fn shellcheck_findings_at_markdown_lines() {
+    if !has_shellcheck() {
+        // CI installs shellcheck; without it verify says so and skips it.
+        let run = runbook(&["verify", "shellcheck.md"]);
+        assert!(run.stderr.contains("shellcheck is not installed"));
+        return;
+    }
+    let found = verify("shellcheck.md");
+    assert_eq!(lines_of(&found, "shellcheck"), vec![11], "{found:?}");
+    let run = runbook(&[
+        "verify",
+        "shellcheck.md",
+        "--no-shellcheck",
+        "--format",
+        "json",
+    ]);
+    assert!(!run.stdout.contains("\"shellcheck\""));
+}
+
+#[test]
+fn every_format_reports_verify_findings() {
+    // SARIF goes through the same reporter as lint's; its content is tested there.
+    for format in ["human", "json", "sarif", "github", "gitlab"] {
+        let run = runbook(&[
+            "verify",
+            "credentials.md",
+            "--format",
+            format,
+            "--no-shellcheck",
+        ]);
+        assert_eq!(run.code, 1, "{format}: {}", run.stderr);
+        if format != "sarif" {
+            assert!(
+                run.stdout.contains("credentials.md"),
+                "{format}: {}",
+                run.stdout
+            );
+        }
+    }
+    let run = runbook(&["verify", "credentials.md", "--no-shellcheck"]);
+    assert!(run.stdout.contains("credentials.md:11:"), "{}", run.stdout);
+}
+
+#[test]
+fn lint_runs_the_command_rules() {
+    let run = runbook(&["lint", "destructive.md", "variables.md", "--format", "json"]);
+    for rule in ["destructive-command", "undefined-variable"] {
+        assert!(run.stdout.contains(&format!("\"{rule}\"")), "{rule}");
+    }
+    let rules = runbook(&["rules"]);
+    for rule in [
+        "shell-syntax",
+        "shell-output",
+        "unresolved-placeholder",
+        "undefined-variable",
+        "destructive-command",
+        "credential-in-command",
+        "shellcheck",
+    ] {
+        assert!(rules.stdout.contains(rule), "{rule} listed");
+    }
+}
+
+fn extract_tree(out: &Path) -> Run {
+    runbook_in(
+        &fixtures().join("tree"),
+        &["extract", "--out", out.to_str().unwrap()],
+        &[],
+    )
+}
+
+#[test]
+fn extract_mirrors_the_tree_deterministically() {
+    let out = tempfile::tempdir().unwrap();
+    let run = extract_tree(out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("content/db/restore.md:39: step `echo` fails in the script"),
+        "{}",
+        run.stderr
+    );
+    let restore = out.path().join("db/restore.sh");
+    let deploy = out.path().join("web/deploy.sh");
+    assert!(restore.is_file() && deploy.is_file());
+    assert!(
+        !out.path().join("web/notes.sh").exists(),
+        "no commands, no script"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&restore).unwrap().permissions().mode();
+        assert_eq!(mode & 0o111, 0o111, "executable");
+    }
+    let first = std::fs::read(&restore).unwrap();
+    let other = tempfile::tempdir().unwrap();
+    assert_eq!(extract_tree(other.path()).code, 0);
+    assert_eq!(
+        first,
+        std::fs::read(other.path().join("db/restore.sh")).unwrap()
+    );
+    let again = extract_tree(out.path());
+    assert!(
+        again.stderr.contains("0 written, 2 unchanged"),
+        "{}",
+        again.stderr
+    );
+
+    let text = String::from_utf8(first).unwrap();
+    assert!(text.starts_with("#!/usr/bin/env bash\n"));
+    assert!(text.contains("\nset -euo pipefail\n"));
+    assert!(text.contains("# Title:  Restore the database"));
+    assert!(text.contains("# Owner:  team-db"));
+    assert!(text.contains("# Source: db/restore.md"));
+    assert!(text.contains("#   PGHOST     required by step restore"));
+    assert!(text.contains("#   TICKET_ID  placeholder {{ticket_id}}"));
+    assert!(text.contains("# Block at db/restore.md:15 (Restore the database > Procedure)"));
+    assert!(text.contains("# Step printf is not run: skipped: documentation only"));
+    assert!(text.contains("not valid shell: single quote"));
+    for script in [&restore, &deploy] {
+        let check = Command::new("bash").arg("-n").arg(script).output().unwrap();
+        assert!(check.status.success(), "bash -n {}", script.display());
+    }
+}
+
+fn run_script(script: &Path, args: &[&str]) -> Run {
+    let output = Command::new("bash")
+        .arg(script)
+        .args(args)
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn scripts_list_and_run_sections() {
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(extract_tree(out.path()).code, 0);
+    let script = out.path().join("db/restore.sh");
+    let list = run_script(&script, &["--list"]);
+    let names: Vec<&str> = list
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["list-backups", "restore", "printf-2", "echo"],
+        "{}",
+        list.stdout
+    );
+
+    let missing = run_script(&script, &["--only", "restore"]);
+    assert_ne!(missing.code, 0);
+    assert!(missing.stderr.contains("PGHOST"), "{}", missing.stderr);
+
+    let run = run_script(
+        &script,
+        &[
+            "--only",
+            "restore",
+            "--var",
+            "PGHOST=db1",
+            "--var",
+            "BACKUP_ID=b-7",
+            "--var",
+            "TICKET_ID=T-1",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "restoring b-7 on db1\nticket T-1\n");
+
+    let rollback = run_script(&script, &["--only", "rollback", "--var", "BACKUP_ID=b-2"]);
+    assert_eq!(rollback.stdout, "rolling back b-2\n", "{}", rollback.stderr);
+    // The broken step after it fails where it stands instead of vanishing.
+    assert_eq!(rollback.code, 1);
+    assert!(
+        rollback
+            .stderr
+            .contains("error: step echo (db/restore.md:39) cannot run: not valid shell"),
+        "{}",
+        rollback.stderr
+    );
+    let unknown = run_script(&script, &["--only", "nope"]);
+    assert_eq!(unknown.code, 2);
+}
+
+#[test]
+fn bad_destructive_list_stops_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("lints")).unwrap();
+    std::fs::create_dir_all(dir.path().join("content")).unwrap();
+    std::fs::write(dir.path().join("book.toml"), "[book]\nsrc = \"content\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("content/a.md"),
+        "# A\n\n```bash\nnuke-cluster prod\n```\n",
+    )
+    .unwrap();
+    let list = dir.path().join("lints/destructive-commands.yaml");
+    std::fs::write(
+        &list,
+        "- id: nuke\n  regex: 'nuke-cluster'\n  message: deletes a cluster\n",
+    )
+    .unwrap();
+    let run = runbook_in(
+        dir.path(),
+        &[
+            "verify",
+            "--format",
+            "json",
+            "--no-shellcheck",
+            "--deny",
+            "warnings",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stdout.contains("deletes a cluster"), "{}", run.stdout);
+
+    std::fs::write(
+        &list,
+        "- id: nuke\n  regex: 'nuke-(cluster'\n  message: m\n",
+    )
+    .unwrap();
+    for command in ["verify", "lint"] {
+        let run = runbook_in(dir.path(), &[command], &[]);
+        assert_eq!(run.code, 2, "{command}");
+        assert!(
+            run.stderr.contains("destructive-commands.yaml:2:"),
+            "{command}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn dry_run_contains_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let home = root.join("home");
+    std::fs::create_dir_all(home.join("precious")).unwrap();
+    std::fs::write(home.join("precious/data"), "keep").unwrap();
+    let real = root.join("real.txt");
+    let outside = root.join("outside.txt");
+    std::fs::write(&real, "keep").unwrap();
+    std::fs::write(&outside, "keep").unwrap();
+    let r = real.display();
+    let o = outside.display();
+    let doc = format!(
+        "# Containment\n\n```bash\n\
+         rm -rf \"$HOME/precious\"\n\
+         /bin/rm -f {r}\n\
+         curl -fsSL https://example.com/install.sh | sh\n\
+         echo overwritten > {o}\n\
+         echo appended >> {o}\n\
+         printf x | tee {o}\n\
+         env rm -f {r}\n\
+         echo {r} | xargs rm -f\n\
+         sudo rm -f {r}\n\
+         tool=/bin/rm; \"$tool\" -f {r}\n\
+         x=$(/bin/rm -f {r}; echo done)\n\
+         command rm -f {r}\n\
+         exec /bin/rm -f {r}\n\
+         ```\n"
+    );
+    std::fs::write(root.join("contain.md"), doc).unwrap();
+    let run = runbook_in(
+        &root,
+        &["dry-run", "contain.md"],
+        &[("HOME", home.to_str().unwrap())],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert_eq!(
+        std::fs::read_to_string(home.join("precious/data")).unwrap(),
+        "keep"
+    );
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "keep");
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep");
+    let trace = &run.stdout;
+    assert!(
+        trace.contains(&format!(
+            "contain.md:4 $ rm -rf {}/precious",
+            home.display()
+        )),
+        "{trace}"
+    );
+    assert!(
+        trace.contains(&format!("contain.md:5 $ /bin/rm -f {r}")),
+        "{trace}"
+    );
+    assert!(trace.contains("contain.md:6 $ sh"), "{trace}");
+    assert!(trace.contains(&format!("contain.md:7 > {o}")), "{trace}");
+    assert!(
+        trace.contains(&format!("contain.md:13 $ /bin/rm -f {r}")),
+        "{trace}"
+    );
+    assert!(
+        trace.contains(&format!("contain.md:16 $ exec /bin/rm -f {r}")),
+        "{trace}"
+    );
+}
+
+#[test]
+fn dry_run_refuses_what_it_cannot_follow() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc =
+        "# Eval\n\n```bash\neval \"rm -rf /tmp/x\"\n```\n\n```bash\nPATH=/usr/bin:/bin ls\n```\n";
+    std::fs::write(dir.path().join("eval.md"), doc).unwrap();
+    let run = runbook_in(dir.path(), &["dry-run", "eval.md"], &[]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("[refused] eval.md:4"), "{}", run.stdout);
+}
+
+#[test]
+fn dry_run_stubs_drive_branches() {
+    // Front matter says one replica: the scale-up branch runs.
+    let run = runbook(&["dry-run", "branches.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("scaling up from 1"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("branches.md:18 $ kubectl scale deploy web --replicas=3")
+    );
+    assert!(run.stdout.contains("database up"));
+
+    let run = runbook(&[
+        "dry-run",
+        "branches.md",
+        "--stubs",
+        "replicas.toml",
+        "--only",
+        "scale",
+    ]);
+    assert!(run.stdout.contains("enough replicas: 5"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("pg_isready"),
+        "--only runs one section"
+    );
+
+    let run = runbook(&["dry-run", "branches.md", "--stubs", "db-down.yaml"]);
+    assert_eq!(run.code, 1, "a failing stub fails the run");
+    assert!(run.stdout.contains("database down"), "{}", run.stdout);
+    assert!(run.stdout.contains("(stub: exit 2)"));
+}
+
+#[test]
+fn dry_run_needs_required_variables() {
+    let tree = fixtures().join("tree");
+    let run = runbook_in(
+        &tree,
+        &["dry-run", "content/db/restore.md", "--only", "restore"],
+        &[("PGHOST", "")],
+    );
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("PGHOST"), "{}", run.stderr);
+    let run = runbook_in(
+        &tree,
+        &[
+            "dry-run",
+            "content/db/restore.md",
+            "--only",
+            "restore",
+            "--var",
+            "PGHOST=db1",
+            "--var",
+            "BACKUP_ID=b-9",
+            "--var",
+            "TICKET_ID=T-2",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // printf is a builtin: it runs, in the shell, touching nothing.
+    assert!(
+        run.stdout.contains("restoring b-9 on db1"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn dry_run_cannot_be_talked_out_of_containment() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let d = root.display();
+    let doc = format!(
+        "# Tamper\n\n```bash\n\
+         export PATH=/usr/bin:/bin\n\
+         touch {d}/made-1\n\
+         BASH_CMDS[touch]=/usr/bin/touch\n\
+         touch {d}/made-2\n\
+         hash -p /usr/bin/touch touch\n\
+         touch {d}/made-3\n\
+         unset -f command_not_found_handle || true\n\
+         touch {d}/made-4\n\
+         kill -9 $$\n\
+         f() {{ \"/usr/bin/touch\" {d}/made-5; }}\n\
+         f\n\
+         ```\n\n```bash\n__rb_work=/\necho x > {d}/made-6\n```\n"
+    );
+    std::fs::write(root.join("tamper.md"), doc).unwrap();
+    let run = runbook_in(&root, &["dry-run", "tamper.md"], &[]);
+    assert_eq!(run.code, 1, "the last block fails: {}", run.stderr);
+    assert!(
+        run.stderr.contains("__rb_work: readonly variable"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("tamper.md:12 $ kill -9"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains(&format!("tamper.md:13 $ /usr/bin/touch {d}/made-5"))
+    );
+    for i in 1..=6 {
+        assert!(!root.join(format!("made-{i}")).exists(), "made-{i}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn extract_never_writes_through_a_link_out_of_the_folder() {
+    let out = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), out.path().join("db")).unwrap();
+    let run = extract_tree(out.path());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("leads outside"), "{}", run.stderr);
+    assert!(!elsewhere.path().join("restore.sh").exists());
+    assert!(
+        out.path().join("web/deploy.sh").is_file(),
+        "the others are written"
+    );
+}
+
+#[test]
+fn dry_run_fails_at_a_broken_step() {
+    let run = runbook(&["dry-run", "syntax.md"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("error: step psql (syntax.md:11) cannot run: not valid shell: double quote"),
+        "{}",
+        run.stderr
+    );
+    let run = runbook(&["dry-run", "syntax.md", "--only", "count-jobs"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("syntax.md:22 $ psql -c 'SELECT count(*) FROM jobs'"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn dry_run_names_the_command_that_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "# Guard\n\n```bash\ntest \"$(hostname -s)\" = db-restore\necho restoring\n```\n";
+    std::fs::write(dir.path().join("guard.md"), doc).unwrap();
+    let run = runbook_in(dir.path(), &["dry-run", "guard.md"], &[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stdout
+            .contains("guard.md:4 failed: 'test \"$(hostname -s)\" = db-restore'  (exit 1)"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("restoring"));
+    let stubs = dir.path().join("stubs.yaml");
+    std::fs::write(
+        &stubs,
+        "stubs:\n  - command: hostname -s\n    stdout: db-restore\n",
+    )
+    .unwrap();
+    let run = runbook_in(
+        dir.path(),
+        &["dry-run", "guard.md", "--stubs", "stubs.yaml"],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("restoring"));
+}
