@@ -36,6 +36,8 @@ pub enum Command {
     New(NewArgs),
     /// Print shell completions.
     Completions(CompletionsArgs),
+    /// Start a book: book.toml, an example runbook, templates/ and lints/.
+    Init(InitArgs),
     /// Write each runbook's command blocks as a bash script under --out.
     Extract(crate::extract::commands::ExtractArgs),
     /// Check command blocks: syntax, shellcheck, placeholders, variables, destructive commands, secrets.
@@ -112,6 +114,15 @@ pub struct NewArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct InitArgs {
+    /// Folder to start the book in.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Args, Debug)]
 pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
@@ -183,6 +194,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Review(args) => review_command(&args),
         Command::Due(args) => due_command(&args),
         Command::New(args) => new_command(&args),
+        Command::Init(args) => init_command(&args),
         Command::Completions(args) => {
             clap_complete::generate(
                 args.shell,
@@ -392,6 +404,26 @@ fn due_command(args: &DueArgs) -> u8 {
     };
     print!("{text}");
     if due.any_overdue() { FINDINGS } else { CLEAN }
+}
+
+fn init_command(args: &InitArgs) -> u8 {
+    let today = match today(&args.common) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    match crate::authoring::init::init(&args.dir, today) {
+        Ok(files) => {
+            for file in files {
+                println!("created {}", file.display());
+            }
+            println!("next: `runbook lint`, then `runbook serve`");
+            CLEAN
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            FAILURE
+        }
+    }
 }
 
 fn new_command(args: &NewArgs) -> u8 {

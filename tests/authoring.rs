@@ -197,3 +197,51 @@ fn completions_are_printed() {
     assert!(stdout(&output).contains("runbook"));
     assert_eq!(output.status.code(), Some(0));
 }
+
+#[test]
+fn init_starts_a_book_that_lints_clean_and_refuses_to_overwrite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let output = runbook(dir, &["init", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for file in [
+        "book.toml",
+        "content/restart-the-api.md",
+        "lints/team-rules.yaml",
+        "templates/base.html",
+        "templates/assets/style.css",
+    ] {
+        assert!(dir.join(file).is_file(), "{file}");
+    }
+    let lint = runbook(dir, &["lint", "--today", TODAY]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
+    let rules = stdout(&runbook(dir, &["rules"]));
+    assert!(
+        rules.contains("verification-section"),
+        "the example team rules load"
+    );
+    let build = runbook(dir, &["build", "--today", TODAY]);
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+
+    // Run again: everything exists, nothing is touched.
+    fs::write(dir.join("book.toml"), "[book]\ntitle = \"Mine\"\n").unwrap();
+    let again = runbook(dir, &["init", "--today", TODAY]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("nothing was written"));
+    assert_eq!(
+        fs::read_to_string(dir.join("book.toml")).unwrap(),
+        "[book]\ntitle = \"Mine\"\n"
+    );
+
+    // A folder holding just one of the files: still refused, nothing written.
+    let other = tempfile::tempdir().unwrap();
+    fs::create_dir(other.path().join("lints")).unwrap();
+    fs::write(other.path().join("lints/team-rules.yaml"), "[]\n").unwrap();
+    assert_eq!(
+        runbook(other.path(), &["init", "--today", TODAY])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert!(!other.path().join("book.toml").exists());
+}

@@ -2,5 +2,6 @@
 //! what falls due, start a new one.
 
 pub mod due;
+pub mod init;
 pub mod new;
 pub mod review;

@@ -28,7 +28,8 @@ pub fn create(dir: &Path, title: &str, owner: &str, today: Date) -> Result<PathB
     Ok(path)
 }
 
-fn template(title: &str, owner: &str, today: Date) -> String {
+/// The text of a new runbook: front matter and the sections the linter asks for.
+pub fn template(title: &str, owner: &str, today: Date) -> String {
     let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
     format!(
         r#"---

@@ -144,3 +144,16 @@ fn describe(error: &tera::Error, sources: &[(String, String)]) -> String {
         _ => format!("templates: {cause}"),
     }
 }
+
+/// Every shipped file by its path in a templates folder: what `runbook init`
+/// writes for a team to customise.
+pub fn shipped_files() -> impl Iterator<Item = (String, &'static str)> {
+    let templates = TEMPLATES
+        .iter()
+        .map(|(name, text)| (name.to_string(), *text));
+    templates.chain(
+        ASSETS
+            .iter()
+            .map(|(name, text)| (format!("assets/{name}"), *text)),
+    )
+}
