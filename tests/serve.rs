@@ -155,3 +155,23 @@ fn nothing_outside_the_output_folder_is_reachable() {
         );
     }
 }
+
+#[test]
+fn serve_listens_on_loopback_unless_told_otherwise() {
+    use clap::Parser;
+    let cli = runbook::cli::Cli::try_parse_from(["runbook", "serve"]).unwrap();
+    let runbook::cli::Command::Serve(args) = cli.command else {
+        panic!("`runbook serve` parses as the serve command");
+    };
+    assert_eq!(args.bind, std::net::IpAddr::from([127, 0, 0, 1]));
+    assert_eq!(args.port, 3000);
+    let cli = runbook::cli::Cli::try_parse_from([
+        "runbook", "serve", "--bind", "0.0.0.0", "--port", "8080",
+    ])
+    .unwrap();
+    let runbook::cli::Command::Serve(args) = cli.command else {
+        panic!("serve with flags");
+    };
+    assert!(args.bind.is_unspecified());
+    assert_eq!(args.port, 8080);
+}

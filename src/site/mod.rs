@@ -444,7 +444,8 @@ fn site_pages(
     cx.insert("runbooks", &ordered);
     page("dashboard.html", "dashboard.html", cx)?;
 
-    let lists: [(&str, &BTreeMap<String, String>, fn(&Summary) -> &[Link]); 2] = [
+    type Members = fn(&Summary) -> &[Link];
+    let lists: [(&str, &BTreeMap<String, String>, Members); 2] = [
         ("owner", &groups.owners, |s| &s.owners),
         ("tag", &groups.tags, |s| &s.tags),
     ];

@@ -50,7 +50,7 @@ pub fn build(
     records: &[Record<'_>],
     language: &str,
     shard_pages: usize,
-    write: &(dyn Fn(&str, &[u8]) -> Result<(), String> + Sync),
+    write: &WriteFile<'_>,
 ) -> Result<(), String> {
     let shard_pages = shard_pages.max(1);
     let shards = shard_count(records.len(), shard_pages);
@@ -96,13 +96,16 @@ pub fn build(
     }
 }
 
+/// Writes one file of the site, given its path from the site root.
+pub type WriteFile<'a> = dyn Fn(&str, &[u8]) -> Result<(), String> + Sync + 'a;
+
 /// Shards built at the same time.
 const INDEXERS: usize = 2;
 
 fn write_shard(
     i: usize,
     files: Vec<(String, Vec<u8>)>,
-    write: &(dyn Fn(&str, &[u8]) -> Result<(), String> + Sync),
+    write: &WriteFile<'_>,
 ) -> Result<(), String> {
     let dir = shard_dir(i);
     for (name, bytes) in files {
