@@ -503,3 +503,44 @@ fn the_sites_own_writes_inside_the_source_folder_trigger_no_rebuild() {
     let state: serde_json::Value = serde_json::from_str(&state).unwrap();
     assert_eq!(state["generation"], first["generation"], "{state}");
 }
+
+#[test]
+fn the_search_index_catches_up_after_the_reload_and_only_where_the_page_is() {
+    let serve = Serve::start();
+    // Three runbooks, two per shard: db/restore is in the first shard.
+    let first = serve.path("site/pagefind/pagefind-entry.json");
+    let second = serve.path("site/pagefind/shard-1/pagefind-entry.json");
+    let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).unwrap();
+    let deadline = Instant::now() + WAIT;
+    while !second.exists() {
+        assert!(Instant::now() < deadline, "the first index is written");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Let the startup indexing finish before taking the times.
+    std::thread::sleep(Duration::from_secs(2));
+    let (first_before, second_before) = (modified(&first), modified(&second));
+
+    let mut events = Events::connect(serve.addr);
+    let file = serve.path("content/db/restore.md");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\nA quokka appears.\n");
+    std::fs::write(&file, text).unwrap();
+    events.message(reloads("db/restore.html"));
+    assert_eq!(
+        modified(&first),
+        first_before,
+        "the reload does not wait for the index"
+    );
+
+    let deadline = Instant::now() + WAIT;
+    while modified(&first) == first_before {
+        assert!(Instant::now() < deadline, "the index catches up");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        modified(&second),
+        second_before,
+        "the other shard is left alone"
+    );
+}

@@ -87,7 +87,7 @@ impl Rebuilder {
         let started = Instant::now();
         let built = (self.load)().and_then(|s| Live::load(s, self.today, &self.dest));
         match built {
-            Ok((live, diagnostics)) => {
+            Ok((mut live, diagnostics)) => {
                 let counted = diagnostics.len();
                 eprintln!(
                     "built {} runbooks in {:.0?}; {counted} lint finding{} (`runbook lint` lists them)",
@@ -174,7 +174,7 @@ fn index_loop(jobs: &mpsc::Receiver<SearchJob>) {
     while let Ok(mut job) = jobs.recv() {
         loop {
             match jobs.recv_timeout(INDEX_DEBOUNCE) {
-                Ok(newer) => job = newer,
+                Ok(newer) => job.merge(newer),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }

@@ -40,6 +40,9 @@ pub struct Live {
     groups: Groups,
     site: SiteContext,
     anchors: HashMap<String, String>,
+    /// Search shards whose pages changed since the last [`SearchJob`];
+    /// `None` when all must be indexed again.
+    dirty_shards: Option<BTreeSet<usize>>,
 }
 
 /// What one change wrote.
@@ -69,16 +72,34 @@ pub struct SearchJob {
     language: String,
     shard_pages: usize,
     dest: PathBuf,
+    /// The shards to index again; `None` for all of them.
+    shards: Option<BTreeSet<usize>>,
 }
 
 impl SearchJob {
+    /// Takes a newer snapshot, keeping the shards both jobs needed.
+    pub fn merge(&mut self, newer: SearchJob) {
+        let shards = match (self.shards.take(), newer.shards.clone()) {
+            (Some(mut old), Some(new)) => {
+                old.extend(new);
+                Some(old)
+            }
+            _ => None,
+        };
+        *self = SearchJob { shards, ..newer };
+    }
+
     pub fn run(self) -> Result<Duration, String> {
         let started = Instant::now();
         let out = Output::create(&self.dest)
             .map_err(|e| format!("cannot create `{}`: {e}", self.dest.display()))?;
         let records: Vec<search::Record> = self.pages.iter().map(|p| record(p)).collect();
         let write = |rel: &str, bytes: &[u8]| write(&out, rel, bytes);
-        search::build(&records, &self.language, self.shard_pages, &write)?;
+        let shards: Vec<usize> = match self.shards {
+            Some(some) => some.into_iter().collect(),
+            None => (0..search::shard_count(records.len(), self.shard_pages)).collect(),
+        };
+        search::build_shards(&records, &self.language, self.shard_pages, &shards, &write)?;
         Ok(started.elapsed())
     }
 }
@@ -104,6 +125,7 @@ impl Live {
             site: SiteContext::new(&settings, today, &[], &groups),
             groups,
             anchors: HashMap::new(),
+            dirty_shards: None,
             settings,
             today,
             out,
@@ -132,9 +154,13 @@ impl Live {
         self.pages.len()
     }
 
-    /// The search index of the pages as they are now.
-    pub fn search_job(&self) -> SearchJob {
+    /// The search index of the pages as they are now: the shards of the
+    /// pages saved since the last job, or all when runbooks came or went
+    /// (every later page moves to another shard).
+    pub fn search_job(&mut self) -> SearchJob {
+        let shards = std::mem::replace(&mut self.dirty_shards, Some(BTreeSet::new()));
         SearchJob {
+            shards,
             pages: self
                 .sources
                 .iter()
@@ -176,6 +202,7 @@ impl Live {
             .cloned()
             .collect();
         if !saved_only {
+            self.dirty_shards = None;
             names.extend(rels.iter().map(|r| file_name(r)));
             let walk = workspace::walk(&self.settings);
             let page_map = output_paths(&walk.markdown);
@@ -236,6 +263,7 @@ impl Live {
         if self.refresh_site() {
             follow_up = FollowUp::Everything;
         }
+        self.mark_shards(&read);
         let mut written = Vec::new();
         for rel in &read {
             if let Some(url) = self.write_runbook(rel)? {
@@ -318,6 +346,8 @@ impl Live {
                 // Like a full build, an unreadable runbook has no page; an
                 // old one must not stay behind looking current.
                 None => {
+                    // Every later page moves up a place in the search shards.
+                    self.dirty_shards = None;
                     self.pages.remove(&rel);
                     if let Some(out) = self.page_map.get(&rel) {
                         remove(&self.out, out);
@@ -348,6 +378,25 @@ impl Live {
         self.site = site;
         self.anchors = anchors;
         changed
+    }
+
+    /// Notes the search shards that hold these runbooks (shards are runs
+    /// of pages in walk order).
+    fn mark_shards(&mut self, rels: &BTreeSet<String>) {
+        let Some(dirty) = self.dirty_shards.as_mut() else {
+            return;
+        };
+        let per_shard = self.settings.config.build.search_shard_pages.max(1);
+        let mut position = 0;
+        for source in &self.sources {
+            if !self.pages.contains_key(&source.rel) {
+                continue;
+            }
+            if rels.contains(&source.rel) {
+                dirty.insert(position / per_shard);
+            }
+            position += 1;
+        }
     }
 
     fn ordered(&self) -> impl Iterator<Item = &Arc<Page>> {

@@ -52,8 +52,21 @@ pub fn build(
     shard_pages: usize,
     write: &WriteFile<'_>,
 ) -> Result<(), String> {
+    let all: Vec<usize> = (0..shard_count(records.len(), shard_pages)).collect();
+    build_shards(records, language, shard_pages, &all, write)
+}
+
+/// Indexes only the shards numbered in `only`: after a save, `runbook
+/// serve` re-indexes the shard that holds the page, not the whole site.
+pub fn build_shards(
+    records: &[Record<'_>],
+    language: &str,
+    shard_pages: usize,
+    only: &[usize],
+    write: &WriteFile<'_>,
+) -> Result<(), String> {
     let shard_pages = shard_pages.max(1);
-    let shards = shard_count(records.len(), shard_pages);
+    let shards = only.len();
     // Pagefind indexes one page at a time within an index; shards are
     // independent, so two are built at once. Two, not one per core: each
     // shard in flight holds its pages' index in memory.
@@ -72,10 +85,11 @@ pub fn build(
                         .build()
                         .map_err(|e| format!("search index: cannot start the runtime: {e}"))?;
                     loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        if i >= shards || failed.lock().is_ok_and(|f| f.is_some()) {
+                        let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if n >= shards || failed.lock().is_ok_and(|f| f.is_some()) {
                             return Ok(());
                         }
+                        let i = only[n];
                         let start = (i * shard_pages).min(records.len());
                         let end = (start + shard_pages).min(records.len());
                         let files = runtime.block_on(index(&records[start..end], language))?;
