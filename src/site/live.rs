@@ -260,7 +260,9 @@ impl Live {
         if summary_changed && follow_up == FollowUp::Nothing {
             follow_up = FollowUp::SitePages;
         }
-        if self.refresh_site() {
+        // What every page shows of the site derives from the summaries: when
+        // none changed and no runbook came or went, there is nothing to redo.
+        if (summary_changed || !saved_only) && self.refresh_site() {
             follow_up = FollowUp::Everything;
         }
         self.mark_shards(&read);
