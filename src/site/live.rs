@@ -158,7 +158,7 @@ impl Live {
     /// pages saved since the last job, or all when runbooks came or went
     /// (every later page moves to another shard).
     pub fn search_job(&mut self) -> SearchJob {
-        let shards = std::mem::replace(&mut self.dirty_shards, Some(BTreeSet::new()));
+        let shards = self.dirty_shards.replace(BTreeSet::new());
         SearchJob {
             shards,
             pages: self
