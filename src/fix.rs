@@ -67,30 +67,8 @@ fn fix_file(path: &Path, fixable: &[&Diagnostic]) -> std::io::Result<Vec<Applied
         Some(rest) => (true, rest),
         None => (false, bytes.as_slice()),
     };
-    let mut text =
-        String::from_utf8(body.to_vec()).map_err(|_| std::io::Error::other("not UTF-8"))?;
-    // Edits are in the coordinates of the text as parsed; apply them from
-    // the end so earlier offsets stay valid, and skip any that overlap.
-    let mut chosen: Vec<(&Diagnostic, &Edit)> = Vec::new();
-    let mut sorted: Vec<(&Diagnostic, &Edit)> = fixable
-        .iter()
-        .flat_map(|d| d.fix.as_ref().unwrap().edits.iter().map(move |e| (*d, e)))
-        .collect();
-    sorted.sort_by_key(|(_, e)| (e.start, e.end));
-    let mut end_of_last = 0;
-    for (d, edit) in sorted {
-        let valid = edit.start <= edit.end
-            && edit.end <= text.len()
-            && text.is_char_boundary(edit.start)
-            && text.is_char_boundary(edit.end);
-        if valid && (chosen.is_empty() || edit.start >= end_of_last) {
-            end_of_last = edit.end;
-            chosen.push((d, edit));
-        }
-    }
-    for (_, edit) in chosen.iter().rev() {
-        text.replace_range(edit.start..edit.end, &edit.replacement);
-    }
+    let text = String::from_utf8(body.to_vec()).map_err(|_| std::io::Error::other("not UTF-8"))?;
+    let (text, chosen) = fix_text(&text, fixable);
     let mut out = Vec::with_capacity(text.len() + 3);
     if bom {
         out.extend_from_slice(b"\xEF\xBB\xBF");
@@ -113,6 +91,39 @@ fn fix_file(path: &Path, fixable: &[&Diagnostic]) -> std::io::Result<Vec<Applied
         });
     }
     Ok(applied)
+}
+
+/// Applies the fixes of `fixable` to `text`, the file as parsed (no BOM).
+/// Edits are applied from the end so earlier offsets stay valid; an edit that
+/// overlaps an earlier one, or is not on character boundaries, is skipped.
+/// Returns the new text and each edit applied with its finding, in order.
+pub fn fix_text<'a>(
+    text: &str,
+    fixable: &[&'a Diagnostic],
+) -> (String, Vec<(&'a Diagnostic, &'a Edit)>) {
+    let mut chosen: Vec<(&Diagnostic, &Edit)> = Vec::new();
+    let mut sorted: Vec<(&Diagnostic, &Edit)> = fixable
+        .iter()
+        .filter_map(|d| Some((*d, d.fix.as_ref()?)))
+        .flat_map(|(d, fix)| fix.edits.iter().map(move |e| (d, e)))
+        .collect();
+    sorted.sort_by_key(|(_, e)| (e.start, e.end));
+    let mut end_of_last = 0;
+    for (d, edit) in sorted {
+        let valid = edit.start <= edit.end
+            && edit.end <= text.len()
+            && text.is_char_boundary(edit.start)
+            && text.is_char_boundary(edit.end);
+        if valid && (chosen.is_empty() || edit.start >= end_of_last) {
+            end_of_last = edit.end;
+            chosen.push((d, edit));
+        }
+    }
+    let mut text = text.to_string();
+    for (_, edit) in chosen.iter().rev() {
+        text.replace_range(edit.start..edit.end, &edit.replacement);
+    }
+    (text, chosen)
 }
 
 /// Writes next to the file, then renames over it: a reader never sees half

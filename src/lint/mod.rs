@@ -239,22 +239,45 @@ fn lint_file(source: &Source, cx: &Context) -> FileResult {
             return result;
         }
     };
-    let mut sink = Sink::new(&doc, cx);
-    for rule in rules::ALL {
-        if let Some(check) = rule.check {
-            if sink.enabled(rule.id) {
-                check(&doc, cx, &mut sink);
-            }
-        }
-    }
-    result.pending = links::check(&doc, cx, &mut sink);
+    (result.diagnostics, result.pending) = check_document(&doc, cx);
     if external::wanted(cx) {
         result.external = external::collect(&doc);
     }
-    result.diagnostics = sink.out;
     result.directives = suppress::Directives::parse(&doc);
     result.anchors = Some(anchors_of(&doc));
     result
+}
+
+/// Every per-file rule and the link checks, with fragments into other files
+/// left pending.
+fn check_document(doc: &Document, cx: &Context) -> (Vec<Diagnostic>, Vec<links::PendingFragment>) {
+    let mut sink = Sink::new(doc, cx);
+    for rule in rules::ALL {
+        if let Some(check) = rule.check {
+            if sink.enabled(rule.id) {
+                check(doc, cx, &mut sink);
+            }
+        }
+    }
+    let pending = links::check(doc, cx, &mut sink);
+    (sink.out, pending)
+}
+
+/// Lints one parsed document as the only file of an empty tree, offline,
+/// without touching the file system: the entry point for fuzzing and
+/// property tests. Suppressions are applied and findings sorted, as in [`run`].
+pub fn lint_document(doc: &Document, settings: &Settings, today: Date) -> Vec<Diagnostic> {
+    let files = FileIndex::default();
+    let cx = Context::new(settings, today, &files);
+    let (mut diagnostics, pending) = check_document(doc, &cx);
+    let anchors = HashMap::from([(doc.rel.clone(), anchors_of(doc))]);
+    diagnostics.extend(links::resolve_pending(pending, &anchors, &cx));
+    let directives = suppress::Directives::parse(doc);
+    for diagnostic in &mut diagnostics {
+        directives.apply(diagnostic);
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics
 }
 
 fn anchors_of(doc: &Document) -> Vec<String> {
