@@ -203,7 +203,7 @@ pub fn lint_command(args: LintArgs) -> u8 {
     // A fix can uncover another (a heading that now exists makes a link's
     // anchor fixable), so fix until nothing changes, as ruff does.
     for round in 0..if args.fix { 8 } else { 0 } {
-        let fixed = crate::fix::apply(&outcome.diagnostics);
+        let fixed = crate::fix::apply(&outcome.diagnostics, &settings.src);
         for a in &fixed.applied {
             eprintln!(
                 "fixed {}:{}:{} [{}] {}",

@@ -26,8 +26,10 @@ pub struct Outcome {
     pub skipped: Vec<(PathBuf, String)>,
 }
 
-/// Applies the fixes of counted findings, file by file.
-pub fn apply(diagnostics: &[Diagnostic]) -> Outcome {
+/// Applies the fixes of counted findings, file by file. A file found in the
+/// source folder `src` is rewritten only if it really is inside it: a
+/// symlinked folder must not let a pull request make `--fix` write elsewhere.
+pub fn apply(diagnostics: &[Diagnostic], src: &Path) -> Outcome {
     let mut by_file: BTreeMap<&Path, Vec<&Diagnostic>> = BTreeMap::new();
     for d in diagnostics {
         by_file.entry(&d.path).or_default().push(d);
@@ -49,6 +51,13 @@ pub fn apply(diagnostics: &[Diagnostic]) -> Outcome {
             outcome
                 .skipped
                 .push((path.to_path_buf(), format!("not fixed: {}", d.message)));
+            continue;
+        }
+        if escapes(path, src) {
+            outcome.skipped.push((
+                path.to_path_buf(),
+                "not fixed: a symlink leads it out of the source folder".to_string(),
+            ));
             continue;
         }
         match fix_file(path, &fixable) {
@@ -126,9 +135,33 @@ pub fn fix_text<'a>(
     (text, chosen)
 }
 
+/// Whether a path under `src` resolves to a place outside it. Files named
+/// outside the source folder on the command line are the user's to fix.
+fn escapes(path: &Path, src: &Path) -> bool {
+    if !path.starts_with(src) {
+        return false;
+    }
+    let (Some(dir), Ok(root)) = (path.parent(), src.canonicalize()) else {
+        return true;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    !dir.canonicalize().is_ok_and(|d| d.starts_with(root))
+}
+
 /// Writes next to the file, then renames over it: a reader never sees half
 /// a file, and a crash leaves the original. Permissions are kept.
+/// A symlink is refused: renaming over it would replace the link, and
+/// writing through it would change a file that may be outside the tree.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(std::io::Error::other(
+            "is a symbolic link; run it on the file the link points to",
+        ));
+    }
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

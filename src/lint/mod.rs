@@ -95,10 +95,24 @@ impl<'a> Sink<'a> {
             message: message.into(),
             help: None,
             fix: None,
-            source_line: self.doc.line_text(span.start.line).to_string(),
+            source_line: quoted_line(self.doc, span.start.line),
             suppressed: None,
         });
         Report(self.out.last_mut())
+    }
+}
+
+/// Lines longer than this are not quoted in findings: a 9 MB line holding
+/// 100,000 broken links would otherwise be copied into each of them.
+pub const MAX_QUOTED_LINE: usize = 4096;
+
+/// The source line a finding quotes, or nothing when it is too long to quote.
+pub fn quoted_line(doc: &Document, line: usize) -> String {
+    let text = doc.line_text(line);
+    if text.len() > MAX_QUOTED_LINE {
+        String::new()
+    } else {
+        text.to_string()
     }
 }
 
