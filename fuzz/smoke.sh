@@ -6,7 +6,7 @@
 # Exits 1 if any target crashed or timed out. Needs the nightly toolchain
 # and cargo-fuzz (`cargo install cargo-fuzz --locked`).
 set -uo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 1
 seconds=${1:-60}
 targets=${TARGETS:-"front_matter document lint_file slug config fix"}
 root=$(cd .. && pwd)
@@ -35,7 +35,7 @@ for target in $targets; do
     -print_final_stats=1 >"$log" 2>&1
   status=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  echo "$target: exit $status, ${runs:-?} executions in ${seconds}s budget, corpus $(ls "corpus/$target" | wc -l)"
+  echo "$target: exit $status, ${runs:-?} executions in ${seconds}s budget, corpus $(find "corpus/$target" -type f | wc -l)"
   if [ "$status" -ne 0 ]; then
     failed+=("$target")
     grep -E 'panicked|ERROR|SUMMARY|Test unit written' "$log" | head -20
