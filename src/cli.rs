@@ -305,7 +305,7 @@ fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> 
     // A fix can uncover another (a heading that now exists makes a link's
     // anchor fixable), so fix until nothing changes, as ruff does.
     for round in 0..if args.fix { 8 } else { 0 } {
-        let fixed = crate::fix::apply(&outcome.diagnostics);
+        let fixed = crate::fix::apply(&outcome.diagnostics, &settings.src);
         for a in &fixed.applied {
             eprintln!(
                 "fixed {}:{}:{} [{}] {}",

@@ -26,8 +26,10 @@ pub struct Outcome {
     pub skipped: Vec<(PathBuf, String)>,
 }
 
-/// Applies the fixes of counted findings, file by file.
-pub fn apply(diagnostics: &[Diagnostic]) -> Outcome {
+/// Applies the fixes of counted findings, file by file. A file found in the
+/// source folder `src` is rewritten only if it really is inside it: a
+/// symlinked folder must not let a pull request make `--fix` write elsewhere.
+pub fn apply(diagnostics: &[Diagnostic], src: &Path) -> Outcome {
     let mut by_file: BTreeMap<&Path, Vec<&Diagnostic>> = BTreeMap::new();
     for d in diagnostics {
         by_file.entry(&d.path).or_default().push(d);
@@ -51,6 +53,13 @@ pub fn apply(diagnostics: &[Diagnostic]) -> Outcome {
                 .push((path.to_path_buf(), format!("not fixed: {}", d.message)));
             continue;
         }
+        if escapes(path, src) {
+            outcome.skipped.push((
+                path.to_path_buf(),
+                "not fixed: a symlink leads it out of the source folder".to_string(),
+            ));
+            continue;
+        }
         match fix_file(path, &fixable) {
             Ok(applied) => outcome.applied.extend(applied),
             Err(e) => outcome
@@ -67,30 +76,8 @@ fn fix_file(path: &Path, fixable: &[&Diagnostic]) -> std::io::Result<Vec<Applied
         Some(rest) => (true, rest),
         None => (false, bytes.as_slice()),
     };
-    let mut text =
-        String::from_utf8(body.to_vec()).map_err(|_| std::io::Error::other("not UTF-8"))?;
-    // Edits are in the coordinates of the text as parsed; apply them from
-    // the end so earlier offsets stay valid, and skip any that overlap.
-    let mut chosen: Vec<(&Diagnostic, &Edit)> = Vec::new();
-    let mut sorted: Vec<(&Diagnostic, &Edit)> = fixable
-        .iter()
-        .flat_map(|d| d.fix.as_ref().unwrap().edits.iter().map(move |e| (*d, e)))
-        .collect();
-    sorted.sort_by_key(|(_, e)| (e.start, e.end));
-    let mut end_of_last = 0;
-    for (d, edit) in sorted {
-        let valid = edit.start <= edit.end
-            && edit.end <= text.len()
-            && text.is_char_boundary(edit.start)
-            && text.is_char_boundary(edit.end);
-        if valid && (chosen.is_empty() || edit.start >= end_of_last) {
-            end_of_last = edit.end;
-            chosen.push((d, edit));
-        }
-    }
-    for (_, edit) in chosen.iter().rev() {
-        text.replace_range(edit.start..edit.end, &edit.replacement);
-    }
+    let text = String::from_utf8(body.to_vec()).map_err(|_| std::io::Error::other("not UTF-8"))?;
+    let (text, chosen) = fix_text(&text, fixable);
     let mut out = Vec::with_capacity(text.len() + 3);
     if bom {
         out.extend_from_slice(b"\xEF\xBB\xBF");
@@ -115,9 +102,66 @@ fn fix_file(path: &Path, fixable: &[&Diagnostic]) -> std::io::Result<Vec<Applied
     Ok(applied)
 }
 
+/// Applies the fixes of `fixable` to `text`, the file as parsed (no BOM).
+/// Edits are applied from the end so earlier offsets stay valid; an edit that
+/// overlaps an earlier one, or is not on character boundaries, is skipped.
+/// Returns the new text and each edit applied with its finding, in order.
+pub fn fix_text<'a>(
+    text: &str,
+    fixable: &[&'a Diagnostic],
+) -> (String, Vec<(&'a Diagnostic, &'a Edit)>) {
+    let mut chosen: Vec<(&Diagnostic, &Edit)> = Vec::new();
+    let mut sorted: Vec<(&Diagnostic, &Edit)> = fixable
+        .iter()
+        .filter_map(|d| Some((*d, d.fix.as_ref()?)))
+        .flat_map(|(d, fix)| fix.edits.iter().map(move |e| (d, e)))
+        .collect();
+    sorted.sort_by_key(|(_, e)| (e.start, e.end));
+    let mut end_of_last = 0;
+    for (d, edit) in sorted {
+        let valid = edit.start <= edit.end
+            && edit.end <= text.len()
+            && text.is_char_boundary(edit.start)
+            && text.is_char_boundary(edit.end);
+        if valid && (chosen.is_empty() || edit.start >= end_of_last) {
+            end_of_last = edit.end;
+            chosen.push((d, edit));
+        }
+    }
+    let mut text = text.to_string();
+    for (_, edit) in chosen.iter().rev() {
+        text.replace_range(edit.start..edit.end, &edit.replacement);
+    }
+    (text, chosen)
+}
+
+/// Whether a path under `src` resolves to a place outside it. Files named
+/// outside the source folder on the command line are the user's to fix.
+fn escapes(path: &Path, src: &Path) -> bool {
+    if !path.starts_with(src) {
+        return false;
+    }
+    let (Some(dir), Ok(root)) = (path.parent(), src.canonicalize()) else {
+        return true;
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    !dir.canonicalize().is_ok_and(|d| d.starts_with(root))
+}
+
 /// Writes next to the file, then renames over it: a reader never sees half
 /// a file, and a crash leaves the original. Permissions are kept.
+/// A symlink is refused: renaming over it would replace the link, and
+/// writing through it would change a file that may be outside the tree.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(std::io::Error::other(
+            "is a symbolic link; run it on the file the link points to",
+        ));
+    }
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

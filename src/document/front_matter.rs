@@ -153,8 +153,11 @@ pub fn parse(text: &str, index: &LineIndex, aliases: &Aliases) -> (FrontMatter, 
     };
     let body_start = block.body_start;
     let yaml = &text[block.yaml.clone()];
+    // YAML also breaks lines at a lone `\r`, which our lines do not: keep
+    // its line numbers within the block, the closing fence at most.
+    let fence_line = index.line_of(block.yaml.end) + 1;
     let at = |line: u64, col: u64| -> Pos {
-        let line = block.first_line + (line.max(1) as usize) - 1;
+        let line = (block.first_line + (line.max(1) as usize) - 1).min(fence_line);
         let start = index.line_start(line - 1).min(text.len());
         let line_text = index.line_text(text, line);
         let col = (col.max(1) as usize).min(line_text.chars().count() + 1);
@@ -500,6 +503,20 @@ mod tests {
     fn invalid_yaml_points_into_the_markdown_file() {
         match parse_str("---\ntitle: ok\nowner: [unclosed\n---\n") {
             FrontMatter::Invalid { pos, .. } => assert!(pos.line >= 3, "{pos:?}"),
+            other => panic!("expected invalid, got {other:?}"),
+        }
+    }
+
+    /// Found by the `lint_file` fuzz target: a position past the last line.
+    #[test]
+    fn lone_carriage_returns_keep_positions_in_the_block() {
+        let text = "---\ntitle: a\r\r\r\r\rowner: [x\n---\n# T\n";
+        let index = LineIndex::new(text);
+        match parse(text, &index, &Aliases::default()).0 {
+            FrontMatter::Invalid { pos, .. } => {
+                assert!(pos.line <= 3, "{pos:?}");
+                assert_eq!(index.pos(text, pos.offset).line, pos.line, "{pos:?}");
+            }
             other => panic!("expected invalid, got {other:?}"),
         }
     }

@@ -16,10 +16,17 @@ pub struct Span {
     pub end: Pos,
 }
 
+/// Bytes per checkpoint of the character count.
+const CHUNK: usize = 1024;
+
 /// Start offsets of every line, built once per file.
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Characters before each `CHUNK`-byte boundary: a column is then
+    /// counted from the nearest checkpoint, not from the start of its line,
+    /// so a 9 MB line with a link every few bytes stays linear.
+    chars_before: Vec<usize>,
 }
 
 impl LineIndex {
@@ -27,7 +34,23 @@ impl LineIndex {
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        LineIndex { starts }
+        let mut chars_before = Vec::with_capacity(text.len() / CHUNK + 1);
+        let mut count = 0;
+        for chunk in text.as_bytes().chunks(CHUNK) {
+            chars_before.push(count);
+            count += count_chars(chunk);
+        }
+        chars_before.push(count);
+        LineIndex {
+            starts,
+            chars_before,
+        }
+    }
+
+    /// Characters in `text[..offset]`, for an offset on a character boundary.
+    fn chars_up_to(&self, text: &str, offset: usize) -> usize {
+        let chunk = offset / CHUNK;
+        self.chars_before[chunk] + count_chars(&text.as_bytes()[chunk * CHUNK..offset])
     }
 
     /// Number of lines (a trailing newline does not start a new one).
@@ -51,7 +74,7 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.starts[line];
-        let col = text[start..offset].chars().count() + 1;
+        let col = self.chars_up_to(text, offset) - self.chars_up_to(text, start) + 1;
         Pos {
             line: line + 1,
             col,
@@ -79,6 +102,12 @@ impl LineIndex {
             .min(text.len());
         text[start..end].trim_end_matches(['\n', '\r'])
     }
+}
+
+/// Characters in UTF-8 bytes: every byte that does not continue a character
+/// starts one. Works on slices that cut a character.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 pub fn floor_char_boundary(text: &str, mut offset: usize) -> usize {

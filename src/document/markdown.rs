@@ -389,7 +389,10 @@ fn find_headings_without_space(text: &str, body_start: usize, index: &LineIndex,
             continue;
         }
         let start = index.line_start(line - 1);
-        if body.code_blocks.iter().any(|b| b.range.contains(&start)) {
+        // Blocks come in file order and never overlap: the only one that can
+        // hold this line is the last one starting before it.
+        let before = body.code_blocks.partition_point(|b| b.range.start <= start);
+        if before > 0 && body.code_blocks[before - 1].range.contains(&start) {
             continue;
         }
         body.headings_without_space

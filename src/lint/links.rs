@@ -197,7 +197,7 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
                                     written: written.to_string(),
                                     path: doc.path.clone(),
                                     span,
-                                    source_line: doc.line_text(span.start.line).to_string(),
+                                    source_line: crate::lint::quoted_line(doc, span.start.line),
                                     fragment_range: broken_anchor::fragment_range(doc, span),
                                 });
                             }

@@ -101,10 +101,24 @@ impl<'a> Sink<'a> {
             message: message.into(),
             help: None,
             fix: None,
-            source_line: self.doc.line_text(span.start.line).to_string(),
+            source_line: quoted_line(self.doc, span.start.line),
             suppressed: None,
         });
         Report(self.out.last_mut())
+    }
+}
+
+/// Lines longer than this are not quoted in findings: a 9 MB line holding
+/// 100,000 broken links would otherwise be copied into each of them.
+pub const MAX_QUOTED_LINE: usize = 4096;
+
+/// The source line a finding quotes, or nothing when it is too long to quote.
+pub fn quoted_line(doc: &Document, line: usize) -> String {
+    let text = doc.line_text(line);
+    if text.len() > MAX_QUOTED_LINE {
+        String::new()
+    } else {
+        text.to_string()
     }
 }
 
@@ -245,33 +259,54 @@ fn lint_file(source: &Source, cx: &Context) -> FileResult {
             return result;
         }
     };
-    let mut sink = Sink::new(&doc, cx);
-    for rule in rules::ALL {
-        if let Some(check) = rule.check {
-            if sink.enabled(rule.id) {
-                check(&doc, cx, &mut sink);
-            }
-        }
-    }
-    custom::check(&doc, cx, &mut sink);
-    result.pending = links::check(&doc, cx, &mut sink);
+    (result.diagnostics, result.pending) = check_document(&doc, cx);
     if external::wanted(cx) {
         result.external = external::collect(&doc);
     }
-    result.diagnostics = sink.out;
     result.directives = suppress::Directives::parse(&doc);
-    result.anchors = Some(anchors_of(doc));
+    result.anchors = Some(anchors_of(&doc));
     result
 }
 
-/// The anchors a `#fragment` may name; the document is done with, so its
-/// strings are moved out rather than copied.
-fn anchors_of(doc: Document) -> Vec<String> {
-    let body = doc.body;
-    body.headings
-        .into_iter()
-        .map(|h| h.anchor)
-        .chain(body.html_anchors)
+/// Every per-file rule and the link checks, with fragments into other files
+/// left pending.
+fn check_document(doc: &Document, cx: &Context) -> (Vec<Diagnostic>, Vec<links::PendingFragment>) {
+    let mut sink = Sink::new(doc, cx);
+    for rule in rules::ALL {
+        if let Some(check) = rule.check {
+            if sink.enabled(rule.id) {
+                check(doc, cx, &mut sink);
+            }
+        }
+    }
+    custom::check(doc, cx, &mut sink);
+    let pending = links::check(doc, cx, &mut sink);
+    (sink.out, pending)
+}
+
+/// Lints one parsed document as the only file of an empty tree, offline,
+/// without touching the file system: the entry point for fuzzing and
+/// property tests. Suppressions are applied and findings sorted, as in [`run`].
+pub fn lint_document(doc: &Document, settings: &Settings, today: Date) -> Vec<Diagnostic> {
+    let files = FileIndex::default();
+    let cx = Context::new(settings, today, &files);
+    let (mut diagnostics, pending) = check_document(doc, &cx);
+    let anchors = HashMap::from([(doc.rel.clone(), anchors_of(doc))]);
+    diagnostics.extend(links::resolve_pending(pending, &anchors, &cx));
+    let directives = suppress::Directives::parse(doc);
+    for diagnostic in &mut diagnostics {
+        directives.apply(diagnostic);
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics
+}
+
+fn anchors_of(doc: &Document) -> Vec<String> {
+    doc.body
+        .headings
+        .iter()
+        .map(|h| h.anchor.clone())
+        .chain(doc.body.html_anchors.iter().cloned())
         .collect()
 }
 
@@ -280,7 +315,9 @@ fn read_anchors(path: &Path, settings: &Settings) -> Option<Vec<String>> {
         path: path.to_path_buf(),
         rel: String::new(),
     };
-    workspace::read(&source, settings).ok().map(anchors_of)
+    workspace::read(&source, settings)
+        .ok()
+        .map(|doc| anchors_of(&doc))
 }
 
 /// Unknown keys in `book.toml`, as findings on that file.

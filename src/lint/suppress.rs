@@ -9,6 +9,7 @@
 //!
 //! and, for a whole file, front matter `lint: { allow: [rollback-missing] }`.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Suppression, SuppressionKind};
@@ -30,13 +31,32 @@ struct Directive {
 pub struct Directives {
     pub path: PathBuf,
     list: Vec<Directive>,
+    /// Line to the `disable-next-line` directives on it, and the indexes of
+    /// every other directive: a file with 50,000 of each must not check each
+    /// finding against every directive.
+    next_line: HashMap<usize, Vec<usize>>,
+    spans: Vec<usize>,
 }
 
 impl Directives {
     pub fn empty(path: PathBuf) -> Self {
+        Self::new(path, Vec::new())
+    }
+
+    fn new(path: PathBuf, list: Vec<Directive>) -> Self {
+        let mut next_line: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut spans = Vec::new();
+        for (i, d) in list.iter().enumerate() {
+            match d.kind {
+                SuppressionKind::NextLine => next_line.entry(d.first).or_default().push(i),
+                _ => spans.push(i),
+            }
+        }
         Directives {
             path,
-            list: Vec::new(),
+            list,
+            next_line,
+            spans,
         }
     }
 
@@ -108,20 +128,23 @@ impl Directives {
                 });
             }
         }
-        Directives {
-            path: doc.path.clone(),
-            list,
-        }
+        Self::new(doc.path.clone(), list)
     }
 
     /// Marks the finding suppressed when a directive covers its rule and line.
     pub fn apply(&self, diagnostic: &mut Diagnostic) {
         let line = diagnostic.span.start.line;
-        let covering = self.list.iter().find(|d| {
+        let covers = |&&i: &&usize| {
+            let d = &self.list[i];
             (d.first..=d.last).contains(&line)
                 && (d.rules.is_empty()
                     || d.rules.iter().any(|r| r == diagnostic.rule || r == "all"))
-        });
+        };
+        // The first covering directive in file order, as a scan would find.
+        let on_line = self.next_line.get(&line).map(Vec::as_slice).unwrap_or(&[]);
+        let first = on_line.iter().filter(covers).min();
+        let first = self.spans.iter().filter(covers).chain(first).min();
+        let covering = first.map(|&i| &self.list[i]);
         if let Some(d) = covering {
             diagnostic.suppressed = Some(Suppression {
                 directive: d.kind,

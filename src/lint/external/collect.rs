@@ -57,7 +57,7 @@ pub fn collect(doc: &Document) -> Vec<Use> {
             let url = clean(&written)?;
             let range = locate(doc, span, &url);
             Some(Use {
-                source_line: doc.line_text(span.start.line).to_string(),
+                source_line: crate::lint::quoted_line(doc, span.start.line),
                 path: doc.path.clone(),
                 span,
                 range,

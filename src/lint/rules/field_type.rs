@@ -66,7 +66,7 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
 /// A date written in another common, unambiguous format: `2025/01/27`,
 /// `27.01.2025`, `Jan 27, 2025`, `27 January 2025`. `01/02/2025` could be
 /// either day first or month first, so it is left for a person.
-fn other_date_format(written: &str) -> Option<Date> {
+pub(crate) fn other_date_format(written: &str) -> Option<Date> {
     let text = written.trim().trim_matches(['"', '\'']).trim();
     const FORMATS: &[&str] = &[
         "%Y/%m/%d",

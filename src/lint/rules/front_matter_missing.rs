@@ -137,6 +137,11 @@ fn skeleton(doc: &Document, found: &[BodyMetadata]) -> String {
         lines.push(format!("owner: {}", yaml_string(&owner)));
     }
     if let Some(date) = value(&["last reviewed", "last updated"]) {
+        // Written in another format, the date would be fixed again by the
+        // next `--fix`: write it as `field-type` would.
+        let date = super::field_type::other_date_format(&date)
+            .map(|d| d.to_string())
+            .unwrap_or(date);
         lines.push(format!("last_reviewed: {}", yaml_string(&date)));
     }
     lines.push(format!(

@@ -1,0 +1,33 @@
+//! The document model from arbitrary bytes: decoding, front matter and the
+//! Markdown pass never panic, and every span lies inside the text.
+#![no_main]
+
+use std::path::PathBuf;
+
+use libfuzzer_sys::fuzz_target;
+use runbook::config::Aliases;
+use runbook::document::{Document, Span};
+
+fuzz_target!(|bytes: &[u8]| {
+    let doc = Document::parse(
+        PathBuf::from("fuzz.md"),
+        "fuzz.md".to_string(),
+        bytes.to_vec(),
+        &Aliases::default(),
+    );
+    let text = &doc.text;
+    let inside = |span: &Span| {
+        assert!(span.start.offset <= span.end.offset, "{span:?} backwards");
+        assert!(span.end.offset <= text.len(), "{span:?} past the end");
+    };
+    let body = &doc.body;
+    body.headings.iter().for_each(|h| inside(&h.span));
+    body.links.iter().for_each(|l| inside(&l.span));
+    body.comments.iter().for_each(|c| inside(&c.span));
+    body.headings_without_space.iter().for_each(inside);
+    for block in &body.code_blocks {
+        assert!(block.range.end <= text.len());
+        assert!(block.heading_path.iter().all(|&i| i < body.headings.len()));
+    }
+    let _ = doc.title();
+});

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS each (default 60), one after the other,
+# on one core. Seeds come from the sample runbooks and test fixtures; the
+# corpus grows in fuzz/corpus/TARGET, crashes land in fuzz/artifacts/TARGET.
+# One plain libFuzzer process at a time (no -jobs, which forks workers).
+# Exits 1 if any target crashed or timed out. Needs the nightly toolchain
+# and cargo-fuzz (`cargo install cargo-fuzz --locked`).
+set -uo pipefail
+cd "$(dirname "$0")" || exit 1
+seconds=${1:-60}
+targets=${TARGETS:-"front_matter document lint_file slug config fix"}
+root=$(cd .. && pwd)
+# The rule docs are included with `file!()`, which is only relative to the
+# crate when the crate's folder is stripped from paths; the fuzz crate is
+# its own workspace, so strip it here.
+export RUSTFLAGS="--remap-path-prefix=$root/="
+
+seeds() {
+  local dir=seeds/$1
+  mkdir -p "$dir"
+  case $1 in
+    config) find "$root" -name book.toml -not -path '*/target/*' -not -path '*/fuzz/*' ;;
+    slug) ;;
+    *) find "$root/content" "$root/tests/fixtures" -name '*.md' ;;
+  esac | while read -r file; do cp "$file" "$dir/$(echo "$file" | cksum | cut -d' ' -f1)"; done
+}
+
+failed=()
+for target in $targets; do
+  seeds "$target"
+  mkdir -p "corpus/$target"
+  log=$(mktemp)
+  cargo +nightly fuzz run "$target" "corpus/$target" "seeds/$target" -- \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
+    -print_final_stats=1 >"$log" 2>&1
+  status=$?
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  echo "$target: exit $status, ${runs:-?} executions in ${seconds}s budget, corpus $(find "corpus/$target" -type f | wc -l)"
+  if [ "$status" -ne 0 ]; then
+    failed+=("$target")
+    grep -E 'panicked|ERROR|SUMMARY|Test unit written' "$log" | head -20
+  fi
+  rm -f "$log"
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "failed: ${failed[*]}"
+  exit 1
+fi

@@ -1,0 +1,238 @@
+//! Resource limits: hostile sizes and shapes finish, with a finding where
+//! the input is refused, and peak memory stays under a bound. Memory is read
+//! from `/usr/bin/time -v` (the child's VmHWM); a run that has not finished
+//! after a generous deadline is killed and fails the test, so a quadratic
+//! loop shows up as a failure instead of a hung suite.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::TODAY;
+
+const FRONT: &str = "---\ntitle: Big\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n";
+
+/// Far above any run that is merely slow on a loaded CI machine, far below
+/// what a quadratic loop over these inputs would take.
+const DEADLINE: Duration = Duration::from_secs(300);
+
+struct Run {
+    code: i32,
+    report: serde_json::Value,
+    peak_mb: u64,
+}
+
+/// `runbook lint --format json` on a tree holding one file, under
+/// `/usr/bin/time -v` for its peak resident memory.
+fn lint_one(name: &str, content: &[u8]) -> Run {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \"docs\"\n").unwrap();
+    fs::create_dir(tmp.path().join("docs")).unwrap();
+    fs::write(tmp.path().join("docs").join(name), content).unwrap();
+    run(tmp.path())
+}
+
+fn run(dir: &Path) -> Run {
+    let report = dir.join("report.json");
+    let mut child = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(env!("CARGO_BIN_EXE_runbook"))
+        .args(["lint", "--format", "json", "--today", TODAY])
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdout(fs::File::create(&report).unwrap())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("/usr/bin/time is installed (Debian package `time`)");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > DEADLINE {
+            child.kill().unwrap();
+            panic!("still running after {DEADLINE:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let peak_kb: u64 = stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no peak memory in: {stderr}"));
+    // `time` reports the command's exit code as its own.
+    let code = status.code().unwrap_or(-1);
+    let report = serde_json::from_slice(&fs::read(&report).unwrap())
+        .unwrap_or_else(|e| panic!("invalid JSON ({e}); stderr: {stderr}"));
+    Run {
+        code,
+        report,
+        peak_mb: peak_kb / 1024,
+    }
+}
+
+impl Run {
+    fn rules(&self) -> Vec<String> {
+        let mut rules: Vec<String> = self.report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["rule"].as_str().unwrap().to_string())
+            .collect();
+        rules.dedup();
+        rules
+    }
+
+    fn count(&self, rule: &str) -> usize {
+        self.report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == rule)
+            .count()
+    }
+
+    fn assert_within(&self, mb: u64) {
+        // Shown with `--nocapture`: the figures docs/fuzzing.md quotes.
+        eprintln!("peak memory {} MB (bound {mb} MB)", self.peak_mb);
+        assert!(
+            (0..101).contains(&self.code),
+            "exit code {}: crashed",
+            self.code
+        );
+        assert!(
+            self.peak_mb < mb,
+            "peak memory {} MB, bound {mb} MB",
+            self.peak_mb
+        );
+    }
+}
+
+#[test]
+fn a_50_mb_file_is_refused_without_being_read() {
+    let run = lint_one("huge.md", "word ".repeat(10 * 1024 * 1024).as_bytes());
+    run.assert_within(64);
+    assert_eq!(run.rules(), vec!["file-too-large"]);
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn a_9_mb_line_is_checked() {
+    let mut text = format!("{FRONT}# Big\n\n## Rollback\n\n");
+    text.push_str(&"word [x](#big) ".repeat(9 * 1024 * 1024 / 15));
+    let run = lint_one("line.md", text.as_bytes());
+    run.assert_within(400);
+    assert_eq!(run.rules(), Vec::<String>::new(), "{:#}", run.report);
+}
+
+/// Every link on the one long line is broken: each finding must not carry
+/// its own copy of the line.
+#[test]
+fn a_long_line_of_broken_links_does_not_copy_the_line_per_finding() {
+    let mut text = format!("{FRONT}# Big\n\n## Rollback\n\n");
+    text.push_str(&"[x](missing.md) ".repeat(100_000));
+    let run = lint_one("links.md", text.as_bytes());
+    run.assert_within(400);
+    assert_eq!(run.count("broken-link"), 100_000);
+}
+
+#[test]
+fn a_hundred_thousand_links_on_their_own_lines() {
+    let mut text = format!("{FRONT}# Big\n\n## Rollback\n\n");
+    for i in 0..100_000 {
+        text.push_str(&format!("- [step {i}](#rollback) and [gone](#gone-{i})\n"));
+    }
+    let run = lint_one("links.md", text.as_bytes());
+    run.assert_within(400);
+    assert_eq!(run.count("broken-anchor"), 100_000);
+}
+
+#[test]
+fn ten_thousand_nested_lists_and_quotes() {
+    let text = format!(
+        "{FRONT}# Deep\n\n## Rollback\n\n{}deep\n\n{}deeper\n",
+        "- ".repeat(10_000),
+        "> ".repeat(10_000)
+    );
+    let run = lint_one("deep.md", text.as_bytes());
+    run.assert_within(200);
+    assert_eq!(run.rules(), Vec::<String>::new(), "{:#}", run.report);
+}
+
+#[test]
+fn a_1_mb_front_matter() {
+    let mut text =
+        String::from("---\ntitle: Big\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n");
+    for i in 0..50_000 {
+        text.push_str(&format!("extra_{i}: some value\n"));
+    }
+    assert!(text.len() > 1024 * 1024);
+    text.push_str("---\n# Big\n\n## Rollback\n\nUndo.\n");
+    let run = lint_one("front.md", text.as_bytes());
+    run.assert_within(300);
+    // Unknown keys are findings too; what matters is that it finished.
+    assert!(run.code == 0 || run.code == 1, "exit {}", run.code);
+}
+
+/// The "billion laughs": each level nine times the one before, nine times
+/// over, would expand to 387 million strings; the parser's budget refuses it.
+#[test]
+fn a_yaml_alias_bomb_is_refused_with_a_finding() {
+    let mut yaml = String::from("a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+        yaml.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+    }
+    let run = lint_one("bomb.md", format!("---\n{yaml}---\n# x\n").as_bytes());
+    run.assert_within(100);
+    assert!(
+        run.rules().contains(&"front-matter-invalid".to_string()),
+        "{:#}",
+        run.report
+    );
+}
+
+/// Many `##x` lines among many code blocks: each line must not be checked
+/// against every block.
+#[test]
+fn many_code_blocks_and_heading_like_lines() {
+    let mut text = format!("{FRONT}# Big\n\n## Rollback\n\n");
+    for _ in 0..100_000 {
+        text.push_str("```\n##x\n```\n##y\n");
+    }
+    let run = lint_one("blocks.md", text.as_bytes());
+    run.assert_within(400);
+    assert_eq!(run.count("heading-no-space"), 100_000);
+}
+
+/// Many suppressions and many findings: each finding must not be checked
+/// against every directive.
+#[test]
+fn many_suppressions_and_findings() {
+    let mut text = format!("{FRONT}# Big\n\n## Rollback\n\n");
+    for i in 0..50_000 {
+        text.push_str(&format!(
+            "<!-- runbook-lint-disable-next-line broken-link -- generated -->\n[a](gone-{i}.md)\n\n[b](#gone-{i})\n\n"
+        ));
+    }
+    let run = lint_one("suppressed.md", text.as_bytes());
+    run.assert_within(400);
+    assert_eq!(run.count("broken-anchor"), 50_000);
+    assert_eq!(run.count("broken-link"), 50_000);
+    let suppressed = run.report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "broken-link" && !d["suppressed"].is_null())
+        .count();
+    assert_eq!(suppressed, 50_000);
+}
