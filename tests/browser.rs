@@ -246,9 +246,15 @@ fn search_finds_a_runbook_and_opens_its_section() {
 #[test]
 fn pages_pass_axe_accessibility_checks() {
     let Some(axe) = std::env::var_os("AXE_CORE") else {
+        // .ci/run installs axe-core and sets AXE_CORE: in CI this must run.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but AXE_CORE is not: run .ci/run"
+        );
         eprintln!("\n*** accessibility test NOT RUN: set AXE_CORE=path/to/axe.min.js ***\n");
         return;
     };
+
     let Some(chrome) = chromium_or_skip("accessibility test") else {
         return;
     };
