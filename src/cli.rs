@@ -324,17 +324,30 @@ fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> 
         }
         outcome = lint::run(settings, today, &selection);
     }
+    let deny_warnings = matches!(args.deny, Some(DenyLevel::Warnings));
+    finish(&outcome, args.format, args.show_suppressed, deny_warnings)
+}
+
+/// Writes the report of a lint or a verify and picks the exit code: 2 when
+/// a file could not be read, 1 for an error-level finding (or a warning with
+/// `--deny warnings`), else 0.
+pub fn finish(
+    outcome: &lint::Outcome,
+    format: Format,
+    show_suppressed: bool,
+    deny_warnings: bool,
+) -> u8 {
     let summary = Summary::new(outcome.files, &outcome.diagnostics);
     let report = report::Report {
         diagnostics: &outcome.diagnostics,
         summary,
-        show_suppressed: args.show_suppressed,
+        show_suppressed,
     };
     // Formatted in memory, then written at once: stdout is line-buffered,
     // and a pretty JSON report has a line per field.
     let mut buffer = Vec::new();
     let mut out = anstream::stdout().lock();
-    let written = report::write(args.format, &report, &mut buffer)
+    let written = report::write(format, &report, &mut buffer)
         .and_then(|_| out.write_all(&buffer))
         .and_then(|_| out.flush());
     if let Err(e) = written {
@@ -346,7 +359,6 @@ fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> 
     if outcome.io_failure {
         return FAILURE;
     }
-    let deny_warnings = matches!(args.deny, Some(DenyLevel::Warnings));
     let failing = outcome
         .diagnostics
         .iter()

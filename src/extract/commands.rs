@@ -2,7 +2,6 @@
 //! settings, output and exit codes, as `runbook lint` does them.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::Args;
@@ -15,7 +14,7 @@ use crate::cli::{
     CLEAN, Common, DenyLevel, FAILURE, FINDINGS, default_source, load_settings, today,
 };
 use crate::config::Settings;
-use crate::diagnostic::{Severity, Summary};
+
 use crate::lint::Selection;
 use crate::lint::report::{self, Format};
 
@@ -196,29 +195,8 @@ pub fn verify_command(args: VerifyArgs) -> u8 {
             return FAILURE;
         }
     };
-    let summary = Summary::new(outcome.files, &outcome.diagnostics);
-    let report = report::Report {
-        diagnostics: &outcome.diagnostics,
-        summary,
-        show_suppressed: args.show_suppressed,
-    };
-    let mut out = anstream::stdout().lock();
-    if let Err(e) = report::write(args.format, &report, &mut out).and_then(|_| out.flush()) {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {e}");
-            return FAILURE;
-        }
-    }
-    if outcome.io_failure {
-        return FAILURE;
-    }
-    let deny = matches!(args.deny, Some(DenyLevel::Warnings));
-    let failing = outcome
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_counted())
-        .any(|d| d.severity == Severity::Error || (deny && d.severity == Severity::Warning));
-    if failing { FINDINGS } else { CLEAN }
+    let deny_warnings = matches!(args.deny, Some(DenyLevel::Warnings));
+    crate::cli::finish(&outcome, args.format, args.show_suppressed, deny_warnings)
 }
 
 pub fn dry_run_command(args: DryRunArgs) -> u8 {
