@@ -74,7 +74,14 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
         let start = self.starts[line];
-        let col = self.chars_up_to(text, offset) - self.chars_up_to(text, start) + 1;
+        // Short prefixes (nearly every line) are counted directly; the
+        // checkpoints keep a position deep in a huge line linear.
+        let col = if offset - start <= CHUNK {
+            count_chars(&text.as_bytes()[start..offset]) + 1
+        } else {
+            self.chars_up_to(text, offset) - self.chars_up_to(text, start) + 1
+        };
+
         Pos {
             line: line + 1,
             col,
