@@ -142,14 +142,8 @@ pub struct LintArgs {
     /// Files or folders to check (default: the whole source folder). Links
     /// still resolve against the whole tree.
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Treat warnings as errors for the exit code (`--deny warnings`).
-    #[arg(long, value_name = "warnings")]
-    pub deny: Option<DenyLevel>,
-    /// Also list findings silenced by suppression comments (human format).
-    #[arg(long)]
-    pub show_suppressed: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
     /// Apply the safe fixes, say what changed, then report what is left.
     #[arg(long)]
     pub fix: bool,
@@ -164,6 +158,20 @@ pub struct LintArgs {
     pub online_fragments: bool,
     #[command(flatten)]
     pub common: Common,
+}
+
+/// How findings are reported, and which fail the run: shared by `lint`
+/// and `verify`.
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Treat warnings as errors for the exit code (`--deny warnings`).
+    #[arg(long, value_name = "warnings")]
+    pub deny: Option<DenyLevel>,
+    /// Also list findings silenced by suppression comments (human format).
+    #[arg(long)]
+    pub show_suppressed: bool,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -324,19 +332,15 @@ fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> 
         }
         outcome = lint::run(settings, today, &selection);
     }
-    let deny_warnings = matches!(args.deny, Some(DenyLevel::Warnings));
-    finish(&outcome, args.format, args.show_suppressed, deny_warnings)
+    finish(&outcome, &args.report)
 }
 
 /// Writes the report of a lint or a verify and picks the exit code: 2 when
 /// a file could not be read, 1 for an error-level finding (or a warning with
 /// `--deny warnings`), else 0.
-pub fn finish(
-    outcome: &lint::Outcome,
-    format: Format,
-    show_suppressed: bool,
-    deny_warnings: bool,
-) -> u8 {
+pub fn finish(outcome: &lint::Outcome, args: &ReportArgs) -> u8 {
+    let (format, show_suppressed) = (args.format, args.show_suppressed);
+    let deny_warnings = matches!(args.deny, Some(DenyLevel::Warnings));
     let summary = Summary::new(outcome.files, &outcome.diagnostics);
     let report = report::Report {
         diagnostics: &outcome.diagnostics,

@@ -10,9 +10,7 @@ use rayon::prelude::*;
 use super::analysis::{self, Runbook};
 use super::dry_run::{self, Stubs};
 use super::{output, render_checked, verify};
-use crate::cli::{
-    CLEAN, Common, DenyLevel, FAILURE, FINDINGS, default_source, load_settings, today,
-};
+use crate::cli::{CLEAN, Common, FAILURE, FINDINGS, default_source, load_settings, today};
 use crate::config::Settings;
 
 use crate::lint::Selection;
@@ -33,14 +31,8 @@ pub struct ExtractArgs {
 pub struct VerifyArgs {
     /// Runbooks or folders to check (default: the whole source folder).
     pub paths: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
-    /// Treat warnings as errors for the exit code (`--deny warnings`).
-    #[arg(long, value_name = "warnings")]
-    pub deny: Option<DenyLevel>,
-    /// Also list findings silenced by suppression comments (human format).
-    #[arg(long)]
-    pub show_suppressed: bool,
+    #[command(flatten)]
+    pub report: crate::cli::ReportArgs,
     /// Do not run shellcheck even when it is installed.
     #[arg(long)]
     pub no_shellcheck: bool,
@@ -183,7 +175,7 @@ pub fn verify_command(args: VerifyArgs) -> u8 {
         (Err(code), _) | (_, Err(code)) => return code,
     };
     let use_shellcheck = !args.no_shellcheck && super::shellcheck::available();
-    if !args.no_shellcheck && !use_shellcheck && args.format == Format::Human {
+    if !args.no_shellcheck && !use_shellcheck && args.report.format == Format::Human {
         eprintln!(
             "note: shellcheck is not installed; its checks are skipped (apt-get install shellcheck)"
         );
@@ -195,8 +187,7 @@ pub fn verify_command(args: VerifyArgs) -> u8 {
             return FAILURE;
         }
     };
-    let deny_warnings = matches!(args.deny, Some(DenyLevel::Warnings));
-    crate::cli::finish(&outcome, args.format, args.show_suppressed, deny_warnings)
+    crate::cli::finish(&outcome, &args.report)
 }
 
 pub fn dry_run_command(args: DryRunArgs) -> u8 {
