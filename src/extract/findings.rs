@@ -2,9 +2,7 @@
 //! computed once per document: six rules read the same analysis, so it is
 //! kept for the document being linted instead of being redone per rule.
 
-use std::cell::RefCell;
 use std::collections::BTreeSet;
-use std::rc::Rc;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -23,34 +21,6 @@ pub struct Finding {
     pub span: Span,
     pub message: String,
     pub help: String,
-}
-
-/// The document (its text's address and length, its path) and the settings.
-type Key = (usize, usize, String, usize);
-
-thread_local! {
-    static LAST: RefCell<Option<(Key, Rc<Vec<Finding>>)>> = const { RefCell::new(None) };
-}
-
-/// The findings for `doc`, computed on the first call for it.
-pub fn for_document(doc: &Document, settings: &Settings) -> Rc<Vec<Finding>> {
-    let key = (
-        doc.text.as_ptr() as usize,
-        doc.text.len(),
-        doc.rel.clone(),
-        settings as *const Settings as usize,
-    );
-    LAST.with(|last| {
-        if let Some((k, found)) = &*last.borrow() {
-            if *k == key {
-                return found.clone();
-            }
-        }
-        let runbook = analysis::analyze(doc, &settings.checks);
-        let found = Rc::new(of(&runbook, settings));
-        *last.borrow_mut() = Some((key, found.clone()));
-        found
-    })
 }
 
 /// Where line `index` of the block, character `col` of it, is in the
@@ -244,18 +214,12 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
     }
 }
 
-/// Reports the findings of one rule: what each command rule's check does.
-pub fn report(
-    rule: &'static str,
-    doc: &Document,
-    cx: &crate::lint::Context,
-    sink: &mut crate::lint::Sink,
-) {
-    for f in for_document(doc, cx.settings)
-        .iter()
-        .filter(|f| f.rule == rule)
-    {
-        sink.report(rule, f.span, f.message.clone())
-            .help(f.help.clone());
+/// Reports every command-block finding of a document, each under its own
+/// rule (the sink drops those of rules turned off): the blocks are analysed
+/// once for all six rules.
+pub fn report_all(doc: &Document, cx: &crate::lint::Context, sink: &mut crate::lint::Sink) {
+    let runbook = analysis::analyze(doc, &cx.settings.checks);
+    for f in of(&runbook, cx.settings) {
+        sink.report(f.rule, f.span, f.message).help(f.help);
     }
 }

@@ -279,6 +279,7 @@ fn check_document(doc: &Document, cx: &Context) -> (Vec<Diagnostic>, Vec<links::
             }
         }
     }
+    crate::extract::findings::report_all(doc, cx, &mut sink);
     custom::check(doc, cx, &mut sink);
     let pending = links::check(doc, cx, &mut sink);
     (sink.out, pending)

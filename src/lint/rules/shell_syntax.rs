@@ -30,11 +30,4 @@
 //!
 //! A block that is not meant to run can say so: ```` ```bash {skip} ````.
 
-use crate::document::Document;
-use crate::lint::{Context, Sink};
-
-crate::rule!("shell-syntax", Error, Some(check));
-
-fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
-    crate::extract::findings::report(ID, doc, cx, sink);
-}
+crate::rule!("shell-syntax", Error, None);

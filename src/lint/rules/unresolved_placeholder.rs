@@ -26,11 +26,4 @@
 //! ~~~
 //! ```
 
-use crate::document::Document;
-use crate::lint::{Context, Sink};
-
-crate::rule!("unresolved-placeholder", Warning, Some(check));
-
-fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
-    crate::extract::findings::report(ID, doc, cx, sink);
-}
+crate::rule!("unresolved-placeholder", Warning, None);
