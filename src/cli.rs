@@ -347,13 +347,19 @@ pub fn finish(outcome: &lint::Outcome, args: &ReportArgs) -> u8 {
         summary,
         show_suppressed,
     };
-    // Formatted in memory, then written at once: stdout is line-buffered,
-    // and a pretty JSON report has a line per field.
-    let mut buffer = Vec::new();
-    let mut out = anstream::stdout().lock();
-    let written = report::write(format, &report, &mut buffer)
-        .and_then(|_| out.write_all(&buffer))
-        .and_then(|_| out.flush());
+    // Streamed through a buffer: stdout is line-buffered and a pretty JSON
+    // report has a line per field, while formatting the whole report in
+    // memory first would double the peak memory of a big run. Only the
+    // human format has colours for anstream to strip off a pipe.
+    let stdout = std::io::stdout();
+    let written = if format == report::Format::Human {
+        let mut out = std::io::BufWriter::new(anstream::AutoStream::auto(stdout.lock()));
+        report::write(format, &report, &mut out).and_then(|_| out.flush())
+    } else {
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        report::write(format, &report, &mut out).and_then(|_| out.flush())
+    };
+
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
             eprintln!("error: cannot write the report: {e}");

@@ -159,17 +159,42 @@ pub struct Outcome {
 
 /// Lints the selected runbooks of the configured tree.
 pub fn run(settings: &Settings, today: Date, selection: &Selection) -> Outcome {
-    let walk = workspace::walk(settings);
-    let mut diagnostics = walk.problems;
+    run_in(
+        settings,
+        today,
+        &workspace::walk(settings),
+        selection,
+        &|_| None,
+    )
+}
+
+/// The anchors of a runbook (by path relative to the source folder) that
+/// the caller has already parsed, or `None` to read them from disk.
+pub type KnownAnchors<'a> = dyn Fn(&str) -> Option<Vec<String>> + Sync + 'a;
+
+/// [`run`] over a tree walked before, taking the anchors of runbooks the
+/// caller already holds: `runbook serve` re-lints a saved file without
+/// walking the tree or reading the files it links to.
+pub fn run_in(
+    settings: &Settings,
+    today: Date,
+    walk: &workspace::Walk,
+    selection: &Selection,
+    known: &KnownAnchors,
+) -> Outcome {
+    let mut diagnostics = walk.problems.clone();
     diagnostics.extend(config_findings(settings));
-    let selected = match selection {
-        Selection::All => walk.markdown.clone(),
+    let chosen;
+    let selected: &[Source] = match selection {
+        Selection::All => &walk.markdown,
         Selection::Paths(paths) => {
-            let (selected, missing) = workspace::select(&walk.markdown, paths, settings);
+            let missing;
+            (chosen, missing) = workspace::select(&walk.markdown, paths, settings);
             diagnostics.extend(missing);
-            selected
+            &chosen
         }
     };
+
     let cx = Context::new(settings, today, &walk.index);
 
     let results: Vec<FileResult> = selected
@@ -208,8 +233,12 @@ pub fn run(settings: &Settings, today: Date, selection: &Selection) -> Outcome {
         .collect();
     let more: Vec<(String, Option<Vec<String>>)> = wanted
         .par_iter()
-        .map(|s| (s.rel.clone(), read_anchors(&s.path, settings)))
+        .map(|s| {
+            let found = known(&s.rel).or_else(|| read_anchors(&s.path, settings));
+            (s.rel.clone(), found)
+        })
         .collect();
+
     anchors.extend(
         more.into_iter()
             .filter_map(|(rel, found)| Some((rel, found?))),

@@ -24,7 +24,7 @@ use super::{
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::lint::{self, Selection};
-use crate::workspace::{self, Source};
+use crate::workspace::{self, Source, Walk};
 
 /// The last good build, in memory.
 pub struct Live {
@@ -32,8 +32,9 @@ pub struct Live {
     today: Date,
     out: Output,
     templates: Templates,
-    /// Runbooks in walk order, and where each is written.
-    sources: Vec<Source>,
+    /// The tree as last walked (runbooks in walk order), and where each
+    /// runbook is written.
+    walk: Walk,
     page_map: PageMap,
     pages: HashMap<String, Arc<Page>>,
     /// What every page shows of the whole site, as last written.
@@ -118,7 +119,7 @@ impl Live {
             Output::create(dest).map_err(|e| format!("cannot create `{}`: {e}", dest.display()))?;
         let walk = workspace::walk(&settings);
         let page_map = output_paths(&walk.markdown);
-        let outcome = lint::run(&settings, today, &Selection::All);
+        let outcome = lint::run_in(&settings, today, &walk, &Selection::All, &|_| None);
         // Empty until the pages are read; `refresh_site` fills them in.
         let groups = Groups::new(std::iter::empty(), std::iter::empty());
         let mut live = Live {
@@ -130,11 +131,11 @@ impl Live {
             today,
             out,
             templates,
-            sources: walk.markdown,
+            walk,
             page_map,
             pages: HashMap::new(),
         };
-        let all: Vec<String> = live.sources.iter().map(|s| s.rel.clone()).collect();
+        let all: Vec<String> = live.walk.markdown.iter().map(|s| s.rel.clone()).collect();
         live.read(&all, &outcome.diagnostics);
         live.refresh_site();
         live.probe()?;
@@ -162,7 +163,8 @@ impl Live {
         SearchJob {
             shards,
             pages: self
-                .sources
+                .walk
+                .markdown
                 .iter()
                 .filter_map(|s| self.pages.get(&s.rel).cloned())
                 .collect(),
@@ -224,7 +226,7 @@ impl Live {
                 names.insert(file_name(rel));
                 read.insert(rel.clone());
             }
-            self.sources = walk.markdown;
+            self.walk = walk;
             self.page_map = page_map;
         }
         read.extend(self.linking_to(&names));
@@ -297,9 +299,20 @@ impl Live {
             return Vec::new();
         }
         let paths: Vec<PathBuf> = rels.iter().map(|r| self.settings.src.join(r)).collect();
-        let outcome = lint::run(&self.settings, self.today, &Selection::Paths(paths));
+        // Links resolve against the tree as last walked, and fragments
+        // against the anchors of the pages in memory: a save reads one file.
+        let known = |rel: &str| Some(self.pages.get(rel)?.anchors.clone());
+        let outcome = lint::run_in(
+            &self.settings,
+            self.today,
+            &self.walk,
+            &Selection::Paths(paths),
+            &known,
+        );
+
         let wanted: HashSet<PathBuf> = self
-            .sources
+            .walk
+            .markdown
             .iter()
             .filter(|s| rels.contains(&s.rel))
             .map(|s| s.path.clone())
@@ -322,8 +335,12 @@ impl Live {
         for d in diagnostics.iter().filter(|d| d.is_counted()) {
             findings.entry(d.path.clone()).or_default().push(d);
         }
-        let by_rel: HashMap<&str, &Source> =
-            self.sources.iter().map(|s| (s.rel.as_str(), s)).collect();
+        let by_rel: HashMap<&str, &Source> = self
+            .walk
+            .markdown
+            .iter()
+            .map(|s| (s.rel.as_str(), s))
+            .collect();
         let read: Vec<(String, Option<Page>)> = rels
             .par_iter()
             .map(|rel| {
@@ -390,7 +407,7 @@ impl Live {
         };
         let per_shard = self.settings.config.build.search_shard_pages.max(1);
         let mut position = 0;
-        for source in &self.sources {
+        for source in &self.walk.markdown {
             if !self.pages.contains_key(&source.rel) {
                 continue;
             }
@@ -402,7 +419,10 @@ impl Live {
     }
 
     fn ordered(&self) -> impl Iterator<Item = &Arc<Page>> {
-        self.sources.iter().filter_map(|s| self.pages.get(&s.rel))
+        self.walk
+            .markdown
+            .iter()
+            .filter_map(|s| self.pages.get(&s.rel))
     }
 
     /// The runbooks linking to any of these file names (by name only: a
@@ -458,7 +478,8 @@ impl Live {
     }
 
     fn write_everything(&self) -> Result<(), String> {
-        self.sources
+        self.walk
+            .markdown
             .par_iter()
             .map(|s| self.write_runbook(&s.rel).map(|_| ()))
             .collect::<Result<(), String>>()?;
