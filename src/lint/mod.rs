@@ -26,8 +26,10 @@ pub struct Context<'a> {
     pub settings: &'a Settings,
     pub today: Date,
     pub files: &'a FileIndex,
-    levels: HashMap<&'static str, Option<Severity>>,
+    /// Looked up for every finding: hashed with Fx, not SipHash.
+    levels: rustc_hash::FxHashMap<&'static str, Option<Severity>>,
 }
+
 
 impl<'a> Context<'a> {
     pub fn new(settings: &'a Settings, today: Date, files: &'a FileIndex) -> Self {
@@ -203,6 +205,7 @@ pub fn run_in(
         .collect();
 
     let files = results.len();
+    diagnostics.reserve(results.iter().map(|r| r.diagnostics.len()).sum());
     let mut anchors: HashMap<String, Vec<String>> = HashMap::new();
     let mut directives: HashMap<PathBuf, suppress::Directives> = HashMap::new();
     let mut pending = Vec::new();
@@ -214,7 +217,9 @@ pub fn run_in(
         pending.extend(result.pending);
         external_uses.extend(result.external);
         diagnostics.extend(result.diagnostics);
-        directives.insert(result.directives.path.clone(), result.directives);
+        if let Some(d) = result.directives {
+            directives.insert(d.path.clone(), d);
+        }
     }
 
     // Fragments into files outside the selection need those files' anchors.
@@ -243,16 +248,18 @@ pub fn run_in(
         more.into_iter()
             .filter_map(|(rel, found)| Some((rel, found?))),
     );
-    diagnostics.extend(links::resolve_pending(pending, &anchors, &cx));
+    // Findings about links across files come last; each file's own were
+    // checked against its suppressions as it was linted.
+    let mut cross = links::resolve_pending(pending, &anchors, &cx);
     if !external_uses.is_empty() {
-        diagnostics.extend(external::check_all(external_uses, &cx));
+        cross.extend(external::check_all(external_uses, &cx));
     }
-
-    for diagnostic in &mut diagnostics {
+    for diagnostic in &mut cross {
         if let Some(d) = directives.get(&diagnostic.path) {
             d.apply(diagnostic);
         }
     }
+    diagnostics.extend(cross);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let io_failure = diagnostics.iter().any(|d| d.rule == rules::io_error::ID);
     Outcome {
@@ -265,7 +272,8 @@ pub fn run_in(
 struct FileResult {
     rel: String,
     diagnostics: Vec<Diagnostic>,
-    directives: suppress::Directives,
+    /// Kept for the findings about links resolved later, when there are any.
+    directives: Option<suppress::Directives>,
     anchors: Option<Vec<String>>,
     pending: Vec<links::PendingFragment>,
     /// `http(s)` URLs, when external links are checked.
@@ -276,7 +284,7 @@ fn lint_file(source: &Source, cx: &Context) -> FileResult {
     let mut result = FileResult {
         rel: source.rel.clone(),
         diagnostics: Vec::new(),
-        directives: suppress::Directives::empty(source.path.clone()),
+        directives: None,
         anchors: None,
         pending: Vec::new(),
         external: Vec::new(),
@@ -292,7 +300,12 @@ fn lint_file(source: &Source, cx: &Context) -> FileResult {
     if external::wanted(cx) {
         result.external = external::collect(&doc);
     }
-    result.directives = suppress::Directives::parse(&doc);
+    let directives = suppress::Directives::parse(&doc);
+    for diagnostic in &mut result.diagnostics {
+        directives.apply(diagnostic);
+    }
+    result.directives = (!directives.is_empty()).then_some(directives);
+
     result.anchors = Some(anchors_of(&doc));
     result
 }

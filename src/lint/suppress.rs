@@ -39,9 +39,10 @@ pub struct Directives {
 }
 
 impl Directives {
-    pub fn empty(path: PathBuf) -> Self {
-        Self::new(path, Vec::new())
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
     }
+
 
     fn new(path: PathBuf, list: Vec<Directive>) -> Self {
         let mut next_line: HashMap<usize, Vec<usize>> = HashMap::new();
