@@ -83,9 +83,12 @@ static DEFAULTS: LazyLock<Vec<CustomRule>> = LazyLock::new(|| {
     for (name, text) in DEFAULT_FILES {
         let file = Path::new("lints/defaults").join(name);
         let rules = parse(&file, text).unwrap_or_else(|e| panic!("built-in rules: {e}"));
-        all.extend(rules.into_iter().map(|(mut rule, _)| {
-            rule.builtin = true;
-            rule
+        all.extend(rules.into_iter().filter_map(|declared| match declared {
+            Declared::Rule(mut rule) => {
+                rule.builtin = true;
+                Some(rule)
+            }
+            Declared::Off { .. } => None,
         }));
     }
     all
@@ -239,29 +242,32 @@ pub fn load(dir: &Path) -> Result<Vec<CustomRule>, ConfigError> {
             col: 1,
             message: format!("cannot read: {e}"),
         })?;
-        for (rule, off) in parse(&file, &text)? {
+        for item in parse(&file, &text)? {
+            let (id, line) = match &item {
+                Declared::Rule(rule) => (rule.id.to_string(), rule.line),
+                Declared::Off { id, line } => (id.clone(), *line),
+            };
             let error = |message: String| ConfigError {
                 path: file.clone(),
-                line: rule.line,
+                line,
                 col: 1,
                 message,
             };
-            if super::rules::find(rule.id).is_some() || !declared.insert(rule.id) {
+            if super::rules::find(&id).is_some() || !declared.insert(id.clone()) {
                 return Err(error(format!(
-                    "rule id `{}` is already taken; ids must be unique",
-                    rule.id
+                    "rule id `{id}` is already taken; ids must be unique"
                 )));
             }
-            match (rules.iter().position(|r| r.id == rule.id), off) {
-                (Some(i), false) => rules[i] = rule,
-                (Some(i), true) => {
+            let default = rules.iter().position(|r| r.id == id);
+            match (item, default) {
+                (Declared::Rule(rule), Some(i)) => rules[i] = rule,
+                (Declared::Rule(rule), None) => rules.push(rule),
+                (Declared::Off { .. }, Some(i)) => {
                     rules.remove(i);
                 }
-                (None, false) => rules.push(rule),
-                (None, true) => {
+                (Declared::Off { .. }, None) => {
                     return Err(error(format!(
-                        "rule `{}` is `severity: off` but no default has this id (see `runbook rules`)",
-                        rule.id
+                        "rule `{id}` is `severity: off` but no default has this id (see `runbook rules`)"
                     )));
                 }
             }
@@ -278,8 +284,18 @@ pub fn reporting_as<'a>(
     rules.iter().filter(move |r| r.reports_as == Some(builtin))
 }
 
-/// The rules of one file, each with whether it is `severity: off`.
-fn parse(file: &Path, text: &str) -> Result<Vec<(CustomRule, bool)>, ConfigError> {
+/// An entry of a rule file.
+enum Declared {
+    Rule(CustomRule),
+    /// `severity: off`: drops the default with this id; nothing else of
+    /// the entry is read.
+    Off {
+        id: String,
+        line: usize,
+    },
+}
+
+fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
     let error = |pos: (u64, u64), message: String| ConfigError {
         path: file.to_path_buf(),
         line: pos.0.max(1) as usize,
@@ -339,12 +355,18 @@ fn parse(file: &Path, text: &str) -> Result<Vec<(CustomRule, bool)>, ConfigError
                 ),
             ));
         }
+        if e.severity.as_ref().is_some_and(|s| s.value == "off") {
+            rules.push(Declared::Off {
+                id: id.value,
+                line: start.0.max(1) as usize,
+            });
+            continue;
+        }
         let Some(kind) = e.kind else {
             return Err(error(at(&id), format!("rule `{}` has no `kind`", id.value)));
         };
-        let off = e.severity.as_ref().is_some_and(|s| s.value == "off");
         let mut severity = match e.severity.as_ref().map(|s| s.value.as_str()) {
-            None | Some("error") | Some("off") => Severity::Error,
+            None | Some("error") => Severity::Error,
             Some("warning") => Severity::Warning,
             Some("info") => Severity::Info,
             Some(other) => {
@@ -374,7 +396,7 @@ fn parse(file: &Path, text: &str) -> Result<Vec<(CustomRule, bool)>, ConfigError
                         format!("a rule that reports as `{builtin}` is of kind `{wanted}`"),
                     ));
                 }
-                if let Some(s) = e.severity.as_ref().filter(|_| !off) {
+                if let Some(s) = &e.severity {
                     return Err(error(
                         at(s),
                         format!(
@@ -475,7 +497,7 @@ fn parse(file: &Path, text: &str) -> Result<Vec<(CustomRule, bool)>, ConfigError
             line: start.0.max(1) as usize,
             builtin: false,
         };
-        rules.push((rule, off));
+        rules.push(Declared::Rule(rule));
     }
     Ok(rules)
 }
@@ -583,7 +605,11 @@ impl CustomRule {
                 self.line
             )
         } else {
-            format!("Declared in `{}` line {}.", self.file.display(), self.line)
+            format!(
+                "Declared in `{}` line {}.",
+                super::report::display_path(&self.file),
+                self.line
+            )
         };
         doc.push_str(&format!("\n## Example\n{declared}\n"));
         doc.push_str(&format!(

@@ -94,7 +94,10 @@ fn check_section(
             "line {line} mentions a rollback as {how}, which is not a section: make it a heading (`## Rollback`) so it shows in the table of contents"
         ),
         None => rule.help.clone().unwrap_or_else(|| {
-            "add a `## Rollback` section with the steps that undo this procedure".to_string()
+            format!(
+                "add a section whose heading matches `{}`, with the steps that undo this procedure",
+                pattern.as_str()
+            )
         }),
     };
     sink.report(ID, Span { start, end: start }, rule.message.clone())
