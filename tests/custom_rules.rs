@@ -229,6 +229,17 @@ fn a_book_replaces_drops_and_adds_defaults_by_id() {
             && l.contains("lints/overrides.yaml, reports as destructive-command")),
         "{list}"
     );
+    // `runbook verify` reads the same merged list.
+    let verify = stdout(&runbook(
+        &dir,
+        &["verify", "--format", "json", "--no-shellcheck"],
+    ));
+    assert!(
+        verify.contains("(`nuke-cluster`)")
+            && verify.contains("`rm -rf` on an absolute path")
+            && !verify.contains("(`kill-9`)"),
+        "{verify}"
+    );
     let one = stdout(&runbook(&dir, &["rules", "rm-recursive-force"]));
     assert!(one.contains("Declared in `lints/overrides.yaml`"), "{one}");
 }

@@ -1,6 +1,5 @@
 //! Team rules written as files: every `lints/*.yaml` next to `book.toml`
-//! (except the pattern lists of built-in rules, `destructive-commands.yaml`
-//! and `credentials.yaml`) is a list of rules of four kinds:
+//! is a list of rules of four kinds:
 //!
 //! ```yaml
 //! - id: payments-verification
@@ -29,6 +28,14 @@
 //!   kind: command                   # forbidden in commands unless acknowledged
 //!   regex: '\bkubectl\s+delete\b'
 //!   unless: '\s(-n|--namespace)[ =]\S'
+//!
+//! - id: nuke-cluster
+//!   kind: command
+//!   reports-as: destructive-command # data of that built-in rule
+//!   regex: '\bnuke-cluster\b'
+//!
+//! - id: kill-9                      # drops the default with this id
+//!   severity: off
 //! ```
 //!
 //! A file with an error (bad regex, unknown kind, missing or duplicate id)
@@ -100,7 +107,7 @@ pub fn defaults() -> &'static [CustomRule] {
 }
 
 /// Built-in rules that take their data from rules of this format, with the
-/// kind (and, for `pattern`, the scope) such a rule must have.
+/// kind such a rule must have (`data_fits` checks the rest).
 pub const DATA_OF: &[(&str, &str)] = &[
     ("destructive-command", "command"),
     ("credential-in-command", "pattern"),
@@ -116,7 +123,8 @@ pub const ROLLBACK_SECTION: &str = "rollback-section";
 
 /// Files that were plain pattern lists (id, regex, message) before they
 /// were rules: in a file of that name, an entry without `kind` is still
-/// read as one, so books written for the old lists keep working.
+/// read as one, so books written for the old lists keep working. Each is
+/// (file name, kind, scope, reports-as).
 const LISTS: &[(&str, &str, Option<&str>, &str)] = &[
     (
         "destructive-commands.yaml",

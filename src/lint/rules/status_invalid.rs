@@ -44,7 +44,7 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
 }
 
 fn check_values(doc: &Document, status: &Field<String>, allowed: &[String], sink: &mut Sink) {
-    if allowed.is_empty() || allowed.iter().any(|s| *s == status.value) {
+    if allowed.is_empty() || allowed.contains(&status.value) {
         return;
     }
     let lowered = status.value.to_lowercase();
