@@ -488,8 +488,35 @@ pub fn rules_markdown() -> String {
                 }
             }
         }
+        let data = data_rules(lint::custom::defaults(), rule.id);
+        if !data.is_empty() {
+            page.push_str(&format!("\n### Default data\n{data}"));
+        }
     }
     page
+}
+
+/// The rules of `lints/` a built-in rule runs, one Markdown item each.
+fn data_rules(rules: &[lint::custom::CustomRule], builtin: &str) -> String {
+    use lint::custom::Kind;
+    lint::custom::reporting_as(rules, builtin)
+        .map(|r| {
+            let data = match &r.kind {
+                Kind::Pattern { regex, .. } | Kind::Command { regex, .. } => {
+                    format!("`{}`", regex.as_str())
+                }
+                Kind::RequiredSection { heading, .. } => format!("heading `{}`", heading.as_str()),
+                Kind::FrontMatter { values, .. } => format!("values {}", values.join(", ")),
+            };
+            format!(
+                "- `{}`: {} ({data}; {} line {})\n",
+                r.id,
+                r.message,
+                report::display_path(&r.file),
+                r.line
+            )
+        })
+        .collect()
 }
 
 /// Builds the site; returns where it is.
@@ -627,12 +654,20 @@ fn rules_command(args: &RulesArgs) -> u8 {
     let mut out = anstream::stdout().lock();
     let result = match &args.id {
         Some(id) => match (lint::rules::find(id), custom.iter().find(|r| r.id == id)) {
-            (Some(rule), _) => writeln!(
-                out,
-                "{}\nDefault severity: {}",
-                rule.doc().trim_end(),
-                rule.severity
-            ),
+            (Some(rule), _) => {
+                let data = data_rules(custom, rule.id);
+                let data = if data.is_empty() {
+                    String::new()
+                } else {
+                    format!("\n\n## Data in force (lints/)\n{}", data.trim_end())
+                };
+                writeln!(
+                    out,
+                    "{}{data}\nDefault severity: {}",
+                    rule.doc().trim_end(),
+                    rule.severity
+                )
+            }
             (None, Some(rule)) => writeln!(
                 out,
                 "{}\nDefault severity: {}",
@@ -650,14 +685,20 @@ fn rules_command(args: &RulesArgs) -> u8 {
                 .iter()
                 .map(|r| (r.id, r.severity, r.summary()));
             let team = custom.iter().map(|r| {
-                (
-                    r.id,
-                    r.severity,
-                    format!("{} ({})", r.message, report::display_path(&r.file)),
-                )
+                let origin = match (r.reports_as, r.builtin) {
+                    (Some(b), true) => format!("default, reports as {b}"),
+                    (Some(b), false) => {
+                        format!("{}, reports as {b}", report::display_path(&r.file))
+                    }
+                    (None, true) => "default".to_string(),
+                    (None, false) => report::display_path(&r.file),
+                };
+                (r.id, r.severity, format!("{} ({origin})", r.message))
             });
-            builtin.chain(team).try_for_each(|(id, severity, summary)| {
-                writeln!(out, "{id:<22} {:<8} {summary}", severity.as_str())
+            let rows: Vec<_> = builtin.chain(team).collect();
+            let width = rows.iter().map(|(id, ..)| id.len()).max().unwrap_or(0);
+            rows.into_iter().try_for_each(|(id, severity, summary)| {
+                writeln!(out, "{id:<width$} {:<8} {summary}", severity.as_str())
             })
         }
     };

@@ -80,12 +80,16 @@ pub struct Lint {
     pub review_period_by_status: BTreeMap<String, String>,
     /// A review falling due within this window is a warning.
     pub due_soon: String,
-    pub statuses: Vec<String>,
+    /// The allowed statuses. Unset, the values of the default rule
+    /// `status-values` (`lints/defaults/structure.yaml`) apply; set, they
+    /// replace them, whatever the book's `lints/` says.
+    pub statuses: Option<Vec<String>>,
     pub required_fields: Vec<String>,
     /// Heading patterns (regular expressions) every runbook must have.
     pub required_sections: Vec<String>,
-    /// The heading pattern that counts as a rollback section.
-    pub rollback_heading: String,
+    /// The heading pattern that counts as a rollback section. Unset, the
+    /// default rule `rollback-section` gives it; set, it replaces it.
+    pub rollback_heading: Option<String>,
     /// Glob patterns, relative to the source folder, of files not to read.
     pub exclude: Vec<String>,
     /// Severity per rule id: `error`, `warning`, `info` or `off`.
@@ -100,10 +104,10 @@ impl Default for Lint {
             review_period: "90d".into(),
             review_period_by_status: BTreeMap::new(),
             due_soon: "14d".into(),
-            statuses: vec!["draft".into(), "authoritative".into(), "deprecated".into()],
+            statuses: None,
             required_fields: vec!["owner".into(), "last_reviewed".into(), "status".into()],
             required_sections: Vec::new(),
-            rollback_heading: r"(?i)\b(roll(ing)?[ -]?back|revert(ing)?)\b".into(),
+            rollback_heading: None,
             exclude: Vec::new(),
             rules: BTreeMap::new(),
             links: Default::default(),
@@ -165,11 +169,12 @@ pub struct Settings {
     pub review_period: ReviewPeriod,
     pub review_period_by_status: HashMap<String, ReviewPeriod>,
     pub due_soon: ReviewPeriod,
-    pub rollback_heading: Regex,
     pub required_sections: Vec<Regex>,
     pub exclude: globset::GlobSet,
     pub links: crate::lint::external::Options,
-    /// The team's rules from `lints/*.yaml`.
+    /// The rules of `lints/`: the defaults compiled from runbook's
+    /// `lints/defaults/`, with the book's `lints/*.yaml` laid over them by
+    /// id, and the `[lint]` settings that replace their data applied.
     pub custom_rules: Vec<crate::lint::custom::CustomRule>,
     /// Placeholder patterns and the destructive-command and credential lists.
     pub checks: crate::extract::config::Checks,
@@ -250,7 +255,6 @@ impl Settings {
         for (status, text) in &lint.review_period_by_status {
             review_period_by_status.insert(status.clone(), period(status, text)?);
         }
-        let rollback_heading = regex("rollback-heading", &lint.rollback_heading)?;
         let required_sections = lint
             .required_sections
             .iter()
@@ -265,15 +269,34 @@ impl Settings {
         let exclude = globs
             .build()
             .map_err(|e| bad("exclude", format!("`exclude`: {e}")))?;
-        let custom_rules = crate::lint::custom::load(&root.join("lints"))?;
+        let mut custom_rules = crate::lint::custom::load(&root.join("lints"))?;
+        let rollback_heading = lint
+            .rollback_heading
+            .as_ref()
+            .map(|h| regex("rollback-heading", h))
+            .transpose()?;
+        book_toml_over_rules(&mut custom_rules, lint.statuses.as_ref(), rollback_heading);
         for rule in lint.rules.keys() {
-            if crate::lint::rules::find(rule).is_none()
-                && !custom_rules.iter().any(|r| r.id == rule)
-            {
-                return Err(bad(
-                    rule,
-                    format!("`lint.rules.{rule}`: no rule has this id (see `runbook rules`)"),
-                ));
+            if crate::lint::rules::find(rule).is_some() {
+                continue;
+            }
+            match custom_rules.iter().find(|r| r.id == rule) {
+                None => {
+                    return Err(bad(
+                        rule,
+                        format!("`lint.rules.{rule}`: no rule has this id (see `runbook rules`)"),
+                    ));
+                }
+                Some(r) => {
+                    if let Some(builtin) = r.reports_as {
+                        return Err(bad(
+                            rule,
+                            format!(
+                                "`lint.rules.{rule}`: this rule reports as `{builtin}`; set the severity of `{builtin}`, or drop the rule with `severity: off` in `lints/`"
+                            ),
+                        ));
+                    }
+                }
             }
         }
         let aliases = Aliases::new(&config.front_matter.aliases).map_err(|m| bad("aliases", m))?;
@@ -287,7 +310,8 @@ impl Settings {
         let links = crate::lint::external::Options::new(&config.lint.links, &root)
             .map_err(|(key, m)| bad(key, format!("`lint.links.{key}`: {m}")))?;
         let config_file = file.clone().unwrap_or_else(|| root.join(FILE_NAME));
-        let checks = crate::extract::config::Checks::new(&config.extract, &root, &config_file)?;
+        let checks =
+            crate::extract::config::Checks::new(&config.extract, &custom_rules, &config_file)?;
         Ok(Settings {
             config,
             file,
@@ -298,7 +322,6 @@ impl Settings {
             review_period,
             review_period_by_status,
             due_soon,
-            rollback_heading,
             required_sections,
             exclude,
             custom_rules,
@@ -313,6 +336,31 @@ impl Settings {
             .and_then(|s| self.review_period_by_status.get(s))
             .copied()
             .unwrap_or(self.review_period)
+    }
+}
+
+/// `statuses` and `rollback-heading` under [lint], when set, replace the
+/// data of the default rules that hold them: book.toml has the last word.
+fn book_toml_over_rules(
+    rules: &mut [crate::lint::custom::CustomRule],
+    statuses: Option<&Vec<String>>,
+    rollback_heading: Option<Regex>,
+) {
+    use crate::lint::custom::{Kind, ROLLBACK_SECTION, STATUS_VALUES};
+    for rule in rules {
+        match (&mut rule.kind, rule.id) {
+            (Kind::FrontMatter { values, .. }, STATUS_VALUES) => {
+                if let Some(statuses) = statuses {
+                    values.clone_from(statuses);
+                }
+            }
+            (Kind::RequiredSection { heading, .. }, ROLLBACK_SECTION) => {
+                if let Some(pattern) = &rollback_heading {
+                    *heading = pattern.clone();
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -397,6 +445,15 @@ fn known_keys() -> Vec<String> {
     if let Ok(value) = toml::Value::try_from(Config::default()) {
         walk("", &value, &mut out);
     }
+    // Keys unset by default, so absent from the walk.
+    out.extend(
+        [
+            "lint.statuses",
+            "lint.rollback-heading",
+            "extract.placeholders",
+        ]
+        .map(String::from),
+    );
     out
 }
 

@@ -45,10 +45,11 @@ fn docs_rules_md_is_up_to_date() {
 #[test]
 fn rules_lists_and_explains() {
     let list = stdout(&runbook(repo(), &["rules"]));
-    // The built-in rules, then the house rules from the repo's lints/.
+    // The built-in rules, the default rules of lints/defaults/, then the
+    // house rules from the repo's lints/.
     assert_eq!(
         list.lines().count(),
-        runbook::lint::rules::ALL.len() + 4,
+        runbook::lint::rules::ALL.len() + runbook::lint::custom::defaults().len() + 4,
         "{list}"
     );
     assert!(

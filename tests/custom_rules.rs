@@ -124,3 +124,294 @@ fn rule_files_with_errors_stop_the_run_with_file_and_line() {
     assert_eq!(code, 2);
     assert!(err.contains("b.yaml:"), "{err}");
 }
+
+/// A book of one runbook with a destructive command, a bad status and no
+/// rollback section, and the given `lints/` files and book.toml.
+fn book(toml: &str, lints: &[(&str, &str)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("book.toml"),
+        format!("[book]\nsrc = \".\"\n{toml}"),
+    )
+    .unwrap();
+    if !lints.is_empty() {
+        fs::create_dir(tmp.path().join("lints")).unwrap();
+    }
+    for (name, yaml) in lints {
+        fs::write(tmp.path().join("lints").join(name), yaml).unwrap();
+    }
+    fs::write(
+        tmp.path().join("doc.md"),
+        "---\ntitle: T\nowner: a\nlast_reviewed: 2026-11-01\nstatus: live\n---\n# T\n\n```bash\nrm -rf /var/lib/app\npsql postgres://app:hunter2@db/app\nrestore <backup-id>\n```\n",
+    )
+    .unwrap();
+    tmp
+}
+
+/// `rule: message` of every finding.
+fn findings(dir: &std::path::Path) -> Vec<String> {
+    let (report, _) = lint_json(dir, &[]);
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}: {}",
+                d["rule"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn the_defaults_apply_with_no_lints_folder() {
+    let tmp = book("", &[]);
+    assert!(!tmp.path().join("lints").exists());
+    let found = findings(tmp.path());
+    for expected in [
+        "destructive-command: destructive command: `rm -rf` deletes files and folders for good (`rm-recursive-force`)",
+        "credential-in-command: a password in a connection URL in a command (`url-password`)",
+        "status-invalid: status `live` is not one of: draft, authoritative, deprecated",
+        "rollback-missing: no rollback section",
+    ] {
+        assert!(
+            found.iter().any(|f| f == expected),
+            "{expected}\n{found:#?}"
+        );
+    }
+    assert!(
+        found
+            .iter()
+            .any(|f| f.starts_with("unresolved-placeholder: placeholder `<backup-id>`")),
+        "{found:#?}"
+    );
+    let list = stdout(&runbook(tmp.path(), &["rules"]));
+    assert!(
+        list.lines().any(|l| l.starts_with("rm-recursive-force ")
+            && l.contains("default, reports as destructive-command")),
+        "{list}"
+    );
+    let one = stdout(&runbook(tmp.path(), &["rules", "destructive-command"]));
+    assert!(
+        one.contains("## Data in force (lints/)") && one.contains("- `dropdb`:"),
+        "{one}"
+    );
+}
+
+#[test]
+fn a_book_replaces_drops_and_adds_defaults_by_id() {
+    let dir = fixtures().join("custom-defaults");
+    let (report, code) = lint_json(&dir, &[]);
+    let mut listing = String::new();
+    for d in report["diagnostics"].as_array().unwrap() {
+        let path = d["path"].as_str().unwrap();
+        assert!(!path.starts_with("good"), "good fixture has a finding: {d}");
+        if d["suppressed"].is_null() {
+            listing.push_str(&format!(
+                "{path}:{}:{} {} [{}] {}\n",
+                d["line"],
+                d["column"],
+                d["severity"].as_str().unwrap(),
+                d["rule"].as_str().unwrap(),
+                d["message"].as_str().unwrap()
+            ));
+        }
+    }
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(listing);
+
+    let list = stdout(&runbook(&dir, &["rules"]));
+    assert!(!list.contains("kill-9 "), "dropped: {list}");
+    assert!(
+        list.lines().any(|l| l.starts_with("nuke-cluster ")
+            && l.contains("lints/overrides.yaml, reports as destructive-command")),
+        "{list}"
+    );
+    // `runbook verify` reads the same merged list.
+    let verify = stdout(&runbook(
+        &dir,
+        &["verify", "--format", "json", "--no-shellcheck"],
+    ));
+    assert!(
+        verify.contains("(`nuke-cluster`)")
+            && verify.contains("`rm -rf` on an absolute path")
+            && !verify.contains("(`kill-9`)"),
+        "{verify}"
+    );
+    let one = stdout(&runbook(&dir, &["rules", "rm-recursive-force"]));
+    assert!(one.contains("Declared in `lints/overrides.yaml`"), "{one}");
+}
+
+#[test]
+fn book_toml_settings_win_over_the_rules_they_replace() {
+    let lints = [(
+        "shape.yaml",
+        "- id: status-values\n  kind: front-matter\n  reports-as: status-invalid\n  field: status\n  values: [draft]\n- id: rollback-section\n  kind: required-section\n  reports-as: rollback-missing\n  heading: '^Nope$'\n  message: no Nope section\n",
+    )];
+    let tmp = book("", &lints);
+    let found = findings(tmp.path());
+    assert!(
+        found
+            .iter()
+            .any(|f| f == "status-invalid: status `live` is not one of: draft"),
+        "{found:#?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f == "rollback-missing: no Nope section"),
+        "{found:#?}"
+    );
+
+    let tmp = book(
+        "[lint]\nstatuses = [\"live\"]\nrollback-heading = '^T$'\n[extract]\nplaceholders = ['\\{\\{([a-z]+)\\}\\}']\n",
+        &lints,
+    );
+    let found = findings(tmp.path());
+    assert!(
+        !found.iter().any(|f| f.starts_with("status-invalid")),
+        "{found:#?}"
+    );
+    // `# T`, with the command block under it, is the rollback section now.
+    assert!(
+        !found.iter().any(|f| f.starts_with("rollback-missing")),
+        "{found:#?}"
+    );
+    assert!(
+        !found
+            .iter()
+            .any(|f| f.starts_with("unresolved-placeholder")),
+        "book.toml placeholders replace the default ones: {found:#?}"
+    );
+}
+
+#[test]
+fn old_style_pattern_lists_still_extend_their_rules() {
+    let tmp = book(
+        "",
+        &[(
+            "destructive-commands.yaml",
+            "- id: restore\n  regex: '^restore\\b'\n  message: overwrites the database\n",
+        )],
+    );
+    let found = findings(tmp.path());
+    assert!(
+        found.iter().any(|f| f
+            == "destructive-command: destructive command: overwrites the database (`restore`)"),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn the_group_id_still_configures_and_suppresses_its_rules() {
+    let tmp = book("[lint.rules]\ndestructive-command = \"off\"\n", &[]);
+    let found = findings(tmp.path());
+    assert!(
+        !found.iter().any(|f| f.starts_with("destructive-command")),
+        "{found:#?}"
+    );
+    assert!(
+        found.iter().any(|f| f.starts_with("credential-in-command")),
+        "{found:#?}"
+    );
+
+    let tmp = book("", &[]);
+    let doc = tmp.path().join("doc.md");
+    let text = fs::read_to_string(&doc).unwrap().replace(
+        "```bash\n",
+        "<!-- runbook-lint-disable destructive-command credential-in-command -- a drill -->\n\n```bash\n",
+    );
+    fs::write(&doc, text).unwrap();
+    let (report, _) = lint_json(tmp.path(), &[]);
+    let open: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["suppressed"].is_null())
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(
+        !open.contains(&"destructive-command") && !open.contains(&"credential-in-command"),
+        "{open:?}"
+    );
+}
+
+#[test]
+fn mistakes_with_defaults_stop_the_run() {
+    let (code, err) = broken_rule_file("- id: no-such-default\n  severity: off\n");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("b.yaml:1:") && err.contains("no default has this id"),
+        "{err}"
+    );
+
+    let (code, err) = broken_rule_file(
+        "- id: x\n  kind: command\n  reports-as: destructive-command\n  regex: y\n  severity: info\n",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("b.yaml:5:") && err.contains("[lint.rules]"),
+        "{err}"
+    );
+
+    let (code, err) = broken_rule_file(
+        "- id: x\n  kind: pattern\n  scope: prose\n  reports-as: destructive-command\n  regex: y\n",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("b.yaml:4:") && err.contains("of kind `command`"),
+        "{err}"
+    );
+
+    let (code, err) = broken_rule_file(
+        "- id: x\n  kind: pattern\n  scope: prose\n  reports-as: broken-link\n  regex: y\n",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("reports-as `broken-link`"), "{err}");
+
+    let tmp = book("[lint.rules]\nrm-recursive-force = \"off\"\n", &[]);
+    let output = runbook(tmp.path(), &["lint", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("reports as `destructive-command`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn the_repository_lints_folder_loads_and_its_defaults_are_unique() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let settings = runbook::config::Settings::load(&repo.join("book.toml")).unwrap();
+    let defaults = runbook::lint::custom::defaults();
+    let mut ids: Vec<&str> = defaults.iter().map(|r| r.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), defaults.len(), "default ids are unique");
+    for rule in defaults {
+        assert!(runbook::lint::rules::find(rule.id).is_none(), "{}", rule.id);
+        assert!(rule.builtin && rule.reports_as.is_some(), "{}", rule.id);
+        assert!(
+            settings.custom_rules.iter().any(|r| r.id == rule.id),
+            "{} is in force in the repository's own book",
+            rule.id
+        );
+    }
+    // Every file of lints/defaults/ is compiled in, none forgotten.
+    let files = fs::read_dir(repo.join("lints/defaults")).unwrap().count();
+    let compiled: std::collections::BTreeSet<_> = defaults.iter().map(|r| &r.file).collect();
+    assert_eq!(compiled.len(), files);
+    for house in [
+        "verification-section",
+        "kubectl-delete-namespace",
+        "tags-required",
+        "no-todo",
+    ] {
+        assert!(
+            settings.custom_rules.iter().any(|r| r.id == house),
+            "{house}"
+        );
+    }
+}

@@ -1,87 +1,121 @@
-//! `[extract]` in book.toml and the pattern lists in `lints/`: compiled
-//! once when the settings load, so a bad pattern stops every command with
-//! its file and line (exit 2) instead of being skipped.
+//! `[extract]` in book.toml and the command patterns compiled from the
+//! rules in `lints/` (see `lint::custom`): compiled once when the settings
+//! load, so a bad pattern stops every command with its file and line
+//! (exit 2) instead of being skipped, and a command line costs one scan of
+//! each group's `RegexSet` when it matches nothing.
 
 use std::path::Path;
-use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Match, Regex, RegexSet};
 use serde::{Deserialize, Serialize};
-use serde_saphyr::Spanned;
 
 use crate::config::ConfigError;
+use crate::lint::custom::{self, CustomRule, Kind};
+use crate::lint::rules::{credential_in_command, destructive_command, unresolved_placeholder};
 
-#[derive(Clone, Debug, Deserialize, Serialize)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
 #[serde(default, rename_all = "kebab-case")]
 pub struct ExtractConfig {
     /// Patterns of placeholders in commands. The first capture group (or
-    /// the whole match) names the variable the script asks for.
-    pub placeholders: Vec<String>,
+    /// the whole match) names the variable the script asks for. Unset, the
+    /// rules that report as `unresolved-placeholder` give them.
+    pub placeholders: Option<Vec<String>>,
 }
 
-impl Default for ExtractConfig {
-    fn default() -> Self {
-        ExtractConfig {
-            placeholders: vec![
-                r"<([A-Za-z][A-Za-z0-9_.-]*)>".into(),
-                r"\[([a-z][a-z0-9]+(?:[_-][a-z0-9]+)*)\]".into(),
-                r"\bYOUR_([A-Z0-9_]+)\b".into(),
-            ],
-        }
-    }
-}
-
-/// One entry of a pattern list: what it finds and what to tell the user.
+/// One rule of a group: what it finds and what to tell the user.
 #[derive(Clone, Debug)]
 pub struct Pattern {
-    pub id: String,
+    pub id: &'static str,
     pub regex: Regex,
+    /// A line that also matches this is fine.
+    pub unless: Option<Regex>,
     pub message: String,
+    pub help: Option<String>,
+}
+
+/// The rules that report as one built-in command rule.
+#[derive(Clone, Debug)]
+pub struct PatternGroup {
+    pub patterns: Vec<Pattern>,
+    /// All the regexes at once: most lines match none, and this says so in
+    /// one scan. `None` if the set is too large to build.
+    any: Option<RegexSet>,
+}
+
+impl PatternGroup {
+    fn new(rules: &[CustomRule], builtin: &str) -> PatternGroup {
+        let patterns: Vec<Pattern> = custom::reporting_as(rules, builtin)
+            .filter_map(|r| {
+                let (regex, unless) = match &r.kind {
+                    Kind::Command { regex, unless } => (regex, unless.clone()),
+                    Kind::Pattern { regex, .. } => (regex, None),
+                    _ => return None,
+                };
+                Some(Pattern {
+                    id: r.id,
+                    regex: regex.clone(),
+                    unless,
+                    message: r.message.clone(),
+                    help: r.help.clone(),
+                })
+            })
+            .collect();
+        let any = RegexSet::new(patterns.iter().map(|p| p.regex.as_str())).ok();
+        PatternGroup { patterns, any }
+    }
+
+    /// The first pattern, in order, that finds something in `line`.
+    pub fn first_match<'a, 'l>(&'a self, line: &'l str) -> Option<(&'a Pattern, Match<'l>)> {
+        if self.any.as_ref().is_some_and(|set| !set.is_match(line)) {
+            return None;
+        }
+        self.patterns.iter().find_map(|p| {
+            let m = p.regex.find(line)?;
+            let excused = p.unless.as_ref().is_some_and(|u| u.is_match(line));
+            (!excused).then_some((p, m))
+        })
+    }
 }
 
 /// Everything the command checks compile from the configuration.
 #[derive(Clone, Debug)]
 pub struct Checks {
     pub placeholders: Vec<Regex>,
-    pub destructive: Vec<Pattern>,
-    pub credentials: Vec<Pattern>,
+    pub destructive: PatternGroup,
+    pub credentials: PatternGroup,
 }
 
-const DESTRUCTIVE: &str = "destructive-commands.yaml";
-const CREDENTIALS: &str = "credentials.yaml";
-const BUILTIN_DESTRUCTIVE: &str = include_str!("../../lints/destructive-commands.yaml");
-const BUILTIN_CREDENTIALS: &str = include_str!("../../lints/credentials.yaml");
-
-static BUILTIN: LazyLock<(Vec<Pattern>, Vec<Pattern>)> = LazyLock::new(|| {
-    let parse = |name: &str, text: &str| {
-        parse_list(Path::new(name), text).unwrap_or_else(|e| panic!("built-in {e}"))
-    };
-    (
-        parse(DESTRUCTIVE, BUILTIN_DESTRUCTIVE),
-        parse(CREDENTIALS, BUILTIN_CREDENTIALS),
-    )
-});
-
 impl Checks {
-    /// Compiles `[extract]` and reads `ROOT/lints/*.yaml` over the built-in lists.
-    pub fn new(config: &ExtractConfig, root: &Path, file: &Path) -> Result<Checks, ConfigError> {
-        let placeholders = config
-            .placeholders
-            .iter()
-            .map(|p| {
-                Regex::new(p).map_err(|e| ConfigError {
-                    path: file.to_path_buf(),
-                    line: find_line(file, p).unwrap_or(1),
-                    col: 1,
-                    message: format!("`extract.placeholders`: invalid regular expression: {e}"),
+    /// Compiles `[extract]` (from `file`) and takes the rest from `rules`,
+    /// the defaults and the book's `lints/` merged.
+    pub fn new(
+        config: &ExtractConfig,
+        rules: &[CustomRule],
+        file: &Path,
+    ) -> Result<Checks, ConfigError> {
+        let placeholders = match &config.placeholders {
+            Some(patterns) => patterns
+                .iter()
+                .map(|p| {
+                    Regex::new(p).map_err(|e| ConfigError {
+                        path: file.to_path_buf(),
+                        line: find_line(file, p).unwrap_or(1),
+                        col: 1,
+                        message: format!("`extract.placeholders`: invalid regular expression: {e}"),
+                    })
                 })
-            })
-            .collect::<Result<_, _>>()?;
-        let (destructive, credentials) = &*BUILTIN;
+                .collect::<Result<_, _>>()?,
+            None => custom::reporting_as(rules, unresolved_placeholder::ID)
+                .filter_map(|r| match &r.kind {
+                    Kind::Pattern { regex, .. } => Some(regex.clone()),
+                    _ => None,
+                })
+                .collect(),
+        };
         Ok(Checks {
             placeholders,
-            destructive: extend(destructive, &root.join("lints").join(DESTRUCTIVE))?,
-            credentials: extend(credentials, &root.join("lints").join(CREDENTIALS))?,
+            destructive: PatternGroup::new(rules, destructive_command::ID),
+            credentials: PatternGroup::new(rules, credential_in_command::ID),
         })
     }
 }
@@ -92,108 +126,66 @@ fn find_line(file: &Path, needle: &str) -> Option<usize> {
     text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }
 
-/// The built-in list with the user's file, if any, laid over it by id.
-fn extend(builtin: &[Pattern], file: &Path) -> Result<Vec<Pattern>, ConfigError> {
-    let mut list = builtin.to_vec();
-    let text = match std::fs::read_to_string(file) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(list),
-        Err(e) => {
-            return Err(ConfigError {
-                path: file.to_path_buf(),
-                line: 1,
-                col: 1,
-                message: format!("cannot read: {e}"),
-            });
-        }
-    };
-    for pattern in parse_list(file, &text)? {
-        match list.iter_mut().find(|p| p.id == pattern.id) {
-            Some(existing) => *existing = pattern,
-            None => list.push(pattern),
-        }
-    }
-    Ok(list)
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Entry {
-    id: Spanned<String>,
-    regex: Spanned<String>,
-    message: String,
-}
-
-fn parse_list(file: &Path, text: &str) -> Result<Vec<Pattern>, ConfigError> {
-    let error = |line: u64, col: u64, message: String| ConfigError {
-        path: file.to_path_buf(),
-        line: line.max(1) as usize,
-        col: col.max(1) as usize,
-        message,
-    };
-    if text
-        .lines()
-        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
-    {
-        return Ok(Vec::new());
-    }
-    let entries: Vec<Entry> = serde_saphyr::from_str(text).map_err(|e| {
-        let (line, col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        let message = e.to_string();
-        let message = message.lines().next().unwrap_or("invalid YAML");
-        let message = message.split(" at line ").next().unwrap_or(message);
-        error(
-            line,
-            col,
-            format!("{message} (expected a list of entries with id, regex and message)"),
-        )
-    })?;
-    let mut out: Vec<Pattern> = Vec::new();
-    for entry in entries {
-        let at = entry.regex.referenced;
-        let regex = Regex::new(&entry.regex.value).map_err(|e| {
-            let first = e.to_string();
-            let first = first.lines().last().unwrap_or("").trim().to_string();
-            error(
-                at.line(),
-                at.column(),
-                format!("`{}`: invalid regular expression: {first}", entry.id.value),
-            )
-        })?;
-        if out.iter().any(|p| p.id == entry.id.value) {
-            let at = entry.id.referenced;
-            return Err(error(
-                at.line(),
-                at.column(),
-                format!("id `{}` is used twice", entry.id.value),
-            ));
-        }
-        out.push(Pattern {
-            id: entry.id.value,
-            regex,
-            message: entry.message,
-        });
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn builtin_lists_compile() {
-        assert!(BUILTIN.0.iter().any(|p| p.id == "rm-recursive-force"));
-        assert!(BUILTIN.1.iter().any(|p| p.id == "url-password"));
+    fn defaults() -> Checks {
+        Checks::new(
+            &ExtractConfig::default(),
+            custom::defaults(),
+            Path::new("book.toml"),
+        )
+        .unwrap()
     }
 
     #[test]
-    fn bad_regex_has_its_line() {
-        let text = "- id: ok\n  regex: 'a'\n  message: m\n- id: bad\n  regex: 'a('\n  message: m\n";
-        let e = parse_list(Path::new("x.yaml"), text).unwrap_err();
-        assert_eq!(e.line, 5);
-        assert!(e.message.contains("`bad`"));
-        let e = parse_list(Path::new("x.yaml"), "- id: a\n  regexp: b\n").unwrap_err();
-        assert_eq!(e.line, 2, "{}", e.message);
+    fn default_groups_come_from_the_default_rules() {
+        let checks = defaults();
+        assert!(
+            checks
+                .destructive
+                .patterns
+                .iter()
+                .any(|p| p.id == "rm-recursive-force")
+        );
+        assert!(
+            checks
+                .credentials
+                .patterns
+                .iter()
+                .any(|p| p.id == "url-password")
+        );
+        assert_eq!(checks.placeholders.len(), 3);
+    }
+
+    #[test]
+    fn first_match_is_the_first_rule_in_order_and_none_when_nothing_matches() {
+        let checks = defaults();
+        let (p, m) = checks
+            .destructive
+            .first_match("sudo rm -rf /var/lib/x")
+            .unwrap();
+        assert_eq!((p.id, m.as_str()), ("rm-recursive-force", "rm -rf"));
+        assert!(checks.destructive.first_match("ls -la /var/lib").is_none());
+        let (p, _) = checks
+            .credentials
+            .first_match("psql postgres://app:hunter2@db/app")
+            .unwrap();
+        assert_eq!(p.id, "url-password");
+    }
+
+    #[test]
+    fn book_toml_placeholders_replace_the_rules() {
+        let config = ExtractConfig {
+            placeholders: Some(vec![r"\{\{([a-z_]+)\}\}".into()]),
+        };
+        let checks = Checks::new(&config, custom::defaults(), Path::new("book.toml")).unwrap();
+        assert_eq!(checks.placeholders.len(), 1);
+        let config = ExtractConfig {
+            placeholders: Some(vec!["(".into()]),
+        };
+        let e = Checks::new(&config, custom::defaults(), Path::new("book.toml")).unwrap_err();
+        assert!(e.message.contains("extract.placeholders"), "{}", e.message);
     }
 }

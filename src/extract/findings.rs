@@ -186,30 +186,22 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
             continue;
         }
         if !acknowledged {
-            if let Some((p, m)) = settings
-                .checks
-                .destructive
-                .iter()
-                .find_map(|p| p.regex.find(line).map(|m| (p, m)))
-            {
+            if let Some((p, m)) = settings.checks.destructive.first_match(line) {
                 out.push(Finding {
                     rule: destructive_command::ID,
                     span: span_in(doc, block, code, start + m.start(), m.len()),
                     message: format!("destructive command: {} (`{}`)", p.message, p.id),
-                    help: "say so before it runs: add `{destructive}` to the block's info string, or a warning paragraph right before the block".into(),
+                    help: p.help.clone().unwrap_or_else(|| "say so before it runs: add `{destructive}` to the block's info string, or a warning paragraph right before the block".into()),
                 });
             }
         }
-        for p in &settings.checks.credentials {
-            if let Some(m) = p.regex.find(line) {
-                out.push(Finding {
-                    rule: credential_in_command::ID,
-                    span: span_in(doc, block, code, start + m.start(), m.len()),
-                    message: format!("{} in a command (`{}`)", p.message, p.id),
-                    help: "read it from the environment or a secret store (`$DB_PASSWORD`, `vault kv get ...`) and rotate the one pasted here".into(),
-                });
-                break;
-            }
+        if let Some((p, m)) = settings.checks.credentials.first_match(line) {
+            out.push(Finding {
+                rule: credential_in_command::ID,
+                span: span_in(doc, block, code, start + m.start(), m.len()),
+                message: format!("{} in a command (`{}`)", p.message, p.id),
+                help: p.help.clone().unwrap_or_else(|| "read it from the environment or a secret store (`$DB_PASSWORD`, `vault kv get ...`) and rotate the one pasted here".into()),
+            });
         }
     }
 }

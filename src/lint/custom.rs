@@ -1,6 +1,5 @@
 //! Team rules written as files: every `lints/*.yaml` next to `book.toml`
-//! (except the pattern lists of built-in rules, `destructive-commands.yaml`
-//! and `credentials.yaml`) is a list of rules of four kinds:
+//! is a list of rules of four kinds:
 //!
 //! ```yaml
 //! - id: payments-verification
@@ -29,12 +28,30 @@
 //!   kind: command                   # forbidden in commands unless acknowledged
 //!   regex: '\bkubectl\s+delete\b'
 //!   unless: '\s(-n|--namespace)[ =]\S'
+//!
+//! - id: nuke-cluster
+//!   kind: command
+//!   reports-as: destructive-command # data of that built-in rule
+//!   regex: '\bnuke-cluster\b'
+//!
+//! - id: kill-9                      # drops the default with this id
+//!   severity: off
 //! ```
 //!
 //! A file with an error (bad regex, unknown kind, missing or duplicate id)
 //! stops the run with its file and line, before anything is linted.
+//!
+//! The built-in defaults are rules of the same format, in the repository's
+//! `lints/defaults/` and compiled into the binary: they load first, and a
+//! book's rule with the same id replaces one (`severity: off` drops it).
+//! A rule with `reports-as: BUILTIN-ID` is the data of a built-in rule
+//! ([`DATA_OF`]): that rule runs it, with what the format cannot say, and
+//! reports under its own id, so `[lint.rules]` and suppressions of that id
+//! cover every rule that reports as it.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::Deserialize;
@@ -46,25 +63,103 @@ use crate::document::{Document, Pos};
 
 use super::{Context, Sink};
 
-/// Pattern lists read by built-in rules, not rule files.
-pub const BUILTIN_LISTS: &[&str] = &["destructive-commands.yaml", "credentials.yaml"];
+/// The built-in defaults, as shipped in the repository's `lints/defaults/`.
+const DEFAULT_FILES: &[(&str, &str)] = &[
+    (
+        "destructive-commands.yaml",
+        include_str!("../../lints/defaults/destructive-commands.yaml"),
+    ),
+    (
+        "credentials.yaml",
+        include_str!("../../lints/defaults/credentials.yaml"),
+    ),
+    (
+        "placeholders.yaml",
+        include_str!("../../lints/defaults/placeholders.yaml"),
+    ),
+    (
+        "structure.yaml",
+        include_str!("../../lints/defaults/structure.yaml"),
+    ),
+];
+
+/// Parsed once per process; a broken default is a bug in runbook, caught
+/// by the tests.
+static DEFAULTS: LazyLock<Vec<CustomRule>> = LazyLock::new(|| {
+    let mut all = Vec::new();
+    for (name, text) in DEFAULT_FILES {
+        let file = Path::new("lints/defaults").join(name);
+        let rules = parse(&file, text).unwrap_or_else(|e| panic!("built-in rules: {e}"));
+        all.extend(rules.into_iter().filter_map(|declared| match declared {
+            Declared::Rule(mut rule) => {
+                rule.builtin = true;
+                Some(rule)
+            }
+            Declared::Off { .. } => None,
+        }));
+    }
+    all
+});
+
+/// The built-in default rules, before any book's `lints/`.
+pub fn defaults() -> &'static [CustomRule] {
+    &DEFAULTS
+}
+
+/// Built-in rules that take their data from rules of this format, with the
+/// kind such a rule must have (`data_fits` checks the rest).
+pub const DATA_OF: &[(&str, &str)] = &[
+    ("destructive-command", "command"),
+    ("credential-in-command", "pattern"),
+    ("unresolved-placeholder", "pattern"),
+    ("status-invalid", "front-matter"),
+    ("rollback-missing", "required-section"),
+];
+
+/// The default rule whose values `statuses` in book.toml replaces.
+pub const STATUS_VALUES: &str = "status-values";
+/// The default rule whose heading `rollback-heading` in book.toml replaces.
+pub const ROLLBACK_SECTION: &str = "rollback-section";
+
+/// Files that were plain pattern lists (id, regex, message) before they
+/// were rules: in a file of that name, an entry without `kind` is still
+/// read as one, so books written for the old lists keep working. Each is
+/// (file name, kind, scope, reports-as).
+const LISTS: &[(&str, &str, Option<&str>, &str)] = &[
+    (
+        "destructive-commands.yaml",
+        "command",
+        None,
+        "destructive-command",
+    ),
+    (
+        "credentials.yaml",
+        "pattern",
+        Some("commands"),
+        "credential-in-command",
+    ),
+];
 
 /// Info strings of blocks whose lines are commands.
 const SHELL: &[&str] = &["bash", "sh", "shell", "zsh", "console"];
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct CustomRule {
     pub id: &'static str,
     pub severity: Severity,
     pub message: String,
     pub help: Option<String>,
     pub kind: Kind,
+    /// The built-in rule that runs this one and reports its findings.
+    pub reports_as: Option<&'static str>,
     /// Where it is declared, for `runbook rules`.
     pub file: PathBuf,
     pub line: usize,
+    /// One of runbook's defaults, compiled in from `lints/defaults/`.
+    pub builtin: bool,
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Kind {
     Pattern {
         scope: Scope,
@@ -88,7 +183,7 @@ pub enum Kind {
     },
 }
 
-#[derive(Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Scope {
     Prose,
     Headings,
@@ -98,7 +193,7 @@ pub enum Scope {
 
 /// A condition on a front matter field: the rule applies only when one of
 /// the field's values matches.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct When {
     pub field: String,
     pub matches: Regex,
@@ -122,6 +217,7 @@ struct Entry {
     required: Option<bool>,
     values: Option<Vec<String>>,
     unless: Option<Spanned<String>>,
+    reports_as: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -131,23 +227,22 @@ struct WhenEntry {
     matches: Spanned<String>,
 }
 
-/// Reads every rule file in `dir` (sorted by name, so ids and errors come
-/// in a stable order). A missing folder is no rules.
+/// The defaults with every rule file in `dir` laid over them by id (files
+/// sorted by name, so ids and errors come in a stable order). A missing
+/// folder is the defaults alone.
 pub fn load(dir: &Path) -> Result<Vec<CustomRule>, ConfigError> {
+    let mut rules: Vec<CustomRule> = DEFAULTS.clone();
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(Vec::new());
+        return Ok(rules);
     };
     let mut files: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-        .filter(|p| {
-            !p.file_name()
-                .is_some_and(|n| BUILTIN_LISTS.iter().any(|b| n == *b))
-        })
+        .filter(|p| p.is_file())
         .collect();
     files.sort();
-    let mut rules: Vec<CustomRule> = Vec::new();
+    let mut declared = HashSet::new();
     for file in files {
         let text = std::fs::read_to_string(&file).map_err(|e| ConfigError {
             path: file.clone(),
@@ -155,24 +250,60 @@ pub fn load(dir: &Path) -> Result<Vec<CustomRule>, ConfigError> {
             col: 1,
             message: format!("cannot read: {e}"),
         })?;
-        for rule in parse(&file, &text)? {
-            let taken =
-                super::rules::find(rule.id).is_some() || rules.iter().any(|r| r.id == rule.id);
-            if taken {
-                return Err(ConfigError {
-                    path: file.clone(),
-                    line: rule.line,
-                    col: 1,
-                    message: format!("rule id `{}` is already taken; ids must be unique", rule.id),
-                });
+        for item in parse(&file, &text)? {
+            let (id, line) = match &item {
+                Declared::Rule(rule) => (rule.id.to_string(), rule.line),
+                Declared::Off { id, line } => (id.clone(), *line),
+            };
+            let error = |message: String| ConfigError {
+                path: file.clone(),
+                line,
+                col: 1,
+                message,
+            };
+            if super::rules::find(&id).is_some() || !declared.insert(id.clone()) {
+                return Err(error(format!(
+                    "rule id `{id}` is already taken; ids must be unique"
+                )));
             }
-            rules.push(rule);
+            let default = rules.iter().position(|r| r.id == id);
+            match (item, default) {
+                (Declared::Rule(rule), Some(i)) => rules[i] = rule,
+                (Declared::Rule(rule), None) => rules.push(rule),
+                (Declared::Off { .. }, Some(i)) => {
+                    rules.remove(i);
+                }
+                (Declared::Off { .. }, None) => {
+                    return Err(error(format!(
+                        "rule `{id}` is `severity: off` but no default has this id (see `runbook rules`)"
+                    )));
+                }
+            }
         }
     }
     Ok(rules)
 }
 
-pub fn parse(file: &Path, text: &str) -> Result<Vec<CustomRule>, ConfigError> {
+/// The rules a built-in rule runs (see [`DATA_OF`]).
+pub fn reporting_as<'a>(
+    rules: &'a [CustomRule],
+    builtin: &'a str,
+) -> impl Iterator<Item = &'a CustomRule> {
+    rules.iter().filter(move |r| r.reports_as == Some(builtin))
+}
+
+/// An entry of a rule file.
+enum Declared {
+    Rule(CustomRule),
+    /// `severity: off`: drops the default with this id; nothing else of
+    /// the entry is read.
+    Off {
+        id: String,
+        line: usize,
+    },
+}
+
+fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
     let error = |pos: (u64, u64), message: String| ConfigError {
         path: file.to_path_buf(),
         line: pos.0.max(1) as usize,
@@ -202,10 +333,19 @@ pub fn parse(file: &Path, text: &str) -> Result<Vec<CustomRule>, ConfigError> {
         Regex::new(&s.value)
             .map_err(|e| error(at(s), format!("`{key}`: invalid regular expression: {e}")))
     };
+    let list = LISTS
+        .iter()
+        .find(|(name, ..)| file.file_name().is_some_and(|n| n == *name));
     let mut rules = Vec::new();
     for entry in entries {
         let start = (entry.referenced.line(), entry.referenced.column());
-        let e = entry.value;
+        let mut e = entry.value;
+        if let (Some((_, kind, scope, reports_as)), None) = (list, &e.kind) {
+            let here = |s: &str| Spanned::new(s.to_string(), entry.referenced, entry.referenced);
+            e.kind = Some(here(kind));
+            e.scope = e.scope.or(scope.map(here));
+            e.reports_as = e.reports_as.or(Some(here(reports_as)));
+        }
         let Some(id) = e.id else {
             return Err(error(start, "a rule without `id`".into()));
         };
@@ -223,18 +363,57 @@ pub fn parse(file: &Path, text: &str) -> Result<Vec<CustomRule>, ConfigError> {
                 ),
             ));
         }
+        if e.severity.as_ref().is_some_and(|s| s.value == "off") {
+            rules.push(Declared::Off {
+                id: id.value,
+                line: start.0.max(1) as usize,
+            });
+            continue;
+        }
         let Some(kind) = e.kind else {
             return Err(error(at(&id), format!("rule `{}` has no `kind`", id.value)));
         };
-        let severity = match e.severity.as_ref().map(|s| s.value.as_str()) {
+        let mut severity = match e.severity.as_ref().map(|s| s.value.as_str()) {
             None | Some("error") => Severity::Error,
             Some("warning") => Severity::Warning,
             Some("info") => Severity::Info,
             Some(other) => {
                 return Err(error(
                     at(e.severity.as_ref().unwrap()),
-                    format!("severity `{other}`: use error, warning or info"),
+                    format!("severity `{other}`: use error, warning, info or off"),
                 ));
+            }
+        };
+        let reports_as = match &e.reports_as {
+            None => None,
+            Some(r) => {
+                let Some((builtin, wanted)) = DATA_OF.iter().find(|(b, _)| *b == r.value) else {
+                    let ids: Vec<&str> = DATA_OF.iter().map(|(b, _)| *b).collect();
+                    return Err(error(
+                        at(r),
+                        format!(
+                            "reports-as `{}`: a rule can report as {}",
+                            r.value,
+                            ids.join(", ")
+                        ),
+                    ));
+                };
+                if *wanted != kind.value {
+                    return Err(error(
+                        at(r),
+                        format!("a rule that reports as `{builtin}` is of kind `{wanted}`"),
+                    ));
+                }
+                if let Some(s) = &e.severity {
+                    return Err(error(
+                        at(s),
+                        format!(
+                            "a rule that reports as `{builtin}` has that rule's severity: set it under [lint.rules] in book.toml, or drop this rule with `severity: off`"
+                        ),
+                    ));
+                }
+                severity = super::rules::find(builtin).map_or(severity, |b| b.severity);
+                Some(*builtin)
             }
         };
         let need = |value: Option<Spanned<String>>, key: &str| {
@@ -310,19 +489,45 @@ pub fn parse(file: &Path, text: &str) -> Result<Vec<CustomRule>, ConfigError> {
                 ));
             }
         };
+        if let Some(builtin) = reports_as {
+            data_fits(builtin, &parsed).map_err(|m| error(at(&kind), m))?;
+        }
         let message = e.message.unwrap_or_else(|| format!("rule `{}`", id.value));
-        rules.push(CustomRule {
+        let rule = CustomRule {
             // Rule ids live as long as the program, like the built-in ones.
             id: Box::leak(id.value.into_boxed_str()),
             severity,
             message,
             help: e.help,
             kind: parsed,
+            reports_as,
             file: file.to_path_buf(),
             line: start.0.max(1) as usize,
-        });
+            builtin: false,
+        };
+        rules.push(Declared::Rule(rule));
     }
     Ok(rules)
+}
+
+/// What a built-in rule needs of the rules it runs, beyond their kind.
+fn data_fits(builtin: &str, kind: &Kind) -> Result<(), String> {
+    match kind {
+        Kind::Pattern {
+            scope, must_match, ..
+        } if *scope != Scope::Commands || *must_match => Err(format!(
+            "a rule that reports as `{builtin}` has `scope: commands` and `must: not-match`"
+        )),
+        Kind::FrontMatter {
+            field,
+            required,
+            regex,
+            ..
+        } if field != "status" || *required || regex.is_some() => Err(format!(
+            "a rule that reports as `{builtin}` has `field: status` and `values`, nothing else"
+        )),
+        _ => Ok(()),
+    }
 }
 
 impl CustomRule {
@@ -391,15 +596,30 @@ impl CustomRule {
                 s + ", except in a block marked `{destructive}` or after a warning paragraph."
             }
         };
+        let what = match self.reports_as {
+            Some(builtin) => format!(
+                "{what}\n\nThis rule is data of the built-in rule `{builtin}`, which runs it and reports under its own id (`runbook rules {builtin}`)."
+            ),
+            None => what,
+        };
         let mut doc = format!(
             "{} (`{}`)\n\n## What it checks\n{what}\n\n## Why it matters\n{}\n",
             self.message, self.id, self.message
         );
-        doc.push_str(&format!(
-            "\n## Example\nDeclared in `{}` line {}.\n",
-            self.file.display(),
-            self.line
-        ));
+        let declared = if self.builtin {
+            format!(
+                "A default: `{}` line {} in runbook's repository, compiled in. A rule with the same id in your `lints/` replaces it; `severity: off` drops it.",
+                self.file.display(),
+                self.line
+            )
+        } else {
+            format!(
+                "Declared in `{}` line {}.",
+                super::report::display_path(&self.file),
+                self.line
+            )
+        };
+        doc.push_str(&format!("\n## Example\n{declared}\n"));
         doc.push_str(&format!(
             "\n## Fix\n{}\n",
             self.help.as_deref().unwrap_or("See the rule's message.")
@@ -408,10 +628,11 @@ impl CustomRule {
     }
 }
 
-/// Runs the team's rules on one document.
+/// Runs the team's rules on one document; those that report as a built-in
+/// rule are that rule's to run.
 pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
     for rule in &cx.settings.custom_rules {
-        if sink.enabled(rule.id) {
+        if rule.reports_as.is_none() && sink.enabled(rule.id) {
             check_rule(rule, doc, sink);
         }
     }
@@ -463,11 +684,8 @@ fn check_rule(rule: &CustomRule, doc: &Document, sink: &mut Sink) {
             when,
             non_empty,
         } => {
-            if let Some(w) = when {
-                let values = field_values(doc, &w.field);
-                if !values.iter().any(|v| w.matches.is_match(v)) {
-                    return;
-                }
+            if when.as_ref().is_some_and(|w| !w.holds(doc)) {
+                return;
             }
             let found: Vec<_> = doc
                 .body
@@ -593,6 +811,15 @@ fn scope_lines(doc: &Document, scope: &Scope) -> Vec<(usize, String, usize)> {
                 .map(|v| (key.at.line, v, 0))
                 .collect()
         }
+    }
+}
+
+impl When {
+    /// Whether one of the field's values in `doc` matches.
+    pub fn holds(&self, doc: &Document) -> bool {
+        field_values(doc, &self.field)
+            .iter()
+            .any(|v| self.matches.is_match(v))
     }
 }
 

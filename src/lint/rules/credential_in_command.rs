@@ -5,8 +5,13 @@
 //! `--password=...`, `PGPASSWORD=...`-style assignments, literal bearer
 //! tokens, AWS access key ids, GitHub and Slack tokens, private keys.
 //! Values that are variables (`$PGPASSWORD`) or placeholders (`<password>`)
-//! are fine. The list is `lints/credentials.yaml`, extensible like the
-//! destructive-command list.
+//! are fine.
+//!
+//! The list is data: the `kind: pattern` rules (scope `commands`) that
+//! report as this one, in runbook's `lints/defaults/credentials.yaml` and
+//! your `lints/`, overridden and extended like the destructive-command
+//! list. Findings report as `credential-in-command`; unlike a destructive
+//! command, no warning makes a secret acceptable.
 //!
 //! ## Why it matters
 //! Runbooks are read by everyone and copied into terminals, tickets and

@@ -7,10 +7,18 @@
 //! `{destructive}` or the paragraph right before it warns (Warning,
 //! Caution, Danger, Irreversible, `> [!WARNING]`).
 //!
-//! The list is `lints/destructive-commands.yaml` in runbook's repository;
-//! a `lints/destructive-commands.yaml` next to your book.toml adds entries
-//! (id, regex, message) or replaces one with the same id. A bad entry
-//! stops every command with its file and line (exit 2).
+//! The list is data: the `kind: command` rules that report as this one
+//! (`reports-as: destructive-command`), in runbook's
+//! `lints/defaults/destructive-commands.yaml` and your `lints/*.yaml`. A
+//! rule of yours with the id of a default replaces it, `severity: off`
+//! drops it, a new one adds to the list; `runbook rules
+//! destructive-command` shows the list in force. Every finding reports as
+//! `destructive-command` (its message names the rule), so this id's
+//! severity and suppressions cover them all. The code adds what the format
+//! cannot say: blocks marked `{skip}`, output and invalid shell are left
+//! to other rules, comment lines are skipped, and the warning paragraph
+//! may also say Irreversible or use `> [!WARNING]`. A bad rule stops every
+//! command with its file and line (exit 2).
 //!
 //! ## Why it matters
 //! At 3 a.m. nobody reads a block twice. What cannot be undone must say so

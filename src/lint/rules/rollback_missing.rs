@@ -1,9 +1,18 @@
 //! No rollback section, or an empty one (`rollback-missing`)
 //!
 //! ## What it checks
-//! A heading matches `[lint] rollback-heading` (by default one containing
-//! "Rollback", "Roll back" or "Revert") and has content under it. When the
-//! word appears only as bold text or a list item, the help says where.
+//! A heading contains "Rollback", "Roll back" or "Revert" and has content
+//! under it. When the word appears only as bold text or a list item, the
+//! help says where.
+//!
+//! The section is data: the rule `rollback-section` in runbook's
+//! `lints/defaults/structure.yaml`, a `kind: required-section` rule that
+//! reports as this one, gives the heading pattern, `non-empty`, an
+//! optional `when` and the message. A rule with that id in your `lints/`
+//! replaces it, and `rollback-heading` under [lint] in book.toml, when
+//! set, replaces its heading pattern and wins over both. The code adds
+//! what the format cannot say: pages with no body yet are skipped, and the
+//! help points at a rollback written as bold text or a list item.
 //!
 //! ## Why it matters
 //! Every change can fail. The way back must be written before it is
@@ -25,7 +34,10 @@
 //! Pages that are not procedures (an index) can opt out in front matter:
 //! `lint: { allow: [rollback-missing] }`.
 
+use regex::Regex;
+
 use crate::document::{Document, FrontMatter, Pos, Span};
+use crate::lint::custom::{self, CustomRule, Kind};
 use crate::lint::{Context, Sink};
 
 crate::rule!("rollback-missing", Error, Some(check));
@@ -38,21 +50,38 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
         // Nothing to check yet: another rule already says why.
         return;
     }
-    let pattern = &cx.settings.rollback_heading;
+    for rule in custom::reporting_as(&cx.settings.custom_rules, ID) {
+        if let Kind::RequiredSection {
+            heading,
+            when,
+            non_empty,
+        } = &rule.kind
+        {
+            if when.as_ref().is_none_or(|w| w.holds(doc)) {
+                check_section(doc, rule, heading, *non_empty, sink);
+            }
+        }
+    }
+}
+
+fn check_section(
+    doc: &Document,
+    rule: &CustomRule,
+    pattern: &Regex,
+    non_empty: bool,
+    sink: &mut Sink,
+) {
     let matching: Vec<_> = doc
         .body
         .headings
         .iter()
         .filter(|h| pattern.is_match(&h.text))
         .collect();
-    if let Some(heading) = matching.iter().find(|h| !h.has_content) {
-        if matching.iter().all(|h| !h.has_content) {
+    if let Some(heading) = matching.first() {
+        if non_empty && matching.iter().all(|h| !h.has_content) {
             sink.report(ID, heading.span, format!("rollback section `{}` is empty", heading.text))
                 .help("write the steps that undo this procedure under it, or link to the runbook that does");
         }
-        return;
-    }
-    if !matching.is_empty() {
         return;
     }
     let start = doc.front_matter.block().map(|b| b.open).unwrap_or(Pos {
@@ -60,20 +89,24 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
         col: 1,
         offset: 0,
     });
-    let help = match mentioned_elsewhere(doc, cx) {
+    let help = match mentioned_elsewhere(doc, pattern) {
         Some((line, how)) => format!(
             "line {line} mentions a rollback as {how}, which is not a section: make it a heading (`## Rollback`) so it shows in the table of contents"
         ),
-        None => "add a `## Rollback` section with the steps that undo this procedure".to_string(),
+        None => rule.help.clone().unwrap_or_else(|| {
+            format!(
+                "add a section whose heading matches `{}`, with the steps that undo this procedure",
+                pattern.as_str()
+            )
+        }),
     };
-    sink.report(ID, Span { start, end: start }, "no rollback section")
+    sink.report(ID, Span { start, end: start }, rule.message.clone())
         .help(help);
 }
 
 /// The first line outside code that mentions a rollback in bold or as a
 /// list item.
-fn mentioned_elsewhere(doc: &Document, cx: &Context) -> Option<(usize, &'static str)> {
-    let pattern = &cx.settings.rollback_heading;
+fn mentioned_elsewhere(doc: &Document, pattern: &Regex) -> Option<(usize, &'static str)> {
     for line in 1..=doc.lines.line_count() {
         let text = doc.line_text(line);
         if !pattern.is_match(text) || doc.body.in_code(line) {
