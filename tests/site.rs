@@ -452,3 +452,46 @@ fn md_links_in_raw_html_become_page_links() {
         assert!(!html.contains("failover.md"), "{book}: {html}");
     }
 }
+
+/// The `href`, `src` and `action` values of a page, entities decoded.
+fn urls(html: &str) -> Vec<String> {
+    let re = regex::Regex::new(r#"\b(?:href|src|action)="([^"]*)""#).unwrap();
+    re.captures_iter(html)
+        .map(|c| c[1].replace("&#x2F;", "/").replace("&amp;", "&"))
+        .collect()
+}
+
+#[test]
+fn the_404_page_links_from_site_url() {
+    let a = runbook("A", "ops", "2026-11-01", "text\n");
+    let tree = Tree::new(BOOK, &[("a.md", &a)]);
+    let default = urls(&read(&tree.build(), "404.html"));
+    assert!(default.contains(&"/index.html".to_string()), "{default:?}");
+    assert!(default.contains(&"/search.html".to_string()), "{default:?}");
+
+    for (written, root) in [
+        ("/runbooks/", "/runbooks/"),
+        ("/runbooks", "/runbooks/"),
+        (
+            "https://docs.example.com/ops/",
+            "https://docs.example.com/ops/",
+        ),
+    ] {
+        let book = format!("{BOOK}\n[build]\nsite-url = \"{written}\"\n");
+        let tree = Tree::new(&book, &[("a.md", &a)]);
+        let site = tree.build();
+        let html = read(&site, "404.html");
+        let found = urls(&html);
+        assert!(found.len() >= 5, "{found:?}");
+        for url in &found {
+            assert!(
+                url == "data:," || url.starts_with(root),
+                "{written}: {url} does not start at {root}"
+            );
+        }
+        assert!(html.contains("<style>"), "styles inline: no asset to miss");
+        // Other pages stay relative, so the same build works anywhere else.
+        let index = read(&site, "index.html");
+        assert!(!index.contains("runbooks&#x2F;") && !index.contains("example.com"));
+    }
+}

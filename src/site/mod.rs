@@ -415,6 +415,8 @@ fn link_name(target: &str) -> String {
 /// What every page's context starts with.
 struct SiteContext {
     base: tera::Context,
+    /// `[build] site-url`, for the 404 page.
+    site_root: String,
 }
 
 #[derive(Serialize)]
@@ -452,7 +454,10 @@ impl SiteContext {
         };
         let mut base = tera::Context::new();
         base.insert("site", &info);
-        SiteContext { base }
+        SiteContext {
+            base,
+            site_root: settings.config.build.site_root(),
+        }
     }
 
     fn context(&self, root: String, kind: &str) -> tera::Context {
@@ -534,7 +539,8 @@ fn site_pages(
         .collect();
     cx.insert("search_shards", &merged.join(" "));
     page("search.html", "search.html", cx)?;
-    let mut cx = site.context("/".into(), "404");
+    // Shown for a missing page at any depth: links start at `site-url`.
+    let mut cx = site.context(site.site_root.clone(), "404");
     cx.insert("css", templates.asset_text("style.css"));
     page("404.html", "404.html", cx)?;
     Ok(written)
