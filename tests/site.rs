@@ -131,10 +131,11 @@ fn rebuilds_are_byte_identical() {
                     } else {
                         "2026-11-01"
                     },
-                    &format!("## Step {i}\n\n```bash\necho {i}\n```\n\n## Roll back\n\nundo {i}\n"),
+                    &format!("## Step {i}\n\n![diagram](diagram.png)\n\n```bash\necho {i}\n```\n\n## Roll back\n\nundo {i}\n"),
                 ),
             )
         })
+        .chain([("team0/diagram.png".to_string(), "PNG".to_string())])
         .collect();
     let files: Vec<(&str, &str)> = files
         .iter()
@@ -145,6 +146,7 @@ fn rebuilds_are_byte_identical() {
     let tree = Tree::new(&book, &files);
     let first = snapshot(&tree.build_into("one").unwrap());
     assert!(first.contains_key("pagefind/shard-2/pagefind-entry.json"));
+    assert!(first.contains_key("team0/diagram.png"));
     let second = snapshot(&tree.build_into("two").unwrap());
     assert!(first.keys().any(|k| k.starts_with("pagefind/")));
     assert!(first.len() > 20, "{:?}", first.keys());
