@@ -35,12 +35,16 @@ fn chromium() -> Option<PathBuf> {
     .find(|p| p.is_file())
 }
 
+/// The fixture site in `www/runbooks/`, with its 404 page answering for
+/// every missing path of `www`, as a portal's server would.
 fn fixture_site(www: &Path) -> PathBuf {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/book.toml");
-    let settings = Settings::load(&fixture).expect("fixture book.toml loads");
+    let mut settings = Settings::load(&fixture).expect("fixture book.toml loads");
+    settings.config.build.site_url = "/runbooks/".into();
     let dest = www.join("runbooks");
     let today = "2026-11-25".parse().unwrap();
     runbook::site::build(&settings, today, &dest).expect("fixture site builds");
+    std::fs::copy(dest.join("404.html"), www.join("404.html")).unwrap();
     dest
 }
 
@@ -280,6 +284,7 @@ fn pages_pass_axe_accessibility_checks() {
             "payments/failover.html",
             "owners/payments-oncall.html",
             "search.html?q=restore",
+            "no/such/page",
         ] {
             tab.navigate_to(&format!("{base}{page}"))
                 .unwrap()
