@@ -1,6 +1,7 @@
 //! `runbook build`: every runbook rendered once with its review state and
 //! lint findings, the site pages (index, dashboard, owners, tags, search,
-//! 404), and the search index, written below the destination folder.
+//! 404), the files runbooks reference (images, attachments: see
+//! [`assets`]), and the search index, written below the destination folder.
 //!
 //! Same input, same bytes: everything is sorted, and the only date in the
 //! output is the configured "today".
