@@ -57,6 +57,27 @@ pub struct Build {
     /// Runbooks per search index shard: fewer use less memory while
     /// building, more mean fewer files for the browser to merge.
     pub search_shard_pages: usize,
+    /// Where the site is served from (`/runbooks/`). Only the 404 page uses
+    /// it: a server shows that page at any depth, where relative links
+    /// cannot work. Every other page links relatively.
+    pub site_url: String,
+}
+
+impl Build {
+    /// `site-url` as the 404 page's links start: always ending in `/`, and
+    /// a bare path (`runbooks`) read from the server's root.
+    pub fn site_root(&self) -> String {
+        let url = self.site_url.trim();
+        let mut root = if url.starts_with('/') || url.contains("://") {
+            url.to_string()
+        } else {
+            format!("/{url}")
+        };
+        if !root.ends_with('/') {
+            root.push('/');
+        }
+        root
+    }
 }
 
 impl Default for Build {
@@ -67,6 +88,7 @@ impl Default for Build {
             allow_html: false,
             language: "en".into(),
             search_shard_pages: 500,
+            site_url: "/".into(),
         }
     }
 }

@@ -35,12 +35,16 @@ fn chromium() -> Option<PathBuf> {
     .find(|p| p.is_file())
 }
 
+/// The fixture site in `www/runbooks/`, with its 404 page answering for
+/// every missing path of `www`, as a portal's server would.
 fn fixture_site(www: &Path) -> PathBuf {
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/book.toml");
-    let settings = Settings::load(&fixture).expect("fixture book.toml loads");
+    let mut settings = Settings::load(&fixture).expect("fixture book.toml loads");
+    settings.config.build.site_url = "/runbooks/".into();
     let dest = www.join("runbooks");
     let today = "2026-11-25".parse().unwrap();
     runbook::site::build(&settings, today, &dest).expect("fixture site builds");
+    std::fs::copy(dest.join("404.html"), www.join("404.html")).unwrap();
     dest
 }
 
@@ -280,6 +284,7 @@ fn pages_pass_axe_accessibility_checks() {
             "payments/failover.html",
             "owners/payments-oncall.html",
             "search.html?q=restore",
+            "no/such/page",
         ] {
             tab.navigate_to(&format!("{base}{page}"))
                 .unwrap()
@@ -307,4 +312,115 @@ fn pages_pass_axe_accessibility_checks() {
         violations.is_empty(),
         "accessibility violations: {violations:#?}"
     );
+}
+
+/// The project's own sample book (`content/`) as an engineer sees it: every
+/// kind of page at desktop (1280 px) and phone (390 px) width, light and
+/// dark. On a phone nothing may be wider than the screen (wide tables and
+/// code scroll inside their own box). Full-page screenshots are saved under
+/// `target/artefacts/screens/`, or `$SCREENSHOTS` when set.
+#[test]
+fn sample_book_fits_phone_and_desktop_screens() {
+    let Some(chrome) = chromium_or_skip("screen size test") else {
+        return;
+    };
+    let www = tempfile::tempdir().unwrap();
+    let book = Path::new(env!("CARGO_MANIFEST_DIR")).join("book.toml");
+    let mut settings = Settings::load(&book).expect("book.toml loads");
+    // Served under `/runbooks/`, missing pages answered with the site's 404.
+    settings.config.build.site_url = "/runbooks/".into();
+    let site = www.path().join("runbooks");
+    // A day when some reviews are overdue and some due soon: badges show.
+    runbook::site::build(&settings, "2026-12-24".parse().unwrap(), &site).expect("content/ builds");
+    std::fs::copy(site.join("404.html"), www.path().join("404.html")).unwrap();
+    let server = runbook::serve::Server::bind(www.path(), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let base = format!("http://{}/runbooks/", server.local_addr().unwrap());
+    std::thread::spawn(move || server.run());
+    let screens = std::env::var_os("SCREENSHOTS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/artefacts/screens"),
+        PathBuf::from,
+    );
+    std::fs::create_dir_all(&screens).unwrap();
+
+    let profile = tempfile::tempdir().unwrap();
+    let browser = launch(chrome, profile.path());
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    let size = |width: u32, height: u32, mobile: bool| {
+        tab.call_method(Emulation::SetDeviceMetricsOverride {
+            width,
+            height,
+            device_scale_factor: 1.0,
+            mobile,
+            scale: None,
+            screen_width: None,
+            screen_height: None,
+            position_x: None,
+            position_y: None,
+            dont_set_visible_size: None,
+            screen_orientation: None,
+            viewport: None,
+            display_feature: None,
+            device_posture: None,
+        })
+        .unwrap();
+    };
+    let mut too_wide = Vec::new();
+    for scheme in ["light", "dark"] {
+        tab.call_method(Emulation::SetEmulatedMedia {
+            media: None,
+            features: Some(vec![Emulation::MediaFeature {
+                name: "prefers-color-scheme".into(),
+                value: scheme.into(),
+            }]),
+        })
+        .unwrap();
+        for (device, width, mobile) in [("desktop", 1280, false), ("phone", 390, true)] {
+            for (name, page) in [
+                ("index", "index.html"),
+                ("runbook", "database/restore.html"),
+                ("dashboard", "dashboard.html"),
+                ("search", "search.html?q=restore"),
+                ("404", "no/such/page"),
+            ] {
+                size(width, 900, mobile);
+                tab.navigate_to(&format!("{base}{page}"))
+                    .unwrap()
+                    .wait_until_navigated()
+                    .unwrap();
+                if name == "search" {
+                    tab.wait_for_element(".result").unwrap();
+                }
+                std::thread::sleep(Duration::from_millis(200));
+                let wider = tab
+                    .evaluate(
+                        "Array.from(document.querySelectorAll('body *'))\
+                         .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)\
+                         .filter(e => !e.parentElement.closest('pre, .table-wrap, table'))\
+                         .map(e => e.tagName.toLowerCase() + '.' + e.className).join(', ')",
+                        false,
+                    )
+                    .unwrap()
+                    .value
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                if !wider.is_empty() {
+                    too_wide.push(format!("{scheme} {device} {page}: {wider}"));
+                }
+                let height = tab
+                    .evaluate("document.documentElement.scrollHeight", false)
+                    .unwrap()
+                    .value
+                    .and_then(|v| v.as_u64())
+                    .unwrap_or(900)
+                    .clamp(600, 6000) as u32;
+                size(width, height, mobile);
+                let png = tab
+                    .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
+                    .unwrap();
+                std::fs::write(screens.join(format!("{name}-{device}-{scheme}.png")), png).unwrap();
+            }
+        }
+    }
+    assert!(too_wide.is_empty(), "wider than the screen: {too_wide:#?}");
 }

@@ -172,3 +172,35 @@ fn odd_spellings_write_only_the_file_named() {
         );
     }
 }
+
+#[test]
+fn build_writes_only_below_dest_and_copies_nothing_from_outside() {
+    let (base, tree, outside) = layout();
+    fs::write(outside.join("secret.png"), "secret").unwrap();
+    fs::write(base.path().join("top.png"), "secret").unwrap();
+    symlink(outside.join("secret.png"), tree.join("docs/linked.png")).unwrap();
+    symlink(&outside, tree.join("docs/out")).unwrap();
+    fs::create_dir(tree.join("docs/img")).unwrap();
+    fs::write(tree.join("docs/img/ok.png"), "ok").unwrap();
+    let body = "![ok](img/ok.png) ![up](../../top.png) ![link](linked.png) ![through](out/secret.png)\n\n<img src=\"/../outside/dir/secret.png\"> [abs](/etc/hostname)\n";
+    fs::write(
+        tree.join("docs/a.md"),
+        format!("---\ntitle: A\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n{body}"),
+    )
+    .unwrap();
+    let before = snapshot(base.path());
+    let output = runbook(&tree, &["build", "--dest", "site", "--today", TODAY]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let after = snapshot(base.path());
+    let site = tree.join("site");
+    let changed = changed(&before, &after);
+    assert!(changed.iter().all(|p| p.starts_with(&site)), "{changed:?}");
+    assert_eq!(fs::read(site.join("img/ok.png")).unwrap(), b"ok");
+    for path in changed {
+        assert!(
+            after[&path] != b"secret",
+            "{} holds the secret",
+            path.display()
+        );
+    }
+}

@@ -129,6 +129,60 @@ fn missing_pages_get_the_404_page() {
     assert!(String::from_utf8_lossy(&response.body).contains("Page not found"));
 }
 
+/// The `href`, `src` and `action` values of a page, entities decoded,
+/// without `data:` URLs.
+fn urls(html: &[u8]) -> Vec<String> {
+    let html = String::from_utf8_lossy(html);
+    let re = regex::Regex::new(r#"\b(?:href|src|action)="([^"]*)""#).unwrap();
+    re.captures_iter(&html)
+        .map(|c| c[1].replace("&#x2F;", "/"))
+        .filter(|u| !u.starts_with("data:"))
+        .collect()
+}
+
+#[test]
+fn the_404_page_links_resolve_at_any_depth() {
+    let (addr, _tmp) = serve();
+    let response = get(addr, "/a/b/c/missing");
+    assert_eq!(response.status, 404);
+    let links = urls(&response.body);
+    assert!(links.len() >= 4, "{links:?}");
+    for url in links {
+        assert_eq!(get(addr, &url).status, 200, "{url}");
+    }
+}
+
+#[test]
+fn the_404_page_links_resolve_under_site_url() {
+    // A portal serves the site under `/runbooks/` and answers every missing
+    // path with the site's 404 page.
+    let www = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/book.toml");
+    let mut settings = runbook::config::Settings::load(&fixture).unwrap();
+    settings.config.build.site_url = "/runbooks".into();
+    let site = www.path().join("runbooks");
+    runbook::site::build(&settings, "2026-11-25".parse().unwrap(), &site).unwrap();
+    std::fs::copy(site.join("404.html"), www.path().join("404.html")).unwrap();
+    let server = runbook::serve::Server::bind(www.path(), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let addr = server.local_addr().unwrap();
+    std::thread::spawn(move || server.run());
+
+    let response = get(addr, "/runbooks/a/b/missing");
+    assert_eq!(response.status, 404);
+    assert!(String::from_utf8_lossy(&response.body).contains("Page not found"));
+    let links = urls(&response.body);
+    assert!(links.len() >= 4, "{links:?}");
+    for url in links {
+        assert!(url.starts_with("/runbooks/"), "{url}");
+        let page = get(addr, &url);
+        assert_eq!(page.status, 200, "{url}");
+        assert!(
+            String::from_utf8_lossy(&page.body).contains("Ledger runbooks"),
+            "{url}"
+        );
+    }
+}
+
 #[test]
 fn nothing_outside_the_output_folder_is_reachable() {
     let (addr, _tmp) = serve();

@@ -131,10 +131,11 @@ fn rebuilds_are_byte_identical() {
                     } else {
                         "2026-11-01"
                     },
-                    &format!("## Step {i}\n\n```bash\necho {i}\n```\n\n## Roll back\n\nundo {i}\n"),
+                    &format!("## Step {i}\n\n![diagram](diagram.png)\n\n```bash\necho {i}\n```\n\n## Roll back\n\nundo {i}\n"),
                 ),
             )
         })
+        .chain([("team0/diagram.png".to_string(), "PNG".to_string())])
         .collect();
     let files: Vec<(&str, &str)> = files
         .iter()
@@ -145,6 +146,7 @@ fn rebuilds_are_byte_identical() {
     let tree = Tree::new(&book, &files);
     let first = snapshot(&tree.build_into("one").unwrap());
     assert!(first.contains_key("pagefind/shard-2/pagefind-entry.json"));
+    assert!(first.contains_key("team0/diagram.png"));
     let second = snapshot(&tree.build_into("two").unwrap());
     assert!(first.keys().any(|k| k.starts_with("pagefind/")));
     assert!(first.len() > 20, "{:?}", first.keys());
@@ -325,4 +327,173 @@ fn destination_that_is_a_symlink_is_refused() {
     let error = tree.build_into("linked").unwrap_err();
     assert!(error.contains("symlink"), "{error}");
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn referenced_files_are_copied_once_at_their_path() {
+    let body = "## Steps\n\n![flow](img/flow.png) ![again](./img/flow.png \"again\")\n\n![root](/shared/diagram.svg) [form](forms/request%20form.pdf#page=2)\n\n<img src=\"img/raw.png\" alt=\"raw\">\n\n![missing](img/missing.png) ![logo](../assets/logo.png)\n";
+    let other = "## See\n\n![shared](../ops/img/flow.png)\n";
+    let tree = Tree::new(
+        BOOK,
+        &[
+            ("ops/a.md", &runbook("A", "ops", "2026-11-01", body)),
+            ("db/b.md", &runbook("B", "dba", "2026-11-01", other)),
+            ("ops/img/flow.png", "PNG flow"),
+            ("ops/img/raw.png", "PNG raw"),
+            ("ops/img/unused.png", "not referenced"),
+            ("shared/diagram.svg", "<svg/>"),
+            ("ops/forms/request form.pdf", "%PDF"),
+            ("assets/logo.png", "PNG logo"),
+        ],
+    );
+    let site = tree.build();
+    for (rel, bytes) in [
+        ("ops/img/flow.png", "PNG flow"),
+        ("ops/img/raw.png", "PNG raw"),
+        ("shared/diagram.svg", "<svg/>"),
+        ("ops/forms/request form.pdf", "%PDF"),
+        // `assets/` is the site's own folder: copied beside it, as runbooks are.
+        ("assets-1/logo.png", "PNG logo"),
+    ] {
+        assert_eq!(read(&site, rel), bytes, "{rel}");
+    }
+    assert!(!site.join("ops/img/unused.png").exists());
+    let html = read(&site, "ops/a.html");
+    for want in [
+        r#"src="img/flow.png" alt="flow""#,
+        r#"src="../shared/diagram.svg""#,
+        r##"href="forms/request%20form.pdf#page=2""##,
+        r#"<img src="img/raw.png" alt="raw">"#,
+        r#"src="img/missing.png""#,
+        r#"src="../assets-1/logo.png""#,
+    ] {
+        assert!(html.contains(want), "{want} in {html}");
+    }
+    assert!(read(&site, "db/b.html").contains(r#"src="../ops/img/flow.png""#));
+    assert!(read(&site, "assets/style.css").contains("prefers-color-scheme"));
+}
+
+#[test]
+fn files_outside_the_source_folder_are_never_copied() {
+    let body = "![up](../secret.png) ![abs](/etc/hostname) ![far](../../../../../../etc/hostname)\n\n<img src=\"link.png\"> ![dir](img) ![inner](inner.png) [page](old.html)\n";
+    let tree = Tree::new(
+        BOOK,
+        &[
+            ("a.md", &runbook("A", "ops", "2026-11-01", body)),
+            ("img/x.png", "x"),
+            ("target.png", "inside"),
+            ("old.html", "<script>alert(1)</script>"),
+        ],
+    );
+    std::fs::write(tree.path().join("secret.png"), "secret").unwrap();
+    let content = tree.path().join("content");
+    std::os::unix::fs::symlink(tree.path().join("secret.png"), content.join("link.png")).unwrap();
+    std::os::unix::fs::symlink(content.join("target.png"), content.join("inner.png")).unwrap();
+    let site = tree.build();
+    let files: Vec<String> = snapshot(&site)
+        .into_keys()
+        .filter(|k| {
+            !k.starts_with("pagefind/") && !k.starts_with("assets/") && !k.ends_with(".html")
+        })
+        .collect();
+    // A symlink that stays inside the tree is copied as the file it names.
+    assert_eq!(files, ["inner.png"], "copied: {files:?}");
+    assert_eq!(read(&site, "inner.png"), "inside");
+    for (name, bytes) in snapshot(&site) {
+        assert!(bytes != b"secret", "{name} holds the secret");
+    }
+    assert!(
+        !site.join("old.html").exists(),
+        "HTML files need allow-html"
+    );
+    let html = read(&site, "a.html");
+    assert!(
+        html.contains(r#"src="../secret.png""#),
+        "left as written: {html}"
+    );
+
+    let allowed = Tree::new(
+        &format!("{BOOK}\n[build]\nallow-html = true\n"),
+        &[
+            (
+                "a.md",
+                &runbook("A", "ops", "2026-11-01", "[page](old.html)\n"),
+            ),
+            ("old.html", "<p>old</p>"),
+        ],
+    );
+    assert_eq!(read(&allowed.build(), "old.html"), "<p>old</p>");
+}
+
+#[test]
+fn md_links_in_raw_html_become_page_links() {
+    let restore = runbook(
+        "Restore",
+        "dba",
+        "2026-11-01",
+        "## Verify\n\n<p>Back to <a href=\"../ops/failover.md#roll-back\">failover</a>.</p>\n\nInline <a href='/ops/failover.md'>top</a>.\n",
+    );
+    let failover = runbook("Failover", "ops", "2026-11-01", "## Roll back\n\ntext\n");
+    let files = [("db/restore.md", &restore), ("ops/failover.md", &failover)];
+    for book in [
+        BOOK.to_string(),
+        format!("{BOOK}\n[build]\nallow-html = true\n"),
+    ] {
+        let tree = Tree::new(&book, &files.map(|(p, t)| (p, t.as_str())));
+        let html = read(&tree.build(), "db/restore.html");
+        // The sanitizer adds `rel`; allowed HTML keeps its own quotes.
+        assert!(
+            html.contains(r##"<a href="../ops/failover.html#roll-back""##),
+            "{book}: {html}"
+        );
+        assert!(
+            html.contains(r#"<a href="../ops/failover.html""#)
+                || html.contains("<a href='../ops/failover.html'>top"),
+            "{book}: {html}"
+        );
+        assert!(!html.contains("failover.md"), "{book}: {html}");
+    }
+}
+
+/// The `href`, `src` and `action` values of a page, entities decoded.
+fn urls(html: &str) -> Vec<String> {
+    let re = regex::Regex::new(r#"\b(?:href|src|action)="([^"]*)""#).unwrap();
+    re.captures_iter(html)
+        .map(|c| c[1].replace("&#x2F;", "/").replace("&amp;", "&"))
+        .collect()
+}
+
+#[test]
+fn the_404_page_links_from_site_url() {
+    let a = runbook("A", "ops", "2026-11-01", "text\n");
+    let tree = Tree::new(BOOK, &[("a.md", &a)]);
+    let default = urls(&read(&tree.build(), "404.html"));
+    assert!(default.contains(&"/index.html".to_string()), "{default:?}");
+    assert!(default.contains(&"/search.html".to_string()), "{default:?}");
+
+    for (written, root) in [
+        ("/runbooks/", "/runbooks/"),
+        ("/runbooks", "/runbooks/"),
+        (
+            "https://docs.example.com/ops/",
+            "https://docs.example.com/ops/",
+        ),
+    ] {
+        let book = format!("{BOOK}\n[build]\nsite-url = \"{written}\"\n");
+        let tree = Tree::new(&book, &[("a.md", &a)]);
+        let site = tree.build();
+        let html = read(&site, "404.html");
+        let found = urls(&html);
+        assert!(found.len() >= 5, "{found:?}");
+        for url in &found {
+            assert!(
+                url == "data:," || url.starts_with(root),
+                "{written}: {url} does not start at {root}"
+            );
+        }
+        assert!(html.contains("<style>"), "styles inline: no asset to miss");
+        // Other pages stay relative, so the same build works anywhere else.
+        let index = read(&site, "index.html");
+        assert!(!index.contains("runbooks&#x2F;") && !index.contains("example.com"));
+    }
 }

@@ -1,10 +1,12 @@
 //! `runbook build`: every runbook rendered once with its review state and
 //! lint findings, the site pages (index, dashboard, owners, tags, search,
-//! 404), and the search index, written below the destination folder.
+//! 404), the files runbooks reference (images, attachments: see
+//! [`assets`]), and the search index, written below the destination folder.
 //!
 //! Same input, same bytes: everything is sorted, and the only date in the
 //! output is the configured "today".
 
+pub mod assets;
 pub mod live;
 pub mod output;
 pub mod pages;
@@ -27,9 +29,10 @@ use crate::document::Document;
 use crate::lint::{self, Selection};
 use crate::workspace::{self, Source};
 
+use assets::AssetMap;
 use output::Output;
 use pages::{Groups, Link, Summary};
-use render::{PageMap, encode_path};
+use render::{PageMap, Targets, encode_path};
 use templates::Templates;
 
 /// What a build did, for the command line and the benchmark.
@@ -62,6 +65,8 @@ struct Page {
     /// `runbook serve` needs to know which pages a change affects.
     link_names: Vec<String>,
     anchors: Vec<String>,
+    /// The files it references that the site copies.
+    assets: AssetMap,
 }
 
 #[derive(Debug, Serialize)]
@@ -159,6 +164,14 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
                 for (name, bytes) in &templates.assets {
                     write(&out, &format!("assets/{name}"), bytes)?;
                 }
+                let referenced: AssetMap = pages
+                    .iter()
+                    .flat_map(|p| p.assets.iter())
+                    .map(|(from, to)| (from.clone(), to.clone()))
+                    .collect();
+                let pages_at: HashSet<&str> = page_map.values().map(String::as_str).collect();
+                let taken = |rel: &str| pages_at.contains(rel);
+                assets::copy(&settings.src, &out, &referenced, &taken)?;
                 Ok(count)
             });
         let index = indexer
@@ -286,13 +299,13 @@ fn read_page(
     let out = page_map
         .get(&source.rel)
         .ok_or_else(|| format!("{}: no output path for this name", source.path.display()))?;
-    let body = render::body(
-        &doc.rel,
-        out,
-        events,
-        page_map,
-        settings.config.build.allow_html,
-    );
+    let allow_html = settings.config.build.allow_html;
+    let assets = assets::referenced(&doc, &settings.src, allow_html);
+    let targets = Targets {
+        pages: page_map,
+        assets: &assets,
+    };
+    let body = render::body(&doc.rel, out, events, &targets, allow_html);
     let fields = doc.fields();
     let review = fields.and_then(|f| crate::review::review(f, settings, today));
     let (state, words, rank, last_reviewed, due) = pages::review_fields(review.as_ref());
@@ -364,6 +377,7 @@ fn read_page(
     Ok(Page {
         link_names,
         anchors,
+        assets,
         summary: Summary {
             title,
             rel: doc.rel.clone(),
@@ -402,6 +416,8 @@ fn link_name(target: &str) -> String {
 /// What every page's context starts with.
 struct SiteContext {
     base: tera::Context,
+    /// `[build] site-url`, for the 404 page.
+    site_root: String,
 }
 
 #[derive(Serialize)]
@@ -439,7 +455,10 @@ impl SiteContext {
         };
         let mut base = tera::Context::new();
         base.insert("site", &info);
-        SiteContext { base }
+        SiteContext {
+            base,
+            site_root: settings.config.build.site_root(),
+        }
     }
 
     fn context(&self, root: String, kind: &str) -> tera::Context {
@@ -521,7 +540,8 @@ fn site_pages(
         .collect();
     cx.insert("search_shards", &merged.join(" "));
     page("search.html", "search.html", cx)?;
-    let mut cx = site.context("/".into(), "404");
+    // Shown for a missing page at any depth: links start at `site-url`.
+    let mut cx = site.context(site.site_root.clone(), "404");
     cx.insert("css", templates.asset_text("style.css"));
     page("404.html", "404.html", cx)?;
     Ok(written)

@@ -2,7 +2,8 @@
 //! document model already does (see [`crate::document::Document::parse_with`]).
 //!
 //! On the way: links to `.md` files point at the rendered pages (fragment
-//! kept), links with script schemes are neutralised, headings get a
+//! kept), in Markdown and in raw HTML alike; links to files the site copies
+//! point at the copies; links with script schemes are neutralised, headings get a
 //! permalink and lose author-written attributes (`{onclick=...}` would
 //! otherwise reach the page), code blocks get a copy button, and raw HTML is
 //! sanitized unless `book.toml` allows it.
@@ -12,8 +13,12 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
+use regex::Regex;
+
 use crate::lint::links::{self, Target};
 use crate::workspace::is_markdown;
+
+use super::assets::AssetMap;
 
 /// Source path (`ops/deploy.md`) to output path (`ops/deploy.html`) of
 /// every runbook the site renders.
@@ -26,13 +31,20 @@ pub struct Body {
     pub title_anchor: Option<String>,
 }
 
+/// Where a page's links lead: the site's runbook pages and the files this
+/// page references that the site copies.
+pub struct Targets<'a> {
+    pub pages: &'a PageMap,
+    pub assets: &'a AssetMap,
+}
+
 /// Renders the collected events of the document at `rel`, whose page is
 /// written at `out`.
 pub fn body(
     rel: &str,
     out: &str,
     events: Vec<Event<'static>>,
-    pages: &PageMap,
+    targets: &Targets<'_>,
     allow_html: bool,
 ) -> Body {
     let mut title_anchor = None;
@@ -80,7 +92,7 @@ pub fn body(
                 id,
             }) => vec![Event::Start(Tag::Link {
                 link_type,
-                dest_url: rewrite_link(rel, out, &dest_url, pages).into(),
+                dest_url: rewrite_link(rel, out, &dest_url, targets).into(),
                 title,
                 id,
             })],
@@ -93,7 +105,7 @@ pub fn body(
                 let dest_url = if script_scheme(&dest_url) {
                     CowStr::Borrowed("")
                 } else {
-                    dest_url
+                    rewrite_link(rel, out, &dest_url, targets).into()
                 };
                 vec![Event::Start(Tag::Image {
                     link_type,
@@ -121,9 +133,13 @@ pub fn body(
                 }
                 .into(),
             )],
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(html) => {
                 raw_html = true;
-                vec![event]
+                vec![Event::Html(rewrite_html(rel, out, html, targets))]
+            }
+            Event::InlineHtml(html) => {
+                raw_html = true;
+                vec![Event::InlineHtml(rewrite_html(rel, out, html, targets))]
             }
             other => vec![other],
         }
@@ -177,20 +193,33 @@ fn script_scheme(url: &str) -> bool {
 }
 
 /// A link as the rendered page needs it: `.md` targets become the pages
-/// they are rendered to, relative to this page, `#fragment` kept as written.
-pub fn rewrite_link(rel: &str, out: &str, dest: &str, pages: &PageMap) -> String {
+/// they are rendered to and files the site copies become the copies, both
+/// relative to this page, `?query` and `#fragment` kept as written.
+pub fn rewrite_link(rel: &str, out: &str, dest: &str, targets: &Targets<'_>) -> String {
     if script_scheme(dest) {
         return "#".to_string();
     }
+    local_link(rel, out, dest, targets).unwrap_or_else(|| dest.to_string())
+}
+
+/// The new address of a link to a runbook or a copied file; `None` for
+/// anything else (web links, fragments, missing files), kept as written.
+fn local_link(rel: &str, out: &str, dest: &str, targets: &Targets<'_>) -> Option<String> {
     let Target::Path { path, .. } = links::classify(dest) else {
-        return dest.to_string();
+        return None;
     };
+    let resolved = links::resolve(rel, &path);
+    let dest = dest.trim();
+    let suffix = dest.find(['?', '#']).map_or("", |at| &dest[at..]);
     if !is_markdown(std::path::Path::new(&path)) {
-        return dest.to_string();
+        let copied = targets.assets.get(resolved.as_ref()?)?;
+        return Some(format!(
+            "{}{suffix}",
+            encode_path(&links::relative_link(out, copied))
+        ));
     }
     let fragment = dest.split_once('#').map(|(_, f)| f);
-    let target = links::resolve(rel, &path).and_then(|t| pages.get(&t));
-    let mut href = match target {
+    let mut href = match resolved.and_then(|t| targets.pages.get(&t)) {
         Some(target) => encode_path(&links::relative_link(out, target)),
         // Not a runbook we render (the linter reports it): keep the path,
         // with the extension pages get.
@@ -207,7 +236,39 @@ pub fn rewrite_link(rel: &str, out: &str, dest: &str, pages: &PageMap) -> String
         href.push('#');
         href.push_str(fragment);
     }
-    href
+    Some(href)
+}
+
+/// `href` and `src` attributes of raw HTML, as the linter finds them.
+static HTML_LINK: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)(\b(?:href|src)\s*=\s*)(?:"([^"]*)"|'([^']*)')"#).unwrap());
+
+/// Raw HTML with its links to runbooks and copied files rewritten like
+/// Markdown links. Anything else is left as written: the sanitizer, when it
+/// runs, decides about the rest.
+fn rewrite_html(
+    rel: &str,
+    out: &str,
+    html: CowStr<'static>,
+    targets: &Targets<'_>,
+) -> CowStr<'static> {
+    if !html.contains('=') || !HTML_LINK.is_match(&html) {
+        return html;
+    }
+    HTML_LINK
+        .replace_all(&html, |caps: &regex::Captures<'_>| {
+            let (value, quote) = match caps.get(2) {
+                Some(v) => (v.as_str(), '"'),
+                None => (caps.get(3).map_or("", |v| v.as_str()), '\''),
+            };
+            // Entities would need decoding first; such links stay as written.
+            match local_link(rel, out, value, targets).filter(|_| !value.contains('&')) {
+                Some(new) => format!("{}{quote}{new}{quote}", &caps[1]),
+                None => caps[0].to_string(),
+            }
+        })
+        .into_owned()
+        .into()
 }
 
 /// Percent-encodes a `/`-separated relative path for an `href`.
@@ -270,13 +331,54 @@ mod tests {
             ("ops/deploy.md".to_string(), "ops/deploy.html".to_string()),
             ("db/restore.md".to_string(), "db/restore.html".to_string()),
         ]);
+        let assets = AssetMap::from([
+            ("db/img/flow.png".to_string(), "db/img/flow.png".to_string()),
+            (
+                "assets/logo.svg".to_string(),
+                "assets-1/logo.svg".to_string(),
+            ),
+        ]);
+        let targets = Targets {
+            pages: &pages,
+            assets: &assets,
+        };
         body(
             rel,
             &rel.replace(".md", ".html"),
             events,
-            &pages,
+            &targets,
             allow_html,
         )
+    }
+
+    #[test]
+    fn md_links_in_raw_html_point_at_pages_sanitized_or_not() {
+        let text = "<p><a href=\"../ops/deploy.md#roll-back\">deploy</a> <a href='restore.md#top'>self</a> <a href=\"https://x.io/a.md\">web</a></p>\n\nInline <a href=\"/ops/deploy.md\">root</a>.\n";
+        for allow_html in [false, true] {
+            let b = render("db/restore.md", text, allow_html);
+            for want in [
+                r##"href="../ops/deploy.html#roll-back""##,
+                "restore.html#top",
+                r#"href="https://x.io/a.md""#,
+                r#"Inline <a href="../ops/deploy.html""#,
+            ] {
+                assert!(b.html.contains(want), "{want} in {}", b.html);
+            }
+        }
+    }
+
+    #[test]
+    fn links_to_copied_files_point_at_the_copies() {
+        let text = "![flow](img/flow.png \"Flow\") ![logo](/assets/logo.svg?v=2) ![gone](img/gone.png)\n\n<img src=\"../assets/logo.svg\" alt=\"logo\">\n";
+        let b = render("db/restore.md", text, false);
+        for want in [
+            r#"src="img/flow.png""#,
+            r#"src="../assets-1/logo.svg?v=2""#,
+            r#"src="img/gone.png""#,
+            r#"<img src="../assets-1/logo.svg" alt="logo">"#,
+        ] {
+            assert!(b.html.contains(want), "{want} in {}", b.html);
+        }
     }
 
     #[test]
