@@ -30,7 +30,6 @@ pub struct Context<'a> {
     levels: rustc_hash::FxHashMap<&'static str, Option<Severity>>,
 }
 
-
 impl<'a> Context<'a> {
     pub fn new(settings: &'a Settings, today: Date, files: &'a FileIndex) -> Self {
         let builtin = rules::ALL.iter().map(|rule| (rule.id, rule.severity));

@@ -43,7 +43,6 @@ impl Directives {
         self.list.is_empty()
     }
 
-
     fn new(path: PathBuf, list: Vec<Directive>) -> Self {
         let mut next_line: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut spans = Vec::new();
