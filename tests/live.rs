@@ -544,3 +544,42 @@ fn the_search_index_catches_up_after_the_reload_and_only_where_the_page_is() {
         "the other shard is left alone"
     );
 }
+
+#[test]
+fn files_a_page_references_are_served_and_follow_their_changes() {
+    let serve = Serve::start_with(|dir| {
+        std::fs::create_dir_all(dir.join("content/db/files")).unwrap();
+        std::fs::write(dir.join("content/db/files/checklist.txt"), "first checklist").unwrap();
+        let page = dir.join("content/db/restore.md");
+        let mut text = std::fs::read_to_string(&page).unwrap();
+        text.push_str("\nSee the [checklist](files/checklist.txt).\n");
+        std::fs::write(&page, text).unwrap();
+    });
+    assert_eq!(
+        get(serve.addr, "/db/files/checklist.txt"),
+        (200, "first checklist".to_string())
+    );
+
+    // A save that references another file copies it before the reload.
+    let mut events = Events::connect(serve.addr);
+    std::fs::write(serve.path("content/db/files/diagram.txt"), "a diagram").unwrap();
+    let page = serve.path("content/db/restore.md");
+    let mut text = std::fs::read_to_string(&page).unwrap();
+    text.push_str("\nAnd the [diagram](files/diagram.txt).\n");
+    std::fs::write(&page, text).unwrap();
+    events.message(reloads("db/restore.html"));
+    assert_eq!(
+        get(serve.addr, "/db/files/diagram.txt"),
+        (200, "a diagram".to_string())
+    );
+
+    // A referenced file saved again is copied again.
+    std::fs::write(serve.path("content/db/files/checklist.txt"), "second checklist").unwrap();
+    let deadline = Instant::now() + WAIT;
+    while get(serve.addr, "/db/files/checklist.txt").1 != "second checklist" {
+        assert!(Instant::now() < deadline, "the new checklist is served");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Nothing outside the source folder is reachable through a link.
+    assert_eq!(get(serve.addr, "/book.toml").0, 404);
+}

@@ -18,8 +18,8 @@ use super::pages::{self, Groups, Summary};
 use super::render::PageMap;
 use super::templates::Templates;
 use super::{
-    Lists, Page, SiteContext, linked_summary, output_paths, read_page, record, render_runbook,
-    search, site_pages, write,
+    Lists, Page, SiteContext, assets, linked_summary, output_paths, read_page, record,
+    render_runbook, search, site_pages, write,
 };
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
@@ -274,6 +274,12 @@ impl Live {
                 written.push(url);
             }
         }
+        // The files the pages just read reference, and any referenced file
+        // that itself changed (an image saved again).
+        self.copy_assets(self.pages.iter().filter_map(|(rel, page)| {
+            let wanted = read.contains(rel) || page.assets.keys().any(|a| rels.contains(a));
+            wanted.then_some(page)
+        }))?;
         diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         Ok(Update {
             pages: written,
@@ -483,7 +489,25 @@ impl Live {
             .par_iter()
             .map(|s| self.write_runbook(&s.rel).map(|_| ()))
             .collect::<Result<(), String>>()?;
+        self.copy_assets(self.pages.values())?;
         self.write_site_pages(&self.out).map(|_| ())
+    }
+
+    /// Copies the files these pages reference (images, attachments) into
+    /// the site, as `runbook build` does.
+    fn copy_assets<'p>(&self, pages: impl Iterator<Item = &'p Arc<Page>>) -> Result<(), String> {
+        let referenced: assets::AssetMap = pages
+            .flat_map(|p| p.assets.iter())
+            .map(|(from, to)| (from.clone(), to.clone()))
+            .collect();
+        if referenced.is_empty() {
+            return Ok(());
+        }
+        let pages_at: HashSet<&str> = self.page_map.values().map(String::as_str).collect();
+        assets::copy(&self.settings.src, &self.out, &referenced, &|rel| {
+            pages_at.contains(rel)
+        })
+        .map(|_| ())
     }
 
     fn write_site_pages(&self, out: &Output) -> Result<usize, String> {
