@@ -253,7 +253,7 @@ pub fn lint_command(args: LintArgs) -> u8 {
         return code;
     }
     let watched = crate::watch::watched_paths(&settings);
-    let watcher = match crate::watch::Watcher::new(&watched) {
+    let mut watcher = match crate::watch::Watcher::new(&watched) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: {e}");
@@ -587,7 +587,7 @@ fn serve_command(args: &ServeArgs) -> u8 {
     watched.push(settings.root.join(&settings.config.build.templates));
     watched.sort();
     watched.dedup();
-    let watcher = match crate::watch::Watcher::new(&watched) {
+    let mut watcher = match crate::watch::Watcher::new(&watched) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("error: {e}");

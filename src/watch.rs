@@ -15,43 +15,65 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 pub const DEBOUNCE: Duration = Duration::from_millis(50);
 
 pub struct Watcher {
-    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     events: Receiver<DebounceEventResult>,
+    /// Paths asked for that did not exist yet (a `templates/` or `lints/`
+    /// created while serving): watched from when they appear.
+    missing: Vec<PathBuf>,
 }
 
 impl Watcher {
-    /// Watches each path that exists: folders recursively, files alone.
+    /// Watches each path that exists: folders recursively, files alone. For
+    /// one that does not, its nearest existing parent is watched alone, so
+    /// its creation is seen and it is watched from then on.
     pub fn new(paths: &[PathBuf]) -> Result<Watcher, String> {
         let (sender, events) = channel();
-        let mut debouncer =
+        let debouncer =
             new_debouncer(DEBOUNCE, None, sender).map_err(|e| format!("cannot watch: {e}"))?;
-        for path in paths.iter().filter(|p| p.exists()) {
-            let mode = if path.is_dir() {
-                RecursiveMode::Recursive
-            } else {
-                RecursiveMode::NonRecursive
-            };
-            debouncer
-                .watch(path, mode)
-                .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
-        }
-        Ok(Watcher {
-            _debouncer: debouncer,
+        let mut watcher = Watcher {
+            debouncer,
             events,
-        })
+            missing: Vec::new(),
+        };
+        for path in paths {
+            if path.exists() {
+                watcher.watch(path)?;
+            } else {
+                watcher.missing.push(path.clone());
+                if let Some(parent) = path.ancestors().skip(1).find(|p| p.is_dir()) {
+                    watcher
+                        .debouncer
+                        .watch(parent, RecursiveMode::NonRecursive)
+                        .map_err(|e| format!("cannot watch {}: {e}", parent.display()))?;
+                }
+            }
+        }
+        Ok(watcher)
+    }
+
+    fn watch(&mut self, path: &Path) -> Result<(), String> {
+        let mode = if path.is_dir() {
+            RecursiveMode::Recursive
+        } else {
+            RecursiveMode::NonRecursive
+        };
+        self.debouncer
+            .watch(path, mode)
+            .map_err(|e| format!("cannot watch {}: {e}", path.display()))
     }
 
     /// Blocks until something changes; returns the changed paths, sorted
     /// and without duplicates. `None` when the watcher has stopped.
-    pub fn next_batch(&self) -> Option<BTreeSet<PathBuf>> {
+    pub fn next_batch(&mut self) -> Option<BTreeSet<PathBuf>> {
         loop {
             match self.events.recv().ok()? {
                 Ok(events) => {
-                    let paths: BTreeSet<PathBuf> = events
+                    let mut paths: BTreeSet<PathBuf> = events
                         .into_iter()
                         .filter(|e| is_change(&e.event.kind))
                         .flat_map(|e| e.event.paths)
                         .collect();
+                    paths.extend(self.watch_appeared());
                     if !paths.is_empty() {
                         return Some(paths);
                     }
@@ -63,6 +85,22 @@ impl Watcher {
                 }
             }
         }
+    }
+
+    /// Starts watching the missing paths that now exist; returns them, as
+    /// changed (files may have been written into a new folder before its
+    /// watch began).
+    fn watch_appeared(&mut self) -> Vec<PathBuf> {
+        let (appeared, missing) = std::mem::take(&mut self.missing)
+            .into_iter()
+            .partition(|p: &PathBuf| p.exists());
+        self.missing = missing;
+        for path in &appeared {
+            if let Err(e) = self.watch(path) {
+                eprintln!("warning: {e}");
+            }
+        }
+        appeared
     }
 }
 
@@ -105,5 +143,18 @@ pub fn is_config(path: &Path, settings: &crate::config::Settings) -> bool {
     let root = std::fs::canonicalize(&settings.root).unwrap_or_else(|_| settings.root.clone());
     path.file_name()
         .is_some_and(|n| n == crate::config::FILE_NAME)
-        || path.starts_with(root.join("lints"))
+        || within(path, &root.join("lints"))
+}
+
+/// Whether `path` is `dir` or below it, however either is spelled
+/// (relative, absolute, through a symlink).
+pub fn within(path: &Path, dir: &Path) -> bool {
+    [
+        std::fs::canonicalize(dir).ok(),
+        std::path::absolute(dir).ok(),
+        Some(dir.to_path_buf()),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|base| path.starts_with(base))
 }

@@ -549,7 +549,11 @@ fn the_search_index_catches_up_after_the_reload_and_only_where_the_page_is() {
 fn files_a_page_references_are_served_and_follow_their_changes() {
     let serve = Serve::start_with(|dir| {
         std::fs::create_dir_all(dir.join("content/db/files")).unwrap();
-        std::fs::write(dir.join("content/db/files/checklist.txt"), "first checklist").unwrap();
+        std::fs::write(
+            dir.join("content/db/files/checklist.txt"),
+            "first checklist",
+        )
+        .unwrap();
         let page = dir.join("content/db/restore.md");
         let mut text = std::fs::read_to_string(&page).unwrap();
         text.push_str("\nSee the [checklist](files/checklist.txt).\n");
@@ -574,7 +578,11 @@ fn files_a_page_references_are_served_and_follow_their_changes() {
     );
 
     // A referenced file saved again is copied again.
-    std::fs::write(serve.path("content/db/files/checklist.txt"), "second checklist").unwrap();
+    std::fs::write(
+        serve.path("content/db/files/checklist.txt"),
+        "second checklist",
+    )
+    .unwrap();
     let deadline = Instant::now() + WAIT;
     while get(serve.addr, "/db/files/checklist.txt").1 != "second checklist" {
         assert!(Instant::now() < deadline, "the new checklist is served");
@@ -582,4 +590,39 @@ fn files_a_page_references_are_served_and_follow_their_changes() {
     }
     // Nothing outside the source folder is reachable through a link.
     assert_eq!(get(serve.addr, "/book.toml").0, 404);
+}
+
+#[test]
+fn a_templates_folder_created_while_serving_is_watched() {
+    let serve = Serve::start_with(|dir| std::fs::remove_dir(dir.join("templates")).unwrap());
+    let mut events = Events::connect(serve.addr);
+    std::fs::create_dir(serve.path("templates")).unwrap();
+    std::fs::write(
+        serve.path("templates/runbook.html"),
+        "{% extends \"base.html\" %}{% block main %}<p>new-folder {{ rb.title }}</p>{% endblock main %}",
+    )
+    .unwrap();
+    events.message(|m| m["scope"] == "all");
+    let deadline = Instant::now() + WAIT;
+    while !get(serve.addr, "/db/restore.html")
+        .1
+        .contains("new-folder Restore")
+    {
+        assert!(Instant::now() < deadline, "the new template is used");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    // Edits inside the new folder are seen too.
+    std::fs::write(
+        serve.path("templates/runbook.html"),
+        "{% extends \"base.html\" %}{% block main %}<p>edited-again {{ rb.title }}</p>{% endblock main %}",
+    )
+    .unwrap();
+    let deadline = Instant::now() + WAIT;
+    while !get(serve.addr, "/db/restore.html")
+        .1
+        .contains("edited-again Restore")
+    {
+        assert!(Instant::now() < deadline, "the edited template is used");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

@@ -180,7 +180,7 @@ impl Live {
             .settings
             .root
             .join(&self.settings.config.build.templates);
-        inside(path, &dir).is_some()
+        crate::watch::within(path, &dir)
     }
 
     /// Brings the site up to date with changed files of the source folder
