@@ -155,7 +155,10 @@ fn search_finds_a_runbook_and_opens_its_section() {
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(errors.lock().unwrap().len(), 1, "the error watcher works");
     errors.lock().unwrap().clear();
-    tab.wait_for_element("#site-q").unwrap().click().unwrap();
+    tab.wait_for_element("#rb\\:site-q")
+        .unwrap()
+        .click()
+        .unwrap();
     tab.type_str("settlements reconciliation").unwrap();
     tab.press_key("Enter").unwrap();
     tab.wait_until_navigated().unwrap();
