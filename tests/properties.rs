@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::LazyLock;
 
 use proptest::prelude::*;
 use runbook::config::{Config, Settings};
@@ -16,8 +17,13 @@ use runbook::diagnostic::{Diagnostic, Edit};
 use runbook::document::Document;
 use runbook::lint::rules::{front_matter_invalid, invalid_utf8};
 
-fn settings() -> Settings {
-    Settings::from_config(Config::default(), None, PathBuf::from("."), Vec::new()).unwrap()
+/// The default settings, compiled once: their regexes take most of a
+/// debug build's time when compiled per case.
+fn settings() -> &'static Settings {
+    static SETTINGS: LazyLock<Settings> = LazyLock::new(|| {
+        Settings::from_config(Config::default(), None, PathBuf::from("."), Vec::new()).unwrap()
+    });
+    &SETTINGS
 }
 
 fn today() -> jiff::civil::Date {
@@ -34,7 +40,7 @@ fn parse(bytes: &[u8]) -> Document {
 }
 
 fn lint(text: &str) -> Vec<Diagnostic> {
-    runbook::lint::lint_document(&parse(text.as_bytes()), &settings(), today())
+    runbook::lint::lint_document(&parse(text.as_bytes()), settings(), today())
 }
 
 /// Heading text: words, punctuation, dashes, digits and other scripts, so
@@ -206,7 +212,7 @@ proptest! {
         for index in offsets {
             check(doc.pos(index.index(text.len() + 1)))?;
         }
-        for d in runbook::lint::lint_document(&doc, &settings(), today()) {
+        for d in runbook::lint::lint_document(&doc, settings(), today()) {
             check(d.span.start)?;
             check(d.span.end)?;
             prop_assert_eq!(&d.source_line, doc.line_text(d.span.start.line));
