@@ -241,7 +241,10 @@ fn pages_show_review_state_findings_toc_and_copy_buttons() {
         old.contains("2026-04-01"),
         "due date from the 90-day default: {old}"
     );
-    assert!(old.contains("id=\"rb:findings\""), "lint findings are shown");
+    assert!(
+        old.contains("id=\"rb:findings\""),
+        "lint findings are shown"
+    );
     assert!(old.contains("review-overdue"), "{old}");
     assert!(old.contains("rollback-missing"), "{old}");
     assert!(

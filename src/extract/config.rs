@@ -125,14 +125,17 @@ struct Entry {
 }
 
 fn parse_list(file: &Path, text: &str) -> Result<Vec<Pattern>, ConfigError> {
-    let error = |line: u64, col: u64, message: String| ConfigError {
-        path: file.to_path_buf(),
-        line: line.max(1) as usize,
-        col: col.max(1) as usize,
-        message,
+    let error = |line: u64, col: u64, message: String| {
+        let (line, col) = crate::config::yaml_position(text, line, col);
+        ConfigError {
+            path: file.to_path_buf(),
+            line,
+            col,
+            message,
+        }
     };
     if text
-        .lines()
+        .split(['\n', '\r'])
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
         return Ok(Vec::new());
