@@ -56,9 +56,11 @@ pub fn elements(html: &str) -> Vec<Element> {
                 rest = after;
                 break;
             }
-            let end = rest[1..]
+            // The first character may be `=`, as in a browser.
+            let first = rest.chars().next().map_or(0, char::len_utf8);
+            let end = rest[first..]
                 .find(|c: char| c.is_whitespace() || matches!(c, '/' | '>' | '='))
-                .map_or(rest.len(), |i| i + 1);
+                .map_or(rest.len(), |i| i + first);
             let attr = rest[..end].to_ascii_lowercase();
             rest = rest[end..].trim_start();
             let mut value = String::new();
