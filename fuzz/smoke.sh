@@ -40,10 +40,11 @@ for target in $targets; do
   mkdir -p "corpus/$target"
   log=$(mktemp)
   # Rule ids are leaked on purpose (they live as long as the program, like
-  # the built-in ones), which LeakSanitizer would report for every rule file.
+  # the built-in ones), which LeakSanitizer would report for every rule file
+  # and again when the run ends.
   leaks=1
   [ "$target" = rules_file ] && leaks=0
-  cargo +nightly fuzz run "$target" "corpus/$target" "seeds/$target" -- \
+  ASAN_OPTIONS="detect_leaks=$leaks${ASAN_OPTIONS:+:$ASAN_OPTIONS}" cargo +nightly fuzz run "$target" "corpus/$target" "seeds/$target" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
     -detect_leaks=$leaks -print_final_stats=1 >"$log" 2>&1
   status=$?
