@@ -8,7 +8,7 @@
 set -uo pipefail
 cd "$(dirname "$0")" || exit 1
 seconds=${1:-60}
-targets=${TARGETS:-"front_matter document lint_file slug config fix"}
+targets=${TARGETS:-"front_matter document lint_file slug config fix extract rules_file"}
 root=$(cd .. && pwd)
 # The rule docs are included with `file!()`, which is only relative to the
 # crate when the crate's folder is stripped from paths; the fuzz crate is
@@ -21,6 +21,15 @@ seeds() {
   case $1 in
     config) find "$root" -name book.toml -not -path '*/target/*' -not -path '*/fuzz/*' ;;
     slug) ;;
+    rules_file)
+      # The first byte picks the file of `lints/` the rest is written to.
+      find "$root/lints" "$root/tests/fixtures" -path '*lints/*.yaml' |
+        while read -r file; do
+          for pick in 0 1 2; do
+            { printf "\\$pick"; cat "$file"; } >"$dir/$pick-$(echo "$file" | cksum | cut -d' ' -f1)"
+          done
+        done
+      return ;;
     *) find "$root/content" "$root/tests/fixtures" -name '*.md' ;;
   esac | while read -r file; do cp "$file" "$dir/$(echo "$file" | cksum | cut -d' ' -f1)"; done
 }
@@ -30,9 +39,14 @@ for target in $targets; do
   seeds "$target"
   mkdir -p "corpus/$target"
   log=$(mktemp)
-  cargo +nightly fuzz run "$target" "corpus/$target" "seeds/$target" -- \
+  # Rule ids are leaked on purpose (they live as long as the program, like
+  # the built-in ones), which LeakSanitizer would report for every rule file
+  # and again when the run ends.
+  leaks=1
+  [ "$target" = rules_file ] && leaks=0
+  ASAN_OPTIONS="detect_leaks=$leaks${ASAN_OPTIONS:+:$ASAN_OPTIONS}" cargo +nightly fuzz run "$target" "corpus/$target" "seeds/$target" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
-    -print_final_stats=1 >"$log" 2>&1
+    -detect_leaks=$leaks -print_final_stats=1 >"$log" 2>&1
   status=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   echo "$target: exit $status, ${runs:-?} executions in ${seconds}s budget, corpus $(find "corpus/$target" -type f | wc -l)"

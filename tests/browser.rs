@@ -4,6 +4,9 @@
 //! Also opens the site from `file://`: the quick filter works there and the
 //! search page says what full-text search needs.
 //!
+//! A book of hostile content is opened the same way: no payload in it may
+//! run, whatever is clicked or hovered.
+//!
 //! Needs Chromium (`apt-get install chromium`, or `CHROMIUM=/path`). With
 //! `CI` set, a missing Chromium fails the test; without it, the test says
 //! loudly that it did not run.
@@ -21,6 +24,8 @@ use headless_chrome::{Browser, LaunchOptions, Tab};
 
 use runbook::config::Settings;
 
+mod common;
+
 fn chromium() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("CHROMIUM") {
         return Some(PathBuf::from(path));
@@ -35,11 +40,18 @@ fn chromium() -> Option<PathBuf> {
     .find(|p| p.is_file())
 }
 
-/// The fixture site in `www/runbooks/`, with its 404 page answering for
-/// every missing path of `www`, as a portal's server would.
-fn fixture_site(www: &Path) -> PathBuf {
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/book.toml");
-    let mut settings = Settings::load(&fixture).expect("fixture book.toml loads");
+/// `tests/fixtures/NAME/book.toml`.
+fn book(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .join("book.toml")
+}
+
+/// A fixture book's site in `www/runbooks/`, with its 404 page answering
+/// for every missing path of `www`, as a portal's server would.
+fn build_site(book: &Path, www: &Path) -> PathBuf {
+    let mut settings = Settings::load(book).expect("fixture book.toml loads");
     settings.config.build.site_url = "/runbooks/".into();
     let dest = www.join("runbooks");
     let today = "2026-11-25".parse().unwrap();
@@ -103,10 +115,10 @@ fn chromium_or_skip(test: &str) -> Option<PathBuf> {
     found
 }
 
-/// The fixture site under `/runbooks/` of a server on a free port.
-fn serve_fixture() -> (String, PathBuf, tempfile::TempDir) {
+/// A fixture book's site under `/runbooks/` of a server on a free port.
+fn serve(book: &Path) -> (String, PathBuf, tempfile::TempDir) {
     let www = tempfile::tempdir().unwrap();
-    let site = fixture_site(www.path());
+    let site = build_site(book, www.path());
     let server = runbook::serve::Server::bind(www.path(), "127.0.0.1:0".parse().unwrap()).unwrap();
     let addr = server.local_addr().unwrap();
     std::thread::spawn(move || server.run());
@@ -142,7 +154,7 @@ fn search_finds_a_runbook_and_opens_its_section() {
     let Some(chrome) = chromium_or_skip("browser search test") else {
         return;
     };
-    let (base, site, _www) = serve_fixture();
+    let (base, site, _www) = serve(&book("site"));
     let profile = tempfile::tempdir().unwrap();
     let browser = launch(chrome, profile.path());
     let tab = browser.new_tab().unwrap();
@@ -159,7 +171,10 @@ fn search_finds_a_runbook_and_opens_its_section() {
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(errors.lock().unwrap().len(), 1, "the error watcher works");
     errors.lock().unwrap().clear();
-    tab.wait_for_element("#site-q").unwrap().click().unwrap();
+    tab.wait_for_element("#rb\\:site-q")
+        .unwrap()
+        .click()
+        .unwrap();
     tab.type_str("settlements reconciliation").unwrap();
     tab.press_key("Enter").unwrap();
     tab.wait_until_navigated().unwrap();
@@ -263,7 +278,7 @@ fn pages_pass_axe_accessibility_checks() {
         return;
     };
     let axe = std::fs::read_to_string(axe).expect("AXE_CORE is readable");
-    let (base, _site, _www) = serve_fixture();
+    let (base, _site, _www) = serve(&book("site"));
     let profile = tempfile::tempdir().unwrap();
     let browser = launch(chrome, profile.path());
     let tab = browser.new_tab().unwrap();
@@ -423,4 +438,153 @@ fn sample_book_fits_phone_and_desktop_screens() {
         }
     }
     assert!(too_wide.is_empty(), "wider than the screen: {too_wide:#?}");
+}
+
+/// What a payload would have changed: `window.__pwned`, the title,
+/// `localStorage.pwned`, the address.
+fn page_state(tab: &Tab, dialogs: &Mutex<Vec<String>>) -> serde_json::Value {
+    let found = tab.evaluate(
+        "JSON.stringify({ pwned: window.__pwned === undefined ? null : String(window.__pwned), \
+         title: document.title, stored: localStorage.getItem('pwned'), url: location.href })",
+        false,
+    );
+    let json = found
+        .unwrap_or_else(|e| panic!("the page does not answer ({e}); dialogs: {dialogs:?}"))
+        .value
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default();
+    serde_json::from_str(&json).unwrap()
+}
+
+#[test]
+fn hostile_content_never_runs() {
+    let www = tempfile::tempdir().unwrap();
+    let site = build_site(&book("hostile"), www.path());
+    let title = "</title><script>window.__pwned='title'</script>";
+
+    // The built pages hold nothing that could run.
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(&site) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        pages += 1;
+        let html = std::fs::read_to_string(entry.path()).unwrap();
+        let found = common::html::script_vectors(&html);
+        assert!(found.is_empty(), "{}: {found:#?}", entry.path().display());
+    }
+    assert!(pages >= 4, "only {pages} pages built");
+    let html = std::fs::read_to_string(site.join("hostile.html")).unwrap();
+    let titles: Vec<String> = common::html::elements(&html)
+        .into_iter()
+        .filter(|e| e.name == "title")
+        .map(|e| common::html::decode(&e.raw_text.unwrap_or_default()))
+        .collect();
+    assert_eq!(titles, [format!("{title} · Hostile")]);
+    for kept in [
+        "echo info string breaking out",
+        "hostile raw link",
+        "hostile button",
+    ] {
+        assert!(html.contains(kept), "`{kept}` lost: {html}");
+    }
+
+    // And in a browser, nothing runs, whatever is clicked or hovered.
+    let Some(chrome) = chromium_or_skip("hostile content browser test") else {
+        return;
+    };
+    let server = runbook::serve::Server::bind(www.path(), "127.0.0.1:0".parse().unwrap()).unwrap();
+    let base = format!("http://{}/runbooks/", server.local_addr().unwrap());
+    std::thread::spawn(move || server.run());
+    let profile = tempfile::tempdir().unwrap();
+    let browser = launch(chrome, profile.path());
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    let dialogs = Arc::new(Mutex::new(Vec::new()));
+    let seen = Arc::clone(&dialogs);
+    let handle = Arc::clone(&tab);
+    tab.add_event_listener(Arc::new(move |event: &Event| {
+        if let Event::PageJavascriptDialogOpening(e) = event {
+            seen.lock().unwrap().push(e.params.message.clone());
+            let _ = handle.get_dialog().dismiss();
+        }
+    }))
+    .unwrap();
+
+    // The probe: the flags can be read and a dialog would be seen.
+    let page = format!("{base}hostile.html");
+    tab.navigate_to(&page)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    tab.evaluate("setTimeout(() => alert('probe'), 0)", false)
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        *dialogs.lock().unwrap(),
+        ["probe"],
+        "the dialog watcher works"
+    );
+    dialogs.lock().unwrap().clear();
+
+    let clean = |tab: &Tab, what: &str| {
+        let state = page_state(tab, &dialogs);
+        assert_eq!(state["pwned"], serde_json::Value::Null, "{what}: {state}");
+        assert_eq!(state["stored"], serde_json::Value::Null, "{what}: {state}");
+        assert_ne!(state["title"], "pwned", "{what}: {state}");
+        assert!(
+            dialogs.lock().unwrap().is_empty(),
+            "{what}: dialogs {dialogs:?}"
+        );
+        state
+    };
+    for other in ["index.html", "dashboard.html", "search.html?q=hostile"] {
+        tab.navigate_to(&format!("{base}{other}"))
+            .unwrap()
+            .wait_until_navigated()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(700));
+        clean(&tab, other);
+    }
+    assert!(
+        text_of(&tab, ".result-title").contains(title),
+        "search lists the hostile runbook by its title, as text"
+    );
+
+    tab.navigate_to(&page)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    let state = clean(&tab, "loading the page");
+    assert_eq!(state["title"], format!("{title} · Hostile"));
+    let targets = "//main//a[contains(., 'hostile')] | //main//button[contains(., 'hostile')]";
+    let count = tab.find_elements_by_xpath(targets).unwrap().len();
+    assert!(count >= 5, "only {count} hostile links on the page");
+    for i in 0..count {
+        // A click may reload the page: find the element again each time.
+        let elements = tab.find_elements_by_xpath(targets).unwrap();
+        let element = &elements[i];
+        let label = element.get_inner_text().unwrap_or_default();
+        element.click().unwrap();
+        std::thread::sleep(Duration::from_millis(400));
+        let state = clean(&tab, &format!("clicking `{label}`"));
+        let url = state["url"].as_str().unwrap_or_default();
+        assert!(url.starts_with(&page), "clicking `{label}` went to {url}");
+        if url != page {
+            tab.navigate_to(&page)
+                .unwrap()
+                .wait_until_navigated()
+                .unwrap();
+        }
+    }
+    for element in tab
+        .find_elements("main pre, main code, main h1, main img, main svg")
+        .unwrap()
+    {
+        let _ = element.move_mouse_over();
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    clean(&tab, "hovering over the code blocks");
 }

@@ -1,10 +1,14 @@
 //! Every input in `tests/fixtures/fuzz-regressions/` is linted and fixed
 //! by the real binary: no panic (exit code below 101), a JSON report, and a
-//! second `--fix` that changes nothing.
+//! second `--fix` that changes nothing. The `rules-*.yaml` inputs are also
+//! loaded as a file of `lints/` (a rule file, or the pattern list their
+//! name ends with), as the `rules_file` target does.
 
 mod common;
 
 use std::fs;
+
+use runbook::config::Settings;
 
 use common::{TODAY, lint_json, runbook, stderr};
 
@@ -43,4 +47,45 @@ fn every_regression_input_lints_and_fixes_cleanly() {
         seen += 1;
     }
     assert!(seen >= 3, "only {seen} inputs in {}", dir.display());
+}
+
+/// A rule file loads, or its error names a line and column inside it.
+#[test]
+fn every_rule_file_regression_loads_or_points_inside_itself() {
+    let dir = common::fixtures().join("fuzz-regressions");
+    let mut seen = 0;
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !(name.starts_with("rules-") && name.ends_with(".yaml")) {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+        fs::create_dir(tmp.path().join("lints")).unwrap();
+        // `rules-x.credentials.yaml` is a pattern list, `rules-x.yaml` a rule file.
+        let file = ["destructive-commands.yaml", "credentials.yaml"]
+            .into_iter()
+            .find(|list| name.ends_with(&format!(".{list}")))
+            .unwrap_or(&name);
+        fs::write(tmp.path().join("lints").join(file), &text).unwrap();
+        match Settings::load(&tmp.path().join("book.toml")) {
+            Ok(_) => assert_ne!(
+                name, "rules-comment-then-carriage-return.yaml",
+                "a broken rule after a lone CR was ignored"
+            ),
+            Err(error) => {
+                let lines: Vec<&str> = text.split('\n').collect();
+                let line = lines.get(error.line.wrapping_sub(1));
+                assert!(
+                    line.is_some_and(|l| error.col >= 1 && error.col <= l.chars().count() + 1),
+                    "{name}: {error} is not inside the file's {} lines",
+                    lines.len()
+                );
+            }
+        }
+        seen += 1;
+    }
+    assert!(seen >= 3, "only {seen} rule files in {}", dir.display());
 }

@@ -1,8 +1,15 @@
 //! Properties that must hold for any text, not just the fixtures: anchors,
-//! `--fix`, positions and suppressions. Texts are built from the pieces
-//! runbooks are made of, so the interesting cases come up often.
+//! `--fix`, positions and suppressions, extracted scripts, and the built
+//! site. Texts are built from the pieces runbooks are made of, so the
+//! interesting cases come up often.
 
-use std::path::PathBuf;
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::LazyLock;
 
 use proptest::prelude::*;
 use runbook::config::{Config, Settings};
@@ -10,8 +17,13 @@ use runbook::diagnostic::{Diagnostic, Edit};
 use runbook::document::Document;
 use runbook::lint::rules::{front_matter_invalid, invalid_utf8};
 
-fn settings() -> Settings {
-    Settings::from_config(Config::default(), None, PathBuf::from("."), Vec::new()).unwrap()
+/// The default settings, compiled once: their regexes take most of a
+/// debug build's time when compiled per case.
+fn settings() -> &'static Settings {
+    static SETTINGS: LazyLock<Settings> = LazyLock::new(|| {
+        Settings::from_config(Config::default(), None, PathBuf::from("."), Vec::new()).unwrap()
+    });
+    &SETTINGS
 }
 
 fn today() -> jiff::civil::Date {
@@ -28,7 +40,7 @@ fn parse(bytes: &[u8]) -> Document {
 }
 
 fn lint(text: &str) -> Vec<Diagnostic> {
-    runbook::lint::lint_document(&parse(text.as_bytes()), &settings(), today())
+    runbook::lint::lint_document(&parse(text.as_bytes()), settings(), today())
 }
 
 /// Heading text: words, punctuation, dashes, digits and other scripts, so
@@ -200,7 +212,7 @@ proptest! {
         for index in offsets {
             check(doc.pos(index.index(text.len() + 1)))?;
         }
-        for d in runbook::lint::lint_document(&doc, &settings(), today()) {
+        for d in runbook::lint::lint_document(&doc, settings(), today()) {
             check(d.span.start)?;
             check(d.span.end)?;
             prop_assert_eq!(&d.source_line, doc.line_text(d.span.start.line));
@@ -241,4 +253,327 @@ fn front_matter_from_the_body_gets_an_iso_date() {
     let once = fixed("Last reviewed: 2025/01/27");
     assert!(once.contains("last_reviewed: 2025-01-27"), "{once}");
     assert_eq!(fixed(&once), once);
+}
+
+/// A shell command as runbooks write them, valid bash on its own:
+/// placeholders of each default form, variables, quotes, pipes,
+/// here-documents, continuation lines, comments, compound commands.
+fn shell_piece() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        Just("kubectl -n <NAMESPACE> rollout restart deploy/web"),
+        Just("ps aux | grep -v grep | awk '{print $2}' | head -n 1"),
+        Just("psql \"$DATABASE_URL\" -c 'select count(*) from jobs where id = <JOB_ID>'"),
+        Just(
+            "curl -fsS -H \"Authorization: Bearer YOUR_API_TOKEN\" \"https://api.example.com/{{ region }}/status\""
+        ),
+        Just("export DB_HOST=db.internal"),
+        Just("echo \"host ${DB_HOST:-localhost}, home $HOME, port $PORT\""),
+        Just("restore --id [backup-id] --target \"<target-host>\""),
+        Just("aws s3 cp \\\n  s3://backups/<BACKUP_ID>.tar.gz \\\n  /tmp/restore.tar.gz"),
+        Just("cat <<EOF > /tmp/app.conf\nhost=<HOST>\nport=${PORT}\nEOF"),
+        Just("cat <<'EOF'\nliteral <NOT_A_PLACEHOLDER> and $NOT_EXPANDED\nEOF"),
+        Just("cat <<-EOF\n\tindented <HOST> {{ var }}\n\tEOF"),
+        Just("if [ -z \"${REGION:-}\" ]; then\n  echo 'REGION is unset' >&2\nfi"),
+        Just("for host in web-1 web-2; do ssh \"$host\" uptime; done"),
+        Just("# check the replica lag on <REPLICA> first"),
+        Just("echo \"$(date +%F) $(cat /tmp/<FILE>)\" >> /tmp/runbook.log"),
+        Just("systemctl restart nginx && echo done || echo failed"),
+        Just("read -r -p 'Continue? ' answer && echo \"$answer\""),
+        Just("echo 'it'\\''s <QUOTED> here'"),
+        Just("echo \"a \\\" quote and `hostname`\""),
+        Just("grep -E '^(ERROR|WARN)' /var/log/app.log | wc -l"),
+        Just("case \"$MODE\" in\n  fast) echo fast ;;\n  *) echo slow ;;\nesac"),
+        Just("docker run --rm -e TOKEN=\"$TOKEN\" <IMAGE>:latest"),
+        Just(""),
+    ]
+}
+
+/// A `console` transcript: prompted commands (with continuations) and
+/// their output, which is not run.
+fn console_piece() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        Just("$ kubectl get pods -n <NAMESPACE>\nNAME    READY   STATUS\nweb-1   1/1     Running"),
+        Just("$ aws s3 ls \\\n    s3://backups/<PREFIX>/\n2026-11-01 12:00:00  42 a.tar.gz"),
+        Just("$ echo \"{{ greeting }}\" | tr a-z A-Z\nHELLO"),
+        Just("$ curl -s https://example.com/health\n{\"status\": \"ok\"}"),
+        Just("$"),
+    ]
+}
+
+/// A runbook of a few sections, each with a command block.
+fn extract_runbook() -> impl Strategy<Value = String> {
+    let block = prop_oneof![
+        (
+            prop_oneof![
+                Just("bash"),
+                Just("sh"),
+                Just("shell"),
+                Just("bash {name=restore-db}"),
+                Just("zsh")
+            ],
+            proptest::collection::vec(shell_piece(), 1..5)
+        )
+            .prop_map(|(info, pieces)| format!("```{info}\n{}\n```", pieces.join("\n"))),
+        proptest::collection::vec(console_piece(), 1..4)
+            .prop_map(|pieces| format!("```console\n{}\n```", pieces.join("\n"))),
+    ];
+    proptest::collection::vec(block, 1..5).prop_map(|blocks| {
+        let mut text = String::from(
+            "---\ntitle: Restore \"it\" <now>\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# Restore\n",
+        );
+        for (i, block) in blocks.iter().enumerate() {
+            text.push_str(&format!("\n## Step {i}\n\nRun this:\n\n{block}\n"));
+        }
+        text
+    })
+}
+
+/// `bash -n` on one script, as a user's shell reads the extracted file.
+fn bash_syntax_error(script: &str) -> Option<String> {
+    let mut child = Command::new("bash")
+        .arg("-n")
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bash runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(script.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    (!output.status.success()).then(|| String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+/// The steps the script's own `--list` prints (runs no step).
+fn listed_steps(script: &str) -> Vec<String> {
+    let output = Command::new("bash")
+        .args(["-c", script, "runbook.sh", "--list"])
+        .env_clear()
+        .output()
+        .expect("bash runs");
+    assert!(
+        output.status.success(),
+        "--list failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
+        .collect()
+}
+
+/// A front matter value with everything that is markup somewhere: tags,
+/// quotes of both kinds, entities, template syntax, other scripts.
+fn hostile_value() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just("<script>pwn()</script>"),
+            Just("</title><script>pwn()</script>"),
+            Just("\"><svg onload=pwn()>"),
+            Just("' onmouseover='pwn()"),
+            Just("<img src=x onerror=pwn()>"),
+            Just("javascript:pwn()"),
+            Just("&amp;"),
+            Just("&"),
+            Just("\""),
+            Just("'"),
+            Just("{{ pwn }}"),
+            Just("{% if true %}x{% endif %}"),
+            Just("<!--"),
+            Just("-->"),
+            Just("é 😀 日本"),
+            Just("`code` *em*"),
+            Just(" word "),
+        ],
+        1..5,
+    )
+    .prop_map(|parts| format!("v{}.", parts.concat()))
+}
+
+/// A YAML double-quoted scalar.
+fn yaml(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn build_site(root: &Path, dest: &str) -> PathBuf {
+    let settings = Settings::load(&root.join("book.toml")).unwrap();
+    let dest = root.join(dest);
+    runbook::site::build(&settings, "2026-11-25".parse().unwrap(), &dest).expect("the site builds");
+    dest
+}
+
+/// A book in a temporary folder: `book.toml` and these runbooks under `content/`.
+fn book(files: &[(String, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "[book]\ntitle = \"Ops\"\nsrc = \"content\"\n",
+    )
+    .unwrap();
+    for (rel, text) in files {
+        let path = dir.path().join("content").join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// Every file under `dir`, by path relative to it.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap();
+            (
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// A small tree of runbooks: linked pages in folders, shared owners and
+/// tags, code blocks, a page with no front matter.
+fn small_tree() -> impl Strategy<Value = Vec<(String, String)>> {
+    let page = (
+        prop_oneof![Just("db"), Just("ops"), Just("ops/net"), Just("")],
+        heading_text(),
+        prop_oneof![Just("dba"), Just("ops"), Just("netops")],
+        prop_oneof![Just("2026-01-01"), Just("2026-11-01"), Just("2024-05-05")],
+        proptest::collection::vec(
+            prop_oneof![
+                4 => line(),
+                // Ids the page's own markup uses.
+                1 => prop_oneof![Just("## Main"), Just("## Findings"), Just("## Site q")].prop_map(String::from),
+            ],
+            0..8,
+        ),
+        any::<bool>(),
+    );
+    proptest::collection::vec(page, 1..5).prop_map(|pages| {
+        pages
+            .into_iter()
+            .enumerate()
+            .map(|(i, (folder, title, owner, reviewed, lines, front))| {
+                let rel = if folder.is_empty() {
+                    format!("page-{i}.md")
+                } else {
+                    format!("{folder}/page-{i}.md")
+                };
+                let mut text = if front {
+                    format!("---\ntitle: {}\nowner: {owner}\nlast_reviewed: {reviewed}\nstatus: active\ntags: [{owner}, t{}]\n---\n", yaml(&title), i % 2)
+                } else {
+                    String::new()
+                };
+                text.push_str(&format!("# {title}\n\nSee [the first](../page-0.md) and [db](db/page-1.md#setup).\n\n```bash\necho {i}\n```\n\n"));
+                text.push_str(&lines.join("\n"));
+                (rel, text)
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The script `runbook extract` writes passes `bash -n` (checked here
+    /// on the whole file, not the way the extractor batches it), keeps every
+    /// block of valid shell as code, turns every placeholder into a variable
+    /// the script asks for, and lists each step.
+    #[test]
+    fn extracted_scripts_pass_bash_n(text in extract_runbook()) {
+        let settings = settings();
+        let doc = parse(text.as_bytes());
+        let rb = runbook::extract::analysis::analyze(&doc, &settings.checks);
+        let checked = runbook::extract::render_checked(std::slice::from_ref(&rb)).unwrap().remove(0);
+        let script = &checked.script.text;
+        prop_assert_eq!(bash_syntax_error(script), None, "{}\n{}", text, script);
+        prop_assert!(checked.rejected.is_empty(), "rejected {:?}:\n{}", checked.rejected, text);
+        for block in &rb.blocks {
+            prop_assert!(block.runnable(), "{:?} not run: {:?} {:?}\n{}", block.cmd.name, block.scan.error, block.output_at, text);
+            for p in &block.placeholders {
+                let asked = format!("${{{}:?fill in {}", p.var, p.text.replace(['}', '"', '\'', '`', '$', '\\'], ""));
+                prop_assert!(script.contains(&asked), "{} is not asked for:\n{}", p.text, script);
+                prop_assert!(rb.needs.contains_key(&p.var));
+            }
+        }
+        let names: Vec<String> = rb.blocks.iter().map(|b| b.cmd.name.clone()).collect();
+        prop_assert_eq!(listed_steps(script), names);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// Whatever the front matter holds, no page gets markup from it: no
+    /// event attribute, script or `javascript:` URL appears, and the page's
+    /// `<title>` reads as the title, character for character.
+    #[test]
+    fn front_matter_values_are_escaped(
+        title in hostile_value(),
+        owner in hostile_value(),
+        status in hostile_value(),
+        tags in proptest::collection::vec(hostile_value(), 1..3),
+        other in hostile_value(),
+    ) {
+        let tags: Vec<String> = tags.iter().map(|t| yaml(t)).collect();
+        let page = format!(
+            "---\ntitle: {}\nowner: {}\nlast_reviewed: 2026-11-01\nstatus: {}\ntags: [{}]\nservice: {}\n---\n\n## Steps\n\ntext\n",
+            yaml(&title), yaml(&owner), yaml(&status), tags.join(", "), yaml(&other)
+        );
+        let dir = book(&[("hostile.md".to_string(), page.clone())]);
+        let site = build_site(dir.path(), "site");
+        for (rel, bytes) in snapshot(&site).iter().filter(|(rel, _)| rel.ends_with(".html")) {
+            let html = String::from_utf8_lossy(bytes);
+            let found = common::html::script_vectors(&html);
+            prop_assert!(found.is_empty(), "{}: {:?}\n{}", rel, found, page);
+        }
+        let html = std::fs::read_to_string(site.join("hostile.html")).unwrap();
+        let titles: Vec<String> = common::html::elements(&html)
+            .into_iter()
+            .filter(|e| e.name == "title")
+            .map(|e| common::html::decode(&e.raw_text.unwrap_or_default()))
+            .collect();
+        prop_assert_eq!(titles, vec![format!("{title} · Ops")]);
+    }
+
+    /// Two builds of the same tree write the same files, byte for byte.
+    #[test]
+    fn builds_are_byte_identical(files in small_tree()) {
+        let dir = book(&files);
+        let one = snapshot(&build_site(dir.path(), "one"));
+        let two = snapshot(&build_site(dir.path(), "two"));
+        prop_assert_eq!(one.keys().collect::<Vec<_>>(), two.keys().collect::<Vec<_>>());
+        for (name, bytes) in &one {
+            prop_assert!(bytes == &two[name], "{} differs between builds", name);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(8))]
+
+    /// The anchor the linter gives each heading (the one links are checked
+    /// against) is the `id` the built page has, once on the page. (An
+    /// empty heading has no anchor and gets no `id`.)
+    #[test]
+    fn heading_ids_are_their_anchors(files in small_tree()) {
+        let dir = book(&files);
+        let site = build_site(dir.path(), "site");
+        for (rel, text) in &files {
+            let html = std::fs::read_to_string(site.join(rel.replace(".md", ".html"))).unwrap();
+            let ids: Vec<String> = common::html::elements(&html)
+                .into_iter()
+                .filter_map(|e| e.attr("id").map(str::to_string))
+                .collect();
+            for heading in parse(text.as_bytes()).body.headings.iter().filter(|h| !h.anchor.is_empty()) {
+                let times = ids.iter().filter(|id| **id == heading.anchor).count();
+                prop_assert_eq!(times, 1, "{}: id {:?} of {:?} in {:?}", rel, heading.anchor, heading.text, ids);
+            }
+        }
+    }
 }

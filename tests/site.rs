@@ -243,7 +243,10 @@ fn pages_show_review_state_findings_toc_and_copy_buttons() {
         old.contains("2026-04-01"),
         "due date from the 90-day default: {old}"
     );
-    assert!(old.contains("id=\"findings\""), "lint findings are shown");
+    assert!(
+        old.contains("id=\"rb:findings\""),
+        "lint findings are shown"
+    );
     assert!(old.contains("review-overdue"), "{old}");
     assert!(old.contains("rollback-missing"), "{old}");
     assert!(
@@ -254,7 +257,7 @@ fn pages_show_review_state_findings_toc_and_copy_buttons() {
     let fresh = read(&site, "fresh.html");
     assert!(!fresh.contains("class=\"badge"), "no badge when current");
     assert!(
-        !fresh.contains("id=\"findings\""),
+        !fresh.contains("id=\"rb:findings\""),
         "no findings box when clean"
     );
     // Pages do not carry the whole tree: the other runbook is not named.

@@ -304,14 +304,17 @@ enum Declared {
 }
 
 fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
-    let error = |pos: (u64, u64), message: String| ConfigError {
-        path: file.to_path_buf(),
-        line: pos.0.max(1) as usize,
-        col: pos.1.max(1) as usize,
-        message,
+    let error = |pos: (u64, u64), message: String| {
+        let (line, col) = crate::config::yaml_position(text, pos.0, pos.1);
+        ConfigError {
+            path: file.to_path_buf(),
+            line,
+            col,
+            message,
+        }
     };
     if text
-        .lines()
+        .split(['\n', '\r'])
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
         return Ok(Vec::new());
@@ -502,7 +505,7 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
             kind: parsed,
             reports_as,
             file: file.to_path_buf(),
-            line: start.0.max(1) as usize,
+            line: crate::config::yaml_position(text, start.0, start.1).0,
             builtin: false,
         };
         rules.push(Declared::Rule(rule));

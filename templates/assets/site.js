@@ -40,7 +40,7 @@
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
     var active = document.activeElement;
     if (active && (active.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName))) { return; }
-    var box = document.getElementById("filter") || document.getElementById("search-q") || document.getElementById("site-q");
+    var box = document.getElementById("filter") || document.getElementById("search-q") || document.getElementById("rb:site-q");
     if (box) { event.preventDefault(); box.focus(); box.select(); }
   });
 

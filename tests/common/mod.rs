@@ -55,4 +55,5 @@ pub fn lint_json(dir: &Path, extra: &[&str]) -> (serde_json::Value, i32) {
     (json, output.status.code().unwrap_or(-1))
 }
 
+pub mod html;
 pub mod server;
