@@ -425,14 +425,14 @@ fn in_a_browser_the_page_reloads_shows_findings_and_the_error_overlay() {
     std::fs::write(&file, text).unwrap();
     until("document.body.innerText.includes('Browser zebra')");
     until(
-        "(document.getElementById('runbook-live-findings') || {}).textContent?.includes('broken-link') === true",
+        "(document.getElementById('rb:live-findings') || {}).textContent?.includes('broken-link') === true",
     );
     tab.evaluate(
-        "document.querySelector('#runbook-live-findings button').click()",
+        "document.getElementById('rb:live-findings').querySelector('button').click()",
         false,
     )
     .unwrap();
-    until("document.getElementById('runbook-live-findings') === null");
+    until("document.getElementById('rb:live-findings') === null");
 
     until("document.documentElement.dataset.live === 'open'");
     std::fs::write(
@@ -441,7 +441,7 @@ fn in_a_browser_the_page_reloads_shows_findings_and_the_error_overlay() {
     )
     .unwrap();
     until(
-        "(document.getElementById('runbook-live-error') || {}).textContent?.includes('runbook.html') === true",
+        "(document.getElementById('rb:live-error') || {}).textContent?.includes('runbook.html') === true",
     );
     until("document.body.innerText.includes('Browser zebra')");
 }

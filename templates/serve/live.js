@@ -13,7 +13,7 @@
     if (el) el.remove();
     el = document.createElement("div");
     el.id = id;
-    el.setAttribute("role", id === "runbook-live-error" ? "alert" : "status");
+    el.setAttribute("role", id === "rb:live-error" ? "alert" : "status");
     el.style.cssText = "position:fixed;z-index:2147483647;font:13px/1.4 ui-monospace,monospace;" +
       "background:Canvas;color:CanvasText;border:2px solid;padding:.75em 1em;overflow:auto;" + css;
     const close = document.createElement("button");
@@ -22,7 +22,7 @@
     close.style.cssText = "float:right;margin-left:1em";
     close.addEventListener("click", () => {
       el.remove();
-      if (id === "runbook-live-findings") sessionStorage.setItem("runbook-live-dismissed", String(shown));
+      if (id === "rb:live-findings") sessionStorage.setItem("runbook-live-dismissed", String(shown));
     });
     el.append(close);
     document.body.append(el);
@@ -38,20 +38,20 @@
   let shown = 0;
   const show = (msg) => {
     shown = msg.generation || 0;
-    const old = document.getElementById("runbook-live-error");
+    const old = document.getElementById("rb:live-error");
     if (old) old.remove();
     if (msg.error) {
-      const el = box("runbook-live-error", "inset:10% 10% auto 10%;max-height:80%;border-color:#c00");
+      const el = box("rb:live-error", "inset:10% 10% auto 10%;max-height:80%;border-color:#c00");
       line(el, "strong", "runbook: the last change did not build; this is the last good page.");
       const pre = line(el, "pre", msg.error);
       pre.style.whiteSpace = "pre-wrap";
       return;
     }
-    const panel = document.getElementById("runbook-live-findings");
+    const panel = document.getElementById("rb:live-findings");
     if (panel) panel.remove();
     const findings = msg.findings || [];
     if (!findings.length || sessionStorage.getItem("runbook-live-dismissed") === String(shown)) return;
-    const el = box("runbook-live-findings", "right:1em;bottom:1em;max-width:40em;max-height:40%");
+    const el = box("rb:live-findings", "right:1em;bottom:1em;max-width:40em;max-height:40%");
     line(el, "strong", findings.length === 1 ? "1 lint finding" : findings.length + " lint findings");
     const list = line(el, "ul", "");
     list.style.cssText = "margin:.5em 0 0;padding-left:1.2em";
