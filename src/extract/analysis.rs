@@ -327,9 +327,15 @@ fn output_line(cmd: &Command, code: &str, scan: &Scan) -> Option<(usize, &'stati
         if text.is_empty() {
             continue;
         }
-        let why = if JSON_KEY.is_match(text) {
+        // The first byte rules out nearly every command before a regex runs.
+        let first = text.as_bytes()[0];
+        let why = if matches!(first, b'{' | b'"') && JSON_KEY.is_match(text) {
             "JSON"
-        } else if LOG_LINE.is_match(text) {
+        } else if matches!(
+            first,
+            b'[' | b'0'..=b'9' | b'I' | b'W' | b'E' | b'D' | b'T' | b'F' | b'H'
+        ) && LOG_LINE.is_match(text)
+        {
             "a log or HTTP response"
         } else {
             opener = matches!(text, "{" | "[").then_some(index);

@@ -2,10 +2,7 @@
 //! (`{name=x skip destructive requires=A,B}` or `{"name":"x"}`), and the
 //! text to run: `console` blocks keep only their `$ ` lines.
 
-use std::collections::HashSet;
-use std::sync::LazyLock;
-
-use regex::Regex;
+use rustc_hash::FxHashSet;
 
 use crate::document::{CodeBlock, Document};
 
@@ -52,7 +49,7 @@ impl Command<'_> {
 
 /// Every shell block of a document, in order.
 pub fn commands(doc: &Document) -> Vec<Command<'_>> {
-    let mut used = HashSet::new();
+    let mut used = FxHashSet::default();
     let mut out = Vec::new();
     for block in &doc.body.code_blocks {
         if !SHELL_LANGS.contains(&block.lang.as_str()) {
@@ -87,7 +84,7 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
     out
 }
 
-fn unique(wanted: String, used: &mut HashSet<String>) -> String {
+fn unique(wanted: String, used: &mut FxHashSet<String>) -> String {
     let mut name = wanted.clone();
     let mut n = 2;
     while !used.insert(name.replace('-', "_")) {
@@ -222,8 +219,15 @@ fn console_commands(code: &str, first_line: usize) -> (String, Vec<usize>) {
     (out, lines)
 }
 
-static WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._:/-]*$").unwrap());
+/// A word that can be part of a step name: no quotes, paths or operators.
+fn is_plain_word(word: &str) -> bool {
+    word.as_bytes()
+        .first()
+        .is_some_and(u8::is_ascii_alphanumeric)
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b':' | b'-'))
+}
 
 /// `kubectl -n x rollout restart` -> `kubectl-rollout-restart`: the first
 /// command's name and up to two plain words after it.
@@ -258,7 +262,7 @@ fn derive_name(code: &str) -> String {
             continue;
         }
         // Quoted text and paths end the name: they are arguments.
-        if !WORD.is_match(word) || word.contains('/') {
+        if !is_plain_word(word) {
             break;
         }
         parts.push(word.to_string());
@@ -273,7 +277,8 @@ fn derive_name(code: &str) -> String {
 
 /// Lowercase letters, digits and single dashes, at most 40 characters.
 pub fn sanitize(name: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(name.len().min(40));
+
     for c in name.chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());

@@ -34,11 +34,15 @@ pub fn pos_at(doc: &Document, block: &Block, index: usize, col: usize) -> Pos {
         .unwrap_or(block.cmd.block.first_line);
     let md = doc.line_text(line);
     let original = block.cmd.code.lines().nth(index).unwrap_or("");
+    // The code line ends its Markdown line, after any list or quote marks.
     let indent = if original.is_empty() {
         0
+    } else if md.ends_with(original) {
+        md.len() - original.len()
     } else {
         md.find(original).unwrap_or(0)
     };
+
     let col_bytes = original
         .char_indices()
         .nth(col)

@@ -117,6 +117,30 @@ fn is_name(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
 
+/// Bytes that mean nothing special inside a word outside quotes, in any
+/// context [`Lexer::code`] reads (`#` starts a comment only at a word's start).
+fn is_plain(c: u8) -> bool {
+    !matches!(
+        c,
+        b'\\'
+            | b'\''
+            | b'"'
+            | b'`'
+            | b'$'
+            | b'('
+            | b')'
+            | b'\n'
+            | b';'
+            | b'&'
+            | b'|'
+            | b'<'
+            | b'>'
+            | b' '
+            | b'\t'
+            | b'\r'
+    )
+}
+
 fn is_boundary(c: u8) -> bool {
     matches!(
         c,
@@ -437,6 +461,10 @@ impl Lexer<'_> {
             _ => {
                 self.word_char();
                 self.i += 1;
+                // The rest of a plain word changes nothing: skip it in one go.
+                while self.b.get(self.i).is_some_and(|&c| is_plain(c)) {
+                    self.i += 1;
+                }
             }
         }
     }
@@ -610,7 +638,17 @@ impl Lexer<'_> {
                 self.push(Ctx::Backtick, self.i);
                 self.i += 1;
             }
-            _ => self.i += 1,
+            _ => {
+                // Text inside the quotes: on to the next byte that matters.
+                self.i += 1;
+                while self
+                    .b
+                    .get(self.i)
+                    .is_some_and(|c| !matches!(c, b'"' | b'\\' | b'$' | b'`'))
+                {
+                    self.i += 1;
+                }
+            }
         }
     }
 

@@ -304,6 +304,11 @@ fn lint_file(source: &Source, cx: &Context) -> FileResult {
         directives.apply(diagnostic);
     }
     result.directives = (!directives.is_empty()).then_some(directives);
+    // Sorted here, on every core: the whole run's sort then finds each
+    // file's findings already in order (files come in path order).
+    result
+        .diagnostics
+        .sort_by_key(|d| (d.span.start.line, d.span.start.col, d.rule));
 
     result.anchors = Some(anchors_of(&doc));
     result
