@@ -2,6 +2,7 @@
 //! computed once per document: six rules read the same analysis, so it is
 //! kept for the document being linted instead of being redone per rule.
 
+use std::cell::LazyCell;
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
@@ -180,7 +181,8 @@ fn warned(doc: &Document, block: &Block) -> bool {
 /// are not secrets, and their replacement text must not match either).
 fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut Vec<Finding>) {
     let code = &block.cmd.code;
-    let acknowledged = block.cmd.attrs.destructive || warned(doc, block);
+    // Read only once a destructive command is found: most blocks have none.
+    let acknowledged = LazyCell::new(|| block.cmd.attrs.destructive || warned(doc, block));
     let mut offset = 0;
     for line in code.split_inclusive('\n') {
         let start = offset;
@@ -189,8 +191,8 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
         if trimmed.starts_with('#') {
             continue;
         }
-        if !acknowledged {
-            if let Some((p, m)) = settings.checks.destructive.first_match(line) {
+        if let Some((p, m)) = settings.checks.destructive.first_match(line) {
+            if !*acknowledged {
                 out.push(Finding {
                     rule: destructive_command::ID,
                     span: span_in(doc, block, code, start + m.start(), m.len()),
