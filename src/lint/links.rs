@@ -283,13 +283,24 @@ pub fn closest_above<'a>(
     candidates
         .into_iter()
         .filter(|c| c.len().abs_diff(len) <= len / 2 + 2)
-        .map(|c| (strsim::jaro_winkler(wanted, c), c))
+        .map(|c| (similarity(wanted, c), c))
         .filter(|(score, _)| *score >= min_score)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }
 
+/// Jaro-Winkler similarity; on bytes when both names are ASCII (nearly
+/// always), where it is the same number without decoding characters.
+fn similarity(a: &str, b: &str) -> f64 {
+    if a.is_ascii() && b.is_ascii() {
+        strsim::generic_jaro_winkler(&a.as_bytes().to_vec(), &b.as_bytes().to_vec())
+    } else {
+        strsim::jaro_winkler(a, b)
+    }
+}
+
 /// A relative link from the folder of `from_rel` to `to_rel`.
+
 pub fn relative_link(from_rel: &str, to_rel: &str) -> String {
     let from: Vec<&str> = from_rel.split('/').collect();
     let from_dir = &from[..from.len() - 1];
