@@ -383,8 +383,7 @@ fn fence_is_closed(block: &str, at_end: bool) -> bool {
     let mut lines = block.lines();
     lines.next();
     lines
-        .filter(|l| !l.trim().is_empty())
-        .next_back()
+        .rfind(|l| !l.trim().is_empty())
         .map(|last| {
             let last = last.trim();
             last.chars().take_while(|&c| c == fence_char).count() >= fence_len
