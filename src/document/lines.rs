@@ -1,5 +1,7 @@
 //! Byte offsets to `line:column`, the coordinates every diagnostic speaks in.
 
+use std::sync::OnceLock;
+
 /// A position in a file: 1-based line and column (columns count characters,
 /// as editors do), plus the byte offset it came from.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -25,8 +27,10 @@ pub struct LineIndex {
     starts: Vec<usize>,
     /// Characters before each `CHUNK`-byte boundary: a column is then
     /// counted from the nearest checkpoint, not from the start of its line,
-    /// so a 9 MB line with a link every few bytes stays linear.
-    chars_before: Vec<usize>,
+    /// so a 9 MB line with a link every few bytes stays linear. Built on
+    /// first use: only a position more than `CHUNK` bytes into its line
+    /// needs it, and counting every character of every file cost 3% of a lint.
+    chars_before: OnceLock<Vec<usize>>,
 }
 
 impl LineIndex {
@@ -34,23 +38,27 @@ impl LineIndex {
         let mut starts = Vec::with_capacity(text.len() / 40 + 1);
         starts.push(0);
         starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        let mut chars_before = Vec::with_capacity(text.len() / CHUNK + 1);
-        let mut count = 0;
-        for chunk in text.as_bytes().chunks(CHUNK) {
-            chars_before.push(count);
-            count += count_chars(chunk);
-        }
-        chars_before.push(count);
         LineIndex {
             starts,
-            chars_before,
+            chars_before: OnceLock::new(),
         }
     }
 
     /// Characters in `text[..offset]`, for an offset on a character boundary.
+    /// `text` is the one the index was built from.
     fn chars_up_to(&self, text: &str, offset: usize) -> usize {
+        let chars_before = self.chars_before.get_or_init(|| {
+            let mut chars_before = Vec::with_capacity(text.len() / CHUNK + 1);
+            let mut count = 0;
+            for chunk in text.as_bytes().chunks(CHUNK) {
+                chars_before.push(count);
+                count += count_chars(chunk);
+            }
+            chars_before.push(count);
+            chars_before
+        });
         let chunk = offset / CHUNK;
-        self.chars_before[chunk] + count_chars(&text.as_bytes()[chunk * CHUNK..offset])
+        chars_before[chunk] + count_chars(&text.as_bytes()[chunk * CHUNK..offset])
     }
 
     /// Number of lines (a trailing newline does not start a new one).

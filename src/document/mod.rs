@@ -16,6 +16,9 @@ pub use markdown::{Body, CodeBlock, Heading, Link, LinkKind};
 
 use crate::config::Aliases;
 
+/// What a renderer hands [`Document::parse_with`] to see every Markdown event.
+pub type EventSink<'s> = dyn FnMut(&Document, Event<'_>) + 's;
+
 pub struct Document {
     /// The path as the user would type it (relative to the working directory).
     pub path: PathBuf,
@@ -43,7 +46,7 @@ impl Document {
         rel: String,
         bytes: Vec<u8>,
         aliases: &Aliases,
-        sink: Option<&mut dyn FnMut(&Document, Event<'_>)>,
+        sink: Option<&mut EventSink<'_>>,
     ) -> Document {
         let (text, bom, invalid_utf8) = decode(bytes);
         let lines = LineIndex::new(&text);

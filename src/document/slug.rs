@@ -3,7 +3,7 @@
 //! One function, shared by the link checker and the site renderer, so a link
 //! that the linter accepts is a link that works on the rendered page.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The GitHub slug of a heading's text: lowercased, punctuation dropped
 /// (letters, digits, `-` and `_` kept, in any script), each space a `-`.
@@ -11,12 +11,17 @@ pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let kept = |c: &char| c.is_alphanumeric() || *c == '_' || *c == '-';
     for c in text.trim().chars() {
-        if kept(&c) {
+        if c.is_ascii() {
+            // Nearly every heading is ASCII, which needs no lowercase tables.
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                slug.push(c.to_ascii_lowercase());
+            } else if c == ' ' {
+                slug.push('-');
+            }
+        } else if kept(&c) {
             // `İ` lowercases to `i` and a combining dot, which is not kept
             // either: dropping it here keeps a slug its own slug.
             slug.extend(c.to_lowercase().filter(kept));
-        } else if c == ' ' {
-            slug.push('-');
         }
     }
     slug
@@ -26,7 +31,8 @@ pub fn slugify(text: &str) -> String {
 /// `Setup` heading becomes `setup-1`, the third `setup-2`.
 #[derive(Default)]
 pub struct SlugCounter {
-    seen: HashMap<String, usize>,
+    /// FxHash, as the workspace's link tables: short keys from the user's own files.
+    seen: FxHashMap<String, usize>,
 }
 
 impl SlugCounter {
