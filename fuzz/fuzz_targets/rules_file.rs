@@ -60,9 +60,12 @@ fuzz_target!(|bytes: &[u8]| {
         Vec::new(),
     ) {
         Ok(settings) => {
-            for rule in &settings.custom_rules {
+            // Only the chosen file is in `lints/`; the defaults' lines are
+            // in their own files.
+            for rule in settings.custom_rules.iter().filter(|r| !r.builtin) {
                 assert!(rule.line >= 1 && rule.line <= text.split('\n').count());
             }
+
             let doc = Document::parse(
                 DIR.path().join("restore.md"),
                 "restore.md".to_string(),

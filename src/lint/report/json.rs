@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Report, display_path};
-use crate::diagnostic::{Fix, Severity, Summary, Suppression};
+use crate::diagnostic::{Diagnostic, Fix, Severity, Summary, Suppression};
 
 pub const VERSION: u32 = 1;
 
@@ -14,7 +14,17 @@ pub const VERSION: u32 = 1;
 struct Document<'a> {
     version: u32,
     summary: Summary,
-    diagnostics: Vec<Entry<'a>>,
+    diagnostics: Entries<'a>,
+}
+
+/// The findings, each turned into its entry only as it is written: a big
+/// run's report is never held twice in memory.
+struct Entries<'a>(&'a [Diagnostic]);
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(Entry::of))
+    }
 }
 
 #[derive(Serialize)]
@@ -32,11 +42,9 @@ struct Entry<'a> {
     suppressed: Option<&'a Suppression>,
 }
 
-pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let diagnostics = report
-        .diagnostics
-        .iter()
-        .map(|d| Entry {
+impl<'a> Entry<'a> {
+    fn of(d: &'a Diagnostic) -> Entry<'a> {
+        Entry {
             rule: d.rule,
             severity: d.severity,
             path: display_path(&d.path),
@@ -52,12 +60,15 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             help: d.help.as_deref(),
             fix: d.fix.as_ref(),
             suppressed: d.suppressed.as_ref(),
-        })
-        .collect();
+        }
+    }
+}
+
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let doc = Document {
         version: VERSION,
         summary: report.summary,
-        diagnostics,
+        diagnostics: Entries(report.diagnostics),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
