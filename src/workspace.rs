@@ -216,8 +216,8 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 
 /// The sources the user named. Named files that are not in the walk (outside
 /// the source folder, or excluded) are still read; missing ones are errors.
-pub fn select<'a>(
-    all: &'a [Source],
+pub fn select(
+    all: &[Source],
     paths: &[PathBuf],
     settings: &Settings,
 ) -> (Vec<Source>, Vec<Diagnostic>) {
@@ -299,7 +299,7 @@ pub fn read(source: &Source, settings: &Settings) -> Result<Document, Box<Diagno
 pub fn read_with(
     source: &Source,
     settings: &Settings,
-    sink: Option<&mut dyn FnMut(&Document, pulldown_cmark::Event<'_>)>,
+    sink: Option<&mut crate::document::EventSink<'_>>,
 ) -> Result<Document, Box<Diagnostic>> {
     let io = |message: String, help: &str| {
         Box::new(file_diagnostic(

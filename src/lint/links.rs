@@ -245,7 +245,7 @@ pub fn resolve_pending(
         .into_iter()
         .filter_map(|p| {
             let known = anchors.get(&p.target)?;
-            if known.iter().any(|a| *a == p.fragment) {
+            if known.contains(&p.fragment) {
                 return None;
             }
             let known: Vec<&str> = known.iter().map(String::as_str).collect();
@@ -300,7 +300,6 @@ fn similarity(a: &str, b: &str) -> f64 {
 }
 
 /// A relative link from the folder of `from_rel` to `to_rel`.
-
 pub fn relative_link(from_rel: &str, to_rel: &str) -> String {
     let from: Vec<&str> = from_rel.split('/').collect();
     let from_dir = &from[..from.len() - 1];

@@ -228,7 +228,7 @@ fn diagnostic(
 /// A duration in the words a help text uses.
 pub fn seconds(d: Duration) -> String {
     let ms = d.as_millis();
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")
