@@ -278,7 +278,6 @@ fn derive_name(code: &str) -> String {
 /// Lowercase letters, digits and single dashes, at most 40 characters.
 pub fn sanitize(name: &str) -> String {
     let mut out = String::with_capacity(name.len().min(40));
-
     for c in name.chars() {
         if c.is_ascii_alphanumeric() {
             out.push(c.to_ascii_lowercase());

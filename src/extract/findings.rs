@@ -43,7 +43,6 @@ pub fn pos_at(doc: &Document, block: &Block, index: usize, col: usize) -> Pos {
     } else {
         md.find(original).unwrap_or(0)
     };
-
     let col_bytes = original
         .char_indices()
         .nth(col)
