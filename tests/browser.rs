@@ -476,11 +476,7 @@ fn hostile_content_never_runs() {
     }
     assert!(pages >= 4, "only {pages} pages built");
     let html = std::fs::read_to_string(site.join("hostile.html")).unwrap();
-    let titles: Vec<String> = common::html::elements(&html)
-        .into_iter()
-        .filter(|e| e.name == "title")
-        .map(|e| common::html::decode(&e.raw_text.unwrap_or_default()))
-        .collect();
+    let titles = common::html::titles(&html);
     assert_eq!(titles, [format!("{title} · Hostile")]);
     for kept in [
         "echo info string breaking out",

@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -420,22 +419,6 @@ fn book(files: &[(String, String)]) -> tempfile::TempDir {
     dir
 }
 
-/// Every file under `dir`, by path relative to it.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap();
-            (
-                rel.to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
 /// A small tree of runbooks: linked pages in folders, shared owners and
 /// tags, code blocks, a page with no front matter.
 fn small_tree() -> impl Strategy<Value = Vec<(String, String)>> {
@@ -527,17 +510,13 @@ proptest! {
         );
         let dir = book(&[("hostile.md".to_string(), page.clone())]);
         let site = build_site(dir.path(), "site");
-        for (rel, bytes) in snapshot(&site).iter().filter(|(rel, _)| rel.ends_with(".html")) {
+        for (rel, bytes) in common::snapshot(&site).iter().filter(|(rel, _)| rel.ends_with(".html")) {
             let html = String::from_utf8_lossy(bytes);
             let found = common::html::script_vectors(&html);
             prop_assert!(found.is_empty(), "{}: {:?}\n{}", rel, found, page);
         }
         let html = std::fs::read_to_string(site.join("hostile.html")).unwrap();
-        let titles: Vec<String> = common::html::elements(&html)
-            .into_iter()
-            .filter(|e| e.name == "title")
-            .map(|e| common::html::decode(&e.raw_text.unwrap_or_default()))
-            .collect();
+        let titles = common::html::titles(&html);
         prop_assert_eq!(titles, vec![format!("{title} · Ops")]);
     }
 
@@ -545,8 +524,8 @@ proptest! {
     #[test]
     fn builds_are_byte_identical(files in small_tree()) {
         let dir = book(&files);
-        let one = snapshot(&build_site(dir.path(), "one"));
-        let two = snapshot(&build_site(dir.path(), "two"));
+        let one = common::snapshot(&build_site(dir.path(), "one"));
+        let two = common::snapshot(&build_site(dir.path(), "two"));
         prop_assert_eq!(one.keys().collect::<Vec<_>>(), two.keys().collect::<Vec<_>>());
         for (name, bytes) in &one {
             prop_assert!(bytes == &two[name], "{} differs between builds", name);

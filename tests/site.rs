@@ -1,6 +1,7 @@
 //! `runbook build` end to end on small trees written by each test.
 
-use std::collections::BTreeMap;
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use runbook::config::Settings;
@@ -144,10 +145,10 @@ fn rebuilds_are_byte_identical() {
     // Three search shards, built two at a time.
     let book = format!("{BOOK}\n[build]\nsearch-shard-pages = 5\n");
     let tree = Tree::new(&book, &files);
-    let first = snapshot(&tree.build_into("one").unwrap());
+    let first = common::snapshot(&tree.build_into("one").unwrap());
     assert!(first.contains_key("pagefind/shard-2/pagefind-entry.json"));
     assert!(first.contains_key("team0/diagram.png"));
-    let second = snapshot(&tree.build_into("two").unwrap());
+    let second = common::snapshot(&tree.build_into("two").unwrap());
     assert!(first.keys().any(|k| k.starts_with("pagefind/")));
     assert!(first.len() > 20, "{:?}", first.keys());
     assert_eq!(
@@ -157,23 +158,6 @@ fn rebuilds_are_byte_identical() {
     for (name, bytes) in &first {
         assert!(bytes == &second[name], "{name} differs between builds");
     }
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(Result::unwrap)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
 }
 
 #[test]
@@ -393,7 +377,7 @@ fn files_outside_the_source_folder_are_never_copied() {
     std::os::unix::fs::symlink(tree.path().join("secret.png"), content.join("link.png")).unwrap();
     std::os::unix::fs::symlink(content.join("target.png"), content.join("inner.png")).unwrap();
     let site = tree.build();
-    let files: Vec<String> = snapshot(&site)
+    let files: Vec<String> = common::snapshot(&site)
         .into_keys()
         .filter(|k| {
             !k.starts_with("pagefind/") && !k.starts_with("assets/") && !k.ends_with(".html")
@@ -402,7 +386,7 @@ fn files_outside_the_source_folder_are_never_copied() {
     // A symlink that stays inside the tree is copied as the file it names.
     assert_eq!(files, ["inner.png"], "copied: {files:?}");
     assert_eq!(read(&site, "inner.png"), "inside");
-    for (name, bytes) in snapshot(&site) {
+    for (name, bytes) in common::snapshot(&site) {
         assert!(bytes != b"secret", "{name} holds the secret");
     }
     assert!(

@@ -194,3 +194,12 @@ pub fn script_vectors(html: &str) -> Vec<String> {
     }
     found
 }
+
+/// The text of every `<title>` element, as a browser reads it.
+pub fn titles(html: &str) -> Vec<String> {
+    elements(html)
+        .into_iter()
+        .filter(|e| e.name == "title")
+        .map(|e| decode(&e.raw_text.unwrap_or_default()))
+        .collect()
+}
