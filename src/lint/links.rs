@@ -280,16 +280,71 @@ pub fn closest_above<'a>(
     min_score: f64,
 ) -> Option<&'a str> {
     let len = wanted.chars().count();
+    let letters = Letters::of(wanted);
     candidates
         .into_iter()
         .filter(|c| c.len().abs_diff(len) <= len / 2 + 2)
+        .filter(|c| {
+            letters
+                .as_ref()
+                .is_none_or(|l| l.can_reach(wanted, c, min_score))
+        })
         .map(|c| (similarity(wanted, c), c))
         .filter(|(score, _)| *score >= min_score)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }
 
+/// The letters of an ASCII name, counted, to rule out a candidate before
+/// the costly comparison: Jaro-Winkler cannot exceed what the letters the
+/// two names share allow.
+struct Letters([u16; 128]);
+
+impl Letters {
+    fn of(name: &str) -> Option<Letters> {
+        let mut counts = [0u16; 128];
+        for &b in name.as_bytes() {
+            *counts.get_mut(usize::from(b))? += 1;
+        }
+        (!name.is_empty()).then_some(Letters(counts))
+    }
+
+    /// False only when `candidate` surely scores below `min_score`.
+    fn can_reach(&self, wanted: &str, candidate: &str, min_score: f64) -> bool {
+        if candidate.is_empty() || !candidate.is_ascii() {
+            return true;
+        }
+        // Jaro's matches pair equal letters one to one: no more of them
+        // than the names have in common.
+        let mut left = self.0;
+        let mut common = 0usize;
+        for &b in candidate.as_bytes() {
+            let n = &mut left[usize::from(b)];
+            if *n > 0 {
+                *n -= 1;
+                common += 1;
+            }
+        }
+        let jaro = if common == 0 {
+            0.0
+        } else {
+            let m = common as f64;
+            (m / wanted.len() as f64 + m / candidate.len() as f64 + 1.0) / 3.0
+        };
+        let prefix = wanted
+            .bytes()
+            .zip(candidate.bytes())
+            .take(4)
+            .take_while(|(a, b)| a == b)
+            .count();
+        let best = jaro + 0.1 * prefix as f64 * (1.0 - jaro);
+        // A margin for rounding: the bound only ever lets more through.
+        best >= min_score - 1e-9
+    }
+}
+
 /// Jaro-Winkler similarity; on bytes when both names are ASCII (nearly
+
 /// always), where it is the same number without decoding characters.
 fn similarity(a: &str, b: &str) -> f64 {
     if a.is_ascii() && b.is_ascii() {
@@ -313,6 +368,38 @@ pub fn relative_link(from_rel: &str, to_rel: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_letter_bound_never_rules_out_a_close_name() {
+        // Every name of up to 5 letters over a small alphabet, against
+        // every other: the bound must let through each pair that scores
+        // above the bar, or a "did you mean" would go missing.
+        let mut names = vec![String::new()];
+        let mut frontier = names.clone();
+        for _ in 0..5 {
+            frontier = frontier
+                .iter()
+                .flat_map(|n| ["a", "b", "-", "ab"].map(|c| format!("{n}{c}")))
+                .filter(|n| n.len() <= 6)
+                .collect();
+            names.extend(frontier.iter().cloned());
+        }
+        let mut ruled_out = 0;
+        for wanted in &names {
+            let Some(letters) = Letters::of(wanted) else {
+                continue;
+            };
+            for candidate in &names {
+                for bar in [0.8, 0.85] {
+                    if !letters.can_reach(wanted, candidate, bar) {
+                        ruled_out += 1;
+                        assert!(similarity(wanted, candidate) < bar, "{wanted} {candidate}");
+                    }
+                }
+            }
+        }
+        assert!(ruled_out > 1000, "the bound rules out {ruled_out} pairs");
+    }
 
     #[test]
     fn classifies_targets() {
