@@ -344,7 +344,6 @@ impl Letters {
 }
 
 /// Jaro-Winkler similarity; on bytes when both names are ASCII (nearly
-
 /// always), where it is the same number without decoding characters.
 fn similarity(a: &str, b: &str) -> f64 {
     if a.is_ascii() && b.is_ascii() {
