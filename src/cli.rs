@@ -341,7 +341,6 @@ fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> 
     code
 }
 
-
 /// Writes the report of a lint or a verify and picks the exit code: 2 when
 /// a file could not be read, 1 for an error-level finding (or a warning with
 /// `--deny warnings`), else 0.

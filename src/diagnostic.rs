@@ -1,8 +1,10 @@
 //! Diagnostics are data: what rule, how severe, where, what, and how to fix
 //! it. Reporters only format them.
 
+use std::cmp::Ordering;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -87,7 +89,9 @@ pub enum SuppressionKind {
 pub struct Diagnostic {
     pub rule: &'static str,
     pub severity: Severity,
-    pub path: PathBuf,
+    /// Shared by a file's findings: one allocation per file, and equal
+    /// paths compare by pointer first when the report is sorted.
+    pub path: Arc<Path>,
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
@@ -104,13 +108,21 @@ impl Diagnostic {
     }
 
     /// The order reports list findings in: by file, then position, then rule.
-    pub fn sort_key(&self) -> (&PathBuf, usize, usize, &'static str) {
-        (
-            &self.path,
-            self.span.start.line,
-            self.span.start.col,
-            self.rule,
-        )
+    /// Report order: by path, then line, column and rule. A file's
+    /// findings share one path, so most comparisons end at a pointer.
+    pub fn report_order(&self, other: &Diagnostic) -> Ordering {
+        let path = if Arc::ptr_eq(&self.path, &other.path) {
+            Ordering::Equal
+        } else {
+            self.path.cmp(&other.path)
+        };
+        path.then_with(|| {
+            (self.span.start.line, self.span.start.col, self.rule).cmp(&(
+                other.span.start.line,
+                other.span.start.col,
+                other.rule,
+            ))
+        })
     }
 }
 

@@ -191,7 +191,7 @@ pub fn file_diagnostic(
     Diagnostic {
         rule,
         severity,
-        path,
+        path: path.into(),
         span: Span {
             start: pos,
             end: pos,

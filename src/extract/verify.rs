@@ -106,7 +106,7 @@ pub fn run(
         })
         .collect();
     diagnostics.extend(per_doc.into_iter().flatten());
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.sort_by(Diagnostic::report_order);
     Ok(Outcome {
         diagnostics,
         files: docs.len(),

@@ -2,7 +2,8 @@
 //! are files, where they point, and whether the file and heading exist.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::Path;
+use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::document::front_matter::scalar_range;
@@ -18,7 +19,7 @@ pub struct PendingFragment {
     pub target: String,
     pub fragment: String,
     pub written: String,
-    pub path: PathBuf,
+    pub path: Arc<Path>,
     pub span: Span,
     pub source_line: String,
     /// Where the fragment is written, for a fix.
@@ -195,7 +196,7 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
                                     target: rel,
                                     fragment,
                                     written: written.to_string(),
-                                    path: doc.path.clone(),
+                                    path: sink.path.clone(),
                                     span,
                                     source_line: crate::lint::quoted_line(doc, span.start.line),
                                     fragment_range: broken_anchor::fragment_range(doc, span),

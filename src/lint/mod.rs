@@ -10,6 +10,7 @@ pub mod suppress;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -69,6 +70,7 @@ impl<'a> Context<'a> {
 pub struct Sink<'a> {
     pub doc: &'a Document,
     cx: &'a Context<'a>,
+    pub path: Arc<Path>,
     pub out: Vec<Diagnostic>,
 }
 
@@ -77,6 +79,7 @@ impl<'a> Sink<'a> {
         Sink {
             doc,
             cx,
+            path: Arc::from(doc.path.as_path()),
             out: Vec::new(),
         }
     }
@@ -97,8 +100,9 @@ impl<'a> Sink<'a> {
         self.out.push(Diagnostic {
             rule,
             severity,
-            path: self.doc.path.clone(),
+            path: self.path.clone(),
             span,
+
             message: message.into(),
             help: None,
             fix: None,
@@ -254,12 +258,12 @@ pub fn run_in(
         cross.extend(external::check_all(external_uses, &cx));
     }
     for diagnostic in &mut cross {
-        if let Some(d) = directives.get(&diagnostic.path) {
+        if let Some(d) = directives.get(&*diagnostic.path) {
             d.apply(diagnostic);
         }
     }
     diagnostics.extend(cross);
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.sort_by(Diagnostic::report_order);
     let io_failure = diagnostics.iter().any(|d| d.rule == rules::io_error::ID);
     Outcome {
         diagnostics,
@@ -344,7 +348,7 @@ pub fn lint_document(doc: &Document, settings: &Settings, today: Date) -> Vec<Di
     for diagnostic in &mut diagnostics {
         directives.apply(diagnostic);
     }
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.sort_by(Diagnostic::report_order);
     diagnostics
 }
 
@@ -389,7 +393,7 @@ fn config_findings(settings: &Settings) -> Vec<Diagnostic> {
             Diagnostic {
                 rule: rules::config_unknown_key::ID,
                 severity,
-                path: file.clone(),
+                path: Arc::from(file.as_path()),
                 span: Span {
                     start: pos,
                     end: pos,

@@ -280,7 +280,7 @@ impl Live {
             let wanted = read.contains(rel) || page.assets.keys().any(|a| rels.contains(a));
             wanted.then_some(page)
         }))?;
-        diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        diagnostics.sort_by(Diagnostic::report_order);
         Ok(Update {
             pages: written,
             diagnostics,
@@ -326,7 +326,7 @@ impl Live {
         let found: Vec<Diagnostic> = outcome
             .diagnostics
             .into_iter()
-            .filter(|d| d.is_counted() && wanted.contains(&d.path))
+            .filter(|d| d.is_counted() && wanted.contains(&*d.path))
             .collect();
         let rels: Vec<String> = rels.iter().cloned().collect();
         self.read(&rels, &found);
@@ -339,7 +339,7 @@ impl Live {
         let mut findings: std::collections::HashMap<PathBuf, Vec<&Diagnostic>> =
             std::collections::HashMap::new();
         for d in diagnostics.iter().filter(|d| d.is_counted()) {
-            findings.entry(d.path.clone()).or_default().push(d);
+            findings.entry(d.path.to_path_buf()).or_default().push(d);
         }
         let by_rel: HashMap<&str, &Source> = self
             .walk

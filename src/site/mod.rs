@@ -99,7 +99,7 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
     let outcome = lint::run(settings, today, &Selection::All);
     let mut findings: HashMap<PathBuf, Vec<&Diagnostic>> = HashMap::new();
     for d in outcome.diagnostics.iter().filter(|d| d.is_counted()) {
-        findings.entry(d.path.clone()).or_default().push(d);
+        findings.entry(d.path.to_path_buf()).or_default().push(d);
     }
 
     let read: Vec<Result<Page, String>> = walk

@@ -215,7 +215,7 @@ fn diagnostic(
     Some(Diagnostic {
         rule,
         severity: cx.severity(rule)?,
-        path: u.path.clone(),
+        path: u.path.clone().into(),
         span: u.span,
         message,
         help: Some(help),
