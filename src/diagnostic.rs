@@ -95,11 +95,11 @@ pub struct Diagnostic {
     pub span: Span,
     pub message: String,
     pub help: Option<String>,
-    pub fix: Option<Fix>,
+    pub fix: Option<Box<Fix>>,
     /// The source line the span starts on, kept so reporters need not read
     /// the file again.
     pub source_line: String,
-    pub suppressed: Option<Suppression>,
+    pub suppressed: Option<Box<Suppression>>,
 }
 
 impl Diagnostic {

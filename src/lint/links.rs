@@ -258,7 +258,7 @@ pub fn resolve_pending(
                 span: p.span,
                 message,
                 help: Some(help),
-                fix: broken_anchor::fix(p.fragment_range, &p.fragment, &known),
+                fix: broken_anchor::fix(p.fragment_range, &p.fragment, &known).map(Box::new),
                 source_line: p.source_line,
                 suppressed: None,
             })

@@ -141,7 +141,7 @@ impl Report<'_> {
 
     pub fn fix(mut self, fix: Fix) -> Self {
         if let Some(d) = self.0.as_mut() {
-            d.fix = Some(fix);
+            d.fix = Some(Box::new(fix));
         }
         self
     }

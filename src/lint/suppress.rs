@@ -146,10 +146,10 @@ impl Directives {
         let first = self.spans.iter().filter(covers).chain(first).min();
         let covering = first.map(|&i| &self.list[i]);
         if let Some(d) = covering {
-            diagnostic.suppressed = Some(Suppression {
+            diagnostic.suppressed = Some(Box::new(Suppression {
                 directive: d.kind,
                 reason: d.reason.clone(),
-            });
+            }));
         }
     }
 }

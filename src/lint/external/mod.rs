@@ -219,7 +219,7 @@ fn diagnostic(
         span: u.span,
         message,
         help: Some(help),
-        fix,
+        fix: fix.map(Box::new),
         source_line: u.source_line.clone(),
         suppressed: None,
     })

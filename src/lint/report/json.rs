@@ -42,8 +42,8 @@ impl<'a> Entry<'a> {
             },
             message: &d.message,
             help: d.help.as_deref(),
-            fix: d.fix.as_ref(),
-            suppressed: d.suppressed.as_ref(),
+            fix: d.fix.as_deref(),
+            suppressed: d.suppressed.as_deref(),
         }
     }
 }
