@@ -223,12 +223,19 @@ pub fn select(
 ) -> (Vec<Source>, Vec<Diagnostic>) {
     let mut selected = Vec::new();
     let mut missing = Vec::new();
+    let src = normalize(&settings.src);
     for path in paths {
         let wanted = normalize(path);
-        let matches: Vec<&Source> = all
-            .iter()
-            .filter(|s| normalize(&s.path).starts_with(&wanted))
-            .collect();
+        // `runbook lint .` from the book's folder: every runbook, without
+        // normalizing each path to find out.
+        let matches: Vec<&Source> = if src.starts_with(&wanted) {
+            all.iter().collect()
+        } else {
+            all.iter()
+                .filter(|s| normalize(&s.path).starts_with(&wanted))
+                .collect()
+        };
+
         if !matches.is_empty() {
             selected.extend(matches.into_iter().cloned());
         } else if path.is_file() {
