@@ -92,6 +92,8 @@ struct Lexer<'a> {
     stack: Vec<(Ctx, usize)>,
     commands: Vec<Command>,
     pending: Vec<Heredoc>,
+    /// The words of the command being recorded, kept to reuse its memory.
+    words: Vec<&'a str>,
     scan: Scan,
 }
 
@@ -103,6 +105,7 @@ pub fn scan(src: &str) -> Scan {
         stack: vec![(Ctx::Top, 0)],
         commands: vec![Command::default()],
         pending: Vec::new(),
+        words: Vec::new(),
         scan: Scan::default(),
     };
     lexer.run();
@@ -218,13 +221,24 @@ impl Lexer<'_> {
 
     /// Records what a finished simple command sets.
     fn end_command(&mut self) {
-        let cmd = std::mem::take(self.commands.last_mut().unwrap());
-        let words: Vec<&str> = cmd.words.iter().map(|r| &self.src[r.clone()]).collect();
-        let mut rest = &words[..];
+        let src = self.src;
+        let mut spans = std::mem::take(self.commands.last_mut().unwrap()).words;
+        let mut words = std::mem::take(&mut self.words);
+        words.extend(spans.iter().map(|r| &src[r.clone()]));
+        self.record_sets(&words);
+        // Both lists go back for the next command to reuse.
+        words.clear();
+        spans.clear();
+        self.words = words;
+        self.commands.last_mut().unwrap().words = spans;
+    }
+
+    fn record_sets(&mut self, words: &[&str]) {
+        let mut rest = words;
         let mut assigned = Vec::new();
         while let Some((first, tail)) = rest.split_first() {
             if let Some(name) = assignment(first) {
-                assigned.push(name.to_string());
+                assigned.push(name);
                 self.scan.has_code = true;
                 rest = tail;
             } else if matches!(
@@ -249,7 +263,9 @@ impl Lexer<'_> {
             }
         }
         let Some((command, args)) = rest.split_first() else {
-            self.scan.sets.append(&mut assigned);
+            self.scan
+                .sets
+                .extend(assigned.into_iter().map(str::to_string));
             return;
         };
         // `NAME=value command`: the variable is set for that command only.
