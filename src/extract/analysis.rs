@@ -202,7 +202,7 @@ fn block<'a>(cmd: Command<'a>, checks: &Checks) -> Block<'a> {
     } else {
         shell::scan(&code)
     };
-    let output_at = if blocks::is_transcript(cmd.block) {
+    let output_at = if cmd.transcript {
         None
     } else {
         output_line(&cmd, &code, &scan)

@@ -31,6 +31,8 @@ pub struct Command<'a> {
     pub lines: Vec<usize>,
     /// `{skip}` or `<!-- runbook: skip -->` before the block.
     pub skip: bool,
+    /// A console transcript (`$ ` prompts), whose output lines are dropped.
+    pub transcript: bool,
 }
 
 impl Command<'_> {
@@ -56,7 +58,8 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
             continue;
         }
         let attrs = parse_attributes(&block.info);
-        let (code, lines) = if is_transcript(block) {
+        let transcript = is_transcript(block);
+        let (code, lines) = if transcript {
             console_commands(&block.code, block.first_line)
         } else {
             let lines = (0..block.code.lines().count().max(1))
@@ -79,6 +82,7 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
             code,
             lines,
             skip,
+            transcript,
         });
     }
     out
