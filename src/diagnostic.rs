@@ -160,3 +160,48 @@ impl Summary {
         summary
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(path: &Arc<Path>, line: usize, rule: &'static str) -> Diagnostic {
+        let pos = Pos {
+            line,
+            col: 1,
+            offset: 0,
+        };
+        Diagnostic {
+            rule,
+            severity: Severity::Error,
+            path: path.clone(),
+            span: Span {
+                start: pos,
+                end: pos,
+            },
+            message: String::new(),
+            help: None,
+            fix: None,
+            source_line: String::new(),
+            suppressed: None,
+        }
+    }
+
+    #[test]
+    fn report_order_is_path_line_then_rule_whether_or_not_paths_are_shared() {
+        let a: Arc<Path> = Arc::from(Path::new("a/x.md"));
+        let a_again: Arc<Path> = Arc::from(Path::new("a/x.md"));
+        let b: Arc<Path> = Arc::from(Path::new("a-b.md"));
+        // Components order: `a/x.md` comes before `a-b.md`, unlike bytes.
+        assert_eq!(at(&a, 9, "z").report_order(&at(&b, 1, "a")), Ordering::Less);
+        assert_eq!(
+            at(&a, 2, "a").report_order(&at(&a_again, 1, "z")),
+            Ordering::Greater
+        );
+        assert_eq!(at(&a, 1, "a").report_order(&at(&a, 1, "b")), Ordering::Less);
+        assert_eq!(
+            at(&a, 1, "a").report_order(&at(&a_again, 1, "a")),
+            Ordering::Equal
+        );
+    }
+}
