@@ -66,12 +66,15 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .par_chunks(256)
             .enumerate()
             .map(|(c, chunk)| {
-                let mut buf = Vec::new();
+                // About 500 bytes a finding; one entry buffer reused.
+                let mut buf = Vec::with_capacity(chunk.len() * 640);
+                let mut entry = Vec::with_capacity(1024);
                 for (i, d) in chunk.iter().enumerate() {
                     let first = w == 0 && c == 0 && i == 0;
                     buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                    let entry = serde_json::to_vec_pretty(&Entry::of(d))?;
-                    buf.extend_from_slice(&indented(&entry, b"\n    "));
+                    entry.clear();
+                    serde_json::to_writer_pretty(&mut entry, &Entry::of(d))?;
+                    indent_into(&mut buf, &entry, b"\n    ");
                 }
                 Ok(buf)
             })
@@ -90,11 +93,15 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// break gets the deeper indentation (strings never hold a raw line break).
 fn indented(json: &[u8], line_break: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(json.len() + json.len() / 8);
+    indent_into(&mut out, json, line_break);
+    out
+}
+
+fn indent_into(out: &mut Vec<u8>, json: &[u8], line_break: &[u8]) {
     for (i, line) in json.split(|&b| b == b'\n').enumerate() {
         if i > 0 {
             out.extend_from_slice(line_break);
         }
         out.extend_from_slice(line);
     }
-    out
 }
