@@ -209,9 +209,10 @@ pub fn run_in(
 
     let files = results.len();
     diagnostics.reserve(results.iter().map(|r| r.diagnostics.len()).sum());
-    let mut anchors: HashMap<String, Vec<String>> = HashMap::new();
+    let mut anchors: HashMap<String, Vec<String>> = HashMap::with_capacity(files);
     let mut directives: HashMap<PathBuf, suppress::Directives> = HashMap::new();
-    let mut pending = Vec::new();
+    let mut pending = Vec::with_capacity(results.iter().map(|r| r.pending.len()).sum());
+
     let mut external_uses = Vec::new();
     for result in results {
         if let Some(a) = result.anchors {
