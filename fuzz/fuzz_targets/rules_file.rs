@@ -5,7 +5,6 @@
 //! file. The first byte picks the file; the rest is its content.
 #![no_main]
 
-use std::path::PathBuf;
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
