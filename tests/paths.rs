@@ -1,7 +1,8 @@
-//! `--fix` and `review` write only to the file linted: not through a
-//! symlink, not into a folder a symlink leads to, whatever the path looks
-//! like (`..`, absolute, a newline in the name). Every file around the tree
-//! is compared before and after.
+//! `--fix` and `review` write only to the file linted, `extract` and
+//! `build` only below their output folder: not through a symlink, not into
+//! a folder a symlink leads to, whatever the path looks like (`..`,
+//! absolute, a newline in the name). Every file around the tree is compared
+//! before and after.
 
 #![cfg(unix)]
 
@@ -203,4 +204,40 @@ fn build_writes_only_below_dest_and_copies_nothing_from_outside() {
             path.display()
         );
     }
+}
+
+#[test]
+fn extract_writes_only_below_out_whatever_the_spelling() {
+    let (base, tree, outside) = layout();
+    let with_commands = "---\ntitle: T\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# T\n\n```bash\necho hi\n```\n\n## Rollback\n\nUndo.\n";
+    fs::create_dir(tree.join("docs/sub")).unwrap();
+    for name in ["new\nline.md", "sub/a.md"] {
+        fs::write(tree.join("docs").join(name), with_commands).unwrap();
+    }
+    fs::write(outside.join("x.md"), with_commands).unwrap();
+    let absolute = outside.join("x.md");
+    let before = snapshot(base.path());
+    let output = runbook(
+        &tree,
+        &[
+            "extract",
+            "--out",
+            "out",
+            absolute.to_str().unwrap(),
+            "../outside/dir/x.md",
+            "docs/new\nline.md",
+            "docs/sub/../../docs/sub/a.md",
+        ],
+    );
+    assert_no_panic(&output);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let out = tree.join("out");
+    let changed = changed(&before, &snapshot(base.path()));
+    assert!(changed.iter().all(|p| p.starts_with(&out)), "{changed:?}");
+    assert!(
+        changed.iter().any(|p| p.ends_with("new\nline.sh"))
+            && changed.iter().any(|p| p.ends_with("sub/a.sh"))
+            && changed.iter().any(|p| p.ends_with("dir/x.sh")),
+        "{changed:?}"
+    );
 }
