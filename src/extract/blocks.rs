@@ -292,8 +292,11 @@ pub fn sanitize(name: &str) -> String {
             break;
         }
     }
-    out.trim_end_matches('-').to_string()
+    let kept = out.trim_end_matches('-').len();
+    out.truncate(kept);
+    out
 }
+
 
 #[cfg(test)]
 mod tests {
