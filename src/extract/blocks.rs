@@ -89,13 +89,13 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
 }
 
 fn unique(wanted: String, used: &mut FxHashSet<String>) -> String {
-    let mut name = wanted.clone();
-    let mut n = 2;
-    while !used.insert(name.replace('-', "_")) {
-        name = format!("{wanted}-{n}");
-        n += 1;
+    if used.insert(wanted.replace('-', "_")) {
+        return wanted;
     }
-    name
+    (2..)
+        .map(|n| format!("{wanted}-{n}"))
+        .find(|name| used.insert(name.replace('-', "_")))
+        .expect("some number is free")
 }
 
 /// `<!-- runbook: skip -->` on the line before the fence.
@@ -296,7 +296,6 @@ pub fn sanitize(name: &str) -> String {
     out.truncate(kept);
     out
 }
-
 
 #[cfg(test)]
 mod tests {
