@@ -71,19 +71,28 @@ fn check_section(
     non_empty: bool,
     sink: &mut Sink,
 ) {
-    let matching: Vec<_> = doc
-        .body
-        .headings
+    let headings = &doc.body.headings;
+    // A rollback section with content settles it; such sections come late
+    // in a runbook, so the search starts from the end.
+    if headings
         .iter()
-        .filter(|h| pattern.is_match(&h.text))
-        .collect();
-    if let Some(heading) = matching.first() {
-        if non_empty && matching.iter().all(|h| !h.has_content) {
-            sink.report(ID, heading.span, format!("rollback section `{}` is empty", heading.text))
-                .help("write the steps that undo this procedure under it, or link to the runbook that does");
-        }
+        .rev()
+        .any(|h| (h.has_content || !non_empty) && pattern.is_match(&h.text))
+    {
         return;
     }
+    if let Some(heading) = headings.iter().find(|h| pattern.is_match(&h.text)) {
+        sink.report(
+            ID,
+            heading.span,
+            format!("rollback section `{}` is empty", heading.text),
+        )
+        .help(
+            "write the steps that undo this procedure under it, or link to the runbook that does",
+        );
+        return;
+    }
+
     let start = doc.front_matter.block().map(|b| b.open).unwrap_or(Pos {
         line: 1,
         col: 1,
