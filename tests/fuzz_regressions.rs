@@ -1,6 +1,7 @@
 //! Every input in `tests/fixtures/fuzz-regressions/` is linted and fixed
-//! by the real binary: no panic (exit code below 101), a JSON report, and a
-//! second `--fix` that changes nothing. The `rules-*.yaml` inputs are also
+//! by the real binary: no panic (exit code below 101), a JSON report, no
+//! fixable finding left after `--fix`, and a second `--fix` that changes
+//! nothing. The `rules-*.yaml` inputs are also
 //! loaded as a file of `lints/` (a rule file, or the pattern list their
 //! name ends with), as the `rules_file` target does.
 
@@ -9,6 +10,7 @@ mod common;
 use std::fs;
 
 use runbook::config::Settings;
+use runbook::lint::rules;
 
 use common::{TODAY, lint_json, runbook, stderr};
 
@@ -39,6 +41,23 @@ fn every_regression_input_lints_and_fixes_cleanly() {
             fs::read(&copy).unwrap()
         };
         let once = fix("first --fix");
+        // What `--fix` can fix, it has fixed: a fix that misses its
+        // target would be reported again, and "fixed" again, forever. A
+        // file that does not decode or parse is left alone.
+        let untouchable = report["diagnostics"].as_array().unwrap().iter().any(|d| {
+            d["rule"] == rules::invalid_utf8::ID || d["rule"] == rules::front_matter_invalid::ID
+        });
+        let (after, _) = lint_json(tmp.path(), &[]);
+        let left: Vec<_> = after["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| !d["fix"].is_null())
+            .collect();
+        assert!(
+            untouchable || left.is_empty(),
+            "{name:?}: still fixable after --fix: {left:#?}"
+        );
         assert_eq!(
             fix("second --fix"),
             once,

@@ -192,6 +192,8 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
                             if rel == doc.rel {
                                 check_same_page(doc, sink, span, &fragment);
                             } else {
+                                let fragment_range =
+                                    broken_anchor::fragment_range(doc, span, &fragment);
                                 pending.push(PendingFragment {
                                     target: rel,
                                     fragment,
@@ -199,7 +201,7 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
                                     path: sink.path.clone(),
                                     span,
                                     source_line: crate::lint::quoted_line(doc, span.start.line),
-                                    fragment_range: broken_anchor::fragment_range(doc, span),
+                                    fragment_range,
                                 });
                             }
                         }

@@ -32,7 +32,7 @@ crate::rule!("broken-anchor", Error, None);
 
 pub fn report(sink: &mut Sink, span: Span, fragment: &str, anchors: &[&str]) {
     let (message, help) = describe(fragment, None, anchors);
-    let fix = fix(fragment_range(sink.doc, span), fragment, anchors);
+    let fix = fix(fragment_range(sink.doc, span, fragment), fragment, anchors);
     let report = sink.report(ID, span, message).help(help);
     if let Some(fix) = fix {
         report.fix(fix);
@@ -63,14 +63,7 @@ pub fn describe(fragment: &str, target: Option<&str>, anchors: &[&str]) -> (Stri
 /// to a person.
 pub fn fix(range: Option<Range<usize>>, fragment: &str, anchors: &[&str]) -> Option<Fix> {
     let range = range?;
-    let squash = |s: &str| {
-        s.chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
-    let wanted = squash(fragment);
-    let mut matching = anchors.iter().filter(|a| squash(a) == wanted);
+    let mut matching = anchors.iter().filter(|a| same_words(a, fragment));
     let only = matching.next()?;
     if matching.next().is_some() {
         return None;
@@ -85,17 +78,88 @@ pub fn fix(range: Option<Range<usize>>, fragment: &str, anchors: &[&str]) -> Opt
     })
 }
 
+/// The same letters and digits, ignoring case: `#Roll-Back`, `#rollback`.
+fn same_words(a: &str, b: &str) -> bool {
+    let squash = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
+    squash(a) == squash(b)
+}
+
 /// Where the fragment is written inside a link's source text: after the
-/// `#` of an inline link's or an HTML attribute's target.
-pub fn fragment_range(doc: &Document, span: Span) -> Option<Range<usize>> {
+/// `#` of an inline link's destination, or of an HTML attribute's value.
+/// An inline destination ends where CommonMark ends it: at the `>` of the
+/// `<...>` form, else at the space before a title or the link's last `)`,
+/// so `(#a(b))`, `(#se>)` and `(#a\)b)` are written fragments whole.
+pub fn fragment_range(doc: &Document, span: Span, fragment: &str) -> Option<Range<usize>> {
     let source = doc.text.get(span.start.offset..span.end.offset)?;
-    let target_start = source
-        .rfind("](")
-        .map(|i| i + 2)
-        .or_else(|| source.find("href=").map(|i| i + 5))?;
-    let hash = target_start + source[target_start..].find('#')? + 1;
-    let len = source[hash..]
-        .find(|c: char| c == ')' || c == '"' || c == '\'' || c == '>' || c.is_whitespace())
-        .unwrap_or(source.len() - hash);
-    Some(span.start.offset + hash..span.start.offset + hash + len)
+    let (start, end) = match source.rfind("](") {
+        Some(i) => {
+            let rest = &source[i + 2..];
+            let end = match rest.strip_prefix('<') {
+                Some(inner) => 1 + inner.find('>')?,
+                None => rest
+                    .find(char::is_whitespace)
+                    .unwrap_or(rest.strip_suffix(')')?.len()),
+            };
+            (i + 2, i + 2 + end)
+        }
+        None => {
+            let start = source.find("href=")? + 5;
+            let value = &source[start..];
+            let end = value
+                .char_indices()
+                .skip(1)
+                .find(|&(_, c)| matches!(c, '"' | '\'' | '>') || c.is_whitespace())
+                .map_or(value.len(), |(j, _)| j);
+            (start, start + end)
+        }
+    };
+    let hash = start + source[start..end].find('#')? + 1;
+    // Escapes and percent-encoding aside, it must be the fragment parsed.
+    (same_words(&source[hash..end], fragment))
+        .then_some(span.start.offset + hash..span.start.offset + end)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::fragment_range;
+    use crate::config::Aliases;
+    use crate::document::Document;
+
+    /// The written fragment of the first link of `body`, by its range.
+    fn written(body: &str) -> Option<String> {
+        let doc = Document::parse(
+            PathBuf::from("a.md"),
+            "a.md".into(),
+            body.as_bytes().to_vec(),
+            &Aliases::default(),
+        );
+        let link = doc.body.links.first().expect("a link");
+        let fragment = link.target.split_once('#').map_or("", |(_, f)| f);
+        fragment_range(&doc, link.span, fragment).map(|r| doc.text[r].to_string())
+    }
+
+    #[test]
+    fn the_range_holds_the_whole_written_fragment() {
+        for (body, fragment) in [
+            ("[x](#se>)", "se>"),
+            ("[x](#a(b))", "a(b)"),
+            ("[x](#a\\)b)", "a\\)b"),
+            ("[x](<#a b>)", "a b"),
+            ("[x](#a \"title\")", "a"),
+            ("[x](other.md#Roll-Back)", "Roll-Back"),
+            ("<a href=\"#top\">x</a>", "top"),
+            ("<a href='#a(b)'>x</a>", "a(b)"),
+        ] {
+            assert_eq!(written(body).as_deref(), Some(fragment), "{body}");
+        }
+        // A `#` in the title is not the destination's.
+        assert_eq!(written("[x](a.md \"see #b\")"), None);
+    }
 }
