@@ -80,13 +80,12 @@ pub fn fix(range: Option<Range<usize>>, fragment: &str, anchors: &[&str]) -> Opt
 
 /// The same letters and digits, ignoring case: `#Roll-Back`, `#rollback`.
 fn same_words(a: &str, b: &str) -> bool {
-    let squash = |s: &str| {
+    fn squash(s: &str) -> impl Iterator<Item = char> + '_ {
         s.chars()
             .filter(|c| c.is_alphanumeric())
             .flat_map(char::to_lowercase)
-            .collect::<String>()
-    };
-    squash(a) == squash(b)
+    }
+    squash(a).eq(squash(b))
 }
 
 /// Where the fragment is written inside a link's source text: after the
