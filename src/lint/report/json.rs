@@ -58,8 +58,9 @@ const WINDOW: usize = 8192;
 /// part of the time spent on one core.
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let summary = serde_json::to_vec_pretty(&report.summary)?;
-    out.write_all(format!("{{\n  \"version\": {VERSION},\n  \"summary\": ").as_bytes())?;
-    out.write_all(&indented(&summary, b"\n  "))?;
+    let mut head = format!("{{\n  \"version\": {VERSION},\n  \"summary\": ").into_bytes();
+    indent_into(&mut head, &summary, b"\n  ");
+    out.write_all(&head)?;
     out.write_all(b",\n  \"diagnostics\": [")?;
     for (w, window) in report.diagnostics.chunks(WINDOW).enumerate() {
         let parts: Vec<io::Result<Vec<u8>>> = window
@@ -89,14 +90,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"]\n}\n")
 }
 
-/// Pretty JSON written at the top level, moved to a deeper one: each line
-/// break gets the deeper indentation (strings never hold a raw line break).
-fn indented(json: &[u8], line_break: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(json.len() + json.len() / 8);
-    indent_into(&mut out, json, line_break);
-    out
-}
-
+/// Appends pretty JSON written at the top level, moved to a deeper one:
+/// each line break gets the deeper indentation (strings never hold a raw
+/// line break).
 fn indent_into(out: &mut Vec<u8>, json: &[u8], line_break: &[u8]) {
     for (i, line) in json.split(|&b| b == b'\n').enumerate() {
         if i > 0 {
