@@ -12,9 +12,10 @@ runs=${RUNS:-3}
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 mkdir -p "$work"
 
-(cd "$root" && cargo build --release --quiet && cargo build --release --quiet --example parse_floor)
-runbook=$root/target/release/runbook
-floor=$root/target/release/examples/parse_floor
+# The `dist` profile (Cargo.toml): what users install; the floor gains nothing from it.
+(cd "$root" && cargo build --profile dist --quiet --bin runbook && cargo build --profile dist --quiet --example parse_floor)
+runbook=$root/target/dist/runbook
+floor=$root/target/dist/examples/parse_floor
 peers=${RUNBOOK_PEERS:-$HOME/.cache/runbook-peers}
 bash "$shared/peers.sh" markdownlint-cli2 lychee >/dev/null
 
