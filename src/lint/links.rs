@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::diagnostic::{Diagnostic, Span};
 use crate::document::front_matter::scalar_range;
 use crate::document::{Document, LinkKind};
@@ -245,9 +247,10 @@ pub fn resolve_pending(
         return Vec::new();
     };
     pending
-        .into_iter()
+        .into_par_iter()
         .filter_map(|p| {
             let known = anchors.get(&p.target)?;
+
             if known.contains(&p.fragment) {
                 return None;
             }

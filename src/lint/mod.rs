@@ -208,10 +208,14 @@ pub fn run_in(
         .collect();
 
     let files = results.len();
-    diagnostics.reserve(results.iter().map(|r| r.diagnostics.len()).sum());
+    let pending_count = results.iter().map(|r| r.pending.len()).sum();
+    // Room for the findings about links across files too, at most one per
+    // pending fragment: growing tens of thousands of findings later would
+    // copy them all.
+    diagnostics.reserve(results.iter().map(|r| r.diagnostics.len()).sum::<usize>() + pending_count);
     let mut anchors: HashMap<String, Vec<String>> = HashMap::with_capacity(files);
     let mut directives: HashMap<PathBuf, suppress::Directives> = HashMap::new();
-    let mut pending = Vec::with_capacity(results.iter().map(|r| r.pending.len()).sum());
+    let mut pending = Vec::with_capacity(pending_count);
 
     let mut external_uses = Vec::new();
     for result in results {
