@@ -119,7 +119,10 @@ pub fn walk(settings: &Settings) -> Walk {
     };
     let entries = walkdir::WalkDir::new(root)
         .follow_links(true)
-        .sort_by_file_name()
+        // Siblings share their folder's path up to the name, so comparing
+        // whole paths as bytes orders them by name, without taking each
+        // path apart again at every comparison as `sort_by_file_name` does.
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
     for entry in entries {
@@ -207,6 +210,12 @@ pub fn file_diagnostic(
 /// `path` relative to `root`, `/`-separated; `None` when outside it.
 pub fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
+    // The walk's paths are already in that form: no `.`, no doubled `/`.
+    if let Some(text) = rel.to_str().filter(|_| std::path::MAIN_SEPARATOR == '/') {
+        if !text.split('/').any(|part| part.is_empty() || part == ".") {
+            return Some(text.to_string());
+        }
+    }
     let parts: Vec<String> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -355,8 +364,25 @@ pub fn read_with(
 
 #[cfg(test)]
 mod tests {
-    use super::normalize;
+    use super::{normalize, relative};
     use std::path::Path;
+
+    #[test]
+    fn relative_is_slash_separated_whatever_the_spelling() {
+        let rel = |root: &str, path: &str| relative(Path::new(root), Path::new(path));
+        assert_eq!(
+            rel("content", "content/ops/a.md").as_deref(),
+            Some("ops/a.md")
+        );
+        assert_eq!(rel("./content/", "./content/a.md").as_deref(), Some("a.md"));
+        assert_eq!(
+            rel("content", "content//ops/./a.md").as_deref(),
+            Some("ops/a.md")
+        );
+        assert_eq!(rel("content", "content/ops/").as_deref(), Some("ops"));
+        assert_eq!(rel("content", "content").as_deref(), Some(""));
+        assert_eq!(rel("content", "other/a.md"), None);
+    }
 
     #[test]
     fn normalize_keeps_leading_parents() {
