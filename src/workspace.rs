@@ -2,6 +2,7 @@
 //! every path, so link checks never touch the file system again.
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::path::{Component, Path, PathBuf};
 
 use crate::config::Settings;
@@ -225,18 +226,20 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
 
 /// The sources the user named. Named files that are not in the walk (outside
 /// the source folder, or excluded) are still read; missing ones are errors.
-pub fn select(
-    all: &[Source],
+pub fn select<'a>(
+    all: &'a [Source],
     paths: &[PathBuf],
     settings: &Settings,
-) -> (Vec<Source>, Vec<Diagnostic>) {
+) -> (Cow<'a, [Source]>, Vec<Diagnostic>) {
+    let src = normalize(&settings.src);
+    // `runbook lint .` from the book's folder: the whole walk, as it is.
+    if paths.iter().all(|p| src.starts_with(normalize(p))) {
+        return (Cow::Borrowed(all), Vec::new());
+    }
     let mut selected = Vec::new();
     let mut missing = Vec::new();
-    let src = normalize(&settings.src);
     for path in paths {
         let wanted = normalize(path);
-        // `runbook lint .` from the book's folder: every runbook, without
-        // normalizing each path to find out.
         let matches: Vec<&Source> = if src.starts_with(&wanted) {
             all.iter().collect()
         } else {
@@ -281,7 +284,7 @@ pub fn select(
     }
     selected.sort_by(|a, b| a.path.cmp(&b.path));
     selected.dedup_by(|a, b| a.path == b.path);
-    (selected, missing)
+    (Cow::Owned(selected), missing)
 }
 
 /// Lexically cleans a path: drops `.`, folds `..`, so two spellings compare equal.

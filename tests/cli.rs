@@ -110,3 +110,38 @@ fn book_toml_is_found_from_a_subfolder() {
     );
     assert_eq!(output.status.code(), Some(0));
 }
+
+#[test]
+fn the_whole_tree_is_the_same_however_it_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    // Names whose order differs by bytes of the name and by whole path
+    // (`a/` before `a-b/` component-wise, `a-b` before `a/` as text).
+    for name in ["a/x.md", "a-b/y.md", "a.md", "A/z.md", "a/b/c.md", "a0.md"] {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "# No front matter\n").unwrap();
+    }
+    let files = |json: &serde_json::Value| -> Vec<String> {
+        (json["diagnostics"].as_array().unwrap().iter())
+            .filter(|d| d["rule"] == "front-matter-missing")
+            .map(|d| d["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let (whole, _) = common::lint_json(dir.path(), &[]);
+    assert_eq!(
+        files(&whole),
+        ["A/z.md", "a/b/c.md", "a/x.md", "a-b/y.md", "a.md", "a0.md"]
+    );
+    for named in [&["."][..], &["./"], &[".", "a"], &["a-b", "."]] {
+        let (json, _) = common::lint_json(dir.path(), named);
+        assert_eq!(json, whole, "lint {named:?}");
+    }
+    // Named by its absolute path, the tree shows as such, in the same order.
+    let absolute = dir.path().to_str().unwrap();
+    let (json, _) = common::lint_json(dir.path(), &[absolute]);
+    let shown: Vec<String> = files(&json)
+        .iter()
+        .map(|p| p.strip_prefix(&format!("{absolute}/")).unwrap().to_string())
+        .collect();
+    assert_eq!(shown, files(&whole));
+}

@@ -2,6 +2,8 @@
 //! selected runbooks, as lint diagnostics at Markdown lines, so every
 //! reporter and suppression comment works unchanged.
 
+use std::borrow::Cow;
+
 use jiff::civil::Date;
 use rayon::prelude::*;
 
@@ -20,7 +22,8 @@ pub fn load(settings: &Settings, selection: &Selection) -> (Vec<Document>, Vec<D
     let walk = workspace::walk(settings);
     let mut problems = walk.problems;
     let (selected, mut failed) = match selection {
-        Selection::All => (walk.markdown, false),
+        Selection::All => (Cow::Owned(walk.markdown), false),
+
         Selection::Paths(paths) => {
             let (selected, missing) = workspace::select(&walk.markdown, paths, settings);
             let failed = !missing.is_empty();
