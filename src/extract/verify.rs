@@ -23,7 +23,6 @@ pub fn load(settings: &Settings, selection: &Selection) -> (Vec<Document>, Vec<D
     let mut problems = walk.problems;
     let (selected, mut failed) = match selection {
         Selection::All => (Cow::Owned(walk.markdown), false),
-
         Selection::Paths(paths) => {
             let (selected, missing) = workspace::select(&walk.markdown, paths, settings);
             let failed = !missing.is_empty();

@@ -250,7 +250,6 @@ pub fn resolve_pending(
         .into_par_iter()
         .filter_map(|p| {
             let known = anchors.get(&p.target)?;
-
             if known.contains(&p.fragment) {
                 return None;
             }
