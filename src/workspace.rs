@@ -130,7 +130,7 @@ pub fn walk(settings: &Settings) -> Walk {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                walk.problems.push(walk_problem(&error));
+                walk.problems.extend(walk_problem(&error, settings));
                 continue;
             }
         };
@@ -152,10 +152,11 @@ pub fn walk(settings: &Settings) -> Walk {
     walk
 }
 
-fn walk_problem(error: &walkdir::Error) -> Diagnostic {
+/// What to report about an entry the walk could not read, if anything.
+fn walk_problem(error: &walkdir::Error, settings: &Settings) -> Option<Diagnostic> {
     let path = error.path().map(Path::to_path_buf).unwrap_or_default();
     if let Some(ancestor) = error.loop_ancestor() {
-        return file_diagnostic(
+        return Some(file_diagnostic(
             rules::symlink_loop::ID,
             Severity::Warning,
             path,
@@ -164,19 +165,43 @@ fn walk_problem(error: &walkdir::Error) -> Diagnostic {
                 ancestor.display()
             ),
             "remove the link, or point it at a folder outside its own ancestors",
-        );
+        ));
+    }
+    let not_found = error
+        .io_error()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+    if not_found && path.is_symlink() {
+        // A dangling link is a runbook that cannot be read only when it is
+        // named like one: any other (an editor's lock file, a browser
+        // profile's cookie) is none of the linter's business, and a link
+        // to it is reported as broken anyway.
+        let rel = relative(&settings.src, &path).unwrap_or_default();
+        if !is_markdown(&path) || settings.exclude.is_match(&rel) {
+            return None;
+        }
+        let target = std::fs::read_link(&path).unwrap_or_default();
+        return Some(file_diagnostic(
+            rules::io_error::ID,
+            Severity::Error,
+            path,
+            format!(
+                "broken symlink: it points to `{}`, which does not exist",
+                target.display()
+            ),
+            "restore the file it points to, or remove the link",
+        ));
     }
     let cause = error
         .io_error()
         .map(|e| e.to_string())
         .unwrap_or_else(|| error.to_string());
-    file_diagnostic(
+    Some(file_diagnostic(
         rules::io_error::ID,
         Severity::Error,
         path,
         format!("cannot read: {cause}"),
         "check the permissions of this path",
-    )
+    ))
 }
 
 /// A finding about a whole file, placed at 1:1.
@@ -287,6 +312,14 @@ pub fn select<'a>(
     (Cow::Owned(selected), missing)
 }
 
+/// Whether `path` is one of `paths` or inside one of them, however each is
+/// written (relative or absolute, with `.` or `..` in it).
+pub fn is_within(path: &Path, paths: &[PathBuf]) -> bool {
+    let full = |p: &Path| normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+    let path = full(path);
+    paths.iter().any(|p| path.starts_with(full(p)))
+}
+
 /// Lexically cleans a path: drops `.`, folds `..`, so two spellings compare equal.
 pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -367,8 +400,8 @@ pub fn read_with(
 
 #[cfg(test)]
 mod tests {
-    use super::{normalize, relative};
-    use std::path::Path;
+    use super::{is_within, normalize, relative};
+    use std::path::{Path, PathBuf};
 
     #[test]
     fn relative_is_slash_separated_whatever_the_spelling() {
@@ -385,6 +418,18 @@ mod tests {
         assert_eq!(rel("content", "content/ops/").as_deref(), Some("ops"));
         assert_eq!(rel("content", "content").as_deref(), Some(""));
         assert_eq!(rel("content", "other/a.md"), None);
+    }
+
+    #[test]
+    fn is_within_compares_paths_however_written() {
+        let here = std::env::current_dir().unwrap();
+        let named = [PathBuf::from("docs/a")];
+        assert!(is_within(Path::new("docs/a"), &named));
+        assert!(is_within(Path::new("./docs/x/../a/b.md"), &named));
+        assert!(is_within(&here.join("docs/a/b.md"), &named));
+        assert!(!is_within(Path::new("docs/ab.md"), &named));
+        assert!(!is_within(Path::new("docs"), &named));
+        assert!(is_within(Path::new("anything"), &[here]));
     }
 
     #[test]

@@ -129,6 +129,9 @@ fn symlink_loops_dangling_links_and_folders_named_like_files() {
     let docs = tmp.path().join("docs");
     std::os::unix::fs::symlink("..", docs.join("loop")).unwrap();
     std::os::unix::fs::symlink("nowhere.md", docs.join("dangling.md")).unwrap();
+    // Not runbooks: a browser profile's cookie link, a missing image.
+    std::os::unix::fs::symlink("gone", docs.join("SingletonCookie")).unwrap();
+    std::os::unix::fs::symlink("nowhere.png", docs.join("diagram.png")).unwrap();
     fs::create_dir(docs.join("folder.md")).unwrap();
     fs::write(docs.join("folder.md/inside.md"), GOOD).unwrap();
     let output = runbook(tmp.path(), &["lint", "--format", "json", "--today", TODAY]);
@@ -150,11 +153,23 @@ fn symlink_loops_dangling_links_and_folders_named_like_files() {
             .any(|(r, p)| r == "symlink-loop" && p.ends_with("loop")),
         "{all:?}"
     );
-    assert!(
-        all.iter()
-            .any(|(r, p)| r == "io-error" && p.ends_with("dangling.md")),
-        "{all:?}"
+    let dangling = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"].as_str().unwrap().ends_with("dangling.md"))
+        .unwrap_or_else(|| panic!("{all:?}"));
+    assert_eq!(dangling["rule"], "io-error");
+    assert_eq!(
+        dangling["message"],
+        "broken symlink: it points to `nowhere.md`, which does not exist"
     );
+    assert!(
+        !all.iter()
+            .any(|(_, p)| p.ends_with("SingletonCookie") || p.ends_with("diagram.png")),
+        "a dangling link not named like a runbook is not reported: {all:?}"
+    );
+
     assert_eq!(
         report["summary"]["files"], 2,
         "good.md and folder.md/inside.md are checked"
@@ -164,6 +179,63 @@ fn symlink_loops_dangling_links_and_folders_named_like_files() {
         Some(2),
         "an unreadable file is an I/O failure"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn problems_elsewhere_in_the_tree_do_not_fail_the_files_named() {
+    let tmp = tree();
+    let docs = tmp.path().join("docs");
+    fs::create_dir(docs.join("other")).unwrap();
+    std::os::unix::fs::symlink("..", docs.join("other/loop")).unwrap();
+    std::os::unix::fs::symlink("nowhere.md", docs.join("other/dangling.md")).unwrap();
+    let absolute = docs.join("good.md");
+    for named in [
+        "docs/good.md",
+        "./docs/../docs/good.md",
+        absolute.to_str().unwrap(),
+    ] {
+        let (report, code) = lint_json(tmp.path(), &[named]);
+        assert_eq!(report["diagnostics"], serde_json::json!([]), "{named}");
+        assert_eq!(code, 0, "{named}");
+    }
+    for args in [
+        &["verify", "--today", TODAY, "docs/good.md"][..],
+        &["dry-run", "docs/good.md"],
+    ] {
+        let output = runbook(tmp.path(), args);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    // The whole tree: the dangling runbook cannot be read (exit 2), the
+    // loop is a warning.
+    let out = tmp.path().join("scripts");
+    let output = runbook(
+        tmp.path(),
+        &["extract", "--today", TODAY, "--out", out.to_str().unwrap()],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("error: docs/other/dangling.md: broken symlink")
+            && err.contains("warning: docs/other/loop: symlink loop"),
+        "{err}"
+    );
+
+    // Named, the folder holding them reports them.
+    let (report, code) = lint_json(tmp.path(), &["docs/other"]);
+    let rules: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["io-error", "symlink-loop"]);
+    assert_eq!(code, 2);
 }
 
 #[test]

@@ -91,7 +91,8 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
     };
     let (docs, problems, mut failed) = verify::load(&settings, &selection(&args.paths));
     for p in &problems {
-        eprintln!("error: {}: {}", report::display_path(&p.path), p.message);
+        let (severity, path) = (p.severity.as_str(), report::display_path(&p.path));
+        eprintln!("{severity}: {path}: {}", p.message);
     }
     let runbooks: Vec<Runbook> = docs
         .par_iter()

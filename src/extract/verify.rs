@@ -13,23 +13,25 @@ use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::document::Document;
 use crate::lint::rules::{self, shell_syntax};
-use crate::lint::{Context, Outcome, Selection, Sink, suppress};
+use crate::lint::{Context, Outcome, Selection, Sink, suppress, walk_problems};
 use crate::workspace;
 
 /// Reads the selected runbooks once, in parallel. Unreadable ones come
 /// back as findings.
 pub fn load(settings: &Settings, selection: &Selection) -> (Vec<Document>, Vec<Diagnostic>, bool) {
     let walk = workspace::walk(settings);
-    let mut problems = walk.problems;
-    let (selected, mut failed) = match selection {
-        Selection::All => (Cow::Owned(walk.markdown), false),
+    let mut problems = walk_problems(&walk, selection);
+    let selected = match selection {
+        Selection::All => Cow::Owned(walk.markdown),
         Selection::Paths(paths) => {
             let (selected, missing) = workspace::select(&walk.markdown, paths, settings);
-            let failed = !missing.is_empty();
             problems.extend(missing);
-            (selected, failed)
+            selected
         }
     };
+    // As for `runbook lint`: what cannot be read is an I/O failure (exit 2).
+    let mut failed = problems.iter().any(|d| d.rule == rules::io_error::ID);
+
     let read: Vec<Result<Document, Box<Diagnostic>>> = selected
         .par_iter()
         .map(|s| workspace::read(s, settings))

@@ -187,8 +187,9 @@ pub fn run_in(
     selection: &Selection,
     known: &KnownAnchors,
 ) -> Outcome {
-    let mut diagnostics = walk.problems.clone();
+    let mut diagnostics = walk_problems(walk, selection);
     diagnostics.extend(config_findings(settings));
+
     let chosen;
     let selected: &[Source] = match selection {
         Selection::All => &walk.markdown,
@@ -274,6 +275,21 @@ pub fn run_in(
         diagnostics,
         files,
         io_failure,
+    }
+}
+
+/// The walk's problems that concern the selection. A symlink loop or an
+/// unreadable folder elsewhere in the tree is not the named files' problem:
+/// a pre-commit hook must not fail on it.
+pub fn walk_problems(walk: &workspace::Walk, selection: &Selection) -> Vec<Diagnostic> {
+    match selection {
+        Selection::All => walk.problems.clone(),
+        Selection::Paths(paths) => walk
+            .problems
+            .iter()
+            .filter(|d| workspace::is_within(&d.path, paths))
+            .cloned()
+            .collect(),
     }
 }
 

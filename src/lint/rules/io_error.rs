@@ -3,7 +3,10 @@
 //! ## What it checks
 //! Every runbook and folder in the tree must be readable. A path named on
 //! the command line must exist. A folder named like a file (`x.md/`) is
-//! walked as a folder.
+//! walked as a folder. A symlink named like a runbook whose target is gone
+//! is reported; other dangling links (an editor's lock file) are not
+//! runbooks and are left alone. When files are named (pre-commit), only
+//! problems at or under them are reported.
 //!
 //! ## Why it matters
 //! A gate that skips what it cannot read passes what it never checked. The
@@ -12,9 +15,11 @@
 //! ## Example
 //! ```text
 //! content/db/restore.md: cannot read: Permission denied (os error 13)
+//! content/db/old.md: broken symlink: it points to `archive/old.md`, which does not exist
 //! ```
 //!
 //! ## Fix
-//! Fix the permissions or the path.
+//! Fix the permissions or the path; restore a link's target or remove the
+//! link.
 
 crate::rule!("io-error", Error, None);
