@@ -19,9 +19,11 @@ mkdir -p "corpus/$target" "seeds/$target" "artifacts/$target"
 leaks=1
 [ "$target" = rules_file ] && leaks=0
 log=$(mktemp)
+dict=$(dicts/for.sh "$target")
 ASAN_OPTIONS="detect_leaks=$leaks" "$binary" "corpus/$target" "seeds/$target" \
   -artifact_prefix="artifacts/$target/" -timeout=10 -rss_limit_mb=2048 \
-  -max_len=16384 -detect_leaks=$leaks -print_final_stats=1 >"$log" 2>&1 &
+  -max_len=16384 ${dict:+-dict="$dict"} -detect_leaks=$leaks -print_final_stats=1 >"$log" 2>&1 &
+
 pid=$!
 trap 'kill -INT $pid 2>/dev/null' EXIT
 

@@ -44,9 +44,11 @@ for target in $targets; do
   # and again when the run ends.
   leaks=1
   [ "$target" = rules_file ] && leaks=0
+  dict=$(dicts/for.sh "$target")
   ASAN_OPTIONS="detect_leaks=$leaks${ASAN_OPTIONS:+:$ASAN_OPTIONS}" cargo +nightly fuzz run "$target" "corpus/$target" "seeds/$target" -- \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=16384 \
-    -detect_leaks=$leaks -print_final_stats=1 >"$log" 2>&1
+    ${dict:+-dict="$dict"} -detect_leaks=$leaks -print_final_stats=1 >"$log" 2>&1
+
   status=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
   echo "$target: exit $status, ${runs:-?} executions in ${seconds}s budget, corpus $(find "corpus/$target" -type f | wc -l)"

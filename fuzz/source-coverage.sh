@@ -11,7 +11,9 @@
 # for a corpus before and after a run says whether the run reached any
 # source region it had not reached before (docs/fuzzing.md, "Plateau").
 # Needs nightly, cargo-fuzz and `rustup component add llvm-tools --toolchain
-# nightly`. The first build takes several minutes.
+# nightly`. The first build takes several minutes; the binary is
+# fuzz/target/x86_64-unknown-linux-gnu/coverage/x86_64-unknown-linux-gnu/release/TARGET.
+
 set -euo pipefail
 cd "$(dirname "$0")"
 target=${1:?usage: fuzz/source-coverage.sh TARGET DIR...}
@@ -36,6 +38,9 @@ binary=target/x86_64-unknown-linux-gnu/coverage/x86_64-unknown-linux-gnu/release
 LLVM_PROFILE_FILE="$work/run.profraw" "$binary" -runs=0 -rss_limit_mb=2048 -timeout=30 "$@" \
   >"$work/run.log" 2>&1 || { tail -20 "$work/run.log" >&2; exit 1; }
 "$tools/llvm-profdata" merge -sparse "$work/run.profraw" -o "$work/run.profdata"
+# PROFDATA=FILE keeps the profile, for `llvm-cov show` on the lines themselves.
+[ -z "${PROFDATA:-}" ] || cp "$work/run.profdata" "$PROFDATA"
+
 
 # Columns of `llvm-cov report`: file, regions, missed regions, ...
 report() { "$tools/llvm-cov" report "$binary" -instr-profile="$work/run.profdata" "$@"; }
