@@ -31,7 +31,6 @@ pub fn load(settings: &Settings, selection: &Selection) -> (Vec<Document>, Vec<D
     };
     // As for `runbook lint`: what cannot be read is an I/O failure (exit 2).
     let mut failed = problems.iter().any(|d| d.rule == rules::io_error::ID);
-
     let read: Vec<Result<Document, Box<Diagnostic>>> = selected
         .par_iter()
         .map(|s| workspace::read(s, settings))

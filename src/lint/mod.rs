@@ -189,7 +189,6 @@ pub fn run_in(
 ) -> Outcome {
     let mut diagnostics = walk_problems(walk, selection);
     diagnostics.extend(config_findings(settings));
-
     let chosen;
     let selected: &[Source] = match selection {
         Selection::All => &walk.markdown,
