@@ -41,12 +41,11 @@ LLVM_PROFILE_FILE="$work/run.profraw" "$binary" -runs=0 -rss_limit_mb=2048 -time
 # PROFDATA=FILE keeps the profile, for `llvm-cov show` on the lines themselves.
 [ -z "${PROFDATA:-}" ] || cp "$work/run.profdata" "$PROFDATA"
 
-
 # Columns of `llvm-cov report`: file, regions, missed regions, ...
 report() { "$tools/llvm-cov" report "$binary" -instr-profile="$work/run.profdata" "$@"; }
 covered() { awk '$1 == "TOTAL" { printf "%d of %d regions\n", $2 - $3, $2 }'; }
+report >"$work/all.txt"
 echo "inputs: $(grep -ao 'Done [0-9]* runs' "$work/run.log" | grep -o '[0-9]*')"
-report | awk '$1 ~ /^src\// && $3 < $2 { printf "%-40s %5d of %5d regions\n", $1, $2 - $3, $2 }'
-
+awk '$1 ~ /^src\// && $3 < $2 { printf "%-40s %5d of %5d regions\n", $1, $2 - $3, $2 }' "$work/all.txt"
 echo "runbook: $(report -ignore-filename-regex='^/' | covered)"
-echo "all code: $(report | covered)"
+echo "all code: $(covered <"$work/all.txt")"
