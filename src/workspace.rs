@@ -170,6 +170,17 @@ fn walk_problem(error: &walkdir::Error, settings: &Settings) -> Option<Diagnosti
     let not_found = error
         .io_error()
         .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+    if not_found && error.depth() == 0 {
+        // `runbook lint .` with `src` pointing nowhere: say which setting,
+        // not "cannot read".
+        return Some(file_diagnostic(
+            rules::io_error::ID,
+            Severity::Error,
+            path,
+            "the source folder does not exist".to_string(),
+            "create it, or set `src` under [book] in book.toml to the folder that holds the runbooks",
+        ));
+    }
     if not_found && path.is_symlink() {
         // A dangling link is a runbook that cannot be read only when it is
         // named like one: any other (an editor's lock file, a browser

@@ -252,6 +252,25 @@ fn missing_paths_and_bad_usage_exit_2() {
 }
 
 #[test]
+fn a_source_folder_that_does_not_exist_is_named_as_such() {
+    let tmp = tree();
+    fs::remove_file(tmp.path().join("docs/good.md")).unwrap();
+    fs::remove_dir(tmp.path().join("docs")).unwrap();
+    let (report, code) = lint_json(tmp.path(), &["."]);
+    assert_eq!(code, 2);
+    let d = &report["diagnostics"][0];
+    assert_eq!(
+        (d["rule"].as_str(), d["path"].as_str()),
+        (Some("io-error"), Some("docs"))
+    );
+    assert_eq!(d["message"], "the source folder does not exist");
+    assert!(
+        d["help"].as_str().unwrap().contains("`src` under [book]"),
+        "{d}"
+    );
+}
+
+#[test]
 fn invalid_config_names_file_line_and_column() {
     let tmp = tree();
     fs::write(

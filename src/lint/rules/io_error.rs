@@ -1,7 +1,8 @@
 //! File or folder that cannot be read (`io-error`)
 //!
 //! ## What it checks
-//! Every runbook and folder in the tree must be readable. A path named on
+//! Every runbook and folder in the tree must be readable, starting with
+//! the source folder itself (`src` under [book]). A path named on
 //! the command line must exist. A folder named like a file (`x.md/`) is
 //! walked as a folder. A symlink named like a runbook whose target is gone
 //! is reported; other dangling links (an editor's lock file) are not
@@ -20,6 +21,7 @@
 //!
 //! ## Fix
 //! Fix the permissions or the path; restore a link's target or remove the
-//! link.
+//! link; point `src` at the folder that holds the runbooks.
+
 
 crate::rule!("io-error", Error, None);
