@@ -157,10 +157,10 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
         }
     }
     eprintln!(
-        "{} scripts in {}: {written} written, {unchanged} unchanged; {} runbooks have no command blocks",
-        written + unchanged,
+        "{} in {}: {written} written, {unchanged} unchanged; {} without command blocks",
+        report::plural(written + unchanged, "script"),
         args.out.display(),
-        docs.len() - runbooks.len()
+        report::plural(docs.len() - runbooks.len(), "runbook")
     );
     if commented > 0 {
         eprintln!(

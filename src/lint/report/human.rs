@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-use super::{Report, display_path};
+use super::{Report, display_path, plural};
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -95,12 +95,4 @@ pub fn summary_line(report: &Report) -> String {
     }
 
     line
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }

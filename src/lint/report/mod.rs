@@ -51,3 +51,12 @@ pub fn display_path(path: &std::path::Path) -> String {
     }
     rest.to_string()
 }
+
+/// `1 runbook`, `2 runbooks`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}

@@ -23,5 +23,4 @@
 //! Fix the permissions or the path; restore a link's target or remove the
 //! link; point `src` at the folder that holds the runbooks.
 
-
 crate::rule!("io-error", Error, None);
