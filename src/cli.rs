@@ -10,6 +10,7 @@ use crate::config::Settings;
 use crate::diagnostic::{Severity, Summary};
 use crate::lint::report::{self, Format};
 use crate::lint::{self, Selection};
+use crate::workspace;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -156,6 +157,11 @@ pub struct LintArgs {
     /// Also check `#fragment`s on external HTML pages (implies `--online`).
     #[arg(long)]
     pub online_fragments: bool,
+    /// Skip named files outside the book's source folder or matched by
+    /// `exclude`: pre-commit passes every staged Markdown file, the README
+    /// too. Without a book.toml, every named file is checked.
+    #[arg(long)]
+    pub force_exclude: bool,
     #[command(flatten)]
     pub common: Common,
 }
@@ -306,6 +312,12 @@ fn lint_settings(args: &LintArgs) -> Result<Settings, u8> {
 fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> u8 {
     let selection = if args.paths.is_empty() {
         Selection::All
+    } else if args.force_exclude {
+        let named = args
+            .paths
+            .iter()
+            .filter(|p| workspace::in_book(p, settings));
+        Selection::Paths(named.cloned().collect())
     } else {
         Selection::Paths(args.paths.clone())
     };

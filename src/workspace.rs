@@ -269,7 +269,7 @@ pub fn select<'a>(
 ) -> (Cow<'a, [Source]>, Vec<Diagnostic>) {
     let src = normalize(&settings.src);
     // `runbook lint .` from the book's folder: the whole walk, as it is.
-    if paths.iter().all(|p| src.starts_with(normalize(p))) {
+    if !paths.is_empty() && paths.iter().all(|p| src.starts_with(normalize(p))) {
         return (Cow::Borrowed(all), Vec::new());
     }
     let mut selected = Vec::new();
@@ -326,9 +326,28 @@ pub fn select<'a>(
 /// Whether `path` is one of `paths` or inside one of them, however each is
 /// written (relative or absolute, with `.` or `..` in it).
 pub fn is_within(path: &Path, paths: &[PathBuf]) -> bool {
-    let full = |p: &Path| normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
     let path = full(path);
     paths.iter().any(|p| path.starts_with(full(p)))
+}
+
+/// Whether a named path is, or holds, runbooks of the book: it is in the
+/// source folder and not excluded, or the source folder is in it.
+/// Without a book.toml every path is.
+pub fn in_book(path: &Path, settings: &Settings) -> bool {
+    if settings.file.is_none() {
+        return true;
+    }
+    let (path, src) = (full(path), full(&settings.src));
+    if src.starts_with(&path) {
+        return true;
+    }
+    path.starts_with(&src)
+        && relative(&src, &path).is_some_and(|rel| !settings.exclude.is_match(&rel))
+}
+
+/// The absolute, lexically cleaned form of a path.
+fn full(path: &Path) -> PathBuf {
+    normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 /// Lexically cleans a path: drops `.`, folds `..`, so two spellings compare equal.

@@ -368,6 +368,50 @@ fn pre_commit_lints_only_named_files_but_resolves_links_in_the_tree() {
 }
 
 #[test]
+fn force_exclude_skips_markdown_that_is_not_a_runbook_of_the_book() {
+    let tmp = tree();
+    let book = "[book]\nsrc = \"docs\"\n[lint]\nexclude = [\"drafts/**\"]\n";
+    fs::write(tmp.path().join("book.toml"), book).unwrap();
+    fs::create_dir(tmp.path().join("docs/drafts")).unwrap();
+    for file in ["README.md", "docs/drafts/wip.md"] {
+        fs::write(tmp.path().join(file), "# Not a runbook\n").unwrap();
+    }
+    let lint = |args: &[&str]| {
+        let mut all = vec!["--format", "json", "--today", TODAY];
+        all.extend_from_slice(args);
+        let output = common::runbook_lint(tmp.path(), &all);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        (report, output.status.code())
+    };
+    // What pre-commit passes: every staged Markdown file.
+    let staged = ["README.md", "docs/drafts/wip.md", "./docs/good.md"];
+    let (report, code) = lint(&[&["--force-exclude"][..], &staged].concat());
+    assert_eq!(report["summary"]["files"], 1, "{report:#}");
+    assert_eq!(report["diagnostics"], serde_json::json!([]));
+    assert_eq!(code, Some(0));
+    // Nothing of the book staged: nothing checked, not the whole tree.
+    let (report, code) = lint(&["--force-exclude", "README.md"]);
+    assert_eq!(
+        (report["summary"]["files"].as_u64(), code),
+        (Some(0), Some(0))
+    );
+    // Named without the flag, a file is checked wherever it is.
+    let (report, code) = lint(&staged);
+    assert_eq!(report["summary"]["files"], 3, "{report:#}");
+    assert_eq!(code, Some(1));
+    // The hook pre-commit installs passes the flag.
+    let hooks = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.pre-commit-hooks.yaml"
+    ));
+    assert!(
+        hooks
+            .unwrap()
+            .contains("entry: runbook-lint --force-exclude")
+    );
+}
+
+#[test]
 fn today_comes_from_source_date_epoch() {
     let tmp = tree();
     let run = |epoch: &str| {
