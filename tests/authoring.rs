@@ -42,15 +42,16 @@ fn fix_applies_safe_fixes_and_keeps_every_other_byte() {
     let expected = "---\r\ntitle: CRLF\r\nowner: team-a\r\nlast_reviewed: 2026-10-27\r\nstatus: draft\r\n---\r\n# CRLF\r\n\r\nJump to [undo](#roll-back) and [other](body-metadata.md#rollback).\r\n\r\n## Roll back\r\n\r\nUndo it.\r\n";
     assert_eq!(crlf, expected);
 
-    // The BOM is kept.
+    // The BOM is kept; a status in the wrong case is corrected, quotes kept.
     let bom = read(dir, "bom.md");
-    assert!(
-        bom.starts_with(b"\xef\xbb\xbf---\ntitle: BOM\nowner: team-a\nlast_reviewed: 2026-11-01\n")
-    );
+    assert!(bom.starts_with(
+        b"\xef\xbb\xbf---\ntitle: BOM\nowner: team-a\nlast_reviewed: 2026-11-01\nstatus: \"draft\"\n"
+    ));
 
-    // Ambiguous dates and anchors are left for a person.
+    // Ambiguous dates, anchors and statuses are left for a person.
     let ambiguous = String::from_utf8(read(dir, "ambiguous.md")).unwrap();
     assert!(ambiguous.contains("last_reviewed: 01/02/2026") && ambiguous.contains("(#setp)"));
+    assert!(ambiguous.contains("status: Dräft"));
 
     // A file that does not parse is not touched, and says so.
     assert_eq!(read(dir, "broken-yaml.md"), before_broken);

@@ -22,8 +22,10 @@
 //!
 //! ## Fix
 //! Use one of the allowed values, or add yours to `statuses` in
-//! `book.toml`.
+//! `book.toml`. `runbook lint --fix` corrects a value that differs from
+//! an allowed one only in case (`Draft` -> `draft`).
 
+use crate::diagnostic::{Edit, Fix};
 use crate::document::Document;
 use crate::document::front_matter::{Field, scalar_range};
 use crate::lint::custom::{self, Kind};
@@ -48,7 +50,11 @@ fn check_values(doc: &Document, status: &Field<String>, allowed: &[String], sink
         return;
     }
     let lowered = status.value.to_lowercase();
-    let help = match allowed.iter().find(|s| s.to_lowercase() == lowered) {
+    let same_letters: Vec<&String> = allowed
+        .iter()
+        .filter(|s| s.to_lowercase() == lowered)
+        .collect();
+    let help = match same_letters.first() {
         Some(exact) => format!("write `{exact}`: statuses are case-sensitive"),
         None => match closest(&lowered, allowed.iter().map(String::as_str)) {
             Some(best) => format!("did you mean `{best}`?"),
@@ -57,14 +63,42 @@ fn check_values(doc: &Document, status: &Field<String>, allowed: &[String], sink
             }
         },
     };
-    sink.report(
-        ID,
-        doc.span(scalar_range(&doc.text, status.at.offset)),
-        format!(
-            "status `{}` is not one of: {}",
-            status.value,
-            allowed.join(", ")
-        ),
-    )
-    .help(help);
+    let range = scalar_range(&doc.text, status.at.offset);
+    let report = sink
+        .report(
+            ID,
+            doc.span(range.clone()),
+            format!(
+                "status `{}` is not one of: {}",
+                status.value,
+                allowed.join(", ")
+            ),
+        )
+        .help(help);
+    if let [exact] = same_letters[..] {
+        if let Some(fix) = case_fix(&doc.text[range.clone()], range.start, &status.value, exact) {
+            report.fix(fix);
+        }
+    }
+}
+
+/// `Draft` -> `draft`: safe when one allowed value differs only in case
+/// and the value is written as is (plain or quoted, no escapes).
+fn case_fix(written: &str, at: usize, value: &str, exact: &str) -> Option<Fix> {
+    let (open, close) = match written.as_bytes().first() {
+        Some(b'"') => ("\"", "\""),
+        Some(b'\'') => ("'", "'"),
+        _ => ("", ""),
+    };
+    if written != format!("{open}{value}{close}") {
+        return None;
+    }
+    Some(Fix {
+        description: format!("write `{exact}`"),
+        edits: vec![Edit {
+            start: at + open.len(),
+            end: at + open.len() + value.len(),
+            replacement: exact.to_string(),
+        }],
+    })
 }
