@@ -417,6 +417,18 @@ mod tests {
     }
 
     #[test]
+    fn an_explicit_id_is_escaped_in_the_permalink() {
+        let b = render("a.md", "# T\n\n## Step {#a&b'c}\n\ntext\n", false);
+        assert!(
+            b.html.contains(
+                r##"id="a&amp;b&#39;c">Step <a class="permalink" href="#a&amp;b&#39;c""##
+            ),
+            "{}",
+            b.html
+        );
+    }
+
+    #[test]
     fn raw_html_is_sanitized_unless_allowed() {
         let text = "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)> [x](javascript:alert(3))\n\n| a |\n|:-:|\n| b |\n\n- [x] done\n\n```sh\nls\n```\n";
         let b = render("a.md", text, false);
