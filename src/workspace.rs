@@ -341,8 +341,7 @@ pub fn in_book(path: &Path, settings: &Settings) -> bool {
     if src.starts_with(&path) {
         return true;
     }
-    path.starts_with(&src)
-        && relative(&src, &path).is_some_and(|rel| !settings.exclude.is_match(&rel))
+    relative(&src, &path).is_some_and(|rel| !settings.exclude.is_match(&rel))
 }
 
 /// The absolute, lexically cleaned form of a path.
