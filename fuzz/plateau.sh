@@ -4,15 +4,18 @@
 # for QUIET minutes (default 10) and the executions since its last growth
 # are at least as many as all the executions before it, so a fuzzer slowed
 # down by a busy machine is not taken for a finished one. Gives up after
-# MAX minutes (default 60) and says so. Prints one line a minute
-# (minutes, executions, cov, ft, corpus) and a summary line; exits 1 on a
-# crash, timeout or out-of-memory. Build first with `cargo +nightly fuzz
-# build` (RUSTFLAGS as in smoke.sh).
+# MAX minutes (default 60) and says so. An input that runs longer than
+# TIMEOUT seconds (default 10) counts as a hang; libFuzzer measures wall
+# time, so raise it when the fuzzer shares its core. Prints one line a
+# minute (minutes, executions, cov, ft, corpus) and a summary line; exits 1
+# on a crash, timeout or out-of-memory. Build first with `cargo +nightly
+# fuzz build` (RUSTFLAGS as in smoke.sh).
 set -uo pipefail
 cd "$(dirname "$0")" || exit 1
 target=${1:?usage: fuzz/plateau.sh TARGET}
 quiet=${QUIET:-10}
 max=${MAX:-60}
+timeout=${TIMEOUT:-10}
 binary=target/x86_64-unknown-linux-gnu/release/$target
 [ -x "$binary" ] || { echo "no $binary: run cargo +nightly fuzz build" >&2; exit 2; }
 mkdir -p "corpus/$target" "seeds/$target" "artifacts/$target"
@@ -21,7 +24,7 @@ leaks=1
 log=$(mktemp)
 dict=$(dicts/for.sh "$target")
 ASAN_OPTIONS="detect_leaks=$leaks" "$binary" "corpus/$target" "seeds/$target" \
-  -artifact_prefix="artifacts/$target/" -timeout=10 -rss_limit_mb=2048 \
+  -artifact_prefix="artifacts/$target/" -timeout="$timeout" -rss_limit_mb=2048 \
   -max_len=16384 ${dict:+-dict="$dict"} -detect_leaks=$leaks -print_final_stats=1 >"$log" 2>&1 &
 
 pid=$!
