@@ -21,7 +21,11 @@ static DIR: LazyLock<tempfile::TempDir> = LazyLock::new(|| {
 /// A team rule file and the two pattern lists.
 const FILES: [&str; 3] = ["team.yaml", "destructive-commands.yaml", "credentials.yaml"];
 
-const RUNBOOK: &str = "---\ntitle: Restore\nowner: ops\nlast_reviewed: 2026-01-02\nstatus: active\ntags: [payments]\n---\n# Restore\n\nTODO: check the backup.\n\n## Steps\n\n```bash {name=restore}\nrm -rf /var/lib/db && PGPASSWORD=hunter22 psql -c 'DROP TABLE x'\n```\n\n## Rollback\n\nSee [x](#restore).\n";
+/// A runbook for the rules to check. The sample rule files (`lints/`,
+/// the test fixtures) each find something in it: an empty Verification
+/// section, a `kubectl delete` without and with a namespace, a team that
+/// is not allowed, a change ticket that is a number.
+const RUNBOOK: &str = "---\ntitle: Restore\nowner: ops\nlast_reviewed: 2026-01-02\nstatus: active\ntags: [payments, database]\nteam: [payments, 7]\nchange_ticket: 1234\n---\n# Restore\n\nTODO: check the backup.\n\n## Steps\n\n```bash {name=restore}\nrm -rf /var/lib/db && PGPASSWORD=hunter22 psql -c 'DROP TABLE x'\nkubectl delete pod db-0\nkubectl delete pod db-1 -n ledger\nsudo su\n```\n\n## Verification\n\n## Rollback\n\nSee [x](#restore).\n";
 
 /// An error's position names a character of the file, or the place just
 /// after its last one.
