@@ -1,0 +1,132 @@
+//! `book.toml`: every key, set to something other than its default, takes
+//! effect (fixture `config/every-key`).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use common::{fixtures, lint_json, runbook};
+use jiff::civil::date;
+use runbook::config::Settings;
+use runbook::diagnostic::Level;
+use runbook::lint::custom::Kind;
+
+fn every_key() -> PathBuf {
+    fixtures().join("config/every-key")
+}
+
+fn settings() -> Settings {
+    let settings = Settings::load(&every_key().join("book.toml")).unwrap();
+    assert!(
+        settings.unknown_keys.is_empty(),
+        "{:?}",
+        settings.unknown_keys
+    );
+    settings
+}
+
+#[test]
+fn book_lint_and_front_matter_keys_take_effect() {
+    let s = settings();
+    assert_eq!(s.config.book.title, "Payments runbooks");
+    assert_eq!(s.config.book.description, "Runbooks of the payments team");
+    assert_eq!(s.src, every_key().join("docs"));
+
+    let july = date(2026, 7, 1);
+    assert_eq!(s.review_period.after(july), Some(date(2027, 1, 1)));
+    assert_eq!(s.due_soon.after(july), Some(date(2026, 7, 22)));
+    let draft = s.review_period_for(Some("draft"));
+    assert_eq!(draft.after(july), Some(date(2026, 7, 31)));
+    let retired = s.review_period_for(Some("retired"));
+    assert_eq!(retired.after(july), Some(date(2027, 7, 1)));
+    assert_eq!(s.config.lint.required_fields.last().unwrap(), "tags");
+    assert!(s.required_sections[0].is_match("Verification"));
+    assert!(s.exclude.is_match("drafts/half.md"));
+    assert!(!s.exclude.is_match("restore.md"));
+    assert_eq!(s.config.lint.rules["no-todo"], Level::Info);
+    assert_eq!(s.config.lint.rules["heading-no-space"], Level::Off);
+
+    // `statuses` and `rollback-heading` replace the default rules' data.
+    for rule in &s.custom_rules {
+        match (&rule.kind, rule.id) {
+            (Kind::FrontMatter { values, .. }, "status-values") => {
+                assert_eq!(values, &["draft", "live", "retired"]);
+            }
+            (Kind::RequiredSection { heading, .. }, "rollback-section") => {
+                assert!(heading.is_match("Undo") && !heading.is_match("Rollback"));
+            }
+            _ => {}
+        }
+    }
+
+    assert_eq!(
+        s.aliases.canonical("last_reviewed_on"),
+        Some("last_reviewed")
+    );
+    assert_eq!(s.aliases.canonical("owner_slack"), Some("owner"));
+    assert_eq!(s.aliases.canonical("review_in"), Some("review_every"));
+}
+
+#[test]
+fn link_extract_and_build_keys_take_effect() {
+    let s = settings();
+    let links = &s.links;
+    assert!(!links.online && links.fragments);
+    assert!(links.exclude[0].is_match("https://internal.example.com/wiki"));
+    assert_eq!(links.accept, [401, 403]);
+    assert_eq!(links.timeout, Duration::from_secs(5));
+    assert_eq!(links.retries, 1);
+    assert_eq!((links.concurrency, links.per_host_concurrency), (8, 2));
+    assert_eq!(links.cache, every_key().join(".cache/links"));
+    assert_eq!(links.cache_ttl, Duration::from_secs(2 * 86_400));
+    assert_eq!(links.failure_ttl, Duration::from_secs(30 * 60));
+    let header = &links.headers["api.example.com"][0];
+    assert_eq!(
+        (header.name.as_str(), header.env.as_str()),
+        ("Authorization", "EXAMPLE_API_TOKEN")
+    );
+
+    let placeholders = s.config.extract.placeholders.as_ref().unwrap();
+    assert_eq!(placeholders.len(), 2);
+
+    let build = &s.config.build;
+    assert_eq!(build.dest, Path::new("public"));
+    assert_eq!(build.templates, Path::new("theme"));
+    assert!(build.allow_html);
+    assert_eq!(build.language, "de");
+    assert_eq!(build.search_shard_pages, 100);
+    assert_eq!(build.site_root(), "/runbooks/");
+}
+
+/// The runbook uses the aliases, the statuses, the Undo heading and the
+/// required Verification section, has a `##Notes` line (rule off) and a
+/// TODO (rule at info); the draft without front matter is excluded.
+#[test]
+fn the_book_lints_as_its_settings_say() {
+    let (report, code) = lint_json(&every_key(), &[]);
+    let found: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["severity"].as_str().unwrap()))
+        .collect();
+    assert_eq!(found, [("no-todo", "info")], "{report:#}");
+    assert_eq!(report["summary"]["files"], 1);
+    assert_eq!(code, 0);
+
+    // `review_in: 3 months` from 2026-10-01 is due 2027-01-01: within
+    // `due-soon = "3 weeks"` of 2026-12-20, not of 2026-11-25.
+    let output = runbook(
+        &every_key(),
+        &["lint", "--format", "json", "--today", "2026-12-20"],
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"review-due-soon"), "{rules:?}");
+}
