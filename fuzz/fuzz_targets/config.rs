@@ -12,7 +12,10 @@ use runbook::document::Document;
 static DIR: LazyLock<tempfile::TempDir> =
     LazyLock::new(|| tempfile::tempdir().expect("temporary folder"));
 
-const RUNBOOK: &str = "---\ntitle: T\nowner: ops\nlast_reviewed: 2026-01-02\nstatus: active\n---\n# T\n\n## Rollback\n\nSee [x](#t).\n";
+/// A runbook the settings change the findings of: alias keys, a status,
+/// an Undo and a Verification section, a placeholder, a TODO, a `##Notes`
+/// line and a link to exclude.
+const RUNBOOK: &str = "---\ntitle: T\nowner_slack: ops\nlast_reviewed_on: 2026-01-02\nreview_in: 3 months\nstatus: live\ntags: [database]\n---\n# T\n\nTODO: see <https://internal.example.com/x>.\n\n##Notes\n\n```bash\npg_restore <backup-id> ${{ env }}\n```\n\n## Verification\n\n## Undo\n\nSee [x](#t).\n";
 
 fuzz_target!(|bytes: &[u8]| {
     let file = DIR.path().join("book.toml");
