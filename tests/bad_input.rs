@@ -5,7 +5,7 @@ mod common;
 
 use std::fs;
 
-use common::{TODAY, lint_json, runbook, stderr, stdout};
+use common::{TODAY, lint_json, rule_ids, runbook, stderr, stdout};
 
 const GOOD: &str = "---\ntitle: Good\nowner: team-a\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# Good\n\n## Rollback\n\nUndo.\n";
 
@@ -228,12 +228,7 @@ fn problems_elsewhere_in_the_tree_do_not_fail_the_files_named() {
 
     // Named, the folder holding them reports them.
     let (report, code) = lint_json(tmp.path(), &["docs/other"]);
-    let rules: Vec<&str> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
+    let rules = rule_ids(&report);
     assert_eq!(rules, ["io-error", "symlink-loop"]);
     assert_eq!(code, 2);
 }
@@ -357,12 +352,7 @@ fn pre_commit_lints_only_named_files_but_resolves_links_in_the_tree() {
     );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["summary"]["files"], 1);
-    let rules: Vec<_> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
+    let rules = rule_ids(&report);
     assert_eq!(rules, vec!["broken-anchor"], "{report:#}");
     assert_eq!(output.status.code(), Some(1));
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TODAY, runbook, stdout};
+use common::{TODAY, rule_ids, runbook, stdout};
 use std::path::Path;
 
 fn repo() -> &'static Path {
@@ -88,12 +88,7 @@ fn a_folder_outside_the_source_tree_is_walked() {
     // From the repository root, book.toml's source folder is `content/`.
     let (report, _) = common::lint_json(repo(), &["tests/fixtures/lint/broken-link"]);
     assert_eq!(report["summary"]["files"], 5, "{report:#}");
-    let rules: Vec<_> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
+    let rules = rule_ids(&report);
     assert!(rules.contains(&"broken-link"), "{rules:?}");
 }
 

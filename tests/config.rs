@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{fixtures, lint_json, runbook};
+use common::{fixtures, lint_json, rule_ids, runbook};
 use jiff::civil::date;
 use runbook::config::Settings;
 use runbook::diagnostic::Level;
@@ -122,11 +122,6 @@ fn the_book_lints_as_its_settings_say() {
         &["lint", "--format", "json", "--today", "2026-12-20"],
     );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let rules: Vec<&str> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["rule"].as_str().unwrap())
-        .collect();
+    let rules = rule_ids(&report);
     assert!(rules.contains(&"review-due-soon"), "{rules:?}");
 }

@@ -55,6 +55,16 @@ pub fn lint_json(dir: &Path, extra: &[&str]) -> (serde_json::Value, i32) {
     (json, output.status.code().unwrap_or(-1))
 }
 
+/// The rule id of every finding of a JSON report, in report order.
+pub fn rule_ids(report: &serde_json::Value) -> Vec<&str> {
+    report["diagnostics"]
+        .as_array()
+        .expect("a JSON report")
+        .iter()
+        .map(|d| d["rule"].as_str().expect("a rule id"))
+        .collect()
+}
+
 pub mod html;
 pub mod server;
 
