@@ -17,6 +17,10 @@
 //! ```markdown
 //! ## Rollback
 //! ```
+//!
+//! `--fix` inserts the space, except on a line that holds a lone carriage
+//! return (old Mac line endings): pulldown-cmark ends a paragraph there but
+//! not a heading, so the new heading would swallow the next line.
 
 use crate::diagnostic::{Edit, Fix};
 use crate::document::Document;
@@ -35,23 +39,26 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
             &line[indent..indent + hashes],
             &line[indent + hashes..]
         );
-        sink.report(
-            ID,
-            *span,
-            format!(
-                "`{}` is not a heading: CommonMark needs a space after `{}`",
-                line.trim(),
-                "#".repeat(hashes)
-            ),
-        )
-        .help(format!("write `{}`", fixed.trim()))
-        .fix(Fix {
-            description: "insert a space after the `#`s".into(),
-            edits: vec![Edit {
-                start: at,
-                end: at,
-                replacement: " ".into(),
-            }],
-        });
+        let report = sink
+            .report(
+                ID,
+                *span,
+                format!(
+                    "`{}` is not a heading: CommonMark needs a space after `{}`",
+                    line.trim(),
+                    "#".repeat(hashes)
+                ),
+            )
+            .help(format!("write `{}`", fixed.trim()));
+        if !line.contains('\r') {
+            report.fix(Fix {
+                description: "insert a space after the `#`s".into(),
+                edits: vec![Edit {
+                    start: at,
+                    end: at,
+                    replacement: " ".into(),
+                }],
+            });
+        }
     }
 }
