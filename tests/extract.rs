@@ -39,7 +39,11 @@ fn runbook(args: &[&str]) -> Run {
 
 /// `(rule, line)` of every finding `verify --format json` reports.
 fn verify(file: &str) -> Vec<(String, usize)> {
-    let run = runbook(&["verify", file, "--format", "json"]);
+    verify_in(&fixtures(), file)
+}
+
+fn verify_in(dir: &Path, file: &str) -> Vec<(String, usize)> {
+    let run = runbook_in(dir, &["verify", file, "--format", "json"], &[]);
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
     json["diagnostics"]
@@ -115,6 +119,38 @@ fn placeholders_become_variables() {
             "{var} in the header"
         );
     }
+}
+
+/// A placeholder pattern that can match empty text matches between every
+/// two characters; those empty matches are no placeholders. (Found by the
+/// `config` fuzz target: two of them at one offset panicked the script
+/// writer.)
+#[test]
+fn a_placeholder_pattern_matching_empty_text_finds_only_real_placeholders() {
+    let book = tempfile::tempdir().unwrap();
+    std::fs::write(
+        book.path().join("book.toml"),
+        "[book]\nsrc = \".\"\n[extract]\nplaceholders = ['<([a-z-]+)>|x*', '<|y']\n",
+    )
+    .unwrap();
+    std::fs::write(
+        book.path().join("restore.md"),
+        "---\ntitle: Restore\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# Restore\n\n```bash\npg_restore <backup-id> now\n```\n\n## Rollback\n\nNone.\n",
+    )
+    .unwrap();
+    let found = verify_in(book.path(), "restore.md");
+    assert_eq!(
+        found,
+        [("unresolved-placeholder".to_string(), 10)],
+        "{found:?}"
+    );
+    let run = runbook_in(book.path(), &["extract", "--out", "scripts"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = std::fs::read_to_string(book.path().join("scripts/restore.sh")).unwrap();
+    assert!(
+        script.contains("\npg_restore \"${BACKUP_ID:?fill in <backup-id> (line 10): pass --var BACKUP_ID=...}\" now\n"),
+        "{script}"
+    );
 }
 
 #[test]

@@ -222,6 +222,11 @@ fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeho
     for pattern in &checks.placeholders {
         for caps in pattern.captures_iter(code) {
             let whole = caps.get(0).unwrap();
+            // A pattern that can match empty text (`<[a-z]+>|x*`) matches
+            // between every two characters: no text, nothing to fill in.
+            if whole.is_empty() {
+                continue;
+            }
             let before = code[..whole.start()].chars().next_back();
             if before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '$' | '{' | '_' | '[')) {
                 continue;
