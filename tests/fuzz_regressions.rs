@@ -108,3 +108,36 @@ fn every_rule_file_regression_loads_or_points_inside_itself() {
     }
     assert!(seen >= 3, "only {seen} rule files in {}", dir.display());
 }
+
+/// Each `book-*.toml` input, as the `book.toml` of a book with one runbook
+/// that has command blocks: lint and extract run without a panic.
+#[test]
+fn every_book_toml_regression_lints_and_extracts() {
+    let dir = common::fixtures().join("fuzz-regressions");
+    let mut seen = 0;
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !(name.starts_with("book-") && name.ends_with(".toml")) {
+            continue;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        fs::copy(&path, tmp.path().join("book.toml")).unwrap();
+        // The inputs leave `src` at its default.
+        fs::create_dir(tmp.path().join("content")).unwrap();
+        fs::write(
+            tmp.path().join("content/restore.md"),
+            "---\ntitle: Restore\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# Restore\n\n```bash\npg_restore <backup-id> {{ env }} now\n```\n\n## Rollback\n\nNone.\n",
+        )
+        .unwrap();
+        let (report, code) = lint_json(tmp.path(), &[]);
+        assert!(code < 2, "{name}: exit {code}: {report:#}");
+        let output = runbook(
+            tmp.path(),
+            &["extract", "--out", "scripts", "--today", TODAY],
+        );
+        assert_eq!(output.status.code(), Some(0), "{name}: {}", stderr(&output));
+        seen += 1;
+    }
+    assert!(seen >= 1, "no book-*.toml in {}", dir.display());
+}
