@@ -8,6 +8,7 @@
 mod common;
 
 use std::fs;
+use std::path::PathBuf;
 
 use runbook::config::Settings;
 use runbook::lint::rules;
@@ -71,14 +72,9 @@ fn every_regression_input_lints_and_fixes_cleanly() {
 /// A rule file loads, or its error names a line and column inside it.
 #[test]
 fn every_rule_file_regression_loads_or_points_inside_itself() {
-    let dir = common::fixtures().join("fuzz-regressions");
-    let mut seen = 0;
-    for entry in fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if !(name.starts_with("rules-") && name.ends_with(".yaml")) {
-            continue;
-        }
+    let inputs = inputs_named("rules-", ".yaml");
+    assert!(inputs.len() >= 3, "only {} rule files", inputs.len());
+    for (name, path) in inputs {
         let text = fs::read_to_string(&path).unwrap();
         let tmp = tempfile::tempdir().unwrap();
         fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
@@ -104,23 +100,16 @@ fn every_rule_file_regression_loads_or_points_inside_itself() {
                 );
             }
         }
-        seen += 1;
     }
-    assert!(seen >= 3, "only {seen} rule files in {}", dir.display());
 }
 
 /// Each `book-*.toml` input, as the `book.toml` of a book with one runbook
 /// that has command blocks: lint and extract run without a panic.
 #[test]
 fn every_book_toml_regression_lints_and_extracts() {
-    let dir = common::fixtures().join("fuzz-regressions");
-    let mut seen = 0;
-    for entry in fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        if !(name.starts_with("book-") && name.ends_with(".toml")) {
-            continue;
-        }
+    let inputs = inputs_named("book-", ".toml");
+    assert!(!inputs.is_empty(), "no book-*.toml input");
+    for (name, path) in inputs {
         let tmp = tempfile::tempdir().unwrap();
         fs::copy(&path, tmp.path().join("book.toml")).unwrap();
         // The inputs leave `src` at its default.
@@ -137,7 +126,22 @@ fn every_book_toml_regression_lints_and_extracts() {
             &["extract", "--out", "scripts", "--today", TODAY],
         );
         assert_eq!(output.status.code(), Some(0), "{name}: {}", stderr(&output));
-        seen += 1;
     }
-    assert!(seen >= 1, "no book-*.toml in {}", dir.display());
+}
+
+/// The regression inputs whose file name starts with `prefix` and ends
+/// with `suffix`, as (name, path).
+fn inputs_named(prefix: &str, suffix: &str) -> Vec<(String, PathBuf)> {
+    let dir = common::fixtures().join("fuzz-regressions");
+    fs::read_dir(&dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .map(|path| {
+            (
+                path.file_name().unwrap().to_string_lossy().into_owned(),
+                path,
+            )
+        })
+        .filter(|(name, _)| name.starts_with(prefix) && name.ends_with(suffix))
+        .collect()
 }
