@@ -163,6 +163,31 @@ fn variables_never_set() {
     );
 }
 
+/// A `requires` name the shell cannot check is a finding, and stays out of
+/// the script: a line break in the JSON form would end the header's
+/// comment and run the rest as a command.
+#[test]
+fn requires_names_that_are_not_variables() {
+    let found = verify("requires.md");
+    assert_eq!(
+        lines_of(&found, "requires-invalid"),
+        vec![10, 16, 16],
+        "{found:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scripts");
+    let run = runbook(&["extract", "requires.md", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = std::fs::read_to_string(out.join("requires.sh")).unwrap();
+    let header = script.split("set -euo pipefail").next().unwrap();
+    assert!(header.lines().all(|l| l.starts_with('#')), "{header}");
+    assert!(header.contains("#   PGHOST  required by step "), "{header}");
+    assert!(
+        !script.contains("pwned") && !script.contains("PG-USER"),
+        "{script}"
+    );
+}
+
 #[test]
 fn destructive_commands_need_a_warning() {
     let found = verify("destructive.md");

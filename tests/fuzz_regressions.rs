@@ -3,7 +3,9 @@
 //! fixable finding left after `--fix`, and a second `--fix` that changes
 //! nothing. The `rules-*.yaml` inputs are also
 //! loaded as a file of `lints/` (a rule file, or the pattern list their
-//! name ends with), as the `rules_file` target does.
+//! name ends with), as the `rules_file` target does; the `book-*.toml`
+//! inputs are a book's `book.toml`, and the `extract-*.md` inputs are
+//! extracted too.
 
 mod common;
 
@@ -126,6 +128,37 @@ fn every_book_toml_regression_lints_and_extracts() {
             &["extract", "--out", "scripts", "--today", TODAY],
         );
         assert_eq!(output.status.code(), Some(0), "{name}: {}", stderr(&output));
+    }
+}
+
+/// Each `extract-*.md` input extracts to a script whose header is all
+/// comments and that `bash -n` accepts.
+#[test]
+fn every_extract_regression_gives_a_valid_script() {
+    let inputs = inputs_named("extract-", ".md");
+    assert!(!inputs.is_empty(), "no extract-*.md input");
+    for (name, path) in inputs {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+        fs::copy(&path, tmp.path().join(&name)).unwrap();
+        let output = runbook(
+            tmp.path(),
+            &["extract", "--out", "scripts", "--today", TODAY],
+        );
+        assert_eq!(output.status.code(), Some(0), "{name}: {}", stderr(&output));
+        let script = tmp.path().join("scripts").join(&name).with_extension("sh");
+        let text = fs::read_to_string(&script).unwrap();
+        let header = text.split("\nset -euo pipefail\n").next().unwrap();
+        assert!(
+            header.lines().all(|line| line.starts_with('#')),
+            "{name}: a header line is not a comment:\n{header}"
+        );
+        let syntax = std::process::Command::new("bash")
+            .arg("-n")
+            .arg(&script)
+            .output()
+            .unwrap();
+        assert!(syntax.status.success(), "{name}: {}", stderr(&syntax));
     }
 }
 

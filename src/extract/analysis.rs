@@ -69,7 +69,7 @@ pub struct Runbook<'a> {
     pub blocks: Vec<Block<'a>>,
     /// Variables some block sets (`NAME=`, `export`, `read`, `for`).
     pub sets: BTreeSet<String>,
-    /// Variables some block declares in `requires`.
+    /// Variables some block declares in `requires` (those that are names).
     pub required: BTreeSet<String>,
     /// Variable -> why it is needed and the first Markdown line asking.
     pub needs: BTreeMap<String, (Need, usize)>,
@@ -109,6 +109,7 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
     let required = blocks
         .iter()
         .flat_map(|b| b.cmd.attrs.requires.iter().cloned())
+        .filter(|name| shell::valid_name(name))
         .collect();
     let mut rb = Runbook {
         doc,
@@ -124,7 +125,8 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
                 .entry(p.var.clone())
                 .or_insert((Need::Placeholder(p.text.clone()), p.line));
         }
-        for r in &b.cmd.attrs.requires {
+        // Others are `requires-invalid` findings: the script cannot check them.
+        for r in b.cmd.attrs.requires.iter().filter(|r| shell::valid_name(r)) {
             needs
                 .entry(r.clone())
                 .or_insert((Need::Requires(b.cmd.name.clone()), b.cmd.block.first_line));

@@ -9,11 +9,12 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::analysis::{self, Block, Runbook};
+use super::shell::valid_name;
 use crate::config::Settings;
 use crate::document::{Document, Pos, Span};
 use crate::lint::rules::{
-    credential_in_command, destructive_command, shell_output, shell_syntax, undefined_variable,
-    unresolved_placeholder,
+    credential_in_command, destructive_command, requires_invalid, shell_output, shell_syntax,
+    undefined_variable, unresolved_placeholder,
 };
 
 #[derive(Clone, Debug)]
@@ -93,6 +94,25 @@ pub fn line_span(doc: &Document, line: usize) -> Span {
     Span { start, end: start }
 }
 
+/// Where `text` is written on the block's fence line, else the line's start.
+fn attribute_span(doc: &Document, block: &Block, text: &str) -> Span {
+    let line = block.cmd.block.fence.start.line;
+    let md = doc.line_text(line);
+    let Some(at) = md.find(text).filter(|_| !text.is_empty()) else {
+        return line_span(doc, line);
+    };
+    let offset = doc.lines.line_start(line - 1) + at;
+    let col = md[..at].chars().count() + 1;
+    Span {
+        start: Pos { line, col, offset },
+        end: Pos {
+            line,
+            col: col + text.chars().count(),
+            offset: offset + text.len(),
+        },
+    }
+}
+
 /// Every command-rule finding of an analysed runbook.
 pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
     let doc = rb.doc;
@@ -100,6 +120,14 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
     for block in &rb.blocks {
         if block.cmd.skip {
             continue;
+        }
+        for name in block.cmd.attrs.requires.iter().filter(|n| !valid_name(n)) {
+            out.push(Finding {
+                rule: requires_invalid::ID,
+                span: attribute_span(doc, block, name),
+                message: format!("`requires` names {name:?}, which is not a shell variable name: the script cannot check it"),
+                help: "use letters, digits and `_`, not starting with a digit (`{requires=PGHOST}`)".into(),
+            });
         }
         if let Some((line, why)) = block.output_at {
             out.push(Finding {

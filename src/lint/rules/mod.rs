@@ -17,6 +17,7 @@ pub mod heading_no_space;
 pub mod invalid_utf8;
 pub mod io_error;
 pub mod required_field;
+pub mod requires_invalid;
 pub mod review_date_future;
 pub mod review_due_soon;
 pub mod review_overdue;
@@ -69,6 +70,7 @@ pub static ALL: &[&Rule] = &[
     &shell_output::RULE,
     &unresolved_placeholder::RULE,
     &undefined_variable::RULE,
+    &requires_invalid::RULE,
     &destructive_command::RULE,
     &credential_in_command::RULE,
     &shellcheck::RULE,
