@@ -188,7 +188,7 @@ pub fn parse<'a>(
                     }
                     body.headings.push(Heading {
                         level,
-                        text: heading_text.trim().to_string(),
+                        text: heading_text.trim().replace('\n', " "),
                         anchor,
                         span: span(start_range),
                         has_content: false,
@@ -197,6 +197,14 @@ pub fn parse<'a>(
                 }
                 Event::Text(t) | Event::Code(t) => {
                     heading_text.push_str(t);
+                    if sink.is_some() {
+                        heading_events.push(event);
+                    }
+                }
+                // A setext heading written over two lines: GitHub's anchor
+                // drops the line break, its text reads it as a space.
+                Event::SoftBreak | Event::HardBreak => {
+                    heading_text.push('\n');
                     if sink.is_some() {
                         heading_events.push(event);
                     }
@@ -436,6 +444,13 @@ mod tests {
 
     fn body(text: &str) -> Body {
         parse(text, 0, &LineIndex::new(text), None)
+    }
+
+    #[test]
+    fn a_heading_over_two_lines_reads_with_a_space() {
+        let b = body("Roll back the\ndeploy\n=====\n");
+        assert_eq!(b.headings[0].text, "Roll back the deploy");
+        assert_eq!(b.headings[0].anchor, "roll-back-thedeploy");
     }
 
     #[test]
