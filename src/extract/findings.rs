@@ -98,7 +98,7 @@ pub fn line_span(doc: &Document, line: usize) -> Span {
 fn attribute_span(doc: &Document, block: &Block, text: &str) -> Span {
     let line = block.cmd.block.fence.start.line;
     let md = doc.line_text(line);
-    let Some(at) = md.find(text).filter(|_| !text.is_empty()) else {
+    let Some(at) = md.find(text) else {
         return line_span(doc, line);
     };
     let offset = doc.lines.line_start(line - 1) + at;
