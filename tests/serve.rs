@@ -1,47 +1,12 @@
 //! The server over a real socket: content types, the 404 page, and paths
 //! that try to leave the output folder.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::Path;
 
-struct Response {
-    status: u16,
-    content_type: String,
-    body: Vec<u8>,
-}
+mod common;
 
-/// One raw HTTP/1.1 request, the path sent exactly as written (no client
-/// normalises `..` or percent escapes away).
-fn get(addr: SocketAddr, path: &str) -> Response {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("headers end");
-    let head = String::from_utf8_lossy(&raw[..split]).to_string();
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    let content_type = head
-        .lines()
-        .find_map(|l| {
-            let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("content-type")
-                .then(|| value.trim().to_string())
-        })
-        .unwrap_or_default();
-    Response {
-        status,
-        content_type,
-        body: raw[split + 4..].to_vec(),
-    }
-}
+use common::client::get;
 
 /// Builds the fixture site into `<tmp>/www/site`, puts a secret next to
 /// `www`, and serves `www/site`.

@@ -65,6 +65,7 @@ pub fn rule_ids(report: &serde_json::Value) -> Vec<&str> {
         .collect()
 }
 
+pub mod client;
 pub mod html;
 pub mod server;
 
