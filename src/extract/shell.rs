@@ -281,15 +281,21 @@ impl Lexer<'_> {
                 }
             }
             "read" | "mapfile" | "readarray" => {
-                let mut skip = false;
+                // Options that take a value: `read -p PROMPT`, `mapfile -d
+                // DELIM`; `read -a NAME` sets NAME, `mapfile -t` takes none.
+                let valued = if *command == "read" {
+                    "adinNptu"
+                } else {
+                    "dnOsuCc"
+                };
+                let mut value_of = None;
                 for arg in args {
-                    if skip {
-                        skip = false;
-                    } else if arg.starts_with('-') {
-                        // Options that take a value: `-p PROMPT`, `-d DELIM`, ...
-                        skip = arg
-                            .strip_prefix('-')
-                            .is_some_and(|f| f.len() == 1 && "adnNptuCcsi".contains(f));
+                    if let Some(option) = value_of.take() {
+                        if option == 'a' && valid_name(arg) {
+                            self.scan.sets.push(arg.to_string());
+                        }
+                    } else if let Some(cluster) = arg.strip_prefix('-') {
+                        value_of = option_taking_next_word(cluster, valued);
                     } else if valid_name(arg) {
                         self.scan.sets.push(arg.to_string());
                     }
@@ -808,6 +814,14 @@ fn assignment(word: &str) -> Option<&str> {
     (ok && valid_name(name)).then_some(name)
 }
 
+/// In a cluster of options like `rp` (`read -rp PROMPT`), the option whose
+/// value is the next word: the first that takes a value, when it ends the
+/// cluster (otherwise the rest of the cluster is its value).
+fn option_taking_next_word(cluster: &str, valued: &str) -> Option<char> {
+    let (at, option) = cluster.char_indices().find(|(_, c)| valued.contains(*c))?;
+    (at + option.len_utf8() == cluster.len()).then_some(option)
+}
+
 pub fn valid_name(name: &str) -> bool {
     let b = name.as_bytes();
     !b.is_empty() && is_name_start(b[0]) && b.iter().all(|&c| is_name(c))
@@ -870,5 +884,16 @@ $(( 1 << (2) )) >"f" ${#a[@]} \"#;
         assert_eq!(targets, vec!["\"$OUT\"", "log"]);
         assert!(!scan("# only a comment\n\n").has_code);
         assert_eq!(scan("echo '$X'\n").quoting_at(6), Quoting::Single);
+    }
+
+    #[test]
+    fn options_of_read_and_mapfile() {
+        let s = scan(
+            "read -rp PROMPT A\nread -t 5 -a ARR\nread -pPROMPT B\nmapfile -t LINES\nreadarray -d , -t FIELDS\n",
+        );
+        for name in ["A", "ARR", "B", "LINES", "FIELDS"] {
+            assert!(s.sets.iter().any(|n| n == name), "{name}: {:?}", s.sets);
+        }
+        assert!(!s.sets.iter().any(|n| n == "PROMPT"), "{:?}", s.sets);
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! ## What it checks
 //! `$NAME` and `${NAME}` in commands when no block of the runbook sets
-//! `NAME` (`NAME=...`, `export`, `read`, `for`), no block declares it in
+//! `NAME` (`NAME=...`, `export`, `declare`, `read`, `mapfile`, `printf -v`,
+//! `for`, `select`, `getopts`), no block declares it in
 //! `requires`, and it is not one the shell or the login session always has
 //! (`HOME`, `PATH`, `USER`, ...). `${NAME:-default}` is fine.
 //!
