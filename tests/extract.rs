@@ -154,16 +154,25 @@ fn a_placeholder_pattern_matching_empty_text_finds_only_real_placeholders() {
 }
 
 /// Every way bash sets a variable counts (`declare`, `printf -v`,
-/// `mapfile -t`, `read -p PROMPT`, `getopts`, `select`, ...); `printf`
-/// without `-v` only reads one.
+/// `mapfile -t`, `read -p PROMPT`, `getopts`, `select`, `let`, ...);
+/// `printf` without `-v` only reads one. After `source`, any variable may
+/// be set: neither the rule nor the script asks for those read later.
 #[test]
 fn variables_never_set() {
     let found = verify("variables.md");
     assert_eq!(
         lines_of(&found, "undefined-variable"),
-        vec![11, 12],
+        vec![11, 12, 41],
         "{found:?}"
     );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scripts");
+    let run = runbook(&["extract", "variables.md", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = std::fs::read_to_string(out.join("variables.sh")).unwrap();
+    assert!(script.contains(": \"${REGION:?step "), "{script}");
+    assert!(!script.contains("${SOURCED_URL:?"), "{script}");
+    assert!(!script.contains("${RETRIES:?"), "{script}");
 }
 
 /// A `requires` name the shell cannot check is a finding, and stays out of

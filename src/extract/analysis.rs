@@ -67,10 +67,14 @@ impl Block<'_> {
 pub struct Runbook<'a> {
     pub doc: &'a Document,
     pub blocks: Vec<Block<'a>>,
-    /// Variables some block sets (`NAME=`, `export`, `read`, `for`).
+    /// Variables some block sets (`NAME=`, `export`, `read`, `for`, ...).
     pub sets: BTreeSet<String>,
     /// Variables some block declares in `requires` (those that are names).
     pub required: BTreeSet<String>,
+    /// Where the first `source`, `.` or `eval` of the runbook ends, as the
+    /// block's first line and an offset in its code: after it, a variable
+    /// may come from code the runbook does not show.
+    pub sets_unknown_from: Option<(usize, usize)>,
     /// Variable -> why it is needed and the first Markdown line asking.
     pub needs: BTreeMap<String, (Need, usize)>,
 }
@@ -87,9 +91,13 @@ impl Runbook<'_> {
         &self,
         block: &'b Block,
     ) -> impl Iterator<Item = &'b shell::VarRead> {
+        let first_line = block.cmd.block.first_line;
         block.scan.reads.iter().filter(move |r| {
             !r.guarded
                 && !self.provides(&r.name)
+                && self
+                    .sets_unknown_from
+                    .is_none_or(|from| (first_line, r.offset) < from)
                 && !block.placeholders.iter().any(|p| p.var == r.name)
                 && !WELL_KNOWN.contains(&r.name.as_str())
         })
@@ -106,6 +114,10 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
         .filter(|b| !b.cmd.skip)
         .flat_map(|b| b.scan.sets.iter().cloned())
         .collect();
+    let sets_unknown_from = blocks
+        .iter()
+        .filter(|b| !b.cmd.skip)
+        .find_map(|b| Some((b.cmd.block.first_line, b.scan.sets_unknown_from?)));
     let required = blocks
         .iter()
         .flat_map(|b| b.cmd.attrs.requires.iter().cloned())
@@ -116,6 +128,7 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
         blocks,
         sets,
         required,
+        sets_unknown_from,
         needs: BTreeMap::new(),
     };
     let mut needs: BTreeMap<String, (Need, usize)> = BTreeMap::new();

@@ -37,6 +37,9 @@ pub struct Scan {
     pub error: Option<SyntaxError>,
     pub reads: Vec<VarRead>,
     pub sets: Vec<String>,
+    /// Where the first `source`, `.` or `eval` ends: from there on any
+    /// variable may be set, by code the scan cannot see.
+    pub sets_unknown_from: Option<usize>,
     /// Target words of output redirections (`> file`, `>> file`, `&> file`).
     pub redirects: Vec<Range<usize>>,
     /// Target words of input redirections (`< file`).
@@ -304,6 +307,16 @@ impl Lexer<'_> {
             "for" | "select" => {
                 if let Some(name) = args.first().filter(|a| valid_name(a)) {
                     self.scan.sets.push(name.to_string());
+                }
+            }
+            "source" | "." | "eval" => {
+                self.scan.sets_unknown_from.get_or_insert(self.i);
+            }
+            "let" => {
+                for arg in args {
+                    if let Some(name) = arithmetic_assignment(arg) {
+                        self.scan.sets.push(name.to_string());
+                    }
                 }
             }
             "getopts" => {
@@ -814,6 +827,21 @@ fn assignment(word: &str) -> Option<&str> {
     (ok && valid_name(name)).then_some(name)
 }
 
+/// `X=1`, `"X += 2"` or `'X<<=1'`, as `let` takes them: the name assigned
+/// (not `X==1` or `X<=1`, which compare).
+fn arithmetic_assignment(word: &str) -> Option<&str> {
+    const ASSIGN: &[&str] = &[
+        "=", "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "^=", "|=",
+    ];
+    let expr = word.trim_matches(['"', '\'']).trim_start();
+    let end = expr
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(expr.len());
+    let (name, op) = (&expr[..end], expr[end..].trim_start());
+    let assigns = ASSIGN.iter().any(|a| op.starts_with(a)) && !op.starts_with("==");
+    (assigns && valid_name(name)).then_some(name)
+}
+
 /// In a cluster of options like `rp` (`read -rp PROMPT`), the option whose
 /// value is the next word: the first that takes a value, when it ends the
 /// cluster (otherwise the rest of the cluster is its value).
@@ -895,5 +923,17 @@ $(( 1 << (2) )) >"f" ${#a[@]} \"#;
             assert!(s.sets.iter().any(|n| n == name), "{name}: {:?}", s.sets);
         }
         assert!(!s.sets.iter().any(|n| n == "PROMPT"), "{:?}", s.sets);
+    }
+
+    #[test]
+    fn let_and_source() {
+        let s = scan("let A=1 \"B += 2\" 'C<<=1' D==1 E\nlet F<=2\n");
+        assert_eq!(s.sets, ["A", "B", "C"]);
+        assert_eq!(s.sets_unknown_from, None);
+        let src = "echo \"$X\"\nsource ./prod.env\necho \"$Y\"\n. ./more.env\n";
+        let s = scan(src);
+        assert_eq!(s.sets_unknown_from, Some(src.find("\necho \"$Y").unwrap()));
+        let s = scan("eval \"$(aws configure export-credentials --format env)\"\n");
+        assert!(s.sets_unknown_from.is_some());
     }
 }

@@ -3,9 +3,11 @@
 //! ## What it checks
 //! `$NAME` and `${NAME}` in commands when no block of the runbook sets
 //! `NAME` (`NAME=...`, `export`, `declare`, `read`, `mapfile`, `printf -v`,
-//! `for`, `select`, `getopts`), no block declares it in
+//! `let`, `for`, `select`, `getopts`), no block declares it in
 //! `requires`, and it is not one the shell or the login session always has
-//! (`HOME`, `PATH`, `USER`, ...). `${NAME:-default}` is fine.
+//! (`HOME`, `PATH`, `USER`, ...). `${NAME:-default}` is fine, and so is
+//! any read after a `source`, `.` or `eval`: the file or text they run may
+//! set it.
 //!
 //! ## Why it matters
 //! An unset variable expands to nothing: `rm -rf "$DATA_DIR/"` becomes
