@@ -37,6 +37,7 @@ extern "C" fn tune_allocator() {
 
 // Positions in `mi_option_e` of mimalloc 3 (`include/mimalloc.h`), which
 // libmimalloc-sys 0.1.49 builds but names only for mimalloc 2.
+#[cfg(target_os = "linux")]
 const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
 const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
