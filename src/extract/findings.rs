@@ -215,7 +215,7 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
         let start = offset;
         offset += line.len();
         let trimmed = line.trim_start();
-        if trimmed.starts_with('#') {
+        if trimmed.starts_with('#') || !settings.checks.may_match_command(line) {
             continue;
         }
         if let Some((p, m)) = settings.checks.destructive.first_match(line) {
