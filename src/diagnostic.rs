@@ -107,9 +107,9 @@ impl Diagnostic {
         self.suppressed.is_none()
     }
 
-    /// The order reports list findings in: by file, then position, then rule.
-    /// Report order: by path, then line, column and rule. A file's
-    /// findings share one path, so most comparisons end at a pointer.
+    /// The order reports list findings in: by path, then line, column and
+    /// rule. A file's findings share one path, so most comparisons end at a
+    /// pointer.
     pub fn report_order(&self, other: &Diagnostic) -> Ordering {
         let path = if Arc::ptr_eq(&self.path, &other.path) {
             Ordering::Equal

@@ -231,19 +231,23 @@ pub fn run_in(
     }
 
     // Fragments into files outside the selection need those files' anchors.
-    let by_rel: HashMap<&str, &Source> =
-        walk.markdown.iter().map(|s| (s.rel.as_str(), s)).collect();
-    let mut targets: Vec<&str> = pending
+    let mut missing: Vec<&str> = pending
         .iter()
         .map(|p: &links::PendingFragment| p.target.as_str())
-        .collect();
-    targets.sort_unstable();
-    targets.dedup();
-    let wanted: Vec<&Source> = targets
-        .into_iter()
         .filter(|t| !anchors.contains_key(*t))
-        .filter_map(|t| by_rel.get(t).copied())
         .collect();
+    missing.sort_unstable();
+    missing.dedup();
+    let wanted: Vec<&Source> = if missing.is_empty() {
+        Vec::new()
+    } else {
+        let by_rel: HashMap<&str, &Source> =
+            walk.markdown.iter().map(|s| (s.rel.as_str(), s)).collect();
+        missing
+            .into_iter()
+            .filter_map(|t| by_rel.get(t).copied())
+            .collect()
+    };
     let more: Vec<(String, Option<Vec<String>>)> = wanted
         .par_iter()
         .map(|s| {
