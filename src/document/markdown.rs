@@ -108,10 +108,17 @@ impl Body {
     }
 
     /// Whether a 1-based line is inside a fenced code block, fences included.
+    /// Blocks follow one another in the file, so only the last one opened at
+    /// or before the line can hold it: a binary search, since rules ask this
+    /// of every line of a page that may hold hundreds of thousands of blocks.
     pub fn in_code(&self, line: usize) -> bool {
-        self.code_blocks
-            .iter()
-            .any(|b| b.fence.start.line <= line && line <= b.first_line + b.code.lines().count())
+        let opened = self
+            .code_blocks
+            .partition_point(|b| b.fence.start.line <= line);
+        opened > 0 && {
+            let b = &self.code_blocks[opened - 1];
+            line <= b.first_line + b.code.lines().count()
+        }
     }
 
     /// Headings from the outermost to the one a block or line sits under.
