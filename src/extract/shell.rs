@@ -46,20 +46,58 @@ pub struct Scan {
     pub inputs: Vec<Range<usize>>,
     /// Whether anything but comments and blank lines is there.
     pub has_code: bool,
-    /// Quoted, commented and here-document ranges, innermost last.
-    regions: Vec<(Range<usize>, Quoting)>,
+    /// Where each stretch of the code with one innermost quoting starts, in
+    /// order: a binary search answers [`Scan::quoting_at`], which is asked
+    /// for every line and placeholder of blocks that may be megabytes long.
+    segments: Vec<(usize, Quoting)>,
 }
 
 impl Scan {
-    /// The quoting at a byte offset.
+    /// The quoting at a byte offset: that of the shortest quoted, commented
+    /// or here-document range holding it, else plain.
     pub fn quoting_at(&self, offset: usize) -> Quoting {
-        self.regions
-            .iter()
-            .filter(|(r, _)| r.contains(&offset))
-            .min_by_key(|(r, _)| r.len())
-            .map(|(_, q)| *q)
-            .unwrap_or(Quoting::Plain)
+        let after = self.segments.partition_point(|(start, _)| *start <= offset);
+        after
+            .checked_sub(1)
+            .map_or(Quoting::Plain, |i| self.segments[i].1)
     }
+}
+
+/// Flattens ranges, which may nest, into [`Scan::segments`]: a sweep over
+/// their ends that keeps the open ones ordered by length (then by the order
+/// the lexer closed them, which breaks ties as a scan of the list would).
+fn segments(regions: &[(Range<usize>, Quoting)]) -> Vec<(usize, Quoting)> {
+    let mut events: Vec<(usize, bool, usize)> = Vec::with_capacity(regions.len() * 2);
+    for (i, (range, _)) in regions
+        .iter()
+        .enumerate()
+        .filter(|(_, (r, _))| !r.is_empty())
+    {
+        events.push((range.start, true, i));
+        events.push((range.end, false, i));
+    }
+    events.sort_unstable();
+    let mut open = std::collections::BTreeSet::new();
+    let mut out: Vec<(usize, Quoting)> = Vec::new();
+    let mut at = 0;
+    while at < events.len() {
+        let offset = events[at].0;
+        while at < events.len() && events[at].0 == offset {
+            let (_, starts, i) = events[at];
+            let key = (regions[i].0.len(), i);
+            if starts {
+                open.insert(key);
+            } else {
+                open.remove(&key);
+            }
+            at += 1;
+        }
+        let quoting = open.first().map_or(Quoting::Plain, |&(_, i)| regions[i].1);
+        if out.last().is_none_or(|(_, q)| *q != quoting) {
+            out.push((offset, quoting));
+        }
+    }
+    out
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -97,21 +135,15 @@ struct Lexer<'a> {
     pending: Vec<Heredoc>,
     /// The words of the command being recorded, kept to reuse its memory.
     words: Vec<&'a str>,
+    /// Quoted, commented and here-document ranges, as they close.
+    regions: Vec<(Range<usize>, Quoting)>,
     scan: Scan,
 }
 
 pub fn scan(src: &str) -> Scan {
-    let mut lexer = Lexer {
-        src,
-        b: src.as_bytes(),
-        i: 0,
-        stack: vec![(Ctx::Top, 0)],
-        commands: vec![Command::default()],
-        pending: Vec::new(),
-        words: Vec::new(),
-        scan: Scan::default(),
-    };
+    let mut lexer = Lexer::new(src);
     lexer.run();
+    lexer.scan.segments = segments(&lexer.regions);
     lexer.scan
 }
 
@@ -154,7 +186,20 @@ fn is_boundary(c: u8) -> bool {
     )
 }
 
-impl Lexer<'_> {
+impl<'a> Lexer<'a> {
+    fn new(src: &'a str) -> Lexer<'a> {
+        Lexer {
+            src,
+            b: src.as_bytes(),
+            i: 0,
+            stack: vec![(Ctx::Top, 0)],
+            commands: vec![Command::default()],
+            pending: Vec::new(),
+            words: Vec::new(),
+            regions: Vec::new(),
+            scan: Scan::default(),
+        }
+    }
     fn ctx(&self) -> Ctx {
         self.stack.last().map(|s| s.0).unwrap_or(Ctx::Top)
     }
@@ -365,7 +410,7 @@ impl Lexer<'_> {
                 let end = self.src[self.i..]
                     .find('\n')
                     .map_or(self.b.len(), |n| self.i + n);
-                self.scan.regions.push((self.i..end, Quoting::Comment));
+                self.regions.push((self.i..end, Quoting::Comment));
                 self.i = end;
             }
             b'\\' => {
@@ -554,9 +599,7 @@ impl Lexer<'_> {
     fn single(&mut self, from: usize) {
         match self.src[from..].find('\'') {
             Some(n) => {
-                self.scan
-                    .regions
-                    .push((from - 1..from + n + 1, Quoting::Single));
+                self.regions.push((from - 1..from + n + 1, Quoting::Single));
                 self.i = from + n + 1;
             }
             None => {
@@ -591,8 +634,7 @@ impl Lexer<'_> {
                 if j >= self.b.len() {
                     self.fail(start, "`$'` quote is never closed");
                 }
-                self.scan
-                    .regions
+                self.regions
                     .push((start..(j + 1).min(self.b.len()), Quoting::Single));
                 self.i = j + 1;
             }
@@ -663,7 +705,7 @@ impl Lexer<'_> {
         match self.b[self.i] {
             b'"' => {
                 let start = self.stack.last().map(|s| s.1).unwrap_or(0);
-                self.scan.regions.push((start..self.i + 1, Quoting::Double));
+                self.regions.push((start..self.i + 1, Quoting::Double));
                 self.pop();
                 self.i += 1;
             }
@@ -738,8 +780,7 @@ impl Lexer<'_> {
                 }
                 let next = (end + 1).min(self.b.len());
                 if line == doc.delimiter {
-                    self.scan
-                        .regions
+                    self.regions
                         .push((body_start..self.i, Quoting::Heredoc(doc.expands)));
                     self.i = next;
                     closed = true;
@@ -912,6 +953,56 @@ $(( 1 << (2) )) >"f" ${#a[@]} \"#;
         assert_eq!(targets, vec!["\"$OUT\"", "log"]);
         assert!(!scan("# only a comment\n\n").has_code);
         assert_eq!(scan("echo '$X'\n").quoting_at(6), Quoting::Single);
+    }
+
+    /// The shortest range holding the offset, found by reading them all:
+    /// what the binary search over the flattened segments must agree with.
+    fn quoting_by_scanning(regions: &[(Range<usize>, Quoting)], offset: usize) -> Quoting {
+        regions
+            .iter()
+            .filter(|(r, _)| r.contains(&offset))
+            .min_by_key(|(r, _)| r.len())
+            .map_or(Quoting::Plain, |(_, q)| *q)
+    }
+
+    #[test]
+    fn quoting_at_agrees_with_reading_every_range() {
+        let sources = [
+            "echo \"a $(printf '%s' \"b 'c' $(echo 'd')\") e\" # note\n",
+            "cat <<EOF; echo \"x\ny\"\nbody $V\nEOF\ncat <<'Q' # c\nraw '$W'\nQ\n",
+            "echo $'a\\'b' \"$(cat <<E\nin\nE\n)\" `echo 'q'` ${X:-'d'}\n# end",
+            "a='' b=\"\" c=$'' # '\n",
+            "echo \"never closed $(echo 'x\n",
+        ];
+        for src in sources {
+            let mut lexer = Lexer::new(src);
+            lexer.run();
+            let scan = scan(src);
+            for offset in 0..=src.len() + 1 {
+                assert_eq!(
+                    scan.quoting_at(offset),
+                    quoting_by_scanning(&lexer.regions, offset),
+                    "{src:?} at {offset}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn quoting_at_agrees_on_any_shell_like_text(
+            src in "(<<-?E|E\n|[a-z $'\"`(){}#;\\\n])*"
+        ) {
+            let mut lexer = Lexer::new(&src);
+            lexer.run();
+            let scan = scan(&src);
+            for offset in 0..=src.len() {
+                proptest::prop_assert_eq!(
+                    scan.quoting_at(offset),
+                    quoting_by_scanning(&lexer.regions, offset)
+                );
+            }
+        }
     }
 
     #[test]
