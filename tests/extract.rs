@@ -175,6 +175,45 @@ fn variables_never_set() {
     assert!(!script.contains("${RETRIES:?"), "{script}");
 }
 
+/// A finding in a line with placeholders points at its own column: the
+/// script's code has each placeholder replaced by a longer expansion, and
+/// an offset there is mapped back to the code as written.
+#[test]
+fn findings_after_a_placeholder_point_at_their_own_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        "echo <backup-id> $FIRST",
+        "echo '<name>' \"$SECOND\" <other> $THIRD",
+    ];
+    let text = format!(
+        "---\ntitle: t\nowner: a\nlast_reviewed: 2026-11-01\nstatus: active\n---\n\n# T\n\n```bash\n{}\n```\n\n## Rollback\n\nUndo.\n",
+        lines.join("\n")
+    );
+    std::fs::write(dir.path().join("t.md"), text).unwrap();
+    let run = runbook_in(dir.path(), &["verify", "t.md", "--format", "json"], &[]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
+    let found: Vec<(u64, u64, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "undefined-variable")
+        .map(|d| {
+            let n = |k: &str| d[k].as_u64().unwrap();
+            (n("line"), n("column"), n("end_column"))
+        })
+        .collect();
+    let at = |line: usize, var: &str| {
+        let col = lines[line].find(var).unwrap() as u64 + 1;
+        (11 + line as u64, col, col + var.len() as u64)
+    };
+    assert_eq!(
+        found,
+        vec![at(0, "$FIRST"), at(1, "$SECOND"), at(1, "$THIRD")],
+        "{}",
+        run.stdout
+    );
+}
+
 /// A `requires` name the shell cannot check is a finding, and stays out of
 /// the script: a line break in the JSON form would end the header's
 /// comment and run the rest as a command.

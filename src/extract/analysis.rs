@@ -4,7 +4,8 @@
 //! variables the runbook needs from outside.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::LazyLock;
+use std::ops::Range;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::Regex;
 
@@ -12,6 +13,7 @@ use super::blocks::{self, Command};
 use super::config::Checks;
 use super::shell::{self, Quoting, Scan};
 use crate::document::Document;
+use crate::document::lines::LineIndex;
 
 /// A placeholder such as `<backup-id>`, and the variable it becomes.
 #[derive(Clone, Debug)]
@@ -38,24 +40,49 @@ pub struct Block<'a> {
     /// The code with placeholders replaced by required variables; newlines
     /// are where they were, so line numbers still apply.
     pub code: String,
+    /// Where each line of `code` starts.
+    pub index: LineIndex,
+    /// Each placeholder's text in the code as written and its expansion in
+    /// `code`, in order: offsets in one map to the other.
+    replaced: Vec<Replaced>,
+    /// The variables of `placeholders`, sorted, for a binary search.
+    placeholder_vars: Vec<String>,
+    /// Bytes and characters before each code line on its Markdown line
+    /// (list or quote marks), computed for the first finding that needs them.
+    pub(super) indents: OnceLock<Vec<(usize, usize)>>,
     pub scan: Scan,
     /// The Markdown line where output (JSON, a log) starts, when the block
     /// holds output rather than commands.
     pub output_at: Option<(usize, &'static str)>,
 }
 
+#[derive(Clone, Debug)]
+struct Replaced {
+    written: Range<usize>,
+    substituted: Range<usize>,
+}
+
 impl Block<'_> {
     /// The Markdown line of a byte offset in the substituted `code`.
     pub fn line_of(&self, offset: usize) -> usize {
-        let index = self.code[..offset.min(self.code.len())]
-            .matches('\n')
-            .count();
-        let lines = &self.cmd.lines;
-        lines
-            .get(index)
-            .or(lines.last())
-            .copied()
-            .unwrap_or(self.cmd.block.first_line)
+        self.cmd.line_of(self.written_offset(offset))
+    }
+
+    /// Where a byte offset of the substituted `code` is in the code as
+    /// written: the same text, shifted by the expansions before it; inside
+    /// an expansion, the placeholder it replaced.
+    pub fn written_offset(&self, offset: usize) -> usize {
+        let after = self
+            .replaced
+            .partition_point(|r| r.substituted.start <= offset);
+        let Some(r) = after.checked_sub(1).map(|i| &self.replaced[i]) else {
+            return offset;
+        };
+        if offset < r.substituted.end {
+            r.written.start
+        } else {
+            offset - r.substituted.end + r.written.end
+        }
     }
 
     /// Blocks that go into a script as code.
@@ -98,7 +125,7 @@ impl Runbook<'_> {
                 && self
                     .sets_unknown_from
                     .is_none_or(|from| (first_line, r.offset) < from)
-                && !block.placeholders.iter().any(|p| p.var == r.name)
+                && block.placeholder_vars.binary_search(&r.name).is_err()
                 && !WELL_KNOWN.contains(&r.name.as_str())
         })
     }
@@ -211,7 +238,7 @@ const RESERVED: &[&str] = &[
 fn block<'a>(cmd: Command<'a>, checks: &Checks) -> Block<'a> {
     let original = shell::scan(&cmd.code);
     let placeholders = find_placeholders(&cmd, &original, checks);
-    let code = substitute(&cmd.code, &placeholders, &original);
+    let (code, replaced) = substitute(&cmd.code, &placeholders, &original);
     let scan = if placeholders.is_empty() {
         original
     } else {
@@ -222,10 +249,22 @@ fn block<'a>(cmd: Command<'a>, checks: &Checks) -> Block<'a> {
     } else {
         output_line(&cmd, &code, &scan)
     };
+    let index = if placeholders.is_empty() {
+        cmd.index.clone()
+    } else {
+        LineIndex::new(&code)
+    };
+    let mut placeholder_vars: Vec<String> = placeholders.iter().map(|p| p.var.clone()).collect();
+    placeholder_vars.sort_unstable();
+    placeholder_vars.dedup();
     Block {
         cmd,
         placeholders,
         code,
+        index,
+        replaced,
+        placeholder_vars,
+        indents: OnceLock::new(),
         scan,
         output_at,
     }
@@ -234,6 +273,9 @@ fn block<'a>(cmd: Command<'a>, checks: &Checks) -> Block<'a> {
 fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeholder> {
     let code = &cmd.code;
     let mut found: Vec<Placeholder> = Vec::new();
+    // Start -> end of each placeholder taken: they never overlap, so the
+    // one starting last before a match's end is the only one it can touch.
+    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
     for pattern in &checks.placeholders {
         for caps in pattern.captures_iter(code) {
             let whole = caps.get(0).unwrap();
@@ -252,12 +294,14 @@ fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeho
             ) {
                 continue;
             }
-            if found
-                .iter()
-                .any(|p| whole.start() < p.offset + p.text.len() && p.offset < whole.end())
+            if taken
+                .range(..whole.end())
+                .next_back()
+                .is_some_and(|(_, &end)| whole.start() < end)
             {
                 continue;
             }
+            taken.insert(whole.start(), whole.end());
             let name = caps.get(1).unwrap_or(whole).as_str();
             found.push(Placeholder {
                 text: whole.as_str().to_string(),
@@ -293,11 +337,13 @@ pub fn variable_name(text: &str) -> String {
 
 /// Replaces each placeholder with `"${VAR:?...}"`, quoted to fit where it
 /// stands: inside single quotes the quote is closed around it.
-fn substitute(code: &str, placeholders: &[Placeholder], scan: &Scan) -> String {
+fn substitute(code: &str, placeholders: &[Placeholder], scan: &Scan) -> (String, Vec<Replaced>) {
     let mut out = String::with_capacity(code.len() + placeholders.len() * 40);
+    let mut replaced = Vec::with_capacity(placeholders.len());
     let mut last = 0;
     for p in placeholders {
         out.push_str(&code[last..p.offset]);
+        let from = out.len();
         let expansion = format!(
             "${{{}:?fill in {} (line {}): pass --var {}=...}}",
             p.var,
@@ -319,9 +365,13 @@ fn substitute(code: &str, placeholders: &[Placeholder], scan: &Scan) -> String {
             }
         }
         last = p.offset + p.text.len();
+        replaced.push(Replaced {
+            written: p.offset..last,
+            substituted: from..out.len(),
+        });
     }
     out.push_str(&code[last..]);
-    out
+    (out, replaced)
 }
 
 static JSON_KEY: LazyLock<Regex> =

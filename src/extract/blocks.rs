@@ -2,8 +2,9 @@
 //! (`{name=x skip destructive requires=A,B}` or `{"name":"x"}`), and the
 //! text to run: `console` blocks keep only their `$ ` lines.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::document::lines::LineIndex;
 use crate::document::{CodeBlock, Document};
 
 /// Info strings whose blocks are shell commands.
@@ -29,6 +30,9 @@ pub struct Command<'a> {
     pub code: String,
     /// The Markdown line of each line of `code`.
     pub lines: Vec<usize>,
+    /// Where each line of `code` starts: offsets to lines in a block of
+    /// any length without counting newlines again.
+    pub index: LineIndex,
     /// `{skip}` or `<!-- runbook: skip -->` before the block.
     pub skip: bool,
     /// A console transcript (`$ ` prompts), whose output lines are dropped.
@@ -38,9 +42,7 @@ pub struct Command<'a> {
 impl Command<'_> {
     /// The Markdown line of a byte offset in `code`.
     pub fn line_of(&self, offset: usize) -> usize {
-        let index = self.code[..offset.min(self.code.len())]
-            .matches('\n')
-            .count();
+        let index = self.index.line_of(offset.min(self.code.len()));
         self.lines
             .get(index)
             .or(self.lines.last())
@@ -51,7 +53,7 @@ impl Command<'_> {
 
 /// Every shell block of a document, in order.
 pub fn commands(doc: &Document) -> Vec<Command<'_>> {
-    let mut used = FxHashSet::default();
+    let mut names = Names::default();
     let mut out = Vec::new();
     for block in &doc.body.code_blocks {
         if !SHELL_LANGS.contains(&block.lang.as_str()) {
@@ -74,11 +76,12 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
             .map(sanitize)
             .filter(|n| !n.is_empty())
             .unwrap_or_else(|| derive_name(&code));
-        let name = unique(wanted, &mut used);
+        let name = names.unique(wanted);
         out.push(Command {
             block,
             name,
             attrs,
+            index: LineIndex::new(&code),
             code,
             lines,
             skip,
@@ -88,23 +91,43 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
     out
 }
 
-fn unique(wanted: String, used: &mut FxHashSet<String>) -> String {
-    if used.insert(wanted.replace('-', "_")) {
-        return wanted;
-    }
-    (2..)
-        .map(|n| format!("{wanted}-{n}"))
-        .find(|name| used.insert(name.replace('-', "_")))
-        .expect("some number is free")
+/// The block names given so far, compared as the script's function names
+/// (`-` is `_` there).
+#[derive(Default)]
+struct Names {
+    used: FxHashSet<String>,
+    /// For a name wanted again, the next number to try: a page of
+    /// thousands of `echo` blocks must not count up from 2 for each.
+    next: FxHashMap<String, usize>,
 }
 
-/// `<!-- runbook: skip -->` on the line before the fence.
+impl Names {
+    /// `wanted`, else `wanted-2`, `wanted-3`, ...: the first not given yet.
+    fn unique(&mut self, wanted: String) -> String {
+        if self.used.insert(wanted.replace('-', "_")) {
+            return wanted;
+        }
+        let n = self.next.entry(wanted.clone()).or_insert(2);
+        loop {
+            let name = format!("{wanted}-{n}");
+            *n += 1;
+            if self.used.insert(name.replace('-', "_")) {
+                return name;
+            }
+        }
+    }
+}
+
+/// `<!-- runbook: skip -->` on the line before the fence. Comments are in
+/// page order, so those ending there are found by a binary search.
 fn skip_comment_before(doc: &Document, block: &CodeBlock) -> bool {
     let fence = block.fence.start.line;
-    doc.body
-        .comments
+    let comments = &doc.body.comments;
+    let first = comments.partition_point(|c| c.span.end.line + 1 < fence);
+    comments[first..]
         .iter()
-        .any(|c| c.span.end.line + 1 == fence && c.text == "runbook: skip")
+        .take_while(|c| c.span.end.line + 1 == fence)
+        .any(|c| c.text == "runbook: skip")
 }
 
 /// Parses the attributes after the language: Runme's `{ name=x skip }` or

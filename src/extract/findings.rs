@@ -11,6 +11,7 @@ use regex::Regex;
 use super::analysis::{self, Block, Runbook};
 use super::shell::valid_name;
 use crate::config::Settings;
+use crate::document::lines::floor_char_boundary;
 use crate::document::{Document, Pos, Span};
 use crate::lint::rules::{
     credential_in_command, destructive_command, requires_invalid, shell_output, shell_syntax,
@@ -25,56 +26,71 @@ pub struct Finding {
     pub help: String,
 }
 
-/// Where line `index` of the block, character `col` of it, is in the
-/// Markdown file: the code line sits after any list indentation there.
+/// Where line `index` of the block's substituted code, character `col` of
+/// it (as ShellCheck counts in the script), is in the Markdown file.
 pub fn pos_at(doc: &Document, block: &Block, index: usize, col: usize) -> Pos {
-    let lines = &block.cmd.lines;
-    let line = lines
+    let line = block.index.line_text(&block.code, index + 1);
+    let col_bytes = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
+    let start = block.index.line_start(index).min(block.code.len());
+    pos_of(doc, block, block.written_offset(start + col_bytes))
+}
+
+/// Where a byte offset of the block's code as written is in the Markdown
+/// file: the code line sits after any list or quote marks there. Each step
+/// is a lookup, so a block of one long line with thousands of findings
+/// stays linear.
+fn pos_of(doc: &Document, block: &Block, offset: usize) -> Pos {
+    let code = &block.cmd.code;
+    let at = block.cmd.index.pos(code, offset);
+    let index = at.line - 1;
+    let col_bytes = at.offset - block.cmd.index.line_start(index);
+    let line = block
+        .cmd
+        .lines
         .get(index)
-        .or(lines.last())
-        .copied()
-        .unwrap_or(block.cmd.block.first_line);
-    let md = doc.line_text(line);
-    let original = block.cmd.code.lines().nth(index).unwrap_or("");
-    // The code line ends its Markdown line, after any list or quote marks.
-    let indent = if original.is_empty() {
-        0
-    } else if md.ends_with(original) {
-        md.len() - original.len()
-    } else {
-        md.find(original).unwrap_or(0)
-    };
-    let col_bytes = original
-        .char_indices()
-        .nth(col)
-        .map_or(original.len(), |(i, _)| i);
+        .or(block.cmd.lines.last())
+        .copied();
+    let line = line.unwrap_or(block.cmd.block.first_line);
+    let (indent_bytes, indent_chars) = indent(doc, block, index);
     Pos {
         line,
-        col: md[..indent].chars().count() + col + 1,
+        col: indent_chars + at.col,
         offset: doc
             .lines
             .line_start(line - 1)
-            .saturating_add(indent + col_bytes),
+            .saturating_add(indent_bytes + col_bytes),
     }
 }
 
-/// The span of `len` bytes at `offset` of `text`: the block's code as
-/// written, or with placeholders replaced (same lines, longer ones).
-fn span_in(doc: &Document, block: &Block, text: &str, offset: usize, len: usize) -> Span {
-    let floor = |mut o: usize| {
-        o = o.min(text.len());
-        while !text.is_char_boundary(o) {
-            o -= 1;
-        }
-        o
-    };
+/// Bytes and characters before code line `index` on its Markdown line.
+fn indent(doc: &Document, block: &Block, index: usize) -> (usize, usize) {
+    let indents = block.indents.get_or_init(|| {
+        let cmd = &block.cmd;
+        (0..cmd.lines.len())
+            .map(|i| {
+                let md = doc.line_text(cmd.lines[i]);
+                let original = cmd.index.line_text(&cmd.code, i + 1);
+                // The code line ends its Markdown line, after any marks.
+                let bytes = if original.is_empty() {
+                    0
+                } else if md.ends_with(original) {
+                    md.len() - original.len()
+                } else {
+                    md.find(original).unwrap_or(0)
+                };
+                (bytes, md[..bytes].chars().count())
+            })
+            .collect()
+    });
+    indents.get(index).copied().unwrap_or((0, 0))
+}
+
+/// The span of `len` bytes at `offset` of the block's code as written.
+fn span_in(doc: &Document, block: &Block, offset: usize, len: usize) -> Span {
+    let text = &block.cmd.code;
+    let floor = |o: usize| floor_char_boundary(text, o.min(text.len()));
     let (start, end) = (floor(offset), floor(offset + len));
-    let before = &text[..start];
-    let index = before.matches('\n').count();
-    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
-        .chars()
-        .count();
-    let start_pos = pos_at(doc, block, index, col);
+    let start_pos = pos_of(doc, block, start);
     let mut end_pos = start_pos;
     let width = text[start..end].split('\n').next().unwrap_or("");
     end_pos.col += width.chars().count();
@@ -83,6 +99,13 @@ fn span_in(doc: &Document, block: &Block, text: &str, offset: usize, len: usize)
         start: start_pos,
         end: end_pos,
     }
+}
+
+/// The span of `len` bytes at `offset` of the block's substituted code.
+fn substituted_span(doc: &Document, block: &Block, offset: usize, len: usize) -> Span {
+    let start = block.written_offset(offset);
+    let end = block.written_offset(offset + len).max(start);
+    span_in(doc, block, start, end - start)
 }
 
 /// The start of a Markdown line.
@@ -141,7 +164,7 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
         if let Some(e) = &block.scan.error {
             out.push(Finding {
                 rule: shell_syntax::ID,
-                span: span_in(doc, block, &block.code, e.offset, 1),
+                span: substituted_span(doc, block, e.offset, 1),
                 message: format!("not valid shell: {}", e.message),
                 help: "fix the command, or mark the block `{skip}` if it is not meant to run"
                     .into(),
@@ -154,7 +177,7 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
             }
             out.push(Finding {
                 rule: unresolved_placeholder::ID,
-                span: span_in(doc, block, &block.cmd.code, p.offset, p.text.len()),
+                span: span_in(doc, block, p.offset, p.text.len()),
                 message: format!("placeholder `{}` must be filled in by hand; the script asks for `{}`", p.text, p.var),
                 help: format!("declare it on the block (`{{requires={}}}`) so the operator is asked for it, or set it in an earlier step", p.var),
             });
@@ -166,7 +189,7 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
             }
             out.push(Finding {
                 rule: undefined_variable::ID,
-                span: span_in(doc, block, &block.code, read.offset, read.name.len() + 1),
+                span: substituted_span(doc, block, read.offset, read.name.len() + 1),
                 message: format!("`${}` is never set in this runbook nor declared in `requires`", read.name),
                 help: format!("add `{{requires={}}}` to the block's info string, or set it in an earlier step", read.name),
             });
@@ -222,7 +245,7 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
             if !*acknowledged {
                 out.push(Finding {
                     rule: destructive_command::ID,
-                    span: span_in(doc, block, code, start + m.start(), m.len()),
+                    span: span_in(doc, block, start + m.start(), m.len()),
                     message: format!("destructive command: {} (`{}`)", p.message, p.id),
                     help: p.help.clone().unwrap_or_else(|| "say so before it runs: add `{destructive}` to the block's info string, or a warning paragraph right before the block".into()),
                 });
@@ -231,7 +254,7 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
         if let Some((p, m)) = settings.checks.credentials.first_match(line) {
             out.push(Finding {
                 rule: credential_in_command::ID,
-                span: span_in(doc, block, code, start + m.start(), m.len()),
+                span: span_in(doc, block, start + m.start(), m.len()),
                 message: format!("{} in a command (`{}`)", p.message, p.id),
                 help: p.help.clone().unwrap_or_else(|| "read it from the environment or a secret store (`$DB_PASSWORD`, `vault kv get ...`) and rotate the one pasted here".into()),
             });
