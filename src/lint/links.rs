@@ -1,7 +1,7 @@
 //! Link resolution shared by `broken-link` and `broken-anchor`: which targets
 //! are files, where they point, and whether the file and heading exist.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -151,6 +151,7 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
         .links
         .iter()
         .map(|l| (l.kind, l.target.as_str(), l.span));
+    let own = OwnAnchors::of(doc);
     for (kind, written, span) in related.chain(body) {
         if kind == LinkKind::Autolink {
             continue;
@@ -159,7 +160,7 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
             Target::NotAFile => {}
             Target::SamePage(fragment) => {
                 if check_anchors {
-                    check_same_page(doc, sink, span, &fragment);
+                    check_same_page(doc, &own, sink, span, &fragment);
                 }
             }
             Target::Path { path, fragment } => {
@@ -192,7 +193,7 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
                             check_anchors && crate::workspace::is_markdown(rel.as_ref()),
                         ) {
                             if rel == doc.rel {
-                                check_same_page(doc, sink, span, &fragment);
+                                check_same_page(doc, &own, sink, span, &fragment);
                             } else {
                                 let fragment_range =
                                     broken_anchor::fragment_range(doc, span, &fragment);
@@ -225,15 +226,41 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
     pending
 }
 
-fn check_same_page(doc: &Document, sink: &mut Sink, span: Span, fragment: &str) {
-    if !doc.body.has_anchor(fragment) {
-        let anchors: Vec<&str> = doc
-            .body
-            .headings
-            .iter()
-            .map(|h| h.anchor.as_str())
-            .collect();
-        broken_anchor::report(sink, span, fragment, &anchors);
+/// Anchors of a page up to which a lookup reads them all; past this many,
+/// they are hashed once.
+const SCANNED_ANCHORS: usize = 32;
+
+/// The anchors of the page being checked, gathered once for all its links.
+struct OwnAnchors<'a> {
+    /// Those of its headings, in order: what a finding suggests.
+    headings: Vec<&'a str>,
+    /// Headings and HTML `id`s, hashed when there are many.
+    hashed: Option<HashSet<&'a str>>,
+}
+
+impl<'a> OwnAnchors<'a> {
+    fn of(doc: &'a Document) -> OwnAnchors<'a> {
+        let body = &doc.body;
+        let hashed = (body.headings.len() + body.html_anchors.len() > SCANNED_ANCHORS).then(|| {
+            let headings = body.headings.iter().map(|h| h.anchor.as_str());
+            headings
+                .chain(body.html_anchors.iter().map(String::as_str))
+                .collect()
+        });
+        OwnAnchors {
+            headings: body.headings.iter().map(|h| h.anchor.as_str()).collect(),
+            hashed,
+        }
+    }
+}
+
+fn check_same_page(doc: &Document, own: &OwnAnchors, sink: &mut Sink, span: Span, fragment: &str) {
+    let found = match &own.hashed {
+        Some(set) => set.contains(fragment),
+        None => doc.body.has_anchor(fragment),
+    };
+    if !found {
+        broken_anchor::report(sink, span, fragment, &own.headings);
     }
 }
 
@@ -246,15 +273,25 @@ pub fn resolve_pending(
     let Some(severity) = cx.severity(broken_anchor::ID) else {
         return Vec::new();
     };
+    // Pages with many anchors are looked up by hash: each of thousands of
+    // links into one must not read all of its anchors.
+    let large: HashMap<&str, HashSet<&str>> = anchors
+        .iter()
+        .filter(|(_, known)| known.len() > SCANNED_ANCHORS)
+        .map(|(page, known)| (page.as_str(), known.iter().map(String::as_str).collect()))
+        .collect();
     pending
         .into_par_iter()
         .filter_map(|p| {
             let known = anchors.get(&p.target)?;
-            if known.contains(&p.fragment) {
+            let found = match large.get(p.target.as_str()) {
+                Some(set) => set.contains(p.fragment.as_str()),
+                None => known.contains(&p.fragment),
+            };
+            if found {
                 return None;
             }
-            let known: Vec<&str> = known.iter().map(String::as_str).collect();
-            let (message, help) = broken_anchor::describe(&p.fragment, Some(&p.target), &known);
+            let (message, help) = broken_anchor::describe(&p.fragment, Some(&p.target), known);
             Some(Diagnostic {
                 rule: broken_anchor::ID,
                 severity,
@@ -262,7 +299,7 @@ pub fn resolve_pending(
                 span: p.span,
                 message,
                 help: Some(help),
-                fix: broken_anchor::fix(p.fragment_range, &p.fragment, &known).map(Box::new),
+                fix: broken_anchor::fix(p.fragment_range, &p.fragment, known).map(Box::new),
                 source_line: p.source_line,
                 suppressed: None,
             })
@@ -276,6 +313,12 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
     closest_above(wanted, candidates, 0.8)
 }
 
+/// Candidates a suggestion is searched among, at most: past this many
+/// (a page of thousands of headings, a folder of thousands of files) no
+/// "did you mean" is offered, so that thousands of broken links into it
+/// cost thousands of comparisons each, not millions.
+pub const MAX_CANDIDATES: usize = 1_000;
+
 /// [`closest`] with its own bar. Names of very different lengths cannot
 /// score that high, so they are skipped before the costly comparison: a
 /// folder of thousands of runbooks is searched for each broken link.
@@ -286,8 +329,13 @@ pub fn closest_above<'a>(
 ) -> Option<&'a str> {
     let len = wanted.chars().count();
     let letters = Letters::of(wanted);
-    candidates
-        .into_iter()
+    let mut candidates = candidates.into_iter();
+    if candidates.size_hint().0 > MAX_CANDIDATES {
+        return None;
+    }
+    let best = candidates
+        .by_ref()
+        .take(MAX_CANDIDATES)
         .filter(|c| c.len().abs_diff(len) <= len / 2 + 2)
         .filter(|c| {
             letters
@@ -297,7 +345,13 @@ pub fn closest_above<'a>(
         .map(|c| (similarity(wanted, c), c))
         .filter(|(score, _)| *score >= min_score)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+        .map(|(_, c)| c);
+    // More candidates than were searched: no suggestion rather than one
+    // from an arbitrary part of them.
+    if candidates.next().is_some() {
+        return None;
+    }
+    best
 }
 
 /// The letters of an ASCII name, counted, to rule out a candidate before
@@ -372,6 +426,19 @@ pub fn relative_link(from_rel: &str, to_rel: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_suggestion_among_more_candidates_than_are_searched() {
+        let names: Vec<String> = (0..=MAX_CANDIDATES).map(|i| format!("step-{i}")).collect();
+        let all = || names.iter().map(String::as_str);
+        assert_eq!(
+            closest("step-7x", all().take(MAX_CANDIDATES)),
+            Some("step-7")
+        );
+        // Too many, whether the iterator says so up front or not.
+        assert_eq!(closest("step-7x", all()), None);
+        assert_eq!(closest("step-7x", all().filter(|_| true)), None);
+    }
 
     #[test]
     fn the_letter_bound_never_rules_out_a_close_name() {

@@ -19,18 +19,18 @@
 //!
 //! ## Fix
 //! Use the anchor of the heading as it is now (`#roll-back`); the help names
-//! the closest one.
+//! the closest one, unless the page has more than a thousand anchors.
 
 use std::ops::Range;
 
 use crate::diagnostic::{Edit, Fix, Span};
 use crate::document::Document;
 use crate::lint::Sink;
-use crate::lint::links::closest;
+use crate::lint::links::{MAX_CANDIDATES, closest};
 
 crate::rule!("broken-anchor", Error, None);
 
-pub fn report(sink: &mut Sink, span: Span, fragment: &str, anchors: &[&str]) {
+pub fn report<S: AsRef<str>>(sink: &mut Sink, span: Span, fragment: &str, anchors: &[S]) {
     let (message, help) = describe(fragment, None, anchors);
     let fix = fix(fragment_range(sink.doc, span, fragment), fragment, anchors);
     let report = sink.report(ID, span, message).help(help);
@@ -39,18 +39,26 @@ pub fn report(sink: &mut Sink, span: Span, fragment: &str, anchors: &[&str]) {
     }
 }
 
-pub fn describe(fragment: &str, target: Option<&str>, anchors: &[&str]) -> (String, String) {
+pub fn describe<S: AsRef<str>>(
+    fragment: &str,
+    target: Option<&str>,
+    anchors: &[S],
+) -> (String, String) {
     let place = match target {
         Some(t) => format!("in `{t}`"),
         None => "on this page".to_string(),
     };
     let message = format!("`#{fragment}` matches no heading {place}");
     let lowered = fragment.to_lowercase();
-    let help = match closest(&lowered, anchors.iter().copied()) {
+    let help = match closest(&lowered, anchors.iter().map(AsRef::as_ref)) {
         Some(best) => format!("did you mean `#{best}`?"),
         None if anchors.is_empty() => "that page has no headings".to_string(),
         None => {
-            let some: Vec<String> = anchors.iter().take(5).map(|a| format!("`#{a}`")).collect();
+            let some: Vec<String> = anchors
+                .iter()
+                .take(5)
+                .map(|a| format!("`#{}`", a.as_ref()))
+                .collect();
             let more = if anchors.len() > 5 { ", ..." } else { "" };
             format!("anchors there: {}{more}", some.join(", "))
         }
@@ -60,10 +68,21 @@ pub fn describe(fragment: &str, target: Option<&str>, anchors: &[&str]) -> (Stri
 
 /// Rewrites the fragment only when exactly one anchor is the same words
 /// (`#Roll-Back` and `#rollback` both mean `#roll-back`); a guess is left
-/// to a person.
-pub fn fix(range: Option<Range<usize>>, fragment: &str, anchors: &[&str]) -> Option<Fix> {
+/// to a person. A page with more anchors than a suggestion is searched
+/// among gets no fix either, for the same reason.
+pub fn fix<S: AsRef<str>>(
+    range: Option<Range<usize>>,
+    fragment: &str,
+    anchors: &[S],
+) -> Option<Fix> {
     let range = range?;
-    let mut matching = anchors.iter().filter(|a| same_words(a, fragment));
+    if anchors.len() > MAX_CANDIDATES {
+        return None;
+    }
+    let mut matching = anchors
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|a| same_words(a, fragment));
     let only = matching.next()?;
     if matching.next().is_some() {
         return None;
@@ -73,7 +92,7 @@ pub fn fix(range: Option<Range<usize>>, fragment: &str, anchors: &[&str]) -> Opt
         edits: vec![Edit {
             start: range.start,
             end: range.end,
-            replacement: (*only).to_string(),
+            replacement: only.to_string(),
         }],
     })
 }
