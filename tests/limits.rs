@@ -236,3 +236,46 @@ fn many_suppressions_and_findings() {
         .count();
     assert_eq!(suppressed, 50_000);
 }
+
+/// Shapes where each item used to be checked against all the others: a
+/// page of 80,000 blocks with the same first command (each block's name
+/// was counted up from 2), a block of 80,000 lines with placeholders and
+/// undefined variables (each position counted the lines before it), 80,000
+/// here-documents (each quoting lookup read every range), 80,000 broken
+/// links among 80,000 headings (each compared with every heading), 300,000
+/// blocks mentioning a revert on a page with no rollback section (each
+/// line searched every block). Quadratic, these take hours; linear, seconds.
+#[test]
+fn many_blocks_lines_heredocs_and_anchors() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \"docs\"\n").unwrap();
+    let docs = tmp.path().join("docs");
+    fs::create_dir(&docs).unwrap();
+    let page = |name: &str, body: String| {
+        let text = format!("{FRONT}# Big\n\n## Rollback\n\nUndo.\n\n{body}");
+        fs::write(docs.join(name), text).unwrap();
+    };
+    page("names.md", "```bash\necho hi\n```\n\n".repeat(80_000));
+    let lines: String = (0..80_000)
+        .map(|i| format!("echo $V{i} <ph-{i}>\n"))
+        .collect();
+    page("lines.md", format!("```bash\n{lines}```\n"));
+    let heredocs: String = (0..80_000)
+        .map(|i| format!("cat <<E{i}\n$X\nE{i}\n"))
+        .collect();
+    page("heredocs.md", format!("```bash\nX=1\n{heredocs}```\n"));
+    let anchors: String = (0..80_000)
+        .map(|i| format!("## Step {{#step}}\n\n[x](#step-{i})\n\n"))
+        .collect();
+    page("anchors.md", anchors);
+    let reverts = "```text\nrevert\n```\n".repeat(300_000);
+    let text = format!("{FRONT}# Big\n\n{reverts}");
+    fs::write(docs.join("reverts.md"), text).unwrap();
+
+    let run = run(tmp.path());
+    run.assert_within(600);
+    assert_eq!(run.count("undefined-variable"), 80_000);
+    assert_eq!(run.count("unresolved-placeholder"), 80_000);
+    assert_eq!(run.count("broken-anchor"), 80_000);
+    assert_eq!(run.count("rollback-missing"), 1);
+}
