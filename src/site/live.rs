@@ -396,6 +396,7 @@ impl Live {
             .collect();
         let site = SiteContext::new(&self.settings, self.today, &summaries, &groups);
         let changed = site.base != self.site.base
+            || site.search != self.site.search
             || anchors != self.anchors
             || groups.owners != self.groups.owners
             || groups.tags != self.groups.tags;

@@ -416,6 +416,10 @@ fn link_name(target: &str) -> String {
 /// What every page's context starts with.
 struct SiteContext {
     base: tera::Context,
+    /// The same, with every owner, status and tag in `site` too: for the
+    /// search page's filters only, since a copy in the context of every
+    /// page would cost pages times tags.
+    search: tera::Context,
     /// `[build] site-url`, for the 404 page.
     site_root: String,
 }
@@ -428,6 +432,12 @@ struct SiteInfo<'a> {
     runbooks: usize,
     overdue: usize,
     due_soon: usize,
+}
+
+#[derive(Serialize)]
+struct SearchSiteInfo<'a> {
+    #[serde(flatten)]
+    info: &'a SiteInfo<'a>,
     owners: Vec<&'a String>,
     tags: Vec<&'a String>,
     statuses: Vec<String>,
@@ -449,20 +459,35 @@ impl SiteContext {
             runbooks: summaries.len(),
             overdue: summaries.iter().filter(|s| s.state == "overdue").count(),
             due_soon: summaries.iter().filter(|s| s.state == "due-soon").count(),
-            owners: groups.owners.keys().collect(),
-            tags: groups.tags.keys().collect(),
-            statuses,
         };
         let mut base = tera::Context::new();
         base.insert("site", &info);
+        let mut search = tera::Context::new();
+        search.insert(
+            "site",
+            &SearchSiteInfo {
+                info: &info,
+                owners: groups.owners.keys().collect(),
+                tags: groups.tags.keys().collect(),
+                statuses,
+            },
+        );
         SiteContext {
             base,
+            search,
             site_root: settings.config.build.site_root(),
         }
     }
 
     fn context(&self, root: String, kind: &str) -> tera::Context {
-        let mut cx = self.base.clone();
+        Self::with(self.base.clone(), root, kind)
+    }
+
+    fn search_context(&self) -> tera::Context {
+        Self::with(self.search.clone(), String::new(), "search")
+    }
+
+    fn with(mut cx: tera::Context, root: String, kind: &str) -> tera::Context {
         cx.insert("root", &root);
         cx.insert("kind", kind);
         cx
@@ -519,11 +544,19 @@ fn site_pages(
         ("tag", &groups.tags, |s| &s.tags),
     ];
     for (kind, pages_of, links) in lists {
+        // Each name's runbooks, most urgent first, gathered in one pass:
+        // not every runbook read again for each of thousands of names.
+        let mut by_name: HashMap<&str, Vec<&Summary>> = HashMap::new();
+        for summary in &ordered {
+            let mut names: Vec<&str> = links(summary).iter().map(|l| l.name.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            for name in names {
+                by_name.entry(name).or_default().push(summary);
+            }
+        }
         for (name, url) in pages_of {
-            let members: Vec<&Summary> = ordered
-                .iter()
-                .filter(|s| links(s).iter().any(|l| &l.name == name))
-                .collect();
+            let members = by_name.remove(name.as_str()).unwrap_or_default();
             let mut cx = site.context("../".into(), kind);
             cx.insert("name", name);
             cx.insert("runbooks", &members);
@@ -534,7 +567,7 @@ fn site_pages(
         }
     }
 
-    let mut cx = site.context(String::new(), "search");
+    let mut cx = site.search_context();
     let merged: Vec<String> = (1..search_shards)
         .map(|i| format!("{}/", search::shard_dir(i)))
         .collect();
