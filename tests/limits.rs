@@ -279,3 +279,44 @@ fn many_blocks_lines_heredocs_and_anchors() {
     assert_eq!(run.count("broken-anchor"), 80_000);
     assert_eq!(run.count("rollback-missing"), 1);
 }
+
+/// A list field of 50,000 entries is refused with a finding: each tag and
+/// owner gets a site page listing its runbooks with their tags, so the
+/// build would write 50,000 pages of 50,000 tags each.
+#[test]
+fn fifty_thousand_tags_are_refused_and_the_site_still_builds() {
+    let tags: Vec<String> = (0..50_000).map(|i| format!("t{i}")).collect();
+    let text = format!(
+        "---\ntitle: Tags\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\ntags: [{}]\n---\n# Tags\n\n## Rollback\n\nUndo.\n",
+        tags.join(", ")
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \"docs\"\n").unwrap();
+    fs::create_dir(tmp.path().join("docs")).unwrap();
+    fs::write(tmp.path().join("docs/tags.md"), text).unwrap();
+    let run = run(tmp.path());
+    run.assert_within(200);
+    assert_eq!(run.rules(), vec!["field-type"], "{:#}", run.report);
+
+    let mut build = Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["build", "--today", TODAY])
+        .current_dir(tmp.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = build.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > DEADLINE {
+            build.kill().unwrap();
+            panic!("build still running after {DEADLINE:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    assert!(tmp.path().join("site/index.html").exists());
+    assert!(!tmp.path().join("site/tags/t0.html").exists());
+}

@@ -285,6 +285,15 @@ fn map_fields(
                 }
                 None => fields.type_errors.push(wrong("a string", &value)),
             },
+            "owner" | "tags" | "related" if too_long(&value) => {
+                fields.type_errors.push(TypeError {
+                    field: canonical,
+                    written_as: name.clone(),
+                    at: value_pos,
+                    found: format!("a list of {} entries", value.as_array().map_or(0, Vec::len)),
+                    expected: "a list of at most 1000 entries",
+                });
+            }
             "owner" => match string_list(&value) {
                 Some(list) => {
                     fields.owner = Some(Field {
@@ -427,6 +436,17 @@ fn scalar_string(value: &Value) -> Option<String> {
         Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
+}
+
+/// Entries a list field may have. Each tag and owner gets a page of the
+/// site that lists its runbooks with their tags and owners: a runbook with
+/// 20,000 tags made 20,000 pages of 20,000 tags each.
+pub const MAX_LIST_ENTRIES: usize = 1000;
+
+fn too_long(value: &Value) -> bool {
+    value
+        .as_array()
+        .is_some_and(|items| items.len() > MAX_LIST_ENTRIES)
 }
 
 fn string_list(value: &Value) -> Option<Vec<String>> {

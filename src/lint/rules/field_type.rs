@@ -3,7 +3,8 @@
 //! ## What it checks
 //! `last_reviewed` is a date (`YYYY-MM-DD`), `owner` a name or a list of
 //! names, `status` and `title` strings, `tags` and `related` lists,
-//! `review_every` a duration (`90d`, `6 months`, `1 year`).
+//! `review_every` a duration (`90d`, `6 months`, `1 year`). A list of more
+//! than 1,000 entries is refused: the site makes a page per tag and owner.
 //!
 //! ## Why it matters
 //! A date like `2025-01-XX` or `last week` cannot be compared with today, so
