@@ -102,9 +102,7 @@ pub fn run(
             }
             let directives = suppress::Directives::parse(doc);
             let mut out = sink.out;
-            for d in &mut out {
-                directives.apply(d);
-            }
+            directives.apply(&mut out);
             out
         })
         .collect();

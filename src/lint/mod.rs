@@ -266,9 +266,12 @@ pub fn run_in(
     if !external_uses.is_empty() {
         cross.extend(external::check_all(external_uses, &cx));
     }
-    for diagnostic in &mut cross {
-        if let Some(d) = directives.get(&*diagnostic.path) {
-            d.apply(diagnostic);
+    // Grouped by file (they come in the order of the files linking), so
+    // each file's directives sweep its findings once.
+    cross.sort_by(|a, b| a.path.cmp(&b.path));
+    for file in cross.chunk_by_mut(|a, b| Arc::ptr_eq(&a.path, &b.path) || a.path == b.path) {
+        if let Some(d) = directives.get(&*file[0].path) {
+            d.apply(file);
         }
     }
     diagnostics.extend(cross);
@@ -328,9 +331,7 @@ fn lint_file(source: &Source, cx: &Context) -> FileResult {
         result.external = external::collect(&doc);
     }
     let directives = suppress::Directives::parse(&doc);
-    for diagnostic in &mut result.diagnostics {
-        directives.apply(diagnostic);
-    }
+    directives.apply(&mut result.diagnostics);
     result.directives = (!directives.is_empty()).then_some(directives);
     // Sorted here, on every core: the whole run's sort then finds each
     // file's findings already in order (files come in path order).
@@ -369,9 +370,7 @@ pub fn lint_document(doc: &Document, settings: &Settings, today: Date) -> Vec<Di
     let anchors = HashMap::from([(doc.rel.clone(), anchors_of(doc))]);
     diagnostics.extend(links::resolve_pending(pending, &anchors, &cx));
     let directives = suppress::Directives::parse(doc);
-    for diagnostic in &mut diagnostics {
-        directives.apply(diagnostic);
-    }
+    directives.apply(&mut diagnostics);
     diagnostics.sort_by(Diagnostic::report_order);
     diagnostics
 }
