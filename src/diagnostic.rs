@@ -161,31 +161,33 @@ impl Summary {
     }
 }
 
+/// A bare finding of `rule` at the start of `line`, for unit tests.
+#[cfg(test)]
+pub(crate) fn at(path: &Arc<Path>, line: usize, rule: &'static str) -> Diagnostic {
+    let pos = Pos {
+        line,
+        col: 1,
+        offset: 0,
+    };
+    Diagnostic {
+        rule,
+        severity: Severity::Error,
+        path: path.clone(),
+        span: Span {
+            start: pos,
+            end: pos,
+        },
+        message: String::new(),
+        help: None,
+        fix: None,
+        source_line: String::new(),
+        suppressed: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn at(path: &Arc<Path>, line: usize, rule: &'static str) -> Diagnostic {
-        let pos = Pos {
-            line,
-            col: 1,
-            offset: 0,
-        };
-        Diagnostic {
-            rule,
-            severity: Severity::Error,
-            path: path.clone(),
-            span: Span {
-                start: pos,
-                end: pos,
-            },
-            message: String::new(),
-            help: None,
-            fix: None,
-            source_line: String::new(),
-            suppressed: None,
-        }
-    }
 
     #[test]
     fn report_order_is_path_line_then_rule_whether_or_not_paths_are_shared() {

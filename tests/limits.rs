@@ -47,17 +47,7 @@ fn run(dir: &Path) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("/usr/bin/time is installed (Debian package `time`)");
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > DEADLINE {
-            child.kill().unwrap();
-            panic!("still running after {DEADLINE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = wait(&mut child);
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -77,6 +67,22 @@ fn run(dir: &Path) -> Run {
         code,
         report,
         peak_mb: peak_kb / 1024,
+    }
+}
+
+/// The child's exit status; a child still running after [`DEADLINE`] is
+/// killed and fails the test.
+fn wait(child: &mut std::process::Child) -> std::process::ExitStatus {
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if started.elapsed() > DEADLINE {
+            child.kill().unwrap();
+            panic!("still running after {DEADLINE:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -305,17 +311,7 @@ fn fifty_thousand_tags_are_refused_and_the_site_still_builds() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = build.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > DEADLINE {
-            build.kill().unwrap();
-            panic!("build still running after {DEADLINE:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let status = wait(&mut build);
     assert!(status.success(), "{status}");
     assert!(tmp.path().join("site/index.html").exists());
     assert!(!tmp.path().join("site/tags/t0.html").exists());

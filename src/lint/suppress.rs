@@ -204,7 +204,6 @@ impl Directives {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostic::{Pos, Span};
     use proptest::prelude::*;
 
     /// The first directive in file order covering the finding's rule and
@@ -214,28 +213,6 @@ mod tests {
             (d.first..=d.last).contains(&line)
                 && (d.rules.is_empty() || d.rules.iter().any(|r| r == rule || r == "all"))
         })
-    }
-
-    fn finding(rule: &'static str, line: usize) -> Diagnostic {
-        let pos = Pos {
-            line,
-            col: 1,
-            offset: 0,
-        };
-        Diagnostic {
-            rule,
-            severity: crate::diagnostic::Severity::Warning,
-            path: std::sync::Arc::from(std::path::Path::new("x.md")),
-            span: Span {
-                start: pos,
-                end: pos,
-            },
-            message: String::new(),
-            help: None,
-            fix: None,
-            source_line: String::new(),
-            suppressed: None,
-        }
     }
 
     const RULES: [&str; 3] = ["a", "b", "all"];
@@ -266,7 +243,11 @@ mod tests {
                 .map(|&(rule, line)| by_scanning(&list, RULES[rule], line).map(|i| i.to_string()))
                 .collect();
             let directives = Directives::new(PathBuf::from("x.md"), list);
-            let mut found: Vec<Diagnostic> = findings.iter().map(|&(rule, line)| finding(RULES[rule], line)).collect();
+            let path = std::sync::Arc::from(std::path::Path::new("x.md"));
+            let mut found: Vec<Diagnostic> = findings
+                .iter()
+                .map(|&(rule, line)| crate::diagnostic::at(&path, line, RULES[rule]))
+                .collect();
             directives.apply(&mut found);
             let got: Vec<Option<String>> = found
                 .iter()
