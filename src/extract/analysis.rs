@@ -40,8 +40,9 @@ pub struct Block<'a> {
     /// The code with placeholders replaced by required variables; newlines
     /// are where they were, so line numbers still apply.
     pub code: String,
-    /// Where each line of `code` starts.
-    pub index: LineIndex,
+    /// Where each line of `code` starts, when placeholders made it differ
+    /// from the code as written (see [`Block::index`]).
+    substituted_index: Option<LineIndex>,
     /// Each placeholder's text in the code as written and its expansion in
     /// `code`, in order: offsets in one map to the other.
     replaced: Vec<Replaced>,
@@ -63,6 +64,11 @@ struct Replaced {
 }
 
 impl Block<'_> {
+    /// Where each line of the substituted `code` starts.
+    pub fn index(&self) -> &LineIndex {
+        self.substituted_index.as_ref().unwrap_or(&self.cmd.index)
+    }
+
     /// The Markdown line of a byte offset in the substituted `code`.
     pub fn line_of(&self, offset: usize) -> usize {
         self.cmd.line_of(self.written_offset(offset))
@@ -249,11 +255,7 @@ fn block<'a>(cmd: Command<'a>, checks: &Checks) -> Block<'a> {
     } else {
         output_line(&cmd, &code, &scan)
     };
-    let index = if placeholders.is_empty() {
-        cmd.index.clone()
-    } else {
-        LineIndex::new(&code)
-    };
+    let substituted_index = (!placeholders.is_empty()).then(|| LineIndex::new(&code));
     let mut placeholder_vars: Vec<String> = placeholders.iter().map(|p| p.var.clone()).collect();
     placeholder_vars.sort_unstable();
     placeholder_vars.dedup();
@@ -261,7 +263,7 @@ fn block<'a>(cmd: Command<'a>, checks: &Checks) -> Block<'a> {
         cmd,
         placeholders,
         code,
-        index,
+        substituted_index,
         replaced,
         placeholder_vars,
         indents: OnceLock::new(),

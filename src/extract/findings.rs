@@ -29,9 +29,9 @@ pub struct Finding {
 /// Where line `index` of the block's substituted code, character `col` of
 /// it (as ShellCheck counts in the script), is in the Markdown file.
 pub fn pos_at(doc: &Document, block: &Block, index: usize, col: usize) -> Pos {
-    let line = block.index.line_text(&block.code, index + 1);
+    let line = block.index().line_text(&block.code, index + 1);
     let col_bytes = line.char_indices().nth(col).map_or(line.len(), |(i, _)| i);
-    let start = block.index.line_start(index).min(block.code.len());
+    let start = block.index().line_start(index).min(block.code.len());
     pos_of(doc, block, block.written_offset(start + col_bytes))
 }
 

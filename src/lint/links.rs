@@ -232,8 +232,9 @@ const SCANNED_ANCHORS: usize = 32;
 
 /// The anchors of the page being checked, gathered once for all its links.
 struct OwnAnchors<'a> {
-    /// Those of its headings, in order: what a finding suggests.
-    headings: Vec<&'a str>,
+    /// Those of its headings, in order: what a finding suggests, gathered
+    /// at the first broken link.
+    headings: std::cell::OnceCell<Vec<&'a str>>,
     /// Headings and HTML `id`s, hashed when there are many.
     hashed: Option<HashSet<&'a str>>,
 }
@@ -248,19 +249,32 @@ impl<'a> OwnAnchors<'a> {
                 .collect()
         });
         OwnAnchors {
-            headings: body.headings.iter().map(|h| h.anchor.as_str()).collect(),
+            headings: std::cell::OnceCell::new(),
             hashed,
         }
     }
 }
 
-fn check_same_page(doc: &Document, own: &OwnAnchors, sink: &mut Sink, span: Span, fragment: &str) {
+fn check_same_page<'a>(
+    doc: &'a Document,
+    own: &OwnAnchors<'a>,
+    sink: &mut Sink,
+    span: Span,
+    fragment: &str,
+) {
     let found = match &own.hashed {
         Some(set) => set.contains(fragment),
         None => doc.body.has_anchor(fragment),
     };
     if !found {
-        broken_anchor::report(sink, span, fragment, &own.headings);
+        let headings = own.headings.get_or_init(|| {
+            doc.body
+                .headings
+                .iter()
+                .map(|h| h.anchor.as_str())
+                .collect()
+        });
+        broken_anchor::report(sink, span, fragment, headings);
     }
 }
 
