@@ -756,3 +756,59 @@ fn dry_run_names_the_command_that_failed() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("restoring"));
 }
+
+/// Past 10,000 command blocks a runbook's commands are left alone: `lint`
+/// and `verify` say so as `file-too-large` at the first block past the
+/// limit, `extract` writes no script for it (and the others still), and
+/// `dry-run` runs nothing.
+#[test]
+fn a_runbook_of_more_than_ten_thousand_command_blocks_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let front = "---\ntitle: T\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# T\n\n## Rollback\n\nUndo.\n\n";
+    let mut text = front.to_string();
+    for i in 0..10_003 {
+        text.push_str(&format!(
+            "```bash\necho {i}\n```\n\n```text\nnot a command\n```\n\n"
+        ));
+    }
+    std::fs::write(dir.path().join("many.md"), &text).unwrap();
+    std::fs::write(
+        dir.path().join("ok.md"),
+        format!("{front}```bash\necho fine\n```\n"),
+    )
+    .unwrap();
+    // The 10,001st bash block: each repetition is 8 lines.
+    let line = front.lines().count() + 1 + 8 * 10_000;
+
+    for command in ["lint", "verify"] {
+        let run = runbook_in(dir.path(), &[command, "--format", "json"], &[]);
+        assert_eq!(run.code, 1, "{command}: {}", run.stderr);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let found: Vec<_> = json["diagnostics"].as_array().unwrap().iter().collect();
+        assert_eq!(found.len(), 1, "{command}: {found:?}");
+        assert_eq!(found[0]["rule"], "file-too-large");
+        assert_eq!(found[0]["path"], "many.md");
+        assert_eq!(found[0]["line"], line);
+        assert_eq!(
+            found[0]["message"],
+            "10003 command blocks, over the 10000 a runbook may have: none of its commands is checked or extracted"
+        );
+    }
+
+    let run = runbook_in(dir.path(), &["extract", "--out", "scripts"], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "error: many.md:{line}: 10003 command blocks, over the 10000 a runbook may have: no script written"
+        )),
+        "{}",
+        run.stderr
+    );
+    assert!(dir.path().join("scripts/ok.sh").is_file());
+    assert!(!dir.path().join("scripts/many.sh").exists());
+
+    let run = runbook_in(dir.path(), &["dry-run", "many.md"], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("nothing is run"), "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+}

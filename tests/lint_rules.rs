@@ -139,3 +139,63 @@ fn rule_severity_can_be_changed_or_turned_off() {
     let (_, code) = lint_json(tmp.path(), &["--deny", "warnings"]);
     assert_eq!(code, 1, "--deny warnings fails on them");
 }
+
+/// Past 10,000 findings of one rule, a file lists one more that counts the
+/// rest, where the first of them is; links into another file are capped
+/// per file too. Suppressing the rule there suppresses that finding.
+#[test]
+fn a_file_lists_at_most_ten_thousand_findings_of_a_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let front = "---\ntitle: T\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# T\n\n## Rollback\n\nUndo.\n\n";
+    std::fs::write(dir.join("other.md"), format!("{front}## Known\n")).unwrap();
+    let mut text = front.to_string();
+    for i in 0..10_005 {
+        text.push_str(&format!("##x {i}\n\n[a](other.md#gone-{i})\n\n"));
+    }
+    let lines_before = front.lines().count();
+    std::fs::write(dir.join("many.md"), &text).unwrap();
+    // The same again, its last ones under a range suppression.
+    let range = "<!-- runbook-lint-disable heading-no-space broken-anchor -->\n";
+    let mut suppressed = text.clone();
+    let cut = suppressed.match_indices("##x 9999\n").next().unwrap().0;
+    suppressed.insert_str(cut, range);
+    std::fs::write(dir.join("quiet.md"), suppressed).unwrap();
+
+    let (report, code) = lint_json(dir, &[]);
+    assert_eq!(code, 1, "broken anchors are errors");
+    let of = |path: &str, rule: &str| -> Vec<&serde_json::Value> {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["path"] == path && d["rule"] == rule)
+            .collect()
+    };
+    for rule in ["heading-no-space", "broken-anchor"] {
+        let listed = of("many.md", rule);
+        assert_eq!(listed.len(), 10_001, "{rule}");
+        let last = listed.last().unwrap();
+        assert_eq!(
+            last["message"],
+            format!(
+                "5 more `{rule}` findings in this file are not listed; this is the first of them"
+            ),
+        );
+        // Each repetition is 4 lines; the 10,001st starts at index 10,000.
+        let line = lines_before + 1 + 4 * 10_000 + if rule == "broken-anchor" { 2 } else { 0 };
+        assert_eq!(last["line"], line, "{rule}: {last}");
+        assert!(last["fix"].is_null());
+        assert!(
+            listed[..10_000]
+                .iter()
+                .all(|d| !d["message"].as_str().unwrap().contains("not listed"))
+        );
+
+        let quiet = of("quiet.md", rule);
+        assert_eq!(quiet.len(), 10_001, "{rule}");
+        let counted = quiet.iter().filter(|d| d["suppressed"].is_null()).count();
+        assert_eq!(counted, 9_999, "{rule}: the rest are under the directive");
+    }
+}

@@ -12,8 +12,8 @@ use regex::Regex;
 use super::blocks::{self, Command};
 use super::config::Checks;
 use super::shell::{self, Quoting, Scan};
-use crate::document::Document;
 use crate::document::lines::LineIndex;
+use crate::document::{Document, Span};
 
 /// A placeholder such as `<backup-id>`, and the variable it becomes.
 #[derive(Clone, Debug)]
@@ -110,6 +110,23 @@ pub struct Runbook<'a> {
     pub sets_unknown_from: Option<(usize, usize)>,
     /// Variable -> why it is needed and the first Markdown line asking.
     pub needs: BTreeMap<String, (Need, usize)>,
+    /// Set when the runbook has more command blocks than
+    /// [`MAX_COMMAND_BLOCKS`]: then `blocks` is empty.
+    pub oversized: Option<Oversized>,
+}
+
+/// Command blocks a runbook may have, at most. Past this, none of its
+/// commands is checked or extracted, and `file-too-large` says so: each
+/// block's analysis holds a few kilobytes, and a 10 MiB page of 500,000
+/// one-line blocks took 1.3 GB.
+pub const MAX_COMMAND_BLOCKS: usize = 10_000;
+
+/// How many command blocks a runbook over the limit has, and the opening
+/// fence of the first one past it.
+#[derive(Clone, Copy, Debug)]
+pub struct Oversized {
+    pub blocks: usize,
+    pub fence: Span,
 }
 
 impl Runbook<'_> {
@@ -138,6 +155,22 @@ impl Runbook<'_> {
 }
 
 pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
+    let mut shell_blocks = doc.body.code_blocks.iter().filter(|b| blocks::is_shell(b));
+    if let Some(past) = shell_blocks.nth(MAX_COMMAND_BLOCKS) {
+        let oversized = Oversized {
+            blocks: MAX_COMMAND_BLOCKS + 1 + shell_blocks.count(),
+            fence: past.fence,
+        };
+        return Runbook {
+            doc,
+            blocks: Vec::new(),
+            sets: BTreeSet::new(),
+            required: BTreeSet::new(),
+            sets_unknown_from: None,
+            needs: BTreeMap::new(),
+            oversized: Some(oversized),
+        };
+    }
     let blocks: Vec<Block> = blocks::commands(doc)
         .into_iter()
         .map(|cmd| block(cmd, checks))
@@ -163,6 +196,7 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
         required,
         sets_unknown_from,
         needs: BTreeMap::new(),
+        oversized: None,
     };
     let mut needs: BTreeMap<String, (Need, usize)> = BTreeMap::new();
     for b in rb.blocks.iter().filter(|b| b.runnable()) {

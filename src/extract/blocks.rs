@@ -51,12 +51,17 @@ impl Command<'_> {
     }
 }
 
+/// Whether a fenced block holds shell commands.
+pub fn is_shell(block: &CodeBlock) -> bool {
+    SHELL_LANGS.contains(&block.lang.as_str())
+}
+
 /// Every shell block of a document, in order.
 pub fn commands(doc: &Document) -> Vec<Command<'_>> {
     let mut names = Names::default();
     let mut out = Vec::new();
     for block in &doc.body.code_blocks {
-        if !SHELL_LANGS.contains(&block.lang.as_str()) {
+        if !is_shell(block) {
             continue;
         }
         let attrs = parse_attributes(&block.info);

@@ -84,6 +84,19 @@ fn selection(paths: &[PathBuf]) -> Selection {
     }
 }
 
+/// Why a runbook's commands are left alone: more blocks than a runbook
+/// may have (`runbook lint` reports it as `file-too-large`).
+fn oversized(rb: &Runbook) -> Option<String> {
+    let over = rb.oversized?;
+    Some(format!(
+        "{}:{}: {} command blocks, over the {} a runbook may have",
+        report::display_path(&rb.doc.path),
+        over.fence.start.line,
+        over.blocks,
+        analysis::MAX_COMMAND_BLOCKS
+    ))
+}
+
 pub fn extract_command(args: ExtractArgs) -> u8 {
     let settings = match settings_for(&args.common, &args.paths) {
         Ok(s) => s,
@@ -94,11 +107,21 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
         let (severity, path) = (p.severity.as_str(), report::display_path(&p.path));
         eprintln!("{severity}: {path}: {}", p.message);
     }
-    let runbooks: Vec<Runbook> = docs
+    let mut runbooks: Vec<Runbook> = docs
         .par_iter()
         .map(|doc| analysis::analyze(doc, &settings.checks))
-        .filter(|rb| !rb.blocks.is_empty())
         .collect();
+    let analysed = runbooks.len();
+    runbooks.retain(|rb| match oversized(rb) {
+        Some(why) => {
+            eprintln!("error: {why}: no script written");
+            failed = true;
+            false
+        }
+        None => true,
+    });
+    let refused = analysed - runbooks.len();
+    runbooks.retain(|rb| !rb.blocks.is_empty());
     let checked = match render_checked(&runbooks) {
         Ok(c) => c,
         Err(e) => {
@@ -160,7 +183,7 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
         "{} in {}: {written} written, {unchanged} unchanged; {} without command blocks",
         report::plural(written + unchanged, "script"),
         args.out.display(),
-        report::plural(docs.len() - runbooks.len(), "runbook")
+        report::plural(docs.len() - refused - runbooks.len(), "runbook")
     );
     if commented > 0 {
         eprintln!(
@@ -240,6 +263,10 @@ pub fn dry_run_command(args: DryRunArgs) -> u8 {
         }
     }
     let rb = analysis::analyze(doc, &settings.checks);
+    if let Some(why) = oversized(&rb) {
+        eprintln!("error: {why}: nothing is run");
+        return FAILURE;
+    }
     if rb.blocks.is_empty() {
         eprintln!(
             "{}: no command blocks; nothing to run",

@@ -8,14 +8,14 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::analysis::{self, Block, Runbook};
+use super::analysis::{self, Block, MAX_COMMAND_BLOCKS, Runbook};
 use super::shell::valid_name;
 use crate::config::Settings;
 use crate::document::lines::floor_char_boundary;
 use crate::document::{Document, Pos, Span};
 use crate::lint::rules::{
-    credential_in_command, destructive_command, requires_invalid, shell_output, shell_syntax,
-    undefined_variable, unresolved_placeholder,
+    credential_in_command, destructive_command, file_too_large, requires_invalid, shell_output,
+    shell_syntax, undefined_variable, unresolved_placeholder,
 };
 
 #[derive(Clone, Debug)]
@@ -140,6 +140,17 @@ fn attribute_span(doc: &Document, block: &Block, text: &str) -> Span {
 pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
     let doc = rb.doc;
     let mut out = Vec::new();
+    if let Some(over) = rb.oversized {
+        out.push(Finding {
+            rule: file_too_large::ID,
+            span: over.fence,
+            message: format!(
+                "{} command blocks, over the {MAX_COMMAND_BLOCKS} a runbook may have: none of its commands is checked or extracted",
+                over.blocks
+            ),
+            help: "split the runbook, or give blocks that are not commands another info string (`text`, `json`)".into(),
+        });
+    }
     for block in &rb.blocks {
         if block.cmd.skip {
             continue;

@@ -101,7 +101,7 @@ pub fn run(
                 .help(format!("see https://www.shellcheck.net/wiki/SC{}", c.code));
             }
             let directives = suppress::Directives::parse(doc);
-            let mut out = sink.out;
+            let mut out = sink.into_findings();
             directives.apply(&mut out);
             out
         })

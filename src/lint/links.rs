@@ -13,7 +13,7 @@ use crate::document::{Document, LinkKind};
 use crate::workspace::Lookup;
 
 use super::rules::{broken_anchor, broken_link};
-use super::{Context, Sink};
+use super::{Context, MAX_FINDINGS_PER_RULE, Sink, Unlisted};
 
 /// A `#fragment` into another runbook, checked once every runbook's anchors
 /// are known.
@@ -294,7 +294,7 @@ pub fn resolve_pending(
         .filter(|(_, known)| known.len() > SCANNED_ANCHORS)
         .map(|(page, known)| (page.as_str(), known.iter().map(String::as_str).collect()))
         .collect();
-    pending
+    let broken: Vec<(PendingFragment, &Vec<String>)> = pending
         .into_par_iter()
         .filter_map(|p| {
             let known = anchors.get(&p.target)?;
@@ -302,11 +302,38 @@ pub fn resolve_pending(
                 Some(set) => set.contains(p.fragment.as_str()),
                 None => known.contains(&p.fragment),
             };
-            if found {
-                return None;
-            }
+            (!found).then_some((p, known))
+        })
+        .collect();
+    // Capped per file as the file's own findings are; they come grouped by
+    // file, in the order the files were linted.
+    let mut kept = Vec::with_capacity(broken.len());
+    let mut unlisted: Vec<(Unlisted, Arc<Path>, String)> = Vec::new();
+    let mut listed = 0;
+    for (p, known) in broken {
+        let same_file = kept
+            .last()
+            .is_some_and(|(last, _): &(PendingFragment, _)| last.path == p.path);
+        listed = if same_file { listed + 1 } else { 1 };
+        if listed <= MAX_FINDINGS_PER_RULE {
+            kept.push((p, known));
+        } else if listed == MAX_FINDINGS_PER_RULE + 1 {
+            let u = Unlisted {
+                rule: broken_anchor::ID,
+                severity,
+                first: p.span,
+                count: 1,
+            };
+            unlisted.push((u, p.path, p.source_line));
+        } else if let Some((u, _, _)) = unlisted.last_mut() {
+            u.count += 1;
+        }
+    }
+    let mut found: Vec<Diagnostic> = kept
+        .into_par_iter()
+        .map(|(p, known)| {
             let (message, help) = broken_anchor::describe(&p.fragment, Some(&p.target), known);
-            Some(Diagnostic {
+            Diagnostic {
                 rule: broken_anchor::ID,
                 severity,
                 path: p.path,
@@ -316,9 +343,15 @@ pub fn resolve_pending(
                 fix: broken_anchor::fix(p.fragment_range, &p.fragment, known).map(Box::new),
                 source_line: p.source_line,
                 suppressed: None,
-            })
+            }
         })
-        .collect()
+        .collect();
+    found.extend(
+        unlisted
+            .into_iter()
+            .map(|(u, path, line)| u.finding(path, line)),
+    );
+    found
 }
 
 /// The closest candidate by Jaro-Winkler similarity, if close enough to

@@ -65,13 +65,53 @@ impl<'a> Context<'a> {
     }
 }
 
+/// Findings of one rule a file lists, at most. Past this, the rest are
+/// counted in one finding: a 10 MiB page of `##x` lines was 2.6 million
+/// findings and 1.6 GB, which no reader goes through.
+pub const MAX_FINDINGS_PER_RULE: usize = 10_000;
+
 /// Collects one document's findings, stamping each with its severity,
-/// path and source line.
+/// path and source line; past [`MAX_FINDINGS_PER_RULE`] of a rule, counts
+/// them instead.
 pub struct Sink<'a> {
     pub doc: &'a Document,
     cx: &'a Context<'a>,
     pub path: Arc<Path>,
-    pub out: Vec<Diagnostic>,
+    out: Vec<Diagnostic>,
+    listed: rustc_hash::FxHashMap<&'static str, usize>,
+    unlisted: Vec<Unlisted>,
+}
+
+/// Findings of one rule past the cap: how many, and where the first was.
+pub struct Unlisted {
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub first: Span,
+    pub count: usize,
+}
+
+impl Unlisted {
+    /// The finding that stands for them, where the first of them is:
+    /// suppressing the rule there suppresses it too.
+    pub fn finding(&self, path: Arc<Path>, source_line: String) -> Diagnostic {
+        Diagnostic {
+            rule: self.rule,
+            severity: self.severity,
+            path,
+            span: self.first,
+            message: format!(
+                "{} more `{}` findings in this file are not listed; this is the first of them",
+                self.count, self.rule
+            ),
+            help: Some(format!(
+                "a file lists at most {MAX_FINDINGS_PER_RULE} findings of one rule: \
+                 fix those, then lint again to see the rest"
+            )),
+            fix: None,
+            source_line,
+            suppressed: None,
+        }
+    }
 }
 
 impl<'a> Sink<'a> {
@@ -81,7 +121,18 @@ impl<'a> Sink<'a> {
             cx,
             path: Arc::from(doc.path.as_path()),
             out: Vec::new(),
+            listed: Default::default(),
+            unlisted: Vec::new(),
         }
+    }
+
+    /// The findings, with one more per rule that went past the cap.
+    pub fn into_findings(mut self) -> Vec<Diagnostic> {
+        for u in &self.unlisted {
+            let line = quoted_line(self.doc, u.first.start.line);
+            self.out.push(u.finding(self.path.clone(), line));
+        }
+        self.out
     }
 
     pub fn enabled(&self, rule: &str) -> bool {
@@ -97,6 +148,20 @@ impl<'a> Sink<'a> {
         let Some(severity) = self.cx.severity(rule) else {
             return Report(None);
         };
+        let listed = self.listed.entry(rule).or_default();
+        if *listed == MAX_FINDINGS_PER_RULE {
+            match self.unlisted.iter_mut().find(|u| u.rule == rule) {
+                Some(u) => u.count += 1,
+                None => self.unlisted.push(Unlisted {
+                    rule,
+                    severity,
+                    first: span,
+                    count: 1,
+                }),
+            }
+            return Report(None);
+        }
+        *listed += 1;
         self.out.push(Diagnostic {
             rule,
             severity,
@@ -357,7 +422,7 @@ fn check_document(doc: &Document, cx: &Context) -> (Vec<Diagnostic>, Vec<links::
     crate::extract::findings::report_all(doc, cx, &mut sink);
     custom::check(doc, cx, &mut sink);
     let pending = links::check(doc, cx, &mut sink);
-    (sink.out, pending)
+    (sink.into_findings(), pending)
 }
 
 /// Lints one parsed document as the only file of an empty tree, offline,
