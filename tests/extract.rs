@@ -812,3 +812,43 @@ fn a_runbook_of_more_than_ten_thousand_command_blocks_is_refused() {
     assert!(run.stderr.contains("nothing is run"), "{}", run.stderr);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
 }
+
+/// Steps that only `bash -n` rejects (an `if` never closed), many of them
+/// among good ones: each is found, at its own line, and the script keeps
+/// the good ones as code. They are checked alone, in one batch: one run
+/// of the whole script per broken step was quadratic.
+#[test]
+fn many_steps_only_bash_rejects_are_each_found_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("# Many\n\n");
+    let mut broken = Vec::new();
+    for i in 0..300 {
+        text.push_str(&format!("```bash\necho good {i}\n```\n\n"));
+        broken.push(text.lines().count() + 2);
+        text.push_str("```bash\nif true; then echo\n```\n\n");
+    }
+    std::fs::write(dir.path().join("many.md"), &text).unwrap();
+    let found = verify_in(dir.path(), "many.md");
+    let syntax: Vec<usize> = found
+        .iter()
+        .filter(|(rule, _)| rule == "shell-syntax")
+        .map(|(_, line)| *line)
+        .collect();
+    assert_eq!(syntax, broken);
+
+    let run = runbook_in(dir.path(), &["extract", "--out", "scripts"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = std::fs::read_to_string(dir.path().join("scripts/many.sh")).unwrap();
+    assert_eq!(script.matches("\necho good ").count(), 300, "{script}");
+    assert_eq!(
+        script.matches("\n# if true; then echo").count(),
+        300,
+        "{script}"
+    );
+    let check = Command::new("bash")
+        .arg("-n")
+        .arg(dir.path().join("scripts/many.sh"))
+        .status()
+        .unwrap();
+    assert!(check.success());
+}
