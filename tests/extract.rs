@@ -852,3 +852,29 @@ fn many_steps_only_bash_rejects_are_each_found_at_their_line() {
         .unwrap();
     assert!(check.success());
 }
+
+/// A tab indenting a code line inside a list is expanded into spaces in
+/// the block's code; a finding on that line still has the Markdown line's
+/// column (it was one too far right per extra space).
+#[test]
+fn a_finding_after_a_tab_in_a_listed_block_has_the_markdown_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "- item\n\n  ```bash\n\techo $NOT_SET_X\n  ```\n";
+    std::fs::write(dir.path().join("tab.md"), doc).unwrap();
+    let run = runbook_in(dir.path(), &["lint", "--format", "json", "tab.md"], &[]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<_> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "undefined-variable")
+        .map(|d| {
+            (
+                d["line"].clone(),
+                d["column"].clone(),
+                d["end_column"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(found, vec![(4.into(), 7.into(), 17.into())]);
+}

@@ -32,6 +32,21 @@ fn every_regression_input_lints_and_fixes_cleanly() {
         let (report, code) = lint_json(tmp.path(), &[]);
         assert!(code < 101, "{name:?}: exit {code}");
         assert!(report["diagnostics"].is_array(), "{name:?}: {report:#}");
+        // Every finding is placed inside the file: on one of its lines, at
+        // most one column past that line's last character.
+        let text = String::from_utf8_lossy(&fs::read(&copy).unwrap()).into_owned();
+        let lines: Vec<&str> = text.split('\n').collect();
+        for d in report["diagnostics"].as_array().unwrap() {
+            let (line, column) = (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap());
+            let Some(text) = lines.get(line as usize - 1) else {
+                panic!("{name:?}: line {line} of {}: {d}", lines.len());
+            };
+            let width = text.trim_start_matches('\u{feff}').chars().count() as u64;
+            assert!(
+                column <= width + 1,
+                "{name:?}: column {column} of {width}: {d}"
+            );
+        }
 
         let fix = |label: &str| {
             let output = runbook(tmp.path(), &["lint", "--fix", "--today", TODAY]);

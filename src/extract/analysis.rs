@@ -48,9 +48,9 @@ pub struct Block<'a> {
     replaced: Vec<Replaced>,
     /// The variables of `placeholders`, sorted, for a binary search.
     placeholder_vars: Vec<String>,
-    /// Bytes and characters before each code line on its Markdown line
-    /// (list or quote marks), computed for the first finding that needs them.
-    pub(super) indents: OnceLock<Vec<(usize, usize)>>,
+    /// How each code line sits on its Markdown line (after list or quote
+    /// marks, a tab expanded), computed for the first finding that needs it.
+    pub(super) indents: OnceLock<Vec<super::findings::Alignment>>,
     pub scan: Scan,
     /// The Markdown line where output (JSON, a log) starts, when the block
     /// holds output rather than commands.

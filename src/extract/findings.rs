@@ -51,38 +51,85 @@ fn pos_of(doc: &Document, block: &Block, offset: usize) -> Pos {
         .or(block.cmd.lines.last())
         .copied();
     let line = line.unwrap_or(block.cmd.block.first_line);
-    let (indent_bytes, indent_chars) = indent(doc, block, index);
+    let align = alignment(doc, block, index);
+    // Inside leading whitespace that a tab became, the content's start.
+    let (col_bytes, col) = if col_bytes < align.from_bytes {
+        (align.from_bytes, align.from_bytes + 1)
+    } else {
+        (col_bytes, at.col)
+    };
+    let shifted = |n: usize, by: isize, max: usize| n.saturating_add_signed(by).min(max);
     Pos {
         line,
-        col: indent_chars + at.col,
-        offset: doc
-            .lines
-            .line_start(line - 1)
-            .saturating_add(indent_bytes + col_bytes),
+        col: shifted(col, align.chars_shift, align.md_chars + 1).max(1),
+        offset: doc.lines.line_start(line - 1).saturating_add(shifted(
+            col_bytes,
+            align.bytes_shift,
+            align.md_bytes,
+        )),
     }
 }
 
-/// Bytes and characters before code line `index` on its Markdown line.
-fn indent(doc: &Document, block: &Block, index: usize) -> (usize, usize) {
-    let indents = block.indents.get_or_init(|| {
+/// How a code line sits on its Markdown line: its offsets and columns
+/// plus the shifts are the Markdown line's, up to its end.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Alignment {
+    bytes_shift: isize,
+    chars_shift: isize,
+    /// Offsets before this (leading whitespace a tab was expanded into)
+    /// have no place of their own on the Markdown line.
+    from_bytes: usize,
+    md_bytes: usize,
+    md_chars: usize,
+}
+
+/// Where code line `index` sits on its Markdown line.
+fn alignment(doc: &Document, block: &Block, index: usize) -> Alignment {
+    let all = block.indents.get_or_init(|| {
         let cmd = &block.cmd;
         (0..cmd.lines.len())
             .map(|i| {
                 let md = doc.line_text(cmd.lines[i]);
-                let original = cmd.index.line_text(&cmd.code, i + 1);
-                // The code line ends its Markdown line, after any marks.
-                let bytes = if original.is_empty() {
-                    0
-                } else if md.ends_with(original) {
-                    md.len() - original.len()
-                } else {
-                    md.find(original).unwrap_or(0)
+                let code = cmd.index.line_text(&cmd.code, i + 1);
+                let (md_bytes, md_chars) = (md.len(), md.chars().count());
+                let code_chars = code.chars().count();
+                let shift = |bytes: usize, chars: usize| Alignment {
+                    bytes_shift: bytes as isize,
+                    chars_shift: chars as isize,
+                    from_bytes: 0,
+                    md_bytes,
+                    md_chars,
                 };
-                (bytes, md[..bytes].chars().count())
+                // The code line ends its Markdown line, after any marks.
+                if code.is_empty() {
+                    shift(0, 0)
+                } else if md.ends_with(code) {
+                    shift(md_bytes - code.len(), md_chars - code_chars)
+                } else if let Some(at) = md.find(code) {
+                    shift(at, md[..at].chars().count())
+                } else {
+                    // A tab in the indentation, expanded to spaces in the
+                    // code: the rest of the line still ends the Markdown line.
+                    let content = code.trim_start_matches([' ', '\t']);
+                    let lead = code.len() - content.len();
+                    if md.ends_with(content) && !content.is_empty() {
+                        let content_at = md_bytes - content.len();
+                        let content_chars = md_chars - content.chars().count();
+                        Alignment {
+                            bytes_shift: content_at as isize - lead as isize,
+                            chars_shift: content_chars as isize - lead as isize,
+                            from_bytes: lead,
+                            md_bytes,
+                            md_chars,
+                        }
+                    } else {
+                        shift(0, 0)
+                    }
+                }
             })
             .collect()
     });
-    indents.get(index).copied().unwrap_or((0, 0))
+    all.get(index).copied().unwrap_or_default()
 }
 
 /// The span of `len` bytes at `offset` of the block's code as written.
