@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use jiff::civil::Date;
+use pulldown_cmark::Event;
 use rayon::prelude::*;
 
 use crate::config::Settings;
@@ -252,6 +253,25 @@ pub fn run_in(
     selection: &Selection,
     known: &KnownAnchors,
 ) -> Outcome {
+    run_in_with::<()>(settings, today, walk, selection, known, None).0
+}
+
+/// What a caller makes of each selected runbook on the lint's own read and
+/// parse: the document with every Markdown event, or why it could not be
+/// read. The site renders its pages from them.
+pub type Each<'a, T> =
+    dyn Fn(&Source, Result<(&Document, Vec<Event<'static>>), &Diagnostic>) -> T + Sync + 'a;
+
+/// [`run_in`], handing each selected runbook to `each` as it is parsed;
+/// returns what `each` made of them, in the selection's order.
+pub fn run_in_with<T: Send>(
+    settings: &Settings,
+    today: Date,
+    walk: &workspace::Walk,
+    selection: &Selection,
+    known: &KnownAnchors,
+    each: Option<&Each<T>>,
+) -> (Outcome, Vec<T>) {
     let mut diagnostics = walk_problems(walk, selection);
     diagnostics.extend(config_findings(settings));
     let chosen;
@@ -267,10 +287,10 @@ pub fn run_in(
 
     let cx = Context::new(settings, today, &walk.index);
 
-    let results: Vec<FileResult> = selected
+    let (results, made): (Vec<FileResult>, Vec<Option<T>>) = selected
         .par_iter()
-        .map(|source| lint_file(source, &cx))
-        .collect();
+        .map(|source| lint_file(source, &cx, each))
+        .unzip();
 
     let files = results.len();
     let pending_count = results.iter().map(|r| r.pending.len()).sum();
@@ -342,11 +362,12 @@ pub fn run_in(
     diagnostics.extend(cross);
     diagnostics.sort_by(Diagnostic::report_order);
     let io_failure = diagnostics.iter().any(|d| d.rule == rules::io_error::ID);
-    Outcome {
+    let outcome = Outcome {
         diagnostics,
         files,
         io_failure,
-    }
+    };
+    (outcome, made.into_iter().flatten().collect())
 }
 
 /// The walk's problems that concern the selection. A symlink loop or an
@@ -375,7 +396,7 @@ struct FileResult {
     external: Vec<external::Use>,
 }
 
-fn lint_file(source: &Source, cx: &Context) -> FileResult {
+fn lint_file<T>(source: &Source, cx: &Context, each: Option<&Each<T>>) -> (FileResult, Option<T>) {
     let mut result = FileResult {
         rel: source.rel.clone(),
         diagnostics: Vec::new(),
@@ -384,13 +405,21 @@ fn lint_file(source: &Source, cx: &Context) -> FileResult {
         pending: Vec::new(),
         external: Vec::new(),
     };
-    let doc = match workspace::read(source, cx.settings) {
+    let mut events = Vec::new();
+    let mut keep = |_: &Document, event: Event<'_>| events.push(event.into_static());
+    let sink: Option<&mut crate::document::EventSink> = match each {
+        Some(_) => Some(&mut keep),
+        None => None,
+    };
+    let doc = match workspace::read_with(source, cx.settings, sink) {
         Ok(doc) => doc,
         Err(diagnostic) => {
+            let made = each.map(|each| each(source, Err(&diagnostic)));
             result.diagnostics.push(*diagnostic);
-            return result;
+            return (result, made);
         }
     };
+    let made = each.map(|each| each(source, Ok((&doc, std::mem::take(&mut events)))));
     (result.diagnostics, result.pending) = check_document(&doc, cx);
     if external::wanted(cx) {
         result.external = external::collect(&doc);
@@ -405,7 +434,7 @@ fn lint_file(source: &Source, cx: &Context) -> FileResult {
         .sort_by_key(|d| (d.span.start.line, d.span.start.col, d.rule));
 
     result.anchors = Some(anchors_of(&doc));
-    result
+    (result, made)
 }
 
 /// Every per-file rule and the link checks, with fragments into other files

@@ -18,13 +18,13 @@ use super::pages::{self, Groups, Summary};
 use super::render::PageMap;
 use super::templates::Templates;
 use super::{
-    Lists, Page, SiteContext, assets, linked_summary, output_paths, read_page, record,
-    render_runbook, search, site_pages, write,
+    Lists, Page, SiteContext, assets, findings_by_path, linked_summary, output_paths, page_of,
+    record, render_runbook, search, site_pages, with_findings, write,
 };
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::lint::{self, Selection};
-use crate::workspace::{self, Source, Walk};
+use crate::workspace::{self, Walk};
 
 /// The last good build, in memory.
 pub struct Live {
@@ -105,6 +105,9 @@ impl SearchJob {
     }
 }
 
+/// A runbook rendered on the lint's parse: its name, path and page.
+type Rendered = (String, PathBuf, Option<Page>);
+
 impl Live {
     /// A full build, kept in memory. Nothing is written unless the templates
     /// render, so a broken template leaves the last good site in place.
@@ -119,7 +122,6 @@ impl Live {
             Output::create(dest).map_err(|e| format!("cannot create `{}`: {e}", dest.display()))?;
         let walk = workspace::walk(&settings);
         let page_map = output_paths(&walk.markdown);
-        let outcome = lint::run_in(&settings, today, &walk, &Selection::All, &|_| None);
         // Empty until the pages are read; `refresh_site` fills them in.
         let groups = Groups::new(std::iter::empty(), std::iter::empty());
         let mut live = Live {
@@ -135,8 +137,9 @@ impl Live {
             page_map,
             pages: HashMap::new(),
         };
+        let (outcome, pages) = live.lint_and_render(&Selection::All, &|_| None);
         let all: Vec<String> = live.walk.markdown.iter().map(|s| s.rel.clone()).collect();
-        live.read(&all, &outcome.diagnostics);
+        live.keep(&all, pages, &outcome.diagnostics);
         live.refresh_site();
         live.probe()?;
         live.write_everything()?;
@@ -298,8 +301,9 @@ impl Live {
         }
     }
 
-    /// Lints the runbooks `rels` (links resolved against the whole tree),
-    /// then reads and renders them with those findings. Returns the findings.
+    /// Lints the runbooks `rels` (links resolved against the whole tree)
+    /// and renders them from the same parse, with those findings. Returns
+    /// the findings.
     fn read_linted(&mut self, rels: &BTreeSet<String>) -> Vec<Diagnostic> {
         if rels.is_empty() {
             return Vec::new();
@@ -308,13 +312,7 @@ impl Live {
         // Links resolve against the tree as last walked, and fragments
         // against the anchors of the pages in memory: a save reads one file.
         let known = |rel: &str| Some(self.pages.get(rel)?.anchors.clone());
-        let outcome = lint::run_in(
-            &self.settings,
-            self.today,
-            &self.walk,
-            &Selection::Paths(paths),
-            &known,
-        );
+        let (outcome, pages) = self.lint_and_render(&Selection::Paths(paths), &known);
 
         let wanted: HashSet<PathBuf> = self
             .walk
@@ -329,52 +327,54 @@ impl Live {
             .filter(|d| d.is_counted() && wanted.contains(&*d.path))
             .collect();
         let rels: Vec<String> = rels.iter().cloned().collect();
-        self.read(&rels, &found);
+        self.keep(&rels, pages, &found);
         found
     }
 
-    /// Reads and renders runbooks into memory with the given findings; an
-    /// unreadable one is dropped (the linter reports why).
-    fn read(&mut self, rels: &[String], diagnostics: &[Diagnostic]) {
-        let mut findings: std::collections::HashMap<PathBuf, Vec<&Diagnostic>> =
-            std::collections::HashMap::new();
-        for d in diagnostics.iter().filter(|d| d.is_counted()) {
-            findings.entry(d.path.to_path_buf()).or_default().push(d);
-        }
-        let by_rel: HashMap<&str, &Source> = self
-            .walk
-            .markdown
-            .iter()
-            .map(|s| (s.rel.as_str(), s))
+    /// Lints the selection and renders each of its runbooks from the lint's
+    /// parse of it: its name, path and page (none when it is unreadable).
+    fn lint_and_render(
+        &self,
+        selection: &Selection,
+        known: &lint::KnownAnchors,
+    ) -> (lint::Outcome, Vec<Rendered>) {
+        let page: &lint::Each<Rendered> = &|source, read| {
+            let page = page_of(source, read, &self.settings, self.today, &self.page_map);
+            (source.rel.clone(), source.path.clone(), page.ok())
+        };
+        lint::run_in_with(
+            &self.settings,
+            self.today,
+            &self.walk,
+            selection,
+            known,
+            Some(page),
+        )
+    }
+
+    /// Keeps the pages of `rels` just rendered, with their findings (a
+    /// lint's, sorted by path); a runbook without one, unreadable or gone,
+    /// is dropped (the linter reports why).
+    fn keep(&mut self, rels: &[String], rendered: Vec<Rendered>, diagnostics: &[Diagnostic]) {
+        let findings = findings_by_path(diagnostics);
+        let mut rendered: HashMap<String, (PathBuf, Option<Page>)> = rendered
+            .into_iter()
+            .map(|(rel, path, page)| (rel, (path, page)))
             .collect();
-        let read: Vec<(String, Option<Page>)> = rels
-            .par_iter()
-            .map(|rel| {
-                let page = by_rel.get(rel.as_str()).and_then(|source| {
-                    read_page(
-                        source,
-                        &self.settings,
-                        self.today,
-                        &self.page_map,
-                        &findings,
-                    )
-                    .ok()
-                });
-                (rel.clone(), page)
-            })
-            .collect();
-        for (rel, page) in read {
-            match page {
-                Some(page) => {
-                    self.pages.insert(rel, Arc::new(page));
+        for rel in rels {
+            match rendered.remove(rel) {
+                Some((path, Some(page))) => {
+                    let found = findings.get(path.as_path()).copied().unwrap_or(&[]);
+                    self.pages
+                        .insert(rel.clone(), Arc::new(with_findings(page, found)));
                 }
                 // Like a full build, an unreadable runbook has no page; an
                 // old one must not stay behind looking current.
-                None => {
+                _ => {
                     // Every later page moves up a place in the search shards.
                     self.dirty_shards = None;
-                    self.pages.remove(&rel);
-                    if let Some(out) = self.page_map.get(&rel) {
+                    self.pages.remove(rel);
+                    if let Some(out) = self.page_map.get(rel) {
                         remove(&self.out, out);
                     }
                 }

@@ -15,7 +15,7 @@ pub mod search;
 pub mod templates;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
@@ -95,23 +95,27 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
     let walk = workspace::walk(settings);
     let page_map = output_paths(&walk.markdown);
 
-    // The lint pass reads each file itself; its findings are shown per page.
-    let outcome = lint::run(settings, today, &Selection::All);
-    let mut findings: HashMap<PathBuf, Vec<&Diagnostic>> = HashMap::new();
-    for d in outcome.diagnostics.iter().filter(|d| d.is_counted()) {
-        findings.entry(d.path.to_path_buf()).or_default().push(d);
-    }
-
-    let read: Vec<Result<Page, String>> = walk
-        .markdown
-        .par_iter()
-        .map(|source| read_page(source, settings, today, &page_map, &findings))
-        .collect();
+    // Each runbook is read and parsed once: the lint hands each parse to
+    // the page maker, and each page's findings are added when all are known.
+    let page: &lint::Each<Result<Page, String>> =
+        &|source, read| page_of(source, read, settings, today, &page_map);
+    let (outcome, read) = lint::run_in_with(
+        settings,
+        today,
+        &walk,
+        &Selection::All,
+        &|_| None,
+        Some(page),
+    );
+    let findings = findings_by_path(&outcome.diagnostics);
     let mut built = Built::default();
     let mut pages = Vec::with_capacity(read.len());
-    for page in read {
+    for (source, page) in walk.markdown.iter().zip(read) {
         match page {
-            Ok(page) => pages.push(page),
+            Ok(page) => {
+                let found = findings.get(source.path.as_path()).copied().unwrap_or(&[]);
+                pages.push(with_findings(page, found));
+            }
             Err(why) => built.skipped.push(why),
         }
     }
@@ -285,22 +289,21 @@ fn output_paths(sources: &[Source]) -> PageMap {
     map
 }
 
-fn read_page(
+/// A runbook's page, from the lint's parse of it (or why it has none); its
+/// findings are added once the whole lint is done ([`with_findings`]).
+fn page_of(
     source: &Source,
+    read: Result<(&Document, Vec<Event<'static>>), &Diagnostic>,
     settings: &Settings,
     today: Date,
     page_map: &PageMap,
-    findings: &HashMap<PathBuf, Vec<&Diagnostic>>,
 ) -> Result<Page, String> {
-    let mut events: Vec<Event<'static>> = Vec::new();
-    let mut sink = |_: &Document, event: Event<'_>| events.push(event.into_static());
-    let doc = workspace::read_with(source, settings, Some(&mut sink))
-        .map_err(|d| format!("{}: {}", d.path.display(), d.message))?;
+    let (doc, events) = read.map_err(|d| format!("{}: {}", d.path.display(), d.message))?;
     let out = page_map
         .get(&source.rel)
         .ok_or_else(|| format!("{}: no output path for this name", source.path.display()))?;
     let allow_html = settings.config.build.allow_html;
-    let assets = assets::referenced(&doc, &settings.src, allow_html);
+    let assets = assets::referenced(doc, &settings.src, allow_html);
     let targets = Targets {
         pages: page_map,
         assets: &assets,
@@ -319,21 +322,6 @@ fn read_page(
     let status = fields
         .and_then(|f| f.status.as_ref())
         .map(|s| s.value.clone())
-        .unwrap_or_default();
-    let found: Vec<Finding> = findings
-        .get(&source.path)
-        .map(|list| {
-            list.iter()
-                .map(|d| Finding {
-                    severity: d.severity.as_str(),
-                    rule: d.rule,
-                    line: d.span.start.line,
-                    col: d.span.start.col,
-                    message: d.message.clone(),
-                    help: d.help.clone(),
-                })
-                .collect()
-        })
         .unwrap_or_default();
     let title = doc.title();
     let folder = doc
@@ -391,17 +379,49 @@ fn read_page(
             state,
             review: words,
             rank,
-            errors: found.iter().filter(|f| f.severity == "error").count(),
-            findings: found.len(),
+            errors: 0,
+            findings: 0,
             filter,
         },
         title_anchor: body.title_anchor,
         toc,
         owners,
         tags,
-        findings: found,
+        findings: Vec::new(),
         body: body.html,
     })
+}
+
+/// Adds a page's findings (those counted) to it and to its summary.
+fn with_findings(mut page: Page, found: &[Diagnostic]) -> Page {
+    page.findings = found
+        .iter()
+        .filter(|d| d.is_counted())
+        .map(|d| Finding {
+            severity: d.severity.as_str(),
+            rule: d.rule,
+            line: d.span.start.line,
+            col: d.span.start.col,
+            message: d.message.clone(),
+            help: d.help.clone(),
+        })
+        .collect();
+    page.summary.errors = page
+        .findings
+        .iter()
+        .filter(|f| f.severity == "error")
+        .count();
+    page.summary.findings = page.findings.len();
+    page
+}
+
+/// The findings of a lint, by file; a run's are sorted by path, so each
+/// file's are one slice.
+fn findings_by_path(diagnostics: &[Diagnostic]) -> HashMap<&Path, &[Diagnostic]> {
+    diagnostics
+        .chunk_by(|a, b| a.path == b.path)
+        .map(|file| (&*file[0].path, file))
+        .collect()
 }
 
 /// The file name a link target ends in, decoded, without fragment or query.
