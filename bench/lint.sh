@@ -13,9 +13,10 @@ sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 mkdir -p "$work"
 
 # The `dist` profile (Cargo.toml): what users install; the floor gains nothing from it.
-(cd "$root" && cargo build --profile dist --quiet --bin runbook && cargo build --profile dist --quiet --example parse_floor)
+(cd "$root" && cargo build --profile dist --quiet --bin runbook && cargo build --profile dist --quiet --example parse_floor --example model_floor)
 runbook=$root/target/dist/runbook
 floor=$root/target/dist/examples/parse_floor
+model=$root/target/dist/examples/model_floor
 peers=${RUNBOOK_PEERS:-$HOME/.cache/runbook-peers}
 bash "$shared/peers.sh" markdownlint-cli2 lychee >/dev/null
 
@@ -48,6 +49,7 @@ for n in "${sizes[@]}"; do
   cd "$corpus"
   measure "cat (reading floor)" sh -c 'find . -name "*.md" -exec cat {} + >/dev/null'
   measure "pulldown-cmark parse floor (2 cores)" "$floor" .
+  measure "runbook's document model, no rule (2 cores)" "$model" .
   measure "runbook lint (every rule)" "$runbook" lint --today 2026-11-25 --format json .
   measure "lychee --offline --include-fragments" "$peers/bin/lychee" --offline --include-fragments --no-progress .
   if [ "$n" -le 1000 ] || [ -n "${SLOW:-}" ]; then
