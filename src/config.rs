@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Level;
 use crate::duration::ReviewPeriod;
+use crate::files::Boundary;
 
 pub const FILE_NAME: &str = "book.toml";
 
@@ -234,6 +235,8 @@ pub struct Settings {
     pub custom_rules: Vec<crate::lint::custom::CustomRule>,
     /// Placeholder patterns and the destructive-command and credential lists.
     pub checks: crate::extract::config::Checks,
+    /// Where symlinks in the book may lead.
+    pub boundary: Boundary,
 }
 
 impl Settings {
@@ -254,12 +257,15 @@ impl Settings {
     }
 
     pub fn load(file: &Path) -> Result<Settings, ConfigError> {
-        let text = std::fs::read_to_string(file).map_err(|e| ConfigError {
+        let folder = file.parent().unwrap_or(Path::new(""));
+        let unread = |message: String| ConfigError {
             path: file.to_path_buf(),
             line: 1,
             col: 1,
-            message: format!("cannot read: {e}"),
-        })?;
+            message,
+        };
+        let text =
+            crate::files::read_text_inside(file, &Boundary::new(folder, folder)).map_err(unread)?;
         let mut ignored = Vec::new();
         let deserializer =
             toml::Deserializer::parse(&text).map_err(|e| toml_error(file, &text, e))?;
@@ -325,7 +331,14 @@ impl Settings {
         let exclude = globs
             .build()
             .map_err(|e| bad("exclude", format!("`exclude`: {e}")))?;
-        let mut custom_rules = crate::lint::custom::load(&root.join("lints"))?;
+        let src = crate::workspace::normalize(&root.join(&config.book.src));
+        let src = if src.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            src
+        };
+        let boundary = Boundary::new(&root, &src);
+        let mut custom_rules = crate::lint::custom::load(&root.join("lints"), &boundary)?;
         let rollback_heading = lint
             .rollback_heading
             .as_ref()
@@ -356,12 +369,6 @@ impl Settings {
             }
         }
         let aliases = Aliases::new(&config.front_matter.aliases).map_err(|m| bad("aliases", m))?;
-        let src = crate::workspace::normalize(&root.join(&config.book.src));
-        let src = if src.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            src
-        };
 
         let links = crate::lint::external::Options::new(&config.lint.links, &root)
             .map_err(|(key, m)| bad(key, format!("`lint.links.{key}`: {m}")))?;
@@ -383,6 +390,7 @@ impl Settings {
             custom_rules,
             links,
             checks,
+            boundary,
         })
     }
 

@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod duration;
 pub mod extract;
+pub mod files;
 pub mod fix;
 pub mod lint;
 pub mod review;

@@ -8,11 +8,8 @@ use std::path::{Component, Path, PathBuf};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Pos, Severity, Span};
 use crate::document::Document;
+use crate::files::{self, Boundary, ReadError};
 use crate::lint::rules;
-
-/// Files larger than this are reported, not parsed: no runbook is 10 MB,
-/// and a gate must not be stalled by a stray dump.
-pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
 /// A Markdown file to read.
 #[derive(Clone, Debug)]
@@ -118,7 +115,7 @@ pub fn walk(settings: &Settings) -> Walk {
         markdown: Vec::new(),
         problems: Vec::new(),
     };
-    let entries = walkdir::WalkDir::new(root)
+    let mut entries = walkdir::WalkDir::new(root)
         .follow_links(true)
         // Siblings share their folder's path up to the name, so comparing
         // whole paths as bytes orders them by name, without taking each
@@ -126,7 +123,7 @@ pub fn walk(settings: &Settings) -> Walk {
         .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-    for entry in entries {
+    while let Some(entry) = entries.next() {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
@@ -142,7 +139,18 @@ pub fn walk(settings: &Settings) -> Walk {
         }
         let is_dir = entry.file_type().is_dir();
         walk.index.insert(rel.clone(), is_dir);
-        if !is_dir && is_markdown(entry.path()) && !settings.exclude.is_match(&rel) {
+        let wanted = is_dir || is_markdown(entry.path());
+        if let Some(real) = escape(&entry, &settings.boundary) {
+            if is_dir {
+                entries.skip_current_dir();
+            }
+            if wanted && !settings.exclude.is_match(&rel) {
+                walk.problems
+                    .push(not_read(entry.into_path(), ReadError::Outside(real)));
+            }
+            continue;
+        }
+        if !is_dir && wanted && !settings.exclude.is_match(&rel) {
             walk.markdown.push(Source {
                 path: entry.into_path(),
                 rel,
@@ -213,6 +221,40 @@ fn walk_problem(error: &walkdir::Error, settings: &Settings) -> Option<Diagnosti
         format!("cannot read: {cause}"),
         "check the permissions of this path",
     ))
+}
+
+/// Where a symlink the walk met really leads, when that is out of bounds
+/// (only links are resolved: a path below a followed link was checked there).
+fn escape(entry: &walkdir::DirEntry, boundary: &Boundary) -> Option<PathBuf> {
+    if entry.path_is_symlink() {
+        boundary.escape(entry.path())
+    } else {
+        None
+    }
+}
+
+/// The finding for a runbook (or folder) that was not read, and why.
+fn not_read(path: PathBuf, error: ReadError) -> Diagnostic {
+    let (rule, help) = match error {
+        ReadError::TooLarge(_) => (
+            rules::file_too_large::ID,
+            "split it into smaller runbooks, or exclude it in book.toml ([lint] exclude)",
+        ),
+        ReadError::Folder => (rules::io_error::ID, "name a Markdown file"),
+        ReadError::NotRegular(_) => (
+            rules::io_error::ID,
+            "a runbook is a regular file: remove this one, or exclude it in book.toml ([lint] exclude)",
+        ),
+        ReadError::Io(_) => (
+            rules::io_error::ID,
+            "check that the file exists and is readable",
+        ),
+        ReadError::Outside(_) => (
+            rules::symlink_outside::ID,
+            "copy the file into the repository, or link to a file inside it",
+        ),
+    };
+    file_diagnostic(rule, Severity::Error, path, error.to_string(), help)
 }
 
 /// A finding about a whole file, placed at 1:1.
@@ -286,6 +328,12 @@ pub fn select<'a>(
 
         if !matches.is_empty() {
             selected.extend(matches.into_iter().cloned());
+        } else if let Some(real) = path
+            .is_symlink()
+            .then(|| settings.boundary.escape(path))
+            .flatten()
+        {
+            missing.push(not_read(path.clone(), ReadError::Outside(real)));
         } else if path.is_file() {
             let rel = relative(&normalize(&settings.src), &wanted)
                 .unwrap_or_else(|| path.to_string_lossy().into_owned());
@@ -296,11 +344,23 @@ pub fn select<'a>(
         } else if path.is_dir() {
             // A folder outside the source folder: its runbooks are read, and
             // their links checked against the file system.
-            let entries = walkdir::WalkDir::new(path)
+            let boundary = settings.boundary.clone().with(path);
+            let mut entries = walkdir::WalkDir::new(path)
                 .follow_links(true)
-                .sort_by_file_name();
-            for entry in entries.into_iter().flatten() {
-                if entry.file_type().is_file() && is_markdown(entry.path()) {
+                .sort_by_file_name()
+                .into_iter();
+            while let Some(entry) = entries.next() {
+                let Ok(entry) = entry else { continue };
+                let is_dir = entry.file_type().is_dir();
+                if !is_dir && !is_markdown(entry.path()) {
+                    continue;
+                }
+                if let Some(real) = escape(&entry, &boundary) {
+                    if is_dir {
+                        entries.skip_current_dir();
+                    }
+                    missing.push(not_read(entry.into_path(), ReadError::Outside(real)));
+                } else if entry.file_type().is_file() {
                     let path = entry.into_path();
                     selected.push(Source {
                         rel: path.to_string_lossy().into_owned(),
@@ -382,42 +442,8 @@ pub fn read_with(
     settings: &Settings,
     sink: Option<&mut crate::document::EventSink<'_>>,
 ) -> Result<Document, Box<Diagnostic>> {
-    let io = |message: String, help: &str| {
-        Box::new(file_diagnostic(
-            rules::io_error::ID,
-            Severity::Error,
-            source.path.clone(),
-            message,
-            help,
-        ))
-    };
-    let meta = std::fs::metadata(&source.path).map_err(|e| {
-        io(
-            format!("cannot read: {e}"),
-            "check that the file exists and is readable",
-        )
-    })?;
-    if meta.is_dir() {
-        return Err(io(
-            "is a folder, not a file".to_string(),
-            "name a Markdown file",
-        ));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(Box::new(file_diagnostic(
-            rules::file_too_large::ID,
-            Severity::Error,
-            source.path.clone(),
-            format!(
-                "file is {:.1} MB, over the {} MB limit; not checked",
-                meta.len() as f64 / 1e6,
-                MAX_FILE_BYTES / 1024 / 1024
-            ),
-            "split it into smaller runbooks, or exclude it in book.toml ([lint] exclude)",
-        )));
-    }
-    let bytes = std::fs::read(&source.path)
-        .map_err(|e| io(format!("cannot read: {e}"), "check the file's permissions"))?;
+    let bytes = files::read_regular(&source.path)
+        .map_err(|error| Box::new(not_read(source.path.clone(), error)))?;
     Ok(Document::parse_with(
         source.path.clone(),
         source.rel.clone(),

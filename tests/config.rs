@@ -125,3 +125,17 @@ fn the_book_lints_as_its_settings_say() {
     let rules = rule_ids(&report);
     assert!(rules.contains(&"review-due-soon"), "{rules:?}");
 }
+
+/// `--config` however the file is named: alone (its folder is then the
+/// working directory, spelt as an empty path), or by a path.
+#[test]
+fn config_named_alone_or_by_path_is_read() {
+    for (dir, file) in [
+        (every_key(), "book.toml"),
+        (fixtures(), "config/every-key/book.toml"),
+    ] {
+        let (report, code) = lint_json(&dir, &["--config", file]);
+        assert_eq!(rule_ids(&report), ["no-todo"], "{file}: {report:#}");
+        assert_eq!(code, 0, "{file}");
+    }
+}

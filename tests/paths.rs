@@ -2,7 +2,9 @@
 //! `build` only below their output folder: not through a symlink, not into
 //! a folder a symlink leads to, whatever the path looks like (`..`,
 //! absolute, a newline in the name). Every file around the tree is compared
-//! before and after.
+//! before and after. And nothing is read through a symlink that leads out
+//! of the repository, nor from a named pipe or a device: such a read would
+//! print or publish a file of the machine, or never end.
 
 #![cfg(unix)]
 
@@ -13,7 +15,7 @@ use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 
-use common::{TODAY, runbook, stderr};
+use common::{TODAY, runbook, stderr, stdout};
 
 /// Fixable twice over: front matter with a date in another format, and a
 /// heading without its space.
@@ -87,10 +89,11 @@ fn fix_does_not_follow_a_symlinked_folder_out_of_the_tree() {
     let before = snapshot(base.path());
     let output = runbook(&tree, &["lint", "--fix", "--today", TODAY]);
     assert_no_panic(&output);
+    // Not walked, so not read, let alone fixed.
     assert!(
-        stderr(&output).contains("symlink leads it out of the source folder"),
+        stdout(&output).contains("error[symlink-outside]: is a symlink to"),
         "{}",
-        stderr(&output)
+        stdout(&output)
     );
     // The file inside the tree was fixed, the one outside untouched.
     assert_eq!(
@@ -107,10 +110,11 @@ fn fix_and_review_do_not_replace_or_follow_a_symlinked_file() {
     let output = runbook(&tree, &["lint", "--fix", "--today", TODAY]);
     assert_no_panic(&output);
     assert!(
-        stderr(&output).contains("symbolic link"),
+        stdout(&output).contains("outside the repository; not read"),
         "{}",
-        stderr(&output)
+        stdout(&output)
     );
+    // Named, it is read (the user chose it) but still not written through.
     let output = runbook(&tree, &["review", "docs/evil.md", "--today", TODAY]);
     assert_no_panic(&output);
     assert!(
@@ -240,4 +244,157 @@ fn extract_writes_only_below_out_whatever_the_spelling() {
             && changed.iter().any(|p| p.ends_with("dir/x.sh")),
         "{changed:?}"
     );
+}
+
+const SECRET: &str = "CI_TOKEN=ghp_not_for_the_report_123";
+
+/// `base/outside/secret.md` holding [`SECRET`].
+fn secret(base: &Path) -> PathBuf {
+    let path = base.join("outside/secret.md");
+    fs::write(&path, format!("---\ntitle: {SECRET}\n---\n{SECRET}\n")).unwrap();
+    path
+}
+
+/// `runbook ARGS...` in `dir`, killed after a minute: a read that never
+/// ends fails the test instead of hanging it.
+fn runbook_within_a_minute(dir: &Path, args: &[&str]) -> std::process::Output {
+    let output = std::process::Command::new("timeout")
+        .arg("60")
+        .arg(env!("CARGO_BIN_EXE_runbook"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_ne!(
+        output.status.code(),
+        Some(124),
+        "still reading after a minute"
+    );
+    output
+}
+
+fn assert_secret_kept(output: &std::process::Output) {
+    assert!(!stdout(output).contains(SECRET), "{}", stdout(output));
+    assert!(!stderr(output).contains(SECRET), "{}", stderr(output));
+}
+
+#[test]
+fn symlinks_out_of_the_repository_are_neither_read_nor_published() {
+    let (base, tree, outside) = layout();
+    symlink(secret(base.path()), tree.join("docs/env.md")).unwrap();
+    symlink(&outside, tree.join("docs/shared")).unwrap();
+    symlink("/dev/zero", tree.join("docs/zero.md")).unwrap();
+    fs::write(tree.join("docs/own.md"), FIXABLE).unwrap();
+    let output = runbook_within_a_minute(&tree, &["lint", "--today", TODAY]);
+    assert_secret_kept(&output);
+    let report = stdout(&output);
+    for name in ["env.md", "shared", "zero.md"] {
+        assert!(
+            report.contains(&format!("--> docs/{name}:1:1")),
+            "{name}: {report}"
+        );
+    }
+    assert_eq!(
+        report.matches("error[symlink-outside]").count(),
+        3,
+        "{report}"
+    );
+    // The rest of the tree is checked: own.md's findings are there.
+    assert!(report.contains("docs/own.md:4:16"), "{report}");
+    assert_eq!(output.status.code(), Some(1));
+
+    // Named by pre-commit, the link is refused the same way, once.
+    let output = runbook_within_a_minute(&tree, &["lint", "--today", TODAY, "docs/env.md"]);
+    assert_secret_kept(&output);
+    assert_eq!(stdout(&output).matches("error[symlink-outside]").count(), 1);
+
+    let output = runbook_within_a_minute(&tree, &["build", "--today", TODAY, "--dest", "site"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_secret_kept(&output);
+    for entry in walkdir::WalkDir::new(tree.join("site")) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = fs::read(entry.path()).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains(SECRET),
+                "{} publishes the secret",
+                entry.path().display()
+            );
+        }
+    }
+}
+
+#[test]
+fn inside_a_git_repository_links_may_leave_the_book_but_not_enter_git() {
+    let (base, tree, outside) = layout();
+    fs::create_dir_all(base.path().join(".git")).unwrap();
+    fs::write(base.path().join(".git/config"), SECRET).unwrap();
+    symlink(outside.join("x.md"), tree.join("docs/shared.md")).unwrap();
+    symlink(base.path().join(".git/config"), tree.join("docs/config.md")).unwrap();
+    let output = runbook_within_a_minute(&tree, &["lint", "--today", TODAY]);
+    assert_secret_kept(&output);
+    let report = stdout(&output);
+    // shared.md is read: its own findings are reported.
+    assert!(report.contains("docs/shared.md:4:16"), "{report}");
+    assert!(report.contains("--> docs/config.md:1:1"), "{report}");
+    assert_eq!(
+        report.matches("error[symlink-outside]").count(),
+        1,
+        "{report}"
+    );
+}
+
+#[test]
+fn config_lints_and_templates_are_not_read_through_a_link_out() {
+    let (base, tree, _) = layout();
+    let secret = secret(base.path());
+    fs::write(tree.join("docs/a.md"), FIXABLE).unwrap();
+    for (link, command) in [
+        ("book.toml", "lint"),
+        ("lints/extra.yaml", "lint"),
+        ("templates/base.html", "build"),
+    ] {
+        let path = tree.join(link);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let saved = fs::read(&path).ok();
+        fs::remove_file(&path).ok();
+        symlink(&secret, &path).unwrap();
+        let output = runbook_within_a_minute(&tree, &[command, "--today", TODAY]);
+        assert_secret_kept(&output);
+        assert!(
+            stderr(&output).contains("outside the repository; not read"),
+            "{link}: {}",
+            stderr(&output)
+        );
+        assert_eq!(output.status.code(), Some(2), "{link}");
+        fs::remove_file(&path).unwrap();
+        if let Some(bytes) = saved {
+            fs::write(&path, bytes).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_named_pipe_is_reported_without_waiting_for_a_writer() {
+    let (_base, tree, _) = layout();
+    fs::write(tree.join("docs/own.md"), FIXABLE).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(tree.join("docs/pipe.md"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for args in [
+        &["lint", "--today", TODAY][..],
+        &["lint", "--today", TODAY, "docs/pipe.md"],
+    ] {
+        let output = runbook_within_a_minute(&tree, args);
+        let report = stdout(&output);
+        assert!(
+            report.contains("error[io-error]: is a named pipe, not a regular file; not read"),
+            "{report}"
+        );
+        assert!(report.contains("--> docs/pipe.md:1:1"), "{report}");
+        assert_eq!(output.status.code(), Some(2));
+    }
 }

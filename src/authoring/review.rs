@@ -23,7 +23,7 @@ pub fn review(
     today: Date,
     by: Option<&str>,
 ) -> Result<Reviewed, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read: {e}"))?;
+    let bytes = crate::files::read_regular(path).map_err(|e| e.to_string())?;
     let doc = Document::parse(
         path.to_path_buf(),
         String::new(),

@@ -2,8 +2,6 @@
 //! selected runbooks, as lint diagnostics at Markdown lines, so every
 //! reporter and suppression comment works unchanged.
 
-use std::borrow::Cow;
-
 use jiff::civil::Date;
 use rayon::prelude::*;
 
@@ -13,22 +11,14 @@ use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::document::Document;
 use crate::lint::rules::{self, shell_syntax};
-use crate::lint::{Context, Outcome, Selection, Sink, suppress, walk_problems};
+use crate::lint::{Context, Outcome, Selection, Sink, suppress};
 use crate::workspace;
 
 /// Reads the selected runbooks once, in parallel. Unreadable ones come
 /// back as findings.
 pub fn load(settings: &Settings, selection: &Selection) -> (Vec<Document>, Vec<Diagnostic>, bool) {
     let walk = workspace::walk(settings);
-    let mut problems = walk_problems(&walk, selection);
-    let selected = match selection {
-        Selection::All => Cow::Owned(walk.markdown),
-        Selection::Paths(paths) => {
-            let (selected, missing) = workspace::select(&walk.markdown, paths, settings);
-            problems.extend(missing);
-            selected
-        }
-    };
+    let (selected, mut problems) = crate::lint::select(&walk, selection, settings);
     // As for `runbook lint`: what cannot be read is an I/O failure (exit 2).
     let mut failed = problems.iter().any(|d| d.rule == rules::io_error::ID);
     let read: Vec<Result<Document, Box<Diagnostic>>> = selected

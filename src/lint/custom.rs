@@ -60,6 +60,7 @@ use serde_saphyr::Spanned;
 use crate::config::ConfigError;
 use crate::diagnostic::{Severity, Span};
 use crate::document::{Document, Pos};
+use crate::files::{Boundary, read_text_inside};
 
 use super::{Context, Sink};
 
@@ -230,7 +231,7 @@ struct WhenEntry {
 /// The defaults with every rule file in `dir` laid over them by id (files
 /// sorted by name, so ids and errors come in a stable order). A missing
 /// folder is the defaults alone.
-pub fn load(dir: &Path) -> Result<Vec<CustomRule>, ConfigError> {
+pub fn load(dir: &Path, boundary: &Boundary) -> Result<Vec<CustomRule>, ConfigError> {
     let mut rules: Vec<CustomRule> = DEFAULTS.clone();
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Ok(rules);
@@ -244,12 +245,13 @@ pub fn load(dir: &Path) -> Result<Vec<CustomRule>, ConfigError> {
     files.sort();
     let mut declared = HashSet::new();
     for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|e| ConfigError {
+        let unread = |message: String| ConfigError {
             path: file.clone(),
             line: 1,
             col: 1,
-            message: format!("cannot read: {e}"),
-        })?;
+            message,
+        };
+        let text = read_text_inside(&file, boundary).map_err(unread)?;
         for item in parse(&file, &text)? {
             let (id, line) = match &item {
                 Declared::Rule(rule) => (rule.id.to_string(), rule.line),

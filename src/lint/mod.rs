@@ -8,6 +8,7 @@ pub mod report;
 pub mod rules;
 pub mod suppress;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -272,18 +273,8 @@ pub fn run_in_with<T: Send>(
     known: &KnownAnchors,
     each: Option<&Each<T>>,
 ) -> (Outcome, Vec<T>) {
-    let mut diagnostics = walk_problems(walk, selection);
+    let (selected, mut diagnostics) = select(walk, selection, settings);
     diagnostics.extend(config_findings(settings));
-    let chosen;
-    let selected: &[Source] = match selection {
-        Selection::All => &walk.markdown,
-        Selection::Paths(paths) => {
-            let missing;
-            (chosen, missing) = workspace::select(&walk.markdown, paths, settings);
-            diagnostics.extend(missing);
-            &chosen
-        }
-    };
 
     let cx = Context::new(settings, today, &walk.index);
 
@@ -370,10 +361,35 @@ pub fn run_in_with<T: Send>(
     (outcome, made.into_iter().flatten().collect())
 }
 
+/// The runbooks a selection names, with the problems of the walk and of
+/// the naming that concern them, each once (a named symlink leading out of
+/// the repository is both).
+pub fn select<'w>(
+    walk: &'w workspace::Walk,
+    selection: &Selection,
+    settings: &Settings,
+) -> (Cow<'w, [Source]>, Vec<Diagnostic>) {
+    let mut problems = walk_problems(walk, selection);
+    let Selection::Paths(paths) = selection else {
+        return (Cow::Borrowed(&walk.markdown), problems);
+    };
+    let (selected, named) = workspace::select(&walk.markdown, paths, settings);
+    for d in named {
+        let path = workspace::normalize(&d.path);
+        if !problems
+            .iter()
+            .any(|p| p.rule == d.rule && workspace::normalize(&p.path) == path)
+        {
+            problems.push(d);
+        }
+    }
+    (selected, problems)
+}
+
 /// The walk's problems that concern the selection. A symlink loop or an
 /// unreadable folder elsewhere in the tree is not the named files' problem:
 /// a pre-commit hook must not fail on it.
-pub fn walk_problems(walk: &workspace::Walk, selection: &Selection) -> Vec<Diagnostic> {
+fn walk_problems(walk: &workspace::Walk, selection: &Selection) -> Vec<Diagnostic> {
     match selection {
         Selection::All => walk.problems.clone(),
         Selection::Paths(paths) => walk

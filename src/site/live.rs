@@ -117,7 +117,10 @@ impl Live {
         today: Date,
         dest: &Path,
     ) -> Result<(Live, Vec<Diagnostic>), String> {
-        let templates = Templates::load(&settings.root.join(&settings.config.build.templates))?;
+        let templates = Templates::load(
+            &settings.root.join(&settings.config.build.templates),
+            &settings.boundary,
+        )?;
         let out =
             Output::create(dest).map_err(|e| format!("cannot create `{}`: {e}", dest.display()))?;
         let walk = workspace::walk(&settings);

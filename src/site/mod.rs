@@ -89,7 +89,7 @@ struct Finding {
 pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, String> {
     let started = Instant::now();
     let build = &settings.config.build;
-    let templates = Templates::load(&settings.root.join(&build.templates))?;
+    let templates = Templates::load(&settings.root.join(&build.templates), &settings.boundary)?;
     let out =
         Output::create(dest).map_err(|e| format!("cannot create `{}`: {e}", dest.display()))?;
     let walk = workspace::walk(settings);

@@ -7,6 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::files::{Boundary, read_text_inside};
+
 /// Tera templates, by name, as shipped.
 const TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
@@ -45,14 +47,14 @@ pub struct Templates {
 impl Templates {
     /// The shipped templates, each replaced by the file of the same name in
     /// `dir` when there is one; `dir/assets/` likewise for assets.
-    pub fn load(dir: &Path) -> Result<Templates, String> {
+    pub fn load(dir: &Path, boundary: &Boundary) -> Result<Templates, String> {
         let read = |name: &str, shipped: &str| -> Result<String, String> {
             let path = dir.join(name);
-            match std::fs::read_to_string(&path) {
-                Ok(text) => Ok(text),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(shipped.to_string()),
-                Err(e) => Err(format!("template `{}`: cannot read: {e}", path.display())),
+            if !path.exists() {
+                return Ok(shipped.to_string());
             }
+            read_text_inside(&path, boundary)
+                .map_err(|e| format!("template `{}`: {e}", path.display()))
         };
         let mut sources = Vec::new();
         for (name, shipped) in TEMPLATES {

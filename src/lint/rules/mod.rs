@@ -28,6 +28,7 @@ pub mod shell_syntax;
 pub mod shellcheck;
 pub mod status_invalid;
 pub mod symlink_loop;
+pub mod symlink_outside;
 pub mod unclosed_fence;
 pub mod undefined_reference;
 pub mod undefined_variable;
@@ -65,6 +66,7 @@ pub static ALL: &[&Rule] = &[
     &io_error::RULE,
     &file_too_large::RULE,
     &symlink_loop::RULE,
+    &symlink_outside::RULE,
     &config_unknown_key::RULE,
     &shell_syntax::RULE,
     &shell_output::RULE,
