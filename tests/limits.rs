@@ -37,13 +37,30 @@ fn lint_one(name: &str, content: &[u8]) -> Run {
 
 fn run(dir: &Path) -> Run {
     let report = dir.join("report.json");
+    let (code, peak_mb, stderr) = measured(
+        dir,
+        &["lint", "--format", "json", "--today", TODAY],
+        fs::File::create(&report).unwrap().into(),
+    );
+    let report = serde_json::from_slice(&fs::read(&report).unwrap())
+        .unwrap_or_else(|e| panic!("invalid JSON ({e}); stderr: {stderr}"));
+    Run {
+        code,
+        report,
+        peak_mb,
+    }
+}
+
+/// `runbook ARGS...` in `dir` under `/usr/bin/time -v`: its exit code, its
+/// peak resident memory in MB, and its stderr.
+fn measured(dir: &Path, args: &[&str], stdout: Stdio) -> (i32, u64, String) {
     let mut child = Command::new("/usr/bin/time")
         .arg("-v")
         .arg(env!("CARGO_BIN_EXE_runbook"))
-        .args(["lint", "--format", "json", "--today", TODAY])
+        .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .stdout(fs::File::create(&report).unwrap())
+        .stdout(stdout)
         .stderr(Stdio::piped())
         .spawn()
         .expect("/usr/bin/time is installed (Debian package `time`)");
@@ -60,14 +77,7 @@ fn run(dir: &Path) -> Run {
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or_else(|| panic!("no peak memory in: {stderr}"));
     // `time` reports the command's exit code as its own.
-    let code = status.code().unwrap_or(-1);
-    let report = serde_json::from_slice(&fs::read(&report).unwrap())
-        .unwrap_or_else(|e| panic!("invalid JSON ({e}); stderr: {stderr}"));
-    Run {
-        code,
-        report,
-        peak_mb: peak_kb / 1024,
-    }
+    (status.code().unwrap_or(-1), peak_kb / 1024, stderr)
 }
 
 /// The child's exit status; a child still running after [`DEADLINE`] is
@@ -367,4 +377,36 @@ fn fifty_thousand_tags_are_refused_and_the_site_still_builds() {
     assert!(status.success(), "{status}");
     assert!(tmp.path().join("site/index.html").exists());
     assert!(!tmp.path().join("site/tags/t0.html").exists());
+}
+
+/// A 100 MB file a runbook links to is copied into the site as a stream,
+/// not read into memory first.
+#[test]
+fn a_100_mb_asset_is_copied_without_being_held_in_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \"docs\"\n").unwrap();
+    fs::create_dir(tmp.path().join("docs")).unwrap();
+    fs::write(
+        tmp.path().join("docs/a.md"),
+        format!("{FRONT}# A\n\n[the dump](dump.bin)\n\n## Rollback\n\nUndo.\n"),
+    )
+    .unwrap();
+    let dump = fs::File::create(tmp.path().join("docs/dump.bin")).unwrap();
+    let mut chunk: Vec<u8> = (0..=255).collect();
+    chunk = chunk.repeat(4096); // 1 MiB
+    for i in 0..100u8 {
+        chunk[0] = i;
+        std::io::Write::write_all(&mut &dump, &chunk).unwrap();
+    }
+    let (code, peak_mb, stderr) = measured(
+        tmp.path(),
+        &["build", "--today", TODAY, "--dest", "site"],
+        Stdio::null(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(peak_mb < 60, "peak {peak_mb} MB for a 100 MB asset");
+    assert!(
+        fs::read(tmp.path().join("site/dump.bin")).unwrap()
+            == fs::read(tmp.path().join("docs/dump.bin")).unwrap()
+    );
 }

@@ -76,10 +76,13 @@ pub fn copy(
         let Some(real) = real_file(&root, src, rel) else {
             continue;
         };
-        let bytes =
-            std::fs::read(&real).map_err(|e| format!("cannot read `{}`: {e}", real.display()))?;
-        out.write(target, &bytes)
-            .map_err(|e| format!("cannot write `{}/{target}`: {e}", out.root().display()))?;
+        out.copy(target, &real).map_err(|e| {
+            format!(
+                "cannot copy `{}` to `{}/{target}`: {e}",
+                real.display(),
+                out.root().display()
+            )
+        })?;
         copied += 1;
     }
     Ok(copied)

@@ -33,6 +33,21 @@ impl Output {
     /// refuses any path that is not plain names, and any folder on the way
     /// that is a symlink, then replaces the file atomically.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> std::io::Result<()> {
+        self.write_with(rel, |file| file.write_all(bytes))
+    }
+
+    /// [`Output::write`] of a copy of the file `from`, streamed: an asset
+    /// of any size costs no more memory than a buffer.
+    pub fn copy(&self, rel: &str, from: &Path) -> std::io::Result<()> {
+        let mut source = std::fs::File::open(from)?;
+        self.write_with(rel, |file| std::io::copy(&mut source, file).map(drop))
+    }
+
+    fn write_with(
+        &self,
+        rel: &str,
+        fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         let parts = safe_parts(rel).ok_or_else(|| {
             std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
@@ -66,7 +81,7 @@ impl Output {
             .prefix(".runbook-")
             .suffix(".tmp")
             .tempfile_in(&dir)?;
-        temp.write_all(bytes)?;
+        fill(temp.as_file_mut())?;
         // Temporary files are private (0600); a site is for a web server to read.
         #[cfg(unix)]
         {
