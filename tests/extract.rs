@@ -284,6 +284,61 @@ fn shellcheck_findings_at_markdown_lines() {
     assert!(!run.stdout.contains("\"shellcheck\""));
 }
 
+/// ShellCheck needs about 2 GB of memory per MB of script: a runbook whose
+/// script is over 100 KB is not given to it, and says so; the others still
+/// are.
+#[test]
+fn a_script_too_large_for_shellcheck_is_reported_not_checked() {
+    if !has_shellcheck() {
+        // CI installs shellcheck; without it verify says so and skips it.
+        let run = runbook(&["verify", "shellcheck.md"]);
+        assert!(run.stderr.contains("shellcheck is not installed"));
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixtures().join("shellcheck.md"),
+        dir.path().join("shellcheck.md"),
+    )
+    .unwrap();
+    // About 180 KB of script.
+    let steps: Vec<String> = (0..5000)
+        .map(|i| format!("ls $DIR/step-{i} | grep -c x"))
+        .collect();
+    std::fs::write(
+        dir.path().join("huge.md"),
+        format!(
+            "---\ntitle: Huge\n---\n\n# Huge\n\n```bash {{requires=DIR}}\n{}\n```\n",
+            steps.join("\n")
+        ),
+    )
+    .unwrap();
+    let run = runbook_in(dir.path(), &["verify", ".", "--format", "json"], &[]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
+    let shellcheck: Vec<(&str, u64, &str)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "shellcheck")
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    let first = &shellcheck[..shellcheck.len().min(3)];
+    assert_eq!(shellcheck.len(), 2, "{first:?}");
+    let (path, line, message) = shellcheck[0];
+    assert!(path.ends_with("huge.md") && line == 7, "{first:?}");
+    assert!(
+        message.contains("over the 100 KB ShellCheck is given: not checked by ShellCheck"),
+        "{message}"
+    );
+    assert!(shellcheck[1].0.ends_with("shellcheck.md") && shellcheck[1].1 == 11);
+}
+
 #[test]
 fn every_format_reports_verify_findings() {
     // SARIF goes through the same reporter as lint's; its content is tested there.

@@ -54,7 +54,7 @@ pub fn run(
     let sc = if use_shellcheck {
         shellcheck::check(&texts)?
     } else {
-        vec![Vec::new(); texts.len()]
+        vec![Some(Vec::new()); texts.len()]
     };
     let index = workspace::FileIndex::default();
     let cx = Context::new(settings, today, &index);
@@ -77,18 +77,34 @@ pub fn run(
                 )
                 .help("fix the command, or mark the block `{skip}` if it is not meant to run");
             }
-            for c in sc {
-                let Some((block, line)) = checked.script.origin_of(c.line) else {
-                    continue;
-                };
-                let block = &rb.blocks[block];
-                let span = shellcheck_span(doc, block, line, c.column);
-                sink.report(
-                    rules::shellcheck::ID,
-                    span,
-                    format!("SC{}: {}", c.code, c.message),
-                )
-                .help(format!("see https://www.shellcheck.net/wiki/SC{}", c.code));
+            match sc {
+                Some(comments) => {
+                    for c in comments {
+                        let Some((block, line)) = checked.script.origin_of(c.line) else {
+                            continue;
+                        };
+                        let span = shellcheck_span(doc, &rb.blocks[block], line, c.column);
+                        sink.report(
+                            rules::shellcheck::ID,
+                            span,
+                            format!("SC{}: {}", c.code, c.message),
+                        )
+                        .help(format!("see https://www.shellcheck.net/wiki/SC{}", c.code));
+                    }
+                }
+                None => {
+                    let at = rb.blocks.first().map_or(1, |b| b.cmd.block.fence.start.line);
+                    sink.report(
+                        rules::shellcheck::ID,
+                        findings::line_span(doc, at),
+                        format!(
+                            "this runbook's script is {} KB, over the {} KB ShellCheck is given: not checked by ShellCheck",
+                            checked.script.text.len() / 1024,
+                            shellcheck::MAX_SCRIPT_BYTES / 1024
+                        ),
+                    )
+                    .help("split the runbook: ShellCheck needs about 2 GB of memory per MB of script");
+                }
             }
             let directives = suppress::Directives::parse(doc);
             let mut out = sink.into_findings();

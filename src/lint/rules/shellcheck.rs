@@ -6,7 +6,10 @@
 //! each finding at the Markdown line of the command, with ShellCheck's
 //! code (`SC2086`) in the message. `runbook lint` does not run it: lint
 //! stays in process and fast. Findings about what runbook itself checks
-//! (unset variables) are left to runbook's own rules.
+//! (unset variables) are left to runbook's own rules. A runbook whose
+//! script is over 100 KB is not given to ShellCheck, which needs about 2 GB
+//! of memory per MB of script: that is a finding of this rule at its first
+//! block.
 //!
 //! ## Why it matters
 //! Unquoted expansions, `cd` without `|| exit`, and useless `cat`s are the
