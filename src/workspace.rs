@@ -138,8 +138,19 @@ pub fn walk(settings: &Settings) -> Walk {
             continue;
         }
         let is_dir = entry.file_type().is_dir();
-        walk.index.insert(rel.clone(), is_dir);
         let wanted = is_dir || is_markdown(entry.path());
+        if entry.file_name().to_str().is_none() {
+            // Its name would be shown, linked and written with U+FFFD for
+            // the bytes that are not UTF-8, so two such names could be one.
+            if is_dir {
+                entries.skip_current_dir();
+            }
+            if wanted {
+                walk.problems.push(name_not_utf8(entry.into_path()));
+            }
+            continue;
+        }
+        walk.index.insert(rel.clone(), is_dir);
         if let Some(real) = escape(&entry, &settings.boundary) {
             if is_dir {
                 entries.skip_current_dir();
@@ -231,6 +242,16 @@ fn escape(entry: &walkdir::DirEntry, boundary: &Boundary) -> Option<PathBuf> {
     } else {
         None
     }
+}
+
+fn name_not_utf8(path: PathBuf) -> Diagnostic {
+    file_diagnostic(
+        rules::invalid_utf8::ID,
+        Severity::Error,
+        path,
+        "the name is not valid UTF-8; not read".to_string(),
+        "rename it in UTF-8: links, the site and the reports name files in UTF-8",
+    )
 }
 
 /// The finding for a runbook (or folder) that was not read, and why.

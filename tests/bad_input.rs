@@ -86,6 +86,47 @@ fn invalid_utf8_gives_the_byte_offset_and_keeps_linting() {
     );
 }
 
+/// `a\xE9.md` and `a\xFF.md` would both be named `a�.md` in reports,
+/// links and the site, one page over the other: a name that is not UTF-8 is
+/// reported, and neither it nor a folder so named is read.
+#[cfg(unix)]
+#[test]
+fn names_that_are_not_utf8_are_reported_not_read() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let tmp = tree();
+    let docs = tmp.path().join("docs");
+    fs::write(docs.join(OsStr::from_bytes(b"a\xe9.md")), GOOD).unwrap();
+    fs::write(docs.join(OsStr::from_bytes(b"a\xff.md")), GOOD).unwrap();
+    fs::write(docs.join("a\u{fffd}.md"), GOOD).unwrap();
+    fs::create_dir(docs.join(OsStr::from_bytes(b"old\xff"))).unwrap();
+    fs::write(docs.join(OsStr::from_bytes(b"old\xff/x.md")), GOOD).unwrap();
+    let (report, code) = lint_json(tmp.path(), &[]);
+    let found: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            assert_eq!(d["rule"], "invalid-utf8", "{d}");
+            assert_eq!(d["message"], "the name is not valid UTF-8; not read");
+            d["path"].as_str().unwrap()
+        })
+        .collect();
+    assert_eq!(found.len(), 3, "{report:#}");
+    // good.md and the one named with a real U+FFFD are read.
+    assert_eq!(report["summary"]["files"], 2, "{report:#}");
+    assert_eq!(code, 1);
+
+    let output = runbook(tmp.path(), &["build", "--today", TODAY]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let pages: Vec<String> = fs::read_dir(tmp.path().join("site"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('a') && n.ends_with(".html"))
+        .collect();
+    assert_eq!(pages, ["a\u{fffd}.html"]);
+}
+
 #[test]
 fn empty_unterminated_and_invalid_front_matter() {
     let tmp = tree();

@@ -1,12 +1,15 @@
-//! Text that is not valid UTF-8 (`invalid-utf8`)
+//! Text or a file name that is not valid UTF-8 (`invalid-utf8`)
 //!
 //! ## What it checks
 //! Every byte of the file is UTF-8. The rest of the file is still checked,
-//! read with replacement characters, and so is the rest of the tree.
+//! read with replacement characters, and so is the rest of the tree. A
+//! runbook or folder whose name is not UTF-8 is reported and not read.
 //!
 //! ## Why it matters
 //! A file saved as Latin-1 or Windows-1252 shows `Ã©` or `�` on the
-//! portal, and its links and anchors with such characters break.
+//! portal, and its links and anchors with such characters break. A name
+//! that is not UTF-8 cannot be written in a link, and `a\xE9.md` and
+//! `a\xFF.md` would both be shown and published as `a�.md`.
 //!
 //! ## Example
 //! ```text
@@ -15,6 +18,7 @@
 //!
 //! ## Fix
 //! Re-save the file as UTF-8: `iconv -f WINDOWS-1252 -t UTF-8 in.md > out.md`.
+//! Rename a file whose name is not: `mv $'caf\xE9.md' café.md`.
 
 use crate::document::Document;
 use crate::lint::{Context, Sink};
