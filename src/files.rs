@@ -81,7 +81,7 @@ pub fn read_regular(path: &Path) -> Result<Vec<u8>, ReadError> {
 }
 
 /// [`read_regular`], for a file that must also be inside `boundary`.
-pub fn read_inside(path: &Path, boundary: &Boundary) -> Result<Vec<u8>, ReadError> {
+fn read_inside(path: &Path, boundary: &Boundary) -> Result<Vec<u8>, ReadError> {
     if let Some(real) = boundary.escape(path) {
         return Err(ReadError::Outside(real));
     }

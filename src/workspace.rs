@@ -151,17 +151,21 @@ pub fn walk(settings: &Settings) -> Walk {
             continue;
         }
         walk.index.insert(rel.clone(), is_dir);
+        // Other files are only indexed: no symlink of theirs is resolved.
+        if !wanted {
+            continue;
+        }
         if let Some(real) = escape(&entry, &settings.boundary) {
             if is_dir {
                 entries.skip_current_dir();
             }
-            if wanted && !settings.exclude.is_match(&rel) {
+            if !settings.exclude.is_match(&rel) {
                 walk.problems
                     .push(not_read(entry.into_path(), ReadError::Outside(real)));
             }
             continue;
         }
-        if !is_dir && wanted && !settings.exclude.is_match(&rel) {
+        if !is_dir && !settings.exclude.is_match(&rel) {
             walk.markdown.push(Source {
                 path: entry.into_path(),
                 rel,
