@@ -1,10 +1,83 @@
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::process::ExitCode;
 
 use clap::Parser;
+use mimalloc::MiMalloc;
 
 /// See `Cargo.toml`: search indexing is allocation-bound under glibc's malloc.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: Allocator = Allocator;
+
+/// Blocks of this size and more come from the system allocator. mimalloc
+/// grows a block by copying it, so while pulldown-cmark's tree of a
+/// hostile 10 MiB page doubles it holds the old and the new one: 970 MB to
+/// lint 10 MiB of `[a`. glibc maps blocks this large on their own and
+/// grows them in place (`mremap`): 560 MB. Runbooks of a normal size never
+/// allocate a block this large, so every small allocation stays with
+/// mimalloc.
+const HUGE: usize = 32 << 20;
+
+/// mimalloc, except for blocks of [`HUGE`] bytes and more.
+struct Allocator;
+
+// SAFETY: each block is freed and grown by the allocator that made it: the
+// size in its layout says which, and a block whose size crosses `HUGE` is
+// moved from one to the other by a copy.
+unsafe impl GlobalAlloc for Allocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract, passed on.
+        unsafe {
+            if layout.size() >= HUGE {
+                System.alloc(layout)
+            } else {
+                MiMalloc.alloc(layout)
+            }
+        }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract, passed on.
+        unsafe {
+            if layout.size() >= HUGE {
+                System.alloc_zeroed(layout)
+            } else {
+                MiMalloc.alloc_zeroed(layout)
+            }
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: `ptr` was allocated with `layout`, so by the allocator
+        // its size picks.
+        unsafe {
+            if layout.size() >= HUGE {
+                System.dealloc(ptr, layout)
+            } else {
+                MiMalloc.dealloc(ptr, layout)
+            }
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller's contract, passed on; a block that changes
+        // allocator is copied (the smaller of the two sizes) and freed.
+        unsafe {
+            match (layout.size() >= HUGE, new_size >= HUGE) {
+                (false, false) => MiMalloc.realloc(ptr, layout, new_size),
+                (true, true) => System.realloc(ptr, layout, new_size),
+                _ => {
+                    let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+                    let new = self.alloc(new_layout);
+                    if !new.is_null() {
+                        std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+                        self.dealloc(ptr, layout);
+                    }
+                    new
+                }
+            }
+        }
+    }
+}
 
 fn main() -> ExitCode {
     let cli = runbook::cli::Cli::parse();
