@@ -557,6 +557,13 @@ fn build_command(args: &BuildArgs) -> Result<PathBuf, u8> {
             for skipped in &built.skipped {
                 eprintln!("warning: not rendered: {skipped}");
             }
+            for path in &built.html_as_text {
+                eprintln!(
+                    "warning: {path}: its raw HTML nests more than {} elements deep, \
+                     too deep to sanitize: the page shows it as text",
+                    crate::site::nesting::MAX_DEPTH
+                );
+            }
             eprintln!(
                 "built {} runbooks ({} pages) into {} in {:.2?} (search index {:.2?})",
                 built.runbooks,

@@ -8,6 +8,7 @@
 
 pub mod assets;
 pub mod live;
+pub mod nesting;
 pub mod output;
 pub mod pages;
 pub mod render;
@@ -42,6 +43,9 @@ pub struct Built {
     pub pages: usize,
     /// Runbooks that could not be read, with why; the linter reports them too.
     pub skipped: Vec<String>,
+    /// Runbooks whose raw HTML nests too deep to sanitize: it is shown as
+    /// text ([`nesting`]).
+    pub html_as_text: Vec<String>,
     pub total: Duration,
     /// Building the search index, which overlaps with writing the pages.
     pub indexing: Duration,
@@ -67,6 +71,7 @@ struct Page {
     anchors: Vec<String>,
     /// The files it references that the site copies.
     assets: AssetMap,
+    html_as_text: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -113,6 +118,9 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
     for (source, page) in walk.markdown.iter().zip(read) {
         match page {
             Ok(page) => {
+                if page.html_as_text {
+                    built.html_as_text.push(source.path.display().to_string());
+                }
                 let found = findings.get(source.path.as_path()).copied().unwrap_or(&[]);
                 pages.push(with_findings(page, found));
             }
@@ -366,6 +374,7 @@ fn page_of(
         link_names,
         anchors,
         assets,
+        html_as_text: body.html_as_text,
         summary: Summary {
             title,
             rel: doc.rel.clone(),

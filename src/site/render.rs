@@ -19,6 +19,7 @@ use crate::lint::links::{self, Target};
 use crate::workspace::is_markdown;
 
 use super::assets::AssetMap;
+use super::nesting;
 
 /// Source path (`ops/deploy.md`) to output path (`ops/deploy.html`) of
 /// every runbook the site renders.
@@ -29,6 +30,9 @@ pub struct Body {
     /// The anchor of a leading `# Title` heading, dropped from the body
     /// because the page header shows the title; the header keeps the id.
     pub title_anchor: Option<String>,
+    /// The raw HTML nests too deep to sanitize, so it is shown as text
+    /// ([`nesting`]).
+    pub html_as_text: bool,
 }
 
 /// Where a page's links lead: the site's runbook pages and the files this
@@ -48,6 +52,7 @@ pub fn body(
     allow_html: bool,
 ) -> Body {
     let mut title_anchor = None;
+    let html_as_text = !allow_html && nesting::too_deep(&events);
     let mut events = events.into_iter().peekable();
     if let Some(Event::Start(Tag::Heading {
         level: pulldown_cmark::HeadingLevel::H1,
@@ -133,6 +138,9 @@ pub fn body(
                 }
                 .into(),
             )],
+            Event::Html(html) | Event::InlineHtml(html) if html_as_text => {
+                vec![Event::Text(html)]
+            }
             Event::Html(html) => {
                 raw_html = true;
                 vec![Event::Html(rewrite_html(rel, out, html, targets))]
@@ -148,7 +156,11 @@ pub fn body(
     if raw_html && !allow_html {
         html = SANITIZER.clean(&html).to_string();
     }
-    Body { html, title_anchor }
+    Body {
+        html,
+        title_anchor,
+        html_as_text,
+    }
 }
 
 const COPY_BUTTON: &str = "<div class=\"code\"><button type=\"button\" class=\"copy\" \
