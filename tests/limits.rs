@@ -294,6 +294,53 @@ fn a_10_mib_page_of_link_openers_is_linted_and_built() {
     assert!(page.contains(&"[a".repeat(1000)));
 }
 
+/// 10 MiB of one-word lines: a text and a line break each, five million
+/// of both; building kept them all (1.4 GB).
+#[test]
+fn a_10_mib_page_of_short_lines_is_built() {
+    let mut text = format!("{FRONT}# Big\n\n## Rollback\n\nUndo.\n\n");
+    text.push_str(&"a\n".repeat((10 * 1024 * 1024 - text.len() - 64) / 2));
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("content")).unwrap();
+    fs::write(dir.path().join("content/lines.md"), &text).unwrap();
+    let (code, peak_mb, stderr) = measured(
+        dir.path(),
+        &["build", "--today", TODAY, "--dest", "site"],
+        Stdio::null(),
+    );
+    eprintln!("build: peak memory {peak_mb} MB (bound 750 MB)");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(peak_mb < 750, "build: peak {peak_mb} MB");
+}
+
+/// 300,000 unclosed `<div>`: the sanitizer checks each element against
+/// those open around it, which took minutes here and hours at 10 MiB.
+/// Nested past 512 elements, the page's raw HTML is shown as text.
+#[test]
+fn raw_html_nested_too_deep_is_shown_as_text() {
+    let mut text = format!("{FRONT}# Deep\n\n## Rollback\n\nUndo.\n\n");
+    text.push_str(&"<div>\n\n".repeat(300_000));
+    text.push_str("<img src=x onerror=\"document.title='owned'\">\n");
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("content")).unwrap();
+    fs::write(dir.path().join("content/deep.md"), &text).unwrap();
+    let (code, _, stderr) = measured(
+        dir.path(),
+        &["build", "--today", TODAY, "--dest", "site"],
+        Stdio::null(),
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("deep.md: its raw HTML nests more than 512 elements deep"),
+        "{stderr}"
+    );
+    let page = fs::read_to_string(dir.path().join("site/deep.html")).unwrap();
+    assert!(page.contains("&lt;div&gt;"));
+    assert!(page.contains("&lt;img src=x onerror="));
+    assert!(!page.contains("<img src=x"));
+    assert!(!page.contains("<div>\n<div>"));
+}
+
 /// 10 MiB of one-line command blocks, half a million: past 10,000 a
 /// runbook's commands are not analysed (they took 1.3 GB).
 #[test]
