@@ -51,6 +51,23 @@ fn run(dir: &Path) -> Run {
     }
 }
 
+/// `runbook build` of a book holding one runbook, under `/usr/bin/time -v`:
+/// the page it wrote, its peak resident memory in MB and its stderr.
+fn build_one(name: &str, content: &str) -> (String, u64, String) {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("content")).unwrap();
+    fs::write(dir.path().join("content").join(name), content).unwrap();
+    let (code, peak_mb, stderr) = measured(
+        dir.path(),
+        &["build", "--today", TODAY, "--dest", "site"],
+        Stdio::null(),
+    );
+    eprintln!("build: peak memory {peak_mb} MB");
+    assert_eq!(code, 0, "{stderr}");
+    let page = dir.path().join("site").join(name.replace(".md", ".html"));
+    (fs::read_to_string(page).unwrap(), peak_mb, stderr)
+}
+
 /// `runbook ARGS...` in `dir` under `/usr/bin/time -v`: its exit code, its
 /// peak resident memory in MB, and its stderr.
 fn measured(dir: &Path, args: &[&str], stdout: Stdio) -> (i32, u64, String) {
@@ -279,18 +296,8 @@ fn a_10_mib_page_of_link_openers_is_linted_and_built() {
     run.assert_within(750);
     assert_eq!(run.rules(), Vec::<String>::new(), "{:#}", run.report);
 
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir(dir.path().join("content")).unwrap();
-    fs::write(dir.path().join("content/brackets.md"), &text).unwrap();
-    let (code, peak_mb, stderr) = measured(
-        dir.path(),
-        &["build", "--today", TODAY, "--dest", "site"],
-        Stdio::null(),
-    );
-    eprintln!("build: peak memory {peak_mb} MB (bound 750 MB)");
-    assert_eq!(code, 0, "{stderr}");
-    assert!(peak_mb < 750, "build: peak {peak_mb} MB");
-    let page = fs::read_to_string(dir.path().join("site/brackets.html")).unwrap();
+    let (page, peak_mb, _) = build_one("brackets.md", &text);
+    assert!(peak_mb < 750, "build: peak {peak_mb} MB, bound 750 MB");
     assert!(page.contains(&"[a".repeat(1000)));
 }
 
@@ -300,17 +307,9 @@ fn a_10_mib_page_of_link_openers_is_linted_and_built() {
 fn a_10_mib_page_of_short_lines_is_built() {
     let mut text = format!("{FRONT}# Big\n\n## Rollback\n\nUndo.\n\n");
     text.push_str(&"a\n".repeat((10 * 1024 * 1024 - text.len() - 64) / 2));
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir(dir.path().join("content")).unwrap();
-    fs::write(dir.path().join("content/lines.md"), &text).unwrap();
-    let (code, peak_mb, stderr) = measured(
-        dir.path(),
-        &["build", "--today", TODAY, "--dest", "site"],
-        Stdio::null(),
-    );
-    eprintln!("build: peak memory {peak_mb} MB (bound 750 MB)");
-    assert_eq!(code, 0, "{stderr}");
-    assert!(peak_mb < 750, "build: peak {peak_mb} MB");
+    let (page, peak_mb, _) = build_one("lines.md", &text);
+    assert!(peak_mb < 750, "build: peak {peak_mb} MB, bound 750 MB");
+    assert!(page.contains("a\na\na\n"));
 }
 
 /// 300,000 unclosed `<div>`: the sanitizer checks each element against
@@ -321,20 +320,11 @@ fn raw_html_nested_too_deep_is_shown_as_text() {
     let mut text = format!("{FRONT}# Deep\n\n## Rollback\n\nUndo.\n\n");
     text.push_str(&"<div>\n\n".repeat(300_000));
     text.push_str("<img src=x onerror=\"document.title='owned'\">\n");
-    let dir = tempfile::tempdir().unwrap();
-    fs::create_dir(dir.path().join("content")).unwrap();
-    fs::write(dir.path().join("content/deep.md"), &text).unwrap();
-    let (code, _, stderr) = measured(
-        dir.path(),
-        &["build", "--today", TODAY, "--dest", "site"],
-        Stdio::null(),
-    );
-    assert_eq!(code, 0, "{stderr}");
+    let (page, _, stderr) = build_one("deep.md", &text);
     assert!(
         stderr.contains("deep.md: its raw HTML nests more than 512 elements deep"),
         "{stderr}"
     );
-    let page = fs::read_to_string(dir.path().join("site/deep.html")).unwrap();
     assert!(page.contains("&lt;div&gt;"));
     assert!(page.contains("&lt;img src=x onerror="));
     assert!(!page.contains("<img src=x"));
