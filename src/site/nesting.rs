@@ -82,7 +82,7 @@ impl Open {
                 self.close(&name);
             } else if !VOID.contains(&name.as_str()) && !self_closed(tag) {
                 if CLOSED_BY_SIBLING.contains(&name.as_str())
-                    && self.stack.last() == Some(&Some(name.clone()))
+                    && self.stack.last().and_then(Option::as_deref) == Some(name.as_str())
                 {
                     self.stack.pop();
                 }
