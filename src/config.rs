@@ -168,40 +168,6 @@ impl std::fmt::Display for ConfigError {
     }
 }
 
-/// A line and column YAML reported in `text`, counted again the way the
-/// rest of runbook (and the reports) count them: YAML also breaks lines at
-/// a lone `\r`, which our lines do not, so a file of old Mac line endings
-/// had its errors placed past its end. A column past the end of its line
-/// is the end of the line; a line past the end of the file, its end.
-pub fn yaml_position(text: &str, line: u64, col: u64) -> (usize, usize) {
-    let (want_line, want_col) = (line.max(1) as usize, col.max(1) as usize);
-    let (mut yaml_line, mut yaml_col) = (1, 1);
-    let mut offset = text.len();
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        let line_break = c == '\n' || c == '\r';
-        if yaml_line == want_line && (yaml_col == want_col || line_break) {
-            offset = i;
-            break;
-        }
-        if line_break {
-            if c == '\r' {
-                chars.next_if(|&(_, next)| next == '\n');
-            }
-            yaml_line += 1;
-            yaml_col = 1;
-        } else {
-            yaml_col += 1;
-        }
-    }
-    let before = &text[..offset];
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (
-        before.matches('\n').count() + 1,
-        before[line_start..].chars().count() + 1,
-    )
-}
-
 /// A key in `book.toml` that means nothing to runbook.
 #[derive(Clone, Debug)]
 pub struct UnknownKey {

@@ -240,6 +240,26 @@ fn a_1_mb_front_matter() {
     assert!(run.code == 0 || run.code == 1, "exit {}", run.code);
 }
 
+/// A hundred thousand keys in one flow mapping on one line: each key's
+/// column was counted from the start of the line, 82 s of a release build.
+#[test]
+fn a_1_mb_front_matter_on_one_line() {
+    let keys: Vec<String> = (0..100_000).map(|i| format!("k{i}: v")).collect();
+    let line = format!("{{{}, ownr: ops}}", keys.join(", "));
+    assert!(line.len() > 1024 * 1024);
+    let text = format!("---\n{line}\n---\n# Big\n\n## Rollback\n\nUndo.\n");
+    let run = lint_one("flow.md", text.as_bytes());
+    run.assert_within(300);
+    let near_miss = run.report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "unknown-field")
+        .unwrap_or_else(|| panic!("{:#}", run.report));
+    assert_eq!(near_miss["line"], 2);
+    assert_eq!(near_miss["column"], line.find("ownr").unwrap() + 1);
+}
+
 /// The "billion laughs": each level nine times the one before, nine times
 /// over, would expand to 387 million strings; the parser's budget refuses it.
 #[test]

@@ -11,6 +11,7 @@ use serde_json::Value;
 use serde_saphyr::Spanned;
 
 use super::lines::{LineIndex, Pos};
+use super::yaml::{self, YamlLines};
 use crate::config::Aliases;
 use crate::duration::ReviewPeriod;
 
@@ -33,8 +34,6 @@ pub const CANONICAL_FIELDS: &[&str] = &[
 pub struct Block {
     /// Byte range of the YAML between the fences.
     pub yaml: std::ops::Range<usize>,
-    /// 1-based line of the first YAML line.
-    pub first_line: usize,
     /// Byte offset where the Markdown body starts (after the closing fence).
     pub body_start: usize,
     /// Position of the opening fence.
@@ -136,7 +135,6 @@ pub fn find_block(text: &str, index: &LineIndex) -> Result<Option<Block>, Pos> {
             let body_start = index.line_start(line).min(text.len());
             return Ok(Some(Block {
                 yaml: yaml_start..yaml_end,
-                first_line: 2,
                 body_start,
                 open,
             }));
@@ -153,21 +151,9 @@ pub fn parse(text: &str, index: &LineIndex, aliases: &Aliases) -> (FrontMatter, 
     };
     let body_start = block.body_start;
     let yaml = &text[block.yaml.clone()];
-    // YAML also breaks lines at a lone `\r`, which our lines do not: keep
-    // its line numbers within the block, the closing fence at most.
-    let fence_line = index.line_of(block.yaml.end) + 1;
+    let yaml_lines = YamlLines::new(yaml);
     let at = |line: u64, col: u64| -> Pos {
-        let line = (block.first_line + (line.max(1) as usize) - 1).min(fence_line);
-        let start = index.line_start(line - 1).min(text.len());
-        let line_text = index.line_text(text, line);
-        let col = (col.max(1) as usize).min(line_text.chars().count() + 1);
-        let offset = start
-            + line_text
-                .chars()
-                .take(col - 1)
-                .map(char::len_utf8)
-                .sum::<usize>();
-        Pos { line, col, offset }
+        index.pos(text, block.yaml.start + yaml_lines.offset(line, col))
     };
     if yaml.trim().is_empty() {
         return (
@@ -196,7 +182,7 @@ pub fn parse(text: &str, index: &LineIndex, aliases: &Aliases) -> (FrontMatter, 
                 .location()
                 .map(|l| at(l.line(), l.column()))
                 .unwrap_or_else(|| at(1, 1));
-            let message = yaml_message(&error);
+            let message = yaml::message(&error);
             (
                 FrontMatter::Invalid {
                     block,
@@ -207,23 +193,6 @@ pub fn parse(text: &str, index: &LineIndex, aliases: &Aliases) -> (FrontMatter, 
             )
         }
     }
-}
-
-/// The parser's message without its own location suffix: ours is better,
-/// since it is in the Markdown file's coordinates.
-fn yaml_message(error: &serde_saphyr::Error) -> String {
-    let text = error.to_string();
-    let first = text.lines().next().unwrap_or("invalid YAML").trim();
-    let trimmed = match first.find(" at line ") {
-        Some(i) => &first[..i],
-        None => first,
-    };
-    // The parser's advice on its own options is for programmers, not authors.
-    if let Some(key) = trimmed.strip_prefix("duplicate mapping key: ") {
-        let key = key.split(',').next().unwrap_or(key).trim();
-        return format!("duplicate key `{key}`: each key may appear only once");
-    }
-    trimmed.trim_end_matches(['.', ',']).to_string()
 }
 
 /// Key/value pairs in document order, each with its position.
@@ -539,6 +508,21 @@ mod tests {
             }
             other => panic!("expected invalid, got {other:?}"),
         }
+    }
+
+    /// Found by the `fix` fuzz target: after a lone `\r`, a field's position
+    /// was one YAML line further down, on the next key, where `--fix`
+    /// rewrote the wrong value.
+    #[test]
+    fn fields_after_a_lone_carriage_return_point_at_themselves() {
+        let text = "---\r\n\rowner: x\r\nstatus: draft\r\nnext: review\r\n---\r\n";
+        let fm = parse_str(text);
+        let fields = fm.fields().unwrap();
+        let status = fields.status.as_ref().unwrap();
+        assert_eq!((status.at.line, status.at.col), (3, 9));
+        assert_eq!(&text[status.at.offset..][..5], "draft");
+        let owner = fields.keys.iter().find(|k| k.name == "owner").unwrap();
+        assert_eq!((owner.at.line, owner.at.col), (2, 2));
     }
 
     #[test]

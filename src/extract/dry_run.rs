@@ -26,6 +26,8 @@ use std::process::{Command, Stdio};
 
 use serde::Deserialize;
 
+use crate::document::yaml::{self, YamlLines};
+
 use super::analysis::Runbook;
 use super::script::{Script, quote};
 use super::shell;
@@ -69,10 +71,12 @@ impl Stubs {
             })
         } else {
             serde_saphyr::from_str(&text).map_err(|e| {
-                let line = e.location().map_or(1, |l| l.line());
-                let message = e.to_string();
-                let message = message.lines().next().unwrap_or("invalid YAML").to_string();
-                format!("{}:{line}: {message}", path.display())
+                // YAML also breaks lines at a lone `\r`; ours do not.
+                let offset = e
+                    .location()
+                    .map_or(0, |l| YamlLines::new(&text).offset(l.line(), l.column()));
+                let line = text[..offset].matches('\n').count() + 1;
+                format!("{}:{line}: {}", path.display(), yaml::message(&e))
             })
         }
     }

@@ -59,7 +59,8 @@ use serde_saphyr::Spanned;
 
 use crate::config::ConfigError;
 use crate::diagnostic::{Severity, Span};
-use crate::document::{Document, Pos};
+use crate::document::yaml::{self, YamlLines};
+use crate::document::{Document, LineIndex, Pos};
 use crate::files::{Boundary, read_text_inside};
 
 use super::{Context, Sink};
@@ -306,8 +307,12 @@ enum Declared {
 }
 
 fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
+    // YAML breaks lines at a lone `\r` too: its positions are found
+    // again in the text, then counted in our lines.
+    let (yaml_lines, index) = (YamlLines::new(text), LineIndex::new(text));
+    let pos_of = |(line, col): (u64, u64)| index.pos(text, yaml_lines.offset(line, col));
     let error = |pos: (u64, u64), message: String| {
-        let (line, col) = crate::config::yaml_position(text, pos.0, pos.1);
+        let Pos { line, col, .. } = pos_of(pos);
         ConfigError {
             path: file.to_path_buf(),
             line,
@@ -323,13 +328,11 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
     }
     let entries: Vec<Spanned<Entry>> = serde_saphyr::from_str(text).map_err(|e| {
         let pos = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        let message = e.to_string();
-        let first = message.lines().next().unwrap_or("invalid YAML");
         error(
             pos,
             format!(
                 "{} (a rule file is a list of rules; see `runbook rules`)",
-                first.split(" at line ").next().unwrap_or(first)
+                yaml::message(&e)
             ),
         )
     })?;
@@ -507,7 +510,7 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
             kind: parsed,
             reports_as,
             file: file.to_path_buf(),
-            line: crate::config::yaml_position(text, start.0, start.1).0,
+            line: pos_of(start).line,
             builtin: false,
         };
         rules.push(Declared::Rule(rule));

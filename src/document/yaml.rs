@@ -1,0 +1,99 @@
+//! YAML's positions and messages, as runbook reports them.
+//!
+//! YAML's lines found again in the text. YAML breaks a line at `\n`,
+//! `\r\n` and a lone `\r`; [`LineIndex`](super::LineIndex) breaks only at
+//! `\n`, as editors and every report do. A line and column the YAML parser
+//! reports is turned back into a byte offset here before it means anything:
+//! taken as our own line, it pointed past a lone `\r` at the next key, and
+//! a `--fix` rewrote that key's value instead of the one it meant.
+
+use std::cell::Cell;
+
+pub struct YamlLines<'a> {
+    text: &'a str,
+    /// Byte offset where each YAML line starts.
+    starts: Vec<usize>,
+    /// The last position found, as (line, column, offset). The parser
+    /// reports positions in order, so counting on from there keeps a flow
+    /// mapping of a hundred thousand keys on one line linear.
+    last: Cell<(usize, usize, usize)>,
+}
+
+impl<'a> YamlLines<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        starts.extend(
+            memchr::memchr2_iter(b'\n', b'\r', bytes)
+                .filter(|&i| !(bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n')))
+                .map(|i| i + 1),
+        );
+        YamlLines {
+            text,
+            starts,
+            last: Cell::new((0, 0, 0)),
+        }
+    }
+
+    /// The byte offset of the parser's 1-based `line` and `col` (a column
+    /// counts characters). A column past the end of its line is the end of
+    /// the line; a line past the last, the end of the text.
+    pub fn offset(&self, line: u64, col: u64) -> usize {
+        let (line, col) = (line.max(1) as usize, col.max(1) as usize);
+        let Some(&start) = self.starts.get(line - 1) else {
+            return self.text.len();
+        };
+        let (mut at, mut column) = match self.last.get() {
+            (l, c, offset) if l == line && c <= col => (offset, c),
+            _ => (start, 1),
+        };
+        for c in self.text[at..].chars() {
+            if column == col || c == '\n' || c == '\r' {
+                break;
+            }
+            at += c.len_utf8();
+            column += 1;
+        }
+        self.last.set((line, column, at));
+        at
+    }
+}
+
+/// The parser's message without its own location, which counts YAML's
+/// lines: the caller places it in the file's.
+pub fn message(error: &serde_saphyr::Error) -> String {
+    let text = error.to_string();
+    let first = text.lines().next().unwrap_or("invalid YAML").trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    // `line 1 column 1: ...` before the message, or ` at line 1, column 1` after.
+    let first = match first.split_once(": ") {
+        Some((at, rest)) if at.starts_with("line ") && at.contains(" column ") => rest,
+        _ => first,
+    };
+    let trimmed = first.split(" at line ").next().unwrap_or(first);
+    // The parser's advice on its own options is for programmers, not authors.
+    if let Some(key) = trimmed.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(',').next().unwrap_or(key).trim();
+        return format!("duplicate key `{key}`: each key may appear only once");
+    }
+    trimmed.trim_end_matches(['.', ',']).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_of_line_break_starts_a_line() {
+        let text = "a: 1\nb: 2\r\nc: 3\rd: é4\r";
+        let lines = YamlLines::new(text);
+        assert_eq!(lines.offset(1, 1), 0);
+        assert_eq!(lines.offset(2, 4), text.find('2').unwrap());
+        assert_eq!(lines.offset(3, 1), text.find('c').unwrap());
+        assert_eq!(lines.offset(4, 5), text.find('4').unwrap());
+        assert_eq!(lines.offset(4, 1), text.find('d').unwrap());
+        // Past the end of a line, its end; past the last line, the text's.
+        assert_eq!(lines.offset(1, 99), 4);
+        assert_eq!(lines.offset(9, 1), text.len());
+    }
+}
