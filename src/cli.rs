@@ -565,9 +565,9 @@ fn build_command(args: &BuildArgs) -> Result<PathBuf, u8> {
                 );
             }
             eprintln!(
-                "built {} runbooks ({} pages) into {} in {:.2?} (search index {:.2?})",
-                built.runbooks,
-                built.pages,
+                "built {} ({}) into {} in {:.2?} (search index {:.2?})",
+                crate::lint::report::plural(built.runbooks, "runbook"),
+                crate::lint::report::plural(built.pages, "page"),
                 dest.display(),
                 built.total,
                 built.indexing

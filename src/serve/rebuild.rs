@@ -16,6 +16,7 @@ use jiff::civil::Date;
 use super::events::{Finding, Hub, Message};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Summary};
+use crate::lint::report::plural;
 use crate::lint::report::{self, Format};
 use crate::site::live::{FollowUp, Live, SearchJob};
 
@@ -88,12 +89,11 @@ impl Rebuilder {
         let built = (self.load)().and_then(|s| Live::load(s, self.today, &self.dest));
         match built {
             Ok((mut live, diagnostics)) => {
-                let counted = diagnostics.len();
                 eprintln!(
-                    "built {} runbooks in {:.0?}; {counted} lint finding{} (`runbook lint` lists them)",
-                    live.runbooks(),
+                    "built {} in {:.0?}; {} (`runbook lint` lists them)",
+                    plural(live.runbooks(), "runbook"),
                     started.elapsed(),
-                    if counted == 1 { "" } else { "s" }
+                    plural(diagnostics.len(), "lint finding")
                 );
                 self.broken = None;
                 self.hub.publish(Message {
