@@ -1,6 +1,4 @@
-//! YAML's positions and messages, as runbook reports them.
-//!
-//! YAML's lines found again in the text. YAML breaks a line at `\n`,
+//! YAML's positions and messages, as runbook reports them. YAML breaks a line at `\n`,
 //! `\r\n` and a lone `\r`; [`LineIndex`](super::LineIndex) breaks only at
 //! `\n`, as editors and every report do. A line and column the YAML parser
 //! reports is turned back into a byte offset here before it means anything:
@@ -95,5 +93,19 @@ mod tests {
         // Past the end of a line, its end; past the last line, the text's.
         assert_eq!(lines.offset(1, 99), 4);
         assert_eq!(lines.offset(9, 1), text.len());
+    }
+
+    #[test]
+    fn messages_lose_the_parser_s_own_location() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Stubs {
+            vars: Vec<String>,
+        }
+        let unclosed = serde_saphyr::from_str::<Stubs>("vars: [\n").unwrap_err();
+        assert_eq!(message(&unclosed), "unclosed bracket '['");
+        let unknown = serde_saphyr::from_str::<Stubs>("a: 1\n").unwrap_err();
+        assert_eq!(message(&unknown), "unknown field `a`, expected one of vars");
     }
 }
