@@ -16,7 +16,6 @@ use jiff::civil::Date;
 use super::events::{Finding, Hub, Message};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Summary};
-use crate::lint::report::plural;
 use crate::lint::report::{self, Format};
 use crate::site::live::{FollowUp, Live, SearchJob};
 
@@ -91,9 +90,9 @@ impl Rebuilder {
             Ok((mut live, diagnostics)) => {
                 eprintln!(
                     "built {} in {:.0?}; {} (`runbook lint` lists them)",
-                    plural(live.runbooks(), "runbook"),
+                    report::plural(live.runbooks(), "runbook"),
                     started.elapsed(),
-                    plural(diagnostics.len(), "lint finding")
+                    report::plural(diagnostics.len(), "lint finding")
                 );
                 self.broken = None;
                 self.hub.publish(Message {
