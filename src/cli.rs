@@ -227,7 +227,28 @@ pub fn run(cli: Cli) -> ExitCode {
     ExitCode::from(code)
 }
 
+/// Loads `book.toml` for a command that does not lint, warning on stderr
+/// about keys it ignores: no report of findings will list them.
 pub fn load_settings(common: &Common) -> Result<Settings, u8> {
+    let settings = load_settings_quietly(common)?;
+    if let Some(file) = &settings.file {
+        for key in &settings.unknown_keys {
+            eprintln!(
+                "warning: {}:{}:{}: {} ({})",
+                report::display_path(file),
+                key.line,
+                key.col,
+                key.message(),
+                key.help()
+            );
+        }
+    }
+    Ok(settings)
+}
+
+/// Loads `book.toml` for a lint, whose report lists unknown keys as
+/// `config-unknown-key` findings.
+fn load_settings_quietly(common: &Common) -> Result<Settings, u8> {
     let loaded = match &common.config {
         Some(file) => Settings::load(file),
         None => Settings::discover(std::path::Path::new(".")),
@@ -292,7 +313,7 @@ pub fn lint_command(args: LintArgs) -> u8 {
 
 /// The settings for a lint run: `book.toml` plus what the flags add.
 fn lint_settings(args: &LintArgs) -> Result<Settings, u8> {
-    let mut settings = load_settings(&args.common)?;
+    let mut settings = load_settings_quietly(&args.common)?;
     if settings.file.is_none() {
         settings.src = default_source(&args.paths);
     }

@@ -47,7 +47,9 @@ impl Default for Book {
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(default, rename_all = "kebab-case")]
 pub struct Build {
-    /// The output folder, relative to `book.toml`.
+    /// The output folder, relative to `book.toml`. mdBook calls it
+    /// `build-dir`, which a book.toml brought over from it may still say.
+    #[serde(alias = "build-dir")]
     pub dest: PathBuf,
     /// Templates that override the built-in ones file by file, relative to `book.toml`.
     pub templates: PathBuf,
@@ -175,6 +177,19 @@ pub struct UnknownKey {
     pub line: usize,
     pub col: usize,
     pub suggestion: Option<String>,
+}
+
+impl UnknownKey {
+    pub fn message(&self) -> String {
+        format!("unknown key `{}` in {FILE_NAME}; it is ignored", self.key)
+    }
+
+    pub fn help(&self) -> String {
+        match &self.suggestion {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "see the README for the keys runbook reads".to_string(),
+        }
+    }
 }
 
 /// The loaded configuration, its location, and everything derived from it

@@ -6,7 +6,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use common::{fixtures, lint_json, rule_ids, runbook};
+use common::{fixtures, lint_json, rule_ids, runbook, stderr};
 use jiff::civil::date;
 use runbook::config::Settings;
 use runbook::diagnostic::Level;
@@ -138,4 +138,52 @@ fn config_named_alone_or_by_path_is_read() {
         assert_eq!(rule_ids(&report), ["no-todo"], "{file}: {report:#}");
         assert_eq!(code, 0, "{file}");
     }
+}
+
+/// A `book.toml` brought over from mdBook names the output folder
+/// `build-dir`, and holds keys runbook does not read (`authors`): the first
+/// is read as `dest`, the others are warned about on stderr by the commands
+/// that print no lint report, and listed as findings by `lint`.
+#[test]
+fn mdbook_build_dir_is_read_and_other_keys_are_warned_about() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("book.toml"),
+        "[book]\nsrc = \".\"\nauthors = [\"sre\"]\n\n[build]\nbuild-dir = \"book\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("restore.md"),
+        "---\ntitle: Restore\nowner: sre\nlast_reviewed: 2026-11-01\nstatus: authoritative\n---\n\
+         # Restore\n\n## Rollback\n\nNothing to undo.\n",
+    )
+    .unwrap();
+
+    let s = Settings::load(&tmp.path().join("book.toml")).unwrap();
+    assert_eq!(s.config.build.dest, Path::new("book"));
+    let unknown: Vec<_> = s.unknown_keys.iter().map(|k| k.key.as_str()).collect();
+    assert_eq!(unknown, ["book.authors"]);
+
+    let output = runbook(tmp.path(), &["build", "--today", "2026-11-25"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(tmp.path().join("book/index.html").is_file());
+    assert!(
+        stderr(&output).contains(
+            "warning: book.toml:3:1: unknown key `book.authors` in book.toml; it is ignored"
+        ),
+        "{}",
+        stderr(&output)
+    );
+
+    let output = runbook(
+        tmp.path(),
+        &["lint", "--format", "json", "--today", "2026-11-25"],
+    );
+    assert!(
+        !stderr(&output).contains("unknown key"),
+        "{}",
+        stderr(&output)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(rule_ids(&report), ["config-unknown-key"], "{report:#}");
 }

@@ -575,15 +575,8 @@ fn config_findings(settings: &Settings) -> Vec<Diagnostic> {
                     start: pos,
                     end: pos,
                 },
-                message: format!(
-                    "unknown key `{}` in {}; it is ignored",
-                    key.key,
-                    crate::config::FILE_NAME
-                ),
-                help: Some(match &key.suggestion {
-                    Some(s) => format!("did you mean `{s}`?"),
-                    None => "see the README for the keys runbook reads".to_string(),
-                }),
+                message: key.message(),
+                help: Some(key.help()),
                 fix: None,
                 source_line: line,
                 suppressed: None,
