@@ -225,17 +225,33 @@ fn walk_problem(error: &walkdir::Error, settings: &Settings) -> Option<Diagnosti
             "restore the file it points to, or remove the link",
         ));
     }
-    let cause = error
-        .io_error()
-        .map(|e| e.to_string())
-        .unwrap_or_else(|| error.to_string());
+    let (cause, help) = match error.io_error() {
+        Some(e) => (e.to_string(), io_help(e)),
+        None => (error.to_string(), io_help(&std::io::Error::other(""))),
+    };
     Some(file_diagnostic(
         rules::io_error::ID,
         Severity::Error,
         path,
         format!("cannot read: {cause}"),
-        "check the permissions of this path",
+        help,
     ))
+}
+
+/// What to do about a path the system would not read, by why it would not.
+fn io_help(error: &std::io::Error) -> &'static str {
+    use std::io::ErrorKind;
+    match error.kind() {
+        ErrorKind::PermissionDenied => {
+            "check the permissions of this path (`ls -l`), or exclude it in book.toml ([lint] exclude)"
+        }
+        ErrorKind::InvalidFilename => {
+            "the path is longer than the system allows: shorten the folder or file names, \
+             or exclude it in book.toml ([lint] exclude)"
+        }
+        ErrorKind::NotFound => "the file went away while it was read: lint again",
+        _ => "check that this path can be read, or exclude it in book.toml ([lint] exclude)",
+    }
 }
 
 /// Where a symlink the walk met really leads, when that is out of bounds
@@ -270,10 +286,7 @@ fn not_read(path: PathBuf, error: ReadError) -> Diagnostic {
             rules::io_error::ID,
             "a runbook is a regular file: remove this one, or exclude it in book.toml ([lint] exclude)",
         ),
-        ReadError::Io(_) => (
-            rules::io_error::ID,
-            "check that the file exists and is readable",
-        ),
+        ReadError::Io(ref e) => (rules::io_error::ID, io_help(e)),
         ReadError::Outside(_) => (
             rules::symlink_outside::ID,
             "copy the file into the repository, or link to a file inside it",

@@ -522,8 +522,69 @@ fn an_unreadable_file_is_reported_and_the_rest_is_checked() {
         message.as_str().unwrap().contains("Permission denied"),
         "{message}"
     );
+    let help = &report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "io-error")
+        .unwrap()["help"];
+    assert!(
+        help.as_str().unwrap().starts_with("check the permissions"),
+        "{help}"
+    );
     assert_eq!(rules_for(&report, "good.md"), Vec::<String>::new());
     assert_eq!(output.status.code(), Some(2));
+}
+
+/// A folder nested past the system's path limit (4,096 bytes on Linux):
+/// the walk cannot open it, says why and what to do, and checks the rest.
+#[test]
+fn a_path_longer_than_the_system_allows_is_reported_and_the_rest_is_checked() {
+    let tmp = tree();
+    // Made one level at a time from inside (`cd -P`: the shell keeps no
+    // path of its own), where each name is short.
+    let name = "d".repeat(200);
+    let made = std::process::Command::new("sh")
+        .args([
+            "-c",
+            &format!("for i in $(seq 25); do mkdir {name} && cd -P {name} || exit 1; done; echo '# Deep' > deep.md"),
+        ])
+        .current_dir(tmp.path().join("docs"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+
+    let (report, code) = lint_json(tmp.path(), &[]);
+    let problem = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "io-error")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert!(
+        problem["path"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("docs/{name}/")),
+        "{problem:#}"
+    );
+    assert!(
+        problem["message"]
+            .as_str()
+            .unwrap()
+            .contains("name too long"),
+        "{problem:#}"
+    );
+    assert!(
+        problem["help"]
+            .as_str()
+            .unwrap()
+            .starts_with("the path is longer than the system allows"),
+        "{problem:#}"
+    );
+    assert_eq!(rules_for(&report, "good.md"), Vec::<String>::new());
+    assert_eq!(report["summary"]["files"], 1);
+    assert_eq!(code, 2);
 }
 
 fn is_root() -> bool {

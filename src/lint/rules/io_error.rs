@@ -20,10 +20,12 @@
 //! content/db/restore.md: cannot read: Permission denied (os error 13)
 //! content/db/old.md: broken symlink: it points to `archive/old.md`, which does not exist
 //! content/db/pipe.md: is a named pipe, not a regular file; not read
+//! content/a/b/.../z: cannot read: File name too long (os error 36)
 //! ```
 //!
 //! ## Fix
-//! Fix the permissions or the path; restore a link's target or remove the
-//! link; point `src` at the folder that holds the runbooks.
+//! Fix the permissions or the path (shorten folder names nested past the
+//! system's path limit); restore a link's target or remove the link; point
+//! `src` at the folder that holds the runbooks.
 
 crate::rule!("io-error", Error, None);
