@@ -210,6 +210,41 @@ fn build_writes_only_below_dest_and_copies_nothing_from_outside() {
     }
 }
 
+/// A destination that is the source folder or holds it (`--dest .`, the
+/// book's own folder, a link to the source) would put the site among the
+/// user's files: refused before anything is written, with exit code 2.
+#[test]
+fn build_refuses_a_destination_among_the_runbooks() {
+    let (base, tree, _) = layout();
+    fs::write(
+        tree.join("docs/a.md"),
+        "---\ntitle: A\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# A\n",
+    )
+    .unwrap();
+    fs::write(tree.join("docs/index.html"), "the team's own page").unwrap();
+    symlink(tree.join("docs"), base.path().join("docs-link")).unwrap();
+    let before = snapshot(base.path());
+    for dest in ["docs", ".", "./docs/../", "..", "../docs-link"] {
+        let output = runbook(&tree, &["build", "--dest", dest, "--today", TODAY]);
+        assert_eq!(output.status.code(), Some(2), "{dest}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(&format!("error: the destination `{dest}`"))
+                && stderr(&output).contains("the source folder `")
+                && stderr(&output).contains("give it a folder of its own"),
+            "{dest}: {}",
+            stderr(&output)
+        );
+        assert_eq!(snapshot(base.path()), before, "{dest}");
+    }
+    // A folder of its own inside the source is fine: only Markdown is read there.
+    let output = runbook(&tree, &["build", "--dest", "docs/site", "--today", TODAY]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        fs::read(tree.join("docs/index.html")).unwrap(),
+        b"the team's own page"
+    );
+}
+
 #[test]
 fn extract_writes_only_below_out_whatever_the_spelling() {
     let (base, tree, outside) = layout();

@@ -117,6 +117,7 @@ impl Live {
         today: Date,
         dest: &Path,
     ) -> Result<(Live, Vec<Diagnostic>), String> {
+        super::output::check_destination(dest, &settings.src)?;
         let templates = Templates::load(
             &settings.root.join(&settings.config.build.templates),
             &settings.boundary,

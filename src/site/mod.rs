@@ -94,6 +94,7 @@ struct Finding {
 pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, String> {
     let started = Instant::now();
     let build = &settings.config.build;
+    output::check_destination(dest, &settings.src)?;
     let templates = Templates::load(&settings.root.join(&build.templates), &settings.boundary)?;
     let out =
         Output::create(dest).map_err(|e| format!("cannot create `{}`: {e}", dest.display()))?;

@@ -94,6 +94,49 @@ impl Output {
     }
 }
 
+/// Refuses a destination that is the folder of the runbooks or holds it
+/// (`--dest .`): the site would be written among the user's files, and a
+/// page or asset of it (`index.html`, `assets/style.css`) would replace one
+/// of the same name. A folder of its own inside the source (`site/` when
+/// `src = "."`) is fine: the walk reads only Markdown. Both paths are
+/// compared resolved, symlinks and `..` included, before anything is
+/// created.
+pub fn check_destination(dest: &Path, source: &Path) -> Result<(), String> {
+    let (Some(dest_real), Some(source_real)) = (resolved(dest), resolved(source)) else {
+        return Ok(());
+    };
+    let relation = if dest_real == source_real {
+        "is"
+    } else if source_real.starts_with(&dest_real) {
+        "holds"
+    } else {
+        return Ok(());
+    };
+    Err(format!(
+        "the destination `{}` {relation} the source folder `{}`: the site would be \
+         written among the runbooks; give it a folder of its own (`--dest`, or \
+         `dest` under [build] in book.toml; default `site`)",
+        dest.display(),
+        source.display()
+    ))
+}
+
+/// `path` made absolute and resolved through its longest existing
+/// ancestor, the rest appended as written.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut rest = Vec::new();
+    let mut existing = absolute.as_path();
+    loop {
+        if let Ok(real) = existing.canonicalize() {
+            return Some(rest.iter().rev().fold(real, |p, part| p.join(part)));
+        }
+        // A `..` past what exists cannot be resolved without guessing.
+        rest.push(existing.file_name()?);
+        existing = existing.parent()?;
+    }
+}
+
 /// The components of a relative output path, or `None` when any of them
 /// could name something other than a plain entry of its folder.
 pub fn safe_parts(rel: &str) -> Option<Vec<&str>> {
@@ -107,6 +150,29 @@ pub fn safe_parts(rel: &str) -> Option<Vec<&str>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refuses_a_destination_that_overlaps_the_runbooks() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content/db")).unwrap();
+        for (dest, relation) in [
+            (root.join("content"), "is the"),
+            (root.join("content/db/../"), "is the"),
+            (root.to_path_buf(), "holds the"),
+            (root.join("content/.."), "holds the"),
+        ] {
+            let error = check_destination(&dest, &root.join("content")).unwrap_err();
+            assert!(
+                error.contains(&format!("{relation} source folder")),
+                "{error}"
+            );
+        }
+        check_destination(&root.join("site"), &root.join("content")).unwrap();
+        check_destination(&root.join("content/site"), &root.join("content")).unwrap();
+        check_destination(&root.join("content-site"), &root.join("content")).unwrap();
+        assert!(!root.join("content/site").exists(), "nothing is created");
+    }
 
     #[test]
     fn rejects_paths_that_leave_the_root() {
