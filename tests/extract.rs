@@ -446,6 +446,47 @@ fn extract_mirrors_the_tree_deterministically() {
     }
 }
 
+/// A file at a script's place that `runbook extract` did not write (a
+/// hand-written `restore.sh`, a link) is the user's: it is left as it is,
+/// said so, and the run fails; the other scripts are written, and a script
+/// that extract wrote before is replaced when its runbook changed.
+#[test]
+fn extract_replaces_only_scripts_it_wrote() {
+    let out = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(out.path().join("db")).unwrap();
+    let mine = "#!/bin/sh\n# restore by hand\npg_restore backup.dump\n";
+    std::fs::write(out.path().join("db/restore.sh"), mine).unwrap();
+
+    let run = extract_tree(out.path());
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "db/restore.sh` is already there and `runbook extract` did not write it; not replaced"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("db/restore.sh")).unwrap(),
+        mine
+    );
+    let deploy = out.path().join("web/deploy.sh");
+    assert!(deploy.is_file(), "{}", run.stderr);
+
+    // A script of an older version of the runbook is replaced.
+    let generated = std::fs::read_to_string(&deploy).unwrap();
+    std::fs::write(&deploy, generated.replace("set -euo pipefail", "set -eu")).unwrap();
+    std::fs::remove_file(out.path().join("db/restore.sh")).unwrap();
+    let run = extract_tree(out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("2 written, 0 unchanged"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&deploy).unwrap(), generated);
+}
+
 fn run_script(script: &Path, args: &[&str]) -> Run {
     let output = Command::new("bash")
         .arg(script)

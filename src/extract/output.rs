@@ -1,7 +1,7 @@
 //! Where scripts go: inside the output folder and nowhere else, whatever a
 //! runbook's path says, and atomically, so a reader never sees half a file.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 /// `db/restore.md` -> `db/restore.sh`. `..`, `.` and empty components are
@@ -32,8 +32,10 @@ pub fn script_path(rel: &str) -> PathBuf {
 }
 
 /// Writes `text` to `out/rel` through a temporary file and a rename, mode
-/// 0755. Refuses when a folder on the way is a link leading out of `out`.
-/// Returns whether the file changed.
+/// 0755. Refuses when a folder on the way is a link leading out of `out`,
+/// and when something other than a script of `runbook extract` is at
+/// `out/rel` (a hand-written `restore.sh` next to `restore.md`, a link):
+/// it is the user's. Returns whether the file changed.
 pub fn write_script(out: &Path, rel: &Path, text: &str) -> std::io::Result<bool> {
     let target = out.join(rel);
     let parent = target.parent().unwrap_or(out);
@@ -46,10 +48,17 @@ pub fn write_script(out: &Path, rel: &Path, text: &str) -> std::io::Result<bool>
             out.display()
         )));
     }
-    let unchanged = std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_file())
-        && std::fs::read(&target).is_ok_and(|old| old == text.as_bytes());
-    if unchanged {
-        return Ok(false);
+    if let Ok(meta) = std::fs::symlink_metadata(&target) {
+        if !meta.file_type().is_file() || !generated(&target)? {
+            return Err(std::io::Error::other(format!(
+                "`{}` is already there and `runbook extract` did not write it; not replaced: \
+                 move it, or extract to another --out",
+                target.display()
+            )));
+        }
+        if meta.len() == text.len() as u64 && std::fs::read(&target)? == text.as_bytes() {
+            return Ok(false);
+        }
     }
     let mut file = tempfile::Builder::new()
         .prefix(".runbook-")
@@ -59,6 +68,19 @@ pub fn write_script(out: &Path, rel: &Path, text: &str) -> std::io::Result<bool>
     set_executable(file.as_file())?;
     file.persist(&target).map_err(|e| e.error)?;
     Ok(true)
+}
+
+/// Whether the file's second line is that of a script `runbook extract`
+/// wrote; only its first bytes are read.
+fn generated(path: &Path) -> std::io::Result<bool> {
+    let mut head = Vec::with_capacity(256);
+    std::fs::File::open(path)?
+        .take(256)
+        .read_to_end(&mut head)?;
+    Ok(head
+        .split(|&b| b == b'\n')
+        .nth(1)
+        .is_some_and(|line| line.starts_with(super::script::GENERATED.as_bytes())))
 }
 
 #[cfg(unix)]
