@@ -7,8 +7,12 @@ use jiff::civil::Date;
 
 use crate::document::slug::slugify;
 
+/// File names stop at a word before this many bytes: a title may be a
+/// whole sentence, and file systems refuse names past 255 bytes.
+const MAX_STEM: usize = 80;
+
 pub fn create(dir: &Path, title: &str, owner: &str, today: Date) -> Result<PathBuf, String> {
-    let stem = slugify(title);
+    let stem = file_stem(title);
     if stem.is_empty() {
         return Err(format!(
             "`{title}` gives no file name; use letters or digits"
@@ -28,6 +32,24 @@ pub fn create(dir: &Path, title: &str, owner: &str, today: Date) -> Result<PathB
     Ok(path)
 }
 
+/// The title's slug, cut at the last word that fits in [`MAX_STEM`].
+fn file_stem(title: &str) -> String {
+    let slug = slugify(title);
+    if slug.len() <= MAX_STEM {
+        return slug;
+    }
+    let mut end = MAX_STEM;
+    while !slug.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &slug[..end];
+    let words = match head.rfind('-') {
+        Some(dash) if dash > 0 => &head[..dash],
+        _ => head,
+    };
+    words.trim_end_matches('-').to_string()
+}
+
 /// The text of a new runbook: front matter and the sections the linter asks for.
 pub fn template(title: &str, owner: &str, today: Date) -> String {
     let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
@@ -40,7 +62,7 @@ status: draft
 tags: []
 ---
 
-# {title}
+# {heading}
 
 ## Overview
 
@@ -67,6 +89,49 @@ How to tell that it worked.
 How to undo every step above.
 "#,
         title_yaml = quoted(title),
+        // A line break would end the heading and start a paragraph.
+        heading = title.split_whitespace().collect::<Vec<_>>().join(" "),
         owner_yaml = quoted(owner),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_titles_are_cut_at_a_word() {
+        let title = "Restore the ledger database from the nightly snapshot when the primary \
+                     and both replicas are lost during a regional outage";
+        let stem = file_stem(title);
+        assert_eq!(
+            stem,
+            "restore-the-ledger-database-from-the-nightly-snapshot-when-the-primary-and-both"
+        );
+        assert!(stem.len() <= MAX_STEM);
+        let wide = "é".repeat(300);
+        let stem = file_stem(&wide);
+        assert!(
+            stem.len() <= MAX_STEM && stem.chars().all(|c| c == 'é'),
+            "{stem}"
+        );
+        assert_eq!(
+            file_stem("Rotate the DB password"),
+            "rotate-the-db-password"
+        );
+    }
+
+    #[test]
+    fn a_title_over_two_lines_is_one_heading() {
+        let text = template(
+            "Fail over\nthe database",
+            "sre",
+            jiff::civil::date(2026, 11, 25),
+        );
+        assert!(
+            text.contains("title: \"Fail over\\nthe database\""),
+            "{text}"
+        );
+        assert!(text.contains("\n# Fail over the database\n"), "{text}");
+    }
 }
