@@ -73,8 +73,7 @@ pub fn in_state(
 ) -> Option<(Review, crate::document::Span)> {
     let fields = doc.fields()?;
     let review = review(fields, settings, today).filter(|r| r.state == state)?;
-    let at = fields.last_reviewed.as_ref()?.at;
-    let written = crate::document::front_matter::scalar_range(&doc.text, at.offset);
+    let written = fields.last_reviewed.as_ref()?.written.clone();
     Some((review, doc.span(written)))
 }
 

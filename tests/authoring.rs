@@ -48,6 +48,13 @@ fn fix_applies_safe_fixes_and_keeps_every_other_byte() {
         b"\xef\xbb\xbf---\ntitle: BOM\nowner: team-a\nlast_reviewed: 2026-11-01\nstatus: \"draft\"\n"
     ));
 
+    // In a flow mapping each value ends at its comma: the rest stays.
+    let flow = String::from_utf8(read(dir, "flow.md")).unwrap();
+    assert!(
+        flow.starts_with("---\n{title: Flow, owner: team-a, last_reviewed: 2026-10-30, status: draft, related: [crlf.md, \"bom.md\"]}\n---\n"),
+        "{flow}"
+    );
+
     // Ambiguous dates, anchors and statuses are left for a person.
     let ambiguous = String::from_utf8(read(dir, "ambiguous.md")).unwrap();
     assert!(ambiguous.contains("last_reviewed: 01/02/2026") && ambiguous.contains("(#setp)"));
@@ -58,16 +65,17 @@ fn fix_applies_safe_fixes_and_keeps_every_other_byte() {
     assert!(said.contains("broken-yaml.md: not fixed"), "{said}");
 
     // What is left is reported, and fixing again changes nothing.
-    let snapshot: Vec<Vec<u8>> = ["body-metadata.md", "crlf.md", "bom.md", "ambiguous.md"]
-        .iter()
-        .map(|f| read(dir, f))
-        .collect();
+    let files = [
+        "body-metadata.md",
+        "crlf.md",
+        "bom.md",
+        "ambiguous.md",
+        "flow.md",
+    ];
+    let snapshot: Vec<Vec<u8>> = files.iter().map(|f| read(dir, f)).collect();
     let again = runbook(dir, &["lint", "--fix", "--today", TODAY]);
     assert!(!stderr(&again).contains("fixed "), "{}", stderr(&again));
-    let after: Vec<Vec<u8>> = ["body-metadata.md", "crlf.md", "bom.md", "ambiguous.md"]
-        .iter()
-        .map(|f| read(dir, f))
-        .collect();
+    let after: Vec<Vec<u8>> = files.iter().map(|f| read(dir, f)).collect();
     assert_eq!(snapshot, after);
     assert!(
         stdout(&again).contains("field-type"),
@@ -106,6 +114,47 @@ fn review_changes_only_the_review_fields() {
         fs::read_to_string(dir.join("none.md")).unwrap(),
         "# No front matter\n"
     );
+}
+
+/// Front matter written as one flow mapping: each value ends at its comma,
+/// and a new key goes inside the braces, where YAML reads it.
+#[test]
+fn review_edits_a_flow_mapping_in_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    for (written, reviewed) in [
+        (
+            "{title: F, owner: a, last_reviewed: 2025-01-27, status: draft}",
+            "{title: F, owner: a, last_reviewed: 2026-11-25, status: draft, reviewed_by: \"Ana\"}",
+        ),
+        (
+            "{title: F, owner: a, last_reviewed: 2025-01-XX, status: draft}",
+            "{title: F, owner: a, last_reviewed: 2026-11-25, status: draft, reviewed_by: \"Ana\"}",
+        ),
+        (
+            "{title: F, reviewed_by: bo, owner: a, status: draft,}",
+            "{title: F, reviewed_by: \"Ana\", owner: a, status: draft, last_reviewed: 2026-11-25}",
+        ),
+        (
+            "{\n  title: F, owner: a,\n  status: draft\n}",
+            "{\n  title: F, owner: a,\n  status: draft, last_reviewed: 2026-11-25, reviewed_by: \"Ana\"\n}",
+        ),
+    ] {
+        let body = "\n---\n# F\n\n## Rollback\n\nUndo.\n";
+        fs::write(dir.join("f.md"), format!("---\n{written}{body}")).unwrap();
+        let output = runbook(dir, &["review", "f.md", "--by", "Ana", "--today", TODAY]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{written}: {}",
+            stderr(&output)
+        );
+        let text = fs::read_to_string(dir.join("f.md")).unwrap();
+        assert_eq!(text, format!("---\n{reviewed}{body}"));
+        let lint = runbook(dir, &["lint", "f.md", "--today", TODAY]);
+        assert_eq!(lint.status.code(), Some(0), "{written}: {}", stdout(&lint));
+    }
 }
 
 #[test]

@@ -7,7 +7,7 @@ use std::path::Path;
 use jiff::civil::Date;
 
 use crate::config::Settings;
-use crate::document::front_matter::{Block, scalar_range};
+use crate::document::front_matter::{Block, Key, scalar_range};
 use crate::document::{Document, FrontMatter};
 use crate::fix::write_atomically;
 
@@ -40,10 +40,10 @@ pub fn review(
     };
     let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
     let eol = doc.line_ending();
-    let mut insert = String::new();
+    let mut insert: Vec<String> = Vec::new();
     let previous = match &fields.last_reviewed {
         Some(field) => {
-            let range = scalar_range(&doc.text, field.at.offset);
+            let range = field.written.clone();
             let old = doc.text[range.clone()].to_string();
             edits.push((range, today.to_string()));
             Some(old)
@@ -53,14 +53,14 @@ pub fn review(
                 .keys
                 .iter()
                 .find(|k| k.canonical == Some("last_reviewed"));
-            match mistyped.and_then(|k| value_after_key(&doc, k.at.offset)) {
+            match mistyped.and_then(|k| value_of(&doc, k)) {
                 Some(range) => {
                     let old = doc.text[range.clone()].to_string();
                     edits.push((range, today.to_string()));
                     Some(old)
                 }
                 None => {
-                    insert.push_str(&format!("last_reviewed: {today}{eol}"));
+                    insert.push(format!("last_reviewed: {today}"));
                     None
                 }
             }
@@ -72,14 +72,13 @@ pub fn review(
             .keys
             .iter()
             .find(|k| k.canonical == Some("reviewed_by"));
-        match existing.and_then(|k| value_after_key(&doc, k.at.offset)) {
+        match existing.and_then(|k| value_of(&doc, k)) {
             Some(range) => edits.push((range, quoted)),
-            None => insert.push_str(&format!("reviewed_by: {quoted}{eol}")),
+            None => insert.push(format!("reviewed_by: {quoted}")),
         }
     }
     if !insert.is_empty() {
-        let at = closing_fence(block);
-        edits.push((at..at, insert));
+        edits.push(new_entries(&doc.text, block, &insert, eol));
     }
     edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
     let mut text = doc.text.clone();
@@ -102,9 +101,42 @@ pub fn review(
     Ok(Reviewed { previous })
 }
 
-/// Where the closing `---` line starts: new keys go just before it.
-fn closing_fence(block: &Block) -> usize {
-    block.yaml.end
+/// The edit that adds `key: value` entries to the front matter: lines just
+/// before the closing `---`, or, when the front matter is one flow mapping
+/// (`{title: X, owner: y}`), entries before its closing brace, where a line
+/// after it would not parse.
+fn new_entries(
+    text: &str,
+    block: &Block,
+    entries: &[String],
+    eol: &str,
+) -> (std::ops::Range<usize>, String) {
+    let yaml = &text[block.yaml.clone()];
+    let trimmed = yaml.trim();
+    if trimmed.starts_with('{') && trimmed.ends_with('}') {
+        // Right after the last entry, so a brace on a line of its own stays there.
+        let inner = yaml[..yaml.rfind('}').expect("ends with a brace")].trim_end();
+        let at = block.yaml.start + inner.len();
+        let joined = entries.join(", ");
+        let added = match inner.chars().next_back() {
+            Some('{') => joined,
+            Some(',') => format!(" {joined}"),
+            _ => format!(", {joined}"),
+        };
+        return (at..at, added);
+    }
+    let lines: String = entries.iter().map(|e| format!("{e}{eol}")).collect();
+    (block.yaml.end..block.yaml.end, lines)
+}
+
+/// Where a key's value is written: as the parser read it, or, when it is
+/// empty, the place after the colon.
+fn value_of(doc: &Document, key: &Key) -> Option<std::ops::Range<usize>> {
+    if key.value.is_empty() {
+        value_after_key(doc, key.at.offset)
+    } else {
+        Some(key.value.clone())
+    }
 }
 
 /// The value after `key:` on the key's line, or an empty range after the

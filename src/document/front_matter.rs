@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Range;
 
 use jiff::civil::Date;
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
@@ -82,6 +83,10 @@ pub struct Field<T> {
     pub value: T,
     pub key: Pos,
     pub at: Pos,
+    /// The value's bytes in the file, quotes included: what an edit of it
+    /// replaces. In a flow mapping (`{last_reviewed: 2025-01-01, status:
+    /// draft}`) it ends before the comma, which only the parser knows.
+    pub written: Range<usize>,
 }
 
 /// The typed front matter. Keys that are not canonical stay in `extra`.
@@ -108,6 +113,8 @@ pub struct Key {
     pub name: String,
     pub canonical: Option<&'static str>,
     pub at: Pos,
+    /// Its value's bytes in the file, as [`Field::written`].
+    pub value: Range<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -115,6 +122,8 @@ pub struct TypeError {
     pub field: &'static str,
     pub written_as: String,
     pub at: Pos,
+    /// The value's bytes in the file, as [`Field::written`].
+    pub written: Range<usize>,
     pub found: String,
     pub expected: &'static str,
 }
@@ -168,7 +177,7 @@ pub fn parse(text: &str, index: &LineIndex, aliases: &Aliases) -> (FrontMatter, 
     options.with_snippet = false;
     match serde_saphyr::from_str_with_options::<RawMap>(yaml, options) {
         Ok(raw) => {
-            let fields = map_fields(raw, aliases, &at, (text, index));
+            let fields = map_fields(raw, aliases, &at, block.yaml.start, (text, index));
             (
                 FrontMatter::Parsed {
                     block,
@@ -222,18 +231,21 @@ fn map_fields(
     raw: RawMap,
     aliases: &Aliases,
     at: &dyn Fn(u64, u64) -> Pos,
+    yaml_start: usize,
     source: (&str, &LineIndex),
 ) -> Fields {
     let mut fields = Fields::default();
     for (key, value) in raw.0 {
         let key_pos = at(key.referenced.line(), key.referenced.column());
         let value_pos = at(value.referenced.line(), value.referenced.column());
+        let written = written_range(&value, value_pos, yaml_start, source.0);
         let name = key.value;
         let canonical = aliases.canonical(&name);
         fields.keys.push(Key {
             name: name.clone(),
             canonical,
             at: key_pos,
+            value: written.clone(),
         });
         let value = value.value;
         let Some(canonical) = canonical else {
@@ -241,7 +253,14 @@ fn map_fields(
             continue;
         };
         let wrong = |expected: &'static str, value: &Value| {
-            fields_type_error(&name, canonical, expected, value, value_pos)
+            fields_type_error(
+                &name,
+                canonical,
+                expected,
+                value,
+                value_pos,
+                written.clone(),
+            )
         };
         match canonical {
             "title" => match scalar_string(&value) {
@@ -250,6 +269,7 @@ fn map_fields(
                         value: s,
                         key: key_pos,
                         at: value_pos,
+                        written: written.clone(),
                     })
                 }
                 None => fields.type_errors.push(wrong("a string", &value)),
@@ -259,6 +279,7 @@ fn map_fields(
                     field: canonical,
                     written_as: name.clone(),
                     at: value_pos,
+                    written: written.clone(),
                     found: format!("a list of {} entries", value.as_array().map_or(0, Vec::len)),
                     expected: "a list of at most 1000 entries",
                 });
@@ -269,6 +290,7 @@ fn map_fields(
                         value: list,
                         key: key_pos,
                         at: value_pos,
+                        written: written.clone(),
                     })
                 }
                 None => fields
@@ -281,6 +303,7 @@ fn map_fields(
                         value: date,
                         key: key_pos,
                         at: value_pos,
+                        written: written.clone(),
                     })
                 }
                 None => fields.type_errors.push(wrong(
@@ -294,6 +317,7 @@ fn map_fields(
                         value: s,
                         key: key_pos,
                         at: value_pos,
+                        written: written.clone(),
                     })
                 }
                 None => fields.type_errors.push(wrong("a string", &value)),
@@ -304,6 +328,7 @@ fn map_fields(
                         value: period,
                         key: key_pos,
                         at: value_pos,
+                        written: written.clone(),
                     })
                 }
                 None => fields.type_errors.push(wrong(
@@ -348,23 +373,32 @@ fn locate_items(
             let found = (!item.is_empty())
                 .then(|| text.get(from..).and_then(|rest| rest.find(item.as_str())))
                 .flatten();
-            let at = match found {
+            let (at, written) = match found {
                 Some(i) => {
                     from += i + item.len();
-                    let mut pos = index.pos(text, from - item.len());
-                    // Point at the opening quote or bracket the value was written with.
-                    let before = text[..pos.offset].chars().next_back();
-                    if matches!(before, Some('"' | '\'' | '<')) {
-                        pos = index.pos(text, pos.offset - 1);
+                    let (mut start, mut end) = (from - item.len(), from);
+                    // With the quotes or brackets the value was written with.
+                    let before = text[..start].chars().next_back();
+                    let close = match before {
+                        Some('<') => Some('>'),
+                        Some(q @ ('"' | '\'')) => Some(q),
+                        _ => None,
+                    };
+                    if let Some(close) = close {
+                        start -= 1;
+                        if text[end..].starts_with(close) {
+                            end += 1;
+                        }
                     }
-                    pos
+                    (index.pos(text, start), start..end)
                 }
-                None => value,
+                None => (value, value.offset..value.offset),
             };
             Field {
                 value: item,
                 key,
                 at,
+                written,
             }
         })
         .collect()
@@ -376,13 +410,36 @@ fn fields_type_error(
     expected: &'static str,
     value: &Value,
     at: Pos,
+    written: Range<usize>,
 ) -> TypeError {
     TypeError {
         field: canonical,
         written_as: name.to_string(),
         at,
+        written,
         found: describe(value),
         expected,
+    }
+}
+
+/// The bytes a value was written as, from the parser's span of it when it
+/// is a scalar; an empty value, a list or a mapping (whose span is its
+/// opening bracket) runs to the end of its line as [`scalar_range`] reads it.
+fn written_range(value: &Spanned<Value>, at: Pos, yaml_start: usize, text: &str) -> Range<usize> {
+    let span = value.referenced.span();
+    match (&value.value, span.byte_offset(), span.byte_len()) {
+        (Value::Null | Value::Array(_) | Value::Object(_), ..) | (_, None, _) | (_, _, None) => {
+            scalar_range(text, at.offset)
+        }
+        (_, Some(offset), Some(len)) => {
+            let start = yaml_start + offset as usize;
+            let end = (start + len as usize).min(text.len());
+            if text.is_char_boundary(start) && text.is_char_boundary(end) && start <= end {
+                start..end
+            } else {
+                scalar_range(text, at.offset)
+            }
+        }
     }
 }
 
@@ -478,6 +535,29 @@ mod tests {
         assert_eq!(reviewed.value.to_string(), "2025-01-27");
         assert_eq!((reviewed.at.line, reviewed.at.col), (4, 16));
         assert!(fields.extra.contains_key("x"));
+    }
+
+    #[test]
+    fn values_are_written_where_the_parser_read_them() {
+        let text = "---\n{status: draft, title: \"a, b\", last_reviewed: 2025-01-XX}\n---\n";
+        let fm = parse_str(text);
+        let fields = fm.fields().expect("parsed");
+        let written = |range: &Range<usize>| &text[range.clone()];
+        assert_eq!(written(&fields.status.as_ref().unwrap().written), "draft");
+        assert_eq!(written(&fields.title.as_ref().unwrap().written), "\"a, b\"");
+        assert_eq!(written(&fields.type_errors[0].written), "2025-01-XX");
+
+        let text =
+            "---\nstatus: draft, or not # a comment\nrelated: [\"a.md\", <b.md>, c.md]\n---\n";
+        let fm = parse_str(text);
+        let fields = fm.fields().expect("parsed");
+        let written = |range: &Range<usize>| &text[range.clone()];
+        assert_eq!(
+            written(&fields.status.as_ref().unwrap().written),
+            "draft, or not"
+        );
+        let related: Vec<&str> = fields.related.iter().map(|r| written(&r.written)).collect();
+        assert_eq!(related, ["\"a.md\"", "<b.md>", "c.md"]);
     }
 
     #[test]

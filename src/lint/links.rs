@@ -8,7 +8,6 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::diagnostic::{Diagnostic, Span};
-use crate::document::front_matter::scalar_range;
 use crate::document::{Document, LinkKind};
 use crate::workspace::Lookup;
 
@@ -143,7 +142,7 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
         (
             LinkKind::FrontMatter,
             r.value.as_str(),
-            doc.span(scalar_range(&doc.text, r.at.offset)),
+            doc.span(r.written.clone()),
         )
     });
     let body = doc

@@ -36,7 +36,7 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
         } else {
             format!("`{}` (an alias of `{}`)", error.written_as, error.field)
         };
-        let written = crate::document::front_matter::scalar_range(&doc.text, error.at.offset);
+        let written = error.written.clone();
         let span = doc.span(written.clone());
         let report = sink.report(
             ID,

@@ -27,7 +27,7 @@
 
 use crate::diagnostic::{Edit, Fix};
 use crate::document::Document;
-use crate::document::front_matter::{Field, scalar_range};
+use crate::document::front_matter::Field;
 use crate::lint::custom::{self, Kind};
 use crate::lint::links::closest;
 use crate::lint::{Context, Sink};
@@ -63,7 +63,7 @@ fn check_values(doc: &Document, status: &Field<String>, allowed: &[String], sink
             }
         },
     };
-    let range = scalar_range(&doc.text, status.at.offset);
+    let range = status.written.clone();
     let report = sink
         .report(
             ID,
