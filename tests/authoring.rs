@@ -117,9 +117,10 @@ fn review_changes_only_the_review_fields() {
 }
 
 /// Front matter written as one flow mapping: each value ends at its comma,
-/// and a new key goes inside the braces, where YAML reads it.
+/// and a new key goes inside the braces, where YAML reads it. A date in a
+/// block scalar keeps the line break after it.
 #[test]
-fn review_edits_a_flow_mapping_in_place() {
+fn review_edits_flow_mappings_and_block_scalars_in_place() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
@@ -139,6 +140,10 @@ fn review_edits_a_flow_mapping_in_place() {
         (
             "{\n  title: F, owner: a,\n  status: draft\n}",
             "{\n  title: F, owner: a,\n  status: draft, last_reviewed: 2026-11-25, reviewed_by: \"Ana\"\n}",
+        ),
+        (
+            "title: F\nowner: a\nstatus: draft\nlast_reviewed: |\n  2025-01-27",
+            "title: F\nowner: a\nstatus: draft\nlast_reviewed: |\n  2026-11-25\nreviewed_by: \"Ana\"",
         ),
     ] {
         let body = "\n---\n# F\n\n## Rollback\n\nUndo.\n";

@@ -435,7 +435,8 @@ fn written_range(value: &Spanned<Value>, at: Pos, yaml_start: usize, text: &str)
             let start = yaml_start + offset as usize;
             let end = (start + len as usize).min(text.len());
             if text.is_char_boundary(start) && text.is_char_boundary(end) && start <= end {
-                start..end
+                // A block scalar's (`|`) span takes in its last line break.
+                start..start + text[start..end].trim_end().len()
             } else {
                 scalar_range(text, at.offset)
             }
@@ -558,6 +559,15 @@ mod tests {
         );
         let related: Vec<&str> = fields.related.iter().map(|r| written(&r.written)).collect();
         assert_eq!(related, ["\"a.md\"", "<b.md>", "c.md"]);
+
+        let text = "---\nlast_reviewed: |\n  2025-01-01\n---\n";
+        let fm = parse_str(text);
+        let fields = fm.fields().expect("parsed");
+        let written = |range: &Range<usize>| &text[range.clone()];
+        assert_eq!(
+            written(&fields.last_reviewed.as_ref().unwrap().written),
+            "2025-01-01"
+        );
     }
 
     #[test]
