@@ -233,7 +233,7 @@ pub fn load_settings(common: &Common) -> Result<Settings, u8> {
     let settings = load_settings_quietly(common)?;
     if let Some(file) = &settings.file {
         for key in &settings.unknown_keys {
-            eprintln!(
+            crate::eprintln_printable!(
                 "warning: {}:{}:{}: {} ({})",
                 report::display_path(file),
                 key.line,
@@ -254,14 +254,14 @@ fn load_settings_quietly(common: &Common) -> Result<Settings, u8> {
         None => Settings::discover(std::path::Path::new(".")),
     };
     loaded.map_err(|e| {
-        eprintln!("error: {e}");
+        crate::eprintln_printable!("error: {e}");
         FAILURE
     })
 }
 
 pub fn today(common: &Common) -> Result<jiff::civil::Date, u8> {
     crate::review::today(common.today.as_deref()).map_err(|e| {
-        eprintln!("error: {e}");
+        crate::eprintln_printable!("error: {e}");
         FAILURE
     })
 }
@@ -283,11 +283,11 @@ pub fn lint_command(args: LintArgs) -> u8 {
     let mut watcher = match crate::watch::Watcher::new(&watched) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_printable!("error: {e}");
             return FAILURE;
         }
     };
-    eprintln!(
+    crate::eprintln_printable!(
         "watching {} for changes (Ctrl-C to stop)",
         settings.src.display()
     );
@@ -296,7 +296,7 @@ pub fn lint_command(args: LintArgs) -> u8 {
             .iter()
             .map(|p| report::display_path(&crate::watch::relative_to(p, Path::new("."))))
             .collect();
-        eprintln!("\n--- changed: {} ---", names.join(", "));
+        crate::eprintln_printable!("\n--- changed: {} ---", names.join(", "));
         if changed
             .iter()
             .any(|p| crate::watch::is_config(p, &settings))
@@ -320,7 +320,7 @@ fn lint_settings(args: &LintArgs) -> Result<Settings, u8> {
     settings.links.online |= args.online || args.online_fragments;
     settings.links.fragments |= args.online_fragments;
     if args.paths.is_empty() && !settings.src.is_dir() {
-        eprintln!(
+        crate::eprintln_printable!(
             "error: source folder `{}` does not exist (set `src` under [book] in book.toml, or name files to check)",
             settings.src.display()
         );
@@ -348,7 +348,7 @@ fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> 
     for round in 0..if args.fix { 8 } else { 0 } {
         let fixed = crate::fix::apply(&outcome.diagnostics, &settings.src);
         for a in &fixed.applied {
-            eprintln!(
+            crate::eprintln_printable!(
                 "fixed {}:{}:{} [{}] {}",
                 report::display_path(&a.path),
                 a.line,
@@ -358,7 +358,7 @@ fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> 
             );
         }
         for (path, why) in fixed.skipped.iter().filter(|_| round == 0) {
-            eprintln!("{}: {why}", report::display_path(path));
+            crate::eprintln_printable!("{}: {why}", report::display_path(path));
         }
         if fixed.applied.is_empty() {
             break;
@@ -401,7 +401,7 @@ pub fn finish(outcome: &lint::Outcome, args: &ReportArgs) -> u8 {
 
     if let Err(e) = written {
         if e.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("error: cannot write the report: {e}");
+            crate::eprintln_printable!("error: cannot write the report: {e}");
             return FAILURE;
         }
     }
@@ -431,10 +431,10 @@ fn review_command(args: &ReviewArgs) -> u8 {
                     .previous
                     .map(|p| format!(" (was {p})"))
                     .unwrap_or_default();
-                println!("{}: last_reviewed {today}{was}", file.display());
+                crate::println_printable!("{}: last_reviewed {today}{was}", file.display());
             }
             Err(e) => {
-                eprintln!("error: {}: {e}", file.display());
+                crate::eprintln_printable!("error: {}: {e}", file.display());
                 code = FAILURE;
             }
         }
@@ -451,7 +451,7 @@ fn due_command(args: &DueArgs) -> u8 {
         Some(text) => match text.parse() {
             Ok(period) => period,
             Err(e) => {
-                eprintln!("error: --within: {e}");
+                crate::eprintln_printable!("error: --within: {e}");
                 return FAILURE;
             }
         },
@@ -463,7 +463,7 @@ fn due_command(args: &DueArgs) -> u8 {
         DueFormat::Markdown => crate::authoring::due::markdown(&due),
         DueFormat::Json => serde_json::to_string_pretty(&due).unwrap_or_default() + "\n",
     };
-    print!("{text}");
+    print!("{}", report::printable(&text));
     if due.any_overdue() { FINDINGS } else { CLEAN }
 }
 
@@ -475,13 +475,13 @@ fn init_command(args: &InitArgs) -> u8 {
     match crate::authoring::init::init(&args.dir, today) {
         Ok(files) => {
             for file in files {
-                println!("created {}", file.display());
+                crate::println_printable!("created {}", file.display());
             }
-            println!("next: `runbook lint`, then `runbook serve`");
+            crate::println_printable!("next: `runbook lint`, then `runbook serve`");
             CLEAN
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_printable!("error: {e}");
             FAILURE
         }
     }
@@ -495,11 +495,11 @@ fn new_command(args: &NewArgs) -> u8 {
     let dir = args.path.clone().unwrap_or_else(|| settings.src.clone());
     match crate::authoring::new::create(&dir, &args.title, &args.owner, today) {
         Ok(path) => {
-            println!("created {}", path.display());
+            crate::println_printable!("created {}", path.display());
             CLEAN
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_printable!("error: {e}");
             FAILURE
         }
     }
@@ -563,7 +563,7 @@ fn build_command(args: &BuildArgs) -> Result<PathBuf, u8> {
     let settings = load_settings(&args.common)?;
     let today = today(&args.common)?;
     if !settings.src.is_dir() {
-        eprintln!(
+        crate::eprintln_printable!(
             "error: source folder `{}` does not exist (set `src` under [book] in book.toml)",
             settings.src.display()
         );
@@ -576,16 +576,16 @@ fn build_command(args: &BuildArgs) -> Result<PathBuf, u8> {
     match crate::site::build(&settings, today, &dest) {
         Ok(built) => {
             for skipped in &built.skipped {
-                eprintln!("warning: not rendered: {skipped}");
+                crate::eprintln_printable!("warning: not rendered: {skipped}");
             }
             for path in &built.html_as_text {
-                eprintln!(
+                crate::eprintln_printable!(
                     "warning: {path}: its raw HTML nests more than {} elements deep, \
                      too deep to sanitize: the page shows it as text",
                     crate::site::nesting::MAX_DEPTH
                 );
             }
-            eprintln!(
+            crate::eprintln_printable!(
                 "built {} ({}) into {} in {:.2?} (search index {:.2?})",
                 crate::lint::report::plural(built.runbooks, "runbook"),
                 crate::lint::report::plural(built.pages, "page"),
@@ -596,7 +596,7 @@ fn build_command(args: &BuildArgs) -> Result<PathBuf, u8> {
             Ok(dest)
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_printable!("error: {e}");
             Err(FAILURE)
         }
     }
@@ -615,7 +615,7 @@ fn serve_command(args: &ServeArgs) -> u8 {
         .clone()
         .unwrap_or_else(|| settings.root.join(&settings.config.build.dest));
     if let Err(e) = std::fs::create_dir_all(&dest) {
-        eprintln!("error: cannot create `{}`: {e}", dest.display());
+        crate::eprintln_printable!("error: cannot create `{}`: {e}", dest.display());
         return FAILURE;
     }
     let config = common.config.clone();
@@ -636,7 +636,7 @@ fn serve_command(args: &ServeArgs) -> u8 {
     let mut watcher = match crate::watch::Watcher::new(&watched) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_printable!("error: {e}");
             return FAILURE;
         }
     };
@@ -644,12 +644,12 @@ fn serve_command(args: &ServeArgs) -> u8 {
     let server = match crate::serve::Server::bind(&dest, addr) {
         Ok(server) => server.live(hub),
         Err(e) => {
-            eprintln!("error: cannot listen on {addr}: {e}");
+            crate::eprintln_printable!("error: cannot listen on {addr}: {e}");
             return FAILURE;
         }
     };
     if let Ok(addr) = server.local_addr() {
-        eprintln!(
+        crate::eprintln_printable!(
             "serving {} at http://{addr}/, rebuilding on every save (Ctrl-C to stop)",
             dest.display()
         );
@@ -663,17 +663,17 @@ fn serve_command(args: &ServeArgs) -> u8 {
             .iter()
             .map(|p| report::display_path(&crate::watch::relative_to(p, Path::new("."))))
             .collect();
-        eprintln!("--- changed: {} ---", names.join(", "));
+        crate::eprintln_printable!("--- changed: {} ---", names.join(", "));
         rebuilder.changed(&changed);
     }
     match served.join() {
         Ok(Ok(())) => CLEAN,
         Ok(Err(e)) => {
-            eprintln!("error: server stopped: {e}");
+            crate::eprintln_printable!("error: server stopped: {e}");
             FAILURE
         }
         Err(_) => {
-            eprintln!("error: the server panicked");
+            crate::eprintln_printable!("error: the server panicked");
             FAILURE
         }
     }
@@ -721,7 +721,7 @@ fn rules_command(args: &RulesArgs) -> u8 {
                 rule.severity
             ),
             (None, None) => {
-                eprintln!("error: no rule `{id}`; `runbook rules` lists them");
+                crate::eprintln_printable!("error: no rule `{id}`; `runbook rules` lists them");
                 return FAILURE;
             }
         },

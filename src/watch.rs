@@ -80,7 +80,7 @@ impl Watcher {
                 }
                 Err(errors) => {
                     for error in errors {
-                        eprintln!("warning: watching: {error}");
+                        crate::eprintln_printable!("warning: watching: {error}");
                     }
                 }
             }
@@ -97,7 +97,7 @@ impl Watcher {
         self.missing = missing;
         for path in &appeared {
             if let Err(e) = self.watch(path) {
-                eprintln!("warning: {e}");
+                crate::eprintln_printable!("warning: {e}");
             }
         }
         appeared

@@ -587,6 +587,46 @@ fn a_path_longer_than_the_system_allows_is_reported_and_the_rest_is_checked() {
     assert_eq!(code, 2);
 }
 
+/// Escape sequences in a file name, a title, a status and a step name
+/// (`ESC ] 0 ;` retitles a terminal, `ESC [ 2 J` clears it) reach no
+/// terminal, CI log or script comment: each shows them as `␛`.
+#[test]
+fn escape_sequences_from_a_pull_request_never_reach_the_terminal() {
+    let tmp = tree();
+    let name = "evil\u{1b}[2J.md";
+    fs::write(
+        tmp.path().join("docs").join(name),
+        "---\ntitle: \"T\\e]0;pwned\\a\"\nowner: \"o\\e[31m\"\nlast_reviewed: 2025-01-01\n\
+         status: \"dr\\e[5maft\"\n---\n# T\n\n```bash {name=st\u{1b}[31mep}\nrm -rf /tmp/x\n```\n",
+    )
+    .unwrap();
+    for args in [
+        &["lint", "--today", TODAY][..],
+        &["lint", "--format", "github", "--today", TODAY],
+        &["due", "--today", TODAY],
+        &["due", "--format", "markdown", "--today", TODAY],
+        &["extract", "--out", "scripts", "--today", TODAY],
+    ] {
+        let output = runbook(tmp.path(), args);
+        assert_no_panic(&output);
+        let mut all = [output.stdout.as_slice(), output.stderr.as_slice()].concat();
+        if args[0] == "extract" {
+            // And the script, whose comments quote the runbook.
+            all.extend(fs::read(tmp.path().join("scripts/evil\u{1b}[2J.sh")).unwrap());
+        }
+        assert!(
+            !all.contains(&0x1b) && !all.contains(&0x07),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&all)
+        );
+        assert!(
+            String::from_utf8_lossy(&all).contains('\u{241b}'),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&all)
+        );
+    }
+}
+
 fn is_root() -> bool {
     std::process::Command::new("id")
         .arg("-u")

@@ -96,6 +96,7 @@ fn github_step_summary_gets_the_full_table() {
     let table = std::fs::read_to_string(&summary).unwrap();
     assert!(table.contains("| Severity | Rule | Location | Message |"));
     assert!(table.contains("`review-overdue`"));
+    insta::assert_snapshot!("github_step_summary", table);
 }
 
 #[test]

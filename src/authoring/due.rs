@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::Settings;
 use crate::duration::ReviewPeriod;
-use crate::lint::report::display_path;
+use crate::lint::report::{display_path, markdown_link, markdown_text, printable};
 use crate::review::{State, review};
 use crate::workspace;
 
@@ -124,7 +124,12 @@ pub fn human(due: &Due) -> String {
         return out;
     }
     for owner in &due.owners {
-        let _ = writeln!(out, "{} ({})", owner.owner, owner.runbooks.len());
+        let _ = writeln!(
+            out,
+            "{} ({})",
+            printable(&owner.owner),
+            owner.runbooks.len()
+        );
         for e in &owner.runbooks {
             let when = match (e.state, e.days_left) {
                 ("never-reviewed", _) => "never reviewed".to_string(),
@@ -138,7 +143,12 @@ pub fn human(due: &Due) -> String {
                 "overdue" | "never-reviewed" => "OVERDUE ",
                 _ => "due soon",
             };
-            let _ = writeln!(out, "  {label}  {}  {}  {when}", e.path, e.title);
+            let _ = writeln!(
+                out,
+                "  {label}  {}  {}  {when}",
+                printable(&e.path),
+                printable(&e.title)
+            );
         }
     }
     out
@@ -170,91 +180,4 @@ pub fn markdown(due: &Due) -> String {
         }
     }
     out
-}
-
-/// Front matter as text on one line of a Markdown table: no cell break,
-/// link, emphasis, heading or HTML of its own, wherever the report is
-/// posted (an issue, a chat message).
-fn markdown_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '|' | '[' | ']' | '*' | '_' | '`' | '#' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// A path as a link destination: the bytes that would end it or start
-/// markup percent-encoded.
-fn markdown_link(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        match c {
-            ' ' | '(' | ')' | '<' | '>' | '%' | '|' | '\\' | '[' | ']' => {
-                out.push_str(&format!("%{:02X}", c as u32));
-            }
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markdown_keeps_front_matter_text() {
-        assert_eq!(
-            markdown_text("A | B <script>x</script> [y](http://e) *z* &amp;\n# h"),
-            "A \\| B &lt;script&gt;x&lt;/script&gt; \\[y\\](http://e) \\*z\\* &amp;amp; \\# h"
-        );
-        assert_eq!(
-            markdown_link("db/re store (old).md"),
-            "db/re%20store%20%28old%29.md"
-        );
-
-        // Read back as Markdown: one cell of plain text, one link, no HTML.
-        let title = "x | <img src=x onerror=alert(1)> [a](b) ![i](j) `c` **d**\n## e";
-        let row = format!(
-            "| A | B |\n|---|---|\n| [{}]({}) | {} |\n",
-            markdown_text(title),
-            markdown_link("a b/(c).md"),
-            markdown_text(title)
-        );
-        let events: Vec<_> =
-            pulldown_cmark::Parser::new_ext(&row, crate::document::markdown::options()).collect();
-        use pulldown_cmark::{Event, Tag};
-        let cells = events
-            .iter()
-            .filter(|e| matches!(e, Event::Start(Tag::TableCell)))
-            .count();
-        let links: Vec<_> = events
-            .iter()
-            .filter_map(|e| match e {
-                Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
-                _ => None,
-            })
-            .collect();
-        assert_eq!(cells, 4, "{events:?}");
-        assert_eq!(links, ["a%20b/%28c%29.md"]);
-        assert!(
-            !events.iter().any(|e| matches!(
-                e,
-                Event::Html(_)
-                    | Event::InlineHtml(_)
-                    | Event::Start(Tag::Image { .. } | Tag::Strong | Tag::Heading { .. })
-            )),
-            "{events:?}"
-        );
-    }
 }

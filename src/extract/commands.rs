@@ -67,7 +67,7 @@ fn settings_for(common: &Common, paths: &[PathBuf]) -> Result<Settings, u8> {
         settings.src = default_source(paths);
     }
     if paths.is_empty() && !settings.src.is_dir() {
-        eprintln!(
+        crate::eprintln_printable!(
             "error: source folder `{}` does not exist (set `src` under [book] in book.toml, or name runbooks)",
             settings.src.display()
         );
@@ -105,7 +105,7 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
     let (docs, problems, mut failed) = verify::load(&settings, &selection(&args.paths));
     for p in &problems {
         let (severity, path) = (p.severity.as_str(), report::display_path(&p.path));
-        eprintln!("{severity}: {path}: {}", p.message);
+        crate::eprintln_printable!("{severity}: {path}: {}", p.message);
     }
     let mut runbooks: Vec<Runbook> = docs
         .par_iter()
@@ -114,7 +114,7 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
     let analysed = runbooks.len();
     runbooks.retain(|rb| match oversized(rb) {
         Some(why) => {
-            eprintln!("error: {why}: no script written");
+            crate::eprintln_printable!("error: {why}: no script written");
             failed = true;
             false
         }
@@ -125,7 +125,7 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
     let checked = match render_checked(&runbooks) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: cannot run `bash -n`: {e}");
+            crate::eprintln_printable!("error: cannot run `bash -n`: {e}");
             return FAILURE;
         }
     };
@@ -134,7 +134,7 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
     for (rb, checked) in runbooks.iter().zip(&checked) {
         let rel = output::script_path(&rb.doc.rel);
         if let Some(other) = targets.insert(rel.clone(), &rb.doc.rel) {
-            eprintln!(
+            crate::eprintln_printable!(
                 "error: {} and {} would both be written to {}; rename one",
                 other,
                 rb.doc.rel,
@@ -146,7 +146,7 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
         jobs.push((rb, checked, rel));
     }
     if let Err(e) = std::fs::create_dir_all(&args.out) {
-        eprintln!("error: cannot create {}: {e}", args.out.display());
+        crate::eprintln_printable!("error: cannot create {}: {e}", args.out.display());
         return FAILURE;
     }
     let results: Vec<std::io::Result<bool>> = jobs
@@ -159,7 +159,7 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
         for (i, block) in rb.blocks.iter().enumerate().filter(|(_, b)| !b.cmd.skip) {
             if let Some(reason) = super::script::disabled_reason(block, &checked.rejected, i) {
                 commented += 1;
-                eprintln!(
+                crate::eprintln_printable!(
                     "{}:{}: step `{}` fails in the script, its code kept as a comment: {reason}",
                     report::display_path(&rb.doc.path),
                     block.cmd.block.first_line,
@@ -174,19 +174,19 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
             Ok(true) => written += 1,
             Ok(false) => unchanged += 1,
             Err(e) => {
-                eprintln!("error: {}: {e}", args.out.join(rel).display());
+                crate::eprintln_printable!("error: {}: {e}", args.out.join(rel).display());
                 failed = true;
             }
         }
     }
-    eprintln!(
+    crate::eprintln_printable!(
         "{} in {}: {written} written, {unchanged} unchanged; {} without command blocks",
         report::plural(written + unchanged, "script"),
         args.out.display(),
         report::plural(docs.len() - refused - runbooks.len(), "runbook")
     );
     if commented > 0 {
-        eprintln!(
+        crate::eprintln_printable!(
             "{commented} step(s) cannot run as written; `runbook verify` reports them with the rest"
         );
     }
@@ -200,14 +200,14 @@ pub fn verify_command(args: VerifyArgs) -> u8 {
     };
     let use_shellcheck = !args.no_shellcheck && super::shellcheck::available();
     if !args.no_shellcheck && !use_shellcheck && args.report.format == Format::Human {
-        eprintln!(
+        crate::eprintln_printable!(
             "note: shellcheck is not installed; its checks are skipped (apt-get install shellcheck)"
         );
     }
     let outcome = match verify::run(&settings, today, &selection(&args.paths), use_shellcheck) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::eprintln_printable!("error: {e}");
             return FAILURE;
         }
     };
@@ -220,17 +220,17 @@ pub fn dry_run_command(args: DryRunArgs) -> u8 {
         Err(code) => return code,
     };
     if !args.runbook.is_file() {
-        eprintln!("error: {}: no such runbook", args.runbook.display());
+        crate::eprintln_printable!("error: {}: no such runbook", args.runbook.display());
         return FAILURE;
     }
     let (docs, problems, _) =
         verify::load(&settings, &selection(std::slice::from_ref(&args.runbook)));
     if let Some(p) = problems.first() {
-        eprintln!("error: {}: {}", report::display_path(&p.path), p.message);
+        crate::eprintln_printable!("error: {}: {}", report::display_path(&p.path), p.message);
         return FAILURE;
     }
     let Some(doc) = docs.first() else {
-        eprintln!("error: {}: not a runbook", args.runbook.display());
+        crate::eprintln_printable!("error: {}: not a runbook", args.runbook.display());
         return FAILURE;
     };
     let mut vars = Vec::new();
@@ -240,7 +240,7 @@ pub fn dry_run_command(args: DryRunArgs) -> u8 {
                 vars.push((name.to_string(), value.to_string()));
             }
             _ => {
-                eprintln!("error: --var wants NAME=VALUE, got `{var}`");
+                crate::eprintln_printable!("error: --var wants NAME=VALUE, got `{var}`");
                 return FAILURE;
             }
         }
@@ -249,7 +249,7 @@ pub fn dry_run_command(args: DryRunArgs) -> u8 {
     let mut stubs = match from_front.map(Stubs::from_front_matter).transpose() {
         Ok(s) => s.unwrap_or_default(),
         Err(e) => {
-            eprintln!("error: {}: {e}", report::display_path(&doc.path));
+            crate::eprintln_printable!("error: {}: {e}", report::display_path(&doc.path));
             return FAILURE;
         }
     };
@@ -257,18 +257,18 @@ pub fn dry_run_command(args: DryRunArgs) -> u8 {
         match Stubs::load(file) {
             Ok(more) => stubs = stubs.merge(more),
             Err(e) => {
-                eprintln!("error: {e}");
+                crate::eprintln_printable!("error: {e}");
                 return FAILURE;
             }
         }
     }
     let rb = analysis::analyze(doc, &settings.checks);
     if let Some(why) = oversized(&rb) {
-        eprintln!("error: {why}: nothing is run");
+        crate::eprintln_printable!("error: {why}: nothing is run");
         return FAILURE;
     }
     if rb.blocks.is_empty() {
-        eprintln!(
+        crate::eprintln_printable!(
             "{}: no command blocks; nothing to run",
             report::display_path(&doc.path)
         );
@@ -277,11 +277,11 @@ pub fn dry_run_command(args: DryRunArgs) -> u8 {
     let checked = match render_checked(std::slice::from_ref(&rb)) {
         Ok(mut c) => c.remove(0),
         Err(e) => {
-            eprintln!("error: cannot run `bash -n`: {e}");
+            crate::eprintln_printable!("error: cannot run `bash -n`: {e}");
             return FAILURE;
         }
     };
-    eprintln!(
+    crate::eprintln_printable!(
         "dry run of {}: commands are recorded, not run",
         report::display_path(&doc.path)
     );
@@ -294,11 +294,11 @@ pub fn dry_run_command(args: DryRunArgs) -> u8 {
     match dry_run::run(&rb, &checked.script, &options) {
         Ok(0) => CLEAN,
         Ok(code) => {
-            eprintln!("the script would fail here (exit {code})");
+            crate::eprintln_printable!("the script would fail here (exit {code})");
             FINDINGS
         }
         Err(e) => {
-            eprintln!("error: cannot run bash: {e}");
+            crate::eprintln_printable!("error: cannot run bash: {e}");
             FAILURE
         }
     }

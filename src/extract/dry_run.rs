@@ -141,7 +141,7 @@ pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<
     let status = command.status()?;
     if options.keep {
         let kept = work.keep();
-        eprintln!("work folder kept: {}", kept.display());
+        crate::eprintln_printable!("work folder kept: {}", kept.display());
     }
     Ok(status.code().unwrap_or(128))
 }

@@ -87,7 +87,10 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
         text: String::new(),
         origin: Vec::new(),
     };
-    let one_line = |s: &str| s.replace(['\n', '\r'], " ");
+    // Comments hold text from the runbook: on one line, and with its control
+    // characters shown, not sent to the terminal of whoever reads the script.
+    let one_line =
+        |s: &str| crate::lint::report::printable(&s.replace(['\n', '\r'], " ")).into_owned();
     w.line("#!/usr/bin/env bash", None);
     w.line(
         &format!("{GENERATED} from {}. Do not edit:", one_line(&doc.rel)),

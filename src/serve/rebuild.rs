@@ -88,7 +88,7 @@ impl Rebuilder {
         let built = (self.load)().and_then(|s| Live::load(s, self.today, &self.dest));
         match built {
             Ok((mut live, diagnostics)) => {
-                eprintln!(
+                crate::eprintln_printable!(
                     "built {} in {:.0?}; {} (`runbook lint` lists them)",
                     report::plural(live.runbooks(), "runbook"),
                     started.elapsed(),
@@ -143,7 +143,7 @@ impl Rebuilder {
                 ..Message::default()
             });
         }
-        eprintln!(
+        crate::eprintln_printable!(
             "rebuilt {} page{} in {reloaded:.0?}{}",
             update.pages.len(),
             if update.pages.len() == 1 { "" } else { "s" },
@@ -158,7 +158,9 @@ impl Rebuilder {
 
     /// Shows a failed build; the last good site stays as it is.
     fn fail(&mut self, error: String) {
-        eprintln!("error: {error}\n(still serving the last good build; fix it and save again)");
+        crate::eprintln_printable!(
+            "error: {error}\n(still serving the last good build; fix it and save again)"
+        );
         self.broken = Some(error.clone());
         self.hub.publish(Message {
             scope: "none",
@@ -179,8 +181,8 @@ fn index_loop(jobs: &mpsc::Receiver<SearchJob>) {
             }
         }
         match job.run() {
-            Ok(took) => eprintln!("search index updated in {took:.0?}"),
-            Err(e) => eprintln!("error: {e}"),
+            Ok(took) => crate::eprintln_printable!("search index updated in {took:.0?}"),
+            Err(e) => crate::eprintln_printable!("error: {e}"),
         }
     }
 }

@@ -111,7 +111,7 @@ pub fn check_all(uses: Vec<Use>, cx: &Context) -> Vec<Diagnostic> {
         }
         let dir = options.cache.display();
         if let Err(e) = cache.save(options.cache_ttl.max(options.failure_ttl)) {
-            eprintln!("warning: cannot write the link cache in `{dir}`: {e}");
+            crate::eprintln_printable!("warning: cannot write the link cache in `{dir}`: {e}");
         }
     }
 

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-use super::{Report, display_path, plural};
+use super::{Report, display_path, plural, printable};
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -28,8 +28,8 @@ fn group(d: &Diagnostic) -> Group<'_> {
         (false, Severity::Warning) => Level::WARNING,
         (false, Severity::Info) => Level::INFO,
     };
-    let title = level.primary_title(d.message.as_str()).id(d.rule);
-    let path = display_path(&d.path);
+    let title = level.primary_title(printable(&d.message)).id(d.rule);
+    let path = printable(&display_path(&d.path)).into_owned();
     let mut group = if d.source_line.is_empty() {
         Group::with_title(title).element(
             Origin::path(path)
@@ -55,11 +55,11 @@ fn group(d: &Diagnostic) -> Group<'_> {
         Group::with_title(title).element(snippet)
     };
     if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+        group = group.element(Level::HELP.message(printable(help)));
     }
     if let Some(s) = &d.suppressed {
         let why = s.reason.as_deref().unwrap_or("no reason given");
-        group = group.element(Level::NOTE.message(format!("suppressed: {why}")));
+        group = group.element(Level::NOTE.message(format!("suppressed: {}", printable(why))));
     }
     group
 }

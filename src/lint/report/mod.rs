@@ -42,6 +42,82 @@ pub fn write(format: Format, report: &Report, out: &mut dyn Write) -> io::Result
     }
 }
 
+/// Text from the runbooks as a terminal shows it. A control character in a
+/// file name, a title or a step name (`ESC ] 0 ;` retitles the window,
+/// `ESC [ 2 J` clears it) becomes its visible symbol (`␛`), so a pull
+/// request cannot write to the terminal of whoever lints it. Line breaks
+/// and tabs stay.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let shown = text
+        .chars()
+        .map(|c| match c {
+            c if !hidden(c) => c,
+            '\u{7f}' => '\u{2421}',
+            c if (c as u32) < 0x20 => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            _ => '\u{fffd}',
+        })
+        .collect();
+    std::borrow::Cow::Owned(shown)
+}
+
+/// `eprintln!` for a line that may hold text from the runbooks: see
+/// [`printable`].
+#[macro_export]
+macro_rules! eprintln_printable {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::lint::report::printable(&format!($($arg)*)))
+    };
+}
+
+/// `println!` for a line that may hold text from the runbooks: see
+/// [`printable`].
+#[macro_export]
+macro_rules! println_printable {
+    ($($arg:tt)*) => {
+        println!("{}", $crate::lint::report::printable(&format!($($arg)*)))
+    };
+}
+
+/// Text from the runbooks on one line of a Markdown table: no cell break,
+/// link, emphasis, heading or HTML of its own, wherever the report is
+/// posted (an issue, a job summary, a chat message).
+pub fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '|' | '[' | ']' | '*' | '_' | '`' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A path as a link destination: the bytes that would end it or start
+/// markup percent-encoded.
+pub fn markdown_link(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            ' ' | '(' | ')' | '<' | '>' | '%' | '|' | '\\' | '[' | ']' => {
+                out.push_str(&format!("%{:02X}", c as u32));
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// A path as reports show it: `/`-separated, without a leading `./`.
 pub fn display_path(path: &std::path::Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
@@ -58,5 +134,65 @@ pub fn plural(n: usize, word: &str) -> String {
         format!("1 {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        assert_eq!(printable("plain\ttext\n"), "plain\ttext\n");
+        assert_eq!(
+            printable("a\u{1b}]0;x\u{7}\u{1b}[2Jb\u{9b}c\u{7f}"),
+            "a\u{241b}]0;x\u{2407}\u{241b}[2Jb\u{fffd}c\u{2421}"
+        );
+    }
+
+    #[test]
+    fn markdown_keeps_text_from_the_runbooks_text() {
+        assert_eq!(
+            markdown_text("A | B <script>x</script> [y](http://e) *z* &amp;\n# h"),
+            "A \\| B &lt;script&gt;x&lt;/script&gt; \\[y\\](http://e) \\*z\\* &amp;amp; \\# h"
+        );
+        assert_eq!(
+            markdown_link("db/re store (old).md"),
+            "db/re%20store%20%28old%29.md"
+        );
+
+        // Read back as Markdown: one cell of plain text, one link, no HTML.
+        let title = "x | <img src=x onerror=alert(1)> [a](b) ![i](j) `c` **d**\n## e";
+        let row = format!(
+            "| A | B |\n|---|---|\n| [{}]({}) | {} |\n",
+            markdown_text(title),
+            markdown_link("a b/(c).md"),
+            markdown_text(title)
+        );
+        let events: Vec<_> =
+            pulldown_cmark::Parser::new_ext(&row, crate::document::markdown::options()).collect();
+        use pulldown_cmark::{Event, Tag};
+        let cells = events
+            .iter()
+            .filter(|e| matches!(e, Event::Start(Tag::TableCell)))
+            .count();
+        let links: Vec<_> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Start(Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(cells, 4, "{events:?}");
+        assert_eq!(links, ["a%20b/%28c%29.md"]);
+        assert!(
+            !events.iter().any(|e| matches!(
+                e,
+                Event::Html(_)
+                    | Event::InlineHtml(_)
+                    | Event::Start(Tag::Image { .. } | Tag::Strong | Tag::Heading { .. })
+            )),
+            "{events:?}"
+        );
     }
 }
