@@ -3,7 +3,6 @@
 
 use std::io::{self, Write};
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Report, display_path};
@@ -48,42 +47,16 @@ impl<'a> Entry<'a> {
     }
 }
 
-/// Findings serialized at once, on every core; a window at a time, so
-/// the serialized report is never held whole in memory.
-const WINDOW: usize = 8192;
-
 /// Writes what `serde_json::to_writer_pretty` would write for
-/// `{version, summary, diagnostics}`, byte for byte, but serializes the
-/// findings in parallel: on a big run the report is otherwise the largest
-/// part of the time spent on one core.
+/// `{version, summary, diagnostics}`, byte for byte, with the findings
+/// serialized on every core ([`super::write_pretty_items`]).
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let summary = serde_json::to_vec_pretty(&report.summary)?;
     let mut head = format!("{{\n  \"version\": {VERSION},\n  \"summary\": ").into_bytes();
     indent_into(&mut head, &summary, b"\n  ");
     out.write_all(&head)?;
     out.write_all(b",\n  \"diagnostics\": [")?;
-    for (w, window) in report.diagnostics.chunks(WINDOW).enumerate() {
-        let parts: Vec<io::Result<Vec<u8>>> = window
-            .par_chunks(256)
-            .enumerate()
-            .map(|(c, chunk)| {
-                // About 500 bytes a finding; one entry buffer reused.
-                let mut buf = Vec::with_capacity(chunk.len() * 640);
-                let mut entry = Vec::with_capacity(1024);
-                for (i, d) in chunk.iter().enumerate() {
-                    let first = w == 0 && c == 0 && i == 0;
-                    buf.extend_from_slice(if first { b"\n    " } else { b",\n    " });
-                    entry.clear();
-                    serde_json::to_writer_pretty(&mut entry, &Entry::of(d))?;
-                    indent_into(&mut buf, &entry, b"\n    ");
-                }
-                Ok(buf)
-            })
-            .collect();
-        for part in parts {
-            out.write_all(&part?)?;
-        }
-    }
+    super::write_pretty_items(out, report.diagnostics, Entry::of, b"    ")?;
     if !report.diagnostics.is_empty() {
         out.write_all(b"\n  ")?;
     }
@@ -93,7 +66,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// Appends pretty JSON written at the top level, moved to a deeper one:
 /// each line break gets the deeper indentation (strings never hold a raw
 /// line break).
-fn indent_into(out: &mut Vec<u8>, json: &[u8], line_break: &[u8]) {
+pub(super) fn indent_into(out: &mut Vec<u8>, json: &[u8], line_break: &[u8]) {
     for (i, line) in json.split(|&b| b == b'\n').enumerate() {
         if i > 0 {
             out.extend_from_slice(line_break);

@@ -73,7 +73,6 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             );
         }
     }
-    let results: Vec<SarifResult> = report.diagnostics.iter().map(result).collect();
     let driver = ToolComponent::builder()
         .name("runbook")
         .version(env!("CARGO_PKG_VERSION"))
@@ -82,14 +81,36 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .build();
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
-        .results(results)
+        .results(Vec::new())
         .build();
     let sarif = Sarif::builder()
         .schema(SCHEMA)
         .version(serde_json::json!("2.1.0"))
         .runs(vec![run])
         .build();
-    serde_json::to_writer_pretty(&mut *out, &sarif)?;
+    // The log around the results, typed; the results streamed into it, on
+    // every core, as `to_writer_pretty` would have written them: 50,000
+    // typed results held at once took 335 MB.
+    let frame = serde_json::to_vec_pretty(&sarif)?;
+    let marker = b"\"results\": []";
+    let at = frame
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .ok_or_else(|| io::Error::other("no results array in the SARIF log"))?;
+    let line_start = frame[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let indent = &frame[line_start..at];
+    let open = at + marker.len() - 1;
+    out.write_all(&frame[..open])?;
+    let items = [indent, b"  "].concat();
+    super::write_pretty_items(out, report.diagnostics, result, &items)?;
+    if !report.diagnostics.is_empty() {
+        out.write_all(b"\n")?;
+        out.write_all(indent)?;
+    }
+    out.write_all(&frame[open..])?;
     writeln!(out)
 }
 
