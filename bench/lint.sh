@@ -51,6 +51,9 @@ for n in "${sizes[@]}"; do
   measure "pulldown-cmark parse floor (2 cores)" "$floor" .
   measure "runbook's document model, no rule (2 cores)" "$model" .
   measure "runbook lint (every rule)" "$runbook" lint --today 2026-11-25 --format json .
+  # The same lint in the default format and in the one code scanning reads.
+  measure "runbook lint --format human" "$runbook" lint --today 2026-11-25 .
+  measure "runbook lint --format sarif" "$runbook" lint --today 2026-11-25 --format sarif .
   measure "lychee --offline --include-fragments" "$peers/bin/lychee" --offline --include-fragments --no-progress .
   if [ "$n" -le 1000 ] || [ -n "${SLOW:-}" ]; then
     RUNS=1 runs=1 measure "markdownlint-cli2 (default rules)" "$peers/bin/markdownlint-cli2" "**/*.md"
