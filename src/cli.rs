@@ -659,11 +659,6 @@ fn serve_command(args: &ServeArgs) -> u8 {
         if served.is_finished() {
             break;
         }
-        let names: Vec<String> = changed
-            .iter()
-            .map(|p| report::display_path(&crate::watch::relative_to(p, Path::new("."))))
-            .collect();
-        crate::eprintln_printable!("--- changed: {} ---", names.join(", "));
         rebuilder.changed(&changed);
     }
     match served.join() {

@@ -20,6 +20,7 @@ struct Serve {
     addr: SocketAddr,
     dir: tempfile::TempDir,
     stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Serve {
@@ -54,9 +55,12 @@ impl Serve {
         });
         let (found, addr) = std::sync::mpsc::channel();
         let err = child.stderr.take().unwrap();
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let said = Arc::clone(&stderr);
         std::thread::spawn(move || {
             for line in BufReader::new(err).lines().map_while(Result::ok) {
                 eprintln!("serve: {line}");
+                said.lock().unwrap().push_str(&format!("{line}\n"));
                 if let Some(rest) = line.split("http://").nth(1) {
                     let addr = rest.split('/').next().unwrap_or("").to_string();
                     let _ = found.send(addr);
@@ -73,6 +77,7 @@ impl Serve {
             addr,
             dir,
             stdout,
+            stderr,
         }
     }
 
@@ -491,6 +496,18 @@ fn the_sites_own_writes_inside_the_source_folder_trigger_no_rebuild() {
     let (_, state) = get(serve.addr, "/__runbook/state");
     let state: serde_json::Value = serde_json::from_str(&state).unwrap();
     assert_eq!(state["generation"], first["generation"], "{state}");
+    // Nor are they listed as changes in the terminal.
+    let said = serve.stderr.lock().unwrap().clone();
+    assert!(
+        said.contains("--- changed: content/db/restore.md ---"),
+        "{said}"
+    );
+    assert!(
+        !said
+            .lines()
+            .any(|l| l.starts_with("--- changed:") && l.contains("_site")),
+        "{said}"
+    );
 }
 
 #[test]

@@ -67,6 +67,11 @@ impl Rebuilder {
         if paths.is_empty() {
             return;
         }
+        let names: Vec<String> = paths
+            .iter()
+            .map(|p| report::display_path(&crate::watch::relative_to(p, Path::new("."))))
+            .collect();
+        crate::eprintln_printable!("--- changed: {} ---", names.join(", "));
         let full = match &self.live {
             None => true,
             Some(live) => {
