@@ -593,6 +593,12 @@ fn build_command(args: &BuildArgs) -> Result<PathBuf, u8> {
                 built.total,
                 built.indexing
             );
+            if built.pruned > 0 {
+                crate::eprintln_printable!(
+                    "removed {} the previous build wrote and this one did not",
+                    crate::lint::report::plural(built.pruned, "file")
+                );
+            }
             Ok(dest)
         }
         Err(e) => {

@@ -245,6 +245,51 @@ fn build_refuses_a_destination_among_the_runbooks() {
     );
 }
 
+/// A second build removes what the first wrote and it did not (the page
+/// of a deleted runbook), from its own list of files: a file it never
+/// wrote stays, and a list edited to name `../` or a path through a
+/// symlinked folder removes nothing outside the site.
+#[test]
+fn a_rebuild_removes_only_its_own_stale_files() {
+    let (base, tree, outside) = layout();
+    let page = |title: &str| {
+        format!(
+            "---\ntitle: {title}\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# {title}\n"
+        )
+    };
+    fs::write(tree.join("docs/a.md"), page("A")).unwrap();
+    fs::write(tree.join("docs/old.md"), page("Old")).unwrap();
+    let build = || runbook(&tree, &["build", "--dest", "site", "--today", TODAY]);
+    assert!(build().status.success());
+    let site = tree.join("site");
+    assert!(site.join("old.html").is_file());
+    fs::write(site.join("robots.txt"), "User-agent: *\n").unwrap();
+    fs::write(outside.join("keep.txt"), "keep").unwrap();
+    symlink(&outside, site.join("out")).unwrap();
+    let mut list = fs::read_to_string(site.join(".runbook-files")).unwrap();
+    list.push_str("../outside/dir/keep.txt\nout/keep.txt\nout/x.md\n");
+    fs::write(site.join(".runbook-files"), list).unwrap();
+
+    fs::remove_file(tree.join("docs/old.md")).unwrap();
+    let before = snapshot(&outside);
+    let output = build();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stderr(&output).contains("removed "), "{}", stderr(&output));
+    assert!(!site.join("old.html").exists());
+    assert!(site.join("a.html").is_file());
+    assert_eq!(
+        fs::read(site.join("robots.txt")).unwrap(),
+        b"User-agent: *\n"
+    );
+    assert_eq!(snapshot(&outside), before);
+    assert!(base.path().join("outside/dir/x.md").is_file());
+    let list = fs::read_to_string(site.join(".runbook-files")).unwrap();
+    assert!(
+        !list.contains("old.html") && !list.contains("out/") && list.contains("a.html"),
+        "{list}"
+    );
+}
+
 #[test]
 fn extract_writes_only_below_out_whatever_the_spelling() {
     let (base, tree, outside) = layout();

@@ -49,6 +49,8 @@ pub struct Built {
     pub total: Duration,
     /// Building the search index, which overlaps with writing the pages.
     pub indexing: Duration,
+    /// Files of the previous build not written again, removed.
+    pub pruned: usize,
 }
 
 /// Files and folders the site itself uses; a runbook that would be written
@@ -195,6 +197,13 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
     built.runbooks = pages.len();
     built.pages = pages.len() + written?;
     built.indexing = index?;
+    built.pruned = out.prune().map_err(|e| {
+        format!(
+            "cannot update `{}/{}`: {e}",
+            dest.display(),
+            output::MANIFEST
+        )
+    })?;
     built.total = started.elapsed();
     Ok(built)
 }

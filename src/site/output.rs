@@ -8,7 +8,13 @@ use std::path::{Path, PathBuf};
 /// The destination folder. Every write goes through [`Output::write`].
 pub struct Output {
     root: PathBuf,
+    /// Every path written, for [`Output::prune`].
+    written: std::sync::Mutex<Vec<String>>,
 }
+
+/// The list of the files the last build wrote, in the destination: the
+/// next build removes those it does not write again, and nothing else.
+pub const MANIFEST: &str = ".runbook-files";
 
 impl Output {
     /// Creates the destination folder if needed. It must not be a symlink.
@@ -22,6 +28,7 @@ impl Output {
         }
         Ok(Output {
             root: root.to_path_buf(),
+            written: Default::default(),
         })
     }
 
@@ -90,7 +97,62 @@ impl Output {
                 .set_permissions(std::fs::Permissions::from_mode(0o644))?;
         }
         temp.persist(dir.join(name)).map_err(|e| e.error)?;
+        if let Ok(mut written) = self.written.lock() {
+            written.push(rel.to_string());
+        }
         Ok(())
+    }
+
+    /// Removes the files the previous build wrote (as its manifest lists
+    /// them) that this one did not: the page of a deleted runbook, an index
+    /// page or search shard no longer needed, so the published site never
+    /// serves what the source no longer has. Files the build never wrote
+    /// (someone's `robots.txt`) are left, as is anything a listed path
+    /// would reach through a symlink. Then records this build's files.
+    /// Returns how many were removed.
+    pub fn prune(&self) -> std::io::Result<usize> {
+        let mut written = self.written.lock().map(|w| w.clone()).unwrap_or_default();
+        written.sort_unstable();
+        written.dedup();
+        let old = std::fs::read_to_string(self.root.join(MANIFEST)).unwrap_or_default();
+        let mut removed = 0;
+        for rel in old.lines() {
+            if written.binary_search_by(|w| w.as_str().cmp(rel)).is_ok() {
+                continue;
+            }
+            if let Some(path) = self.existing_file(rel) {
+                if std::fs::remove_file(&path).is_ok() {
+                    removed += 1;
+                    // Folders it leaves empty go too; a folder with anything
+                    // else in it stays (`remove_dir` refuses it).
+                    for dir in path.ancestors().skip(1) {
+                        if dir == self.root || std::fs::remove_dir(dir).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let mut list = written.join("\n");
+        list.push('\n');
+        self.write_with(MANIFEST, |file| file.write_all(list.as_bytes()))?;
+        Ok(removed)
+    }
+
+    /// The regular file at `rel` below the root, reached through real
+    /// folders only.
+    fn existing_file(&self, rel: &str) -> Option<PathBuf> {
+        let parts = safe_parts(rel)?;
+        let mut path = self.root.clone();
+        for (i, part) in parts.iter().enumerate() {
+            path.push(part);
+            let meta = std::fs::symlink_metadata(&path).ok()?;
+            let last = i + 1 == parts.len();
+            if (last && !meta.file_type().is_file()) || (!last && !meta.is_dir()) {
+                return None;
+            }
+        }
+        Some(path)
     }
 }
 
