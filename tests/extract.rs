@@ -487,6 +487,45 @@ fn extract_replaces_only_scripts_it_wrote() {
     assert_eq!(std::fs::read_to_string(&deploy).unwrap(), generated);
 }
 
+/// A script of a runbook since deleted is removed when the whole tree is
+/// extracted (not when runbooks are named); files extract did not write
+/// stay.
+#[test]
+fn extract_removes_scripts_whose_runbook_is_gone() {
+    let out = tempfile::tempdir().unwrap();
+    assert_eq!(extract_tree(out.path()).code, 0);
+    let restore = std::fs::read(out.path().join("db/restore.sh")).unwrap();
+    std::fs::write(out.path().join("db/gone.sh"), &restore).unwrap();
+    std::fs::write(out.path().join("notes.sh"), "#!/bin/sh\necho mine\n").unwrap();
+
+    let named = runbook_in(
+        &fixtures().join("tree"),
+        &[
+            "extract",
+            "--out",
+            out.path().to_str().unwrap(),
+            "content/db",
+        ],
+        &[],
+    );
+    assert_eq!(named.code, 0, "{}", named.stderr);
+    assert!(
+        out.path().join("db/gone.sh").is_file(),
+        "named runbooks prune nothing"
+    );
+
+    let run = extract_tree(out.path());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("gone.sh: its runbook is gone"),
+        "{}",
+        run.stderr
+    );
+    assert!(!out.path().join("db/gone.sh").exists());
+    assert!(out.path().join("notes.sh").is_file());
+    assert!(out.path().join("db/restore.sh").is_file());
+}
+
 fn run_script(script: &Path, args: &[&str]) -> Run {
     let output = Command::new("bash")
         .arg(script)

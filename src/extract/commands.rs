@@ -179,6 +179,25 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
             }
         }
     }
+    // With the whole tree extracted and every runbook read, a script no
+    // runbook asked for is stale.
+    if args.paths.is_empty() && !failed {
+        let keep = jobs.iter().map(|(_, _, rel)| rel.as_path()).collect();
+        match output::remove_stale(&args.out, &keep) {
+            Ok(removed) => {
+                for path in removed {
+                    crate::eprintln_printable!(
+                        "removed {}: its runbook is gone or has no command blocks",
+                        path.display()
+                    );
+                }
+            }
+            Err(e) => {
+                crate::eprintln_printable!("error: {}: {e}", args.out.display());
+                failed = true;
+            }
+        }
+    }
     crate::eprintln_printable!(
         "{} in {}: {written} written, {unchanged} unchanged; {} without command blocks",
         report::plural(written + unchanged, "script"),

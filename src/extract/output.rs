@@ -70,6 +70,31 @@ pub fn write_script(out: &Path, rel: &Path, text: &str) -> std::io::Result<bool>
     Ok(true)
 }
 
+/// Removes the scripts below `out` that `runbook extract` wrote and that
+/// are not in `keep` (paths relative to `out`): those of runbooks deleted
+/// or left without command blocks since, which a CI job running every
+/// script would otherwise still run. Files it did not write stay; links
+/// are not followed. Returns what was removed.
+pub fn remove_stale(
+    out: &Path,
+    keep: &std::collections::BTreeSet<&Path>,
+) -> std::io::Result<Vec<PathBuf>> {
+    let mut removed = Vec::new();
+    for entry in walkdir::WalkDir::new(out).min_depth(1) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let path = entry.path();
+        let stale = entry.file_type().is_file()
+            && path.extension().is_some_and(|e| e == "sh")
+            && path.strip_prefix(out).is_ok_and(|rel| !keep.contains(rel))
+            && generated(path)?;
+        if stale {
+            std::fs::remove_file(path)?;
+            removed.push(path.to_path_buf());
+        }
+    }
+    Ok(removed)
+}
+
 /// Whether the file's second line is that of a script `runbook extract`
 /// wrote; only its first bytes are read.
 fn generated(path: &Path) -> std::io::Result<bool> {
