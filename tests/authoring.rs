@@ -299,4 +299,14 @@ fn init_starts_a_book_that_lints_clean_and_refuses_to_overwrite() {
         Some(2)
     );
     assert!(!other.path().join("book.toml").exists());
+
+    // A file where the folder should be: said so.
+    fs::write(other.path().join("notes"), "mine").unwrap();
+    let file = runbook(other.path(), &["init", "notes", "--today", TODAY]);
+    assert_eq!(file.status.code(), Some(2));
+    assert!(
+        stderr(&file).contains("`notes` is a file, not a folder"),
+        "{}",
+        stderr(&file)
+    );
 }

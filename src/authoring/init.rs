@@ -60,6 +60,12 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, String> {
     for (name, text) in crate::site::templates::shipped_files() {
         files.push((dir.join("templates").join(name), text.to_string()));
     }
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!(
+            "`{}` is a file, not a folder: name the folder to start the book in",
+            dir.display()
+        ));
+    }
     let existing: Vec<String> = files
         .iter()
         .filter(|(p, _)| p.exists())
