@@ -722,7 +722,18 @@ fn rules_command(args: &RulesArgs) -> u8 {
                 rule.severity
             ),
             (None, None) => {
-                crate::eprintln_printable!("error: no rule `{id}`; `runbook rules` lists them");
+                let ids = lint::rules::ALL
+                    .iter()
+                    .map(|r| r.id)
+                    .chain(custom.iter().map(|r| r.id));
+                match lint::links::closest(id, ids) {
+                    Some(near) => {
+                        crate::eprintln_printable!("error: no rule `{id}`; did you mean `{near}`?")
+                    }
+                    None => crate::eprintln_printable!(
+                        "error: no rule `{id}`; `runbook rules` lists them"
+                    ),
+                }
                 return FAILURE;
             }
         },

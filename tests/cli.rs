@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{TODAY, rule_ids, runbook, stdout};
+use common::{TODAY, rule_ids, runbook, stderr, stdout};
 use std::path::Path;
 
 fn repo() -> &'static Path {
@@ -64,6 +64,13 @@ fn rules_lists_and_explains() {
     assert_eq!(
         runbook(repo(), &["rules", "no-such-rule"]).status.code(),
         Some(2)
+    );
+    let typo = runbook(repo(), &["rules", "broken-lnk"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(
+        stderr(&typo).contains("did you mean `broken-link`?"),
+        "{}",
+        stderr(&typo)
     );
 }
 
