@@ -332,9 +332,17 @@ impl Settings {
             }
             match custom_rules.iter().find(|r| r.id == rule) {
                 None => {
+                    let ids = crate::lint::rules::ALL
+                        .iter()
+                        .map(|r| r.id)
+                        .chain(custom_rules.iter().map(|r| r.id));
+                    let hint = match crate::lint::links::closest(rule, ids) {
+                        Some(near) => format!("did you mean `{near}`?"),
+                        None => "see `runbook rules`".to_string(),
+                    };
                     return Err(bad(
                         rule,
-                        format!("`lint.rules.{rule}`: no rule has this id (see `runbook rules`)"),
+                        format!("`lint.rules.{rule}`: no rule has this id ({hint})"),
                     ));
                 }
                 Some(r) => {

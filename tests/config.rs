@@ -187,3 +187,24 @@ fn mdbook_build_dir_is_read_and_other_keys_are_warned_about() {
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(rule_ids(&report), ["config-unknown-key"], "{report:#}");
 }
+
+/// A rule id mistyped under `[lint.rules]` stops the run (a gate must not
+/// silently keep a rule on that was meant off) and names the rule meant.
+#[test]
+fn a_mistyped_rule_id_stops_the_run_with_a_suggestion() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("book.toml"),
+        "[book]\nsrc = \".\"\n\n[lint.rules]\nbroken-lnk = \"off\"\n",
+    )
+    .unwrap();
+    let output = runbook(tmp.path(), &["lint", "--today", "2026-11-25"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(
+            "book.toml:5:1: `lint.rules.broken-lnk`: no rule has this id (did you mean `broken-link`?)"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
