@@ -76,6 +76,7 @@ rule_tests! {
     undefined_reference => "undefined-reference",
     unclosed_fence => "unclosed-fence",
     heading_no_space => "heading-no-space",
+    suppression_invalid => "suppression-invalid",
     invalid_utf8 => "invalid-utf8",
 }
 

@@ -17,6 +17,26 @@ use crate::document::Document;
 
 const PREFIX: &str = "runbook-lint-";
 
+/// The directives a comment may hold.
+pub const COMMANDS: &[&str] = &["disable-next-line", "disable", "enable"];
+
+/// A comment that starts like a directive: its command as written, the
+/// rules it names and the reason after `--`. `None` for any other comment.
+pub fn read(comment: &str) -> Option<(&str, Vec<&str>, Option<&str>)> {
+    let rest = comment.strip_prefix(PREFIX)?;
+    let (command, rest) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let (rules, reason) = match rest.split_once("--") {
+        Some((rules, reason)) => (rules, Some(reason.trim()).filter(|r| !r.is_empty())),
+        None => (rest, None),
+    };
+    let rules = rules
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .collect();
+    Some((command, rules, reason))
+}
+
 #[derive(Clone, Debug)]
 struct Directive {
     kind: SuppressionKind,
@@ -64,23 +84,11 @@ impl Directives {
         let mut list = Vec::new();
         let mut open: Vec<Directive> = Vec::new();
         for comment in &doc.body.comments {
-            let Some(rest) = comment.text.strip_prefix(PREFIX) else {
+            let Some((command, rules, reason)) = read(&comment.text) else {
                 continue;
             };
-            let (command, rest) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-            let (rules_text, reason) = match rest.split_once("--") {
-                Some((rules, reason)) => (
-                    rules,
-                    Some(reason.trim().to_string()).filter(|r| !r.is_empty()),
-                ),
-                None => (rest, None),
-            };
-            let rules: Vec<String> = rules_text
-                .split([',', ' '])
-                .map(str::trim)
-                .filter(|r| !r.is_empty())
-                .map(String::from)
-                .collect();
+            let rules: Vec<String> = rules.into_iter().map(String::from).collect();
+            let reason = reason.map(String::from);
             let line = comment.span.end.line;
             match command {
                 "disable-next-line" => {

@@ -27,6 +27,7 @@ pub mod shell_output;
 pub mod shell_syntax;
 pub mod shellcheck;
 pub mod status_invalid;
+pub mod suppression_invalid;
 pub mod symlink_loop;
 pub mod symlink_outside;
 pub mod unclosed_fence;
@@ -62,6 +63,7 @@ pub static ALL: &[&Rule] = &[
     &external_anchor::RULE,
     &unclosed_fence::RULE,
     &heading_no_space::RULE,
+    &suppression_invalid::RULE,
     &invalid_utf8::RULE,
     &io_error::RULE,
     &file_too_large::RULE,

@@ -1,0 +1,83 @@
+//! A suppression that suppresses nothing (`suppression-invalid`)
+//!
+//! ## What it checks
+//! `<!-- runbook-lint-... -->` comments whose directive is not one of
+//! `disable-next-line`, `disable` and `enable`, and rule ids, in those
+//! comments or in front matter `lint: { allow: [...] }`, that no rule of
+//! runbook's or of the book's `lints/` has.
+//!
+//! ## Why it matters
+//! A mistyped suppression is silently nothing: the finding it was written
+//! for is still reported, and its author, sure it is silenced, looks for
+//! the fault elsewhere. Worse, it reads in review as a decision someone
+//! took.
+//!
+//! ## Example
+//! ```markdown
+//! <!-- runbook-lint-disable-next-line broken-lnk -- generated at deploy -->
+//! <!-- runbook-lint-disable-nextline broken-link -->
+//! ```
+//!
+//! ## Fix
+//! Spell the directive and the rule id as `runbook rules` lists them:
+//! ```markdown
+//! <!-- runbook-lint-disable-next-line broken-link -- generated at deploy -->
+//! ```
+
+use crate::document::Document;
+use crate::lint::suppress::{self, COMMANDS};
+use crate::lint::{Context, Sink, links, rules};
+
+crate::rule!("suppression-invalid", Warning, Some(check));
+
+fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
+    let known = || {
+        rules::ALL
+            .iter()
+            .map(|r| r.id)
+            .chain(cx.settings.custom_rules.iter().map(|r| r.id))
+    };
+    let unknown = |id: &str| !known().any(|k| k == id);
+    let suggest = |id: &str| match links::closest(id, known()) {
+        Some(near) => format!("did you mean `{near}`? `runbook rules` lists the ids"),
+        None => "`runbook rules` lists the ids".to_string(),
+    };
+    for comment in &doc.body.comments {
+        let Some((command, ids, _)) = suppress::read(&comment.text) else {
+            continue;
+        };
+        if !COMMANDS.contains(&command) {
+            let help = match links::closest(command, COMMANDS.iter().copied()) {
+                Some(near) => format!("did you mean `runbook-lint-{near}`?"),
+                None => "write `runbook-lint-disable-next-line`, `-disable` or `-enable`".into(),
+            };
+            sink.report(
+                ID,
+                comment.span,
+                format!("`runbook-lint-{command}` is not a directive; it suppresses nothing"),
+            )
+            .help(help);
+            continue;
+        }
+        for id in ids.into_iter().filter(|id| unknown(id)) {
+            sink.report(
+                ID,
+                comment.span,
+                format!("no rule is named `{id}`; this suppresses nothing for it"),
+            )
+            .help(suggest(id));
+        }
+    }
+    let Some(fields) = doc.fields() else { return };
+    let Some(key) = fields.keys.iter().find(|k| k.canonical == Some("lint")) else {
+        return;
+    };
+    for id in fields.allow.iter().filter(|id| unknown(id)) {
+        sink.report(
+            ID,
+            doc.span(key.value.clone()),
+            format!("no rule is named `{id}`; `lint: {{ allow }}` allows nothing for it"),
+        )
+        .help(suggest(id));
+    }
+}
