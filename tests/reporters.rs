@@ -119,3 +119,33 @@ fn github_escaping() {
     assert_eq!(escape_data("50%\nnext\r"), "50%25%0Anext%0D");
     assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
 }
+
+/// SARIF locations are URIs: a space or a `#` in a file name is encoded,
+/// or code scanning would read `a #1.md` as `a ` with a fragment.
+#[test]
+fn sarif_uris_encode_what_would_end_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::write(tmp.path().join("step #1 (old).md"), "# No front matter\n").unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["lint", "--format", "sarif", "--today", TODAY])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(!uris.is_empty());
+    assert!(
+        uris.iter().all(|u| *u == "step%20%231%20(old).md"),
+        "{uris:?}"
+    );
+}

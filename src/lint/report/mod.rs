@@ -103,19 +103,12 @@ pub fn markdown_text(text: &str) -> String {
     out
 }
 
-/// A path as a link destination: the bytes that would end it or start
-/// markup percent-encoded.
+/// A path as a link destination: [`crate::site::render::encode_path`],
+/// parentheses too, which would end it.
 pub fn markdown_link(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        match c {
-            ' ' | '(' | ')' | '<' | '>' | '%' | '|' | '\\' | '[' | ']' => {
-                out.push_str(&format!("%{:02X}", c as u32));
-            }
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::site::render::encode_path(path)
+        .replace('(', "%28")
+        .replace(')', "%29")
 }
 
 /// Findings serialized at once, on every core; a window at a time, so a

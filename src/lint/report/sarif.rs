@@ -135,7 +135,12 @@ fn result(d: &Diagnostic) -> SarifResult {
     let location = Location::builder()
         .physical_location(
             PhysicalLocation::builder()
-                .artifact_location(ArtifactLocation::builder().uri(path.clone()).build())
+                // A URI: a `#` or a space in a file name must not end it.
+                .artifact_location(
+                    ArtifactLocation::builder()
+                        .uri(crate::site::render::encode_path(&path))
+                        .build(),
+                )
                 .region(region)
                 .build(),
         )
