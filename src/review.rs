@@ -90,8 +90,9 @@ pub fn today(flag: Option<&str>) -> Result<Date, String> {
             .trim()
             .parse()
             .map_err(|_| format!("SOURCE_DATE_EPOCH `{epoch}` is not a number of seconds"))?;
-        let ts =
-            jiff::Timestamp::from_second(seconds).map_err(|e| format!("SOURCE_DATE_EPOCH: {e}"))?;
+        let ts = jiff::Timestamp::from_second(seconds).map_err(|_| {
+            format!("SOURCE_DATE_EPOCH `{epoch}` is outside the years -9999 to 9999")
+        })?;
         return Ok(ts.to_zoned(jiff::tz::TimeZone::UTC).date());
     }
     Ok(jiff::Zoned::now().date())

@@ -462,6 +462,7 @@ fn today_comes_from_source_date_epoch() {
     );
     assert_eq!(run("1811851200"), Some(1), "2027-06-01: overdue");
     assert_eq!(run("soon"), Some(2), "not a number");
+    assert_eq!(run("-99999999999999"), Some(2), "out of range");
 }
 
 /// Root reads everything, so as root the test runs the linter as `nobody`;
