@@ -827,6 +827,103 @@ fn dry_run_cannot_be_talked_out_of_containment() {
     }
 }
 
+/// Ways around the shell-level trace that a pull request could write: each
+/// runbook must either be refused or have its command recorded, and none
+/// may touch its file. Each is its own runbook, since a refusal ends a run.
+#[test]
+fn dry_run_cannot_be_talked_out_of_the_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let d = root.display();
+    let t = "/usr/bin/touch";
+    let cases = [
+        // `set +T` stopped the trap at functions and subshells.
+        format!("set +T\nf() {{ {t} {d}/made; }}\nf\n( {t} {d}/made )"),
+        format!("set +o functrace\nf() {{ {t} {d}/made; }}\nf"),
+        format!("set -eT\nf() {{ {t} {d}/made; }}\nf"),
+        // POSIX mode puts the real `exec` before the function recording it.
+        format!("set -o posix\nexec {t} {d}/made"),
+        format!("POSIXLY_CORRECT=1\nexec {t} {d}/made"),
+        // A function named like the prelude's own was not traced.
+        format!("__rb_x() {{ {t} {d}/made; }}\n__rb_x"),
+        // Command names the trap got wrong or expanded itself.
+        format!("retry() {{ \"$@\"; }}\nretry {t} {d}/made"),
+        format!("x='$({t} {d}/made)'\n${{x@P}}"),
+        format!("y='a[$({t} {d}/made)]'\na=(echo)\n${{a[y]}} hi"),
+        format!("empty=\n$empty {t} {d}/made"),
+        format!("f() {{ \"$@\" {t} {d}/made; }}\nf"),
+        format!("tool={t}\ndeclare -n r=tool\n$r {d}/made"),
+        format!("f() {{ set -- {t} {d}/made; \"$@\"; }}\nf"),
+        format!("f() {{ shift; \"$@\"; }}\nf x {t} {d}/made"),
+        format!("IFS=:\nx='{t}:{d}/made'\n$x"),
+        format!("x='/usr/bin/t*ch'\n$x {d}/made"),
+        format!("arr=()\n\"${{arr[@]}}\" {t} {d}/made"),
+        format!("ref=x\nx={t}\n${{!ref}} {d}/made"),
+        // PS4 is expanded outside the trace.
+        format!("PS4='$({t} {d}/made)'\nset -x\necho hi"),
+        format!("cmd=({t} {d}/made)\n\"${{cmd[@]}}\""),
+        format!("f() {{ \"${{1}}\" \"$2\"; }}\nf {t} {d}/made"),
+        format!("x={t}\n\"${{x:-ls}}\" {d}/made"),
+    ];
+    for (i, code) in cases.iter().enumerate() {
+        let name = format!("case-{i}.md");
+        std::fs::write(
+            root.join(&name),
+            format!("# Case\n\n```bash\n{code}\n```\n"),
+        )
+        .unwrap();
+        let run = runbook_in(&root, &["dry-run", &name], &[]);
+        assert!(
+            !root.join("made").exists(),
+            "case {i} ran a command:\n{code}\n{}",
+            run.stdout
+        );
+        let recorded = run.stdout.contains(&format!("$ {t} {d}/made"));
+        let refused = run.stdout.contains("[refused]") || run.stderr.contains("readonly variable");
+        let left_as_text = run.stderr.contains(&format!("$({t}"));
+        assert!(
+            recorded || refused || left_as_text,
+            "case {i}:\n{code}\n{}\n{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+}
+
+/// What runbooks really write keeps working under those guards.
+#[test]
+fn dry_run_follows_helpers_defaults_and_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "# Helpers\n\n```bash\n\
+               set -euo pipefail\n\
+               set -x\n\
+               set +e\n\
+               set -- a b\n\
+               retry() { for i in 1 2 3; do \"$@\" && return 0; done; return 1; }\n\
+               retry kubectl get pods\n\
+               \"${KUBECTL:-kubectl}\" rollout status deploy/web\n\
+               cmd=(helm list -A)\n\
+               \"${cmd[@]}\"\n\
+               with_ctx() { local ctx=$1; shift; kubectl --context \"$ctx\" \"$@\"; }\n\
+               with_ctx prod get nodes\n\
+               ```\n";
+    std::fs::write(dir.path().join("helpers.md"), doc).unwrap();
+    let run = runbook_in(dir.path(), &["dry-run", "helpers.md"], &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    for line in [
+        // Where the command runs: the helper's line.
+        "helpers.md:8 $ kubectl get pods",
+        "helpers.md:10 $ kubectl rollout status deploy/web",
+        "helpers.md:12 $ helm list -A",
+        "helpers.md:13 $ kubectl --context prod get nodes",
+    ] {
+        assert!(run.stdout.contains(line), "{line}:\n{}", run.stdout);
+    }
+    assert!(!run.stdout.contains("[refused]"), "{}", run.stdout);
+    // `set -x` shows the runbook's commands, not the trap's.
+    assert!(!run.stderr.contains("__rb_"), "{}", run.stderr);
+}
+
 #[cfg(unix)]
 #[test]
 fn extract_never_writes_through_a_link_out_of_the_folder() {

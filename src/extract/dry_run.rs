@@ -282,7 +282,8 @@ __rb_external() {
   return 0
 }
 
-command_not_found_handle() { __rb_external "${BASH_LINENO[0]}" "$@"; }
+# Runs in the child bash forked for the command, so `set +x` ends with it.
+command_not_found_handle() { { set +x; } 2>/dev/null; __rb_external "${BASH_LINENO[0]}" "$@"; }
 for __rb_b in cd pushd popd kill trap exec ulimit umask hash history shopt enable complete \
     compgen bind fc suspend disown command source . times; do
   eval "$__rb_b() { __rb_external \"\${BASH_LINENO[0]}\" $__rb_b \"\$@\"; }"
@@ -345,8 +346,106 @@ __rb_refuse() {
   return 1
 }
 
+# Whether `set ARGS` leaves alone what the containment needs: `+T`
+# (functrace) would stop the trap at functions and subshells, `-o posix`
+# would put `exec` and `trap` before the functions that record them. Only
+# literal options pass; after `--` or the first other word, the rest are
+# positional parameters.
+__rb_set_ok() {
+  local IFS=$' \t\n' w name=0 words
+  read -ra words <<< "$1"
+  for w in "${words[@]}"; do
+    if ((name)); then
+      [[ $w =~ ^[a-z]+$ && $w != functrace && $w != posix ]] || return 1
+      name=0
+      continue
+    fi
+    case $w in
+      --|-) return 0 ;;
+      [-+]*)
+        [[ $w =~ ^[-+][A-Za-z]+$ && $w != *T* ]] || return 1
+        [[ $w == *o* ]] && name=1 ;;
+      *) [[ $w =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; return ;;
+    esac
+  done
+  return 0
+}
+
+# Whether `set ARGS` sets the positional parameters: after `--` or the
+# first word that is not an option.
+__rb_set_moves() {
+  local IFS=$' \t\n' w words
+  read -ra words <<< "$1"
+  for w in "${words[@]}"; do
+    [[ $w == [-+]* && $w != -- ]] || return 0
+  done
+  return 1
+}
+
+# The value of a command word written as one expansion, found without
+# expanding it here (where it could run code outside the trace): `$name`,
+# `${name}`, `${name[N]}`, `${name[@]}`, `${name:-word}`, `$1`, `"$@"`,
+# quoted or not. Sets __rb_name; fails for anything else, a name reference,
+# or a word that would vanish or split in ways not followed.
+__rb_resolve() {
+  local w=$1 quoted=0 name sub= dash= default= has=0 value ref depth argc base k
+  local values=()
+  if [[ $w == \"*\" ]]; then quoted=1; w=${w:1:${#w}-2}; fi
+  if [[ $w =~ ^\$([A-Za-z_][A-Za-z0-9_]*|[0-9@*])$ ]]; then
+    name=${BASH_REMATCH[1]}
+  elif [[ $w =~ ^\$\{([A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*])(\[([0-9]+|[@*])\])?((:?-)([A-Za-z0-9_./:+@%,=~-]*))?\}$ ]]; then
+    name=${BASH_REMATCH[1]} sub=${BASH_REMATCH[3]} dash=${BASH_REMATCH[5]} default=${BASH_REMATCH[6]}
+  else
+    return 1
+  fi
+  if [[ $name =~ ^[0-9@*]+$ ]]; then
+    [[ -z $sub ]] || return 1
+    # The arguments of the function running the command, below this
+    # function's and __rb_debug's in BASH_ARGV (the script's own are not
+    # followed), unless `shift` or `set` changed them since.
+    depth=$((${#FUNCNAME[@]} - 2))
+    ((depth >= 2)) && [[ -z ${__rb_moved[depth]-} ]] || return 1
+    argc=${BASH_ARGC[2]-0} base=$((BASH_ARGC[0] + BASH_ARGC[1]))
+    if [[ $name == [@*] ]]; then
+      for ((k = 1; k <= argc; k++)); do values+=("${BASH_ARGV[base + argc - k]}"); done
+      ((${#values[@]})) && has=1
+      [[ $name == '*' && $quoted == 1 ]] && return 1
+    elif ((name >= 1 && name <= argc)); then
+      values=("${BASH_ARGV[base + argc - name]}") has=1
+    fi
+  else
+    [[ -R $name ]] && return 1
+    if [[ -n $sub ]]; then
+      ref="$name[$sub]"
+      [[ $sub == [@*] ]] && ref="$name[@]"
+      values=("${!ref}")
+      [[ $sub == '*' && $quoted == 1 ]] && return 1
+      ((${#values[@]})) && has=1
+    elif [[ -v $name ]]; then
+      values=("${!name}") has=1
+    fi
+  fi
+  value=${values[0]-}
+  if [[ -n $dash ]] && { ((has == 0)) || [[ $dash == :- && -z $value ]]; }; then
+    value=$default has=1
+  fi
+  if ((quoted == 0)); then
+    # Split and globbed: followed only with the default IFS and no pattern.
+    [[ ${IFS-$' \t\n'} == $' \t\n' && $value != *[][*?]* ]] || return 1
+    value=${value#"${value%%[![:space:]]*}"}
+    value=${value%%[[:space:]]*}
+  fi
+  # A word that expands to nothing makes the next word the command.
+  [[ -n $value ]] || return 1
+  __rb_name=$value
+}
+
+# Commands of the prelude's own functions are not the runbook's.
 __rb_debug() {
-  case ${FUNCNAME[1]-} in __rb_*|command_not_found_handle) return 0 ;; esac
+  case ${FUNCNAME[1]-} in
+    __rb_trace|__rb_external|__rb_path|__rb_word_end|__rb_refuse|__rb_debug|__rb_failed|\
+    __rb_set_ok|__rb_set_moves|__rb_resolve|__rb_return|command_not_found_handle) return 0 ;;
+  esac
   PATH=$__rb_bin
   builtin hash -r
   local __rb_s=$BASH_COMMAND __rb_cw __rb_name __rb_line=${BASH_LINENO[0]} __rb_ps=0
@@ -367,13 +466,23 @@ __rb_debug() {
   if ((__rb_ps)); then __rb_refuse "$BASH_COMMAND" "$__rb_line" "sets PATH for one command"; return 1; fi
   __rb_name=$__rb_cw
   if [[ ! $__rb_cw =~ ^[A-Za-z0-9_./:+@%,=-]+$ ]]; then
-    if [[ $__rb_cw == *'$('* || $__rb_cw == *'`'* || $__rb_cw =~ \$\{[^}]*[=?] ]]; then
-      __rb_refuse "$BASH_COMMAND" "$__rb_line" "command name from a substitution"; return 1
+    if [[ $__rb_cw == *'$'* ]]; then
+      __rb_resolve "$__rb_cw" || { __rb_refuse "$BASH_COMMAND" "$__rb_line" "a command name the dry run cannot work out before it runs"; return 1; }
+    elif [[ $__rb_cw == *[\`\(\<\>]* ]]; then
+      __rb_refuse "$BASH_COMMAND" "$__rb_line" "command name"; return 1
+    else
+      # Only quoting left: removing it runs nothing.
+      eval "__rb_name=$__rb_cw" 2>/dev/null || { __rb_refuse "$BASH_COMMAND" "$__rb_line" "command name"; return 1; }
     fi
-    eval "__rb_name=$__rb_cw" 2>/dev/null || { __rb_refuse "$BASH_COMMAND" "$__rb_line" "command name"; return 1; }
   fi
   case $__rb_name in
     eval|builtin) __rb_refuse "$BASH_COMMAND" "$__rb_line" "a dry run cannot follow $__rb_name"; return 1 ;;
+    set)
+      if ! __rb_set_ok "${__rb_s:__rb_len}"; then
+        __rb_refuse "$BASH_COMMAND" "$__rb_line" "set may not turn off the trace (-T) or turn on POSIX mode, and takes literal options"; return 1
+      fi
+      if __rb_set_moves "${__rb_s:__rb_len}"; then __rb_moved[${#FUNCNAME[@]} - 1]=1; fi ;;
+    shift) __rb_moved[${#FUNCNAME[@]} - 1]=1 ;;
     */*)
       if [[ ! $__rb_name =~ ^[A-Za-z0-9_./+@%:,~][A-Za-z0-9_./+@%:,~-]*$ ]]; then
         __rb_refuse "$BASH_COMMAND" "$__rb_line" "command path"; return 1
@@ -390,12 +499,23 @@ __rb_failed() {
   __rb_trace 'failed:' "$2" "exit $1" "$BASH_COMMAND"
 }
 
+# Which functions' positional parameters `shift` or `set` changed, by
+# depth: BASH_ARGV, which __rb_resolve reads, does not follow them.
+declare -a __rb_moved=()
+__rb_return() { unset '__rb_moved[${#FUNCNAME[@]} - 1]'; }
+
 readonly -f __rb_trace __rb_external __rb_path __rb_word_end __rb_refuse __rb_debug __rb_failed \
-  command_not_found_handle cd pushd popd kill trap exec ulimit umask hash history shopt enable \
+  __rb_set_ok __rb_set_moves __rb_resolve __rb_return command_not_found_handle cd pushd popd kill trap exec ulimit umask hash history shopt enable \
   complete compgen bind fc suspend disown command source . times
 readonly __rb_work __rb_file __rb_bin __rb_stub_pat __rb_stub_out __rb_stub_err __rb_stub_code
+# Set, it would turn on POSIX mode, where `exec` and `trap` come before functions.
+readonly POSIXLY_CORRECT
 # Say which command of the runbook failed, since `set -e` exits silently.
 set -E
 builtin trap '__rb_failed $? $LINENO' ERR
-builtin trap __rb_debug DEBUG
+# Prompt expansion would run `$(...)` in PS4 (`set -x`) outside the trace.
+builtin shopt -u promptvars
+# Under `set -x`, the traps' own commands would fill the trace.
+builtin trap '{ __rb_return; } 2>/dev/null' RETURN
+builtin trap '{ __rb_debug; } 2>/dev/null' DEBUG
 "##;

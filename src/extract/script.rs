@@ -276,7 +276,7 @@ runbook_usage() {
 }
 
 runbook_main() {
-  local only=() i o name selected ran=0
+  local only=() i o name step selected ran=0
   while (($#)); do
     case $1 in
       --list)
@@ -305,7 +305,8 @@ runbook_main() {
     done
     if ((selected)); then
       printf '==> %s (%s)\n' "$name" "${RUNBOOK_WHERE[i]}" >&2
-      "step_${name//-/_}"
+      step=step_${name//-/_}
+      "$step"
       ran=1
     fi
   done
