@@ -1110,3 +1110,52 @@ fn a_finding_after_a_tab_in_a_listed_block_has_the_markdown_column() {
         .collect();
     assert_eq!(found, vec![(4.into(), 7.into(), 17.into())]);
 }
+
+/// The kernel's half of the containment, alone: bash run in the sandbox
+/// with no trace at all. Needs Landlock (Linux 5.13+, as on CI); without
+/// it the dry run says so, and this test fails rather than pass unchecked.
+#[cfg(target_os = "linux")]
+#[test]
+fn dry_run_sandbox_holds_what_the_trace_misses() {
+    use runbook::extract::sandbox::{self, Enforcement};
+    let work = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let work_dir = work.path().canonicalize().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let script = format!(
+        "exec > {w}/log 2>&1\n\
+         /usr/bin/touch {o}/executed; echo rc=$?\n\
+         echo x > {o}/written; echo rc=$?\n\
+         echo x > {w}/inside; echo rc=$?\n\
+         echo x > /dev/null; echo rc=$?\n\
+         echo x > /dev/tcp/127.0.0.1/{port}; echo rc=$?\n\
+         kill -0 {pid}; echo rc=$?\n",
+        o = outside.path().display(),
+        w = work_dir.display(),
+        pid = std::process::id(),
+    );
+    let mut command = std::process::Command::new("/bin/bash");
+    command.args(["-c", &script]);
+    let (status, enforcement) =
+        sandbox::status(command, Path::new("/bin/bash"), &work_dir).unwrap();
+    assert!(status.success());
+    // Partial on kernels older than the newest rules (UDP, named sockets).
+    assert!(
+        matches!(enforcement, Enforcement::Full | Enforcement::Partial),
+        "{enforcement:?}"
+    );
+    let log = std::fs::read_to_string(work_dir.join("log")).unwrap();
+    let codes: Vec<&str> = log.lines().filter(|l| l.starts_with("rc=")).collect();
+    // Not executed, not written, written, written, not connected, not signalled.
+    assert_eq!(
+        codes,
+        ["rc=126", "rc=1", "rc=0", "rc=0", "rc=1", "rc=1"],
+        "{log}"
+    );
+    assert!(!outside.path().join("executed").exists());
+    assert!(!outside.path().join("written").exists());
+    assert!(work_dir.join("inside").exists());
+    assert!(listener.accept().is_err(), "no connection came through");
+}

@@ -118,7 +118,8 @@ pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<
     std::fs::write(&file, program)?;
 
     // Found with the caller's PATH: the script's own PATH is an empty folder.
-    let mut command = Command::new(find_bash());
+    let bash = find_bash();
+    let mut command = Command::new(&bash);
     command
         .args(["--norc", "--noprofile"])
         .arg(&file)
@@ -138,7 +139,16 @@ pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<
     for only in &options.only {
         command.arg("--only").arg(only);
     }
-    let status = command.status()?;
+    // Here-documents too large for a pipe become files in TMPDIR.
+    let tmp = meta.join("tmp");
+    std::fs::create_dir_all(&tmp)?;
+    command.env("TMPDIR", &tmp);
+    let (status, enforcement) = super::sandbox::status(command, &bash, &root)?;
+    if let super::sandbox::Enforcement::None(why) = enforcement {
+        crate::eprintln_printable!(
+            "note: no kernel sandbox ({why}): the dry run relies on the shell's trace alone, which a runbook written to get around it might"
+        );
+    }
     if options.keep {
         let kept = work.keep();
         crate::eprintln_printable!("work folder kept: {}", kept.display());

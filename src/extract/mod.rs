@@ -10,6 +10,7 @@ pub mod config;
 pub mod dry_run;
 pub mod findings;
 pub mod output;
+pub mod sandbox;
 pub mod script;
 pub mod shell;
 pub mod shellcheck;

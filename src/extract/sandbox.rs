@@ -1,0 +1,174 @@
+//! The kernel's half of `runbook dry-run`'s containment, through Linux's
+//! Landlock (5.13 and later). The shell's trace (`dry_run`) records every
+//! command; this is what still holds if a runbook finds a way around the
+//! trace. Bash and anything it starts may execute only bash (and the ELF
+//! interpreter that loading bash needs), write only inside the work folder,
+//! `/dev/null` and where standard output and error already go, connect to
+//! no TCP port, and, where the kernel can scope them, signal no process and
+//! reach no abstract socket outside the dry run. Reading stays allowed: the
+//! script reads the runbook's own files and the system's.
+//!
+//! The rules are applied to a thread of their own, which then starts bash:
+//! Landlock restricts the calling thread and what it starts, so the rest of
+//! `runbook` is not restricted.
+
+use std::path::Path;
+use std::process::{Command, ExitStatus};
+
+/// How much of the containment the kernel enforced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Enforcement {
+    Full,
+    /// An older kernel: some of the rules (network, signals) are missing.
+    Partial,
+    /// No Landlock here; the reason, for the note the user sees.
+    None(String),
+}
+
+/// Runs `command` (bash on the dry run's script) inside the sandbox.
+pub fn status(
+    command: Command,
+    bash: &Path,
+    work: &Path,
+) -> std::io::Result<(ExitStatus, Enforcement)> {
+    let ruleset = rules(bash, work);
+    std::thread::scope(|scope| {
+        scope
+            .spawn(move || {
+                let mut command = command;
+                let enforcement = restrict(ruleset);
+                command.status().map(|status| (status, enforcement))
+            })
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the dry run's thread panicked")))
+    })
+}
+
+#[cfg(target_os = "linux")]
+use landlock::{
+    ABI, Access, AccessFs, AccessNet, BitFlags, PathBeneath, PathFd, Ruleset, RulesetAttr,
+    RulesetCreated, RulesetCreatedAttr, RulesetStatus, Scope,
+};
+
+/// The newest Landlock ABI these rules are written for; older kernels get
+/// what they support of it.
+#[cfg(target_os = "linux")]
+const ABI_WANTED: ABI = ABI::V10;
+
+#[cfg(target_os = "linux")]
+fn rules(bash: &Path, work: &Path) -> Result<RulesetCreated, String> {
+    let write = AccessFs::from_write(ABI_WANTED);
+    let file_write = write & AccessFs::from_file(ABI_WANTED);
+    let mut writable: Vec<(std::path::PathBuf, BitFlags<AccessFs>)> = vec![
+        (work.to_path_buf(), write),
+        ("/dev/null".into(), file_write),
+    ];
+    // Where the script's output already goes, reopened as /dev/stdout.
+    for fd in [1, 2] {
+        if let Ok(target) = std::fs::read_link(format!("/proc/self/fd/{fd}"))
+            && target.is_absolute()
+            && target.exists()
+        {
+            writable.push((target, file_write));
+        }
+    }
+    let bash = bash.canonicalize().map_err(|e| e.to_string())?;
+    let mut executable = vec![bash.clone()];
+    executable.extend(elf_interpreter(&bash));
+
+    let rule = |path: &Path, access: BitFlags<AccessFs>| {
+        PathFd::new(path)
+            .map(|fd| PathBeneath::new(fd, access))
+            .map_err(|e| e.to_string())
+    };
+    let mut created = Ruleset::default()
+        .handle_access(write | AccessFs::Execute)
+        .and_then(|r| r.handle_access(AccessNet::from_all(ABI_WANTED)))
+        .and_then(|r| r.scope(Scope::from_all(ABI_WANTED)))
+        .and_then(|r| r.create())
+        .map_err(|e| e.to_string())?;
+    for (path, access) in &writable {
+        created = created
+            .add_rule(rule(path, *access)?)
+            .map_err(|e| e.to_string())?;
+    }
+    for path in &executable {
+        created = created
+            .add_rule(rule(path, AccessFs::Execute.into())?)
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(created)
+}
+
+#[cfg(target_os = "linux")]
+fn restrict(ruleset: Result<RulesetCreated, String>) -> Enforcement {
+    match ruleset.and_then(|r| r.restrict_self().map_err(|e| e.to_string())) {
+        Ok(status) => match status.ruleset {
+            RulesetStatus::FullyEnforced => Enforcement::Full,
+            RulesetStatus::PartiallyEnforced => Enforcement::Partial,
+            RulesetStatus::NotEnforced => {
+                Enforcement::None("this kernel has no Landlock, or it is turned off".into())
+            }
+        },
+        Err(e) => Enforcement::None(e),
+    }
+}
+
+/// The program interpreter (`PT_INTERP`) of a 64-bit little-endian ELF
+/// file, such as `/lib64/ld-linux-x86-64.so.2`: executing bash opens it
+/// for execution too. `None` for a static binary or anything else.
+#[cfg(target_os = "linux")]
+fn elf_interpreter(path: &Path) -> Option<std::path::PathBuf> {
+    let bytes = std::fs::read(path).ok()?;
+    let u16_at = |at: usize| Some(u16::from_le_bytes(bytes.get(at..at + 2)?.try_into().ok()?));
+    let u32_at = |at: usize| Some(u32::from_le_bytes(bytes.get(at..at + 4)?.try_into().ok()?));
+    let u64_at = |at: usize| {
+        let n = u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?);
+        usize::try_from(n).ok()
+    };
+    // Magic, 64-bit class, little-endian.
+    if bytes.get(..6)? != b"\x7fELF\x02\x01" {
+        return None;
+    }
+    let (table, entry_size, entries) = (u64_at(0x20)?, u16_at(0x36)?, u16_at(0x38)?);
+    const PT_INTERP: u32 = 3;
+    (0..usize::from(entries))
+        .map(|i| table + i * usize::from(entry_size))
+        .find(|&header| u32_at(header) == Some(PT_INTERP))
+        .and_then(|header| {
+            let (offset, size) = (u64_at(header + 8)?, u64_at(header + 32)?);
+            let name = bytes.get(offset..offset.checked_add(size)?)?;
+            let name = name.strip_suffix(b"\0").unwrap_or(name);
+            use std::os::unix::ffi::OsStrExt;
+            Path::new(std::ffi::OsStr::from_bytes(name))
+                .canonicalize()
+                .ok()
+        })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn rules(_bash: &Path, _work: &Path) -> Result<(), String> {
+    Err("Landlock is Linux's".into())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn restrict(ruleset: Result<(), String>) -> Enforcement {
+    Enforcement::None(ruleset.err().unwrap_or_default())
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_interpreter_of_a_dynamic_binary() {
+        let bash = Path::new("/bin/bash").canonicalize().unwrap();
+        let interpreter = elf_interpreter(&bash).expect("bash is dynamically linked here");
+        assert!(
+            interpreter.to_string_lossy().contains("ld-"),
+            "{}",
+            interpreter.display()
+        );
+        assert_eq!(elf_interpreter(Path::new("/etc/hostname")), None);
+    }
+}
