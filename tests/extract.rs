@@ -809,9 +809,10 @@ fn dry_run_cannot_be_talked_out_of_containment() {
     let run = runbook_in(&root, &["dry-run", "tamper.md"], &[]);
     assert_eq!(run.code, 1, "the last block fails: {}", run.stderr);
     assert!(
-        run.stderr.contains("__rb_work: readonly variable"),
+        run.stdout
+            .contains("[refused] tamper.md:18 __rb_work=/  (touches the dry run's own state)"),
         "{}",
-        run.stderr
+        run.stdout
     );
     assert!(
         run.stdout.contains("tamper.md:12 $ kill -9"),
@@ -864,6 +865,9 @@ fn dry_run_cannot_be_talked_out_of_the_trace() {
         format!("cmd=({t} {d}/made)\n\"${{cmd[@]}}\""),
         format!("f() {{ \"${{1}}\" \"$2\"; }}\nf {t} {d}/made"),
         format!("x={t}\n\"${{x:-ls}}\" {d}/made"),
+        // Tampering with what the trap reads.
+        format!("f() {{ shift; __rb_moved=(); \"$@\"; }}\nf x {t} {d}/made"),
+        format!("f() {{ unset BASH_ARGV BASH_ARGC; \"$@\"; }}\nf {t} {d}/made"),
     ];
     for (i, code) in cases.iter().enumerate() {
         let name = format!("case-{i}.md");

@@ -415,6 +415,9 @@ __rb_resolve() {
     # followed), unless `shift` or `set` changed them since.
     depth=$((${#FUNCNAME[@]} - 2))
     ((depth >= 2)) && [[ -z ${__rb_moved[depth]-} ]] || return 1
+    # Bash keeps them in step with the call stack; tampered with, they are not.
+    for k in "${BASH_ARGC[@]}"; do base=$((${base:-0} + k)); done
+    ((${#BASH_ARGC[@]} == ${#FUNCNAME[@]} && ${base:-0} == ${#BASH_ARGV[@]})) || return 1
     argc=${BASH_ARGC[2]-0} base=$((BASH_ARGC[0] + BASH_ARGC[1]))
     if [[ $name == [@*] ]]; then
       for ((k = 1; k <= argc; k++)); do values+=("${BASH_ARGV[base + argc - k]}"); done
@@ -459,6 +462,13 @@ __rb_debug() {
   PATH=$__rb_bin
   builtin hash -r
   local __rb_s=$BASH_COMMAND __rb_cw __rb_name __rb_line=${BASH_LINENO[0]} __rb_ps=0
+  # What the trap relies on, named outright on a runbook's line (other than
+  # the redirections rewritten to go through __rb_path).
+  local __rb_own=${__rb_s//'$(__rb_path '/}
+  __rb_own=${__rb_own#__rb_path }
+  if [[ -n ${__rb_md[$__rb_line]-} && ( $__rb_own == *__rb_* || $__rb_own == *BASH_ARG[CV]* ) ]]; then
+    __rb_refuse "$__rb_s" "$__rb_line" "touches the dry run's own state"; return 1
+  fi
   while :; do
     __rb_s=${__rb_s#"${__rb_s%%[![:space:]]*}"}
     [[ -z $__rb_s || $__rb_s == '('* ]] && return 0
