@@ -1142,9 +1142,14 @@ fn dry_run_sandbox_holds_what_the_trace_misses() {
     );
     let mut command = std::process::Command::new("/bin/bash");
     command.args(["-c", &script]);
-    let (status, enforcement) =
-        sandbox::status(command, Path::new("/bin/bash"), &work_dir).unwrap();
-    assert!(status.success());
+    let (status, enforcement) = sandbox::status(
+        command,
+        Path::new("/bin/bash"),
+        &work_dir,
+        std::time::Duration::from_secs(60),
+    )
+    .unwrap();
+    assert!(status.expect("finished in time").success());
     // Partial on kernels older than the newest rules (UDP, named sockets).
     assert!(
         matches!(enforcement, Enforcement::Full | Enforcement::Partial),
@@ -1162,4 +1167,54 @@ fn dry_run_sandbox_holds_what_the_trace_misses() {
     assert!(!outside.path().join("written").exists());
     assert!(work_dir.join("inside").exists());
     assert!(listener.accept().is_err(), "no connection came through");
+}
+
+/// A loop waiting for a command that no stub makes succeed would run
+/// forever; the time limit stops it, and what it left in the background.
+#[cfg(target_os = "linux")]
+#[test]
+fn dry_run_stops_a_script_that_never_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "# Wait\n\n```bash\n\
+               ( echo $BASHPID > background.pid; while :; do :; done ) &\n\
+               until kubectl rollout status deploy/web; do sleep 1; done\n\
+               ```\n";
+    std::fs::write(dir.path().join("wait.md"), doc).unwrap();
+    std::fs::write(
+        dir.path().join("stubs.toml"),
+        "[[stubs]]\ncommand = \"kubectl rollout*\"\nexit = 1\n",
+    )
+    .unwrap();
+    let run = runbook_in(
+        dir.path(),
+        &[
+            "dry-run",
+            "wait.md",
+            "--stubs",
+            "stubs.toml",
+            "--timeout",
+            "2",
+            "--keep",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("still running after 2 s"),
+        "{}",
+        run.stderr
+    );
+    let kept = run
+        .stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("work folder kept: "))
+        .expect("--keep says where");
+    let kept = Path::new(kept);
+    let pid = std::fs::read_to_string(kept.join("background.pid")).unwrap();
+    let status = std::fs::read_to_string(format!("/proc/{}/status", pid.trim()));
+    assert!(
+        status.is_err() || status.unwrap().contains("State:\tZ"),
+        "the background loop {pid} outlived the dry run"
+    );
+    std::fs::remove_dir_all(kept).unwrap();
 }

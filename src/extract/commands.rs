@@ -57,6 +57,10 @@ pub struct DryRunArgs {
     /// Keep the throw-away work folder and print where it is.
     #[arg(long)]
     pub keep: bool,
+    /// Stop the script after this many seconds: a loop waiting for
+    /// something no stub answers would otherwise never end.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub timeout: u64,
     #[command(flatten)]
     pub common: Common,
 }
@@ -309,11 +313,19 @@ pub fn dry_run_command(args: DryRunArgs) -> u8 {
         vars,
         stubs,
         keep: args.keep,
+        timeout: std::time::Duration::from_secs(args.timeout),
     };
     match dry_run::run(&rb, &checked.script, &options) {
-        Ok(0) => CLEAN,
-        Ok(code) => {
+        Ok(dry_run::Ended::Exit(0)) => CLEAN,
+        Ok(dry_run::Ended::Exit(code)) => {
             crate::eprintln_printable!("the script would fail here (exit {code})");
+            FINDINGS
+        }
+        Ok(dry_run::Ended::TimedOut) => {
+            crate::eprintln_printable!(
+                "the script was still running after {} s and was stopped: a loop waiting for a command to succeed needs a stub that makes it (--stubs), or a longer --timeout",
+                args.timeout
+            );
             FINDINGS
         }
         Err(e) => {

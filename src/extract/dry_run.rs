@@ -102,10 +102,20 @@ pub struct Options {
     pub stubs: Stubs,
     /// Keep the work folder and say where it is.
     pub keep: bool,
+    /// How long the script may run.
+    pub timeout: std::time::Duration,
 }
 
-/// Runs the script; returns bash's exit status.
-pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<i32> {
+/// How a dry run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ended {
+    Exit(i32),
+    /// Still running at the time limit, and stopped.
+    TimedOut,
+}
+
+/// Runs the script; returns bash's exit status, or that it ran too long.
+pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<Ended> {
     let work = tempfile::Builder::new()
         .prefix("runbook-dry-run-")
         .tempdir()?;
@@ -143,7 +153,7 @@ pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<
     let tmp = meta.join("tmp");
     std::fs::create_dir_all(&tmp)?;
     command.env("TMPDIR", &tmp);
-    let (status, enforcement) = super::sandbox::status(command, &bash, &root)?;
+    let (status, enforcement) = super::sandbox::status(command, &bash, &root, options.timeout)?;
     if let super::sandbox::Enforcement::None(why) = enforcement {
         crate::eprintln_printable!(
             "note: no kernel sandbox ({why}): the dry run relies on the shell's trace alone, which a runbook written to get around it might"
@@ -153,7 +163,10 @@ pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<
         let kept = work.keep();
         crate::eprintln_printable!("work folder kept: {}", kept.display());
     }
-    Ok(status.code().unwrap_or(128))
+    Ok(match status {
+        Some(status) => Ended::Exit(status.code().unwrap_or(128)),
+        None => Ended::TimedOut,
+    })
 }
 
 fn find_bash() -> std::path::PathBuf {

@@ -12,8 +12,11 @@
 //! Landlock restricts the calling thread and what it starts, so the rest of
 //! `runbook` is not restricted.
 
+#[cfg(unix)]
+use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Command, ExitStatus};
+use std::process::{Child, Command, ExitStatus};
+use std::time::{Duration, Instant};
 
 /// How much of the containment the kernel enforced.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,23 +28,83 @@ pub enum Enforcement {
     None(String),
 }
 
-/// Runs `command` (bash on the dry run's script) inside the sandbox.
+/// Runs `command` (bash on the dry run's script) inside the sandbox, in a
+/// process group of its own; at `timeout` the whole group is killed (a
+/// loop, or what it started in the background) and the status is `None`.
 pub fn status(
     command: Command,
     bash: &Path,
     work: &Path,
-) -> std::io::Result<(ExitStatus, Enforcement)> {
+    timeout: Duration,
+) -> std::io::Result<(Option<ExitStatus>, Enforcement)> {
     let ruleset = rules(bash, work);
     std::thread::scope(|scope| {
         scope
             .spawn(move || {
                 let mut command = command;
                 let enforcement = restrict(ruleset);
-                command.status().map(|status| (status, enforcement))
+                own_group(&mut command);
+                let child = command.spawn()?;
+                wait(child, timeout).map(|status| (status, enforcement))
             })
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the dry run's thread panicked")))
     })
+}
+
+fn wait(mut child: Child, timeout: Duration) -> std::io::Result<Option<ExitStatus>> {
+    let deadline = Instant::now() + timeout;
+    let mut pause = Duration::from_millis(1);
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok(Some(status));
+        }
+        if Instant::now() >= deadline {
+            kill_group(&mut child);
+            child.wait()?;
+            return Ok(None);
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(50));
+    }
+}
+
+/// Bash leads a process group of its own, which the time limit kills
+/// whole; Ctrl-C, which goes to runbook's group, still ends bash, since it
+/// dies with the thread that started it.
+#[cfg(unix)]
+fn own_group(command: &mut Command) {
+    command.process_group(0);
+    #[cfg(target_os = "linux")]
+    // SAFETY: the closure runs between fork and exec; prctl(2) is
+    // async-signal-safe and nothing is allocated.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(unix))]
+fn own_group(_command: &mut Command) {}
+
+#[cfg(unix)]
+fn kill_group(child: &mut Child) {
+    if let Ok(group) = libc::pid_t::try_from(child.id()) {
+        // SAFETY: kill(2) with a negative pid signals the process group the
+        // child leads (`process_group(0)`); it touches no memory of ours.
+        unsafe {
+            libc::kill(-group, libc::SIGKILL);
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn kill_group(child: &mut Child) {
+    let _ = child.kill();
 }
 
 #[cfg(target_os = "linux")]
