@@ -1218,3 +1218,16 @@ fn dry_run_stops_a_script_that_never_ends() {
     );
     std::fs::remove_dir_all(kept).unwrap();
 }
+
+/// A string doubled in a loop stops at the dry run's memory limit (2 GiB
+/// a process) instead of taking the machine's.
+#[cfg(target_os = "linux")]
+#[test]
+fn dry_run_bounds_the_memory_of_a_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "# Grow\n\n```bash\nx=xxxxxxxxxxxxxxxx\nwhile :; do x=$x$x; done\n```\n";
+    std::fs::write(dir.path().join("grow.md"), doc).unwrap();
+    let run = runbook_in(dir.path(), &["dry-run", "grow.md"], &[]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("cannot allocate"), "{}", run.stderr);
+}

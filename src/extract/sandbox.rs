@@ -69,17 +69,38 @@ fn wait(mut child: Child, timeout: Duration) -> std::io::Result<Option<ExitStatu
     }
 }
 
+/// Memory one process of the dry run may map, and the largest file it may
+/// write: a string doubled in a loop, or output appended forever, ends the
+/// process rather than filling the machine.
+#[cfg(unix)]
+const MAX_MEMORY: u64 = 2 << 30;
+#[cfg(unix)]
+const MAX_FILE: u64 = 1 << 30;
+
 /// Bash leads a process group of its own, which the time limit kills
 /// whole; Ctrl-C, which goes to runbook's group, still ends bash, since it
 /// dies with the thread that started it.
 #[cfg(unix)]
 fn own_group(command: &mut Command) {
     command.process_group(0);
-    #[cfg(target_os = "linux")]
-    // SAFETY: the closure runs between fork and exec; prctl(2) is
-    // async-signal-safe and nothing is allocated.
+    // SAFETY: the closure runs between fork and exec; setrlimit(2) and
+    // prctl(2) are async-signal-safe, and nothing is allocated.
     unsafe {
         command.pre_exec(|| {
+            let limit = |resource, max: u64| {
+                let max = max as libc::rlim_t;
+                let value = libc::rlimit {
+                    rlim_cur: max,
+                    rlim_max: max,
+                };
+                if libc::setrlimit(resource, &value) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            };
+            limit(libc::RLIMIT_AS, MAX_MEMORY)?;
+            limit(libc::RLIMIT_FSIZE, MAX_FILE)?;
+            #[cfg(target_os = "linux")]
             if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
                 return Err(std::io::Error::last_os_error());
             }
