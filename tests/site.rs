@@ -203,6 +203,15 @@ fn templates_can_be_overridden_and_errors_name_template_and_line() {
     let error = tree.build_into("broken").unwrap_err();
     assert!(error.contains("template `runbook.html`, line 4"), "{error}");
     assert!(error.contains("no_such_field"), "{error}");
+
+    // The environment stays out of the site.
+    std::fs::write(
+        templates.join("runbook.html"),
+        "{% extends \"base.html\" %}\n{% block main %}{{ get_env(name=\"HOME\") }}{% endblock main %}\n",
+    )
+    .unwrap();
+    let error = tree.build_into("broken").unwrap_err();
+    assert!(error.contains("`get_env` is turned off"), "{error}");
 }
 
 #[test]

@@ -2,6 +2,7 @@
 //! `runbook build` works anywhere, overridable file by file from the
 //! folder `book.toml` names (`[build] templates`, default `templates/`).
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -67,6 +68,14 @@ impl Templates {
         }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html"]);
+        // Tera's one way out of the templates: a template changed in a pull
+        // request could publish the build's secrets, and the site would no
+        // longer be the same for the same input.
+        tera.register_function("get_env", |_: &HashMap<String, tera::Value>| {
+            Err(tera::Error::msg(
+                "`get_env` is turned off: the site must not depend on, or publish, the build machine's environment",
+            ))
+        });
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| describe(&e, &sources))?;
         Ok(Templates {
