@@ -6,7 +6,7 @@ use std::path::Path;
 
 mod common;
 
-use common::client::get;
+use common::client::{get, get_from};
 
 /// Builds the fixture site into `<tmp>/www/site`, puts a secret next to
 /// `www`, and serves `www/site`.
@@ -193,4 +193,27 @@ fn serve_listens_on_loopback_unless_told_otherwise() {
     };
     assert!(args.bind.is_unspecified());
     assert_eq!(args.port, 8080);
+}
+
+#[test]
+fn requests_for_another_host_are_refused() {
+    let (addr, _tmp) = serve();
+    let port = addr.port();
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        "docs.localhost".to_string(),
+    ] {
+        assert_eq!(get_from(addr, "/", &host).status, 200, "{host}");
+    }
+    // A page at attacker.example that pointed its name at 127.0.0.1.
+    for host in [
+        format!("attacker.example:{port}"),
+        "127.0.0.1.attacker.example".to_string(),
+        "localhost.attacker.example".to_string(),
+    ] {
+        let response = get_from(addr, "/", &host);
+        assert_eq!(response.status, 403, "{host}");
+        assert!(response.text().contains("localhost only"), "{host}");
+    }
 }

@@ -14,6 +14,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use events::Hub;
@@ -56,11 +60,52 @@ impl Server {
             .worker_threads(2)
             .enable_all()
             .build()?;
+        let loopback = self.listener.local_addr()?.ip().is_loopback();
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(self.listener)?;
-            axum::serve(listener, router(self.root, self.hub)).await
+            let mut router = router(self.root, self.hub);
+            if loopback {
+                router = router.layer(axum::middleware::from_fn(local_host_only));
+            }
+            axum::serve(listener, router).await
         })
     }
+}
+
+/// On loopback, requests must name this machine: a page elsewhere can
+/// point a domain of its own at 127.0.0.1 (DNS rebinding) and read the
+/// runbooks served here, but its requests still carry that domain.
+async fn local_host_only(request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .map(|h| h.to_str().unwrap_or("?"));
+    match host {
+        Some(host) if !is_local_host(host) => (
+            StatusCode::FORBIDDEN,
+            format!(
+                "runbook serve answers requests for localhost only, not `{host}`: open http://localhost:PORT/ (or bind another address with --bind)\n"
+            ),
+        )
+            .into_response(),
+        // No Host header at all comes from no browser.
+        _ => next.run(request).await,
+    }
+}
+
+/// `localhost`, `*.localhost`, a 127.x.x.x address or `[::1]`, with or
+/// without a port.
+fn is_local_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split_once(']').map_or(rest, |(ip, _)| ip),
+        None => host.split_once(':').map_or(host, |(name, _)| name),
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn router(root: Arc<PathBuf>, hub: Option<Arc<Hub>>) -> Router {

@@ -21,13 +21,19 @@ impl Response {
 /// Sends `GET path` and reads the answer until the server closes; a server
 /// silent for 20 s fails the test instead of hanging it.
 pub fn get(addr: SocketAddr, path: &str) -> Response {
+    get_from(addr, path, &addr.to_string())
+}
+
+/// `get` naming another host in the `Host` header, as a page that pointed
+/// its own domain at 127.0.0.1 (DNS rebinding) would.
+pub fn get_from(addr: SocketAddr, path: &str, host: &str) -> Response {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
