@@ -545,7 +545,7 @@ readonly __rb_work __rb_file __rb_bin __rb_stub_pat __rb_stub_out __rb_stub_err 
 readonly POSIXLY_CORRECT
 # Say which command of the runbook failed, since `set -e` exits silently.
 set -E
-builtin trap '__rb_failed $? $LINENO' ERR
+builtin trap '{ __rb_failed $? $LINENO; } 2>/dev/null' ERR
 # Prompt expansion would run `$(...)` in PS4 (`set -x`) outside the trace.
 builtin shopt -u promptvars
 # Under `set -x`, the traps' own commands would fill the trace.
