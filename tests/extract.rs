@@ -274,6 +274,16 @@ fn shellcheck_findings_at_markdown_lines() {
     }
     let found = verify("shellcheck.md");
     assert_eq!(lines_of(&found, "shellcheck"), vec![11], "{found:?}");
+    // A ~/.shellcheckrc turning the check off changes nothing: CI and a
+    // laptop agree.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join(".shellcheckrc"), "disable=all\n").unwrap();
+    let run = runbook_in(
+        &fixtures(),
+        &["verify", "shellcheck.md", "--format", "json"],
+        &[("HOME", home.path().to_str().unwrap())],
+    );
+    assert!(run.stdout.contains("\"shellcheck\""), "{}", run.stdout);
     let run = runbook(&[
         "verify",
         "shellcheck.md",

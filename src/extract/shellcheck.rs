@@ -81,8 +81,16 @@ pub fn check(scripts: &[&str]) -> std::io::Result<Vec<Option<Vec<Comment>>>> {
 }
 
 fn run(dir: &Path, files: &[String]) -> std::io::Result<Vec<Comment>> {
+    // `--norc`: a `.shellcheckrc` of the machine's (in HOME, or above the
+    // temporary folder) would make CI and a laptop disagree.
     let output = Command::new("shellcheck")
-        .args(["--format=json1", "--shell=bash", "--exclude", EXCLUDED])
+        .args([
+            "--norc",
+            "--format=json1",
+            "--shell=bash",
+            "--exclude",
+            EXCLUDED,
+        ])
         .args(files)
         .current_dir(dir)
         .stdin(Stdio::null())
