@@ -19,6 +19,8 @@ timeout=${TIMEOUT:-10}
 binary=target/x86_64-unknown-linux-gnu/release/$target
 [ -x "$binary" ] || { echo "no $binary: run cargo +nightly fuzz build" >&2; exit 2; }
 mkdir -p "corpus/$target" "seeds/$target" "artifacts/$target"
+# What earlier sessions reached (keep.sh), among the seeds.
+[ -f "kept/$target.tar.xz" ] && tar -xJf "kept/$target.tar.xz" -C "seeds/$target"
 leaks=1
 [ "$target" = rules_file ] && leaks=0
 log=$(mktemp)

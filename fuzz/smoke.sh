@@ -37,6 +37,8 @@ seeds() {
 failed=()
 for target in $targets; do
   seeds "$target"
+  # What earlier sessions reached (keep.sh), among the seeds.
+  [ -f "kept/$target.tar.xz" ] && tar -xJf "kept/$target.tar.xz" -C "seeds/$target"
   mkdir -p "corpus/$target"
   log=$(mktemp)
   # Rule ids are leaked on purpose (they live as long as the program, like
