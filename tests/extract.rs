@@ -1187,6 +1187,7 @@ fn dry_run_stops_a_script_that_never_ends() {
     let dir = tempfile::tempdir().unwrap();
     let doc = "# Wait\n\n```bash\n\
                ( echo $BASHPID > background.pid; while :; do :; done ) &\n\
+               until [[ -s background.pid ]]; do :; done\n\
                until kubectl rollout status deploy/web; do sleep 1; done\n\
                ```\n";
     std::fs::write(dir.path().join("wait.md"), doc).unwrap();
@@ -1203,14 +1204,14 @@ fn dry_run_stops_a_script_that_never_ends() {
             "--stubs",
             "stubs.toml",
             "--timeout",
-            "2",
+            "3",
             "--keep",
         ],
         &[],
     );
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     assert!(
-        run.stderr.contains("still running after 2 s"),
+        run.stderr.contains("still running after 3 s"),
         "{}",
         run.stderr
     );
@@ -1237,7 +1238,8 @@ fn dry_run_bounds_the_memory_of_a_script() {
     let dir = tempfile::tempdir().unwrap();
     let doc = "# Grow\n\n```bash\nx=xxxxxxxxxxxxxxxx\nwhile :; do x=$x$x; done\n```\n";
     std::fs::write(dir.path().join("grow.md"), doc).unwrap();
-    let run = runbook_in(dir.path(), &["dry-run", "grow.md"], &[]);
+    // A generous time limit: the copying takes seconds, more on a busy machine.
+    let run = runbook_in(dir.path(), &["dry-run", "grow.md", "--timeout", "600"], &[]);
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("cannot allocate"), "{}", run.stderr);
 }

@@ -10,13 +10,20 @@
 //!
 //! The rules are applied to a thread of their own, which then starts bash:
 //! Landlock restricts the calling thread and what it starts, so the rest of
-//! `runbook` is not restricted.
+//! `runbook` is not restricted. The same thread holds the script to its
+//! time limit, and bash starts with limits on memory and file size.
 
 #[cfg(unix)]
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus};
 use std::time::{Duration, Instant};
+
+#[cfg(target_os = "linux")]
+use landlock::{
+    ABI, Access, AccessFs, AccessNet, BitFlags, PathBeneath, PathFd, Ruleset, RulesetAttr,
+    RulesetCreated, RulesetCreatedAttr, RulesetStatus, Scope,
+};
 
 /// How much of the containment the kernel enforced.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,12 +134,6 @@ fn kill_group(child: &mut Child) {
 fn kill_group(child: &mut Child) {
     let _ = child.kill();
 }
-
-#[cfg(target_os = "linux")]
-use landlock::{
-    ABI, Access, AccessFs, AccessNet, BitFlags, PathBeneath, PathFd, Ruleset, RulesetAttr,
-    RulesetCreated, RulesetCreatedAttr, RulesetStatus, Scope,
-};
 
 /// The newest Landlock ABI these rules are written for; older kernels get
 /// what they support of it.
