@@ -373,7 +373,7 @@ __rb_refuse() {
 # (functrace) would stop the trap at functions and subshells, `-o posix`
 # would put `exec` and `trap` before the functions that record them. Only
 # literal options pass; after `--` or the first other word, the rest are
-# positional parameters.
+# positional parameters, and __rb_moves is set to say so.
 __rb_set_ok() {
   local IFS=$' \t\n' w name=0 words
   read -ra words <<< "$1"
@@ -384,25 +384,14 @@ __rb_set_ok() {
       continue
     fi
     case $w in
-      --|-) return 0 ;;
+      --|-) __rb_moves=1; return 0 ;;
       [-+]*)
         [[ $w =~ ^[-+][A-Za-z]+$ && $w != *T* ]] || return 1
         [[ $w == *o* ]] && name=1 ;;
-      *) [[ $w =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; return ;;
+      *) [[ $w =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]] || return 1; __rb_moves=1; return 0 ;;
     esac
   done
   return 0
-}
-
-# Whether `set ARGS` sets the positional parameters: after `--` or the
-# first word that is not an option.
-__rb_set_moves() {
-  local IFS=$' \t\n' w words
-  read -ra words <<< "$1"
-  for w in "${words[@]}"; do
-    [[ $w == [-+]* && $w != -- ]] || return 0
-  done
-  return 1
 }
 
 # The value of a command word written as one expansion, found without
@@ -411,7 +400,7 @@ __rb_set_moves() {
 # quoted or not. Sets __rb_name; fails for anything else, a name reference,
 # or a word that would vanish or split in ways not followed.
 __rb_resolve() {
-  local w=$1 quoted=0 name sub= dash= default= has=0 value ref depth argc base k
+  local w=$1 quoted=0 name sub= dash= default= has=0 value ref depth argc base k total=0
   local values=()
   if [[ $w == \"*\" ]]; then quoted=1; w=${w:1:${#w}-2}; fi
   if [[ $w =~ ^\$([A-Za-z_][A-Za-z0-9_]*|[0-9@*])$ ]]; then
@@ -429,8 +418,8 @@ __rb_resolve() {
     depth=$((${#FUNCNAME[@]} - 2))
     ((depth >= 2)) && [[ -z ${__rb_moved[depth]-} ]] || return 1
     # Bash keeps them in step with the call stack; tampered with, they are not.
-    for k in "${BASH_ARGC[@]}"; do base=$((${base:-0} + k)); done
-    ((${#BASH_ARGC[@]} == ${#FUNCNAME[@]} && ${base:-0} == ${#BASH_ARGV[@]})) || return 1
+    for k in "${BASH_ARGC[@]}"; do total=$((total + k)); done
+    ((${#BASH_ARGC[@]} == ${#FUNCNAME[@]} && total == ${#BASH_ARGV[@]})) || return 1
     argc=${BASH_ARGC[2]-0} base=$((BASH_ARGC[0] + BASH_ARGC[1]))
     if [[ $name == [@*] ]]; then
       for ((k = 1; k <= argc; k++)); do values+=("${BASH_ARGV[base + argc - k]}"); done
@@ -468,10 +457,7 @@ __rb_resolve() {
 
 # Commands of the prelude's own functions are not the runbook's.
 __rb_debug() {
-  case ${FUNCNAME[1]-} in
-    __rb_trace|__rb_external|__rb_path|__rb_word_end|__rb_refuse|__rb_debug|__rb_failed|\
-    __rb_set_ok|__rb_set_moves|__rb_resolve|__rb_return|command_not_found_handle) return 0 ;;
-  esac
+  [[ " $__rb_functions " == *" ${FUNCNAME[1]-} "* ]] && return 0
   PATH=$__rb_bin
   builtin hash -r
   local __rb_s=$BASH_COMMAND __rb_cw __rb_name __rb_line=${BASH_LINENO[0]} __rb_ps=0
@@ -511,10 +497,11 @@ __rb_debug() {
   case $__rb_name in
     eval|builtin) __rb_refuse "$BASH_COMMAND" "$__rb_line" "a dry run cannot follow $__rb_name"; return 1 ;;
     set)
+      local __rb_moves=0
       if ! __rb_set_ok "${__rb_s:__rb_len}"; then
         __rb_refuse "$BASH_COMMAND" "$__rb_line" "set may not turn off the trace (-T) or turn on POSIX mode, and takes literal options"; return 1
       fi
-      if __rb_set_moves "${__rb_s:__rb_len}"; then __rb_moved[${#FUNCNAME[@]} - 1]=1; fi ;;
+      if ((__rb_moves)); then __rb_moved[${#FUNCNAME[@]} - 1]=1; fi ;;
     shift) __rb_moved[${#FUNCNAME[@]} - 1]=1 ;;
     */*)
       if [[ ! $__rb_name =~ ^[A-Za-z0-9_./+@%:,~][A-Za-z0-9_./+@%:,~-]*$ ]]; then
@@ -537,10 +524,11 @@ __rb_failed() {
 declare -a __rb_moved=()
 __rb_return() { unset '__rb_moved[${#FUNCNAME[@]} - 1]'; }
 
-readonly -f __rb_trace __rb_external __rb_path __rb_word_end __rb_refuse __rb_debug __rb_failed \
-  __rb_set_ok __rb_set_moves __rb_resolve __rb_return command_not_found_handle cd pushd popd kill trap exec ulimit umask hash history shopt enable \
+__rb_functions="__rb_trace __rb_external __rb_path __rb_word_end __rb_refuse __rb_debug \
+__rb_failed __rb_set_ok __rb_resolve __rb_return command_not_found_handle"
+readonly -f $__rb_functions cd pushd popd kill trap exec ulimit umask hash history shopt enable \
   complete compgen bind fc suspend disown command source . times
-readonly __rb_work __rb_file __rb_bin __rb_stub_pat __rb_stub_out __rb_stub_err __rb_stub_code
+readonly __rb_functions __rb_work __rb_file __rb_bin __rb_stub_pat __rb_stub_out __rb_stub_err __rb_stub_code
 # Set, it would turn on POSIX mode, where `exec` and `trap` come before functions.
 readonly POSIXLY_CORRECT
 # Say which command of the runbook failed, since `set -e` exits silently.
