@@ -84,7 +84,7 @@ fn link_extract_and_build_keys_take_effect() {
     let header = &links.headers["api.example.com"][0];
     assert_eq!(
         (header.name.as_str(), header.env.as_str()),
-        ("Authorization", "EXAMPLE_API_TOKEN")
+        ("Authorization", "RUNBOOK_EXAMPLE_API_TOKEN")
     );
 
     let placeholders = s.config.extract.placeholders.as_ref().unwrap();

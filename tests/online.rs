@@ -368,6 +368,97 @@ fn header_tokens_come_from_the_environment_and_stay_secret() {
     assert!(!book.cache_text().is_empty());
 }
 
+/// Over plain http every network on the way reads a token: the header
+/// goes over https (or to this machine) only. The test server stands in
+/// as the proxy to `dashboard.example`, so it sees what would cross the
+/// network, and the help says to link to https.
+#[test]
+fn header_tokens_never_travel_over_plain_http() {
+    let (server, _away) = servers();
+    let headers =
+        "[lint.links.headers.\"dashboard.example\"]\nAuthorization = \"RUNBOOK_TEST_TOKEN\"";
+    let book = Book::new(
+        &format!("failure-ttl = \"0s\"\n{headers}"),
+        &[(
+            "a.md",
+            "[dashboard](http://dashboard.example/private)\n".into(),
+        )],
+    );
+    let proxy = server.url("");
+    let output = book.lint_env(
+        &["--online"],
+        &[
+            ("RUNBOOK_TEST_TOKEN", "Bearer s3cret"),
+            ("HTTP_PROXY", &proxy),
+            ("NO_PROXY", ""),
+        ],
+    );
+    let asked: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r.path.contains("dashboard.example")
+                || r.header("Host")
+                    .is_some_and(|h| h.starts_with("dashboard.example"))
+        })
+        .collect();
+    assert!(asked.len() >= 2, "no request through the proxy: {asked:?}");
+    assert!(
+        asked.iter().all(|r| r.header("Authorization").is_none()),
+        "the token went over plain http"
+    );
+    let all = findings(&output);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert!(all[0].2.contains("401"), "{all:?}");
+    assert!(
+        all[0].3.contains("https only") && all[0].3.contains("`https://dashboard.example/private`"),
+        "{all:?}"
+    );
+}
+
+/// `book.toml` comes with the pull request: were it free to name any
+/// variable, a pull request could send the job's other secrets to a host
+/// of its own. Only `RUNBOOK_*` variables may be named, and a header that
+/// HTTP does not allow stops the run before any request.
+#[test]
+fn header_values_come_only_from_variables_exported_for_runbook() {
+    let (server, _away) = servers();
+    let body = format!("[dashboard]({})\n", server.url("/private"));
+    for (entry, says) in [
+        (
+            "Authorization = \"AWS_SECRET_ACCESS_KEY\"",
+            "RUNBOOK_AWS_SECRET_ACCESS_KEY",
+        ),
+        ("Authorization = \"RUNBOOK_\"", "RUNBOOK_*"),
+        (
+            "\"X-Token\\r\\nX-Other\" = \"RUNBOOK_TEST_TOKEN\"",
+            "not an HTTP header name",
+        ),
+        (
+            "Authorization = \"RUNBOOK_MULTILINE\"",
+            "not a valid header value",
+        ),
+    ] {
+        let headers = format!("[lint.links.headers.\"127.0.0.1\"]\n{entry}");
+        let book = Book::new(&headers, &[("a.md", body.clone())]);
+        let output = book.lint_env(
+            &["--online"],
+            &[
+                ("AWS_SECRET_ACCESS_KEY", "aws-s3cret"),
+                ("RUNBOOK_MULTILINE", "Bearer a\nX-Evil: 1"),
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{entry}: {stderr}");
+        assert!(
+            stderr.contains("lint.links.headers") && stderr.contains(says),
+            "{entry}: {stderr}"
+        );
+        assert!(!stderr.contains("aws-s3cret"), "{stderr}");
+    }
+    assert_eq!(server.hits("/private"), 0);
+}
+
 #[test]
 fn bad_link_settings_are_usage_errors() {
     let book = Book::new("exclude = [\"(\"]", &[("a.md", String::new())]);

@@ -104,33 +104,25 @@ impl Server {
 
 fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, handler: &Handler) {
     let mut reader = BufReader::new(&stream);
-    let mut line = String::new();
-    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+    let Some(mut request) = read_request(&mut reader) else {
         return;
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next().unwrap_or("").to_string();
-    let path = parts.next().unwrap_or("").to_string();
-    let mut headers = Vec::new();
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header).unwrap_or(0) == 0 {
-            break;
-        }
-        let header = header.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':') {
-            headers.push((name.trim().to_string(), value.trim().to_string()));
-        }
-    }
-    let request = Request {
-        method,
-        path,
-        headers,
-        at: Instant::now(),
     };
+    if request.method == "CONNECT" {
+        // Standing in as a proxy: the tunnel's request is served here too,
+        // so a test sees what the client would send across the network.
+        log.lock().expect("request log").push(request);
+        let mut out = &stream;
+        if out
+            .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            .is_err()
+        {
+            return;
+        }
+        let Some(tunneled) = read_request(&mut reader) else {
+            return;
+        };
+        request = tunneled;
+    }
     let seen = {
         let mut log = log.lock().expect("request log");
         log.push(request.clone());
@@ -153,4 +145,35 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, handler: &Handler) {
     let mut stream = &stream;
     // The client may have given up (timeouts); that is not the server's error.
     let _ = stream.write_all(out.as_bytes());
+}
+
+/// The request line and headers, or `None` when the client sent nothing.
+fn read_request(reader: &mut impl BufRead) -> Option<Request> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return None;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or("").to_string();
+    let path = parts.next().unwrap_or("").to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).unwrap_or(0) == 0 {
+            break;
+        }
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':') {
+            headers.push((name.trim().to_string(), value.trim().to_string()));
+        }
+    }
+    Some(Request {
+        method,
+        path,
+        headers,
+        at: Instant::now(),
+    })
 }

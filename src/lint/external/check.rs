@@ -250,8 +250,7 @@ impl<'a> Checker<'a> {
         } else {
             self.agent.head(url.as_str())
         };
-        let host = url.host_str().unwrap_or("").to_ascii_lowercase();
-        for h in self.options.headers_for(&host) {
+        for h in self.options.headers_for(url) {
             if let Some(value) = &h.value {
                 request = request.header(h.name.as_str(), value.as_str());
             }

@@ -136,9 +136,7 @@ fn report(
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if !outcome.is_alive() {
-        let host = url.host_str().unwrap_or("");
-        let (message, help) =
-            external_link::describe(&u.url, outcome, options.headers_for(host), options.timeout);
+        let (message, help) = external_link::describe(url, &u.url, outcome, options);
         out.extend(diagnostic(cx, external_link::ID, u, message, help, None));
         return out;
     }

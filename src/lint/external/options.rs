@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use regex::Regex;
 use serde::{Deserialize, Serialize};
+use ureq::http::{HeaderName, HeaderValue};
+use url::{Host, Url};
 
 use super::check::{Outcome, Status};
 
@@ -116,15 +118,11 @@ impl Options {
             .map(|(host, map)| {
                 let list = map
                     .iter()
-                    .map(|(name, env)| HostHeader {
-                        name: name.clone(),
-                        env: env.clone(),
-                        value: std::env::var(env).ok(),
-                    })
-                    .collect();
-                (host.to_ascii_lowercase(), list)
+                    .map(|(name, env)| header(host, name, env))
+                    .collect::<Result<_, _>>()?;
+                Ok((host.to_ascii_lowercase(), list))
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         Ok(Options {
             online: config.external,
             fragments: config.fragments,
@@ -165,9 +163,76 @@ impl Options {
         outcome
     }
 
-    pub fn headers_for(&self, host: &str) -> &[HostHeader] {
-        self.headers.get(host).map(Vec::as_slice).unwrap_or(&[])
+    /// The headers configured for `url`'s host.
+    pub fn headers_of(&self, url: &Url) -> &[HostHeader] {
+        let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+        self.headers.get(&host).map(Vec::as_slice).unwrap_or(&[])
     }
+
+    /// The headers a request to `url` carries: its host's, over https or
+    /// to this machine only, since over plain http every hop on the way
+    /// reads them.
+    pub fn headers_for(&self, url: &Url) -> &[HostHeader] {
+        if encrypted_or_local(url) {
+            self.headers_of(url)
+        } else {
+            &[]
+        }
+    }
+}
+
+/// Whether what is sent to `url` stays private: https, or a loopback host.
+pub fn encrypted_or_local(url: &Url) -> bool {
+    match url.host() {
+        _ if url.scheme() == "https" => true,
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// Header values come from variables with this prefix only.
+pub const ENV_PREFIX: &str = "RUNBOOK_";
+
+/// One `[lint.links.headers."HOST"]` entry, checked. `book.toml` is part of
+/// the repository, which a pull request can change: if it could name any
+/// variable, a pull request could send a secret the CI job holds for
+/// another step (`AWS_SECRET_ACCESS_KEY`, a deploy token) to a host of its
+/// choosing. Only variables exported for runbook on purpose may be named.
+fn header(host: &str, name: &str, env: &str) -> Result<HostHeader, (&'static str, String)> {
+    let at = format!("[\"{host}\"] {name}");
+    if HeaderName::from_bytes(name.as_bytes()).is_err() {
+        return Err((
+            "headers",
+            format!("{at}: `{name}` is not an HTTP header name"),
+        ));
+    }
+    if !env.starts_with(ENV_PREFIX) || env.len() == ENV_PREFIX.len() {
+        return Err((
+            "headers",
+            format!(
+                "{at} names the variable `{env}`; header values come only from variables \
+                 named {ENV_PREFIX}*, so that a pull request editing book.toml cannot send \
+                 another of the job's secrets anywhere: export it as `{ENV_PREFIX}{env}` for runbook"
+            ),
+        ));
+    }
+    let value = std::env::var(env).ok();
+    if value
+        .as_deref()
+        .is_some_and(|v| HeaderValue::from_str(v).is_err())
+    {
+        return Err((
+            "headers",
+            format!("{at}: the value of `{env}` is not a valid header value (a line break?)"),
+        ));
+    }
+    Ok(HostHeader {
+        name: name.to_string(),
+        env: env.to_string(),
+        value,
+    })
 }
 
 /// A clock duration as people write it (`500ms`, `10s`, `1h`, `1d`, `2 weeks`);

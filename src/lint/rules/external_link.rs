@@ -23,10 +23,10 @@
 //! cannot reach (VPN-only hosts), add a pattern to `[lint.links] exclude`;
 //! for private dashboards, send a token with `[lint.links.headers]`.
 
-use std::time::Duration;
+use url::Url;
 
 use crate::lint::external::check::{MAX_REDIRECTS, NetError, Outcome, Status};
-use crate::lint::external::options::HostHeader;
+use crate::lint::external::options::{Options, encrypted_or_local};
 use crate::lint::external::seconds;
 
 crate::rule!("external-link", Error, None);
@@ -39,12 +39,13 @@ pub fn malformed(url: &str, error: &str) -> (String, String) {
     )
 }
 
-/// Message and help for a URL whose check failed.
+/// Message and help for a URL whose check failed: `url` as written,
+/// `checked` as requested.
 pub fn describe(
+    checked: &Url,
     url: &str,
     outcome: &Outcome,
-    headers: &[HostHeader],
-    timeout: Duration,
+    options: &Options,
 ) -> (String, String) {
     let tries = |attempts: u32| match attempts {
         0 | 1 => String::new(),
@@ -61,10 +62,10 @@ pub fn describe(
             retry_after,
         } => {
             let message = format!("`{url}`: {}{}", reason(*code), tries(*attempts));
-            (message, status_help(*code, *retry_after, headers))
+            (message, status_help(*code, *retry_after, checked, options))
         }
         Status::Timeout { .. } => (
-            format!("`{url}`: no answer within {}", seconds(timeout)),
+            format!("`{url}`: no answer within {}", seconds(options.timeout)),
             "the server may be down or slow; raise `timeout` under [lint.links] if it is always slow".into(),
         ),
         Status::Network {
@@ -98,13 +99,18 @@ pub fn describe(
     }
 }
 
-fn status_help(code: u16, retry_after: Option<u64>, headers: &[HostHeader]) -> String {
+fn status_help(code: u16, retry_after: Option<u64>, url: &Url, options: &Options) -> String {
+    let headers = options.headers_of(url);
     let missing: Vec<&str> = headers
         .iter()
         .filter(|h| h.value.is_none())
         .map(|h| h.env.as_str())
         .collect();
     match code {
+        401 | 403 if !headers.is_empty() && !encrypted_or_local(url) => format!(
+            "the page needs credentials, and the header configured for this host is sent over https only: link to `{}`",
+            https(url)
+        ),
         401 | 403 if !missing.is_empty() => format!(
             "the page needs credentials: set {} (named under [lint.links.headers] for this host)",
             missing.join(", ")
@@ -117,6 +123,15 @@ fn status_help(code: u16, retry_after: Option<u64>, headers: &[HostHeader]) -> S
         },
         500..=599 => "the server is failing; if it persists, tell its owner or find another source".into(),
         _ => "open the link in a browser; if the page is fine, add the code to `[lint.links] accept`".into(),
+    }
+}
+
+/// `url` over https.
+fn https(url: &Url) -> String {
+    let mut secure = url.clone();
+    match secure.set_scheme("https") {
+        Ok(()) => secure.to_string(),
+        Err(()) => url.to_string(),
     }
 }
 
