@@ -177,6 +177,40 @@ fn every_extract_regression_gives_a_valid_script() {
     }
 }
 
+/// A finding's report quotes the runbook: the human report, which goes to
+/// a terminal, shows no control character but line breaks and tabs, and
+/// the formats machines read stay well formed.
+#[test]
+fn every_report_regression_writes_printable_text() {
+    let inputs = inputs_named("report-", ".md");
+    assert!(!inputs.is_empty(), "no report-*.md input");
+    for (name, path) in inputs {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+        fs::copy(&path, tmp.path().join(&name)).unwrap();
+        for format in ["human", "json", "sarif", "github", "gitlab"] {
+            let output = runbook(tmp.path(), &["lint", "--format", format, "--today", TODAY]);
+            assert_eq!(
+                output.status.code(),
+                Some(1),
+                "{name} {format}: {}",
+                stderr(&output)
+            );
+            let text = String::from_utf8(output.stdout).expect("UTF-8");
+            match format {
+                "human" | "github" => assert!(
+                    !text.contains(|c: char| c.is_control() && c != '\n' && c != '\t'),
+                    "{name} {format}: {text:?}"
+                ),
+                _ => {
+                    serde_json::from_str::<serde_json::Value>(&text)
+                        .unwrap_or_else(|e| panic!("{name} {format}: {e}"));
+                }
+            }
+        }
+    }
+}
+
 /// The regression inputs whose file name starts with `prefix` and ends
 /// with `suffix`, as (name, path).
 fn inputs_named(prefix: &str, suffix: &str) -> Vec<(String, PathBuf)> {

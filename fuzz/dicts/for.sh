@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 target=${1:?usage: fuzz/dicts/for.sh TARGET}
 case $target in
   front_matter) parts="yaml" ;;
-  document | lint_file | fix) parts="yaml markdown shell html" ;;
+  document | lint_file | report | fix) parts="yaml markdown shell html" ;;
   extract) parts="yaml markdown shell" ;;
   render) parts="markdown html yaml" ;;
   config) parts="toml" ;;

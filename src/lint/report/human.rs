@@ -57,10 +57,12 @@ fn group(d: &Diagnostic) -> Group<'_> {
                 .char_column(d.span.start.col),
         )
     } else {
-        let line = d.source_line.as_str();
-        let start = byte_at(line, d.span.start.col);
+        // annotate-snippets shows C0 controls as symbols, but passes C1
+        // ones (U+009B is a terminal's CSI, as `ESC [` is) through.
+        let line = printable(&d.source_line);
+        let start = byte_at(&line, d.span.start.col);
         let end = if d.span.end.line == d.span.start.line && d.span.end.col > d.span.start.col {
-            byte_at(line, d.span.end.col)
+            byte_at(&line, d.span.end.col)
         } else {
             line[start..]
                 .chars()
