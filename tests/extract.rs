@@ -1230,6 +1230,54 @@ fn dry_run_stops_a_script_that_never_ends() {
     std::fs::remove_dir_all(kept).unwrap();
 }
 
+/// What a script starts in the background ends with the dry run: a loop
+/// left running would go on writing to the output after the dry run
+/// reported its result, past any time limit. The output goes to files, so
+/// a survivor holding it open cannot hang the test.
+#[cfg(unix)]
+#[test]
+fn dry_run_ends_what_the_script_left_in_the_background() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "# Leave\n\n```bash\n\
+               ( echo $BASHPID > background.pid; while :; do echo alive; read -t 1 x < /dev/zero || true; done ) &\n\
+               until [[ -s background.pid ]]; do :; done\n\
+               echo started\n\
+               ```\n";
+    std::fs::write(dir.path().join("leave.md"), doc).unwrap();
+    let out = std::fs::File::create(dir.path().join("out.log")).unwrap();
+    let err = std::fs::File::create(dir.path().join("err.log")).unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["dry-run", "leave.md", "--keep", "--today", "2026-11-25"])
+        .current_dir(dir.path())
+        .stdout(out)
+        .stderr(err)
+        .status()
+        .unwrap();
+    let stderr = std::fs::read_to_string(dir.path().join("err.log")).unwrap();
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    let kept = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("work folder kept: "))
+        .expect("--keep says where");
+    let kept = Path::new(kept);
+    let pid = std::fs::read_to_string(kept.join("background.pid")).unwrap();
+    let alive = || {
+        std::fs::read_to_string(format!("/proc/{}/status", pid.trim()))
+            .is_ok_and(|s| !s.contains("State:\tZ"))
+    };
+    // SIGKILL is delivered when the process next runs: give it a moment.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while alive() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let survived = alive();
+    if survived {
+        let _ = Command::new("kill").args(["-9", pid.trim()]).status();
+    }
+    std::fs::remove_dir_all(kept).unwrap();
+    assert!(!survived, "the background loop {pid} outlived the dry run");
+}
+
 /// A string doubled in a loop stops at the dry run's memory limit (2 GiB
 /// a process) instead of taking the machine's.
 #[cfg(target_os = "linux")]

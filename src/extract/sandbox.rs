@@ -36,8 +36,8 @@ pub enum Enforcement {
 }
 
 /// Runs `command` (bash on the dry run's script) inside the sandbox, in a
-/// process group of its own; at `timeout` the whole group is killed (a
-/// loop, or what it started in the background) and the status is `None`.
+/// process group of its own, which is killed whole when bash exits or at
+/// `timeout` (then the status is `None`).
 pub fn status(
     command: Command,
     bash: &Path,
@@ -59,21 +59,45 @@ pub fn status(
     })
 }
 
+/// Waits for bash; `None` when it ran out of time. Either way the whole
+/// group is killed before bash is reaped: what the script started in the
+/// background (`( while :; do ...; done ) &`) would otherwise go on after
+/// the dry run, writing to its output, past any time limit. Until bash is
+/// reaped its pid, the group's id, cannot be taken by another process.
 fn wait(mut child: Child, timeout: Duration) -> std::io::Result<Option<ExitStatus>> {
     let deadline = Instant::now() + timeout;
     let mut pause = Duration::from_millis(1);
     loop {
-        if let Some(status) = child.try_wait()? {
-            return Ok(Some(status));
-        }
-        if Instant::now() >= deadline {
+        let ended = has_exited(&mut child)?;
+        if ended || Instant::now() >= deadline {
             kill_group(&mut child);
-            child.wait()?;
-            return Ok(None);
+            let status = child.wait()?;
+            return Ok(ended.then_some(status));
         }
         std::thread::sleep(pause);
         pause = (pause * 2).min(Duration::from_millis(50));
     }
+}
+
+/// Whether the child has exited, leaving it to be reaped.
+#[cfg(unix)]
+fn has_exited(child: &mut Child) -> std::io::Result<bool> {
+    let pid = libc::id_t::from(child.id());
+    // SAFETY: waitid(2) with WNOWAIT only reads the child's state into
+    // `info`, a zeroed siginfo_t owned here; the child stays unreaped.
+    unsafe {
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        let flags = libc::WEXITED | libc::WNOHANG | libc::WNOWAIT;
+        if libc::waitid(libc::P_PID, pid, &mut info, flags) == -1 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(info.si_pid() != 0)
+    }
+}
+
+#[cfg(not(unix))]
+fn has_exited(child: &mut Child) -> std::io::Result<bool> {
+    Ok(child.try_wait()?.is_some())
 }
 
 /// Memory one process of the dry run may map, and the largest file it may
