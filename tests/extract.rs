@@ -1230,6 +1230,46 @@ fn dry_run_stops_a_script_that_never_ends() {
     std::fs::remove_dir_all(kept).unwrap();
 }
 
+/// The script's builtins run, so what it prints is a pull request's text
+/// too: escape sequences (`ESC ] 0 ;` retitles a terminal, `ESC [ 2 J` and
+/// its one-character form U+009B clear it) reach the terminal as symbols,
+/// on standard output and error alike, split across reads or not.
+#[test]
+fn dry_run_output_cannot_drive_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "# Print\n\n```bash\n\
+               printf '\\e]0;pwned\\a\\e[2J\\xc2\\x9b2J caf\\xc3\\xa9\\n'\n\
+               printf '\\e[31mred\\n' >&2\n\
+               for ((i = 0; i < 3000; i++)); do printf '\\xe2'; printf '\\x9c\\x93'; done; echo\n\
+               ```\n";
+    std::fs::write(dir.path().join("print.md"), doc).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["dry-run", "print.md", "--today", "2026-11-25"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let all = [output.stdout.as_slice(), output.stderr.as_slice()].concat();
+    let c1 = all
+        .windows(2)
+        .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]));
+    assert!(
+        !all.contains(&0x1b) && !all.contains(&0x07) && !c1,
+        "{}",
+        String::from_utf8_lossy(&all)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stdout.contains("\u{241b}]0;pwned\u{2407}\u{241b}[2J\u{fffd}2J café\n"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("\u{241b}[31mred\n"), "{stderr}");
+    // Characters written in two parts come through whole.
+    assert_eq!(stdout.matches('✓').count(), 3000, "{stdout}");
+    assert_eq!(stdout.matches('\u{fffd}').count(), 1, "{stdout}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+}
+
 /// What a script starts in the background ends with the dry run: a loop
 /// left running would go on writing to the output after the dry run
 /// reported its result, past any time limit. The output goes to files, so

@@ -2,8 +2,8 @@
 //! Landlock (5.13 and later). The shell's trace (`dry_run`) records every
 //! command; this is what still holds if a runbook finds a way around the
 //! trace. Bash and anything it starts may execute only bash (and the ELF
-//! interpreter that loading bash needs), write only inside the work folder,
-//! `/dev/null` and where standard output and error already go, connect to
+//! interpreter that loading bash needs), write only inside the work folder
+//! and `/dev/null` (its output is a pipe to runbook), connect to
 //! no TCP port, and, where the kernel can scope them, signal no process and
 //! reach no abstract socket outside the dry run. Reading stays allowed: the
 //! script reads the runbook's own files and the system's.
@@ -13,11 +13,14 @@
 //! `runbook` is not restricted. The same thread holds the script to its
 //! time limit, and bash starts with limits on memory and file size.
 
+use std::io::{Read, Write};
 #[cfg(unix)]
 use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::lint::report::printable;
 
 #[cfg(target_os = "linux")]
 use landlock::{
@@ -51,12 +54,73 @@ pub fn status(
                 let mut command = command;
                 let enforcement = restrict(ruleset);
                 own_group(&mut command);
-                let child = command.spawn()?;
+                let mut child = command
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()?;
+                if let Some(out) = child.stdout.take() {
+                    scope.spawn(move || forward(out, std::io::stdout()));
+                }
+                if let Some(err) = child.stderr.take() {
+                    scope.spawn(move || forward(err, std::io::stderr()));
+                }
                 wait(child, timeout).map(|status| (status, enforcement))
             })
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the dry run's thread panicked")))
     })
+}
+
+/// Copies what the script prints to runbook's own output as text a
+/// terminal only displays: its builtins run, and `printf '\e]0;...'` or
+/// `echo $'\e[2J'` would retitle or clear the terminal of whoever dry-runs
+/// a pull request's runbook. Control characters but line breaks and tabs
+/// become symbols, as everywhere runbook shows a runbook's text. Once our
+/// output is closed (`| head`), so is the pipe: the script's next write
+/// fails, as it would in any pipeline.
+fn forward(mut from: impl Read, mut to: impl Write) {
+    let mut buf = vec![0u8; 8192];
+    let mut held = 0;
+    loop {
+        let read = match from.read(&mut buf[held..]) {
+            Ok(0) => break,
+            Ok(n) => held + n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return,
+        };
+        let whole = whole_chars(&buf[..read]);
+        let text = String::from_utf8_lossy(&buf[..whole]);
+        if to
+            .write_all(printable(&text).as_bytes())
+            .and_then(|_| to.flush())
+            .is_err()
+        {
+            return;
+        }
+        buf.copy_within(whole..read, 0);
+        held = read - whole;
+    }
+    if held > 0 {
+        let _ = to.write_all(String::from_utf8_lossy(&buf[..held]).as_bytes());
+        let _ = to.flush();
+    }
+}
+
+/// The length of `bytes` without a UTF-8 sequence cut off at its end,
+/// which the next read completes.
+fn whole_chars(bytes: &[u8]) -> usize {
+    for back in 1..=bytes.len().min(3) {
+        let at = bytes.len() - back;
+        let needs = match bytes[at] {
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf7 => 4,
+            0x80..=0xbf => continue,
+            _ => 1,
+        };
+        return if needs > back { at } else { bytes.len() };
+    }
+    bytes.len()
 }
 
 /// Waits for bash; `None` when it ran out of time. Either way the whole
@@ -168,19 +232,13 @@ const ABI_WANTED: ABI = ABI::V10;
 fn rules(bash: &Path, work: &Path) -> Result<RulesetCreated, String> {
     let write = AccessFs::from_write(ABI_WANTED);
     let file_write = write & AccessFs::from_file(ABI_WANTED);
-    let mut writable: Vec<(std::path::PathBuf, BitFlags<AccessFs>)> = vec![
+    // The script's output is a pipe to runbook (`forward`), which bash
+    // reopens as /dev/stdout by itself: the terminal or file behind it is
+    // not the script's to open.
+    let writable: Vec<(std::path::PathBuf, BitFlags<AccessFs>)> = vec![
         (work.to_path_buf(), write),
         ("/dev/null".into(), file_write),
     ];
-    // Where the script's output already goes, reopened as /dev/stdout.
-    for fd in [1, 2] {
-        if let Ok(target) = std::fs::read_link(format!("/proc/self/fd/{fd}"))
-            && target.is_absolute()
-            && target.exists()
-        {
-            writable.push((target, file_write));
-        }
-    }
     let bash = bash.canonicalize().map_err(|e| e.to_string())?;
     let mut executable = vec![bash.clone()];
     executable.extend(elf_interpreter(&bash));
