@@ -214,6 +214,77 @@ fn templates_can_be_overridden_and_errors_name_template_and_line() {
     assert!(error.contains("`get_env` is turned off"), "{error}");
 }
 
+/// Tera parses and renders by recursion with no depth limit: a template
+/// that calls itself, or nests a few thousand deep, overflowed the stack
+/// and aborted `build` (and `serve`) without naming the template. Each
+/// is now an error that does, before any page is written.
+#[test]
+fn templates_that_would_overflow_the_stack_are_refused_by_name() {
+    let a = runbook("Alpha", "ops", "2026-11-01", "## One\n\ntext\n");
+    let tree = Tree::new(BOOK, &[("a.md", &a)]);
+    let templates = tree.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let page = |main: &str| {
+        format!(
+            "{{% extends \"base.html\" %}}\n{{% import \"macros.html\" as m %}}\n{{% block main %}}\n{main}\n{{% endblock main %}}\n"
+        )
+    };
+    let cases = [
+        (
+            "macros.html",
+            "{% macro boom(n) %}{{ self::boom(n=n+1) }}{% endmacro boom %}".to_string(),
+            "macro `boom` renders itself",
+        ),
+        (
+            "404.html",
+            "x{% include \"404.html\" %}".to_string(),
+            "`404.html` renders itself",
+        ),
+        (
+            "runbook.html",
+            page(&format!(
+                "{{{{ {}1{} }}}}",
+                "(".repeat(20_000),
+                ")".repeat(20_000)
+            )),
+            "line 4: a tag of 40007 bytes",
+        ),
+        (
+            "runbook.html",
+            page(&format!("{{{{ {} }}}}", vec!["1"; 50_000].join(" + "))),
+            "line 4: a tag of",
+        ),
+        (
+            "runbook.html",
+            page(&format!(
+                "{}x{}",
+                "{% if true %}".repeat(5_000),
+                "{% endif %}".repeat(5_000)
+            )),
+            "line 4: `{% if %}` nested 101 deep",
+        ),
+    ];
+    for (name, text, says) in cases {
+        std::fs::write(templates.join(name), &text).unwrap();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+            .args(["build", "--dest", "site", "--today", "2026-11-25"])
+            .current_dir(tree.path())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&format!("template `{name}`")) && stderr.contains(says),
+            "{name}: {stderr}"
+        );
+        assert!(
+            !tree.path().join("site/a.html").exists(),
+            "{name}: a page was written"
+        );
+        std::fs::remove_file(templates.join(name)).unwrap();
+    }
+}
+
 #[test]
 fn pages_show_review_state_findings_toc_and_copy_buttons() {
     let overdue = runbook(

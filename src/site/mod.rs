@@ -13,6 +13,7 @@ pub mod output;
 pub mod pages;
 pub mod render;
 pub mod search;
+pub mod template_limits;
 pub mod templates;
 
 use std::collections::{BTreeMap, HashMap, HashSet};

@@ -8,6 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::template_limits;
 use crate::files::{Boundary, read_text_inside};
 
 /// Tera templates, by name, as shipped.
@@ -76,8 +77,12 @@ impl Templates {
                 "`get_env` is turned off: the site must not depend on, or publish, the build machine's environment",
             ))
         });
+        for (name, text) in &sources {
+            template_limits::check_text(name, text)?;
+        }
         tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| describe(&e, &sources))?;
+        template_limits::check_recursion(&tera)?;
         Ok(Templates {
             tera,
             sources,
