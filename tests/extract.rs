@@ -294,6 +294,61 @@ fn shellcheck_findings_at_markdown_lines() {
     assert!(!run.stdout.contains("\"shellcheck\""));
 }
 
+/// Size alone does not bound ShellCheck: 24 KB of `true && true && ...`
+/// took it 13 GB, and 60 KB of nested subshells the whole machine. Past
+/// 1 GB it is stopped, that runbook says it was not checked, and the
+/// others of its batch are still checked.
+#[test]
+fn shellcheck_is_stopped_before_it_takes_the_machine() {
+    if !has_shellcheck() {
+        // CI installs shellcheck; without it verify says so and skips it.
+        let run = runbook(&["verify", "shellcheck.md"]);
+        assert!(run.stderr.contains("shellcheck is not installed"));
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixtures().join("shellcheck.md"),
+        dir.path().join("shellcheck.md"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("chain.md"),
+        format!(
+            "---\ntitle: Chain\n---\n\n# Chain\n\n```bash\n{}true\n```\n",
+            "true && ".repeat(6000)
+        ),
+    )
+    .unwrap();
+    let run = runbook_in(dir.path(), &["verify", ".", "--format", "json"], &[]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
+    let shellcheck: Vec<(&str, u64, &str)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "shellcheck")
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(shellcheck.len(), 2, "{shellcheck:?}");
+    let (path, line, message) = shellcheck[0];
+    assert!(path.ends_with("chain.md") && line == 7, "{shellcheck:?}");
+    assert!(
+        message.contains("more than 1 GB of memory") && message.contains("was stopped"),
+        "{message}"
+    );
+    let (path, line, _) = shellcheck[1];
+    assert!(
+        path.ends_with("shellcheck.md") && line == 11,
+        "{shellcheck:?}"
+    );
+}
+
 /// ShellCheck needs about 2 GB of memory per MB of script: a runbook whose
 /// script is over 100 KB is not given to it, and says so; the others still
 /// are.

@@ -6,7 +6,8 @@ use jiff::civil::Date;
 use rayon::prelude::*;
 
 use super::analysis::{self, Runbook};
-use super::{findings, render_checked, shellcheck};
+use super::shellcheck::{self, Limit, Verdict};
+use super::{findings, render_checked};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::document::Document;
@@ -54,7 +55,7 @@ pub fn run(
     let sc = if use_shellcheck {
         shellcheck::check(&texts)?
     } else {
-        vec![Some(Vec::new()); texts.len()]
+        vec![Verdict::Checked(Vec::new()); texts.len()]
     };
     let index = workspace::FileIndex::default();
     let cx = Context::new(settings, today, &index);
@@ -77,8 +78,12 @@ pub fn run(
                 )
                 .help("fix the command, or mark the block `{skip}` if it is not meant to run");
             }
-            match sc {
-                Some(comments) => {
+            let unchecked = |message: String, help: &str| {
+                let at = rb.blocks.first().map_or(1, |b| b.cmd.block.fence.start.line);
+                (findings::line_span(doc, at), message, help.to_string())
+            };
+            let skipped = match sc {
+                Verdict::Checked(comments) => {
                     for c in comments {
                         let Some((block, line)) = checked.script.origin_of(c.line) else {
                             continue;
@@ -91,20 +96,32 @@ pub fn run(
                         )
                         .help(format!("see https://www.shellcheck.net/wiki/SC{}", c.code));
                     }
+                    None
                 }
-                None => {
-                    let at = rb.blocks.first().map_or(1, |b| b.cmd.block.fence.start.line);
-                    sink.report(
-                        rules::shellcheck::ID,
-                        findings::line_span(doc, at),
-                        format!(
-                            "this runbook's script is {} KB, over the {} KB ShellCheck is given: not checked by ShellCheck",
-                            checked.script.text.len() / 1024,
-                            shellcheck::MAX_SCRIPT_BYTES / 1024
+                Verdict::TooLarge => Some(unchecked(
+                    format!(
+                        "this runbook's script is {} KB, over the {} KB ShellCheck is given: not checked by ShellCheck",
+                        checked.script.text.len() / 1024,
+                        shellcheck::MAX_SCRIPT_BYTES / 1024
+                    ),
+                    "split the runbook: ShellCheck needs about 2 GB of memory per MB of script",
+                )),
+                Verdict::Stopped(limit) => Some(unchecked(
+                    match limit {
+                        Limit::Memory => format!(
+                            "ShellCheck needed more than {} GB of memory for this runbook's script and was stopped: not checked by ShellCheck",
+                            shellcheck::MAX_MEMORY >> 30
                         ),
-                    )
-                    .help("split the runbook: ShellCheck needs about 2 GB of memory per MB of script");
-                }
+                        Limit::Time => format!(
+                            "ShellCheck ran longer than {} s on this runbook's script and was stopped: not checked by ShellCheck",
+                            shellcheck::MAX_TIME.as_secs()
+                        ),
+                    },
+                    "ShellCheck's time and memory grow fast with deep nesting or long `&&` chains: split the commands into shorter ones",
+                )),
+            };
+            if let Some((span, message, help)) = skipped {
+                sink.report(rules::shellcheck::ID, span, message).help(help);
             }
             let directives = suppress::Directives::parse(doc);
             let mut out = sink.into_findings();

@@ -8,8 +8,9 @@
 //! stays in process and fast. Findings about what runbook itself checks
 //! (unset variables) are left to runbook's own rules. A runbook whose
 //! script is over 100 KB is not given to ShellCheck, which needs about 2 GB
-//! of memory per MB of script: that is a finding of this rule at its first
-//! block.
+//! of memory per MB of script, and ShellCheck is stopped past 1 GB or two
+//! minutes on one script (deep nesting, long `&&` chains): either is a
+//! finding of this rule at the runbook's first block.
 //!
 //! ## Why it matters
 //! Unquoted expansions, `cd` without `|| exit`, and useless `cat`s are the
