@@ -1325,6 +1325,35 @@ fn dry_run_output_cannot_drive_the_terminal() {
     assert_eq!(output.status.code(), Some(0), "{stderr}");
 }
 
+/// Builtins and functions run, so a script can start processes without
+/// limit (`f() { f | f & }; f`, or `( ... ) &` in a loop). Past 512 at
+/// once the dry run stops it and says so, long before the time limit.
+/// Here 1,500 background jobs wait on a FIFO nobody writes, so the test
+/// stays bounded even if the limit failed.
+#[cfg(target_os = "linux")]
+#[test]
+fn dry_run_stops_a_script_that_starts_processes_without_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo");
+    let status = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    let doc = format!(
+        "# Spawn\n\n```bash\n\
+         for ((i = 0; i < 1500; i++)); do ( read -r x < {} ) & done\n\
+         wait\n\
+         ```\n",
+        fifo.display()
+    );
+    std::fs::write(dir.path().join("spawn.md"), doc).unwrap();
+    let run = runbook_in(dir.path(), &["dry-run", "spawn.md", "--timeout", "60"], &[]);
+    assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("more than 512 processes at once"),
+        "{}",
+        run.stderr
+    );
+}
+
 /// What a script starts in the background ends with the dry run: a loop
 /// left running would go on writing to the output after the dry run
 /// reported its result, past any time limit. The output goes to files, so

@@ -321,6 +321,13 @@ pub fn dry_run_command(args: DryRunArgs) -> u8 {
             crate::eprintln_printable!("the script would fail here (exit {code})");
             FINDINGS
         }
+        Ok(dry_run::Ended::TooManyProcesses) => {
+            crate::eprintln_printable!(
+                "the script had more than {} processes at once and was stopped: background jobs started in a loop, or a function that starts itself (a fork bomb)",
+                super::sandbox::MAX_PROCESSES
+            );
+            FINDINGS
+        }
         Ok(dry_run::Ended::TimedOut) => {
             crate::eprintln_printable!(
                 "the script was still running after {} s and was stopped: a loop waiting for a command to succeed needs a stub that makes it (--stubs), or a longer --timeout",

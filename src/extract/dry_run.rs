@@ -112,6 +112,8 @@ pub enum Ended {
     Exit(i32),
     /// Still running at the time limit, and stopped.
     TimedOut,
+    /// Past [`super::sandbox::MAX_PROCESSES`] processes at once, and stopped.
+    TooManyProcesses,
 }
 
 /// Runs the script; returns bash's exit status, or that it ran too long.
@@ -164,8 +166,9 @@ pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<
         crate::eprintln_printable!("work folder kept: {}", kept.display());
     }
     Ok(match status {
-        Some(status) => Ended::Exit(status.code().unwrap_or(128)),
-        None => Ended::TimedOut,
+        Ok(status) => Ended::Exit(status.code().unwrap_or(128)),
+        Err(super::sandbox::Stop::Time) => Ended::TimedOut,
+        Err(super::sandbox::Stop::Processes) => Ended::TooManyProcesses,
     })
 }
 

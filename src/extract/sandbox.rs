@@ -38,15 +38,31 @@ pub enum Enforcement {
     None(String),
 }
 
+/// Why the dry run stopped the script before it ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stop {
+    /// Still running at the time limit.
+    Time,
+    /// More than [`MAX_PROCESSES`] processes at once.
+    Processes,
+}
+
+/// Processes the script may have at once. Builtins and functions run, so a
+/// fork bomb (`f() { f | f & }; f`) or a loop of `( ... ) &` would fill the
+/// machine's process table until the time limit; no resource limit does
+/// it for root, and cgroups are not everyone's to use. Checked as often as
+/// the time limit, so a bomb gets a few hundred processes past it at most.
+pub const MAX_PROCESSES: usize = 512;
+
 /// Runs `command` (bash on the dry run's script) inside the sandbox, in a
-/// process group of its own, which is killed whole when bash exits or at
-/// `timeout` (then the status is `None`).
+/// process group of its own, which is killed whole when bash exits, at
+/// `timeout`, or past [`MAX_PROCESSES`].
 pub fn status(
     command: Command,
     bash: &Path,
     work: &Path,
     timeout: Duration,
-) -> std::io::Result<(Option<ExitStatus>, Enforcement)> {
+) -> std::io::Result<(Result<ExitStatus, Stop>, Enforcement)> {
     let ruleset = rules(bash, work);
     std::thread::scope(|scope| {
         scope
@@ -123,24 +139,61 @@ fn whole_chars(bytes: &[u8]) -> usize {
     bytes.len()
 }
 
-/// Waits for bash; `None` when it ran out of time. Either way the whole
-/// group is killed before bash is reaped: what the script started in the
-/// background (`( while :; do ...; done ) &`) would otherwise go on after
-/// the dry run, writing to its output, past any time limit. Until bash is
-/// reaped its pid, the group's id, cannot be taken by another process.
-fn wait(mut child: Child, timeout: Duration) -> std::io::Result<Option<ExitStatus>> {
+/// Waits for bash, or stops it. Either way the whole group is killed
+/// before bash is reaped: what the script started in the background
+/// (`( while :; do ...; done ) &`) would otherwise go on after the dry run,
+/// writing to its output, past any time limit. Until bash is reaped its
+/// pid, the group's id, cannot be taken by another process.
+fn wait(mut child: Child, timeout: Duration) -> std::io::Result<Result<ExitStatus, Stop>> {
     let deadline = Instant::now() + timeout;
     let mut pause = Duration::from_millis(1);
     loop {
-        let ended = has_exited(&mut child)?;
-        if ended || Instant::now() >= deadline {
-            kill_group(&mut child);
-            let status = child.wait()?;
-            return Ok(ended.then_some(status));
-        }
-        std::thread::sleep(pause);
-        pause = (pause * 2).min(Duration::from_millis(50));
+        let processes = group_size(child.id()).unwrap_or(0);
+        let stop = if has_exited(&mut child)? {
+            None
+        } else if Instant::now() >= deadline {
+            Some(Stop::Time)
+        } else if processes > MAX_PROCESSES {
+            Some(Stop::Processes)
+        } else {
+            // A group that grows is watched closely: a fork bomb doubles
+            // in milliseconds.
+            pause = match processes {
+                0..=32 => (pause * 2).min(Duration::from_millis(50)),
+                _ => Duration::from_millis(1),
+            };
+            std::thread::sleep(pause);
+            continue;
+        };
+        kill_group(&mut child);
+        let status = child.wait()?;
+        return Ok(stop.map_or(Ok(status), Err));
     }
+}
+
+/// How many processes are in process group `group`, where `/proc` tells.
+#[cfg(target_os = "linux")]
+fn group_size(group: u32) -> Option<usize> {
+    let group = group.to_string();
+    let count = std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .filter(|entry| entry.file_name().as_encoded_bytes()[0].is_ascii_digit())
+        .filter(|entry| {
+            // `pid (comm) state ppid pgrp ...`; comm may hold anything.
+            std::fs::read_to_string(entry.path().join("stat")).is_ok_and(|stat| {
+                stat.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().nth(2))
+                    == Some(group.as_str())
+            })
+        })
+        .count();
+    Some(count)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn group_size(_group: u32) -> Option<usize> {
+    None
 }
 
 /// Whether the child has exited, leaving it to be reaped.
@@ -172,16 +225,27 @@ const MAX_MEMORY: u64 = 2 << 30;
 #[cfg(unix)]
 const MAX_FILE: u64 = 1 << 30;
 
-/// Bash leads a process group of its own, which the time limit kills
-/// whole; Ctrl-C, which goes to runbook's group, still ends bash, since it
-/// dies with the thread that started it.
+/// Bash leads a session and process group of its own, which the time
+/// limit kills whole; Ctrl-C, which goes to runbook's group, still ends
+/// bash, since it dies with the thread that started it. A session of its
+/// own is also a scheduling group of its own where the kernel has them
+/// (autogroup): a fork bomb shares one share of the CPU instead of
+/// starving the thread that watches it. Not run as root, the kernel also
+/// holds the user's processes to [`MAX_PROCESSES`] more than they have
+/// now (root is exempt from that limit).
 #[cfg(unix)]
 fn own_group(command: &mut Command) {
-    command.process_group(0);
-    // SAFETY: the closure runs between fork and exec; setrlimit(2) and
-    // prctl(2) are async-signal-safe, and nothing is allocated.
+    // SAFETY: getuid(2) cannot fail and touches no memory.
+    let root = unsafe { libc::getuid() } == 0;
+    let processes = (!root).then(|| user_processes().map(|n| (n + MAX_PROCESSES) as u64));
+    // SAFETY: the closure runs between fork and exec; setsid(2),
+    // setrlimit(2) and prctl(2) are async-signal-safe, and nothing is
+    // allocated.
     unsafe {
-        command.pre_exec(|| {
+        command.pre_exec(move || {
+            if libc::setsid() == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
             let limit = |resource, max: u64| {
                 let max = max as libc::rlim_t;
                 let value = libc::rlimit {
@@ -195,6 +259,9 @@ fn own_group(command: &mut Command) {
             };
             limit(libc::RLIMIT_AS, MAX_MEMORY)?;
             limit(libc::RLIMIT_FSIZE, MAX_FILE)?;
+            if let Some(Some(max)) = processes {
+                limit(libc::RLIMIT_NPROC, max)?;
+            }
             #[cfg(target_os = "linux")]
             if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
                 return Err(std::io::Error::last_os_error());
@@ -204,6 +271,26 @@ fn own_group(command: &mut Command) {
     }
 }
 
+/// How many processes this user has, where `/proc` tells.
+#[cfg(target_os = "linux")]
+fn user_processes() -> Option<usize> {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: getuid(2) cannot fail and touches no memory.
+    let uid = unsafe { libc::getuid() };
+    let count = std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .filter(|entry| entry.file_name().as_encoded_bytes()[0].is_ascii_digit())
+        .filter(|entry| entry.metadata().is_ok_and(|m| m.uid() == uid))
+        .count();
+    Some(count)
+}
+
+#[cfg(all(unix, not(target_os = "linux")))]
+fn user_processes() -> Option<usize> {
+    None
+}
+
 #[cfg(not(unix))]
 fn own_group(_command: &mut Command) {}
 
@@ -211,7 +298,7 @@ fn own_group(_command: &mut Command) {}
 fn kill_group(child: &mut Child) {
     if let Ok(group) = libc::pid_t::try_from(child.id()) {
         // SAFETY: kill(2) with a negative pid signals the process group the
-        // child leads (`process_group(0)`); it touches no memory of ours.
+        // child leads (`setsid`); it touches no memory of ours.
         unsafe {
             libc::kill(-group, libc::SIGKILL);
         }
