@@ -139,8 +139,8 @@ fn whole_chars(bytes: &[u8]) -> usize {
     bytes.len()
 }
 
-/// Waits for bash, or stops it. Either way the whole group is killed
-/// before bash is reaped: what the script started in the background
+/// Waits for bash, or stops it. Either way the whole group is killed, and
+/// seen dead, before bash is reaped: what the script started in the background
 /// (`( while :; do ...; done ) &`) would otherwise go on after the dry run,
 /// writing to its output, past any time limit. Until bash is reaped its
 /// pid, the group's id, cannot be taken by another process.
@@ -148,7 +148,7 @@ fn wait(mut child: Child, timeout: Duration) -> std::io::Result<Result<ExitStatu
     let deadline = Instant::now() + timeout;
     let mut pause = Duration::from_millis(1);
     loop {
-        let processes = group_size(child.id()).unwrap_or(0);
+        let processes = group_states(child.id()).map_or(0, |states| states.len());
         let stop = if has_exited(&mut child)? {
             None
         } else if Instant::now() >= deadline {
@@ -166,33 +166,41 @@ fn wait(mut child: Child, timeout: Duration) -> std::io::Result<Result<ExitStatu
             continue;
         };
         kill_group(&mut child);
+        // SIGKILL is delivered, not yet acted on: a busy machine may leave
+        // a killed loop running for a moment, past the end of the dry run.
+        let killed = Instant::now();
+        while group_states(child.id()).is_some_and(|states| states.iter().any(|&s| s != 'Z'))
+            && killed.elapsed() < Duration::from_secs(2)
+        {
+            std::thread::sleep(Duration::from_millis(1));
+        }
         let status = child.wait()?;
         return Ok(stop.map_or(Ok(status), Err));
     }
 }
 
-/// How many processes are in process group `group`, where `/proc` tells.
+/// The state (`R`, `S`, `Z`, ...) of each process in process group
+/// `group`, where `/proc` tells.
 #[cfg(target_os = "linux")]
-fn group_size(group: u32) -> Option<usize> {
+fn group_states(group: u32) -> Option<Vec<char>> {
     let group = group.to_string();
-    let count = std::fs::read_dir("/proc")
+    let states = std::fs::read_dir("/proc")
         .ok()?
         .flatten()
         .filter(|entry| entry.file_name().as_encoded_bytes()[0].is_ascii_digit())
-        .filter(|entry| {
+        .filter_map(|entry| {
             // `pid (comm) state ppid pgrp ...`; comm may hold anything.
-            std::fs::read_to_string(entry.path().join("stat")).is_ok_and(|stat| {
-                stat.rsplit_once(')')
-                    .and_then(|(_, rest)| rest.split_whitespace().nth(2))
-                    == Some(group.as_str())
-            })
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            let mut fields = stat.rsplit_once(')')?.1.split_whitespace();
+            let state = fields.next()?.chars().next()?;
+            (fields.nth(1)? == group).then_some(state)
         })
-        .count();
-    Some(count)
+        .collect();
+    Some(states)
 }
 
 #[cfg(not(target_os = "linux"))]
-fn group_size(_group: u32) -> Option<usize> {
+fn group_states(_group: u32) -> Option<Vec<char>> {
     None
 }
 
