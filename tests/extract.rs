@@ -322,19 +322,7 @@ fn shellcheck_is_stopped_before_it_takes_the_machine() {
     .unwrap();
     let run = runbook_in(dir.path(), &["verify", ".", "--format", "json"], &[]);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
-    let shellcheck: Vec<(&str, u64, &str)> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["rule"] == "shellcheck")
-        .map(|d| {
-            (
-                d["path"].as_str().unwrap(),
-                d["line"].as_u64().unwrap(),
-                d["message"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let shellcheck = shellcheck_findings(&json);
     assert_eq!(shellcheck.len(), 2, "{shellcheck:?}");
     let (path, line, message) = shellcheck[0];
     assert!(path.ends_with("chain.md") && line == 7, "{shellcheck:?}");
@@ -347,6 +335,23 @@ fn shellcheck_is_stopped_before_it_takes_the_machine() {
         path.ends_with("shellcheck.md") && line == 11,
         "{shellcheck:?}"
     );
+}
+
+/// The `shellcheck` findings of a JSON report: path, line and message.
+fn shellcheck_findings(json: &serde_json::Value) -> Vec<(&str, u64, &str)> {
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "shellcheck")
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect()
 }
 
 /// ShellCheck needs about 2 GB of memory per MB of script: a runbook whose
@@ -380,19 +385,7 @@ fn a_script_too_large_for_shellcheck_is_reported_not_checked() {
     .unwrap();
     let run = runbook_in(dir.path(), &["verify", ".", "--format", "json"], &[]);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
-    let shellcheck: Vec<(&str, u64, &str)> = json["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["rule"] == "shellcheck")
-        .map(|d| {
-            (
-                d["path"].as_str().unwrap(),
-                d["line"].as_u64().unwrap(),
-                d["message"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let shellcheck = shellcheck_findings(&json);
     let first = &shellcheck[..shellcheck.len().min(3)];
     assert_eq!(shellcheck.len(), 2, "{first:?}");
     let (path, line, message) = shellcheck[0];
