@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Keeps what a fuzzing session reached, in the repository: from
-# fuzz/corpus/TARGET and fuzz/seeds/TARGET, the inputs of 2 KB or less (on the corpora of the
-# eighteenth pass they reached 97% of the edges the whole corpus did, in a
-# fifth of the bytes), reduced to a set that still covers the same features
+# fuzz/corpus/TARGET and fuzz/seeds/TARGET, the inputs of 2 KB or less (on
+# the corpora of the eighteenth pass they reached 97% of the edges the
+# whole corpus did, in a fifth of the bytes), reduced to a set that still covers the same features
 # (libFuzzer's -set_cover_merge), packed reproducibly into
 # fuzz/kept/TARGET.tar.xz. plateau.sh and smoke.sh unpack it among the
 # seeds, so the next session on a new machine starts from there instead of
