@@ -162,6 +162,73 @@ fn review_edits_flow_mappings_and_block_scalars_in_place() {
     }
 }
 
+/// Empty values, a comment before or after a one-line flow mapping (with a
+/// brace in it): the review lands where YAML reads it, and nothing else moves.
+#[test]
+fn review_fills_empty_values_and_finds_the_brace_that_closes_the_mapping() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    for (written, reviewed) in [
+        (
+            "title: F\nowner: a\nstatus: draft\nreviewed_by:\nlast_reviewed: # when\n",
+            "title: F\nowner: a\nstatus: draft\nreviewed_by: \"Ana\"\nlast_reviewed: 2026-11-25 # when\n",
+        ),
+        (
+            "{title: F, owner: a, status: draft} # see {x}\n",
+            "{title: F, owner: a, status: draft, last_reviewed: 2026-11-25, reviewed_by: \"Ana\"} # see {x}\n",
+        ),
+        (
+            "# one line\n{title: F, owner: a, status: draft}\n",
+            "# one line\n{title: F, owner: a, status: draft, last_reviewed: 2026-11-25, reviewed_by: \"Ana\"}\n",
+        ),
+        (
+            "{title: F, owner: a, status: draft, reviewed_by: }\n",
+            "{title: F, owner: a, status: draft, reviewed_by: \"Ana\" , last_reviewed: 2026-11-25 }\n",
+        ),
+    ] {
+        let body = "---\n# F\n\n## Rollback\n\nUndo.\n";
+        fs::write(dir.join("f.md"), format!("---\n{written}{body}")).unwrap();
+        let output = runbook(dir, &["review", "f.md", "--by", "Ana", "--today", TODAY]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{written}: {}",
+            stderr(&output)
+        );
+        let text = fs::read_to_string(dir.join("f.md")).unwrap();
+        assert_eq!(text, format!("---\n{reviewed}{body}"));
+        let lint = runbook(dir, &["lint", "f.md", "--today", TODAY]);
+        assert_eq!(lint.status.code(), Some(0), "{written}: {}", stdout(&lint));
+    }
+}
+
+/// An edit that would change more than the review (another key aliases the
+/// old date; a list it cannot replace whole) leaves the file as it was.
+#[test]
+fn review_refuses_an_edit_that_would_change_anything_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    for (written, why) in [
+        (
+            "title: F\nowner: a\nstatus: draft\nlast_reviewed: &d 2025-01-27\nnext_drill: *d\n",
+            "would change `next_drill` too",
+        ),
+        (
+            "title: F\nowner: a\nstatus: draft\nlast_reviewed: 2025-01-27\nreviewed_by:\n  - ana\n  - bo\n",
+            "would leave front matter that does not parse",
+        ),
+    ] {
+        let file = format!("---\n{written}---\n# F\n");
+        fs::write(dir.join("f.md"), &file).unwrap();
+        let output = runbook(dir, &["review", "f.md", "--by", "Ana", "--today", TODAY]);
+        assert_eq!(output.status.code(), Some(2), "{written}");
+        assert!(stderr(&output).contains(why), "{}", stderr(&output));
+        assert_eq!(fs::read_to_string(dir.join("f.md")).unwrap(), file);
+    }
+}
+
 #[test]
 fn due_groups_by_owner_and_fails_when_overdue() {
     let tmp = tempfile::tempdir().unwrap();

@@ -10,6 +10,7 @@ target=${1:?usage: fuzz/dicts/for.sh TARGET}
 case $target in
   front_matter) parts="yaml" ;;
   document | lint_file | report | fix) parts="yaml markdown shell html" ;;
+  review) parts="yaml markdown" ;;
   extract) parts="yaml markdown shell" ;;
   render) parts="markdown html yaml" ;;
   config) parts="toml" ;;

@@ -1,13 +1,18 @@
 //! `runbook review FILE... [--by NAME]`: records a review in the front
 //! matter, changing only the value of `last_reviewed` (and `reviewed_by`),
-//! every other byte kept.
+//! every other byte kept. The edited front matter is read back before the
+//! file is written: an edit that would not parse, or would change any other
+//! value (an alias of the old date, a list it could not replace whole), is
+//! refused and the file left as it was.
 
+use std::ops::Range;
 use std::path::Path;
 
 use jiff::civil::Date;
+use serde_json::Value;
 
-use crate::config::Settings;
-use crate::document::front_matter::{Block, Key, scalar_range};
+use crate::config::{Aliases, Settings};
+use crate::document::front_matter::{self, Block, Key, scalar_range};
 use crate::document::{Document, FrontMatter};
 use crate::fix::write_atomically;
 
@@ -24,12 +29,20 @@ pub fn review(
     by: Option<&str>,
 ) -> Result<Reviewed, String> {
     let bytes = crate::files::read_regular(path).map_err(|e| e.to_string())?;
-    let doc = Document::parse(
-        path.to_path_buf(),
-        String::new(),
-        bytes.clone(),
-        &settings.aliases,
-    );
+    let (out, reviewed) = review_bytes(path, bytes, &settings.aliases, today, by)?;
+    write_atomically(path, &out).map_err(|e| format!("cannot write: {e}"))?;
+    Ok(reviewed)
+}
+
+/// The file's bytes with the review recorded, or why it cannot be.
+pub fn review_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    aliases: &Aliases,
+    today: Date,
+    by: Option<&str>,
+) -> Result<(Vec<u8>, Reviewed), String> {
+    let doc = Document::parse(path.to_path_buf(), String::new(), bytes, aliases);
     if doc.invalid_utf8.is_some() {
         return Err("not valid UTF-8; fix the encoding first".into());
     }
@@ -38,8 +51,7 @@ pub fn review(
         FrontMatter::Missing => return Err("no front matter; `runbook lint --fix` adds it".into()),
         _ => return Err("front matter does not parse; `runbook lint` says where".into()),
     };
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-    let eol = doc.line_ending();
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut insert: Vec<String> = Vec::new();
     let previous = match &fields.last_reviewed {
         Some(field) => {
@@ -66,22 +78,63 @@ pub fn review(
             }
         }
     };
-    if let Some(name) = by {
-        let quoted = serde_json::to_string(name).unwrap_or_default();
+    let quoted = by.map(|name| serde_json::to_string(name).unwrap_or_default());
+    if let Some(quoted) = &quoted {
         let existing = fields
             .keys
             .iter()
             .find(|k| k.canonical == Some("reviewed_by"));
         match existing.and_then(|k| value_of(&doc, k)) {
-            Some(range) => edits.push((range, quoted)),
+            Some(range) => edits.push((range, quoted.clone())),
             None => insert.push(format!("reviewed_by: {quoted}")),
         }
     }
-    if !insert.is_empty() {
-        edits.push(new_entries(&doc.text, block, &insert, eol));
+    let before = front_matter::entries(&doc.text, block).unwrap_or_default();
+    let expected = Expected {
+        aliases,
+        today,
+        by,
+        before: &before,
+    };
+    let placements = if insert.is_empty() {
+        vec![None]
+    } else {
+        new_entries(&doc.text, block, &insert, doc.line_ending())
+            .into_iter()
+            .map(Some)
+            .collect()
+    };
+    let mut refused = String::new();
+    for placement in placements {
+        // First among edits at the same place, so the new entries end up
+        // after a value written there (`{reviewed_by: }`).
+        let text = apply(
+            &doc.text,
+            placement.into_iter().chain(edits.iter().cloned()),
+        );
+        match expected.check(path, &text) {
+            Ok(()) => {
+                let mut out = Vec::with_capacity(text.len() + 3);
+                if doc.bom {
+                    out.extend_from_slice(b"\xEF\xBB\xBF");
+                }
+                out.extend_from_slice(text.as_bytes());
+                return Ok((out, Reviewed { previous }));
+            }
+            Err(why) => refused = why,
+        }
     }
+    Err(format!(
+        "not changed: recording the review here {refused}; record it by hand"
+    ))
+}
+
+/// Replaces each range by its text; the ranges do not overlap.
+fn apply(text: &str, edits: impl Iterator<Item = (Range<usize>, String)>) -> String {
+    let mut edits: Vec<_> = edits.collect();
+    // Stable: edits at the same place keep their order, the first ending last.
     edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
-    let mut text = doc.text.clone();
+    let mut text = text.to_string();
     for (range, replacement) in edits {
         // `reviewed_by:` with no value: YAML needs a space after the colon.
         let spaced = range.is_empty() && text[..range.start].ends_with(':');
@@ -92,47 +145,123 @@ pub fn review(
         };
         text.replace_range(range, &replacement);
     }
-    let mut out = Vec::new();
-    if doc.bom {
-        out.extend_from_slice(b"\xEF\xBB\xBF");
-    }
-    out.extend_from_slice(text.as_bytes());
-    write_atomically(path, &out).map_err(|e| format!("cannot write: {e}"))?;
-    Ok(Reviewed { previous })
+    text
 }
 
-/// The edit that adds `key: value` entries to the front matter: lines just
-/// before the closing `---`, or, when the front matter is one flow mapping
-/// (`{title: X, owner: y}`), entries before its closing brace, where a line
-/// after it would not parse.
+/// What the front matter must read as once the review is recorded.
+struct Expected<'a> {
+    aliases: &'a Aliases,
+    today: Date,
+    by: Option<&'a str>,
+    /// Every key and value before the edit.
+    before: &'a [(String, Value)],
+}
+
+impl Expected<'_> {
+    /// Reads the edited file back: the front matter must parse, say
+    /// `last_reviewed` is today and who reviewed it, and hold every other
+    /// key with the value it had, in the same order.
+    fn check(&self, path: &Path, text: &str) -> Result<(), String> {
+        let doc = Document::parse(
+            path.to_path_buf(),
+            String::new(),
+            text.as_bytes().to_vec(),
+            self.aliases,
+        );
+        let FrontMatter::Parsed { block, fields } = &doc.front_matter else {
+            return Err("would leave front matter that does not parse".into());
+        };
+        if fields.last_reviewed.as_ref().map(|f| f.value) != Some(self.today) {
+            return Err("would not set `last_reviewed`".into());
+        }
+        let after = front_matter::entries(&doc.text, block).unwrap_or_default();
+        let reviewed_by =
+            |(key, _): &&(String, Value)| self.aliases.canonical(key) == Some("reviewed_by");
+        if let Some(name) = self.by {
+            let named = after
+                .iter()
+                .filter(reviewed_by)
+                .all(|(_, v)| v.as_str() == Some(name));
+            if !named {
+                return Err("would not name the reviewer".into());
+            }
+        }
+        let (mut old, mut new) = (kept(self.aliases, self.before), kept(self.aliases, &after));
+        loop {
+            match (old.next(), new.next()) {
+                (None, None) => return Ok(()),
+                (Some(a), Some(b)) if a == b => {}
+                (Some((key, _)), _) | (None, Some((key, _))) => {
+                    return Err(format!("would change `{key}` too"));
+                }
+            }
+        }
+    }
+}
+
+/// The entries a review leaves alone: all but `last_reviewed` and
+/// `reviewed_by`, under any of their names.
+fn kept<'e>(
+    aliases: &Aliases,
+    entries: &'e [(String, Value)],
+) -> impl Iterator<Item = &'e (String, Value)> {
+    entries.iter().filter(|(key, _)| {
+        !matches!(
+            aliases.canonical(key),
+            Some("last_reviewed" | "reviewed_by")
+        )
+    })
+}
+
+/// The edits that may add `key: value` entries to the front matter, the
+/// likeliest first: lines just before the closing `---`, or, when the front
+/// matter is one flow mapping (`{title: X, owner: y}`), entries before its
+/// closing brace, where a line after it would not parse. Which `}` closes
+/// the mapping only the parser knows (one may sit in a comment after it),
+/// so each is a candidate, from the last; reading the result back picks.
 fn new_entries(
     text: &str,
     block: &Block,
     entries: &[String],
     eol: &str,
-) -> (std::ops::Range<usize>, String) {
+) -> Vec<(Range<usize>, String)> {
     let yaml = &text[block.yaml.clone()];
-    let trimmed = yaml.trim();
-    if trimmed.starts_with('{') && trimmed.ends_with('}') {
-        // Right after the last entry, so a brace on a line of its own stays there.
-        let inner = yaml[..yaml.rfind('}').expect("ends with a brace")].trim_end();
-        let at = block.yaml.start + inner.len();
-        let joined = entries.join(", ");
-        let added = match inner.chars().next_back() {
-            Some('{') => joined,
-            Some(',') => format!(" {joined}"),
-            _ => format!(", {joined}"),
-        };
-        return (at..at, added);
+    let flow = yaml
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .is_some_and(|l| l.starts_with('{'));
+    if !flow {
+        let lines: String = entries.iter().map(|e| format!("{e}{eol}")).collect();
+        return vec![(block.yaml.end..block.yaml.end, lines)];
     }
-    let lines: String = entries.iter().map(|e| format!("{e}{eol}")).collect();
-    (block.yaml.end..block.yaml.end, lines)
+    let joined = entries.join(", ");
+    yaml.rmatch_indices('}')
+        .take(MAX_BRACES)
+        .map(|(brace, _)| {
+            // Right after the last entry, so a brace on a line of its own stays there.
+            let inner = yaml[..brace].trim_end();
+            let at = block.yaml.start + inner.len();
+            let added = match inner.chars().next_back() {
+                Some('{') => joined.clone(),
+                Some(',') => format!(" {joined}"),
+                _ => format!(", {joined}"),
+            };
+            (at..at, added)
+        })
+        .collect()
 }
+
+/// Closing braces tried as the end of a flow mapping, from the last: those
+/// after it are in comments, a line or two at most.
+const MAX_BRACES: usize = 8;
 
 /// Where a key's value is written: as the parser read it, or, when it is
 /// empty, the place after the colon.
-fn value_of(doc: &Document, key: &Key) -> Option<std::ops::Range<usize>> {
-    if key.value.is_empty() {
+fn value_of(doc: &Document, key: &Key) -> Option<Range<usize>> {
+    // An empty value is read where the parser saw it end: the colon, or
+    // the brace of a flow mapping.
+    if key.value.is_empty() || doc.text[key.value.clone()].starts_with([':', ',', '}']) {
         value_after_key(doc, key.at.offset)
     } else {
         Some(key.value.clone())
@@ -141,12 +270,17 @@ fn value_of(doc: &Document, key: &Key) -> Option<std::ops::Range<usize>> {
 
 /// The value after `key:` on the key's line, or an empty range after the
 /// colon when the value is empty.
-fn value_after_key(doc: &Document, key_offset: usize) -> Option<std::ops::Range<usize>> {
+fn value_after_key(doc: &Document, key_offset: usize) -> Option<Range<usize>> {
     let rest = &doc.text[key_offset..];
     let colon = rest[..rest.find('\n').unwrap_or(rest.len())].find(':')?;
     let after = key_offset + colon + 1;
     let spaces = doc.text[after..].len() - doc.text[after..].trim_start_matches([' ', '\t']).len();
     let start = after + spaces;
+    // Nothing but the end of the line, a comment, or the end of a flow
+    // entry (`{reviewed_by: }`): the value is empty.
+    if doc.text[start..].starts_with(['\n', '\r', '#', ',', '}', ']']) || start == doc.text.len() {
+        return Some(after..after);
+    }
     let range = scalar_range(&doc.text, start);
     Some(if range.is_empty() && spaces == 0 {
         after..after

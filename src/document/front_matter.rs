@@ -173,9 +173,7 @@ pub fn parse(text: &str, index: &LineIndex, aliases: &Aliases) -> (FrontMatter, 
             body_start,
         );
     }
-    let mut options = serde_saphyr::options::Options::default();
-    options.with_snippet = false;
-    match serde_saphyr::from_str_with_options::<RawMap>(yaml, options) {
+    match serde_saphyr::from_str_with_options::<RawMap>(yaml, parser_options()) {
         Ok(raw) => {
             let fields = map_fields(raw, aliases, &at, block.yaml.start, (text, index));
             (
@@ -202,6 +200,24 @@ pub fn parse(text: &str, index: &LineIndex, aliases: &Aliases) -> (FrontMatter, 
             )
         }
     }
+}
+
+fn parser_options() -> serde_saphyr::options::Options {
+    let mut options = serde_saphyr::options::Options::default();
+    options.with_snippet = false;
+    options
+}
+
+/// Every key of a parsed front matter block with its value, in order, as
+/// the parser reads them (anchors and aliases resolved): what an edit of
+/// the block compares before and after, to know it changed nothing else.
+pub fn entries(text: &str, block: &Block) -> Option<Vec<(String, Value)>> {
+    let yaml = &text[block.yaml.clone()];
+    if yaml.trim().is_empty() {
+        return Some(Vec::new());
+    }
+    let raw = serde_saphyr::from_str_with_options::<RawMap>(yaml, parser_options()).ok()?;
+    Some(raw.0.into_iter().map(|(k, v)| (k.value, v.value)).collect())
 }
 
 /// Key/value pairs in document order, each with its position.
