@@ -556,3 +556,108 @@ proptest! {
         }
     }
 }
+
+/// Front matter as `runbook review` meets it: block or one flow mapping,
+/// comments around it, `last_reviewed` and `reviewed_by` present, absent,
+/// empty, mistyped or commented, and values it must leave alone; each key
+/// once. Every one of these parses, so every review must succeed.
+fn reviewable() -> impl Strategy<Value = String> {
+    let last = prop_oneof![
+        Just(None),
+        Just(Some("last_reviewed: 2025-01-27")),
+        Just(Some("last_reviewed:")),
+        Just(Some("last_reviewed: \"2025-01-XX\"")),
+        Just(Some("last_reviewed: 27.01.2025 # moved")),
+    ];
+    let by = prop_oneof![
+        Just(None),
+        Just(Some("reviewed_by:")),
+        Just(Some("reviewed_by: bo # who")),
+        Just(Some("reviewed_by: 'bo'")),
+        Just(Some("reviewed_by: [ana, bo]")),
+        Just(Some("reviewed_by: [o'brien, \"{bo}\"]")),
+    ];
+    let others = proptest::sample::subsequence(
+        vec![
+            "title: \"T: {x}\"",
+            "owner: [ops, sre]",
+            "status: draft",
+            "next_drill: 2025-01-27",
+        ],
+        0..=4,
+    );
+    (
+        last,
+        by,
+        others,
+        any::<prop::sample::Index>(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(last, by, mut entries, at, flow, comment, crlf)| {
+            for entry in [last, by].into_iter().flatten() {
+                entries.insert(at.index(entries.len() + 1), entry);
+            }
+            let yaml = if flow {
+                // A comment runs to the end of the line: none inside a
+                // mapping written on one line.
+                let entries: Vec<&str> = entries
+                    .iter()
+                    .map(|e| e.split(" #").next().unwrap())
+                    .collect();
+                let body = format!("{{{}}}", entries.join(", "));
+                if comment {
+                    format!("# above\n{body} # after {{}}\n")
+                } else {
+                    format!("{body}\n")
+                }
+            } else {
+                let mut lines: Vec<String> = entries.iter().map(|e| e.to_string()).collect();
+                if comment {
+                    lines.push("# the end {}".into());
+                }
+                lines.iter().map(|l| format!("{l}\n")).collect()
+            };
+            let text = format!("---\n{yaml}---\n# T\n\nBody {{}}\n");
+            if crlf {
+                text.replace('\n', "\r\n")
+            } else {
+                text
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// `runbook review` succeeds on every front matter that parses here; the
+    /// result says `last_reviewed` is today and who reviewed, keeps every
+    /// other value and every byte outside the front matter, and a second
+    /// review the same day changes nothing.
+    #[test]
+    fn review_records_the_review_and_nothing_else(text in reviewable()) {
+        let path = Path::new("p.md");
+        let aliases = &settings().aliases;
+        let before = parse(text.as_bytes());
+        prop_assert!(before.fields().is_some(), "{:?} does not parse: {:?}", text, before.front_matter);
+        let reviewed = runbook::authoring::review::review_bytes(path, text.as_bytes().to_vec(), aliases, today(), Some("Ana"));
+        let (out, _) = match reviewed {
+            Ok(done) => done,
+            Err(why) => return Err(TestCaseError::fail(format!("{why}\n{text}"))),
+        };
+        let after = parse(&out);
+        let fields = after.fields().expect("parses");
+        prop_assert_eq!(fields.last_reviewed.as_ref().map(|f| f.value), Some(today()));
+        let block = |doc: &Document| doc.front_matter.block().unwrap().clone();
+        let (old, new) = (block(&before), block(&after));
+        prop_assert_eq!(&before.text[old.body_start..], &after.text[new.body_start..]);
+        let entries = |doc: &Document, b: &runbook::document::front_matter::Block| runbook::document::front_matter::entries(&doc.text, b).unwrap();
+        let by: Vec<_> = entries(&after, &new).into_iter().filter(|(k, _)| k == "reviewed_by").collect();
+        prop_assert_eq!(by, vec![("reviewed_by".to_string(), serde_json::json!("Ana"))]);
+        let kept = |list: Vec<(String, serde_json::Value)>| list.into_iter().filter(|(k, _)| k != "reviewed_by" && k != "last_reviewed").collect::<Vec<_>>();
+        prop_assert_eq!(kept(entries(&before, &old)), kept(entries(&after, &new)));
+        let (again, _) = runbook::authoring::review::review_bytes(path, out.clone(), aliases, today(), Some("Ana")).unwrap();
+        prop_assert_eq!(String::from_utf8(again).unwrap(), String::from_utf8(out).unwrap());
+    }
+}

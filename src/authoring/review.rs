@@ -178,11 +178,9 @@ impl Expected<'_> {
         let reviewed_by =
             |(key, _): &&(String, Value)| self.aliases.canonical(key) == Some("reviewed_by");
         if let Some(name) = self.by {
-            let named = after
-                .iter()
-                .filter(reviewed_by)
-                .all(|(_, v)| v.as_str() == Some(name));
-            if !named {
+            // Once, with the name: a key left in a comment is no key.
+            let mut names = after.iter().filter(reviewed_by).map(|(_, v)| v.as_str());
+            if names.next() != Some(Some(name)) || names.next().is_some() {
                 return Err("would not name the reviewer".into());
             }
         }
@@ -261,11 +259,57 @@ const MAX_BRACES: usize = 8;
 fn value_of(doc: &Document, key: &Key) -> Option<Range<usize>> {
     // An empty value is read where the parser saw it end: the colon, or
     // the brace of a flow mapping.
-    if key.value.is_empty() || doc.text[key.value.clone()].starts_with([':', ',', '}']) {
+    let written = &doc.text[key.value.clone()];
+    if key.value.is_empty() || written.starts_with([':', ',', '}']) {
         value_after_key(doc, key.at.offset)
+    } else if written.starts_with(['[', '{']) {
+        // The parser gives a list or mapping its first line: in a flow
+        // mapping that runs past its closing bracket.
+        let end = flow_end(&doc.text, key.value.start)?;
+        Some(key.value.start..end)
     } else {
         Some(key.value.clone())
     }
+}
+
+/// Where the flow list or mapping opening at `start` ends, just after its
+/// closing bracket: brackets in quotes and comments do not count.
+fn flow_end(text: &str, start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut chars = text[start..].char_indices().peekable();
+    let (mut after_space, mut prev) = (false, ' ');
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '[' | '{' => depth += 1,
+            ']' | '}' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(start + i + 1);
+                }
+            }
+            // A quote opens a quoted scalar only where a value starts.
+            '"' | '\'' if after_space || matches!(prev, '[' | '{' | ',' | ':') => {
+                // To the closing quote: `\"` escapes one in double quotes,
+                // `''` is a quote in single ones.
+                while let Some((_, q)) = chars.next() {
+                    if q == '\\' && c == '"' {
+                        chars.next();
+                    } else if q == c {
+                        if c == '\'' && chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                            chars.next();
+                        } else {
+                            break;
+                        }
+                    }
+                }
+            }
+            '#' if after_space => while chars.next_if(|&(_, n)| n != '\n').is_some() {},
+            _ => {}
+        }
+        after_space = c.is_whitespace();
+        prev = c;
+    }
+    None
 }
 
 /// The value after `key:` on the key's line, or an empty range after the
