@@ -162,8 +162,9 @@ fn review_edits_flow_mappings_and_block_scalars_in_place() {
     }
 }
 
-/// Empty values, a comment before or after a one-line flow mapping (with a
-/// brace in it): the review lands where YAML reads it, and nothing else moves.
+/// Empty values, a list under its key, a comment before or after a one-line
+/// flow mapping (with a brace in it): the review lands where YAML reads it,
+/// and nothing else moves.
 #[test]
 fn review_fills_empty_values_and_finds_the_brace_that_closes_the_mapping() {
     let tmp = tempfile::tempdir().unwrap();
@@ -181,6 +182,10 @@ fn review_fills_empty_values_and_finds_the_brace_that_closes_the_mapping() {
         (
             "# one line\n{title: F, owner: a, status: draft}\n",
             "# one line\n{title: F, owner: a, status: draft, last_reviewed: 2026-11-25, reviewed_by: \"Ana\"}\n",
+        ),
+        (
+            "title: F\nowner: a\nstatus: draft\nreviewed_by:\n- ana\n  # and\n- bo\nlast_reviewed: 2025-01-27\n",
+            "title: F\nowner: a\nstatus: draft\nreviewed_by: \"Ana\"\nlast_reviewed: 2026-11-25\n",
         ),
         (
             "{title: F, owner: a, status: draft, reviewed_by: }\n",
@@ -204,7 +209,8 @@ fn review_fills_empty_values_and_finds_the_brace_that_closes_the_mapping() {
 }
 
 /// An edit that would change more than the review (another key aliases the
-/// old date; a list it cannot replace whole) leaves the file as it was.
+/// old date) or break the front matter (a key with no colon in a flow
+/// mapping) leaves the file as it was.
 #[test]
 fn review_refuses_an_edit_that_would_change_anything_else() {
     let tmp = tempfile::tempdir().unwrap();
@@ -216,7 +222,7 @@ fn review_refuses_an_edit_that_would_change_anything_else() {
             "would change `next_drill` too",
         ),
         (
-            "title: F\nowner: a\nstatus: draft\nlast_reviewed: 2025-01-27\nreviewed_by:\n  - ana\n  - bo\n",
+            "{title: F, owner: a, status: draft, last_reviewed: 2025-01-27, reviewed_by}\n",
             "would leave front matter that does not parse",
         ),
     ] {

@@ -559,7 +559,7 @@ proptest! {
 
 /// Front matter as `runbook review` meets it: block or one flow mapping,
 /// comments around it, `last_reviewed` and `reviewed_by` present, absent,
-/// empty, mistyped or commented, and values it must leave alone; each key
+/// empty, mistyped, commented or a list, and values it must leave alone; each key
 /// once. Every one of these parses, so every review must succeed.
 fn reviewable() -> impl Strategy<Value = String> {
     let last = prop_oneof![
@@ -576,6 +576,8 @@ fn reviewable() -> impl Strategy<Value = String> {
         Just(Some("reviewed_by: 'bo'")),
         Just(Some("reviewed_by: [ana, bo]")),
         Just(Some("reviewed_by: [o'brien, \"{bo}\"]")),
+        Just(Some("reviewed_by:\n  - ana\n  # gone\n  - bo")),
+        Just(Some("reviewed_by:\n- ana")),
     ];
     let others = proptest::sample::subsequence(
         vec![
@@ -604,6 +606,7 @@ fn reviewable() -> impl Strategy<Value = String> {
                 // mapping written on one line.
                 let entries: Vec<&str> = entries
                     .iter()
+                    .filter(|e| !e.contains('\n'))
                     .map(|e| e.split(" #").next().unwrap())
                     .collect();
                 let body = format!("{{{}}}", entries.join(", "));

@@ -1,7 +1,7 @@
 //! `runbook review` on arbitrary bytes: recording a review never panics;
 //! when it succeeds, the front matter reads back with `last_reviewed`
-//! today, the bytes around the front matter are kept, and a second review
-//! the same day by the same person changes nothing.
+//! today and the reviewer once, the bytes around the front matter are
+//! kept, and a second review the same day by the same person changes nothing.
 #![no_main]
 
 use std::path::{Path, PathBuf};
@@ -55,6 +55,16 @@ fuzz_target!(|data: &[u8]| {
             after.text
         ),
         other => panic!("the review left {other:?}\n{:?}", after.text),
+    }
+    if let Some(name) = by {
+        let block = after.front_matter.block().unwrap();
+        let entries = runbook::document::front_matter::entries(&after.text, block).unwrap();
+        let names: Vec<_> = entries
+            .iter()
+            .filter(|(key, _)| SETTINGS.aliases.canonical(key) == Some("reviewed_by"))
+            .map(|(_, value)| value.as_str())
+            .collect();
+        assert_eq!(names, [Some(name)], "{:?}", after.text);
     }
     assert_eq!(
         before.text[..before_yaml.start],

@@ -2,8 +2,7 @@
 //! matter, changing only the value of `last_reviewed` (and `reviewed_by`),
 //! every other byte kept. The edited front matter is read back before the
 //! file is written: an edit that would not parse, or would change any other
-//! value (an alias of the old date, a list it could not replace whole), is
-//! refused and the file left as it was.
+//! value (an alias of the old date), is refused and the file left as it was.
 
 use std::ops::Range;
 use std::path::Path;
@@ -136,8 +135,9 @@ fn apply(text: &str, edits: impl Iterator<Item = (Range<usize>, String)>) -> Str
     edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
     let mut text = text.to_string();
     for (range, replacement) in edits {
-        // `reviewed_by:` with no value: YAML needs a space after the colon.
-        let spaced = range.is_empty() && text[..range.start].ends_with(':');
+        // From the colon (an empty value, a list under its key): YAML needs
+        // a space after it.
+        let spaced = text[..range.start].ends_with(':');
         let replacement = if spaced {
             format!(" {replacement}")
         } else {
@@ -262,6 +262,8 @@ fn value_of(doc: &Document, key: &Key) -> Option<Range<usize>> {
     let written = &doc.text[key.value.clone()];
     if key.value.is_empty() || written.starts_with([':', ',', '}']) {
         value_after_key(doc, key.at.offset)
+    } else if doc.lines.line_of(key.value.start) > doc.lines.line_of(key.at.offset) {
+        block_node(doc, key)
     } else if written.starts_with(['[', '{']) {
         // The parser gives a list or mapping its first line: in a flow
         // mapping that runs past its closing bracket.
@@ -270,6 +272,32 @@ fn value_of(doc: &Document, key: &Key) -> Option<Range<usize>> {
     } else {
         Some(key.value.clone())
     }
+}
+
+/// A value written on the lines under its key (a block list, a mapping):
+/// from the colon to the end of its last line, so it is replaced whole.
+/// Its lines are those indented deeper than the key, list items at the
+/// key's own indentation (`- x`, as YAML allows), and blank or comment
+/// lines between them.
+fn block_node(doc: &Document, key: &Key) -> Option<Range<usize>> {
+    let colon = value_after_key(doc, key.at.offset)?.start;
+    let indent = |line: &str| line.len() - line.trim_start_matches(' ').len();
+    let key_line = doc.lines.line_of(key.at.offset) + 1;
+    let key_indent = indent(doc.line_text(key_line));
+    let mut end = None;
+    for line in key_line + 1..=doc.lines.line_count() {
+        let text = doc.line_text(line);
+        let content = text.trim_start();
+        let item = content == "-" || content.starts_with("- ");
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        if indent(text) < key_indent || (indent(text) == key_indent && !item) {
+            break;
+        }
+        end = Some(doc.lines.line_start(line - 1) + text.len());
+    }
+    Some(colon..end?)
 }
 
 /// Where the flow list or mapping opening at `start` ends, just after its
