@@ -77,14 +77,14 @@ pub fn review_bytes(
             }
         }
     };
-    let quoted = by.map(|name| serde_json::to_string(name).unwrap_or_default());
-    if let Some(quoted) = &quoted {
+    if let Some(name) = by {
+        let quoted = serde_json::to_string(name).unwrap_or_default();
         let existing = fields
             .keys
             .iter()
             .find(|k| k.canonical == Some("reviewed_by"));
         match existing.and_then(|k| value_of(&doc, k)) {
-            Some(range) => edits.push((range, quoted.clone())),
+            Some(range) => edits.push((range, quoted)),
             None => insert.push(format!("reviewed_by: {quoted}")),
         }
     }
