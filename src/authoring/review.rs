@@ -120,7 +120,9 @@ pub fn review_bytes(
                 out.extend_from_slice(text.as_bytes());
                 return Ok((out, Reviewed { previous }));
             }
-            Err(why) => refused = why,
+            // Said of the likeliest place: the first tried.
+            Err(why) if refused.is_empty() => refused = why,
+            Err(_) => {}
         }
     }
     Err(format!(
