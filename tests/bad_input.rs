@@ -633,6 +633,33 @@ fn escape_sequences_from_a_pull_request_never_reach_the_terminal() {
     }
 }
 
+/// A line break inside a front matter value (a status, an owner, a title,
+/// a `related` link) cannot start a line of its own in the human report or
+/// in `runbook due`, where it would read as a finding, an owner or a
+/// runbook that is not there: it shows as `␊`, on the line it belongs to.
+#[test]
+fn a_line_break_in_a_value_cannot_forge_a_line_of_the_report() {
+    let tmp = tree();
+    fs::write(
+        tmp.path().join("docs/forged.md"),
+        "---\ntitle: \"T\\nerror[fake]: title\"\nowner: \"o\\nerror[fake]: owner\"\n\
+         last_reviewed: 2025-01-01\nstatus: \"active\\nerror[fake]: status\"\n\
+         related: [\"a\\nerror[fake]: link.md\"]\n---\n# T\n",
+    )
+    .unwrap();
+    for args in [&["lint", "--today", TODAY][..], &["due", "--today", TODAY]] {
+        let output = runbook(tmp.path(), args);
+        assert_no_panic(&output);
+        let all = String::from_utf8_lossy(&[output.stdout, output.stderr].concat()).into_owned();
+        assert!(
+            !all.lines()
+                .any(|l| l.trim_start().starts_with("error[fake]")),
+            "{args:?}: {all}"
+        );
+        assert!(all.contains("\u{240a}error[fake]: "), "{args:?}: {all}");
+    }
+}
+
 fn is_root() -> bool {
     std::process::Command::new("id")
         .arg("-u")

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::Settings;
 use crate::duration::ReviewPeriod;
-use crate::lint::report::{display_path, markdown_link, markdown_text, printable};
+use crate::lint::report::{display_path, markdown_link, markdown_text, one_line};
 use crate::review::{State, review};
 use crate::workspace;
 
@@ -124,12 +124,7 @@ pub fn human(due: &Due) -> String {
         return out;
     }
     for owner in &due.owners {
-        let _ = writeln!(
-            out,
-            "{} ({})",
-            printable(&owner.owner),
-            owner.runbooks.len()
-        );
+        let _ = writeln!(out, "{} ({})", one_line(&owner.owner), owner.runbooks.len());
         for e in &owner.runbooks {
             let when = match (e.state, e.days_left) {
                 ("never-reviewed", _) => "never reviewed".to_string(),
@@ -146,8 +141,8 @@ pub fn human(due: &Due) -> String {
             let _ = writeln!(
                 out,
                 "  {label}  {}  {}  {when}",
-                printable(&e.path),
-                printable(&e.title)
+                one_line(&e.path),
+                one_line(&e.title)
             );
         }
     }

@@ -7,7 +7,7 @@ use annotate_snippets::renderer::DecorStyle;
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use rayon::prelude::*;
 
-use super::{Report, display_path, plural, printable};
+use super::{Report, display_path, one_line, plural, printable};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// Findings rendered at once, on every core, a window at a time: the
@@ -48,8 +48,8 @@ fn group(d: &Diagnostic) -> Group<'_> {
         (false, Severity::Warning) => Level::WARNING,
         (false, Severity::Info) => Level::INFO,
     };
-    let title = level.primary_title(printable(&d.message)).id(d.rule);
-    let path = printable(&display_path(&d.path)).into_owned();
+    let title = level.primary_title(one_line(&d.message)).id(d.rule);
+    let path = one_line(&display_path(&d.path)).into_owned();
     let mut group = if d.source_line.is_empty() {
         Group::with_title(title).element(
             Origin::path(path)
@@ -77,11 +77,11 @@ fn group(d: &Diagnostic) -> Group<'_> {
         Group::with_title(title).element(snippet)
     };
     if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(printable(help)));
+        group = group.element(Level::HELP.message(one_line(help)));
     }
     if let Some(s) = &d.suppressed {
         let why = s.reason.as_deref().unwrap_or("no reason given");
-        group = group.element(Level::NOTE.message(format!("suppressed: {}", printable(why))));
+        group = group.element(Level::NOTE.message(format!("suppressed: {}", one_line(why))));
     }
     group
 }

@@ -48,7 +48,20 @@ pub fn write(format: Format, report: &Report, out: &mut dyn Write) -> io::Result
 /// request cannot write to the terminal of whoever lints it. Line breaks
 /// and tabs stay.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
-    let hidden = |c: char| c.is_control() && c != '\n' && c != '\t';
+    visible(text, |c| c != '\n' && c != '\t')
+}
+
+/// [`printable`] for text that must stay on its line: a finding's message,
+/// a title or owner in a list. A line break in a front matter value
+/// (`status: "active\nerror[x]: ..."`) is shown as `␊`, so it cannot start
+/// a line that reads like a finding of its own.
+pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    visible(text, |c| c != '\t')
+}
+
+/// `text` with every control character `hide` picks shown as its symbol.
+fn visible(text: &str, hide: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() && hide(c);
     if !text.contains(hidden) {
         return std::borrow::Cow::Borrowed(text);
     }
