@@ -86,6 +86,49 @@ fn invalid_utf8_gives_the_byte_offset_and_keeps_linting() {
     );
 }
 
+/// Windows PowerShell 5's `>` writes UTF-16 with a byte order mark: such a
+/// runbook is reported once as UTF-16 and read as what it says, so its
+/// other findings are real ones (a broken link, `##Rollback`), not a NUL
+/// between every two letters; `--fix` leaves its bytes alone.
+#[test]
+fn a_utf16_file_is_named_as_such_read_as_utf16_and_never_fixed() {
+    let tmp = tree();
+    let text = GOOD.replace("## Rollback", "##Rollback") + "\n[x](missing.md)\n";
+    let mut little = vec![0xFF, 0xFE];
+    let mut big = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        little.extend(unit.to_le_bytes());
+        big.extend(unit.to_be_bytes());
+    }
+    fs::write(tmp.path().join("docs/le.md"), &little).unwrap();
+    fs::write(tmp.path().join("docs/be.md"), &big).unwrap();
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(code, 1);
+    for file in ["le.md", "be.md"] {
+        let rules = rules_for(&report, file);
+        for rule in ["invalid-utf8", "heading-no-space", "broken-link"] {
+            assert!(rules.contains(&rule.to_string()), "{file}: {rules:?}");
+        }
+        assert!(
+            !rules.contains(&"front-matter-missing".to_string()),
+            "{file}: {rules:?}"
+        );
+    }
+    let utf16 = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "invalid-utf8")
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>();
+    assert_eq!(utf16.len(), 2, "{utf16:?}");
+    assert!(utf16.iter().all(|m| m.contains("UTF-16")), "{utf16:?}");
+    let output = runbook(tmp.path(), &["lint", "--fix", "--today", TODAY]);
+    assert_no_panic(&output);
+    assert_eq!(fs::read(tmp.path().join("docs/le.md")).unwrap(), little);
+    assert_eq!(fs::read(tmp.path().join("docs/be.md")).unwrap(), big);
+}
+
 /// `a\xE9.md` and `a\xFF.md` would both be named `a�.md` in reports,
 /// links and the site, one page over the other: a name that is not UTF-8 is
 /// reported, and neither it nor a folder so named is read.

@@ -30,6 +30,9 @@ pub struct Document {
     pub bom: bool,
     /// Byte offset of the first byte that is not UTF-8, in the file as read.
     pub invalid_utf8: Option<usize>,
+    /// The file is UTF-16 (it starts with a UTF-16 byte order mark) and
+    /// `text` was decoded from it; `invalid_utf8` is then 0.
+    pub utf16: bool,
     pub lines: LineIndex,
     pub front_matter: FrontMatter,
     pub body: Body,
@@ -49,7 +52,7 @@ impl Document {
         aliases: &Aliases,
         sink: Option<&mut EventSink<'_>>,
     ) -> Document {
-        let (text, bom, invalid_utf8) = decode(bytes);
+        let (text, bom, invalid_utf8, utf16) = decode(bytes);
         let lines = LineIndex::new(&text);
         let (front_matter, body_start) = front_matter::parse(&text, &lines, aliases);
         let mut doc = Document {
@@ -58,6 +61,7 @@ impl Document {
             text,
             bom,
             invalid_utf8,
+            utf16,
             lines,
             front_matter,
             body: Body::default(),
@@ -115,18 +119,44 @@ impl Document {
 }
 
 /// Bytes to text: strips a UTF-8 BOM and keeps going past invalid bytes,
-/// remembering where the first one was.
-fn decode(mut bytes: Vec<u8>) -> (String, bool, Option<usize>) {
+/// remembering where the first one was. A file with a UTF-16 byte order
+/// mark (what Windows PowerShell 5's `>` writes) is decoded as UTF-16, so
+/// its findings are about what it says rather than about a NUL between
+/// every two letters; it still counts as not UTF-8.
+fn decode(mut bytes: Vec<u8>) -> (String, bool, Option<usize>, bool) {
+    if let Some(little_endian) = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => Some(true),
+        Some([0xFE, 0xFF]) => Some(false),
+        _ => None,
+    } {
+        let pairs = bytes[2..].chunks_exact(2);
+        let odd_byte = !pairs.remainder().is_empty();
+        let units = pairs.map(|pair| {
+            let pair = [pair[0], pair[1]];
+            if little_endian {
+                u16::from_le_bytes(pair)
+            } else {
+                u16::from_be_bytes(pair)
+            }
+        });
+        let mut text: String = char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect();
+        if odd_byte {
+            text.push(char::REPLACEMENT_CHARACTER);
+        }
+        return (text, false, Some(0), true);
+    }
     let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     if bom {
         bytes.drain(..3);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => (text, bom, None),
+        Ok(text) => (text, bom, None, false),
         Err(error) => {
             let offset = error.utf8_error().valid_up_to() + if bom { 3 } else { 0 };
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            (text, bom, Some(offset))
+            (text, bom, Some(offset), false)
         }
     }
 }
