@@ -2,10 +2,10 @@
 //!
 //! ## What it checks
 //! Every byte of the file is UTF-8. The rest of the file is still checked,
-//! read with replacement characters, and so is the rest of the tree. A
-//! file that starts with a UTF-16 byte order mark is read as UTF-16 and
-//! reported once as such. A
-//! runbook or folder whose name is not UTF-8 is reported and not read.
+//! read with replacement characters, and so is the rest of the tree. A file
+//! that starts with a UTF-16 byte order mark is read as UTF-16 and reported
+//! once as such. A runbook or folder whose name is not UTF-8 is reported
+//! and not read.
 //!
 //! ## Why it matters
 //! A file saved as Latin-1 or Windows-1252 shows `Ã©` or `�` on the
