@@ -359,3 +359,60 @@ fn init_starts_a_book_that_lints_clean_and_refuses_to_overwrite() {
         stderr(&file)
     );
 }
+
+/// `--fix` straightens quotes, turns Unicode spaces into spaces and deletes
+/// zero-width characters and bidirectional controls; a dash that is not
+/// `-` stays for a person, since `–n` may have been `-n` or `--n`.
+#[test]
+fn fix_turns_lookalikes_into_ascii_and_deletes_bidi_controls() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    for rule in ["lookalike-in-command", "bidi-control"] {
+        let from = fixtures().join("lint").join(rule).join("bad.md");
+        fs::copy(from, dir.join(format!("{rule}.md"))).unwrap();
+    }
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let output = runbook(dir, &["lint", "--fix", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+
+    let commands = String::from_utf8(read(dir, "lookalike-in-command.md")).unwrap();
+    for line in [
+        "kubectl cordon \"$NODE\" \u{2013}\u{2013}dry-run=server\n",
+        "kill \u{2212}9 1\n",
+        "kubectl get pods\n",
+        "kubectl get nodes\n",
+        "echo 'single'\n",
+        "kubectl uncordon \"$NODE\" \u{2014}v=2\n",
+    ] {
+        assert!(commands.contains(line), "{line:?} in:\n{commands}");
+    }
+    let bidi = String::from_utf8(read(dir, "bidi-control.md")).unwrap();
+    assert!(!bidi.contains(
+        |c| ('\u{202A}'..='\u{202E}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c)
+    ));
+    assert!(bidi.contains("title: \"Rotate the keys\"\n"), "{bidi}");
+
+    // Only the dashes are left, each with the option it stands for.
+    let left = stdout(&output);
+    let again = runbook(
+        dir,
+        &["lint", "--fix", "--today", TODAY, "--format", "json"],
+    );
+    let report = stdout(&again);
+    assert_eq!(
+        report.matches("\"rule\": \"lookalike-in-command\"").count(),
+        3,
+        "{report}"
+    );
+    assert!(!report.contains("bidi-control"), "{report}");
+    for guess in ["write `--dry-run=server`", "write `-9`", "write `-v=2`"] {
+        assert!(
+            report.contains(guess),
+            "{guess} in {report}\n(first run: {left})"
+        );
+    }
+    assert_eq!(
+        fs::read_to_string(dir.join("lookalike-in-command.md")).unwrap(),
+        commands
+    );
+}

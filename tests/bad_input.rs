@@ -703,6 +703,47 @@ fn a_line_break_in_a_value_cannot_forge_a_line_of_the_report() {
     }
 }
 
+/// A bidirectional control (U+202E and its kin) in a file name, a title,
+/// an owner, a status, a link or a step name cannot reorder a line of the
+/// report, of `due` or of an extracted script's comments: each shows it as
+/// `�`, and `bidi-control` says where it is.
+#[test]
+fn bidi_controls_from_a_pull_request_never_reorder_a_report_line() {
+    let tmp = tree();
+    let name = "rlo\u{202e}dm.txt.md";
+    fs::write(
+        tmp.path().join("docs").join(name),
+        "---\ntitle: \"T \u{202e}desrever\"\nowner: \"o\u{2066}x\u{2069}\"\nlast_reviewed: 2025-01-01\n\
+         status: \"dr\u{202d}aft\"\n---\n# T\n\n[a](gone\u{202e}.md)\n\n\
+         ```bash {name=st\u{202b}ep}\necho ok\n```\n",
+    )
+    .unwrap();
+    let bidi =
+        |c: char| ('\u{202A}'..='\u{202E}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c);
+    for args in [
+        &["lint", "--today", TODAY][..],
+        &["lint", "--format", "github", "--today", TODAY],
+        &["due", "--today", TODAY],
+        &["due", "--format", "markdown", "--today", TODAY],
+        &["extract", "--out", "scripts", "--today", TODAY],
+    ] {
+        let output = runbook(tmp.path(), args);
+        assert_no_panic(&output);
+        let mut all = [output.stdout.as_slice(), output.stderr.as_slice()].concat();
+        if args[0] == "extract" {
+            all.extend(
+                fs::read(tmp.path().join("scripts").join(name.replace(".md", ".sh"))).unwrap(),
+            );
+        }
+        let all = String::from_utf8_lossy(&all);
+        assert!(!all.contains(bidi), "{args:?}: {all}");
+        assert!(all.contains('\u{fffd}'), "{args:?}: {all}");
+        if args[..2] == ["lint", "--today"] {
+            assert!(all.contains("error[bidi-control]"), "{all}");
+        }
+    }
+}
+
 fn is_root() -> bool {
     std::process::Command::new("id")
         .arg("-u")

@@ -78,6 +78,8 @@ rule_tests! {
     heading_no_space => "heading-no-space",
     suppression_invalid => "suppression-invalid",
     invalid_utf8 => "invalid-utf8",
+    bidi_control => "bidi-control",
+    lookalike_in_command => "lookalike-in-command",
 }
 
 #[test]

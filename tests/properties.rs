@@ -67,7 +67,8 @@ fn heading_text() -> impl Strategy<Value = String> {
 }
 
 /// A line of a runbook: headings with and without their space, links to
-/// anchors spelled right and wrong, suppressions, code, lists, dates.
+/// anchors spelled right and wrong, suppressions, code, lists, dates,
+/// look-alike characters and bidirectional controls.
 fn line() -> impl Strategy<Value = String> {
     prop_oneof![
         heading_text().prop_map(|t| format!("## {t}")),
@@ -83,6 +84,8 @@ fn line() -> impl Strategy<Value = String> {
         Just("```bash".to_string()),
         Just("```".to_string()),
         Just("- item ç".to_string()),
+        Just("kubectl\u{a0}get \u{201c}$POD\u{201d} \u{2013}n ns\u{200b} # \u{2019}".to_string()),
+        Just("note \u{202e}txt.exe\u{2069} here".to_string()),
         Just("**Owner:** payments".to_string()),
         Just("Last reviewed: 2025/01/27".to_string()),
         Just(String::new()),

@@ -1,5 +1,5 @@
 //! The command-block findings `runbook lint` and `runbook verify` share,
-//! computed once per document: six rules read the same analysis, so it is
+//! computed once per document: nine rules read the same analysis, so it is
 //! kept for the document being linted instead of being redone per rule.
 
 use std::cell::LazyCell;
@@ -9,10 +9,12 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::analysis::{self, Block, MAX_COMMAND_BLOCKS, Runbook};
-use super::shell::valid_name;
+use super::shell::{Quoting, valid_name};
 use crate::config::Settings;
+use crate::diagnostic::{Edit, Fix};
 use crate::document::lines::floor_char_boundary;
 use crate::document::{Document, Pos, Span};
+use crate::lint::rules::lookalike_in_command::{self, Lookalike};
 use crate::lint::rules::{
     credential_in_command, destructive_command, file_too_large, requires_invalid, shell_output,
     shell_syntax, undefined_variable, unresolved_placeholder,
@@ -24,6 +26,7 @@ pub struct Finding {
     pub span: Span,
     pub message: String,
     pub help: String,
+    pub fix: Option<Fix>,
 }
 
 /// Where line `index` of the block's substituted code, character `col` of
@@ -196,6 +199,7 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
                 over.blocks
             ),
             help: "split the runbook, or give blocks that are not commands another info string (`text`, `json`)".into(),
+            fix: None,
         });
     }
     for block in &rb.blocks {
@@ -208,6 +212,7 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
                 span: attribute_span(doc, block, name),
                 message: format!("`requires` names {name:?}, which is not a shell variable name: the script cannot check it"),
                 help: "use letters, digits and `_`, not starting with a digit (`{requires=PGHOST}`)".into(),
+                fix: None,
             });
         }
         if let Some((line, why)) = block.output_at {
@@ -216,6 +221,7 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
                 span: line_span(doc, line),
                 message: format!("this `{}` block holds {why} output, not commands", block.cmd.block.lang),
                 help: "mark the block `{skip}` if it is only shown, or give the output its own block with another info string (`json`, `text`)".into(),
+                fix: None,
             });
             continue;
         }
@@ -226,6 +232,7 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
                 message: format!("not valid shell: {}", e.message),
                 help: "fix the command, or mark the block `{skip}` if it is not meant to run"
                     .into(),
+                fix: None,
             });
             continue;
         }
@@ -238,6 +245,7 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
                 span: span_in(doc, block, p.offset, p.text.len()),
                 message: format!("placeholder `{}` must be filled in by hand; the script asks for `{}`", p.text, p.var),
                 help: format!("declare it on the block (`{{requires={}}}`) so the operator is asked for it, or set it in an earlier step", p.var),
+                fix: None,
             });
         }
         let mut seen = BTreeSet::new();
@@ -250,11 +258,152 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
                 span: substituted_span(doc, block, read.offset, read.name.len() + 1),
                 message: format!("`${}` is never set in this runbook nor declared in `requires`", read.name),
                 help: format!("add `{{requires={}}}` to the block's info string, or set it in an earlier step", read.name),
+                fix: None,
             });
         }
         check_patterns(doc, block, settings, &mut out);
+        check_lookalikes(doc, block, &mut out);
     }
     out
+}
+
+/// Characters that look like the ASCII the shell needs and are not, where
+/// the shell reads them (see `lookalike-in-command`): one finding per kind
+/// (dash, quote, space, zero width) and code line, fixing all it can.
+fn check_lookalikes(doc: &Document, block: &Block, out: &mut Vec<Finding>) {
+    let code = &block.code;
+    if code.is_ascii() {
+        return;
+    }
+    // The findings of the code line being read, one per kind of character.
+    let mut open: Vec<(usize, std::mem::Discriminant<Lookalike>, Finding, usize)> = Vec::new();
+    let mut before = '\n';
+    let mut chars = code.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let prev = std::mem::replace(&mut before, c);
+        let Some((kind, name)) = lookalike_in_command::classify(c) else {
+            continue;
+        };
+        let next = chars.peek().map_or('\n', |(_, n)| *n);
+        let plain = match block.scan.quoting_at(at) {
+            Quoting::Comment => continue,
+            Quoting::Plain => true,
+            _ => false,
+        };
+        let (message, help, replacement) = match kind {
+            Lookalike::ZeroWidth => (
+                format!(
+                    "invisible U+{:04X} ({name}) in a command: the shell keeps it, so the word is not the command or option it shows",
+                    c as u32
+                ),
+                "delete it".to_string(),
+                Some(String::new()),
+            ),
+            Lookalike::Space if plain => (
+                format!(
+                    "U+{:04X} ({name}) is not a space to the shell: the words on either side of it are one word",
+                    c as u32
+                ),
+                "type a plain space".to_string(),
+                Some(" ".to_string()),
+            ),
+            Lookalike::Quote(ascii)
+                if plain && !(prev.is_alphanumeric() && next.is_alphanumeric()) =>
+            {
+                (
+                    format!(
+                        "curly quote U+{:04X} ({name}) is not a shell quote: it becomes part of the word, and what it surrounds is not quoted",
+                        c as u32
+                    ),
+                    format!("type `{ascii}`"),
+                    Some(ascii.to_string()),
+                )
+            }
+            Lookalike::Dash
+                if plain && prev.is_whitespace() && (next.is_alphanumeric() || next == c) =>
+            {
+                let word = &code[at..word_end(code, at)];
+                (
+                    format!(
+                        "`{word}` starts with U+{:04X} ({name}), not `-`: the shell passes it as an argument, not as an option",
+                        c as u32
+                    ),
+                    format!("write `{}`", ascii_option(word)),
+                    None,
+                )
+            }
+            _ => continue,
+        };
+        let span = substituted_span(doc, block, at, c.len_utf8());
+        let fix = replacement
+            .filter(|_| {
+                doc.text.get(span.start.offset..span.end.offset)
+                    == Some(&code[at..at + c.len_utf8()])
+            })
+            .map(|replacement| Edit {
+                start: span.start.offset,
+                end: span.end.offset,
+                replacement,
+            });
+        let index = block.index().line_of(at);
+        if open.first().is_some_and(|(line, ..)| *line != index) {
+            out.extend(open.drain(..).map(close_line));
+        }
+        let same = std::mem::discriminant(&kind);
+        match open.iter_mut().find(|(_, k, ..)| *k == same) {
+            Some((.., first, more)) => {
+                *more += 1;
+                if let (Some(fix), Some(edit)) = (&mut first.fix, fix) {
+                    fix.edits.push(edit);
+                }
+            }
+            None => {
+                let fix = fix.map(|edit| Fix {
+                    description: "replace the look-alike characters with ASCII".into(),
+                    edits: vec![edit],
+                });
+                let first = Finding {
+                    rule: lookalike_in_command::ID,
+                    span,
+                    message,
+                    help,
+                    fix,
+                };
+                open.push((index, same, first, 0));
+            }
+        }
+    }
+    out.extend(open.into_iter().map(close_line));
+}
+
+/// The line's first finding of a kind, saying how many more the line holds.
+fn close_line(
+    (.., mut first, more): (usize, std::mem::Discriminant<Lookalike>, Finding, usize),
+) -> Finding {
+    if more > 0 {
+        first
+            .message
+            .push_str(&format!(" ({more} more on this line)"));
+    }
+    first
+}
+
+/// Where the shell word starting at `at` ends, for the message.
+fn word_end(code: &str, at: usize) -> usize {
+    code[at..]
+        .find(|c: char| c.is_whitespace() || matches!(c, ';' | '|' | '&' | ')' | '"' | '\''))
+        .map_or(code.len(), |n| at + n)
+}
+
+/// `–dry-run=x` as its author meant it: `--dry-run=x`, or `-n` for one letter.
+fn ascii_option(word: &str) -> String {
+    let rest = word.trim_start_matches(|c: char| !c.is_ascii() || c == '-');
+    let name = rest.split('=').next().unwrap_or(rest);
+    if name.chars().count() == 1 || name.chars().all(|c| c.is_ascii_digit()) {
+        format!("-{rest}")
+    } else {
+        format!("--{rest}")
+    }
 }
 
 static WARNING: LazyLock<Regex> = LazyLock::new(|| {
@@ -306,6 +455,7 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
                     span: span_in(doc, block, start + m.start(), m.len()),
                     message: format!("destructive command: {} (`{}`)", p.message, p.id),
                     help: p.help.clone().unwrap_or_else(|| "say so before it runs: add `{destructive}` to the block's info string, or a warning paragraph right before the block".into()),
+                    fix: None,
                 });
             }
         }
@@ -315,6 +465,7 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
                 span: span_in(doc, block, start + m.start(), m.len()),
                 message: format!("{} in a command (`{}`)", p.message, p.id),
                 help: p.help.clone().unwrap_or_else(|| "read it from the environment or a secret store (`$DB_PASSWORD`, `vault kv get ...`) and rotate the one pasted here".into()),
+                fix: None,
             });
         }
     }
@@ -322,10 +473,13 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
 
 /// Reports every command-block finding of a document, each under its own
 /// rule (the sink drops those of rules turned off): the blocks are analysed
-/// once for all six rules.
+/// once for all nine rules.
 pub fn report_all(doc: &Document, cx: &crate::lint::Context, sink: &mut crate::lint::Sink) {
     let runbook = analysis::analyze(doc, &cx.settings.checks);
     for f in of(&runbook, cx.settings) {
-        sink.report(f.rule, f.span, f.message).help(f.help);
+        let report = sink.report(f.rule, f.span, f.message).help(f.help);
+        if let Some(fix) = f.fix {
+            report.fix(fix);
+        }
     }
 }

@@ -9,6 +9,7 @@ pub mod sarif;
 use std::io::{self, Write};
 
 use crate::diagnostic::{Diagnostic, Summary};
+use crate::lint::rules::bidi_control::is_bidi_control;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -45,8 +46,9 @@ pub fn write(format: Format, report: &Report, out: &mut dyn Write) -> io::Result
 /// Text from the runbooks as a terminal shows it. A control character in a
 /// file name, a title or a step name (`ESC ] 0 ;` retitles the window,
 /// `ESC [ 2 J` clears it) becomes its visible symbol (`␛`), so a pull
-/// request cannot write to the terminal of whoever lints it. Line breaks
-/// and tabs stay.
+/// request cannot write to the terminal of whoever lints it. A
+/// bidirectional control (see `bidi-control`) becomes `�`, so it cannot
+/// reorder the line it is on. Line breaks and tabs stay.
 pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     visible(text, |c| c != '\n' && c != '\t')
 }
@@ -61,7 +63,7 @@ pub fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// `text` with every control character `hide` picks shown as its symbol.
 fn visible(text: &str, hide: impl Fn(char) -> bool) -> std::borrow::Cow<'_, str> {
-    let hidden = |c: char| c.is_control() && hide(c);
+    let hidden = |c: char| (c.is_control() && hide(c)) || is_bidi_control(c);
     if !text.contains(hidden) {
         return std::borrow::Cow::Borrowed(text);
     }

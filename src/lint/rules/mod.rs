@@ -1,6 +1,7 @@
 //! Every built-in rule: one file each, whose `//!` doc comment is what
 //! `runbook rules` prints.
 
+pub mod bidi_control;
 pub mod broken_anchor;
 pub mod broken_link;
 pub mod config_unknown_key;
@@ -16,6 +17,7 @@ pub mod front_matter_missing;
 pub mod heading_no_space;
 pub mod invalid_utf8;
 pub mod io_error;
+pub mod lookalike_in_command;
 pub mod required_field;
 pub mod requires_invalid;
 pub mod review_date_future;
@@ -65,6 +67,7 @@ pub static ALL: &[&Rule] = &[
     &heading_no_space::RULE,
     &suppression_invalid::RULE,
     &invalid_utf8::RULE,
+    &bidi_control::RULE,
     &io_error::RULE,
     &file_too_large::RULE,
     &symlink_loop::RULE,
@@ -77,6 +80,7 @@ pub static ALL: &[&Rule] = &[
     &requires_invalid::RULE,
     &destructive_command::RULE,
     &credential_in_command::RULE,
+    &lookalike_in_command::RULE,
     &shellcheck::RULE,
 ];
 
