@@ -51,13 +51,11 @@ pub fn name(c: char) -> &'static str {
 }
 
 fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
-    // Every control is three bytes starting 0xE2: most files have none.
-    if doc.text.is_ascii() {
-        return;
-    }
-    let mut found = doc
-        .text
-        .char_indices()
+    // Every control is three bytes starting 0xE2, a byte memchr finds
+    // faster than a walk over the characters of a non-ASCII file.
+    let text = &doc.text;
+    let mut found = memchr::memchr_iter(0xE2, text.as_bytes())
+        .filter_map(|at| Some((at, text.get(at..)?.chars().next()?)))
         .filter(|(_, c)| is_bidi_control(*c))
         .peekable();
     while let Some((first, c)) = found.next() {
