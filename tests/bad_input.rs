@@ -4,6 +4,7 @@
 mod common;
 
 use std::fs;
+use std::path::Path;
 
 use common::{TODAY, lint_json, rule_ids, runbook, stderr, stdout};
 
@@ -631,6 +632,33 @@ fn a_path_longer_than_the_system_allows_is_reported_and_the_rest_is_checked() {
     assert_eq!(code, 2);
 }
 
+/// What every command that shows runbook text writes about the tree (the
+/// human and GitHub reports, `due` as text and Markdown, `extract`'s output
+/// and the script of the runbook `name`, whose comments quote it), per
+/// command line.
+fn every_output(dir: &Path, name: &str) -> Vec<(&'static [&'static str], Vec<u8>)> {
+    let commands: [&[&str]; 5] = [
+        &["lint", "--today", TODAY],
+        &["lint", "--format", "github", "--today", TODAY],
+        &["due", "--today", TODAY],
+        &["due", "--format", "markdown", "--today", TODAY],
+        &["extract", "--out", "scripts", "--today", TODAY],
+    ];
+    commands
+        .into_iter()
+        .map(|args| {
+            let output = runbook(dir, args);
+            assert_no_panic(&output);
+            let mut all = [output.stdout, output.stderr].concat();
+            if args[0] == "extract" {
+                let script = dir.join("scripts").join(name.replace(".md", ".sh"));
+                all.extend(fs::read(script).unwrap());
+            }
+            (args, all)
+        })
+        .collect()
+}
+
 /// Escape sequences in a file name, a title, a status, a step name and a
 /// quoted source line (`ESC ] 0 ;` retitles a terminal, `ESC [ 2 J` clears
 /// it, and so do their one-character C1 forms U+009D and U+009B) reach no
@@ -646,20 +674,7 @@ fn escape_sequences_from_a_pull_request_never_reach_the_terminal() {
          ```bash {name=st\u{1b}[31mep}\nrm -rf /tmp/x\n```\n",
     )
     .unwrap();
-    for args in [
-        &["lint", "--today", TODAY][..],
-        &["lint", "--format", "github", "--today", TODAY],
-        &["due", "--today", TODAY],
-        &["due", "--format", "markdown", "--today", TODAY],
-        &["extract", "--out", "scripts", "--today", TODAY],
-    ] {
-        let output = runbook(tmp.path(), args);
-        assert_no_panic(&output);
-        let mut all = [output.stdout.as_slice(), output.stderr.as_slice()].concat();
-        if args[0] == "extract" {
-            // And the script, whose comments quote the runbook.
-            all.extend(fs::read(tmp.path().join("scripts/evil\u{1b}[2J.sh")).unwrap());
-        }
+    for (args, all) in every_output(tmp.path(), name) {
         let c1 = all
             .windows(2)
             .any(|w| w[0] == 0xc2 && (0x80..=0x9f).contains(&w[1]));
@@ -720,21 +735,7 @@ fn bidi_controls_from_a_pull_request_never_reorder_a_report_line() {
     .unwrap();
     let bidi =
         |c: char| ('\u{202A}'..='\u{202E}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c);
-    for args in [
-        &["lint", "--today", TODAY][..],
-        &["lint", "--format", "github", "--today", TODAY],
-        &["due", "--today", TODAY],
-        &["due", "--format", "markdown", "--today", TODAY],
-        &["extract", "--out", "scripts", "--today", TODAY],
-    ] {
-        let output = runbook(tmp.path(), args);
-        assert_no_panic(&output);
-        let mut all = [output.stdout.as_slice(), output.stderr.as_slice()].concat();
-        if args[0] == "extract" {
-            all.extend(
-                fs::read(tmp.path().join("scripts").join(name.replace(".md", ".sh"))).unwrap(),
-            );
-        }
+    for (args, all) in every_output(tmp.path(), name) {
         let all = String::from_utf8_lossy(&all);
         assert!(!all.contains(bidi), "{args:?}: {all}");
         assert!(all.contains('\u{fffd}'), "{args:?}: {all}");
