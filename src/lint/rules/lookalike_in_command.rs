@@ -10,12 +10,12 @@
 //! - a zero-width space, joiner or word joiner anywhere but in a comment.
 //!
 //! ## Why it matters
-//! They look right on the page and change what runs. `kubectl apply
-//! –dry-run=server -f app.yaml` passes `–dry-run=server` as an argument,
-//! not an option: the change is applied for real. `“$DB”` is not quoted,
-//! and the quotes become part of the value; a no-break space glues two
-//! words into one; a zero-width space turns `kubectl` into a command that
-//! is not found, in the middle of an incident.
+//! They look right on the page and change what runs. `–dry-run` is an
+//! argument, not an option: at best the command stops on it, at worst it
+//! takes it for a name and runs for real. `“$DB”` is not quoted, and the
+//! quotes become part of the value; a no-break space glues two words into
+//! one; a zero-width space turns `kubectl` into a command that is not
+//! found, in the middle of an incident.
 //!
 //! ## Example
 //! ```markdown
