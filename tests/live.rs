@@ -271,6 +271,39 @@ fn paths_out_of_the_site_are_404_while_serving() {
     }
 }
 
+/// A runbook the server knows, replaced in one step by a symlink out of
+/// the repository (what a checkout of a hostile branch does), is not read:
+/// its page goes, the finding says why, and no file of the site and no
+/// page served holds what the link points to.
+#[test]
+fn a_runbook_swapped_for_a_symlink_out_of_the_repository_is_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.md");
+    std::fs::write(&secret, "# Leaked\n\nTOKEN-zebra-4711\n").unwrap();
+    let serve = Serve::start();
+    let mut events = Events::connect(serve.addr);
+    let file = serve.path("content/db/restore.md");
+    let staged = serve.path("content/db/.restore.md.new");
+    std::os::unix::fs::symlink(&secret, &staged).unwrap();
+    std::fs::rename(&staged, &file).unwrap();
+
+    let message = events.message(|m| m["findings"].to_string().contains("symlink-outside"));
+    assert!(!message.to_string().contains("TOKEN-zebra"), "{message}");
+    let (status, body) = get(serve.addr, "/db/restore.html");
+    assert_eq!(status, 404);
+    assert!(!body.contains("TOKEN-zebra"));
+    for entry in walkdir::WalkDir::new(serve.dir.path()) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(!text.contains("TOKEN-zebra"), "{}", entry.path().display());
+        }
+    }
+    let (_, index) = get(serve.addr, "/index.html");
+    assert!(!index.contains("TOKEN-zebra") && !index.contains("Leaked"));
+}
+
 #[test]
 fn a_broken_template_shows_the_error_keeps_the_last_page_and_recovers() {
     let serve = Serve::start();

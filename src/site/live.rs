@@ -199,10 +199,15 @@ impl Live {
             .filter_map(|p| inside(p, &self.settings.src))
             .collect();
         // A save of a runbook already known needs no walk; anything else
-        // (a new, removed or renamed file or folder) does.
-        let saved_only = rels
-            .iter()
-            .all(|rel| self.pages.contains_key(rel) && self.settings.src.join(rel).is_file());
+        // (a new, removed or renamed file or folder) does, and so does a
+        // runbook that is now a symlink: only the walk decides whether one
+        // may be read, and one replaced by a link out of the repository
+        // must not be.
+        let saved_only = rels.iter().all(|rel| {
+            self.pages.contains_key(rel)
+                && std::fs::symlink_metadata(self.settings.src.join(rel))
+                    .is_ok_and(|m| m.file_type().is_file())
+        });
         let mut names: HashSet<String> = HashSet::new();
         let mut follow_up = FollowUp::Nothing;
         let mut read: BTreeSet<String> = rels
@@ -316,14 +321,17 @@ impl Live {
         // Links resolve against the tree as last walked, and fragments
         // against the anchors of the pages in memory: a save reads one file.
         let known = |rel: &str| Some(self.pages.get(rel)?.anchors.clone());
-        let (outcome, pages) = self.lint_and_render(&Selection::Paths(paths), &known);
+        let (outcome, pages) = self.lint_and_render(&Selection::Paths(paths.clone()), &known);
 
+        // Findings about these runbooks, among them why one was not read
+        // (a symlink out of the repository has no source, only a finding).
         let wanted: HashSet<PathBuf> = self
             .walk
             .markdown
             .iter()
             .filter(|s| rels.contains(&s.rel))
             .map(|s| s.path.clone())
+            .chain(paths.iter().cloned())
             .collect();
         let found: Vec<Diagnostic> = outcome
             .diagnostics
