@@ -425,6 +425,47 @@ fn inside_a_git_repository_links_may_leave_the_book_but_not_enter_git() {
     );
 }
 
+/// A book.toml is part of the pull request it gates: its `src` cannot
+/// point the linter, the site or the extractor at a folder of the machine
+/// outside the repository (the book's folder without git), whether written
+/// with `..`, absolute, or through a symlink. Inside a git repository it
+/// may name a folder next to the book's.
+#[test]
+fn a_book_toml_cannot_point_src_out_of_the_repository() {
+    let (base, tree, outside) = layout();
+    let secret = secret(base.path());
+    fs::write(tree.join("docs/a.md"), FIXABLE).unwrap();
+    symlink(secret.parent().unwrap(), tree.join("linked")).unwrap();
+    let absolute = outside.parent().unwrap().to_str().unwrap().to_string();
+    for src in ["../outside", absolute.as_str(), "linked"] {
+        fs::write(tree.join("book.toml"), format!("[book]\nsrc = {src:?}\n")).unwrap();
+        for command in [
+            &["lint", "--today", TODAY][..],
+            &["build", "--today", TODAY],
+            &["extract", "--out", "scripts", "--today", TODAY],
+        ] {
+            let output = runbook_within_a_minute(&tree, command);
+            assert_secret_kept(&output);
+            assert_eq!(output.status.code(), Some(2), "{src} {command:?}");
+            assert!(
+                stderr(&output).contains("book.toml:2:1: `src` is")
+                    && stderr(&output).contains("outside the repository"),
+                "{src} {command:?}: {}",
+                stderr(&output)
+            );
+        }
+    }
+    assert!(!tree.join("site").exists() && !tree.join("scripts").exists());
+
+    // In a git repository, a book in a subfolder may keep its runbooks beside it.
+    fs::create_dir_all(tree.join(".git")).unwrap();
+    fs::create_dir_all(tree.join("book")).unwrap();
+    fs::write(tree.join("book/book.toml"), "[book]\nsrc = \"../docs\"\n").unwrap();
+    let output = runbook_within_a_minute(&tree.join("book"), &["lint", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stdout(&output).contains("docs/a.md"), "{}", stdout(&output));
+}
+
 #[test]
 fn config_lints_and_templates_are_not_read_through_a_link_out() {
     let (base, tree, _) = layout();
