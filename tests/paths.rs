@@ -245,6 +245,52 @@ fn build_refuses_a_destination_among_the_runbooks() {
     );
 }
 
+/// A build into a folder that already holds files (a web root, a
+/// `gh-pages` checkout, a folder `book.toml` names outside the repository)
+/// replaces none runbook did not write: the first page in the way stops it
+/// with exit 2 and the file untouched; moved away, the build goes on, and
+/// the files it does not write (`robots.txt`, `CNAME`) stay.
+#[test]
+fn build_replaces_no_file_it_did_not_write() {
+    let (base, tree, _) = layout();
+    fs::write(tree.join("docs/a.md"), FIXABLE).unwrap();
+    let web = base.path().join("www");
+    fs::create_dir_all(&web).unwrap();
+    fs::write(web.join("index.html"), "the team's own page").unwrap();
+    fs::write(web.join("CNAME"), "runbooks.example.com").unwrap();
+    fs::write(
+        tree.join("book.toml"),
+        "[book]\nsrc = \"docs\"\n[build]\ndest = \"../www\"\n",
+    )
+    .unwrap();
+    let output = runbook(&tree, &["build", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("www/index.html`: a file runbook did not write is there"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        fs::read(web.join("index.html")).unwrap(),
+        b"the team's own page"
+    );
+
+    fs::rename(web.join("index.html"), base.path().join("index.html.old")).unwrap();
+    for _ in 0..2 {
+        let output = runbook(&tree, &["build", "--today", TODAY]);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+    assert!(
+        fs::read_to_string(web.join("index.html"))
+            .unwrap()
+            .contains("<html")
+    );
+    assert_eq!(
+        fs::read(web.join("CNAME")).unwrap(),
+        b"runbooks.example.com"
+    );
+}
+
 /// A second build removes what the first wrote and it did not (the page
 /// of a deleted runbook), from its own list of files: a file it never
 /// wrote stays, and a list edited to name `../` or a path through a

@@ -1,19 +1,37 @@
 //! Writing the site: only below the destination folder, one file at a time
 //! through a temporary file and a rename, so a reader (the server, a browser)
-//! never sees half a page and no source name can steer a write elsewhere.
+//! never sees half a page and no source name can steer a write elsewhere;
+//! and never over a file runbook did not write.
 
+use std::collections::HashSet;
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 /// The destination folder. Every write goes through [`Output::write`].
 pub struct Output {
     root: PathBuf,
-    /// Every path written, for [`Output::prune`].
-    written: std::sync::Mutex<Vec<String>>,
+    /// The files the manifest listed when the folder was opened: what
+    /// earlier builds and servers wrote, and so may be replaced.
+    previous: HashSet<String>,
+    state: Mutex<Written>,
 }
 
-/// The list of the files the last build wrote, in the destination: the
-/// next build removes those it does not write again, and nothing else.
+#[derive(Default)]
+struct Written {
+    /// Every path written, for [`Output::prune`].
+    paths: HashSet<String>,
+    /// The manifest, open for appending: each file written that it did not
+    /// list is added at once, so a build that fails half way or a server
+    /// stopped with Ctrl-C leaves no file the next build takes for someone
+    /// else's.
+    log: Option<File>,
+}
+
+/// The list of the files runbook wrote in the destination: a build replaces
+/// only those (and new ones), and removes those it does not write again,
+/// and nothing else.
 pub const MANIFEST: &str = ".runbook-files";
 
 impl Output {
@@ -26,9 +44,15 @@ impl Output {
                 root.display()
             )));
         }
+        let previous = std::fs::read_to_string(root.join(MANIFEST))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect();
         Ok(Output {
             root: root.to_path_buf(),
-            written: Default::default(),
+            previous,
+            state: Default::default(),
         })
     }
 
@@ -84,6 +108,16 @@ impl Output {
                 Err(e) => return Err(e),
             }
         }
+        let target = dir.join(name);
+        if rel != MANIFEST && !self.known(rel) && std::fs::symlink_metadata(&target).is_ok() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::AlreadyExists,
+                format!(
+                    "a file runbook did not write is there (`{MANIFEST}` does not list it); \
+                     move it away, or build into a folder of the site's own"
+                ),
+            ));
+        }
         let mut temp = tempfile::Builder::new()
             .prefix(".runbook-")
             .suffix(".tmp")
@@ -96,9 +130,42 @@ impl Output {
             temp.as_file()
                 .set_permissions(std::fs::Permissions::from_mode(0o644))?;
         }
-        temp.persist(dir.join(name)).map_err(|e| e.error)?;
-        if let Ok(mut written) = self.written.lock() {
-            written.push(rel.to_string());
+        temp.persist(target).map_err(|e| e.error)?;
+        if rel != MANIFEST {
+            self.record(rel)?;
+        }
+        Ok(())
+    }
+
+    /// Whether runbook wrote `rel`: in an earlier run, or in this one.
+    fn known(&self, rel: &str) -> bool {
+        self.previous.contains(rel)
+            || self
+                .state
+                .lock()
+                .is_ok_and(|state| state.paths.contains(rel))
+    }
+
+    /// Notes `rel` as written, and adds it to the manifest on disk when it
+    /// is new there.
+    fn record(&self, rel: &str) -> std::io::Result<()> {
+        let mut state = self
+            .state
+            .lock()
+            .map_err(|_| std::io::Error::other("a writer panicked"))?;
+        if !state.paths.insert(rel.to_string()) || self.previous.contains(rel) {
+            return Ok(());
+        }
+        if state.log.is_none() {
+            state.log = Some(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(self.root.join(MANIFEST))?,
+            );
+        }
+        if let Some(log) = state.log.as_mut() {
+            log.write_all(format!("{rel}\n").as_bytes())?;
         }
         Ok(())
     }
@@ -111,13 +178,19 @@ impl Output {
     /// would reach through a symlink. Then records this build's files.
     /// Returns how many were removed.
     pub fn prune(&self) -> std::io::Result<usize> {
-        let mut written = self.written.lock().map(|w| w.clone()).unwrap_or_default();
+        let mut written: Vec<String> = match self.state.lock() {
+            Ok(mut state) => {
+                state.log = None;
+                state.paths.iter().cloned().collect()
+            }
+            Err(_) => return Err(std::io::Error::other("a writer panicked")),
+        };
         written.sort_unstable();
-        written.dedup();
-        let old = std::fs::read_to_string(self.root.join(MANIFEST)).unwrap_or_default();
         let mut removed = 0;
-        for rel in old.lines() {
-            if written.binary_search_by(|w| w.as_str().cmp(rel)).is_ok() {
+        let mut previous: Vec<&String> = self.previous.iter().collect();
+        previous.sort_unstable();
+        for rel in previous {
+            if written.binary_search(rel).is_ok() {
                 continue;
             }
             if let Some(path) = self.existing_file(rel) {
@@ -234,6 +307,32 @@ mod tests {
         check_destination(&root.join("content/site"), &root.join("content")).unwrap();
         check_destination(&root.join("content-site"), &root.join("content")).unwrap();
         assert!(!root.join("content/site").exists(), "nothing is created");
+    }
+
+    /// A file that was there before runbook is never replaced; what one
+    /// run wrote is listed at once, so the next run may replace it even
+    /// when the first stopped before [`Output::prune`].
+    #[test]
+    fn replaces_only_what_runbook_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(&site).unwrap();
+        std::fs::write(site.join("index.html"), "mine").unwrap();
+        let first = Output::create(&site).unwrap();
+        first.write("a.html", b"one").unwrap();
+        let error = first.write("index.html", b"page").unwrap_err();
+        assert!(error.to_string().contains("did not write"), "{error}");
+        assert_eq!(std::fs::read(site.join("index.html")).unwrap(), b"mine");
+        drop(first);
+
+        let second = Output::create(&site).unwrap();
+        second.write("a.html", b"two").unwrap();
+        assert!(second.write("index.html", b"page").is_err());
+        std::fs::remove_file(site.join("index.html")).unwrap();
+        second.write("index.html", b"page").unwrap();
+        assert_eq!(second.prune().unwrap(), 0);
+        let listed = std::fs::read_to_string(site.join(MANIFEST)).unwrap();
+        assert_eq!(listed, "a.html\nindex.html\n");
     }
 
     #[test]
