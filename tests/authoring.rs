@@ -360,9 +360,10 @@ fn init_starts_a_book_that_lints_clean_and_refuses_to_overwrite() {
     );
 }
 
-/// `--fix` straightens quotes, turns Unicode spaces into spaces and deletes
-/// zero-width characters and bidirectional controls; a dash that is not
-/// `-` stays for a person, since `–n` may have been `-n` or `--n`.
+/// `--fix` straightens quotes, turns Unicode spaces into spaces (after a
+/// heading's `##` too) and deletes zero-width characters and bidirectional
+/// controls; a dash that is not `-` stays for a person, since `–n` may
+/// have been `-n` or `--n`.
 #[test]
 fn fix_turns_lookalikes_into_ascii_and_deletes_bidi_controls() {
     let tmp = tempfile::tempdir().unwrap();
@@ -372,8 +373,14 @@ fn fix_turns_lookalikes_into_ascii_and_deletes_bidi_controls() {
         fs::copy(from, dir.join(format!("{rule}.md"))).unwrap();
     }
     fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let heading = "---\ntitle: H\nowner: a\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# H\n\n##\u{a0}Rollback\n\nUndo.\n";
+    fs::write(dir.join("heading.md"), heading).unwrap();
     let output = runbook(dir, &["lint", "--fix", "--today", TODAY]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(
+        fs::read_to_string(dir.join("heading.md")).unwrap(),
+        heading.replace("##\u{a0}", "## ")
+    );
 
     let commands = String::from_utf8(read(dir, "lookalike-in-command.md")).unwrap();
     for line in [

@@ -86,6 +86,7 @@ fn line() -> impl Strategy<Value = String> {
         Just("- item ç".to_string()),
         Just("kubectl\u{a0}get \u{201c}$POD\u{201d} \u{2013}n ns\u{200b} # \u{2019}".to_string()),
         Just("note \u{202e}txt.exe\u{2069} here".to_string()),
+        Just("##\u{a0}Roll back".to_string()),
         Just("**Owner:** payments".to_string()),
         Just("Last reviewed: 2025/01/27".to_string()),
         Just(String::new()),

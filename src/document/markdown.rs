@@ -432,8 +432,9 @@ fn find_headings_without_space(text: &str, body_start: usize, index: &LineIndex,
     }
 }
 
-/// Whether a line reads `^ {0,3}#{2,6}[^#\s]`: checked by hand, as every
-/// `## Heading` line of every file is a candidate.
+/// Whether a line reads `^ {0,3}#{2,6}[^# \t]`: checked by hand, as every
+/// `## Heading` line of every file is a candidate. A no-break space after
+/// the `#`s (pasted from a wiki) counts: CommonMark wants a plain one.
 fn is_heading_without_space(line: &str) -> bool {
     let indent = line.len() - line.trim_start_matches(' ').len();
     if indent > 3 {
@@ -442,7 +443,11 @@ fn is_heading_without_space(line: &str) -> bool {
     let marks = &line[indent..];
     let rest = marks.trim_start_matches('#');
     let hashes = marks.len() - rest.len();
-    (2..=6).contains(&hashes) && rest.chars().next().is_some_and(|c| !c.is_whitespace())
+    (2..=6).contains(&hashes)
+        && rest
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_ascii_whitespace())
 }
 
 #[cfg(test)]
@@ -502,7 +507,7 @@ mod tests {
     /// line of up to seven characters from an alphabet that tells them apart.
     #[test]
     fn heading_without_space_check_matches_its_pattern() {
-        let pattern = Regex::new(r"^ {0,3}#{2,6}[^#\s]").unwrap();
+        let pattern = Regex::new(r"^ {0,3}#{2,6}[^# \t\n\x0C\r]").unwrap();
         let alphabet = [' ', '#', 'a', '\t', '\u{a0}'];
         let mut lines = vec![String::new()];
         for _ in 0..7 {
