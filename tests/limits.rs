@@ -186,6 +186,21 @@ fn a_9_mb_line_is_checked() {
     assert_eq!(run.rules(), Vec::<String>::new(), "{:#}", run.report);
 }
 
+/// A command of 200,000 words glued by no-break spaces: one finding for
+/// the line, whose fix holds every replacement (each placed from the
+/// first, not from the start of the line).
+#[test]
+fn a_command_line_of_200_000_lookalikes() {
+    let mut text = format!("{FRONT}# Big\n\n## Rollback\n\nUndo.\n\n```bash\necho");
+    text.push_str(&"\u{a0}x".repeat(200_000));
+    text.push_str("\n```\n");
+    let run = lint_one("glued.md", text.as_bytes());
+    run.assert_within(200);
+    assert_eq!(run.count("lookalike-in-command"), 1, "{:#}", run.report);
+    let fix = &run.report["diagnostics"][0]["fix"];
+    assert_eq!(fix["edits"].as_array().unwrap().len(), 200_000);
+}
+
 /// Every link on the one long line is broken: each finding must not carry
 /// its own copy of the line.
 #[test]

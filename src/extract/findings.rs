@@ -269,14 +269,16 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
 
 /// Characters that look like the ASCII the shell needs and are not, where
 /// the shell reads them (see `lookalike-in-command`): one finding per kind
-/// (dash, quote, space, zero width) and code line, fixing all it can.
+/// (dash, quote, space, zero width) and code line, fixing all it can. Only
+/// a line's first character of a kind is placed (a column costs a walk
+/// over the line); the others' offsets follow from it, so a line of a
+/// million no-break spaces stays linear.
 fn check_lookalikes(doc: &Document, block: &Block, out: &mut Vec<Finding>) {
     let code = &block.code;
     if code.is_ascii() {
         return;
     }
-    // The findings of the code line being read, one per kind of character.
-    let mut open: Vec<(usize, std::mem::Discriminant<Lookalike>, Finding, usize)> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
     let mut before = '\n';
     let mut chars = code.char_indices().peekable();
     while let Some((at, c)) = chars.next() {
@@ -290,102 +292,125 @@ fn check_lookalikes(doc: &Document, block: &Block, out: &mut Vec<Finding>) {
             Quoting::Plain => true,
             _ => false,
         };
-        let (message, help, replacement) = match kind {
-            Lookalike::ZeroWidth => (
-                format!(
-                    "invisible U+{:04X} ({name}) in a command: the shell keeps it, so the word is not the command or option it shows",
-                    c as u32
-                ),
-                "delete it".to_string(),
-                Some(String::new()),
-            ),
-            Lookalike::Space if plain => (
-                format!(
-                    "U+{:04X} ({name}) is not a space to the shell: the words on either side of it are one word",
-                    c as u32
-                ),
-                "type a plain space".to_string(),
-                Some(" ".to_string()),
-            ),
+        let replacement = match kind {
+            Lookalike::ZeroWidth => Some(String::new()),
+            Lookalike::Space if plain => Some(" ".to_string()),
             Lookalike::Quote(ascii)
                 if plain && !(prev.is_alphanumeric() && next.is_alphanumeric()) =>
             {
-                (
-                    format!(
-                        "curly quote U+{:04X} ({name}) is not a shell quote: it becomes part of the word, and what it surrounds is not quoted",
-                        c as u32
-                    ),
-                    format!("type `{ascii}`"),
-                    Some(ascii.to_string()),
-                )
+                Some(ascii.to_string())
             }
             Lookalike::Dash
                 if plain && prev.is_whitespace() && (next.is_alphanumeric() || next == c) =>
             {
-                let word = &code[at..word_end(code, at)];
-                (
-                    format!(
-                        "`{word}` starts with U+{:04X} ({name}), not `-`: the shell passes it as an argument, not as an option",
-                        c as u32
-                    ),
-                    format!("write `{}`", ascii_option(word)),
-                    None,
-                )
+                None
             }
             _ => continue,
         };
-        let span = substituted_span(doc, block, at, c.len_utf8());
-        let fix = replacement
-            .filter(|_| {
-                doc.text.get(span.start.offset..span.end.offset)
-                    == Some(&code[at..at + c.len_utf8()])
-            })
-            .map(|replacement| Edit {
-                start: span.start.offset,
-                end: span.end.offset,
-                replacement,
-            });
+        let len = c.len_utf8();
         let index = block.index().line_of(at);
-        if open.first().is_some_and(|(line, ..)| *line != index) {
-            out.extend(open.drain(..).map(close_line));
+        if open.first().is_some_and(|o| o.line != index) {
+            out.extend(open.drain(..).map(Open::close));
         }
+        let written = block.written_offset(at);
         let same = std::mem::discriminant(&kind);
-        match open.iter_mut().find(|(_, k, ..)| *k == same) {
-            Some((.., first, more)) => {
-                *more += 1;
-                if let (Some(fix), Some(edit)) = (&mut first.fix, fix) {
-                    fix.edits.push(edit);
+        if let Some(o) = open.iter_mut().find(|o| o.kind == same) {
+            o.more += 1;
+            if let (Some(fix), Some(replacement)) = (&mut o.first.fix, replacement) {
+                let start = o.first.span.start.offset + (written - o.written);
+                if doc.text.get(start..start + len) == Some(&code[at..at + len]) {
+                    fix.edits.push(Edit {
+                        start,
+                        end: start + len,
+                        replacement,
+                    });
                 }
             }
-            None => {
-                let fix = fix.map(|edit| Fix {
-                    description: "replace the look-alike characters with ASCII".into(),
-                    edits: vec![edit],
-                });
-                let first = Finding {
-                    rule: lookalike_in_command::ID,
-                    span,
-                    message,
-                    help,
-                    fix,
-                };
-                open.push((index, same, first, 0));
-            }
+            continue;
         }
+        let span = substituted_span(doc, block, at, len);
+        let fix = replacement
+            .filter(|_| {
+                doc.text.get(span.start.offset..span.end.offset) == Some(&code[at..at + len])
+            })
+            .map(|replacement| Fix {
+                description: "replace the look-alike characters with ASCII".into(),
+                edits: vec![Edit {
+                    start: span.start.offset,
+                    end: span.end.offset,
+                    replacement,
+                }],
+            });
+        let (message, help) = describe(kind, c, name, &code[at..word_end(code, at)]);
+        open.push(Open {
+            line: index,
+            kind: same,
+            written,
+            first: Finding {
+                rule: lookalike_in_command::ID,
+                span,
+                message,
+                help,
+                fix,
+            },
+            more: 0,
+        });
     }
-    out.extend(open.into_iter().map(close_line));
+    out.extend(open.into_iter().map(Open::close));
 }
 
-/// The line's first finding of a kind, saying how many more the line holds.
-fn close_line(
-    (.., mut first, more): (usize, std::mem::Discriminant<Lookalike>, Finding, usize),
-) -> Finding {
-    if more > 0 {
-        first
-            .message
-            .push_str(&format!(" ({more} more on this line)"));
+/// The finding of a kind of look-alike on the code line being read.
+struct Open {
+    line: usize,
+    kind: std::mem::Discriminant<Lookalike>,
+    /// Where the first character is in the code as written.
+    written: usize,
+    first: Finding,
+    more: usize,
+}
+
+impl Open {
+    /// The line's first finding of a kind, saying how many more the line holds.
+    fn close(mut self) -> Finding {
+        if self.more > 0 {
+            self.first
+                .message
+                .push_str(&format!(" ({} more on this line)", self.more));
+        }
+        self.first
     }
-    first
+}
+
+/// What a look-alike `c` does to the shell, and the help, for the finding
+/// of its line; `word` is the shell word it starts.
+fn describe(kind: Lookalike, c: char, name: &str, word: &str) -> (String, String) {
+    let code = c as u32;
+    match kind {
+        Lookalike::ZeroWidth => (
+            format!(
+                "invisible U+{code:04X} ({name}) in a command: the shell keeps it, so the word is not the command or option it shows"
+            ),
+            "delete it".to_string(),
+        ),
+        Lookalike::Space => (
+            format!(
+                "U+{code:04X} ({name}) is not a space to the shell: the words on either side of it are one word"
+            ),
+            "type a plain space".to_string(),
+        ),
+        Lookalike::Quote(ascii) => (
+            format!(
+                "curly quote U+{code:04X} ({name}) is not a shell quote: it becomes part of the word, and what it surrounds is not quoted"
+            ),
+            format!("type `{ascii}`"),
+        ),
+        Lookalike::Dash => (
+            format!(
+                "`{word}` starts with U+{code:04X} ({name}), not `-`: the shell passes it as an argument, not as an option"
+            ),
+            format!("write `{}`", ascii_option(word)),
+        ),
+    }
 }
 
 /// Where the shell word starting at `at` ends, for the message.
