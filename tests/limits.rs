@@ -201,6 +201,32 @@ fn a_command_line_of_200_000_lookalikes() {
     assert_eq!(fix["edits"].as_array().unwrap().len(), 200_000);
 }
 
+/// A block of 200,000 command lines in a book whose `lints/` has a prose
+/// rule and a command rule: both ask, line by line, whether a line is code,
+/// and counting the block's lines for each question made this quadratic
+/// (minutes for 100,000 lines).
+#[test]
+fn a_long_code_block_under_prose_and_command_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \"docs\"\n").unwrap();
+    fs::create_dir_all(tmp.path().join("lints")).unwrap();
+    fs::write(
+        tmp.path().join("lints/rules.yaml"),
+        "- id: no-todo\n  kind: pattern\n  scope: prose\n  regex: '\\bTODO\\b'\n  message: a TODO\n\
+         - id: kubectl-delete\n  kind: command\n  regex: '\\bkubectl\\b.*\\sdelete\\b'\n  message: a delete\n",
+    )
+    .unwrap();
+    fs::create_dir(tmp.path().join("docs")).unwrap();
+    let mut text = format!("{FRONT}# Big\n\nTODO: trim.\n\n## Rollback\n\nUndo.\n\n```bash\n");
+    text.push_str(&"echo \"TODO step\"\n".repeat(199_999));
+    text.push_str("kubectl delete pod x\n```\n");
+    fs::write(tmp.path().join("docs/block.md"), text).unwrap();
+    let run = run(tmp.path());
+    run.assert_within(300);
+    assert_eq!(run.found("no-todo"), 1, "{:#}", run.report);
+    assert_eq!(run.found("kubectl-delete"), 1, "{:#}", run.report);
+}
+
 /// Every link on the one long line is broken: each finding must not carry
 /// its own copy of the line.
 #[test]

@@ -66,6 +66,10 @@ pub struct CodeBlock {
     pub fence: Span,
     /// 1-based line of the first line of code.
     pub first_line: usize,
+    /// How many lines of code it holds (`code.lines().count()`, counted
+    /// once: asked for every line of the page, counting it each time made
+    /// a block of 100,000 lines take minutes).
+    pub line_count: usize,
     /// Byte range of the whole block, fences included.
     pub range: Range<usize>,
     /// Indexes into `headings` of the headings this block sits under, outermost first.
@@ -117,7 +121,7 @@ impl Body {
             .partition_point(|b| b.fence.start.line <= line);
         opened > 0 && {
             let b = &self.code_blocks[opened - 1];
-            line <= b.first_line + b.code.lines().count()
+            line <= b.first_line + b.line_count
         }
     }
 
@@ -268,6 +272,7 @@ pub fn parse<'a>(
                     code: String::with_capacity(range.len()),
                     fence,
                     first_line: fence.start.line + 1,
+                    line_count: 0,
                     range: range.start + body_start..range.end + body_start,
                     heading_path: open_headings.clone(),
                     closed: fence_is_closed(&source[range.clone()], range.end == source.len()),
@@ -278,7 +283,12 @@ pub fn parse<'a>(
                     block.code.push_str(t);
                 }
             }
-            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::End(TagEnd::CodeBlock) if in_code => {
+                in_code = false;
+                if let Some(block) = body.code_blocks.last_mut() {
+                    block.line_count = block.code.lines().count();
+                }
+            }
             Event::Start(Tag::HtmlBlock) => html_block = Some((String::new(), range.start)),
             Event::Html(t) => {
                 if let Some((buffer, _)) = html_block.as_mut() {

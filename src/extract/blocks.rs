@@ -69,7 +69,7 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
         let (code, lines) = if transcript {
             console_commands(&block.code, block.first_line)
         } else {
-            let lines = (0..block.code.lines().count().max(1))
+            let lines = (0..block.line_count.max(1))
                 .map(|i| block.first_line + i)
                 .collect();
             (block.code.clone(), lines)

@@ -750,7 +750,7 @@ fn check_rule(rule: &CustomRule, doc: &Document, sink: &mut Sink) {
                 }
                 // Source lines, not the block's code: list indentation is
                 // kept, so columns point at the command as written.
-                for line in block.first_line..block.first_line + block.code.lines().count() {
+                for line in block.first_line..block.first_line + block.line_count {
                     let text = doc.line_text(line);
                     let command = text.trim_start();
                     let command = command.strip_prefix("$ ").unwrap_or(command);
@@ -793,7 +793,7 @@ fn scope_lines(doc: &Document, scope: &Scope) -> Vec<(usize, String, usize)> {
             .code_blocks
             .iter()
             .filter(|b| SHELL.contains(&b.lang.as_str()))
-            .flat_map(|b| (0..b.code.lines().count()).map(move |i| b.first_line + i))
+            .flat_map(|b| (0..b.line_count).map(move |i| b.first_line + i))
             .map(|line| (line, doc.line_text(line).to_string(), 0))
             .collect(),
         Scope::Prose => {
