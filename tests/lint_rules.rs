@@ -202,3 +202,46 @@ fn a_file_lists_at_most_ten_thousand_findings_of_a_rule() {
         assert_eq!(counted, 9_999, "{rule}: the rest are under the directive");
     }
 }
+
+/// Past the cap, the findings a file does not list are still checked
+/// against its suppressions, one by one: a real error after 10,000
+/// suppressed findings of its rule (in the file, or a link into another
+/// file) is counted, shown where it is, and fails the run.
+#[test]
+fn an_error_past_ten_thousand_suppressed_findings_is_not_hidden() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let front = "---\ntitle: T\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# T\n\n## Rollback\n\nUndo.\n\n";
+    std::fs::write(dir.join("other.md"), format!("{front}## Known\n")).unwrap();
+    for (name, link) in [
+        ("files.md", "gone-{i}.md"),
+        ("anchors.md", "other.md#gone-{i}"),
+    ] {
+        let mut text = front.to_string();
+        for i in 0..10_005 {
+            let target = link.replace("{i}", &i.to_string());
+            text.push_str(&format!(
+                "<!-- runbook-lint-disable-next-line broken-link broken-anchor -- known -->\n[a]({target})\n\n"
+            ));
+        }
+        text.push_str(&format!("[b]({})\n", link.replace("{i}", "real")));
+        std::fs::write(dir.join(name), &text).unwrap();
+    }
+    let (report, code) = lint_json(dir, &[]);
+    assert_eq!(code, 1, "{}", report["summary"]);
+    for (name, rule) in [("files.md", "broken-link"), ("anchors.md", "broken-anchor")] {
+        let counted: Vec<&serde_json::Value> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["path"] == name && d["rule"] == rule && d["suppressed"].is_null())
+            .collect();
+        assert_eq!(counted.len(), 1, "{name}: {counted:?}");
+        assert_eq!(
+            counted[0]["message"],
+            format!("1 more `{rule}` finding in this file is not listed: this one")
+        );
+        assert_eq!(counted[0]["line"], 12 + 3 * 10_005 + 1, "{name}");
+    }
+}

@@ -123,10 +123,7 @@ pub fn run(
             if let Some((span, message, help)) = skipped {
                 sink.report(rules::shellcheck::ID, span, message).help(help);
             }
-            let directives = suppress::Directives::parse(doc);
-            let mut out = sink.into_findings();
-            directives.apply(&mut out);
-            out
+            sink.into_findings(&suppress::Directives::parse(doc))
         })
         .collect();
     diagnostics.extend(per_doc.into_iter().flatten());

@@ -12,7 +12,7 @@ use crate::document::{Document, LinkKind};
 use crate::workspace::Lookup;
 
 use super::rules::{broken_anchor, broken_link};
-use super::{Context, MAX_FINDINGS_PER_RULE, Sink, Unlisted};
+use super::{Context, MAX_FINDINGS_PER_RULE, Sink, suppress};
 
 /// A `#fragment` into another runbook, checked once every runbook's anchors
 /// are known.
@@ -269,6 +269,7 @@ pub fn resolve_pending(
     pending: Vec<PendingFragment>,
     anchors: &HashMap<String, Vec<String>>,
     cx: &Context,
+    directives: &HashMap<std::path::PathBuf, suppress::Directives>,
 ) -> Vec<Diagnostic> {
     let Some(severity) = cx.severity(broken_anchor::ID) else {
         return Vec::new();
@@ -291,33 +292,55 @@ pub fn resolve_pending(
             (!found).then_some((p, known))
         })
         .collect();
-    // Capped per file as the file's own findings are; they come grouped by
-    // file, in the order the files were linted.
+    // Capped per file as the file's own findings are, after the file's
+    // suppressions: an error past 10,000 suppressed ones still counts.
+    // They come grouped by file, in the order the files were linted.
     let mut kept = Vec::with_capacity(broken.len());
-    let mut unlisted: Vec<(Unlisted, Arc<Path>, String)> = Vec::new();
-    let mut listed = 0;
-    for (p, known) in broken {
-        let same_file = kept
-            .last()
-            .is_some_and(|(last, _): &(PendingFragment, _)| last.path == p.path);
-        listed = if same_file { listed + 1 } else { 1 };
-        if listed <= MAX_FINDINGS_PER_RULE {
-            kept.push((p, known));
-        } else if listed == MAX_FINDINGS_PER_RULE + 1 {
-            let u = Unlisted {
-                rule: broken_anchor::ID,
-                severity,
-                first: p.span,
-                count: 1,
-            };
-            unlisted.push((u, p.path, p.source_line));
-        } else if let Some((u, _, _)) = unlisted.last_mut() {
-            u.count += 1;
+    let mut unlisted = Vec::new();
+    let mut broken = broken.into_iter().peekable();
+    while let Some(first) = broken.next() {
+        let mut file = vec![first];
+        while let Some(next) = broken.next_if(|(p, _)| p.path == file[0].0.path) {
+            file.push(next);
+        }
+        let suppress = directives.get(&*file[0].0.path);
+        let covered = match suppress {
+            Some(d) => {
+                let found: Vec<(&str, usize)> = file
+                    .iter()
+                    .map(|(p, _)| (broken_anchor::ID, p.span.start.line))
+                    .collect();
+                d.covering(&found)
+            }
+            None => vec![None; file.len()],
+        };
+        let suppression = |c: Option<usize>| Some(suppress?.suppression(c?));
+        // Past the cap: the first of those counted and of those suppressed.
+        let mut past: [Option<(PendingFragment, Option<usize>, usize)>; 2] = [None, None];
+        for (i, ((p, known), c)) in file.into_iter().zip(covered).enumerate() {
+            if i < MAX_FINDINGS_PER_RULE {
+                kept.push((p, known, suppression(c)));
+                continue;
+            }
+            match &mut past[usize::from(c.is_some())] {
+                Some((_, _, count)) => *count += 1,
+                slot => *slot = Some((p, c, 1)),
+            }
+        }
+        for (p, c, count) in past.into_iter().flatten() {
+            unlisted.push(super::unlisted_finding(
+                (broken_anchor::ID, severity),
+                p.path,
+                p.span,
+                p.source_line,
+                count,
+                suppression(c),
+            ));
         }
     }
     let mut found: Vec<Diagnostic> = kept
         .into_par_iter()
-        .map(|(p, known)| {
+        .map(|(p, known, suppressed)| {
             let (message, help) = broken_anchor::describe(&p.fragment, Some(&p.target), known);
             Diagnostic {
                 rule: broken_anchor::ID,
@@ -328,15 +351,11 @@ pub fn resolve_pending(
                 help: Some(help),
                 fix: broken_anchor::fix(p.fragment_range, &p.fragment, known).map(Box::new),
                 source_line: p.source_line,
-                suppressed: None,
+                suppressed,
             }
         })
         .collect();
-    found.extend(
-        unlisted
-            .into_iter()
-            .map(|(u, path, line)| u.finding(path, line)),
-    );
+    found.extend(unlisted);
     found
 }
 

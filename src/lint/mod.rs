@@ -84,35 +84,87 @@ pub struct Sink<'a> {
     unlisted: Vec<Unlisted>,
 }
 
-/// Findings of one rule past the cap: how many, and where the first was.
+/// Findings of one rule past the cap: where each is (line and column),
+/// eight bytes apiece, so each can still be checked against the
+/// suppressions: an error after 10,000 suppressed findings of its rule is
+/// not hidden by them.
 pub struct Unlisted {
     pub rule: &'static str,
     pub severity: Severity,
-    pub first: Span,
-    pub count: usize,
+    pub at: Vec<(u32, u32)>,
 }
 
 impl Unlisted {
-    /// The finding that stands for them, where the first of them is:
-    /// suppressing the rule there suppresses it too.
-    pub fn finding(&self, path: Arc<Path>, source_line: String) -> Diagnostic {
-        Diagnostic {
-            rule: self.rule,
-            severity: self.severity,
-            path,
-            span: self.first,
-            message: format!(
-                "{} more `{}` findings in this file are not listed; this is the first of them",
-                self.count, self.rule
-            ),
-            help: Some(format!(
-                "a file lists at most {MAX_FINDINGS_PER_RULE} findings of one rule: \
-                 fix those, then lint again to see the rest"
-            )),
-            fix: None,
-            source_line,
-            suppressed: None,
+    /// The findings that stand for them: one for those counted and one for
+    /// those suppressed, each where the first of its kind is.
+    fn findings(&self, sink: &Sink, directives: &suppress::Directives) -> Vec<Diagnostic> {
+        let found: Vec<(&str, usize)> = self
+            .at
+            .iter()
+            .map(|&(line, _)| (self.rule, line as usize))
+            .collect();
+        let covered = directives.covering(&found);
+        let mut out = Vec::new();
+        for suppressed in [false, true] {
+            let mut of_kind = self
+                .at
+                .iter()
+                .zip(&covered)
+                .filter(|(_, c)| c.is_some() == suppressed);
+            let Some((&(line, col), directive)) = of_kind.next() else {
+                continue;
+            };
+            let count = 1 + of_kind.count();
+            let (line, col) = (line as usize, col as usize);
+            let text = sink.doc.line_text(line);
+            let in_line = text
+                .char_indices()
+                .nth(col.max(1) - 1)
+                .map_or(text.len(), |(i, _)| i);
+            let offset = sink.doc.lines.line_start(line.max(1) - 1) + in_line;
+            let at = crate::document::Pos { line, col, offset };
+            out.push(unlisted_finding(
+                (self.rule, self.severity),
+                sink.path.clone(),
+                Span { start: at, end: at },
+                quoted_line(sink.doc, line),
+                count,
+                directive.map(|d| directives.suppression(d)),
+            ));
         }
+        out
+    }
+}
+
+/// The finding that stands for `count` findings of a rule past the cap,
+/// placed where the first of them is.
+pub fn unlisted_finding(
+    (rule, severity): (&'static str, Severity),
+    path: Arc<Path>,
+    span: Span,
+    source_line: String,
+    count: usize,
+    suppressed: Option<Box<crate::diagnostic::Suppression>>,
+) -> Diagnostic {
+    Diagnostic {
+        rule,
+        severity,
+        path,
+        span,
+        message: if count == 1 {
+            format!("1 more `{rule}` finding in this file is not listed: this one")
+        } else {
+            format!(
+                "{count} more `{rule}` findings in this file are not listed; this is the first of them"
+            )
+        },
+        help: Some(format!(
+            "a file lists at most {MAX_FINDINGS_PER_RULE} findings of one rule: \
+             fix those, then lint again to see the rest"
+        )),
+        fix: None,
+        source_line,
+        suppressed,
     }
 }
 
@@ -128,12 +180,17 @@ impl<'a> Sink<'a> {
         }
     }
 
-    /// The findings, with one more per rule that went past the cap.
-    pub fn into_findings(mut self) -> Vec<Diagnostic> {
-        for u in &self.unlisted {
-            let line = quoted_line(self.doc, u.first.start.line);
-            self.out.push(u.finding(self.path.clone(), line));
-        }
+    /// The findings, each marked if `directives` suppress it, with those
+    /// of a rule past the cap counted in one or two more (counted and
+    /// suppressed).
+    pub fn into_findings(mut self, directives: &suppress::Directives) -> Vec<Diagnostic> {
+        directives.apply(&mut self.out);
+        let unlisted: Vec<Diagnostic> = self
+            .unlisted
+            .iter()
+            .flat_map(|u| u.findings(&self, directives))
+            .collect();
+        self.out.extend(unlisted);
         self.out
     }
 
@@ -152,13 +209,13 @@ impl<'a> Sink<'a> {
         };
         let listed = self.listed.entry(rule).or_default();
         if *listed == MAX_FINDINGS_PER_RULE {
+            let at = (span.start.line as u32, span.start.col as u32);
             match self.unlisted.iter_mut().find(|u| u.rule == rule) {
-                Some(u) => u.count += 1,
+                Some(u) => u.at.push(at),
                 None => self.unlisted.push(Unlisted {
                     rule,
                     severity,
-                    first: span,
-                    count: 1,
+                    at: vec![at],
                 }),
             }
             return Report(None);
@@ -338,7 +395,7 @@ pub fn run_in_with<T: Send>(
     );
     // Findings about links across files come last; each file's own were
     // checked against its suppressions as it was linted.
-    let mut cross = links::resolve_pending(pending, &anchors, &cx);
+    let mut cross = links::resolve_pending(pending, &anchors, &cx, &directives);
     if !external_uses.is_empty() {
         cross.extend(external::check_all(external_uses, &cx));
     }
@@ -436,12 +493,11 @@ fn lint_file<T>(source: &Source, cx: &Context, each: Option<&Each<T>>) -> (FileR
         }
     };
     let made = each.map(|each| each(source, Ok((&doc, std::mem::take(&mut events).finish()))));
-    (result.diagnostics, result.pending) = check_document(&doc, cx);
+    let directives = suppress::Directives::parse(&doc);
+    (result.diagnostics, result.pending) = check_document(&doc, cx, &directives);
     if external::wanted(cx) {
         result.external = external::collect(&doc);
     }
-    let directives = suppress::Directives::parse(&doc);
-    directives.apply(&mut result.diagnostics);
     result.directives = (!directives.is_empty()).then_some(directives);
     // Sorted here, on every core: the whole run's sort then finds each
     // file's findings already in order (files come in path order).
@@ -499,7 +555,12 @@ impl Events {
 
 /// Every per-file rule and the link checks, with fragments into other files
 /// left pending.
-fn check_document(doc: &Document, cx: &Context) -> (Vec<Diagnostic>, Vec<links::PendingFragment>) {
+/// Findings come back marked when the page's directives suppress them.
+fn check_document(
+    doc: &Document,
+    cx: &Context,
+    directives: &suppress::Directives,
+) -> (Vec<Diagnostic>, Vec<links::PendingFragment>) {
     let mut sink = Sink::new(doc, cx);
     for rule in rules::ALL {
         if let Some(check) = rule.check {
@@ -511,7 +572,7 @@ fn check_document(doc: &Document, cx: &Context) -> (Vec<Diagnostic>, Vec<links::
     crate::extract::findings::report_all(doc, cx, &mut sink);
     custom::check(doc, cx, &mut sink);
     let pending = links::check(doc, cx, &mut sink);
-    (sink.into_findings(), pending)
+    (sink.into_findings(directives), pending)
 }
 
 /// Lints one parsed document as the only file of an empty tree, offline,
@@ -520,11 +581,12 @@ fn check_document(doc: &Document, cx: &Context) -> (Vec<Diagnostic>, Vec<links::
 pub fn lint_document(doc: &Document, settings: &Settings, today: Date) -> Vec<Diagnostic> {
     let files = FileIndex::default();
     let cx = Context::new(settings, today, &files);
-    let (mut diagnostics, pending) = check_document(doc, &cx);
-    let anchors = HashMap::from([(doc.rel.clone(), anchors_of(doc))]);
-    diagnostics.extend(links::resolve_pending(pending, &anchors, &cx));
     let directives = suppress::Directives::parse(doc);
-    directives.apply(&mut diagnostics);
+    let (mut diagnostics, pending) = check_document(doc, &cx, &directives);
+    let anchors = HashMap::from([(doc.rel.clone(), anchors_of(doc))]);
+    let by_path = HashMap::from([(doc.path.clone(), directives)]);
+    let mut cross = links::resolve_pending(pending, &anchors, &cx, &by_path);
+    diagnostics.append(&mut cross);
     diagnostics.sort_by(Diagnostic::report_order);
     diagnostics
 }

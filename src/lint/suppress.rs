@@ -140,13 +140,40 @@ impl Directives {
     }
 
     /// Marks each finding suppressed when a directive covers its rule and
-    /// line: the first such directive in file order, as a scan of the list
+    /// line (see [`Directives::covering`]).
+    pub fn apply(&self, diagnostics: &mut [Diagnostic]) {
+        let found: Vec<(&str, usize)> = diagnostics
+            .iter()
+            .map(|d| (d.rule, d.span.start.line))
+            .collect();
+        for (d, covered) in diagnostics.iter_mut().zip(self.covering(&found)) {
+            if let Some(directive) = covered {
+                d.suppressed = Some(self.suppression(directive));
+            }
+        }
+    }
+
+    /// How directive `d` suppresses what it covers.
+    pub fn suppression(&self, d: usize) -> Box<Suppression> {
+        let d = &self.list[d];
+        Box::new(Suppression {
+            directive: d.kind,
+            reason: d.reason.clone(),
+        })
+    }
+
+    /// For each (rule, line), the directive that suppresses it: the first
+    /// in file order covering that rule and line, as a scan of the list
     /// would find. One sweep down the lines keeps the range directives open
     /// at each line, by rule, so that 80,000 findings among 80,000 ranges
     /// cost a lookup each, not a pass over every range.
-    pub fn apply(&self, diagnostics: &mut [Diagnostic]) {
-        let mut order: Vec<usize> = (0..diagnostics.len()).collect();
-        order.sort_by_key(|&i| diagnostics[i].span.start.line);
+    pub fn covering(&self, found: &[(&str, usize)]) -> Vec<Option<usize>> {
+        let mut covered = vec![None; found.len()];
+        if self.list.is_empty() {
+            return covered;
+        }
+        let mut order: Vec<usize> = (0..found.len()).collect();
+        order.sort_by_key(|&i| found[i].1);
         let mut starts = self.spans.clone();
         starts.sort_by_key(|&i| self.list[i].first);
         let mut ends = self.spans.clone();
@@ -156,7 +183,7 @@ impl Directives {
         let mut open: HashMap<&str, BTreeSet<usize>> = HashMap::new();
         let mut open_for_all: BTreeSet<usize> = BTreeSet::new();
         for i in order {
-            let line = diagnostics[i].span.start.line;
+            let (rule, line) = found[i];
             while let Some(&d) = starts.get(started).filter(|&&d| self.list[d].first <= line) {
                 self.each_key(d, |key| match key {
                     None => open_for_all.insert(d),
@@ -171,22 +198,16 @@ impl Directives {
                 });
                 ended += 1;
             }
-            let rule = diagnostics[i].rule;
             let on_line = self.next_line.get(&line).map(Vec::as_slice).unwrap_or(&[]);
-            let first = on_line
+            covered[i] = on_line
                 .iter()
                 .copied()
                 .filter(|&d| self.names(d, rule))
                 .chain(open.get(rule).and_then(|set| set.first().copied()))
                 .chain(open_for_all.first().copied())
                 .min();
-            if let Some(d) = first.map(|d| &self.list[d]) {
-                diagnostics[i].suppressed = Some(Box::new(Suppression {
-                    directive: d.kind,
-                    reason: d.reason.clone(),
-                }));
-            }
         }
+        covered
     }
 
     /// Whether directive `d` covers `rule` (its line is checked elsewhere).
