@@ -395,19 +395,21 @@ pub fn run_in_with<T: Send>(
     );
     // Findings about links across files come last; each file's own were
     // checked against its suppressions as it was linted.
-    let mut cross = links::resolve_pending(pending, &anchors, &cx, &directives);
+    // Broken anchors into other files come back with their suppressions
+    // applied (before the cap); external links get theirs here.
+    diagnostics.extend(links::resolve_pending(pending, &anchors, &cx, &directives));
     if !external_uses.is_empty() {
-        cross.extend(external::check_all(external_uses, &cx));
-    }
-    // Grouped by file (they come in the order of the files linking), so
-    // each file's directives sweep its findings once.
-    cross.sort_by(|a, b| a.path.cmp(&b.path));
-    for file in cross.chunk_by_mut(|a, b| Arc::ptr_eq(&a.path, &b.path) || a.path == b.path) {
-        if let Some(d) = directives.get(&*file[0].path) {
-            d.apply(file);
+        let mut external = external::check_all(external_uses, &cx);
+        // Grouped by file, so each file's directives sweep its findings once.
+        external.sort_by(|a, b| a.path.cmp(&b.path));
+        for file in external.chunk_by_mut(|a, b| Arc::ptr_eq(&a.path, &b.path) || a.path == b.path)
+        {
+            if let Some(d) = directives.get(&*file[0].path) {
+                d.apply(file);
+            }
         }
+        diagnostics.extend(external);
     }
-    diagnostics.extend(cross);
     diagnostics.sort_by(Diagnostic::report_order);
     let io_failure = diagnostics.iter().any(|d| d.rule == rules::io_error::ID);
     let outcome = Outcome {
