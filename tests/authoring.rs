@@ -423,3 +423,116 @@ fn fix_turns_lookalikes_into_ascii_and_deletes_bidi_controls() {
         commands
     );
 }
+
+/// Front matter that is there but not read: a `---` block below a comment
+/// or a blank line, and Hugo's TOML between `+++` lines. `--fix` moves the
+/// block to the top (what was above it goes below) and converts TOML of
+/// plain values; it never prepends a second block, which would leave the
+/// first in the body as text.
+#[test]
+fn fix_moves_misplaced_front_matter_up_and_converts_toml() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let fields = "title: Restart\nowner: team-a\nlast_reviewed: 2026-11-20\nstatus: draft\n";
+    let body = "\n# Restart\n\n## Rollback\n\nStart it again.\n\n## Verification\n\nIt answers.\n";
+    let cases = [
+        (
+            "blank.md",
+            format!("\n\n---\n{fields}---\n{body}"),
+            format!("---\n{fields}---\n{body}"),
+        ),
+        (
+            "indented.md",
+            format!("  ---\n{fields}---\n{body}"),
+            format!("---\n{fields}---\n{body}"),
+        ),
+        (
+            "comment.md",
+            format!("<!-- markdownlint-disable MD041 -->\n\n---\n{fields}---\n{body}"),
+            format!("---\n{fields}---\n<!-- markdownlint-disable MD041 -->\n{body}"),
+        ),
+        (
+            "crlf.md",
+            format!("# Restart\r\n---\r\n{}---", fields.replace('\n', "\r\n")),
+            format!(
+                "---\r\n{}---\r\n# Restart\r\n",
+                fields.replace('\n', "\r\n")
+            ),
+        ),
+        (
+            "hugo.md",
+            format!(
+                "+++\ntitle = \"Restart\"\nowner = \"team-a\"\nlast_reviewed = 2026-11-20\nstatus = \"draft\"\ntags = [\"api\", \"true\"]\nweight = 3\n+++\n{body}"
+            ),
+            format!(
+                "---\ntitle: Restart\nowner: team-a\nlast_reviewed: 2026-11-20\nstatus: draft\ntags: [api, \"true\"]\nweight: 3\n---\n{body}"
+            ),
+        ),
+    ];
+    let nested = format!("+++\ntitle = \"Nested\"\n[params]\nowner = \"team-a\"\n+++\n{body}");
+    fs::write(dir.join("nested.md"), &nested).unwrap();
+    for (name, before, _) in &cases {
+        fs::write(dir.join(name), before).unwrap();
+    }
+    let (report, _) = common::lint_json(dir, &[]);
+    let messages: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "front-matter-missing")
+        .map(|d| (d["path"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    for (name, _, _) in &cases {
+        let (_, message) = messages.iter().find(|(p, _)| p.ends_with(name)).unwrap();
+        let expected = if name.starts_with("hugo") {
+            "TOML front matter (`+++`) is not read"
+        } else {
+            "front matter must start on line 1"
+        };
+        assert!(message.starts_with(expected), "{name}: {message}");
+    }
+
+    let output = runbook(dir, &["lint", "--fix", "--today", TODAY]);
+    for (name, _, after) in &cases {
+        assert_eq!(
+            &fs::read_to_string(dir.join(name)).unwrap(),
+            after,
+            "{name}"
+        );
+    }
+    // A table in the TOML is left for a person, and said why.
+    assert_eq!(fs::read_to_string(dir.join("nested.md")).unwrap(), nested);
+    let (report, code) = common::lint_json(dir, &[]);
+    let left: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "front-matter-missing")
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(left, vec!["nested.md"], "{}", stderr(&output));
+    assert_eq!(code, 1);
+}
+
+/// The skeleton `--fix` writes from the body quotes what YAML would read as
+/// something other than a string: `owner: yes` would be a boolean.
+#[test]
+fn fix_quotes_body_values_yaml_would_not_read_as_strings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    fs::write(
+        dir.join("r.md"),
+        "# Restart\n\n**Owner:** yes\n**Last reviewed:** 2026-11-20\n",
+    )
+    .unwrap();
+    runbook(dir, &["lint", "--fix", "--today", TODAY]);
+    let text = fs::read_to_string(dir.join("r.md")).unwrap();
+    assert!(
+        text.starts_with(
+            "---\ntitle: Restart\nowner: \"yes\"\nlast_reviewed: 2026-11-20\nstatus: draft\n---\n"
+        ),
+        "{text}"
+    );
+}

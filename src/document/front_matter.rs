@@ -212,7 +212,12 @@ fn parser_options() -> serde_saphyr::options::Options {
 /// the parser reads them (anchors and aliases resolved): what an edit of
 /// the block compares before and after, to know it changed nothing else.
 pub fn entries(text: &str, block: &Block) -> Option<Vec<(String, Value)>> {
-    let yaml = &text[block.yaml.clone()];
+    pairs(&text[block.yaml.clone()])
+}
+
+/// The keys and values of a YAML mapping, in order, or `None` when the
+/// text is not one.
+pub fn pairs(yaml: &str) -> Option<Vec<(String, Value)>> {
     if yaml.trim().is_empty() {
         return Some(Vec::new());
     }

@@ -4,6 +4,11 @@
 //! Every runbook starts with a YAML block between `---` lines that says who
 //! owns it, when it was last reviewed and what its status is.
 //!
+//! A `---` block that holds front matter fields but does not start on line
+//! 1 (after a blank line, a comment or the title) is reported as misplaced,
+//! and TOML front matter between `+++` lines as not read: both render as
+//! text on the site, and no review rule sees them.
+//!
 //! ## Why it matters
 //! Without it nobody can tell whether the page is current or whom to ask,
 //! and no other review rule can run. Metadata written in the body
@@ -16,6 +21,9 @@
 //! ```
 //!
 //! ## Fix
+//! `--fix` moves a misplaced block to the top, converts TOML front matter
+//! of plain values to YAML, and otherwise writes a block filled from what
+//! the body says:
 //! ```markdown
 //! ---
 //! title: Restore the orders database
@@ -26,12 +34,12 @@
 //! ```
 
 use crate::diagnostic::{Edit, Fix};
-use crate::document::{Document, FrontMatter, Pos, Span};
+use crate::document::{Document, FrontMatter, Pos, Span, front_matter};
 use crate::lint::{Context, Sink};
 
 crate::rule!("front-matter-missing", Error, Some(check));
 
-fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
+fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
     if !matches!(doc.front_matter, FrontMatter::Missing) {
         return;
     }
@@ -48,6 +56,14 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
             "empty file: a runbook needs front matter and steps",
         )
         .help("write the runbook, or delete the file");
+        return;
+    }
+    if let Some(block) = misplaced_yaml(doc, cx) {
+        report_misplaced(doc, sink, &block);
+        return;
+    }
+    if let Some(block) = toml_block(doc) {
+        report_toml(doc, sink, &block);
         return;
     }
     let found = body_metadata(doc);
@@ -75,6 +91,197 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
             replacement: skeleton(doc, &found),
         }],
     });
+}
+
+/// How far down a misplaced `---` block is looked for, and how long a
+/// block may be: front matter is a few lines at the top.
+const NEAR_TOP: usize = 50;
+const LONGEST_BLOCK: usize = 1000;
+
+/// A fenced block near the top that was meant as front matter.
+struct Meant {
+    /// 1-based lines of the opening and closing fences.
+    open: usize,
+    close: usize,
+    /// Byte offsets: the opening fence's first `-` or `+`, the end of the
+    /// closing fence (before its line ending), the end of its line.
+    fence: usize,
+    close_end: usize,
+    line_end: usize,
+}
+
+/// The lines of `doc` from `open` on up to the next line that is one of
+/// `closers`, as a [`Meant`].
+fn fenced(doc: &Document, open: usize, closers: &[&str]) -> Option<Meant> {
+    let close = (open + 1..=doc.lines.line_count().min(open + LONGEST_BLOCK))
+        .find(|&line| closers.contains(&doc.line_text(line).trim_end()))?;
+    let line_start = |line: usize| doc.lines.line_start(line - 1).min(doc.text.len());
+    let opening = doc.line_text(open);
+    let fence = line_start(open) + (opening.len() - opening.trim_start().len());
+    let close_end = line_start(close) + doc.line_text(close).len();
+    Some(Meant {
+        open,
+        close,
+        fence,
+        close_end,
+        line_end: line_start(close + 1),
+    })
+}
+
+/// A `---` block holding front matter fields that does not start on line
+/// 1: GitHub and the site show it as a rule and a paragraph.
+fn misplaced_yaml(doc: &Document, cx: &Context) -> Option<Meant> {
+    let open = (1..=doc.lines.line_count().min(NEAR_TOP))
+        .find(|&line| doc.line_text(line).trim() == "---")?;
+    let block = fenced(doc, open, &["---", "..."])?;
+    let yaml_start = doc.lines.line_start(open).min(doc.text.len());
+    let yaml_end = doc.lines.line_start(block.close - 1).min(doc.text.len());
+    let pairs = front_matter::pairs(&doc.text[yaml_start..yaml_end])?;
+    pairs
+        .iter()
+        .any(|(key, _)| cx.settings.aliases.canonical(key).is_some())
+        .then_some(block)
+}
+
+fn report_misplaced(doc: &Document, sink: &mut Sink, block: &Meant) {
+    let before = &doc.text[..block.fence];
+    let (help, replacement) = if before.trim().is_empty() {
+        (
+            format!(
+                "delete what comes before its opening `---` (line {})",
+                block.open
+            ),
+            String::new(),
+        )
+    } else {
+        // The block first, then what was above it.
+        let mut moved = doc.text[block.fence..block.line_end].to_string();
+        if !moved.ends_with('\n') {
+            moved.push_str(doc.line_ending());
+        }
+        moved.push_str(before.trim_end().trim_start_matches(['\n', '\r']));
+        moved.push_str(doc.line_ending());
+        (
+            format!(
+                "move the lines above it below its closing `---` (line {})",
+                block.close
+            ),
+            moved,
+        )
+    };
+    let end = if replacement.is_empty() {
+        block.fence
+    } else {
+        block.line_end
+    };
+    sink.report(
+        ID,
+        doc.span(block.fence..block.fence),
+        "front matter must start on line 1: this block is read as Markdown, \
+         so nothing says who owns this runbook or when it was last reviewed",
+    )
+    .help(help)
+    .fix(Fix {
+        description: "move the front matter to the top of the file".into(),
+        edits: vec![Edit {
+            start: 0,
+            end,
+            replacement,
+        }],
+    });
+}
+
+/// Hugo's TOML front matter, between `+++` lines on top.
+fn toml_block(doc: &Document) -> Option<Meant> {
+    if doc.line_text(1).trim_end() != "+++" {
+        return None;
+    }
+    fenced(doc, 1, &["+++"])
+}
+
+fn report_toml(doc: &Document, sink: &mut Sink, block: &Meant) {
+    let toml_start = doc.lines.line_start(1).min(doc.text.len());
+    let toml_end = doc.lines.line_start(block.close - 1).min(doc.text.len());
+    let yaml = toml_as_yaml(&doc.text[toml_start..toml_end]);
+    let mut help = String::from(
+        "write it as YAML between `---` lines: `key: value` in place of `key = value`",
+    );
+    if yaml.is_some() {
+        help.push_str(" (`--fix` does)");
+    }
+    let report = sink
+        .report(
+            ID,
+            doc.span(0..0),
+            "TOML front matter (`+++`) is not read: runbook reads YAML between `---` lines",
+        )
+        .help(help);
+    if let Some(yaml) = yaml {
+        let eol = doc.line_ending();
+        let mut replacement = format!("---{eol}");
+        for line in yaml {
+            replacement.push_str(&line);
+            replacement.push_str(eol);
+        }
+        replacement.push_str("---");
+        report.fix(Fix {
+            description: "convert the TOML front matter to YAML".into(),
+            edits: vec![Edit {
+                start: 0,
+                end: block.close_end,
+                replacement,
+            }],
+        });
+    }
+}
+
+/// TOML front matter as YAML lines, keys in their order, or `None` when it
+/// does not parse or holds a table or a nested array, which a person should
+/// rewrite.
+fn toml_as_yaml(toml_text: &str) -> Option<Vec<String>> {
+    let spans = toml::de::DeTable::parse(toml_text).ok()?;
+    let mut keys: Vec<(usize, &str)> = spans
+        .get_ref()
+        .keys()
+        .map(|k| (k.span().start, k.get_ref().as_ref()))
+        .collect();
+    keys.sort_unstable();
+    let table: toml::Table = toml::from_str(toml_text).ok()?;
+    keys.into_iter()
+        .map(|(_, key)| {
+            let value = yaml_value(table.get(key)?, true)?;
+            Some(format!("{}: {value}", yaml_key(key)))
+        })
+        .collect()
+}
+
+fn yaml_key(key: &str) -> String {
+    let plain = key.starts_with(|c: char| c.is_ascii_alphabetic())
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if plain {
+        key.to_string()
+    } else {
+        serde_json::to_string(key).unwrap_or_default()
+    }
+}
+
+/// One TOML value as YAML; arrays only of scalars, at the top.
+fn yaml_value(value: &toml::Value, top: bool) -> Option<String> {
+    Some(match value {
+        toml::Value::String(s) => yaml_string(s),
+        toml::Value::Integer(i) => i.to_string(),
+        toml::Value::Float(f) if f.is_finite() => format!("{f:?}"),
+        toml::Value::Boolean(b) => b.to_string(),
+        toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => d.to_string(),
+        toml::Value::Datetime(d) => serde_json::to_string(&d.to_string()).ok()?,
+        toml::Value::Array(items) if top => {
+            let items: Option<Vec<String>> = items.iter().map(|v| yaml_value(v, false)).collect();
+            format!("[{}]", items?.join(", "))
+        }
+        _ => return None,
+    })
 }
 
 /// A line of metadata written in the body instead of front matter:
@@ -142,7 +349,11 @@ fn skeleton(doc: &Document, found: &[BodyMetadata]) -> String {
         let date = super::field_type::other_date_format(&date)
             .map(|d| d.to_string())
             .unwrap_or(date);
-        lines.push(format!("last_reviewed: {}", yaml_string(&date)));
+        let date = match front_matter::parse_date(&date) {
+            Some(_) => date,
+            None => yaml_string(&date),
+        };
+        lines.push(format!("last_reviewed: {date}"));
     }
     lines.push(format!(
         "status: {}",
@@ -160,14 +371,16 @@ fn skeleton(doc: &Document, found: &[BodyMetadata]) -> String {
     text
 }
 
-/// A YAML scalar: plain when that is unambiguous, else double-quoted.
+/// A YAML string: plain when YAML reads it back as that same string (not
+/// a number, a date, a boolean or null), else double-quoted.
 fn yaml_string(text: &str) -> String {
-    let plain = !text.is_empty()
+    const NOT_STRINGS: &[&str] = &["true", "false", "yes", "no", "on", "off", "null", "y", "n"];
+    let plain = text.starts_with(char::is_alphabetic)
         && text
             .chars()
             .all(|c| c.is_alphanumeric() || " -_./()".contains(c))
-        && !text.starts_with(['-', ' '])
-        && !text.ends_with(' ');
+        && !text.ends_with(' ')
+        && !NOT_STRINGS.contains(&text.to_lowercase().as_str());
     if plain {
         text.to_string()
     } else {
