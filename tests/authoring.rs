@@ -515,16 +515,23 @@ fn fix_moves_misplaced_front_matter_up_and_converts_toml() {
     assert_eq!(code, 1);
 }
 
-/// The skeleton `--fix` writes from the body quotes what YAML would read as
-/// something other than a string: `owner: yes` would be a boolean.
+/// `--fix` quotes what YAML reads as something other than a string, in the
+/// skeleton it writes from the body and in front matter written by hand:
+/// `owner: yes` is a boolean.
 #[test]
-fn fix_quotes_body_values_yaml_would_not_read_as_strings() {
+fn fix_quotes_values_yaml_would_not_read_as_strings() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
     fs::write(
         dir.join("r.md"),
         "# Restart\n\n**Owner:** yes\n**Last reviewed:** 2026-11-20\n",
+    )
+    .unwrap();
+    // Written by hand: the fix quotes the word as it was written.
+    fs::write(
+        dir.join("norway.md"),
+        "---\ntitle: Norway\nowner: NO # the team\nlast_reviewed: 2026-11-20\nstatus: draft\n---\n",
     )
     .unwrap();
     runbook(dir, &["lint", "--fix", "--today", TODAY]);
@@ -535,4 +542,17 @@ fn fix_quotes_body_values_yaml_would_not_read_as_strings() {
         ),
         "{text}"
     );
+    let text = fs::read_to_string(dir.join("norway.md")).unwrap();
+    assert!(
+        text.starts_with("---\ntitle: Norway\nowner: \"NO\" # the team\n"),
+        "{text}"
+    );
+    let (report, _) = common::lint_json(dir, &[]);
+    let left: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "field-type")
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 }

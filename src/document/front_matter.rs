@@ -126,6 +126,11 @@ pub struct TypeError {
     pub written: Range<usize>,
     pub found: String,
     pub expected: &'static str,
+    /// A word YAML 1.1 reads as a boolean (`y`, `no`, `on`) where a string
+    /// was meant: quoting it keeps what was written.
+    pub quote: bool,
+    /// What to do, when it is not simply to write `expected`.
+    pub help: Option<&'static str>,
 }
 
 /// Finds the `---` fenced block at the very top (after an optional BOM,
@@ -280,7 +285,7 @@ fn map_fields(
                 expected,
                 value,
                 value_pos,
-                written.clone(),
+                (written.clone(), source.0),
             )
         };
         match canonical {
@@ -303,6 +308,8 @@ fn map_fields(
                     written: written.clone(),
                     found: format!("a list of {} entries", value.as_array().map_or(0, Vec::len)),
                     expected: "a list of at most 1000 entries",
+                    quote: false,
+                    help: None,
                 });
             }
             "owner" => match string_list(&value) {
@@ -431,15 +438,36 @@ fn fields_type_error(
     expected: &'static str,
     value: &Value,
     at: Pos,
-    written: Range<usize>,
+    (written, text): (Range<usize>, &str),
 ) -> TypeError {
+    let as_written = text.get(written.clone()).unwrap_or("").trim();
+    let (found, quote) = match value {
+        // `owner: y` is `true` to YAML 1.1, and to serde-saphyr.
+        Value::Bool(b) if !as_written.eq_ignore_ascii_case(&b.to_string()) => (
+            format!("`{as_written}`, which YAML reads as the boolean `{b}`"),
+            as_written.chars().all(|c| c.is_ascii_alphabetic()),
+        ),
+        _ => (describe(value), false),
+    };
+    let entries = value.as_array().map_or(&[][..], Vec::as_slice);
+    let help = if entries.iter().any(Value::is_boolean) {
+        Some(
+            "quote the entries YAML reads as booleans: `yes`, `no`, `on`, `off`, `y`, `n`, `true`, `false`",
+        )
+    } else if entries.iter().any(Value::is_null) {
+        Some("write a value in each entry, or remove the empty ones")
+    } else {
+        None
+    };
     TypeError {
         field: canonical,
         written_as: name.to_string(),
         at,
         written,
-        found: describe(value),
+        found,
         expected,
+        quote,
+        help,
     }
 }
 
@@ -469,10 +497,13 @@ fn written_range(value: &Spanned<Value>, at: Pos, yaml_start: usize, text: &str)
 fn describe(value: &Value) -> String {
     match value {
         Value::Null => "an empty value".to_string(),
-        Value::Bool(b) => format!("`{b}`"),
+        Value::Bool(b) => format!("the boolean `{b}`"),
         Value::Number(n) => format!("`{n}`"),
         Value::String(s) => format!("`{s}`"),
-        Value::Array(_) => "a list".to_string(),
+        Value::Array(items) => match items.iter().position(|i| scalar_string(i).is_none()) {
+            Some(i) => format!("a list whose entry {} is {}", i + 1, describe(&items[i])),
+            None => "a list".to_string(),
+        },
         Value::Object(_) => "a mapping".to_string(),
     }
 }
@@ -481,7 +512,7 @@ fn scalar_string(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        // Never meant as text: `owner: y` and `tags: [on]` are booleans.
         _ => None,
     }
 }

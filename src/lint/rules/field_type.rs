@@ -5,6 +5,8 @@
 //! names, `status` and `title` strings, `tags` and `related` lists,
 //! `review_every` a duration (`90d`, `6 months`, `1 year`). A list of more
 //! than 1,000 entries is refused: the site makes a page per tag and owner.
+//! A boolean is not a string: YAML reads `owner: y`, `status: on` and
+//! `tags: [no]` as `true` and `false`.
 //!
 //! ## Why it matters
 //! A date like `2025-01-XX` or `last week` cannot be compared with today, so
@@ -46,6 +48,20 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
         let date = (error.field == "last_reviewed")
             .then(|| other_date_format(&doc.text[written.clone()]))
             .flatten();
+        if error.quote {
+            let quoted = format!("\"{}\"", doc.text[written.clone()].trim());
+            report
+                .help(format!("quote it to keep it as written: `{quoted}`"))
+                .fix(Fix {
+                    description: format!("quote the value: {quoted}"),
+                    edits: vec![Edit {
+                        start: written.start,
+                        end: written.end,
+                        replacement: quoted,
+                    }],
+                });
+            continue;
+        }
         match date {
             Some(date) => {
                 report.help(format!("write it as `{date}`")).fix(Fix {
@@ -58,7 +74,10 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
                 });
             }
             None => {
-                report.help(format!("write {}", error.expected));
+                report.help(match error.help {
+                    Some(help) => help.to_string(),
+                    None => format!("write {}", error.expected),
+                });
             }
         }
     }
