@@ -74,8 +74,44 @@ pub fn message(error: &serde_saphyr::Error) -> String {
         let key = key.split(',').next().unwrap_or(key).trim();
         return format!("duplicate key `{key}`: each key may appear only once");
     }
+    if let Some(number) = trimmed
+        .strip_prefix("non-finite float ")
+        .and_then(|rest| rest.strip_suffix(" rejected by the configured policy"))
+    {
+        return format!("{number} is not a finite number: quote it if it is text");
+    }
+    for (said, meant) in AUTHORS_WORDS {
+        if trimmed.starts_with(said) {
+            return meant.to_string();
+        }
+    }
     trimmed.trim_end_matches(['.', ',']).to_string()
 }
+
+/// Messages of the parser that speak of Rust types, and what they mean to
+/// whoever wrote the YAML.
+const AUTHORS_WORDS: &[(&str, &str)] = &[
+    (
+        "expected mapping start",
+        "expected `key: value` lines, not a sentence or a list",
+    ),
+    (
+        "cannot deserialize null into string",
+        "empty where a name or text is needed (`~`, `null`, or nothing before or after the colon)",
+    ),
+    (
+        "expected string scalar",
+        "expected a name or text here, not a list or a mapping",
+    ),
+    (
+        "cannot deserialize tagged scalar",
+        "YAML tags such as `!!timestamp` are not read here: write the value without it",
+    ),
+    (
+        "recursive references require weak recursion types",
+        "an alias (`*name`) refers to the value that holds it",
+    ),
+];
 
 #[cfg(test)]
 mod tests {
@@ -107,5 +143,33 @@ mod tests {
         assert_eq!(message(&unclosed), "unclosed bracket '['");
         let unknown = serde_saphyr::from_str::<Stubs>("a: 1\n").unwrap_err();
         assert_eq!(message(&unknown), "unknown field `a`, expected one of vars");
+    }
+
+    /// No message names a Rust type or a parser option.
+    #[test]
+    fn messages_speak_to_whoever_wrote_the_yaml() {
+        type Map = std::collections::BTreeMap<String, serde_json::Value>;
+        for (yaml, expected) in [
+            ("just a sentence", "expected `key: value` lines"),
+            ("~: x", "empty where a name or text is needed"),
+            ("? [a]\n: b", "expected a name or text here"),
+            (
+                "a: !!timestamp 2026-01-01",
+                "YAML tags such as `!!timestamp`",
+            ),
+            (
+                "a: &a [*a]",
+                "an alias (`*name`) refers to the value that holds it",
+            ),
+            ("a: .inf", ".inf` is not a finite number"),
+        ] {
+            let error = serde_saphyr::from_str::<Map>(yaml).unwrap_err();
+            let said = message(&error);
+            assert!(said.contains(expected), "{yaml:?}: {said}");
+            assert!(
+                !said.contains("Option<") && !said.contains("policy"),
+                "{said}"
+            );
+        }
     }
 }
