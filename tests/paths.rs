@@ -565,3 +565,64 @@ fn a_named_pipe_is_reported_without_waiting_for_a_writer() {
         assert_eq!(output.status.code(), Some(2));
     }
 }
+
+/// A file name may take 255 bytes: a runbook named with 252 of them (and
+/// `.md`) made a 257-byte page, and an owner or tag of 300 characters a
+/// page name as long, and either failed the whole build. Names are cut to
+/// fit, stay unique, and every link on the index leads to a page written.
+#[test]
+fn names_near_the_file_system_limit_still_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::create_dir(dir.join("docs")).unwrap();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \"docs\"\n").unwrap();
+    let long = "x".repeat(300);
+    let accents = "é".repeat(200);
+    let page = |owners: &str| {
+        format!(
+            "---\ntitle: T\nowner: [{owners}]\nlast_reviewed: 2026-11-20\nstatus: draft\ntags: [\"{accents}\"]\n---\n# T\n\n## Rollback\n\nUndo.\n"
+        )
+    };
+    let stem = "r".repeat(252);
+    fs::write(
+        dir.join("docs").join(format!("{stem}.md")),
+        page(&format!("\"{long}\"")),
+    )
+    .unwrap();
+    fs::write(
+        dir.join("docs").join(format!("{}.md", "r".repeat(251))),
+        page(&format!("\"{long}y\", \"{accents}\"")),
+    )
+    .unwrap();
+    let output = runbook(dir, &["build", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let site = dir.join("site");
+    let index = fs::read_to_string(site.join("index.html")).unwrap();
+    let mut names = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(&site) {
+        let entry = entry.unwrap();
+        assert!(entry.file_name().len() <= 255, "{}", entry.path().display());
+        names.insert(entry.path().strip_prefix(&site).unwrap().to_path_buf());
+    }
+    let owners = names
+        .iter()
+        .filter(|p| p.starts_with("owners") && p.extension().is_some())
+        .count();
+    assert_eq!(owners, 3, "one page per owner: {names:?}");
+    let mut followed = 0;
+    for href in index
+        .split("href=\"")
+        .skip(1)
+        .map(|h| &h[..h.find('"').unwrap()])
+    {
+        let href = common::html::decode(href);
+        if href.contains("rrr") || href.contains("owners/") || href.contains("tags/") {
+            let decoded = percent_encoding::percent_decode_str(&href)
+                .decode_utf8()
+                .unwrap();
+            assert!(site.join(&*decoded).is_file(), "{href} leads nowhere");
+            followed += 1;
+        }
+    }
+    assert!(followed >= 2, "the index links both runbooks: {index}");
+}

@@ -59,6 +59,20 @@ pub struct Built {
 const RESERVED_FILES: &[&str] = &["index.html", "dashboard.html", "search.html", "404.html"];
 const RESERVED_DIRS: &[&str] = &["assets", "pagefind", "owners", "tags"];
 
+/// Bytes a page's name may take before its number and `.html`: file
+/// systems refuse a name over 255 bytes, and a 252-byte `.md` name made a
+/// 257-byte page that failed the whole build.
+const MAX_STEM: usize = 240;
+
+/// `stem` cut to [`MAX_STEM`] bytes, at a character boundary.
+fn fit_stem(stem: &str) -> &str {
+    let mut end = stem.len().min(MAX_STEM);
+    while !stem.is_char_boundary(end) {
+        end -= 1;
+    }
+    &stem[..end]
+}
+
 /// One runbook, read, parsed and rendered.
 struct Page {
     summary: Summary,
@@ -281,10 +295,8 @@ fn output_paths(sources: &[Source]) -> PageMap {
         let Some(last) = parts.last_mut() else {
             continue;
         };
-        let stem = last
-            .rsplit_once('.')
-            .map(|(s, _)| s.to_string())
-            .unwrap_or_else(|| last.clone());
+        let stem = last.rsplit_once('.').map_or(last.as_str(), |(s, _)| s);
+        let stem = fit_stem(stem).to_string();
         let dir = parts[..parts.len() - 1].join("/");
         let candidate = |n: usize| {
             let name = if n == 0 {

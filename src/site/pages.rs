@@ -99,10 +99,9 @@ impl Groups {
                 .into_iter()
                 .map(|name| {
                     let slug = slugify(name);
-                    let slug = if slug.is_empty() {
-                        "-".to_string()
-                    } else {
-                        slug
+                    let slug = match super::fit_stem(&slug) {
+                        "" => "-".to_string(),
+                        fits => fits.to_string(),
                     };
                     let slug = counter.unique(slug);
                     (name.clone(), encode_path(&format!("{dir}/{slug}.html")))
