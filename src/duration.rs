@@ -1,4 +1,5 @@
-//! Review periods as people write them: `90d`, `90 days`, `6 months`, `1 year`.
+//! Review periods as people write them: `90d`, `90 days`, `6 months`, `1 year`,
+//! `quarterly`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -31,6 +32,9 @@ impl FromStr for ReviewPeriod {
 
     fn from_str(text: &str) -> Result<Self, String> {
         let text = text.trim();
+        if let Some(period) = cadence(text) {
+            return Ok(ReviewPeriod(period));
+        }
         let span: jiff::Span = text.parse().map_err(|_| {
             format!(
                 "`{text}` is not a duration; write it as `90d`, `90 days`, `6 months` or `1 year`"
@@ -49,6 +53,20 @@ impl FromStr for ReviewPeriod {
         }
         Ok(ReviewPeriod(span))
     }
+}
+
+/// The cadences teams write instead of a number: `quarterly`.
+fn cadence(text: &str) -> Option<jiff::Span> {
+    let span = jiff::Span::new();
+    Some(match text.to_ascii_lowercase().as_str() {
+        "weekly" => span.weeks(1),
+        "biweekly" | "fortnightly" => span.weeks(2),
+        "monthly" => span.months(1),
+        "quarterly" => span.months(3),
+        "half-yearly" | "semiannually" | "semi-annually" => span.months(6),
+        "yearly" | "annually" => span.years(1),
+        _ => return None,
+    })
 }
 
 impl fmt::Display for ReviewPeriod {
@@ -78,6 +96,9 @@ mod tests {
             ("1 year", "2026-01-31"),
             ("2 weeks", "2025-02-14"),
             ("1 month", "2025-02-28"),
+            ("quarterly", "2025-04-30"),
+            ("Yearly", "2026-01-31"),
+            ("fortnightly", "2025-02-14"),
         ] {
             let period: ReviewPeriod = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(period.after(start).unwrap().to_string(), due, "{text}");

@@ -334,10 +334,9 @@ fn map_fields(
                         written: written.clone(),
                     })
                 }
-                None => fields.type_errors.push(wrong(
-                    "a date written YYYY-MM-DD, such as 2025-01-27",
-                    &value,
-                )),
+                None => fields
+                    .type_errors
+                    .push(wrong("a date such as 2025-01-27 (YYYY-MM-DD)", &value)),
             },
             "status" => match scalar_string(&value) {
                 Some(s) => {

@@ -40,11 +40,12 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
         };
         let written = error.written.clone();
         let span = doc.span(written.clone());
-        let report = sink.report(
-            ID,
-            span,
-            format!("{name} is {}, not {}", error.found, error.expected),
-        );
+        let written_text = doc.text[written.clone()].trim().trim_matches(['"', '\'']);
+        let message = match no_such_day(error.field, written_text) {
+            Some(why) => format!("{name} is `{written_text}`: there is no such day ({why})"),
+            None => format!("{name} is {}, not {}", error.found, error.expected),
+        };
+        let report = sink.report(ID, span, message);
         let date = (error.field == "last_reviewed")
             .then(|| other_date_format(&doc.text[written.clone()]))
             .flatten();
@@ -83,12 +84,42 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
     }
 }
 
+/// Why a date written `YYYY-MM-DD` is not one: `2026-02-30`, `2026-13-01`.
+fn no_such_day(field: &str, written: &str) -> Option<String> {
+    if field != "last_reviewed" {
+        return None;
+    }
+    let mut parts = written.splitn(3, '-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    let shaped = [(year, 4), (month, 2), (day, 2)]
+        .iter()
+        .all(|(part, len)| part.len() == *len && part.bytes().all(|b| b.is_ascii_digit()));
+    if !shaped {
+        return None;
+    }
+    let (year, month): (i16, i8) = (year.parse().ok()?, month.parse().ok()?);
+    if !(1..=12).contains(&month) {
+        return Some(format!("there are 12 months, not {month}"));
+    }
+    let first = Date::new(year, month, 1).ok()?;
+    Some(format!(
+        "{} {year} has {} days",
+        first.strftime("%B"),
+        first.days_in_month()
+    ))
+    .filter(|_| {
+        day.parse::<i8>()
+            .map_or(true, |d| d < 1 || d > first.days_in_month())
+    })
+}
+
 /// A date written in another common, unambiguous format: `2025/01/27`,
 /// `27.01.2025`, `Jan 27, 2025`, `27 January 2025`. `01/02/2025` could be
 /// either day first or month first, so it is left for a person.
 pub(crate) fn other_date_format(written: &str) -> Option<Date> {
     let text = written.trim().trim_matches(['"', '\'']).trim();
     const FORMATS: &[&str] = &[
+        "%Y%m%d",
         "%Y/%m/%d",
         "%Y.%m.%d",
         "%Y-%m-%d",
@@ -134,6 +165,7 @@ mod tests {
             ("27 January 2025", "2025-01-27"),
             ("01/27/2025", "2025-01-27"),
             ("2025-1-7", "2025-01-07"),
+            ("20250127", "2025-01-27"),
         ] {
             assert_eq!(
                 other_date_format(written).map(|d| d.to_string()).as_deref(),
