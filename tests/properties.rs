@@ -94,13 +94,19 @@ fn line() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Optional front matter: good, with a date in another format, or none.
+/// Optional front matter: good, with a date in another format, a word
+/// YAML reads as a boolean, below a comment or a blank line, in TOML, or
+/// none.
 fn front_matter() -> impl Strategy<Value = String> {
     prop_oneof![
         Just(String::new()),
         Just("---\ntitle: T\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n".into()),
         Just("---\ntitle: T\nowner: ops\nlast_reviewed: 2025/01/27\nstatus: draft\n---\n".into()),
         Just("---\nlast_reviewed: \"27 January 2025\"\n---\n".into()),
+        Just("---\ntitle: on\nowner: [ops, no]\nlast_reviewed: 20261101\nstatus: Y\n---\n".into()),
+        Just("<!-- exported -->\n---\ntitle: T\nowner: ops\n---\n".into()),
+        Just("\n ---\nowner: ops\n---".into()),
+        Just("+++\ntitle = \"T\"\nowner = [\"ops\"]\nlast_reviewed = 2026-11-01\n+++\n".into()),
     ]
 }
 
