@@ -81,9 +81,12 @@ pub fn in_state(
 /// reproducible builds agree on what is overdue.
 pub fn today(flag: Option<&str>) -> Result<Date, String> {
     if let Some(text) = flag {
-        return text
-            .parse::<Date>()
-            .map_err(|_| format!("--today `{text}` is not a date; write YYYY-MM-DD"));
+        return text.parse::<Date>().map_err(
+            |_| match crate::document::front_matter::why_no_such_day(text) {
+                Some(why) => format!("--today `{text}` is no day: {why}"),
+                None => format!("--today `{text}` is not a date; write YYYY-MM-DD"),
+            },
+        );
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
         let seconds: i64 = epoch

@@ -509,6 +509,26 @@ fn today_comes_from_source_date_epoch() {
     assert_eq!(run("-99999999999999"), Some(2), "out of range");
 }
 
+/// A `--today` in the right format that is no day says why.
+#[test]
+fn today_that_is_no_day_says_why() {
+    let tmp = tree();
+    for (today, why) in [
+        ("2026-02-30", "February 2026 has 28 days"),
+        ("2028-02-30", "February 2028 has 29 days"),
+        ("2026-13-01", "there are 12 months, not 13"),
+        ("2026-1-5", "write YYYY-MM-DD"),
+    ] {
+        let output = common::runbook(tmp.path(), &["lint", "--today", today]);
+        assert_eq!(output.status.code(), Some(2), "{today}");
+        assert!(
+            common::stderr(&output).contains(why),
+            "{today}: {}",
+            common::stderr(&output)
+        );
+    }
+}
+
 /// Root reads everything, so as root the test runs the linter as `nobody`;
 /// as anyone else, mode 000 is enough.
 #[cfg(unix)]

@@ -560,6 +560,32 @@ pub fn parse_date(text: &str) -> Option<Date> {
     date_part.parse::<Date>().ok()
 }
 
+/// Why a date written `YYYY-MM-DD` is not one: `2026-02-30`, `2026-13-01`.
+pub fn why_no_such_day(written: &str) -> Option<String> {
+    let mut parts = written.splitn(3, '-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    let shaped = [(year, 4), (month, 2), (day, 2)]
+        .iter()
+        .all(|(part, len)| part.len() == *len && part.bytes().all(|b| b.is_ascii_digit()));
+    if !shaped {
+        return None;
+    }
+    let (year, month): (i16, i8) = (year.parse().ok()?, month.parse().ok()?);
+    if !(1..=12).contains(&month) {
+        return Some(format!("there are 12 months, not {month}"));
+    }
+    let first = Date::new(year, month, 1).ok()?;
+    Some(format!(
+        "{} {year} has {} days",
+        first.strftime("%B"),
+        first.days_in_month()
+    ))
+    .filter(|_| {
+        day.parse::<i8>()
+            .map_or(true, |d| d < 1 || d > first.days_in_month())
+    })
+}
+
 fn review_period(value: &Value) -> Option<ReviewPeriod> {
     match value {
         Value::String(s) => s.parse().ok(),

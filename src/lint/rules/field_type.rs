@@ -25,7 +25,7 @@
 use jiff::civil::Date;
 
 use crate::diagnostic::{Edit, Fix};
-use crate::document::Document;
+use crate::document::{Document, front_matter};
 use crate::lint::{Context, Sink};
 
 crate::rule!("field-type", Error, Some(check));
@@ -41,7 +41,10 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
         let written = error.written.clone();
         let span = doc.span(written.clone());
         let written_text = doc.text[written.clone()].trim().trim_matches(['"', '\'']);
-        let message = match no_such_day(error.field, written_text) {
+        let no_such_day = (error.field == "last_reviewed")
+            .then(|| front_matter::why_no_such_day(written_text))
+            .flatten();
+        let message = match no_such_day {
             Some(why) => format!("{name} is `{written_text}`: there is no such day ({why})"),
             None => format!("{name} is {}, not {}", error.found, error.expected),
         };
@@ -82,35 +85,6 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
             }
         }
     }
-}
-
-/// Why a date written `YYYY-MM-DD` is not one: `2026-02-30`, `2026-13-01`.
-fn no_such_day(field: &str, written: &str) -> Option<String> {
-    if field != "last_reviewed" {
-        return None;
-    }
-    let mut parts = written.splitn(3, '-');
-    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
-    let shaped = [(year, 4), (month, 2), (day, 2)]
-        .iter()
-        .all(|(part, len)| part.len() == *len && part.bytes().all(|b| b.is_ascii_digit()));
-    if !shaped {
-        return None;
-    }
-    let (year, month): (i16, i8) = (year.parse().ok()?, month.parse().ok()?);
-    if !(1..=12).contains(&month) {
-        return Some(format!("there are 12 months, not {month}"));
-    }
-    let first = Date::new(year, month, 1).ok()?;
-    Some(format!(
-        "{} {year} has {} days",
-        first.strftime("%B"),
-        first.days_in_month()
-    ))
-    .filter(|_| {
-        day.parse::<i8>()
-            .map_or(true, |d| d < 1 || d > first.days_in_month())
-    })
 }
 
 /// A date written in another common, unambiguous format: `2025/01/27`,
