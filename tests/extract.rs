@@ -88,7 +88,28 @@ fn syntax_errors_in_process_and_from_bash() {
 #[test]
 fn output_in_shell_blocks() {
     let found = verify("output.md");
-    assert_eq!(lines_of(&found, "shell-output"), vec![14], "{found:?}");
+    assert_eq!(
+        lines_of(&found, "shell-output"),
+        vec![14, 44, 48, 52],
+        "{found:?}"
+    );
+    // The transcript's `> ` lines are its here-document and loop: the
+    // script holds them as code, and it passes `bash -n`.
+    assert!(lines_of(&found, "shell-syntax").is_empty(), "{found:?}");
+    let out = tempfile::tempdir().unwrap();
+    let run = runbook(&[
+        "extract",
+        "output.md",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = std::fs::read_to_string(out.path().join("output.sh")).unwrap();
+    assert!(
+        script.contains("cat <<EOF > /tmp/app.conf\nlisten 8080\nEOF\nfor host in a b; do\n  echo \"$host\"\ndone\n"),
+        "{script}"
+    );
+    assert!(script.contains("\n> /var/log/app.log\n"), "{script}");
 }
 
 #[test]

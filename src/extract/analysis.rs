@@ -418,6 +418,25 @@ static LOG_LINE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The first line that is output rather than a command: a JSON member, a
 /// log line, an HTTP status line.
+const JSON: &str = "JSON output";
+
+/// `> SELECT 1;`, `mysql> show tables;`, `ledger=# \dt`: an interactive
+/// prompt pasted with its input. To bash, `mysql> show tables;` runs
+/// `mysql` into a file named `show`, and `> SELECT 1;` empties a file named
+/// `SELECT`. A `> file` alone (emptying a log) and `2> err cmd` are code.
+fn is_prompt_line(text: &str) -> bool {
+    let (first, rest) = text.split_once([' ', '\t']).unwrap_or((text, ""));
+    let prompt = first == ">"
+        || ((first.ends_with('>') || first.ends_with("=#"))
+            && first.starts_with(|c: char| c.is_ascii_alphabetic()));
+    if !prompt {
+        return false;
+    }
+    let words = rest.split_whitespace().count();
+    // `> target` alone truncates a file; after a prompt, anything typed.
+    if first == ">" { words >= 2 } else { words >= 1 }
+}
+
 fn output_line(cmd: &Command, code: &str, scan: &Scan) -> Option<(usize, &'static str)> {
     let mut offset = 0;
     // The line that opened a JSON document (`{` alone), where output starts.
@@ -436,18 +455,20 @@ fn output_line(cmd: &Command, code: &str, scan: &Scan) -> Option<(usize, &'stati
         // The first byte rules out nearly every command before a regex runs.
         let first = text.as_bytes()[0];
         let why = if matches!(first, b'{' | b'"') && JSON_KEY.is_match(text) {
-            "JSON"
+            JSON
         } else if matches!(
             first,
             b'[' | b'0'..=b'9' | b'I' | b'W' | b'E' | b'D' | b'T' | b'F' | b'H'
         ) && LOG_LINE.is_match(text)
         {
-            "a log or HTTP response"
+            "log or HTTP response output"
+        } else if is_prompt_line(text) {
+            "a prompt with what was typed at it (`> `, `mysql>`, `=#`)"
         } else {
             opener = matches!(text, "{" | "[").then_some(index);
             continue;
         };
-        let index = if why == "JSON" {
+        let index = if why == JSON {
             opener.unwrap_or(index)
         } else {
             index

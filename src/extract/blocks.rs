@@ -225,30 +225,76 @@ pub fn is_transcript(block: &CodeBlock) -> bool {
             .is_some_and(|l| l.starts_with("$ "))
 }
 
-/// The commands of a console block: `$ ` lines and their `\` continuations,
-/// with the Markdown line of each.
+/// The commands of a console block: `$ ` lines with their `\` continuations
+/// and the `> ` lines the shell prompts for while a command is unfinished
+/// (a here-document, a loop, an open quote), with the Markdown line of each.
 fn console_commands(code: &str, first_line: usize) -> (String, Vec<usize>) {
     let mut out = String::new();
     let mut lines = Vec::new();
+    // Where the command being read starts in `out`.
+    let mut command = 0;
     let mut continued = false;
+    let mut unfinished = false;
     for (i, line) in code.lines().enumerate() {
+        let secondary = line
+            .strip_prefix("> ")
+            .or_else(|| (line == ">").then_some(""));
         let text = if continued {
-            Some(line)
+            Some(secondary.unwrap_or(line))
+        } else if unfinished && secondary.is_some() {
+            secondary
         } else {
+            unfinished = false;
+            command = out.len();
             line.strip_prefix("$ ")
                 .or_else(|| (line == "$").then_some(""))
         };
-        match text {
-            Some(text) => {
-                out.push_str(text);
-                out.push('\n');
-                lines.push(first_line + i);
-                continued = text.ends_with('\\');
-            }
-            None => continued = false,
+        let Some(text) = text else {
+            continued = false;
+            continue;
+        };
+        out.push_str(text);
+        out.push('\n');
+        lines.push(first_line + i);
+        continued = text.ends_with('\\');
+        // Asked once, when the `$ ` line and its `\` lines are in: every
+        // `> ` line after an unfinished command is more of it.
+        if !continued && !unfinished {
+            unfinished = awaits_more(&out[command..]);
         }
     }
     (out, lines)
+}
+
+/// Whether the shell would prompt for more of `command` with `> `: it ends
+/// inside a here-document, a quote or a substitution, after `|` or `&&`,
+/// or inside an `if`, `do`, `case` or `{` it does not close.
+fn awaits_more(command: &str) -> bool {
+    let code = command.trim_end();
+    if code.ends_with('|') || code.ends_with("&&") {
+        return true;
+    }
+    let scan = super::shell::scan(command);
+    if scan
+        .error
+        .as_ref()
+        .is_some_and(|e| e.message.contains("never closed"))
+    {
+        return true;
+    }
+    let mut depth = 0i32;
+    for word in command.split(|c: char| c.is_whitespace() || c == ';') {
+        let at = word.as_ptr() as usize - command.as_ptr() as usize;
+        if scan.quoting_at(at) != super::shell::Quoting::Plain {
+            continue;
+        }
+        match word {
+            "if" | "do" | "case" | "{" => depth += 1,
+            "fi" | "done" | "esac" | "}" => depth -= 1,
+            _ => {}
+        }
+    }
+    depth > 0
 }
 
 /// A word that can be part of a step name: no quotes, paths or operators.
@@ -355,5 +401,25 @@ mod tests {
         let (code, lines) = console_commands("$ ls \\\n  -l\nfile\n$ echo hi\nhi\n", 10);
         assert_eq!(code, "ls \\\n  -l\necho hi\n");
         assert_eq!(lines, vec![10, 11, 13]);
+    }
+
+    /// The `> ` lines bash prompts for belong to the unfinished command
+    /// above them; after a finished one, a `> ` line is output.
+    #[test]
+    fn console_secondary_prompts() {
+        let transcript = "$ cat <<EOF > x.conf\n> listen 8080\n> EOF\n\
+                          $ for i in 1 2; do\n>   echo \"$i\"\n> done\n1\n2\n\
+                          $ echo 'it\n> is'\nit\nis\n\
+                          $ ls |\n> wc -l\n3\n\
+                          $ ls \\\n> -l\n\
+                          $ echo done\n> quoted output\n";
+        let (code, lines) = console_commands(transcript, 1);
+        assert_eq!(
+            code,
+            "cat <<EOF > x.conf\nlisten 8080\nEOF\nfor i in 1 2; do\n  echo \"$i\"\ndone\n\
+             echo 'it\nis'\nls |\nwc -l\nls \\\n-l\necho done\n"
+        );
+        assert_eq!(lines, vec![1, 2, 3, 4, 5, 6, 9, 10, 13, 14, 16, 17, 18]);
+        assert!(super::super::shell::scan(&code).error.is_none());
     }
 }

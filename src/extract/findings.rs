@@ -219,7 +219,7 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
             out.push(Finding {
                 rule: shell_output::ID,
                 span: line_span(doc, line),
-                message: format!("this `{}` block holds {why} output, not commands", block.cmd.block.lang),
+                message: format!("this `{}` block holds {why}, not commands", block.cmd.block.lang),
                 help: "mark the block `{skip}` if it is only shown, or give the output its own block with another info string (`json`, `text`)".into(),
                 fix: None,
             });

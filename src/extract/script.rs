@@ -66,7 +66,7 @@ pub fn disabled_reason(
     }
     if let Some((line, why)) = block.output_at {
         return Some(format!(
-            "line {line} is {why} output, not a command (mark the block `{{skip}}` or use another info string)"
+            "line {line} is {why}, not a command (mark the block `{{skip}}` or use another info string)"
         ));
     }
     if let Some(e) = &block.scan.error {

@@ -3,12 +3,16 @@
 //! ## What it checks
 //! Lines of a `bash`/`sh`/`shell`/`zsh` block that are JSON members
 //! (`"status": "ok",`), log lines (`2024-01-01T10:00:00 ERROR ...`,
-//! `[INFO] ...`) or HTTP status lines (`HTTP/1.1 200 OK`). `console`
-//! blocks are exempt: there, only `$ ` lines are commands.
+//! `[INFO] ...`), HTTP status lines (`HTTP/1.1 200 OK`), or a prompt
+//! pasted with what was typed at it (`mysql> show tables;`, `ledger=# \dt`,
+//! `> SELECT 1;`). `console` blocks are exempt: there, only `$ ` lines and
+//! the `> ` lines of an unfinished command are commands.
 //!
 //! ## Why it matters
 //! Output in a command block gets pasted and run, and an extracted script
-//! would run it too. The script carries such a block as a comment.
+//! would run it too: to bash, `mysql> show tables;` runs `mysql` with its
+//! output into a file named `show`. The script carries such a block as a
+//! comment.
 //!
 //! ## Example
 //! ```markdown
