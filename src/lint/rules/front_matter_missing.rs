@@ -387,3 +387,50 @@ fn yaml_string(text: &str) -> String {
         serde_json::to_string(text).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::toml_as_yaml;
+    use crate::document::front_matter;
+
+    /// What the YAML says is what the TOML said, key by key and in order.
+    #[test]
+    fn toml_converts_to_the_same_values() {
+        let toml = "title = \"Fail over: \\\"now\\\"\"\n\"odd key\" = 'say \"hi\"'\nowner = [\"a\", \"no\", \"1.0\"]\n\
+                    last_reviewed = 2026-11-01\nweight = -3\nratio = 0.5\ndraft = false\nat = 2026-11-01T10:00:00Z\n\
+                    note = \"\"\"\nline one\nline two\"\"\"\nempty = []\n";
+        let yaml = toml_as_yaml(toml).expect("plain values convert").join("\n");
+        let pairs = front_matter::pairs(&yaml).expect("the YAML parses");
+        let got: Vec<(String, String)> =
+            pairs.into_iter().map(|(k, v)| (k, v.to_string())).collect();
+        let want = [
+            ("title", r#""Fail over: \"now\"""#),
+            ("odd key", r#""say \"hi\"""#),
+            ("owner", r#"["a","no","1.0"]"#),
+            ("last_reviewed", r#""2026-11-01""#),
+            ("weight", "-3"),
+            ("ratio", "0.5"),
+            ("draft", "false"),
+            ("at", r#""2026-11-01T10:00:00Z""#),
+            ("note", r#""line one\nline two""#),
+            ("empty", "[]"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(got, want, "{yaml}");
+    }
+
+    #[test]
+    fn tables_and_nested_arrays_are_left_for_a_person() {
+        for toml in [
+            "[params]\nowner = \"a\"\n",
+            "x = [[1], [2]]\n",
+            "x = { a = 1 }\n",
+            "x = \n",
+        ] {
+            assert_eq!(toml_as_yaml(toml), None, "{toml}");
+        }
+    }
+}
