@@ -224,6 +224,15 @@ fn local_link(rel: &str, out: &str, dest: &str, targets: &Targets<'_>) -> Option
     let dest = dest.trim();
     let suffix = dest.find(['?', '#']).map_or("", |at| &dest[at..]);
     if !is_markdown(std::path::Path::new(&path)) {
+        if let Some(page) = resolved
+            .as_deref()
+            .and_then(|dir| folder_page(dir, targets))
+        {
+            return Some(format!(
+                "{}{suffix}",
+                encode_path(&links::relative_link(out, page))
+            ));
+        }
         let copied = targets.assets.get(resolved.as_ref()?)?;
         return Some(format!(
             "{}{suffix}",
@@ -249,6 +258,22 @@ fn local_link(rel: &str, out: &str, dest: &str, targets: &Targets<'_>) -> Option
         href.push_str(fragment);
     }
     Some(href)
+}
+
+/// The page of a folder's `README.md` (or `index.md`): what GitHub shows
+/// for a link to the folder, which the site has no page for.
+fn folder_page<'a>(dir: &str, targets: &Targets<'a>) -> Option<&'a String> {
+    let dir = dir.trim_end_matches('/');
+    ["README.md", "readme.md", "index.md"]
+        .iter()
+        .find_map(|name| {
+            let rel = if dir.is_empty() {
+                name.to_string()
+            } else {
+                format!("{dir}/{name}")
+            };
+            targets.pages.get(&rel)
+        })
 }
 
 /// `href` and `src` attributes of raw HTML, as the linter finds them.
@@ -342,6 +367,7 @@ mod tests {
         let pages = PageMap::from([
             ("ops/deploy.md".to_string(), "ops/deploy.html".to_string()),
             ("db/restore.md".to_string(), "db/restore.html".to_string()),
+            ("ops/README.md".to_string(), "ops/README.html".to_string()),
         ]);
         let assets = AssetMap::from([
             ("db/img/flow.png".to_string(), "db/img/flow.png".to_string()),
@@ -456,5 +482,32 @@ mod tests {
         assert!(b.html.contains(r#"class="copy""#), "{}", b.html);
         let allowed = render("a.md", text, true);
         assert!(allowed.html.contains("<script>alert(1)</script>"));
+    }
+
+    /// A link to a folder goes to its README's page, as on GitHub; a folder
+    /// without one keeps the link as written (the site has no page for it).
+    #[test]
+    fn folder_links_lead_to_the_readme_page() {
+        let b = render(
+            "db/restore.md",
+            "[ops](../ops/) [ops](../ops#intro) [db](./) <a href=\"../ops\">raw</a>\n",
+            true,
+        );
+        assert!(
+            b.html.contains(r#"href="../ops/README.html""#),
+            "{}",
+            b.html
+        );
+        assert!(
+            b.html.contains(r#"href="../ops/README.html#intro""#),
+            "{}",
+            b.html
+        );
+        assert!(b.html.contains(r#"href="./""#), "{}", b.html);
+        assert!(
+            b.html.contains(r#"<a href="../ops/README.html">raw</a>"#),
+            "{}",
+            b.html
+        );
     }
 }
