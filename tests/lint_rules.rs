@@ -73,6 +73,7 @@ rule_tests! {
     section_missing => "section-missing",
     broken_link => "broken-link",
     broken_anchor => "broken-anchor",
+    duplicate_anchor => "duplicate-anchor",
     undefined_reference => "undefined-reference",
     unclosed_fence => "unclosed-fence",
     heading_no_space => "heading-no-space",

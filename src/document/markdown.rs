@@ -181,7 +181,10 @@ pub fn parse<'a>(
                     let level = *level as u8;
                     let (start_range, explicit) = heading.take().unwrap();
                     let anchor = match explicit {
-                        Some(id) => id.into_string(),
+                        Some(id) => {
+                            slugs.claim(&id);
+                            id.into_string()
+                        }
                         None => slugs.unique(slugify(&heading_text)),
                     };
                     open_headings.retain(|&i| body.headings[i].level < level);

@@ -36,6 +36,15 @@ pub struct SlugCounter {
 }
 
 impl SlugCounter {
+    /// An id written by hand (`{#rollback}`): kept as it is, and never
+    /// handed out again, so a later `## Rollback` becomes `rollback-1`
+    /// instead of a second element with the same id.
+    pub fn claim(&mut self, id: &str) {
+        if !self.seen.contains_key(id) {
+            self.seen.insert(id.to_string(), 0);
+        }
+    }
+
     pub fn unique(&mut self, slug: String) -> String {
         let Some(&count) = self.seen.get(&slug) else {
             self.seen.insert(slug.clone(), 0);
@@ -79,5 +88,7 @@ mod tests {
         assert_eq!(counter.unique("setup".into()), "setup-1");
         assert_eq!(counter.unique("setup-1".into()), "setup-1-1");
         assert_eq!(counter.unique("setup".into()), "setup-2");
+        counter.claim("rollback");
+        assert_eq!(counter.unique("rollback".into()), "rollback-1");
     }
 }

@@ -510,4 +510,17 @@ mod tests {
             b.html
         );
     }
+
+    /// An id written by hand is never handed out again: the page has no two
+    /// elements with one id.
+    #[test]
+    fn auto_ids_step_around_ids_written_by_hand() {
+        let b = render(
+            "a.md",
+            "# T\n\n## Rollback {#rollback}\n\n## Rollback\n",
+            false,
+        );
+        assert!(b.html.contains(r#"id="rollback""#), "{}", b.html);
+        assert!(b.html.contains(r#"id="rollback-1""#), "{}", b.html);
+    }
 }

@@ -7,6 +7,7 @@ pub mod broken_link;
 pub mod config_unknown_key;
 pub mod credential_in_command;
 pub mod destructive_command;
+pub mod duplicate_anchor;
 pub mod external_anchor;
 pub mod external_link;
 pub mod external_redirect;
@@ -59,6 +60,7 @@ pub static ALL: &[&Rule] = &[
     &section_missing::RULE,
     &broken_link::RULE,
     &broken_anchor::RULE,
+    &duplicate_anchor::RULE,
     &undefined_reference::RULE,
     &external_link::RULE,
     &external_redirect::RULE,
