@@ -47,7 +47,9 @@ pub fn review_bytes(
     }
     let (block, fields) = match &doc.front_matter {
         FrontMatter::Parsed { block, fields } => (block, fields),
-        FrontMatter::Missing => return Err("no front matter; `runbook lint --fix` adds it".into()),
+        FrontMatter::Missing => {
+            return Err("no front matter on line 1; `runbook lint` says why, and `--fix` writes, moves or converts it".into());
+        }
         _ => return Err("front matter does not parse; `runbook lint` says where".into()),
     };
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
