@@ -108,6 +108,10 @@ const AUTHORS_WORDS: &[(&str, &str)] = &[
         "YAML tags such as `!!timestamp` are not read here: write the value without it",
     ),
     (
+        "did not find expected <document start>",
+        "a `%YAML` or `%TAG` directive needs a `---` line after it, which ends front matter: remove the directive",
+    ),
+    (
         "recursive references require weak recursion types",
         "an alias (`*name`) refers to the value that holds it",
     ),
@@ -162,6 +166,10 @@ mod tests {
                 "an alias (`*name`) refers to the value that holds it",
             ),
             ("a: .inf", ".inf` is not a finite number"),
+            (
+                "%YAML 1.2\n",
+                "a `%YAML` or `%TAG` directive needs a `---` line",
+            ),
         ] {
             let error = serde_saphyr::from_str::<Map>(yaml).unwrap_err();
             let said = message(&error);
