@@ -139,8 +139,14 @@ pub struct Folder {
     pub runbooks: Vec<Summary>,
 }
 
+/// The id of a folder's section on the index page, from its path alone, so
+/// a link to the folder from any page can name it.
+pub fn folder_anchor(path: &str) -> String {
+    format!("rb:folder:{}", encode_path(path))
+}
+
 /// Folders in path order, every ancestor included so breadcrumbs always
-/// have a target; anchors are `folder-N` in that order.
+/// have a target.
 pub fn folders(summaries: &[Summary]) -> Vec<Folder> {
     let mut by_path: BTreeMap<String, Vec<Summary>> = BTreeMap::new();
     for s in summaries {
@@ -156,15 +162,14 @@ pub fn folders(summaries: &[Summary]) -> Vec<Folder> {
     }
     by_path
         .into_iter()
-        .enumerate()
-        .map(|(i, (path, runbooks))| Folder {
+        .map(|(path, runbooks)| Folder {
             name: path.rsplit('/').next().unwrap_or("").to_string(),
             depth: if path.is_empty() {
                 0
             } else {
                 path.matches('/').count() + 1
             },
-            anchor: format!("folder-{i}"),
+            anchor: folder_anchor(&path),
             path,
             runbooks,
         })

@@ -233,6 +233,15 @@ fn local_link(rel: &str, out: &str, dest: &str, targets: &Targets<'_>) -> Option
                 encode_path(&links::relative_link(out, page))
             ));
         }
+        // A folder without a README: its section of the index, where its
+        // runbooks are listed (the site has no page for the folder).
+        if path.ends_with('/') {
+            return Some(format!(
+                "{}#{}",
+                encode_path(&links::relative_link(out, "index.html")),
+                super::pages::folder_anchor(resolved.as_deref()?)
+            ));
+        }
         let copied = targets.assets.get(resolved.as_ref()?)?;
         return Some(format!(
             "{}{suffix}",
@@ -485,7 +494,7 @@ mod tests {
     }
 
     /// A link to a folder goes to its README's page, as on GitHub; a folder
-    /// without one keeps the link as written (the site has no page for it).
+    /// without one, written as one (`db/`), to its section of the index.
     #[test]
     fn folder_links_lead_to_the_readme_page() {
         let b = render(
@@ -503,7 +512,11 @@ mod tests {
             "{}",
             b.html
         );
-        assert!(b.html.contains(r#"href="./""#), "{}", b.html);
+        assert!(
+            b.html.contains(r#"href="../index.html#rb:folder:db""#),
+            "{}",
+            b.html
+        );
         assert!(
             b.html.contains(r#"<a href="../ops/README.html">raw</a>"#),
             "{}",
