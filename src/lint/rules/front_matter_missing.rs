@@ -145,16 +145,17 @@ fn misplaced_yaml(doc: &Document, cx: &Context) -> Option<Meant> {
 
 fn report_misplaced(doc: &Document, sink: &mut Sink, block: &Meant) {
     let before = &doc.text[..block.fence];
-    let (help, replacement) = if before.trim().is_empty() {
+    // Blank lines and spaces go; anything else moves below the block.
+    let (help, end, replacement) = if before.trim().is_empty() {
         (
             format!(
                 "delete what comes before its opening `---` (line {})",
                 block.open
             ),
+            block.fence,
             String::new(),
         )
     } else {
-        // The block first, then what was above it.
         let mut moved = doc.text[block.fence..block.line_end].to_string();
         if !moved.ends_with('\n') {
             moved.push_str(doc.line_ending());
@@ -166,13 +167,9 @@ fn report_misplaced(doc: &Document, sink: &mut Sink, block: &Meant) {
                 "move the lines above it below its closing `---` (line {})",
                 block.close
             ),
+            block.line_end,
             moved,
         )
-    };
-    let end = if replacement.is_empty() {
-        block.fence
-    } else {
-        block.line_end
     };
     sink.report(
         ID,
