@@ -278,7 +278,7 @@ fn awaits_more(command: &str) -> bool {
     if scan
         .error
         .as_ref()
-        .is_some_and(|e| e.message.contains("never closed"))
+        .is_some_and(super::shell::SyntaxError::is_unclosed)
     {
         return true;
     }

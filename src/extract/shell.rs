@@ -23,6 +23,15 @@ pub struct SyntaxError {
     pub message: String,
 }
 
+impl SyntaxError {
+    /// A quote, substitution or here-document still open where the code
+    /// ends: what bash would read more lines for. Every such message of
+    /// the lexer says "never closed".
+    pub fn is_unclosed(&self) -> bool {
+        self.message.contains("never closed")
+    }
+}
+
 /// A `$NAME` or `${NAME...}` read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct VarRead {
