@@ -4,6 +4,7 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Pos, Severity, Span};
@@ -32,6 +33,9 @@ pub struct FileIndex {
     /// where "did you mean" looks.
     children: HashMap<String, Vec<String>>,
     by_name: HashMap<String, Vec<String>>,
+    /// `by_name` with names in lower case, built the first time a wiki
+    /// link asks (most trees have none).
+    by_lowercase_name: OnceLock<HashMap<String, Vec<String>>>,
 }
 
 pub enum Lookup<'a> {
@@ -67,6 +71,24 @@ impl FileIndex {
     /// Every path whose last component is `name`.
     pub fn named(&self, name: &str) -> &[String] {
         self.by_name.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// Every path whose last component is `name` in any letter case.
+    pub fn named_ignoring_case(&self, name: &str) -> &[String] {
+        self.by_lowercase_name
+            .get_or_init(|| {
+                let mut index: HashMap<String, Vec<String>> = HashMap::default();
+                for (name, paths) in &self.by_name {
+                    index
+                        .entry(name.to_lowercase())
+                        .or_default()
+                        .extend(paths.iter().cloned());
+                }
+                index
+            })
+            .get(&name.to_lowercase())
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     fn insert(&mut self, rel: String, is_dir: bool) {

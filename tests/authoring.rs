@@ -556,3 +556,47 @@ fn fix_quotes_values_yaml_would_not_read_as_strings() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn fix_writes_wiki_links_as_markdown_links_to_the_runbook_they_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    fs::create_dir(dir.join("db")).unwrap();
+    let front = "---\ntitle: T\nowner: team-db\nlast_reviewed: 2026-11-20\nstatus: draft\n---\n";
+    fs::write(
+        dir.join("db/Restore DB.md"),
+        format!("{front}\n# Restore\n\n## Check the backup\n\n## Rollback\n\nUndo.\n"),
+    )
+    .unwrap();
+    let body = "See [[restore-db#Check the backup]], [[the steps|Restore DB]] and [[Gone page]].\n\n## Rollback\n\nUndo.\n";
+    fs::write(
+        dir.join("failover.md"),
+        format!("{front}\n# Fail over\n\n{body}"),
+    )
+    .unwrap();
+    runbook(dir, &["lint", "--fix", "--today", TODAY]);
+    let text = fs::read_to_string(dir.join("failover.md")).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "{front}\n# Fail over\n\nSee [restore-db > Check the backup](db/Restore%20DB.md#check-the-backup), [the steps](db/Restore%20DB.md) and [[Gone page]].\n\n## Rollback\n\nUndo.\n"
+        )
+    );
+    // The links written lead where they say; the one with no page is left
+    // for a person, and still reported.
+    let (report, _) = common::lint_json(dir, &[]);
+    let left: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["rule"].as_str().unwrap(), d["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        left,
+        [(
+            "wiki-link",
+            "`[[Gone page]]` is a wiki link: GitHub and the site show it as text"
+        )]
+    );
+}

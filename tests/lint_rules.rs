@@ -74,6 +74,7 @@ rule_tests! {
     broken_link => "broken-link",
     broken_anchor => "broken-anchor",
     duplicate_anchor => "duplicate-anchor",
+    wiki_link => "wiki-link",
     undefined_reference => "undefined-reference",
     unclosed_fence => "unclosed-fence",
     heading_no_space => "heading-no-space",

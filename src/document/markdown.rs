@@ -91,6 +91,15 @@ pub struct UndefinedReference {
     pub span: Span,
 }
 
+/// `[[page]]` or `[[page|text]]`: a wiki's link, which CommonMark (and so
+/// GitHub and the site) shows as text.
+#[derive(Clone, Debug)]
+pub struct WikiLink {
+    /// What is between the double brackets.
+    pub inner: String,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Body {
     pub headings: Vec<Heading>,
@@ -98,6 +107,7 @@ pub struct Body {
     pub code_blocks: Vec<CodeBlock>,
     pub comments: Vec<Comment>,
     pub undefined_references: Vec<UndefinedReference>,
+    pub wiki_links: Vec<WikiLink>,
     /// Lines like `##Heading` that CommonMark reads as a paragraph.
     pub headings_without_space: Vec<Span>,
     /// `id`/`name` attributes written in raw HTML: anchors links may target.
@@ -150,9 +160,18 @@ pub fn parse<'a>(
         |range: Range<usize>| index.span(text, range.start + body_start..range.end + body_start);
     let mut body = Body::default();
     let mut broken: Vec<(Range<usize>, String)> = Vec::new();
+    let mut wiki: Vec<(Range<usize>, String)> = Vec::new();
     let on_broken = |link: BrokenLink<'a>| {
-        if matches!(link.link_type, LinkType::Reference | LinkType::Collapsed) {
-            broken.push((link.span.clone(), link.reference.to_string()));
+        match link.link_type {
+            LinkType::Reference | LinkType::Collapsed => {
+                broken.push((link.span.clone(), link.reference.to_string()))
+            }
+            LinkType::Shortcut => {
+                if let Some(range) = wiki_brackets(source, link.span.clone()) {
+                    wiki.push((range, link.reference.to_string()));
+                }
+            }
+            _ => {}
         }
         None
     };
@@ -324,8 +343,27 @@ pub fn parse<'a>(
             span: span(range),
         });
     }
+    for (range, inner) in wiki {
+        body.wiki_links.push(WikiLink {
+            inner,
+            span: span(range),
+        });
+    }
     find_headings_without_space(text, body_start, index, &mut body);
     body
+}
+
+/// The `[[...]]` around a shortcut reference `[...]` that has no
+/// definition, when it is one. Text hugs the brackets in a wiki link, which
+/// keeps out shell's `[[ -f file ]]` written in prose; `[[a]](x.md)` and
+/// `[[a]][x]` are links whose text is `[a]`.
+fn wiki_brackets(source: &str, shortcut: Range<usize>) -> Option<Range<usize>> {
+    let inner = source.get(shortcut.start + 1..shortcut.end.checked_sub(1)?)?;
+    let hugged = inner.starts_with(|c: char| !c.is_whitespace())
+        && inner.ends_with(|c: char| !c.is_whitespace());
+    let after = source[shortcut.end..].strip_prefix(']')?;
+    (hugged && source[..shortcut.start].ends_with('[') && !after.starts_with(['(', '[']))
+        .then(|| shortcut.start - 1..shortcut.end + 1)
 }
 
 fn collect_inline(
@@ -537,6 +575,25 @@ mod tests {
             }
             lines = longer;
         }
+    }
+
+    #[test]
+    fn wiki_links_are_found_and_shell_tests_are_not() {
+        let b = body(
+            "See [[Restore DB]] and [[restore-db|the restore]].\n\nIn bash, [[ -f x ]] tests; `[[x]]` is code; [[a]][b] and [[c]](c.md) are links.\n\n[b]: b.md\n",
+        );
+        let found: Vec<(&str, usize)> = b
+            .wiki_links
+            .iter()
+            .map(|w| (w.inner.as_str(), w.span.start.col))
+            .collect();
+        assert_eq!(found, [("Restore DB", 5), ("restore-db|the restore", 24)]);
+        let w = &b.wiki_links[0];
+        assert_eq!(
+            w.span.end.offset - w.span.start.offset,
+            "[[Restore DB]]".len()
+        );
+        assert!(b.undefined_references.is_empty());
     }
 
     #[test]

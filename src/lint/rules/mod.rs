@@ -38,6 +38,7 @@ pub mod undefined_reference;
 pub mod undefined_variable;
 pub mod unknown_field;
 pub mod unresolved_placeholder;
+pub mod wiki_link;
 
 use crate::config::Settings;
 use crate::diagnostic::Severity;
@@ -62,6 +63,7 @@ pub static ALL: &[&Rule] = &[
     &broken_anchor::RULE,
     &duplicate_anchor::RULE,
     &undefined_reference::RULE,
+    &wiki_link::RULE,
     &external_link::RULE,
     &external_redirect::RULE,
     &external_anchor::RULE,
