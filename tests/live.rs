@@ -234,6 +234,39 @@ fn deleting_a_runbook_rechecks_the_pages_linking_to_it() {
 }
 
 #[test]
+fn a_folder_link_follows_its_folder_gaining_a_runbook_and_a_readme() {
+    let serve = Serve::start_with(|dir| {
+        std::fs::create_dir(dir.join("content/cache")).unwrap();
+        std::fs::write(dir.join("content/cache/notes.txt"), "x\n").unwrap();
+        let file = dir.join("content/db/restore.md");
+        let text = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, format!("{text}\nSee [the cache](../cache).\n")).unwrap();
+    });
+    let href = || {
+        let (_, page) = get(serve.addr, "/db/restore.html");
+        let at = page.find(">the cache</a>").expect("the link");
+        let start = page[..at].rfind("href=\"").unwrap() + "href=\"".len();
+        page[start..page[start..].find('"').unwrap() + start].to_string()
+    };
+    // Each change may reach the server as more than one rebuild: wait for
+    // the page to say it, within the bound every wait here has.
+    let becomes = |wanted: &str| {
+        let deadline = Instant::now() + WAIT;
+        while href() != wanted {
+            assert!(Instant::now() < deadline, "{} is not {wanted}", href());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    // No runbook in the folder: the site has nothing for it.
+    assert_eq!(href(), "../cache");
+    let runbook = std::fs::read_to_string(serve.path("content/db/restore.md")).unwrap();
+    std::fs::write(serve.path("content/cache/flush.md"), &runbook).unwrap();
+    becomes("../index.html#rb:folder:cache");
+    std::fs::write(serve.path("content/cache/README.md"), &runbook).unwrap();
+    becomes("../cache/README.html");
+}
+
+#[test]
 fn a_plain_build_has_no_reload_script() {
     let dir = tempfile::tempdir().unwrap();
     let dest = dir.path().join("site");

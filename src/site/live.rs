@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use super::output::{Output, safe_parts};
 use super::pages::{self, Groups, Summary};
-use super::render::PageMap;
+use super::render::{self, PageMap};
 use super::templates::Templates;
 use super::{
     Lists, Page, SiteContext, assets, findings_by_path, linked_summary, output_paths, page_of,
@@ -36,6 +36,8 @@ pub struct Live {
     /// runbook is written.
     walk: Walk,
     page_map: PageMap,
+    /// The folders holding runbooks, where folder links lead.
+    folders: HashSet<String>,
     pages: HashMap<String, Arc<Page>>,
     /// What every page shows of the whole site, as last written.
     groups: Groups,
@@ -126,6 +128,7 @@ impl Live {
             Output::create(dest).map_err(|e| format!("cannot create `{}`: {e}", dest.display()))?;
         let walk = workspace::walk(&settings);
         let page_map = output_paths(&walk.markdown);
+        let folders = render::folders_of(&page_map);
         // Empty until the pages are read; `refresh_site` fills them in.
         let groups = Groups::new(std::iter::empty(), std::iter::empty());
         let mut live = Live {
@@ -139,6 +142,7 @@ impl Live {
             templates,
             walk,
             page_map,
+            folders,
             pages: HashMap::new(),
         };
         let (outcome, pages) = live.lint_and_render(&Selection::All, &|_| None);
@@ -238,8 +242,24 @@ impl Live {
                 names.insert(file_name(rel));
                 read.insert(rel.clone());
             }
+            // A folder link leads elsewhere once its folder gains its first
+            // runbook or README, or loses its last.
+            let folders = render::folders_of(&page_map);
+            let readmes = rels.iter().filter(|r| {
+                let name = file_name(r);
+                ["README.md", "readme.md", "index.md"].contains(&name.as_str())
+            });
+            for folder in folders
+                .symmetric_difference(&self.folders)
+                .cloned()
+                .chain(readmes.map(|r| r.rsplit_once('/').map_or("", |(d, _)| d).to_string()))
+            {
+                names.insert(file_name(&folder));
+                names.insert(String::new());
+            }
             self.walk = walk;
             self.page_map = page_map;
+            self.folders = folders;
         }
         read.extend(self.linking_to(&names));
         let before: HashMap<String, Arc<Page>> = read
@@ -351,7 +371,14 @@ impl Live {
         known: &lint::KnownAnchors,
     ) -> (lint::Outcome, Vec<Rendered>) {
         let page: &lint::Each<Rendered> = &|source, read| {
-            let page = page_of(source, read, &self.settings, self.today, &self.page_map);
+            let page = page_of(
+                source,
+                read,
+                &self.settings,
+                self.today,
+                &self.page_map,
+                &self.folders,
+            );
             (source.rel.clone(), source.path.clone(), page.ok())
         };
         lint::run_in_with(

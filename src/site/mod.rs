@@ -117,11 +117,12 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
         Output::create(dest).map_err(|e| format!("cannot create `{}`: {e}", dest.display()))?;
     let walk = workspace::walk(settings);
     let page_map = output_paths(&walk.markdown);
+    let folders = render::folders_of(&page_map);
 
     // Each runbook is read and parsed once: the lint hands each parse to
     // the page maker, and each page's findings are added when all are known.
     let page: &lint::Each<Result<Page, String>> =
-        &|source, read| page_of(source, read, settings, today, &page_map);
+        &|source, read| page_of(source, read, settings, today, &page_map, &folders);
     let (outcome, read) = lint::run_in_with(
         settings,
         today,
@@ -328,6 +329,7 @@ fn page_of(
     settings: &Settings,
     today: Date,
     page_map: &PageMap,
+    folders: &HashSet<String>,
 ) -> Result<Page, String> {
     let (doc, events) = read.map_err(|d| format!("{}: {}", d.path.display(), d.message))?;
     let out = page_map
@@ -337,6 +339,7 @@ fn page_of(
     let assets = assets::referenced(doc, &settings.src, allow_html);
     let targets = Targets {
         pages: page_map,
+        folders,
         assets: &assets,
     };
     let body = render::body(&doc.rel, out, events, &targets, allow_html);

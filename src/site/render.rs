@@ -8,7 +8,7 @@
 //! otherwise reach the page), code blocks get a copy button, and raw HTML is
 //! sanitized unless `book.toml` allows it.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
@@ -35,11 +35,29 @@ pub struct Body {
     pub html_as_text: bool,
 }
 
-/// Where a page's links lead: the site's runbook pages and the files this
-/// page references that the site copies.
+/// Where a page's links lead: the site's runbook pages, the folders that
+/// hold them ([`folders_of`]) and the files this page references that the
+/// site copies.
 pub struct Targets<'a> {
     pub pages: &'a PageMap,
+    pub folders: &'a HashSet<String>,
     pub assets: &'a AssetMap,
+}
+
+/// Every folder with a runbook in it or below it: the folders the index
+/// has a section for.
+pub fn folders_of(pages: &PageMap) -> HashSet<String> {
+    let mut folders = HashSet::new();
+    for rel in pages.keys() {
+        let mut rest = rel.as_str();
+        while let Some((dir, _)) = rest.rsplit_once('/') {
+            if !folders.insert(dir.to_string()) {
+                break;
+            }
+            rest = dir;
+        }
+    }
+    folders
 }
 
 /// Renders the collected events of the document at `rel`, whose page is
@@ -235,7 +253,11 @@ fn local_link(rel: &str, out: &str, dest: &str, targets: &Targets<'_>) -> Option
         }
         // A folder without a README: its section of the index, where its
         // runbooks are listed (the site has no page for the folder).
-        if path.ends_with('/') {
+        if path.ends_with('/')
+            || resolved
+                .as_ref()
+                .is_some_and(|r| targets.folders.contains(r))
+        {
             return Some(format!(
                 "{}#{}",
                 encode_path(&links::relative_link(out, "index.html")),
@@ -387,6 +409,7 @@ mod tests {
         ]);
         let targets = Targets {
             pages: &pages,
+            folders: &folders_of(&pages),
             assets: &assets,
         };
         body(
@@ -494,12 +517,12 @@ mod tests {
     }
 
     /// A link to a folder goes to its README's page, as on GitHub; a folder
-    /// without one, written as one (`db/`), to its section of the index.
+    /// without one to its section of the index.
     #[test]
     fn folder_links_lead_to_the_readme_page() {
         let b = render(
             "db/restore.md",
-            "[ops](../ops/) [ops](../ops#intro) [db](./) <a href=\"../ops\">raw</a>\n",
+            "[ops](../ops/) [ops](../ops#intro) [db](./) <a href=\"../ops\">raw</a> [db](../db) [img](img)\n",
             true,
         );
         assert!(
@@ -522,6 +545,17 @@ mod tests {
             "{}",
             b.html
         );
+        // Without the slash too, when the folder holds runbooks; a folder
+        // of other files is left as written.
+        assert_eq!(
+            b.html
+                .matches(r#"href="../index.html#rb:folder:db""#)
+                .count(),
+            2,
+            "{}",
+            b.html
+        );
+        assert!(b.html.contains(r#"href="img""#), "{}", b.html);
     }
 
     /// An id written by hand is never handed out again: the page has no two
