@@ -95,10 +95,12 @@ fuzz_target!(|bytes: &[u8]| {
     let pages = PageMap::from([
         ("fuzz.md".to_string(), "fuzz.html".to_string()),
         ("other.md".to_string(), "other.html".to_string()),
+        ("ops/deploy.md".to_string(), "ops/deploy.html".to_string()),
     ]);
     let assets = AssetMap::new();
     let targets = Targets {
         pages: &pages,
+        folders: &render::folders_of(&pages),
         assets: &assets,
     };
     let allow_html = std::env::var_os("RENDER_ALLOW_HTML").is_some();

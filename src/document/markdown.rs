@@ -17,8 +17,11 @@ use super::lines::{LineIndex, Span};
 use super::slug::{SlugCounter, slugify};
 
 /// The CommonMark extensions runbooks use; the renderer enables the same.
+/// `ENABLE_GFM` reads GitHub's alerts (`> [!WARNING]`), which the site
+/// shows as GitHub does rather than as a quote starting `[!WARNING]`.
 pub fn options() -> Options {
-    Options::ENABLE_TABLES
+    Options::ENABLE_GFM
+        | Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS

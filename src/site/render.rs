@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 
 use regex::Regex;
 
@@ -147,6 +147,17 @@ pub fn body(
                     Event::Html("</div>\n".into()),
                 ]
             }
+            // GitHub's alerts, with the title GitHub shows: a warning must
+            // stand out from a quote on a page read during an incident.
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = alert(kind);
+                vec![Event::Html(
+                    format!(
+                        "<blockquote class=\"alert alert-{class}\">\n<p class=\"alert-title\">{title}</p>\n"
+                    )
+                    .into(),
+                )]
+            }
             // Task boxes are read-only; their state is their accessible name.
             Event::TaskListMarker(done) => vec![Event::InlineHtml(
                 if done {
@@ -189,6 +200,16 @@ fn permalink(id: &str) -> String {
     format!(
         " <a class=\"permalink\" href=\"#{id}\" aria-label=\"Link to this section\" data-pagefind-ignore=\"\">#</a>"
     )
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
 }
 
 /// What raw HTML may keep: ammonia's safe defaults, plus the markup this
@@ -514,6 +535,24 @@ mod tests {
         assert!(b.html.contains(r#"class="copy""#), "{}", b.html);
         let allowed = render("a.md", text, true);
         assert!(allowed.html.contains("<script>alert(1)</script>"));
+    }
+
+    /// GitHub's alerts show with their title, not as a quote that starts
+    /// `[!WARNING]`; a plain quote stays a quote; raw HTML or not.
+    #[test]
+    fn alerts_show_their_kind() {
+        let text = "> [!WARNING]\n> Empties the cache.\n\n> [!caution]\n> Deletes data.\n\n> Just a quote.\n\n<b>raw</b>\n";
+        for allow_html in [false, true] {
+            let b = render("db/restore.md", text, allow_html);
+            for want in [
+                "<blockquote class=\"alert alert-warning\">\n<p class=\"alert-title\">Warning</p>\n<p>Empties the cache.</p>\n</blockquote>",
+                "<blockquote class=\"alert alert-caution\">\n<p class=\"alert-title\">Caution</p>\n<p>Deletes data.</p>\n</blockquote>",
+                "<blockquote>\n<p>Just a quote.</p>\n</blockquote>",
+            ] {
+                assert!(b.html.contains(want), "{want} in {}", b.html);
+            }
+            assert!(!b.html.contains("[!"), "{}", b.html);
+        }
     }
 
     /// A link to a folder goes to its README's page, as on GitHub; a folder
