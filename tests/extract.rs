@@ -519,6 +519,14 @@ fn extract_mirrors_the_tree_deterministically() {
     assert!(text.contains("# Block at db/restore.md:15 (Restore the database > Procedure)"));
     assert!(text.contains("# Step printf is not run: skipped: documentation only"));
     assert!(text.contains("not valid shell: single quote"));
+    let deploy_text = std::fs::read_to_string(&deploy).unwrap();
+    for step in [
+        "printf 'quarto\\n'",
+        "step_warm_cache() {\nprintf 'pandoc\\n'",
+        "printf 'hackmd\\n'",
+    ] {
+        assert!(deploy_text.contains(step), "{step} in {deploy_text}");
+    }
     for script in [&restore, &deploy] {
         let check = Command::new("bash").arg("-n").arg(script).output().unwrap();
         assert!(check.status.success(), "bash -n {}", script.display());

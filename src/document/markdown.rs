@@ -288,11 +288,7 @@ pub fn parse<'a>(
                 let fence = span(range.start..range.start);
                 body.code_blocks.push(CodeBlock {
                     info: info.trim().to_string(),
-                    lang: info
-                        .split(|c: char| c.is_whitespace() || c == '{' || c == ',')
-                        .next()
-                        .unwrap_or("")
-                        .to_lowercase(),
+                    lang: info_lang(info),
                     // The code is at most the block: one allocation, not one per line.
                     code: String::with_capacity(range.len()),
                     fence,
@@ -367,6 +363,21 @@ fn wiki_brackets(source: &str, shortcut: Range<usize>) -> Option<Range<usize>> {
     let after = source[shortcut.end..].strip_prefix(']')?;
     (hugged && source[..shortcut.start].ends_with('[') && !after.starts_with(['(', '[']))
         .then(|| shortcut.start - 1..shortcut.end + 1)
+}
+
+/// The language of a fence's info string, lowercased: `bash` of
+/// ```` ```bash {name=x} ````, of Quarto's ```` ```{bash} ````, of Pandoc's
+/// ```` ```{.bash} ```` and of HackMD's line-numbered ```` ```bash= ````.
+fn info_lang(info: &str) -> String {
+    let info = info.trim_start();
+    let word = match info.strip_prefix('{') {
+        Some(inner) => inner.trim_start().trim_start_matches('.'),
+        None => info,
+    };
+    word.split(|c: char| c.is_whitespace() || matches!(c, '{' | '}' | ',' | '=' | '!'))
+        .next()
+        .unwrap_or("")
+        .to_lowercase()
 }
 
 fn collect_inline(
@@ -597,6 +608,25 @@ mod tests {
             "[[Restore DB]]".len()
         );
         assert!(b.undefined_references.is_empty());
+    }
+
+    #[test]
+    fn fence_languages_as_other_tools_write_them() {
+        for (info, lang) in [
+            ("bash", "bash"),
+            ("Bash {name=restart}", "bash"),
+            ("sh,linenos", "sh"),
+            ("{bash}", "bash"),
+            ("{bash, echo=FALSE}", "bash"),
+            ("{.bash .numberLines}", "bash"),
+            ("bash=", "bash"),
+            ("bash=101", "bash"),
+            ("bash!", "bash"),
+            ("{name=x}", "name"),
+            ("", ""),
+        ] {
+            assert_eq!(info_lang(info), lang, "{info}");
+        }
     }
 
     #[test]
