@@ -1,5 +1,5 @@
 //! Review periods as people write them: `90d`, `90 days`, `6 months`, `1 year`,
-//! `quarterly`.
+//! `quarterly`, `every 90 days`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -32,6 +32,11 @@ impl FromStr for ReviewPeriod {
 
     fn from_str(text: &str) -> Result<Self, String> {
         let text = text.trim();
+        // `every 90 days`, as a sentence says it.
+        let text = match text.get(..6) {
+            Some(every) if every.eq_ignore_ascii_case("every ") => text[6..].trim_start(),
+            _ => text,
+        };
         if let Some(period) = cadence(text) {
             return Ok(ReviewPeriod(period));
         }
@@ -99,6 +104,8 @@ mod tests {
             ("quarterly", "2025-04-30"),
             ("Yearly", "2026-01-31"),
             ("fortnightly", "2025-02-14"),
+            ("every 90 days", "2025-05-01"),
+            ("Every 6 months", "2025-07-31"),
         ] {
             let period: ReviewPeriod = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(period.after(start).unwrap().to_string(), due, "{text}");
@@ -107,7 +114,7 @@ mod tests {
 
     #[test]
     fn nonsense_is_refused() {
-        for text in ["soon", "-3d", "0d", "4 hours", ""] {
+        for text in ["soon", "-3d", "0d", "4 hours", "", "every", "every "] {
             assert!(text.parse::<ReviewPeriod>().is_err(), "{text}");
         }
     }

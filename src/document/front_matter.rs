@@ -350,7 +350,7 @@ fn map_fields(
                 None => fields.type_errors.push(wrong("a string", &value)),
             },
             "review_every" => match review_period(&value) {
-                Some(period) => {
+                Ok(period) => {
                     fields.review_every = Some(Field {
                         value: period,
                         key: key_pos,
@@ -358,10 +358,11 @@ fn map_fields(
                         written: written.clone(),
                     })
                 }
-                None => fields.type_errors.push(wrong(
-                    "a duration such as `90d`, `90 days`, `6 months` or `1 year`",
-                    &value,
-                )),
+                Err(Some((expected, help))) => fields.type_errors.push(TypeError {
+                    help: Some(help),
+                    ..wrong(expected, &value)
+                }),
+                Err(None) => fields.type_errors.push(wrong(DURATION, &value)),
             },
             "tags" => match string_list(&value) {
                 Some(list) => fields.tags = list,
@@ -586,12 +587,48 @@ pub fn why_no_such_day(written: &str) -> Option<String> {
     })
 }
 
-fn review_period(value: &Value) -> Option<ReviewPeriod> {
-    match value {
-        Value::String(s) => s.parse().ok(),
-        Value::Number(n) => n.as_u64().and_then(|days| format!("{days}d").parse().ok()),
-        _ => None,
-    }
+const DURATION: &str = "a duration such as `90d`, `90 days`, `6 months` or `1 year`";
+
+/// Why a value is close to a review period but not one: what it should be
+/// and how to write it.
+type NotAPeriod = Option<(&'static str, &'static str)>;
+
+/// A review period, or why the value is none when it is close to one
+/// (`0 days`, `1.5 years`, `2160h`).
+fn review_period(value: &Value) -> Result<ReviewPeriod, NotAPeriod> {
+    let text = match value {
+        Value::String(s) => s.trim().to_string(),
+        Value::Number(n) => n.to_string(),
+        _ => return Err(None),
+    };
+    // `review_every: 90` is days, quoted or not.
+    let days = text.parse::<i64>().map(|n| format!("{n}d"));
+    days.as_deref().unwrap_or(&text).parse().map_err(|_| {
+        let number = text
+            .trim_start_matches('-')
+            .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .next()
+            .unwrap_or("");
+        match text.parse::<jiff::Span>() {
+            Ok(span) if span.is_zero() || span.is_negative() => Some((
+                "a period of at least one day",
+                "write a period such as `90d`, `6 months` or `1 year`",
+            )),
+            Ok(_) => Some((
+                "a number of days, weeks, months or years",
+                "count the period in days, not hours: `90d`",
+            )),
+            Err(_) if days.is_ok() => Some((
+                "a period of at least one day",
+                "write a period such as `90d`, `6 months` or `1 year`",
+            )),
+            Err(_) if number.contains('.') && number.parse::<f64>().is_ok() => Some((
+                "a whole number of days, weeks, months or years",
+                "write it in whole units: `18 months`, not `1.5 years`",
+            )),
+            Err(_) => None,
+        }
+    })
 }
 
 #[cfg(test)]
