@@ -2,8 +2,8 @@
 //!
 //! ## What it checks
 //! A heading contains "Rollback", "Roll back" or "Revert" and has content
-//! under it. When the word appears only as bold text or a list item, the
-//! help says where.
+//! under it. When the word appears only as bold text, a list item, a table
+//! row, an HTML heading or a `<details>` summary, the help says where.
 //!
 //! The section is data: the rule `rollback-section` in runbook's
 //! `lints/defaults/structure.yaml`, a `kind: required-section` rule that
@@ -12,7 +12,7 @@
 //! replaces it, and `rollback-heading` under [lint] in book.toml, when
 //! set, replaces its heading pattern and wins over both. The code adds
 //! what the format cannot say: pages with no body yet are skipped, and the
-//! help points at a rollback written as bold text or a list item.
+//! help points at a rollback written some other way than as a heading.
 //!
 //! ## Why it matters
 //! Every change can fail. The way back must be written before it is
@@ -100,7 +100,7 @@ fn check_section(
     });
     let help = match mentioned_elsewhere(doc, pattern) {
         Some((line, how)) => format!(
-            "line {line} mentions a rollback as {how}, which is not a section: make it a heading (`## Rollback`) so it shows in the table of contents"
+            "line {line} mentions a rollback as {how}, not as a Markdown heading: make it one (`## Rollback`) so it is a section of the table of contents"
         ),
         None => rule.help.clone().unwrap_or_else(|| {
             format!(
@@ -113,8 +113,9 @@ fn check_section(
         .help(help);
 }
 
-/// The first line outside code that mentions a rollback in bold or as a
-/// list item.
+/// The first line outside code that mentions a rollback in a way that
+/// looks like a section to its author but is none to the table of
+/// contents: bold, a list item, a table row, raw HTML.
 fn mentioned_elsewhere(doc: &Document, pattern: &Regex) -> Option<(usize, &'static str)> {
     for line in 1..=doc.lines.line_count() {
         let text = doc.line_text(line);
@@ -122,6 +123,19 @@ fn mentioned_elsewhere(doc: &Document, pattern: &Regex) -> Option<(usize, &'stat
             continue;
         }
         let trimmed = text.trim_start();
+        let lower = trimmed.to_ascii_lowercase();
+        let html_heading = lower.len() > 3
+            && lower.starts_with("<h")
+            && (b'1'..=b'6').contains(&lower.as_bytes()[2]);
+        if html_heading {
+            return Some((line, "an HTML heading"));
+        }
+        if lower.contains("<summary") {
+            return Some((line, "the summary of a collapsed `<details>` block"));
+        }
+        if trimmed.starts_with('|') {
+            return Some((line, "a table row"));
+        }
         let bold = ["**", "__"].iter().any(|m| {
             trimmed
                 .split(m)
