@@ -567,3 +567,54 @@ fn the_404_page_links_from_site_url() {
         assert!(!index.contains("runbooks&#x2F;") && !index.contains("example.com"));
     }
 }
+
+/// Tags and owners that differ only in letter case are one group, with one
+/// page, shown as most runbooks write it, everywhere the site names it.
+#[test]
+fn names_that_differ_only_in_letter_case_are_one_group() {
+    let with = |title: &str, owner: &str, tags: &str| {
+        format!(
+            "---\ntitle: {title}\nowner: \"{owner}\"\nlast_reviewed: 2026-11-20\nstatus: authoritative\ntags: [{tags}]\n---\n\n## Rollback\n\nundo\n"
+        )
+    };
+    let tree = Tree::new(
+        BOOK,
+        &[
+            ("a.md", &with("Alpha", "@acme/sre", "Postgres")),
+            ("b.md", &with("Bravo", "@acme/SRE", "postgres, Backups")),
+            ("c.md", &with("Charlie", "@acme/sre", "Postgres, backups")),
+        ],
+    );
+    let site = tree.build();
+    let names = |dir: &str| {
+        let mut names: Vec<String> = std::fs::read_dir(site.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names("tags"), ["backups.html", "postgres.html"]);
+    assert_eq!(names("owners"), ["acmesre.html"]);
+    let postgres = read(&site, "tags/postgres.html");
+    for title in ["Alpha", "Bravo", "Charlie"] {
+        assert!(postgres.contains(&format!(">{title}<")), "{postgres}");
+    }
+    // Two of three write `Postgres` and `@acme/sre`; on a tie (`Backups`,
+    // `backups`) the first in sorted order.
+    let bravo = read(&site, "b.html");
+    assert!(bravo.contains(">#Postgres<"), "{bravo}");
+    assert!(bravo.contains(">#Backups<"), "{bravo}");
+    assert!(bravo.contains("&#x2F;sre<"), "{bravo}");
+    assert!(!bravo.contains("SRE"), "{bravo}");
+    let index = read(&site, "index.html");
+    assert!(
+        !index.contains(">#postgres<") && !index.contains(">postgres<"),
+        "{index}"
+    );
+    let search = read(&site, "search.html");
+    assert!(
+        search.contains("Postgres") && !search.contains("postgres\""),
+        "{search}"
+    );
+}

@@ -72,6 +72,7 @@ pub enum FollowUp {
 /// thread while the next change is already being served.
 pub struct SearchJob {
     pages: Vec<Arc<Page>>,
+    groups: Groups,
     language: String,
     shard_pages: usize,
     dest: PathBuf,
@@ -96,7 +97,8 @@ impl SearchJob {
         let started = Instant::now();
         let out = Output::create(&self.dest)
             .map_err(|e| format!("cannot create `{}`: {e}", self.dest.display()))?;
-        let records: Vec<search::Record> = self.pages.iter().map(|p| record(p)).collect();
+        let records: Vec<search::Record> =
+            self.pages.iter().map(|p| record(p, &self.groups)).collect();
         let write = |rel: &str, bytes: &[u8]| write(&out, rel, bytes);
         let shards: Vec<usize> = match self.shards {
             Some(some) => some.into_iter().collect(),
@@ -179,6 +181,7 @@ impl Live {
                 .iter()
                 .filter_map(|s| self.pages.get(&s.rel).cloned())
                 .collect(),
+            groups: self.groups.clone(),
             language: self.settings.config.build.language.clone(),
             shard_pages: self.settings.config.build.search_shard_pages,
             dest: self.out.root().to_path_buf(),

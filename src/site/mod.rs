@@ -162,7 +162,7 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
         .collect();
 
     let site = SiteContext::new(settings, today, &summaries, &groups);
-    let records: Vec<search::Record> = pages.iter().map(record).collect();
+    let records: Vec<search::Record> = pages.iter().map(|p| record(p, &groups)).collect();
     // Pagefind takes its pages one at a time, so the index is built on its
     // own thread while the pages are rendered and written on the others.
     let (index, written) = std::thread::scope(|scope| {
@@ -251,15 +251,16 @@ fn render_runbook(
     templates.render("runbook.html", &cx)
 }
 
-/// What the search index takes from a runbook.
-fn record(p: &Page) -> search::Record<'_> {
+/// What the search index takes from a runbook; owners and tags as their
+/// groups are shown.
+fn record<'a>(p: &'a Page, groups: &'a Groups) -> search::Record<'a> {
     search::Record {
         url: &p.summary.url,
         title: &p.summary.title,
         title_anchor: p.title_anchor.as_deref(),
-        owners: &p.owners,
+        owners: p.owners.iter().map(|o| groups.owner_name(o)).collect(),
         status: &p.summary.status,
-        tags: &p.tags,
+        tags: p.tags.iter().map(|t| groups.tag_name(t)).collect(),
         review: &p.summary.review,
         state: p.summary.state,
         due: &p.summary.due,

@@ -78,10 +78,17 @@ pub fn review_fields(review: Option<&Review>) -> (&'static str, String, u8, Stri
 }
 
 /// Owner and tag pages: a unique file name per name, from the shared slug
-/// function, assigned in sorted order so rebuilds agree.
+/// function, assigned in sorted order so rebuilds agree. Names that differ
+/// only in letter case (`Postgres`, `postgres`; `@acme/SRE`, `@acme/sre`)
+/// are one group, shown as most runbooks write it.
+#[derive(Clone, Debug, Default)]
 pub struct Groups {
+    /// The name each group is shown as, to its page.
     pub owners: BTreeMap<String, String>,
     pub tags: BTreeMap<String, String>,
+    /// A name in lower case to the name its group is shown as.
+    owner_names: HashMap<String, String>,
+    tag_names: HashMap<String, String>,
 }
 
 impl Groups {
@@ -89,32 +96,18 @@ impl Groups {
         owners: impl Iterator<Item = &'a String>,
         tags: impl Iterator<Item = &'a String>,
     ) -> Groups {
-        fn assign<'a>(
-            dir: &str,
-            names: impl Iterator<Item = &'a String>,
-        ) -> BTreeMap<String, String> {
-            let names: BTreeSet<&String> = names.collect();
-            let mut counter = SlugCounter::default();
-            names
-                .into_iter()
-                .map(|name| {
-                    let slug = slugify(name);
-                    let slug = match super::fit_stem(&slug) {
-                        "" => "-".to_string(),
-                        fits => fits.to_string(),
-                    };
-                    let slug = counter.unique(slug);
-                    (name.clone(), encode_path(&format!("{dir}/{slug}.html")))
-                })
-                .collect()
-        }
+        let (owner_names, owners) = assign("owners", owners);
+        let (tag_names, tags) = assign("tags", tags);
         Groups {
-            owners: assign("owners", owners),
-            tags: assign("tags", tags),
+            owners,
+            tags,
+            owner_names,
+            tag_names,
         }
     }
 
     pub fn owner(&self, name: &str) -> Link {
+        let name = self.owner_name(name);
         Link {
             name: name.to_string(),
             url: self.owners.get(name).cloned().unwrap_or_default(),
@@ -122,11 +115,68 @@ impl Groups {
     }
 
     pub fn tag(&self, name: &str) -> Link {
+        let name = self.tag_name(name);
         Link {
             name: name.to_string(),
             url: self.tags.get(name).cloned().unwrap_or_default(),
         }
     }
+
+    /// The name an owner's group is shown as.
+    pub fn owner_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.owner_names
+            .get(&name.to_lowercase())
+            .map_or(name, String::as_str)
+    }
+
+    pub fn tag_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.tag_names
+            .get(&name.to_lowercase())
+            .map_or(name, String::as_str)
+    }
+}
+
+/// Groups `names` by letter case, each shown as most of its members write
+/// it (the first in sorted order on a tie), and gives each group a page.
+fn assign<'a>(
+    dir: &str,
+    names: impl Iterator<Item = &'a String>,
+) -> (HashMap<String, String>, BTreeMap<String, String>) {
+    let mut written: BTreeMap<&String, usize> = BTreeMap::new();
+    for name in names {
+        *written.entry(name).or_default() += 1;
+    }
+    let mut shown: HashMap<String, (&String, usize)> = HashMap::new();
+    for (&name, &count) in &written {
+        shown
+            .entry(name.to_lowercase())
+            .and_modify(|best| {
+                if count > best.1 {
+                    *best = (name, count);
+                }
+            })
+            .or_insert((name, count));
+    }
+    let names: HashMap<String, String> = shown
+        .into_iter()
+        .map(|(key, (name, _))| (key, name.clone()))
+        .collect();
+    let mut counter = SlugCounter::default();
+    let pages = names
+        .values()
+        .collect::<BTreeSet<&String>>()
+        .into_iter()
+        .map(|name| {
+            let slug = slugify(name);
+            let slug = match super::fit_stem(&slug) {
+                "" => "-".to_string(),
+                fits => fits.to_string(),
+            };
+            let slug = counter.unique(slug);
+            (name.clone(), encode_path(&format!("{dir}/{slug}.html")))
+        })
+        .collect();
+    (names, pages)
 }
 
 /// A folder on the index page, with the runbooks directly in it.

@@ -15,9 +15,9 @@ pub struct Record<'a> {
     pub url: &'a str,
     pub title: &'a str,
     pub title_anchor: Option<&'a str>,
-    pub owners: &'a [String],
+    pub owners: Vec<&'a str>,
     pub status: &'a str,
-    pub tags: &'a [String],
+    pub tags: Vec<&'a str>,
     /// The review state in words (`overdue by 3 days`), shown with results.
     pub review: &'a str,
     /// The review state as a filter value: `overdue`, `due-soon`, `current`, ...
@@ -171,13 +171,13 @@ fn lean_html(record: &Record<'_>) -> String {
     tag("meta", "status", record.status);
     tag("meta", "review", record.review);
     tag("meta", "due", record.due);
-    for owner in record.owners {
+    for owner in &record.owners {
         tag("filter", "owner", owner);
     }
     if !record.status.is_empty() {
         tag("filter", "status", record.status);
     }
-    for t in record.tags {
+    for t in &record.tags {
         tag("filter", "tag", t);
     }
     tag("filter", "review", record.state);
