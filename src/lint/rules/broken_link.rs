@@ -20,11 +20,15 @@
 //!
 //! ## Fix
 //! Point the link at the file's real path; the help names the closest
-//! existing file when there is one.
+//! existing file when there is one: `restore.md` for a link written
+//! `restore`, as wikis and site generators take it (GitHub does not), and
+//! the path a `[[restore]]` in `related` means.
 
 use crate::diagnostic::Span;
 use crate::lint::links::{closest_above, relative_link};
+use crate::lint::rules::wiki_link;
 use crate::lint::{Context, Sink};
+use crate::workspace::Lookup;
 
 crate::rule!("broken-link", Error, None);
 
@@ -36,6 +40,23 @@ pub fn report_missing(
     rel: Option<&str>,
     cx: &Context,
 ) {
+    // `[[page]]` in front matter `related`: a wiki's link, not a path.
+    if let Some(page) = written
+        .strip_prefix("[[")
+        .and_then(|w| w.strip_suffix("]]"))
+    {
+        let help = match wiki_link::find_page(page, cx) {
+            Some(found) => format!("write the path: `{}`", relative_link(&sink.doc.rel, &found)),
+            None => "write the runbook's path, such as `restore-db.md`".to_string(),
+        };
+        sink.report(
+            ID,
+            span,
+            format!("link to `{written}`: wiki link syntax, not a path to a file"),
+        )
+        .help(help);
+        return;
+    }
     let suggestion = rel.and_then(|rel| suggest(&sink.doc.rel, rel, cx));
     let help = match suggestion {
         Some(s) => format!("did you mean `{s}`?"),
@@ -57,10 +78,18 @@ pub fn report_case(sink: &mut Sink, span: Span, written: &str, wanted: &str, act
     ));
 }
 
-/// The closest existing file: a similar name in the same folder, else the
-/// same name anywhere in the tree.
+/// The closest existing file: the runbook of that name when the link has
+/// no extension (`restore` for `restore.md`, as wikis and site generators
+/// write it), a similar name in the same folder, else the same name
+/// anywhere in the tree.
 fn suggest(from_rel: &str, wanted: &str, cx: &Context) -> Option<String> {
     let (dir, name) = wanted.rsplit_once('/').unwrap_or(("", wanted));
+    if !name.contains('.') {
+        let page = format!("{}.md", wanted.trim_end_matches('/'));
+        if matches!(cx.files.lookup(&page), Lookup::File) {
+            return Some(relative_link(from_rel, &page));
+        }
+    }
     // Compare names without their shared extension, which would make every
     // `.md` file look alike.
     let (stem, extension) = name.rsplit_once('.').unwrap_or((name, ""));

@@ -98,7 +98,7 @@ fn markdown_for(inner: &str, doc: &Document, cx: &Context) -> Option<String> {
 /// The one runbook named `page`: its name as written, with `-` for spaces
 /// or spaces for `-`, in any letter case, `.md` added; a `folder/page`
 /// must match the end of the path.
-fn find_page(page: &str, cx: &Context) -> Option<String> {
+pub fn find_page(page: &str, cx: &Context) -> Option<String> {
     let page = page.strip_suffix(".md").unwrap_or(page);
     let (folder, name) = match page.rsplit_once('/') {
         Some((folder, name)) => (Some(folder), name),
