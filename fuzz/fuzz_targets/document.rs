@@ -24,6 +24,8 @@ fuzz_target!(|bytes: &[u8]| {
     body.headings.iter().for_each(|h| inside(&h.span));
     body.links.iter().for_each(|l| inside(&l.span));
     body.comments.iter().for_each(|c| inside(&c.span));
+    body.html_anchors.iter().for_each(|a| inside(&a.span));
+    body.wiki_links.iter().for_each(|w| inside(&w.span));
     body.headings_without_space.iter().for_each(inside);
     for block in &body.code_blocks {
         assert!(block.range.end <= text.len());

@@ -114,14 +114,21 @@ pub struct Body {
     /// Lines like `##Heading` that CommonMark reads as a paragraph.
     pub headings_without_space: Vec<Span>,
     /// `id`/`name` attributes written in raw HTML: anchors links may target.
-    pub html_anchors: Vec<String>,
+    pub html_anchors: Vec<HtmlAnchor>,
+}
+
+#[derive(Clone, Debug)]
+pub struct HtmlAnchor {
+    pub id: String,
+    /// The attribute, `id="x"`.
+    pub span: Span,
 }
 
 impl Body {
     /// Every anchor a `#fragment` can name on this page.
     pub fn has_anchor(&self, fragment: &str) -> bool {
         self.headings.iter().any(|h| h.anchor == fragment)
-            || self.html_anchors.iter().any(|a| a == fragment)
+            || self.html_anchors.iter().any(|a| a.id == fragment)
     }
 
     /// Whether a 1-based line is inside a fenced code block, fences included.
@@ -437,7 +444,12 @@ fn html_attributes(html: &str, start: usize, body: &mut Body, span: &dyn Fn(Rang
     }
     for caps in HTML_ANCHOR.captures_iter(html) {
         let value = caps.get(1).or_else(|| caps.get(2)).unwrap();
-        body.html_anchors.push(value.as_str().to_string());
+        let whole = caps.get(0).unwrap();
+        // The match starts at the space before the attribute.
+        body.html_anchors.push(HtmlAnchor {
+            id: value.as_str().to_string(),
+            span: span(start + whole.start() + 1..start + whole.end()),
+        });
     }
 }
 

@@ -231,7 +231,7 @@ impl<'a> OwnAnchors<'a> {
         let hashed = (body.headings.len() + body.html_anchors.len() > SCANNED_ANCHORS).then(|| {
             let headings = body.headings.iter().map(|h| h.anchor.as_str());
             headings
-                .chain(body.html_anchors.iter().map(String::as_str))
+                .chain(body.html_anchors.iter().map(|a| a.id.as_str()))
                 .collect()
         });
         OwnAnchors {

@@ -598,7 +598,7 @@ fn anchors_of(doc: &Document) -> Vec<String> {
         .headings
         .iter()
         .map(|h| h.anchor.clone())
-        .chain(doc.body.html_anchors.iter().cloned())
+        .chain(doc.body.html_anchors.iter().map(|a| a.id.clone()))
         .collect()
 }
 

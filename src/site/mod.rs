@@ -395,7 +395,7 @@ fn page_of(
         .headings
         .iter()
         .map(|h| h.anchor.clone())
-        .chain(doc.body.html_anchors.iter().cloned())
+        .chain(doc.body.html_anchors.iter().map(|a| a.id.clone()))
         .collect();
     Ok(Page {
         link_names,
