@@ -34,6 +34,8 @@ pub enum Target {
     NotAFile,
     /// `#fragment` on this page.
     SamePage(String),
+    /// A file on the writer's own disk: `file:///C:/...`, `C:\runbooks\...`.
+    OnDisk,
     /// A path (percent-decoded), with its fragment if any.
     Path {
         path: String,
@@ -48,6 +50,9 @@ pub fn classify(target: &str) -> Target {
         .strip_prefix('<')
         .and_then(|t| t.strip_suffix('>'))
         .unwrap_or(target);
+    if is_on_disk(target) {
+        return Target::OnDisk;
+    }
     if target.is_empty() || is_template || target.starts_with("//") || has_scheme(target) {
         return Target::NotAFile;
     }
@@ -77,6 +82,18 @@ pub fn is_template(target: &str) -> bool {
         && ["{{", "{%", "<%", "%=", "%7B%7B", "%7b%7b", "${"]
             .iter()
             .any(|t| target.contains(t))
+}
+
+/// `file:` URLs and Windows paths with a drive letter (`C:\`, `d:/`).
+fn is_on_disk(target: &str) -> bool {
+    let bytes = target.as_bytes();
+    target
+        .get(..5)
+        .is_some_and(|s| s.eq_ignore_ascii_case("file:"))
+        || (bytes.len() > 2
+            && bytes[0].is_ascii_alphabetic()
+            && bytes[1] == b':'
+            && matches!(bytes[2], b'\\' | b'/'))
 }
 
 fn has_scheme(target: &str) -> bool {
@@ -145,6 +162,11 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
         }
         match classify(written) {
             Target::NotAFile => {}
+            Target::OnDisk => {
+                if check_files {
+                    broken_link::report_on_disk(sink, span, written, cx);
+                }
+            }
             Target::SamePage(fragment) => {
                 if check_anchors {
                     check_same_page(doc, &own, sink, span, &fragment);
@@ -531,6 +553,15 @@ mod tests {
         assert_eq!(classify("{{< ref \"a.md\" >}}"), Target::NotAFile);
         assert_eq!(classify("<%= url %>"), Target::NotAFile);
         assert_eq!(classify("#top"), Target::SamePage("top".into()));
+        for on_disk in [
+            "file:///C:/rb/a.md",
+            "FILE://host/a.md",
+            "C:\\rb\\a.md",
+            "d:/rb/a.md",
+        ] {
+            assert_eq!(classify(on_disk), Target::OnDisk, "{on_disk}");
+        }
+        assert_eq!(classify("c:a"), Target::NotAFile);
         assert_eq!(
             classify("<a%20b.md#x>"),
             Target::Path {

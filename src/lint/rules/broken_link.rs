@@ -6,7 +6,9 @@
 //! the `<...>` form, must name a file or folder that exists. A file that
 //! exists only with other letter case is reported too. URLs with a scheme
 //! (`https:`, `mailto:`) and template syntax (`{{< ref >}}`, `{{ }}`,
-//! `<%= %>`) are not files and are skipped.
+//! `<%= %>`) are not files and are skipped. A `file:` URL, a path with a
+//! drive letter (`C:\runbooks\...`) and a path with `\` are reported: they
+//! work on the computer they were written on and nowhere else.
 //!
 //! ## Why it matters
 //! The rollback step that says "see restore.md" is read during an outage.
@@ -25,7 +27,7 @@
 //! the path a `[[restore]]` in `related` means.
 
 use crate::diagnostic::Span;
-use crate::lint::links::{closest_above, relative_link};
+use crate::lint::links::{self, closest_above, relative_link};
 use crate::lint::rules::wiki_link;
 use crate::lint::{Context, Sink};
 use crate::workspace::Lookup;
@@ -57,6 +59,23 @@ pub fn report_missing(
         .help(help);
         return;
     }
+    // `db\restore.md`: Windows' separator, which no web server reads.
+    if path.contains('\\') {
+        let slashed = path.replace('\\', "/");
+        let found = links::resolve(&sink.doc.rel, &slashed)
+            .is_some_and(|rel| !matches!(cx.files.lookup(&rel), Lookup::Missing));
+        sink.report(
+            ID,
+            span,
+            format!("link to `{written}`: paths in links are separated by `/`, not `\\`"),
+        )
+        .help(if found {
+            format!("write `{}`", written.replace('\\', "/"))
+        } else {
+            format!("write the path with `/` (`{slashed}` does not exist either)")
+        });
+        return;
+    }
     let suggestion = rel.and_then(|rel| suggest(&sink.doc.rel, rel, cx));
     let help = match suggestion {
         Some(s) => format!("did you mean `{s}`?"),
@@ -64,6 +83,30 @@ pub fn report_missing(
     };
     sink.report(ID, span, format!("link to `{written}`: no file `{path}`"))
         .help(help);
+}
+
+/// A `file:` URL or a path with a drive letter: a file on the writer's
+/// computer, which no reader of the page has.
+pub fn report_on_disk(sink: &mut Sink, span: Span, written: &str, cx: &Context) {
+    let name = links::percent_decode(written)
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .split(['#', '?'])
+        .next()
+        .unwrap_or("")
+        .to_string();
+    let same_name = cx.files.named(&name);
+    let help = match same_name {
+        [one] => format!("write `{}`", relative_link(&sink.doc.rel, one)),
+        _ => "link to the file's path in this repository, relative to this page".to_string(),
+    };
+    sink.report(
+        ID,
+        span,
+        format!("link to `{written}`: a file on one computer's disk, which readers of this page do not have"),
+    )
+    .help(help);
 }
 
 pub fn report_case(sink: &mut Sink, span: Span, written: &str, wanted: &str, actual: &str) {
