@@ -116,6 +116,22 @@ impl Document {
     pub fn span(&self, range: std::ops::Range<usize>) -> Span {
         self.lines.span(&self.text, range)
     }
+
+    /// The text of the 1-based lines `lines` (the last excluded), with
+    /// their line endings.
+    pub fn lines_text(&self, lines: std::ops::Range<usize>) -> &str {
+        let at = |line: usize| self.lines.line_start(line.max(1) - 1).min(self.text.len());
+        let start = at(lines.start);
+        &self.text[start..at(lines.end).max(start)]
+    }
+
+    /// The span of byte columns `cols` of a line's text (`line_text`),
+    /// each clamped to the line.
+    pub fn span_in_line(&self, line: usize, cols: std::ops::Range<usize>) -> Span {
+        let start = self.lines.line_start(line.max(1) - 1).min(self.text.len());
+        let len = self.line_text(line).len();
+        self.span(start + cols.start.min(len)..start + cols.end.min(len))
+    }
 }
 
 /// Bytes to text: strips a UTF-8 BOM and keeps going past invalid bytes,

@@ -8,7 +8,32 @@ use crate::document::lines::LineIndex;
 use crate::document::{CodeBlock, Document};
 
 /// Info strings whose blocks are shell commands.
-pub const SHELL_LANGS: &[&str] = &["bash", "sh", "shell", "zsh", "console"];
+pub const SHELL_LANGS: &[&str] = &["bash", "sh", "shell", "zsh"];
+
+/// Info strings of terminal transcripts: `$ ` prompts, their commands and
+/// what they printed. `console` is GitHub's and Pygments' name,
+/// `shell-session` Prism's (HashiCorp's documentation writes it), the
+/// others its aliases.
+pub const TRANSCRIPT_LANGS: &[&str] = &["console", "shell-session", "sh-session", "shellsession"];
+
+/// Info strings of what is pasted into a database console rather than a
+/// shell: not extracted nor checked as shell, but a `DROP TABLE` or a
+/// password in them is as destructive or as leaked as in a `psql -c`.
+pub const QUERY_LANGS: &[&str] = &[
+    "sql",
+    "psql",
+    "pgsql",
+    "postgresql",
+    "postgres",
+    "plpgsql",
+    "mysql",
+    "mariadb",
+    "plsql",
+    "tsql",
+    "sqlite",
+    "cql",
+    "redis",
+];
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Attributes {
@@ -53,7 +78,19 @@ impl Command<'_> {
 
 /// Whether a fenced block holds shell commands.
 pub fn is_shell(block: &CodeBlock) -> bool {
-    SHELL_LANGS.contains(&block.lang.as_str())
+    let lang = block.lang.as_str();
+    SHELL_LANGS.contains(&lang) || TRANSCRIPT_LANGS.contains(&lang)
+}
+
+/// Whether a fenced block holds database queries (see [`QUERY_LANGS`]).
+pub fn is_query(block: &CodeBlock) -> bool {
+    QUERY_LANGS.contains(&block.lang.as_str())
+}
+
+/// Whether a block holds what an operator runs, shell or query: the blocks
+/// the command rules (`kind: command`, `scope: commands`) read.
+pub fn holds_commands(block: &CodeBlock) -> bool {
+    is_shell(block) || is_query(block)
 }
 
 /// Every shell block of a document, in order.
@@ -125,7 +162,7 @@ impl Names {
 
 /// `<!-- runbook: skip -->` on the line before the fence. Comments are in
 /// page order, so those ending there are found by a binary search.
-fn skip_comment_before(doc: &Document, block: &CodeBlock) -> bool {
+pub fn skip_comment_before(doc: &Document, block: &CodeBlock) -> bool {
     let fence = block.fence.start.line;
     let comments = &doc.body.comments;
     let first = comments.partition_point(|c| c.span.end.line + 1 < fence);
@@ -213,10 +250,11 @@ fn apply(attrs: &mut Attributes, key: &str, value: Option<&str>) {
     }
 }
 
-/// A `console` block, or a shell block written as one (its first command
-/// after a `$ ` prompt): only the prompted lines are commands.
+/// A `console` block (or one of [`TRANSCRIPT_LANGS`]), or a shell block
+/// written as one (its first command after a `$ ` prompt): only the
+/// prompted lines are commands.
 pub fn is_transcript(block: &CodeBlock) -> bool {
-    block.lang == "console"
+    TRANSCRIPT_LANGS.contains(&block.lang.as_str())
         || block
             .code
             .lines()

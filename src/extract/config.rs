@@ -60,11 +60,20 @@ impl PatternGroup {
         PatternGroup { patterns }
     }
 
-    /// The first pattern, in order, that finds something in `line`.
-    pub fn first_match<'a, 'l>(&'a self, line: &'l str) -> Option<(&'a Pattern, Match<'l>)> {
+    /// The first pattern, in order, that finds something in `line` that
+    /// its `unless` does not excuse; `below` is the code after the line,
+    /// where a statement `line` starts may go on (see [`custom::excused`]).
+    pub fn first_match<'a, 'l>(
+        &'a self,
+        line: &'l str,
+        below: &str,
+    ) -> Option<(&'a Pattern, Match<'l>)> {
         self.patterns.iter().find_map(|p| {
             let m = p.regex.find(line)?;
-            let excused = p.unless.as_ref().is_some_and(|u| u.is_match(line));
+            let excused = p
+                .unless
+                .as_ref()
+                .is_some_and(|u| custom::excused(u, line, m.end(), below.lines()));
             (!excused).then_some((p, m))
         })
     }
@@ -249,12 +258,12 @@ mod tests {
             "kubectl\u{a0}delete pod é",
         ] {
             assert!(checks.may_match_command(line), "{line}");
-            assert!(checks.destructive.first_match(line).is_some(), "{line}");
+            assert!(checks.destructive.first_match(line, "").is_some(), "{line}");
         }
         assert!(
             checks
                 .destructive
-                .first_match("echo \"réinitialiser\"")
+                .first_match("echo \"réinitialiser\"", "")
                 .is_none()
         );
     }
@@ -284,18 +293,65 @@ mod tests {
         let checks = defaults();
         let (p, m) = checks
             .destructive
-            .first_match("sudo rm -rf /var/lib/x")
+            .first_match("sudo rm -rf /var/lib/x", "")
             .unwrap();
         assert_eq!((p.id, m.as_str()), ("rm-recursive-force", "rm -rf"));
-        assert!(checks.destructive.first_match("ls -la /var/lib").is_none());
+        assert!(
+            checks
+                .destructive
+                .first_match("ls -la /var/lib", "")
+                .is_none()
+        );
         assert!(!checks.may_match_command("ls -la /var/lib"));
         assert!(checks.may_match_command("sudo rm -rf /var/lib/x"));
         assert!(checks.may_match_command("psql postgres://app:hunter2@db/app"));
         let (p, _) = checks
             .credentials
-            .first_match("psql postgres://app:hunter2@db/app")
+            .first_match("psql postgres://app:hunter2@db/app", "")
             .unwrap();
         assert_eq!(p.id, "url-password");
+    }
+
+    #[test]
+    fn a_statement_that_goes_on_below_its_line_is_read_whole() {
+        let checks = defaults();
+        let delete = |line, below| {
+            checks
+                .destructive
+                .first_match(line, below)
+                .map(|(p, m)| (p.id, m.as_str().trim_end()))
+        };
+        let everything = Some(("sql-delete-without-where", "DELETE FROM sessions"));
+        // The WHERE on the next lines of the same statement excuses it.
+        assert_eq!(delete("DELETE FROM sessions\n", "WHERE id = 1;\n"), None);
+        assert_eq!(
+            delete(
+                "DELETE FROM sessions\n",
+                "  USING users u\n  WHERE u.id = 1;\n"
+            ),
+            None
+        );
+        // A statement ended on its line, or by a `;` or a blank line before
+        // any WHERE, deletes every row.
+        assert_eq!(delete("DELETE FROM sessions\n", "SQL\n"), everything);
+        assert_eq!(
+            delete(
+                "DELETE FROM sessions;\n",
+                "DELETE FROM users WHERE id = 1;\n"
+            ),
+            Some(("sql-delete-without-where", "DELETE FROM sessions;"))
+        );
+        assert_eq!(
+            delete(
+                "DELETE FROM sessions\n",
+                "RETURNING *;\nSELECT 1 WHERE true;\n"
+            ),
+            everything
+        );
+        assert_eq!(
+            delete("DELETE FROM sessions\n", "\nWHERE id = 1;\n"),
+            everything
+        );
     }
 
     #[test]

@@ -9,11 +9,13 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::analysis::{self, Block, MAX_COMMAND_BLOCKS, Runbook};
+use super::blocks;
+use super::config::Pattern;
 use super::shell::{Quoting, valid_name};
 use crate::config::Settings;
 use crate::diagnostic::{Edit, Fix};
 use crate::document::lines::floor_char_boundary;
-use crate::document::{Document, Pos, Span};
+use crate::document::{CodeBlock, Document, Pos, Span};
 use crate::lint::rules::lookalike_in_command::{self, Lookalike};
 use crate::lint::rules::{
     credential_in_command, destructive_command, file_too_large, requires_invalid, shell_output,
@@ -264,6 +266,9 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
         check_patterns(doc, block, settings, &mut out);
         check_lookalikes(doc, block, &mut out);
     }
+    for block in doc.body.code_blocks.iter().filter(|b| blocks::is_query(b)) {
+        check_query(doc, block, settings, &mut out);
+    }
     out
 }
 
@@ -436,8 +441,8 @@ static WARNING: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A warning in the paragraph right before the block acknowledges it.
-fn warned(doc: &Document, block: &Block) -> bool {
-    let mut line = block.cmd.block.fence.start.line;
+fn warned(doc: &Document, block: &CodeBlock) -> bool {
+    let mut line = block.fence.start.line;
     let mut seen_text = false;
     while line > 1 {
         line -= 1;
@@ -464,7 +469,8 @@ fn warned(doc: &Document, block: &Block) -> bool {
 fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut Vec<Finding>) {
     let code = &block.cmd.code;
     // Read only once a destructive command is found: most blocks have none.
-    let acknowledged = LazyCell::new(|| block.cmd.attrs.destructive || warned(doc, block));
+    let acknowledged =
+        LazyCell::new(|| block.cmd.attrs.destructive || warned(doc, block.cmd.block));
     let mut offset = 0;
     for line in code.split_inclusive('\n') {
         let start = offset;
@@ -473,26 +479,70 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
         if trimmed.starts_with('#') || !settings.checks.may_match_command(line) {
             continue;
         }
-        if let Some((p, m)) = settings.checks.destructive.first_match(line) {
+        let below = &code[offset..];
+        if let Some((p, m)) = settings.checks.destructive.first_match(line, below) {
             if !*acknowledged {
-                out.push(Finding {
-                    rule: destructive_command::ID,
-                    span: span_in(doc, block, start + m.start(), m.len()),
-                    message: format!("destructive command: {} (`{}`)", p.message, p.id),
-                    help: p.help.clone().unwrap_or_else(|| "say so before it runs: add `{destructive}` to the block's info string, or a warning paragraph right before the block".into()),
-                    fix: None,
-                });
+                let span = span_in(doc, block, start + m.start(), m.len());
+                out.push(destructive(p, span));
             }
         }
-        if let Some((p, m)) = settings.checks.credentials.first_match(line) {
-            out.push(Finding {
-                rule: credential_in_command::ID,
-                span: span_in(doc, block, start + m.start(), m.len()),
-                message: format!("{} in a command (`{}`)", p.message, p.id),
-                help: p.help.clone().unwrap_or_else(|| "read it from the environment or a secret store (`$DB_PASSWORD`, `vault kv get ...`) and rotate the one pasted here".into()),
-                fix: None,
-            });
+        if let Some((p, m)) = settings.checks.credentials.first_match(line, below) {
+            let span = span_in(doc, block, start + m.start(), m.len());
+            out.push(credential(p, span));
         }
+    }
+}
+
+/// Destructive commands and secrets in a block of database queries (see
+/// [`blocks::QUERY_LANGS`]), line by line as written; comment lines (`--`,
+/// `#`, `//`) are skipped, and `{skip}` leaves the block alone as it does
+/// a shell block.
+fn check_query(doc: &Document, block: &CodeBlock, settings: &Settings, out: &mut Vec<Finding>) {
+    let attrs = blocks::parse_attributes(&block.info);
+    if attrs.skip || blocks::skip_comment_before(doc, block) {
+        return;
+    }
+    let acknowledged = LazyCell::new(|| attrs.destructive || warned(doc, block));
+    let last = block.first_line + block.line_count;
+    for line in block.first_line..last {
+        let text = doc.line_text(line);
+        let query = text.trim_start();
+        if ["--", "#", "//"].iter().any(|c| query.starts_with(c))
+            || !settings.checks.may_match_command(query)
+        {
+            continue;
+        }
+        let indent = text.len() - query.len();
+        let below = doc.lines_text(line + 1..last);
+        let span = |m: regex::Match| doc.span_in_line(line, indent + m.start()..indent + m.end());
+        if let Some((p, m)) = settings.checks.destructive.first_match(query, below) {
+            if !*acknowledged {
+                out.push(destructive(p, span(m)));
+            }
+        }
+        if let Some((p, m)) = settings.checks.credentials.first_match(query, below) {
+            out.push(credential(p, span(m)));
+        }
+    }
+}
+
+fn destructive(p: &Pattern, span: Span) -> Finding {
+    Finding {
+        rule: destructive_command::ID,
+        span,
+        message: format!("destructive command: {} (`{}`)", p.message, p.id),
+        help: p.help.clone().unwrap_or_else(|| "say so before it runs: add `{destructive}` to the block's info string, or a warning paragraph right before the block".into()),
+        fix: None,
+    }
+}
+
+fn credential(p: &Pattern, span: Span) -> Finding {
+    Finding {
+        rule: credential_in_command::ID,
+        span,
+        message: format!("{} in a command (`{}`)", p.message, p.id),
+        help: p.help.clone().unwrap_or_else(|| "read it from the environment or a secret store (`$DB_PASSWORD`, `vault kv get ...`) and rotate the one pasted here".into()),
+        fix: None,
     }
 }
 

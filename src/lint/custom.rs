@@ -27,7 +27,8 @@
 //! - id: kubectl-delete-namespace
 //!   kind: command                   # forbidden in commands unless acknowledged
 //!   regex: '\bkubectl\s+delete\b'
-//!   unless: '\s(-n|--namespace)[ =]\S'
+//!   unless: '\s(-n|--namespace)[ =]\S' # also read on the lines that go on
+//!                                   # with the command (`\`, an open statement)
 //!
 //! - id: nuke-cluster
 //!   kind: command
@@ -61,6 +62,7 @@ use crate::config::ConfigError;
 use crate::diagnostic::{Severity, Span};
 use crate::document::yaml::{self, YamlLines};
 use crate::document::{Document, LineIndex, Pos};
+use crate::extract::blocks;
 use crate::files::{Boundary, read_text_inside};
 
 use super::{Context, Sink};
@@ -141,9 +143,6 @@ const LISTS: &[(&str, &str, Option<&str>, &str)] = &[
         "credential-in-command",
     ),
 ];
-
-/// Info strings of blocks whose lines are commands.
-const SHELL: &[&str] = &["bash", "sh", "shell", "zsh", "console"];
 
 #[derive(Clone, Debug)]
 pub struct CustomRule {
@@ -678,7 +677,7 @@ fn check_rule(rule: &CustomRule, doc: &Document, sink: &mut Sink) {
                 .filter_map(|(line, text, base)| {
                     regex
                         .find(text)
-                        .map(|m| line_span(doc, *line, base + m.start(), base + m.end()))
+                        .map(|m| doc.span_in_line(*line, base + m.start()..base + m.end()))
                 })
                 .collect();
             match (*must_match, hits.is_empty()) {
@@ -743,27 +742,32 @@ fn check_rule(rule: &CustomRule, doc: &Document, sink: &mut Sink) {
                 .body
                 .code_blocks
                 .iter()
-                .filter(|b| SHELL.contains(&b.lang.as_str()))
+                .filter(|b| blocks::holds_commands(b))
             {
                 if acknowledged(doc, block) {
                     continue;
                 }
                 // Source lines, not the block's code: list indentation is
                 // kept, so columns point at the command as written.
-                for line in block.first_line..block.first_line + block.line_count {
+                let last = block.first_line + block.line_count;
+                for line in block.first_line..last {
                     let text = doc.line_text(line);
                     let command = text.trim_start();
                     let command = command.strip_prefix("$ ").unwrap_or(command);
                     let Some(m) = regex.find(command) else {
                         continue;
                     };
-                    if unless.as_ref().is_some_and(|u| u.is_match(command)) {
+                    let below = (line + 1..last).map(|l| doc.line_text(l));
+                    if unless
+                        .as_ref()
+                        .is_some_and(|u| excused(u, command, m.end(), below))
+                    {
                         continue;
                     }
                     let offset = text.len() - command.len();
                     report(
                         sink,
-                        line_span(doc, line, offset + m.start(), offset + m.end()),
+                        doc.span_in_line(line, offset + m.start()..offset + m.end()),
                         None,
                     );
                 }
@@ -792,7 +796,7 @@ fn scope_lines(doc: &Document, scope: &Scope) -> Vec<(usize, String, usize)> {
             .body
             .code_blocks
             .iter()
-            .filter(|b| SHELL.contains(&b.lang.as_str()))
+            .filter(|b| blocks::holds_commands(b))
             .flat_map(|b| (0..b.line_count).map(move |i| b.first_line + i))
             .map(|line| (line, doc.line_text(line).to_string(), 0))
             .collect(),
@@ -882,10 +886,47 @@ fn acknowledged(doc: &Document, block: &crate::document::CodeBlock) -> bool {
     })
 }
 
-fn line_span(doc: &Document, line: usize, start: usize, end: usize) -> Span {
-    let line_start = doc.lines.line_start(line - 1).min(doc.text.len());
-    let text = doc.line_text(line);
-    let start = line_start + start.min(text.len());
-    let end = line_start + end.min(text.len());
-    doc.span(start..end)
+/// Whether a command rule's `unless` excuses a match ending at `end` of
+/// `line`. It reads the line, and the lines `below` that go on with the
+/// same command: after a `\` continuation, up to the line without one;
+/// when the match runs to the line's end, up to a line ending in `;`
+/// (`DELETE FROM t` above `WHERE id = 1;` is one statement written on two
+/// lines). A blank line ends either, and at most [`STATEMENT_LINES`] lines
+/// below are read.
+pub fn excused<'a>(
+    unless: &Regex,
+    line: &str,
+    end: usize,
+    below: impl Iterator<Item = &'a str>,
+) -> bool {
+    if unless.is_match(line) {
+        return true;
+    }
+    let line = line.trim_end();
+    let continued = line.ends_with('\\');
+    let open = line.get(end..).is_none_or(|rest| rest.trim().is_empty()) && !line.ends_with(';');
+    if !continued && !open {
+        return false;
+    }
+    for next in below.take(STATEMENT_LINES) {
+        if unless.is_match(next) {
+            return true;
+        }
+        let next = next.trim();
+        if next.is_empty() {
+            return false;
+        }
+        let ends = if continued {
+            !next.ends_with('\\')
+        } else {
+            next.ends_with(';')
+        };
+        if ends {
+            return false;
+        }
+    }
+    false
 }
+
+/// How far below its first line [`excused`] reads a statement.
+const STATEMENT_LINES: usize = 8;

@@ -2,10 +2,13 @@
 //!
 //! ## What it checks
 //! Passwords in connection URLs (`postgres://app:hunter2@db/app`),
-//! `--password=...`, `PGPASSWORD=...`-style assignments, literal bearer
-//! tokens, AWS access key ids, GitHub and Slack tokens, private keys.
-//! Values that are variables (`$PGPASSWORD`) or placeholders (`<password>`)
-//! are fine.
+//! `--password=...`, `PGPASSWORD=...`-style assignments, `mysql -pSECRET`,
+//! `redis-cli -a SECRET`, Redis `AUTH`, SQL's `PASSWORD '...'` and
+//! `IDENTIFIED BY '...'`, literal bearer tokens, AWS access key ids, GitHub
+//! and Slack tokens, private keys: in shell blocks, and in blocks of
+//! database queries (`sql`, `psql`, `mysql`, `redis`, ...), whose comment
+//! lines are skipped. Values that are variables (`$PGPASSWORD`, psql's
+//! `:'password'`) or placeholders (`<password>`) are fine.
 //!
 //! The list is data: the `kind: pattern` rules (scope `commands`) that
 //! report as this one, in runbook's `lints/defaults/credentials.yaml` and

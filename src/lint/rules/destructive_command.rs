@@ -5,7 +5,11 @@
 //! `DROP TABLE`, `redis-cli FLUSHALL`, `kill -9`, `kubectl delete`,
 //! `terraform destroy`, `git push --force`, ...), unless the block says
 //! `{destructive}` or the paragraph right before it warns (Warning,
-//! Caution, Danger, Irreversible, `> [!WARNING]`).
+//! Caution, Danger, Irreversible, `> [!WARNING]`). Shell blocks are read,
+//! and blocks of database queries (`sql`, `psql`, `mysql`, `redis`, ...),
+//! whose `DROP TABLE` or `FLUSHALL` is as final as in a `psql -c`. A
+//! statement written over several lines is read whole: `DELETE FROM t`
+//! with its `WHERE` on the next line is not reported.
 //!
 //! The list is data: the `kind: command` rules that report as this one
 //! (`reports-as: destructive-command`), in runbook's
