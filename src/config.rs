@@ -117,6 +117,9 @@ pub struct Lint {
     pub rollback_heading: Option<String>,
     /// Glob patterns, relative to the source folder, of files not to read.
     pub exclude: Vec<String>,
+    /// Skip what the repository's `.gitignore` files ignore (see
+    /// `crate::ignored`).
+    pub respect_gitignore: bool,
     /// Severity per rule id: `error`, `warning`, `info` or `off`.
     pub rules: BTreeMap<String, Level>,
     /// External link checking (`[lint.links]`).
@@ -134,6 +137,7 @@ impl Default for Lint {
             required_sections: Vec::new(),
             rollback_heading: None,
             exclude: Vec::new(),
+            respect_gitignore: true,
             rules: BTreeMap::new(),
             links: Default::default(),
         }
@@ -194,6 +198,28 @@ impl UnknownKey {
 
 /// The loaded configuration, its location, and everything derived from it
 /// once (compiled patterns, parsed periods) so rules never redo that work.
+/// Names (without `.md`, in capitals as GitHub and mdBook spell them) of
+/// the documents a repository keeps beside its runbooks: GitHub's
+/// community files, a changelog, mdBook's table of contents. None is a
+/// runbook, so none is held to the runbook rules, given front matter by
+/// `--fix` or built into the site; a link to one still resolves.
+pub const REPOSITORY_DOCUMENTS: &[&str] = &[
+    "AUTHORS",
+    "CHANGELOG",
+    "CHANGES",
+    "CODEOWNERS",
+    "CODE_OF_CONDUCT",
+    "CONTRIBUTING",
+    "GOVERNANCE",
+    "HISTORY",
+    "LICENSE",
+    "MAINTAINERS",
+    "PULL_REQUEST_TEMPLATE",
+    "SECURITY",
+    "SUMMARY",
+    "SUPPORT",
+];
+
 #[derive(Debug)]
 pub struct Settings {
     pub config: Config,
@@ -395,6 +421,16 @@ impl Settings {
             checks,
             boundary,
         })
+    }
+
+    /// Whether the file at `rel` (relative to the source folder) is left
+    /// out of the book: `exclude` matches it, or it is one of the
+    /// documents a repository keeps beside its runbooks
+    /// ([`REPOSITORY_DOCUMENTS`]).
+    pub fn excluded(&self, rel: &str) -> bool {
+        let name = rel.rsplit('/').next().unwrap_or(rel);
+        let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+        REPOSITORY_DOCUMENTS.contains(&stem) || self.exclude.is_match(rel)
     }
 
     /// The review period for a status, before any per-file override.

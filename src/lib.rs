@@ -13,6 +13,7 @@ pub mod duration;
 pub mod extract;
 pub mod files;
 pub mod fix;
+pub mod ignored;
 pub mod lint;
 pub mod review;
 pub mod serve;

@@ -10,6 +10,7 @@ use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Pos, Severity, Span};
 use crate::document::Document;
 use crate::files::{self, Boundary, ReadError};
+use crate::ignored::Ignored;
 use crate::lint::rules;
 
 /// A Markdown file to read.
@@ -145,6 +146,7 @@ pub fn walk(settings: &Settings) -> Walk {
         .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    let mut ignored = Ignored::new(root, settings.config.lint.respect_gitignore);
     while let Some(entry) = entries.next() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -160,6 +162,14 @@ pub fn walk(settings: &Settings) -> Walk {
             continue;
         }
         let is_dir = entry.file_type().is_dir();
+        if let Some(ignored) = &mut ignored {
+            if ignored.skips(&rel, entry.depth(), is_dir) {
+                if is_dir {
+                    entries.skip_current_dir();
+                }
+                continue;
+            }
+        }
         let wanted = is_dir || is_markdown(entry.path());
         if entry.file_name().to_str().is_none() {
             // Its name would be shown, linked and written with U+FFFD for
@@ -181,13 +191,13 @@ pub fn walk(settings: &Settings) -> Walk {
             if is_dir {
                 entries.skip_current_dir();
             }
-            if !settings.exclude.is_match(&rel) {
+            if !settings.excluded(&rel) {
                 walk.problems
                     .push(not_read(entry.into_path(), ReadError::Outside(real)));
             }
             continue;
         }
-        if !is_dir && !settings.exclude.is_match(&rel) {
+        if !is_dir && !settings.excluded(&rel) {
             walk.markdown.push(Source {
                 path: entry.into_path(),
                 rel,
@@ -232,7 +242,7 @@ fn walk_problem(error: &walkdir::Error, settings: &Settings) -> Option<Diagnosti
         // profile's cookie) is none of the linter's business, and a link
         // to it is reported as broken anyway.
         let rel = relative(&settings.src, &path).unwrap_or_default();
-        if !is_markdown(&path) || settings.exclude.is_match(&rel) {
+        if !is_markdown(&path) || settings.excluded(&rel) {
             return None;
         }
         let target = std::fs::read_link(&path).unwrap_or_default();
@@ -461,7 +471,7 @@ pub fn in_book(path: &Path, settings: &Settings) -> bool {
     if src.starts_with(&path) {
         return true;
     }
-    relative(&src, &path).is_some_and(|rel| !settings.exclude.is_match(&rel))
+    relative(&src, &path).is_some_and(|rel| !settings.excluded(&rel))
 }
 
 /// The absolute, lexically cleaned form of a path.

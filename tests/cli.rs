@@ -147,3 +147,77 @@ fn the_whole_tree_is_the_same_however_it_is_named() {
         .collect();
     assert_eq!(shown, files(&whole));
 }
+
+/// `runbook lint` at the root of a service's repository reads its
+/// runbooks: not what git ignores (`node_modules/`, a `.gitignore` deeper
+/// down, `.git/info/exclude`; a `!` pattern brings a file back), and not
+/// the documents a repository keeps beside them (CHANGELOG.md, SUMMARY.md,
+/// ...), which `--fix` leaves alone and links still reach.
+#[test]
+fn a_repository_s_ignored_files_and_its_own_documents_are_not_runbooks() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |rel: &str, text: &str| {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    let runbook_text = "---\nowner: a\nlast_reviewed: 2026-11-20\nstatus: draft\n---\n# R\n\nSee [the changes](../CHANGELOG.md).\n\n## Rollback\n\nUndo.\n";
+    write("runbooks/restore.md", runbook_text);
+    write(".git/info/exclude", "local.md\n");
+    write(".gitignore", "node_modules/\n*.draft.md\n!keep.draft.md\n");
+    write("runbooks/.gitignore", "scratch.md\n");
+    for ignored in [
+        "node_modules/pkg/README.md",
+        "runbooks/a.draft.md",
+        "runbooks/scratch.md",
+        "local.md",
+        "CHANGELOG.md",
+        "CONTRIBUTING.md",
+        "docs/SUMMARY.md",
+    ] {
+        write(ignored, "# Not a runbook\n");
+    }
+    write("runbooks/keep.draft.md", "# Kept\n");
+    let changelog = std::fs::read(root.join("CHANGELOG.md")).unwrap();
+
+    let paths = |out: &std::process::Output| -> Vec<String> {
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut paths: Vec<String> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["path"].as_str().unwrap().to_string())
+            .collect();
+        paths.dedup();
+        paths
+    };
+    let run = runbook(root, &["lint", "--format", "json", "--today", TODAY]);
+    assert_eq!(paths(&run), ["runbooks/keep.draft.md"], "{}", stdout(&run));
+
+    runbook(root, &["lint", "--fix", "--today", TODAY]);
+    assert_eq!(std::fs::read(root.join("CHANGELOG.md")).unwrap(), changelog);
+    assert!(
+        std::fs::read_to_string(root.join("runbooks/keep.draft.md"))
+            .unwrap()
+            .starts_with("---\n")
+    );
+
+    write(
+        "book.toml",
+        "[book]\nsrc = \".\"\n[lint]\nrespect-gitignore = false\n",
+    );
+    let run = runbook(root, &["lint", "--format", "json", "--today", TODAY]);
+    assert_eq!(
+        paths(&run),
+        [
+            "local.md",
+            "node_modules/pkg/README.md",
+            "runbooks/a.draft.md",
+            "runbooks/keep.draft.md",
+            "runbooks/scratch.md"
+        ],
+        "{}",
+        stdout(&run)
+    );
+}
