@@ -578,6 +578,9 @@ fn build_command(args: &BuildArgs) -> Result<PathBuf, u8> {
             for skipped in &built.skipped {
                 crate::eprintln_printable!("warning: not rendered: {skipped}");
             }
+            for refused in &built.refused {
+                crate::eprintln_printable!("warning: not published: {refused}");
+            }
             for path in &built.html_as_text {
                 crate::eprintln_printable!(
                     "warning: {path}: its raw HTML nests more than {} elements deep, \

@@ -668,6 +668,43 @@ fn files_a_page_references_are_served_and_follow_their_changes() {
     }
     // Nothing outside the source folder is reachable through a link.
     assert_eq!(get(serve.addr, "/book.toml").0, 404);
+
+    // A diagram saved with script in it is taken off the site, and the
+    // server says why.
+    let diagram = "content/db/files/flow.svg";
+    std::fs::write(serve.path(diagram), "<svg><rect/></svg>").unwrap();
+    let mut text = std::fs::read_to_string(&page).unwrap();
+    text.push_str(
+        "
+The [flow](files/flow.svg).
+",
+    );
+    std::fs::write(&page, text).unwrap();
+    let deadline = Instant::now() + WAIT;
+    while get(serve.addr, "/db/files/flow.svg").0 != 200 {
+        assert!(Instant::now() < deadline, "the diagram is served");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::fs::write(
+        serve.path(diagram),
+        "<svg onload=\"alert(1)\"><rect/></svg>",
+    )
+    .unwrap();
+    let deadline = Instant::now() + WAIT;
+    while get(serve.addr, "/db/files/flow.svg").0 != 404 {
+        assert!(
+            Instant::now() < deadline,
+            "the diagram is taken off the site"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(
+        serve.stderr.lock().unwrap().contains(
+            "warning: not published: db/files/flow.svg: an SVG with an `on...` event attribute"
+        ),
+        "{}",
+        serve.stderr.lock().unwrap()
+    );
 }
 
 #[test]

@@ -440,6 +440,57 @@ fn referenced_files_are_copied_once_at_their_path() {
     assert!(read(&site, "assets/style.css").contains("prefers-color-scheme"));
 }
 
+/// A page shows an SVG through `<img>`, which runs no script, but a link
+/// opens it as a document of the site's origin: one that could run script
+/// is not published (nor XML, which can hold XHTML), and `build` says
+/// which and why; `allow-html = true` publishes them as they are.
+#[test]
+fn files_that_would_run_script_opened_on_their_own_are_not_published() {
+    let body = "![flow](flow.svg) [diagram](evil.svg) [hidden](hidden.svg) [feed](feed.xml)\n";
+    let files = [
+        ("ops/a.md", runbook("A", "ops", "2026-11-01", body)),
+        (
+            "ops/flow.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>onboarding</text></svg>".into(),
+        ),
+        ("ops/evil.svg", "<svg onload=\"alert(1)\"/>".into()),
+        (
+            "ops/hidden.svg",
+            "<svg><a href=\"&#106;avascript:alert(1)\">x</a></svg>".into(),
+        ),
+        (
+            "ops/feed.xml",
+            "<x:script xmlns:x=\"http://www.w3.org/1999/xhtml\"/>".into(),
+        ),
+    ];
+    let files: Vec<(&str, &str)> = files.iter().map(|(r, t)| (*r, t.as_str())).collect();
+    let tree = Tree::new(BOOK, &files);
+    let settings = Settings::load(&tree.path().join("book.toml")).unwrap();
+    let site = tree.path().join("site");
+    let built = runbook::site::build(&settings, "2026-11-25".parse().unwrap(), &site).unwrap();
+    assert!(site.join("ops/flow.svg").exists());
+    for refused in ["ops/evil.svg", "ops/hidden.svg", "ops/feed.xml"] {
+        assert!(!site.join(refused).exists(), "{refused}");
+    }
+    assert_eq!(built.refused.len(), 2, "{:?}", built.refused);
+    assert!(
+        built.refused[0].starts_with("ops/evil.svg: an SVG with an `on...` event attribute"),
+        "{:?}",
+        built.refused
+    );
+    assert!(
+        built.refused[1].contains("a `javascript:` URL"),
+        "{:?}",
+        built.refused
+    );
+
+    let allowed = Tree::new(&format!("{BOOK}[build]\nallow-html = true\n"), &files);
+    let site = allowed.build();
+    for published in ["ops/evil.svg", "ops/hidden.svg", "ops/feed.xml"] {
+        assert!(site.join(published).exists(), "{published}");
+    }
+}
+
 #[test]
 fn files_outside_the_source_folder_are_never_copied() {
     let body = "![up](../secret.png) ![abs](/etc/hostname) ![far](../../../../../../etc/hostname)\n\n<img src=\"link.png\"> ![dir](img) ![inner](inner.png) [page](old.html)\n";

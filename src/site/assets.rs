@@ -6,10 +6,16 @@
 //! climbs out with `..`, a symlink whose real path is outside the source
 //! folder, a folder or a device is left alone (the link stays as written and
 //! the linter reports a missing file). Without `[build] allow-html`, HTML
-//! documents are not copied either: they would reach the site unsanitized.
+//! documents (and XML, which can hold XHTML) are not copied either: they
+//! would reach the site unsanitized. Nor is an SVG that could run script:
+//! the pages show it through `<img>`, which runs none, but a link to it
+//! opens it as a document of the site's origin.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::document::Document;
 use crate::document::markdown::LinkKind;
@@ -56,19 +62,29 @@ pub fn referenced(doc: &Document, src: &Path, allow_html: bool) -> AssetMap {
     found
 }
 
+/// What [`copy`] did.
+#[derive(Debug, Default)]
+pub struct Copied {
+    pub count: usize,
+    /// Files not published, each with why (an SVG that could run script).
+    pub refused: Vec<String>,
+}
+
 /// Copies every file in `assets` (source path to output path) from `src`
 /// into the site, once each, skipping output paths the site already uses.
-/// Checks again at copy time that each is a regular file inside `src`.
+/// Checks again at copy time that each is a regular file inside `src`, and
+/// reads an SVG once, to check and write the same bytes.
 pub fn copy(
     src: &Path,
     out: &Output,
     assets: &AssetMap,
     taken: &dyn Fn(&str) -> bool,
-) -> Result<usize, String> {
+    allow_html: bool,
+) -> Result<Copied, String> {
     let root = std::fs::canonicalize(src)
         .map_err(|e| format!("cannot resolve `{}`: {e}", src.display()))?;
     let mut written = std::collections::HashSet::new();
-    let mut copied = 0;
+    let mut copied = Copied::default();
     for (rel, target) in assets {
         if taken(target) || !written.insert(target.as_str()) {
             continue;
@@ -76,16 +92,85 @@ pub fn copy(
         let Some(real) = real_file(&root, src, rel) else {
             continue;
         };
-        out.copy(target, &real).map_err(|e| {
+        let failed = |e: std::io::Error| {
             format!(
                 "cannot copy `{}` to `{}/{target}`: {e}",
                 real.display(),
                 out.root().display()
             )
-        })?;
-        copied += 1;
+        };
+        if !allow_html && has_extension(rel, &["svg"]) {
+            let bytes = std::fs::read(&real).map_err(failed)?;
+            if let Some(why) = svg_script(&bytes) {
+                copied.refused.push(format!(
+                    "{rel}: an SVG with {why}, which runs when the file is opened on its own \
+                     (`[build] allow-html = true` publishes it as it is)"
+                ));
+                out.discard(target);
+                continue;
+            }
+            out.write(target, &bytes).map_err(failed)?;
+        } else {
+            out.copy(target, &real).map_err(failed)?;
+        }
+        copied.count += 1;
     }
     Ok(copied)
+}
+
+/// What in an SVG could run script, if anything. Conservative: character
+/// references are decoded and tabs and line breaks dropped first (as a
+/// browser drops them from a URL), and a file that is not UTF-8 (UTF-16
+/// would hide every pattern) is refused too.
+fn svg_script(bytes: &[u8]) -> Option<&'static str> {
+    static ACTIVE: LazyLock<[(Regex, &str); 5]> = LazyLock::new(|| {
+        let re = |r: &str| Regex::new(r).expect("valid pattern");
+        [
+            (
+                re(
+                    r"<([a-z0-9_.-]+:)?(script|foreignobject|iframe|embed|object|handler|listener)\b",
+                ),
+                "a `<script>`, `<foreignObject>` or embedding element",
+            ),
+            (re(r#"[\s/"']on[a-z]+\s*="#), "an `on...` event attribute"),
+            (re(r"(javascript|vbscript)\s*:"), "a `javascript:` URL"),
+            (re(r"<!entity"), "an entity declaration"),
+            (re(r"<\?xml-stylesheet"), "a style sheet instruction"),
+        ]
+    });
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes));
+    let Ok(text) = text else {
+        return Some("text that is not UTF-8");
+    };
+    let text = decode_references(text).to_lowercase();
+    ACTIVE
+        .iter()
+        .find(|(pattern, _)| pattern.is_match(&text))
+        .map(|(_, why)| *why)
+}
+
+/// `text` with its numeric character references (`&#106;`, `&#x6A;`)
+/// decoded and tabs and line breaks removed.
+fn decode_references(text: &str) -> String {
+    static REFERENCE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)&#(x[0-9a-f]+|[0-9]+);?").expect("valid pattern"));
+    let decoded = REFERENCE.replace_all(text, |caps: &regex::Captures| {
+        let number = &caps[1];
+        let code = match number.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => number.parse().ok(),
+        };
+        code.and_then(char::from_u32)
+            .map_or_else(|| caps[0].to_string(), String::from)
+    });
+    decoded.replace(['\t', '\n', '\r'], "")
+}
+
+fn has_extension(rel: &str, extensions: &[&str]) -> bool {
+    Path::new(rel)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| extensions.iter().any(|x| e.eq_ignore_ascii_case(x)))
 }
 
 /// Where a referenced file goes: its own path, with a top folder the site
@@ -107,11 +192,14 @@ fn copyable(rel: &str, allow_html: bool) -> bool {
     if is_markdown(path) {
         return false;
     }
-    let html = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-        ["html", "htm", "xhtml", "xht"]
-            .iter()
-            .any(|h| e.eq_ignore_ascii_case(h))
-    });
+    // Documents a browser opens with script: XML may hold XHTML, and a
+    // compressed SVG cannot be checked as an SVG is.
+    let html = has_extension(
+        rel,
+        &[
+            "html", "htm", "xhtml", "xht", "shtml", "xml", "xsl", "xslt", "svgz", "mht", "mhtml",
+        ],
+    );
     allow_html || !html
 }
 
@@ -144,5 +232,33 @@ mod tests {
         assert!(!copyable("a.md", true));
         assert!(!copyable("old/page.HTML", false));
         assert!(copyable("old/page.html", true));
+        assert!(!copyable("feed.xml", false) && !copyable("a.svgz", false));
+        assert!(copyable("diagram.svg", false));
+    }
+
+    #[test]
+    fn an_svg_that_could_run_script_is_not_published() {
+        let passive = r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><title>Python on call</title><a xlink:href="#top"><text>onboarding = slow</text></a><image href="data:image/png;base64,iVBO"/></svg>"##;
+        assert_eq!(svg_script(passive.as_bytes()), None);
+        for active in [
+            "<svg><script>alert(1)</script></svg>",
+            "<svg><svg:SCRIPT xmlns:svg='http://www.w3.org/2000/svg'>x</svg:SCRIPT></svg>",
+            "<svg onload=alert(1)>",
+            "<svg>\n<rect\n  ONclick = 'x'/></svg>",
+            "<svg><foreignObject><div/></foreignObject></svg>",
+            "<svg><a href='javascript:alert(1)'>x</a></svg>",
+            "<svg><a href='&#106;ava&#x09;script&#58;alert(1)'>x</a></svg>",
+            "<svg><a href='java\nscript:x'>x</a></svg>",
+            "<!DOCTYPE svg [<!ENTITY x 'y'>]><svg/>",
+            "<?xml-stylesheet href='x.xsl'?><svg/>",
+        ] {
+            assert!(svg_script(active.as_bytes()).is_some(), "{active}");
+        }
+        let utf16: Vec<u8> = "\u{feff}<svg onload=x>"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(svg_script(&utf16), Some("text that is not UTF-8"));
+        assert_eq!(svg_script(b"\xef\xbb\xbf<svg/>"), None);
     }
 }

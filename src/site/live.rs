@@ -547,10 +547,18 @@ impl Live {
             return Ok(());
         }
         let pages_at: HashSet<&str> = self.page_map.values().map(String::as_str).collect();
-        assets::copy(&self.settings.src, &self.out, &referenced, &|rel| {
-            pages_at.contains(rel)
-        })
-        .map(|_| ())
+        let allow_html = self.settings.config.build.allow_html;
+        let copied = assets::copy(
+            &self.settings.src,
+            &self.out,
+            &referenced,
+            &|rel| pages_at.contains(rel),
+            allow_html,
+        )?;
+        for refused in &copied.refused {
+            crate::eprintln_printable!("warning: not published: {refused}");
+        }
+        Ok(())
     }
 
     fn write_site_pages(&self, out: &Output) -> Result<usize, String> {

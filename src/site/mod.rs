@@ -52,6 +52,8 @@ pub struct Built {
     pub indexing: Duration,
     /// Files of the previous build not written again, removed.
     pub pruned: usize,
+    /// Referenced files not published, with why ([`assets::copy`]).
+    pub refused: Vec<String>,
 }
 
 /// Files and folders the site itself uses; a runbook that would be written
@@ -202,8 +204,9 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
                     .collect();
                 let pages_at: HashSet<&str> = page_map.values().map(String::as_str).collect();
                 let taken = |rel: &str| pages_at.contains(rel);
-                assets::copy(&settings.src, &out, &referenced, &taken)?;
-                Ok(count)
+                let copied =
+                    assets::copy(&settings.src, &out, &referenced, &taken, build.allow_html)?;
+                Ok((count, copied.refused))
             });
         let index = indexer
             .join()
@@ -211,7 +214,9 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
         (index, written)
     });
     built.runbooks = pages.len();
-    built.pages = pages.len() + written?;
+    let (written, refused) = written?;
+    built.pages = pages.len() + written;
+    built.refused = refused;
     built.indexing = index?;
     built.pruned = out.prune().map_err(|e| {
         format!(

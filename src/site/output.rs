@@ -137,6 +137,17 @@ impl Output {
         Ok(())
     }
 
+    /// Removes the file at `rel` if runbook wrote it (in an earlier run or
+    /// this one): what must no longer be published, such as an asset that
+    /// changed into one that runs script while `serve` was running.
+    pub fn discard(&self, rel: &str) {
+        if self.known(rel) {
+            if let Some(path) = self.existing_file(rel) {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+
     /// Whether runbook wrote `rel`: in an earlier run, or in this one.
     fn known(&self, rel: &str) -> bool {
         self.previous.contains(rel)
