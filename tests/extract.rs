@@ -858,6 +858,53 @@ fn dry_run_stubs_drive_branches() {
     assert!(run.stdout.contains("(stub: exit 2)"));
 }
 
+/// A prompt reads the answers the dry run is given (`dry_run: answers`,
+/// replaced by `--answer`), a line each, past the commands it intercepts;
+/// with none left, `read` fails and the trace says how to give one.
+#[test]
+fn dry_run_answers_prompts_in_order() {
+    let run = runbook(&["dry-run", "prompts.md"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("region eu-west-1"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "prompts.md:16 failed: 'read -r -p \"Continue? [y/N] \" answer'  \
+             (exit 1: no answer left on standard input; give one with --answer"
+        ),
+        "{}",
+        run.stdout
+    );
+
+    let run = runbook(&[
+        "dry-run",
+        "prompts.md",
+        "--answer",
+        "us-east-1",
+        "--answer",
+        "y",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("region us-east-1"), "{}", run.stdout);
+    // The step is named after what sudo runs.
+    assert!(
+        run.stdout
+            .contains("[psql] prompts.md:21 $ sudo -u postgres psql -c 'select 1'"),
+        "{}",
+        run.stdout
+    );
+
+    let run = runbook(&[
+        "dry-run",
+        "prompts.md",
+        "--answer",
+        "eu-west-1",
+        "--answer",
+        "n",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("stopped"), "{}", run.stdout);
+}
+
 #[test]
 fn dry_run_needs_required_variables() {
     let tree = fixtures().join("tree");

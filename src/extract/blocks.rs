@@ -353,13 +353,38 @@ fn derive_name(code: &str) -> String {
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('#'))
         .unwrap_or("");
-    let mut words = line
-        .split_whitespace()
-        .skip_while(|w| {
-            w.contains('=')
-                || matches!(*w, "sudo" | "env" | "if" | "while" | "until" | "!" | "time")
-        })
-        .peekable();
+    let mut words = line.split_whitespace().peekable();
+    // What runs another command is not its name: `sudo -u postgres psql`
+    // is `psql`, as are `timeout 30 psql` and `env PGHOST=db psql`.
+    while let Some(&word) = words.peek() {
+        let wrapper = matches!(
+            word,
+            "sudo" | "env" | "time" | "nohup" | "nice" | "timeout" | "exec" | "command"
+        );
+        if !(wrapper || word.contains('=') || matches!(word, "if" | "while" | "until" | "!")) {
+            break;
+        }
+        words.next();
+        if !wrapper {
+            continue;
+        }
+        while let Some(&option) = words.peek() {
+            if option.starts_with('-') {
+                words.next();
+                // sudo's and nice's options that take the next word.
+                if matches!(
+                    option,
+                    "-u" | "-g" | "-C" | "-D" | "-h" | "-p" | "-r" | "-t" | "-U" | "-n"
+                ) {
+                    words.next();
+                }
+            } else if word == "timeout" && option.starts_with(|c: char| c.is_ascii_digit()) {
+                words.next();
+            } else {
+                break;
+            }
+        }
+    }
     let mut parts = Vec::new();
     if let Some(first) = words.next() {
         parts.push(first.rsplit('/').next().unwrap_or(first).to_string());
@@ -435,6 +460,11 @@ mod tests {
             "kubectl-rollout-restart"
         );
         assert_eq!(derive_name("./scripts/deploy.sh --prod\n"), "deploy-sh");
+        assert_eq!(derive_name("sudo -u postgres psql -c 'select 1'\n"), "psql");
+        assert_eq!(
+            derive_name("timeout 30 env PGHOST=db nice -n 10 pg_dump app\n"),
+            "pg-dump-app"
+        );
         assert_eq!(derive_name("# nothing\n"), "step");
         let (code, lines) = console_commands("$ ls \\\n  -l\nfile\n$ echo hi\nhi\n", 10);
         assert_eq!(code, "ls \\\n  -l\necho hi\n");

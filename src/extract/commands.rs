@@ -50,6 +50,11 @@ pub struct DryRunArgs {
     /// Set a variable the script needs; repeatable.
     #[arg(long = "var", value_name = "NAME=VALUE")]
     pub vars: Vec<String>,
+    /// A line of the script's standard input, the answer to a prompt
+    /// (`read -p "Continue?"`); repeatable, in order. Without one, `read`
+    /// gets end of file.
+    #[arg(long = "answer", value_name = "LINE")]
+    pub answers: Vec<String>,
     /// Canned answers for intercepted commands (TOML or YAML), over the
     /// runbook's front matter `dry_run:`.
     #[arg(long, value_name = "FILE")]
@@ -284,6 +289,9 @@ pub fn dry_run_command(args: DryRunArgs) -> u8 {
                 return FAILURE;
             }
         }
+    }
+    if !args.answers.is_empty() {
+        stubs.answers = args.answers;
     }
     let rb = analysis::analyze(doc, &settings.checks);
     if let Some(why) = oversized(&rb) {

@@ -41,6 +41,10 @@ pub struct Stubs {
     /// Variables to set, as `--var` would.
     #[serde(default)]
     pub vars: BTreeMap<String, String>,
+    /// The script's standard input, a line each: the answers to its
+    /// prompts (`read -p "Continue? [y/N]" answer`), as `--answer` gives.
+    #[serde(default)]
+    pub answers: Vec<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -92,6 +96,9 @@ impl Stubs {
         stubs.append(&mut self.stubs);
         self.stubs = stubs;
         self.vars.extend(other.vars);
+        if !other.answers.is_empty() {
+            self.answers = other.answers;
+        }
         self
     }
 }
@@ -128,6 +135,20 @@ pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<
     let program = program(rb, script, &root, &options.stubs);
     let file = meta.join("dry-run.sh");
     std::fs::write(&file, program)?;
+    // Without answers, standard input is empty: `read` gets end of file.
+    let stdin = if options.stubs.answers.is_empty() {
+        Stdio::null()
+    } else {
+        let answers = meta.join("answers");
+        let text: String = options
+            .stubs
+            .answers
+            .iter()
+            .map(|a| format!("{a}\n"))
+            .collect();
+        std::fs::write(&answers, text)?;
+        Stdio::from(std::fs::File::open(&answers)?)
+    };
 
     // Found with the caller's PATH: the script's own PATH is an empty folder.
     let bash = find_bash();
@@ -136,7 +157,7 @@ pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<
         .args(["--norc", "--noprofile"])
         .arg(&file)
         .current_dir(&root)
-        .stdin(Stdio::null());
+        .stdin(stdin);
     for (key, _) in std::env::vars_os() {
         let name = key.to_string_lossy();
         if UNSAFE_ENV.contains(&name.as_ref()) || name.starts_with("BASH_FUNC_") {
@@ -287,8 +308,9 @@ __rb_external() {
   shift
   cmdline="$*"
   # Read what a pipe feeds in, as the real command would, so the writer
-  # does not die of SIGPIPE.
-  if [[ ! -t 0 ]]; then
+  # does not die of SIGPIPE; a file (a here-document, the answers of
+  # --answer) is left for whatever reads it next.
+  if [[ -p /dev/stdin ]]; then
     while IFS= read -r __rb_x || [[ -n ${__rb_x-} ]]; do __rb_x=; done
   fi
   for i in "${!__rb_stub_pat[@]}"; do
@@ -519,7 +541,11 @@ __rb_debug() {
 
 __rb_failed() {
   [[ -n ${__rb_md[$2]-} ]] || return 0
-  __rb_trace 'failed:' "$2" "exit $1" "$BASH_COMMAND"
+  local note="exit $1"
+  if [[ $1 == 1 && $BASH_COMMAND =~ ^read([[:space:]]|$) ]]; then
+    note+=": no answer left on standard input; give one with --answer or dry_run: answers"
+  fi
+  __rb_trace 'failed:' "$2" "$note" "$BASH_COMMAND"
 }
 
 # Which functions' positional parameters `shift` or `set` changed, by
