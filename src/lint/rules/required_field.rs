@@ -3,7 +3,9 @@
 //! ## What it checks
 //! The fields listed in `[lint] required-fields` (by default `owner`,
 //! `last_reviewed` and `status`) are present and not empty. Aliases set in
-//! `[front-matter.aliases]` count as the field they stand for.
+//! `[front-matter.aliases]` count as the field they stand for. An owner
+//! that names nobody (`TBD`, `unknown`, `none`, `n/a`, `?`, `<team>`, ...)
+//! counts as empty.
 //!
 //! ## Why it matters
 //! A runbook without an owner has nobody to fix it; without a review date
@@ -54,6 +56,25 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
             other => fields.extra.get(other).is_some_and(|v| !v.is_null()),
         };
         let mistyped = fields.type_errors.iter().any(|e| e.field == name);
+        if name == "owner" && present && !mistyped {
+            if let Some(owner) = &fields.owner {
+                let owners: Vec<&str> = owner.value.iter().map(|o| o.trim()).collect();
+                if owners.iter().all(|o| o.is_empty() || names_nobody(o)) {
+                    let shown = owners.iter().find(|o| !o.is_empty()).unwrap_or(&"");
+                    let at = Span {
+                        start: owner.at,
+                        end: owner.at,
+                    };
+                    sink.report(
+                        ID,
+                        at,
+                        format!("`owner` is `{shown}`, which names nobody: nobody will keep this runbook working"),
+                    )
+                    .help("name the team or person who answers for it (`owner: team-name`)");
+                }
+            }
+            continue;
+        }
         if present || mistyped {
             continue;
         }
@@ -72,6 +93,41 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
     }
 }
 
+/// An owner written down to be filled in later, or to say there is none.
+fn names_nobody(owner: &str) -> bool {
+    let word = owner
+        .trim_matches(|c: char| matches!(c, '<' | '>' | '[' | ']' | '{' | '}' | '(' | ')'))
+        .to_ascii_lowercase();
+    let word = word.trim();
+    word.chars()
+        .all(|c| matches!(c, '?' | '-' | '_' | '.' | 'x'))
+        || [
+            "tbd",
+            "tba",
+            "todo",
+            "fixme",
+            "unknown",
+            "none",
+            "nobody",
+            "noone",
+            "no one",
+            "n/a",
+            "na",
+            "nil",
+            "null",
+            "unassigned",
+            "changeme",
+            "owner",
+            "team",
+            "team-name",
+            "team name",
+            "your-team",
+            "your team",
+            "someone",
+        ]
+        .contains(&word)
+}
+
 fn name_static(name: &str) -> &'static str {
     crate::document::front_matter::CANONICAL_FIELDS
         .iter()
@@ -88,5 +144,29 @@ fn example(name: &str) -> &'static str {
         "title" => "What this runbook does",
         "review_every" => "90d",
         _ => "...",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_nobody;
+
+    #[test]
+    fn owners_that_name_nobody() {
+        for nobody in [
+            "TBD", "unknown", "<team>", "N/A", "?", "???", "-", "xxx", "[TODO]", "Nobody",
+        ] {
+            assert!(names_nobody(nobody), "{nobody}");
+        }
+        for somebody in [
+            "team-sre",
+            "@acme/sre",
+            "alice",
+            "x-team",
+            "sre@acme.com",
+            "Todo-app team",
+        ] {
+            assert!(!names_nobody(somebody), "{somebody}");
+        }
     }
 }
