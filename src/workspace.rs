@@ -462,10 +462,12 @@ pub fn is_within(path: &Path, paths: &[PathBuf]) -> bool {
 
 /// Whether a named path is, or holds, runbooks of the book: it is in the
 /// source folder and not excluded, or the source folder is in it.
-/// Without a book.toml every path is.
+/// Without a book.toml every path is but a repository's own documents
+/// (`CHANGELOG.md`, see [`crate::config::REPOSITORY_DOCUMENTS`]).
 pub fn in_book(path: &Path, settings: &Settings) -> bool {
     if settings.file.is_none() {
-        return true;
+        let name = path.file_name().map(|n| n.to_string_lossy());
+        return !name.is_some_and(|n| settings.excluded(&n));
     }
     let (path, src) = (full(path), full(&settings.src));
     if src.starts_with(&path) {

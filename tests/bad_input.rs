@@ -474,6 +474,13 @@ fn force_exclude_skips_markdown_that_is_not_a_runbook_of_the_book() {
     let (report, code) = lint(&staged);
     assert_eq!(report["summary"]["files"], 3, "{report:#}");
     assert_eq!(code, Some(1));
+    // Without a book.toml every staged file is a runbook but the
+    // repository's own documents.
+    fs::remove_file(tmp.path().join("book.toml")).unwrap();
+    fs::write(tmp.path().join("CHANGELOG.md"), "# Changes\n").unwrap();
+    let (report, _) = lint(&["--force-exclude", "CHANGELOG.md", "docs/good.md"]);
+    assert_eq!(report["summary"]["files"], 1, "{report:#}");
+    assert_eq!(report["diagnostics"], serde_json::json!([]));
     // The hook pre-commit installs passes the flag.
     let hooks = fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
