@@ -1,9 +1,12 @@
 //! No rollback section, or an empty one (`rollback-missing`)
 //!
 //! ## What it checks
-//! A heading contains "Rollback", "Roll back" or "Revert" and has content
-//! under it. When the word appears only as bold text, a list item, a table
-//! row, an HTML heading or a `<details>` summary, the help says where.
+//! A heading contains "Rollback", "Roll back", "Revert", "Undo" or "Back
+//! out" (ITIL's "Backout plan") and has content under it. When the word
+//! appears only as bold text, a list item, a table row, an HTML heading or
+//! a `<details>` summary, the help says where; so it does of a heading
+//! that may be the rollback under another name ("Abort", "Recovery",
+//! "Fallback", "Contingency").
 //!
 //! The section is data: the rule `rollback-section` in runbook's
 //! `lints/defaults/structure.yaml`, a `kind: required-section` rule that
@@ -33,6 +36,8 @@
 //!
 //! Pages that are not procedures (an index) can opt out in front matter:
 //! `lint: { allow: [rollback-missing] }`.
+
+use std::sync::LazyLock;
 
 use regex::Regex;
 
@@ -98,11 +103,16 @@ fn check_section(
         col: 1,
         offset: 0,
     });
-    let help = match mentioned_elsewhere(doc, pattern) {
-        Some((line, how)) => format!(
+    let maybe = headings.iter().find(|h| MAYBE_ROLLBACK.is_match(&h.text));
+    let help = match (mentioned_elsewhere(doc, pattern), maybe) {
+        (Some((line, how)), _) => format!(
             "line {line} mentions a rollback as {how}, not as a Markdown heading: make it one (`## Rollback`) so it is a section of the table of contents"
         ),
-        None => rule.help.clone().unwrap_or_else(|| {
+        (None, Some(h)) => format!(
+            "if the section `{}` (line {}) undoes this procedure, put the word in its heading (`## Rollback`): it is what on-call engineers look for",
+            h.text, h.span.start.line
+        ),
+        (None, None) => rule.help.clone().unwrap_or_else(|| {
             format!(
                 "add a section whose heading matches `{}`, with the steps that undo this procedure",
                 pattern.as_str()
@@ -112,6 +122,12 @@ fn check_section(
     sink.report(ID, Span { start, end: start }, rule.message.clone())
         .help(help);
 }
+
+/// Headings that may be a rollback under another name.
+static MAYBE_ROLLBACK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(abort(ing)?|recover(y|ing)?|fall[ -]?back|contingency)\b")
+        .expect("valid pattern")
+});
 
 /// The first line outside code that mentions a rollback in a way that
 /// looks like a section to its author but is none to the table of
