@@ -3,9 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use rayon::prelude::*;
+use regex::Regex;
 
 use crate::diagnostic::{Diagnostic, Span};
 use crate::document::{Document, LinkKind};
@@ -60,7 +61,10 @@ pub fn classify(target: &str) -> Target {
         Some((path, fragment)) => (path, Some(percent_decode(fragment))),
         None => (target, None),
     };
-    let path = path.split(['?']).next().unwrap_or("");
+    let (path, query) = path.split_once('?').unwrap_or((path, ""));
+    // `restore.md?plain=1#L10` is GitHub's source view, which numbers lines.
+    let source_view = query.split('&').any(|p| p == "plain=1");
+    let fragment = fragment.filter(|f| !(source_view && is_line_anchor(f)));
     if path.is_empty() {
         return match fragment {
             Some(f) => Target::SamePage(f),
@@ -74,6 +78,15 @@ pub fn classify(target: &str) -> Target {
 }
 
 /// Template syntax (Hugo, Jinja, ERB, shell): not a link until rendered.
+/// GitHub's anchor of a line or a range of lines: `L10`, `L10-L20`,
+/// `L10C3-L12C8`.
+pub fn is_line_anchor(fragment: &str) -> bool {
+    static LINES: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^L[0-9]+(C[0-9]+)?(-L[0-9]+(C[0-9]+)?)?$").expect("valid pattern")
+    });
+    LINES.is_match(fragment)
+}
+
 pub fn is_template(target: &str) -> bool {
     // `<%= url %>` reaches us as `%= url %`: the angle brackets are link syntax.
     // Every marker holds `{` or `%`: most links have neither, and one scan

@@ -51,6 +51,9 @@ pub fn describe<S: AsRef<str>>(
     let message = format!("`#{fragment}` matches no heading {place}");
     let lowered = fragment.to_lowercase();
     let help = match closest(&lowered, anchors.iter().map(AsRef::as_ref)) {
+        _ if crate::lint::links::is_line_anchor(fragment) => {
+            "line anchors exist only in GitHub's source view of a file: add `?plain=1` before the `#`, or link to a heading".to_string()
+        }
         Some(best) => format!("did you mean `#{best}`?"),
         None if anchors.is_empty() => "that page has no headings".to_string(),
         None => {
