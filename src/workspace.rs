@@ -516,13 +516,88 @@ pub fn read_with(
 ) -> Result<Document, Box<Diagnostic>> {
     let bytes = files::read_regular(&source.path)
         .map_err(|error| Box::new(not_read(source.path.clone(), error)))?;
-    Ok(Document::parse_with(
+    let mut doc = Document::parse_with(
         source.path.clone(),
         source.rel.clone(),
         bytes,
         &settings.aliases,
         sink,
-    ))
+    );
+    read_includes(&mut doc, settings);
+    Ok(doc)
+}
+
+/// Reads what the `{{#include ...}}` directives of the document's fenced
+/// blocks name, each file once, from the runbook's folder and never from
+/// outside the repository (a pull request could name `/etc/passwd` or
+/// `../../.git/config`, which would then be published in the site).
+fn read_includes(doc: &mut Document, settings: &Settings) {
+    use crate::document::include::{self, MAX_INCLUDED_BYTES, Problem};
+    if doc.body.code_blocks.iter().all(|b| b.includes.is_empty()) {
+        return;
+    }
+    let dir = doc.path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut files: HashMap<PathBuf, Result<String, Problem>> = HashMap::default();
+    let mut taken = 0;
+    for block in &mut doc.body.code_blocks {
+        for inc in &mut block.includes {
+            let written = Path::new(&inc.path);
+            let read = if written.has_root() || inc.path.contains("://") {
+                Err(Problem::Absolute)
+            } else {
+                let path = normalize(&dir.join(written));
+                match files
+                    .entry(path)
+                    .or_insert_with_key(|path| read_included(path, &settings.boundary))
+                {
+                    Ok(text) => include::select(text, &inc.part),
+                    Err(problem) => Err(problem.clone()),
+                }
+            };
+            inc.read = Some(read.and_then(|text| {
+                taken += text.len();
+                if taken > MAX_INCLUDED_BYTES {
+                    Err(Problem::TooMuch)
+                } else {
+                    Ok(text)
+                }
+            }));
+        }
+    }
+}
+
+fn read_included(
+    path: &Path,
+    boundary: &Boundary,
+) -> Result<String, crate::document::include::Problem> {
+    use crate::document::include::Problem;
+    if !path.exists() {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let siblings: Vec<String> = path
+            .parent()
+            .and_then(|p| {
+                std::fs::read_dir(if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                })
+                .ok()
+            })
+            .into_iter()
+            .flatten()
+            .take(crate::lint::links::MAX_CANDIDATES + 1)
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .collect();
+        let near = crate::lint::links::closest(name, siblings.iter().map(String::as_str));
+        return Err(Problem::Missing(near.map(str::to_string)));
+    }
+    if let Some(real) = boundary.escape(path) {
+        return Err(Problem::Unreadable(format!(
+            "leads to `{}`, outside the repository; not read",
+            real.display()
+        )));
+    }
+    files::read_text_inside(path, boundary).map_err(Problem::Unreadable)
 }
 
 #[cfg(test)]

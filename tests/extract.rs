@@ -1505,3 +1505,60 @@ fn dry_run_bounds_the_memory_of_a_script() {
     assert_eq!(run.code, 1, "{}\n{}", run.stdout, run.stderr);
     assert!(run.stderr.contains("cannot allocate"), "{}", run.stderr);
 }
+
+#[test]
+fn mdbook_includes_are_checked_and_extracted_from_the_included_file() {
+    let found = verify("includes.md");
+    // The included lines' findings are at the directive, once each.
+    assert_eq!(
+        lines_of(&found, "destructive-command"),
+        vec![12],
+        "{found:?}"
+    );
+    assert_eq!(
+        lines_of(&found, "unresolved-placeholder"),
+        vec![12, 13],
+        "{found:?}"
+    );
+    assert_eq!(lines_of(&found, "broken-include"), vec![17], "{found:?}");
+
+    let run = runbook(&["verify", "includes.md"]);
+    assert!(
+        run.stdout
+            .contains("(`kubectl-delete`) (in `scripts/rotate.sh`)"),
+        "{}",
+        run.stdout
+    );
+
+    let out = tempfile::tempdir().unwrap();
+    let run = runbook(&[
+        "extract",
+        "includes.md",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = std::fs::read_to_string(out.path().join("includes.sh")).unwrap();
+    // The anchor's lines, without the ANCHOR lines, then the block's own line.
+    assert!(
+        script.contains(
+            "step_kubectl_delete_secret() {\n\
+             kubectl -n \"${NAMESPACE:?fill in <namespace> (line 12): pass --var NAMESPACE=...}\" delete secret api-tls\n\
+             kubectl -n \"${NAMESPACE:?fill in <namespace> (line 12): pass --var NAMESPACE=...}\" create secret tls api-tls --cert=tls.crt --key=tls.key\n\
+             kubectl -n \"${NAMESPACE:?fill in <namespace> (line 13): pass --var NAMESPACE=...}\" rollout restart deployment/api\n}"
+        ),
+        "{script}"
+    );
+    assert!(!script.contains("ANCHOR"), "{script}");
+    // A directive that brings nothing in is no command: the step fails, and says why.
+    assert!(
+        script
+            .contains("cannot run: its include of `scripts/renew.sh` (line 17) brings nothing in"),
+        "{script}"
+    );
+    assert!(
+        run.stderr.contains("step `include` fails in the script"),
+        "{}",
+        run.stderr
+    );
+}

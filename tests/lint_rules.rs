@@ -73,6 +73,8 @@ rule_tests! {
     section_missing => "section-missing",
     broken_link => "broken-link",
     broken_anchor => "broken-anchor",
+    broken_include => "broken-include",
+    include_outside_code => "include-outside-code",
     duplicate_anchor => "duplicate-anchor",
     wiki_link => "wiki-link",
     undefined_reference => "undefined-reference",

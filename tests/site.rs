@@ -669,3 +669,44 @@ fn names_that_differ_only_in_letter_case_are_one_group() {
         "{search}"
     );
 }
+
+#[test]
+fn included_files_show_in_their_blocks_as_text() {
+    let tree = Tree::new(
+        BOOK,
+        &[(
+            "db/scripts/restore.sh",
+            "# ANCHOR: run\npg_restore -d orders dump.sql # <script>alert(1)</script>\n# ANCHOR_END: run\n",
+        )],
+    );
+    // A file beside the book's folder, outside it (no git repository here).
+    let name = tree.path().file_name().unwrap().to_str().unwrap();
+    let secret = tree
+        .path()
+        .parent()
+        .unwrap()
+        .join(format!("{name}-secret.txt"));
+    std::fs::write(&secret, "TOKEN=hunter2\n").unwrap();
+    let text = runbook(
+        "Restore",
+        "dba",
+        "2026-11-20",
+        &format!(
+            "```bash\n{{{{#include scripts/restore.sh:run}}}}\n```\n\n```html\n{{{{#include scripts/restore.sh}}}}\n```\n\n```bash\n{{{{#include ../../../{name}-secret.txt}}}}\n```\n"
+        ),
+    );
+    std::fs::write(tree.path().join("content/db/restore.md"), text).unwrap();
+    let site = tree.build();
+    std::fs::remove_file(&secret).unwrap();
+    let html = read(&site, "db/restore.html");
+    assert!(
+        html.contains("<code class=\"language-bash\">pg_restore -d orders dump.sql # &lt;script&gt;alert(1)&lt;/script&gt;\n</code>"),
+        "{html}"
+    );
+    // A whole file keeps its anchor lines, as mdBook shows it.
+    assert!(html.contains("# ANCHOR: run\npg_restore"), "{html}");
+    assert!(!html.contains("<script>alert(1)"), "{html}");
+    // A file outside the repository is never read into a page.
+    assert!(html.contains("-secret.txt}}"), "{html}");
+    assert!(!html.contains("hunter2"), "{html}");
+}

@@ -85,7 +85,7 @@ fuzz_target!(|bytes: &[u8]| {
     let mut events: Vec<Event<'static>> = Vec::new();
     let mut collect = |_: &Document, event: Event<'_>| events.push(event.into_static());
     let sink: &mut EventSink<'_> = &mut collect;
-    Document::parse_with(
+    let mut doc = Document::parse_with(
         PathBuf::from("fuzz.md"),
         "fuzz.md".to_string(),
         bytes.to_vec(),
@@ -104,7 +104,18 @@ fuzz_target!(|bytes: &[u8]| {
         assets: &assets,
     };
     let allow_html = std::env::var_os("RENDER_ALLOW_HTML").is_some();
-    let body = render::body("fuzz.md", "fuzz.html", events, &targets, allow_html);
+    // Every `{{#include}}` brings in markup, which must reach the page as text.
+    for inc in doc.body.code_blocks.iter_mut().flat_map(|b| &mut b.includes) {
+        inc.read = Some(Ok("<script>alert(1)</script>\n<img src=x onerror=alert(1)>".into()));
+    }
+    let body = render::body(
+        "fuzz.md",
+        "fuzz.html",
+        events,
+        &doc.body.code_blocks,
+        &targets,
+        allow_html,
+    );
 
 
     let input = BufferQueue::default();

@@ -13,6 +13,7 @@ use pulldown_cmark::{
 };
 use regex::Regex;
 
+use super::include::Include;
 use super::lines::{LineIndex, Span};
 use super::slug::{SlugCounter, slugify};
 
@@ -79,6 +80,8 @@ pub struct CodeBlock {
     pub heading_path: Vec<usize>,
     /// Whether the fence is closed before the end of the file.
     pub closed: bool,
+    /// Its `{{#include ...}}` directives, in order ([`super::include`]).
+    pub includes: Vec<Include>,
 }
 
 #[derive(Clone, Debug)]
@@ -115,6 +118,9 @@ pub struct Body {
     pub headings_without_space: Vec<Span>,
     /// `id`/`name` attributes written in raw HTML: anchors links may target.
     pub html_anchors: Vec<HtmlAnchor>,
+    /// `{{#include ...}}` on a line of its own outside fenced blocks: mdBook
+    /// inserts the file's Markdown there, runbook shows the line as written.
+    pub prose_includes: Vec<Span>,
 }
 
 #[derive(Clone, Debug)]
@@ -304,6 +310,7 @@ pub fn parse<'a>(
                     range: range.start + body_start..range.end + body_start,
                     heading_path: open_headings.clone(),
                     closed: fence_is_closed(&source[range.clone()], range.end == source.len()),
+                    includes: Vec::new(),
                 });
             }
             Event::Text(t) if in_code => {
@@ -356,6 +363,7 @@ pub fn parse<'a>(
         });
     }
     find_headings_without_space(text, body_start, index, &mut body);
+    super::include::find(text, body_start, index, &mut body);
     body
 }
 

@@ -2,6 +2,7 @@
 //! extract and render.
 
 pub mod front_matter;
+pub mod include;
 pub mod lines;
 pub mod markdown;
 pub mod slug;

@@ -93,7 +93,10 @@ impl Block<'_> {
 
     /// Blocks that go into a script as code.
     pub fn runnable(&self) -> bool {
-        !self.cmd.skip && self.output_at.is_none() && self.scan.error.is_none()
+        !self.cmd.skip
+            && self.output_at.is_none()
+            && self.scan.error.is_none()
+            && self.cmd.unread_include().is_none()
     }
 }
 

@@ -4,6 +4,9 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use std::ops::Range;
+
+use crate::document::include;
 use crate::document::lines::LineIndex;
 use crate::document::{CodeBlock, Document};
 
@@ -55,6 +58,10 @@ pub struct Command<'a> {
     pub code: String,
     /// The Markdown line of each line of `code`.
     pub lines: Vec<usize>,
+    /// Where `code` holds text an `{{#include ...}}` brought in, and the
+    /// index of that directive in the block's `includes`: findings there
+    /// are shown at the directive and never fixed in the runbook.
+    pub included: Vec<(Range<usize>, usize)>,
     /// Where each line of `code` starts: offsets to lines in a block of
     /// any length without counting newlines again.
     pub index: LineIndex,
@@ -65,6 +72,22 @@ pub struct Command<'a> {
 }
 
 impl Command<'_> {
+    /// A directive of the block that brings nothing in: the block is not
+    /// run, since the directive is no command (`broken-include` says why).
+    pub fn unread_include(&self) -> Option<&include::Include> {
+        self.block
+            .includes
+            .iter()
+            .find(|i| !matches!(i.read, Some(Ok(_))))
+    }
+
+    /// The directive whose included text holds `offset` of `code`.
+    pub fn include_at(&self, offset: usize) -> Option<&include::Include> {
+        let after = self.included.partition_point(|(r, _)| r.start <= offset);
+        let (range, n) = self.included.get(after.checked_sub(1)?)?;
+        range.contains(&offset).then(|| &self.block.includes[*n])
+    }
+
     /// The Markdown line of a byte offset in `code`.
     pub fn line_of(&self, offset: usize) -> usize {
         let index = self.index.line_of(offset.min(self.code.len()));
@@ -103,13 +126,18 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
         }
         let attrs = parse_attributes(&block.info);
         let transcript = is_transcript(block);
-        let (code, lines) = if transcript {
-            console_commands(&block.code, block.first_line)
+        let expanded = (!transcript).then(|| include::expand(block)).flatten();
+        let (code, lines, included) = if transcript {
+            let (code, lines) = console_commands(&block.code, block.first_line);
+            (code, lines, Vec::new())
+        } else if let Some(e) = expanded {
+            let lines = e.lines.iter().map(|l| block.first_line + l).collect();
+            (e.code, lines, e.included)
         } else {
             let lines = (0..block.line_count.max(1))
                 .map(|i| block.first_line + i)
                 .collect();
-            (block.code.clone(), lines)
+            (block.code.clone(), lines, Vec::new())
         };
         let skip = attrs.skip || skip_comment_before(doc, block);
         let wanted = attrs
@@ -126,6 +154,7 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
             index: LineIndex::new(&code),
             code,
             lines,
+            included,
             skip,
             transcript,
         });

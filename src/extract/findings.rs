@@ -14,6 +14,7 @@ use super::config::Pattern;
 use super::shell::{Quoting, valid_name};
 use crate::config::Settings;
 use crate::diagnostic::{Edit, Fix};
+use crate::document::include::Include;
 use crate::document::lines::floor_char_boundary;
 use crate::document::{CodeBlock, Document, Pos, Span};
 use crate::lint::rules::lookalike_in_command::{self, Lookalike};
@@ -45,6 +46,9 @@ pub fn pos_at(doc: &Document, block: &Block, index: usize, col: usize) -> Pos {
 /// is a lookup, so a block of one long line with thousands of findings
 /// stays linear.
 fn pos_of(doc: &Document, block: &Block, offset: usize) -> Pos {
+    if let Some(inc) = block.cmd.include_at(offset) {
+        return inc.span.start;
+    }
     let code = &block.cmd.code;
     let at = block.cmd.index.pos(code, offset);
     let index = at.line - 1;
@@ -139,6 +143,9 @@ fn alignment(doc: &Document, block: &Block, index: usize) -> Alignment {
 
 /// The span of `len` bytes at `offset` of the block's code as written.
 fn span_in(doc: &Document, block: &Block, offset: usize, len: usize) -> Span {
+    if let Some(inc) = block.cmd.include_at(offset) {
+        return inc.span;
+    }
     let text = &block.cmd.code;
     let floor = |o: usize| floor_char_boundary(text, o.min(text.len()));
     let (start, end) = (floor(offset), floor(offset + len));
@@ -269,7 +276,32 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
     for block in doc.body.code_blocks.iter().filter(|b| blocks::is_query(b)) {
         check_query(doc, block, settings, &mut out);
     }
+    name_included_files(rb, &mut out);
     out
+}
+
+/// A finding in text an `{{#include ...}}` brought in is shown at the
+/// directive ([`span_in`]): it says which file holds it, and its fix,
+/// written for the included text, must not edit the runbook.
+fn name_included_files(rb: &Runbook, out: &mut Vec<Finding>) {
+    let includes: Vec<&Include> = rb
+        .blocks
+        .iter()
+        .filter(|b| !b.cmd.included.is_empty())
+        .flat_map(|b| &b.cmd.block.includes)
+        .collect();
+    if includes.is_empty() {
+        return;
+    }
+    for finding in out.iter_mut() {
+        if let Some(inc) = includes.iter().find(|i| i.span == finding.span) {
+            finding.message = format!("{} (in `{}`)", finding.message, inc.path);
+            finding.fix = None;
+        }
+    }
+    // Two lines of one file with the same finding are one finding at the directive.
+    let mut seen = BTreeSet::new();
+    out.retain(|f| seen.insert((f.rule, f.span, f.message.clone())));
 }
 
 /// Characters that look like the ASCII the shell needs and are not, where

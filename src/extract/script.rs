@@ -73,6 +73,12 @@ pub fn disabled_reason(
         let line = block.line_of(e.offset);
         return Some(format!("not valid shell: {} (line {line})", e.message));
     }
+    if let Some(inc) = block.cmd.unread_include() {
+        return Some(format!(
+            "its include of `{}` (line {}) brings nothing in: `runbook lint` says why",
+            inc.path, inc.span.start.line
+        ));
+    }
     extra.get(&index).cloned()
 }
 

@@ -69,6 +69,7 @@ pub fn run(
             for f in findings::of(rb, settings) {
                 sink.report(f.rule, f.span, f.message).help(f.help);
             }
+            rules::broken_include::check(doc, &cx, &mut sink);
             for b in &checked.bash {
                 let span = findings::line_span(doc, b.line);
                 sink.report(

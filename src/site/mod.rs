@@ -348,7 +348,14 @@ fn page_of(
         folders,
         assets: &assets,
     };
-    let body = render::body(&doc.rel, out, events, &targets, allow_html);
+    let body = render::body(
+        &doc.rel,
+        out,
+        events,
+        &doc.body.code_blocks,
+        &targets,
+        allow_html,
+    );
     let fields = doc.fields();
     let review = fields.and_then(|f| crate::review::review(f, settings, today));
     let (state, words, rank, last_reviewed, due) = pages::review_fields(review.as_ref());

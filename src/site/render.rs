@@ -11,10 +11,12 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
-use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
 use regex::Regex;
 
+use crate::document::CodeBlock;
+use crate::document::include;
 use crate::lint::links::{self, Target};
 use crate::workspace::is_markdown;
 
@@ -66,6 +68,7 @@ pub fn body(
     rel: &str,
     out: &str,
     events: Vec<Event<'static>>,
+    blocks: &[CodeBlock],
     targets: &Targets<'_>,
     allow_html: bool,
 ) -> Body {
@@ -88,6 +91,10 @@ pub fn body(
 
     let mut raw_html = false;
     let mut open_heading: Option<CowStr<'static>> = None;
+    // The fenced blocks in order, as the model has them: one whose
+    // `{{#include ...}}` was read shows what it brought in, as mdBook does.
+    let mut fenced = blocks.iter();
+    let mut included: Option<Option<String>> = None;
     let mut html = String::new();
     let decorated = events.flat_map(|event| -> Vec<Event<'static>> {
         match event {
@@ -137,11 +144,21 @@ pub fn body(
                     id,
                 })]
             }
-            Event::Start(Tag::CodeBlock(kind)) => vec![
-                Event::Html(COPY_BUTTON.into()),
-                Event::Start(Tag::CodeBlock(kind)),
-            ],
+            Event::Start(Tag::CodeBlock(kind)) => {
+                if matches!(kind, CodeBlockKind::Fenced(_)) {
+                    included = fenced.next().and_then(include::expand).map(|e| Some(e.code));
+                }
+                vec![
+                    Event::Html(COPY_BUTTON.into()),
+                    Event::Start(Tag::CodeBlock(kind)),
+                ]
+            }
+            Event::Text(_) if included.is_some() => match included.as_mut().and_then(Option::take) {
+                Some(code) => vec![Event::Text(code.into())],
+                None => Vec::new(),
+            },
             Event::End(TagEnd::CodeBlock) => {
+                included = None;
                 vec![
                     Event::End(TagEnd::CodeBlock),
                     Event::Html("</div>\n".into()),
@@ -409,7 +426,7 @@ mod tests {
 
     fn render(rel: &str, text: &str, allow_html: bool) -> Body {
         let mut events = Vec::new();
-        Document::parse_with(
+        let doc = Document::parse_with(
             rel.into(),
             rel.into(),
             text.as_bytes().to_vec(),
@@ -437,6 +454,7 @@ mod tests {
             rel,
             &rel.replace(".md", ".html"),
             events,
+            &doc.body.code_blocks,
             &targets,
             allow_html,
         )

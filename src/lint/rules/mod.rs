@@ -3,6 +3,7 @@
 
 pub mod bidi_control;
 pub mod broken_anchor;
+pub mod broken_include;
 pub mod broken_link;
 pub mod config_unknown_key;
 pub mod credential_in_command;
@@ -16,6 +17,7 @@ pub mod file_too_large;
 pub mod front_matter_invalid;
 pub mod front_matter_missing;
 pub mod heading_no_space;
+pub mod include_outside_code;
 pub mod invalid_utf8;
 pub mod io_error;
 pub mod lookalike_in_command;
@@ -61,6 +63,8 @@ pub static ALL: &[&Rule] = &[
     &section_missing::RULE,
     &broken_link::RULE,
     &broken_anchor::RULE,
+    &broken_include::RULE,
+    &include_outside_code::RULE,
     &duplicate_anchor::RULE,
     &undefined_reference::RULE,
     &wiki_link::RULE,

@@ -1,0 +1,336 @@
+//! mdBook's `{{#include path}}` directive, as a runbook moved from an
+//! mdBook writes it: a fenced block whose text comes from a script kept
+//! next to the runbook, whole or in part (`:2`, `::10`, `:2:`, `:2:10`, or
+//! `:name` between `ANCHOR: name` and `ANCHOR_END: name` lines).
+//!
+//! The model finds the directives ([`find`]); the workspace reads the
+//! files ([`crate::workspace::read`]), so the document model itself never
+//! touches the file system. Lint, extract and the site then see the block
+//! as mdBook shows it ([`expand`]). A directive on a line of its own outside
+//! a fenced block would insert Markdown, which runbook does not do: it is
+//! kept in [`super::Body::prose_includes`] to be reported.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::lines::{LineIndex, Span};
+use super::markdown::{Body, CodeBlock};
+
+/// The directive, from `{{` to `}}`: mdBook allows spaces inside the braces.
+static DIRECTIVE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{\{\s*#include\s+([^}\n]+?)\s*\}\}").unwrap());
+
+/// A file's `ANCHOR: name` or `ANCHOR_END: name` line (in any comment syntax).
+static ANCHOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"ANCHOR(_END)?:\s*([\w-]+)").unwrap());
+
+/// One `{{#include ...}}` in a fenced block.
+#[derive(Clone, Debug)]
+pub struct Include {
+    /// The directive in the Markdown file.
+    pub span: Span,
+    /// The directive in the block's code.
+    pub at: Range<usize>,
+    /// As written, relative to the runbook's folder.
+    pub path: String,
+    pub part: Part,
+    /// The text it brings in, or why it brings in nothing; `None` until the
+    /// workspace has read the file.
+    pub read: Option<Result<String, Problem>>,
+}
+
+/// Which part of the file a directive takes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Part {
+    All,
+    /// 1-based lines, `end` included; `None` runs to the end of the file.
+    Lines {
+        start: usize,
+        end: Option<usize>,
+    },
+    Anchor(String),
+}
+
+/// Why a directive brings in nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// An absolute path or a URL: a runbook's includes live beside it.
+    Absolute,
+    /// The file could not be read: the message says why.
+    Unreadable(String),
+    /// No such file; the name of a file close to it, if one is.
+    Missing(Option<String>),
+    /// The file has fewer lines than the part starts at.
+    PastEnd { lines: usize },
+    /// No `ANCHOR: name` line in the file.
+    NoAnchor,
+    /// The runbook has taken in more than [`MAX_INCLUDED_BYTES`] already.
+    TooMuch,
+}
+
+/// What all the includes of one runbook may bring in: a page and a script
+/// are read by people, and a thousand directives naming one large file
+/// must not make a gate hold gigabytes.
+pub const MAX_INCLUDED_BYTES: usize = 1024 * 1024;
+
+/// Finds the directives of the body, from `body_start`: in fenced blocks
+/// onto each block, on lines of their own elsewhere onto `prose_includes`.
+/// `\{{#include ...}}` is mdBook's escape and not a directive; one in the
+/// middle of a sentence is taken for text about the syntax.
+pub fn find(text: &str, body_start: usize, index: &LineIndex, body: &mut Body) {
+    let mut searched_to = body_start;
+    for at in memchr::memmem::find_iter(&text.as_bytes()[body_start..], b"#include") {
+        let at = body_start + at;
+        if at < searched_to {
+            continue;
+        }
+        let line = index.line_of(at);
+        let line_start = index.line_start(line);
+        let line_end = line_start + index.line_text(text, line + 1).len();
+        let Some(found) = DIRECTIVE
+            .find_at(&text[..line_end], line_start)
+            .filter(|m| m.start() <= at && at < m.end())
+        else {
+            continue;
+        };
+        searched_to = found.end();
+        let range = found.range();
+        if text[..range.start].ends_with('\\') {
+            continue;
+        }
+        let span = index.span(text, range.clone());
+        let before = body
+            .code_blocks
+            .partition_point(|b| b.range.start <= range.start);
+        match before.checked_sub(1).map(|i| &mut body.code_blocks[i]) {
+            Some(block) if block.range.contains(&range.start) => {
+                add_to_block(block, &text[range], span, line + 1);
+            }
+            _ if text[line_start..range.start].trim().is_empty() => {
+                body.prose_includes.push(span);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Records the directive `written` (at Markdown line `line`) in the block
+/// whose code holds it; the fence's own line, or a line the code does not
+/// hold as written, holds none.
+fn add_to_block(block: &mut CodeBlock, written: &str, span: Span, line: usize) {
+    let Some(index) = line.checked_sub(block.first_line) else {
+        return;
+    };
+    let Some(code_line_start) = nth_line_start(&block.code, index) else {
+        return;
+    };
+    let code_line = block.code[code_line_start..]
+        .split('\n')
+        .next()
+        .unwrap_or("");
+    let Some(col) = code_line.find(written) else {
+        return;
+    };
+    let Some(caps) = DIRECTIVE.captures(written) else {
+        return;
+    };
+    let (path, part) = split_argument(caps[1].trim());
+    let start = code_line_start + col;
+    block.includes.push(Include {
+        span,
+        at: start..start + written.len(),
+        path,
+        part,
+        read: None,
+    });
+}
+
+fn nth_line_start(text: &str, n: usize) -> Option<usize> {
+    if n == 0 {
+        return Some(0);
+    }
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .nth(n - 1)
+        .map(|i| i + 1)
+        .filter(|&i| i < text.len())
+}
+
+/// `file.sh:2:10` into the path and the part, as mdBook reads them.
+fn split_argument(argument: &str) -> (String, Part) {
+    let Some((path, rest)) = argument.split_once(':') else {
+        return (argument.to_string(), Part::All);
+    };
+    let number = |s: &str| s.trim().parse::<usize>().ok();
+    let part = match rest.split_once(':') {
+        None => match number(rest) {
+            Some(n) => Part::Lines {
+                start: n.max(1),
+                end: Some(n.max(1)),
+            },
+            None if rest.trim().is_empty() => Part::All,
+            None => Part::Anchor(rest.trim().to_string()),
+        },
+        Some((from, to)) => match (from.trim(), number(to)) {
+            ("", end) => Part::Lines { start: 1, end },
+            (from, end) => match number(from) {
+                Some(start) => Part::Lines {
+                    start: start.max(1),
+                    end,
+                },
+                None => Part::Anchor(rest.trim().to_string()),
+            },
+        },
+    };
+    (path.to_string(), part)
+}
+
+/// The part of `file` a directive takes, without its final line break.
+pub fn select(file: &str, part: &Part) -> Result<String, Problem> {
+    let lines: Vec<&str> = file.lines().collect();
+    match part {
+        Part::All => Ok(file
+            .strip_suffix('\n')
+            .unwrap_or(file)
+            .trim_end_matches('\r')
+            .to_string()),
+        Part::Lines { start, end } => {
+            if *start > lines.len() {
+                return Err(Problem::PastEnd { lines: lines.len() });
+            }
+            let end = end.unwrap_or(lines.len()).min(lines.len()).max(*start);
+            Ok(lines[start - 1..end].join("\n"))
+        }
+        Part::Anchor(name) => {
+            let is = |line: &str, end: bool| {
+                ANCHOR
+                    .captures_iter(line)
+                    .any(|c| c.get(1).is_some() == end && &c[2] == name)
+            };
+            let start = lines
+                .iter()
+                .position(|l| is(l, false))
+                .ok_or(Problem::NoAnchor)?;
+            let kept: Vec<&str> = lines[start + 1..]
+                .iter()
+                .take_while(|l| !is(l, true))
+                .filter(|l| !ANCHOR.is_match(l))
+                .copied()
+                .collect();
+            Ok(kept.join("\n"))
+        }
+    }
+}
+
+/// A block's code with every directive that was read replaced by what it
+/// brings in.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Expanded {
+    pub code: String,
+    /// For each line of `code`, the line of the block's own code it stands
+    /// for (0-based): an included line stands for its directive's line.
+    pub lines: Vec<usize>,
+    /// Where each included text is in `code`, and the index of its directive.
+    pub included: Vec<(Range<usize>, usize)>,
+}
+
+/// The block as mdBook would show it, when it has a directive that was read.
+pub fn expand(block: &CodeBlock) -> Option<Expanded> {
+    if !block.includes.iter().any(|i| matches!(i.read, Some(Ok(_)))) {
+        return None;
+    }
+    let code = &block.code;
+    let mut out = Expanded::default();
+    // Where each stretch of the block's own code starts: in `out.code`, in `code`.
+    let mut own: Vec<(usize, usize)> = Vec::new();
+    let mut copied = 0;
+    for (n, include) in block.includes.iter().enumerate() {
+        let Some(Ok(text)) = &include.read else {
+            continue;
+        };
+        own.push((out.code.len(), copied));
+        out.code.push_str(&code[copied..include.at.start]);
+        let start = out.code.len();
+        out.code.push_str(text);
+        out.included.push((start..out.code.len(), n));
+        copied = include.at.end;
+    }
+    own.push((out.code.len(), copied));
+    out.code.push_str(&code[copied..]);
+
+    let index = LineIndex::new(code);
+    let mut line_start = 0;
+    loop {
+        let inside = out.included.partition_point(|(r, _)| r.start <= line_start);
+        let line = match inside.checked_sub(1).map(|i| &out.included[i]) {
+            Some((range, n)) if range.contains(&line_start) => {
+                index.line_of(block.includes[*n].at.start)
+            }
+            _ => {
+                let (out_at, code_at) = own[own.partition_point(|&(o, _)| o <= line_start) - 1];
+                index.line_of(code_at + (line_start - out_at))
+            }
+        };
+        out.lines.push(line);
+        match memchr::memchr(b'\n', &out.code.as_bytes()[line_start..]) {
+            Some(i) if line_start + i + 1 < out.code.len() => line_start += i + 1,
+            _ => break,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arguments_are_read_as_mdbook_reads_them() {
+        let lines = |start, end| Part::Lines { start, end };
+        assert_eq!(split_argument("a.sh"), ("a.sh".into(), Part::All));
+        assert_eq!(split_argument("a.sh:2"), ("a.sh".into(), lines(2, Some(2))));
+        assert_eq!(
+            split_argument("a.sh::10"),
+            ("a.sh".into(), lines(1, Some(10)))
+        );
+        assert_eq!(split_argument("a.sh:2:"), ("a.sh".into(), lines(2, None)));
+        assert_eq!(
+            split_argument("a.sh:2:10"),
+            ("a.sh".into(), lines(2, Some(10)))
+        );
+        assert_eq!(
+            split_argument("a.sh:restore"),
+            ("a.sh".into(), Part::Anchor("restore".into()))
+        );
+    }
+
+    #[test]
+    fn parts_select_lines_and_anchors() {
+        let file = "one\n# ANCHOR: x\ntwo\n# ANCHOR: inner\nthree\n# ANCHOR_END: inner\n# ANCHOR_END: x\nfour\n";
+        assert_eq!(select(file, &Part::All).unwrap(), file.trim_end());
+        let lines = |start, end| Part::Lines { start, end };
+        assert_eq!(select(file, &lines(1, Some(1))).unwrap(), "one");
+        assert_eq!(select(file, &lines(8, None)).unwrap(), "four");
+        assert_eq!(
+            select(file, &lines(7, Some(99))).unwrap(),
+            "# ANCHOR_END: x\nfour"
+        );
+        assert_eq!(
+            select(file, &lines(9, None)),
+            Err(Problem::PastEnd { lines: 8 })
+        );
+        assert_eq!(
+            select(file, &Part::Anchor("x".into())).unwrap(),
+            "two\nthree"
+        );
+        assert_eq!(
+            select(file, &Part::Anchor("inner".into())).unwrap(),
+            "three"
+        );
+        assert_eq!(
+            select(file, &Part::Anchor("y".into())),
+            Err(Problem::NoAnchor)
+        );
+    }
+}

@@ -1,0 +1,96 @@
+//! mdBook include that brings nothing in (`broken-include`)
+//!
+//! ## What it checks
+//! Every `{{#include path}}` in a fenced block (mdBook's directive, with
+//! its parts `:2`, `::10`, `:2:`, `:2:10` and `:anchor`) names a file
+//! beside the runbook, inside the repository, that can be read, and the
+//! part it names is in that file.
+//!
+//! ## Why it matters
+//! The block is what the page shows and what `runbook extract` writes into
+//! the script: with the file moved or the anchor renamed, the step an
+//! operator copies during an incident is the directive itself, which no
+//! shell runs. mdBook shows an empty block, or fails the build.
+//!
+//! ## Example
+//! ````markdown
+//! ```bash
+//! {{#include scripts/restore.sh:restore}}
+//! ```
+//! ````
+//! with no `scripts/restore.sh`, or no `ANCHOR: restore` line in it.
+//!
+//! ## Fix
+//! Correct the path (relative to the runbook's folder) or the part, or
+//! write the commands into the block.
+
+use crate::document::Document;
+use crate::document::include::{MAX_INCLUDED_BYTES, Part, Problem};
+use crate::lint::{Context, Sink};
+
+crate::rule!("broken-include", Error, Some(check));
+
+/// Also run by `runbook verify`: a step whose include brings nothing in
+/// fails in the script.
+pub fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
+    for inc in doc.body.code_blocks.iter().flat_map(|b| &b.includes) {
+        let Some(Err(problem)) = &inc.read else {
+            continue;
+        };
+        let path = &inc.path;
+        let (message, help) = match problem {
+            Problem::Absolute => (
+                format!("`{path}` is not a path relative to the runbook: runbook includes files from the repository only"),
+                "write the path from the runbook's folder (`scripts/restore.sh`)".to_string(),
+            ),
+            Problem::Missing(near) => (
+                format!("included file `{path}` does not exist"),
+                match near {
+                    Some(near) => format!("did you mean `{}`?", beside(path, near)),
+                    None => "the path is relative to the runbook's folder".to_string(),
+                },
+            ),
+            Problem::Unreadable(why) => (
+                format!("included file `{path}` {why}"),
+                "include a text file of the repository".to_string(),
+            ),
+            Problem::PastEnd { lines } => (
+                format!("`{path}` has {lines} lines, so it has no {}", describe(&inc.part)),
+                "correct the line numbers, or mark the part with `ANCHOR: name` and `ANCHOR_END: name` lines and include `:name`".to_string(),
+            ),
+            Problem::NoAnchor => (
+                format!("`{path}` has no `ANCHOR: {}` line", describe(&inc.part)),
+                "add `# ANCHOR: name` and `# ANCHOR_END: name` lines around the part, or correct the name".to_string(),
+            ),
+            Problem::TooMuch => (
+                format!("the runbook's includes bring in more than {} KiB: `{path}` is not included", MAX_INCLUDED_BYTES / 1024),
+                "include the part the operator runs (`:2:10` or `:anchor`), not whole files".to_string(),
+            ),
+        };
+        sink.report(ID, inc.span, message).help(help);
+    }
+}
+
+/// `near`, a name in the folder of `path`, written as `path` is.
+fn beside(path: &str, near: &str) -> String {
+    match path.rsplit_once('/') {
+        Some((dir, _)) => format!("{dir}/{near}"),
+        None => near.to_string(),
+    }
+}
+
+fn describe(part: &Part) -> String {
+    match part {
+        Part::All => "the file".to_string(),
+        Part::Lines {
+            start,
+            end: Some(end),
+        } if start == end => format!("line {start}"),
+        Part::Lines {
+            start,
+            end: Some(end),
+        } => format!("lines {start} to {end}"),
+        Part::Lines { start, end: None } => format!("line {start}"),
+        Part::Anchor(name) => name.clone(),
+    }
+}
