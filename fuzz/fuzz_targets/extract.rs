@@ -13,7 +13,9 @@ use std::sync::LazyLock;
 use libfuzzer_sys::fuzz_target;
 use runbook::config::{Config, Settings};
 use runbook::document::Document;
+use runbook::document::include::Problem;
 use runbook::extract::analysis::{self, Block};
+use runbook::extract::findings;
 use runbook::extract::script::{self, function_name};
 use runbook::extract::shell::{self, valid_name};
 
@@ -21,6 +23,8 @@ static SETTINGS: LazyLock<Settings> = LazyLock::new(|| {
     Settings::from_config(Config::default(), None, PathBuf::from("."), Vec::new())
         .expect("default settings")
 });
+
+const INCLUDED: &str = "rm -rf /srv/<app>/cache\npsql -c 'DROP TABLE x' \"$UNSET\"\n# ANCHOR: x\nexport TOKEN=hunter2hunter2";
 
 /// A byte offset into `text` that slicing may use.
 fn at(text: &str, offset: usize, what: &str) {
@@ -84,15 +88,34 @@ fn check_block(text: &str, block: &Block) {
 
 fuzz_target!(|bytes: &[u8]| {
     let settings = &*SETTINGS;
-    let doc = Document::parse(
+    let mut doc = Document::parse(
         PathBuf::from("runbooks/fuzz.md"),
         "fuzz.md".to_string(),
         bytes.to_vec(),
         &settings.aliases,
     );
+    // What `{{#include}}` directives bring in, as the workspace would read
+    // it: commands with findings of their own, or nothing.
+    let includes = doc.body.code_blocks.iter_mut().flat_map(|b| &mut b.includes);
+    for (n, inc) in includes.enumerate() {
+        inc.read = Some(match n % 3 {
+            0 => Ok(INCLUDED.to_string()),
+            1 => Ok(String::new()),
+            _ => Err(Problem::NoAnchor),
+        });
+    }
     let rb = analysis::analyze(&doc, &settings.checks);
     for block in &rb.blocks {
         check_block(&doc.text, block);
+        assert_eq!(
+            block.cmd.lines.len(),
+            block.cmd.code.lines().count().max(1),
+            "a Markdown line for each line of code"
+        );
+    }
+    for f in findings::of(&rb, settings) {
+        assert!(f.span.start.offset <= f.span.end.offset, "{f:?}");
+        at(&doc.text, f.span.end.offset, "finding");
     }
     for block in rb.blocks.iter().filter(|b| b.runnable()) {
         for p in &block.placeholders {

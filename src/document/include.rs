@@ -90,7 +90,7 @@ pub fn find(text: &str, body_start: usize, index: &LineIndex, body: &mut Body) {
         let line_start = index.line_start(line);
         let line_end = line_start + index.line_text(text, line + 1).len();
         let Some(found) = DIRECTIVE
-            .find_at(&text[..line_end], line_start)
+            .find_at(&text[..line_end], line_start.max(searched_to))
             .filter(|m| m.start() <= at && at < m.end())
         else {
             continue;
@@ -130,7 +130,13 @@ fn add_to_block(block: &mut CodeBlock, written: &str, span: Span, line: usize) {
         .split('\n')
         .next()
         .unwrap_or("");
-    let Some(col) = code_line.find(written) else {
+    // After the directive before it, when both are on this line.
+    let from = block
+        .includes
+        .last()
+        .map_or(0, |prev| prev.at.end.saturating_sub(code_line_start))
+        .min(code_line.len());
+    let Some(col) = code_line[from..].find(written).map(|c| from + c) else {
         return;
     };
     let Some(caps) = DIRECTIVE.captures(written) else {
@@ -302,6 +308,43 @@ mod tests {
         assert_eq!(
             split_argument("a.sh:restore"),
             ("a.sh".into(), Part::Anchor("restore".into()))
+        );
+    }
+
+    #[test]
+    fn directives_are_found_in_blocks_and_on_lines_of_their_own() {
+        let text = "x\n\n```bash\n  {{#include a.sh}} {{#include a.sh}}\n{{#include b.sh:2}}\n\\{{#include c.sh}}\n```\n\n{{#include d.md}}\n\nSee {{#include e.md}}.\n";
+        let index = LineIndex::new(text);
+        let body = super::super::markdown::parse(text, 0, &index, None);
+        let block = &body.code_blocks[0];
+        let found: Vec<(&str, usize, usize)> = block
+            .includes
+            .iter()
+            .map(|i| (i.path.as_str(), i.span.start.line, i.span.start.col))
+            .collect();
+        assert_eq!(found, [("a.sh", 4, 3), ("a.sh", 4, 21), ("b.sh", 5, 1)]);
+        for inc in &block.includes {
+            assert_eq!(
+                &block.code[inc.at.clone()],
+                &text[inc.span.start.offset..inc.span.end.offset]
+            );
+        }
+        let prose: Vec<usize> = body.prose_includes.iter().map(|s| s.start.line).collect();
+        assert_eq!(prose, [9]);
+
+        let mut block = block.clone();
+        for (n, inc) in block.includes.iter_mut().enumerate() {
+            inc.read = Some(Ok(format!("one{n}\ntwo{n}")));
+        }
+        let e = expand(&block).unwrap();
+        assert_eq!(
+            e.code,
+            "  one0\ntwo0 one1\ntwo1\none2\ntwo2\n\\{{#include c.sh}}\n"
+        );
+        assert_eq!(e.lines, [0, 0, 0, 1, 1, 2]);
+        assert_eq!(
+            e.included.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+            [0, 1, 2]
         );
     }
 
