@@ -741,3 +741,36 @@ fn a_templates_folder_created_while_serving_is_watched() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn a_saved_include_renders_the_pages_that_include_it_again() {
+    let serve = Serve::start_with(|dir| {
+        std::fs::create_dir_all(dir.join("content/db/scripts")).unwrap();
+        std::fs::write(
+            dir.join("content/db/scripts/restore.sh"),
+            "pg_restore --first-version\n",
+        )
+        .unwrap();
+        let page = dir.join("content/db/restore.md");
+        let mut text = std::fs::read_to_string(&page).unwrap();
+        text.push_str("\n```bash\n{{#include scripts/restore.sh}}\n```\n");
+        std::fs::write(&page, text).unwrap();
+    });
+    assert!(
+        get(serve.addr, "/db/restore.html")
+            .1
+            .contains("pg_restore --first-version")
+    );
+
+    let mut events = Events::connect(serve.addr);
+    std::fs::write(
+        serve.path("content/db/scripts/restore.sh"),
+        "pg_restore --second-version\n",
+    )
+    .unwrap();
+    events.message(reloads("db/restore.html"));
+    let page = get(serve.addr, "/db/restore.html").1;
+    assert!(page.contains("pg_restore --second-version"), "{page}");
+    // The script is read into the page, not published beside it.
+    assert_eq!(get(serve.addr, "/db/scripts/restore.sh").0, 404);
+}

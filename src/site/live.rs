@@ -265,6 +265,12 @@ impl Live {
             self.folders = folders;
         }
         read.extend(self.linking_to(&names));
+        read.extend(
+            self.pages
+                .iter()
+                .filter(|(_, page)| page.includes.iter().any(|i| rels.contains(i)))
+                .map(|(rel, _)| rel.clone()),
+        );
         let before: HashMap<String, Arc<Page>> = read
             .iter()
             .filter_map(|r| Some((r.clone(), self.pages.get(r)?.clone())))

@@ -90,6 +90,9 @@ struct Page {
     anchors: Vec<String>,
     /// The files it references that the site copies.
     assets: AssetMap,
+    /// The files its `{{#include ...}}` directives read, inside the source
+    /// folder (paths in it): saving one renders the page again.
+    includes: Vec<String>,
     html_as_text: bool,
 }
 
@@ -409,10 +412,21 @@ fn page_of(
         .map(|h| h.anchor.clone())
         .chain(doc.body.html_anchors.iter().map(|a| a.id.clone()))
         .collect();
+    let dir = doc.path.parent().unwrap_or(Path::new(""));
+    let includes = doc
+        .body
+        .code_blocks
+        .iter()
+        .flat_map(|b| &b.includes)
+        .filter_map(|i| {
+            workspace::relative(&settings.src, &workspace::normalize(&dir.join(&i.path)))
+        })
+        .collect();
     Ok(Page {
         link_names,
         anchors,
         assets,
+        includes,
         html_as_text: body.html_as_text,
         summary: Summary {
             title,
