@@ -104,7 +104,11 @@ pub enum DueFormat {
 
 #[derive(Args, Debug)]
 pub struct NewArgs {
+    /// The title (the file is named after it: `restore-the-orders-db.md`),
+    /// or a file name such as `db/restore-orders.md`, titled after it.
     pub title: String,
+    /// Who answers for it: a team or rotation (`@acme/dba`), which outlives
+    /// any one person.
     #[arg(long)]
     pub owner: String,
     /// Folder to create it in (default: the source folder).

@@ -293,6 +293,23 @@ fn new_writes_a_runbook_that_lints_clean_and_never_overwrites() {
             .unwrap()
             .contains("owner: \"dba\"")
     );
+    // A file name is where to write it, and what to call it.
+    let named = runbook(
+        dir,
+        &[
+            "new",
+            "db/restore-orders.md",
+            "--owner",
+            "dba",
+            "--today",
+            TODAY,
+        ],
+    );
+    assert_eq!(named.status.code(), Some(0), "{}", stderr(&named));
+    let text = fs::read_to_string(dir.join("docs/db/restore-orders.md")).unwrap();
+    assert!(text.contains("title: \"Restore orders\""), "{text}");
+    let lint = runbook(dir, &["lint", "--today", TODAY]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
 }
 
 #[test]

@@ -11,14 +11,24 @@ use crate::document::slug::slugify;
 /// whole sentence, and file systems refuse names past 255 bytes.
 const MAX_STEM: usize = 80;
 
+/// Creates the runbook named `title` in `dir`, or, when `title` is a
+/// Markdown file name (`db/restore-orders.md`, as `hugo new` takes one),
+/// that file in `dir`, titled after its name (`Restore orders`).
 pub fn create(dir: &Path, title: &str, owner: &str, today: Date) -> Result<PathBuf, String> {
-    let stem = file_stem(title);
-    if stem.is_empty() {
-        return Err(format!(
-            "`{title}` gives no file name; use letters or digits"
-        ));
-    }
-    let path = dir.join(format!("{stem}.md"));
+    let (path, title) = match title_of_file(title) {
+        Some(from_name) => (dir.join(title), from_name),
+        None => {
+            let stem = file_stem(title);
+            if stem.is_empty() {
+                return Err(format!(
+                    "`{title}` gives no file name; use letters or digits"
+                ));
+            }
+            (dir.join(format!("{stem}.md")), title.to_string())
+        }
+    };
+    let title = title.as_str();
+    let dir = path.parent().unwrap_or(dir);
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let text = template(title, owner, today);
     // `create_new` refuses to overwrite, even if the file appears meanwhile.
@@ -30,6 +40,22 @@ pub fn create(dir: &Path, title: &str, owner: &str, today: Date) -> Result<PathB
     std::io::Write::write_all(&mut file, text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
+}
+
+/// The title a file name `db/restore-orders.md` gives (`Restore orders`),
+/// if the argument is one.
+fn title_of_file(arg: &str) -> Option<String> {
+    let name = arg.rsplit(['/', '\\']).next()?;
+    let stem = name
+        .len()
+        .checked_sub(3)
+        .filter(|&at| name.is_char_boundary(at) && name[at..].eq_ignore_ascii_case(".md"))
+        .map(|at| &name[..at])?;
+    let words = stem.replace(['-', '_'], " ");
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut chars = words.chars();
+    let first = chars.next()?;
+    Some(first.to_uppercase().chain(chars).collect())
 }
 
 /// The title's slug, cut at the last word that fits in [`MAX_STEM`].
@@ -98,6 +124,19 @@ How to undo every step above.
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_name_is_a_path_and_gives_the_title() {
+        assert_eq!(
+            title_of_file("db/restore-orders_db.md").as_deref(),
+            Some("Restore orders db")
+        );
+        assert_eq!(title_of_file("Fail over.MD").as_deref(), Some("Fail over"));
+        assert_eq!(title_of_file("Fail over / fail back"), None);
+        assert_eq!(title_of_file("Read the .md files"), None);
+        assert_eq!(title_of_file("db/.md"), None);
+        assert_eq!(title_of_file("é.md").as_deref(), Some("É"));
+    }
 
     #[test]
     fn long_titles_are_cut_at_a_word() {
