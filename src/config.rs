@@ -282,6 +282,7 @@ impl Settings {
         let known = known_keys();
         let unknown = ignored
             .into_iter()
+            .filter(|key| !is_mdbook_key(key))
             .map(|key| locate_unknown(&text, key, &known))
             .collect();
         let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -560,6 +561,28 @@ fn known_keys() -> Vec<String> {
     out
 }
 
+/// Keys mdBook reads: a `book.toml` shared with mdBook (or brought over
+/// from it) keeps them, and they are no typo of runbook's.
+const MDBOOK_KEYS: &[&str] = &[
+    "book.authors",
+    "book.language",
+    "book.multilingual",
+    "book.text-direction",
+    "build.create-missing",
+    "build.use-default-preprocessors",
+    "build.extra-watch-dirs",
+    "output",
+    "preprocessor",
+    "rust",
+];
+
+fn is_mdbook_key(key: &str) -> bool {
+    MDBOOK_KEYS.iter().any(|k| {
+        key.strip_prefix(k)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+    })
+}
+
 fn locate_unknown(text: &str, key: String, known: &[String]) -> UnknownKey {
     let last = key.rsplit('.').next().unwrap_or(&key).to_string();
     let (line, col) = text
@@ -570,11 +593,14 @@ fn locate_unknown(text: &str, key: String, known: &[String]) -> UnknownKey {
             let is_key = trimmed.strip_prefix(last.as_str()).is_some_and(|rest| {
                 let rest = rest.trim_start();
                 rest.starts_with('=') || rest.starts_with('.')
-            }) || trimmed
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .ends_with(&last)
-                && trimmed.starts_with('[');
+            }) || trimmed.starts_with('[') && {
+                // `[output.html]` is where the table `output` first shows.
+                let table = trimmed.trim_start_matches('[').trim_end_matches(']').trim();
+                table.ends_with(&last)
+                    || table
+                        .strip_prefix(key.as_str())
+                        .is_some_and(|rest| rest.starts_with('.'))
+            };
             is_key.then(|| (i + 1, l.len() - trimmed.len() + 1))
         })
         .unwrap_or((1, 1));
