@@ -1,7 +1,9 @@
 //! Unknown key in book.toml (`config-unknown-key`)
 //!
 //! ## What it checks
-//! Every key in `book.toml` must be one runbook reads.
+//! Every key in `book.toml` must be one runbook reads, or one of mdBook's
+//! own (`book.authors`, `[output.html]`, `[preprocessor.*]`, ...), so that
+//! one `book.toml` serves both tools.
 //!
 //! ## Why it matters
 //! A misspelt setting (`review-peroid = "30d"`) is otherwise silently
