@@ -1509,10 +1509,11 @@ fn dry_run_bounds_the_memory_of_a_script() {
 #[test]
 fn mdbook_includes_are_checked_and_extracted_from_the_included_file() {
     let found = verify("includes.md");
-    // The included lines' findings are at the directive, once each.
+    // The included lines' findings are at the directive, once each, in a
+    // shell block and in a query block alike.
     assert_eq!(
         lines_of(&found, "destructive-command"),
-        vec![12],
+        vec![12, 29],
         "{found:?}"
     );
     assert_eq!(
@@ -1525,7 +1526,10 @@ fn mdbook_includes_are_checked_and_extracted_from_the_included_file() {
     let run = runbook(&["verify", "includes.md"]);
     assert!(
         run.stdout
-            .contains("(`kubectl-delete`) (in `scripts/rotate.sh`)"),
+            .contains("(`kubectl-delete`) (in `scripts/rotate.sh`)")
+            && run
+                .stdout
+                .contains("(`sql-drop`) (in `scripts/cleanup.sql`)"),
         "{}",
         run.stdout
     );

@@ -285,10 +285,12 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
 /// written for the included text, must not edit the runbook.
 fn name_included_files(rb: &Runbook, out: &mut Vec<Finding>) {
     let includes: Vec<&Include> = rb
-        .blocks
+        .doc
+        .body
+        .code_blocks
         .iter()
-        .filter(|b| !b.cmd.included.is_empty())
-        .flat_map(|b| &b.cmd.block.includes)
+        .flat_map(|b| &b.includes)
+        .filter(|i| matches!(i.read, Some(Ok(_))))
         .collect();
     if includes.is_empty() {
         return;
@@ -554,6 +556,32 @@ fn check_query(doc: &Document, block: &CodeBlock, settings: &Settings, out: &mut
         }
         if let Some((p, m)) = settings.checks.credentials.first_match(query, below) {
             out.push(credential(p, span(m)));
+        }
+    }
+    // What `{{#include ...}}` brought in (a migration, a script of
+    // statements), found at the directive ([`name_included_files`]).
+    for inc in &block.includes {
+        let Some(Ok(text)) = &inc.read else {
+            continue;
+        };
+        let mut rest = text.as_str();
+        while !rest.is_empty() {
+            let (line, below) = rest.split_once('\n').unwrap_or((rest, ""));
+            rest = below;
+            let query = line.trim_start();
+            if ["--", "#", "//"].iter().any(|c| query.starts_with(c))
+                || !settings.checks.may_match_command(query)
+            {
+                continue;
+            }
+            if let Some((p, _)) = settings.checks.destructive.first_match(query, below) {
+                if !*acknowledged {
+                    out.push(destructive(p, inc.span));
+                }
+            }
+            if let Some((p, _)) = settings.checks.credentials.first_match(query, below) {
+                out.push(credential(p, inc.span));
+            }
         }
     }
 }
