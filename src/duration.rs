@@ -40,6 +40,9 @@ impl FromStr for ReviewPeriod {
         if let Some(period) = cadence(text) {
             return Ok(ReviewPeriod(period));
         }
+        if let Some(which) = ambiguous(text) {
+            return Err(format!("`{text}` is ambiguous: {which}"));
+        }
         let span: jiff::Span = text.parse().map_err(|_| {
             format!(
                 "`{text}` is not a duration; write it as `90d`, `90 days`, `6 months` or `1 year`"
@@ -60,16 +63,33 @@ impl FromStr for ReviewPeriod {
     }
 }
 
-/// The cadences teams write instead of a number: `quarterly`.
+/// The cadences teams write instead of a number: `quarterly`, or `quarter`
+/// (from `every quarter`).
 fn cadence(text: &str) -> Option<jiff::Span> {
     let span = jiff::Span::new();
     Some(match text.to_ascii_lowercase().as_str() {
-        "weekly" => span.weeks(1),
-        "biweekly" | "fortnightly" => span.weeks(2),
-        "monthly" => span.months(1),
-        "quarterly" => span.months(3),
-        "half-yearly" | "semiannually" | "semi-annually" => span.months(6),
-        "yearly" | "annually" => span.years(1),
+        "weekly" | "week" => span.weeks(1),
+        "biweekly" | "fortnightly" | "fortnight" => span.weeks(2),
+        "monthly" | "month" => span.months(1),
+        "quarterly" | "quarter" => span.months(3),
+        "half-yearly" | "semiannually" | "semi-annually" | "half-year" | "half year" => {
+            span.months(6)
+        }
+        "yearly" | "annually" | "year" => span.years(1),
+        _ => return None,
+    })
+}
+
+/// Words that mean one period to some and another to others: what to
+/// write instead.
+pub fn ambiguous(text: &str) -> Option<&'static str> {
+    Some(match text.to_ascii_lowercase().as_str() {
+        "bimonthly" | "bi-monthly" => {
+            "some read it as every two months, others as twice a month: write `2 months` or `2 weeks`"
+        }
+        "biannually" | "bi-annually" | "biannual" => {
+            "some read it as twice a year, others as every two years: write `6 months` or `2 years`"
+        }
         _ => return None,
     })
 }
@@ -106,10 +126,21 @@ mod tests {
             ("fortnightly", "2025-02-14"),
             ("every 90 days", "2025-05-01"),
             ("Every 6 months", "2025-07-31"),
+            ("every quarter", "2025-04-30"),
+            ("every Month", "2025-02-28"),
+            ("every year", "2026-01-31"),
+            ("biweekly", "2025-02-14"),
         ] {
             let period: ReviewPeriod = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(period.after(start).unwrap().to_string(), due, "{text}");
         }
+    }
+
+    #[test]
+    fn words_that_mean_two_periods_ask_which() {
+        let e = "biannually".parse::<ReviewPeriod>().unwrap_err();
+        assert!(e.contains("write `6 months` or `2 years`"), "{e}");
+        assert!("every bimonthly".parse::<ReviewPeriod>().is_err());
     }
 
     #[test]

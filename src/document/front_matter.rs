@@ -622,6 +622,10 @@ fn review_period(value: &Value) -> Result<ReviewPeriod, NotAPeriod> {
                 "a period of at least one day",
                 "write a period such as `90d`, `6 months` or `1 year`",
             )),
+            Err(_) if crate::duration::ambiguous(&text).is_some() => Some((
+                "a period everyone reads the same way",
+                crate::duration::ambiguous(&text).unwrap_or_default(),
+            )),
             Err(_) if number.contains('.') && number.parse::<f64>().is_ok() => Some((
                 "a whole number of days, weeks, months or years",
                 "write it in whole units: `18 months`, not `1.5 years`",
