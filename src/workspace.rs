@@ -532,12 +532,15 @@ pub fn read_with(
 /// outside the repository (a pull request could name `/etc/passwd` or
 /// `../../.git/config`, which would then be published in the site).
 fn read_includes(doc: &mut Document, settings: &Settings) {
-    use crate::document::include::{self, MAX_INCLUDED_BYTES, Problem};
+    use crate::document::include::{self, MAX_INCLUDED_BYTES, MAX_INCLUDED_FILES, Problem};
     if doc.body.code_blocks.iter().all(|b| b.includes.is_empty()) {
         return;
     }
     let dir = doc.path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut files: HashMap<PathBuf, Result<String, Problem>> = HashMap::default();
+    // Each folder is listed once for "did you mean", however many names in
+    // it are missing.
+    let mut listed: HashMap<PathBuf, Vec<String>> = HashMap::default();
     let mut taken = 0;
     for block in &mut doc.body.code_blocks {
         for inc in &mut block.includes {
@@ -546,12 +549,16 @@ fn read_includes(doc: &mut Document, settings: &Settings) {
                 Err(Problem::Absolute)
             } else {
                 let path = normalize(&dir.join(written));
-                match files
-                    .entry(path)
-                    .or_insert_with_key(|path| read_included(path, &settings.boundary))
-                {
-                    Ok(text) => include::select(text, &inc.part),
-                    Err(problem) => Err(problem.clone()),
+                if files.len() >= MAX_INCLUDED_FILES && !files.contains_key(&path) {
+                    Err(Problem::TooMany)
+                } else {
+                    let read = files.entry(path).or_insert_with_key(|path| {
+                        read_included(path, &settings.boundary, &mut listed)
+                    });
+                    match read {
+                        Ok(text) => include::select(text, &inc.part),
+                        Err(problem) => Err(problem.clone()),
+                    }
                 }
             };
             inc.read = Some(read.and_then(|text| {
@@ -569,25 +576,23 @@ fn read_includes(doc: &mut Document, settings: &Settings) {
 fn read_included(
     path: &Path,
     boundary: &Boundary,
+    listed: &mut HashMap<PathBuf, Vec<String>>,
 ) -> Result<String, crate::document::include::Problem> {
     use crate::document::include::Problem;
     if !path.exists() {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let siblings: Vec<String> = path
-            .parent()
-            .and_then(|p| {
-                std::fs::read_dir(if p.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    p
-                })
-                .ok()
-            })
-            .into_iter()
-            .flatten()
-            .take(crate::lint::links::MAX_CANDIDATES + 1)
-            .filter_map(|e| e.ok()?.file_name().into_string().ok())
-            .collect();
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let siblings = listed.entry(parent.to_path_buf()).or_insert_with(|| {
+            std::fs::read_dir(parent)
+                .into_iter()
+                .flatten()
+                .take(crate::lint::links::MAX_CANDIDATES + 1)
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .collect()
+        });
         let near = crate::lint::links::closest(name, siblings.iter().map(String::as_str));
         return Err(Problem::Missing(near.map(str::to_string)));
     }

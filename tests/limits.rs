@@ -535,3 +535,34 @@ fn a_100_mb_asset_is_copied_without_being_held_in_memory() {
             == fs::read(tmp.path().join("docs/dump.bin")).unwrap()
     );
 }
+
+#[test]
+fn a_hundred_thousand_includes_read_each_file_once_and_stop_at_the_caps() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \"docs\"\n").unwrap();
+    fs::create_dir_all(tmp.path().join("docs/scripts")).unwrap();
+    fs::write(
+        tmp.path().join("docs/scripts/step.sh"),
+        "echo step\n".repeat(100),
+    )
+    .unwrap();
+    let mut text = format!("{FRONT}# Big\n\n## Rollback\n\n```bash\n");
+    for i in 0..50_000 {
+        // 999 bytes each: the 1 MiB a runbook may take in ends after 1,049.
+        text.push_str("{{#include scripts/step.sh}}\n");
+        // Each a file to look for: past 1,000 names, none is.
+        text.push_str(&format!("{{{{#include scripts/missing-{i}.sh}}}}\n"));
+    }
+    text.push_str("```\n");
+    fs::write(tmp.path().join("docs/big.md"), text).unwrap();
+    let run = run(tmp.path());
+    run.assert_within(400);
+    // 1,049 copies of the 999 bytes fit in 1 MiB; every other directive
+    // is a finding (the missing files, then the ones past the caps).
+    assert_eq!(
+        run.found("broken-include"),
+        100_000 - 1_049,
+        "{:?}",
+        run.rules()
+    );
+}

@@ -68,12 +68,18 @@ pub enum Problem {
     NoAnchor,
     /// The runbook has taken in more than [`MAX_INCLUDED_BYTES`] already.
     TooMuch,
+    /// The runbook names more than [`MAX_INCLUDED_FILES`] files.
+    TooMany,
 }
 
 /// What all the includes of one runbook may bring in: a page and a script
 /// are read by people, and a thousand directives naming one large file
 /// must not make a gate hold gigabytes.
 pub const MAX_INCLUDED_BYTES: usize = 1024 * 1024;
+
+/// The files one runbook's includes may name: each is a file to open (and,
+/// when missing, a folder to search for a close name).
+pub const MAX_INCLUDED_FILES: usize = 1_000;
 
 /// Finds the directives of the body, from `body_start`: in fenced blocks
 /// onto each block, on lines of their own elsewhere onto `prose_includes`.
@@ -123,7 +129,18 @@ fn add_to_block(block: &mut CodeBlock, written: &str, span: Span, line: usize) {
     let Some(index) = line.checked_sub(block.first_line) else {
         return;
     };
-    let Some(code_line_start) = nth_line_start(&block.code, index) else {
+    // Counted on from the directive before, not from the top: a block of
+    // a hundred thousand directives is read once.
+    let (known_index, known_start) = match block.includes.last() {
+        Some(prev) if prev.span.start.line <= line => {
+            let before = &block.code.as_bytes()[..prev.at.start];
+            let start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+            (prev.span.start.line - block.first_line, start)
+        }
+        _ => (0, 0),
+    };
+    let Some(code_line_start) = nth_line_start(&block.code, known_start, index - known_index)
+    else {
         return;
     };
     let code_line = block.code[code_line_start..]
@@ -153,13 +170,14 @@ fn add_to_block(block: &mut CodeBlock, written: &str, span: Span, line: usize) {
     });
 }
 
-fn nth_line_start(text: &str, n: usize) -> Option<usize> {
+/// Where the line `n` lines below the one starting at `from` starts.
+fn nth_line_start(text: &str, from: usize, n: usize) -> Option<usize> {
     if n == 0 {
-        return Some(0);
+        return Some(from);
     }
-    memchr::memchr_iter(b'\n', text.as_bytes())
+    memchr::memchr_iter(b'\n', &text.as_bytes()[from..])
         .nth(n - 1)
-        .map(|i| i + 1)
+        .map(|i| from + i + 1)
         .filter(|&i| i < text.len())
 }
 

@@ -25,7 +25,7 @@
 //! write the commands into the block.
 
 use crate::document::Document;
-use crate::document::include::{MAX_INCLUDED_BYTES, Part, Problem};
+use crate::document::include::{MAX_INCLUDED_BYTES, MAX_INCLUDED_FILES, Part, Problem};
 use crate::lint::{Context, Sink};
 
 crate::rule!("broken-include", Error, Some(check));
@@ -61,6 +61,10 @@ pub fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
             Problem::NoAnchor => (
                 format!("`{path}` has no `ANCHOR: {}` line", describe(&inc.part)),
                 "add `# ANCHOR: name` and `# ANCHOR_END: name` lines around the part, or correct the name".to_string(),
+            ),
+            Problem::TooMany => (
+                format!("the runbook includes more than {MAX_INCLUDED_FILES} files: `{path}` is not read"),
+                "keep the commands in fewer files".to_string(),
             ),
             Problem::TooMuch => (
                 format!("the runbook's includes bring in more than {} KiB: `{path}` is not included", MAX_INCLUDED_BYTES / 1024),
