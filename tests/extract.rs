@@ -1566,3 +1566,38 @@ fn mdbook_includes_are_checked_and_extracted_from_the_included_file() {
         run.stderr
     );
 }
+
+#[test]
+fn a_finding_after_included_text_on_its_line_is_at_the_directive() {
+    // The code line is `echo abcdefghijk éééééééééé `…`: placed column for
+    // column on the Markdown line, the open backquote fell inside an `é`.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::write(dir.path().join("s.sh"), "abcdefghijk\n").unwrap();
+    std::fs::write(
+        dir.path().join("r.md"),
+        "---\ntitle: R\nowner: ops\nlast_reviewed: 2026-11-20\nstatus: authoritative\n---\n# R\n\n\
+         ```bash\necho {{#include s.sh}} éééééééééé `\n```\n\n## Rollback\n\nNothing.\n",
+    )
+    .unwrap();
+    for format in ["human", "json"] {
+        let run = runbook_in(dir.path(), &["lint", "--format", format], &[]);
+        assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+        assert!(run.stdout.contains("shell-syntax"), "{}", run.stdout);
+    }
+    let found = verify_in(dir.path(), "r.md");
+    assert_eq!(lines_of(&found, "shell-syntax"), vec![10], "{found:?}");
+    let run = runbook_in(dir.path(), &["lint", "--format", "json"], &[]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let syntax = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "shell-syntax")
+        .unwrap();
+    assert_eq!(
+        (&syntax["line"], &syntax["column"]),
+        (&10.into(), &6.into()),
+        "{syntax}"
+    );
+}

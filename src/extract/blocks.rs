@@ -81,11 +81,20 @@ impl Command<'_> {
             .find(|i| !matches!(i.read, Some(Ok(_))))
     }
 
-    /// The directive whose included text holds `offset` of `code`.
+    /// The directive whose included text is on the line of `code` holding
+    /// `offset`. That line stands for the directive's Markdown line, whose
+    /// columns are not the code's: anything on it is shown at the directive.
     pub fn include_at(&self, offset: usize) -> Option<&include::Include> {
-        let after = self.included.partition_point(|(r, _)| r.start <= offset);
-        let (range, n) = self.included.get(after.checked_sub(1)?)?;
-        range.contains(&offset).then(|| &self.block.includes[*n])
+        if self.included.is_empty() {
+            return None;
+        }
+        let line = self.index.line_of(offset.min(self.code.len()));
+        let start = self.index.line_start(line);
+        let end = memchr::memchr(b'\n', &self.code.as_bytes()[start..])
+            .map_or(self.code.len(), |i| start + i);
+        let first = self.included.partition_point(|(r, _)| r.end < start);
+        let (range, n) = self.included.get(first)?;
+        (range.start <= end).then(|| &self.block.includes[*n])
     }
 
     /// The Markdown line of a byte offset in `code`.

@@ -71,11 +71,15 @@ fn pos_of(doc: &Document, block: &Block, offset: usize) -> Pos {
     Pos {
         line,
         col: shifted(col, align.chars_shift, align.md_chars + 1).max(1),
-        offset: doc.lines.line_start(line - 1).saturating_add(shifted(
-            col_bytes,
-            align.bytes_shift,
-            align.md_bytes,
-        )),
+        // On a character: a code line that does not match its Markdown
+        // line byte for byte is placed by clamping.
+        offset: floor_char_boundary(
+            &doc.text,
+            doc.lines
+                .line_start(line - 1)
+                .saturating_add(shifted(col_bytes, align.bytes_shift, align.md_bytes))
+                .min(doc.text.len()),
+        ),
     }
 }
 
@@ -153,7 +157,10 @@ fn span_in(doc: &Document, block: &Block, offset: usize, len: usize) -> Span {
     let mut end_pos = start_pos;
     let width = text[start..end].split('\n').next().unwrap_or("");
     end_pos.col += width.chars().count();
-    end_pos.offset += width.len();
+    end_pos.offset = floor_char_boundary(
+        &doc.text,
+        (end_pos.offset + width.len()).min(doc.text.len()),
+    );
     Span {
         start: start_pos,
         end: end_pos,
