@@ -4,6 +4,7 @@
 
 use std::cell::LazyCell;
 use std::collections::BTreeSet;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -544,26 +545,33 @@ fn check_query(doc: &Document, block: &CodeBlock, settings: &Settings, out: &mut
         return;
     }
     let acknowledged = LazyCell::new(|| attrs.destructive || warned(doc, block));
-    let last = block.first_line + block.line_count;
-    for line in block.first_line..last {
-        let text = doc.line_text(line);
-        let query = text.trim_start();
+    // One statement line, with the lines below it (a statement goes on to
+    // its `;`); `place` gives the span of a byte range of `line`.
+    let mut check = |line: &str, below: &str, place: &dyn Fn(Range<usize>) -> Span| {
+        let query = line.trim_start();
         if ["--", "#", "//"].iter().any(|c| query.starts_with(c))
             || !settings.checks.may_match_command(query)
         {
-            continue;
+            return;
         }
-        let indent = text.len() - query.len();
-        let below = doc.lines_text(line + 1..last);
-        let span = |m: regex::Match| doc.span_in_line(line, indent + m.start()..indent + m.end());
+        let indent = line.len() - query.len();
+        let shifted = |m: regex::Match| place(indent + m.start()..indent + m.end());
         if let Some((p, m)) = settings.checks.destructive.first_match(query, below) {
             if !*acknowledged {
-                out.push(destructive(p, span(m)));
+                out.push(destructive(p, shifted(m)));
             }
         }
         if let Some((p, m)) = settings.checks.credentials.first_match(query, below) {
-            out.push(credential(p, span(m)));
+            out.push(credential(p, shifted(m)));
         }
+    };
+    let last = block.first_line + block.line_count;
+    for line in block.first_line..last {
+        check(
+            doc.line_text(line),
+            doc.lines_text(line + 1..last),
+            &|range| doc.span_in_line(line, range),
+        );
     }
     // What `{{#include ...}}` brought in (a migration, a script of
     // statements), found at the directive ([`name_included_files`]).
@@ -575,20 +583,7 @@ fn check_query(doc: &Document, block: &CodeBlock, settings: &Settings, out: &mut
         while !rest.is_empty() {
             let (line, below) = rest.split_once('\n').unwrap_or((rest, ""));
             rest = below;
-            let query = line.trim_start();
-            if ["--", "#", "//"].iter().any(|c| query.starts_with(c))
-                || !settings.checks.may_match_command(query)
-            {
-                continue;
-            }
-            if let Some((p, _)) = settings.checks.destructive.first_match(query, below) {
-                if !*acknowledged {
-                    out.push(destructive(p, inc.span));
-                }
-            }
-            if let Some((p, _)) = settings.checks.credentials.first_match(query, below) {
-                out.push(credential(p, inc.span));
-            }
+            check(line, below, &|_| inc.span);
         }
     }
 }
