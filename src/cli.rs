@@ -145,7 +145,8 @@ pub struct Common {
 #[derive(Args, Debug)]
 pub struct LintArgs {
     /// Files or folders to check (default: the whole source folder). Links
-    /// still resolve against the whole tree.
+    /// still resolve against the whole tree. A file that is not Markdown
+    /// checks the runbooks that `{{#include}}` it.
     pub paths: Vec<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
@@ -341,7 +342,11 @@ fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> 
         let named = args
             .paths
             .iter()
-            .filter(|p| workspace::in_book(p, settings));
+            // A script or query a runbook includes is not a runbook: it
+            // selects the runbooks that include it, wherever it is.
+            .filter(|p| {
+                workspace::in_book(p, settings) || p.is_file() && !workspace::is_markdown(p)
+            });
         Selection::Paths(named.cloned().collect())
     } else {
         Selection::Paths(args.paths.clone())

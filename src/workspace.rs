@@ -386,6 +386,7 @@ pub fn select<'a>(
     }
     let mut selected = Vec::new();
     let mut missing = Vec::new();
+    let mut scripts = Vec::new();
     for path in paths {
         let wanted = normalize(path);
         let matches: Vec<&Source> = if src.starts_with(&wanted) {
@@ -404,6 +405,8 @@ pub fn select<'a>(
             .flatten()
         {
             missing.push(not_read(path.clone(), ReadError::Outside(real)));
+        } else if path.is_file() && !is_markdown(path) {
+            scripts.push(path.as_path());
         } else if path.is_file() {
             let rel = relative(&normalize(&settings.src), &wanted)
                 .unwrap_or_else(|| path.to_string_lossy().into_owned());
@@ -448,9 +451,55 @@ pub fn select<'a>(
             ));
         }
     }
+    if !scripts.is_empty() {
+        selected.extend(including(all, &scripts, settings));
+    }
     selected.sort_by(|a, b| a.path.cmp(&b.path));
     selected.dedup_by(|a, b| a.path == b.path);
     (Cow::Owned(selected), missing)
+}
+
+/// The runbooks that take lines from one of `files` with `{{#include}}`:
+/// a named file that is not Markdown is a script or query kept beside the
+/// runbooks, and what a change to it can break is theirs. pre-commit
+/// passes such a file when a commit changes only the script. Only a
+/// runbook holding the directive and the file's name is parsed.
+fn including(all: &[Source], files: &[&Path], settings: &Settings) -> Vec<Source> {
+    use rayon::prelude::*;
+    let wanted: Vec<PathBuf> = files.iter().map(|f| full(f)).collect();
+    let names: Vec<&[u8]> = files
+        .iter()
+        .filter_map(|f| Some(f.file_name()?.as_encoded_bytes()))
+        .collect();
+    let mentions = |bytes: &[u8]| {
+        memchr::memmem::find(bytes, b"{{#include").is_some()
+            && names
+                .iter()
+                .any(|n| memchr::memmem::find(bytes, n).is_some())
+    };
+    all.par_iter()
+        .filter(|source| {
+            let Ok(bytes) = files::read_regular(&source.path) else {
+                return false;
+            };
+            if !mentions(&bytes) {
+                return false;
+            }
+            let doc = Document::parse(
+                source.path.clone(),
+                source.rel.clone(),
+                bytes,
+                &settings.aliases,
+            );
+            let dir = full(source.path.parent().unwrap_or(Path::new("")));
+            doc.body
+                .code_blocks
+                .iter()
+                .flat_map(|b| &b.includes)
+                .any(|inc| wanted.contains(&normalize(&dir.join(&inc.path))))
+        })
+        .cloned()
+        .collect()
 }
 
 /// Whether `path` is one of `paths` or inside one of them, however each is

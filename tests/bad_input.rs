@@ -494,6 +494,99 @@ fn force_exclude_skips_markdown_that_is_not_a_runbook_of_the_book() {
 }
 
 #[test]
+fn a_named_script_lints_the_runbooks_that_include_it() {
+    let tmp = tree();
+    fs::create_dir_all(tmp.path().join("docs/scripts")).unwrap();
+    fs::create_dir_all(tmp.path().join("scripts")).unwrap();
+    let runbook = |include: &str| {
+        format!(
+            "{}\n```bash\n{{{{#include {include}}}}}\n```\n",
+            GOOD.trim_end()
+        )
+    };
+    fs::write(
+        tmp.path().join("docs/restore.md"),
+        runbook("scripts/restore.sh:restore"),
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("docs/deploy.md"),
+        runbook("../scripts/deploy.sh"),
+    )
+    .unwrap();
+    // Names the script in prose only: not one of its runbooks.
+    let mention = GOOD.replace(
+        "Undo.",
+        "Undo with `scripts/restore.sh`; see {{#include}} in mdBook.",
+    );
+    fs::write(tmp.path().join("docs/mention.md"), mention).unwrap();
+    // The commit renamed the anchor the runbook takes its commands from.
+    fs::write(
+        tmp.path().join("docs/scripts/restore.sh"),
+        "# ANCHOR: restore-db\npg_restore -d app dump\n# ANCHOR_END: restore-db\n",
+    )
+    .unwrap();
+    fs::write(tmp.path().join("docs/scripts/unused.sh"), "exit 1\n").unwrap();
+    fs::write(tmp.path().join("scripts/deploy.sh"), "echo deploy\n").unwrap();
+    let lint = |args: &[&str]| {
+        let mut all = vec!["--format", "json", "--today", TODAY, "--force-exclude"];
+        all.extend_from_slice(args);
+        let output = common::runbook_lint(tmp.path(), &all);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        (report, output.status.code())
+    };
+    let paths = |report: &serde_json::Value| -> Vec<String> {
+        let mut paths: Vec<String> = report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}",
+                    d["path"].as_str().unwrap(),
+                    d["rule"].as_str().unwrap()
+                )
+            })
+            .collect();
+        paths.dedup();
+        paths
+    };
+    // A commit that changes only the script is checked where it breaks.
+    let (report, code) = lint(&["docs/scripts/restore.sh"]);
+    assert_eq!(report["summary"]["files"], 1, "{report:#}");
+    assert_eq!(paths(&report), ["docs/restore.md broken-include"]);
+    assert_eq!(code, Some(1));
+    // Outside the source folder, and named as pre-commit never does.
+    let deploy = tmp.path().join("scripts/deploy.sh");
+    for named in [
+        "scripts/deploy.sh",
+        "./scripts/../scripts/deploy.sh",
+        deploy.to_str().unwrap(),
+    ] {
+        let (report, code) = lint(&[named]);
+        assert_eq!(report["summary"]["files"], 1, "{named}: {report:#}");
+        assert_eq!(report["diagnostics"], serde_json::json!([]), "{named}");
+        assert_eq!(code, Some(0));
+    }
+    // A script no runbook includes is not read as a runbook.
+    let (report, code) = lint(&["docs/scripts/unused.sh"]);
+    assert_eq!(
+        (report["summary"]["files"].as_u64(), code),
+        (Some(0), Some(0)),
+        "{report:#}"
+    );
+    // With the runbook itself staged too, it is checked once.
+    let (report, _) = lint(&["docs/scripts/restore.sh", "docs/restore.md"]);
+    assert_eq!(report["summary"]["files"], 1, "{report:#}");
+    // The hook passes every staged text file, scripts included.
+    let hooks = fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/.pre-commit-hooks.yaml"
+    ));
+    assert!(hooks.unwrap().contains("types: [text]"));
+}
+
+#[test]
 fn today_comes_from_source_date_epoch() {
     let tmp = tree();
     let run = |epoch: &str| {
