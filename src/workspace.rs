@@ -590,8 +590,9 @@ fn read_includes(doc: &mut Document, settings: &Settings) {
     // Each folder is listed once for "did you mean", however many names in
     // it are missing.
     let mut listed: HashMap<PathBuf, Vec<String>> = HashMap::default();
-    let mut taken = 0;
+    let mut taken: usize = 0;
     for block in &mut doc.body.code_blocks {
+        let code = &block.code;
         for inc in &mut block.includes {
             let written = Path::new(&inc.path);
             let read = if written.has_root() || inc.path.contains("://") {
@@ -610,8 +611,11 @@ fn read_includes(doc: &mut Document, settings: &Settings) {
                     }
                 }
             };
+            // Each line after the first is indented as the directive is.
+            let indent = include::indentation(code, inc.at.start).len();
             inc.read = Some(read.and_then(|text| {
-                taken += text.len();
+                let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+                taken = taken.saturating_add(text.len() + indent.saturating_mul(lines));
                 if taken > MAX_INCLUDED_BYTES {
                     Err(Problem::TooMuch)
                 } else {

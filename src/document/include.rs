@@ -66,6 +66,8 @@ pub enum Problem {
     PastEnd { lines: usize },
     /// No `ANCHOR: name` line in the file.
     NoAnchor,
+    /// Lines that end before they start (`:10:2`): mdBook brings in nothing.
+    Backwards,
     /// The runbook has taken in more than [`MAX_INCLUDED_BYTES`] already.
     TooMuch,
     /// The runbook names more than [`MAX_INCLUDED_FILES`] files.
@@ -181,33 +183,62 @@ fn nth_line_start(text: &str, from: usize, n: usize) -> Option<usize> {
         .filter(|&i| i < text.len())
 }
 
-/// `file.sh:2:10` into the path and the part, as mdBook reads them.
+/// `file.sh:2:10` into the path and the part, as mdBook reads them: the
+/// path is the first word, or a quoted one (`"run books/x.sh":2`) for a
+/// name with spaces; words after it are ignored.
 fn split_argument(argument: &str) -> (String, Part) {
-    let Some((path, rest)) = argument.split_once(':') else {
-        return (argument.to_string(), Part::All);
+    if let Some((path, after)) = argument.strip_prefix('"').and_then(unquote) {
+        let part = after.trim_start().strip_prefix(':').map_or(Part::All, |p| {
+            part_of(p.split_whitespace().next().unwrap_or(""))
+        });
+        return (path, part);
+    }
+    let word = argument.split_whitespace().next().unwrap_or("");
+    match word.split_once(':') {
+        Some((path, part)) => (path.to_string(), part_of(part)),
+        None => (word.to_string(), Part::All),
+    }
+}
+
+/// The text up to the closing quote, `\` escaping the next character, and
+/// what follows it; `None` when the quote is not closed.
+fn unquote(quoted: &str) -> Option<(String, &str)> {
+    let mut path = String::new();
+    let mut chars = quoted.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => path.extend(chars.next().map(|(_, c)| c)),
+            '"' => return Some((path, &quoted[i + 1..])),
+            c => path.push(c),
+        }
+    }
+    None
+}
+
+/// `2`, `2:10`, `2:`, `:10` or `name`: mdBook reads up to three fields,
+/// an end that is not a number as "to the end", and a first field that is
+/// not a number as an anchor's name.
+fn part_of(part: &str) -> Part {
+    let mut fields = part.splitn(3, ':');
+    let first = fields.next().unwrap_or("");
+    let end = fields.next().map(|e| e.parse::<usize>().ok());
+    let start = match first.parse::<usize>() {
+        Ok(n) => Some(n.max(1)),
+        Err(_) if first.is_empty() => None,
+        Err(_) => return Part::Anchor(first.to_string()),
     };
-    let number = |s: &str| s.trim().parse::<usize>().ok();
-    let part = match rest.split_once(':') {
-        None => match number(rest) {
-            Some(n) => Part::Lines {
-                start: n.max(1),
-                end: Some(n.max(1)),
-            },
-            None if rest.trim().is_empty() => Part::All,
-            None => Part::Anchor(rest.trim().to_string()),
+    match (start, end) {
+        (Some(start), None) => Part::Lines {
+            start,
+            end: Some(start),
         },
-        Some((from, to)) => match (from.trim(), number(to)) {
-            ("", end) => Part::Lines { start: 1, end },
-            (from, end) => match number(from) {
-                Some(start) => Part::Lines {
-                    start: start.max(1),
-                    end,
-                },
-                None => Part::Anchor(rest.trim().to_string()),
-            },
+        (Some(start), Some(end)) => Part::Lines { start, end },
+        (None, Some(Some(end))) => Part::Lines {
+            start: 1,
+            end: Some(end),
         },
-    };
-    (path.to_string(), part)
+        (None, _) => Part::All,
+    }
 }
 
 /// The part of `file` a directive takes, without its final line break.
@@ -220,10 +251,13 @@ pub fn select(file: &str, part: &Part) -> Result<String, Problem> {
             .trim_end_matches('\r')
             .to_string()),
         Part::Lines { start, end } => {
+            if end.is_some_and(|end| end < *start) {
+                return Err(Problem::Backwards);
+            }
             if *start > lines.len() {
                 return Err(Problem::PastEnd { lines: lines.len() });
             }
-            let end = end.unwrap_or(lines.len()).min(lines.len()).max(*start);
+            let end = end.unwrap_or(lines.len()).min(lines.len());
             Ok(lines[start - 1..end].join("\n"))
         }
         Part::Anchor(name) => {
@@ -259,6 +293,21 @@ pub struct Expanded {
     pub included: Vec<(Range<usize>, usize)>,
 }
 
+/// The spaces and tabs before a directive that starts its line of `code`:
+/// mdBook puts them before each line it brings in, so a script included
+/// in a function's body is indented as the body is. After other text on
+/// the line (`sudo {{#include x}}`), none: mdBook would repeat that text
+/// on every line.
+pub fn indentation(code: &str, at: usize) -> &str {
+    let line_start = memchr::memrchr(b'\n', &code.as_bytes()[..at]).map_or(0, |i| i + 1);
+    let before = &code[line_start..at];
+    if before.bytes().all(|b| b == b' ' || b == b'\t') {
+        before
+    } else {
+        ""
+    }
+}
+
 /// The block as mdBook would show it, when it has a directive that was read.
 pub fn expand(block: &CodeBlock) -> Option<Expanded> {
     if !block.includes.iter().any(|i| matches!(i.read, Some(Ok(_)))) {
@@ -276,7 +325,14 @@ pub fn expand(block: &CodeBlock) -> Option<Expanded> {
         own.push((out.code.len(), copied));
         out.code.push_str(&code[copied..include.at.start]);
         let start = out.code.len();
-        out.code.push_str(text);
+        let indent = indentation(code, include.at.start);
+        for (i, line) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.code.push('\n');
+                out.code.push_str(indent);
+            }
+            out.code.push_str(line);
+        }
         out.included.push((start..out.code.len(), n));
         copied = include.at.end;
     }
@@ -327,6 +383,49 @@ mod tests {
             split_argument("a.sh:restore"),
             ("a.sh".into(), Part::Anchor("restore".into()))
         );
+        // A quoted name may hold spaces and escaped quotes.
+        assert_eq!(
+            split_argument(r#""run books/a \"b\".sh":2:3"#),
+            ("run books/a \"b\".sh".into(), lines(2, Some(3)))
+        );
+        assert_eq!(split_argument(r#""a b.sh""#), ("a b.sh".into(), Part::All));
+        // Words after the path are mdBook's properties, not the path.
+        assert_eq!(
+            split_argument("a.sh:2  editable"),
+            ("a.sh".into(), lines(2, Some(2)))
+        );
+        assert_eq!(split_argument("a.sh: 2"), ("a.sh".into(), Part::All));
+        // Three fields at most; an anchor is the first field.
+        assert_eq!(
+            split_argument("a.sh:2:10:99"),
+            ("a.sh".into(), lines(2, Some(10)))
+        );
+        assert_eq!(
+            split_argument("a.sh:x:y"),
+            ("a.sh".into(), Part::Anchor("x".into()))
+        );
+        assert_eq!(split_argument("a.sh:2:x"), ("a.sh".into(), lines(2, None)));
+        assert_eq!(
+            split_argument("a.sh::0"),
+            ("a.sh".into(), lines(1, Some(0)))
+        );
+    }
+
+    #[test]
+    fn indented_directives_indent_every_line_they_bring_in() {
+        let text = "```bash\nrestore() {\n\t  {{#include a.sh}}\n}\necho {{#include a.sh}}\n```\n";
+        let index = LineIndex::new(text);
+        let body = super::super::markdown::parse(text, 0, &index, None);
+        let mut block = body.code_blocks[0].clone();
+        for inc in &mut block.includes {
+            inc.read = Some(Ok("one\n\ntwo".into()));
+        }
+        let e = expand(&block).unwrap();
+        assert_eq!(
+            e.code,
+            "restore() {\n\t  one\n\t  \n\t  two\n}\necho one\n\ntwo\n"
+        );
+        assert_eq!(e.lines, [0, 1, 1, 1, 2, 3, 3, 3]);
     }
 
     #[test]
@@ -357,7 +456,7 @@ mod tests {
         let e = expand(&block).unwrap();
         assert_eq!(
             e.code,
-            "  one0\ntwo0 one1\ntwo1\none2\ntwo2\n\\{{#include c.sh}}\n"
+            "  one0\n  two0 one1\ntwo1\none2\ntwo2\n\\{{#include c.sh}}\n"
         );
         assert_eq!(e.lines, [0, 0, 0, 1, 1, 2]);
         assert_eq!(
@@ -381,6 +480,8 @@ mod tests {
             select(file, &lines(9, None)),
             Err(Problem::PastEnd { lines: 8 })
         );
+        assert_eq!(select(file, &lines(3, Some(2))), Err(Problem::Backwards));
+        assert_eq!(select(file, &lines(1, Some(0))), Err(Problem::Backwards));
         assert_eq!(
             select(file, &Part::Anchor("x".into())).unwrap(),
             "two\nthree"

@@ -4,7 +4,8 @@
 //! Every `{{#include path}}` in a fenced block (mdBook's directive, with
 //! its parts `:2`, `::10`, `:2:`, `:2:10` and `:anchor`) names a file
 //! beside the runbook, inside the repository, that can be read, and the
-//! part it names is in that file.
+//! part it names is in that file (lines that end before they start, such
+//! as `:10:2`, name none).
 //!
 //! ## Why it matters
 //! The block is what the page shows and what `runbook extract` writes into
@@ -61,6 +62,10 @@ pub fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
             Problem::NoAnchor => (
                 format!("`{path}` has no `ANCHOR: {}` line", describe(&inc.part)),
                 "add `# ANCHOR: name` and `# ANCHOR_END: name` lines around the part, or correct the name".to_string(),
+            ),
+            Problem::Backwards => (
+                format!("{} of `{path}` end before they start: mdBook includes nothing", describe(&inc.part)),
+                "write the first line, then the last (`:2:10`)".to_string(),
             ),
             Problem::TooMany => (
                 format!("the runbook includes more than {MAX_INCLUDED_FILES} files: `{path}` is not read"),
