@@ -105,7 +105,9 @@ pub enum DueFormat {
 #[derive(Args, Debug)]
 pub struct NewArgs {
     /// The title (the file is named after it: `restore-the-orders-db.md`),
-    /// or a file name such as `db/restore-orders.md`, titled after it.
+    /// or a file name such as `db/restore-orders.md`, titled after it: in
+    /// the source folder (or --path), or from the current folder when it
+    /// leads there (`content/db/restore-orders.md`); never outside it.
     pub title: String,
     /// Who answers for it: a team or rotation (`@acme/dba`), which outlives
     /// any one person.

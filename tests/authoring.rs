@@ -310,6 +310,39 @@ fn new_writes_a_runbook_that_lints_clean_and_never_overwrites() {
     assert!(text.contains("title: \"Restore orders\""), "{text}");
     let lint = runbook(dir, &["lint", "--today", TODAY]);
     assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
+    // Named from the book's folder, as `lint` takes it: not docs/docs/.
+    let new = |name: &str| runbook(dir, &["new", name, "--owner", "dba", "--today", TODAY]);
+    assert_eq!(new("docs/db/fail-over.md").status.code(), Some(0));
+    assert!(dir.join("docs/db/fail-over.md").is_file());
+    assert!(!dir.join("docs/docs").exists());
+    // Never outside the source folder, never a name without a stem.
+    let before = files_under(dir);
+    for name in [
+        "../escape.md",
+        "db/../../escape.md",
+        "/tmp/escape.md",
+        "db/.md",
+        "a\nb.md",
+    ] {
+        let refused = new(name);
+        assert_eq!(refused.status.code(), Some(2), "{name}");
+        assert!(
+            stderr(&refused).starts_with("error: `"),
+            "{}",
+            stderr(&refused)
+        );
+    }
+    assert_eq!(files_under(dir), before);
+    assert!(!tmp.path().parent().unwrap().join("escape.md").exists());
+}
+
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .collect();
+    files.sort();
+    files
 }
 
 #[test]

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::document::slug::slugify;
+use crate::workspace::normalize;
 
 /// File names stop at a word before this many bytes: a title may be a
 /// whole sentence, and file systems refuse names past 255 bytes.
@@ -16,7 +17,13 @@ const MAX_STEM: usize = 80;
 /// that file in `dir`, titled after its name (`Restore orders`).
 pub fn create(dir: &Path, title: &str, owner: &str, today: Date) -> Result<PathBuf, String> {
     let (path, title) = match title_of_file(title) {
-        Some(from_name) => (dir.join(title), from_name),
+        Some(from_name) => (file_in(dir, title)?, from_name),
+        None if is_markdown_name(title) => {
+            return Err(format!(
+                "`{}` has no name before `.md`",
+                title.escape_debug()
+            ));
+        }
         None => {
             let stem = file_stem(title);
             if stem.is_empty() {
@@ -40,6 +47,43 @@ pub fn create(dir: &Path, title: &str, owner: &str, today: Date) -> Result<PathB
     std::io::Write::write_all(&mut file, text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
+}
+
+/// Where a file name given to `new` is written: inside `dir`, never out of
+/// it. A path that already leads into `dir` from the current folder
+/// (`content/db/x.md` from the book's folder, `x.md` from inside
+/// `content/db`) is taken as it is, as `runbook lint` takes paths; any
+/// other is under `dir`.
+fn file_in(dir: &Path, name: &str) -> Result<PathBuf, String> {
+    if name.chars().any(char::is_control) {
+        return Err(format!(
+            "`{}` holds a control character: name the file with letters, digits, `-` and `/`",
+            name.escape_debug()
+        ));
+    }
+    let full = |p: &Path| normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+    let inside = full(dir);
+    let written = Path::new(name);
+    let path = if full(written).starts_with(&inside) {
+        normalize(written)
+    } else {
+        normalize(&dir.join(written))
+    };
+    let target = full(&path);
+    if !target.starts_with(&inside) || target == inside {
+        return Err(format!(
+            "`{name}` is outside `{}`, where the runbooks are: name a file inside it (`db/restore.md`), or another folder with --path",
+            dir.display()
+        ));
+    }
+    Ok(path)
+}
+
+/// Whether the argument ends in `.md`, in any letter case.
+fn is_markdown_name(arg: &str) -> bool {
+    arg.len() >= 3
+        && arg.is_char_boundary(arg.len() - 3)
+        && arg[arg.len() - 3..].eq_ignore_ascii_case(".md")
 }
 
 /// The title a file name `db/restore-orders.md` gives (`Restore orders`),
@@ -136,6 +180,28 @@ mod tests {
         assert_eq!(title_of_file("Read the .md files"), None);
         assert_eq!(title_of_file("db/.md"), None);
         assert_eq!(title_of_file("é.md").as_deref(), Some("É"));
+    }
+
+    #[test]
+    fn a_file_name_stays_inside_the_folder() {
+        let dir = Path::new("content");
+        let ok = |name: &str| file_in(dir, name).unwrap();
+        assert_eq!(ok("db/x.md"), Path::new("content/db/x.md"));
+        assert_eq!(ok("db//./x.md"), Path::new("content/db/x.md"));
+        assert_eq!(ok("content/db/x.md"), Path::new("content/db/x.md"));
+        assert_eq!(ok("./content/x.md"), Path::new("content/x.md"));
+        let here = std::env::current_dir().unwrap();
+        assert_eq!(
+            ok(here.join("content/a.md").to_str().unwrap()),
+            here.join("content/a.md")
+        );
+        for outside in ["../../etc/x.md", "db/../../y.md", "/tmp/x.md", "a\nb.md"] {
+            let error = file_in(dir, outside).unwrap_err();
+            assert!(
+                error.contains(&outside.escape_debug().to_string()),
+                "{error}"
+            );
+        }
     }
 
     #[test]
