@@ -75,7 +75,8 @@ pub struct ServeArgs {
 
 #[derive(Args, Debug)]
 pub struct ReviewArgs {
-    #[arg(required = true)]
+    /// The runbooks reviewed; each keeps every other byte as it was.
+    #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Who reviewed it (written to `reviewed_by`).
     #[arg(long, value_name = "NAME")]
