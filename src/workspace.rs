@@ -466,7 +466,13 @@ pub fn select<'a>(
 /// runbook holding the directive and the file's name is parsed.
 fn including(all: &[Source], files: &[&Path], settings: &Settings) -> Vec<Source> {
     use rayon::prelude::*;
-    let wanted: Vec<PathBuf> = files.iter().map(|f| full(f)).collect();
+    // Compared as written and as resolved: a runbook may reach the file
+    // through a symlinked folder (`content/scripts` -> `../ops/scripts`).
+    let wanted: Vec<PathBuf> = files
+        .iter()
+        .flat_map(|f| [Some(full(f)), std::fs::canonicalize(f).ok()])
+        .flatten()
+        .collect();
     let names: Vec<&[u8]> = files
         .iter()
         .filter_map(|f| Some(f.file_name()?.as_encoded_bytes()))
@@ -496,7 +502,11 @@ fn including(all: &[Source], files: &[&Path], settings: &Settings) -> Vec<Source
                 .code_blocks
                 .iter()
                 .flat_map(|b| &b.includes)
-                .any(|inc| wanted.contains(&normalize(&dir.join(&inc.path))))
+                .any(|inc| {
+                    let path = normalize(&dir.join(&inc.path));
+                    wanted.contains(&path)
+                        || std::fs::canonicalize(&path).is_ok_and(|real| wanted.contains(&real))
+                })
         })
         .cloned()
         .collect()

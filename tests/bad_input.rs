@@ -568,6 +568,18 @@ fn a_named_script_lints_the_runbooks_that_include_it() {
         assert_eq!(report["diagnostics"], serde_json::json!([]), "{named}");
         assert_eq!(code, Some(0));
     }
+    // Reached through a symlinked folder, it is still the same file.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("../scripts", tmp.path().join("docs/shared")).unwrap();
+        fs::write(
+            tmp.path().join("docs/linked.md"),
+            runbook("shared/deploy.sh"),
+        )
+        .unwrap();
+        let (report, _) = lint(&["scripts/deploy.sh"]);
+        assert_eq!(report["summary"]["files"], 2, "{report:#}");
+    }
     // A script no runbook includes is not read as a runbook.
     let (report, code) = lint(&["docs/scripts/unused.sh"]);
     assert_eq!(
