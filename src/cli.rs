@@ -283,6 +283,20 @@ pub fn lint_command(args: LintArgs) -> u8 {
         Ok(s) => s,
         Err(code) => return code,
     };
+    // Said once, to a person: the hook (`--force-exclude`) passes every
+    // staged text file and needs no word about each.
+    if !args.force_exclude {
+        for script in args
+            .paths
+            .iter()
+            .filter(|p| p.is_file() && !workspace::is_markdown(p))
+        {
+            crate::eprintln_printable!(
+                "note: {} is not Markdown: checking the runbooks that {{{{#include}}}} it",
+                report::display_path(script)
+            );
+        }
+    }
     let code = lint_once(&args, &settings, today);
     if !args.watch {
         return code;

@@ -587,6 +587,23 @@ fn a_named_script_lints_the_runbooks_that_include_it() {
         (Some(0), Some(0)),
         "{report:#}"
     );
+    // A person naming it is told what it stands for; the hook is quiet.
+    let by_hand = common::runbook_lint(tmp.path(), &["--today", TODAY, "docs/scripts/unused.sh"]);
+    assert!(
+        stderr(&by_hand).contains("note: docs/scripts/unused.sh is not Markdown: checking the runbooks that {{#include}} it"),
+        "{}",
+        stderr(&by_hand)
+    );
+    let hook = common::runbook_lint(
+        tmp.path(),
+        &[
+            "--force-exclude",
+            "--today",
+            TODAY,
+            "docs/scripts/unused.sh",
+        ],
+    );
+    assert_eq!(stderr(&hook), "");
     // With the runbook itself staged too, it is checked once.
     let (report, _) = lint(&["docs/scripts/restore.sh", "docs/restore.md"]);
     assert_eq!(report["summary"]["files"], 1, "{report:#}");
