@@ -478,7 +478,7 @@ fn including(all: &[Source], files: &[&Path], settings: &Settings) -> Vec<Source
         .filter_map(|f| Some(f.file_name()?.as_encoded_bytes()))
         .collect();
     let mentions = |bytes: &[u8]| {
-        memchr::memmem::find(bytes, b"{{#include").is_some()
+        memchr::memmem::find(bytes, b"#include").is_some()
             && names
                 .iter()
                 .any(|n| memchr::memmem::find(bytes, n).is_some())
