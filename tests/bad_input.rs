@@ -509,11 +509,9 @@ fn a_named_script_lints_the_runbooks_that_include_it() {
         runbook("scripts/restore.sh:restore"),
     )
     .unwrap();
-    fs::write(
-        tmp.path().join("docs/deploy.md"),
-        runbook("../scripts/deploy.sh"),
-    )
-    .unwrap();
+    // mdBook allows spaces inside the braces.
+    let spaced = runbook("../scripts/deploy.sh").replace("{{#include", "{{ #include");
+    fs::write(tmp.path().join("docs/deploy.md"), spaced).unwrap();
     // Names the script in prose only: not one of its runbooks.
     let mention = GOOD.replace(
         "Undo.",
