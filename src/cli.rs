@@ -286,11 +286,7 @@ pub fn lint_command(args: LintArgs) -> u8 {
     // Said once, to a person: the hook (`--force-exclude`) passes every
     // staged text file and needs no word about each.
     if !args.force_exclude {
-        for script in args
-            .paths
-            .iter()
-            .filter(|p| p.is_file() && !workspace::is_markdown(p))
-        {
+        for script in args.paths.iter().filter(|p| workspace::is_script(p)) {
             crate::eprintln_printable!(
                 "note: {} is not Markdown: checking the runbooks that {{{{#include}}}} it",
                 report::display_path(script)
@@ -361,9 +357,7 @@ fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> 
             .iter()
             // A script or query a runbook includes is not a runbook: it
             // selects the runbooks that include it, wherever it is.
-            .filter(|p| {
-                workspace::in_book(p, settings) || p.is_file() && !workspace::is_markdown(p)
-            });
+            .filter(|p| workspace::in_book(p, settings) || workspace::is_script(p));
         Selection::Paths(named.cloned().collect())
     } else {
         Selection::Paths(args.paths.clone())

@@ -127,6 +127,12 @@ pub fn is_markdown(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
 }
 
+/// A named file that is not Markdown: a script or query kept beside the
+/// runbooks, which stands for the runbooks that `{{#include}}` it.
+pub fn is_script(path: &Path) -> bool {
+    path.is_file() && !is_markdown(path)
+}
+
 /// Walks the source folder, following symlinks but never around a loop.
 pub fn walk(settings: &Settings) -> Walk {
     let root = &settings.src;
@@ -405,7 +411,7 @@ pub fn select<'a>(
             .flatten()
         {
             missing.push(not_read(path.clone(), ReadError::Outside(real)));
-        } else if path.is_file() && !is_markdown(path) {
+        } else if is_script(path) {
             scripts.push(path.as_path());
         } else if path.is_file() {
             let rel = relative(&normalize(&settings.src), &wanted)
@@ -536,7 +542,7 @@ pub fn in_book(path: &Path, settings: &Settings) -> bool {
 }
 
 /// The absolute, lexically cleaned form of a path.
-fn full(path: &Path) -> PathBuf {
+pub fn full(path: &Path) -> PathBuf {
     normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::document::slug::slugify;
-use crate::workspace::normalize;
+use crate::workspace::{full, normalize};
 
 /// File names stop at a word before this many bytes: a title may be a
 /// whole sentence, and file systems refuse names past 255 bytes.
@@ -18,7 +18,7 @@ const MAX_STEM: usize = 80;
 pub fn create(dir: &Path, title: &str, owner: &str, today: Date) -> Result<PathBuf, String> {
     let (path, title) = match title_of_file(title) {
         Some(from_name) => (file_in(dir, title)?, from_name),
-        None if is_markdown_name(title) => {
+        None if md_stem(title).is_some() => {
             return Err(format!(
                 "`{}` has no name before `.md`",
                 title.escape_debug()
@@ -61,7 +61,6 @@ fn file_in(dir: &Path, name: &str) -> Result<PathBuf, String> {
             name.escape_debug()
         ));
     }
-    let full = |p: &Path| normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
     let inside = full(dir);
     let written = Path::new(name);
     let path = if full(written).starts_with(&inside) {
@@ -79,22 +78,17 @@ fn file_in(dir: &Path, name: &str) -> Result<PathBuf, String> {
     Ok(path)
 }
 
-/// Whether the argument ends in `.md`, in any letter case.
-fn is_markdown_name(arg: &str) -> bool {
-    arg.len() >= 3
-        && arg.is_char_boundary(arg.len() - 3)
-        && arg[arg.len() - 3..].eq_ignore_ascii_case(".md")
+/// What comes before a final `.md` (in any letter case), if the name ends so.
+fn md_stem(name: &str) -> Option<&str> {
+    let at = name.len().checked_sub(3)?;
+    (name.is_char_boundary(at) && name[at..].eq_ignore_ascii_case(".md")).then(|| &name[..at])
 }
 
 /// The title a file name `db/restore-orders.md` gives (`Restore orders`),
 /// if the argument is one.
 fn title_of_file(arg: &str) -> Option<String> {
     let name = arg.rsplit(['/', '\\']).next()?;
-    let stem = name
-        .len()
-        .checked_sub(3)
-        .filter(|&at| name.is_char_boundary(at) && name[at..].eq_ignore_ascii_case(".md"))
-        .map(|at| &name[..at])?;
+    let stem = md_stem(name)?;
     let words = stem.replace(['-', '_'], " ");
     let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut chars = words.chars();
