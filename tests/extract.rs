@@ -1601,3 +1601,46 @@ fn a_finding_after_included_text_on_its_line_is_at_the_directive() {
         "{syntax}"
     );
 }
+
+#[test]
+fn mdbooks_escape_runs_without_its_backslash_and_findings_keep_their_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::write(dir.path().join("y.sh"), "echo included\n").unwrap();
+    std::fs::write(
+        dir.path().join("r.md"),
+        "---\ntitle: R\nowner: ops\nlast_reviewed: 2026-11-20\nstatus: authoritative\n---\n# R\n\n\
+         ```bash\necho '\\{{#include x.sh}}' && echo \"$UNSET_ONE\"\n\
+         echo \\{{#title t}} {{#include y.sh}} \"$UNSET_TWO\"\n```\n\n## Rollback\n\nNothing.\n",
+    )
+    .unwrap();
+    let run = runbook_in(dir.path(), &["lint", "--format", "json"], &[]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let at: Vec<(u64, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()))
+        .collect();
+    // Columns of the Markdown line, backslash included; the escape swallows
+    // the directive after it on its line (no `broken-include`, nothing read).
+    assert_eq!(at, [(10, 36), (11, 39)], "{}", run.stdout);
+
+    let out = tempfile::tempdir().unwrap();
+    let run = runbook_in(
+        dir.path(),
+        &["extract", "r.md", "--out", out.path().to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = std::fs::read_to_string(out.path().join("r.sh")).unwrap();
+    assert!(
+        script.contains("echo '{{#include x.sh}}' && echo \"$UNSET_ONE\"\n")
+            && script.contains("echo {{#title t}} {{#include y.sh}} \"$UNSET_TWO\"\n"),
+        "{script}"
+    );
+    assert!(
+        !script.contains("\\{{#") && !script.contains("echo included"),
+        "{script}"
+    );
+}

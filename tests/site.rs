@@ -710,3 +710,27 @@ fn included_files_show_in_their_blocks_as_text() {
     assert!(html.contains("-secret.txt}}"), "{html}");
     assert!(!html.contains("hunter2"), "{html}");
 }
+
+#[test]
+fn mdbooks_escape_shows_without_its_backslash_in_code() {
+    let text = runbook(
+        "Escapes",
+        "docs",
+        "2026-11-20",
+        "Write `\\{{#include x.sh}}` to take a file in.\n\n\
+         ```bash\necho '\\{{#include x.sh}}'\n```\n\n    indented \\{{#include z.sh}}\n\n\
+         In prose, \\{{#include p.md}} is Markdown's escape.\n",
+    );
+    let tree = Tree::new(BOOK, &[("escapes.md", &text)]);
+    let site = tree.build();
+    let html = read(&site, "escapes.html");
+    for shown in [
+        "<code>{{#include x.sh}}</code>",
+        "echo '{{#include x.sh}}'\n</code>",
+        "<code>indented {{#include z.sh}}\n</code>",
+        "In prose, {{#include p.md}} is",
+    ] {
+        assert!(html.contains(shown), "{shown}\n{html}");
+    }
+    assert!(!html.contains("\\{{"), "{html}");
+}

@@ -10,6 +10,7 @@
 //! a fenced block would insert Markdown, which runbook does not do: it is
 //! kept in [`super::Body::prose_includes`] to be reported.
 
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -85,8 +86,9 @@ pub const MAX_INCLUDED_FILES: usize = 1_000;
 
 /// Finds the directives of the body, from `body_start`: in fenced blocks
 /// onto each block, on lines of their own elsewhere onto `prose_includes`.
-/// `\{{#include ...}}` is mdBook's escape and not a directive; one in the
-/// middle of a sentence is taken for text about the syntax.
+/// One inside mdBook's escape ([`escape_in_line`]) is text, not a
+/// directive; one in the middle of a sentence is taken for text about the
+/// syntax.
 pub fn find(text: &str, body_start: usize, index: &LineIndex, body: &mut Body) {
     let mut searched_to = body_start;
     for at in memchr::memmem::find_iter(&text.as_bytes()[body_start..], b"#include") {
@@ -97,17 +99,23 @@ pub fn find(text: &str, body_start: usize, index: &LineIndex, body: &mut Body) {
         let line = index.line_of(at);
         let line_start = index.line_start(line);
         let line_end = line_start + index.line_text(text, line + 1).len();
+        let from = line_start.max(searched_to);
         let Some(found) = DIRECTIVE
-            .find_at(&text[..line_end], line_start.max(searched_to))
+            .find_at(&text[..line_end], from)
             .filter(|m| m.start() <= at && at < m.end())
         else {
             continue;
         };
-        searched_to = found.end();
         let range = found.range();
-        if text[..range.start].ends_with('\\') {
-            continue;
+        // mdBook reads its line from left to right: an escape before the
+        // directive takes the rest of the line up to its last `}}`.
+        if let Some(escape) = escape_in_line(&text[from..line_end]) {
+            if from + escape.start < range.start {
+                searched_to = from + escape.end;
+                continue;
+            }
         }
+        searched_to = found.end();
         let span = index.span(text, range.clone());
         let before = body
             .code_blocks
@@ -308,25 +316,82 @@ pub fn indentation(code: &str, at: usize) -> &str {
     }
 }
 
-/// The block as mdBook would show it, when it has a directive that was read.
+/// mdBook's escape on one line: from `\{{#` to the line's last `}}`
+/// (its pattern `\\\{\{\#.*\}\}`). mdBook shows it without the backslash
+/// and reads no directive inside, so a line has at most one.
+pub fn escape_in_line(line: &str) -> Option<Range<usize>> {
+    let line = line.as_bytes();
+    let at = memchr::memmem::find(line, b"\\{{#")?;
+    let end = memchr::memchr(b'\n', &line[at..]).map_or(line.len(), |n| at + n);
+    let close = memchr::memmem::rfind(&line[at + 4..end], b"}}")?;
+    Some(at..at + 4 + close + 2)
+}
+
+/// `text` as mdBook shows it: each escape without its backslash.
+pub fn unescape(text: &str) -> Cow<'_, str> {
+    if memchr::memmem::find(text.as_bytes(), b"\\{{#").is_none() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        match escape_in_line(line) {
+            Some(escape) => {
+                out.push_str(&line[..escape.start]);
+                out.push_str(&line[escape.start + 1..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Appends the block's own code `code[range]` to `out` as mdBook shows it,
+/// recording in `own` where each stretch copied as written starts (in
+/// `out`, in `code`): a dropped backslash starts a new one.
+fn push_own(out: &mut String, own: &mut Vec<(usize, usize)>, code: &str, range: Range<usize>) {
+    let mut from = range.start;
+    for line in code[range].split_inclusive('\n') {
+        let line_start = from;
+        from += line.len();
+        let continues =
+            |&(o, c): &(usize, usize)| c <= line_start && o + (line_start - c) == out.len();
+        if !own.last().is_some_and(continues) {
+            own.push((out.len(), line_start));
+        }
+        match escape_in_line(line) {
+            Some(escape) => {
+                let backslash = line_start + escape.start;
+                out.push_str(&code[line_start..backslash]);
+                own.push((out.len(), backslash + 1));
+                out.push_str(&code[backslash + 1..from]);
+            }
+            None => out.push_str(line),
+        }
+    }
+}
+
+/// The block as mdBook would show it, when it has a directive that was
+/// read or an escape ([`escape_in_line`]).
 pub fn expand(block: &CodeBlock) -> Option<Expanded> {
-    if !block.includes.iter().any(|i| matches!(i.read, Some(Ok(_)))) {
+    let code = &block.code;
+    if !block.includes.iter().any(|i| matches!(i.read, Some(Ok(_))))
+        && memchr::memmem::find(code.as_bytes(), b"\\{{#").is_none()
+    {
         return None;
     }
-    let code = &block.code;
     let mut out = Expanded::default();
     // Where each stretch of the block's own code starts: in `out.code`, in `code`.
-    let mut own: Vec<(usize, usize)> = Vec::new();
+    let mut own: Vec<(usize, usize)> = vec![(0, 0)];
     let mut copied = 0;
     for (n, include) in block.includes.iter().enumerate() {
         let Some(Ok(text)) = &include.read else {
             continue;
         };
-        own.push((out.code.len(), copied));
-        out.code.push_str(&code[copied..include.at.start]);
+        push_own(&mut out.code, &mut own, code, copied..include.at.start);
         let start = out.code.len();
         let indent = indentation(code, include.at.start);
-        for (i, line) in text.split('\n').enumerate() {
+        // mdBook reads the included text for escapes as it reads a page.
+        for (i, line) in unescape(text).split('\n').enumerate() {
             if i > 0 {
                 out.code.push('\n');
                 out.code.push_str(indent);
@@ -335,9 +400,9 @@ pub fn expand(block: &CodeBlock) -> Option<Expanded> {
         }
         out.included.push((start..out.code.len(), n));
         copied = include.at.end;
+        own.push((out.code.len(), copied));
     }
-    own.push((out.code.len(), copied));
-    out.code.push_str(&code[copied..]);
+    push_own(&mut out.code, &mut own, code, copied..code.len());
 
     let index = LineIndex::new(code);
     let mut line_start = 0;
@@ -456,13 +521,81 @@ mod tests {
         let e = expand(&block).unwrap();
         assert_eq!(
             e.code,
-            "  one0\n  two0 one1\ntwo1\none2\ntwo2\n\\{{#include c.sh}}\n"
+            "  one0\n  two0 one1\ntwo1\none2\ntwo2\n{{#include c.sh}}\n"
         );
         assert_eq!(e.lines, [0, 0, 0, 1, 1, 2]);
         assert_eq!(
             e.included.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
             [0, 1, 2]
         );
+    }
+
+    #[test]
+    fn escapes_take_their_line_to_its_last_braces_as_mdbook_does() {
+        assert_eq!(escape_in_line(r"a \{{#include x}} b"), Some(2..17));
+        // Any directive, and everything up to the line's last `}}`.
+        assert_eq!(
+            escape_in_line(r"\{{#title t}} {{#include y}} z"),
+            Some(0..28)
+        );
+        assert_eq!(escape_in_line(r"\{{#}}"), Some(0..6));
+        // No `}}` after it, a space before `#`, or `}}` on the next line: no escape.
+        assert_eq!(escape_in_line(r"\{{#include x"), None);
+        assert_eq!(escape_in_line(r"\{{ #include x}}"), None);
+        assert_eq!(escape_in_line("\\{{#include x\n}}"), None);
+        assert_eq!(
+            unescape("a \\{{#include x}}\n\\\\{{#b}} \\{{#c}}\nc\n"),
+            "a {{#include x}}\n\\{{#b}} \\{{#c}}\nc\n"
+        );
+        assert!(matches!(unescape(r"no \{{ #escape}}"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn a_directive_inside_an_escape_is_text_and_one_before_it_is_read() {
+        let text = "```bash\n\\{{#title t}} {{#include a.sh}}\n{{#include b.sh}} \\{{#include c.sh}} {{#include d.sh}}\n\\{{ #include e.sh}}\n```\n";
+        let index = LineIndex::new(text);
+        let body = super::super::markdown::parse(text, 0, &index, None);
+        let mut block = body.code_blocks[0].clone();
+        let found: Vec<&str> = block.includes.iter().map(|i| i.path.as_str()).collect();
+        // mdBook's escape needs `#` right after the braces: `e.sh` is read.
+        assert_eq!(found, ["b.sh", "e.sh"]);
+        for inc in &mut block.includes {
+            inc.read = Some(Ok(format!("{}\nnext", inc.path)));
+        }
+        let e = expand(&block).unwrap();
+        assert_eq!(
+            e.code,
+            "{{#title t}} {{#include a.sh}}\nb.sh\nnext {{#include c.sh}} {{#include d.sh}}\n\\e.sh\nnext\n"
+        );
+        assert_eq!(e.lines, [0, 1, 1, 2, 2]);
+    }
+
+    #[test]
+    fn a_block_with_only_an_escape_drops_its_backslash_and_keeps_its_lines() {
+        let text = "```bash\necho one\necho '\\{{#include x}}' two\necho three\n```\n";
+        let index = LineIndex::new(text);
+        let body = super::super::markdown::parse(text, 0, &index, None);
+        let block = &body.code_blocks[0];
+        assert!(block.includes.is_empty());
+        let e = expand(block).unwrap();
+        assert_eq!(e.code, "echo one\necho '{{#include x}}' two\necho three\n");
+        assert_eq!(e.lines, [0, 1, 2]);
+        // Included text is read for escapes too (mdBook reads it as a page).
+        let mut block = block.clone();
+        block.code = "{{#include a}}\nlast\n".into();
+        block.includes = vec![Include {
+            span: block.includes.first().map_or(Span::default(), |i| i.span),
+            at: 0..14,
+            path: "a".into(),
+            part: Part::All,
+            read: Some(Ok("x \\{{#include b}}\ny".into())),
+        }];
+        let e = expand(&block).unwrap();
+        assert_eq!(e.code, "x {{#include b}}\ny\nlast\n");
+        assert_eq!(e.lines, [0, 0, 1]);
+        let plain = "```bash\necho \\{{ not an escape\n```\n";
+        let body = super::super::markdown::parse(plain, 0, &LineIndex::new(plain), None);
+        assert!(expand(&body.code_blocks[0]).is_none());
     }
 
     #[test]

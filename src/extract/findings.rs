@@ -15,7 +15,7 @@ use super::config::Pattern;
 use super::shell::{Quoting, valid_name};
 use crate::config::Settings;
 use crate::diagnostic::{Edit, Fix};
-use crate::document::include::Include;
+use crate::document::include::{self, Include};
 use crate::document::lines::floor_char_boundary;
 use crate::document::{CodeBlock, Document, Pos, Span};
 use crate::lint::rules::lookalike_in_command::{self, Lookalike};
@@ -68,7 +68,9 @@ fn pos_of(doc: &Document, block: &Block, offset: usize) -> Pos {
     } else {
         (col_bytes, at.col)
     };
-    let shifted = |n: usize, by: isize, max: usize| n.saturating_add_signed(by).min(max);
+    let past_escape = align.escape_from.is_some_and(|from| col_bytes >= from) as isize;
+    let shifted =
+        |n: usize, by: isize, max: usize| n.saturating_add_signed(by + past_escape).min(max);
     Pos {
         line,
         col: shifted(col, align.chars_shift, align.md_chars + 1).max(1),
@@ -95,6 +97,9 @@ pub(super) struct Alignment {
     from_bytes: usize,
     md_bytes: usize,
     md_chars: usize,
+    /// Offsets from this one on are one byte further on the Markdown line,
+    /// which holds the backslash of mdBook's escape the code dropped.
+    escape_from: Option<usize>,
 }
 
 /// Where code line `index` sits on its Markdown line.
@@ -113,6 +118,7 @@ fn alignment(doc: &Document, block: &Block, index: usize) -> Alignment {
                     from_bytes: 0,
                     md_bytes,
                     md_chars,
+                    escape_from: None,
                 };
                 // The code line ends its Markdown line, after any marks.
                 if code.is_empty() {
@@ -121,6 +127,14 @@ fn alignment(doc: &Document, block: &Block, index: usize) -> Alignment {
                     shift(md_bytes - code.len(), md_chars - code_chars)
                 } else if let Some(at) = md.find(code) {
                     shift(at, md[..at].chars().count())
+                } else if let Some(escape) =
+                    include::escape_in_line(md).filter(|_| include::unescape(md).ends_with(code))
+                {
+                    let (bytes, chars) = (md_bytes - 1 - code.len(), md_chars - 1 - code_chars);
+                    Alignment {
+                        escape_from: Some(escape.start.saturating_sub(bytes)),
+                        ..shift(bytes, chars)
+                    }
                 } else {
                     // A tab in the indentation, expanded to spaces in the
                     // code: the rest of the line still ends the Markdown line.
@@ -135,6 +149,7 @@ fn alignment(doc: &Document, block: &Block, index: usize) -> Alignment {
                             from_bytes: lead,
                             md_bytes,
                             md_chars,
+                            escape_from: None,
                         }
                     } else {
                         shift(0, 0)

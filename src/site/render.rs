@@ -95,6 +95,7 @@ pub fn body(
     // `{{#include ...}}` was read shows what it brought in, as mdBook does.
     let mut fenced = blocks.iter();
     let mut included: Option<Option<String>> = None;
+    let mut indented = false;
     let mut html = String::new();
     let decorated = events.flat_map(|event| -> Vec<Event<'static>> {
         match event {
@@ -145,8 +146,11 @@ pub fn body(
                 })]
             }
             Event::Start(Tag::CodeBlock(kind)) => {
-                if matches!(kind, CodeBlockKind::Fenced(_)) {
-                    included = fenced.next().and_then(include::expand).map(|e| Some(e.code));
+                match kind {
+                    CodeBlockKind::Fenced(_) => {
+                        included = fenced.next().and_then(include::expand).map(|e| Some(e.code));
+                    }
+                    CodeBlockKind::Indented => indented = true,
                 }
                 vec![
                     Event::Html(COPY_BUTTON.into()),
@@ -157,8 +161,13 @@ pub fn body(
                 Some(code) => vec![Event::Text(code.into())],
                 None => Vec::new(),
             },
+            // mdBook's escape (`\{{#include x}}`) shows without its backslash
+            // wherever it is; in prose Markdown's own escape has done it.
+            Event::Text(text) if indented => vec![Event::Text(unescaped(text))],
+            Event::Code(text) => vec![Event::Code(unescaped(text))],
             Event::End(TagEnd::CodeBlock) => {
                 included = None;
+                indented = false;
                 vec![
                     Event::End(TagEnd::CodeBlock),
                     Event::Html("</div>\n".into()),
@@ -401,6 +410,14 @@ pub fn encode_path(path: &str) -> String {
         .map(|part| utf8_percent_encode(part, SEGMENT).to_string())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// `text` without the backslash of mdBook's escape, if it has one.
+fn unescaped(text: CowStr<'static>) -> CowStr<'static> {
+    match include::unescape(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(s) => s.into(),
+    }
 }
 
 pub fn html_escape(text: &str) -> String {
