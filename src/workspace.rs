@@ -469,7 +469,7 @@ pub fn select<'a>(
 /// a named file that is not Markdown is a script or query kept beside the
 /// runbooks, and what a change to it can break is theirs. pre-commit
 /// passes such a file when a commit changes only the script. Only a
-/// runbook holding the directive and the file's name is parsed.
+/// runbook holding the directive is parsed.
 fn including(all: &[Source], files: &[&Path], settings: &Settings) -> Vec<Source> {
     use rayon::prelude::*;
     // Compared as written and as resolved: a runbook may reach the file
@@ -479,39 +479,27 @@ fn including(all: &[Source], files: &[&Path], settings: &Settings) -> Vec<Source
         .flat_map(|f| [Some(full(f)), std::fs::canonicalize(f).ok()])
         .flatten()
         .collect();
-    let names: Vec<&[u8]> = files
-        .iter()
-        .filter_map(|f| Some(f.file_name()?.as_encoded_bytes()))
-        .collect();
-    let mentions = |bytes: &[u8]| {
-        memchr::memmem::find(bytes, b"#include").is_some()
-            && names
-                .iter()
-                .any(|n| memchr::memmem::find(bytes, n).is_some())
-    };
     all.par_iter()
         .filter(|source| {
             let Ok(bytes) = files::read_regular(&source.path) else {
                 return false;
             };
-            if !mentions(&bytes) {
+            if memchr::memmem::find(&bytes, b"#include").is_none() {
                 return false;
             }
-            let doc = Document::parse(
-                source.path.clone(),
-                source.rel.clone(),
-                bytes,
-                &settings.aliases,
-            );
-            let dir = full(source.path.parent().unwrap_or(Path::new("")));
+            // Read with its includes: the file may be one an included
+            // script includes.
+            let Ok(doc) = read(source, settings) else {
+                return false;
+            };
             doc.body
                 .code_blocks
                 .iter()
                 .flat_map(|b| &b.includes)
-                .any(|inc| {
-                    let path = normalize(&dir.join(&inc.path));
-                    wanted.contains(&path)
-                        || std::fs::canonicalize(&path).is_ok_and(|real| wanted.contains(&real))
+                .flat_map(|inc| &inc.files)
+                .any(|path| {
+                    wanted.contains(&full(path))
+                        || std::fs::canonicalize(path).is_ok_and(|real| wanted.contains(&real))
                 })
         })
         .cloned()
@@ -593,40 +581,36 @@ pub fn read_with(
 }
 
 /// Reads what the `{{#include ...}}` directives of the document's fenced
-/// blocks name, each file once, from the runbook's folder and never from
-/// outside the repository (a pull request could name `/etc/passwd` or
-/// `../../.git/config`, which would then be published in the site).
+/// blocks name, and what those files include in turn, each file once,
+/// from the including file's folder and never from outside the repository
+/// (a pull request could name `/etc/passwd` or `../../.git/config`, which
+/// would then be published in the site).
 fn read_includes(doc: &mut Document, settings: &Settings) {
-    use crate::document::include::{self, MAX_INCLUDED_BYTES, MAX_INCLUDED_FILES, Problem};
+    use crate::document::include::{self, MAX_INCLUDED_BYTES, Problem};
     if doc.body.code_blocks.iter().all(|b| b.includes.is_empty()) {
         return;
     }
     let dir = doc.path.parent().map(Path::to_path_buf).unwrap_or_default();
-    let mut files: HashMap<PathBuf, Result<String, Problem>> = HashMap::default();
-    // Each folder is listed once for "did you mean", however many names in
-    // it are missing.
-    let mut listed: HashMap<PathBuf, Vec<String>> = HashMap::default();
+    let mut files = Included {
+        boundary: &settings.boundary,
+        texts: HashMap::default(),
+        listed: HashMap::default(),
+        scanned: 0,
+    };
     let mut taken: usize = 0;
     for block in &mut doc.body.code_blocks {
         let code = &block.code;
         for inc in &mut block.includes {
-            let written = Path::new(&inc.path);
-            let read = if written.has_root() || inc.path.contains("://") {
-                Err(Problem::Absolute)
-            } else {
-                let path = normalize(&dir.join(written));
-                if files.len() >= MAX_INCLUDED_FILES && !files.contains_key(&path) {
-                    Err(Problem::TooMany)
-                } else {
-                    let read = files.entry(path).or_insert_with_key(|path| {
-                        read_included(path, &settings.boundary, &mut listed)
-                    });
-                    match read {
-                        Ok(text) => include::select(text, &inc.part),
-                        Err(problem) => Err(problem.clone()),
-                    }
-                }
-            };
+            let left = MAX_INCLUDED_BYTES.saturating_sub(taken);
+            let read = include::bring_in(
+                &dir,
+                &inc.path,
+                &inc.part,
+                &mut Vec::new(),
+                &mut inc.files,
+                left,
+                &mut files,
+            );
             // Each line after the first is indented as the directive is.
             let indent = include::indentation(code, inc.at.start).len();
             inc.read = Some(read.and_then(|text| {
@@ -638,6 +622,59 @@ fn read_includes(doc: &mut Document, settings: &Settings) {
                     Ok(text)
                 }
             }));
+        }
+    }
+}
+
+/// The files one runbook's includes read, each once.
+struct Included<'a> {
+    boundary: &'a Boundary,
+    texts: HashMap<PathBuf, Result<String, crate::document::include::Problem>>,
+    /// Each folder is listed once for "did you mean", however many names
+    /// in it are missing.
+    listed: HashMap<PathBuf, Vec<String>>,
+    /// The bytes the parts were looked for in, up to
+    /// [`MAX_SCANNED_BYTES`](crate::document::include::MAX_SCANNED_BYTES).
+    scanned: usize,
+}
+
+impl crate::document::include::Files for Included<'_> {
+    fn resolve(
+        &mut self,
+        folder: &Path,
+        written: &str,
+    ) -> Result<PathBuf, crate::document::include::Problem> {
+        use crate::document::include::{MAX_INCLUDED_FILES, Problem};
+        if Path::new(written).has_root() || written.contains("://") {
+            return Err(Problem::Absolute);
+        }
+        let path = normalize(&folder.join(written));
+        if self.texts.len() >= MAX_INCLUDED_FILES && !self.texts.contains_key(&path) {
+            return Err(Problem::TooMany);
+        }
+        Ok(path)
+    }
+
+    fn read(
+        &mut self,
+        path: &Path,
+        part: &crate::document::include::Part,
+    ) -> Result<String, crate::document::include::Problem> {
+        let (boundary, listed) = (self.boundary, &mut self.listed);
+        let text = self
+            .texts
+            .entry(path.to_path_buf())
+            .or_insert_with_key(|path| read_included(path, boundary, listed));
+        use crate::document::include::{MAX_SCANNED_BYTES, Problem, select};
+        match text {
+            Ok(text) => {
+                self.scanned = self.scanned.saturating_add(text.len());
+                if self.scanned > MAX_SCANNED_BYTES {
+                    return Err(Problem::TooMuchRead);
+                }
+                select(text, part)
+            }
+            Err(problem) => Err(problem.clone()),
         }
     }
 }

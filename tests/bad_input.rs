@@ -578,6 +578,21 @@ fn a_named_script_lints_the_runbooks_that_include_it() {
         let (report, _) = lint(&["scripts/deploy.sh"]);
         assert_eq!(report["summary"]["files"], 2, "{report:#}");
     }
+    // Included by a script a runbook includes: that runbook is checked.
+    fs::write(tmp.path().join("docs/scripts/lib.sh"), "echo lib\n").unwrap();
+    fs::write(
+        tmp.path().join("docs/scripts/wrapper.sh"),
+        "{{#include lib.sh}}\n",
+    )
+    .unwrap();
+    fs::write(
+        tmp.path().join("docs/wrapped.md"),
+        runbook("scripts/wrapper.sh"),
+    )
+    .unwrap();
+    let (report, code) = lint(&["docs/scripts/lib.sh"]);
+    assert_eq!(report["summary"]["files"], 1, "{report:#}");
+    assert_eq!(code, Some(0), "{report:#}");
     // A script no runbook includes is not read as a runbook.
     let (report, code) = lint(&["docs/scripts/unused.sh"]);
     assert_eq!(

@@ -1644,3 +1644,47 @@ fn mdbooks_escape_runs_without_its_backslash_and_findings_keep_their_columns() {
         "{script}"
     );
 }
+
+#[test]
+fn an_included_script_brings_in_what_it_includes_from_its_own_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("scripts/lib")).unwrap();
+    std::fs::write(
+        dir.path().join("scripts/main.sh"),
+        "echo start\n  {{#include lib/check.sh}}\necho done\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("scripts/lib/check.sh"),
+        "pg_isready --host \"$PGHOST\"\nrm -rf /var/lib/app/cache\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("r.md"),
+        "---\ntitle: R\nowner: ops\nlast_reviewed: 2026-11-20\nstatus: authoritative\n---\n# R\n\n\
+         ```bash {requires=PGHOST}\n{{#include scripts/main.sh}}\n```\n\n## Rollback\n\nNothing.\n",
+    )
+    .unwrap();
+    // Findings in the nested file are at the runbook's directive.
+    let found = verify_in(dir.path(), "r.md");
+    assert_eq!(
+        lines_of(&found, "destructive-command"),
+        vec![10],
+        "{found:?}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let run = runbook_in(
+        dir.path(),
+        &["extract", "r.md", "--out", out.path().to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = std::fs::read_to_string(out.path().join("r.sh")).unwrap();
+    assert!(
+        script.contains(
+            "echo start\n  pg_isready --host \"$PGHOST\"\n  rm -rf /var/lib/app/cache\necho done\n"
+        ),
+        "{script}"
+    );
+}

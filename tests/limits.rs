@@ -566,3 +566,43 @@ fn a_hundred_thousand_includes_read_each_file_once_and_stop_at_the_caps() {
         run.rules()
     );
 }
+
+#[test]
+fn includes_of_one_line_of_a_big_file_stop_at_the_read_cap() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \"docs\"\n").unwrap();
+    fs::create_dir_all(tmp.path().join("docs/scripts")).unwrap();
+    // 9 MiB, under the 10 MiB a file may have: each part of it is looked
+    // for through all of it.
+    fs::write(
+        tmp.path().join("docs/scripts/big.sh"),
+        "echo line\n".repeat(9 * 1024 * 1024 / 10),
+    )
+    .unwrap();
+    // A script taking a thousand lines of it, one directive each.
+    let many: String = (1..=1000)
+        .map(|n| format!("{{{{#include big.sh:{n}}}}}\n"))
+        .collect();
+    fs::write(tmp.path().join("docs/scripts/many.sh"), many).unwrap();
+    let mut text = format!(
+        "{FRONT}# Big\n\n## Rollback\n\n```bash\n{{{{#include scripts/many.sh}}}}\n```\n\n```bash\n"
+    );
+    // Uncapped: 21,000 passes over 9 MiB (189 GiB) for one runbook.
+    for n in 1..=20_000 {
+        text.push_str(&format!("{{{{#include scripts/big.sh:{n}}}}}\n"));
+    }
+    text.push_str("```\n");
+    fs::write(tmp.path().join("docs/big.md"), text).unwrap();
+    let run = run(tmp.path());
+    run.assert_within(200);
+    // The nested script reaches the 64 MiB cap; every directive after it is refused.
+    assert_eq!(run.found("broken-include"), 20_001, "{:?}", run.rules());
+    let first = &run.report["diagnostics"][0];
+    assert!(
+        first["message"]
+            .as_str()
+            .unwrap()
+            .contains("read through more than 64 MiB"),
+        "{first}"
+    );
+}

@@ -745,10 +745,15 @@ fn a_templates_folder_created_while_serving_is_watched() {
 #[test]
 fn a_saved_include_renders_the_pages_that_include_it_again() {
     let serve = Serve::start_with(|dir| {
-        std::fs::create_dir_all(dir.join("content/db/scripts")).unwrap();
+        std::fs::create_dir_all(dir.join("content/db/scripts/lib")).unwrap();
         std::fs::write(
             dir.join("content/db/scripts/restore.sh"),
-            "pg_restore --first-version\n",
+            "pg_restore --first-version\n{{#include lib/check.sh}}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("content/db/scripts/lib/check.sh"),
+            "pg_isready --first-check\n",
         )
         .unwrap();
         let page = dir.join("content/db/restore.md");
@@ -765,12 +770,21 @@ fn a_saved_include_renders_the_pages_that_include_it_again() {
     let mut events = Events::connect(serve.addr);
     std::fs::write(
         serve.path("content/db/scripts/restore.sh"),
-        "pg_restore --second-version\n",
+        "pg_restore --second-version\n{{#include lib/check.sh}}\n",
     )
     .unwrap();
     events.message(reloads("db/restore.html"));
     let page = get(serve.addr, "/db/restore.html").1;
     assert!(page.contains("pg_restore --second-version"), "{page}");
+    // So does one the included script includes.
+    std::fs::write(
+        serve.path("content/db/scripts/lib/check.sh"),
+        "pg_isready --second-check\n",
+    )
+    .unwrap();
+    events.message(reloads("db/restore.html"));
+    let page = get(serve.addr, "/db/restore.html").1;
+    assert!(page.contains("pg_isready --second-check"), "{page}");
     // The script is read into the page, not published beside it.
     assert_eq!(get(serve.addr, "/db/scripts/restore.sh").0, 404);
 }

@@ -12,6 +12,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -40,6 +41,9 @@ pub struct Include {
     /// The text it brings in, or why it brings in nothing; `None` until the
     /// workspace has read the file.
     pub read: Option<Result<String, Problem>>,
+    /// Every file it names, read or not: its own, then those that file
+    /// includes ([`bring_in`]), as the workspace resolved them.
+    pub files: Vec<PathBuf>,
 }
 
 /// Which part of the file a directive takes.
@@ -73,6 +77,47 @@ pub enum Problem {
     TooMuch,
     /// The runbook names more than [`MAX_INCLUDED_FILES`] files.
     TooMany,
+    /// The runbook's includes have read through [`MAX_SCANNED_BYTES`].
+    TooMuchRead,
+    /// A directive in the included file brings nothing in: its path and
+    /// part as written there, and why.
+    Nested {
+        path: String,
+        part: Part,
+        problem: Box<Problem>,
+    },
+    /// The file is one the includes are already inside: they loop.
+    Cycle,
+    /// Included files nest deeper than [`MAX_DEPTH`].
+    TooDeep,
+}
+
+impl Problem {
+    /// `self`, met in a directive of an included file (`path`, `part`):
+    /// the caps are the runbook's, wherever they are reached.
+    fn within(self, path: &str, part: &Part) -> Problem {
+        match self {
+            Problem::TooMuch | Problem::TooMany | Problem::TooMuchRead => self,
+            problem => Problem::Nested {
+                path: path.to_string(),
+                part: part.clone(),
+                problem: Box::new(problem),
+            },
+        }
+    }
+}
+
+/// How many files deep includes inside included files are followed, as
+/// mdBook follows them.
+pub const MAX_DEPTH: usize = 10;
+
+/// Where a runbook's includes read from: the workspace, which keeps them
+/// inside the repository and reads each file once.
+pub trait Files {
+    /// The file a directive written in `folder` names, or why it names none.
+    fn resolve(&mut self, folder: &Path, written: &str) -> Result<PathBuf, Problem>;
+    /// The part of the file at `path` (from [`Files::resolve`]).
+    fn read(&mut self, path: &Path, part: &Part) -> Result<String, Problem>;
 }
 
 /// What all the includes of one runbook may bring in: a page and a script
@@ -83,6 +128,12 @@ pub const MAX_INCLUDED_BYTES: usize = 1024 * 1024;
 /// The files one runbook's includes may name: each is a file to open (and,
 /// when missing, a folder to search for a close name).
 pub const MAX_INCLUDED_FILES: usize = 1_000;
+
+/// What all the includes of one runbook may read through to find their
+/// parts: a directive taking one line of a 10 MiB file reads all of it,
+/// and a hundred thousand of them, or includes that multiply, must not
+/// keep a gate busy for hours.
+pub const MAX_SCANNED_BYTES: usize = 64 * 1024 * 1024;
 
 /// Finds the directives of the body, from `body_start`: in fenced blocks
 /// onto each block, on lines of their own elsewhere onto `prose_includes`.
@@ -177,6 +228,7 @@ fn add_to_block(block: &mut CodeBlock, written: &str, span: Span, line: usize) {
         path,
         part,
         read: None,
+        files: Vec::new(),
     });
 }
 
@@ -289,6 +341,93 @@ pub fn select(file: &str, part: &Part) -> Result<String, Problem> {
     }
 }
 
+/// What the part of a file brings into the page, as a directive written
+/// in `folder` names it (`written`, `part`) and as mdBook makes it: the
+/// directives in it replaced by what they name, each read from the folder
+/// of the file that holds it, and its escapes without their backslash.
+/// `chain` holds the files the text is already inside; every file read is
+/// added to `read`. Stops with [`Problem::TooMuch`] past `left` bytes, so
+/// includes that multiply never hold more than that.
+pub fn bring_in(
+    folder: &Path,
+    written: &str,
+    part: &Part,
+    chain: &mut Vec<PathBuf>,
+    read: &mut Vec<PathBuf>,
+    left: usize,
+    files: &mut dyn Files,
+) -> Result<String, Problem> {
+    if chain.len() >= MAX_DEPTH {
+        return Err(Problem::TooDeep);
+    }
+    let file = files.resolve(folder, written)?;
+    if chain.contains(&file) {
+        return Err(Problem::Cycle);
+    }
+    read.push(file.clone());
+    let text = files.read(&file, part)?;
+    let folder = file.parent().unwrap_or(Path::new("")).to_path_buf();
+    chain.push(file);
+    let out = nested(&text, &folder, chain, read, left, files);
+    chain.pop();
+    out
+}
+
+/// The text of the last file of `chain`, its directives and escapes
+/// processed ([`bring_in`]).
+fn nested(
+    text: &str,
+    folder: &Path,
+    chain: &mut Vec<PathBuf>,
+    read: &mut Vec<PathBuf>,
+    left: usize,
+    files: &mut dyn Files,
+) -> Result<String, Problem> {
+    if text.len() > left {
+        return Err(Problem::TooMuch);
+    }
+    if memchr::memmem::find(text.as_bytes(), b"{{").is_none() {
+        return Ok(text.to_string());
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let escape = escape_in_line(line);
+        let mut copied = 0;
+        // As mdBook reads a line: directives from the left, until an escape.
+        for caps in DIRECTIVE.captures_iter(line) {
+            let found = caps.get(0).expect("the whole match");
+            if escape.as_ref().is_some_and(|e| e.start < found.start()) {
+                break;
+            }
+            let (path, part) = split_argument(caps[1].trim());
+            let room = left.saturating_sub(out.len());
+            let inner = bring_in(folder, &path, &part, chain, read, room, files)
+                .map_err(|problem| problem.within(&path, &part))?;
+            out.push_str(&line[copied..found.start()]);
+            let indent = indentation(line, found.start());
+            for (i, inner_line) in inner.split('\n').enumerate() {
+                if i > 0 {
+                    out.push('\n');
+                    out.push_str(indent);
+                }
+                out.push_str(inner_line);
+            }
+            copied = found.end();
+        }
+        match escape.filter(|e| e.start >= copied) {
+            Some(e) => {
+                out.push_str(&line[copied..e.start]);
+                out.push_str(&line[e.start + 1..]);
+            }
+            None => out.push_str(&line[copied..]),
+        }
+        if out.len() > left {
+            return Err(Problem::TooMuch);
+        }
+    }
+    Ok(out)
+}
+
 /// A block's code with every directive that was read replaced by what it
 /// brings in.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -390,8 +529,8 @@ pub fn expand(block: &CodeBlock) -> Option<Expanded> {
         push_own(&mut out.code, &mut own, code, copied..include.at.start);
         let start = out.code.len();
         let indent = indentation(code, include.at.start);
-        // mdBook reads the included text for escapes as it reads a page.
-        for (i, line) in unescape(text).split('\n').enumerate() {
+        // Its escapes are processed already ([`bring_in`]).
+        for (i, line) in text.split('\n').enumerate() {
             if i > 0 {
                 out.code.push('\n');
                 out.code.push_str(indent);
@@ -580,22 +719,141 @@ mod tests {
         let e = expand(block).unwrap();
         assert_eq!(e.code, "echo one\necho '{{#include x}}' two\necho three\n");
         assert_eq!(e.lines, [0, 1, 2]);
-        // Included text is read for escapes too (mdBook reads it as a page).
-        let mut block = block.clone();
-        block.code = "{{#include a}}\nlast\n".into();
-        block.includes = vec![Include {
-            span: block.includes.first().map_or(Span::default(), |i| i.span),
-            at: 0..14,
-            path: "a".into(),
-            part: Part::All,
-            read: Some(Ok("x \\{{#include b}}\ny".into())),
-        }];
-        let e = expand(&block).unwrap();
-        assert_eq!(e.code, "x {{#include b}}\ny\nlast\n");
-        assert_eq!(e.lines, [0, 0, 1]);
         let plain = "```bash\necho \\{{ not an escape\n```\n";
         let body = super::super::markdown::parse(plain, 0, &LineIndex::new(plain), None);
         assert!(expand(&body.code_blocks[0]).is_none());
+    }
+
+    /// Files in memory, counting the reads.
+    struct Memory(Vec<(&'static str, String)>, usize);
+
+    impl Files for Memory {
+        fn resolve(&mut self, folder: &Path, written: &str) -> Result<PathBuf, Problem> {
+            if written.starts_with('/') {
+                return Err(Problem::Absolute);
+            }
+            Ok(folder.join(written))
+        }
+        fn read(&mut self, path: &Path, part: &Part) -> Result<String, Problem> {
+            self.1 += 1;
+            let found = self.0.iter().find(|(p, _)| Path::new(p) == path);
+            select(&found.ok_or(Problem::Missing(None))?.1, part)
+        }
+    }
+
+    fn bring(
+        files: &mut Memory,
+        written: &str,
+        left: usize,
+    ) -> (Result<String, Problem>, Vec<PathBuf>) {
+        let mut read = Vec::new();
+        let text = bring_in(
+            Path::new("rb"),
+            written,
+            &Part::All,
+            &mut Vec::new(),
+            &mut read,
+            left,
+            files,
+        );
+        (text, read)
+    }
+
+    #[test]
+    fn included_files_include_files_from_their_own_folder() {
+        let mut files = Memory(
+            vec![
+                (
+                    "rb/s/main.sh",
+                    "start\n  {{#include lib/a.sh}} \\{{#include no.sh}}\n\\\\{{#x}}\nend\n".into(),
+                ),
+                ("rb/s/lib/a.sh", "a1 \\{{#include z}}\na2\n".into()),
+            ],
+            0,
+        );
+        let (text, read) = bring(&mut files, "s/main.sh", usize::MAX);
+        // Indented as its directive; each file's escapes processed once, at its own level.
+        assert_eq!(
+            text.unwrap(),
+            "start\n  a1 {{#include z}}\n  a2 {{#include no.sh}}\n\\{{#x}}\nend"
+        );
+        assert_eq!(
+            read,
+            [Path::new("rb/s/main.sh"), Path::new("rb/s/lib/a.sh")]
+        );
+    }
+
+    #[test]
+    fn nested_problems_say_where_and_loops_and_depth_stop() {
+        let mut files = Memory(
+            vec![
+                ("rb/a.sh", "{{#include b.sh}}\n".into()),
+                ("rb/b.sh", "{{#include a.sh:2}}\n".into()),
+                ("rb/c.sh", "ok\n{{#include d/none.sh}}\n".into()),
+                ("rb/abs.sh", "{{#include /etc/passwd}}\n".into()),
+            ],
+            0,
+        );
+        let nested = |path: &str, problem| Problem::Nested {
+            path: path.into(),
+            part: Part::All,
+            problem: Box::new(problem),
+        };
+        assert_eq!(
+            bring(&mut files, "a.sh", usize::MAX).0,
+            Err(nested(
+                "b.sh",
+                Problem::Nested {
+                    path: "a.sh".into(),
+                    part: Part::Lines {
+                        start: 2,
+                        end: Some(2)
+                    },
+                    problem: Box::new(Problem::Cycle)
+                }
+            ))
+        );
+        assert_eq!(
+            bring(&mut files, "c.sh", usize::MAX).0,
+            Err(nested("d/none.sh", Problem::Missing(None)))
+        );
+        assert_eq!(
+            bring(&mut files, "abs.sh", usize::MAX).0,
+            Err(nested("/etc/passwd", Problem::Absolute))
+        );
+        // Ten files deep is what mdBook follows; the eleventh is refused.
+        let chain: Vec<(&'static str, String)> = (0..=MAX_DEPTH)
+            .map(|n| {
+                let name: &'static str = Box::leak(format!("rb/{n}.sh").into_boxed_str());
+                (name, format!("line {n}\n{{{{#include {}.sh}}}}\n", n + 1))
+            })
+            .collect();
+        let mut files = Memory(chain, 0);
+        let mut problem = bring(&mut files, "1.sh", usize::MAX).0.unwrap_err();
+        let mut depth = 1;
+        while let Problem::Nested { problem: inner, .. } = problem {
+            (problem, depth) = (*inner, depth + 1);
+        }
+        assert_eq!((problem, depth), (Problem::TooDeep, MAX_DEPTH + 1));
+    }
+
+    #[test]
+    fn includes_that_multiply_stop_at_the_budget_without_holding_it() {
+        // Each level includes the next a thousand times: 10^9 lines unbounded.
+        let level = |next: &str| format!("{{{{#include {next}}}}}\n").repeat(1000);
+        let mut files = Memory(
+            vec![
+                ("rb/a.sh", level("b.sh")),
+                ("rb/b.sh", level("c.sh")),
+                ("rb/c.sh", level("d.sh")),
+                ("rb/d.sh", "x".repeat(100)),
+            ],
+            0,
+        );
+        let (text, _) = bring(&mut files, "a.sh", MAX_INCLUDED_BYTES);
+        assert_eq!(text, Err(Problem::TooMuch));
+        // Stopped once the budget was spent: about 10,000 inner includes, not a billion.
+        assert!(files.1 < 20_000, "{} reads", files.1);
     }
 
     #[test]

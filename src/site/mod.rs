@@ -412,15 +412,13 @@ fn page_of(
         .map(|h| h.anchor.clone())
         .chain(doc.body.html_anchors.iter().map(|a| a.id.clone()))
         .collect();
-    let dir = doc.path.parent().unwrap_or(Path::new(""));
     let includes = doc
         .body
         .code_blocks
         .iter()
         .flat_map(|b| &b.includes)
-        .filter_map(|i| {
-            workspace::relative(&settings.src, &workspace::normalize(&dir.join(&i.path)))
-        })
+        .flat_map(|i| &i.files)
+        .filter_map(|path| workspace::relative(&settings.src, path))
         .collect();
     Ok(Page {
         link_names,

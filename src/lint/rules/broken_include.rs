@@ -26,7 +26,9 @@
 //! write the commands into the block.
 
 use crate::document::Document;
-use crate::document::include::{MAX_INCLUDED_BYTES, MAX_INCLUDED_FILES, Part, Problem};
+use crate::document::include::{
+    MAX_DEPTH, MAX_INCLUDED_BYTES, MAX_INCLUDED_FILES, MAX_SCANNED_BYTES, Part, Problem,
+};
 use crate::lint::{Context, Sink};
 
 crate::rule!("broken-include", Error, Some(check));
@@ -38,45 +40,88 @@ pub fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
         let Some(Err(problem)) = &inc.read else {
             continue;
         };
-        let path = &inc.path;
-        let (message, help) = match problem {
-            Problem::Absolute => (
-                format!("`{path}` is not a path relative to the runbook: runbook includes files from the repository only"),
-                "write the path from the runbook's folder (`scripts/restore.sh`)".to_string(),
-            ),
-            Problem::Missing(near) => (
-                format!("included file `{path}` does not exist"),
-                match near {
-                    Some(near) => format!("did you mean `{}`?", beside(path, near)),
-                    None => "the path is relative to the runbook's folder".to_string(),
-                },
-            ),
-            Problem::Unreadable(why) => (
-                format!("included file `{path}` {why}"),
-                "include a text file of the repository".to_string(),
-            ),
-            Problem::PastEnd { lines } => (
-                format!("`{path}` has {lines} lines, so it has no {}", describe(&inc.part)),
-                "correct the line numbers, or mark the part with `ANCHOR: name` and `ANCHOR_END: name` lines and include `:name`".to_string(),
-            ),
-            Problem::NoAnchor => (
-                format!("`{path}` has no `ANCHOR: {}` line", describe(&inc.part)),
-                "add `# ANCHOR: name` and `# ANCHOR_END: name` lines around the part, or correct the name".to_string(),
-            ),
-            Problem::Backwards => (
-                format!("{} of `{path}` end before they start: mdBook includes nothing", describe(&inc.part)),
-                "write the first line, then the last (`:2:10`)".to_string(),
-            ),
-            Problem::TooMany => (
-                format!("the runbook includes more than {MAX_INCLUDED_FILES} files: `{path}` is not read"),
-                "keep the commands in fewer files".to_string(),
-            ),
-            Problem::TooMuch => (
-                format!("the runbook's includes bring in more than {} KiB: `{path}` is not included", MAX_INCLUDED_BYTES / 1024),
-                "include the part the operator runs (`:2:10` or `:anchor`), not whole files".to_string(),
-            ),
+        // Down to the directive that brings nothing in, through the files
+        // that include it.
+        let (mut path, mut part, mut problem) = (&inc.path, &inc.part, problem);
+        let mut via = vec![path];
+        while let Problem::Nested {
+            path: p,
+            part: q,
+            problem: r,
+        } = problem
+        {
+            (path, part, problem) = (p, q, r);
+            via.push(path);
+        }
+        let folder = match via.iter().rev().nth(1) {
+            Some(outer) => format!("the folder of `{outer}`"),
+            None => "the runbook's folder".to_string(),
         };
+        let (mut message, help) = explain(path, part, problem, &folder);
+        if let [first, between @ .., _] = via.as_slice() {
+            message.push_str(&format!(" (`{first}` includes "));
+            for p in between {
+                message.push_str(&format!("`{p}`, which includes "));
+            }
+            message.push_str("it)");
+        }
         sink.report(ID, inc.span, message).help(help);
+    }
+}
+
+/// The message and help for the directive `path` (`part`), written in a
+/// file whose folder `folder` names.
+fn explain(path: &str, part: &Part, problem: &Problem, folder: &str) -> (String, String) {
+    match problem {
+        Problem::Absolute => (
+            format!("`{path}` is not a path relative to {folder}: runbook includes files from the repository only"),
+            format!("write the path from {folder} (`scripts/restore.sh`)"),
+        ),
+        Problem::Missing(near) => (
+            format!("included file `{path}` does not exist"),
+            match near {
+                Some(near) => format!("did you mean `{}`?", beside(path, near)),
+                None => format!("the path is relative to {folder}"),
+            },
+        ),
+        Problem::Unreadable(why) => (
+            format!("included file `{path}` {why}"),
+            "include a text file of the repository".to_string(),
+        ),
+        Problem::PastEnd { lines } => (
+            format!("`{path}` has {lines} lines, so it has no {}", describe(part)),
+            "correct the line numbers, or mark the part with `ANCHOR: name` and `ANCHOR_END: name` lines and include `:name`".to_string(),
+        ),
+        Problem::NoAnchor => (
+            format!("`{path}` has no `ANCHOR: {}` line", describe(part)),
+            "add `# ANCHOR: name` and `# ANCHOR_END: name` lines around the part, or correct the name".to_string(),
+        ),
+        Problem::Backwards => (
+            format!("{} of `{path}` end before they start: mdBook includes nothing", describe(part)),
+            "write the first line, then the last (`:2:10`)".to_string(),
+        ),
+        Problem::TooMany => (
+            format!("the runbook includes more than {MAX_INCLUDED_FILES} files: `{path}` is not read"),
+            "keep the commands in fewer files".to_string(),
+        ),
+        Problem::TooMuch => (
+            format!("the runbook's includes bring in more than {} KiB: `{path}` is not included", MAX_INCLUDED_BYTES / 1024),
+            "include the part the operator runs (`:2:10` or `:anchor`), not whole files".to_string(),
+        ),
+        Problem::TooMuchRead => (
+            format!("the runbook's includes read through more than {} MiB of files to find their parts: `{path}` is not included", MAX_SCANNED_BYTES / 1024 / 1024),
+            "include fewer parts of large files, or keep the commands in smaller ones".to_string(),
+        ),
+        Problem::Cycle => (
+            format!("`{path}` is already being included: the includes loop"),
+            "remove the include that leads back to a file that includes it".to_string(),
+        ),
+        Problem::TooDeep => (
+            format!("`{path}` is included {MAX_DEPTH} files deep, deeper than mdBook follows"),
+            "include the files the block needs from fewer levels".to_string(),
+        ),
+        // Unwound by `check`.
+        Problem::Nested { problem, .. } => explain(path, part, problem, folder),
     }
 }
 
