@@ -8,7 +8,7 @@
 set -uo pipefail
 cd "$(dirname "$0")" || exit 1
 seconds=${1:-60}
-targets=${TARGETS:-"front_matter document lint_file report slug config fix review extract rules_file render"}
+targets=${TARGETS:-"front_matter document lint_file report slug config fix review extract rules_file render includes"}
 root=$(cd .. && pwd)
 # The rule docs are included with `file!()`, which is only relative to the
 # crate when the crate's folder is stripped from paths; the fuzz crate is
@@ -30,6 +30,11 @@ seeds() {
           done
         done
       return ;;
+    includes)
+      # Files split at NUL bytes, as the target reads them: 0.sh to 5.sh,
+      # then d/6.sh to d/11.sh.
+      printf '{{#include 1.sh}}\n  {{#include d/6.sh:a}}\0echo one \\{{#include x}}\n\0\0\0\0\0# ANCHOR: a\necho six\n{{#include ../2.sh:1}}\n# ANCHOR_END: a\n' >"$dir/nested"
+      find "$root/tests/fixtures" -path '*/scripts/*' -type f ;;
     *) find "$root/content" "$root/tests/fixtures" -name '*.md' ;;
   esac | while read -r file; do cp "$file" "$dir/$(echo "$file" | cksum | cut -d' ' -f1)"; done
 }

@@ -595,22 +595,14 @@ fn read_includes(doc: &mut Document, settings: &Settings) {
         boundary: &settings.boundary,
         texts: HashMap::default(),
         listed: HashMap::default(),
-        scanned: 0,
     };
+    let mut reader = include::Reader::new(&mut files);
     let mut taken: usize = 0;
     for block in &mut doc.body.code_blocks {
         let code = &block.code;
         for inc in &mut block.includes {
             let left = MAX_INCLUDED_BYTES.saturating_sub(taken);
-            let read = include::bring_in(
-                &dir,
-                &inc.path,
-                &inc.part,
-                &mut Vec::new(),
-                &mut inc.files,
-                left,
-                &mut files,
-            );
+            let read = reader.bring_in(&dir, &inc.path, &inc.part, left, &mut inc.files);
             // Each line after the first is indented as the directive is.
             let indent = include::indentation(code, inc.at.start).len();
             inc.read = Some(read.and_then(|text| {
@@ -633,9 +625,6 @@ struct Included<'a> {
     /// Each folder is listed once for "did you mean", however many names
     /// in it are missing.
     listed: HashMap<PathBuf, Vec<String>>,
-    /// The bytes the parts were looked for in, up to
-    /// [`MAX_SCANNED_BYTES`](crate::document::include::MAX_SCANNED_BYTES).
-    scanned: usize,
 }
 
 impl crate::document::include::Files for Included<'_> {
@@ -655,25 +644,14 @@ impl crate::document::include::Files for Included<'_> {
         Ok(path)
     }
 
-    fn read(
-        &mut self,
-        path: &Path,
-        part: &crate::document::include::Part,
-    ) -> Result<String, crate::document::include::Problem> {
+    fn text(&mut self, path: &Path) -> Result<&str, crate::document::include::Problem> {
         let (boundary, listed) = (self.boundary, &mut self.listed);
         let text = self
             .texts
             .entry(path.to_path_buf())
             .or_insert_with_key(|path| read_included(path, boundary, listed));
-        use crate::document::include::{MAX_SCANNED_BYTES, Problem, select};
         match text {
-            Ok(text) => {
-                self.scanned = self.scanned.saturating_add(text.len());
-                if self.scanned > MAX_SCANNED_BYTES {
-                    return Err(Problem::TooMuchRead);
-                }
-                select(text, part)
-            }
+            Ok(text) => Ok(text),
             Err(problem) => Err(problem.clone()),
         }
     }

@@ -12,6 +12,7 @@ case $target in
   document | lint_file | report | fix) parts="yaml markdown shell html" ;;
   review) parts="yaml markdown" ;;
   extract) parts="yaml markdown shell" ;;
+  includes) parts="markdown shell" ;;
   render) parts="markdown html yaml" ;;
   config) parts="toml" ;;
   rules_file) parts="rules yaml" ;;

@@ -42,7 +42,7 @@ pub struct Include {
     /// workspace has read the file.
     pub read: Option<Result<String, Problem>>,
     /// Every file it names, read or not: its own, then those that file
-    /// includes ([`bring_in`]), as the workspace resolved them.
+    /// includes ([`Reader::bring_in`]), as the workspace resolved them.
     pub files: Vec<PathBuf>,
 }
 
@@ -116,8 +116,8 @@ pub const MAX_DEPTH: usize = 10;
 pub trait Files {
     /// The file a directive written in `folder` names, or why it names none.
     fn resolve(&mut self, folder: &Path, written: &str) -> Result<PathBuf, Problem>;
-    /// The part of the file at `path` (from [`Files::resolve`]).
-    fn read(&mut self, path: &Path, part: &Part) -> Result<String, Problem>;
+    /// The text of the file at `path` (from [`Files::resolve`]).
+    fn text(&mut self, path: &Path) -> Result<&str, Problem>;
 }
 
 /// What all the includes of one runbook may bring in: a page and a script
@@ -134,6 +134,10 @@ pub const MAX_INCLUDED_FILES: usize = 1_000;
 /// and a hundred thousand of them, or includes that multiply, must not
 /// keep a gate busy for hours.
 pub const MAX_SCANNED_BYTES: usize = 64 * 1024 * 1024;
+
+/// What reading a part counts against [`MAX_SCANNED_BYTES`] at least:
+/// includes of an empty file that multiply cost their directives' work.
+const MIN_SCAN_COST: usize = 256;
 
 /// Finds the directives of the body, from `body_start`: in fenced blocks
 /// onto each block, on lines of their own elsewhere onto `prose_includes`.
@@ -341,91 +345,115 @@ pub fn select(file: &str, part: &Part) -> Result<String, Problem> {
     }
 }
 
-/// What the part of a file brings into the page, as a directive written
-/// in `folder` names it (`written`, `part`) and as mdBook makes it: the
-/// directives in it replaced by what they name, each read from the folder
-/// of the file that holds it, and its escapes without their backslash.
-/// `chain` holds the files the text is already inside; every file read is
-/// added to `read`. Stops with [`Problem::TooMuch`] past `left` bytes, so
-/// includes that multiply never hold more than that.
-pub fn bring_in(
-    folder: &Path,
-    written: &str,
-    part: &Part,
-    chain: &mut Vec<PathBuf>,
-    read: &mut Vec<PathBuf>,
-    left: usize,
-    files: &mut dyn Files,
-) -> Result<String, Problem> {
-    if chain.len() >= MAX_DEPTH {
-        return Err(Problem::TooDeep);
-    }
-    let file = files.resolve(folder, written)?;
-    if chain.contains(&file) {
-        return Err(Problem::Cycle);
-    }
-    read.push(file.clone());
-    let text = files.read(&file, part)?;
-    let folder = file.parent().unwrap_or(Path::new("")).to_path_buf();
-    chain.push(file);
-    let out = nested(&text, &folder, chain, read, left, files);
-    chain.pop();
-    out
+/// One runbook's reading of what its directives bring in, as mdBook
+/// makes it: the directives of an included file replaced by what they
+/// name, each read from the folder of the file that holds it, and its
+/// escapes without their backslash.
+pub struct Reader<'a> {
+    files: &'a mut dyn Files,
+    /// The files the text being read is inside, outermost first.
+    chain: Vec<PathBuf>,
+    /// What the parts may still be looked for in ([`MAX_SCANNED_BYTES`]).
+    scan_left: usize,
 }
 
-/// The text of the last file of `chain`, its directives and escapes
-/// processed ([`bring_in`]).
-fn nested(
-    text: &str,
-    folder: &Path,
-    chain: &mut Vec<PathBuf>,
-    read: &mut Vec<PathBuf>,
-    left: usize,
-    files: &mut dyn Files,
-) -> Result<String, Problem> {
-    if text.len() > left {
-        return Err(Problem::TooMuch);
-    }
-    if memchr::memmem::find(text.as_bytes(), b"{{").is_none() {
-        return Ok(text.to_string());
-    }
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        let escape = escape_in_line(line);
-        let mut copied = 0;
-        // As mdBook reads a line: directives from the left, until an escape.
-        for caps in DIRECTIVE.captures_iter(line) {
-            let found = caps.get(0).expect("the whole match");
-            if escape.as_ref().is_some_and(|e| e.start < found.start()) {
-                break;
-            }
-            let (path, part) = split_argument(caps[1].trim());
-            let room = left.saturating_sub(out.len());
-            let inner = bring_in(folder, &path, &part, chain, read, room, files)
-                .map_err(|problem| problem.within(&path, &part))?;
-            out.push_str(&line[copied..found.start()]);
-            let indent = indentation(line, found.start());
-            for (i, inner_line) in inner.split('\n').enumerate() {
-                if i > 0 {
-                    out.push('\n');
-                    out.push_str(indent);
-                }
-                out.push_str(inner_line);
-            }
-            copied = found.end();
+impl<'a> Reader<'a> {
+    pub fn new(files: &'a mut dyn Files) -> Self {
+        Reader {
+            files,
+            chain: Vec::new(),
+            scan_left: MAX_SCANNED_BYTES,
         }
-        match escape.filter(|e| e.start >= copied) {
-            Some(e) => {
-                out.push_str(&line[copied..e.start]);
-                out.push_str(&line[e.start + 1..]);
-            }
-            None => out.push_str(&line[copied..]),
+    }
+
+    /// What the directive (`written`, `part`, in a file of `folder`)
+    /// brings in, at most `left` bytes ([`Problem::TooMuch`] past that,
+    /// so includes that multiply never hold more). Every file it names
+    /// is added to `named`.
+    pub fn bring_in(
+        &mut self,
+        folder: &Path,
+        written: &str,
+        part: &Part,
+        left: usize,
+        named: &mut Vec<PathBuf>,
+    ) -> Result<String, Problem> {
+        if self.chain.len() >= MAX_DEPTH {
+            return Err(Problem::TooDeep);
         }
-        if out.len() > left {
+        let file = self.files.resolve(folder, written)?;
+        if self.chain.contains(&file) {
+            return Err(Problem::Cycle);
+        }
+        named.push(file.clone());
+        let whole = self.files.text(&file)?;
+        let cost = whole.len().max(MIN_SCAN_COST);
+        if cost > self.scan_left {
+            return Err(Problem::TooMuchRead);
+        }
+        self.scan_left -= cost;
+        let text = select(whole, part)?;
+        let folder = file.parent().unwrap_or(Path::new("")).to_path_buf();
+        self.chain.push(file);
+        let out = self.nested(&text, &folder, left, named);
+        self.chain.pop();
+        out
+    }
+
+    /// `text`, of the last file of the chain, with its directives and
+    /// escapes processed.
+    fn nested(
+        &mut self,
+        text: &str,
+        folder: &Path,
+        left: usize,
+        named: &mut Vec<PathBuf>,
+    ) -> Result<String, Problem> {
+        if text.len() > left {
             return Err(Problem::TooMuch);
         }
+        if memchr::memmem::find(text.as_bytes(), b"{{").is_none() {
+            return Ok(text.to_string());
+        }
+        let mut out = String::with_capacity(text.len());
+        for line in text.split_inclusive('\n') {
+            let escape = escape_in_line(line);
+            let mut copied = 0;
+            // As mdBook reads a line: directives from the left, until an escape.
+            for caps in DIRECTIVE.captures_iter(line) {
+                let found = caps.get(0).expect("the whole match");
+                if escape.as_ref().is_some_and(|e| e.start < found.start()) {
+                    break;
+                }
+                let (path, part) = split_argument(caps[1].trim());
+                let room = left.saturating_sub(out.len());
+                let inner = self
+                    .bring_in(folder, &path, &part, room, named)
+                    .map_err(|problem| problem.within(&path, &part))?;
+                out.push_str(&line[copied..found.start()]);
+                let indent = indentation(line, found.start());
+                for (i, inner_line) in inner.split('\n').enumerate() {
+                    if i > 0 {
+                        out.push('\n');
+                        out.push_str(indent);
+                    }
+                    out.push_str(inner_line);
+                }
+                copied = found.end();
+            }
+            match escape.filter(|e| e.start >= copied) {
+                Some(e) => {
+                    out.push_str(&line[copied..e.start]);
+                    out.push_str(&line[e.start + 1..]);
+                }
+                None => out.push_str(&line[copied..]),
+            }
+            if out.len() > left {
+                return Err(Problem::TooMuch);
+            }
+        }
+        Ok(out)
     }
-    Ok(out)
 }
 
 /// A block's code with every directive that was read replaced by what it
@@ -529,7 +557,7 @@ pub fn expand(block: &CodeBlock) -> Option<Expanded> {
         push_own(&mut out.code, &mut own, code, copied..include.at.start);
         let start = out.code.len();
         let indent = indentation(code, include.at.start);
-        // Its escapes are processed already ([`bring_in`]).
+        // Its escapes are processed already ([`Reader::bring_in`]).
         for (i, line) in text.split('\n').enumerate() {
             if i > 0 {
                 out.code.push('\n');
@@ -734,10 +762,10 @@ mod tests {
             }
             Ok(folder.join(written))
         }
-        fn read(&mut self, path: &Path, part: &Part) -> Result<String, Problem> {
+        fn text(&mut self, path: &Path) -> Result<&str, Problem> {
             self.1 += 1;
             let found = self.0.iter().find(|(p, _)| Path::new(p) == path);
-            select(&found.ok_or(Problem::Missing(None))?.1, part)
+            Ok(&found.ok_or(Problem::Missing(None))?.1)
         }
     }
 
@@ -747,15 +775,8 @@ mod tests {
         left: usize,
     ) -> (Result<String, Problem>, Vec<PathBuf>) {
         let mut read = Vec::new();
-        let text = bring_in(
-            Path::new("rb"),
-            written,
-            &Part::All,
-            &mut Vec::new(),
-            &mut read,
-            left,
-            files,
-        );
+        let text =
+            Reader::new(files).bring_in(Path::new("rb"), written, &Part::All, left, &mut read);
         (text, read)
     }
 
@@ -854,6 +875,24 @@ mod tests {
         assert_eq!(text, Err(Problem::TooMuch));
         // Stopped once the budget was spent: about 10,000 inner includes, not a billion.
         assert!(files.1 < 20_000, "{} reads", files.1);
+
+        // Includes of an empty file bring nothing in, yet cost their reads.
+        let mut files = Memory(
+            vec![
+                ("rb/a.sh", level("b.sh")),
+                ("rb/b.sh", level("c.sh")),
+                ("rb/c.sh", level("d.sh")),
+                ("rb/d.sh", String::new()),
+            ],
+            0,
+        );
+        let (text, _) = bring(&mut files, "a.sh", MAX_INCLUDED_BYTES);
+        assert_eq!(text, Err(Problem::TooMuchRead));
+        assert!(
+            files.1 <= MAX_SCANNED_BYTES / MIN_SCAN_COST,
+            "{} reads",
+            files.1
+        );
     }
 
     #[test]
