@@ -42,6 +42,34 @@ fn verify(file: &str) -> Vec<(String, usize)> {
     verify_in(&fixtures(), file)
 }
 
+/// A book whose source folder is its root, holding `files` (path, text).
+fn book(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// The script `runbook extract` writes for `file` of the book in `dir`.
+fn extracted(dir: &Path, file: &str) -> String {
+    let out = tempfile::tempdir().unwrap();
+    let run = runbook_in(
+        dir,
+        &["extract", file, "--out", out.path().to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::read_to_string(out.path().join(file.replace(".md", ".sh"))).unwrap()
+}
+
+/// The front matter and title of a runbook that lints clean.
+const FRONT: &str =
+    "---\ntitle: R\nowner: ops\nlast_reviewed: 2026-11-20\nstatus: authoritative\n---\n# R\n\n";
+
 fn verify_in(dir: &Path, file: &str) -> Vec<(String, usize)> {
     let run = runbook_in(dir, &["verify", file, "--format", "json"], &[]);
     assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
@@ -1571,15 +1599,10 @@ fn mdbook_includes_are_checked_and_extracted_from_the_included_file() {
 fn a_finding_after_included_text_on_its_line_is_at_the_directive() {
     // The code line is `echo abcdefghijk éééééééééé `…`: placed column for
     // column on the Markdown line, the open backquote fell inside an `é`.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
-    std::fs::write(dir.path().join("s.sh"), "abcdefghijk\n").unwrap();
-    std::fs::write(
-        dir.path().join("r.md"),
-        "---\ntitle: R\nowner: ops\nlast_reviewed: 2026-11-20\nstatus: authoritative\n---\n# R\n\n\
-         ```bash\necho {{#include s.sh}} éééééééééé `\n```\n\n## Rollback\n\nNothing.\n",
-    )
-    .unwrap();
+    let runbook = format!(
+        "{FRONT}```bash\necho {{{{#include s.sh}}}} éééééééééé `\n```\n\n## Rollback\n\nNothing.\n"
+    );
+    let dir = book(&[("s.sh", "abcdefghijk\n"), ("r.md", &runbook)]);
     for format in ["human", "json"] {
         let run = runbook_in(dir.path(), &["lint", "--format", format], &[]);
         assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
@@ -1604,16 +1627,11 @@ fn a_finding_after_included_text_on_its_line_is_at_the_directive() {
 
 #[test]
 fn mdbooks_escape_runs_without_its_backslash_and_findings_keep_their_columns() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
-    std::fs::write(dir.path().join("y.sh"), "echo included\n").unwrap();
-    std::fs::write(
-        dir.path().join("r.md"),
-        "---\ntitle: R\nowner: ops\nlast_reviewed: 2026-11-20\nstatus: authoritative\n---\n# R\n\n\
-         ```bash\necho '\\{{#include x.sh}}' && echo \"$UNSET_ONE\"\n\
-         echo \\{{#title t}} {{#include y.sh}} \"$UNSET_TWO\"\n```\n\n## Rollback\n\nNothing.\n",
-    )
-    .unwrap();
+    let runbook = format!(
+        "{FRONT}```bash\necho '\\{{{{#include x.sh}}}}' && echo \"$UNSET_ONE\"\n\
+         echo \\{{{{#title t}}}} {{{{#include y.sh}}}} \"$UNSET_TWO\"\n```\n\n## Rollback\n\nNothing.\n"
+    );
+    let dir = book(&[("y.sh", "echo included\n"), ("r.md", &runbook)]);
     let run = runbook_in(dir.path(), &["lint", "--format", "json"], &[]);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let at: Vec<(u64, u64)> = json["diagnostics"]
@@ -1626,14 +1644,7 @@ fn mdbooks_escape_runs_without_its_backslash_and_findings_keep_their_columns() {
     // the directive after it on its line (no `broken-include`, nothing read).
     assert_eq!(at, [(10, 36), (11, 39)], "{}", run.stdout);
 
-    let out = tempfile::tempdir().unwrap();
-    let run = runbook_in(
-        dir.path(),
-        &["extract", "r.md", "--out", out.path().to_str().unwrap()],
-        &[],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let script = std::fs::read_to_string(out.path().join("r.sh")).unwrap();
+    let script = extracted(dir.path(), "r.md");
     assert!(
         script.contains("echo '{{#include x.sh}}' && echo \"$UNSET_ONE\"\n")
             && script.contains("echo {{#title t}} {{#include y.sh}} \"$UNSET_TWO\"\n"),
@@ -1647,25 +1658,20 @@ fn mdbooks_escape_runs_without_its_backslash_and_findings_keep_their_columns() {
 
 #[test]
 fn an_included_script_brings_in_what_it_includes_from_its_own_folder() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
-    std::fs::create_dir_all(dir.path().join("scripts/lib")).unwrap();
-    std::fs::write(
-        dir.path().join("scripts/main.sh"),
-        "echo start\n  {{#include lib/check.sh}}\necho done\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("scripts/lib/check.sh"),
-        "pg_isready --host \"$PGHOST\"\nrm -rf /var/lib/app/cache\n",
-    )
-    .unwrap();
-    std::fs::write(
-        dir.path().join("r.md"),
-        "---\ntitle: R\nowner: ops\nlast_reviewed: 2026-11-20\nstatus: authoritative\n---\n# R\n\n\
-         ```bash {requires=PGHOST}\n{{#include scripts/main.sh}}\n```\n\n## Rollback\n\nNothing.\n",
-    )
-    .unwrap();
+    let runbook = format!(
+        "{FRONT}```bash {{requires=PGHOST}}\n{{{{#include scripts/main.sh}}}}\n```\n\n## Rollback\n\nNothing.\n"
+    );
+    let dir = book(&[
+        (
+            "scripts/main.sh",
+            "echo start\n  {{#include lib/check.sh}}\necho done\n",
+        ),
+        (
+            "scripts/lib/check.sh",
+            "pg_isready --host \"$PGHOST\"\nrm -rf /var/lib/app/cache\n",
+        ),
+        ("r.md", &runbook),
+    ]);
     // Findings in the nested file are at the runbook's directive.
     let found = verify_in(dir.path(), "r.md");
     assert_eq!(
@@ -1673,14 +1679,7 @@ fn an_included_script_brings_in_what_it_includes_from_its_own_folder() {
         vec![10],
         "{found:?}"
     );
-    let out = tempfile::tempdir().unwrap();
-    let run = runbook_in(
-        dir.path(),
-        &["extract", "r.md", "--out", out.path().to_str().unwrap()],
-        &[],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let script = std::fs::read_to_string(out.path().join("r.sh")).unwrap();
+    let script = extracted(dir.path(), "r.md");
     assert!(
         script.contains(
             "echo start\n  pg_isready --host \"$PGHOST\"\n  rm -rf /var/lib/app/cache\necho done\n"
