@@ -24,6 +24,11 @@ use super::markdown::{Body, CodeBlock};
 static DIRECTIVE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\{\{\s*#include\s+([^}\n]+?)\s*\}\}").unwrap());
 
+/// Where mdBook's escape may start: built once, since a searcher built
+/// for each code block costs more than the search.
+static ESCAPE: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(b"\\{{#"));
+
 /// A file's `ANCHOR: name` or `ANCHOR_END: name` line (in any comment syntax).
 static ANCHOR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"ANCHOR(_END)?:\s*([\w-]+)").unwrap());
@@ -488,7 +493,7 @@ pub fn indentation(code: &str, at: usize) -> &str {
 /// and reads no directive inside, so a line has at most one.
 pub fn escape_in_line(line: &str) -> Option<Range<usize>> {
     let line = line.as_bytes();
-    let at = memchr::memmem::find(line, b"\\{{#")?;
+    let at = ESCAPE.find(line)?;
     let end = memchr::memchr(b'\n', &line[at..]).map_or(line.len(), |n| at + n);
     let close = memchr::memmem::rfind(&line[at + 4..end], b"}}")?;
     Some(at..at + 4 + close + 2)
@@ -496,7 +501,7 @@ pub fn escape_in_line(line: &str) -> Option<Range<usize>> {
 
 /// `text` as mdBook shows it: each escape without its backslash.
 pub fn unescape(text: &str) -> Cow<'_, str> {
-    if memchr::memmem::find(text.as_bytes(), b"\\{{#").is_none() {
+    if ESCAPE.find(text.as_bytes()).is_none() {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -542,7 +547,7 @@ fn push_own(out: &mut String, own: &mut Vec<(usize, usize)>, code: &str, range: 
 pub fn expand(block: &CodeBlock) -> Option<Expanded> {
     let code = &block.code;
     if !block.includes.iter().any(|i| matches!(i.read, Some(Ok(_))))
-        && memchr::memmem::find(code.as_bytes(), b"\\{{#").is_none()
+        && ESCAPE.find(code.as_bytes()).is_none()
     {
         return None;
     }

@@ -321,7 +321,9 @@ pub fn parse<'a>(
             Event::End(TagEnd::CodeBlock) if in_code => {
                 in_code = false;
                 if let Some(block) = body.code_blocks.last_mut() {
-                    block.line_count = block.code.lines().count();
+                    let code = block.code.as_bytes();
+                    block.line_count = memchr::memchr_iter(b'\n', code).count()
+                        + usize::from(code.last().is_some_and(|&b| b != b'\n'));
                 }
             }
             Event::Start(Tag::HtmlBlock) => html_block = Some((String::new(), range.start)),
@@ -541,6 +543,22 @@ mod tests {
 
     fn body(text: &str) -> Body {
         parse(text, 0, &LineIndex::new(text), None)
+    }
+
+    #[test]
+    fn a_blocks_line_count_is_its_codes_lines() {
+        for text in [
+            "```\n```\n",
+            "```\n\n```\n",
+            "```sh\na\r\nb\r\n```\n",
+            "```\na\n\n\nb",
+            "    indented\n    two\n",
+            "- ```\n  in a list\n  ```\n",
+        ] {
+            for block in body(text).code_blocks {
+                assert_eq!(block.line_count, block.code.lines().count(), "{text:?}");
+            }
+        }
     }
 
     #[test]

@@ -67,10 +67,11 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 /// each line break gets the deeper indentation (strings never hold a raw
 /// line break).
 pub(super) fn indent_into(out: &mut Vec<u8>, json: &[u8], line_break: &[u8]) {
-    for (i, line) in json.split(|&b| b == b'\n').enumerate() {
-        if i > 0 {
-            out.extend_from_slice(line_break);
-        }
-        out.extend_from_slice(line);
+    let mut from = 0;
+    for at in memchr::memchr_iter(b'\n', json) {
+        out.extend_from_slice(&json[from..at]);
+        out.extend_from_slice(line_break);
+        from = at + 1;
     }
+    out.extend_from_slice(&json[from..]);
 }
