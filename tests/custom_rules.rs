@@ -415,3 +415,33 @@ fn the_repository_lints_folder_loads_and_its_defaults_are_unique() {
         );
     }
 }
+
+/// A team's command rule reads shell words as ASCII, as the built-in
+/// destructive and credential rules do, and is shown as written.
+#[test]
+fn a_command_rules_word_boundaries_are_the_shells() {
+    let lints = [(
+        "team.yaml",
+        "- id: no-restore-now\n  kind: command\n  regex: '\\brestore\\b'\n  message: restore through the runbook's script\n",
+    )];
+    let tmp = book("", &lints);
+    // `é` is no shell word character: `restoreé` ends the word `restore`
+    // for the rule, as the built-in rules read it too.
+    let doc = fs::read_to_string(tmp.path().join("doc.md")).unwrap();
+    fs::write(
+        tmp.path().join("doc.md"),
+        doc.replace(
+            "restore <backup-id>",
+            "echo \"déploiement\" && restoreé <backup-id>",
+        ),
+    )
+    .unwrap();
+    let found = findings(tmp.path());
+    assert!(
+        found.iter().any(|f| f.starts_with("no-restore-now:")),
+        "{found:?}"
+    );
+    let output = runbook(tmp.path(), &["rules", "no-restore-now"]);
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(shown.contains(r"`\brestore\b`"), "{shown}");
+}

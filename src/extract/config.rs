@@ -44,14 +44,17 @@ impl PatternGroup {
         let patterns: Vec<Pattern> = custom::reporting_as(rules, builtin)
             .filter_map(|r| {
                 let (regex, unless) = match &r.kind {
-                    Kind::Command { regex, unless } => (regex, unless.clone()),
-                    Kind::Pattern { regex, .. } => (regex, None),
+                    Kind::Command { regex, unless } => (
+                        regex.regex.clone(),
+                        unless.as_ref().map(|u| u.regex.clone()),
+                    ),
+                    Kind::Pattern { regex, .. } => (with_ascii_word_boundaries(regex), None),
                     _ => return None,
                 };
                 Some(Pattern {
                     id: r.id,
-                    regex: with_ascii_word_boundaries(regex),
-                    unless: unless.as_ref().map(with_ascii_word_boundaries),
+                    regex,
+                    unless,
                     message: r.message.clone(),
                     help: r.help.clone(),
                 })
@@ -150,65 +153,12 @@ impl Checks {
     }
 }
 
-/// `regex` with each word boundary (`\b`, `\B`, `\b{start}`, `\<`, ...)
-/// made ASCII-only, as the shell's words are. A Unicode word boundary makes
-/// the regex engine give up its fast automaton on any line holding a
-/// non-ASCII character (an accented word in an `echo`): a runbook written
-/// in French was linted 70 times slower than the same text without
-/// accents. The boundaries are found by regex's own parser, and the regex
-/// is kept as written if the result does not compile.
+/// `regex` with ASCII word boundaries (see [`custom::ShellRegex`]), or as
+/// written if it has none or the result does not compile.
 fn with_ascii_word_boundaries(regex: &Regex) -> Regex {
-    use regex_syntax::ast::{self, AssertionKind, Ast};
-
-    struct Boundaries(Vec<(std::ops::Range<usize>, &'static str)>);
-    impl ast::Visitor for Boundaries {
-        type Output = Vec<(std::ops::Range<usize>, &'static str)>;
-        type Err = ();
-        fn finish(self) -> Result<Self::Output, ()> {
-            Ok(self.0)
-        }
-        fn visit_pre(&mut self, ast: &Ast) -> Result<(), ()> {
-            let Ast::Assertion(a) = ast else {
-                return Ok(());
-            };
-            let ascii = match a.kind {
-                AssertionKind::WordBoundary => r"(?-u:\b)",
-                AssertionKind::NotWordBoundary => r"(?-u:\B)",
-                AssertionKind::WordBoundaryStart | AssertionKind::WordBoundaryStartAngle => {
-                    r"(?-u:\b{start})"
-                }
-                AssertionKind::WordBoundaryEnd | AssertionKind::WordBoundaryEndAngle => {
-                    r"(?-u:\b{end})"
-                }
-                AssertionKind::WordBoundaryStartHalf => r"(?-u:\b{start-half})",
-                AssertionKind::WordBoundaryEndHalf => r"(?-u:\b{end-half})",
-                _ => return Ok(()),
-            };
-            self.0.push((a.span.start.offset..a.span.end.offset, ascii));
-            Ok(())
-        }
-    }
-
-    let written = regex.as_str();
-    let Ok(parsed) = ast::parse::Parser::new().parse(written) else {
-        return regex.clone();
-    };
-    let Ok(mut boundaries) = ast::visit(&parsed, Boundaries(Vec::new())) else {
-        return regex.clone();
-    };
-    boundaries.sort_by_key(|(span, _)| span.start);
-    if boundaries.is_empty() {
-        return regex.clone();
-    }
-    let mut ascii = String::with_capacity(written.len() + 8 * boundaries.len());
-    let mut from = 0;
-    for (span, replacement) in boundaries {
-        ascii.push_str(&written[from..span.start]);
-        ascii.push_str(replacement);
-        from = span.end;
-    }
-    ascii.push_str(&written[from..]);
-    Regex::new(&ascii).unwrap_or_else(|_| regex.clone())
+    custom::ascii_word_boundaries(regex.as_str())
+        .and_then(|ascii| Regex::new(&ascii).ok())
+        .unwrap_or_else(|| regex.clone())
 }
 
 fn find_line(file: &Path, needle: &str) -> Option<usize> {
