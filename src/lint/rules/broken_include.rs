@@ -5,7 +5,9 @@
 //! its parts `:2`, `::10`, `:2:`, `:2:10` and `:anchor`) names a file
 //! beside the runbook, inside the repository, that can be read, and the
 //! part it names is in that file (lines that end before they start, such
-//! as `:10:2`, name none).
+//! as `:10:2`, name none). The directives in that file are followed the
+//! same way, from its own folder and ten files deep, as mdBook follows
+//! them, and must not lead back to a file that includes them.
 //!
 //! ## Why it matters
 //! The block is what the page shows and what `runbook extract` writes into
@@ -19,7 +21,8 @@
 //! {{#include scripts/restore.sh:restore}}
 //! ```
 //! ````
-//! with no `scripts/restore.sh`, or no `ANCHOR: restore` line in it.
+//! with no `scripts/restore.sh`, or no `ANCHOR: restore` line in it, or
+//! a `{{#include lib/common.sh}}` in it with no `scripts/lib/common.sh`.
 //!
 //! ## Fix
 //! Correct the path (relative to the runbook's folder) or the part, or
