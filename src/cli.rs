@@ -561,8 +561,9 @@ fn data_rules(rules: &[lint::custom::CustomRule], builtin: &str) -> String {
     lint::custom::reporting_as(rules, builtin)
         .map(|r| {
             let data = match &r.kind {
-                Kind::Pattern { regex, .. } => format!("`{}`", regex.as_str()),
-                Kind::Command { regex, .. } => format!("`{}`", regex.written),
+                Kind::Pattern { regex, .. } | Kind::Command { regex, .. } => {
+                    format!("`{}`", regex.written)
+                }
                 Kind::RequiredSection { heading, .. } => format!("heading `{}`", heading.as_str()),
                 Kind::FrontMatter { values, .. } => format!("values {}", values.join(", ")),
             };

@@ -48,7 +48,7 @@ impl PatternGroup {
                         regex.regex.clone(),
                         unless.as_ref().map(|u| u.regex.clone()),
                     ),
-                    Kind::Pattern { regex, .. } => (with_ascii_word_boundaries(regex), None),
+                    Kind::Pattern { regex, .. } => (regex.regex.clone(), None),
                     _ => return None,
                 };
                 Some(Pattern {
@@ -102,29 +102,31 @@ impl Checks {
         rules: &[CustomRule],
         file: &Path,
     ) -> Result<Checks, ConfigError> {
+        // Each with ASCII word boundaries, as the rules' are (see
+        // [`custom::RuleRegex`]).
         let placeholders: Vec<Regex> = match &config.placeholders {
             Some(patterns) => patterns
                 .iter()
                 .map(|p| {
-                    Regex::new(p).map_err(|e| ConfigError {
-                        path: file.to_path_buf(),
-                        line: find_line(file, p).unwrap_or(1),
-                        col: 1,
-                        message: format!("`extract.placeholders`: invalid regular expression: {e}"),
-                    })
+                    custom::RuleRegex::for_shell(p)
+                        .map(|r| r.regex)
+                        .map_err(|e| ConfigError {
+                            path: file.to_path_buf(),
+                            line: find_line(file, p).unwrap_or(1),
+                            col: 1,
+                            message: format!(
+                                "`extract.placeholders`: invalid regular expression: {e}"
+                            ),
+                        })
                 })
                 .collect::<Result<_, _>>()?,
             None => custom::reporting_as(rules, unresolved_placeholder::ID)
                 .filter_map(|r| match &r.kind {
-                    Kind::Pattern { regex, .. } => Some(regex.clone()),
+                    Kind::Pattern { regex, .. } => Some(regex.regex.clone()),
                     _ => None,
                 })
                 .collect(),
         };
-        let placeholders = placeholders
-            .iter()
-            .map(with_ascii_word_boundaries)
-            .collect();
         let destructive = PatternGroup::new(rules, destructive_command::ID);
         let credentials = PatternGroup::new(rules, credential_in_command::ID);
         let any_command = RegexSet::new(
@@ -153,14 +155,6 @@ impl Checks {
     }
 }
 
-/// `regex` with ASCII word boundaries (see [`custom::ShellRegex`]), or as
-/// written if it has none or the result does not compile.
-fn with_ascii_word_boundaries(regex: &Regex) -> Regex {
-    custom::ascii_word_boundaries(regex.as_str())
-        .and_then(|ascii| Regex::new(&ascii).ok())
-        .unwrap_or_else(|| regex.clone())
-}
-
 fn find_line(file: &Path, needle: &str) -> Option<usize> {
     let text = std::fs::read_to_string(file).ok()?;
     let needle = needle.get(..needle.len().min(12))?;
@@ -182,11 +176,7 @@ mod tests {
 
     #[test]
     fn word_boundaries_become_ascii_and_nothing_else_changes() {
-        let ascii = |p: &str| {
-            with_ascii_word_boundaries(&Regex::new(p).unwrap())
-                .as_str()
-                .to_string()
-        };
+        let ascii = |p: &str| custom::ascii_word_boundaries(p).unwrap_or_else(|| p.to_string());
         assert_eq!(ascii(r"\brm\B"), r"(?-u:\b)rm(?-u:\B)");
         assert_eq!(
             ascii(r"(?i)\bdrop\b{end}"),

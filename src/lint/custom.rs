@@ -164,7 +164,7 @@ pub struct CustomRule {
 pub enum Kind {
     Pattern {
         scope: Scope,
-        regex: Regex,
+        regex: RuleRegex,
         must_match: bool,
     },
     RequiredSection {
@@ -179,33 +179,42 @@ pub enum Kind {
         regex: Option<Regex>,
     },
     Command {
-        regex: ShellRegex,
-        unless: Option<ShellRegex>,
+        regex: RuleRegex,
+        unless: Option<RuleRegex>,
     },
 }
 
-/// A regex matched against shell command lines: compiled with ASCII word
-/// boundaries, as the shell's words are ASCII. A Unicode `\b` makes the
-/// regex engine give up its fast automaton on any line holding a
-/// non-ASCII character (an accented word in an `echo`): a runbook written
-/// in French was linted 70 times slower than the same text without
-/// accents. Compiled once, here, for the built-in rules that run it and
-/// for the rule itself; shown as written.
+/// A rule's regex, shown as written. One matched against shell command
+/// lines (a `command` rule, a `pattern` rule of `scope: commands`) is
+/// compiled with ASCII word boundaries, as the shell's words are ASCII: a
+/// Unicode `\b` makes the regex engine give up its fast automaton on any
+/// line holding a non-ASCII character (an accented word in an `echo`),
+/// and a runbook written in French was linted 70 times slower than the
+/// same text without accents. Compiled once, here, for the built-in rules
+/// that run it and for the rule itself.
 #[derive(Clone, Debug)]
-pub struct ShellRegex {
+pub struct RuleRegex {
     pub written: String,
     pub regex: Regex,
 }
 
-impl ShellRegex {
-    /// `pattern` with ASCII word boundaries, or the regex crate's error
+impl RuleRegex {
+    /// `pattern` as written.
+    pub fn new(pattern: &str) -> Result<RuleRegex, regex::Error> {
+        Ok(RuleRegex {
+            written: pattern.to_string(),
+            regex: Regex::new(pattern)?,
+        })
+    }
+
+    /// `pattern` with ASCII word boundaries; the regex crate's error is
     /// about the pattern as written.
-    pub fn new(pattern: &str) -> Result<ShellRegex, regex::Error> {
+    pub fn for_shell(pattern: &str) -> Result<RuleRegex, regex::Error> {
         let regex = match ascii_word_boundaries(pattern) {
             Some(ascii) => Regex::new(&ascii).or_else(|_| Regex::new(pattern))?,
             None => Regex::new(pattern)?,
         };
-        Ok(ShellRegex {
+        Ok(RuleRegex {
             written: pattern.to_string(),
             regex,
         })
@@ -213,7 +222,7 @@ impl ShellRegex {
 }
 
 /// `pattern` with each word boundary (`\b`, `\B`, `\b{start}`, `\<`, ...)
-/// made ASCII-only (see [`ShellRegex`]), found by regex's own parser; `None`
+/// made ASCII-only (see [`RuleRegex`]), found by regex's own parser; `None`
 /// when it has none or does not parse.
 pub fn ascii_word_boundaries(pattern: &str) -> Option<String> {
     use regex_syntax::ast::{self, AssertionKind, Ast};
@@ -420,9 +429,13 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
         Regex::new(&s.value)
             .map_err(|e| error(at(s), format!("`{key}`: invalid regular expression: {e}")))
     };
-    let shell_regex = |s: &Spanned<String>, key: &str| {
-        ShellRegex::new(&s.value)
-            .map_err(|e| error(at(s), format!("`{key}`: invalid regular expression: {e}")))
+    let rule_regex = |s: &Spanned<String>, key: &str, shell: bool| {
+        let compiled = if shell {
+            RuleRegex::for_shell(&s.value)
+        } else {
+            RuleRegex::new(&s.value)
+        };
+        compiled.map_err(|e| error(at(s), format!("`{key}`: invalid regular expression: {e}")))
     };
     let list = LISTS
         .iter()
@@ -542,9 +555,10 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
                         ));
                     }
                 };
+                let shell = scope == Scope::Commands;
                 Kind::Pattern {
                     scope,
-                    regex: regex(&need(e.regex, "regex")?, "regex")?,
+                    regex: rule_regex(&need(e.regex, "regex")?, "regex", shell)?,
                     must_match,
                 }
             }
@@ -568,11 +582,11 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
                 regex: e.regex.as_ref().map(|r| regex(r, "regex")).transpose()?,
             },
             "command" => Kind::Command {
-                regex: shell_regex(&need(e.regex, "regex")?, "regex")?,
+                regex: rule_regex(&need(e.regex, "regex")?, "regex", true)?,
                 unless: e
                     .unless
                     .as_ref()
-                    .map(|r| shell_regex(r, "unless"))
+                    .map(|r| rule_regex(r, "unless", true))
                     .transpose()?,
             },
             other => {
@@ -645,7 +659,7 @@ impl CustomRule {
                 } else {
                     "must not match"
                 };
-                format!("The {place} {must} `{}`.", regex.as_str())
+                format!("The {place} {must} `{}`.", regex.written)
             }
             Kind::RequiredSection {
                 heading,
@@ -764,6 +778,7 @@ fn check_rule(rule: &CustomRule, doc: &Document, sink: &mut Sink) {
                 .iter()
                 .filter_map(|(line, text, base)| {
                     regex
+                        .regex
                         .find(text)
                         .map(|m| doc.span_in_line(*line, base + m.start()..base + m.end()))
                 })
