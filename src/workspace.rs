@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Pos, Severity, Span};
 use crate::document::Document;
+use crate::document::include::{self, MAX_INCLUDED_BYTES, MAX_INCLUDED_FILES, Problem};
 use crate::files::{self, Boundary, ReadError};
 use crate::ignored::Ignored;
 use crate::lint::rules;
@@ -487,11 +488,15 @@ fn including(all: &[Source], files: &[&Path], settings: &Settings) -> Vec<Source
             if memchr::memmem::find(&bytes, b"#include").is_none() {
                 return false;
             }
-            // Read with its includes: the file may be one an included
+            // With its includes read: the file may be one an included
             // script includes.
-            let Ok(doc) = read(source, settings) else {
-                return false;
-            };
+            let mut doc = Document::parse(
+                source.path.clone(),
+                source.rel.clone(),
+                bytes,
+                &settings.aliases,
+            );
+            read_includes(&mut doc, settings);
             doc.body
                 .code_blocks
                 .iter()
@@ -586,7 +591,6 @@ pub fn read_with(
 /// (a pull request could name `/etc/passwd` or `../../.git/config`, which
 /// would then be published in the site).
 fn read_includes(doc: &mut Document, settings: &Settings) {
-    use crate::document::include::{self, MAX_INCLUDED_BYTES, Problem};
     if doc.body.code_blocks.iter().all(|b| b.includes.is_empty()) {
         return;
     }
@@ -621,19 +625,14 @@ fn read_includes(doc: &mut Document, settings: &Settings) {
 /// The files one runbook's includes read, each once.
 struct Included<'a> {
     boundary: &'a Boundary,
-    texts: HashMap<PathBuf, Result<String, crate::document::include::Problem>>,
+    texts: HashMap<PathBuf, Result<String, Problem>>,
     /// Each folder is listed once for "did you mean", however many names
     /// in it are missing.
     listed: HashMap<PathBuf, Vec<String>>,
 }
 
-impl crate::document::include::Files for Included<'_> {
-    fn resolve(
-        &mut self,
-        folder: &Path,
-        written: &str,
-    ) -> Result<PathBuf, crate::document::include::Problem> {
-        use crate::document::include::{MAX_INCLUDED_FILES, Problem};
+impl include::Files for Included<'_> {
+    fn resolve(&mut self, folder: &Path, written: &str) -> Result<PathBuf, Problem> {
         if Path::new(written).has_root() || written.contains("://") {
             return Err(Problem::Absolute);
         }
@@ -644,7 +643,7 @@ impl crate::document::include::Files for Included<'_> {
         Ok(path)
     }
 
-    fn text(&mut self, path: &Path) -> Result<&str, crate::document::include::Problem> {
+    fn text(&mut self, path: &Path) -> Result<&str, Problem> {
         let (boundary, listed) = (self.boundary, &mut self.listed);
         let text = self
             .texts
@@ -661,8 +660,7 @@ fn read_included(
     path: &Path,
     boundary: &Boundary,
     listed: &mut HashMap<PathBuf, Vec<String>>,
-) -> Result<String, crate::document::include::Problem> {
-    use crate::document::include::Problem;
+) -> Result<String, Problem> {
     if !path.exists() {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let parent = match path.parent() {

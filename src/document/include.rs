@@ -436,14 +436,7 @@ impl<'a> Reader<'a> {
                     .bring_in(folder, &path, &part, room, named)
                     .map_err(|problem| problem.within(&path, &part))?;
                 out.push_str(&line[copied..found.start()]);
-                let indent = indentation(line, found.start());
-                for (i, inner_line) in inner.split('\n').enumerate() {
-                    if i > 0 {
-                        out.push('\n');
-                        out.push_str(indent);
-                    }
-                    out.push_str(inner_line);
-                }
+                push_indented(&mut out, &inner, indentation(line, found.start()));
                 copied = found.end();
             }
             match escape.filter(|e| e.start >= copied) {
@@ -542,6 +535,18 @@ fn push_own(out: &mut String, own: &mut Vec<(usize, usize)>, code: &str, range: 
     }
 }
 
+/// Appends what a directive brings in, each line after the first indented
+/// as the directive is ([`indentation`]).
+fn push_indented(out: &mut String, text: &str, indent: &str) {
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+            out.push_str(indent);
+        }
+        out.push_str(line);
+    }
+}
+
 /// The block as mdBook would show it, when it has a directive that was
 /// read or an escape ([`escape_in_line`]).
 pub fn expand(block: &CodeBlock) -> Option<Expanded> {
@@ -561,15 +566,8 @@ pub fn expand(block: &CodeBlock) -> Option<Expanded> {
         };
         push_own(&mut out.code, &mut own, code, copied..include.at.start);
         let start = out.code.len();
-        let indent = indentation(code, include.at.start);
         // Its escapes are processed already ([`Reader::bring_in`]).
-        for (i, line) in text.split('\n').enumerate() {
-            if i > 0 {
-                out.code.push('\n');
-                out.code.push_str(indent);
-            }
-            out.code.push_str(line);
-        }
+        push_indented(&mut out.code, text, indentation(code, include.at.start));
         out.included.push((start..out.code.len(), n));
         copied = include.at.end;
         own.push((out.code.len(), copied));
