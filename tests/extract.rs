@@ -1687,3 +1687,58 @@ fn an_included_script_brings_in_what_it_includes_from_its_own_folder() {
         "{script}"
     );
 }
+
+/// mdBook brings included text into a transcript too, so the page shows
+/// the included session's prompts: those are the commands, and a shell
+/// block holding nothing but the include of a session is a transcript.
+#[test]
+fn a_transcript_is_read_with_its_includes_in_as_the_page_shows_it() {
+    let runbook = format!(
+        "{FRONT}```console\n$ echo \\{{{{#include x}}}} \"$UNSET_ONE\"\n{{{{#include session.txt}}}}\n```\n\n\
+         ```bash\n{{{{#include session.txt}}}}\n```\n\n## Rollback\n\nNothing.\n"
+    );
+    let session = "$ kubectl get pods\nNAME   READY\n$ rm -rf /var/lib/app/cache\n";
+    let dir = book(&[("session.txt", session), ("r.md", &runbook)]);
+    let run = runbook_in(dir.path(), &["lint", "--format", "json"], &[]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<(&str, u64, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let at = |k: &str| d[k].as_u64().unwrap();
+            (d["rule"].as_str().unwrap(), at("line"), at("column"))
+        })
+        .collect();
+    // The variable at its Markdown column, backslash counted; the included
+    // `rm -rf` at each directive.
+    assert_eq!(
+        found,
+        [
+            ("undefined-variable", 10, 25),
+            ("destructive-command", 11, 1),
+            ("destructive-command", 15, 1)
+        ],
+        "{}",
+        run.stdout
+    );
+
+    let script = extracted(dir.path(), "r.md");
+    assert!(
+        script.contains(
+            "echo {{#include x}} \"$UNSET_ONE\"\nkubectl get pods\nrm -rf /var/lib/app/cache\n}"
+        ),
+        "{script}"
+    );
+    assert_eq!(
+        script.matches("kubectl get pods\nrm -rf").count(),
+        2,
+        "{script}"
+    );
+    assert!(
+        !script.contains("NAME   READY")
+            && !script.contains("#include session")
+            && !script.contains("\n$ "),
+        "{script}"
+    );
+}

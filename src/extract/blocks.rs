@@ -134,11 +134,20 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
             continue;
         }
         let attrs = parse_attributes(&block.info);
-        let transcript = is_transcript(block);
-        let expanded = (!transcript).then(|| include::expand(block)).flatten();
+        // What the reader sees, includes in, decides whether it is a
+        // transcript, as it does which lines are prompted.
+        let expanded = include::expand(block);
+        let shown = expanded.as_ref().map_or(block.code.as_str(), |e| &e.code);
+        let transcript = TRANSCRIPT_LANGS.contains(&block.lang.as_str()) || prompts_first(shown);
         let (code, lines, included) = if transcript {
-            let (code, lines) = console_commands(&block.code, block.first_line);
-            (code, lines, Vec::new())
+            match &expanded {
+                Some(e) => console_commands(
+                    &e.code,
+                    |i| block.first_line + e.lines.get(i).copied().unwrap_or(0),
+                    &e.included,
+                ),
+                None => console_commands(&block.code, |i| block.first_line + i, &[]),
+            }
         } else if let Some(e) = expanded {
             let lines = e.lines.iter().map(|l| block.first_line + l).collect();
             (e.code, lines, e.included)
@@ -288,30 +297,41 @@ fn apply(attrs: &mut Attributes, key: &str, value: Option<&str>) {
     }
 }
 
-/// A `console` block (or one of [`TRANSCRIPT_LANGS`]), or a shell block
-/// written as one (its first command after a `$ ` prompt): only the
-/// prompted lines are commands.
-pub fn is_transcript(block: &CodeBlock) -> bool {
-    TRANSCRIPT_LANGS.contains(&block.lang.as_str())
-        || block
-            .code
-            .lines()
-            .map(str::trim_end)
-            .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
-            .is_some_and(|l| l.starts_with("$ "))
+/// A shell block written as a transcript: its first command after a `$ `
+/// prompt. Such a block, like a `console` one (or one of
+/// [`TRANSCRIPT_LANGS`]), runs only its prompted lines.
+fn prompts_first(code: &str) -> bool {
+    code.lines()
+        .map(str::trim_end)
+        .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .is_some_and(|l| l.starts_with("$ "))
 }
 
 /// The commands of a console block: `$ ` lines with their `\` continuations
 /// and the `> ` lines the shell prompts for while a command is unfinished
-/// (a here-document, a loop, an open quote), with the Markdown line of each.
-fn console_commands(code: &str, first_line: usize) -> (String, Vec<usize>) {
+/// (a here-document, a loop, an open quote), with the Markdown line of each
+/// (`md_line` of the line's index in `code`). `included` is where `code`
+/// holds text an `{{#include}}` brought in, with its directive: the same
+/// for the commands taken from it.
+fn console_commands(
+    code: &str,
+    md_line: impl Fn(usize) -> usize,
+    included: &[(Range<usize>, usize)],
+) -> Transcript {
     let mut out = String::new();
     let mut lines = Vec::new();
+    let mut out_included = Vec::new();
     // Where the command being read starts in `out`.
     let mut command = 0;
     let mut continued = false;
     let mut unfinished = false;
-    for (i, line) in code.lines().enumerate() {
+    let mut line_start = 0;
+    for (i, raw) in code.split_inclusive('\n').enumerate() {
+        let start = line_start;
+        line_start += raw.len();
+        let line = raw
+            .strip_suffix('\n')
+            .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
         let secondary = line
             .strip_prefix("> ")
             .or_else(|| (line == ">").then_some(""));
@@ -329,9 +349,19 @@ fn console_commands(code: &str, first_line: usize) -> (String, Vec<usize>) {
             continued = false;
             continue;
         };
+        // `text` ends its line: where it is in `code`, and where it goes.
+        let from = start + line.len() - text.len()..start + line.len();
+        let to = out.len();
+        for (range, n) in included {
+            if range.start < from.end && from.start < range.end {
+                let start = range.start.max(from.start) - from.start + to;
+                let end = range.end.min(from.end) - from.start + to;
+                out_included.push((start..end, *n));
+            }
+        }
         out.push_str(text);
         out.push('\n');
-        lines.push(first_line + i);
+        lines.push(md_line(i));
         continued = text.ends_with('\\');
         // Asked once, when the `$ ` line and its `\` lines are in: every
         // `> ` line after an unfinished command is more of it.
@@ -339,8 +369,12 @@ fn console_commands(code: &str, first_line: usize) -> (String, Vec<usize>) {
             unfinished = awaits_more(&out[command..]);
         }
     }
-    (out, lines)
+    (out, lines, out_included)
 }
+
+/// A transcript's commands, the Markdown line of each line of them, and
+/// where they hold included text (as [`Command::included`]).
+type Transcript = (String, Vec<usize>, Vec<(Range<usize>, usize)>);
 
 /// Whether the shell would prompt for more of `command` with `> `: it ends
 /// inside a here-document, a quote or a substitution, after `|` or `&&`,
@@ -504,7 +538,8 @@ mod tests {
             "pg-dump-app"
         );
         assert_eq!(derive_name("# nothing\n"), "step");
-        let (code, lines) = console_commands("$ ls \\\n  -l\nfile\n$ echo hi\nhi\n", 10);
+        let (code, lines, _) =
+            console_commands("$ ls \\\n  -l\nfile\n$ echo hi\nhi\n", |i| 10 + i, &[]);
         assert_eq!(code, "ls \\\n  -l\necho hi\n");
         assert_eq!(lines, vec![10, 11, 13]);
     }
@@ -519,7 +554,7 @@ mod tests {
                           $ ls |\n> wc -l\n3\n\
                           $ ls \\\n> -l\n\
                           $ echo done\n> quoted output\n";
-        let (code, lines) = console_commands(transcript, 1);
+        let (code, lines, _) = console_commands(transcript, |i| 1 + i, &[]);
         assert_eq!(
             code,
             "cat <<EOF > x.conf\nlisten 8080\nEOF\nfor i in 1 2; do\n  echo \"$i\"\ndone\n\
