@@ -25,6 +25,8 @@ static SETTINGS: LazyLock<Settings> = LazyLock::new(|| {
 });
 
 const INCLUDED: &str = "rm -rf /srv/<app>/cache\npsql -c 'DROP TABLE x' \"$UNSET\"\n# ANCHOR: x\nexport TOKEN=hunter2hunter2";
+/// A saved session: a transcript block that includes it runs its `$ ` lines.
+const SESSION: &str = "$ kubectl get pods -n <ns>\nNAME   READY\n$ cat <<EOF | rm -rf /srv/\"$UNSET\"\n> x\n> EOF\nout \\\n$ echo é";
 
 /// A byte offset into `text` that slicing may use.
 fn at(text: &str, offset: usize, what: &str) {
@@ -98,9 +100,10 @@ fuzz_target!(|bytes: &[u8]| {
     // it: commands with findings of their own, or nothing.
     let includes = doc.body.code_blocks.iter_mut().flat_map(|b| &mut b.includes);
     for (n, inc) in includes.enumerate() {
-        inc.read = Some(match n % 3 {
+        inc.read = Some(match n % 4 {
             0 => Ok(INCLUDED.to_string()),
             1 => Ok(String::new()),
+            2 => Ok(SESSION.to_string()),
             _ => Err(Problem::NoAnchor),
         });
     }
