@@ -604,17 +604,19 @@ fn read_includes(doc: &mut Document, settings: &Settings) {
     let mut taken: usize = 0;
     for block in &mut doc.body.code_blocks {
         let code = &block.code;
+        // Each line after the first starts with the text before the directive.
+        let mut prefix = include::PrefixWidth::default();
         for inc in &mut block.includes {
             let left = MAX_INCLUDED_BYTES.saturating_sub(taken);
             let read = reader.bring_in(&dir, &inc.path, &inc.part, left, &mut inc.files);
-            // Each line after the first is indented as the directive is.
-            let indent = include::indentation(code, inc.at.start).len();
+            prefix.before(code, inc.at.start);
             inc.read = Some(read.and_then(|text| {
-                let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
-                taken = taken.saturating_add(text.len() + indent.saturating_mul(lines));
-                if taken > MAX_INCLUDED_BYTES {
+                let added = prefix.cost(&text);
+                if taken.saturating_add(added) > MAX_INCLUDED_BYTES {
                     Err(Problem::TooMuch)
                 } else {
+                    taken += added;
+                    prefix.brought(inc.at.end, &text);
                     Ok(text)
                 }
             }));

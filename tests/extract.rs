@@ -1742,3 +1742,30 @@ fn a_transcript_is_read_with_its_includes_in_as_the_page_shows_it() {
         "{script}"
     );
 }
+
+/// As mdBook writes it, the text before a directive starts every line it
+/// brings in: `sudo ` runs each command with sudo, and `$ ` prompts each.
+#[test]
+fn the_text_before_a_directive_starts_every_line_it_brings_in() {
+    let runbook = format!(
+        "{FRONT}```bash\nsudo {{{{#include cmds.sh}}}}\n```\n\n```console\n$ {{{{#include cmds.sh}}}}\nok\n```\n\n## Rollback\n\nNothing.\n"
+    );
+    let cmds = "systemctl restart app\nrm -rf /var/cache/app\n";
+    let dir = book(&[("cmds.sh", cmds), ("r.md", &runbook)]);
+    let found = verify_in(dir.path(), "r.md");
+    assert_eq!(
+        lines_of(&found, "destructive-command"),
+        vec![10, 14],
+        "{found:?}"
+    );
+    let script = extracted(dir.path(), "r.md");
+    assert!(
+        script.contains("sudo systemctl restart app\nsudo rm -rf /var/cache/app\n}"),
+        "{script}"
+    );
+    assert!(
+        script.contains("\nsystemctl restart app\nrm -rf /var/cache/app\n}"),
+        "{script}"
+    );
+    assert!(!script.contains("\nok\n"), "{script}");
+}

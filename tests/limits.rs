@@ -606,3 +606,39 @@ fn includes_of_one_line_of_a_big_file_stop_at_the_read_cap() {
         "{first}"
     );
 }
+
+/// mdBook repeats the text before a directive on each line it brings in:
+/// 600,000 spaces before a directive of 200,000 lines would be 120 GB.
+#[test]
+fn a_long_prefix_repeated_on_many_included_lines_is_refused_before_it_is_built() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \"docs\"\n").unwrap();
+    fs::create_dir_all(tmp.path().join("docs/scripts")).unwrap();
+    let wide = format!("{}{{{{#include many.sh}}}}\n", " ".repeat(600_000));
+    fs::write(tmp.path().join("docs/scripts/wide.sh"), wide).unwrap();
+    fs::write(
+        tmp.path().join("docs/scripts/many.sh"),
+        "x\n".repeat(200_000),
+    )
+    .unwrap();
+    // The same in the runbook's own block, through a file of many lines.
+    let text = format!(
+        "{FRONT}# Wide\n\n## Rollback\n\n```bash\n{{{{#include scripts/wide.sh}}}}\n```\n\n```bash\n{}{{{{#include scripts/many.sh}}}}\n```\n",
+        "x".repeat(600_000)
+    );
+    fs::write(tmp.path().join("docs/wide.md"), text).unwrap();
+    let run = run(tmp.path());
+    run.assert_within(200);
+    assert_eq!(run.found("broken-include"), 2, "{:?}", run.rules());
+    for d in run.report["diagnostics"].as_array().unwrap() {
+        if d["rule"] == "broken-include" {
+            assert!(
+                d["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("more than 1024 KiB"),
+                "{d}"
+            );
+        }
+    }
+}

@@ -431,12 +431,17 @@ impl<'a> Reader<'a> {
                     break;
                 }
                 let (path, part) = split_argument(caps[1].trim());
+                out.push_str(&line[copied..found.start()]);
                 let room = left.saturating_sub(out.len());
                 let inner = self
                     .bring_in(folder, &path, &part, room, named)
                     .map_err(|problem| problem.within(&path, &part))?;
-                out.push_str(&line[copied..found.start()]);
-                push_indented(&mut out, &inner, indentation(line, found.start()));
+                // Checked before it is built: a long line before the
+                // directive, repeated on each of many lines, is gigabytes.
+                if out.len().saturating_add(included_len(&out, &inner)) > left {
+                    return Err(Problem::TooMuch);
+                }
+                push_included(&mut out, &inner);
                 copied = found.end();
             }
             match escape.filter(|e| e.start >= copied) {
@@ -466,18 +471,46 @@ pub struct Expanded {
     pub included: Vec<(Range<usize>, usize)>,
 }
 
-/// The spaces and tabs before a directive that starts its line of `code`:
-/// mdBook puts them before each line it brings in, so a script included
-/// in a function's body is indented as the body is. After other text on
-/// the line (`sudo {{#include x}}`), none: mdBook would repeat that text
-/// on every line.
-pub fn indentation(code: &str, at: usize) -> &str {
-    let line_start = memchr::memrchr(b'\n', &code.as_bytes()[..at]).map_or(0, |i| i + 1);
-    let before = &code[line_start..at];
-    if before.bytes().all(|b| b == b' ' || b == b'\t') {
-        before
-    } else {
-        ""
+/// How long the line mdBook is writing is when it reaches each directive
+/// of a block: it repeats that line's text before every line the
+/// directive brings in (the indentation of a script included in a
+/// function's body, or `sudo ` before each command). Counted on the code
+/// as written, so an escape's backslash makes it one byte longer than
+/// [`expand`]'s: the budget this measures for stays on the safe side.
+#[derive(Default)]
+pub struct PrefixWidth {
+    copied: usize,
+    width: usize,
+}
+
+impl PrefixWidth {
+    /// The width before the directive at `at` of `code` (the block's own
+    /// code, read from the start, directive after directive).
+    pub fn before(&mut self, code: &str, at: usize) -> usize {
+        let own = &code.as_bytes()[self.copied.min(at)..at];
+        self.width = match memchr::memrchr(b'\n', own) {
+            Some(i) => own.len() - i - 1,
+            None => self.width + own.len(),
+        };
+        self.copied = at;
+        self.width
+    }
+
+    /// The bytes the directive just passed to [`PrefixWidth::before`]
+    /// adds by bringing in `text`: the text, and the prefix before each
+    /// line after the first.
+    pub fn cost(&self, text: &str) -> usize {
+        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+        text.len().saturating_add(self.width.saturating_mul(lines))
+    }
+
+    /// After that directive, ending at `end`, brought in `text` (not called
+    /// for one that brought nothing in: its text stays on the line).
+    pub fn brought(&mut self, end: usize, text: &str) {
+        let last =
+            memchr::memrchr(b'\n', text.as_bytes()).map_or(text.len(), |i| text.len() - i - 1);
+        self.width = self.width.saturating_add(last);
+        self.copied = end;
     }
 }
 
@@ -535,16 +568,24 @@ fn push_own(out: &mut String, own: &mut Vec<(usize, usize)>, code: &str, range: 
     }
 }
 
-/// Appends what a directive brings in, each line after the first indented
-/// as the directive is ([`indentation`]).
-fn push_indented(out: &mut String, text: &str, indent: &str) {
+/// Appends what a directive brings in as mdBook does: each line after the
+/// first starts with what the last line of `out` holds ([`PrefixWidth`]).
+fn push_included(out: &mut String, text: &str) {
+    let prefix = out[memchr::memrchr(b'\n', out.as_bytes()).map_or(0, |i| i + 1)..].to_string();
     for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push('\n');
-            out.push_str(indent);
+            out.push_str(&prefix);
         }
         out.push_str(line);
     }
+}
+
+/// The bytes [`push_included`] adds to `out` for `text`.
+fn included_len(out: &str, text: &str) -> usize {
+    let prefix = memchr::memrchr(b'\n', out.as_bytes()).map_or(out.len(), |i| out.len() - i - 1);
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
+    text.len().saturating_add(prefix.saturating_mul(lines))
 }
 
 /// The block as mdBook would show it, when it has a directive that was
@@ -566,8 +607,9 @@ pub fn expand(block: &CodeBlock) -> Option<Expanded> {
         };
         push_own(&mut out.code, &mut own, code, copied..include.at.start);
         let start = out.code.len();
-        // Its escapes are processed already ([`Reader::bring_in`]).
-        push_indented(&mut out.code, text, indentation(code, include.at.start));
+        // Its escapes are processed already ([`Reader::bring_in`]); the
+        // workspace paid for its prefixes ([`PrefixWidth`]).
+        push_included(&mut out.code, text);
         out.included.push((start..out.code.len(), n));
         copied = include.at.end;
         own.push((out.code.len(), copied));
@@ -647,7 +689,7 @@ mod tests {
     }
 
     #[test]
-    fn indented_directives_indent_every_line_they_bring_in() {
+    fn the_text_before_a_directive_starts_every_line_it_brings_in() {
         let text = "```bash\nrestore() {\n\t  {{#include a.sh}}\n}\necho {{#include a.sh}}\n```\n";
         let index = LineIndex::new(text);
         let body = super::super::markdown::parse(text, 0, &index, None);
@@ -658,7 +700,7 @@ mod tests {
         let e = expand(&block).unwrap();
         assert_eq!(
             e.code,
-            "restore() {\n\t  one\n\t  \n\t  two\n}\necho one\n\ntwo\n"
+            "restore() {\n\t  one\n\t  \n\t  two\n}\necho one\necho \necho two\n"
         );
         assert_eq!(e.lines, [0, 1, 1, 1, 2, 3, 3, 3]);
     }
@@ -691,7 +733,7 @@ mod tests {
         let e = expand(&block).unwrap();
         assert_eq!(
             e.code,
-            "  one0\n  two0 one1\ntwo1\none2\ntwo2\n{{#include c.sh}}\n"
+            "  one0\n  two0 one1\n  two0 two1\none2\ntwo2\n{{#include c.sh}}\n"
         );
         assert_eq!(e.lines, [0, 0, 0, 1, 1, 2]);
         assert_eq!(
@@ -727,7 +769,8 @@ mod tests {
         let body = super::super::markdown::parse(text, 0, &index, None);
         let mut block = body.code_blocks[0].clone();
         let found: Vec<&str> = block.includes.iter().map(|i| i.path.as_str()).collect();
-        // mdBook's escape needs `#` right after the braces: `e.sh` is read.
+        // mdBook's escape needs `#` right after the braces: `e.sh` is read,
+        // and the backslash before it starts each of its lines.
         assert_eq!(found, ["b.sh", "e.sh"]);
         for inc in &mut block.includes {
             inc.read = Some(Ok(format!("{}\nnext", inc.path)));
@@ -735,7 +778,7 @@ mod tests {
         let e = expand(&block).unwrap();
         assert_eq!(
             e.code,
-            "{{#title t}} {{#include a.sh}}\nb.sh\nnext {{#include c.sh}} {{#include d.sh}}\n\\e.sh\nnext\n"
+            "{{#title t}} {{#include a.sh}}\nb.sh\nnext {{#include c.sh}} {{#include d.sh}}\n\\e.sh\n\\next\n"
         );
         assert_eq!(e.lines, [0, 1, 1, 2, 2]);
     }
@@ -805,6 +848,36 @@ mod tests {
             read,
             [Path::new("rb/s/main.sh"), Path::new("rb/s/lib/a.sh")]
         );
+    }
+
+    /// As mdBook writes it: the text before a directive starts every line
+    /// it brings in, and that is paid for before it is built (a long line
+    /// before a directive of many lines would otherwise be gigabytes).
+    #[test]
+    fn an_included_files_prefixes_repeat_and_are_paid_for_first() {
+        let mut files = Memory(
+            vec![
+                (
+                    "rb/main.sh",
+                    "sudo {{#include cmds.sh}}
+"
+                    .into(),
+                ),
+                ("rb/cmds.sh", "a\nb\n".into()),
+                (
+                    "rb/wide.sh",
+                    format!("{}{{{{#include many.sh}}}}\n", " ".repeat(600_000)),
+                ),
+                ("rb/many.sh", "x\n".repeat(200_000)),
+            ],
+            0,
+        );
+        assert_eq!(
+            bring(&mut files, "main.sh", usize::MAX).0.unwrap(),
+            "sudo a\nsudo b"
+        );
+        let (wide, _) = bring(&mut files, "wide.sh", 1 << 20);
+        assert_eq!(wide, Err(Problem::TooMuch));
     }
 
     #[test]
