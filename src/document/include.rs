@@ -486,14 +486,13 @@ pub struct PrefixWidth {
 impl PrefixWidth {
     /// The width before the directive at `at` of `code` (the block's own
     /// code, read from the start, directive after directive).
-    pub fn before(&mut self, code: &str, at: usize) -> usize {
+    pub fn before(&mut self, code: &str, at: usize) {
         let own = &code.as_bytes()[self.copied.min(at)..at];
         self.width = match memchr::memrchr(b'\n', own) {
             Some(i) => own.len() - i - 1,
             None => self.width + own.len(),
         };
         self.copied = at;
-        self.width
     }
 
     /// The bytes the directive just passed to [`PrefixWidth::before`]
@@ -857,12 +856,7 @@ mod tests {
     fn an_included_files_prefixes_repeat_and_are_paid_for_first() {
         let mut files = Memory(
             vec![
-                (
-                    "rb/main.sh",
-                    "sudo {{#include cmds.sh}}
-"
-                    .into(),
-                ),
+                ("rb/main.sh", "sudo {{#include cmds.sh}}\n".into()),
                 ("rb/cmds.sh", "a\nb\n".into()),
                 (
                     "rb/wide.sh",

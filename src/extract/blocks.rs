@@ -321,6 +321,8 @@ fn console_commands(
     let mut out = String::new();
     let mut lines = Vec::new();
     let mut out_included = Vec::new();
+    // The included ranges that end before the line being read.
+    let mut passed = 0;
     // Where the command being read starts in `out`.
     let mut command = 0;
     let mut continued = false;
@@ -352,8 +354,18 @@ fn console_commands(
         // `text` ends its line: where it is in `code`, and where it goes.
         let from = start + line.len() - text.len()..start + line.len();
         let to = out.len();
-        for (range, n) in included {
-            if range.start < from.end && from.start < range.end {
+        // Both in order: a sweep, not every range for every line.
+        while included
+            .get(passed)
+            .is_some_and(|(r, _)| r.end <= from.start)
+        {
+            passed += 1;
+        }
+        for (range, n) in included[passed..]
+            .iter()
+            .take_while(|(r, _)| r.start < from.end)
+        {
+            if from.start < range.end {
                 let start = range.start.max(from.start) - from.start + to;
                 let end = range.end.min(from.end) - from.start + to;
                 out_included.push((start..end, *n));

@@ -8,6 +8,7 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 use super::analysis::{self, Block, MAX_COMMAND_BLOCKS, Runbook};
 use super::blocks;
@@ -307,19 +308,21 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
 /// directive ([`span_in`]): it says which file holds it, and its fix,
 /// written for the included text, must not edit the runbook.
 fn name_included_files(rb: &Runbook, out: &mut Vec<Finding>) {
-    let includes: Vec<&Include> = rb
-        .doc
-        .body
-        .code_blocks
-        .iter()
-        .flat_map(|b| &b.includes)
-        .filter(|i| matches!(i.read, Some(Ok(_))))
-        .collect();
+    // By span, the first directive there: a transcript of 100,000
+    // directives with a finding each must not look through all of them
+    // for each finding.
+    let mut includes: FxHashMap<(usize, usize), &Include> = FxHashMap::default();
+    let read = rb.doc.body.code_blocks.iter().flat_map(|b| &b.includes);
+    for inc in read.filter(|i| matches!(i.read, Some(Ok(_)))) {
+        let at = (inc.span.start.offset, inc.span.end.offset);
+        includes.entry(at).or_insert(inc);
+    }
     if includes.is_empty() {
         return;
     }
     for finding in out.iter_mut() {
-        if let Some(inc) = includes.iter().find(|i| i.span == finding.span) {
+        let at = (finding.span.start.offset, finding.span.end.offset);
+        if let Some(inc) = includes.get(&at) {
             finding.message = format!("{} (in `{}`)", finding.message, inc.path);
             finding.fix = None;
         }
