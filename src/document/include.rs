@@ -499,8 +499,7 @@ impl PrefixWidth {
     /// adds by bringing in `text`: the text, and the prefix before each
     /// line after the first.
     pub fn cost(&self, text: &str) -> usize {
-        let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
-        text.len().saturating_add(self.width.saturating_mul(lines))
+        prefixed_len(self.width, text)
     }
 
     /// After that directive, ending at `end`, brought in `text` (not called
@@ -583,6 +582,11 @@ fn push_included(out: &mut String, text: &str) {
 /// The bytes [`push_included`] adds to `out` for `text`.
 fn included_len(out: &str, text: &str) -> usize {
     let prefix = memchr::memrchr(b'\n', out.as_bytes()).map_or(out.len(), |i| out.len() - i - 1);
+    prefixed_len(prefix, text)
+}
+
+/// `text` with `prefix` bytes before each line after its first.
+fn prefixed_len(prefix: usize, text: &str) -> usize {
     let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
     text.len().saturating_add(prefix.saturating_mul(lines))
 }
