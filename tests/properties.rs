@@ -486,15 +486,15 @@ proptest! {
         let script = &checked.script.text;
         prop_assert_eq!(bash_syntax_error(script), None, "{}\n{}", text, script);
         prop_assert!(checked.rejected.is_empty(), "rejected {:?}:\n{}", checked.rejected, text);
-        for block in &rb.blocks {
-            prop_assert!(block.runnable(), "{:?} not run: {:?} {:?}\n{}", block.cmd.name, block.scan.error, block.output_at, text);
+        for (i, block) in rb.blocks.iter().enumerate() {
+            prop_assert!(block.runnable(), "{:?} not run: {:?} {:?}\n{}", rb.name(i), block.scan.error, block.output_at, text);
             for p in &block.placeholders {
                 let asked = format!("${{{}:?fill in {}", p.var, p.text.replace(['}', '"', '\'', '`', '$', '\\'], ""));
                 prop_assert!(script.contains(&asked), "{} is not asked for:\n{}", p.text, script);
                 prop_assert!(rb.needs.contains_key(&p.var));
             }
         }
-        let names: Vec<String> = rb.blocks.iter().map(|b| b.cmd.name.clone()).collect();
+        let names: Vec<String> = (0..rb.blocks.len()).map(|i| rb.name(i).to_string()).collect();
         prop_assert_eq!(listed_steps(script), names);
     }
 }

@@ -37,17 +37,13 @@ fn at(text: &str, offset: usize, what: &str) {
     );
 }
 
-fn check_block(text: &str, block: &Block) {
+fn check_block(text: &str, block: &Block, name: &str) {
     let cmd = &block.cmd;
     let code_block = cmd.block;
     assert!(code_block.range.start <= code_block.range.end);
     assert!(code_block.range.end <= text.len());
-    assert!(
-        !cmd.name.is_empty() && cmd.name.len() <= 60,
-        "{:?}",
-        cmd.name
-    );
-    assert!(valid_name(&function_name(&cmd.name)), "{:?}", cmd.name);
+    assert!(!name.is_empty() && name.len() <= 60, "{name:?}");
+    assert!(valid_name(&function_name(name)), "{name:?}");
     // Placeholders are replaced in place: line numbers still apply.
     assert_eq!(
         cmd.code.matches('\n').count(),
@@ -108,8 +104,8 @@ fuzz_target!(|bytes: &[u8]| {
         });
     }
     let rb = analysis::analyze(&doc, &settings.checks);
-    for block in &rb.blocks {
-        check_block(&doc.text, block);
+    for (i, block) in rb.blocks.iter().enumerate() {
+        check_block(&doc.text, block, rb.name(i));
         // A Markdown line for each line of code (and one for an empty
         // block, whose fence is where its step is).
         let lines = block.cmd.code.lines().count();
@@ -146,7 +142,7 @@ fuzz_target!(|bytes: &[u8]| {
     for (index, range) in &script.functions {
         assert!(*index < rb.blocks.len());
         assert!(range.start >= 1 && range.start < range.end && range.end <= lines.len() + 1);
-        let name = &rb.blocks[*index].cmd.name;
+        let name = rb.name(*index);
         assert_eq!(
             lines[range.start - 1],
             format!("{}() {{", function_name(name))

@@ -29,7 +29,8 @@ pub struct Placeholder {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Need {
     Placeholder(String),
-    Requires(String),
+    /// By the block at this index of [`Runbook::blocks`].
+    Requires(usize),
     Undefined,
 }
 
@@ -116,6 +117,8 @@ pub struct Runbook<'a> {
     /// Set when the runbook has more command blocks than
     /// [`MAX_COMMAND_BLOCKS`]: then `blocks` is empty.
     pub oversized: Option<Oversized>,
+    /// The step name of each block, made when first asked for.
+    names: OnceLock<Vec<String>>,
 }
 
 /// Command blocks a runbook may have, at most. Past this, none of its
@@ -133,6 +136,14 @@ pub struct Oversized {
 }
 
 impl Runbook<'_> {
+    /// The step name of the block at `index`, unique within the runbook.
+    pub fn name(&self, index: usize) -> &str {
+        let names = self
+            .names
+            .get_or_init(|| blocks::names(self.blocks.iter().map(|b| &b.cmd)));
+        &names[index]
+    }
+
     /// Whether the runbook itself provides a variable or asks for it.
     pub fn provides(&self, var: &str) -> bool {
         self.sets.contains(var) || self.required.contains(var)
@@ -172,6 +183,7 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
             sets_unknown_from: None,
             needs: BTreeMap::new(),
             oversized: Some(oversized),
+            names: OnceLock::new(),
         };
     }
     let blocks: Vec<Block> = blocks::commands(doc)
@@ -200,9 +212,10 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
         sets_unknown_from,
         needs: BTreeMap::new(),
         oversized: None,
+        names: OnceLock::new(),
     };
     let mut needs: BTreeMap<String, (Need, usize)> = BTreeMap::new();
-    for b in rb.blocks.iter().filter(|b| b.runnable()) {
+    for (index, b) in rb.blocks.iter().enumerate().filter(|(_, b)| b.runnable()) {
         for p in &b.placeholders {
             needs
                 .entry(p.var.clone())
@@ -212,7 +225,7 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
         for r in b.cmd.attrs.requires.iter().filter(|r| shell::valid_name(r)) {
             needs
                 .entry(r.clone())
-                .or_insert((Need::Requires(b.cmd.name.clone()), b.cmd.block.first_line));
+                .or_insert((Need::Requires(index), b.cmd.block.first_line));
         }
         for read in rb.undefined_reads(b) {
             needs

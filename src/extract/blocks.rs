@@ -50,9 +50,6 @@ pub struct Attributes {
 #[derive(Clone, Debug)]
 pub struct Command<'a> {
     pub block: &'a CodeBlock,
-    /// Unique within the runbook: the `name` attribute or one derived from
-    /// the first command.
-    pub name: String,
     pub attrs: Attributes,
     /// The shell text: the block's code, or a console block's commands.
     pub code: String,
@@ -127,7 +124,6 @@ pub fn holds_commands(block: &CodeBlock) -> bool {
 
 /// Every shell block of a document, in order.
 pub fn commands(doc: &Document) -> Vec<Command<'_>> {
-    let mut names = Names::default();
     let mut out = Vec::new();
     for block in &doc.body.code_blocks {
         if !is_shell(block) {
@@ -158,16 +154,8 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
             (block.code.clone(), lines, Vec::new())
         };
         let skip = attrs.skip || skip_comment_before(doc, block);
-        let wanted = attrs
-            .name
-            .as_deref()
-            .map(sanitize)
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| derive_name(&code));
-        let name = names.unique(wanted);
         out.push(Command {
             block,
-            name,
             attrs,
             index: LineIndex::new(&code),
             code,
@@ -178,6 +166,25 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
         });
     }
     out
+}
+
+/// Each command's step name, unique within the runbook: its `name`
+/// attribute, or one derived from its first command. Only the script needs
+/// them, so lint does not pay for them.
+pub fn names<'c>(commands: impl Iterator<Item = &'c Command<'c>>) -> Vec<String> {
+    let mut names = Names::default();
+    commands
+        .map(|cmd| {
+            let wanted = cmd
+                .attrs
+                .name
+                .as_deref()
+                .map(sanitize)
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| derive_name(&cmd.code));
+            names.unique(wanted)
+        })
+        .collect()
 }
 
 /// The block names given so far, compared as the script's function names

@@ -172,7 +172,7 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
                     "{}:{}: step `{}` fails in the script, its code kept as a comment: {reason}",
                     report::display_path(&rb.doc.path),
                     block.cmd.block.first_line,
-                    block.cmd.name
+                    rb.name(i)
                 );
             }
         }

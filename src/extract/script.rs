@@ -124,7 +124,7 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
         for (var, (need, line)) in &rb.needs {
             let why = match need {
                 Need::Placeholder(text) => format!("placeholder {} (line {line})", one_line(text)),
-                Need::Requires(step) => format!("required by step {step}"),
+                Need::Requires(step) => format!("required by step {}", rb.name(*step)),
                 Need::Undefined => format!("used at line {line}, never set in the runbook"),
             };
             w.line(&format!("#   {var:<width$}  {why}"), None);
@@ -141,6 +141,7 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
     let mut steps = Vec::new();
     for (index, block) in rb.blocks.iter().enumerate() {
         let cmd = &block.cmd;
+        let name = rb.name(index);
         let path: Vec<&str> = doc
             .body
             .heading_path(&cmd.block.heading_path)
@@ -162,13 +163,13 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
             .map(|&i| doc.body.headings[i].anchor.as_str())
             .collect();
         let step = (
-            cmd.name.clone(),
+            name.to_string(),
             anchors.join(" "),
             format!("{where_}  {}", path.join(" > ")),
         );
         if let Some(reason) = disabled_reason(block, extra, index) {
             let reason = one_line(&reason);
-            w.line(&format!("# Step {} is not run: {reason}", cmd.name), None);
+            w.line(&format!("# Step {} is not run: {reason}", name), None);
             for (i, line) in cmd.code.lines().enumerate() {
                 let md = cmd.lines.get(i).copied().unwrap_or(cmd.block.first_line);
                 let text = if line.is_empty() {
@@ -181,8 +182,8 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
             if !cmd.skip {
                 // A broken step fails where it stands: the steps after it
                 // may depend on what it should have done.
-                w.line(&format!("{}() {{", function_name(&cmd.name)), None);
-                let message = format!("error: step {} ({where_}) cannot run: {reason}", cmd.name);
+                w.line(&format!("{}() {{", function_name(name)), None);
+                let message = format!("error: step {} ({where_}) cannot run: {reason}", name);
                 w.line(
                     &format!("  printf '%s\\n' {} >&2", quote(&message)),
                     Some((index, cmd.block.first_line)),
@@ -194,10 +195,10 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
             continue;
         }
         let start = w.next_line();
-        w.line(&format!("{}() {{", function_name(&cmd.name)), None);
+        w.line(&format!("{}() {{", function_name(name)), None);
         for var in step_needs(rb, block) {
             w.line(
-                &format!("  : \"${{{var}:?step {} needs {var}}}\"", cmd.name),
+                &format!("  : \"${{{var}:?step {} needs {var}}}\"", name),
                 Some((index, cmd.block.first_line)),
             );
         }
