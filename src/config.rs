@@ -458,9 +458,15 @@ fn book_toml_over_rules(
                     values.clone_from(statuses);
                 }
             }
-            (Kind::RequiredSection { heading, .. }, ROLLBACK_SECTION) => {
+            (
+                Kind::RequiredSection {
+                    heading, mentions, ..
+                },
+                ROLLBACK_SECTION,
+            ) => {
                 if let Some(pattern) = &rollback_heading {
                     *heading = pattern.clone();
+                    *mentions = crate::lint::custom::anywhere(pattern);
                 }
             }
             _ => {}

@@ -674,3 +674,59 @@ proptest! {
         prop_assert_eq!(String::from_utf8(again).unwrap(), String::from_utf8(out).unwrap());
     }
 }
+
+/// Patterns whose assertions (`^`, `$`, `\b`, `\B`, `\A`, `\z`, multi-line
+/// and CRLF modes) differ between one line and a whole page.
+const LINE_PATTERNS: &[&str] = &[
+    r"(?i)\b(roll(ing)?[ -]?back|revert(ing)?|undo(ing)?|back(ing)?[ -]?out)\b",
+    r"^roll",
+    r"back$",
+    r"\Aback\z",
+    r"(?m)^x\s*$",
+    r"(?R)back$",
+    r"\Bback\B",
+    r"-\s*$",
+    r"\bx\b\s+\b",
+    r"(?-m)^\s*\|",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// One search of a page with the assertions dropped finds every line
+    /// a pattern matches on its own, so the lines it skips never match.
+    #[test]
+    fn a_whole_page_search_misses_no_line_a_pattern_matches(
+        pattern in proptest::sample::select(LINE_PATTERNS),
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("roll back"), Just("Rollback"), Just("back"), Just("x"), Just(" "),
+                Just("\n"), Just("\r\n"), Just("\r"), Just("-"), Just("|"), Just("**"), Just("é"),
+            ],
+            0..24,
+        ),
+    ) {
+        let text = parts.concat();
+        let regex = regex::Regex::new(pattern).unwrap();
+        let anywhere = runbook::lint::custom::anywhere(&regex).expect("none matches empty text");
+        let lines = runbook::document::LineIndex::new(&text);
+        let touched = runbook::lint::custom::lines_touched(&anywhere, &text, &lines);
+        prop_assert!(touched.windows(2).all(|w| w[0] < w[1]), "{:?}", touched);
+        for line in 1..=lines.line_count() {
+            if regex.is_match(lines.line_text(&text, line)) {
+                prop_assert!(touched.contains(&line), "line {} of {:?} matches {}", line, text, pattern);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_pattern_that_matches_empty_text_has_no_whole_page_search() {
+    for pattern in [r"^", r"x*", r"\b"] {
+        let regex = regex::Regex::new(pattern).unwrap();
+        assert!(
+            runbook::lint::custom::anywhere(&regex).is_none(),
+            "{pattern}"
+        );
+    }
+}

@@ -3,6 +3,7 @@
 //! variables, the shell scan, output masquerading as commands, and the
 //! variables the runbook needs from outside.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::sync::{LazyLock, OnceLock};
@@ -40,7 +41,7 @@ pub struct Block<'a> {
     pub placeholders: Vec<Placeholder>,
     /// The code with placeholders replaced by required variables; newlines
     /// are where they were, so line numbers still apply.
-    pub code: String,
+    pub code: Cow<'a, str>,
     /// Where each line of `code` starts, when placeholders made it differ
     /// from the code as written (see [`Block::index`]).
     substituted_index: Option<LineIndex>,
@@ -294,7 +295,13 @@ const RESERVED: &[&str] = &[
 fn block<'a>(cmd: Command<'a>, checks: &Checks) -> Block<'a> {
     let original = shell::scan(&cmd.code);
     let placeholders = find_placeholders(&cmd, &original, checks);
-    let (code, replaced) = substitute(&cmd.code, &placeholders, &original);
+    // Without placeholders the code is the block's own, shared, not copied.
+    let (code, replaced) = if placeholders.is_empty() {
+        (cmd.code.clone(), Vec::new())
+    } else {
+        let (code, replaced) = substitute(&cmd.code, &placeholders, &original);
+        (Cow::Owned(code), replaced)
+    };
     let scan = if placeholders.is_empty() {
         original
     } else {

@@ -4,6 +4,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 use crate::document::include;
@@ -52,7 +53,7 @@ pub struct Command<'a> {
     pub block: &'a CodeBlock,
     pub attrs: Attributes,
     /// The shell text: the block's code, or a console block's commands.
-    pub code: String,
+    pub code: Cow<'a, str>,
     /// The Markdown line of each line of `code`.
     pub lines: Vec<usize>,
     /// Where `code` holds text an `{{#include ...}}` brought in, and the
@@ -136,22 +137,23 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
         let shown = expanded.as_ref().map_or(block.code.as_str(), |e| &e.code);
         let transcript = TRANSCRIPT_LANGS.contains(&block.lang.as_str()) || prompts_first(shown);
         let (code, lines, included) = if transcript {
-            match &expanded {
+            let (code, lines, included) = match &expanded {
                 Some(e) => console_commands(
                     &e.code,
                     |i| block.first_line + e.lines.get(i).copied().unwrap_or(0),
                     &e.included,
                 ),
                 None => console_commands(&block.code, |i| block.first_line + i, &[]),
-            }
+            };
+            (Cow::Owned(code), lines, included)
         } else if let Some(e) = expanded {
             let lines = e.lines.iter().map(|l| block.first_line + l).collect();
-            (e.code, lines, e.included)
+            (Cow::Owned(e.code), lines, e.included)
         } else {
             let lines = (0..block.line_count.max(1))
                 .map(|i| block.first_line + i)
                 .collect();
-            (block.code.clone(), lines, Vec::new())
+            (Cow::Borrowed(block.code.as_str()), lines, Vec::new())
         };
         let skip = attrs.skip || skip_comment_before(doc, block);
         out.push(Command {

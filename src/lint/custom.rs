@@ -97,7 +97,7 @@ static DEFAULTS: LazyLock<Vec<CustomRule>> = LazyLock::new(|| {
         all.extend(rules.into_iter().filter_map(|declared| match declared {
             Declared::Rule(mut rule) => {
                 rule.builtin = true;
-                Some(rule)
+                Some(*rule)
             }
             Declared::Off { .. } => None,
         }));
@@ -169,6 +169,8 @@ pub enum Kind {
     },
     RequiredSection {
         heading: Regex,
+        /// [`anywhere`] of `heading`: where a page may mention the section.
+        mentions: Option<Regex>,
         when: Option<When>,
         non_empty: bool,
     },
@@ -273,6 +275,49 @@ pub fn ascii_word_boundaries(pattern: &str) -> Option<String> {
     Some(ascii)
 }
 
+/// `pattern` with every assertion (`^`, `$`, `\b`, `\A`, ...) dropped: it
+/// matches wherever `pattern` matches a line of a page, whatever the text
+/// around, so one search of the whole page finds every line worth trying
+/// `pattern` on, where a search per line costs more in setting up than in
+/// reading. `None` when it does not parse or matches empty text.
+pub fn anywhere(pattern: &Regex) -> Option<Regex> {
+    use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+
+    fn relax(hir: &Hir) -> Hir {
+        match hir.kind() {
+            HirKind::Look(_) => Hir::empty(),
+            HirKind::Repetition(r) => Hir::repetition(Repetition {
+                sub: Box::new(relax(&r.sub)),
+                ..r.clone()
+            }),
+            HirKind::Capture(c) => Hir::capture(Capture {
+                sub: Box::new(relax(&c.sub)),
+                ..c.clone()
+            }),
+            HirKind::Concat(subs) => Hir::concat(subs.iter().map(relax).collect()),
+            HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(relax).collect()),
+            HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) => hir.clone(),
+        }
+    }
+
+    let hir = regex_syntax::Parser::new().parse(pattern.as_str()).ok()?;
+    let relaxed = Regex::new(&relax(&hir).to_string()).ok()?;
+    (!relaxed.is_match("")).then_some(relaxed)
+}
+
+/// The 1-based lines of `text` (as `lines` indexes it) that a match of
+/// `anywhere` touches, in order.
+pub fn lines_touched(anywhere: &Regex, text: &str, lines: &LineIndex) -> Vec<usize> {
+    let mut touched: Vec<usize> = Vec::new();
+    for m in anywhere.find_iter(text) {
+        let first = lines.line_of(m.start()) + 1;
+        let last = lines.line_of(m.end().saturating_sub(1).max(m.start())) + 1;
+        let from = touched.last().map_or(first, |&l| first.max(l + 1));
+        touched.extend(from..=last);
+    }
+    touched
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Scope {
     Prose,
@@ -359,8 +404,8 @@ pub fn load(dir: &Path, boundary: &Boundary) -> Result<Vec<CustomRule>, ConfigEr
             }
             let default = rules.iter().position(|r| r.id == id);
             match (item, default) {
-                (Declared::Rule(rule), Some(i)) => rules[i] = rule,
-                (Declared::Rule(rule), None) => rules.push(rule),
+                (Declared::Rule(rule), Some(i)) => rules[i] = *rule,
+                (Declared::Rule(rule), None) => rules.push(*rule),
                 (Declared::Off { .. }, Some(i)) => {
                     rules.remove(i);
                 }
@@ -385,7 +430,7 @@ pub fn reporting_as<'a>(
 
 /// An entry of a rule file.
 enum Declared {
-    Rule(CustomRule),
+    Rule(Box<CustomRule>),
     /// `severity: off`: drops the default with this id; nothing else of
     /// the entry is read.
     Off {
@@ -562,17 +607,21 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
                     must_match,
                 }
             }
-            "required-section" => Kind::RequiredSection {
-                heading: regex(&need(e.heading, "heading")?, "heading")?,
-                when: match e.when {
-                    Some(w) => Some(When {
-                        field: w.field,
-                        matches: regex(&w.matches, "when.matches")?,
-                    }),
-                    None => None,
-                },
-                non_empty: e.non_empty.unwrap_or(false),
-            },
+            "required-section" => {
+                let heading = regex(&need(e.heading, "heading")?, "heading")?;
+                Kind::RequiredSection {
+                    mentions: anywhere(&heading),
+                    heading,
+                    when: match e.when {
+                        Some(w) => Some(When {
+                            field: w.field,
+                            matches: regex(&w.matches, "when.matches")?,
+                        }),
+                        None => None,
+                    },
+                    non_empty: e.non_empty.unwrap_or(false),
+                }
+            }
             "front-matter" => Kind::FrontMatter {
                 field: e.field.ok_or_else(|| {
                     error(at(&kind), format!("rule `{}` needs `field`", id.value))
@@ -614,7 +663,7 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
             line: pos_of(start).line,
             builtin: false,
         };
-        rules.push(Declared::Rule(rule));
+        rules.push(Declared::Rule(Box::new(rule)));
     }
     Ok(rules)
 }
@@ -665,6 +714,7 @@ impl CustomRule {
                 heading,
                 when,
                 non_empty,
+                ..
             } => {
                 let mut s = format!("A heading matching `{}` must exist", heading.as_str());
                 if *non_empty {
@@ -793,6 +843,7 @@ fn check_rule(rule: &CustomRule, doc: &Document, sink: &mut Sink) {
             heading,
             when,
             non_empty,
+            ..
         } => {
             if when.as_ref().is_some_and(|w| !w.holds(doc)) {
                 return;

@@ -58,12 +58,13 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
     for rule in custom::reporting_as(&cx.settings.custom_rules, ID) {
         if let Kind::RequiredSection {
             heading,
+            mentions,
             when,
             non_empty,
         } = &rule.kind
         {
             if when.as_ref().is_none_or(|w| w.holds(doc)) {
-                check_section(doc, rule, heading, *non_empty, sink);
+                check_section(doc, rule, (heading, mentions.as_ref()), *non_empty, sink);
             }
         }
     }
@@ -72,7 +73,7 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
 fn check_section(
     doc: &Document,
     rule: &CustomRule,
-    pattern: &Regex,
+    (pattern, mentions): (&Regex, Option<&Regex>),
     non_empty: bool,
     sink: &mut Sink,
 ) {
@@ -104,7 +105,7 @@ fn check_section(
         offset: 0,
     });
     let maybe = headings.iter().find(|h| MAYBE_ROLLBACK.is_match(&h.text));
-    let help = match (mentioned_elsewhere(doc, pattern), maybe) {
+    let help = match (mentioned_elsewhere(doc, pattern, mentions), maybe) {
         (Some((line, how)), _) => format!(
             "line {line} mentions a rollback as {how}, not as a Markdown heading: make it one (`## Rollback`) so it is a section of the table of contents"
         ),
@@ -132,8 +133,16 @@ static MAYBE_ROLLBACK: LazyLock<Regex> = LazyLock::new(|| {
 /// The first line outside code that mentions a rollback in a way that
 /// looks like a section to its author but is none to the table of
 /// contents: bold, a list item, a table row, raw HTML.
-fn mentioned_elsewhere(doc: &Document, pattern: &Regex) -> Option<(usize, &'static str)> {
-    for line in 1..=doc.lines.line_count() {
+fn mentioned_elsewhere(
+    doc: &Document,
+    pattern: &Regex,
+    mentions: Option<&Regex>,
+) -> Option<(usize, &'static str)> {
+    let lines = match mentions {
+        Some(anywhere) => custom::lines_touched(anywhere, &doc.text, &doc.lines),
+        None => (1..=doc.lines.line_count()).collect(),
+    };
+    for line in lines {
         let text = doc.line_text(line);
         if !pattern.is_match(text) || doc.body.in_code(line) {
             continue;
