@@ -169,7 +169,7 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
         );
         if let Some(reason) = disabled_reason(block, extra, index) {
             let reason = one_line(&reason);
-            w.line(&format!("# Step {} is not run: {reason}", name), None);
+            w.line(&format!("# Step {name} is not run: {reason}"), None);
             for (i, line) in cmd.code.lines().enumerate() {
                 let md = cmd.lines.get(i).copied().unwrap_or(cmd.block.first_line);
                 let text = if line.is_empty() {
@@ -183,7 +183,7 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
                 // A broken step fails where it stands: the steps after it
                 // may depend on what it should have done.
                 w.line(&format!("{}() {{", function_name(name)), None);
-                let message = format!("error: step {} ({where_}) cannot run: {reason}", name);
+                let message = format!("error: step {name} ({where_}) cannot run: {reason}");
                 w.line(
                     &format!("  printf '%s\\n' {} >&2", quote(&message)),
                     Some((index, cmd.block.first_line)),
@@ -198,7 +198,7 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
         w.line(&format!("{}() {{", function_name(name)), None);
         for var in step_needs(rb, block) {
             w.line(
-                &format!("  : \"${{{var}:?step {} needs {var}}}\"", name),
+                &format!("  : \"${{{var}:?step {name} needs {var}}}\""),
                 Some((index, cmd.block.first_line)),
             );
         }
