@@ -64,7 +64,7 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
         } = &rule.kind
         {
             if when.as_ref().is_none_or(|w| w.holds(doc)) {
-                check_section(doc, rule, (heading, mentions.as_ref()), *non_empty, sink);
+                check_section(doc, rule, heading, mentions.as_ref(), *non_empty, sink);
             }
         }
     }
@@ -73,7 +73,8 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
 fn check_section(
     doc: &Document,
     rule: &CustomRule,
-    (pattern, mentions): (&Regex, Option<&Regex>),
+    pattern: &Regex,
+    mentions: Option<&Regex>,
     non_empty: bool,
     sink: &mut Sink,
 ) {
