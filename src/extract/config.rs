@@ -63,15 +63,21 @@ impl PatternGroup {
         PatternGroup { patterns }
     }
 
-    /// The first pattern, in order, that finds something in `line` that
-    /// its `unless` does not excuse; `below` is the code after the line,
-    /// where a statement `line` starts may go on (see [`custom::excused`]).
-    pub fn first_match<'a, 'l>(
+    /// The first pattern, in order, among those `may` lets through (by
+    /// index), that finds something in `line` that its `unless` does not
+    /// excuse; `below` is the code after the line, where a statement `line`
+    /// starts may go on (see [`custom::excused`]).
+    fn first_match<'a, 'l>(
         &'a self,
         line: &'l str,
         below: &str,
+        may: impl Fn(usize) -> bool,
     ) -> Option<(&'a Pattern, Match<'l>)> {
-        self.patterns.iter().find_map(|p| {
+        let mut candidates = self.patterns.iter().enumerate();
+        candidates.find_map(|(i, p)| {
+            if !may(i) {
+                return None;
+            }
             let m = p.regex.find(line)?;
             let excused = p
                 .unless
@@ -81,6 +87,14 @@ impl PatternGroup {
         })
     }
 }
+
+/// What a command line holds: the first destructive pattern and the first
+/// credential pattern that find something in it (see
+/// [`Checks::command_matches`]).
+pub type CommandMatches<'a, 'l> = (
+    Option<(&'a Pattern, Match<'l>)>,
+    Option<(&'a Pattern, Match<'l>)>,
+);
 
 /// Everything the command checks compile from the configuration.
 #[derive(Clone, Debug)]
@@ -145,13 +159,24 @@ impl Checks {
         })
     }
 
-    /// Whether some destructive or credential pattern may match `line`:
-    /// `false` means neither group's [`PatternGroup::first_match`] can find
-    /// anything there.
-    pub fn may_match_command(&self, line: &str) -> bool {
-        self.any_command
-            .as_ref()
-            .is_none_or(|set| set.is_match(line))
+    /// The first destructive and the first credential pattern, each in its
+    /// group's order, that find something in `line` that their `unless`
+    /// does not excuse; `below` is the code after the line. One scan of the
+    /// set of both groups says which patterns can match at all: nearly
+    /// every line matches none, and a line that does tries only those.
+    pub fn command_matches<'a, 'l>(&'a self, line: &'l str, below: &str) -> CommandMatches<'a, 'l> {
+        let candidates = match &self.any_command {
+            Some(set) if !set.is_match(line) => return (None, None),
+            Some(set) => Some(set.matches(line)),
+            None => None,
+        };
+        let may = |i: usize| candidates.as_ref().is_none_or(|c| c.matched(i));
+        let credentials_from = self.destructive.patterns.len();
+        (
+            self.destructive.first_match(line, below, may),
+            self.credentials
+                .first_match(line, below, |i| may(credentials_from + i)),
+        )
     }
 }
 
@@ -197,13 +222,12 @@ mod tests {
             "“rm -rf /tmp/x”",
             "kubectl\u{a0}delete pod é",
         ] {
-            assert!(checks.may_match_command(line), "{line}");
-            assert!(checks.destructive.first_match(line, "").is_some(), "{line}");
+            assert!(checks.command_matches(line, "").0.is_some(), "{line}");
         }
         assert!(
             checks
-                .destructive
-                .first_match("echo \"réinitialiser\"", "")
+                .command_matches("echo \"réinitialiser\"", "")
+                .0
                 .is_none()
         );
     }
@@ -232,22 +256,17 @@ mod tests {
     fn first_match_is_the_first_rule_in_order_and_none_when_nothing_matches() {
         let checks = defaults();
         let (p, m) = checks
-            .destructive
-            .first_match("sudo rm -rf /var/lib/x", "")
+            .command_matches("sudo rm -rf /var/lib/x", "")
+            .0
             .unwrap();
         assert_eq!((p.id, m.as_str()), ("rm-recursive-force", "rm -rf"));
-        assert!(
-            checks
-                .destructive
-                .first_match("ls -la /var/lib", "")
-                .is_none()
-        );
-        assert!(!checks.may_match_command("ls -la /var/lib"));
-        assert!(checks.may_match_command("sudo rm -rf /var/lib/x"));
-        assert!(checks.may_match_command("psql postgres://app:hunter2@db/app"));
+        assert!(matches!(
+            checks.command_matches("ls -la /var/lib", ""),
+            (None, None)
+        ));
         let (p, _) = checks
-            .credentials
-            .first_match("psql postgres://app:hunter2@db/app", "")
+            .command_matches("psql postgres://app:hunter2@db/app", "")
+            .1
             .unwrap();
         assert_eq!(p.id, "url-password");
     }
@@ -257,8 +276,8 @@ mod tests {
         let checks = defaults();
         let delete = |line, below| {
             checks
-                .destructive
-                .first_match(line, below)
+                .command_matches(line, below)
+                .0
                 .map(|(p, m)| (p.id, m.as_str().trim_end()))
         };
         let everything = Some(("sql-delete-without-where", "DELETE FROM sessions"));

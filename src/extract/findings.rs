@@ -536,17 +536,18 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
         let start = offset;
         offset += line.len();
         let trimmed = line.trim_start();
-        if trimmed.starts_with('#') || !settings.checks.may_match_command(line) {
+        if trimmed.starts_with('#') {
             continue;
         }
-        let below = &code[offset..];
-        if let Some((p, m)) = settings.checks.destructive.first_match(line, below) {
+        let (destructive_match, credential_match) =
+            settings.checks.command_matches(line, &code[offset..]);
+        if let Some((p, m)) = destructive_match {
             if !*acknowledged {
                 let span = span_in(doc, block, start + m.start(), m.len());
                 out.push(destructive(p, span));
             }
         }
-        if let Some((p, m)) = settings.checks.credentials.first_match(line, below) {
+        if let Some((p, m)) = credential_match {
             let span = span_in(doc, block, start + m.start(), m.len());
             out.push(credential(p, span));
         }
@@ -567,19 +568,18 @@ fn check_query(doc: &Document, block: &CodeBlock, settings: &Settings, out: &mut
     // its `;`); `place` gives the span of a byte range of `line`.
     let mut check = |line: &str, below: &str, place: &dyn Fn(Range<usize>) -> Span| {
         let query = line.trim_start();
-        if ["--", "#", "//"].iter().any(|c| query.starts_with(c))
-            || !settings.checks.may_match_command(query)
-        {
+        if ["--", "#", "//"].iter().any(|c| query.starts_with(c)) {
             return;
         }
+        let (destructive_match, credential_match) = settings.checks.command_matches(query, below);
         let indent = line.len() - query.len();
         let shifted = |m: regex::Match| place(indent + m.start()..indent + m.end());
-        if let Some((p, m)) = settings.checks.destructive.first_match(query, below) {
+        if let Some((p, m)) = destructive_match {
             if !*acknowledged {
                 out.push(destructive(p, shifted(m)));
             }
         }
-        if let Some((p, m)) = settings.checks.credentials.first_match(query, below) {
+        if let Some((p, m)) = credential_match {
             out.push(credential(p, shifted(m)));
         }
     };
