@@ -73,11 +73,8 @@ impl PatternGroup {
         below: &str,
         may: impl Fn(usize) -> bool,
     ) -> Option<(&'a Pattern, Match<'l>)> {
-        let mut candidates = self.patterns.iter().enumerate();
-        candidates.find_map(|(i, p)| {
-            if !may(i) {
-                return None;
-            }
+        let mut candidates = self.patterns.iter().enumerate().filter(|(i, _)| may(*i));
+        candidates.find_map(|(_, p)| {
             let m = p.regex.find(line)?;
             let excused = p
                 .unless
@@ -269,6 +266,11 @@ mod tests {
             .1
             .unwrap();
         assert_eq!(p.id, "url-password");
+        // One line, one finding of each group.
+        let (destructive, credential) =
+            checks.command_matches("mysql -pHunter2secret -e 'DROP TABLE users'", "");
+        assert_eq!(destructive.map(|(p, _)| p.id), Some("sql-drop"));
+        assert_eq!(credential.map(|(p, _)| p.id), Some("client-password"));
     }
 
     #[test]
