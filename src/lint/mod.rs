@@ -314,6 +314,13 @@ pub fn run_in(
     run_in_with::<()>(settings, today, walk, selection, known, None).0
 }
 
+/// Runbooks a core lints in one go before it looks for more work. rayon
+/// would otherwise split the tree into a few large runs, one per core and
+/// split again only when stolen from: a core that finished its run sat idle
+/// while the other still had up to a quarter of the tree to go, 5 to 120 ms
+/// of one core on the 10,000-file corpus.
+const FILES_PER_JOB: usize = 16;
+
 /// What a caller makes of each selected runbook on the lint's own read and
 /// parse: the document with every Markdown event, or why it could not be
 /// read. The site renders its pages from them.
@@ -337,6 +344,7 @@ pub fn run_in_with<T: Send>(
 
     let (results, made): (Vec<FileResult>, Vec<Option<T>>) = selected
         .par_iter()
+        .with_max_len(FILES_PER_JOB)
         .map(|source| lint_file(source, &cx, each))
         .unzip();
 
