@@ -13,7 +13,7 @@ use crate::document::{Document, LinkKind};
 use crate::workspace::Lookup;
 
 use super::rules::{broken_anchor, broken_link};
-use super::{Context, MAX_FINDINGS_PER_RULE, Sink, suppress};
+use super::{Context, MAX_FINDINGS_PER_RULE, Sink};
 
 /// A `#fragment` into another runbook, checked once every runbook's anchors
 /// are known.
@@ -302,9 +302,9 @@ fn check_same_page<'a>(
 /// The second pass: fragments into other runbooks.
 pub fn resolve_pending(
     pending: Vec<PendingFragment>,
-    anchors: &HashMap<String, Vec<String>>,
+    anchors: &super::Anchors,
     cx: &Context,
-    directives: &HashMap<std::path::PathBuf, suppress::Directives>,
+    directives: &super::DirectivesByPath,
 ) -> Vec<Diagnostic> {
     let Some(severity) = cx.severity(broken_anchor::ID) else {
         return Vec::new();

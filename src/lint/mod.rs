@@ -314,6 +314,14 @@ pub fn run_in(
     run_in_with::<()>(settings, today, walk, selection, known, None).0
 }
 
+/// Each linted runbook's heading anchors, by path relative to the source
+/// folder: what fragments into it are checked against.
+pub type Anchors = rustc_hash::FxHashMap<String, Vec<String>>;
+
+/// Each runbook's suppression directives, by path, for the findings made
+/// after its own lint (links into other runbooks, external links).
+pub type DirectivesByPath = rustc_hash::FxHashMap<PathBuf, suppress::Directives>;
+
 /// Runbooks a core lints in one go before it looks for more work. rayon
 /// would otherwise split the tree into a few large runs, one per core and
 /// split again only when stolen from: a core that finished its run sat idle
@@ -354,8 +362,8 @@ pub fn run_in_with<T: Send>(
     // pending fragment: growing tens of thousands of findings later would
     // copy them all.
     diagnostics.reserve(results.iter().map(|r| r.diagnostics.len()).sum::<usize>() + pending_count);
-    let mut anchors: HashMap<String, Vec<String>> = HashMap::with_capacity(files);
-    let mut directives: HashMap<PathBuf, suppress::Directives> = HashMap::new();
+    let mut anchors = Anchors::with_capacity_and_hasher(files, Default::default());
+    let mut directives = DirectivesByPath::default();
     let mut pending = Vec::with_capacity(pending_count);
 
     let mut external_uses = Vec::new();
@@ -420,6 +428,8 @@ pub fn run_in_with<T: Send>(
     }
     diagnostics.sort_by(Diagnostic::report_order);
     let io_failure = diagnostics.iter().any(|d| d.rule == rules::io_error::ID);
+    // Hundreds of thousands of strings, freed while the report is written.
+    std::thread::spawn(move || drop((anchors, directives)));
     let outcome = Outcome {
         diagnostics,
         files,
@@ -593,8 +603,8 @@ pub fn lint_document(doc: &Document, settings: &Settings, today: Date) -> Vec<Di
     let cx = Context::new(settings, today, &files);
     let directives = suppress::Directives::parse(doc);
     let (mut diagnostics, pending) = check_document(doc, &cx, &directives);
-    let anchors = HashMap::from([(doc.rel.clone(), anchors_of(doc))]);
-    let by_path = HashMap::from([(doc.path.clone(), directives)]);
+    let anchors = Anchors::from_iter([(doc.rel.clone(), anchors_of(doc))]);
+    let by_path = DirectivesByPath::from_iter([(doc.path.clone(), directives)]);
     let mut cross = links::resolve_pending(pending, &anchors, &cx, &by_path);
     diagnostics.append(&mut cross);
     diagnostics.sort_by(Diagnostic::report_order);
