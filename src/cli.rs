@@ -400,18 +400,21 @@ fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> 
 pub fn finish(outcome: &lint::Outcome, args: &ReportArgs) -> u8 {
     let (format, show_suppressed) = (args.format, args.show_suppressed);
     let deny_warnings = matches!(args.deny, Some(DenyLevel::Warnings));
-    let summary = Summary::new(outcome.files, &outcome.diagnostics);
+    let stdout = std::io::stdout();
+    // Only the human format has colours, for a terminal that shows them
+    // (anstream reads the terminal, `NO_COLOR` and `CLICOLOR_FORCE`).
+    let colour = format == report::Format::Human
+        && anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
     let report = report::Report {
         diagnostics: &outcome.diagnostics,
-        summary,
+        summary: Summary::new(outcome.files, &outcome.diagnostics),
         show_suppressed,
+        colour,
     };
     // Streamed through a buffer: stdout is line-buffered and a pretty JSON
     // report has a line per field, while formatting the whole report in
-    // memory first would double the peak memory of a big run. Only the
-    // human format has colours for anstream to strip off a pipe.
-    let stdout = std::io::stdout();
-    let written = if format == report::Format::Human {
+    // memory first would double the peak memory of a big run.
+    let written = if colour {
         let mut out = std::io::BufWriter::new(anstream::AutoStream::auto(stdout.lock()));
         report::write(format, &report, &mut out).and_then(|_| out.flush())
     } else {

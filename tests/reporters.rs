@@ -21,6 +21,27 @@ fn human() {
     insta::assert_snapshot!(text);
 }
 
+/// Colour is asked for (`CLICOLOR_FORCE`, as a terminal would get it): the
+/// same text as without, with the styles around it. Without, the report
+/// is rendered plain rather than styled and stripped.
+#[test]
+fn human_in_colour_is_the_same_text_styled() {
+    let (plain, _) = report("human");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["lint", "--format", "human", "--today", TODAY])
+        .current_dir(fixtures().join("report"))
+        .env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .output()
+        .unwrap();
+    let coloured = stdout(&output);
+    assert!(coloured.contains("\u{1b}["), "{coloured}");
+    let stripped = regex::Regex::new("\u{1b}\\[[0-9;]*m")
+        .unwrap()
+        .replace_all(&coloured, "");
+    assert_eq!(stripped, plain);
+}
+
 #[test]
 fn json() {
     let (text, _) = report("json");

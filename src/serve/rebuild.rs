@@ -195,14 +195,16 @@ fn index_loop(jobs: &mpsc::Receiver<SearchJob>) {
 /// The findings of the files just rebuilt, like `runbook lint` prints them.
 fn print_findings(diagnostics: &[Diagnostic], files: usize) {
     let summary = Summary::new(files, diagnostics);
+    let out = anstream::stdout();
     let report = report::Report {
         diagnostics,
         summary,
         show_suppressed: false,
+        colour: out.current_choice() != anstream::ColorChoice::Never,
     };
     let mut buffer = Vec::new();
     if report::write(Format::Human, &report, &mut buffer).is_ok() {
-        let mut out = anstream::stdout().lock();
+        let mut out = out.lock();
         let _ = out.write_all(&buffer).and_then(|()| out.flush());
     }
 }

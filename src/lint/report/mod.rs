@@ -31,6 +31,8 @@ pub struct Report<'a> {
     pub summary: Summary,
     /// Show suppressed findings too (human format).
     pub show_suppressed: bool,
+    /// Colour the human format: the output is a terminal that shows colour.
+    pub colour: bool,
 }
 
 pub fn write(format: Format, report: &Report, out: &mut dyn Write) -> io::Result<()> {
