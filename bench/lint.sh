@@ -36,6 +36,26 @@ measure() {
   printf '| %-44s | %8s s | %6d MB |\n' "$name" "$median" $((mem / 1024))
 }
 
+# The issue's target is a ratio: the lint's wall time over the floor's,
+# here taken within each round (the floor just before and just after the
+# lint, averaged), with the spread of the rounds, since this machine's
+# speed drifts by a fifth within a minute.
+floor_time() {
+  /usr/bin/time -f '%e' -o "$work/time" "$floor" . >/dev/null 2>&1
+  tail -n 1 "$work/time"
+}
+ratio() {
+  local ratios=() before lint after
+  for _ in $(seq "$runs"); do
+    before=$(floor_time)
+    /usr/bin/time -f '%e' -o "$work/time" "$runbook" lint --today 2026-11-25 --format json . >/dev/null 2>&1 || true
+    lint=$(tail -n 1 "$work/time")
+    after=$(floor_time)
+    ratios+=("$(awk -v l="$lint" -v b="$before" -v a="$after" 'BEGIN {printf "%.2f", 2 * l / (b + a)}')")
+  done
+  printf '%s\n' "${ratios[@]}" | sort -n | awk '{a[NR]=$1} END {printf "\nrunbook lint / parse floor, round by round: median %sx (%sx to %sx over %d rounds)\n", a[int((NR+1)/2)], a[1], a[NR], NR}'
+}
+
 for n in "${sizes[@]}"; do
   corpus=$work/corpus-$n
   [ -f "$work/manifest-$n.json" ] || rm -rf "$corpus"
@@ -58,6 +78,7 @@ for n in "${sizes[@]}"; do
   if [ "$n" -le 1000 ] || [ -n "${SLOW:-}" ]; then
     RUNS=1 runs=1 measure "markdownlint-cli2 (default rules)" "$peers/bin/markdownlint-cli2" "**/*.md"
   fi
+  ratio
   "$runbook" lint --today 2026-11-25 --format json . > "$work/runbook-$n.json" || true
   python3 - "$work/manifest-$n.json" "$work/runbook-$n.json" <<'PY'
 import json, sys

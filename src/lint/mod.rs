@@ -428,8 +428,9 @@ pub fn run_in_with<T: Send>(
     }
     diagnostics.sort_by(Diagnostic::report_order);
     let io_failure = diagnostics.iter().any(|d| d.rule == rules::io_error::ID);
-    // Hundreds of thousands of strings, freed while the report is written.
-    std::thread::spawn(move || drop((anchors, directives)));
+    // Hundreds of thousands of strings, freed while the report is written
+    // (or here, when no thread can be started).
+    let _ = std::thread::Builder::new().spawn(move || drop((anchors, directives)));
     let outcome = Outcome {
         diagnostics,
         files,
