@@ -26,8 +26,8 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         let parts: Vec<String> = window
             .par_chunks(256)
             .map(|chunk| {
-                // Plain text rendered plain: styled text stripped of its
-                // colours again took a fifth of the time of the report.
+                // Plain text rendered plain: stripping the colours off
+                // styled text again was a tenth of the report's time.
                 let renderer = if report.colour {
                     Renderer::styled()
                 } else {
