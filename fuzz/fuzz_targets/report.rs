@@ -35,6 +35,7 @@ fuzz_target!(|bytes: &[u8]| {
         diagnostics: &diagnostics,
         summary: Summary::new(1, &diagnostics),
         show_suppressed: true,
+        colour: true,
     };
     let written = |format| {
         let mut out = Vec::new();
@@ -53,6 +54,11 @@ fuzz_target!(|bytes: &[u8]| {
     let lines: Vec<&str> = github.lines().collect();
     assert_eq!(lines.len(), counted + 1, "{github}");
     assert!(lines[..counted].iter().all(|l| l.starts_with("::")), "{github}");
+
+    // Plain, as for a pipe: no escape sequence at all.
+    let mut plain = Vec::new();
+    report::write(Format::Human, &Report { colour: false, ..report }, &mut plain).expect("written");
+    assert!(!plain.contains(&b'\x1b'), "an escape sequence in the plain report");
 
     let human = written(Format::Human);
     for (at, _) in human.match_indices('\x1b') {
