@@ -403,8 +403,8 @@ pub fn finish(outcome: &lint::Outcome, args: &ReportArgs) -> u8 {
     let stdout = std::io::stdout();
     // Only the human format has colours, for a terminal that shows them
     // (anstream reads the terminal, `NO_COLOR` and `CLICOLOR_FORCE`).
-    let colour = format == report::Format::Human
-        && anstream::AutoStream::choice(&stdout) != anstream::ColorChoice::Never;
+    let choice = anstream::AutoStream::choice(&stdout);
+    let colour = format == report::Format::Human && choice != anstream::ColorChoice::Never;
     let report = report::Report {
         diagnostics: &outcome.diagnostics,
         summary: Summary::new(outcome.files, &outcome.diagnostics),
@@ -415,7 +415,7 @@ pub fn finish(outcome: &lint::Outcome, args: &ReportArgs) -> u8 {
     // report has a line per field, while formatting the whole report in
     // memory first would double the peak memory of a big run.
     let written = if colour {
-        let mut out = std::io::BufWriter::new(anstream::AutoStream::auto(stdout.lock()));
+        let mut out = std::io::BufWriter::new(anstream::AutoStream::new(stdout.lock(), choice));
         report::write(format, &report, &mut out).and_then(|_| out.flush())
     } else {
         let mut out = std::io::BufWriter::new(stdout.lock());
