@@ -1,46 +1,62 @@
 //! Every built-in rule: one file each, whose `//!` doc comment is what
 //! `runbook rules` prints.
 
-pub mod bidi_control;
-pub mod broken_anchor;
-pub mod broken_include;
-pub mod broken_link;
-pub mod config_unknown_key;
-pub mod credential_in_command;
-pub mod destructive_command;
-pub mod duplicate_anchor;
-pub mod external_anchor;
-pub mod external_link;
-pub mod external_redirect;
-pub mod field_type;
-pub mod file_too_large;
-pub mod front_matter_invalid;
-pub mod front_matter_missing;
-pub mod heading_no_space;
-pub mod include_outside_code;
-pub mod invalid_utf8;
-pub mod io_error;
-pub mod lookalike_in_command;
-pub mod required_field;
-pub mod requires_invalid;
-pub mod review_date_future;
-pub mod review_due_soon;
-pub mod review_overdue;
-pub mod rollback_missing;
-pub mod section_missing;
-pub mod shell_output;
-pub mod shell_syntax;
-pub mod shellcheck;
-pub mod status_invalid;
-pub mod suppression_invalid;
-pub mod symlink_loop;
-pub mod symlink_outside;
-pub mod unclosed_fence;
-pub mod undefined_reference;
-pub mod undefined_variable;
-pub mod unknown_field;
-pub mod unresolved_placeholder;
-pub mod wiki_link;
+/// Declares the rule modules and keeps each one's source, for its doc.
+/// The path is relative to this folder, where every rule file lives:
+/// `file!()` would be relative to the workspace in a checkout but absolute
+/// when runbook is built as a dependency (`cargo install --git`).
+macro_rules! rule_modules {
+    ($($module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+        /// Each rule file's module name and source.
+        static SOURCES: &[(&str, &str)] = &[
+            $((stringify!($module), include_str!(concat!(stringify!($module), ".rs")))),*
+        ];
+    };
+}
+
+rule_modules![
+    bidi_control,
+    broken_anchor,
+    broken_include,
+    broken_link,
+    config_unknown_key,
+    credential_in_command,
+    destructive_command,
+    duplicate_anchor,
+    external_anchor,
+    external_link,
+    external_redirect,
+    field_type,
+    file_too_large,
+    front_matter_invalid,
+    front_matter_missing,
+    heading_no_space,
+    include_outside_code,
+    invalid_utf8,
+    io_error,
+    lookalike_in_command,
+    required_field,
+    requires_invalid,
+    review_date_future,
+    review_due_soon,
+    review_overdue,
+    rollback_missing,
+    section_missing,
+    shell_output,
+    shell_syntax,
+    shellcheck,
+    status_invalid,
+    suppression_invalid,
+    symlink_loop,
+    symlink_outside,
+    unclosed_fence,
+    undefined_reference,
+    undefined_variable,
+    unknown_field,
+    unresolved_placeholder,
+    wiki_link,
+];
 
 use crate::config::Settings;
 use crate::diagnostic::Severity;
@@ -101,18 +117,22 @@ pub type Check = fn(&Document, &Context, &mut Sink);
 pub struct Rule {
     pub id: &'static str,
     pub severity: Severity,
-    /// The rule's source file; its leading `//!` lines are the rule's doc.
-    pub source: &'static str,
     /// Per-file check; `None` for findings raised by the walker, the link
     /// resolver or the config loader.
     pub check: Option<Check>,
 }
 
 impl Rule {
-    /// The doc comment at the top of the rule's file, as Markdown.
+    /// The doc comment at the top of the rule's file (named after its id),
+    /// as Markdown.
     pub fn doc(&self) -> String {
+        let module = self.id.replace('-', "_");
+        let source = SOURCES
+            .iter()
+            .find(|(m, _)| *m == module)
+            .map_or("", |(_, s)| *s);
         let mut doc = String::new();
-        for line in self.source.lines() {
+        for line in source.lines() {
             let Some(rest) = line.strip_prefix("//!") else {
                 break;
             };
@@ -156,7 +176,6 @@ macro_rules! rule {
         pub static RULE: $crate::lint::rules::Rule = $crate::lint::rules::Rule {
             id: ID,
             severity: $crate::diagnostic::Severity::$severity,
-            source: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", file!())),
             check: $check,
         };
     };
