@@ -712,6 +712,30 @@ fn included_files_show_in_their_blocks_as_text() {
 }
 
 #[test]
+fn an_included_file_saved_with_crlf_shows_its_lines_without_carriage_returns() {
+    let tree = Tree::new(
+        BOOK,
+        &[(
+            "db/scripts/check.sh",
+            "pg_isready --host db\r\npsql -c 'select 1'\r\n",
+        )],
+    );
+    let text = runbook(
+        "Check",
+        "dba",
+        "2026-11-20",
+        "```bash\n{{#include scripts/check.sh}}\n```\n",
+    );
+    std::fs::write(tree.path().join("content/db/check.md"), text).unwrap();
+    let html = read(&tree.build(), "db/check.html");
+    assert!(
+        html.contains("pg_isready --host db\npsql -c 'select 1'\n</code>"),
+        "{html}"
+    );
+    assert!(!html.contains('\r'), "{html:?}");
+}
+
+#[test]
 fn mdbooks_escape_shows_without_its_backslash_in_code() {
     let text = runbook(
         "Escapes",

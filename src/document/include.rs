@@ -310,15 +310,16 @@ fn part_of(part: &str) -> Part {
     }
 }
 
-/// The part of `file` a directive takes, without its final line break.
+/// The part of `file` a directive takes, without its final line break,
+/// its lines ended by `\n` alone: a file saved with CRLF brings in the
+/// same lines as the runbook's own, as a part by lines or anchor does.
 pub fn select(file: &str, part: &Part) -> Result<String, Problem> {
     let lines: Vec<&str> = file.lines().collect();
     match part {
-        Part::All => Ok(file
-            .strip_suffix('\n')
-            .unwrap_or(file)
-            .trim_end_matches('\r')
-            .to_string()),
+        Part::All => {
+            let text = file.strip_suffix('\n').unwrap_or(file);
+            Ok(text.trim_end_matches('\r').replace("\r\n", "\n"))
+        }
         Part::Lines { start, end } => {
             if end.is_some_and(|end| end < *start) {
                 return Err(Problem::Backwards);
@@ -998,5 +999,20 @@ mod tests {
             select(file, &Part::Anchor("y".into())),
             Err(Problem::NoAnchor)
         );
+    }
+
+    #[test]
+    fn parts_of_a_crlf_file_end_their_lines_with_lf() {
+        let file = "one\r\n# ANCHOR: x\r\ntwo\r\n# ANCHOR_END: x\r\nlone\rcr\r\n";
+        assert_eq!(
+            select(file, &Part::All).unwrap(),
+            "one\n# ANCHOR: x\ntwo\n# ANCHOR_END: x\nlone\rcr"
+        );
+        let lines = Part::Lines {
+            start: 2,
+            end: Some(3),
+        };
+        assert_eq!(select(file, &lines).unwrap(), "# ANCHOR: x\ntwo");
+        assert_eq!(select(file, &Part::Anchor("x".into())).unwrap(), "two");
     }
 }
