@@ -115,10 +115,10 @@ fuzz_target!(|bytes: &[u8]| {
             block.cmd.lines.len()
         );
     }
-    for f in findings::of(&rb, settings) {
+    findings::each(&rb, settings, &mut |f| {
         assert!(f.span.start.offset <= f.span.end.offset, "{f:?}");
         at(&doc.text, f.span.end.offset, "finding");
-    }
+    });
     for block in rb.blocks.iter().filter(|b| b.runnable()) {
         for p in &block.placeholders {
             assert!(rb.needs.contains_key(&p.var), "{} not in the header", p.var);

@@ -219,10 +219,13 @@ fn attribute_span(doc: &Document, block: &Block, text: &str) -> Span {
     }
 }
 
-/// Every command-rule finding of an analysed runbook.
-pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
+/// Every command-rule finding of an analysed runbook, given to `emit` one
+/// at a time: a block of a million placeholders is a million findings, of
+/// which the lint lists 10,000 and counts the rest in eight bytes each, so
+/// they are never all held at once.
+pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
     let doc = rb.doc;
-    let mut out = Vec::new();
+    let mut out = Out::new(rb, emit);
     if let Some(over) = rb.oversized {
         out.push(Finding {
             rule: file_too_large::ID,
@@ -300,36 +303,58 @@ pub fn of(rb: &Runbook, settings: &Settings) -> Vec<Finding> {
     for block in doc.body.code_blocks.iter().filter(|b| blocks::is_query(b)) {
         check_query(doc, block, settings, &mut out);
     }
-    name_included_files(rb, &mut out);
-    out
 }
 
-/// A finding in text an `{{#include ...}}` brought in is shown at the
-/// directive ([`span_in`]): it says which file holds it, and its fix,
-/// written for the included text, must not edit the runbook.
-fn name_included_files(rb: &Runbook, out: &mut Vec<Finding>) {
-    // By span, the first directive there: a transcript of 100,000
-    // directives with a finding each must not look through all of them
-    // for each finding.
-    let mut includes: FxHashMap<(usize, usize), &Include> = FxHashMap::default();
-    let read = rb.doc.body.code_blocks.iter().flat_map(|b| &b.includes);
-    for inc in read.filter(|i| matches!(i.read, Some(Ok(_)))) {
-        let at = (inc.span.start.offset, inc.span.end.offset);
-        includes.entry(at).or_insert(inc);
-    }
-    if includes.is_empty() {
-        return;
-    }
-    for finding in out.iter_mut() {
-        let at = (finding.span.start.offset, finding.span.end.offset);
-        if let Some(inc) = includes.get(&at) {
-            finding.message = format!("{} (in `{}`)", finding.message, inc.path);
-            finding.fix = None;
+/// Where [`each`] puts its findings. A finding in text an `{{#include ...}}`
+/// brought in is shown at the directive ([`span_in`]): it says which file
+/// holds it, and its fix, written for the included text, must not edit
+/// the runbook.
+struct Out<'r, 'd> {
+    /// By span, the first directive there: a transcript of 100,000
+    /// directives with a finding each must not look through all of them
+    /// for each finding.
+    includes: FxHashMap<(usize, usize), &'d Include>,
+    /// Findings given at a directive: two lines of one file with the same
+    /// finding are one finding there.
+    seen: BTreeSet<(&'static str, Span, String)>,
+    emit: &'r mut dyn FnMut(Finding),
+}
+
+impl<'r, 'd> Out<'r, 'd> {
+    fn new(rb: &Runbook<'d>, emit: &'r mut dyn FnMut(Finding)) -> Self {
+        let mut includes: FxHashMap<(usize, usize), &Include> = FxHashMap::default();
+        let read = rb.doc.body.code_blocks.iter().flat_map(|b| &b.includes);
+        for inc in read.filter(|i| matches!(i.read, Some(Ok(_)))) {
+            let at = (inc.span.start.offset, inc.span.end.offset);
+            includes.entry(at).or_insert(inc);
+        }
+        Out {
+            includes,
+            seen: BTreeSet::new(),
+            emit,
         }
     }
-    // Two lines of one file with the same finding are one finding at the directive.
-    let mut seen = BTreeSet::new();
-    out.retain(|f| seen.insert((f.rule, f.span, f.message.clone())));
+
+    fn push(&mut self, mut finding: Finding) {
+        let at = (finding.span.start.offset, finding.span.end.offset);
+        if let Some(inc) = self.includes.get(&at) {
+            finding.message = format!("{} (in `{}`)", finding.message, inc.path);
+            finding.fix = None;
+            if !self
+                .seen
+                .insert((finding.rule, finding.span, finding.message.clone()))
+            {
+                return;
+            }
+        }
+        (self.emit)(finding);
+    }
+
+    fn extend(&mut self, findings: impl IntoIterator<Item = Finding>) {
+        for finding in findings {
+            self.push(finding);
+        }
+    }
 }
 
 /// Characters that look like the ASCII the shell needs and are not, where
@@ -338,7 +363,7 @@ fn name_included_files(rb: &Runbook, out: &mut Vec<Finding>) {
 /// a line's first character of a kind is placed (a column costs a walk
 /// over the line); the others' offsets follow from it, so a line of a
 /// million no-break spaces stays linear.
-fn check_lookalikes(doc: &Document, block: &Block, out: &mut Vec<Finding>) {
+fn check_lookalikes(doc: &Document, block: &Block, out: &mut Out) {
     let code = &block.code;
     if code.is_ascii() {
         return;
@@ -526,7 +551,7 @@ fn warned(doc: &Document, block: &CodeBlock) -> bool {
 
 /// Destructive commands and secrets, in the code as written (placeholders
 /// are not secrets, and their replacement text must not match either).
-fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut Vec<Finding>) {
+fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut Out) {
     let code = &block.cmd.code;
     // Read only once a destructive command is found: most blocks have none.
     let acknowledged =
@@ -558,7 +583,7 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
 /// [`blocks::QUERY_LANGS`]), line by line as written; comment lines (`--`,
 /// `#`, `//`) are skipped, and `{skip}` leaves the block alone as it does
 /// a shell block.
-fn check_query(doc: &Document, block: &CodeBlock, settings: &Settings, out: &mut Vec<Finding>) {
+fn check_query(doc: &Document, block: &CodeBlock, settings: &Settings, out: &mut Out) {
     let attrs = blocks::parse_attributes(&block.info);
     if attrs.skip || blocks::skip_comment_before(doc, block) {
         return;
@@ -631,10 +656,10 @@ fn credential(p: &Pattern, span: Span) -> Finding {
 /// once for all nine rules.
 pub fn report_all(doc: &Document, cx: &crate::lint::Context, sink: &mut crate::lint::Sink) {
     let runbook = analysis::analyze(doc, &cx.settings.checks);
-    for f in of(&runbook, cx.settings) {
+    each(&runbook, cx.settings, &mut |f| {
         let report = sink.report(f.rule, f.span, f.message).help(f.help);
         if let Some(fix) = f.fix {
             report.fix(fix);
         }
-    }
+    });
 }

@@ -66,9 +66,9 @@ pub fn run(
         .map(|((rb, checked), sc)| {
             let doc = rb.doc;
             let mut sink = Sink::new(doc, &cx);
-            for f in findings::of(rb, settings) {
+            findings::each(rb, settings, &mut |f| {
                 sink.report(f.rule, f.span, f.message).help(f.help);
-            }
+            });
             rules::broken_include::check(doc, &cx, &mut sink);
             for b in &checked.bash {
                 let span = findings::line_span(doc, b.line);
