@@ -169,6 +169,12 @@ impl Run {
     }
 }
 
+/// A runbook that passes every rule but those `code` breaks, with `code`
+/// as its one `bash` block.
+fn in_bash_block(code: &str) -> String {
+    format!("{FRONT}# Big\n\n## Rollback\n\nUndo.\n\n```bash\n{code}\n```\n")
+}
+
 #[test]
 fn a_50_mb_file_is_refused_without_being_read() {
     let run = lint_one("huge.md", "word ".repeat(10 * 1024 * 1024).as_bytes());
@@ -191,9 +197,7 @@ fn a_9_mb_line_is_checked() {
 /// first, not from the start of the line).
 #[test]
 fn a_command_line_of_200_000_lookalikes() {
-    let mut text = format!("{FRONT}# Big\n\n## Rollback\n\nUndo.\n\n```bash\necho");
-    text.push_str(&"\u{a0}x".repeat(200_000));
-    text.push_str("\n```\n");
+    let text = in_bash_block(&format!("echo{}", "\u{a0}x".repeat(200_000)));
     let run = lint_one("glued.md", text.as_bytes());
     run.assert_within(200);
     assert_eq!(run.count("lookalike-in-command"), 1, "{:#}", run.report);
@@ -232,9 +236,7 @@ fn a_long_code_block_under_prose_and_command_rules() {
 /// when they all were, 98 MB since).
 #[test]
 fn a_block_of_200_000_placeholders() {
-    let mut text = format!("{FRONT}# Big\n\n## Rollback\n\nUndo.\n\n```bash\n");
-    text.push_str(&"echo <x>\n".repeat(200_000));
-    text.push_str("```\n");
+    let text = in_bash_block(&vec!["echo <x>"; 200_000].join("\n"));
     let run = lint_one("placeholders.md", text.as_bytes());
     run.assert_within(150);
     assert_eq!(
