@@ -4,7 +4,7 @@
 /// Declares the rule modules and keeps each one's source, for its doc.
 /// The path is relative to this folder, where every rule file lives:
 /// `file!()` would be relative to the workspace in a checkout but absolute
-/// when runbook is built as a dependency (`cargo install --git`).
+/// when runbook is another crate's path dependency (`.ci/run` builds one).
 macro_rules! rule_modules {
     ($($module:ident),* $(,)?) => {
         $(pub mod $module;)*
