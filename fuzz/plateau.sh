@@ -9,7 +9,7 @@
 # time, so raise it when the fuzzer shares its core. Prints one line a
 # minute (minutes, executions, cov, ft, corpus) and a summary line; exits 1
 # on a crash, timeout or out-of-memory. Build first with `cargo +nightly
-# fuzz build` (RUSTFLAGS as in smoke.sh).
+# fuzz build`.
 set -uo pipefail
 cd "$(dirname "$0")" || exit 1
 target=${1:?usage: fuzz/plateau.sh TARGET}

@@ -10,10 +10,6 @@ cd "$(dirname "$0")" || exit 1
 seconds=${1:-60}
 targets=${TARGETS:-"front_matter document lint_file report slug config fix review extract rules_file render includes"}
 root=$(cd .. && pwd)
-# The rule docs are included with `file!()`, which is only relative to the
-# crate when the crate's folder is stripped from paths; the fuzz crate is
-# its own workspace, so strip it here.
-export RUSTFLAGS="--remap-path-prefix=$root/="
 
 seeds() {
   local dir=seeds/$1

@@ -23,7 +23,8 @@ root=$(cd .. && pwd)
 tools=$(rustc +nightly --print sysroot)/lib/rustlib/x86_64-unknown-linux-gnu/bin
 [ -x "$tools/llvm-cov" ] || { echo "no llvm-cov: rustup component add llvm-tools --toolchain nightly" >&2; exit 2; }
 
-# As smoke.sh builds, with overflow checks: the same code as the fuzzers run.
+# With overflow checks, as the fuzzers run; paths relative to the repository,
+# so the report below tells runbook's files (`src/...`) from its dependencies'.
 # `cargo fuzz coverage` also runs a corpus: give it one empty input.
 empty=$(mktemp -d)
 work=$(mktemp -d)
