@@ -169,10 +169,14 @@ impl Run {
     }
 }
 
-/// A runbook that passes every rule but those `code` breaks, with `code`
-/// as its one `bash` block.
+/// A runbook that passes every rule but those `body` breaks.
+fn clean_page(body: &str) -> String {
+    format!("{FRONT}# Big\n\n## Rollback\n\nUndo.\n\n{body}")
+}
+
+/// [`clean_page`] with `code` as its one `bash` block.
 fn in_bash_block(code: &str) -> String {
-    format!("{FRONT}# Big\n\n## Rollback\n\nUndo.\n\n```bash\n{code}\n```\n")
+    clean_page(&format!("```bash\n{code}\n```\n"))
 }
 
 #[test]
@@ -357,7 +361,7 @@ fn many_code_blocks_and_heading_like_lines() {
 /// rule and counts the rest (they took 1.6 GB, listed).
 #[test]
 fn a_10_mib_page_of_heading_like_lines() {
-    let mut text = format!("{FRONT}# Big\n\n## Rollback\n\nUndo.\n\n");
+    let mut text = clean_page("");
     let lines = (10 * 1024 * 1024 - text.len() - 64) / 4;
     text.push_str(&"##x\n".repeat(lines));
     let run = lint_one("headings.md", text.as_bytes());
@@ -372,7 +376,7 @@ fn a_10_mib_page_of_heading_like_lines() {
 /// (every event kept to render the page).
 #[test]
 fn a_10_mib_page_of_link_openers_is_linted_and_built() {
-    let mut text = format!("{FRONT}# Big\n\n## Rollback\n\nUndo.\n\n");
+    let mut text = clean_page("");
     text.push_str(&"[a".repeat((10 * 1024 * 1024 - text.len() - 64) / 2));
     let run = lint_one("brackets.md", text.as_bytes());
     run.assert_within(750);
@@ -387,7 +391,7 @@ fn a_10_mib_page_of_link_openers_is_linted_and_built() {
 /// of both; building kept them all (1.4 GB).
 #[test]
 fn a_10_mib_page_of_short_lines_is_built() {
-    let mut text = format!("{FRONT}# Big\n\n## Rollback\n\nUndo.\n\n");
+    let mut text = clean_page("");
     text.push_str(&"a\n".repeat((10 * 1024 * 1024 - text.len() - 64) / 2));
     let (page, peak_mb, _) = build_one("lines.md", &text);
     assert!(peak_mb < 750, "build: peak {peak_mb} MB, bound 750 MB");
@@ -417,7 +421,7 @@ fn raw_html_nested_too_deep_is_shown_as_text() {
 /// runbook's commands are not analysed (they took 1.3 GB).
 #[test]
 fn a_10_mib_page_of_command_blocks() {
-    let mut text = format!("{FRONT}# Big\n\n## Rollback\n\nUndo.\n\n");
+    let mut text = clean_page("");
     let block = "```bash\nx $V <p>\n```\n";
     text.push_str(&block.repeat((10 * 1024 * 1024 - text.len() - 64) / block.len()));
     let run = lint_one("blocks.md", text.as_bytes());
@@ -465,8 +469,7 @@ fn many_blocks_lines_heredocs_and_anchors() {
     let docs = tmp.path().join("docs");
     fs::create_dir(&docs).unwrap();
     let page = |name: &str, body: String| {
-        let text = format!("{FRONT}# Big\n\n## Rollback\n\nUndo.\n\n{body}");
-        fs::write(docs.join(name), text).unwrap();
+        fs::write(docs.join(name), clean_page(&body)).unwrap();
     };
     // As many as a runbook may have (`analysis::MAX_COMMAND_BLOCKS`).
     page("names.md", "```bash\necho hi\n```\n\n".repeat(10_000));
