@@ -431,7 +431,9 @@ impl Settings {
     pub fn excluded(&self, rel: &str) -> bool {
         let name = rel.rsplit('/').next().unwrap_or(rel);
         let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
-        REPOSITORY_DOCUMENTS.contains(&stem) || self.exclude.is_match(rel)
+        // An empty set still builds a candidate path to match nothing.
+        REPOSITORY_DOCUMENTS.contains(&stem)
+            || (!self.exclude.is_empty() && self.exclude.is_match(rel))
     }
 
     /// The review period for a status, before any per-file override.

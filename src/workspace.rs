@@ -98,10 +98,14 @@ impl FileIndex {
             .entry(rel.to_lowercase())
             .or_insert_with(|| rel.clone());
         let (dir, name) = rel.rsplit_once('/').unwrap_or(("", &rel));
-        self.children
-            .entry(dir.to_string())
-            .or_default()
-            .push(name.to_string());
+        // A folder's key is made once, not for each name in it.
+        match self.children.get_mut(dir) {
+            Some(names) => names.push(name.to_string()),
+            None => {
+                self.children
+                    .insert(dir.to_string(), vec![name.to_string()]);
+            }
+        }
         self.by_name
             .entry(name.to_string())
             .or_default()
@@ -123,9 +127,33 @@ pub struct Walk {
 }
 
 pub fn is_markdown(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
+    path.file_name()
+        .is_some_and(|name| is_markdown_name(name.as_encoded_bytes()))
+}
+
+/// [`is_markdown`] of a file name. The extension is what follows the last
+/// dot, as `Path::extension` reads it: `.md` alone is a hidden file's name.
+fn is_markdown_name(name: &[u8]) -> bool {
+    match name.iter().rposition(|&b| b == b'.') {
+        Some(dot) if dot > 0 => {
+            let extension = &name[dot + 1..];
+            extension.eq_ignore_ascii_case(b"md") || extension.eq_ignore_ascii_case(b"markdown")
+        }
+        _ => false,
+    }
+}
+
+/// The last name of a path the walk made (its folder's path, `/`, the
+/// name), without taking the path apart as `Path::file_name` does.
+fn walked_name(path: &Path) -> &[u8] {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    match bytes
+        .iter()
+        .rposition(|&b| std::path::is_separator(b as char))
+    {
+        Some(slash) => &bytes[slash + 1..],
+        None => bytes,
+    }
 }
 
 /// A named file that is not Markdown: a script or query kept beside the
@@ -152,7 +180,7 @@ pub fn walk(settings: &Settings) -> Walk {
         // path apart again at every comparison as `sort_by_file_name` does.
         .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| e.depth() == 0 || !walked_name(e.path()).starts_with(b"."));
     let mut ignored = Ignored::new(root, settings.config.lint.respect_gitignore);
     while let Some(entry) = entries.next() {
         let entry = match entry {
@@ -177,8 +205,9 @@ pub fn walk(settings: &Settings) -> Walk {
                 continue;
             }
         }
-        let wanted = is_dir || is_markdown(entry.path());
-        if entry.file_name().to_str().is_none() {
+        let name = walked_name(entry.path());
+        let wanted = is_dir || is_markdown_name(name);
+        if std::str::from_utf8(name).is_err() {
             // Its name would be shown, linked and written with U+FFFD for
             // the bytes that are not UTF-8, so two such names could be one.
             if is_dir {
@@ -365,18 +394,45 @@ pub fn file_diagnostic(
 
 /// `path` relative to `root`, `/`-separated; `None` when outside it.
 pub fn relative(root: &Path, path: &Path) -> Option<String> {
+    if let Some(text) = after_root(root, path).filter(|t| t.is_empty() || is_clean(t)) {
+        return Some(text.to_string());
+    }
     let rel = path.strip_prefix(root).ok()?;
-    // The walk's paths are already in that form: no `.`, no doubled `/`.
-    if let Some(text) = rel.to_str().filter(|_| std::path::MAIN_SEPARATOR == '/') {
-        if !text.split('/').any(|part| part.is_empty() || part == ".") {
-            return Some(text.to_string());
-        }
+    if let Some(text) = rel
+        .to_str()
+        .filter(|t| std::path::MAIN_SEPARATOR == '/' && is_clean(t))
+    {
+        return Some(text.to_string());
     }
     let parts: Vec<String> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
     Some(parts.join("/"))
+}
+
+/// What follows `root` in `path` when `path` starts with it as written, as
+/// the walk's paths do: cut off as bytes, where `strip_prefix` would take
+/// both paths apart for every entry of the tree.
+fn after_root<'p>(root: &Path, path: &'p Path) -> Option<&'p str> {
+    if std::path::MAIN_SEPARATOR != '/' {
+        return None;
+    }
+    let root = root.as_os_str().as_encoded_bytes();
+    let rest = path.as_os_str().as_encoded_bytes().strip_prefix(root)?;
+    let rest = match rest {
+        [] => rest,
+        _ if root.ends_with(b"/") => rest,
+        [b'/', after @ ..] if !root.is_empty() => after,
+        _ => return None,
+    };
+    std::str::from_utf8(rest).ok()
+}
+
+/// Whether a `/`-separated path has no `.` and no empty part (no doubled,
+/// leading or trailing `/`): the form the walk's paths already have.
+fn is_clean(rel: &str) -> bool {
+    !rel.split('/').any(|part| part.is_empty() || part == ".")
 }
 
 /// The sources the user named. Named files that are not in the walk (outside
@@ -398,10 +454,20 @@ pub fn select<'a>(
         let wanted = normalize(path);
         let matches: Vec<&Source> = if src.starts_with(&wanted) {
             all.iter().collect()
-        } else {
+        } else if let Some(inside) = relative(&src, &wanted) {
+            // Every walked source is the source folder joined with its
+            // `rel`: comparing `rel` as text spares normalizing the whole
+            // tree's paths once per named file (a pre-commit run names many).
             all.iter()
-                .filter(|s| normalize(&s.path).starts_with(&wanted))
+                .filter(|s| {
+                    s.rel
+                        .strip_prefix(&inside)
+                        .is_some_and(|after| after.is_empty() || after.starts_with('/'))
+                })
                 .collect()
+        } else {
+            // Not below the source folder: no walked source is.
+            Vec::new()
         };
 
         if !matches.is_empty() {
@@ -709,6 +775,59 @@ mod tests {
         assert_eq!(rel("content", "content/ops/").as_deref(), Some("ops"));
         assert_eq!(rel("content", "content").as_deref(), Some(""));
         assert_eq!(rel("content", "other/a.md"), None);
+        assert_eq!(rel("content", "content2/a.md"), None);
+        assert_eq!(rel(".", "./ops/a.md").as_deref(), Some("ops/a.md"));
+        assert_eq!(rel("/", "/srv/a.md").as_deref(), Some("srv/a.md"));
+    }
+
+    /// Cutting the root off as bytes gives what taking both paths apart
+    /// does, however either is spelled.
+    #[test]
+    fn relative_agrees_with_comparing_components() {
+        let by_components = |root: &Path, path: &Path| {
+            let rel = path.strip_prefix(root).ok()?;
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            Some(parts.join("/"))
+        };
+        let roots = [
+            "",
+            ".",
+            "./",
+            "content",
+            "content/",
+            "./content",
+            "a/./b",
+            "a/b/..",
+            "/",
+            "/srv/book",
+        ];
+        let tails = [
+            "",
+            "x.md",
+            "/x.md",
+            "//x.md",
+            "ops/x.md",
+            "./x.md",
+            "ops/./x.md",
+            "ops/",
+            ".hidden/x.md",
+            "2/x.md",
+        ];
+        for root in roots {
+            for tail in tails {
+                for path in [format!("{root}{tail}"), format!("{root}/{tail}")] {
+                    let (root, path) = (Path::new(root), Path::new(&path));
+                    assert_eq!(
+                        relative(root, path),
+                        by_components(root, path),
+                        "{root:?} {path:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
