@@ -54,6 +54,8 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
+
 use regex::Regex;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -88,21 +90,27 @@ const DEFAULT_FILES: &[(&str, &str)] = &[
 ];
 
 /// Parsed once per process; a broken default is a bug in runbook, caught
-/// by the tests.
+/// by the tests. The files are compiled on every core: their regexes are
+/// most of runbook's start-up, which every pre-commit run waits for.
 static DEFAULTS: LazyLock<Vec<CustomRule>> = LazyLock::new(|| {
-    let mut all = Vec::new();
-    for (name, text) in DEFAULT_FILES {
-        let file = Path::new("lints/defaults").join(name);
-        let rules = parse(&file, text).unwrap_or_else(|e| panic!("built-in rules: {e}"));
-        all.extend(rules.into_iter().filter_map(|declared| match declared {
+    let files: Vec<Vec<Declared>> = DEFAULT_FILES
+        .par_iter()
+        .map(|(name, text)| {
+            let file = Path::new("lints/defaults").join(name);
+            parse(&file, text).unwrap_or_else(|e| panic!("built-in rules: {e}"))
+        })
+        .collect();
+    files
+        .into_iter()
+        .flatten()
+        .filter_map(|declared| match declared {
             Declared::Rule(mut rule) => {
                 rule.builtin = true;
                 Some(*rule)
             }
             Declared::Off { .. } => None,
-        }));
-    }
-    all
+        })
+        .collect()
 });
 
 /// The built-in default rules, before any book's `lints/`.
