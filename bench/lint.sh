@@ -13,8 +13,9 @@ sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
 mkdir -p "$work"
 
 # The `dist` profile (Cargo.toml): what users install; the floor gains nothing from it.
-(cd "$root" && cargo build --profile dist --quiet --bin runbook && cargo build --profile dist --quiet --example parse_floor --example model_floor)
+(cd "$root" && cargo build --profile dist --quiet --bin runbook --bin runbook-lint && cargo build --profile dist --quiet --example parse_floor --example model_floor)
 runbook=$root/target/dist/runbook
+hook=$root/target/dist/runbook-lint
 floor=$root/target/dist/examples/parse_floor
 model=$root/target/dist/examples/model_floor
 peers=${RUNBOOK_PEERS:-$HOME/.cache/runbook-peers}
@@ -79,6 +80,15 @@ for n in "${sizes[@]}"; do
     RUNS=1 runs=1 measure "markdownlint-cli2 (default rules)" "$peers/bin/markdownlint-cli2" "**/*.md"
   fi
   ratio
+  # What a pre-commit hook runs: the named files, their links resolved
+  # against the whole tree (so the walk and start-up count).
+  echo
+  echo "| runbook-lint (pre-commit) | wall | peak memory |"
+  echo "|---|---|---|"
+  for named in 1 20 100; do
+    mapfile -t files < <(find . -name '*.md' | sort | awk -v step=$((n / named)) 'NR % step == 0')
+    measure "runbook-lint, $named named file(s)" "$hook" --today 2026-11-25 "${files[@]}"
+  done
   "$runbook" lint --today 2026-11-25 --format json . > "$work/runbook-$n.json" || true
   python3 - "$work/manifest-$n.json" "$work/runbook-$n.json" <<'PY'
 import json, sys
