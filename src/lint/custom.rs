@@ -90,16 +90,20 @@ const DEFAULT_FILES: &[(&str, &str)] = &[
 ];
 
 /// Parsed once per process; a broken default is a bug in runbook, caught
-/// by the tests. The files are compiled on every core: their regexes are
-/// most of runbook's start-up, which every pre-commit run waits for.
+/// by the tests. The files compile on every core: their regexes are most of
+/// runbook's start-up, which every pre-commit run waits for. Not from
+/// inside rayon's pool, though: a worker waiting there for the files could
+/// take a job that asks for the defaults again, and wait on itself.
 static DEFAULTS: LazyLock<Vec<CustomRule>> = LazyLock::new(|| {
-    let files: Vec<Vec<Declared>> = DEFAULT_FILES
-        .par_iter()
-        .map(|(name, text)| {
-            let file = Path::new("lints/defaults").join(name);
-            parse(&file, text).unwrap_or_else(|e| panic!("built-in rules: {e}"))
-        })
-        .collect();
+    let parse_default = |(name, text): &(&str, &str)| {
+        let file = Path::new("lints/defaults").join(name);
+        parse(&file, text).unwrap_or_else(|e| panic!("built-in rules: {e}"))
+    };
+    let files: Vec<Vec<Declared>> = if rayon::current_thread_index().is_some() {
+        DEFAULT_FILES.iter().map(parse_default).collect()
+    } else {
+        DEFAULT_FILES.par_iter().map(parse_default).collect()
+    };
     files
         .into_iter()
         .flatten()
