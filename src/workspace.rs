@@ -397,13 +397,9 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
     if let Some(text) = after_root(root, path).filter(|t| t.is_empty() || is_clean(t)) {
         return Some(text.to_string());
     }
+    // The root written otherwise in `path` (`a/./b` for `a/b`), or a
+    // doubled `/` or a `.` after it: compare components.
     let rel = path.strip_prefix(root).ok()?;
-    if let Some(text) = rel
-        .to_str()
-        .filter(|t| std::path::MAIN_SEPARATOR == '/' && is_clean(t))
-    {
-        return Some(text.to_string());
-    }
     let parts: Vec<String> = rel
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
