@@ -398,7 +398,12 @@ pub fn relative(root: &Path, path: &Path) -> Option<String> {
         return Some(text.to_string());
     }
     // The root written otherwise in `path` (`a/./b` for `a/b`), or a
-    // doubled `/` or a `.` after it: compare components.
+    // doubled `/` or a `.` after it.
+    by_components(root, path)
+}
+
+/// [`relative`] by comparing components, whatever the spelling.
+fn by_components(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
     let parts: Vec<String> = rel
         .components()
@@ -753,7 +758,7 @@ fn read_included(
 
 #[cfg(test)]
 mod tests {
-    use super::{is_within, normalize, relative};
+    use super::{by_components, is_within, normalize, relative};
     use std::path::{Path, PathBuf};
 
     #[test]
@@ -780,14 +785,6 @@ mod tests {
     /// does, however either is spelled.
     #[test]
     fn relative_agrees_with_comparing_components() {
-        let by_components = |root: &Path, path: &Path| {
-            let rel = path.strip_prefix(root).ok()?;
-            let parts: Vec<String> = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect();
-            Some(parts.join("/"))
-        };
         let roots = [
             "",
             ".",
