@@ -443,16 +443,18 @@ pub fn select<'a>(
     paths: &[PathBuf],
     settings: &Settings,
 ) -> (Cow<'a, [Source]>, Vec<Diagnostic>) {
-    let src = normalize(&settings.src);
+    // Compared absolute: `src` may be written `../../content` (book.toml
+    // found above a subfolder) and the named file `sub.md` or `/abs/...`.
+    let src = full(&settings.src);
     // `runbook lint .` from the book's folder: the whole walk, as it is.
-    if !paths.is_empty() && paths.iter().all(|p| src.starts_with(normalize(p))) {
+    if !paths.is_empty() && paths.iter().all(|p| src.starts_with(full(p))) {
         return (Cow::Borrowed(all), Vec::new());
     }
     let mut selected = Vec::new();
     let mut missing = Vec::new();
     let mut scripts = Vec::new();
     for path in paths {
-        let wanted = normalize(path);
+        let wanted = full(path);
         let matches: Vec<&Source> = if src.starts_with(&wanted) {
             all.iter().collect()
         } else if let Some(inside) = relative(&src, &wanted) {
@@ -482,8 +484,8 @@ pub fn select<'a>(
         } else if is_script(path) {
             scripts.push(path.as_path());
         } else if path.is_file() {
-            let rel = relative(&normalize(&settings.src), &wanted)
-                .unwrap_or_else(|| path.to_string_lossy().into_owned());
+            let rel =
+                relative(&src, &wanted).unwrap_or_else(|| path.to_string_lossy().into_owned());
             selected.push(Source {
                 path: path.clone(),
                 rel,

@@ -431,15 +431,48 @@ fn pre_commit_lints_only_named_files_but_resolves_links_in_the_tree() {
     );
     fs::write(tmp.path().join("docs/linking.md"), linking).unwrap();
     fs::write(tmp.path().join("docs/other.md"), "no front matter\n").unwrap();
-    let output = common::runbook_lint(
+    let absolute = tmp.path().join("docs/linking.md");
+    let absolute = absolute.to_str().unwrap();
+    // However the file is named: from the book's folder, from the source
+    // folder (book.toml found above it), or by absolute path. Each is
+    // matched to the walked runbook, so the anchor into `good.md` is
+    // checked and the path reads as from where the hook runs.
+    for (dir, named, shown) in [
+        (
+            tmp.path().to_path_buf(),
+            "docs/linking.md",
+            "docs/linking.md",
+        ),
+        (tmp.path().join("docs"), "linking.md", "../docs/linking.md"),
+        (tmp.path().to_path_buf(), absolute, "docs/linking.md"),
+    ] {
+        let output = common::runbook_lint(&dir, &["--format", "json", "--today", TODAY, named]);
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(report["summary"]["files"], 1, "{named}");
+        let rules = rule_ids(&report);
+        assert_eq!(rules, vec!["broken-anchor"], "{named}: {report:#}");
+        assert_eq!(report["diagnostics"][0]["path"], shown, "{named}");
+        assert_eq!(output.status.code(), Some(1));
+    }
+    // A folder of the book named by absolute path is the book's folder.
+    let folder = tmp.path().join("docs");
+    let output = common::runbook(
         tmp.path(),
-        &["--format", "json", "--today", TODAY, "docs/linking.md"],
+        &[
+            "lint",
+            "--format",
+            "json",
+            "--today",
+            TODAY,
+            folder.to_str().unwrap(),
+        ],
     );
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["summary"]["files"], 1);
-    let rules = rule_ids(&report);
-    assert_eq!(rules, vec!["broken-anchor"], "{report:#}");
-    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        rules_for(&report, "linking.md"),
+        vec!["broken-anchor"],
+        "{report:#}"
+    );
 }
 
 #[test]
