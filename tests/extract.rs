@@ -977,7 +977,7 @@ fn dry_run_cannot_be_talked_out_of_containment() {
         "# Tamper\n\n```bash\n\
          export PATH=/usr/bin:/bin\n\
          touch {d}/made-1\n\
-         BASH_CMDS[touch]=/usr/bin/touch\n\
+         true\n\
          touch {d}/made-2\n\
          hash -p /usr/bin/touch touch\n\
          touch {d}/made-3\n\
@@ -1051,6 +1051,17 @@ fn dry_run_cannot_be_talked_out_of_the_trace() {
         // Tampering with what the trap reads.
         format!("f() {{ shift; __rb_moved=(); \"$@\"; }}\nf x {t} {d}/made"),
         format!("f() {{ unset BASH_ARGV BASH_ARGC; \"$@\"; }}\nf {t} {d}/made"),
+        // The command hash, set outright or in an argument's expansion,
+        // which runs after the trap has looked.
+        format!("BASH_CMDS[touch]={t}\ntouch {d}/made"),
+        format!("declare -A m\nz ${{m[${{BASH_CMDS[z]={t}}}]-}} {d}/made"),
+        format!("x=CMDS\ndeclare -n r=BASH_$x\nz ${{r[z]={t}}} {d}/made"),
+        // Builtins the trace's functions call, run inside a trap, where
+        // no DEBUG trap runs: on a refusal, a return, a failure.
+        format!("printf() {{ {t} {d}/made; }}\neval true"),
+        format!("unset() {{ {t} {d}/made; }}\nf() {{ :; }}\nf"),
+        format!("function local {{ {t} {d}/made; }}\nfalse"),
+        format!("( read() {{ {t} {d}/made; }}; false )"),
     ];
     for (i, code) in cases.iter().enumerate() {
         let name = format!("case-{i}.md");
@@ -1075,6 +1086,64 @@ fn dry_run_cannot_be_talked_out_of_the_trace() {
             run.stderr
         );
     }
+}
+
+/// A function named like a builtin is refused before anything runs, at
+/// its Markdown line; the same text quoted, in a here-document or in a
+/// comment is not a definition, and a helper of another name runs.
+#[test]
+fn dry_run_refuses_a_function_named_like_a_builtin() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let doc = "# Shadow\n\n```bash\necho start\n```\n\n```bash\nprintf () {\n  echo mine\n}\n```\n";
+    std::fs::write(root.join("shadow.md"), doc).unwrap();
+    let run = runbook_in(root, &["dry-run", "shadow.md"], &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.starts_with(
+            "[refused] shadow.md:8 printf () {  (a function named like the shell builtin `printf`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !run.stdout.contains("start"),
+        "nothing runs: {}",
+        run.stdout
+    );
+
+    let doc = "# Helpers\n\n```bash\n# printf() { is not redefined here }\necho 'read() {'\ncat <<'EOF'\nunset() { :; }\nEOF\nrestart() { systemctl restart \"$1\"; }\nrestart api\n```\n";
+    std::fs::write(root.join("helpers.md"), doc).unwrap();
+    let run = runbook_in(root, &["dry-run", "helpers.md"], &[]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("$ systemctl restart api"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// Descriptors the caller left open (`3>>log`) do not reach the script.
+#[test]
+fn dry_run_script_inherits_no_descriptor_of_the_caller() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let doc = "# Fd\n\n```bash\necho leaked >&3 || echo closed\n```\n";
+    std::fs::write(root.join("fd.md"), doc).unwrap();
+    let output = Command::new("bash")
+        .arg("-c")
+        .arg("exec 3>>caller.log; \"$0\" dry-run fd.md --today 2026-11-25")
+        .arg(env!("CARGO_BIN_EXE_runbook"))
+        .current_dir(root)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("closed"), "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(root.join("caller.log")).unwrap(),
+        ""
+    );
 }
 
 /// What runbooks really write keeps working under those guards.

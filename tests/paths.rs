@@ -372,6 +372,29 @@ fn extract_writes_only_below_out_whatever_the_spelling() {
     );
 }
 
+/// A folder of `--out` that is a link out of it gets nothing made at its
+/// far end, not even the folders the script would go in.
+#[cfg(unix)]
+#[test]
+fn extract_makes_no_folder_through_a_link_out_of_out() {
+    let (base, tree, outside) = layout();
+    let with_commands = "---\ntitle: T\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# T\n\n```bash\necho hi\n```\n\n## Rollback\n\nUndo.\n";
+    fs::create_dir_all(tree.join("docs/db/sub")).unwrap();
+    fs::write(tree.join("docs/db/sub/x.md"), with_commands).unwrap();
+    fs::create_dir(tree.join("out")).unwrap();
+    std::os::unix::fs::symlink(&outside, tree.join("out/db")).unwrap();
+    let output = runbook(&tree, &["extract", "--out", "out"]);
+    assert_no_panic(&output);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("leads outside"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!outside.join("sub").exists());
+    drop(base);
+}
+
 const SECRET: &str = "CI_TOKEN=ghp_not_for_the_report_123";
 
 /// `base/outside/secret.md` holding [`SECRET`].

@@ -312,6 +312,21 @@ pub fn dry_run_command(args: DryRunArgs) -> u8 {
             return FAILURE;
         }
     };
+    if let Some((line, name)) = dry_run::shadowed_builtin(&checked.script.text) {
+        let md = checked.script.origin_of(line).map_or(0, |(_, md)| md);
+        crate::println_printable!(
+            "[refused] {}:{md} {}  (a function named like the shell builtin `{name}`, which the dry run's own trace calls: rename it; nothing is run)",
+            doc.rel,
+            checked
+                .script
+                .text
+                .lines()
+                .nth(line - 1)
+                .unwrap_or("")
+                .trim()
+        );
+        return FINDINGS;
+    }
     crate::eprintln_printable!(
         "dry run of {}: commands are recorded, not run",
         report::display_path(&doc.path)

@@ -23,7 +23,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::LazyLock;
 
+use regex::Regex;
 use serde::Deserialize;
 
 use crate::document::yaml::{self, YamlLines};
@@ -219,6 +221,96 @@ const UNSAFE_ENV: &[&str] = &[
     "BASH_COMPAT",
     "POSIXLY_CORRECT",
 ];
+
+/// Bash's builtins (`compgen -b`). The trace's own functions call them,
+/// and bash runs no DEBUG trap inside a trap: a function of the runbook
+/// named like one (`printf() { ...; }`) would run there unwatched, where
+/// `/bin/rm` is the real one.
+const BUILTINS: &[&str] = &[
+    ".",
+    ":",
+    "[",
+    "alias",
+    "bg",
+    "bind",
+    "break",
+    "builtin",
+    "caller",
+    "cd",
+    "command",
+    "compgen",
+    "complete",
+    "compopt",
+    "continue",
+    "declare",
+    "dirs",
+    "disown",
+    "echo",
+    "enable",
+    "eval",
+    "exec",
+    "exit",
+    "export",
+    "false",
+    "fc",
+    "fg",
+    "getopts",
+    "hash",
+    "help",
+    "history",
+    "jobs",
+    "kill",
+    "let",
+    "local",
+    "logout",
+    "mapfile",
+    "popd",
+    "printf",
+    "pushd",
+    "pwd",
+    "read",
+    "readarray",
+    "readonly",
+    "return",
+    "set",
+    "shift",
+    "shopt",
+    "source",
+    "suspend",
+    "test",
+    "times",
+    "trap",
+    "true",
+    "type",
+    "typeset",
+    "ulimit",
+    "umask",
+    "unalias",
+    "unset",
+    "wait",
+];
+
+/// A function definition: `function NAME` or `NAME ()`. Bash takes a
+/// function's name only as written, unquoted, so the text says them all.
+static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?m)(?:^|[\s;&|(){}])(?:function[ \t]+(?P<keyword>[^\s(){};&|<>]+)|(?P<parens>[^\s(){};&|<>'\x22\\$`=]+)[ \t]*\([ \t]*\))").unwrap()
+});
+
+/// The first function the script defines under a builtin's name, with its
+/// line in the script: such a script is refused, not run.
+pub fn shadowed_builtin(text: &str) -> Option<(usize, &str)> {
+    let scan = shell::scan(text);
+    DEFINITION.captures_iter(text).find_map(|caps| {
+        let name = caps.name("keyword").or_else(|| caps.name("parens"))?;
+        let code = scan.quoting_at(name.start()) == shell::Quoting::Plain;
+        (code && BUILTINS.contains(&name.as_str())).then(|| {
+            (
+                text[..name.start()].matches('\n').count() + 1,
+                name.as_str(),
+            )
+        })
+    })
+}
 
 /// The prelude, then the script with its redirections rewritten. The
 /// prelude's line count is fixed, so script lines keep a known offset.
@@ -558,6 +650,9 @@ __rb_failed __rb_set_ok __rb_resolve __rb_return command_not_found_handle"
 readonly -f $__rb_functions cd pushd popd kill trap exec ulimit umask hash history shopt enable \
   complete compgen bind fc suspend disown command source . times
 readonly __rb_functions __rb_work __rb_file __rb_bin __rb_stub_pat __rb_stub_out __rb_stub_err __rb_stub_code
+# An expansion in a command's arguments runs after the trap: one setting
+# `${BASH_CMDS[x]=/bin/rm}` would have bash run `x` from that path.
+readonly BASH_CMDS BASH_ALIASES
 # Set, it would turn on POSIX mode, where `exec` and `trap` come before functions.
 readonly POSIXLY_CORRECT
 # Say which command of the runbook failed, since `set -e` exits silently.

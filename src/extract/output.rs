@@ -39,14 +39,29 @@ pub fn script_path(rel: &str) -> PathBuf {
 pub fn write_script(out: &Path, rel: &Path, text: &str) -> std::io::Result<bool> {
     let target = out.join(rel);
     let parent = target.parent().unwrap_or(out);
-    std::fs::create_dir_all(parent)?;
+    std::fs::create_dir_all(out)?;
     let root = out.canonicalize()?;
-    if !parent.canonicalize()?.starts_with(&root) {
-        return Err(std::io::Error::other(format!(
-            "`{}` leads outside `{}` (a symbolic link?); not written",
-            parent.display(),
-            out.display()
-        )));
+    // One folder at a time, each checked before the next is made in it: a
+    // link on the way must not get a folder made at its far end.
+    let mut folder = out.to_path_buf();
+    for part in parent
+        .strip_prefix(out)
+        .unwrap_or(Path::new(""))
+        .components()
+    {
+        folder.push(part);
+        if let Err(e) = std::fs::create_dir(&folder) {
+            if e.kind() != std::io::ErrorKind::AlreadyExists {
+                return Err(e);
+            }
+        }
+        if !folder.canonicalize()?.starts_with(&root) {
+            return Err(std::io::Error::other(format!(
+                "`{}` leads outside `{}` (a symbolic link?); not written",
+                folder.display(),
+                out.display()
+            )));
+        }
     }
     if let Ok(meta) = std::fs::symlink_metadata(&target) {
         if !meta.file_type().is_file() || !generated(&target)? {

@@ -64,6 +64,7 @@ pub fn status(
     timeout: Duration,
 ) -> std::io::Result<(Result<ExitStatus, Stop>, Enforcement)> {
     let ruleset = rules(bash, work);
+    close_inherited();
     std::thread::scope(|scope| {
         scope
             .spawn(move || {
@@ -86,6 +87,37 @@ pub fn status(
             .unwrap_or_else(|_| Err(std::io::Error::other("the dry run's thread panicked")))
     })
 }
+
+/// Marks the descriptors runbook was started with beyond the standard
+/// three (a CI wrapper's `3>>log`) close-on-exec. bash would inherit them
+/// open for writing, past the kernel sandbox, which checks a file only as
+/// it is opened.
+#[cfg(unix)]
+fn close_inherited() {
+    let listing = std::fs::read_dir("/proc/self/fd").or_else(|_| std::fs::read_dir("/dev/fd"));
+    let Ok(listing) = listing else {
+        return;
+    };
+    let open: Vec<libc::c_int> = listing
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse().ok())
+        .filter(|&fd| fd > 2)
+        .collect();
+    for fd in open {
+        // SAFETY: fcntl(2) with F_GETFD/F_SETFD reads and sets a flag of a
+        // descriptor number and touches no memory; on one closed since (the
+        // listing's own) it fails, harmlessly.
+        unsafe {
+            let flags = libc::fcntl(fd, libc::F_GETFD);
+            if flags != -1 {
+                libc::fcntl(fd, libc::F_SETFD, flags | libc::FD_CLOEXEC);
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn close_inherited() {}
 
 /// Copies what the script prints to runbook's own output as text a
 /// terminal only displays: its builtins run, and `printf '\e]0;...'` or
