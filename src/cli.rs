@@ -685,6 +685,12 @@ fn serve_command(args: &ServeArgs) -> u8 {
             "serving {} at http://{addr}/, rebuilding on every save (Ctrl-C to stop)",
             dest.display()
         );
+        if !addr.ip().is_loopback() {
+            crate::eprintln_printable!(
+                "warning: listening on {}, not on loopback: anyone who can reach this machine can read the site, and requests are answered whatever host they name",
+                addr.ip()
+            );
+        }
     }
     let served = std::thread::spawn(move || server.run());
     while let Some(changed) = watcher.next_batch() {

@@ -20,6 +20,10 @@ pub struct Watcher {
     /// Paths asked for that did not exist yet (a `templates/` or `lints/`
     /// created while serving): watched from when they appear.
     missing: Vec<PathBuf>,
+    /// The paths asked for. Until one appears, its parent is watched, and
+    /// a change there to anything else (a log that `serve > serve.log`
+    /// writes beside `book.toml`) is none of the build's business.
+    wanted: Vec<PathBuf>,
 }
 
 impl Watcher {
@@ -34,6 +38,7 @@ impl Watcher {
             debouncer,
             events,
             missing: Vec::new(),
+            wanted: paths.to_vec(),
         };
         for path in paths {
             if path.exists() {
@@ -72,6 +77,7 @@ impl Watcher {
                         .into_iter()
                         .filter(|e| is_change(&e.event.kind))
                         .flat_map(|e| e.event.paths)
+                        .filter(|p| self.wanted.iter().any(|w| within(p, w)))
                         .collect();
                     paths.extend(self.watch_appeared());
                     if !paths.is_empty() {
@@ -157,4 +163,30 @@ pub fn within(path: &Path, dir: &Path) -> bool {
     .into_iter()
     .flatten()
     .any(|base| path.starts_with(base))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With `templates/` missing, the book's folder is watched for its
+    /// creation; a file written there is not a change, a runbook is.
+    #[test]
+    fn a_file_beside_the_watched_paths_is_not_a_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(root.join("content")).unwrap();
+        let mut watcher = Watcher::new(&[root.join("content"), root.join("templates")]).unwrap();
+        std::fs::write(root.join("serve.log"), "changed: serve.log\n").unwrap();
+        std::thread::sleep(DEBOUNCE * 4);
+        std::fs::write(root.join("content/a.md"), "# A\n").unwrap();
+        let batch = watcher.next_batch().unwrap();
+        assert!(
+            batch.iter().all(|p| p.starts_with(root.join("content"))),
+            "{batch:?}"
+        );
+        std::fs::create_dir(root.join("templates")).unwrap();
+        let batch = watcher.next_batch().unwrap();
+        assert!(batch.contains(&root.join("templates")), "{batch:?}");
+    }
 }

@@ -195,6 +195,49 @@ fn serve_listens_on_loopback_unless_told_otherwise() {
     assert_eq!(args.port, 8080);
 }
 
+/// Told to listen beyond loopback, `serve` does, and says what that means.
+#[test]
+fn serve_on_another_address_warns() {
+    use std::io::{BufRead, BufReader};
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("content")).unwrap();
+    std::fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \"content\"\n").unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["serve", "--bind", "0.0.0.0", "--port", "0"])
+        .current_dir(tmp.path())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (send, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            drop(send.send(line));
+        }
+    });
+    let mut seen = Vec::new();
+    while let Ok(line) = lines.recv_timeout(std::time::Duration::from_secs(30)) {
+        let done = line.starts_with("warning: listening on 0.0.0.0, not on loopback");
+        seen.push(line);
+        if done {
+            break;
+        }
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(
+        seen.iter()
+            .any(|l| l.starts_with("serving ") && l.contains("http://0.0.0.0:")),
+        "{seen:?}"
+    );
+    assert!(
+        seen.last()
+            .is_some_and(|l| l.starts_with("warning: listening on 0.0.0.0")),
+        "{seen:?}"
+    );
+}
+
 #[test]
 fn requests_for_another_host_are_refused() {
     let (addr, _tmp) = serve();

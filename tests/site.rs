@@ -214,6 +214,39 @@ fn templates_can_be_overridden_and_errors_name_template_and_line() {
     assert!(error.contains("`get_env` is turned off"), "{error}");
 }
 
+/// A build that fails half way (here at the list pages, after every
+/// runbook page is rendered) leaves the published site as it was: no page
+/// of the new build, no temporary file.
+#[test]
+fn a_failed_build_leaves_the_site_as_it_was() {
+    let tree = Tree::new(
+        BOOK,
+        &[("a.md", &runbook("Alpha", "ops", "2026-11-01", "v1\n"))],
+    );
+    let site = tree.build();
+    let before = common::snapshot(&site);
+    std::fs::write(
+        tree.path().join("content/a.md"),
+        runbook("Alpha", "ops", "2026-11-01", "v2\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        tree.path().join("content/b.md"),
+        runbook("Beta", "ops", "2026-11-01", "new\n"),
+    )
+    .unwrap();
+    let templates = tree.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("list.html"), "{{ site.no_such_field.x }}").unwrap();
+    let error = tree.build_into("site").unwrap_err();
+    assert!(error.contains("list.html"), "{error}");
+    assert_eq!(common::snapshot(&site), before);
+    std::fs::remove_file(templates.join("list.html")).unwrap();
+    let site = tree.build();
+    assert!(read(&site, "a.html").contains("v2"));
+    assert!(read(&site, "b.html").contains("new"));
+}
+
 /// Tera parses and renders by recursion with no depth limit: a template
 /// that calls itself, or nests a few thousand deep, overflowed the stack
 /// and aborted `build` (and `serve`) without naming the template. Each

@@ -119,8 +119,8 @@ pub fn copy(
 }
 
 /// What in an SVG could run script, if anything. Conservative: character
-/// references are decoded and tabs and line breaks dropped first (as a
-/// browser drops them from a URL), and a file that is not UTF-8 (UTF-16
+/// references are decoded first, the text is read with tabs and line
+/// breaks and without them (as a browser drops them from a URL), and a file that is not UTF-8 (UTF-16
 /// would hide every pattern) is refused too.
 fn svg_script(bytes: &[u8]) -> Option<&'static str> {
     static ACTIVE: LazyLock<[(Regex, &str); 5]> = LazyLock::new(|| {
@@ -143,14 +143,17 @@ fn svg_script(bytes: &[u8]) -> Option<&'static str> {
         return Some("text that is not UTF-8");
     };
     let text = decode_references(text).to_lowercase();
+    // Tabs and line breaks separate attributes (`<svg\nonload=`) but
+    // vanish from a URL (`java\tscript:`): both readings are checked.
+    let squeezed = text.replace(['\t', '\n', '\r'], "");
     ACTIVE
         .iter()
-        .find(|(pattern, _)| pattern.is_match(&text))
+        .find(|(pattern, _)| pattern.is_match(&text) || pattern.is_match(&squeezed))
         .map(|(_, why)| *why)
 }
 
 /// `text` with its numeric character references (`&#106;`, `&#x6A;`)
-/// decoded and tabs and line breaks removed.
+/// decoded.
 fn decode_references(text: &str) -> String {
     static REFERENCE: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(?i)&#(x[0-9a-f]+|[0-9]+);?").expect("valid pattern"));
@@ -163,7 +166,7 @@ fn decode_references(text: &str) -> String {
         code.and_then(char::from_u32)
             .map_or_else(|| caps[0].to_string(), String::from)
     });
-    decoded.replace(['\t', '\n', '\r'], "")
+    decoded.into_owned()
 }
 
 fn has_extension(rel: &str, extensions: &[&str]) -> bool {
@@ -245,6 +248,10 @@ mod tests {
             "<svg><svg:SCRIPT xmlns:svg='http://www.w3.org/2000/svg'>x</svg:SCRIPT></svg>",
             "<svg onload=alert(1)>",
             "<svg>\n<rect\n  ONclick = 'x'/></svg>",
+            // A line break or tab is the only separator before the handler.
+            "<svg\nonload=\"x\" xmlns=\"http://www.w3.org/2000/svg\"/>",
+            "<svg\tonload=x>",
+            "<svg\r\nonload=x>",
             "<svg><foreignObject><div/></foreignObject></svg>",
             "<svg><a href='javascript:alert(1)'>x</a></svg>",
             "<svg><a href='&#106;ava&#x09;script&#58;alert(1)'>x</a></svg>",

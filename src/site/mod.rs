@@ -119,7 +119,7 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
     output::check_destination(dest, &settings.src)?;
     let templates = Templates::load(&settings.root.join(&build.templates), &settings.boundary)?;
     let out =
-        Output::create(dest).map_err(|e| format!("cannot create `{}`: {e}", dest.display()))?;
+        Output::staged(dest).map_err(|e| format!("cannot create `{}`: {e}", dest.display()))?;
     let walk = workspace::walk(settings);
     let page_map = output_paths(&walk.markdown);
     let folders = render::folders_of(&page_map);
@@ -221,6 +221,8 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
     built.pages = pages.len() + written;
     built.refused = refused;
     built.indexing = index?;
+    out.commit()
+        .map_err(|e| format!("cannot put the site in place in `{}`: {e}", dest.display()))?;
     built.pruned = out.prune().map_err(|e| {
         format!(
             "cannot update `{}/{}`: {e}",

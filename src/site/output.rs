@@ -1,12 +1,14 @@
 //! Writing the site: only below the destination folder, one file at a time
 //! through a temporary file and a rename, so a reader (the server, a browser)
 //! never sees half a page and no source name can steer a write elsewhere;
-//! and never over a file runbook did not write.
+//! and never over a file runbook did not write. A build renames its files
+//! into place only once every one is written, so one that fails leaves the
+//! site as it was.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 /// The destination folder. Every write goes through [`Output::write`].
@@ -16,6 +18,9 @@ pub struct Output {
     /// earlier builds and servers wrote, and so may be replaced.
     previous: HashSet<String>,
     state: Mutex<Written>,
+    /// Whether files wait for [`Output::commit`] (a build) or are renamed
+    /// into place as each is written (the server's page-by-page updates).
+    staged: bool,
 }
 
 #[derive(Default)]
@@ -27,6 +32,9 @@ struct Written {
     /// stopped with Ctrl-C leaves no file the next build takes for someone
     /// else's.
     log: Option<File>,
+    /// Staged files by path: each written in full beside where it goes,
+    /// deleted if the build stops before [`Output::commit`].
+    pending: HashMap<String, (tempfile::TempPath, PathBuf)>,
 }
 
 /// The list of the files runbook wrote in the destination: a build replaces
@@ -37,6 +45,16 @@ pub const MANIFEST: &str = ".runbook-files";
 impl Output {
     /// Creates the destination folder if needed. It must not be a symlink.
     pub fn create(root: &Path) -> std::io::Result<Output> {
+        Output::open(root, false)
+    }
+
+    /// [`Output::create`] for a whole build: nothing is published until
+    /// [`Output::commit`].
+    pub fn staged(root: &Path) -> std::io::Result<Output> {
+        Output::open(root, true)
+    }
+
+    fn open(root: &Path, staged: bool) -> std::io::Result<Output> {
         std::fs::create_dir_all(root)?;
         if std::fs::symlink_metadata(root)?.file_type().is_symlink() {
             return Err(std::io::Error::other(format!(
@@ -53,6 +71,7 @@ impl Output {
             root: root.to_path_buf(),
             previous,
             state: Default::default(),
+            staged,
         })
     }
 
@@ -130,18 +149,52 @@ impl Output {
             temp.as_file()
                 .set_permissions(std::fs::Permissions::from_mode(0o644))?;
         }
+        if self.staged && rel != MANIFEST {
+            let mut state = self.lock()?;
+            state.paths.insert(rel.to_string());
+            state
+                .pending
+                .insert(rel.to_string(), (temp.into_temp_path(), target));
+            return Ok(());
+        }
         temp.persist(target).map_err(|e| e.error)?;
         if rel != MANIFEST {
-            self.record(rel)?;
+            let mut state = self.lock()?;
+            if state.paths.insert(rel.to_string()) {
+                self.log_new(&mut state, rel)?;
+            }
         }
         Ok(())
+    }
+
+    /// Puts every staged file in place, each listed in the manifest first.
+    pub fn commit(&self) -> std::io::Result<()> {
+        let mut state = self.lock()?;
+        let mut pending: Vec<_> = std::mem::take(&mut state.pending).into_iter().collect();
+        pending.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (rel, (temp, target)) in pending {
+            self.log_new(&mut state, &rel)?;
+            temp.persist(target).map_err(|e| e.error)?;
+        }
+        Ok(())
+    }
+
+    fn lock(&self) -> std::io::Result<std::sync::MutexGuard<'_, Written>> {
+        self.state
+            .lock()
+            .map_err(|_| std::io::Error::other("a writer panicked"))
     }
 
     /// Removes the file at `rel` if runbook wrote it (in an earlier run or
     /// this one): what must no longer be published, such as an asset that
     /// changed into one that runs script while `serve` was running.
     pub fn discard(&self, rel: &str) {
-        if self.known(rel) {
+        if let Ok(mut state) = self.lock() {
+            if state.pending.remove(rel).is_some() {
+                state.paths.remove(rel);
+            }
+        }
+        if self.known(rel) && !self.staged {
             if let Some(path) = self.existing_file(rel) {
                 let _ = std::fs::remove_file(path);
             }
@@ -157,14 +210,9 @@ impl Output {
                 .is_ok_and(|state| state.paths.contains(rel))
     }
 
-    /// Notes `rel` as written, and adds it to the manifest on disk when it
-    /// is new there.
-    fn record(&self, rel: &str) -> std::io::Result<()> {
-        let mut state = self
-            .state
-            .lock()
-            .map_err(|_| std::io::Error::other("a writer panicked"))?;
-        if !state.paths.insert(rel.to_string()) || self.previous.contains(rel) {
+    /// Adds `rel` to the manifest on disk when it is new there.
+    fn log_new(&self, state: &mut Written, rel: &str) -> std::io::Result<()> {
+        if self.previous.contains(rel) {
             return Ok(());
         }
         if state.log.is_none() {
@@ -267,20 +315,31 @@ pub fn check_destination(dest: &Path, source: &Path) -> Result<(), String> {
     ))
 }
 
-/// `path` made absolute and resolved through its longest existing
-/// ancestor, the rest appended as written.
+/// `path` made absolute and resolved a part at a time, as the build will
+/// reach it: through links where the part exists, and past one that does
+/// not as the folder the build makes there, so `missing/../content` is
+/// `content`.
 fn resolved(path: &Path) -> Option<PathBuf> {
     let absolute = std::path::absolute(path).ok()?;
-    let mut rest = Vec::new();
-    let mut existing = absolute.as_path();
-    loop {
-        if let Ok(real) = existing.canonicalize() {
-            return Some(rest.iter().rev().fold(real, |p, part| p.join(part)));
+    let mut at = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::CurDir => {}
+            // `at` holds no link (resolved, or a folder still to be made),
+            // so its parent is the one written.
+            Component::ParentDir => {
+                at.pop();
+            }
+            Component::Normal(_) => {
+                at.push(part);
+                if let Ok(real) = at.canonicalize() {
+                    at = real;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => at.push(part),
         }
-        // A `..` past what exists cannot be resolved without guessing.
-        rest.push(existing.file_name()?);
-        existing = existing.parent()?;
     }
+    Some(at)
 }
 
 /// The components of a relative output path, or `None` when any of them
@@ -307,6 +366,9 @@ mod tests {
             (root.join("content/db/../"), "is the"),
             (root.to_path_buf(), "holds the"),
             (root.join("content/.."), "holds the"),
+            // Past a folder that does not exist yet, `..` still comes back.
+            (root.join("missing/../content"), "is the"),
+            (root.join("missing/deeper/../../content/db/.."), "is the"),
         ] {
             let error = check_destination(&dest, &root.join("content")).unwrap_err();
             assert!(
