@@ -85,6 +85,24 @@ fn serves_pages_and_search_files_with_their_types() {
     assert!(checked >= 4, "index files served: {checked}");
 }
 
+/// A folder asked for without its `/` is sent there, so its page's
+/// relative links work; a page asked for as a folder is not found.
+#[test]
+fn folders_are_served_at_their_slash() {
+    let (addr, tmp) = serve();
+    // What `db/index.md` becomes.
+    std::fs::write(tmp.path().join("www/site/db/index.html"), "<p>db</p>").unwrap();
+    let folder = get(addr, "/db");
+    assert_eq!(folder.status, 308);
+    assert_eq!(folder.location.as_deref(), Some("/db/"));
+    assert_eq!(get(addr, "/db?q=x").location.as_deref(), Some("/db/?q=x"));
+    assert_eq!(get(addr, "//db").location.as_deref(), Some("/db/"));
+    assert_eq!(get(addr, "/db/").status, 200);
+    assert_eq!(get(addr, "/db/index.html").status, 200);
+    assert_eq!(get(addr, "/db/restore.html/").status, 404);
+    assert_eq!(get(addr, "/tags").status, 404, "a folder with no page");
+}
+
 #[test]
 fn missing_pages_get_the_404_page() {
     let (addr, _tmp) = serve();

@@ -23,23 +23,58 @@ pub async fn serve(State(root): State<Arc<PathBuf>>, method: Method, uri: Uri) -
     let head = method == Method::HEAD;
     let path = uri.path().to_string();
     let answer = tokio::task::spawn_blocking(move || {
-        match resolve(&root, &path).and_then(|file| Some((std::fs::read(&file).ok()?, file))) {
-            Some((bytes, file)) => (StatusCode::OK, content_type(&file), bytes),
-            None => match std::fs::read(root.join("404.html")) {
-                Ok(page) => (StatusCode::NOT_FOUND, "text/html; charset=utf-8", page),
-                Err(_) => (
-                    StatusCode::NOT_FOUND,
-                    "text/plain; charset=utf-8",
-                    b"404 not found\n".to_vec(),
-                ),
-            },
+        if is_folder_without_slash(&root, &path) {
+            return Err(());
         }
+        let found = match resolve(&root, &path) {
+            // `a.html/` is not a folder: its relative links would not work.
+            Some(file) if path.ends_with('/') && !file.ends_with("index.html") => None,
+            found => found,
+        };
+        Ok(
+            match found.and_then(|file| Some((std::fs::read(&file).ok()?, file))) {
+                Some((bytes, file)) => (StatusCode::OK, content_type(&file), bytes),
+                None => match std::fs::read(root.join("404.html")) {
+                    Ok(page) => (StatusCode::NOT_FOUND, "text/html; charset=utf-8", page),
+                    Err(_) => (
+                        StatusCode::NOT_FOUND,
+                        "text/plain; charset=utf-8",
+                        b"404 not found\n".to_vec(),
+                    ),
+                },
+            },
+        )
     })
     .await;
     match answer {
-        Ok((status, kind, bytes)) => file_response(status, kind, bytes, head),
+        Ok(Ok((status, kind, bytes))) => file_response(status, kind, bytes, head),
+        Ok(Err(())) => to_folder(&uri),
         Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n"),
     }
+}
+
+/// Whether `path` names a folder of the site but lacks its final `/`: its
+/// `index.html` is then sent from `/dir/`, where its relative links lead
+/// where they should.
+fn is_folder_without_slash(root: &Path, path: &str) -> bool {
+    !path.ends_with('/')
+        && resolve(root, path)
+            .is_some_and(|file| file.ends_with("index.html") && !path.ends_with("index.html"))
+}
+
+/// A permanent redirect to the folder's own URL, query kept.
+fn to_folder(uri: &Uri) -> Response {
+    // One leading `/`: `//host/` would be another site's address.
+    let mut location = format!("/{}/", uri.path().trim_start_matches('/'));
+    if let Some(query) = uri.query() {
+        location.push('?');
+        location.push_str(query);
+    }
+    let mut response = plain(StatusCode::PERMANENT_REDIRECT, "moved\n");
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
 }
 
 fn file_response(status: StatusCode, kind: &'static str, bytes: Vec<u8>, head: bool) -> Response {

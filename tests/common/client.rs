@@ -9,6 +9,8 @@ use std::time::Duration;
 pub struct Response {
     pub status: u16,
     pub content_type: String,
+    /// Where a redirect points, if it is one.
+    pub location: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -44,17 +46,17 @@ pub fn get_from(addr: SocketAddr, path: &str, host: &str) -> Response {
         .expect("headers end");
     let head = String::from_utf8_lossy(&raw[..split]);
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    let content_type = head
-        .lines()
-        .find_map(|l| {
+    let header = |wanted: &str| {
+        head.lines().find_map(|l| {
             let (name, value) = l.split_once(':')?;
-            name.eq_ignore_ascii_case("content-type")
+            name.eq_ignore_ascii_case(wanted)
                 .then(|| value.trim().to_string())
         })
-        .unwrap_or_default();
+    };
     Response {
         status,
-        content_type,
+        content_type: header("content-type").unwrap_or_default(),
+        location: header("location"),
         body: raw[split + 4..].to_vec(),
     }
 }
