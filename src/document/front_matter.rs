@@ -288,6 +288,16 @@ fn map_fields(
                 (written.clone(), source.0),
             )
         };
+        // `status:` with nothing after it is written but empty, which
+        // `required-field` reports when the field is required.
+        if value.is_null()
+            && matches!(
+                canonical,
+                "title" | "owner" | "last_reviewed" | "status" | "review_every"
+            )
+        {
+            continue;
+        }
         match canonical {
             "title" => match scalar_string(&value) {
                 Some(s) => {

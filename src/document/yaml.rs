@@ -80,12 +80,41 @@ pub fn message(error: &serde_saphyr::Error) -> String {
     {
         return format!("{number} is not a finite number: quote it if it is text");
     }
+    if let Some(breach) = trimmed.strip_prefix("budget breached: ") {
+        return over_budget(breach);
+    }
+    if let Some(character) = trimmed.strip_prefix("unexpected character: ") {
+        let shown = character.trim_matches(['`', '\'', ' ']);
+        return match shown {
+            r"\u{0}" => "a NUL byte (U+0000), which YAML does not allow".to_string(),
+            _ => format!("unexpected character {shown}"),
+        };
+    }
     for (said, meant) in AUTHORS_WORDS {
         if trimmed.starts_with(said) {
             return meant.to_string();
         }
     }
     trimmed.trim_end_matches(['.', ',']).to_string()
+}
+
+/// A breach of the parser's limits (`Depth { depth: 65 }`), which guard
+/// against YAML built to exhaust memory, in an author's terms.
+fn over_budget(breach: &str) -> String {
+    let kind = breach.split([' ', '{']).next().unwrap_or(breach);
+    let what = match kind {
+        "Depth" => "nested too deep",
+        "Nodes" | "Events" | "Documents" => "too many values",
+        "Aliases"
+        | "Anchors"
+        | "AliasAnchorRatio"
+        | "MergeKeys"
+        | "RecordedAnchorEvents"
+        | "RecordedAnchorBytes" => "too many anchors and aliases (`&name`, `*name`)",
+        "ScalarBytes" | "InputBytes" => "too much text",
+        _ => "too large",
+    };
+    format!("{what} for the parser's safety limits: front matter holds a few `key: value` lines")
 }
 
 /// Messages of the parser that speak of Rust types, and what they mean to
@@ -110,6 +139,10 @@ const AUTHORS_WORDS: &[(&str, &str)] = &[
     (
         "did not find expected <document start>",
         "a `%YAML` or `%TAG` directive needs a `---` line after it, which ends front matter: remove the directive",
+    ),
+    (
+        "recursion limit exceeded",
+        "nested too deep for the parser's safety limits: front matter holds a few `key: value` lines",
     ),
     (
         "recursive references require weak recursion types",
@@ -166,6 +199,15 @@ mod tests {
                 "an alias (`*name`) refers to the value that holds it",
             ),
             ("a: .inf", ".inf` is not a finite number"),
+            ("a: \u{0}", "a NUL byte (U+0000)"),
+            (
+                &format!("a: {}{}", "[".repeat(70), "]".repeat(70)),
+                "nested too deep for the parser's safety limits",
+            ),
+            (
+                "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]",
+                "for the parser's safety limits",
+            ),
             (
                 "%YAML 1.2\n",
                 "a `%YAML` or `%TAG` directive needs a `---` line",
@@ -175,7 +217,7 @@ mod tests {
             let said = message(&error);
             assert!(said.contains(expected), "{yaml:?}: {said}");
             assert!(
-                !said.contains("Option<") && !said.contains("policy"),
+                !said.contains("Option<") && !said.contains("policy") && !said.contains('{'),
                 "{said}"
             );
         }

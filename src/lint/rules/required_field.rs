@@ -82,9 +82,15 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
             .keys
             .iter()
             .find(|k| k.canonical == Some(name_static(name)) || k.name == *name);
-        let message = match written {
-            Some(key) => format!("required field `{name}` is empty (line {})", key.at.line),
-            None => format!("required field `{name}` is missing"),
+        let (span, message) = match written {
+            Some(key) => (
+                Span {
+                    start: key.at,
+                    end: key.at,
+                },
+                format!("required field `{name}` is empty"),
+            ),
+            None => (span, format!("required field `{name}` is missing")),
         };
         sink.report(ID, span, message).help(format!(
             "add `{name}: {}` to the front matter",

@@ -35,7 +35,12 @@ use crate::lint::{Context, Sink};
 crate::rule!("status-invalid", Error, Some(check));
 
 fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
-    let Some(status) = doc.fields().and_then(|f| f.status.as_ref()) else {
+    // An empty one is `required-field`'s.
+    let Some(status) = doc
+        .fields()
+        .and_then(|f| f.status.as_ref())
+        .filter(|s| !s.value.trim().is_empty())
+    else {
         return;
     };
     for rule in custom::reporting_as(&cx.settings.custom_rules, ID) {
