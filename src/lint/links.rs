@@ -64,7 +64,10 @@ pub fn classify(target: &str) -> Target {
     let (path, query) = path.split_once('?').unwrap_or((path, ""));
     // `restore.md?plain=1#L10` is GitHub's source view, which numbers lines.
     let source_view = query.split('&').any(|p| p == "plain=1");
-    let fragment = fragment.filter(|f| !(source_view && is_line_anchor(f)));
+    // `#` and `#top` are the top of the page in every browser, heading or not.
+    let fragment = fragment.filter(|f| {
+        !(source_view && is_line_anchor(f)) && !f.is_empty() && !f.eq_ignore_ascii_case("top")
+    });
     if path.is_empty() {
         return match fragment {
             Some(f) => Target::SamePage(f),
@@ -73,7 +76,7 @@ pub fn classify(target: &str) -> Target {
     }
     Target::Path {
         path: percent_decode(path),
-        fragment: fragment.filter(|f| !f.is_empty()),
+        fragment,
     }
 }
 
@@ -565,7 +568,16 @@ mod tests {
         assert_eq!(classify("mailto:a@b"), Target::NotAFile);
         assert_eq!(classify("{{< ref \"a.md\" >}}"), Target::NotAFile);
         assert_eq!(classify("<%= url %>"), Target::NotAFile);
-        assert_eq!(classify("#top"), Target::SamePage("top".into()));
+        assert_eq!(classify("#rollback"), Target::SamePage("rollback".into()));
+        assert_eq!(classify("#"), Target::NotAFile);
+        assert_eq!(classify("#Top"), Target::NotAFile);
+        assert_eq!(
+            classify("deploy.md#top"),
+            Target::Path {
+                path: "deploy.md".into(),
+                fragment: None
+            }
+        );
         for on_disk in [
             "file:///C:/rb/a.md",
             "FILE://host/a.md",

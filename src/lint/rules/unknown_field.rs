@@ -22,7 +22,6 @@
 //! ```
 
 use crate::document::{Document, Span};
-use crate::lint::links::closest;
 use crate::lint::{Context, Sink};
 
 crate::rule!("unknown-field", Warning, Some(check));
@@ -30,8 +29,7 @@ crate::rule!("unknown-field", Warning, Some(check));
 fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
     let Some(fields) = doc.fields() else { return };
     for key in fields.keys.iter().filter(|k| k.canonical.is_none()) {
-        let lowered = key.name.to_lowercase();
-        let Some(best) = closest(&lowered, cx.settings.aliases.known_names()) else {
+        let Some(best) = near_miss(&key.name, cx.settings.aliases.known_names()) else {
             continue;
         };
         let canonical = cx.settings.aliases.canonical(best).unwrap_or(best);
@@ -40,5 +38,75 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
                 "did you mean `{best}`? If `{}` is your team's name for it, map it in book.toml: [front-matter.aliases] {canonical} = [\"{}\"]",
                 key.name, key.name
             ));
+    }
+}
+
+/// Suffixes that restate a date field's name (`last_reviewed_at`).
+const RESTATING: &[&str] = &["_at", "_on", "_date", "_day"];
+
+/// The known name a key is a slip of: a letter or two off (`ownr`,
+/// `stauts`, `last-reviewed`: one for keys of up to 8 letters, two for
+/// longer ones), or the name with a suffix that only restates it. Other
+/// keys are a team's own (`status_page`, `created`, `reviewers`), however
+/// much of a known name they share.
+fn near_miss<'a>(key: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let key = key.to_lowercase().replace(['-', ' '], "_");
+    let allowed = if key.chars().count() <= 8 { 1 } else { 2 };
+    known
+        .into_iter()
+        .filter_map(|name| {
+            let restated = key
+                .strip_prefix(name)
+                .is_some_and(|rest| RESTATING.contains(&rest));
+            let distance = if restated {
+                0
+            } else {
+                strsim::osa_distance(&key, name)
+            };
+            (distance <= allowed).then_some((distance, name))
+        })
+        .min()
+        .map(|(_, name)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::near_miss;
+
+    #[test]
+    fn slips_of_a_known_name_are_near_misses_and_other_names_are_not() {
+        let known = [
+            "title",
+            "owner",
+            "last_reviewed",
+            "status",
+            "review_every",
+            "tags",
+            "related",
+        ];
+        for (key, meant) in [
+            ("ownr", "owner"),
+            ("owners", "owner"),
+            ("stauts", "status"),
+            ("Titel", "title"),
+            ("last-reviewed", "last_reviewed"),
+            ("last_review", "last_reviewed"),
+            ("last_reviewed_at", "last_reviewed"),
+            ("Last_Reviewed_On", "last_reviewed"),
+            ("tag", "tags"),
+        ] {
+            assert_eq!(near_miss(key, known), Some(meant), "{key}");
+        }
+        for key in [
+            "created",
+            "reviewers",
+            "status_page",
+            "owner_slack",
+            "pagerduty_service",
+            "state",
+            "last_reviewed_by",
+        ] {
+            assert_eq!(near_miss(key, known), None, "{key}");
+        }
     }
 }
