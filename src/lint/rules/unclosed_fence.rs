@@ -24,6 +24,18 @@ use crate::lint::{Context, Sink};
 
 crate::rule!("unclosed-fence", Error, Some(check));
 
+/// The closing line, in words: three backticks written as inline code
+/// read as five.
+fn close_with(fence: &str) -> String {
+    let n = fence.chars().count();
+    let name = if fence.starts_with('~') {
+        "tildes"
+    } else {
+        "backticks"
+    };
+    format!("close the block with a line of {n} {name} after its last line")
+}
+
 fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
     for block in doc.body.code_blocks.iter().filter(|b| !b.closed) {
         let fence: String = doc
@@ -37,6 +49,6 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
             block.fence,
             "code fence opened here is never closed: the rest of the file renders as code",
         )
-        .help(format!("close the block with a `{fence}` line"));
+        .help(close_with(&fence));
     }
 }
