@@ -141,6 +141,14 @@ const AUTHORS_WORDS: &[(&str, &str)] = &[
         "a `%YAML` or `%TAG` directive needs a `---` line after it, which ends front matter: remove the directive",
     ),
     (
+        "tabs disallowed",
+        "a tab in the indentation: YAML indents with spaces only",
+    ),
+    (
+        "while scanning a plain scalar, found a tab",
+        "a tab where YAML expects spaces: indent and separate with spaces only",
+    ),
+    (
         "recursion limit exceeded",
         "nested too deep for the parser's safety limits: front matter holds a few `key: value` lines",
     ),
