@@ -258,6 +258,27 @@ fn walk_problem(error: &walkdir::Error, settings: &Settings) -> Option<Diagnosti
             "remove the link, or point it at a folder outside its own ancestors",
         ));
     }
+    // Links that lead to one another (`a.md` -> `b.md` -> `a.md`): the
+    // kernel gives up after 40 (ELOOP).
+    #[cfg(unix)]
+    if error.io_error().and_then(std::io::Error::raw_os_error) == Some(libc::ELOOP) {
+        // Like a dangling link, it matters only named like a runbook.
+        let rel = relative(&settings.src, &path).unwrap_or_default();
+        if !is_markdown(&path) || settings.excluded(&rel) {
+            return None;
+        }
+        let target = std::fs::read_link(&path).unwrap_or_default();
+        return Some(file_diagnostic(
+            rules::io_error::ID,
+            Severity::Error,
+            path,
+            format!(
+                "cannot read: a symlink loop (this link leads to `{}`, which leads back to it)",
+                target.display()
+            ),
+            "remove one of the links, or point it at a real file",
+        ));
+    }
     let not_found = error
         .io_error()
         .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound);

@@ -214,6 +214,8 @@ fn symlink_loops_dangling_links_and_folders_named_like_files() {
     let docs = tmp.path().join("docs");
     std::os::unix::fs::symlink("..", docs.join("loop")).unwrap();
     std::os::unix::fs::symlink("nowhere.md", docs.join("dangling.md")).unwrap();
+    std::os::unix::fs::symlink("pong.md", docs.join("ping.md")).unwrap();
+    std::os::unix::fs::symlink("ping.md", docs.join("pong.md")).unwrap();
     // Not runbooks: a browser profile's cookie link, a missing image.
     std::os::unix::fs::symlink("gone", docs.join("SingletonCookie")).unwrap();
     std::os::unix::fs::symlink("nowhere.png", docs.join("diagram.png")).unwrap();
@@ -248,6 +250,16 @@ fn symlink_loops_dangling_links_and_folders_named_like_files() {
     assert_eq!(
         dangling["message"],
         "broken symlink: it points to `nowhere.md`, which does not exist"
+    );
+    let ping = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["path"].as_str().unwrap().ends_with("ping.md"))
+        .unwrap_or_else(|| panic!("{all:?}"));
+    assert_eq!(
+        ping["message"],
+        "cannot read: a symlink loop (this link leads to `pong.md`, which leads back to it)"
     );
     assert!(
         !all.iter()

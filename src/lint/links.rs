@@ -66,7 +66,7 @@ pub fn classify(target: &str) -> Target {
     let source_view = query.split('&').any(|p| p == "plain=1");
     // `#` and `#top` are the top of the page in every browser, heading or not.
     let fragment = fragment.filter(|f| {
-        !(source_view && is_line_anchor(f)) && !f.is_empty() && !f.eq_ignore_ascii_case("top")
+        !(f.is_empty() || f.eq_ignore_ascii_case("top") || source_view && is_line_anchor(f))
     });
     if path.is_empty() {
         return match fragment {
