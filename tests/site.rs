@@ -479,7 +479,7 @@ fn referenced_files_are_copied_once_at_their_path() {
 /// which and why; `allow-html = true` publishes them as they are.
 #[test]
 fn files_that_would_run_script_opened_on_their_own_are_not_published() {
-    let body = "![flow](flow.svg) [diagram](evil.svg) [hidden](hidden.svg) [feed](feed.xml)\n";
+    let body = "![flow](flow.svg) [diagram](evil.svg) [hidden](hidden.svg) [feed](feed.xml) [news](news.rss) [split](split.svg)\n";
     let files = [
         ("ops/a.md", runbook("A", "ops", "2026-11-01", body)),
         (
@@ -495,6 +495,11 @@ fn files_that_would_run_script_opened_on_their_own_are_not_published() {
             "ops/feed.xml",
             "<x:script xmlns:x=\"http://www.w3.org/1999/xhtml\"/>".into(),
         ),
+        (
+            "ops/news.rss",
+            "<x:script xmlns:x=\"http://www.w3.org/1999/xhtml\"/>".into(),
+        ),
+        ("ops/split.svg", "<svg\nonload=\"alert(1)\"/>".into()),
     ];
     let files: Vec<(&str, &str)> = files.iter().map(|(r, t)| (*r, t.as_str())).collect();
     let tree = Tree::new(BOOK, &files);
@@ -502,10 +507,16 @@ fn files_that_would_run_script_opened_on_their_own_are_not_published() {
     let site = tree.path().join("site");
     let built = runbook::site::build(&settings, "2026-11-25".parse().unwrap(), &site).unwrap();
     assert!(site.join("ops/flow.svg").exists());
-    for refused in ["ops/evil.svg", "ops/hidden.svg", "ops/feed.xml"] {
+    for refused in [
+        "ops/evil.svg",
+        "ops/hidden.svg",
+        "ops/feed.xml",
+        "ops/news.rss",
+        "ops/split.svg",
+    ] {
         assert!(!site.join(refused).exists(), "{refused}");
     }
-    assert_eq!(built.refused.len(), 2, "{:?}", built.refused);
+    assert_eq!(built.refused.len(), 3, "{:?}", built.refused);
     assert!(
         built.refused[0].starts_with("ops/evil.svg: an SVG with an `on...` event attribute"),
         "{:?}",
@@ -519,7 +530,12 @@ fn files_that_would_run_script_opened_on_their_own_are_not_published() {
 
     let allowed = Tree::new(&format!("{BOOK}[build]\nallow-html = true\n"), &files);
     let site = allowed.build();
-    for published in ["ops/evil.svg", "ops/hidden.svg", "ops/feed.xml"] {
+    for published in [
+        "ops/evil.svg",
+        "ops/hidden.svg",
+        "ops/feed.xml",
+        "ops/news.rss",
+    ] {
         assert!(site.join(published).exists(), "{published}");
     }
 }

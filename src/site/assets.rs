@@ -195,12 +195,14 @@ fn copyable(rel: &str, allow_html: bool) -> bool {
     if is_markdown(path) {
         return false;
     }
-    // Documents a browser opens with script: XML may hold XHTML, and a
+    // Documents a browser opens with script: XML (feeds too, served as
+    // `application/rss+xml` by many servers) may hold XHTML, and a
     // compressed SVG cannot be checked as an SVG is.
     let html = has_extension(
         rel,
         &[
-            "html", "htm", "xhtml", "xht", "shtml", "xml", "xsl", "xslt", "svgz", "mht", "mhtml",
+            "html", "htm", "xhtml", "xht", "shtml", "xml", "xsl", "xslt", "rss", "atom", "rdf",
+            "svgz", "mht", "mhtml",
         ],
     );
     allow_html || !html
