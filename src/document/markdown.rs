@@ -507,15 +507,16 @@ fn find_headings_without_space(text: &str, body_start: usize, index: &LineIndex,
         if !is_heading_without_space(content) {
             continue;
         }
-        let start = index.line_start(line - 1);
+        let start = index.line_start(line - 1) + heading_marks_at(content).unwrap_or(0);
         // Blocks come in file order and never overlap: the only one that can
         // hold this line is the last one starting before it.
         let before = body.code_blocks.partition_point(|b| b.range.start <= start);
         if before > 0 && body.code_blocks[before - 1].range.contains(&start) {
             continue;
         }
+        let end = index.line_start(line - 1) + content.len();
         body.headings_without_space
-            .push(index.span(text, start..start + content.len()));
+            .push(index.span(text, start..end));
     }
 }
 
@@ -523,18 +524,47 @@ fn find_headings_without_space(text: &str, body_start: usize, index: &LineIndex,
 /// `## Heading` line of every file is a candidate. A no-break space after
 /// the `#`s (pasted from a wiki) counts: CommonMark wants a plain one.
 fn is_heading_without_space(line: &str) -> bool {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    if indent > 3 {
-        return false;
+    heading_marks_at(line).is_some()
+}
+
+/// Where `##Heading` starts on a line that would be a heading with a space
+/// after its `#`s: at the start, or inside quote marks and list markers
+/// (`> ##Note`, `- ##Step`), as CommonMark reads them.
+pub fn heading_marks_at(line: &str) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        let rest = &line[at..];
+        let indent = rest.len() - rest.trim_start_matches(' ').len();
+        if indent > 3 {
+            return None;
+        }
+        let after = &rest[indent..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let marker = match after.as_bytes().get(digits) {
+            Some(b'>') if digits == 0 => 1,
+            Some(b'-' | b'*' | b'+') if digits == 0 => 1,
+            Some(b'.' | b')') if (1..=9).contains(&digits) => digits + 1,
+            _ => {
+                let marks = after.trim_start_matches('#');
+                let hashes = after.len() - marks.len();
+                let heading = (2..=6).contains(&hashes)
+                    && marks
+                        .chars()
+                        .next()
+                        .is_some_and(|c| !c.is_ascii_whitespace());
+                return heading.then_some(at + indent);
+            }
+        };
+        let next = &after[marker..];
+        // A quote mark needs nothing after it; a list marker needs a space.
+        if after.starts_with('>') {
+            at += indent + marker + usize::from(next.starts_with(' '));
+        } else if next.starts_with(' ') {
+            at += indent + marker + 1;
+        } else {
+            return None;
+        }
     }
-    let marks = &line[indent..];
-    let rest = marks.trim_start_matches('#');
-    let hashes = marks.len() - rest.len();
-    (2..=6).contains(&hashes)
-        && rest
-            .chars()
-            .next()
-            .is_some_and(|c| !c.is_ascii_whitespace())
 }
 
 #[cfg(test)]

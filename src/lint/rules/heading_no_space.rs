@@ -34,9 +34,11 @@ crate::rule!("heading-no-space", Warning, Some(check));
 fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
     for span in &doc.body.headings_without_space {
         let line = doc.line_text(span.start.line);
-        let indent = line.len() - line.trim_start().len();
+        // Past any quote marks and list markers before the `#`s.
+        let line_start = doc.lines.line_start(span.start.line - 1);
+        let indent = span.start.offset - line_start;
         let hashes = line[indent..].chars().take_while(|c| *c == '#').count();
-        let at = span.start.offset + indent + hashes;
+        let at = span.start.offset + hashes;
         let rest = &line[indent + hashes..];
         // A Unicode space (a no-break space from a wiki) is replaced, not
         // kept after the new one.
