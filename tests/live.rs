@@ -266,6 +266,34 @@ fn a_folder_link_follows_its_folder_gaining_a_runbook_and_a_readme() {
     becomes("../cache/README.html");
 }
 
+/// HEAD says the length GET sends, the live script included.
+#[test]
+fn head_gives_the_length_of_the_page_served() {
+    use std::io::{Read, Write};
+    let serve = Serve::start();
+    let (status, page) = get(serve.addr, "/db/restore.html");
+    assert_eq!(status, 200);
+    assert!(page.contains("__runbook"));
+    let mut stream = std::net::TcpStream::connect(serve.addr).unwrap();
+    write!(
+        stream,
+        "HEAD /db/restore.html HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+        serve.addr
+    )
+    .unwrap();
+    let mut head = String::new();
+    stream.read_to_string(&mut head).unwrap();
+    let length = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().to_string())
+        })
+        .unwrap_or_else(|| panic!("{head}"));
+    assert_eq!(length, page.len().to_string(), "{head}");
+}
+
 #[test]
 fn a_plain_build_has_no_reload_script() {
     let dir = tempfile::tempdir().unwrap();

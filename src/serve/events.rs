@@ -149,11 +149,23 @@ pub async fn inject(response: Response) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
         return Response::from_parts(parts, Body::empty());
     };
-    // HEAD: no body to add to, and the length must stay the file's.
+    let tag = format!("<script src=\"{SCRIPT_PATH}\" defer></script>\n");
+    // HEAD: no body to add to, but the length GET would send. An empty
+    // file gets no script.
     if bytes.is_empty() {
+        let length = parts
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+            .unwrap_or(0);
+        if length > 0 {
+            parts.headers.insert(
+                header::CONTENT_LENGTH,
+                HeaderValue::from(length + tag.len()),
+            );
+        }
         return Response::from_parts(parts, Body::empty());
     }
-    let tag = format!("<script src=\"{SCRIPT_PATH}\" defer></script>\n");
     let at = memchr::memmem::rfind(&bytes, b"</body>").unwrap_or(bytes.len());
     let mut out = Vec::with_capacity(bytes.len() + tag.len());
     out.extend_from_slice(&bytes[..at]);
