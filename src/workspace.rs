@@ -258,27 +258,6 @@ fn walk_problem(error: &walkdir::Error, settings: &Settings) -> Option<Diagnosti
             "remove the link, or point it at a folder outside its own ancestors",
         ));
     }
-    // Links that lead to one another (`a.md` -> `b.md` -> `a.md`): the
-    // kernel gives up after 40 (ELOOP).
-    #[cfg(unix)]
-    if error.io_error().and_then(std::io::Error::raw_os_error) == Some(libc::ELOOP) {
-        // Like a dangling link, it matters only named like a runbook.
-        let rel = relative(&settings.src, &path).unwrap_or_default();
-        if !is_markdown(&path) || settings.excluded(&rel) {
-            return None;
-        }
-        let target = std::fs::read_link(&path).unwrap_or_default();
-        return Some(file_diagnostic(
-            rules::io_error::ID,
-            Severity::Error,
-            path,
-            format!(
-                "cannot read: a symlink loop (this link leads to `{}`, which leads back to it)",
-                target.display()
-            ),
-            "remove one of the links, or point it at a real file",
-        ));
-    }
     let not_found = error
         .io_error()
         .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound);
@@ -293,8 +272,10 @@ fn walk_problem(error: &walkdir::Error, settings: &Settings) -> Option<Diagnosti
             "create it, or set `src` under [book] in book.toml to the folder that holds the runbooks",
         ));
     }
-    if not_found && path.is_symlink() {
-        // A dangling link is a runbook that cannot be read only when it is
+    let looped = error.io_error().is_some_and(is_link_loop);
+    if looped || (not_found && path.is_symlink()) {
+        // A link that leads nowhere, or round to itself (`a.md` -> `b.md`
+        // -> `a.md`), is a runbook that cannot be read only when it is
         // named like one: any other (an editor's lock file, a browser
         // profile's cookie) is none of the linter's business, and a link
         // to it is reported as broken anyway.
@@ -303,15 +284,29 @@ fn walk_problem(error: &walkdir::Error, settings: &Settings) -> Option<Diagnosti
             return None;
         }
         let target = std::fs::read_link(&path).unwrap_or_default();
+        let (message, help) = if looped {
+            (
+                format!(
+                    "cannot read: a symlink loop (this link leads to `{}`, which leads back to it)",
+                    target.display()
+                ),
+                "remove one of the links, or point it at a real file",
+            )
+        } else {
+            (
+                format!(
+                    "broken symlink: it points to `{}`, which does not exist",
+                    target.display()
+                ),
+                "restore the file it points to, or remove the link",
+            )
+        };
         return Some(file_diagnostic(
             rules::io_error::ID,
             Severity::Error,
             path,
-            format!(
-                "broken symlink: it points to `{}`, which does not exist",
-                target.display()
-            ),
-            "restore the file it points to, or remove the link",
+            message,
+            help,
         ));
     }
     let (cause, help) = match error.io_error() {
@@ -411,6 +406,17 @@ pub fn file_diagnostic(
         source_line: String::new(),
         suppressed: None,
     }
+}
+
+/// Whether the kernel gave up resolving links that lead round (ELOOP).
+#[cfg(unix)]
+fn is_link_loop(error: &std::io::Error) -> bool {
+    error.raw_os_error() == Some(libc::ELOOP)
+}
+
+#[cfg(not(unix))]
+fn is_link_loop(_: &std::io::Error) -> bool {
+    false
 }
 
 /// `path` relative to `root`, `/`-separated; `None` when outside it.
