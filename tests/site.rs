@@ -77,7 +77,7 @@ fn front_matter_is_escaped_everywhere() {
 
 #[test]
 fn raw_html_is_sanitized_unless_allowed() {
-    let body = "## Steps\n\n<script>alert(1)</script>\n\n<img src=\"x.png\" onerror=\"alert(2)\">\n\n<div onclick=\"alert(3)\">kept text</div>\n\n[bad](javascript:alert(4))\n";
+    let body = "## Steps\n\n<script>alert(1)</script>\n\n<img src=\"x.png\" onerror=\"alert(2)\">\n\n<div onclick=\"alert(3)\">kept text</div>\n\n[bad](javascript:alert(4))\n\n<div id=\"rb:main\">not the page's</div> <span id=\"mine\">kept id</span>\n";
     let files = [("a.md", runbook("A", "ops", "2026-11-01", body))];
     let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
 
@@ -88,6 +88,9 @@ fn raw_html_is_sanitized_unless_allowed() {
     }
     assert!(html.contains("kept text"));
     assert!(html.contains("src=\"x.png\""));
+    // The page's own ids are the page's: one written in raw HTML is dropped.
+    assert_eq!(html.matches("id=\"rb:main\"").count(), 1, "{html}");
+    assert!(html.contains("<span id=\"mine\">kept id</span>"), "{html}");
 
     let allowed = Tree::new(&format!("{BOOK}\n[build]\nallow-html = true\n"), &files);
     let html = read(&allowed.build(), "a.html");

@@ -251,7 +251,12 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])
-        .filter_style_properties(["text-align"].into());
+        .filter_style_properties(["text-align"].into())
+        // The page's own ids start with `rb:` (base.html): one written in
+        // the runbook would take the place of the page's own.
+        .attribute_filter(|_, attribute, value| {
+            (attribute != "id" || !value.starts_with("rb:")).then_some(value.into())
+        });
     builder
 });
 
