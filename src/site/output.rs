@@ -187,7 +187,9 @@ impl Output {
 
     /// Removes the file at `rel` if runbook wrote it (in an earlier run or
     /// this one): what must no longer be published, such as an asset that
-    /// changed into one that runs script while `serve` was running.
+    /// changed into one that runs script while `serve` was running. In a
+    /// build, a staged one is dropped, and a published one goes when the
+    /// build prunes what it did not write.
     pub fn discard(&self, rel: &str) {
         if let Ok(mut state) = self.lock() {
             if state.pending.remove(rel).is_some() {
