@@ -504,10 +504,10 @@ fn find_headings_without_space(text: &str, body_start: usize, index: &LineIndex,
         }
         last_line = line;
         let content = index.line_text(text, line);
-        if !is_heading_without_space(content) {
+        let Some(marks) = heading_marks_at(content) else {
             continue;
-        }
-        let start = index.line_start(line - 1) + heading_marks_at(content).unwrap_or(0);
+        };
+        let start = index.line_start(line - 1) + marks;
         // Blocks come in file order and never overlap: the only one that can
         // hold this line is the last one starting before it.
         let before = body.code_blocks.partition_point(|b| b.range.start <= start);
@@ -523,14 +523,10 @@ fn find_headings_without_space(text: &str, body_start: usize, index: &LineIndex,
 /// Whether a line reads `^ {0,3}#{2,6}[^# \t]`: checked by hand, as every
 /// `## Heading` line of every file is a candidate. A no-break space after
 /// the `#`s (pasted from a wiki) counts: CommonMark wants a plain one.
-fn is_heading_without_space(line: &str) -> bool {
-    heading_marks_at(line).is_some()
-}
-
 /// Where `##Heading` starts on a line that would be a heading with a space
 /// after its `#`s: at the start, or inside quote marks and list markers
 /// (`> ##Note`, `- ##Step`), as CommonMark reads them.
-pub fn heading_marks_at(line: &str) -> Option<usize> {
+fn heading_marks_at(line: &str) -> Option<usize> {
     let mut at = 0;
     loop {
         let rest = &line[at..];
@@ -650,7 +646,7 @@ mod tests {
                 .collect();
             for line in &longer {
                 assert_eq!(
-                    is_heading_without_space(line),
+                    heading_marks_at(line).is_some(),
                     pattern.is_match(line),
                     "{line:?}"
                 );

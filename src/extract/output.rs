@@ -44,11 +44,7 @@ pub fn write_script(out: &Path, rel: &Path, text: &str) -> std::io::Result<bool>
     // One folder at a time, each checked before the next is made in it: a
     // link on the way must not get a folder made at its far end.
     let mut folder = out.to_path_buf();
-    for part in parent
-        .strip_prefix(out)
-        .unwrap_or(Path::new(""))
-        .components()
-    {
+    for part in rel.parent().into_iter().flat_map(Path::components) {
         folder.push(part);
         if let Err(e) = std::fs::create_dir(&folder) {
             if e.kind() != std::io::ErrorKind::AlreadyExists {

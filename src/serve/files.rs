@@ -23,14 +23,14 @@ pub async fn serve(State(root): State<Arc<PathBuf>>, method: Method, uri: Uri) -
     let head = method == Method::HEAD;
     let path = uri.path().to_string();
     let answer = tokio::task::spawn_blocking(move || {
-        if is_folder_without_slash(&root, &path) {
+        let found = resolve(&root, &path);
+        let index = found.as_ref().is_some_and(|f| f.ends_with("index.html"));
+        // A folder's page is sent from `/dir/`, where its relative links
+        // lead where they should; `a.html/` is not a folder.
+        if index && !path.ends_with('/') && !path.ends_with("index.html") {
             return Err(());
         }
-        let found = match resolve(&root, &path) {
-            // `a.html/` is not a folder: its relative links would not work.
-            Some(file) if path.ends_with('/') && !file.ends_with("index.html") => None,
-            found => found,
-        };
+        let found = found.filter(|_| index || !path.ends_with('/'));
         Ok(
             match found.and_then(|file| Some((std::fs::read(&file).ok()?, file))) {
                 Some((bytes, file)) => (StatusCode::OK, content_type(&file), bytes),
@@ -51,15 +51,6 @@ pub async fn serve(State(root): State<Arc<PathBuf>>, method: Method, uri: Uri) -
         Ok(Err(())) => to_folder(&uri),
         Err(_) => plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n"),
     }
-}
-
-/// Whether `path` names a folder of the site but lacks its final `/`: its
-/// `index.html` is then sent from `/dir/`, where its relative links lead
-/// where they should.
-fn is_folder_without_slash(root: &Path, path: &str) -> bool {
-    !path.ends_with('/')
-        && resolve(root, path)
-            .is_some_and(|file| file.ends_with("index.html") && !path.ends_with("index.html"))
 }
 
 /// A permanent redirect to the folder's own URL, query kept.
