@@ -410,6 +410,12 @@ pub fn finish(outcome: &lint::Outcome, args: &ReportArgs) -> u8 {
         summary: Summary::new(outcome.files, &outcome.diagnostics),
         show_suppressed,
         colour,
+        repository: match format {
+            report::Format::Sarif | report::Format::Github | report::Format::Gitlab => {
+                report::Repository::discover()
+            }
+            report::Format::Human | report::Format::Json => None,
+        },
     };
     // Streamed through a buffer: stdout is line-buffered and a pretty JSON
     // report has a line per field, while formatting the whole report in

@@ -31,7 +31,7 @@ impl Serve {
     /// Starts on the fixture after `prepare` changed the copy.
     fn start_with(prepare: impl FnOnce(&Path)) -> Serve {
         let dir = tempfile::tempdir().unwrap();
-        copy_dir(&common::fixtures().join("site"), dir.path());
+        common::copy_dir(&common::fixtures().join("site"), dir.path());
         std::fs::create_dir(dir.path().join("templates")).unwrap();
         prepare(dir.path());
         let mut child = Command::new(env!("CARGO_BIN_EXE_runbook"))
@@ -90,19 +90,6 @@ impl Drop for Serve {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
     }
 }
 

@@ -3,13 +3,19 @@
 
 mod common;
 
-use common::{TODAY, fixtures, runbook, stdout};
+use common::{TODAY, copy_dir, fixtures, runbook, stdout};
+
+/// The report fixture, copied out of this repository: SARIF, GitHub and
+/// GitLab name paths from the root of the repository around them, if any.
+fn report_tree() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("report"), tmp.path());
+    tmp
+}
 
 fn report(format: &str) -> (String, i32) {
-    let output = runbook(
-        &fixtures().join("report"),
-        &["lint", "--format", format, "--today", TODAY],
-    );
+    let tree = report_tree();
+    let output = runbook(tree.path(), &["lint", "--format", format, "--today", TODAY]);
     (stdout(&output), output.status.code().unwrap())
 }
 
@@ -107,9 +113,10 @@ fn github() {
 fn github_step_summary_gets_the_full_table() {
     let tmp = tempfile::tempdir().unwrap();
     let summary = tmp.path().join("summary.md");
+    let tree = report_tree();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
         .args(["lint", "--format", "github", "--today", TODAY])
-        .current_dir(fixtures().join("report"))
+        .current_dir(tree.path())
         .env("GITHUB_STEP_SUMMARY", &summary)
         .output()
         .unwrap();
@@ -169,4 +176,68 @@ fn sarif_uris_encode_what_would_end_them() {
         uris.iter().all(|u| *u == "step%20%231%20(old).md"),
         "{uris:?}"
     );
+}
+
+/// Code scanning, annotations and GitLab read paths against the root of
+/// the repository: a job that lints from a subfolder, or names files
+/// around it, must still name them from the root. The human and JSON
+/// formats keep them as the user wrote them.
+#[test]
+fn scanning_formats_name_paths_from_the_repository_root() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    let docs = repo.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    copy_dir(&fixtures().join("report"), &docs);
+    std::fs::create_dir(docs.join("sub")).unwrap();
+    let from = docs.join("sub");
+    let absolute = docs.join("deploy.md");
+    let absolute = absolute.to_str().unwrap();
+    let run = |format: &str| {
+        stdout(&runbook(
+            &from,
+            &["lint", "--format", format, "--today", TODAY, "..", absolute],
+        ))
+    };
+
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    let mut uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    uris.dedup();
+    assert!(uris.contains(&"docs/deploy.md"), "{uris:?}");
+    assert!(uris.iter().all(|u| u.starts_with("docs/")), "{uris:?}");
+
+    let github = run("github");
+    let files: Vec<&str> = github
+        .lines()
+        .filter_map(|l| l.split_once(" file=")?.1.split_once(',').map(|(f, _)| f))
+        .collect();
+    assert!(!files.is_empty(), "{github}");
+    assert!(files.iter().all(|f| f.starts_with("docs/")), "{github}");
+
+    let gitlab: serde_json::Value = serde_json::from_str(&run("gitlab")).unwrap();
+    let paths: Vec<&str> = gitlab
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["location"]["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.iter().all(|p| p.starts_with("docs/")), "{paths:?}");
+
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let paths: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.iter().all(|p| p.starts_with("../")), "{paths:?}");
 }

@@ -201,6 +201,7 @@ fn print_findings(diagnostics: &[Diagnostic], files: usize) {
         summary,
         show_suppressed: false,
         colour: out.current_choice() != anstream::ColorChoice::Never,
+        repository: None,
     };
     let mut buffer = Vec::new();
     if report::write(Format::Human, &report, &mut buffer).is_ok() {

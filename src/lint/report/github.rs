@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use super::{Report, display_path, markdown_text, printable};
+use super::{Report, markdown_text, printable};
 use crate::diagnostic::Severity;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -24,7 +24,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(
             out,
             "::{command} file={},line={},col={},title={}::{}",
-            escape_property(&printable(&display_path(&d.path))),
+            escape_property(&printable(&report.scanned_path(&d.path))),
             d.span.start.line,
             d.span.start.col,
             escape_property(&format!("runbook {}", d.rule)),
@@ -63,7 +63,7 @@ pub fn step_summary(report: &Report) -> String {
             "| {} | `{}` | {}:{}:{} | {} |\n",
             d.severity,
             d.rule,
-            markdown_text(&printable(&display_path(&d.path))),
+            markdown_text(&printable(&report.scanned_path(&d.path))),
             d.span.start.line,
             d.span.start.col,
             escape_cell(&printable(&d.message))

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{Report, display_path};
+use super::Report;
 use crate::diagnostic::Severity;
 
 #[derive(Serialize)]
@@ -33,7 +33,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .iter()
         .filter(|d| d.is_counted())
         .map(|d| {
-            let path = display_path(&d.path);
+            let path = report.scanned_path(&d.path);
             Issue {
                 description: d.message.clone(),
                 check_name: d.rule.to_string(),

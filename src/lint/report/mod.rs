@@ -33,6 +33,57 @@ pub struct Report<'a> {
     pub show_suppressed: bool,
     /// Colour the human format: the output is a terminal that shows colour.
     pub colour: bool,
+    /// The git repository the lint ran in, if any: see [`Report::scanned_path`].
+    pub repository: Option<Repository>,
+}
+
+impl Report<'_> {
+    /// A finding's path as the formats for code scanning and review name it
+    /// (SARIF, GitHub annotations, GitLab Code Quality): from the root of
+    /// the repository, which those services read every path against. A job
+    /// that lints from `docs/` must still say `docs/x.md`, not `x.md` or
+    /// `../docs/x.md`. Outside a repository, or for a file outside it, the
+    /// path as the other formats show it.
+    pub fn scanned_path(&self, path: &std::path::Path) -> String {
+        self.repository
+            .as_ref()
+            .and_then(|repository| repository.relative(path))
+            .unwrap_or_else(|| display_path(path))
+    }
+}
+
+/// Where the repository's root is, seen from the working folder.
+pub struct Repository {
+    /// The root, absolute and cleaned.
+    root: std::path::PathBuf,
+    /// The working folder, absolute and cleaned.
+    cwd: std::path::PathBuf,
+}
+
+impl Repository {
+    /// The nearest folder at or above the working folder that holds `.git`
+    /// (a folder, or a file in a worktree or a submodule).
+    pub fn discover() -> Option<Repository> {
+        Repository::around(&std::env::current_dir().ok()?)
+    }
+
+    /// [`Repository::discover`] from `cwd`.
+    pub fn around(cwd: &std::path::Path) -> Option<Repository> {
+        let cwd = crate::workspace::normalize(cwd);
+        let root = cwd.ancestors().find(|dir| dir.join(".git").exists())?;
+        Some(Repository {
+            root: root.to_path_buf(),
+            cwd: cwd.clone(),
+        })
+    }
+
+    /// `path` (relative to the working folder, or absolute) from the root,
+    /// `/`-separated; `None` when it is not inside the repository.
+    fn relative(&self, path: &std::path::Path) -> Option<String> {
+        let full = crate::workspace::normalize(&self.cwd.join(path));
+        let inside = full.strip_prefix(&self.root).ok()?;
+        Some(inside.to_string_lossy().replace('\\', "/"))
+    }
 }
 
 pub fn write(format: Format, report: &Report, out: &mut dyn Write) -> io::Result<()> {

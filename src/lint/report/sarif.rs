@@ -11,8 +11,8 @@ use serde_sarif::sarif::{
     Suppression, Tool, ToolComponent,
 };
 
+use super::Report;
 use super::gitlab::fingerprint;
-use super::{Report, display_path};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules;
 
@@ -105,7 +105,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let open = at + marker.len() - 1;
     out.write_all(&frame[..open])?;
     let items = [indent, b"  "].concat();
-    super::write_pretty_items(out, report.diagnostics, result, &items)?;
+    super::write_pretty_items(out, report.diagnostics, |d| result(report, d), &items)?;
     if !report.diagnostics.is_empty() {
         out.write_all(b"\n")?;
         out.write_all(indent)?;
@@ -122,8 +122,8 @@ fn level(severity: Severity) -> ResultLevel {
     }
 }
 
-fn result(d: &Diagnostic) -> SarifResult {
-    let path = display_path(&d.path);
+fn result(report: &Report, d: &Diagnostic) -> SarifResult {
+    let path = report.scanned_path(&d.path);
     let mut region = Region::builder()
         .start_line(d.span.start.line as i64)
         .start_column(d.span.start.col as i64)
