@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::Settings;
 use crate::duration::ReviewPeriod;
-use crate::lint::report::{display_path, markdown_link, markdown_text, one_line};
+use crate::lint::report::{display_path, markdown_link, markdown_text, one_line, plural};
 use crate::review::{State, review};
 use crate::workspace;
 
@@ -129,9 +129,13 @@ pub fn human(due: &Due) -> String {
             let when = match (e.state, e.days_left) {
                 ("never-reviewed", _) => "never reviewed".to_string(),
                 (_, Some(d)) if d < 0 => {
-                    format!("due {} ({} days ago)", e.due.as_deref().unwrap_or(""), -d)
+                    let ago = plural((-d) as usize, "day");
+                    format!("due {} ({ago} ago)", e.due.as_deref().unwrap_or(""))
                 }
-                (_, Some(d)) => format!("due {} (in {d} days)", e.due.as_deref().unwrap_or("")),
+                (_, Some(d)) => {
+                    let due = e.due.as_deref().unwrap_or("");
+                    format!("due {due} (in {})", plural(d as usize, "day"))
+                }
                 _ => String::new(),
             };
             let label = match e.state {

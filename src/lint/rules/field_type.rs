@@ -89,7 +89,8 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
 
 /// A date written in another common, unambiguous format: `2025/01/27`,
 /// `27.01.2025`, `Jan 27, 2025`, `27 January 2025`. `01/02/2025` could be
-/// either day first or month first, so it is left for a person.
+/// either day first or month first, so it is left for a person, as is a
+/// year of fewer than four digits (`3/4/26` is not the year 3).
 pub(crate) fn other_date_format(written: &str) -> Option<Date> {
     let text = written.trim().trim_matches(['"', '\'']).trim();
     const FORMATS: &[&str] = &[
@@ -106,7 +107,7 @@ pub(crate) fn other_date_format(written: &str) -> Option<Date> {
     ];
     for format in FORMATS {
         if let Ok(date) = jiff::fmt::strtime::parse(format, text).and_then(|t| t.to_date()) {
-            return Some(date);
+            return (date.year() >= 1000).then_some(date);
         }
     }
     // Day and month in either order: only when one of them cannot be a month.
@@ -147,7 +148,15 @@ mod tests {
                 "{written}"
             );
         }
-        for ambiguous in ["01/02/2025", "2025-01-XX", "last week", "13/13/2025"] {
+        for ambiguous in [
+            "01/02/2025",
+            "2025-01-XX",
+            "last week",
+            "13/13/2025",
+            "3/4/26",
+            "26/4/3",
+            "Jan 5, 26",
+        ] {
             assert_eq!(other_date_format(ambiguous), None, "{ambiguous}");
         }
     }

@@ -34,8 +34,11 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
         ID,
         span,
         format!(
-            "review overdue: last reviewed {}, due {} (every {}), {} days ago",
-            r.last, r.due, r.period, -r.days_left
+            "review overdue: last reviewed {}, due {} (every {}), {} ago",
+            r.last,
+            r.due,
+            r.period,
+            crate::lint::report::plural((-r.days_left) as usize, "day")
         ),
     )
     .help(format!(
