@@ -76,7 +76,7 @@ fn sarif() {
             "repo-relative: {uri}"
         );
         assert!(
-            result["partialFingerprints"]["runbook/v1"]
+            result["partialFingerprints"]["runbook/v2"]
                 .as_str()
                 .unwrap()
                 .len()
@@ -240,4 +240,172 @@ fn scanning_formats_name_paths_from_the_repository_root() {
         .map(|d| d["path"].as_str().unwrap())
         .collect();
     assert!(paths.iter().all(|p| p.starts_with("../")), "{paths:?}");
+}
+
+/// The SARIF and GitLab prints of each finding, in report order.
+fn prints(dir: &std::path::Path, today: &str) -> (Vec<String>, Vec<String>) {
+    let sarif = stdout(&runbook(
+        dir,
+        &["lint", "--format", "sarif", "--today", today],
+    ));
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let sarif = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["partialFingerprints"]["runbook/v2"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let gitlab = stdout(&runbook(
+        dir,
+        &["lint", "--format", "gitlab", "--today", today],
+    ));
+    let gitlab: serde_json::Value = serde_json::from_str(&gitlab).unwrap();
+    let gitlab = gitlab
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["fingerprint"].as_str().unwrap().to_string())
+        .collect();
+    (sarif, gitlab)
+}
+
+/// Code scanning and GitLab follow a finding by its print: it must not
+/// change from one day to the next (review messages count days) or when a
+/// line is added above, and two findings on identical lines must not
+/// share one (GitLab would show them as one).
+#[test]
+fn fingerprints_are_stable_and_unique() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let page = |padding: &str| {
+        format!(
+            "---\ntitle: T\nowner: o\nlast_reviewed: 2026-01-01\nstatus: draft\n---\n{padding}\
+             # T\n\nSee [the guide](guide.md) and [the guide](guide.md).\n\n\
+             See [the guide](guide.md).\n\n## Rollback\n\nSee [the guide](guide.md).\n"
+        )
+    };
+    std::fs::write(tmp.path().join("a.md"), page("")).unwrap();
+    let (sarif, gitlab) = prints(tmp.path(), "2026-12-01");
+    assert_eq!(sarif.len(), 5, "{sarif:?}");
+    assert_eq!(sarif, gitlab);
+    let mut unique = sarif.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), sarif.len(), "{sarif:?}");
+
+    assert_eq!(prints(tmp.path(), "2026-12-02").0, sarif, "a day later");
+    std::fs::write(tmp.path().join("a.md"), page("\n\n")).unwrap();
+    assert_eq!(
+        prints(tmp.path(), "2026-12-01").0,
+        sarif,
+        "lines added above"
+    );
+}
+
+/// A finding that spans lines ends where it ends, even left of where it
+/// started; a path is a URI that no colon or absolute path misreads.
+#[test]
+fn sarif_regions_and_uris_are_exact() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let body = "---\ntitle: T\nowner: o\nlast_reviewed: 2026-11-20\nstatus: draft\n---\n\
+                # T\n\nSome text before [a link\nt](missing.md).\n\n## Rollback\n\nx\n";
+    std::fs::write(tmp.path().join("db:restore.md"), body).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let other = outside.path().join("other.md");
+    std::fs::write(&other, body).unwrap();
+    let output = runbook(
+        tmp.path(),
+        &[
+            "lint",
+            "--format",
+            "sarif",
+            "--today",
+            TODAY,
+            ".",
+            other.to_str().unwrap(),
+        ],
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let locations: Vec<&serde_json::Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "broken-link")
+        .map(|r| &r["locations"][0]["physicalLocation"])
+        .collect();
+    let uris: Vec<&str> = locations
+        .iter()
+        .map(|l| l["artifactLocation"]["uri"].as_str().unwrap())
+        .collect();
+    assert!(uris.contains(&"db%3Arestore.md"), "{uris:?}");
+    let absolute = format!("file://{}", other.display());
+    assert!(uris.contains(&absolute.as_str()), "{uris:?}");
+    let region = &locations[uris.iter().position(|u| *u == "db%3Arestore.md").unwrap()]["region"];
+    assert_eq!(
+        (
+            region["startLine"].as_i64(),
+            region["startColumn"].as_i64(),
+            region["endLine"].as_i64(),
+            region["endColumn"].as_i64()
+        ),
+        (Some(9), Some(18), Some(10), Some(15)),
+        "{region}"
+    );
+}
+
+/// The job summary is Markdown that maintainers read: text from a pull
+/// request (a status, a link target) must not add links, images or code
+/// of its own to it. A summary that cannot be written is a warning; the
+/// lint's own result stands.
+#[test]
+fn github_step_summary_is_inert_and_optional() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::write(
+        tmp.path().join("a.md"),
+        "---\ntitle: T\nowner: o\nlast_reviewed: 2026-11-20\n\
+         status: \"x` <img src=https://evil.example/p.png> [Re-run](https://evil.example/) `y\"\n---\n\
+         # T\n\n## Rollback\n\nx\n",
+    )
+    .unwrap();
+    let summary = tmp.path().join("summary.md");
+    let run = |summary: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+            .args(["lint", "--format", "github", "--today", TODAY])
+            .current_dir(tmp.path())
+            .env("GITHUB_STEP_SUMMARY", summary)
+            .output()
+            .unwrap()
+    };
+    let output = run(&summary);
+    assert_eq!(output.status.code(), Some(1));
+    let table = std::fs::read_to_string(&summary).unwrap();
+    assert!(table.contains("status-invalid"), "{table}");
+    let events: Vec<_> =
+        pulldown_cmark::Parser::new_ext(&table, runbook::document::markdown::options()).collect();
+    use pulldown_cmark::{Event, Tag};
+    assert!(
+        !events.iter().any(|e| matches!(
+            e,
+            Event::Html(_)
+                | Event::InlineHtml(_)
+                | Event::Start(Tag::Link { .. } | Tag::Image { .. })
+        )),
+        "{table}"
+    );
+
+    let output = run(&tmp.path().join("no-such-folder/summary.md"));
+    assert_eq!(output.status.code(), Some(1), "the lint's result, not 2");
+    let err = common::stderr(&output);
+    assert!(
+        err.contains("job summary") && err.contains("no-such-folder"),
+        "{err}"
+    );
+    assert!(stdout(&output).contains("::error"));
 }

@@ -31,13 +31,21 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             escape_data(&printable(&message))
         )?;
     }
+    // The table is extra: a summary file that cannot be written is said,
+    // but the annotations are out and the lint's result stands.
     if let Ok(summary_path) = std::env::var("GITHUB_STEP_SUMMARY") {
         if !summary_path.is_empty() {
-            let mut file = std::fs::OpenOptions::new()
+            let written = std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
-                .open(summary_path)?;
-            file.write_all(step_summary(report).as_bytes())?;
+                .open(&summary_path)
+                .and_then(|mut file| file.write_all(step_summary(report).as_bytes()));
+            if let Err(e) = written {
+                crate::eprintln_printable!(
+                    "warning: cannot add the table of findings to the job summary \
+                     `{summary_path}` (GITHUB_STEP_SUMMARY): {e}"
+                );
+            }
         }
     }
     writeln!(out, "{}", super::human::summary_line(report))
@@ -66,7 +74,7 @@ pub fn step_summary(report: &Report) -> String {
             markdown_text(&printable(&report.scanned_path(&d.path))),
             d.span.start.line,
             d.span.start.col,
-            escape_cell(&printable(&d.message))
+            markdown_text(&printable(&d.message))
         ));
     }
     text.push('\n');
@@ -83,11 +91,4 @@ pub fn escape_data(text: &str) -> String {
 /// Escapes a property value (`file=`, `title=`), where `:` and `,` end it.
 pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
-}
-
-/// A message in a table cell: its code spans (`last_reviewed`) stay code,
-/// where a backslash would show; GitHub sanitizes the summary's HTML, so
-/// only what would end the cell or the row is escaped.
-fn escape_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
 }

@@ -232,6 +232,50 @@ pub fn display_path(path: &std::path::Path) -> String {
     rest.to_string()
 }
 
+/// For each finding, how many findings of its rule come before it in its
+/// file on lines of the same text: what tells apart two findings
+/// [`fingerprint`] would otherwise give the same print, such as the same
+/// link broken on two identical lines, which GitLab would show as one.
+pub fn occurrences<'a>(findings: impl Iterator<Item = &'a Diagnostic>) -> Vec<u32> {
+    let mut seen: rustc_hash::FxHashMap<(&str, &std::path::Path, &str), u32> = Default::default();
+    findings
+        .map(|d| {
+            let count = seen
+                .entry((d.rule, &*d.path, d.source_line.trim()))
+                .or_default();
+            *count += 1;
+            *count - 1
+        })
+        .collect()
+}
+
+/// What code scanning and GitLab recognize a finding by from one run to
+/// the next: its rule, its file, the text of its line and its
+/// [`occurrences`] count. Not its line number, so a line added above it
+/// does not make it a new finding; not its message, which for a review
+/// counts days (`12 days ago`): a print that changed every day would close
+/// the alert and open it again each night. FNV-1a, 64 bits twice with
+/// different seeds, so it is the same whichever Rust built it.
+pub fn fingerprint(d: &Diagnostic, path: &str, occurrence: u32) -> String {
+    let occurrence = occurrence.to_string();
+    let parts = [d.rule, path, d.source_line.trim(), &occurrence];
+    let fnv = |seed: u64| {
+        let mut hash = seed;
+        for part in parts {
+            for byte in part.bytes().chain([0]) {
+                hash ^= u64::from(byte);
+                hash = hash.wrapping_mul(0x100000001b3);
+            }
+        }
+        hash
+    };
+    format!(
+        "{:016x}{:016x}",
+        fnv(0xcbf29ce484222325),
+        fnv(0x84222325cbf29ce4)
+    )
+}
+
 /// `1 runbook`, `2 runbooks`.
 pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {

@@ -11,8 +11,7 @@ use serde_sarif::sarif::{
     Suppression, Tool, ToolComponent,
 };
 
-use super::Report;
-use super::gitlab::fingerprint;
+use super::{Report, fingerprint, occurrences};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::rules;
 
@@ -105,13 +104,32 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let open = at + marker.len() - 1;
     out.write_all(&frame[..open])?;
     let items = [indent, b"  "].concat();
-    super::write_pretty_items(out, report.diagnostics, |d| result(report, d), &items)?;
+    let numbered: Vec<(&Diagnostic, u32)> = report
+        .diagnostics
+        .iter()
+        .zip(occurrences(report.diagnostics.iter()))
+        .collect();
+    super::write_pretty_items(out, &numbered, |&(d, n)| result(report, d, n), &items)?;
     if !report.diagnostics.is_empty() {
         out.write_all(b"\n")?;
         out.write_all(indent)?;
     }
     out.write_all(&frame[open..])?;
     writeln!(out)
+}
+
+/// A path as a SARIF artifact URI: a `#` or a space in a file name must not
+/// end it, a file outside the repository is a `file://` URI, and a colon in
+/// the first segment (`db:restore.md`) must not read as a scheme.
+fn uri(path: &str) -> String {
+    let encoded = crate::site::render::encode_path(path);
+    if path.starts_with('/') {
+        return format!("file://{encoded}");
+    }
+    match encoded.split_once('/') {
+        Some((first, rest)) => format!("{}/{rest}", first.replace(':', "%3A")),
+        None => encoded.replace(':', "%3A"),
+    }
 }
 
 fn level(severity: Severity) -> ResultLevel {
@@ -122,25 +140,24 @@ fn level(severity: Severity) -> ResultLevel {
     }
 }
 
-fn result(report: &Report, d: &Diagnostic) -> SarifResult {
+fn result(report: &Report, d: &Diagnostic, occurrence: u32) -> SarifResult {
     let path = report.scanned_path(&d.path);
     let mut region = Region::builder()
         .start_line(d.span.start.line as i64)
         .start_column(d.span.start.col as i64)
         .build();
-    if d.span.end.line >= d.span.start.line && d.span.end.line > 0 {
-        region.end_line = Some(d.span.end.line as i64);
-        region.end_column = Some(d.span.end.col.max(d.span.start.col) as i64);
+    let (start, end) = (d.span.start, d.span.end);
+    if end.line > start.line {
+        region.end_line = Some(end.line as i64);
+        region.end_column = Some(end.col as i64);
+    } else if end.line == start.line && end.line > 0 {
+        region.end_line = Some(end.line as i64);
+        region.end_column = Some(end.col.max(start.col) as i64);
     }
     let location = Location::builder()
         .physical_location(
             PhysicalLocation::builder()
-                // A URI: a `#` or a space in a file name must not end it.
-                .artifact_location(
-                    ArtifactLocation::builder()
-                        .uri(crate::site::render::encode_path(&path))
-                        .build(),
-                )
+                .artifact_location(ArtifactLocation::builder().uri(uri(&path)).build())
                 .region(region)
                 .build(),
         )
@@ -151,8 +168,9 @@ fn result(report: &Report, d: &Diagnostic) -> SarifResult {
         text.push_str(help);
     }
     let fingerprints = BTreeMap::from([(
-        "runbook/v1".to_string(),
-        fingerprint(&[d.rule, &path, d.source_line.trim(), &d.message]),
+        // v2: without the message, with the occurrence.
+        "runbook/v2".to_string(),
+        fingerprint(d, &path, occurrence),
     )]);
     let mut result = SarifResult::builder()
         .rule_id(d.rule)
