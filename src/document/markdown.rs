@@ -202,6 +202,9 @@ pub fn parse<'a>(
     // anchor, is known; without one there is nothing to hold back.
     let mut heading_events: Vec<Event<'a>> = Vec::new();
     let mut html_block: Option<(String, usize)> = None;
+    // Where raw HTML blocks are: `##x` inside one (a commented-out section)
+    // is not a heading with a space either.
+    let mut html_blocks: Vec<std::ops::Range<usize>> = Vec::new();
     let mut in_code = false;
     let emit = |event: Event<'a>, sink: &mut Option<&mut dyn FnMut(Event<'a>)>| {
         if let Some(sink) = sink.as_mut() {
@@ -337,6 +340,7 @@ pub fn parse<'a>(
                 if let Some((buffer, start)) = html_block.take() {
                     html_comments(&buffer, start, &mut body, &span);
                 }
+                html_blocks.push(range.start + body_start..range.end + body_start);
             }
             Event::InlineHtml(t) => {
                 html_attributes(t, range.start, &mut body, &span);
@@ -364,7 +368,7 @@ pub fn parse<'a>(
             span: span(range),
         });
     }
-    find_headings_without_space(text, body_start, index, &mut body);
+    find_headings_without_space(text, body_start, index, &html_blocks, &mut body);
     super::include::find(text, body_start, index, &mut body);
     body
 }
@@ -494,7 +498,13 @@ fn fence_is_closed(block: &str, at_end: bool) -> bool {
         .unwrap_or(false)
 }
 
-fn find_headings_without_space(text: &str, body_start: usize, index: &LineIndex, body: &mut Body) {
+fn find_headings_without_space(
+    text: &str,
+    body_start: usize,
+    index: &LineIndex,
+    html_blocks: &[std::ops::Range<usize>],
+    body: &mut Body,
+) {
     // Only lines holding `##` can match: find those rather than visit every line.
     let mut last_line = usize::MAX;
     for at in memchr::memmem::find_iter(&text.as_bytes()[body_start..], b"##") {
@@ -512,6 +522,10 @@ fn find_headings_without_space(text: &str, body_start: usize, index: &LineIndex,
         // hold this line is the last one starting before it.
         let before = body.code_blocks.partition_point(|b| b.range.start <= start);
         if before > 0 && body.code_blocks[before - 1].range.contains(&start) {
+            continue;
+        }
+        let before = html_blocks.partition_point(|b| b.start <= start);
+        if before > 0 && html_blocks[before - 1].contains(&start) {
             continue;
         }
         let end = index.line_start(line - 1) + content.len();
