@@ -313,6 +313,30 @@ fn credentials_in_commands() {
     );
 }
 
+/// Secrets as runbooks really paste them (an AWS secret key, `curl -u`,
+/// form data, `MYSQL_PWD`), and what only looks like one: an address in
+/// a URL's path, a variable, a placeholder, a user without a password.
+#[test]
+fn more_credentials_and_what_is_not_one() {
+    let found = verify("more-secrets.md");
+    assert_eq!(
+        lines_of(&found, "credential-in-command"),
+        vec![11, 12, 13, 14, 15],
+        "{found:?}"
+    );
+}
+
+/// `rm -r` without `-f` and `find -delete` delete as surely as `rm -rf`.
+#[test]
+fn recursive_deletes_without_force() {
+    let found = verify("more-deletes.md");
+    assert_eq!(
+        lines_of(&found, "destructive-command"),
+        vec![11, 12, 13, 14],
+        "{found:?}"
+    );
+}
+
 /// SQL and Redis blocks are not shell, but what they drop and the
 /// passwords in them are found as in a shell block; a statement written
 /// over several lines is read whole, in a SQL block or a here-document.
