@@ -88,6 +88,11 @@ pub enum SuppressionKind {
 #[derive(Clone, Debug)]
 pub struct Diagnostic {
     pub rule: &'static str,
+    /// The rule of `lints/` that found it, when `rule` is a built-in rule
+    /// that runs such rules as its data (`kill-9` for
+    /// `destructive-command`): `runbook rules` lists both ids, so a
+    /// suppression may name either.
+    pub data_rule: Option<&'static str>,
     pub severity: Severity,
     /// Shared by a file's findings: one allocation per file, and equal
     /// paths compare by pointer first when the report is sorted.
@@ -171,6 +176,7 @@ pub(crate) fn at(path: &Arc<Path>, line: usize, rule: &'static str) -> Diagnosti
     };
     Diagnostic {
         rule,
+        data_rule: None,
         severity: Severity::Error,
         path: path.clone(),
         span: Span {

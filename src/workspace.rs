@@ -394,6 +394,7 @@ pub fn file_diagnostic(
     };
     Diagnostic {
         rule,
+        data_rule: None,
         severity,
         path: path.into(),
         span: Span {

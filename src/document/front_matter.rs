@@ -101,6 +101,10 @@ pub struct Fields {
     pub related: Vec<Field<String>>,
     /// Rules allowed for the whole file (`lint: { allow: [...] }`).
     pub allow: Vec<String>,
+    /// Keys of the `lint` mapping other than `allow`, with where each is
+    /// written: runbook reads no other, so each is a slip (`alow`) that
+    /// allows nothing.
+    pub lint_keys: Vec<(String, Pos)>,
     /// Every key as written, with the canonical field it maps to, if any.
     pub keys: Vec<Key>,
     pub extra: BTreeMap<String, Value>,
@@ -390,9 +394,38 @@ fn map_fields(
                 Some(list) => fields.related = locate_items(list, key_pos, value_pos, source),
                 None => fields.type_errors.push(wrong("a list of links", &value)),
             },
-            "lint" => match value.get("allow").map(string_list) {
-                Some(Some(list)) => fields.allow = list,
-                _ if value.is_object() && value.get("allow").is_none() => {}
+            "lint" => match &value {
+                Value::Object(map) => {
+                    let locate = |key: &str| locate_key(key, value_pos, source);
+                    fields.lint_keys = map
+                        .keys()
+                        .filter(|k| *k != "allow")
+                        .map(|k| (k.clone(), locate(k)))
+                        .collect();
+                    let Some(allow) = map.get("allow") else {
+                        continue;
+                    };
+                    match string_list(allow) {
+                        Some(list) => fields.allow = list,
+                        None => {
+                            let (at, written) = locate_value("allow", value_pos, source);
+                            let mut error = fields_type_error(
+                                &name,
+                                canonical,
+                                "a rule id or a list of rule ids",
+                                allow,
+                                at,
+                                (written, source.0),
+                            );
+                            error.field = "lint.allow";
+                            error.written_as = format!("{name}.allow");
+                            error.help = error.help.or(Some(
+                                "write the ids in one flat list: `lint: { allow: [broken-link, rollback-missing] }`",
+                            ));
+                            fields.type_errors.push(error);
+                        }
+                    }
+                }
                 _ => fields
                     .type_errors
                     .push(wrong("a mapping such as `{ allow: [rule-id] }`", &value)),
@@ -403,6 +436,43 @@ fn map_fields(
         }
     }
     fields
+}
+
+/// Where a key of a mapping written at `value` is: the first place after it
+/// that the key is written followed by `:`, as the parser gives no
+/// positions inside a value; `value` itself if it is not found.
+fn locate_key(key: &str, value: Pos, (text, index): (&str, &LineIndex)) -> Pos {
+    match key_offset(key, value.offset, text) {
+        Some((at, _)) => index.pos(text, at),
+        None => value,
+    }
+}
+
+/// The byte offsets of `key` (see [`locate_key`]) and of its value.
+fn key_offset(key: &str, from: usize, text: &str) -> Option<(usize, usize)> {
+    let rest = text.get(from..)?;
+    rest.match_indices(key).find_map(|(i, _)| {
+        let before = rest[..i].chars().next_back();
+        let after = rest[i + key.len()..].trim_start_matches(['"', '\'']);
+        let colon = after.trim_start_matches([' ', '\t']).strip_prefix(':')?;
+        let value = colon.trim_start_matches([' ', '\t']);
+        let is_key = !before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '-'));
+        is_key.then(|| (from + i, text.len() - value.len()))
+    })
+}
+
+/// Where the value of a key of a mapping written at `value` is, and its
+/// bytes up to the end of its line (without the `}` or `,` of a flow
+/// mapping); `value` and the mapping's own bytes if it is not found.
+fn locate_value(key: &str, value: Pos, (text, index): (&str, &LineIndex)) -> (Pos, Range<usize>) {
+    match key_offset(key, value.offset, text) {
+        Some((_, start)) => {
+            let line = scalar_range(text, start);
+            let written = text[line.clone()].trim_end_matches([' ', '\t', '}', ',']);
+            (index.pos(text, start), start..start + written.len())
+        }
+        None => (value, scalar_range(text, value.offset)),
+    }
 }
 
 /// Positions of list items, found in the text after the key: the parser

@@ -24,6 +24,8 @@ pub struct Placeholder {
     /// Byte offset in the block's original code.
     pub offset: usize,
     pub line: usize,
+    /// The rule of `lints/` whose pattern found it, if any.
+    pub rule: Option<&'static str>,
 }
 
 /// Why a variable must come from outside the runbook.
@@ -351,7 +353,7 @@ fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeho
     let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
     // Most blocks hold no placeholder: a search that reports no groups
     // says so without the capture slots `captures_iter` sets up per call.
-    for pattern in checks.placeholders.iter().filter(|p| p.is_match(code)) {
+    for (rule, pattern) in checks.placeholders.iter().filter(|(_, p)| p.is_match(code)) {
         for caps in pattern.captures_iter(code) {
             let whole = caps.get(0).unwrap();
             // A pattern that can match empty text (`<[a-z]+>|x*`) matches
@@ -383,6 +385,7 @@ fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeho
                 var: variable_name(name),
                 offset: whole.start(),
                 line: cmd.line_of(whole.start()),
+                rule: *rule,
             });
         }
     }

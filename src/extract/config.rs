@@ -96,7 +96,9 @@ pub type CommandMatches<'a, 'l> = (
 /// Everything the command checks compile from the configuration.
 #[derive(Clone, Debug)]
 pub struct Checks {
-    pub placeholders: Vec<Regex>,
+    /// Each with the rule of `lints/` it comes from; `[extract]
+    /// placeholders` in book.toml are no rule's.
+    pub placeholders: Vec<(Option<&'static str>, Regex)>,
     pub destructive: PatternGroup,
     pub credentials: PatternGroup,
     /// Every regex of both groups at once: nearly every command line
@@ -115,12 +117,12 @@ impl Checks {
     ) -> Result<Checks, ConfigError> {
         // Each with ASCII word boundaries, as the rules' are (see
         // [`custom::RuleRegex`]).
-        let placeholders: Vec<Regex> = match &config.placeholders {
+        let placeholders: Vec<(Option<&'static str>, Regex)> = match &config.placeholders {
             Some(patterns) => patterns
                 .iter()
                 .map(|p| {
                     custom::RuleRegex::for_shell(p)
-                        .map(|r| r.regex)
+                        .map(|r| (None, r.regex))
                         .map_err(|e| ConfigError {
                             path: file.to_path_buf(),
                             line: find_line(file, p).unwrap_or(1),
@@ -133,7 +135,7 @@ impl Checks {
                 .collect::<Result<_, _>>()?,
             None => custom::reporting_as(rules, unresolved_placeholder::ID)
                 .filter_map(|r| match &r.kind {
-                    Kind::Pattern { regex, .. } => Some(regex.regex.clone()),
+                    Kind::Pattern { regex, .. } => Some((Some(r.id), regex.regex.clone())),
                     _ => None,
                 })
                 .collect(),

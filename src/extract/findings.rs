@@ -28,6 +28,10 @@ use crate::lint::rules::{
 #[derive(Clone, Debug)]
 pub struct Finding {
     pub rule: &'static str,
+    /// The rule of `lints/` that found it (see [`Diagnostic::data_rule`]).
+    ///
+    /// [`Diagnostic::data_rule`]: crate::diagnostic::Diagnostic::data_rule
+    pub data_rule: Option<&'static str>,
     pub span: Span,
     pub message: String,
     pub help: String,
@@ -229,6 +233,7 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
     if let Some(over) = rb.oversized {
         out.push(Finding {
             rule: file_too_large::ID,
+            data_rule: None,
             span: over.fence,
             message: format!(
                 "{} command blocks, over the {MAX_COMMAND_BLOCKS} a runbook may have: none of its commands is checked or extracted",
@@ -245,6 +250,7 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
         for name in block.cmd.attrs.requires.iter().filter(|n| !valid_name(n)) {
             out.push(Finding {
                 rule: requires_invalid::ID,
+                data_rule: None,
                 span: attribute_span(doc, block, name),
                 message: format!("`requires` names {name:?}, which is not a shell variable name: the script cannot check it"),
                 help: "use letters, digits and `_`, not starting with a digit (`{requires=PGHOST}`)".into(),
@@ -254,6 +260,7 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
         if let Some((line, why)) = block.output_at {
             out.push(Finding {
                 rule: shell_output::ID,
+                data_rule: None,
                 span: line_span(doc, line),
                 message: format!("this `{}` block holds {why}, not commands", block.cmd.block.lang),
                 help: "mark the block `{skip}` if it is only shown, or give the output its own block with another info string (`json`, `text`)".into(),
@@ -264,6 +271,7 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
         if let Some(e) = &block.scan.error {
             out.push(Finding {
                 rule: shell_syntax::ID,
+                data_rule: None,
                 span: substituted_span(doc, block, e.offset, 1),
                 message: format!("not valid shell: {}", e.message),
                 help: "fix the command, or mark the block `{skip}` if it is not meant to run"
@@ -278,6 +286,7 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
             }
             out.push(Finding {
                 rule: unresolved_placeholder::ID,
+                data_rule: p.rule,
                 span: span_in(doc, block, p.offset, p.text.len()),
                 message: format!("placeholder `{}` must be filled in by hand; the script asks for `{}`", p.text, p.var),
                 help: format!("declare it on the block (`{{requires={}}}`) so the operator is asked for it, or set it in an earlier step", p.var),
@@ -291,6 +300,7 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
             }
             out.push(Finding {
                 rule: undefined_variable::ID,
+                data_rule: None,
                 span: substituted_span(doc, block, read.offset, read.name.len() + 1),
                 message: format!("`${}` is never set in this runbook nor declared in `requires`", read.name),
                 help: format!("add `{{requires={}}}` to the block's info string, or set it in an earlier step", read.name),
@@ -438,6 +448,7 @@ fn check_lookalikes(doc: &Document, block: &Block, out: &mut Out) {
             written,
             first: Finding {
                 rule: lookalike_in_command::ID,
+                data_rule: None,
                 span,
                 message,
                 help,
@@ -634,6 +645,7 @@ fn check_query(doc: &Document, block: &CodeBlock, settings: &Settings, out: &mut
 fn destructive(p: &Pattern, span: Span) -> Finding {
     Finding {
         rule: destructive_command::ID,
+        data_rule: Some(p.id),
         span,
         message: format!("destructive command: {} (`{}`)", p.message, p.id),
         help: p.help.clone().unwrap_or_else(|| "say so before it runs: add `{destructive}` to the block's info string, or a warning paragraph right before the block".into()),
@@ -644,6 +656,7 @@ fn destructive(p: &Pattern, span: Span) -> Finding {
 fn credential(p: &Pattern, span: Span) -> Finding {
     Finding {
         rule: credential_in_command::ID,
+        data_rule: Some(p.id),
         span,
         message: format!("{} in a command (`{}`)", p.message, p.id),
         help: p.help.clone().unwrap_or_else(|| "read it from the environment or a secret store (`$DB_PASSWORD`, `vault kv get ...`) and rotate the one pasted here".into()),
@@ -657,7 +670,9 @@ fn credential(p: &Pattern, span: Span) -> Finding {
 pub fn report_all(doc: &Document, cx: &crate::lint::Context, sink: &mut crate::lint::Sink) {
     let runbook = analysis::analyze(doc, &cx.settings.checks);
     each(&runbook, cx.settings, &mut |f| {
-        let report = sink.report(f.rule, f.span, f.message).help(f.help);
+        let report = sink
+            .report_data((f.rule, f.data_rule), f.span, f.message)
+            .help(f.help);
         if let Some(fix) = f.fix {
             report.fix(fix);
         }

@@ -13,7 +13,7 @@ use crate::document::{Document, LinkKind};
 use crate::workspace::Lookup;
 
 use super::rules::{broken_anchor, broken_link};
-use super::{Context, MAX_FINDINGS_PER_RULE, Sink};
+use super::{Context, MAX_FINDINGS_PER_RULE, Sink, suppress};
 
 /// A `#fragment` into another runbook, checked once every runbook's anchors
 /// are known.
@@ -344,9 +344,9 @@ pub fn resolve_pending(
         let suppress = directives.get(&*file[0].0.path);
         let covered = match suppress {
             Some(d) => {
-                let found: Vec<(&str, usize)> = file
+                let found: Vec<suppress::Found> = file
                     .iter()
-                    .map(|(p, _)| (broken_anchor::ID, p.span.start.line))
+                    .map(|(p, _)| (broken_anchor::ID, None, p.span.start.line))
                     .collect();
                 d.covering(&found)
             }
@@ -382,6 +382,7 @@ pub fn resolve_pending(
             let (message, help) = broken_anchor::describe(&p.fragment, Some(&p.target), known);
             Diagnostic {
                 rule: broken_anchor::ID,
+                data_rule: None,
                 severity,
                 path: p.path,
                 span: p.span,

@@ -90,6 +90,9 @@ pub struct Sink<'a> {
 /// not hidden by them.
 pub struct Unlisted {
     pub rule: &'static str,
+    /// As [`Diagnostic::data_rule`]: those of each rule of `lints/` are
+    /// counted apart, each suppressed by what names it.
+    pub data_rule: Option<&'static str>,
     pub severity: Severity,
     pub at: Vec<(u32, u32)>,
 }
@@ -98,10 +101,10 @@ impl Unlisted {
     /// The findings that stand for them: one for those counted and one for
     /// those suppressed, each where the first of its kind is.
     fn findings(&self, sink: &Sink, directives: &suppress::Directives) -> Vec<Diagnostic> {
-        let found: Vec<(&str, usize)> = self
+        let found: Vec<suppress::Found> = self
             .at
             .iter()
-            .map(|&(line, _)| (self.rule, line as usize))
+            .map(|&(line, _)| (self.rule, self.data_rule, line as usize))
             .collect();
         let covered = directives.covering(&found);
         let mut out = Vec::new();
@@ -123,14 +126,16 @@ impl Unlisted {
                 .map_or(text.len(), |(i, _)| i);
             let offset = sink.doc.lines.line_start(line.max(1) - 1) + in_line;
             let at = crate::document::Pos { line, col, offset };
-            out.push(unlisted_finding(
+            let mut finding = unlisted_finding(
                 (self.rule, self.severity),
                 sink.path.clone(),
                 Span { start: at, end: at },
                 quoted_line(sink.doc, line),
                 count,
                 directive.map(|d| directives.suppression(d)),
-            ));
+            );
+            finding.data_rule = self.data_rule;
+            out.push(finding);
         }
         out
     }
@@ -148,6 +153,7 @@ pub fn unlisted_finding(
 ) -> Diagnostic {
     Diagnostic {
         rule,
+        data_rule: None,
         severity,
         path,
         span,
@@ -204,16 +210,29 @@ impl<'a> Sink<'a> {
         span: Span,
         message: impl Into<String>,
     ) -> Report<'_> {
+        self.report_data((rule, None), span, message)
+    }
+
+    /// [`Sink::report`] for a built-in rule that runs rules of `lints/` as
+    /// its data: `rule` and the one of those that found it.
+    pub fn report_data(
+        &mut self,
+        (rule, data_rule): (&'static str, Option<&'static str>),
+        span: Span,
+        message: impl Into<String>,
+    ) -> Report<'_> {
         let Some(severity) = self.cx.severity(rule) else {
             return Report(None);
         };
         let listed = self.listed.entry(rule).or_default();
         if *listed == MAX_FINDINGS_PER_RULE {
             let at = (span.start.line as u32, span.start.col as u32);
-            match self.unlisted.iter_mut().find(|u| u.rule == rule) {
+            let of = |u: &&mut Unlisted| u.rule == rule && u.data_rule == data_rule;
+            match self.unlisted.iter_mut().find(of) {
                 Some(u) => u.at.push(at),
                 None => self.unlisted.push(Unlisted {
                     rule,
+                    data_rule,
                     severity,
                     at: vec![at],
                 }),
@@ -223,6 +242,7 @@ impl<'a> Sink<'a> {
         *listed += 1;
         self.out.push(Diagnostic {
             rule,
+            data_rule,
             severity,
             path: self.path.clone(),
             span,
@@ -652,6 +672,7 @@ fn config_findings(settings: &Settings) -> Vec<Diagnostic> {
             };
             Diagnostic {
                 rule: rules::config_unknown_key::ID,
+                data_rule: None,
                 severity,
                 path: Arc::from(file.as_path()),
                 span: Span {

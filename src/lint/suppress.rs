@@ -8,6 +8,9 @@
 //! ```
 //!
 //! and, for a whole file, front matter `lint: { allow: [rollback-missing] }`.
+//! `all` names every rule. `enable` ends only the rules it names, as in
+//! ESLint, whose syntax this is; the README's "Suppressing a finding" has
+//! the rules a user reads.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -37,25 +40,141 @@ pub fn read(comment: &str) -> Option<(&str, Vec<&str>, Option<&str>)> {
     Some((command, rules, reason))
 }
 
+/// The rule id that names every rule in a directive or in `lint: { allow }`,
+/// as a bare `disable` or `enable` does.
+pub const ALL: &str = "all";
+
 #[derive(Clone, Debug)]
 struct Directive {
     kind: SuppressionKind,
+    /// The rules it covers; empty when it covers every rule (written bare,
+    /// or naming [`ALL`]).
     rules: Vec<String>,
+    /// Of a directive for every rule: the rules an `enable RULE` turned
+    /// back on, each with that `enable`'s line, the last it covers them on.
+    enabled: Vec<(String, usize)>,
     reason: Option<String>,
     /// Lines covered, inclusive.
     first: usize,
     last: usize,
 }
 
+impl Directive {
+    /// `rules` as written; naming `all` among them covers every rule.
+    fn new(
+        kind: SuppressionKind,
+        rules: Vec<String>,
+        reason: Option<String>,
+        (first, last): (usize, usize),
+    ) -> Self {
+        let rules = if rules.iter().any(|r| r == ALL) {
+            Vec::new()
+        } else {
+            rules
+        };
+        Directive {
+            kind,
+            rules,
+            enabled: Vec::new(),
+            reason,
+            first,
+            last,
+        }
+    }
+
+    /// Whether it covers a finding of `rule`, found by the rule of
+    /// `lints/` `data_rule` if any, on `line` (taken to be within
+    /// `first..=last`). A finding of `destructive-command` found by
+    /// `kill-9` is covered by a directive naming either: `runbook rules`
+    /// lists both, and the message names the second.
+    fn covers(&self, rule: &str, data_rule: Option<&str>, line: usize) -> bool {
+        let named = |r: &str| r == rule || Some(r) == data_rule;
+        if self.rules.is_empty() {
+            !self.enabled.iter().any(|(r, at)| named(r) && *at < line)
+        } else {
+            self.rules.iter().any(|r| named(r))
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Directives {
     pub path: PathBuf,
     list: Vec<Directive>,
-    /// Line to the `disable-next-line` directives on it, and the indexes of
-    /// every other directive: a file with 50,000 of each must not check each
+    /// Line to the `disable-next-line` directives of that one line, and the
+    /// indexes of every other directive (ranges, and `disable-next-line`
+    /// above a code block): a file with 50,000 of each must not check each
     /// finding against every directive.
     next_line: HashMap<usize, Vec<usize>>,
     spans: Vec<usize>,
+}
+
+/// The `disable` directives not yet ended while the comments are read.
+/// `disable a b` is kept as one directive per rule, so that `enable b`
+/// ends b's alone, as in ESLint, whose syntax this is; a bare `disable` is
+/// one directive, which `enable a` leaves on for every rule but `a`.
+#[derive(Default)]
+struct Open {
+    by_rule: HashMap<String, Vec<Directive>>,
+    /// At most one: a bare `disable` under another ends it and starts
+    /// afresh, for every rule again, so that a page of them is not a
+    /// page of directives each told of every `enable` below it.
+    for_all: Option<Directive>,
+}
+
+impl Open {
+    fn disable(&mut self, directive: Directive, ended: &mut Vec<Directive>) {
+        if directive.rules.is_empty() {
+            if let Some(mut before) = self.for_all.take() {
+                before.last = directive.first;
+                ended.push(before);
+            }
+            self.for_all = Some(directive);
+            return;
+        }
+        for rule in &directive.rules {
+            self.by_rule
+                .entry(rule.clone())
+                .or_default()
+                .push(Directive {
+                    rules: vec![rule.clone()],
+                    ..directive.clone()
+                });
+        }
+    }
+
+    /// `enable` on `line`: of the rules named, or of all when none is (or
+    /// [`ALL`] is).
+    fn enable(&mut self, rules: &[&str], line: usize, ended: &mut Vec<Directive>) {
+        let mut end = |mut d: Directive| {
+            d.last = line;
+            ended.push(d);
+        };
+        if rules.is_empty() || rules.contains(&ALL) {
+            self.by_rule
+                .drain()
+                .flat_map(|(_, ds)| ds)
+                .for_each(&mut end);
+            self.for_all.take().into_iter().for_each(end);
+            return;
+        }
+        for rule in rules {
+            self.by_rule
+                .remove(*rule)
+                .into_iter()
+                .flatten()
+                .for_each(&mut end);
+            if let Some(all) = &mut self.for_all {
+                if !all.enabled.iter().any(|(r, _)| r == rule) {
+                    all.enabled.push((rule.to_string(), line));
+                }
+            }
+        }
+    }
+
+    fn into_rest(self) -> impl Iterator<Item = Directive> {
+        self.by_rule.into_values().flatten().chain(self.for_all)
+    }
 }
 
 impl Directives {
@@ -68,7 +187,9 @@ impl Directives {
         let mut spans = Vec::new();
         for (i, d) in list.iter().enumerate() {
             match d.kind {
-                SuppressionKind::NextLine => next_line.entry(d.first).or_default().push(i),
+                SuppressionKind::NextLine if d.first == d.last => {
+                    next_line.entry(d.first).or_default().push(i);
+                }
                 _ => spans.push(i),
             }
         }
@@ -82,58 +203,41 @@ impl Directives {
 
     pub fn parse(doc: &Document) -> Self {
         let mut list = Vec::new();
-        let mut open: Vec<Directive> = Vec::new();
+        let mut open = Open::default();
         for comment in &doc.body.comments {
             let Some((command, rules, reason)) = read(&comment.text) else {
                 continue;
             };
-            let rules: Vec<String> = rules.into_iter().map(String::from).collect();
-            let reason = reason.map(String::from);
             let line = comment.span.end.line;
+            let owned = || rules.iter().map(|r| r.to_string()).collect();
+            let reason = reason.map(String::from);
             match command {
                 "disable-next-line" => {
                     let next = (line + 1..=doc.lines.line_count())
                         .find(|&l| !doc.line_text(l).trim().is_empty())
                         .unwrap_or(line + 1);
-                    list.push(Directive {
-                        kind: SuppressionKind::NextLine,
-                        rules,
-                        reason,
-                        first: next,
-                        last: next,
-                    });
+                    let kind = SuppressionKind::NextLine;
+                    let lines = (next, block_end(doc, next).unwrap_or(next));
+                    list.push(Directive::new(kind, owned(), reason, lines));
                 }
-                "disable" => open.push(Directive {
-                    kind: SuppressionKind::Range,
-                    rules,
-                    reason,
-                    first: line,
-                    last: usize::MAX,
-                }),
-                "enable" => {
-                    let closes = |d: &Directive| {
-                        rules.is_empty()
-                            || d.rules.is_empty()
-                            || d.rules.iter().any(|r| rules.contains(r))
-                    };
-                    for mut directive in open.extract_if(.., |d| closes(d)) {
-                        directive.last = line;
-                        list.push(directive);
-                    }
+                "disable" => {
+                    let range = (line, usize::MAX);
+                    let directive = Directive::new(SuppressionKind::Range, owned(), reason, range);
+                    open.disable(directive, &mut list);
                 }
+                "enable" => open.enable(&rules, line, &mut list),
                 _ => {}
             }
         }
-        list.extend(open);
+        list.extend(open.into_rest());
         if let Some(fields) = doc.fields() {
             if !fields.allow.is_empty() {
-                list.push(Directive {
-                    kind: SuppressionKind::FrontMatter,
-                    rules: fields.allow.clone(),
-                    reason: None,
-                    first: 1,
-                    last: usize::MAX,
-                });
+                list.push(Directive::new(
+                    SuppressionKind::FrontMatter,
+                    fields.allow.clone(),
+                    None,
+                    (1, usize::MAX),
+                ));
             }
         }
         Self::new(doc.path.clone(), list)
@@ -142,9 +246,9 @@ impl Directives {
     /// Marks each finding suppressed when a directive covers its rule and
     /// line (see [`Directives::covering`]).
     pub fn apply(&self, diagnostics: &mut [Diagnostic]) {
-        let found: Vec<(&str, usize)> = diagnostics
+        let found: Vec<Found> = diagnostics
             .iter()
-            .map(|d| (d.rule, d.span.start.line))
+            .map(|d| (d.rule, d.data_rule, d.span.start.line))
             .collect();
         for (d, covered) in diagnostics.iter_mut().zip(self.covering(&found)) {
             if let Some(directive) = covered {
@@ -162,28 +266,29 @@ impl Directives {
         })
     }
 
-    /// For each (rule, line), the directive that suppresses it: the first
-    /// in file order covering that rule and line, as a scan of the list
-    /// would find. One sweep down the lines keeps the range directives open
-    /// at each line, by rule, so that 80,000 findings among 80,000 ranges
+    /// For each finding, the directive that suppresses it: the first in
+    /// file order covering that rule and line, as a scan of the list would
+    /// find. One sweep down the lines keeps the range directives open at
+    /// each line, by rule, so that 80,000 findings among 80,000 ranges
     /// cost a lookup each, not a pass over every range.
-    pub fn covering(&self, found: &[(&str, usize)]) -> Vec<Option<usize>> {
+    pub fn covering(&self, found: &[Found]) -> Vec<Option<usize>> {
         let mut covered = vec![None; found.len()];
         if self.list.is_empty() {
             return covered;
         }
         let mut order: Vec<usize> = (0..found.len()).collect();
-        order.sort_by_key(|&i| found[i].1);
+        order.sort_by_key(|&i| found[i].2);
         let mut starts = self.spans.clone();
         starts.sort_by_key(|&i| self.list[i].first);
         let mut ends = self.spans.clone();
         ends.sort_by_key(|&i| self.list[i].last);
         let (mut started, mut ended) = (0, 0);
-        // Open ranges naming a rule, and those for every rule.
+        // Open ranges naming a rule, and those for every rule (a few: see
+        // [`Open::for_all`]).
         let mut open: HashMap<&str, BTreeSet<usize>> = HashMap::new();
         let mut open_for_all: BTreeSet<usize> = BTreeSet::new();
         for i in order {
-            let (rule, line) = found[i];
+            let (rule, data_rule, line) = found[i];
             while let Some(&d) = starts.get(started).filter(|&&d| self.list[d].first <= line) {
                 self.each_key(d, |key| match key {
                     None => open_for_all.insert(d),
@@ -198,29 +303,30 @@ impl Directives {
                 });
                 ended += 1;
             }
+            let first_naming = |name: &str| open.get(name).and_then(|set| set.first().copied());
             let on_line = self.next_line.get(&line).map(Vec::as_slice).unwrap_or(&[]);
             covered[i] = on_line
                 .iter()
                 .copied()
-                .filter(|&d| self.names(d, rule))
-                .chain(open.get(rule).and_then(|set| set.first().copied()))
-                .chain(open_for_all.first().copied())
+                .filter(|&d| self.list[d].covers(rule, data_rule, line))
+                .chain(first_naming(rule))
+                .chain(data_rule.and_then(first_naming))
+                .chain(
+                    open_for_all
+                        .iter()
+                        .copied()
+                        .find(|&d| self.list[d].covers(rule, data_rule, line)),
+                )
                 .min();
         }
         covered
-    }
-
-    /// Whether directive `d` covers `rule` (its line is checked elsewhere).
-    fn names(&self, d: usize, rule: &str) -> bool {
-        let rules = &self.list[d].rules;
-        rules.is_empty() || rules.iter().any(|r| r == rule || r == "all")
     }
 
     /// Calls `f` with each rule directive `d` names, or once with `None`
     /// when it covers every rule.
     fn each_key<'a>(&'a self, d: usize, mut f: impl FnMut(Option<&'a str>) -> bool) {
         let rules = &self.list[d].rules;
-        if rules.is_empty() || rules.iter().any(|r| r == "all") {
+        if rules.is_empty() {
             f(None);
         } else {
             for rule in rules {
@@ -230,6 +336,21 @@ impl Directives {
     }
 }
 
+/// The closing fence's line of the fenced code block opening on `line`, if
+/// one does: `disable-next-line` above a block covers all of it, since no
+/// comment can go between its lines, and the findings of commands are on
+/// them, not on the fence.
+fn block_end(doc: &Document, line: usize) -> Option<usize> {
+    let blocks = &doc.body.code_blocks;
+    let block = blocks.get(blocks.partition_point(|b| b.fence.start.line < line))?;
+    (block.fence.start.line == line).then_some(block.first_line + block.line_count)
+}
+
+/// A finding as suppressions see it: its rule, the rule of `lints/` that
+/// found it for a rule that runs such rules (see [`Directive::covers`]),
+/// and its line.
+pub type Found<'a> = (&'a str, Option<&'a str>, usize);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,50 +358,51 @@ mod tests {
 
     /// The first directive in file order covering the finding's rule and
     /// line, found by reading them all: what the sweep must agree with.
-    fn by_scanning(list: &[Directive], rule: &str, line: usize) -> Option<usize> {
-        list.iter().position(|d| {
-            (d.first..=d.last).contains(&line)
-                && (d.rules.is_empty() || d.rules.iter().any(|r| r == rule || r == "all"))
-        })
+    fn by_scanning(list: &[Directive], found: Found) -> Option<usize> {
+        let (rule, data_rule, line) = found;
+        list.iter()
+            .position(|d| (d.first..=d.last).contains(&line) && d.covers(rule, data_rule, line))
     }
 
+    /// Rule ids, and for a finding the rule of `lints/` that found it.
     const RULES: [&str; 3] = ["a", "b", "all"];
+    const DATA_RULES: [Option<&str>; 3] = [None, Some("a-data"), Some("b")];
+    const NAMES: [&str; 4] = ["a", "b", "all", "a-data"];
 
     proptest! {
         #[test]
         fn the_sweep_finds_what_a_scan_finds(
-            directives in prop::collection::vec((0..3u8, 1..40usize, 0..20usize, prop::collection::vec(0..3usize, 0..3)), 0..12),
-            findings in prop::collection::vec((0..2usize, 1..60usize), 0..30),
+            directives in prop::collection::vec(
+                (0..3u8, 1..40usize, 0..20usize, prop::collection::vec(0..4usize, 0..3), prop::collection::vec((0..4usize, 0..20usize), 0..2)),
+                0..12,
+            ),
+            findings in prop::collection::vec((0..2usize, 0..3usize, 1..60usize), 0..30),
         ) {
             let list: Vec<Directive> = directives
                 .iter()
                 .enumerate()
-                .map(|(i, &(kind, first, len, ref rules))| {
+                .map(|(i, &(kind, first, len, ref rules, ref enabled))| {
                     let kind = [SuppressionKind::NextLine, SuppressionKind::Range, SuppressionKind::FrontMatter][usize::from(kind)];
                     let last = if kind == SuppressionKind::NextLine { first } else if len == 0 { usize::MAX } else { first + len };
-                    Directive {
-                        kind,
-                        rules: rules.iter().map(|&r| RULES[r].to_string()).collect(),
-                        reason: Some(i.to_string()),
-                        first,
-                        last,
-                    }
+                    let rules = rules.iter().map(|&r| NAMES[r].to_string()).collect();
+                    let mut d = Directive::new(kind, rules, Some(i.to_string()), (first, last));
+                    d.enabled = enabled.iter().map(|&(r, at)| (NAMES[r].to_string(), first + at)).collect();
+                    d
                 })
                 .collect();
-            let expected: Vec<Option<String>> = findings
+            let found: Vec<Found> = findings
                 .iter()
-                .map(|&(rule, line)| by_scanning(&list, RULES[rule], line).map(|i| i.to_string()))
+                .map(|&(rule, data, line)| (RULES[rule], DATA_RULES[data], line))
+                .collect();
+            let expected: Vec<Option<String>> = found
+                .iter()
+                .map(|&f| by_scanning(&list, f).map(|i| i.to_string()))
                 .collect();
             let directives = Directives::new(PathBuf::from("x.md"), list);
-            let path = std::sync::Arc::from(std::path::Path::new("x.md"));
-            let mut found: Vec<Diagnostic> = findings
-                .iter()
-                .map(|&(rule, line)| crate::diagnostic::at(&path, line, RULES[rule]))
-                .collect();
-            directives.apply(&mut found);
-            let got: Vec<Option<String>> = found
-                .iter()
-                .map(|d| d.suppressed.as_ref().and_then(|s| s.reason.clone()))
+            let got: Vec<Option<String>> = directives
+                .covering(&found)
+                .into_iter()
+                .map(|d| d.and_then(|d| directives.suppression(d).reason))
                 .collect();
             prop_assert_eq!(got, expected);
         }

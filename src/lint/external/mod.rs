@@ -212,6 +212,7 @@ fn diagnostic(
 ) -> Option<Diagnostic> {
     Some(Diagnostic {
         rule,
+        data_rule: None,
         severity: cx.severity(rule)?,
         path: u.path.clone().into(),
         span: u.span,

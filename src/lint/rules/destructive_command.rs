@@ -18,7 +18,8 @@
 //! drops it, a new one adds to the list; `runbook rules
 //! destructive-command` shows the list in force. Every finding reports as
 //! `destructive-command` (its message names the rule), so this id's
-//! severity and suppressions cover them all. The code adds what the format
+//! severity and suppressions cover them all; a suppression naming the
+//! rule (`kill-9`) covers its findings alone. The code adds what the format
 //! cannot say: blocks marked `{skip}`, output and invalid shell are left
 //! to other rules, comment lines are skipped, and the warning paragraph
 //! may also say Irreversible or use `> [!WARNING]`. A bad rule stops every

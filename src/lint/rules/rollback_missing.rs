@@ -89,8 +89,8 @@ fn check_section(
         return;
     }
     if let Some(heading) = headings.iter().find(|h| pattern.is_match(&h.text)) {
-        sink.report(
-            ID,
+        sink.report_data(
+            (ID, Some(rule.id)),
             heading.span,
             format!("rollback section `{}` is empty", heading.text),
         )
@@ -121,7 +121,7 @@ fn check_section(
             )
         }),
     };
-    sink.report(ID, Span { start, end: start }, rule.message.clone())
+    sink.report_data((ID, Some(rule.id)), Span { start, end: start }, rule.message.clone())
         .help(help);
 }
 

@@ -45,12 +45,19 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
     };
     for rule in custom::reporting_as(&cx.settings.custom_rules, ID) {
         if let Kind::FrontMatter { values, .. } = &rule.kind {
-            check_values(doc, status, values, sink);
+            check_values(doc, status, (rule.id, values), sink);
         }
     }
 }
 
-fn check_values(doc: &Document, status: &Field<String>, allowed: &[String], sink: &mut Sink) {
+/// `status` against the values of `rule`, which the finding names (see
+/// [`Sink::report_data`]).
+fn check_values(
+    doc: &Document,
+    status: &Field<String>,
+    (rule, allowed): (&'static str, &[String]),
+    sink: &mut Sink,
+) {
     if allowed.is_empty() || allowed.contains(&status.value) {
         return;
     }
@@ -70,8 +77,8 @@ fn check_values(doc: &Document, status: &Field<String>, allowed: &[String], sink
     };
     let range = status.written.clone();
     let report = sink
-        .report(
-            ID,
+        .report_data(
+            (ID, Some(rule)),
             doc.span(range.clone()),
             format!(
                 "status `{}` is not one of: {}",

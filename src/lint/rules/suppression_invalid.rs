@@ -2,9 +2,16 @@
 //!
 //! ## What it checks
 //! `<!-- runbook-lint-... -->` comments whose directive is not one of
-//! `disable-next-line`, `disable` and `enable`, and rule ids, in those
+//! `disable-next-line`, `disable` and `enable`; rule ids, in those
 //! comments or in front matter `lint: { allow: [...] }`, that no rule of
-//! runbook's or of the book's `lints/` has.
+//! runbook's or of the book's `lints/` has (`all`, for every rule, is
+//! fine); and keys of front matter `lint` other than `allow`
+//! (`lint: { alow: [...] }`), which runbook does not read.
+//!
+//! Those keys are this rule's, not `unknown-field`'s: a misspelt `lint`
+//! key is a suppression that suppresses nothing, and runbook owns every
+//! key under `lint`, so each one it does not read is reported, not only
+//! those close to a field's name.
 //!
 //! ## Why it matters
 //! A mistyped suppression is silently nothing: the finding it was written
@@ -17,15 +24,22 @@
 //! <!-- runbook-lint-disable-next-line broken-lnk -- generated at deploy -->
 //! <!-- runbook-lint-disable-nextline broken-link -->
 //! ```
+//! ```yaml
+//! lint: { alow: [broken-link] }
+//! ```
 //!
 //! ## Fix
-//! Spell the directive and the rule id as `runbook rules` lists them:
+//! Spell the directive, the rule id and `allow` as `runbook rules` and
+//! the README write them:
 //! ```markdown
 //! <!-- runbook-lint-disable-next-line broken-link -- generated at deploy -->
 //! ```
+//! ```yaml
+//! lint: { allow: [broken-link] }
+//! ```
 
-use crate::document::Document;
-use crate::lint::suppress::{self, COMMANDS};
+use crate::document::{Document, Span};
+use crate::lint::suppress::{self, ALL, COMMANDS};
 use crate::lint::{Context, Sink, links, rules};
 
 crate::rule!("suppression-invalid", Warning, Some(check));
@@ -37,7 +51,7 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
             .map(|r| r.id)
             .chain(cx.settings.custom_rules.iter().map(|r| r.id))
     };
-    let unknown = |id: &str| !known().any(|k| k == id);
+    let unknown = |id: &str| id != ALL && !known().any(|k| k == id);
     let suggest = |id: &str| match links::closest(id, known()) {
         Some(near) => format!("did you mean `{near}`? `runbook rules` lists the ids"),
         None => "`runbook rules` lists the ids".to_string(),
@@ -72,6 +86,21 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
     let Some(key) = fields.keys.iter().find(|k| k.canonical == Some("lint")) else {
         return;
     };
+    for (name, at) in &fields.lint_keys {
+        let help = match links::closest(name, ["allow"]) {
+            Some(near) => format!("did you mean `{near}`? `lint` takes only `allow`: `lint: {{ allow: [rule-id] }}`"),
+            None => "`lint` takes only `allow`: `lint: { allow: [rule-id] }`".to_string(),
+        };
+        sink.report(
+            ID,
+            Span {
+                start: *at,
+                end: *at,
+            },
+            format!("`{}` is not a key of `lint`; it allows nothing", name),
+        )
+        .help(help);
+    }
     for id in fields.allow.iter().filter(|id| unknown(id)) {
         sink.report(
             ID,
