@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::analysis::{self, Runbook};
 use super::shellcheck::{self, Limit, Verdict};
-use super::{findings, render_checked};
+use super::{findings, render_checked, script};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::document::Document;
@@ -89,6 +89,14 @@ pub fn run(
                         let Some((block, line)) = checked.script.origin_of(c.line) else {
                             continue;
                         };
+                        // A step that is not run is runbook's text (its
+                        // code as comments, a stub saying why), not the
+                        // author's: its own finding already says what is wrong.
+                        if script::disabled_reason(&rb.blocks[block], &checked.rejected, block)
+                            .is_some()
+                        {
+                            continue;
+                        }
                         let span = shellcheck_span(doc, &rb.blocks[block], line, c.column);
                         sink.report(
                             rules::shellcheck::ID,
