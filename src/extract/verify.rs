@@ -50,7 +50,8 @@ pub fn run(
         .par_iter()
         .map(|doc| analysis::analyze(doc, &settings.checks))
         .collect();
-    let checked = render_checked(&runbooks)?;
+    let checked = render_checked(&runbooks)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot run `bash -n`: {e}")))?;
     let texts: Vec<&str> = checked.iter().map(|c| c.script.text.as_str()).collect();
     let sc = if use_shellcheck {
         shellcheck::check(&texts)?
@@ -72,11 +73,7 @@ pub fn run(
             rules::broken_include::check(doc, &cx, &mut sink);
             for b in &checked.bash {
                 let span = findings::line_span(doc, b.line);
-                sink.report(
-                    shell_syntax::ID,
-                    span,
-                    format!("not valid shell: bash: {}", b.message),
-                )
+                sink.report(shell_syntax::ID, span, b.message.clone())
                 .help("fix the command, or mark the block `{skip}` if it is not meant to run");
             }
             let unchecked = |message: String, help: &str| {
