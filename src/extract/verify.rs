@@ -71,6 +71,7 @@ pub fn run(
                 sink.report(f.rule, f.span, f.message).help(f.help);
             });
             rules::broken_include::check(doc, &cx, &mut sink);
+            rules::invalid_utf8::check(doc, &cx, &mut sink);
             for b in &checked.bash {
                 let span = findings::line_span(doc, b.line);
                 sink.report(shell_syntax::ID, span, b.message.clone())
