@@ -760,6 +760,17 @@ fn read_included(
     boundary: &Boundary,
     listed: &mut HashMap<PathBuf, Vec<String>>,
 ) -> Result<String, Problem> {
+    // Before anything else: whether a file outside exists, or what its
+    // folder holds ("did you mean `../../etc/shadow`?"), must not reach a
+    // finding, which the site publishes. The nearest folder that exists
+    // stands for a path that does not: all of them answer alike.
+    let nearest = path
+        .ancestors()
+        .find(|p| p.as_os_str().is_empty() || p.exists())
+        .unwrap_or(Path::new(""));
+    if boundary.escape(nearest).is_some() {
+        return Err(Problem::Outside);
+    }
     if !path.exists() {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let parent = match path.parent() {
@@ -777,11 +788,8 @@ fn read_included(
         let near = crate::lint::links::closest(name, siblings.iter().map(String::as_str));
         return Err(Problem::Missing(near.map(str::to_string)));
     }
-    if let Some(real) = boundary.escape(path) {
-        return Err(Problem::Unreadable(format!(
-            "leads to `{}`, outside the repository; not read",
-            real.display()
-        )));
+    if boundary.escape(path).is_some() {
+        return Err(Problem::Outside);
     }
     files::read_text_inside(path, boundary).map_err(Problem::Unreadable)
 }

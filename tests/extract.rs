@@ -1353,7 +1353,7 @@ fn many_steps_only_bash_rejects_are_each_found_at_their_line() {
     let script = std::fs::read_to_string(dir.path().join("scripts/many.sh")).unwrap();
     assert_eq!(script.matches("\necho good ").count(), 300, "{script}");
     assert_eq!(
-        script.matches("\n# if true; then echo").count(),
+        script.matches("\n# | if true; then echo").count(),
         300,
         "{script}"
     );

@@ -70,6 +70,10 @@ pub enum Problem {
     Absolute,
     /// The file could not be read: the message says why.
     Unreadable(String),
+    /// The path, or a link on it, leads outside the repository. Neither
+    /// whether such a file exists nor where it leads is said: the finding
+    /// is published with the page.
+    Outside,
     /// No such file; the name of a file close to it, if one is.
     Missing(Option<String>),
     /// The file has fewer lines than the part starts at.

@@ -2,7 +2,7 @@
 //! settings, output and exit codes, as `runbook lint` does them.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use rayon::prelude::*;
@@ -12,9 +12,10 @@ use super::dry_run::{self, Stubs};
 use super::{output, render_checked, verify};
 use crate::cli::{CLEAN, Common, FAILURE, FINDINGS, default_source, load_settings, today};
 use crate::config::Settings;
+use crate::document::Document;
 
 use crate::lint::Selection;
-use crate::lint::report::{self, Format};
+use crate::lint::report;
 
 #[derive(Args, Debug)]
 pub struct ExtractArgs {
@@ -106,11 +107,36 @@ fn oversized(rb: &Runbook) -> Option<String> {
     ))
 }
 
+/// Why a runbook's commands cannot be written or run as its author wrote
+/// them: bytes that are not UTF-8, which were read as U+FFFD, so a Latin-1
+/// path or password in a command would be changed (`runbook lint` and
+/// `verify` report it as `invalid-utf8`). A UTF-16 file is decoded whole,
+/// so its commands are the author's.
+fn not_utf8(doc: &Document) -> Option<String> {
+    let offset = doc.invalid_utf8.filter(|_| !doc.utf16)?;
+    let in_text = offset.saturating_sub(if doc.bom { 3 } else { 0 });
+    let at = doc.span(in_text..in_text).start;
+    Some(format!(
+        "{}:{}:{}: not valid UTF-8 at byte {offset}, so its commands would not be the ones \
+         written (re-save the file as UTF-8, e.g. `iconv -f WINDOWS-1252 -t UTF-8`)",
+        report::display_path(&doc.path),
+        at.line,
+        at.col
+    ))
+}
+
 pub fn extract_command(args: ExtractArgs) -> u8 {
     let settings = match settings_for(&args.common, &args.paths) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if std::fs::metadata(&args.out).is_ok_and(|m| !m.is_dir()) {
+        crate::eprintln_printable!(
+            "error: --out {} is a file, not a folder: name the folder to write the scripts to (it is made if missing)",
+            args.out.display()
+        );
+        return FAILURE;
+    }
     let (docs, problems, mut failed) = verify::load(&settings, &selection(&args.paths));
     for p in &problems {
         let (severity, path) = (p.severity.as_str(), report::display_path(&p.path));
@@ -121,7 +147,9 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
         .map(|doc| analysis::analyze(doc, &settings.checks))
         .collect();
     let analysed = runbooks.len();
-    runbooks.retain(|rb| match oversized(rb) {
+    runbooks.retain(|rb| !rb.blocks.is_empty() || rb.oversized.is_some());
+    let without_blocks = analysed - runbooks.len();
+    runbooks.retain(|rb| match oversized(rb).or_else(|| not_utf8(rb.doc)) {
         Some(why) => {
             crate::eprintln_printable!("error: {why}: no script written");
             failed = true;
@@ -129,8 +157,8 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
         }
         None => true,
     });
-    let refused = analysed - runbooks.len();
-    runbooks.retain(|rb| !rb.blocks.is_empty());
+    // Scripts a runbook asks for that are not written, each said why.
+    let mut not_written = analysed - without_blocks - runbooks.len();
     let checked = match render_checked(&runbooks) {
         Ok(c) => c,
         Err(e) => {
@@ -138,24 +166,29 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
             return FAILURE;
         }
     };
-    let mut targets: BTreeMap<PathBuf, &str> = BTreeMap::new();
+    let mut targets: BTreeMap<PathBuf, &Path> = BTreeMap::new();
     let mut jobs = Vec::new();
     for (rb, checked) in runbooks.iter().zip(&checked) {
         let rel = output::script_path(&rb.doc.rel);
-        if let Some(other) = targets.insert(rel.clone(), &rb.doc.rel) {
+        if let Some(first) = targets.get(&rel) {
             crate::eprintln_printable!(
-                "error: {} and {} would both be written to {}; rename one",
-                other,
-                rb.doc.rel,
-                rel.display()
+                "error: {}: no script written: its script would be {}, which is {}'s; rename one of them",
+                report::display_path(&rb.doc.path),
+                args.out.join(&rel).display(),
+                report::display_path(first)
             );
             failed = true;
+            not_written += 1;
             continue;
         }
+        targets.insert(rel.clone(), &rb.doc.path);
         jobs.push((rb, checked, rel));
     }
     if let Err(e) = std::fs::create_dir_all(&args.out) {
-        crate::eprintln_printable!("error: cannot create {}: {e}", args.out.display());
+        crate::eprintln_printable!(
+            "error: cannot make the --out folder {}: {e}",
+            args.out.display()
+        );
         return FAILURE;
     }
     let results: Vec<std::io::Result<bool>> = jobs
@@ -183,8 +216,12 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
             Ok(true) => written += 1,
             Ok(false) => unchanged += 1,
             Err(e) => {
-                crate::eprintln_printable!("error: {}: {e}", args.out.join(rel).display());
+                crate::eprintln_printable!(
+                    "error: {}: not written: {e}",
+                    args.out.join(rel).display()
+                );
                 failed = true;
+                not_written += 1;
             }
         }
     }
@@ -207,11 +244,16 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
             }
         }
     }
+    let not_written = if not_written > 0 {
+        format!(", {not_written} not written (errors above)")
+    } else {
+        String::new()
+    };
     crate::eprintln_printable!(
-        "{} in {}: {written} written, {unchanged} unchanged; {} without command blocks",
-        report::plural(written + unchanged, "script"),
+        "{} in {}: {written} written, {unchanged} unchanged{not_written}; {} without command blocks",
+        report::plural(analysed - without_blocks, "script"),
         args.out.display(),
-        report::plural(docs.len() - refused - runbooks.len(), "runbook")
+        report::plural(without_blocks, "runbook")
     );
     if commented > 0 {
         crate::eprintln_printable!(
@@ -227,9 +269,14 @@ pub fn verify_command(args: VerifyArgs) -> u8 {
         (Err(code), _) | (_, Err(code)) => return code,
     };
     let use_shellcheck = !args.no_shellcheck && super::shellcheck::available();
-    if !args.no_shellcheck && !use_shellcheck && args.report.format == Format::Human {
+    // On stderr in every format: CI reads the machine formats, and must
+    // not lose a rule without a word. Not a finding, which would need a
+    // runbook and a line to stand at, nor a failure: ShellCheck is
+    // optional, unlike bash, without which nothing can be checked.
+    if !args.no_shellcheck && !use_shellcheck {
         crate::eprintln_printable!(
-            "note: shellcheck is not installed; its checks are skipped (apt-get install shellcheck)"
+            "warning: shellcheck is not installed, so the `shellcheck` rule was not checked \
+             (apt-get install shellcheck; --no-shellcheck skips it without this warning)"
         );
     }
     let outcome = match verify::run(&settings, today, &selection(&args.paths), use_shellcheck) {
@@ -294,7 +341,7 @@ pub fn dry_run_command(args: DryRunArgs) -> u8 {
         stubs.answers = args.answers;
     }
     let rb = analysis::analyze(doc, &settings.checks);
-    if let Some(why) = oversized(&rb) {
+    if let Some(why) = oversized(&rb).or_else(|| not_utf8(doc)) {
         crate::eprintln_printable!("error: {why}: nothing is run");
         return FAILURE;
     }

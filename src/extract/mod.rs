@@ -23,9 +23,10 @@ use rayon::prelude::*;
 use analysis::Runbook;
 use script::Script;
 
-use crate::document::lines::LineIndex;
+use crate::document::{self, lines::LineIndex};
 
-/// A block `bash -n` rejected: the block, its Markdown line, bash's words.
+/// A block `bash -n` rejected: the block, its Markdown line, and what to
+/// tell the user (bash's words, or that bash crashed on it).
 #[derive(Clone, Debug)]
 pub struct BashFinding {
     pub block: usize,
@@ -73,10 +74,7 @@ pub fn render_checked(runbooks: &[Runbook]) -> std::io::Result<Vec<Checked>> {
                 } else {
                     line
                 };
-                extra[*i].insert(
-                    block,
-                    format!("not valid shell: bash: {message} (line {line})"),
-                );
+                extra[*i].insert(block, format!("{message} (line {line})"));
                 bash_found[*i].push(BashFinding {
                     block,
                     line,
@@ -131,14 +129,63 @@ fn steps_rejected_alone(
     let mut out = vec![Vec::new(); failed.len()];
     for ((k, block, lines), error) in steps.into_iter().zip(bash::check(&texts)?) {
         let Some(error) = error else { continue };
+        let i = failed[k].0;
+        // No line (bash crashed): the step, at its first line.
+        let Some(line) = error.line else {
+            out[k].push((block, 0, error.message));
+            continue;
+        };
         // An error past the text (its end) is at the closing brace.
-        let at = (lines.start + error.line - 1).min(lines.end - 1);
-        let line = scripts[failed[k].0]
-            .origin_of(at)
-            .map_or(0, |(_, line)| line);
-        out[k].push((block, line, error.message));
+        let at = (lines.start + line - 1).min(lines.end - 1);
+        let md = scripts[i].origin_of(at).map_or(0, |(_, line)| line);
+        let message = error.message + &in_included(&runbooks[i].blocks[block], &lines, at);
+        out[k].push((block, md, message));
     }
     Ok(out)
+}
+
+/// ` (in `scripts/x.sh:4`)` when the script line `at`, in the function
+/// `lines` of `block`, is text an `{{#include}}` brought in, else nothing.
+/// The finding stays at the directive, as every finding in included text
+/// does, but a syntax error there is fixed in the included file, so the
+/// message names it, and the line when it can be told: the directive takes
+/// whole lines of one file (not an anchor's, which skip the anchor lines,
+/// nor text the file itself includes).
+fn in_included(block: &analysis::Block, lines: &std::ops::Range<usize>, at: usize) -> String {
+    let cmd = &block.cmd;
+    let count = block.code.lines().count();
+    // The code is the function's last lines before its closing brace, which
+    // stands for the last of them (bash finds an unclosed `if` there).
+    let Some(first) = (lines.end - 1).checked_sub(count) else {
+        return String::new();
+    };
+    let Some(k) = at.min(lines.end - 2).checked_sub(first) else {
+        return String::new();
+    };
+    let start = cmd.index.line_start(k);
+    let end = cmd.index.line_start(k + 1).saturating_sub(1);
+    let Some((range, n)) = cmd
+        .included
+        .iter()
+        .find(|(r, _)| r.start <= end && start <= r.end)
+    else {
+        return String::new();
+    };
+    let inc = &cmd.block.includes[*n];
+    let nth = k - cmd.index.line_of(range.start);
+    let line = match inc.part {
+        _ if inc.files.len() > 1 => None,
+        document::include::Part::All => Some(nth + 1),
+        document::include::Part::Lines { start, .. } => Some(start + nth),
+        document::include::Part::Anchor(_) => None,
+    };
+    match line {
+        Some(line) => format!(" (in `{}:{line}`)", inc.path),
+        None if inc.files.len() > 1 => {
+            format!(" (in `{}`, or a file it includes)", inc.path)
+        }
+        None => format!(" (in `{}`)", inc.path),
+    }
 }
 
 /// The step to blame when no step fails alone: the one holding bash's
@@ -150,8 +197,9 @@ fn culprit(
     error: &bash::BashError,
 ) -> std::io::Result<Rejected> {
     let active = |b: &usize| script::disabled_reason(&rb.blocks[*b], extra, *b).is_none();
-    script
-        .origin_of(error.line)
+    error
+        .line
+        .and_then(|line| script.origin_of(line))
         .filter(|(b, _)| active(b))
         .or_else(|| {
             let last = script

@@ -50,10 +50,18 @@ pub fn write_script(out: &Path, rel: &Path, text: &str) -> std::io::Result<bool>
             if e.kind() != std::io::ErrorKind::AlreadyExists {
                 return Err(e);
             }
+            // Said here: the error writing the file would name a temporary
+            // file and say only "Not a directory".
+            if !folder.is_dir() {
+                return Err(std::io::Error::other(format!(
+                    "`{}` is a file, not a folder",
+                    folder.display()
+                )));
+            }
         }
         if !folder.canonicalize()?.starts_with(&root) {
             return Err(std::io::Error::other(format!(
-                "`{}` leads outside `{}` (a symbolic link?); not written",
+                "`{}` leads outside `{}` (a symbolic link?)",
                 folder.display(),
                 out.display()
             )));
@@ -71,10 +79,22 @@ pub fn write_script(out: &Path, rel: &Path, text: &str) -> std::io::Result<bool>
             return Ok(false);
         }
     }
+    // tempfile's error names the temporary file, which the user never
+    // asked for and will not find: the folder is what to look at.
     let mut file = tempfile::Builder::new()
         .prefix(".runbook-")
         .suffix(".tmp")
-        .tempfile_in(parent)?;
+        .tempfile_in(parent)
+        .map_err(|e| {
+            let why = e.raw_os_error().map_or_else(
+                || e.kind().to_string(),
+                |n| std::io::Error::from_raw_os_error(n).to_string(),
+            );
+            std::io::Error::new(
+                e.kind(),
+                format!("cannot create a file in `{}`: {why}", parent.display()),
+            )
+        })?;
     file.write_all(text.as_bytes())?;
     set_executable(file.as_file())?;
     file.persist(&target).map_err(|e| e.error)?;

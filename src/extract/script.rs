@@ -172,12 +172,7 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
             w.line(&format!("# Step {name} is not run: {reason}"), None);
             for (i, line) in cmd.code.lines().enumerate() {
                 let md = cmd.lines.get(i).copied().unwrap_or(cmd.block.first_line);
-                let text = if line.is_empty() {
-                    "#".to_string()
-                } else {
-                    format!("# {line}")
-                };
-                w.line(&text, Some((index, md)));
+                w.line(&commented(line), Some((index, md)));
             }
             if !cmd.skip {
                 // A broken step fails where it stands: the steps after it
@@ -185,7 +180,7 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
                 w.line(&format!("{}() {{", function_name(name)), None);
                 let message = format!("error: step {name} ({where_}) cannot run: {reason}");
                 w.line(
-                    &format!("  printf '%s\\n' {} >&2", quote(&message)),
+                    &format!("  printf '%s\\n' {} >&2", quote_text(&message)),
                     Some((index, cmd.block.first_line)),
                 );
                 w.line("  return 1", None);
@@ -218,7 +213,7 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
     let array = |w: &mut Writer, name: &str, values: Vec<&str>| {
         let mut line = format!("{name}=(");
         for v in values {
-            let _ = write!(line, "\n  {}", quote(&one_line(v)));
+            let _ = write!(line, "\n  {}", quote_text(&one_line(v)));
         }
         line.push_str("\n)");
         for l in line.lines() {
@@ -274,6 +269,31 @@ fn step_needs<'a>(rb: &'a Runbook, block: &'a Block) -> Vec<&'a str> {
 /// Single-quotes a value for bash.
 pub fn quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
+}
+
+/// Quotes text runbook writes for people (a broken step's reason, a
+/// heading): as [`quote`], except that text holding `` ` `` or `$` is
+/// written `$'...'`. In plain single quotes ShellCheck takes those for an
+/// expansion the author forgot (SC2016), and would blame the runbook's
+/// line for runbook's own words.
+fn quote_text(value: &str) -> String {
+    if value.contains(['`', '$']) {
+        format!("$'{}'", value.replace('\\', r"\\").replace('\'', r"\'"))
+    } else {
+        quote(value)
+    }
+}
+
+/// A line of a block that is not run, as a comment in the script. The
+/// `|` keeps it from ever reading as a ShellCheck directive: a `{skip}`
+/// block's line `shellcheck disable=all`, written `# shellcheck
+/// disable=all`, would silence ShellCheck on the step after it.
+fn commented(line: &str) -> String {
+    if line.is_empty() {
+        "# |".to_string()
+    } else {
+        format!("# | {line}")
+    }
 }
 
 /// The dispatcher every script ends with.

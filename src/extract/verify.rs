@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::analysis::{self, Runbook};
 use super::shellcheck::{self, Limit, Verdict};
-use super::{findings, render_checked};
+use super::{findings, render_checked, script};
 use crate::config::Settings;
 use crate::diagnostic::{Diagnostic, Span};
 use crate::document::Document;
@@ -50,7 +50,8 @@ pub fn run(
         .par_iter()
         .map(|doc| analysis::analyze(doc, &settings.checks))
         .collect();
-    let checked = render_checked(&runbooks)?;
+    let checked = render_checked(&runbooks)
+        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot run `bash -n`: {e}")))?;
     let texts: Vec<&str> = checked.iter().map(|c| c.script.text.as_str()).collect();
     let sc = if use_shellcheck {
         shellcheck::check(&texts)?
@@ -70,13 +71,10 @@ pub fn run(
                 sink.report(f.rule, f.span, f.message).help(f.help);
             });
             rules::broken_include::check(doc, &cx, &mut sink);
+            rules::invalid_utf8::check(doc, &cx, &mut sink);
             for b in &checked.bash {
                 let span = findings::line_span(doc, b.line);
-                sink.report(
-                    shell_syntax::ID,
-                    span,
-                    format!("not valid shell: bash: {}", b.message),
-                )
+                sink.report(shell_syntax::ID, span, b.message.clone())
                 .help("fix the command, or mark the block `{skip}` if it is not meant to run");
             }
             let unchecked = |message: String, help: &str| {
@@ -89,6 +87,14 @@ pub fn run(
                         let Some((block, line)) = checked.script.origin_of(c.line) else {
                             continue;
                         };
+                        // A step that is not run is runbook's text (its
+                        // code as comments, a stub saying why), not the
+                        // author's: its own finding already says what is wrong.
+                        if script::disabled_reason(&rb.blocks[block], &checked.rejected, block)
+                            .is_some()
+                        {
+                            continue;
+                        }
                         let span = shellcheck_span(doc, &rb.blocks[block], line, c.column);
                         sink.report(
                             rules::shellcheck::ID,

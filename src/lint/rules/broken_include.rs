@@ -87,6 +87,10 @@ fn explain(path: &str, part: &Part, problem: &Problem, folder: &str) -> (String,
                 None => format!("the path is relative to {folder}"),
             },
         ),
+        Problem::Outside => (
+            format!("included file `{path}` is outside the repository (or a link on the way leads there); not read"),
+            format!("include a file of the repository, by its path from {folder}"),
+        ),
         Problem::Unreadable(why) => (
             format!("included file `{path}` {why}"),
             "include a text file of the repository".to_string(),

@@ -29,7 +29,9 @@ use crate::lint::{Context, Sink};
 
 crate::rule!("invalid-utf8", Error, Some(check));
 
-fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
+/// Also run by `runbook verify`: the commands of such a file are not the
+/// bytes its author wrote, and `runbook extract` refuses to write them.
+pub fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
     let Some(offset) = doc.invalid_utf8 else {
         return;
     };
