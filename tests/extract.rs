@@ -2073,3 +2073,47 @@ fn an_unclosed_heredoc_is_reported_at_its_operator() {
         "{found:?}"
     );
 }
+
+/// Placeholder substitution must not change what a valid command means:
+/// `<in>/dev/null` is two redirections, the rest of a `$'...'` keeps its
+/// escapes, and inside `"$(...)"` the value is quoted for the command.
+#[test]
+fn placeholders_keep_the_meaning_of_the_command() {
+    let runbook = format!(
+        "{FRONT}## Rollback\n\n```bash {{name=redirect}}\ncat <in.txt>/dev/null\n```\n\n\
+         ```bash {{name=ansi}}\nprintf $'<name>\\n'\n```\n\n\
+         ```bash {{name=inner}}\necho \"got: $(printf '%s|' <pod-name>)\"\n```\n\n\
+         ```bash {{name=archive}}\necho <backup-id>.tar.gz\n```\n"
+    );
+    let dir = book(&[("r.md", &runbook), ("in.txt", "x\n")]);
+    let found = verify_in(dir.path(), "r.md");
+    assert_eq!(
+        lines_of(&found, "unresolved-placeholder"),
+        vec![16, 20, 24],
+        "not the redirection of line 12: {found:?}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let run = runbook_in(
+        dir.path(),
+        &["extract", "r.md", "--out", out.path().to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = out.path().join("r.sh");
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(text.contains("\ncat <in.txt>/dev/null\n"), "{text}");
+    assert!(text.contains("\"${BACKUP_ID:?"), "{text}");
+    let output = Command::new("bash")
+        .arg(&script)
+        .args(["--only", "ansi", "--only", "inner"])
+        .args(["--var", "NAME=a\tb", "--var", "POD_NAME=web 1"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "a\tb\ngot: web 1|\n",
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

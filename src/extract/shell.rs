@@ -76,6 +76,14 @@ impl Scan {
             .checked_sub(1)
             .map_or(Quoting::Plain, |i| self.segments[i].1)
     }
+
+    /// Where the stretch of one quoting holding `offset` starts. A single
+    /// quote holds nothing else, so inside one this is its opening `'`, or
+    /// the `$` of `$'...'`.
+    pub fn quoted_from(&self, offset: usize) -> usize {
+        let after = self.segments.partition_point(|(start, _)| *start <= offset);
+        after.checked_sub(1).map_or(0, |i| self.segments[i].0)
+    }
 }
 
 /// Flattens ranges, which may nest, into [`Scan::segments`]: a sweep over
@@ -718,7 +726,12 @@ impl<'a> Lexer<'a> {
     }
 
     fn pop(&mut self) {
-        if let Some((ctx, _)) = self.stack.pop() {
+        if let Some((ctx, at)) = self.stack.pop() {
+            if matches!(ctx, Ctx::Subst | Ctx::Backtick) && self.ctx() == Ctx::Double {
+                // `"$(cmd <x>)"`: the command is code, not quoted text.
+                self.regions
+                    .push((at..(self.i + 1).min(self.b.len()), Quoting::Plain));
+            }
             if matches!(ctx, Ctx::Subst | Ctx::Backtick | Ctx::Paren) {
                 self.end_word();
                 self.end_command();
