@@ -103,9 +103,9 @@ fn has_shellcheck() -> bool {
 #[test]
 fn syntax_errors_in_process_and_from_bash() {
     let found = verify("syntax.md");
-    // The unclosed quote (lexer) and the `if` without `fi` (bash -n); the
-    // valid block with a here-document is fine.
-    assert_eq!(lines_of(&found, "shell-syntax"), vec![11, 16], "{found:?}");
+    // The unclosed quote and the `if` without `fi`, at the `if`; the valid
+    // block with a here-document is fine.
+    assert_eq!(lines_of(&found, "shell-syntax"), vec![11, 15], "{found:?}");
     let lint = runbook(&["lint", "syntax.md", "--format", "json"]);
     assert!(
         lint.stdout.contains("\"shell-syntax\""),
@@ -1861,4 +1861,283 @@ fn the_text_before_a_directive_starts_every_line_it_brings_in() {
         "{script}"
     );
     assert!(!script.contains("\nok\n"), "{script}");
+}
+
+/// `(rule, line, column, message)` of every finding `verify --format json`
+/// reports for `file` of the book in `dir`.
+fn verify_detail(dir: &Path, file: &str) -> Vec<(String, u64, u64, String)> {
+    let run = runbook_in(
+        dir,
+        &["verify", file, "--no-shellcheck", "--format", "json"],
+        &[],
+    );
+    assert!(run.code == 0 || run.code == 1, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The script pastes each block into a step function. A block with a `}`
+/// too many closed that function, and the lines after it ran at the top
+/// level of the script: on `--list`, `--help` and `--only` another step.
+/// Each block must be complete shell on its own; one that is not is a
+/// shell-syntax finding where it goes wrong, and a failing stub in the
+/// script, never code.
+#[test]
+fn a_block_cannot_run_code_outside_its_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let mark = |n: usize| dir.path().join(format!("ran-{n}"));
+    // (block, line in the block and column of the error)
+    let blocks: Vec<(String, (u64, u64))> = vec![
+        (
+            format!(
+                "systemctl status web\n}}\ntouch {}\n_() {{\n:",
+                mark(1).display()
+            ),
+            (2, 1),
+        ),
+        (
+            format!("echo a; }}; touch {}; _() {{ :", mark(2).display()),
+            (1, 9),
+        ),
+        (
+            format!(
+                "case x in a) :;; esac; }}\ntouch {}\nf() {{\n:",
+                mark(3).display()
+            ),
+            (1, 24),
+        ),
+        (
+            format!("[[ -n x ]] }}\ntouch {}\nf() {{\n:", mark(4).display()),
+            (1, 12),
+        ),
+        (
+            format!("{{ :; }} }}\ntouch {}\nf() {{\n:", mark(5).display()),
+            (1, 8),
+        ),
+        (format!(")\ntouch {}\n(", mark(6).display()), (1, 1)),
+        // A here-document opened in one block and closed in the next.
+        ("cat <<'EOF'".to_string(), (1, 5)),
+        (
+            format!("EOF\n}}\ntouch {}\nf() {{\n:", mark(7).display()),
+            (2, 1),
+        ),
+        ("done".to_string(), (1, 1)),
+    ];
+    let mut text = format!("{FRONT}## Check\n\n");
+    let mut expected = Vec::new();
+    for (block, (line, col)) in &blocks {
+        text.push_str("```bash\n");
+        let first = text.lines().count() as u64 + 1;
+        expected.push((first + line - 1, *col));
+        text.push_str(block);
+        text.push_str("\n```\n\n");
+    }
+    text.push_str("## Rollback\n\n```bash\necho rollback\n```\n");
+    let book = book(&[("a.md", &text)]);
+
+    let found = verify_detail(book.path(), "a.md");
+    let syntax: Vec<(u64, u64)> = found
+        .iter()
+        .filter(|f| f.0 == "shell-syntax")
+        .map(|f| (f.1, f.2))
+        .collect();
+    assert_eq!(syntax, expected, "{found:#?}");
+    let lint = runbook_in(book.path(), &["lint", "a.md", "--format", "json"], &[]);
+    assert_eq!(lint.code, 1, "{}", lint.stdout);
+    let json: serde_json::Value = serde_json::from_str(&lint.stdout).expect("json report");
+    let linted: Vec<(u64, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "shell-syntax")
+        .map(|d| (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(linted, expected, "{}", lint.stdout);
+
+    let out = tempfile::tempdir().unwrap();
+    let run = runbook_in(
+        book.path(),
+        &["extract", "a.md", "--out", out.path().to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = out.path().join("a.sh");
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert_eq!(
+        text.matches("cannot run: not valid shell").count(),
+        blocks.len(),
+        "{text}"
+    );
+    for args in [&["--list"][..], &["--help"], &["--only", "echo-rollback"]] {
+        let ran = run_script(&script, args);
+        assert_eq!(ran.code, 0, "{args:?}: {}", ran.stderr);
+    }
+    let rollback = run_script(&script, &["--only", "rollback"]);
+    assert_eq!(
+        (rollback.code, rollback.stdout.as_str()),
+        (0, "rollback\n"),
+        "{}",
+        rollback.stderr
+    );
+    // The whole script stops at its first broken step.
+    assert_eq!(run_script(&script, &[]).code, 1);
+    for n in 1..=7 {
+        assert!(!mark(n).exists(), "the code of block {n} ran");
+    }
+}
+
+/// `${X:=default}`, `(( X = 1 ))`, `for ((X = 0; ...))`, `$[X = 1]`,
+/// `[[ -v X ]]`: the block sets or checks the variable itself, so it is
+/// neither reported nor required by the script.
+#[test]
+fn blocks_that_set_or_check_their_own_variables() {
+    let runbook = format!(
+        "{FRONT}## Rollback\n\n```bash\n: \"${{REGION:=eu-west-1}}\"\necho \"rolling back in $REGION\"\n\
+         (( COUNT = 3 )); echo \"$COUNT\"\nfor ((N = 0; N < 2; N++)); do echo \"try $N\"; done\n\
+         X=$(( COUNT + 1 )); echo \"$X\"\necho $[Y = 7] \"$Y\"\n\
+         [[ -v OPTIONAL ]] && echo \"$OPTIONAL\"\necho \"${{NOT_SET:-none}}\"\necho \"$NEVER_SET\"\n```\n"
+    );
+    let dir = book(&[("r.md", &runbook)]);
+    // ShellCheck (SC2007) would only say that `$[...]` is deprecated.
+    let found: Vec<(String, u64)> = verify_detail(dir.path(), "r.md")
+        .into_iter()
+        .map(|f| (f.0, f.1))
+        .collect();
+    assert_eq!(
+        found,
+        vec![("undefined-variable".to_string(), 20)],
+        "only $NEVER_SET"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let run = runbook_in(
+        dir.path(),
+        &["extract", "r.md", "--out", out.path().to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = out.path().join("r.sh");
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(text.contains(": \"${NEVER_SET:?"), "{text}");
+    for var in ["REGION", "COUNT", "N", "X", "Y", "OPTIONAL"] {
+        assert!(!text.contains(&format!("${{{var}:?")), "{var}: {text}");
+    }
+    let output = Command::new("env")
+        .args(["-u", "REGION", "-u", "OPTIONAL", "NEVER_SET=1", "bash"])
+        .arg(&script)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert_eq!(
+        stdout,
+        "rolling back in eu-west-1\n3\ntry 0\ntry 1\n4\n7 7\nnone\n1\n"
+    );
+}
+
+/// `$"..."` (a string translated by the locale) and `$[...]` (old
+/// arithmetic) are valid bash: the step runs.
+#[test]
+fn locale_strings_and_old_arithmetic_are_valid_shell() {
+    let runbook = format!(
+        "{FRONT}## Rollback\n\n```bash {{name=greet}}\necho $\"rolled back\" $[1<<2]\n```\n\n```bash\necho $[1<<2\n```\n"
+    );
+    let dir = book(&[("r.md", &runbook)]);
+    let found = verify_detail(dir.path(), "r.md");
+    let syntax: Vec<(u64, u64)> = found
+        .iter()
+        .filter(|f| f.0 == "shell-syntax")
+        .map(|f| (f.1, f.2))
+        .collect();
+    assert_eq!(syntax, vec![(16, 6)], "only the unclosed one: {found:?}");
+    let out = tempfile::tempdir().unwrap();
+    let run = runbook_in(
+        dir.path(),
+        &["extract", "r.md", "--out", out.path().to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let ran = run_script(&out.path().join("r.sh"), &["--only", "greet"]);
+    assert_eq!(
+        (ran.code, ran.stdout.as_str()),
+        (0, "rolled back 4\n"),
+        "{}",
+        ran.stderr
+    );
+}
+
+/// A here-document that never ends is reported at its `<<`, naming the
+/// line it waits for, not at the first line of its body.
+#[test]
+fn an_unclosed_heredoc_is_reported_at_its_operator() {
+    let runbook = format!(
+        "{FRONT}## Rollback\n\n```bash\ncat <<EOF > /etc/app.conf\nlisten 8080\nEOF \n```\n"
+    );
+    let dir = book(&[("r.md", &runbook)]);
+    let found = verify_detail(dir.path(), "r.md");
+    let syntax: Vec<&(String, u64, u64, String)> =
+        found.iter().filter(|f| f.0 == "shell-syntax").collect();
+    assert_eq!(syntax.len(), 1, "{found:?}");
+    assert_eq!((syntax[0].1, syntax[0].2), (12, 5), "{found:?}");
+    assert!(
+        syntax[0]
+            .3
+            .contains("`<<EOF` is never closed: no line after it is `EOF` alone"),
+        "{found:?}"
+    );
+}
+
+/// Placeholder substitution must not change what a valid command means:
+/// `<in>/dev/null` is two redirections, the rest of a `$'...'` keeps its
+/// escapes, and inside `"$(...)"` the value is quoted for the command.
+#[test]
+fn placeholders_keep_the_meaning_of_the_command() {
+    let runbook = format!(
+        "{FRONT}## Rollback\n\n```bash {{name=redirect}}\ncat <in.txt>/dev/null\n```\n\n\
+         ```bash {{name=ansi}}\nprintf $'<name>\\n'\n```\n\n\
+         ```bash {{name=inner}}\necho \"got: $(printf '%s|' <pod-name>)\"\n```\n\n\
+         ```bash {{name=archive}}\necho <backup-id>.tar.gz\n```\n"
+    );
+    let dir = book(&[("r.md", &runbook), ("in.txt", "x\n")]);
+    let found = verify_in(dir.path(), "r.md");
+    assert_eq!(
+        lines_of(&found, "unresolved-placeholder"),
+        vec![16, 20, 24],
+        "not the redirection of line 12: {found:?}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let run = runbook_in(
+        dir.path(),
+        &["extract", "r.md", "--out", out.path().to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = out.path().join("r.sh");
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(text.contains("\ncat <in.txt>/dev/null\n"), "{text}");
+    assert!(text.contains("\"${BACKUP_ID:?"), "{text}");
+    let output = Command::new("bash")
+        .arg(&script)
+        .args(["--only", "ansi", "--only", "inner"])
+        .args(["--var", "NAME=a\tb", "--var", "POD_NAME=web 1"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "a\tb\ngot: web 1|\n",
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

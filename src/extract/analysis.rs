@@ -371,6 +371,13 @@ fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeho
             ) {
                 continue;
             }
+            // `<in>/dev/null`, `<in>>>log`, `<in>&3`: an input and an output
+            // redirection, as bash reads them.
+            let after = &code[whole.end()..];
+            let angle = whole.as_str().starts_with('<') && whole.as_str().ends_with('>');
+            if angle && (after.starts_with(['>', '&']) || after.starts_with("/dev/")) {
+                continue;
+            }
             if taken
                 .range(..whole.end())
                 .next_back()
@@ -434,7 +441,9 @@ fn substitute(code: &str, placeholders: &[Placeholder], scan: &Scan) -> (String,
             Quoting::Single => {
                 out.push_str("'\"");
                 out.push_str(&expansion);
-                out.push_str("\"'");
+                // The rest of a `$'...'` keeps its escapes (`\n`).
+                let ansi_c = code[scan.quoted_from(p.offset)..].starts_with("$'");
+                out.push_str(if ansi_c { "\"$'" } else { "\"'" });
             }
             _ => {
                 out.push('"');

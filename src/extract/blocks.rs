@@ -398,34 +398,18 @@ fn console_commands(
 type Transcript = (String, Vec<usize>, Vec<(Range<usize>, usize)>);
 
 /// Whether the shell would prompt for more of `command` with `> `: it ends
-/// inside a here-document, a quote or a substitution, after `|` or `&&`,
-/// or inside an `if`, `do`, `case` or `{` it does not close.
+/// after `|` or `&&`, or inside a here-document, a quote, a substitution,
+/// or an `if`, loop, `case`, `{` or `(` it does not close (the lexer's
+/// "never closed").
 fn awaits_more(command: &str) -> bool {
     let code = command.trim_end();
     if code.ends_with('|') || code.ends_with("&&") {
         return true;
     }
-    let scan = super::shell::scan(command);
-    if scan
+    super::shell::scan(command)
         .error
         .as_ref()
         .is_some_and(super::shell::SyntaxError::is_unclosed)
-    {
-        return true;
-    }
-    let mut depth = 0i32;
-    for word in command.split(|c: char| c.is_whitespace() || c == ';') {
-        let at = word.as_ptr() as usize - command.as_ptr() as usize;
-        if scan.quoting_at(at) != super::shell::Quoting::Plain {
-            continue;
-        }
-        match word {
-            "if" | "do" | "case" | "{" => depth += 1,
-            "fi" | "done" | "esac" | "}" => depth -= 1,
-            _ => {}
-        }
-    }
-    depth > 0
 }
 
 /// A word that can be part of a step name: no quotes, paths or operators.
@@ -583,5 +567,19 @@ mod tests {
         );
         assert_eq!(lines, vec![1, 2, 3, 4, 5, 6, 9, 10, 13, 14, 16, 17, 18]);
         assert!(super::super::shell::scan(&code).error.is_none());
+    }
+
+    /// What the lexer reports never closed (a subshell, an `if`, a `case`)
+    /// is what bash prompts `> ` for; a `}` too many is not.
+    #[test]
+    fn console_secondary_prompts_after_an_open_compound_command() {
+        let transcript = "$ (cd /tmp\n> ls)\n$ if true; then\n> echo yes\n> fi\nyes\n\
+                          $ case x in\n> x) echo x;;\n> esac\nx\n$ echo }\n> not a command\n";
+        let (code, lines, _) = console_commands(transcript, |i| 1 + i, &[]);
+        assert_eq!(
+            code,
+            "(cd /tmp\nls)\nif true; then\necho yes\nfi\ncase x in\nx) echo x;;\nesac\necho }\n"
+        );
+        assert_eq!(lines, vec![1, 2, 3, 4, 5, 7, 8, 9, 11]);
     }
 }

@@ -1,8 +1,14 @@
 //! A small bash lexer: enough of the quoting rules to know where quotes,
 //! substitutions and here-documents open and close, which variables a block
 //! reads and sets, and where output redirections point. It never rejects
-//! what bash accepts: structure errors (`if` without `fi`) are left to
-//! `bash -n`, which `runbook verify` and `runbook extract` run.
+//! what bash accepts.
+//!
+//! It also checks that a block's compound commands (`{ }`, `( )`, `if`,
+//! loops, `case`, `[[ ]]`) open and close within the block. `bash -n` cannot
+//! see that: the script pastes each block into a function, so a stray `}`
+//! ends that function early, the lines after it run at the script's top
+//! level (on `--list`, `--help`, `--only` another step), and a later
+//! unclosed `{` takes the generated `}`: the whole script still parses.
 
 use std::ops::Range;
 
@@ -24,9 +30,9 @@ pub struct SyntaxError {
 }
 
 impl SyntaxError {
-    /// A quote, substitution or here-document still open where the code
-    /// ends: what bash would read more lines for. Every such message of
-    /// the lexer says "never closed".
+    /// A quote, substitution, here-document or compound command still open
+    /// where the code ends: what bash would read more lines for. Every such
+    /// message of the lexer says "never closed", and no other does.
     pub fn is_unclosed(&self) -> bool {
         self.message.contains("never closed")
     }
@@ -69,6 +75,14 @@ impl Scan {
         after
             .checked_sub(1)
             .map_or(Quoting::Plain, |i| self.segments[i].1)
+    }
+
+    /// Where the stretch of one quoting holding `offset` starts. A single
+    /// quote holds nothing else, so inside one this is its opening `'`, or
+    /// the `$` of `$'...'`.
+    pub fn quoted_from(&self, offset: usize) -> usize {
+        let after = self.segments.partition_point(|(start, _)| *start <= offset);
+        after.checked_sub(1).map_or(0, |i| self.segments[i].0)
     }
 }
 
@@ -125,6 +139,61 @@ fn segments(regions: &[(Range<usize>, Quoting)]) -> Vec<(usize, Quoting)> {
     out
 }
 
+/// A compound command opened in a command list and not closed yet.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Compound {
+    Brace,
+    If,
+    /// `for` or `select` before its `do` (or `{`, which bash also takes).
+    For,
+    /// `while` or `until`, or a `for` past its `do`.
+    Loop,
+    Case,
+    /// `[[ ... ]]`.
+    Cond,
+}
+
+impl Compound {
+    /// The word that closes it.
+    fn closer(self) -> &'static str {
+        match self {
+            Compound::Brace => "}",
+            Compound::If => "fi",
+            Compound::For | Compound::Loop => "done",
+            Compound::Case => "esac",
+            Compound::Cond => "]]",
+        }
+    }
+}
+
+/// What the next word of a command list is to bash's parser: reserved
+/// words (`if`, `}`, `done`...) count only where a command may start.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Expect {
+    /// Where a command may start.
+    #[default]
+    Command,
+    /// After `time`: `-p` and `--` keep the command position.
+    Time,
+    /// After `function` or `coproc`: a name, then a command.
+    Name,
+    /// The arguments of a simple command.
+    Args,
+    /// After `case`: its word, then `in`.
+    CaseWord,
+    CaseIn,
+    /// In a `case`, where a pattern starts, then inside it, up to `)`.
+    Pattern,
+    PatternMore,
+    /// After `for` or `select`: the name (or `((...))`), then `in` or `do`.
+    ForName,
+    ForIn,
+    /// The words after `for NAME in`, up to `;` or a newline.
+    ForWords,
+    /// Inside `[[ ... ]]`.
+    Cond,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Ctx {
     Top,
@@ -137,18 +206,38 @@ enum Ctx {
 }
 
 struct Heredoc {
+    /// Where its `<<` is: an unclosed here-document is reported there.
+    at: usize,
     delimiter: String,
     strip_tabs: bool,
     expands: bool,
 }
 
 /// Words of the simple command being read, to find assignments and the
-/// builtins that set variables.
+/// builtins that set variables; one per command list (the top level, each
+/// `$(...)`, backquote and `(...)`), with where that list stands.
 #[derive(Default)]
 struct Command {
     words: Vec<Range<usize>>,
     start: Option<usize>,
     skip_next: bool,
+    /// Whether the words are commands, whose compound commands are checked:
+    /// not those of an array `a=(...)`, an `@(...)` pattern, `[[ (...) ]]`.
+    list: bool,
+    expect: Expect,
+    /// How many of [`Lexer::open`] were open when the list started: it must
+    /// close the ones it opens.
+    base: usize,
+}
+
+impl Command {
+    fn list(base: usize) -> Command {
+        Command {
+            list: true,
+            base,
+            ..Command::default()
+        }
+    }
 }
 
 struct Lexer<'a> {
@@ -162,6 +251,15 @@ struct Lexer<'a> {
     words: Vec<&'a str>,
     /// Quoted, commented and here-document ranges, as they close.
     regions: Vec<(Range<usize>, Quoting)>,
+    /// Compound commands open, innermost last, with where their opening
+    /// word is.
+    open: Vec<(Compound, usize)>,
+    /// Names a `[[ -v NAME ]]` or `test -v NAME` checks: the block reads
+    /// them only when set.
+    tested: Vec<&'a str>,
+    /// Set by an error after which the lexer no longer knows what the text
+    /// is (an unclosed quote); an unbalanced compound command is not one.
+    stop: bool,
     scan: Scan,
 }
 
@@ -169,6 +267,11 @@ pub fn scan(src: &str) -> Scan {
     let mut lexer = Lexer::new(src);
     lexer.run();
     lexer.scan.segments = segments(&lexer.regions);
+    if !lexer.tested.is_empty() {
+        for read in &mut lexer.scan.reads {
+            read.guarded |= lexer.tested.contains(&read.name.as_str());
+        }
+    }
     lexer.scan
 }
 
@@ -213,10 +316,13 @@ impl<'a> Lexer<'a> {
             b: src.as_bytes(),
             i: 0,
             stack: vec![(Ctx::Top, 0)],
-            commands: vec![Command::default()],
+            commands: vec![Command::list(0)],
             pending: Vec::new(),
             words: Vec::new(),
             regions: Vec::new(),
+            open: Vec::new(),
+            tested: Vec::new(),
+            stop: false,
             scan: Scan::default(),
         }
     }
@@ -225,6 +331,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn fail(&mut self, offset: usize, message: impl Into<String>) {
+        self.stop = true;
+        self.fail_structure(offset, message);
+    }
+
+    /// An error in how compound commands nest: the lexing goes on, so the
+    /// redirections and variables of the rest are still found.
+    fn fail_structure(&mut self, offset: usize, message: impl Into<String>) {
         if self.scan.error.is_none() {
             self.scan.error = Some(SyntaxError {
                 offset,
@@ -238,7 +351,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn run(&mut self) {
-        while self.i < self.b.len() && self.scan.error.is_none() {
+        while self.i < self.b.len() && !self.stop {
             match self.ctx() {
                 Ctx::Double => self.double(),
                 Ctx::Param => self.param(),
@@ -251,7 +364,8 @@ impl<'a> Lexer<'a> {
         self.end_command();
         if let Some(&(ctx, at)) = self.stack.last() {
             let what = match ctx {
-                Ctx::Top | Ctx::Paren => None,
+                Ctx::Top => None,
+                Ctx::Paren => Some("`(` is never closed: the block ends before its `)`"),
                 Ctx::Double => Some("double quote `\"` is never closed"),
                 Ctx::Subst => Some("command substitution `$(` is never closed"),
                 Ctx::Backtick => Some("backquote `` ` `` is never closed"),
@@ -263,8 +377,32 @@ impl<'a> Lexer<'a> {
             }
         }
         if let Some(doc) = self.pending.first() {
-            let message = format!("here-document `{}` is never closed", doc.delimiter);
-            self.fail(self.b.len(), message);
+            self.fail(doc.at, unclosed_heredoc(doc));
+        }
+        if let Some(&(compound, at)) = self.open.last() {
+            let message = format!(
+                "`{}` is never closed: the block ends before its `{}`",
+                self.opener(compound, at),
+                compound.closer()
+            );
+            self.fail_structure(at, message);
+        }
+    }
+
+    /// The word that opened a compound command, as written.
+    fn opener(&self, compound: Compound, at: usize) -> &'a str {
+        let src = self.src;
+        match compound {
+            Compound::Brace => "{",
+            Compound::If => "if",
+            Compound::Case => "case",
+            Compound::Cond => "[[",
+            Compound::For | Compound::Loop => {
+                let rest = &src[at..];
+                &rest[..rest
+                    .find(|c: char| !c.is_ascii_alphabetic())
+                    .unwrap_or(rest.len())]
+            }
         }
     }
 
@@ -279,18 +417,168 @@ impl<'a> Lexer<'a> {
         let i = self.i;
         let cmd = self.commands.last_mut().unwrap();
         if let Some(start) = cmd.start.take() {
-            if cmd.skip_next {
-                cmd.skip_next = false;
-            } else {
+            let target = std::mem::take(&mut cmd.skip_next);
+            if !target {
                 cmd.words.push(start..i);
             }
+            // A redirection's target is never a reserved word.
+            let word = if target { "" } else { &self.src[start..i] };
+            self.structure(word, start);
         }
+    }
+
+    /// The frame reading command words, when it is a command list.
+    fn list(&mut self) -> Option<&mut Command> {
+        let in_arith = self.ctx() == Ctx::Arith;
+        self.commands.last_mut().filter(|c| c.list && !in_arith)
+    }
+
+    /// Follows the compound commands through one word of a command list
+    /// (`""` for a word that cannot be a reserved word).
+    fn structure(&mut self, word: &str, at: usize) {
+        let Some(cmd) = self.list() else { return };
+        let expect = cmd.expect;
+        let next = match expect {
+            Expect::Command | Expect::Time | Expect::Name => self.reserved(word, at, expect),
+            Expect::Args | Expect::ForWords | Expect::PatternMore => expect,
+            Expect::CaseWord => Expect::CaseIn,
+            Expect::CaseIn if word == "in" => Expect::Pattern,
+            Expect::CaseIn => Expect::CaseIn,
+            Expect::Pattern if word == "esac" => {
+                self.close(Compound::Case, word, at);
+                Expect::Command
+            }
+            Expect::Pattern => Expect::PatternMore,
+            Expect::ForName => Expect::ForIn,
+            Expect::ForIn => match word {
+                "in" => Expect::ForWords,
+                "do" | "{" => self.reserved(word, at, expect),
+                _ => Expect::ForIn,
+            },
+            Expect::Cond if word == "]]" => {
+                self.close(Compound::Cond, word, at);
+                Expect::Command
+            }
+            Expect::Cond => Expect::Cond,
+        };
+        if let Some(cmd) = self.list() {
+            cmd.expect = next;
+        }
+    }
+
+    /// A word where a command may start: what it opens or closes, and what
+    /// comes after it.
+    fn reserved(&mut self, word: &str, at: usize, expect: Expect) -> Expect {
+        let innermost = self.innermost();
+        match word {
+            "{" if innermost == Some(Compound::For) => {
+                // `for x in a; { ...; }`: the braces are the loop's body.
+                self.open.last_mut().unwrap().0 = Compound::Brace;
+            }
+            "{" => self.open.push((Compound::Brace, at)),
+            "}" => self.close(Compound::Brace, word, at),
+            "if" => self.open.push((Compound::If, at)),
+            "then" | "elif" | "else" if innermost != Some(Compound::If) => {
+                self.fail_structure(at, format!("`{word}` without an `if` before it"));
+            }
+            "fi" => self.close(Compound::If, word, at),
+            "while" | "until" => self.open.push((Compound::Loop, at)),
+            "for" | "select" => {
+                self.open.push((Compound::For, at));
+                return Expect::ForName;
+            }
+            "do" => match innermost {
+                Some(Compound::For) => self.open.last_mut().unwrap().0 = Compound::Loop,
+                Some(Compound::Loop) => {}
+                _ => self.fail_structure(
+                    at,
+                    "`do` without a `while`, `until`, `for` or `select` before it",
+                ),
+            },
+            "done" => self.close(Compound::Loop, word, at),
+            "case" => {
+                self.open.push((Compound::Case, at));
+                return Expect::CaseWord;
+            }
+            "esac" => self.close(Compound::Case, word, at),
+            "[[" => {
+                self.open.push((Compound::Cond, at));
+                return Expect::Cond;
+            }
+            "time" => return Expect::Time,
+            "-p" | "--" if expect == Expect::Time => {}
+            "function" | "coproc" => return Expect::Name,
+            // `!`, `then`, `else`, and the ends above, are followed by a command.
+            "!" | "then" | "elif" | "else" => {}
+            // `((...))`, an arithmetic command; after `function NAME` or
+            // `coproc NAME`, a command too.
+            _ if word.starts_with("((") || expect == Expect::Name => {}
+            _ => return Expect::Args,
+        }
+        Expect::Command
+    }
+
+    /// The innermost compound command the current command list opened.
+    fn innermost(&self) -> Option<Compound> {
+        let base = self.commands.last().map_or(0, |c| c.base);
+        self.open[base.min(self.open.len())..].last().map(|o| o.0)
+    }
+
+    /// `word` closes a `compound`: the innermost one the list opened must
+    /// be one.
+    fn close(&mut self, compound: Compound, word: &str, at: usize) {
+        let closes =
+            |c: Compound| c == compound || (compound == Compound::Loop && c == Compound::For);
+        match self.innermost() {
+            Some(c) if closes(c) => {
+                self.open.pop();
+            }
+            Some(c) => {
+                let opener_at = self.open.last().map_or(0, |o| o.1);
+                let message = format!(
+                    "`{word}` comes before the `{}` of the `{}` opened above it",
+                    c.closer(),
+                    self.opener(c, opener_at)
+                );
+                self.fail_structure(at, message);
+            }
+            None => {
+                let what = match compound {
+                    Compound::Brace => "no `{` is open",
+                    Compound::If => "no `if` is open",
+                    Compound::For | Compound::Loop => {
+                        "no `while`, `until`, `for` or `select` loop is open"
+                    }
+                    Compound::Case => "no `case` is open",
+                    Compound::Cond => "no `[[` is open",
+                };
+                let message = format!(
+                    "`{word}` closes nothing: {what} in this block (each block must be complete on its own)"
+                );
+                self.fail_structure(at, message);
+            }
+        }
+    }
+
+    /// At `;`, `&`, `|` or a newline between commands.
+    fn separator(&mut self, newline: bool) {
+        let Some(cmd) = self.list() else { return };
+        cmd.expect = match cmd.expect {
+            Expect::Cond => Expect::Cond,
+            Expect::CaseWord | Expect::CaseIn if newline => cmd.expect,
+            // `a|b)`, and blank lines before a pattern.
+            Expect::Pattern | Expect::PatternMore => Expect::Pattern,
+            _ => Expect::Command,
+        };
     }
 
     /// Records what a finished simple command sets.
     fn end_command(&mut self) {
         let src = self.src;
-        let mut spans = std::mem::take(self.commands.last_mut().unwrap()).words;
+        let cmd = self.commands.last_mut().unwrap();
+        cmd.start = None;
+        cmd.skip_next = false;
+        let mut spans = std::mem::take(&mut cmd.words);
         let mut words = std::mem::take(&mut self.words);
         words.extend(spans.iter().map(|r| &src[r.clone()]));
         self.record_sets(&words);
@@ -301,7 +589,7 @@ impl<'a> Lexer<'a> {
         self.commands.last_mut().unwrap().words = spans;
     }
 
-    fn record_sets(&mut self, words: &[&str]) {
+    fn record_sets(&mut self, words: &[&'a str]) {
         let mut rest = words;
         let mut assigned = Vec::new();
         while let Some((first, tail)) = rest.split_first() {
@@ -389,6 +677,24 @@ impl<'a> Lexer<'a> {
                     self.scan.sets.push(name.to_string());
                 }
             }
+            "[[" | "[" | "test" => {
+                let tested = args.windows(2).filter(|w| w[0] == "-v").map(|w| w[1]);
+                for name in tested {
+                    let name = name.trim_matches(['"', '\'']);
+                    let name = name.split('[').next().unwrap_or(name);
+                    if valid_name(name) {
+                        self.tested.push(name);
+                    }
+                }
+            }
+            "coproc" => {
+                // `coproc NAME { ...; }` sets NAME, else COPROC.
+                let name = match args {
+                    [name, "{", ..] if valid_name(name) => name,
+                    _ => "COPROC",
+                };
+                self.scan.sets.push(name.to_string());
+            }
             "printf" => {
                 if let Some(pos) = args.iter().position(|a| *a == "-v") {
                     if let Some(name) = args.get(pos + 1).filter(|a| valid_name(a)) {
@@ -402,17 +708,50 @@ impl<'a> Lexer<'a> {
 
     fn push(&mut self, ctx: Ctx, at: usize) {
         self.stack.push((ctx, at));
-        if matches!(ctx, Ctx::Subst | Ctx::Backtick | Ctx::Paren) {
-            self.commands.push(Command::default());
+        if matches!(ctx, Ctx::Subst | Ctx::Backtick) {
+            self.commands.push(Command::list(self.open.len()));
         }
     }
 
+    /// At `(`: a subshell's commands when `list`, else words (an array,
+    /// a pattern, a function's `()`).
+    fn push_paren(&mut self, at: usize, list: bool) {
+        self.stack.push((Ctx::Paren, at));
+        let frame = if list {
+            Command::list(self.open.len())
+        } else {
+            Command::default()
+        };
+        self.commands.push(frame);
+    }
+
     fn pop(&mut self) {
-        if let Some((ctx, _)) = self.stack.pop() {
+        if let Some((ctx, at)) = self.stack.pop() {
+            if matches!(ctx, Ctx::Subst | Ctx::Backtick) && self.ctx() == Ctx::Double {
+                // `"$(cmd <x>)"`: the command is code, not quoted text.
+                self.regions
+                    .push((at..(self.i + 1).min(self.b.len()), Quoting::Plain));
+            }
             if matches!(ctx, Ctx::Subst | Ctx::Backtick | Ctx::Paren) {
                 self.end_word();
                 self.end_command();
-                self.commands.pop();
+                let (list, base) = self
+                    .commands
+                    .last()
+                    .map_or((false, 0), |c| (c.list, c.base));
+                let unclosed = self.open.get(base..).and_then(<[_]>::last).filter(|_| list);
+                if let Some(&(compound, at)) = unclosed {
+                    let message = format!(
+                        "`{}` has no `{}` before the end of the `(...)`, `$(...)` or backquotes around it",
+                        self.opener(compound, at),
+                        compound.closer()
+                    );
+                    self.fail_structure(at, message);
+                    self.open.truncate(base);
+                }
+                if self.commands.len() > 1 {
+                    self.commands.pop();
+                }
             }
         }
         if self.stack.is_empty() {
@@ -473,31 +812,59 @@ impl<'a> Lexer<'a> {
                 self.dollar();
             }
             b'(' if ctx == Ctx::Arith => {
-                self.push(Ctx::Paren, self.i);
+                self.push_paren(self.i, false);
                 self.i += 1;
             }
             b'(' => {
                 self.end_word();
+                let expect = self.list().map(|c| c.expect);
                 if self.peek(1) == b'(' && at_word_start {
+                    // `((...))` is one word, as `$((...))` is.
+                    self.word_char();
                     self.push(Ctx::Arith, self.i);
                     self.i += 2;
+                } else if expect == Some(Expect::Pattern) && at_word_start {
+                    // `case x in (a) ...`: the optional `(` of a pattern.
+                    self.i += 1;
                 } else {
                     self.end_command();
-                    self.push(Ctx::Paren, self.i);
+                    let subshell =
+                        matches!(expect, Some(Expect::Command | Expect::Time | Expect::Name));
+                    // `name()`: the function's body comes next.
+                    let definition = expect == Some(Expect::Args)
+                        && self.src[self.i + 1..]
+                            .trim_start_matches([' ', '\t'])
+                            .starts_with(')');
+                    if let Some(cmd) = self.list().filter(|_| subshell || definition) {
+                        cmd.expect = Expect::Command;
+                    }
+                    self.push_paren(self.i, subshell);
                     self.i += 1;
                 }
             }
+            b')' if ctx == Ctx::Arith => {
+                self.close_arith();
+                self.i += 1;
+            }
             b')' => {
+                self.end_word();
+                let in_pattern = self
+                    .list()
+                    .is_some_and(|c| matches!(c.expect, Expect::Pattern | Expect::PatternMore));
                 match ctx {
-                    Ctx::Arith => {
-                        self.pop();
-                        self.i += usize::from(self.peek(1) == b')');
+                    _ if in_pattern => {
+                        self.end_command();
+                        if let Some(cmd) = self.list() {
+                            cmd.expect = Expect::Command;
+                        }
                     }
                     Ctx::Subst | Ctx::Paren => self.pop(),
-                    // A `case` pattern, or a stray parenthesis `bash -n` reports.
                     _ => {
-                        self.end_word();
                         self.end_command();
+                        self.fail_structure(
+                            self.i,
+                            "`)` closes nothing: no `(` is open in this block (each block must be complete on its own)",
+                        );
                     }
                 }
                 self.i += 1;
@@ -505,24 +872,42 @@ impl<'a> Lexer<'a> {
             b'\n' => {
                 self.end_word();
                 self.end_command();
+                self.separator(true);
                 self.i += 1;
                 if !self.pending.is_empty() {
                     self.heredoc_bodies();
                 }
             }
-            b';' | b'&' | b'|' => {
-                self.end_word();
-                if ctx != Ctx::Arith {
-                    if c == b'&' && self.peek(1) == b'>' {
-                        self.i += 1;
-                        self.redirect();
-                        return;
-                    }
-                    self.end_command();
-                }
+            // Inside `((...))` these are operators of one word.
+            b';' | b'&' | b'|' | b' ' | b'\t' | b'\r' | b'<' | b'>' if ctx == Ctx::Arith => {
                 self.i += 1;
             }
-            b'<' | b'>' if ctx == Ctx::Arith => self.i += 1,
+            b';' if matches!(self.peek(1), b';' | b'&') => {
+                // `;;`, `;&`, `;;&`: the end of a `case` item.
+                self.end_word();
+                self.end_command();
+                if self.innermost() != Some(Compound::Case) {
+                    self.fail_structure(self.i, "`;;` outside a `case`");
+                }
+                if let Some(cmd) = self.list() {
+                    cmd.expect = Expect::Pattern;
+                }
+                self.i += 2;
+                if self.peek(0) == b'&' {
+                    self.i += 1;
+                }
+            }
+            b';' | b'&' | b'|' => {
+                self.end_word();
+                if c == b'&' && self.peek(1) == b'>' {
+                    self.i += 1;
+                    self.redirect();
+                    return;
+                }
+                self.end_command();
+                self.separator(false);
+                self.i += 1;
+            }
             b'<' => {
                 self.end_word();
                 if self.peek(1) == b'<' && self.peek(2) != b'<' {
@@ -566,6 +951,30 @@ impl<'a> Lexer<'a> {
                     self.i += 1;
                 }
             }
+        }
+    }
+
+    /// At the `)` that ends an arithmetic `((` or `$((`.
+    fn close_arith(&mut self) {
+        let at = self.stack.last().map_or(0, |s| s.1);
+        self.pop();
+        let dollar = self.b.get(at) == Some(&b'$');
+        if self.peek(1) == b')' {
+            let from = at + if dollar { 3 } else { 2 };
+            if let Some(expr) = self.src.get(from..self.i) {
+                arithmetic_sets(expr, &mut self.scan.sets);
+            }
+            self.i += 1;
+        } else if dollar {
+            // `$((cd /); ls)`: a command substitution that starts with a
+            // subshell, which this `)` closed; the substitution goes on.
+            self.push(Ctx::Subst, at);
+        } else {
+            // `((cd /); ls)`: two subshells, and the outer one goes on.
+            if let Some(cmd) = self.commands.last_mut() {
+                cmd.start = None;
+            }
+            self.push_paren(at, true);
         }
     }
 
@@ -645,6 +1054,8 @@ impl<'a> Lexer<'a> {
                 self.push(Ctx::Param, start);
                 self.i += 2;
             }
+            // In double quotes `$'` is a dollar sign and a quote character.
+            b'\'' if self.ctx() == Ctx::Double => self.i += 1,
             b'\'' => {
                 // ANSI-C quoting: backslash escapes a quote.
                 let mut j = start + 2;
@@ -670,7 +1081,31 @@ impl<'a> Lexer<'a> {
                 });
                 self.i = j;
             }
-            _ => self.i += 2.min(self.b.len() - self.i),
+            b'[' => {
+                // `$[1 << 2]`: bash's old arithmetic, to its matching `]`.
+                let mut depth = 0usize;
+                let close = self.b[start + 1..].iter().position(|&c| {
+                    depth = match c {
+                        b'[' => depth + 1,
+                        b']' => depth.saturating_sub(1),
+                        _ => depth,
+                    };
+                    depth == 0
+                });
+                match close {
+                    Some(n) => {
+                        let end = start + 1 + n;
+                        arithmetic_sets(&self.src[start + 2..end], &mut self.scan.sets);
+                        self.i = end + 1;
+                    }
+                    None => self.fail(start, "arithmetic `$[` is never closed"),
+                }
+            }
+            // `$?`, `$1`, `$$`...: the name is one byte.
+            b'?' | b'#' | b'!' | b'@' | b'*' | b'-' | b'$' | b'0'..=b'9' => self.i += 2,
+            // A `$` that is just a dollar sign (`"$"`, `$ `), or the `$` of
+            // a translated `$"..."`: what follows is read as it stands.
+            _ => self.i += 1,
         }
     }
 
@@ -693,6 +1128,10 @@ impl<'a> Lexer<'a> {
         let guarded = ["-", "=", "+", ":-", ":=", ":+"]
             .iter()
             .any(|op| rest.starts_with(op));
+        // `${NAME:=default}` sets NAME when it is unset or empty.
+        if rest.starts_with('=') || rest.starts_with(":=") {
+            self.scan.sets.push(self.src[from..j].to_string());
+        }
         self.scan.reads.push(VarRead {
             name: self.src[from..j].to_string(),
             offset: from.saturating_sub(2),
@@ -751,6 +1190,11 @@ impl<'a> Lexer<'a> {
 
     /// At `<<`: reads the delimiter; the body starts after the next newline.
     fn heredoc_operator(&mut self) {
+        let at = self.i;
+        if let Some(cmd) = self.list().filter(|c| c.expect == Expect::Command) {
+            // `<<EOF }`: after the operator's word nothing is reserved.
+            cmd.expect = Expect::Args;
+        }
         self.i += 2;
         let strip_tabs = self.peek(0) == b'-';
         if strip_tabs {
@@ -772,6 +1216,7 @@ impl<'a> Lexer<'a> {
             return;
         }
         self.pending.push(Heredoc {
+            at,
             delimiter,
             strip_tabs,
             expands,
@@ -809,8 +1254,7 @@ impl<'a> Lexer<'a> {
                 self.i = next;
             }
             if !closed {
-                let message = format!("here-document `{}` is never closed", doc.delimiter);
-                self.fail(body_start, message);
+                self.fail(doc.at, unclosed_heredoc(&doc));
                 return;
             }
         }
@@ -835,6 +1279,9 @@ impl<'a> Lexer<'a> {
                         && ["-", "=", "+", ":-", ":=", ":+"]
                             .iter()
                             .any(|op| rest.starts_with(op));
+                    if braced && (rest.starts_with('=') || rest.starts_with(":=")) {
+                        self.scan.sets.push(self.src[from..k].to_string());
+                    }
                     self.scan.reads.push(VarRead {
                         name: self.src[from..k].to_string(),
                         offset: j,
@@ -845,6 +1292,56 @@ impl<'a> Lexer<'a> {
             } else {
                 j += 1;
             }
+        }
+    }
+}
+
+/// What to say of a here-document whose delimiter line never comes.
+fn unclosed_heredoc(doc: &Heredoc) -> String {
+    let tabs = if doc.strip_tabs {
+        ", after any tabs"
+    } else {
+        ""
+    };
+    format!(
+        "here-document `<<{}` is never closed: no line after it is `{}` alone{tabs}",
+        doc.delimiter, doc.delimiter
+    )
+}
+
+/// Adds the names an arithmetic expression assigns: `X = 1`, `X += 2`,
+/// `A[i] = 1`, `X++`, `--X` (not `X == 1`, `X <= 1`, `$X`, `16#ff`).
+fn arithmetic_sets(expr: &str, sets: &mut Vec<String>) {
+    const ASSIGN: &[&str] = &[
+        "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "^=", "|=", "++", "--",
+    ];
+    let b = expr.as_bytes();
+    let mut j = 0;
+    while j < b.len() {
+        if !is_name(b[j]) {
+            j += 1;
+            continue;
+        }
+        let start = j;
+        while j < b.len() && is_name(b[j]) {
+            j += 1;
+        }
+        let after_sigil = start > 0 && matches!(b[start - 1], b'$' | b'#');
+        if after_sigil || !is_name_start(b[start]) {
+            continue;
+        }
+        let mut rest = &expr[j..];
+        if rest.starts_with('[') {
+            rest = rest.find(']').map_or("", |n| &rest[n + 1..]);
+        }
+        let rest = rest.trim_start();
+        let before = expr[..start].trim_end();
+        let assigns = (rest.starts_with('=') && !rest.starts_with("=="))
+            || ASSIGN.iter().any(|op| rest.starts_with(op))
+            || before.ends_with("++")
+            || before.ends_with("--");
+        if assigns {
+            sets.push(expr[start..j].to_string());
         }
     }
 }
@@ -1056,5 +1553,170 @@ $(( 1 << (2) )) >"f" ${#a[@]} \"#;
         assert_eq!(s.sets_unknown_from, Some(src.find("\necho \"$Y").unwrap()));
         let s = scan("eval \"$(aws configure export-credentials --format env)\"\n");
         assert!(s.sets_unknown_from.is_some());
+    }
+
+    /// Valid bash whose compound commands close within the text: each
+    /// passes `bash -n` on its own, and the lexer must find nothing.
+    const COMPLETE: &[&str] = &[
+        "f() { { :; } }; f",
+        "case x in fi) echo;; esac",
+        "for x do echo \"$x\"; done",
+        "for ((i=0;i<2;i++)) do echo \"$i\"; done",
+        "for ((i=0;i<2;i++)) { echo \"$i\"; }",
+        "for x in a b; { echo \"$x\"; }",
+        "a=(fi done } esac \"(\" ); echo \"${a[@]}\"",
+        "case x\nin x) echo;; esac",
+        "function f { :; }; f",
+        "function f() ( : ); f",
+        "f()\n{\n  echo\n}\nf",
+        "f() if true; then :; fi; f",
+        "case x in (a) ;; esac",
+        "case x in a|b) ;; *) :; esac",
+        "case x in\nesac",
+        "case x in a) :;&\nb) :;;&\nesac",
+        "case \"$1\" in\n  start)\n    echo s\n    ;;\n  *)\n    echo o\n    ;;\nesac",
+        "echo $( case x in x) echo y;; esac )",
+        "x=`case x in x) echo y;; esac`",
+        "select x in a; do break; done",
+        "for x\ndo :; done",
+        "coproc { :; }",
+        "[[ ( a == b ) ]] || echo no",
+        "[[ $HOME =~ ^/(home|root)$ ]] && echo y",
+        "((cd /); ls)",
+        "echo $((cd /); ls)",
+        "time -p { :; }",
+        "! { false; }",
+        "if true; then :; elif false; then :; else { :; }; fi",
+        "until false; do break; done",
+        "(( x = 1 )) && { echo \"$x\"; }",
+        "{ echo a; } > /tmp/x 2>&1",
+        "cat <<EOF\n}\nfi\nEOF",
+        "echo \"}\" 'fi' \\} done esac {",
+        "trap 'echo }' EXIT",
+        "(\n  cd /tmp\n  ls\n)",
+        "out=$( { echo a; } 2>&1 )",
+        "while read -r l; do echo \"$l\"; done < <(printf 'a\\n')",
+        "for i in 1 2; do case $i in 1) echo one;; *) echo other;; esac; done",
+    ];
+
+    #[test]
+    fn compound_commands_that_close_in_the_block() {
+        for src in COMPLETE {
+            assert_eq!(scan(src).error, None, "{src:?}");
+        }
+    }
+
+    #[test]
+    fn every_complete_example_is_valid_bash() {
+        for src in COMPLETE {
+            let status = std::process::Command::new("bash")
+                .args(["--norc", "--noprofile", "-n", "-c", src])
+                .status()
+                .unwrap();
+            assert!(status.success(), "{src:?}");
+        }
+    }
+
+    /// A block the script pastes into a function must not close it, nor
+    /// leave anything open for the generated `}` to close.
+    #[test]
+    fn compound_commands_left_open_or_closed_twice() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("cmd\n}\nevil\n_() {\n:\n", "}\nevil", "`}` closes nothing"),
+            ("cmd; }; evil; _() { :", "}; evil", "`}` closes nothing"),
+            ("case x in a) :;; esac; }\n", "}\n", "`}` closes nothing"),
+            (
+                "case x in a) }; evil; esac\n",
+                "}; evil",
+                "before the `esac`",
+            ),
+            ("[[ -n x ]] }\n", "}\n", "`}` closes nothing"),
+            ("(( 1 )) }\n", "}\n", "`}` closes nothing"),
+            ("{ :; } }\n", "}\n", "`}` closes nothing"),
+            ("echo `}`\n", "}`", "`}` closes nothing"),
+            (")\nevil\n(\n", ")\nevil", "`)` closes nothing"),
+            ("esac\n", "esac", "`esac` closes nothing"),
+            ("done\n", "done", "`done` closes nothing"),
+            ("fi\n", "fi", "`fi` closes nothing"),
+            ("then :\n", "then", "`then` without an `if`"),
+            ("echo a;;\n", ";;", "`;;` outside a `case`"),
+            ("if x; then done\n", "done", "before the `fi` of the `if`"),
+            ("if true; then\n", "if", "`if` is never closed"),
+            ("until x; do :\n", "until", "`until` is never closed"),
+            ("for x in a; do\n", "for", "`for` is never closed"),
+            ("case x in\n", "case", "`case` is never closed"),
+            ("_() {\n:\n", "{", "`{` is never closed"),
+            ("( echo\n", "( echo", "`(` is never closed"),
+            ("[[ x\n", "[[", "`[[` is never closed"),
+            ("echo $(if x; then y)\n", "if", "`if` has no `fi`"),
+        ];
+        for (src, at, message) in cases {
+            let error = scan(src).error.unwrap_or_else(|| panic!("{src:?}"));
+            assert_eq!(error.offset, src.find(at).unwrap(), "{src:?}: {error:?}");
+            assert!(error.message.contains(message), "{src:?}: {error:?}");
+            let unclosed = message.contains("never closed");
+            assert_eq!(error.is_unclosed(), unclosed, "{src:?}: {error:?}");
+        }
+    }
+
+    #[test]
+    fn an_unbalanced_block_is_still_read_to_its_end() {
+        let src = "}\necho hi > out.txt\n";
+        let s = scan(src);
+        assert!(s.error.is_some());
+        let targets: Vec<&str> = s.redirects.iter().map(|r| &src[r.clone()]).collect();
+        assert_eq!(targets, ["out.txt"]);
+    }
+
+    #[test]
+    fn locale_strings_old_arithmetic_and_lone_dollars() {
+        for src in [
+            "echo $\"localized string\"\n",
+            "echo $[1<<2] $[ (2+3) * a[1] ]\n",
+            "echo \"cost: $\" \"$'5\"\n",
+            "echo $(echo $)\n",
+            "echo \"${x:-$}\"\n",
+        ] {
+            assert_eq!(scan(src).error, None, "{src:?}");
+        }
+        assert_eq!(scan("echo $\"x\"").quoting_at(7), Quoting::Double);
+        let error = scan("echo $[1 + 2\n").error.unwrap();
+        assert_eq!((error.offset, error.is_unclosed()), (5, true));
+    }
+
+    #[test]
+    fn an_unclosed_heredoc_is_reported_at_its_operator() {
+        for src in ["cat <<'EOF'\nline 1\nline 2\n", "cat <<-EOF", "cat <<EOF\n"] {
+            let error = scan(src).error.unwrap();
+            assert_eq!(error.offset, 4, "{src:?}");
+            assert!(error.message.contains("`EOF` alone"), "{error:?}");
+            assert!(error.is_unclosed());
+        }
+    }
+
+    #[test]
+    fn defaults_arithmetic_and_tests_set_or_guard_variables() {
+        let s = scan(
+            ": \"${REGION:=eu-west-1}\"\n(( COUNT = 3 ))\nfor ((N=0; N<3; N++)); do :; done\n\
+             X=$(( $Y + 1 )) Z=2\n(( A[1] += 2, B++, --C ))\necho $[D=4] ${E=5}\n\
+             cat <<EOF\n${F:=6}\nEOF\n[[ -v G ]] && echo \"$G\"\ntest -v H && echo \"$H\"\n",
+        );
+        for name in [
+            "REGION", "COUNT", "N", "X", "Z", "A", "B", "C", "D", "E", "F",
+        ] {
+            assert!(s.sets.iter().any(|n| n == name), "{name}: {:?}", s.sets);
+        }
+        for name in ["Y", "G", "H"] {
+            assert!(!s.sets.iter().any(|n| n == name), "{name}: {:?}", s.sets);
+        }
+        let unguarded: Vec<&str> = s
+            .reads
+            .iter()
+            .filter(|r| !r.guarded)
+            .map(|r| r.name.as_str())
+            .collect();
+        assert_eq!(unguarded, ["Y"]);
+        let s = scan("(( I == 1 || J <= 2 || K != 3 )); echo $(( 16#ff + $L ))\n");
+        assert_eq!(s.sets, Vec::<String>::new());
     }
 }

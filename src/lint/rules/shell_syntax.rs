@@ -3,16 +3,22 @@
 //! ## What it checks
 //! Every `bash`, `sh`, `shell`, `zsh` block and every `$ ` command of a
 //! `console` block: quotes, `$(...)`, `${...}`, backquotes and
-//! here-documents must close, and the last line must not end with `\`
-//! (it would continue into the next step). `runbook lint` checks this in process;
-//! `runbook verify` also runs `bash -n` over the extracted scripts and
-//! reports its errors (`if` without `fi`, a stray `done`) under this rule,
-//! at the Markdown line of the command.
+//! here-documents must close, the last line must not end with `\`
+//! (it would continue into the next step), and each block must be
+//! complete on its own: every `{`, `(`, `if`, loop, `case` and `[[` it
+//! opens closes in the block, and it closes nothing it did not open (a
+//! `}`, `)`, `fi`, `done` or `esac` too many). `runbook lint` checks this
+//! in process; `runbook verify` also runs `bash -n` over the extracted
+//! scripts and reports its errors under this rule, at the Markdown line of
+//! the command.
 //!
 //! ## Why it matters
 //! A block that does not parse fails when it is pasted at 3 a.m., and an
-//! unclosed quote swallows the commands after it. `runbook extract` puts
-//! such a block in the script as a comment carrying this finding.
+//! unclosed quote swallows the commands after it. In the extracted script
+//! each block is a function: a `}` too many would end it early and run the
+//! lines after it whenever the script starts, even for `--list`.
+//! `runbook extract` puts such a block in the script as a comment carrying
+//! this finding, and a step that fails saying why.
 //!
 //! ## Example
 //! ```markdown
