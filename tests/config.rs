@@ -218,3 +218,98 @@ fn a_mistyped_rule_id_stops_the_run_with_a_suggestion() {
         stderr(&output)
     );
 }
+
+/// A book in a temporary folder: `book.toml` as given, and one runbook
+/// with every required field (its front matter's extra lines as given)
+/// that no rule finds fault with on [`common::TODAY`].
+fn book(toml: &str, front_matter: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("book.toml"), toml).unwrap();
+    std::fs::create_dir(tmp.path().join("content")).unwrap();
+    std::fs::write(
+        tmp.path().join("content/restore.md"),
+        format!(
+            "---\ntitle: Restore\nowner: sre\nlast_reviewed: 2026-11-01\nstatus: draft\n{front_matter}---\n\
+             # Restore\n\n## Rollback\n\nNothing to undo.\n"
+        ),
+    )
+    .unwrap();
+    tmp
+}
+
+/// The findings of a JSON report as `(rule, line:col, message, help)`.
+fn findings(report: &serde_json::Value) -> Vec<(String, String, String, String)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                format!("{}:{}", d["line"], d["column"]),
+                d["message"].as_str().unwrap_or("").to_string(),
+                d["help"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A `lints` that is there but cannot be listed is an I/O failure naming
+/// it, never taken for a book without team rules: the gate would pass what
+/// they forbid. (File modes do not stop root, so the cases are ones no
+/// user can list: a file, a link to nowhere, a link to itself.) A
+/// `lints/*.yaml` that is no regular file is reported, not skipped.
+#[cfg(unix)]
+#[test]
+fn a_lints_folder_that_cannot_be_read_stops_the_run() {
+    type Make = fn(&Path);
+    let cases: [(&str, Make); 5] = [
+        ("this is a file, not a folder", |lints| {
+            std::fs::write(lints, "- id: x\n").unwrap()
+        }),
+        ("is a symlink to `gone`, which does not exist", |lints| {
+            std::os::unix::fs::symlink("gone", lints).unwrap()
+        }),
+        ("cannot read the folder of team rules: ", |lints| {
+            std::os::unix::fs::symlink("lints", lints).unwrap()
+        }),
+        (
+            "lints/pipe.yaml:1:1: is a named pipe, not a regular file",
+            |lints| {
+                std::fs::create_dir(lints).unwrap();
+                let made = std::process::Command::new("mkfifo")
+                    .arg(lints.join("pipe.yaml"))
+                    .status()
+                    .unwrap();
+                assert!(made.success());
+            },
+        ),
+        ("lints/old.yaml:1:1: is a folder, not a file", |lints| {
+            std::fs::create_dir_all(lints.join("old.yaml")).unwrap()
+        }),
+    ];
+    for (expected, make) in cases {
+        let tmp = book("[book]\nsrc = \"content\"\n", "");
+        make(&tmp.path().join("lints"));
+        let output = runbook(tmp.path(), &["lint", "--today", "2026-11-25"]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{expected}: {}",
+            stderr(&output)
+        );
+        assert!(stderr(&output).contains(expected), "{}", stderr(&output));
+        if !expected.starts_with("lints/") {
+            assert!(
+                stderr(&output).contains("error: ./lints:1:1: "),
+                "{}",
+                stderr(&output)
+            );
+        }
+    }
+
+    // No `lints` at all: the default rules only.
+    let tmp = book("[book]\nsrc = \"content\"\n", "");
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!((rule_ids(&report), code), (vec![], 0), "{report:#}");
+}
