@@ -436,6 +436,19 @@ impl Settings {
             || (!self.exclude.is_empty() && self.exclude.is_match(rel))
     }
 
+    /// What is wrong with the source folder, when it is none: the start of
+    /// an error message, which the caller ends with what to set. `src`
+    /// naming a file is said so, not called missing.
+    pub fn source_problem(&self) -> Option<String> {
+        let what = match std::fs::metadata(&self.src) {
+            Ok(meta) if meta.is_dir() => return None,
+            Ok(_) => "is a file, not a folder".to_string(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => "does not exist".to_string(),
+            Err(e) => format!("cannot be read: {e}"),
+        };
+        Some(format!("source folder `{}` {what}", self.src.display()))
+    }
+
     /// The review period for a status, before any per-file override.
     pub fn review_period_for(&self, status: Option<&str>) -> ReviewPeriod {
         status

@@ -254,6 +254,23 @@ fn findings(report: &serde_json::Value) -> Vec<(String, String, String, String)>
         .collect()
 }
 
+/// `src` naming a file is said to be one, not called missing.
+#[test]
+fn a_source_that_is_a_file_is_called_one() {
+    let tmp = book("[book]\nsrc = \"content/restore.md\"\n", "");
+    for command in ["lint", "build"] {
+        let output = runbook(tmp.path(), &[command, "--today", "2026-11-25"]);
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert!(
+            stderr(&output).contains(
+                "error: source folder `content/restore.md` is a file, not a folder (set `src` under [book] in book.toml"
+            ),
+            "{command}: {}",
+            stderr(&output)
+        );
+    }
+}
+
 /// A `lints` that is there but cannot be listed is an I/O failure naming
 /// it, never taken for a book without team rules: the gate would pass what
 /// they forbid. (File modes do not stop root, so the cases are ones no
