@@ -402,8 +402,9 @@ impl Settings {
         // not point the linter at the machine's other files.
         if file.is_some() {
             if let Some(real) = Boundary::new(&root, &root).escape(&src) {
-                return Err(bad(
+                return Err(error_at(
                     &["book", "src"],
+                    Part::Key,
                     format!(
                         "`src` is `{}`, which resolves to `{}`, outside the repository (the folder of book.toml when it is in no git repository): a book.toml may point runbook only at the repository's own files; move the runbooks into it",
                         config.book.src.display(),
@@ -803,13 +804,19 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// its status (`Draft` where the statuses are `draft`): their stricter
 /// period would be silently unused. The statuses are `[lint] statuses`,
 /// else the default rule `status-values`'s list or pattern; with neither,
-/// any status is allowed and nothing is checked.
+/// or with `status-invalid` off, any status is allowed and nothing is
+/// checked.
 fn statuses_unknown(
     lint: &Lint,
     rules: &[crate::lint::custom::CustomRule],
     at: impl Fn(&[&str]) -> (usize, usize),
 ) -> Vec<UnknownKey> {
     use crate::lint::custom::{Kind, STATUS_VALUES};
+    // With `status-invalid` (which runs `status-values`) off, any status is
+    // allowed, and a period for any may apply.
+    if lint.rules.get(crate::lint::rules::status_invalid::ID) == Some(&Level::Off) {
+        return Vec::new();
+    }
     let rule = rules.iter().find_map(|r| match (&r.kind, r.id) {
         (Kind::FrontMatter { values, regex, .. }, STATUS_VALUES) => Some((values, regex)),
         _ => None,

@@ -301,6 +301,14 @@ fn review_periods_for_no_status_are_warned_about() {
         unknown,
         [("lint.review-period-by-status.drafts", 5, Some("draft"))]
     );
+
+    // With `status-invalid` off any status is allowed, `drafts` too.
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint.rules]\nstatus-invalid = \"off\"\n[lint.review-period-by-status]\ndrafts = \"5d\"\n",
+        "",
+    );
+    let s = Settings::load(&tmp.path().join("book.toml")).unwrap();
+    assert!(s.unknown_keys.is_empty(), "{:?}", s.unknown_keys);
 }
 
 /// `config-unknown-key` points at the key in its own table, though the

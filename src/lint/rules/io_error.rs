@@ -13,8 +13,7 @@
 //! ## Why it matters
 //! A gate that skips what it cannot read passes what it never checked. The
 //! run goes on with the other files, and exits with code 2. Reading a named
-//! pipe or `/dev/stdin` would wait forever, and `/dev/zero` never ends. For
-//! the same reason `[lint.rules]` cannot turn it off or lower it.
+//! pipe or `/dev/stdin` would wait forever, and `/dev/zero` never ends.
 //!
 //! ## Example
 //! ```text
