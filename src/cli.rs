@@ -337,10 +337,9 @@ fn lint_settings(args: &LintArgs) -> Result<Settings, u8> {
     }
     settings.links.online |= args.online || args.online_fragments;
     settings.links.fragments |= args.online_fragments;
-    if args.paths.is_empty() && !settings.src.is_dir() {
+    if let Some(problem) = settings.source_problem().filter(|_| args.paths.is_empty()) {
         crate::eprintln_printable!(
-            "error: source folder `{}` does not exist (set `src` under [book] in book.toml, or name files to check)",
-            settings.src.display()
+            "error: {problem} (set `src` under [book] in book.toml, or name files to check)"
         );
         return Err(FAILURE);
     }
@@ -591,11 +590,8 @@ fn data_rules(rules: &[lint::custom::CustomRule], builtin: &str) -> String {
 fn build_command(args: &BuildArgs) -> Result<PathBuf, u8> {
     let settings = load_settings(&args.common)?;
     let today = today(&args.common)?;
-    if !settings.src.is_dir() {
-        crate::eprintln_printable!(
-            "error: source folder `{}` does not exist (set `src` under [book] in book.toml)",
-            settings.src.display()
-        );
+    if let Some(problem) = settings.source_problem() {
+        crate::eprintln_printable!("error: {problem} (set `src` under [book] in book.toml)");
         return Err(FAILURE);
     }
     let dest = args

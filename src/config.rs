@@ -174,24 +174,58 @@ impl std::fmt::Display for ConfigError {
     }
 }
 
-/// A key in `book.toml` that means nothing to runbook.
+/// A key in `book.toml` that means nothing to runbook, so that a setting
+/// the team believes in is never silently dropped.
 #[derive(Clone, Debug)]
 pub struct UnknownKey {
     pub key: String,
     pub line: usize,
     pub col: usize,
     pub suggestion: Option<String>,
+    pub reason: Ignored,
+}
+
+/// Why a key of `book.toml` is ignored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ignored {
+    /// No setting has this name.
+    Unknown,
+    /// A `[lint.review-period-by-status]` key that is no status a runbook
+    /// may have: its period would apply to no runbook. The statuses are
+    /// listed when they are a list (not a pattern).
+    NoSuchStatus { statuses: Vec<String> },
 }
 
 impl UnknownKey {
     pub fn message(&self) -> String {
-        format!("unknown key `{}` in {FILE_NAME}; it is ignored", self.key)
+        match &self.reason {
+            Ignored::Unknown => format!("unknown key `{}` in {FILE_NAME}; it is ignored", self.key),
+            Ignored::NoSuchStatus { .. } => format!(
+                "`{}`: `{}` is not one of the statuses, so this period applies to no runbook and is ignored",
+                self.key,
+                self.key.rsplit('.').next().unwrap_or(&self.key)
+            ),
+        }
     }
 
     pub fn help(&self) -> String {
-        match &self.suggestion {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => "see the README for the keys runbook reads".to_string(),
+        match (&self.suggestion, &self.reason) {
+            (Some(s), Ignored::Unknown) => format!("did you mean `{s}`?"),
+            (None, Ignored::Unknown) => "see the README for the keys runbook reads".to_string(),
+            (Some(s), Ignored::NoSuchStatus { .. }) => {
+                format!("did you mean `{s}`? statuses are matched exactly, case included")
+            }
+            (None, Ignored::NoSuchStatus { statuses }) if !statuses.is_empty() => format!(
+                "the statuses are {} (`statuses` under [lint])",
+                statuses
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            (None, Ignored::NoSuchStatus { .. }) => {
+                "name a status the rule `status-values` accepts".to_string()
+            }
         }
     }
 }
@@ -276,14 +310,15 @@ impl Settings {
         let mut ignored = Vec::new();
         let deserializer =
             toml::Deserializer::parse(&text).map_err(|e| toml_error(file, &text, e))?;
-        let config: Config =
-            serde_ignored::deserialize(deserializer, |path| ignored.push(path.to_string()))
-                .map_err(|e| toml_error(file, &text, e))?;
+        let config: Config = serde_ignored::deserialize(deserializer, |path| {
+            ignored.push((path.to_string(), segments(&path)))
+        })
+        .map_err(|e| toml_error(file, &text, e))?;
         let known = known_keys();
         let unknown = ignored
             .into_iter()
-            .filter(|key| !is_mdbook_key(key))
-            .map(|key| locate_unknown(&text, key, &known))
+            .filter(|(key, _)| !is_mdbook_key(key))
+            .map(|(key, path)| locate_unknown(&text, key, &path, &known))
             .collect();
         let root = file.parent().map(Path::to_path_buf).unwrap_or_default();
         let root = if root.as_os_str().is_empty() {
@@ -300,45 +335,63 @@ impl Settings {
         root: PathBuf,
         unknown_keys: Vec<UnknownKey>,
     ) -> Result<Settings, ConfigError> {
-        let bad = |key: &str, message: String| ConfigError {
-            path: file.clone().unwrap_or_else(|| PathBuf::from(FILE_NAME)),
-            line: file
-                .as_deref()
-                .and_then(|f| find_key_line(f, key))
-                .unwrap_or(1),
-            col: 1,
-            message,
+        // Only a bad value costs reading book.toml again, to say where.
+        let at = |path: &[&str], part: Part| {
+            file.as_deref()
+                .and_then(|f| std::fs::read_to_string(f).ok())
+                .and_then(|text| position(&text, path, part))
+                .unwrap_or((1, 1))
         };
-        let period = |key: &str, text: &str| {
+        let error_at = |path: &[&str], part: Part, message: String| {
+            let (line, col) = at(path, part);
+            ConfigError {
+                path: file.clone().unwrap_or_else(|| PathBuf::from(FILE_NAME)),
+                line,
+                col,
+                message,
+            }
+        };
+        let bad = |path: &[&str], message: String| error_at(path, Part::Value, message);
+        let period = |path: &[&str], text: &str| {
             text.parse::<ReviewPeriod>()
-                .map_err(|e| bad(key, format!("`{key}`: {e}")))
+                .map_err(|e| bad(path, format!("`{}`: {e}", path.join("."))))
         };
-        let regex = |key: &str, text: &str| {
-            Regex::new(text)
-                .map_err(|e| bad(key, format!("`{key}`: invalid regular expression: {e}")))
+        let regex = |path: &[&str], text: &str| {
+            Regex::new(text).map_err(|e| {
+                bad(
+                    path,
+                    format!("`{}`: invalid regular expression: {e}", path.join(".")),
+                )
+            })
         };
 
         let lint = &config.lint;
-        let review_period = period("review-period", &lint.review_period)?;
-        let due_soon = period("due-soon", &lint.due_soon)?;
+        let review_period = period(&["lint", "review-period"], &lint.review_period)?;
+        let due_soon = period(&["lint", "due-soon"], &lint.due_soon)?;
         let mut review_period_by_status = HashMap::new();
         for (status, text) in &lint.review_period_by_status {
-            review_period_by_status.insert(status.clone(), period(status, text)?);
+            let path = ["lint", "review-period-by-status", status];
+            review_period_by_status.insert(status.clone(), period(&path, text)?);
         }
         let required_sections = lint
             .required_sections
             .iter()
-            .map(|s| regex("required-sections", s))
+            .enumerate()
+            .map(|(i, s)| regex(&["lint", "required-sections", &i.to_string()], s))
             .collect::<Result<_, _>>()?;
         let mut globs = globset::GlobSetBuilder::new();
-        for pattern in &lint.exclude {
-            let glob = globset::Glob::new(pattern)
-                .map_err(|e| bad("exclude", format!("`exclude`: {e}")))?;
+        for (i, pattern) in lint.exclude.iter().enumerate() {
+            let glob = globset::Glob::new(pattern).map_err(|e| {
+                bad(
+                    &["lint", "exclude", &i.to_string()],
+                    format!("`lint.exclude`: {e}"),
+                )
+            })?;
             globs.add(glob);
         }
         let exclude = globs
             .build()
-            .map_err(|e| bad("exclude", format!("`exclude`: {e}")))?;
+            .map_err(|e| bad(&["lint", "exclude"], format!("`lint.exclude`: {e}")))?;
         let src = crate::workspace::normalize(&root.join(&config.book.src));
         let src = if src.as_os_str().is_empty() {
             PathBuf::from(".")
@@ -349,8 +402,9 @@ impl Settings {
         // not point the linter at the machine's other files.
         if file.is_some() {
             if let Some(real) = Boundary::new(&root, &root).escape(&src) {
-                return Err(bad(
-                    "src",
+                return Err(error_at(
+                    &["book", "src"],
+                    Part::Key,
                     format!(
                         "`src` is `{}`, which resolves to `{}`, outside the repository (the folder of book.toml when it is in no git repository): a book.toml may point runbook only at the repository's own files; move the runbooks into it",
                         config.book.src.display(),
@@ -364,11 +418,26 @@ impl Settings {
         let rollback_heading = lint
             .rollback_heading
             .as_ref()
-            .map(|h| regex("rollback-heading", h))
+            .map(|h| regex(&["lint", "rollback-heading"], h))
             .transpose()?;
         book_toml_over_rules(&mut custom_rules, lint.statuses.as_ref(), rollback_heading);
-        for rule in lint.rules.keys() {
-            if crate::lint::rules::find(rule).is_some() {
+        let mut unknown_keys = unknown_keys;
+        unknown_keys.extend(statuses_unknown(lint, &custom_rules, |path| {
+            at(path, Part::Key)
+        }));
+        for (rule, level) in &lint.rules {
+            if let Some(builtin) = crate::lint::rules::find(rule) {
+                if let Some(why) =
+                    fixed_severity(rule).filter(|_| level.severity() != Some(builtin.severity))
+                {
+                    return Err(bad(
+                        &["lint", "rules", rule],
+                        format!(
+                            "`lint.rules.{rule}`: `{rule}` cannot be set (it always reports at {}): {why}",
+                            builtin.severity
+                        ),
+                    ));
+                }
                 continue;
             }
             match custom_rules.iter().find(|r| r.id == rule) {
@@ -381,15 +450,17 @@ impl Settings {
                         Some(near) => format!("did you mean `{near}`?"),
                         None => "see `runbook rules`".to_string(),
                     };
-                    return Err(bad(
-                        rule,
+                    return Err(error_at(
+                        &["lint", "rules", rule],
+                        Part::Key,
                         format!("`lint.rules.{rule}`: no rule has this id ({hint})"),
                     ));
                 }
                 Some(r) => {
                     if let Some(builtin) = r.reports_as {
-                        return Err(bad(
-                            rule,
+                        return Err(error_at(
+                            &["lint", "rules", rule],
+                            Part::Key,
                             format!(
                                 "`lint.rules.{rule}`: this rule reports as `{builtin}`; set the severity of `{builtin}`, or drop the rule with `severity: off` in `lints/`"
                             ),
@@ -398,10 +469,13 @@ impl Settings {
                 }
             }
         }
-        let aliases = Aliases::new(&config.front_matter.aliases).map_err(|m| bad("aliases", m))?;
+        let aliases = Aliases::new(&config.front_matter.aliases).map_err(|(path, m)| {
+            let path: Vec<&str> = path.iter().map(String::as_str).collect();
+            error_at(&path, Part::Key, m)
+        })?;
 
         let links = crate::lint::external::Options::new(&config.lint.links, &root)
-            .map_err(|(key, m)| bad(key, format!("`lint.links.{key}`: {m}")))?;
+            .map_err(|(key, m)| bad(&["lint", "links", key], format!("`lint.links.{key}`: {m}")))?;
         let config_file = file.clone().unwrap_or_else(|| root.join(FILE_NAME));
         let checks =
             crate::extract::config::Checks::new(&config.extract, &custom_rules, &config_file)?;
@@ -434,6 +508,19 @@ impl Settings {
         // An empty set still builds a candidate path to match nothing.
         REPOSITORY_DOCUMENTS.contains(&stem)
             || (!self.exclude.is_empty() && self.exclude.is_match(rel))
+    }
+
+    /// What is wrong with the source folder, when it is none: the start of
+    /// an error message, which the caller ends with what to set. `src`
+    /// naming a file is said so, not called missing.
+    pub fn source_problem(&self) -> Option<String> {
+        let what = match std::fs::metadata(&self.src) {
+            Ok(meta) if meta.is_dir() => return None,
+            Ok(_) => "is a file, not a folder".to_string(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => "does not exist".to_string(),
+            Err(e) => format!("cannot be read: {e}"),
+        };
+        Some(format!("source folder `{}` {what}", self.src.display()))
     }
 
     /// The review period for a status, before any per-file override.
@@ -483,18 +570,51 @@ pub struct Aliases {
 }
 
 impl Aliases {
-    fn new(config: &BTreeMap<String, Vec<String>>) -> Result<Aliases, String> {
+    /// The aliases of `[front-matter.aliases]`. A name given to two fields,
+    /// or one that is another field's own name, is refused with the path of
+    /// the key at fault: either way one field would silently lose its
+    /// values to the other.
+    fn new(config: &BTreeMap<String, Vec<String>>) -> Result<Aliases, (Vec<String>, String)> {
         use crate::document::front_matter::CANONICAL_FIELDS;
-        let mut map = HashMap::new();
+        let mut map: HashMap<String, &'static str> = HashMap::new();
         for (canonical, names) in config {
+            let path = |more: &[String]| {
+                ["front-matter", "aliases", canonical]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .chain(more.iter().cloned())
+                    .collect::<Vec<_>>()
+            };
             let Some(field) = CANONICAL_FIELDS.iter().find(|f| *f == canonical) else {
-                return Err(format!(
-                    "`front-matter.aliases.{canonical}`: not a front matter field; the fields are {}",
-                    CANONICAL_FIELDS.join(", ")
+                return Err((
+                    path(&[]),
+                    format!(
+                        "`front-matter.aliases.{canonical}`: not a front matter field; the fields are {}",
+                        CANONICAL_FIELDS.join(", ")
+                    ),
                 ));
             };
-            for name in names {
-                map.insert(name.clone(), *field);
+            for (i, name) in names.iter().enumerate() {
+                let at = || path(&[i.to_string()]);
+                if let Some(other) = CANONICAL_FIELDS.iter().find(|f| *f == name && *f != field) {
+                    return Err((
+                        at(),
+                        format!(
+                            "`front-matter.aliases.{canonical}`: `{name}` is the front matter field `{other}`, so it cannot also stand for `{field}`; remove it from the aliases of `{field}`"
+                        ),
+                    ));
+                }
+                match map.insert(name.clone(), *field) {
+                    Some(other) if other != *field => {
+                        return Err((
+                            at(),
+                            format!(
+                                "`front-matter.aliases`: `{name}` is an alias of both `{other}` and `{field}`; a front matter key can stand for one field only, so keep it under one of them"
+                            ),
+                        ));
+                    }
+                    _ => {}
+                }
             }
         }
         Ok(Aliases { map })
@@ -523,13 +643,7 @@ impl Aliases {
 fn toml_error(file: &Path, text: &str, error: toml::de::Error) -> ConfigError {
     let (line, col) = error
         .span()
-        .map(|span| {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-            (line, col)
-        })
-        .unwrap_or((1, 1));
+        .map_or((1, 1), |span| line_col(text, span.start));
     ConfigError {
         path: file.to_path_buf(),
         line,
@@ -591,27 +705,31 @@ fn is_mdbook_key(key: &str) -> bool {
     })
 }
 
-fn locate_unknown(text: &str, key: String, known: &[String]) -> UnknownKey {
-    let last = key.rsplit('.').next().unwrap_or(&key).to_string();
-    let (line, col) = text
-        .lines()
-        .enumerate()
-        .find_map(|(i, l)| {
-            let trimmed = l.trim_start();
-            let is_key = trimmed.strip_prefix(last.as_str()).is_some_and(|rest| {
-                let rest = rest.trim_start();
-                rest.starts_with('=') || rest.starts_with('.')
-            }) || trimmed.starts_with('[') && {
-                // `[output.html]` is where the table `output` first shows.
-                let table = trimmed.trim_start_matches('[').trim_end_matches(']').trim();
-                table.ends_with(&last)
-                    || table
-                        .strip_prefix(key.as_str())
-                        .is_some_and(|rest| rest.starts_with('.'))
-            };
-            is_key.then(|| (i + 1, l.len() - trimmed.len() + 1))
-        })
-        .unwrap_or((1, 1));
+/// The keys of a path that `serde_ignored` reports, without the marks of
+/// `Option`s and newtypes, which are no keys of the file.
+fn segments(path: &serde_ignored::Path) -> Vec<String> {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => Vec::new(),
+        Path::Seq { parent, index } => {
+            let mut keys = segments(parent);
+            keys.push(index.to_string());
+            keys
+        }
+        Path::Map { parent, key } => {
+            let mut keys = segments(parent);
+            keys.push(key.clone());
+            keys
+        }
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => segments(parent),
+    }
+}
+
+fn locate_unknown(text: &str, key: String, path: &[String], known: &[String]) -> UnknownKey {
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    let (line, col) = position(text, &path, Part::Key).unwrap_or((1, 1));
     let parent = key.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
     let suggestion = known
         .iter()
@@ -625,12 +743,139 @@ fn locate_unknown(text: &str, key: String, known: &[String]) -> UnknownKey {
         line,
         col,
         suggestion,
+        reason: Ignored::Unknown,
     }
 }
 
-fn find_key_line(file: &Path, key: &str) -> Option<usize> {
-    let text = std::fs::read_to_string(file).ok()?;
-    text.lines()
-        .position(|l| l.trim_start().trim_start_matches('"').starts_with(key))
-        .map(|i| i + 1)
+/// Which part of a setting a message points at.
+#[derive(Clone, Copy)]
+enum Part {
+    /// The key: a name that means nothing.
+    Key,
+    /// The value: one that is wrong.
+    Value,
+}
+
+/// Where the setting at `path` (keys, and indices into arrays) is written
+/// in `text`, as a 1-based line and column in characters. A key is found
+/// in its own table, wherever else the same name appears: read from the
+/// parsed document's spans, not searched for in the lines. Where a table
+/// is written in several places (`[lint]` and `lint.x = 1`), the key is
+/// where the table first names it.
+fn position(text: &str, path: &[&str], part: Part) -> Option<(usize, usize)> {
+    use toml::de::{DeTable, DeValue};
+    let document = DeTable::parse(text).ok()?;
+    let (first, rest) = path.split_first()?;
+    let (key, mut value) = document.get_ref().get_key_value(*first)?;
+    let mut span = match part {
+        Part::Key => key.span(),
+        Part::Value => value.span(),
+    };
+    for segment in rest {
+        let (key_span, next) = match value.get_ref() {
+            DeValue::Table(table) => {
+                let (key, next) = table.get_key_value(*segment)?;
+                (key.span(), next)
+            }
+            DeValue::Array(items) => {
+                let next = items.get(segment.parse::<usize>().ok()?)?;
+                (next.span(), next)
+            }
+            _ => return None,
+        };
+        span = match part {
+            Part::Key => key_span,
+            Part::Value => next.span(),
+        };
+        value = next;
+    }
+    Some(line_col(text, span.start))
+}
+
+/// The 1-based line and column (in characters) of a byte offset.
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, col)
+}
+
+/// Keys of `[lint.review-period-by-status]` that no runbook can have as
+/// its status (`Draft` where the statuses are `draft`): their stricter
+/// period would be silently unused. The statuses are `[lint] statuses`,
+/// else the default rule `status-values`'s list or pattern; with neither,
+/// or with `status-invalid` off, any status is allowed and nothing is
+/// checked.
+fn statuses_unknown(
+    lint: &Lint,
+    rules: &[crate::lint::custom::CustomRule],
+    at: impl Fn(&[&str]) -> (usize, usize),
+) -> Vec<UnknownKey> {
+    use crate::lint::custom::{Kind, STATUS_VALUES};
+    // With `status-invalid` (which runs `status-values`) off, any status is
+    // allowed, and a period for any may apply.
+    if lint.rules.get(crate::lint::rules::status_invalid::ID) == Some(&Level::Off) {
+        return Vec::new();
+    }
+    let rule = rules.iter().find_map(|r| match (&r.kind, r.id) {
+        (Kind::FrontMatter { values, regex, .. }, STATUS_VALUES) => Some((values, regex)),
+        _ => None,
+    });
+    let (statuses, pattern) = match (&lint.statuses, rule) {
+        (Some(statuses), _) => (statuses, None),
+        (None, Some((values, regex))) => (values, regex.as_ref()),
+        (None, None) => return Vec::new(),
+    };
+    if statuses.is_empty() && pattern.is_none() {
+        return Vec::new();
+    }
+    lint.review_period_by_status
+        .keys()
+        .filter(|status| !statuses.contains(status) && !pattern.is_some_and(|p| p.is_match(status)))
+        .map(|status| {
+            let (line, col) = at(&["lint", "review-period-by-status", status]);
+            let suggestion = statuses
+                .iter()
+                .find(|s| s.eq_ignore_ascii_case(status))
+                .map(String::as_str)
+                .or_else(|| {
+                    crate::lint::links::closest(status, statuses.iter().map(String::as_str))
+                })
+                .map(str::to_string);
+            UnknownKey {
+                key: format!("lint.review-period-by-status.{status}"),
+                line,
+                col,
+                suggestion,
+                reason: Ignored::NoSuchStatus {
+                    statuses: statuses.clone(),
+                },
+            }
+        })
+        .collect()
+}
+
+/// Why a rule's severity cannot be set in `[lint.rules]`, for the rules
+/// whose findings come from walking and reading the tree, not from a
+/// rule's check, so no setting reaches them. Accepting a setting that does
+/// nothing would let a team believe a finding is silenced; and but for
+/// `symlink-loop`, each means a file was not checked, which a gate must
+/// not let pass.
+fn fixed_severity(id: &str) -> Option<&'static str> {
+    use crate::lint::rules::{file_too_large, io_error, symlink_loop, symlink_outside};
+    Some(match id {
+        io_error::ID => {
+            "a gate that skips what it cannot read passes what it never checked; fix the permissions or the path, or leave the file out with `exclude` under [lint]"
+        }
+        file_too_large::ID => {
+            "a file over the size limit is not read, so it was never checked; split it, or leave it out with `exclude` under [lint]"
+        }
+        symlink_outside::ID => {
+            "a symlink out of the repository is never followed (it could read any file of the machine), so what it points to was never checked; copy the file in, or leave the link out with `exclude` under [lint]"
+        }
+        symlink_loop::ID => {
+            "it is found while the tree is walked, before any rule's settings apply, and a link that loops is never followed; remove the link"
+        }
+        _ => return None,
+    })
 }

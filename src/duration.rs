@@ -27,10 +27,36 @@ impl ReviewPeriod {
     }
 }
 
-impl FromStr for ReviewPeriod {
-    type Err = String;
+/// The longest review period: a runbook not due for a century is never
+/// due, and a cap keeps every due date a real calendar day.
+pub const MAX_YEARS: i64 = 100;
 
-    fn from_str(text: &str) -> Result<Self, String> {
+/// The periods runbook accepts, as messages say it.
+pub const RANGE: &str = "a review period is from `1d` to `100 years`";
+
+/// Why a text is no review period; its `Display` is the message to show.
+#[derive(Debug)]
+pub enum NotAPeriod {
+    /// A period, but longer than [`MAX_YEARS`] (or than a number holds).
+    OutOfRange(String),
+    Invalid(String),
+}
+
+impl fmt::Display for NotAPeriod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NotAPeriod::OutOfRange(text) => write!(f, "`{text}` is out of range: {RANGE}"),
+            NotAPeriod::Invalid(message) => f.write_str(message),
+        }
+    }
+}
+
+impl FromStr for ReviewPeriod {
+    type Err = NotAPeriod;
+
+    fn from_str(text: &str) -> Result<Self, NotAPeriod> {
+        let invalid = NotAPeriod::Invalid;
+        let out_of_range = || NotAPeriod::OutOfRange(text.trim().to_string());
         let text = text.trim();
         // `every 90 days`, as a sentence says it.
         let text = match text.get(..6) {
@@ -41,13 +67,26 @@ impl FromStr for ReviewPeriod {
             return Ok(ReviewPeriod(period));
         }
         if let Some(which) = ambiguous(text) {
-            return Err(format!("`{text}` is ambiguous: {which}"));
+            return Err(invalid(format!("`{text}` is ambiguous: {which}")));
         }
-        let span: jiff::Span = text.parse().map_err(|_| {
-            format!(
-                "`{text}` is not a duration; write it as `90d`, `90 days`, `6 months` or `1 year`"
-            )
-        })?;
+        let span = if let Ok(days) = text.parse::<i64>() {
+            // A bare number is days, in book.toml as in front matter
+            // (`review_every: 90`).
+            jiff::Span::new()
+                .try_days(days)
+                .map_err(|_| out_of_range())?
+        } else {
+            // Unit words in any case, as the cadences are: `90 Days`.
+            text.to_ascii_lowercase().parse().map_err(|_| {
+                if too_large(text) {
+                    out_of_range()
+                } else {
+                    invalid(format!(
+                        "`{text}` is not a duration; write it as `90d`, `90 days`, `6 months` or `1 year`"
+                    ))
+                }
+            })?
+        };
         let has_clock = span.get_hours() != 0
             || span.get_minutes() != 0
             || span.get_seconds() != 0
@@ -55,12 +94,44 @@ impl FromStr for ReviewPeriod {
             || span.get_microseconds() != 0
             || span.get_nanoseconds() != 0;
         if has_clock || span.is_negative() || span.is_zero() {
-            return Err(format!(
+            return Err(invalid(format!(
                 "`{text}` is not a positive number of days, weeks, months or years"
-            ));
+            )));
+        }
+        if over_max(span) {
+            return Err(out_of_range());
         }
         Ok(ReviewPeriod(span))
     }
+}
+
+/// Whether `text` fails to parse only because a number in it is too large
+/// for a period (`9999999 years`, or a bare number past what an integer
+/// holds): with every number made `1`, it parses.
+fn too_large(text: &str) -> bool {
+    let mut small = String::with_capacity(text.len());
+    let mut in_number = false;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            if !in_number {
+                small.push('1');
+            }
+            in_number = true;
+        } else {
+            small.push(c);
+            in_number = false;
+        }
+    }
+    small == "1" || small.to_ascii_lowercase().parse::<jiff::Span>().is_ok()
+}
+
+/// Whether a period parsed by jiff is longer than [`MAX_YEARS`], counted
+/// from a fixed day so the answer never changes with the date.
+fn over_max(span: jiff::Span) -> bool {
+    let from = jiff::civil::date(2000, 1, 1);
+    let max = jiff::Span::new().years(MAX_YEARS);
+    span.compare((max, from))
+        .is_ok_and(|order| order == std::cmp::Ordering::Greater)
 }
 
 /// The cadences teams write instead of a number: `quarterly`, or `quarter`
@@ -69,7 +140,7 @@ fn cadence(text: &str) -> Option<jiff::Span> {
     let span = jiff::Span::new();
     Some(match text.to_ascii_lowercase().as_str() {
         "weekly" | "week" => span.weeks(1),
-        "biweekly" | "fortnightly" | "fortnight" => span.weeks(2),
+        "fortnightly" | "fortnight" => span.weeks(2),
         "monthly" | "month" => span.months(1),
         "quarterly" | "quarter" => span.months(3),
         "half-yearly" | "semiannually" | "semi-annually" | "half-year" | "half year" => {
@@ -84,6 +155,9 @@ fn cadence(text: &str) -> Option<jiff::Span> {
 /// write instead.
 pub fn ambiguous(text: &str) -> Option<&'static str> {
     Some(match text.to_ascii_lowercase().as_str() {
+        "biweekly" | "bi-weekly" => {
+            "some read it as every two weeks, others as twice a week: write `2 weeks` (or `fortnightly`)"
+        }
         "bimonthly" | "bi-monthly" => {
             "some read it as every two months, others as twice a month: write `2 months` or `2 weeks`"
         }
@@ -129,7 +203,11 @@ mod tests {
             ("every quarter", "2025-04-30"),
             ("every Month", "2025-02-28"),
             ("every year", "2026-01-31"),
-            ("biweekly", "2025-02-14"),
+            ("90", "2025-05-01"),
+            ("90 Days", "2025-05-01"),
+            ("6 MONTHS", "2025-07-31"),
+            ("1 Year", "2026-01-31"),
+            ("100 years", "2125-01-31"),
         ] {
             let period: ReviewPeriod = text.parse().unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(period.after(start).unwrap().to_string(), due, "{text}");
@@ -138,15 +216,47 @@ mod tests {
 
     #[test]
     fn words_that_mean_two_periods_ask_which() {
-        let e = "biannually".parse::<ReviewPeriod>().unwrap_err();
+        let e = "biannually"
+            .parse::<ReviewPeriod>()
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("write `6 months` or `2 years`"), "{e}");
         assert!("every bimonthly".parse::<ReviewPeriod>().is_err());
+        let e = "Biweekly".parse::<ReviewPeriod>().unwrap_err().to_string();
+        assert!(
+            e.contains("is ambiguous") && e.contains("write `2 weeks`"),
+            "{e}"
+        );
     }
 
     #[test]
     fn nonsense_is_refused() {
-        for text in ["soon", "-3d", "0d", "4 hours", "", "every", "every "] {
-            assert!(text.parse::<ReviewPeriod>().is_err(), "{text}");
+        for text in [
+            "soon", "-3d", "0d", "-90", "0", "4 hours", "", "every", "every ",
+        ] {
+            let e = text.parse::<ReviewPeriod>().unwrap_err();
+            assert!(matches!(e, NotAPeriod::Invalid(_)), "{text}: {e}");
         }
+    }
+
+    #[test]
+    fn periods_too_long_say_the_range() {
+        for text in [
+            "9999999 years",
+            "101 years",
+            "every 1201 months",
+            "36526",
+            "99999999999999999999",
+            "99999999999999999999 days",
+        ] {
+            let e = text.parse::<ReviewPeriod>().unwrap_err();
+            assert!(matches!(e, NotAPeriod::OutOfRange(_)), "{text}: {e}");
+            assert!(
+                e.to_string()
+                    .ends_with("is out of range: a review period is from `1d` to `100 years`"),
+                "{e}"
+            );
+        }
+        assert!(RANGE.contains(&format!("`{MAX_YEARS} years`")));
     }
 }

@@ -218,3 +218,350 @@ fn a_mistyped_rule_id_stops_the_run_with_a_suggestion() {
         stderr(&output)
     );
 }
+
+/// A book in a temporary folder: `book.toml` as given, and one runbook
+/// with every required field (its front matter's extra lines as given)
+/// that no rule finds fault with on [`common::TODAY`].
+fn book(toml: &str, front_matter: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("book.toml"), toml).unwrap();
+    std::fs::create_dir(tmp.path().join("content")).unwrap();
+    std::fs::write(
+        tmp.path().join("content/restore.md"),
+        format!(
+            "---\ntitle: Restore\nowner: sre\nlast_reviewed: 2026-11-01\nstatus: draft\n{front_matter}---\n\
+             # Restore\n\n## Rollback\n\nNothing to undo.\n"
+        ),
+    )
+    .unwrap();
+    tmp
+}
+
+/// The findings of a JSON report as `(rule, line:col, message, help)`.
+fn findings(report: &serde_json::Value) -> Vec<(String, String, String, String)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                format!("{}:{}", d["line"], d["column"]),
+                d["message"].as_str().unwrap_or("").to_string(),
+                d["help"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A `[lint.review-period-by-status]` key that is no status (`Draft` where
+/// the status is `draft`) would silently leave the stricter period off:
+/// it is a `config-unknown-key` warning at the key, with the status meant.
+/// The statuses are `[lint] statuses`, else the default rule's.
+#[test]
+fn review_periods_for_no_status_are_warned_about() {
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n\n[lint]\nstatuses = [\"draft\", \"live\"]\n\n\
+         [lint.review-period-by-status]\nlive = \"1 year\"\nDraft = \"5d\"\n  zzz = \"2d\"\n",
+        "",
+    );
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        findings(&report),
+        [
+            (
+                "config-unknown-key".to_string(),
+                "9:1".to_string(),
+                "`lint.review-period-by-status.Draft`: `Draft` is not one of the statuses, so this period applies to no runbook and is ignored".to_string(),
+                "did you mean `draft`? statuses are matched exactly, case included".to_string(),
+            ),
+            (
+                "config-unknown-key".to_string(),
+                "10:3".to_string(),
+                "`lint.review-period-by-status.zzz`: `zzz` is not one of the statuses, so this period applies to no runbook and is ignored".to_string(),
+                "the statuses are `draft`, `live` (`statuses` under [lint])".to_string(),
+            ),
+        ],
+        "{report:#}"
+    );
+
+    // Unset, the statuses are the default rule `status-values`'s.
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint.review-period-by-status]\ndeprecated = \"1 year\"\ndrafts = \"5d\"\n",
+        "",
+    );
+    let s = Settings::load(&tmp.path().join("book.toml")).unwrap();
+    let unknown: Vec<_> = s
+        .unknown_keys
+        .iter()
+        .map(|k| (k.key.as_str(), k.line, k.suggestion.as_deref()))
+        .collect();
+    assert_eq!(
+        unknown,
+        [("lint.review-period-by-status.drafts", 5, Some("draft"))]
+    );
+
+    // With `status-invalid` off any status is allowed, `drafts` too.
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint.rules]\nstatus-invalid = \"off\"\n[lint.review-period-by-status]\ndrafts = \"5d\"\n",
+        "",
+    );
+    let s = Settings::load(&tmp.path().join("book.toml")).unwrap();
+    assert!(s.unknown_keys.is_empty(), "{:?}", s.unknown_keys);
+}
+
+/// `config-unknown-key` points at the key in its own table, though the
+/// same name is a key of an earlier table, and at a dotted key's first
+/// part where that is the unknown one.
+#[test]
+fn unknown_keys_are_found_in_their_own_table() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("book.toml"),
+        "[book]\nsrc = \".\"\n\n[build]\nfoo = 1\n\n[lint]\nfoo = 2\n  lint.x = 3\n\n\
+         [lint.links]\nfoo = 4\n[extract]\nbook.src = 5\n",
+    )
+    .unwrap();
+    let s = Settings::load(&tmp.path().join("book.toml")).unwrap();
+    let mut unknown: Vec<_> = s
+        .unknown_keys
+        .iter()
+        .map(|k| (k.key.as_str(), k.line, k.col))
+        .collect();
+    unknown.sort();
+    assert_eq!(
+        unknown,
+        [
+            ("build.foo", 5, 1),
+            ("extract.book", 14, 1),
+            ("lint.foo", 8, 1),
+            ("lint.links.foo", 12, 1),
+            ("lint.lint", 9, 3),
+        ]
+    );
+}
+
+/// A bad value is reported where it is written, in its own table.
+#[test]
+fn bad_values_are_reported_where_they_are_written() {
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\ndue-soon = \"14d\"\n[lint.review-period-by-status]\ndue-soon = \"soon\"\n",
+        "",
+    );
+    let output = runbook(tmp.path(), &["lint", "--today", "2026-11-25"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(
+            "book.toml:6:12: `lint.review-period-by-status.due-soon`: `soon` is not a duration"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// `io-error` and the other findings of reading the tree come before any
+/// rule setting applies: `off` (or another severity) would be accepted and
+/// do nothing, and a team would believe a finding silenced. It stops the
+/// run, saying why; the rule's own severity is accepted.
+#[test]
+fn rules_found_while_reading_the_tree_cannot_be_set() {
+    for (rule, level, line) in [
+        ("io-error", "off", "io-error = \"off\""),
+        ("file-too-large", "warning", "file-too-large = \"warning\""),
+        ("symlink-outside", "off", "symlink-outside = \"off\""),
+        ("symlink-loop", "off", "symlink-loop = \"off\""),
+    ] {
+        let tmp = book(
+            &format!("[book]\nsrc = \"content\"\n[lint.rules]\n{line}\n"),
+            "",
+        );
+        let output = runbook(tmp.path(), &["lint", "--today", "2026-11-25"]);
+        assert_eq!(output.status.code(), Some(2), "{rule} = {level}");
+        let col = rule.len() + 4;
+        let expected = format!("book.toml:4:{col}: `lint.rules.{rule}`: `{rule}` cannot be set");
+        assert!(stderr(&output).contains(&expected), "{}", stderr(&output));
+    }
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint.rules]\nio-error = \"off\"\n",
+        "",
+    );
+    let output = runbook(tmp.path(), &["lint", "--today", "2026-11-25"]);
+    assert!(
+        stderr(&output).contains(
+            "(it always reports at error): a gate that skips what it cannot read passes what it never checked"
+        ),
+        "{}",
+        stderr(&output)
+    );
+
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint.rules]\nio-error = \"error\"\nsymlink-loop = \"warning\"\n",
+        "",
+    );
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!((rule_ids(&report), code), (vec![], 0), "{report:#}");
+}
+
+/// An alias given to two fields, or that is another field's own name,
+/// would silently give one field's values to the other: both stop the run
+/// at the alias, naming both fields.
+#[test]
+fn conflicting_aliases_are_refused() {
+    for (aliases, expected) in [
+        (
+            "owner = [\"maintainer\"]\nstatus = [\"state\", \"maintainer\"]",
+            "book.toml:5:20: `front-matter.aliases`: `maintainer` is an alias of both `owner` and `status`",
+        ),
+        (
+            "owner = [\"owner_slack\", \"status\"]",
+            "book.toml:4:25: `front-matter.aliases.owner`: `status` is the front matter field `status`, so it cannot also stand for `owner`",
+        ),
+    ] {
+        let tmp = book(
+            &format!("[book]\nsrc = \"content\"\n[front-matter.aliases]\n{aliases}\n"),
+            "",
+        );
+        let output = runbook(tmp.path(), &["lint", "--today", "2026-11-25"]);
+        assert_eq!(output.status.code(), Some(2), "{aliases}");
+        assert!(stderr(&output).contains(expected), "{}", stderr(&output));
+    }
+    // A field's own name among its aliases changes nothing, and is kept.
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[front-matter.aliases]\nowner = [\"owner\", \"team\"]\n",
+        "",
+    );
+    let s = Settings::load(&tmp.path().join("book.toml")).unwrap();
+    assert_eq!(s.aliases.canonical("team"), Some("owner"));
+}
+
+/// book.toml and front matter read review periods alike: a bare number of
+/// days, unit words in any case. Too long a period says the range; a word
+/// read two ways (`biweekly`) is refused in both, with what to write.
+#[test]
+fn book_toml_and_front_matter_read_review_periods_alike() {
+    for period in ["90", "90 Days", "every Year", "26 Weeks"] {
+        let tmp = book(
+            &format!("[book]\nsrc = \"content\"\n[lint]\nreview-period = \"{period}\"\n"),
+            &format!("review_every: {period}\n"),
+        );
+        let (report, code) = lint_json(tmp.path(), &[]);
+        assert_eq!(
+            (rule_ids(&report), code),
+            (vec![], 0),
+            "{period}: {report:#}"
+        );
+    }
+
+    for (period, expected) in [
+        (
+            "9999999 years",
+            "book.toml:4:17: `lint.review-period`: `9999999 years` is out of range: a review period is from `1d` to `100 years`",
+        ),
+        (
+            "biweekly",
+            "book.toml:4:17: `lint.review-period`: `biweekly` is ambiguous: some read it as every two weeks, others as twice a week: write `2 weeks`",
+        ),
+    ] {
+        let tmp = book(
+            &format!("[book]\nsrc = \"content\"\n[lint]\nreview-period = \"{period}\"\n"),
+            "",
+        );
+        let output = runbook(tmp.path(), &["lint", "--today", "2026-11-25"]);
+        assert_eq!(output.status.code(), Some(2), "{period}");
+        assert!(stderr(&output).contains(expected), "{}", stderr(&output));
+
+        let tmp = book(
+            "[book]\nsrc = \"content\"\n",
+            &format!("review_every: {period}\n"),
+        );
+        let (report, _) = lint_json(tmp.path(), &[]);
+        let found = findings(&report);
+        assert_eq!(found.len(), 1, "{report:#}");
+        assert_eq!(found[0].0, "field-type");
+        let help = &found[0].3;
+        let wanted = if period == "biweekly" {
+            "write `2 weeks`"
+        } else {
+            "a review period is from `1d` to `100 years`"
+        };
+        assert!(help.contains(wanted), "{period}: {help}");
+    }
+}
+
+/// `src` naming a file is said to be one, not called missing.
+#[test]
+fn a_source_that_is_a_file_is_called_one() {
+    let tmp = book("[book]\nsrc = \"content/restore.md\"\n", "");
+    for command in ["lint", "build"] {
+        let output = runbook(tmp.path(), &[command, "--today", "2026-11-25"]);
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert!(
+            stderr(&output).contains(
+                "error: source folder `content/restore.md` is a file, not a folder (set `src` under [book] in book.toml"
+            ),
+            "{command}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+/// A `lints` that is there but cannot be listed is an I/O failure naming
+/// it, never taken for a book without team rules: the gate would pass what
+/// they forbid. (File modes do not stop root, so the cases are ones no
+/// user can list: a file, a link to nowhere, a link to itself.) A
+/// `lints/*.yaml` that is no regular file is reported, not skipped.
+#[cfg(unix)]
+#[test]
+fn a_lints_folder_that_cannot_be_read_stops_the_run() {
+    type Make = fn(&Path);
+    let cases: [(&str, Make); 5] = [
+        ("this is a file, not a folder", |lints| {
+            std::fs::write(lints, "- id: x\n").unwrap()
+        }),
+        ("is a symlink to `gone`, which does not exist", |lints| {
+            std::os::unix::fs::symlink("gone", lints).unwrap()
+        }),
+        ("cannot read the folder of team rules: ", |lints| {
+            std::os::unix::fs::symlink("lints", lints).unwrap()
+        }),
+        (
+            "lints/pipe.yaml:1:1: is a named pipe, not a regular file",
+            |lints| {
+                std::fs::create_dir(lints).unwrap();
+                let made = std::process::Command::new("mkfifo")
+                    .arg(lints.join("pipe.yaml"))
+                    .status()
+                    .unwrap();
+                assert!(made.success());
+            },
+        ),
+        ("lints/old.yaml:1:1: is a folder, not a file", |lints| {
+            std::fs::create_dir_all(lints.join("old.yaml")).unwrap()
+        }),
+    ];
+    for (expected, make) in cases {
+        let tmp = book("[book]\nsrc = \"content\"\n", "");
+        make(&tmp.path().join("lints"));
+        let output = runbook(tmp.path(), &["lint", "--today", "2026-11-25"]);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{expected}: {}",
+            stderr(&output)
+        );
+        assert!(stderr(&output).contains(expected), "{}", stderr(&output));
+        if !expected.starts_with("lints/") {
+            assert!(
+                stderr(&output).contains("error: ./lints:1:1: "),
+                "{}",
+                stderr(&output)
+            );
+        }
+    }
+
+    // No `lints` at all: the default rules only.
+    let tmp = book("[book]\nsrc = \"content\"\n", "");
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!((rule_ids(&report), code), (vec![], 0), "{report:#}");
+}

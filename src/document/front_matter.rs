@@ -691,13 +691,16 @@ fn review_period(value: &Value) -> Result<ReviewPeriod, NotAPeriod> {
     };
     // `review_every: 90` is days, quoted or not.
     let days = text.parse::<i64>().map(|n| format!("{n}d"));
-    days.as_deref().unwrap_or(&text).parse().map_err(|_| {
+    days.as_deref().unwrap_or(&text).parse().map_err(|e| {
         let number = text
             .trim_start_matches('-')
             .split(|c: char| !(c.is_ascii_digit() || c == '.'))
             .next()
             .unwrap_or("");
         match text.parse::<jiff::Span>() {
+            _ if matches!(e, crate::duration::NotAPeriod::OutOfRange(_)) => {
+                Some(("a shorter period", crate::duration::RANGE))
+            }
             Ok(span) if span.is_zero() || span.is_negative() => Some((
                 "a period of at least one day",
                 "write a period such as `90d`, `6 months` or `1 year`",

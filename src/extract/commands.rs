@@ -76,10 +76,9 @@ fn settings_for(common: &Common, paths: &[PathBuf]) -> Result<Settings, u8> {
     if settings.file.is_none() {
         settings.src = default_source(paths);
     }
-    if paths.is_empty() && !settings.src.is_dir() {
+    if let Some(problem) = settings.source_problem().filter(|_| paths.is_empty()) {
         crate::eprintln_printable!(
-            "error: source folder `{}` does not exist (set `src` under [book] in book.toml, or name runbooks)",
-            settings.src.display()
+            "error: {problem} (set `src` under [book] in book.toml, or name runbooks)"
         );
         return Err(FAILURE);
     }

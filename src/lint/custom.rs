@@ -379,16 +379,18 @@ struct WhenEntry {
 /// folder is the defaults alone.
 pub fn load(dir: &Path, boundary: &Boundary) -> Result<Vec<CustomRule>, ConfigError> {
     let mut rules: Vec<CustomRule> = DEFAULTS.clone();
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(rules);
+    let files = match rule_files(dir) {
+        Ok(Some(files)) => files,
+        Ok(None) => return Ok(rules),
+        Err(message) => {
+            return Err(ConfigError {
+                path: dir.to_path_buf(),
+                line: 1,
+                col: 1,
+                message,
+            });
+        }
     };
-    let mut files: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
-        .filter(|p| p.is_file())
-        .collect();
-    files.sort();
     let mut declared = HashSet::new();
     for file in files {
         let unread = |message: String| ConfigError {
@@ -430,6 +432,61 @@ pub fn load(dir: &Path, boundary: &Boundary) -> Result<Vec<CustomRule>, ConfigEr
         }
     }
     Ok(rules)
+}
+
+/// The `*.yaml` and `*.yml` entries of `lints/`, sorted, or `None` when
+/// there is no such folder. Any other failure to list it (no permission,
+/// `lints` a file or a dangling link) is an error, the message to show:
+/// taken for a missing folder, it would drop every team rule and the gate
+/// would pass what they forbid. Entries are not filtered by kind: one that is no regular file (a
+/// folder, a named pipe, a device) fails when read, and is reported so,
+/// rather than skipped along with its rules.
+fn rule_files(dir: &Path) -> Result<Option<Vec<PathBuf>>, String> {
+    // Only nothing at all at that path is no folder: a link to nowhere is
+    // still a `lints` someone meant to be read.
+    let link = match std::fs::symlink_metadata(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(unlisted(&e)),
+        Ok(meta) => meta.file_type().is_symlink(),
+    };
+    match std::fs::metadata(dir) {
+        Err(e) if link && e.kind() == std::io::ErrorKind::NotFound => {
+            let target = std::fs::read_link(dir).unwrap_or_default();
+            return Err(format!(
+                "the folder of team rules is a symlink to `{}`, which does not exist; restore it, or remove the link to lint with the default rules only",
+                target.display()
+            ));
+        }
+        Ok(meta) if !meta.is_dir() => {
+            return Err(
+                "this is a file, not a folder: team rules are read from the files `lints/*.yaml`; make it a folder, or remove it to lint with the default rules only"
+                    .to_string(),
+            );
+        }
+        _ => {}
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| unlisted(&e))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry.map_err(|e| unlisted(&e))?.path();
+        if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(Some(files))
+}
+
+/// Why the folder of team rules could not be listed, and what to do.
+fn unlisted(error: &std::io::Error) -> String {
+    let fix = if error.kind() == std::io::ErrorKind::PermissionDenied {
+        "give the user running runbook permission to read and enter it (`chmod a+rx lints`)"
+    } else {
+        "check that it can be listed (`ls lints`)"
+    };
+    format!(
+        "cannot read the folder of team rules: {error}; linting without its rules would pass what they forbid: {fix}"
+    )
 }
 
 /// The rules a built-in rule runs (see [`DATA_OF`]).
