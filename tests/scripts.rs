@@ -276,18 +276,25 @@ fn a_runbook_that_is_not_utf8_is_reported_and_not_extracted() {
     assert!(run.stderr.contains("not valid UTF-8"), "{}", run.stderr);
 }
 
+/// A syntax error in included lines is found at the directive but fixed in
+/// the included file: the message names it, and the line when bash tells
+/// it (the lexer's own structure errors name the file).
 #[test]
 fn a_syntax_error_in_included_lines_names_the_included_file_and_line() {
     let dir = book(&[
         (
             "a.md",
             &runbook(
-                "```bash\necho before\n{{#include scripts/bad.sh}}\n```\n\n```bash\n{{#include scripts/bad.sh:2:4}}\n```\n",
+                "```bash\necho before\n{{#include scripts/bad.sh}}\n```\n\n```bash\n{{#include scripts/bad.sh:2:4}}\n```\n\n```bash\n{{#include scripts/open.sh}}\n```\n",
             ),
         ),
         (
             "scripts/bad.sh",
-            b"echo one\nif true; then\n  echo never closed\necho four\n",
+            b"echo one\necho two\necho three >\necho four\n",
+        ),
+        (
+            "scripts/open.sh",
+            b"echo one\nif true; then\n  echo never closed\n",
         ),
     ]);
     let found = verify(dir.path(), &["--no-shellcheck"]);
@@ -296,16 +303,22 @@ fn a_syntax_error_in_included_lines_names_the_included_file_and_line() {
         .filter(|f| f.1 == "shell-syntax")
         .map(|f| (f.2, f.3.as_str()))
         .collect();
-    assert_eq!(syntax.len(), 2, "{found:?}");
+    assert_eq!(syntax.len(), 3, "{found:?}");
     // At the directive, naming the file and the line bash stopped at.
     assert_eq!(syntax[0].0, 11);
     assert!(
-        syntax[0].1.ends_with("(in `scripts/bad.sh:4`)"),
+        syntax[0].1.ends_with("(in `scripts/bad.sh:3`)"),
         "{syntax:?}"
     );
     assert_eq!(syntax[1].0, 15);
     assert!(
-        syntax[1].1.ends_with("(in `scripts/bad.sh:4`)"),
+        syntax[1].1.ends_with("(in `scripts/bad.sh:3`)"),
+        "{syntax:?}"
+    );
+    assert_eq!(syntax[2].0, 19);
+    assert!(
+        syntax[2].1.contains("`if` is never closed")
+            && syntax[2].1.ends_with("(in `scripts/open.sh`)"),
         "{syntax:?}"
     );
 }
