@@ -56,6 +56,13 @@ fn book(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 /// The script `runbook extract` writes for `file` of the book in `dir`.
 fn extracted(dir: &Path, file: &str) -> String {
+    let (_out, script) = extract_script(dir, file);
+    std::fs::read_to_string(script).unwrap()
+}
+
+/// Extracts `file` of the book in `dir` into a folder of its own: the
+/// folder (kept while it lives) and the script's path, to run it.
+fn extract_script(dir: &Path, file: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let out = tempfile::tempdir().unwrap();
     let run = runbook_in(
         dir,
@@ -63,7 +70,8 @@ fn extracted(dir: &Path, file: &str) -> String {
         &[],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
-    std::fs::read_to_string(out.path().join(file.replace(".md", ".sh"))).unwrap()
+    let script = out.path().join(file.replace(".md", ".sh"));
+    (out, script)
 }
 
 /// The front matter and title of a runbook that lints clean.
@@ -1967,14 +1975,7 @@ fn a_block_cannot_run_code_outside_its_step() {
         .collect();
     assert_eq!(linted, expected, "{}", lint.stdout);
 
-    let out = tempfile::tempdir().unwrap();
-    let run = runbook_in(
-        book.path(),
-        &["extract", "a.md", "--out", out.path().to_str().unwrap()],
-        &[],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let script = out.path().join("a.sh");
+    let (_out, script) = extract_script(book.path(), "a.md");
     let text = std::fs::read_to_string(&script).unwrap();
     assert_eq!(
         text.matches("cannot run: not valid shell").count(),
@@ -2021,14 +2022,7 @@ fn blocks_that_set_or_check_their_own_variables() {
         vec![("undefined-variable".to_string(), 20)],
         "only $NEVER_SET"
     );
-    let out = tempfile::tempdir().unwrap();
-    let run = runbook_in(
-        dir.path(),
-        &["extract", "r.md", "--out", out.path().to_str().unwrap()],
-        &[],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let script = out.path().join("r.sh");
+    let (_out, script) = extract_script(dir.path(), "r.md");
     let text = std::fs::read_to_string(&script).unwrap();
     assert!(text.contains(": \"${NEVER_SET:?"), "{text}");
     for var in ["REGION", "COUNT", "N", "X", "Y", "OPTIONAL"] {
@@ -2062,14 +2056,8 @@ fn locale_strings_and_old_arithmetic_are_valid_shell() {
         .map(|f| (f.1, f.2))
         .collect();
     assert_eq!(syntax, vec![(16, 6)], "only the unclosed one: {found:?}");
-    let out = tempfile::tempdir().unwrap();
-    let run = runbook_in(
-        dir.path(),
-        &["extract", "r.md", "--out", out.path().to_str().unwrap()],
-        &[],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let ran = run_script(&out.path().join("r.sh"), &["--only", "greet"]);
+    let (_out, script) = extract_script(dir.path(), "r.md");
+    let ran = run_script(&script, &["--only", "greet"]);
     assert_eq!(
         (ran.code, ran.stdout.as_str()),
         (0, "rolled back 4\n"),
@@ -2117,14 +2105,7 @@ fn placeholders_keep_the_meaning_of_the_command() {
         vec![16, 20, 24],
         "not the redirection of line 12: {found:?}"
     );
-    let out = tempfile::tempdir().unwrap();
-    let run = runbook_in(
-        dir.path(),
-        &["extract", "r.md", "--out", out.path().to_str().unwrap()],
-        &[],
-    );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    let script = out.path().join("r.sh");
+    let (_out, script) = extract_script(dir.path(), "r.md");
     let text = std::fs::read_to_string(&script).unwrap();
     assert!(text.contains("\ncat <in.txt>/dev/null\n"), "{text}");
     assert!(text.contains("\"${BACKUP_ID:?"), "{text}");

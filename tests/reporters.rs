@@ -148,6 +148,20 @@ fn github_escaping() {
     assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
 }
 
+/// The artifact URI of each result of a SARIF log.
+fn sarif_uris(sarif: &serde_json::Value) -> Vec<&str> {
+    sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect()
+}
+
 /// SARIF locations are URIs: a space or a `#` in a file name is encoded,
 /// or code scanning would read `a #1.md` as `a ` with a fragment.
 #[test]
@@ -161,16 +175,7 @@ fn sarif_uris_encode_what_would_end_them() {
         .output()
         .unwrap();
     let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    let uris: Vec<&str> = sarif["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                .as_str()
-                .unwrap()
-        })
-        .collect();
+    let uris = sarif_uris(&sarif);
     assert!(!uris.is_empty());
     assert!(
         uris.iter().all(|u| *u == "step%20%231%20(old).md"),
@@ -201,16 +206,7 @@ fn scanning_formats_name_paths_from_the_repository_root() {
     };
 
     let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
-    let mut uris: Vec<&str> = sarif["runs"][0]["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                .as_str()
-                .unwrap()
-        })
-        .collect();
+    let mut uris = sarif_uris(&sarif);
     uris.dedup();
     assert!(uris.contains(&"docs/deploy.md"), "{uris:?}");
     assert!(uris.iter().all(|u| u.starts_with("docs/")), "{uris:?}");
