@@ -105,6 +105,10 @@ pub struct Diagnostic {
     /// the file again.
     pub source_line: String,
     pub suppressed: Option<Box<Suppression>>,
+    /// How many findings this one counts as in a report's totals: 1, or
+    /// for the one that stands for those of a rule past the cap, all of
+    /// them.
+    pub counts_as: usize,
 }
 
 impl Diagnostic {
@@ -150,13 +154,13 @@ impl Summary {
         };
         for d in diagnostics {
             if !d.is_counted() {
-                summary.suppressed += 1;
+                summary.suppressed += d.counts_as;
                 continue;
             }
             match d.severity {
-                Severity::Error => summary.errors += 1,
-                Severity::Warning => summary.warnings += 1,
-                Severity::Info => summary.infos += 1,
+                Severity::Error => summary.errors += d.counts_as,
+                Severity::Warning => summary.warnings += d.counts_as,
+                Severity::Info => summary.infos += d.counts_as,
             }
             if d.fix.is_some() {
                 summary.fixable += 1;
@@ -188,6 +192,7 @@ pub(crate) fn at(path: &Arc<Path>, line: usize, rule: &'static str) -> Diagnosti
         fix: None,
         source_line: String::new(),
         suppressed: None,
+        counts_as: 1,
     }
 }
 

@@ -406,6 +406,7 @@ pub fn file_diagnostic(
         fix: None,
         source_line: String::new(),
         suppressed: None,
+        counts_as: 1,
     }
 }
 

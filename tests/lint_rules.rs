@@ -148,8 +148,9 @@ fn rule_severity_can_be_changed_or_turned_off() {
 }
 
 /// Past 10,000 findings of one rule, a file lists one more that counts the
-/// rest, where the first of them is; links into another file are capped
-/// per file too. Suppressing the rule there suppresses that finding.
+/// rest, where the first of them is, and the totals count them all; links
+/// into another file are capped per file too. Suppressing the rule there
+/// suppresses that finding.
 #[test]
 fn a_file_lists_at_most_ten_thousand_findings_of_a_rule() {
     let tmp = tempfile::tempdir().unwrap();
@@ -205,6 +206,12 @@ fn a_file_lists_at_most_ten_thousand_findings_of_a_rule() {
         let counted = quiet.iter().filter(|d| d["suppressed"].is_null()).count();
         assert_eq!(counted, 9_999, "{rule}: the rest are under the directive");
     }
+    // The totals count every finding, listed or not: 10,005 of each rule
+    // in each file, 6 of each in quiet.md under the directive.
+    let summary = &report["summary"];
+    assert_eq!(summary["errors"], 10_005 + 9_999, "{summary}");
+    assert_eq!(summary["warnings"], 10_005 + 9_999, "{summary}");
+    assert_eq!(summary["suppressed"], 2 * 6, "{summary}");
 }
 
 /// Past the cap, the findings a file does not list are still checked

@@ -391,6 +391,7 @@ pub fn resolve_pending(
                 fix: broken_anchor::fix(p.fragment_range, &p.fragment, known).map(Box::new),
                 source_line: p.source_line,
                 suppressed,
+                counts_as: 1,
             }
         })
         .collect();

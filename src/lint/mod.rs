@@ -171,6 +171,7 @@ pub fn unlisted_finding(
         fix: None,
         source_line,
         suppressed,
+        counts_as: count,
     }
 }
 
@@ -252,6 +253,7 @@ impl<'a> Sink<'a> {
             fix: None,
             source_line: quoted_line(self.doc, span.start.line),
             suppressed: None,
+            counts_as: 1,
         });
         Report(self.out.last_mut())
     }
@@ -684,6 +686,7 @@ fn config_findings(settings: &Settings) -> Vec<Diagnostic> {
                 fix: None,
                 source_line: line,
                 suppressed: None,
+                counts_as: 1,
             }
         })
         .collect()

@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Settings;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::document::Document;
 use crate::lint::{self, Selection};
 use crate::workspace::{self, Source};
@@ -456,9 +456,9 @@ fn page_of(
 
 /// Adds a page's findings (those counted) to it and to its summary.
 fn with_findings(mut page: Page, found: &[Diagnostic]) -> Page {
-    page.findings = found
-        .iter()
-        .filter(|d| d.is_counted())
+    let counted = found.iter().filter(|d| d.is_counted());
+    page.findings = counted
+        .clone()
         .map(|d| Finding {
             severity: d.severity.as_str(),
             rule: d.rule,
@@ -468,12 +468,13 @@ fn with_findings(mut page: Page, found: &[Diagnostic]) -> Page {
             help: d.help.clone(),
         })
         .collect();
-    page.summary.errors = page
-        .findings
-        .iter()
-        .filter(|f| f.severity == "error")
-        .count();
-    page.summary.findings = page.findings.len();
+    // A finding that stands for those past the cap counts as all of them.
+    page.summary.errors = counted
+        .clone()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.counts_as)
+        .sum();
+    page.summary.findings = counted.map(|d| d.counts_as).sum();
     page
 }
 

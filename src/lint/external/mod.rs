@@ -221,6 +221,7 @@ fn diagnostic(
         fix: fix.map(Box::new),
         source_line: u.source_line.clone(),
         suppressed: None,
+        counts_as: 1,
     })
 }
 
