@@ -231,6 +231,49 @@ See [seven](missing7.md) and [e](#nope-7).";
     assert_eq!(code, 1);
 }
 
+/// Under `disable destructive-command`, `enable kill-9` turns back on
+/// the findings of `kill-9` alone; the rule's other findings stay off.
+#[test]
+fn enable_of_a_rule_of_lints_turns_it_back_on_under_its_built_in_rule() {
+    let body = "\
+<!-- runbook-lint-disable destructive-command -- a drill -->
+```bash
+kill -9 1234
+rm -rf /tmp/scratch
+```
+<!-- runbook-lint-enable kill-9 -->
+```bash
+kill -9 5678
+rm -rf /tmp/scratch
+```
+<!-- runbook-lint-enable destructive-command -->
+```bash
+rm -rf /tmp/scratch
+```";
+    let (found, code) = lint(&[("a.md", "", body)]);
+    let b = body_line("");
+    assert_eq!(
+        suppressed(&found),
+        vec![
+            (b + 2, "destructive-command"),
+            (b + 3, "destructive-command"),
+            (b + 8, "destructive-command"),
+        ],
+        "{found:#?}"
+    );
+    assert_eq!(
+        counted(&found),
+        vec![
+            (b + 7, "destructive-command"),
+            (b + 12, "destructive-command")
+        ],
+        "{found:#?}"
+    );
+    let again = found.iter().find(|f| f.line == b + 7).unwrap();
+    assert!(again.message.contains("kill -9"), "{found:#?}");
+    assert_eq!(code, 1);
+}
+
 /// `disable-next-line` above a fenced block covers the block, where the
 /// findings of commands are; above a paragraph, that line alone.
 #[test]

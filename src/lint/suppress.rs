@@ -9,8 +9,10 @@
 //!
 //! and, for a whole file, front matter `lint: { allow: [rollback-missing] }`.
 //! `all` names every rule. `enable` ends only the rules it names, as in
-//! ESLint, whose syntax this is; the README's "Suppressing a finding" has
-//! the rules a user reads.
+//! ESLint, whose syntax this is, and turns them back on under a `disable`
+//! of all rules or of the built-in rule that runs them (`enable kill-9`
+//! under `disable destructive-command`); the README's "Suppressing a
+//! finding" has the rules a user reads.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
@@ -50,9 +52,6 @@ struct Directive {
     /// The rules it covers; empty when it covers every rule (written bare,
     /// or naming [`ALL`]).
     rules: Vec<String>,
-    /// Of a directive for every rule: the rules an `enable RULE` turned
-    /// back on, each with that `enable`'s line, the last it covers them on.
-    enabled: Vec<(String, usize)>,
     reason: Option<String>,
     /// Lines covered, inclusive.
     first: usize,
@@ -75,25 +74,22 @@ impl Directive {
         Directive {
             kind,
             rules,
-            enabled: Vec::new(),
             reason,
             first,
             last,
         }
     }
 
-    /// Whether it covers a finding of `rule`, found by the rule of
-    /// `lints/` `data_rule` if any, on `line` (taken to be within
-    /// `first..=last`). A finding of `destructive-command` found by
-    /// `kill-9` is covered by a directive naming either: `runbook rules`
-    /// lists both, and the message names the second.
-    fn covers(&self, rule: &str, data_rule: Option<&str>, line: usize) -> bool {
-        let named = |r: &str| r == rule || Some(r) == data_rule;
-        if self.rules.is_empty() {
-            !self.enabled.iter().any(|(r, at)| named(r) && *at < line)
-        } else {
-            self.rules.iter().any(|r| named(r))
-        }
+    /// Whether it names a finding of `rule`, found by the rule of
+    /// `lints/` `data_rule` if any. A finding of `destructive-command`
+    /// found by `kill-9` is named by a directive naming either: `runbook
+    /// rules` lists both, and the message names the second.
+    fn names(&self, rule: &str, data_rule: Option<&str>) -> bool {
+        self.rules.is_empty()
+            || self
+                .rules
+                .iter()
+                .any(|r| r == rule || Some(r.as_str()) == data_rule)
     }
 }
 
@@ -107,6 +103,9 @@ pub struct Directives {
     /// finding against every directive.
     next_line: HashMap<usize, Vec<usize>>,
     spans: Vec<usize>,
+    /// The lines of the `enable` comments naming each rule: one turns the
+    /// rule back on under a range that covers it without naming it.
+    enables: HashMap<String, Vec<usize>>,
 }
 
 /// The `disable` directives not yet ended while the comments are read.
@@ -164,11 +163,6 @@ impl Open {
                 .into_iter()
                 .flatten()
                 .for_each(&mut end);
-            if let Some(all) = &mut self.for_all {
-                if !all.enabled.iter().any(|(r, _)| r == rule) {
-                    all.enabled.push((rule.to_string(), line));
-                }
-            }
         }
     }
 
@@ -182,7 +176,7 @@ impl Directives {
         self.list.is_empty()
     }
 
-    fn new(path: PathBuf, list: Vec<Directive>) -> Self {
+    fn new(path: PathBuf, list: Vec<Directive>, enables: HashMap<String, Vec<usize>>) -> Self {
         let mut next_line: HashMap<usize, Vec<usize>> = HashMap::new();
         let mut spans = Vec::new();
         for (i, d) in list.iter().enumerate() {
@@ -198,12 +192,14 @@ impl Directives {
             list,
             next_line,
             spans,
+            enables,
         }
     }
 
     pub fn parse(doc: &Document) -> Self {
         let mut list = Vec::new();
         let mut open = Open::default();
+        let mut enables: HashMap<String, Vec<usize>> = HashMap::new();
         for comment in &doc.body.comments {
             let Some((command, rules, reason)) = read(&comment.text) else {
                 continue;
@@ -225,7 +221,12 @@ impl Directives {
                     let directive = Directive::new(SuppressionKind::Range, owned(), reason, range);
                     open.disable(directive, &mut list);
                 }
-                "enable" => open.enable(&rules, line, &mut list),
+                "enable" => {
+                    for rule in rules.iter().filter(|&&r| r != ALL) {
+                        enables.entry(rule.to_string()).or_default().push(line);
+                    }
+                    open.enable(&rules, line, &mut list);
+                }
                 _ => {}
             }
         }
@@ -240,7 +241,7 @@ impl Directives {
                 ));
             }
         }
-        Self::new(doc.path.clone(), list)
+        Self::new(doc.path.clone(), list, enables)
     }
 
     /// Marks each finding suppressed when a directive covers its rule and
@@ -255,6 +256,21 @@ impl Directives {
                 d.suppressed = Some(self.suppression(directive));
             }
         }
+    }
+
+    /// Whether directive `d`, whose lines hold `line`, covers a finding of
+    /// `rule` (found by `data_rule`) there: it names it, and no `enable`
+    /// between its start and that line turned either back on.
+    fn covers(&self, d: usize, (rule, data_rule, line): Found) -> bool {
+        let directive = &self.list[d];
+        directive.names(rule, data_rule)
+            && !(directive.kind == SuppressionKind::Range
+                && [Some(rule), data_rule].into_iter().flatten().any(|name| {
+                    self.enables.get(name).is_some_and(|lines| {
+                        let after = lines.partition_point(|&e| e < directive.first);
+                        lines.get(after).is_some_and(|&e| e < line)
+                    })
+                }))
     }
 
     /// How directive `d` suppresses what it covers.
@@ -303,20 +319,19 @@ impl Directives {
                 });
                 ended += 1;
             }
-            let first_naming = |name: &str| open.get(name).and_then(|set| set.first().copied());
+            let covers = |&d: &usize| self.covers(d, found[i]);
+            let first_naming = |name: &str| {
+                open.get(name)
+                    .and_then(|set| set.iter().copied().find(covers))
+            };
             let on_line = self.next_line.get(&line).map(Vec::as_slice).unwrap_or(&[]);
             covered[i] = on_line
                 .iter()
                 .copied()
-                .filter(|&d| self.list[d].covers(rule, data_rule, line))
+                .filter(covers)
                 .chain(first_naming(rule))
                 .chain(data_rule.and_then(first_naming))
-                .chain(
-                    open_for_all
-                        .iter()
-                        .copied()
-                        .find(|&d| self.list[d].covers(rule, data_rule, line)),
-                )
+                .chain(open_for_all.iter().copied().find(covers))
                 .min();
         }
         covered
@@ -358,10 +373,12 @@ mod tests {
 
     /// The first directive in file order covering the finding's rule and
     /// line, found by reading them all: what the sweep must agree with.
-    fn by_scanning(list: &[Directive], found: Found) -> Option<usize> {
-        let (rule, data_rule, line) = found;
-        list.iter()
-            .position(|d| (d.first..=d.last).contains(&line) && d.covers(rule, data_rule, line))
+    fn by_scanning(directives: &Directives, found: Found) -> Option<usize> {
+        let line = found.2;
+        (0..directives.list.len()).find(|&d| {
+            let directive = &directives.list[d];
+            (directive.first..=directive.last).contains(&line) && directives.covers(d, found)
+        })
     }
 
     /// Rule ids, and for a finding the rule of `lints/` that found it.
@@ -373,32 +390,36 @@ mod tests {
         #[test]
         fn the_sweep_finds_what_a_scan_finds(
             directives in prop::collection::vec(
-                (0..3u8, 1..40usize, 0..20usize, prop::collection::vec(0..4usize, 0..3), prop::collection::vec((0..4usize, 0..20usize), 0..2)),
+                (0..3u8, 1..40usize, 0..20usize, prop::collection::vec(0..4usize, 0..3)),
                 0..12,
             ),
+            enables in prop::collection::vec((0..4usize, 1..60usize), 0..4),
             findings in prop::collection::vec((0..2usize, 0..3usize, 1..60usize), 0..30),
         ) {
             let list: Vec<Directive> = directives
                 .iter()
                 .enumerate()
-                .map(|(i, &(kind, first, len, ref rules, ref enabled))| {
+                .map(|(i, &(kind, first, len, ref rules))| {
                     let kind = [SuppressionKind::NextLine, SuppressionKind::Range, SuppressionKind::FrontMatter][usize::from(kind)];
                     let last = if kind == SuppressionKind::NextLine { first } else if len == 0 { usize::MAX } else { first + len };
                     let rules = rules.iter().map(|&r| NAMES[r].to_string()).collect();
-                    let mut d = Directive::new(kind, rules, Some(i.to_string()), (first, last));
-                    d.enabled = enabled.iter().map(|&(r, at)| (NAMES[r].to_string(), first + at)).collect();
-                    d
+                    Directive::new(kind, rules, Some(i.to_string()), (first, last))
                 })
                 .collect();
+            let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+            for &(name, line) in &enables {
+                by_name.entry(NAMES[name].to_string()).or_default().push(line);
+            }
+            by_name.values_mut().for_each(|lines| lines.sort());
             let found: Vec<Found> = findings
                 .iter()
                 .map(|&(rule, data, line)| (RULES[rule], DATA_RULES[data], line))
                 .collect();
+            let directives = Directives::new(PathBuf::from("x.md"), list, by_name);
             let expected: Vec<Option<String>> = found
                 .iter()
-                .map(|&f| by_scanning(&list, f).map(|i| i.to_string()))
+                .map(|&f| by_scanning(&directives, f).map(|i| i.to_string()))
                 .collect();
-            let directives = Directives::new(PathBuf::from("x.md"), list);
             let got: Vec<Option<String>> = directives
                 .covering(&found)
                 .into_iter()
