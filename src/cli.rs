@@ -27,11 +27,16 @@ pub struct Cli {
 pub enum Command {
     /// Check runbooks: front matter, review dates, rollback sections, links, Markdown pitfalls.
     Lint(LintArgs),
-    /// List the rules, or explain one.
+    /// List the rules with the severity each reports at here (`[lint.rules]`
+    /// in book.toml applied), or explain one.
     Rules(RulesArgs),
     /// Record a review: set `last_reviewed` to today (and `reviewed_by`).
     Review(ReviewArgs),
     /// List runbooks overdue for review or falling due, by owner.
+    ///
+    /// Exits 1 when a runbook is overdue, has no review date, or has one that
+    /// is in the future or no date; 2 when a runbook or folder could not be
+    /// read (each is named on stderr) or the source folder is missing.
     Due(DueArgs),
     /// Start a runbook with the fields and sections the linter asks for.
     New(NewArgs),
@@ -78,7 +83,8 @@ pub struct ReviewArgs {
     /// The runbooks reviewed; each keeps every other byte as it was.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    /// Who reviewed it (written to `reviewed_by`).
+    /// Who reviewed it (written to `reviewed_by`): a name, without control
+    /// characters.
     #[arg(long, value_name = "NAME")]
     pub by: Option<String>,
     #[command(flatten)]
@@ -90,6 +96,8 @@ pub struct DueArgs {
     /// How far ahead to look (default: `[lint] due-soon`).
     #[arg(long, value_name = "DURATION")]
     pub within: Option<String>,
+    /// `human` for a terminal, `markdown` for an issue or a chat message,
+    /// `json` for a script (`owner` is null for runbooks without one).
     #[arg(long, value_enum, default_value_t = DueFormat::Human)]
     pub format: DueFormat,
     #[command(flatten)]
@@ -217,15 +225,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Due(args) => due_command(&args),
         Command::New(args) => new_command(&args),
         Command::Init(args) => init_command(&args),
-        Command::Completions(args) => {
-            clap_complete::generate(
-                args.shell,
-                &mut <Cli as clap::CommandFactory>::command(),
-                "runbook",
-                &mut std::io::stdout(),
-            );
-            CLEAN
-        }
+        Command::Completions(args) => completions_command(&args),
         Command::Extract(args) => crate::extract::commands::extract_command(args),
         Command::Verify(args) => crate::extract::commands::verify_command(args),
         Command::DryRun(args) => crate::extract::commands::dry_run_command(args),
@@ -451,15 +451,29 @@ fn review_command(args: &ReviewArgs) -> u8 {
         (Ok(s), Ok(t)) => (s, t),
         (Err(code), _) | (_, Err(code)) => return code,
     };
+    let by = match args.by.as_deref().map(crate::authoring::review::reviewer) {
+        None => None,
+        Some(Ok(name)) => Some(name),
+        Some(Err(why)) => {
+            crate::eprintln_printable!("error: --by: {why}; no file was changed");
+            return FAILURE;
+        }
+    };
     let mut code = CLEAN;
+    // Every file is reviewed, whatever becomes of stdout.
+    let mut out = Stdout::default();
     for file in &args.files {
-        match crate::authoring::review::review(file, &settings, today, args.by.as_deref()) {
+        match crate::authoring::review::review(file, &settings, today, by) {
             Ok(done) => {
                 let was = done
                     .previous
-                    .map(|p| format!(" (was {p})"))
+                    // A list written over lines, on one.
+                    .map(|p| {
+                        let p = p.split_whitespace().collect::<Vec<_>>().join(" ");
+                        format!(" (was {})", report::one_line(&p))
+                    })
                     .unwrap_or_default();
-                crate::println_printable!("{}: last_reviewed {today}{was}", file.display());
+                out.line(&format!("{}: last_reviewed {today}{was}", file.display()));
             }
             Err(e) => {
                 crate::eprintln_printable!("error: {}: {e}", file.display());
@@ -467,14 +481,23 @@ fn review_command(args: &ReviewArgs) -> u8 {
             }
         }
     }
-    code
+    out.code(code)
 }
 
 fn due_command(args: &DueArgs) -> u8 {
-    let (settings, today) = match (load_settings(&args.common), today(&args.common)) {
+    let (mut settings, today) = match (load_settings(&args.common), today(&args.common)) {
         (Ok(s), Ok(t)) => (s, t),
         (Err(code), _) | (_, Err(code)) => return code,
     };
+    // Where `lint` looks without a book.toml; and a source folder that is
+    // none is an error, as there: an empty report would say all is well.
+    if settings.file.is_none() {
+        settings.src = default_source(&[]);
+    }
+    if let Some(problem) = settings.source_problem() {
+        crate::eprintln_printable!("error: {problem} (set `src` under [book] in book.toml)");
+        return FAILURE;
+    }
     let within = match &args.within {
         Some(text) => match text.parse() {
             Ok(period) => period,
@@ -485,14 +508,32 @@ fn due_command(args: &DueArgs) -> u8 {
         },
         None => settings.due_soon,
     };
-    let due = crate::authoring::due::collect(&settings, today, within);
+    let (due, problems) = crate::authoring::due::collect(&settings, today, within);
+    // What could not be read is said, and fails the run: the job that pings
+    // owners must not report all clear about runbooks it never looked at.
+    for problem in &problems {
+        crate::eprintln_printable!(
+            "{}: {}: {}",
+            problem.severity.as_str(),
+            report::one_line(&report::display_path(&problem.path)),
+            report::one_line(&problem.message)
+        );
+    }
     let text = match args.format {
         DueFormat::Human => crate::authoring::due::human(&due),
         DueFormat::Markdown => crate::authoring::due::markdown(&due),
         DueFormat::Json => serde_json::to_string_pretty(&due).unwrap_or_default() + "\n",
     };
-    print!("{}", report::printable(&text));
-    if due.any_overdue() { FINDINGS } else { CLEAN }
+    let mut out = Stdout::default();
+    out.write(&report::printable(&text));
+    let code = if problems.iter().any(|p| p.severity == Severity::Error) {
+        FAILURE
+    } else if due.any_failing() {
+        FINDINGS
+    } else {
+        CLEAN
+    };
+    out.code(code)
 }
 
 fn init_command(args: &InitArgs) -> u8 {
@@ -502,11 +543,12 @@ fn init_command(args: &InitArgs) -> u8 {
     };
     match crate::authoring::init::init(&args.dir, today) {
         Ok(files) => {
+            let mut out = Stdout::default();
             for file in files {
-                crate::println_printable!("created {}", file.display());
+                out.line(&format!("created {}", file.display()));
             }
-            crate::println_printable!("next: `runbook lint`, then `runbook serve`");
-            CLEAN
+            out.line("next: `runbook lint`, then `runbook serve`");
+            out.code(CLEAN)
         }
         Err(e) => {
             crate::eprintln_printable!("error: {e}");
@@ -521,15 +563,71 @@ fn new_command(args: &NewArgs) -> u8 {
         (Err(code), _) | (_, Err(code)) => return code,
     };
     let dir = args.path.clone().unwrap_or_else(|| settings.src.clone());
-    match crate::authoring::new::create(&dir, &args.title, &args.owner, today) {
+    match crate::authoring::new::create(&dir, &args.title, &args.owner, &settings, today) {
         Ok(path) => {
-            crate::println_printable!("created {}", path.display());
-            CLEAN
+            let mut out = Stdout::default();
+            out.line(&format!("created {}", path.display()));
+            out.code(CLEAN)
         }
         Err(e) => {
             crate::eprintln_printable!("error: {e}");
             FAILURE
         }
+    }
+}
+
+/// The completion script, made in memory and then written: clap_complete
+/// panics when it cannot write.
+fn completions_command(args: &CompletionsArgs) -> u8 {
+    let mut script = Vec::new();
+    clap_complete::generate(
+        args.shell,
+        &mut <Cli as clap::CommandFactory>::command(),
+        "runbook",
+        &mut script,
+    );
+    let mut out = Stdout::default();
+    out.write(&String::from_utf8_lossy(&script));
+    out.code(CLEAN)
+}
+
+/// Standard output for the commands that print a line at a time (`review`,
+/// `due`, `new`, `init`, `rules`, `completions`). It never panics: a reader
+/// that went away (`| head`) ends the output quietly, as for `lint`; any
+/// other failure (a full disk) is said once on stderr and makes the exit
+/// code 2. The work the output reports on goes on either way.
+#[derive(Default)]
+struct Stdout {
+    /// Nothing more is written: the pipe closed, or a write failed.
+    closed: bool,
+    /// A write failed for another reason than a closed pipe.
+    failed: bool,
+}
+
+impl Stdout {
+    /// Writes `text` as is (the caller makes it printable).
+    fn write(&mut self, text: &str) {
+        if self.closed {
+            return;
+        }
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            self.closed = true;
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                crate::eprintln_printable!("error: cannot write to stdout: {e}");
+                self.failed = true;
+            }
+        }
+    }
+
+    /// One line that may hold text from the runbooks: see [`report::printable`].
+    fn line(&mut self, text: &str) {
+        self.write(&format!("{}\n", report::printable(text)));
+    }
+
+    /// The exit code: `code`, unless the output could not be written.
+    fn code(&self, code: u8) -> u8 {
+        if self.failed { FAILURE } else { code }
     }
 }
 
@@ -732,50 +830,62 @@ fn rules_command(args: &RulesArgs) -> u8 {
         Err(code) => return code,
     };
     let custom = &settings.custom_rules;
-    let mut out = anstream::stdout().lock();
-    let result = match &args.id {
-        Some(id) => match (lint::rules::find(id), custom.iter().find(|r| r.id == id)) {
-            (Some(rule), _) => {
-                let data = data_rules(custom, rule.id);
-                let data = if data.is_empty() {
-                    String::new()
-                } else {
-                    format!("\n\n## Data in force (lints/)\n{}", data.trim_end())
-                };
-                writeln!(
-                    out,
-                    "{}{data}\nDefault severity: {}",
-                    rule.doc().trim_end(),
-                    rule.severity
-                )
-            }
-            (None, Some(rule)) => writeln!(
-                out,
-                "{}\nDefault severity: {}",
-                rule.doc().trim_end(),
-                rule.severity
-            ),
-            (None, None) => {
-                let ids = lint::rules::ALL
-                    .iter()
-                    .map(|r| r.id)
-                    .chain(custom.iter().map(|r| r.id));
-                match lint::links::closest(id, ids) {
-                    Some(near) => {
-                        crate::eprintln_printable!("error: no rule `{id}`; did you mean `{near}`?")
+    // The severity each rule reports at here, `[lint.rules]` applied, as a
+    // lint reports it: what a reader of the list takes the column for.
+    let files = workspace::FileIndex::default();
+    let cx = lint::Context::new(&settings, jiff::civil::Date::MIN, &files);
+    let in_force = |id: &str| cx.severity(id).map_or("off", Severity::as_str);
+    // Said when book.toml changes it.
+    let set_here = |id: &str, default: Severity| {
+        (cx.severity(id) != Some(default))
+            .then(|| format!("{} here ([lint.rules] in book.toml)", in_force(id)))
+    };
+    let mut out = Stdout::default();
+    match &args.id {
+        Some(id) => {
+            let (doc, default, data) =
+                match (lint::rules::find(id), custom.iter().find(|r| r.id == id)) {
+                    (Some(rule), _) => {
+                        let data = data_rules(custom, rule.id);
+                        let data = if data.is_empty() {
+                            String::new()
+                        } else {
+                            format!("\n\n## Data in force (lints/)\n{}", data.trim_end())
+                        };
+                        (rule.doc(), rule.severity, data)
                     }
-                    None => crate::eprintln_printable!(
-                        "error: no rule `{id}`; `runbook rules` lists them"
-                    ),
-                }
-                return FAILURE;
+                    (None, Some(rule)) => (rule.doc(), rule.severity, String::new()),
+                    (None, None) => {
+                        let ids = || {
+                            lint::rules::ALL
+                                .iter()
+                                .map(|r| r.id)
+                                .chain(custom.iter().map(|r| r.id))
+                        };
+                        let near = lint::links::closest(id, ids())
+                            .or_else(|| lint::links::closest(&id.to_lowercase(), ids()));
+                        match near {
+                            Some(near) => crate::eprintln_printable!(
+                                "error: no rule `{id}`; did you mean `{near}`?"
+                            ),
+                            None => crate::eprintln_printable!(
+                                "error: no rule `{id}`; `runbook rules` lists them"
+                            ),
+                        }
+                        return FAILURE;
+                    }
+                };
+            let mut text = format!("{}{data}\nDefault severity: {default}\n", doc.trim_end());
+            if let Some(here) = set_here(id, default) {
+                text.push_str(&format!("Severity: {here}\n"));
             }
-        },
-        None if args.docs => write!(out, "{}", rules_markdown()),
+            out.write(&text);
+        }
+        None if args.docs => out.write(&rules_markdown()),
         None => {
             let builtin = lint::rules::ALL
                 .iter()
-                .map(|r| (r.id, r.severity, r.summary()));
+                .map(|r| (r.id, r.id, r.severity, r.summary()));
             let team = custom.iter().map(|r| {
                 let origin = match (r.reports_as, r.builtin) {
                     (Some(b), true) => format!("default, reports as {b}"),
@@ -785,19 +895,32 @@ fn rules_command(args: &RulesArgs) -> u8 {
                     (None, true) => "default".to_string(),
                     (None, false) => report::display_path(&r.file),
                 };
-                (r.id, r.severity, format!("{} ({origin})", r.message))
+                // A rule that is data of a built-in one reports at its level.
+                let reports = r.reports_as.unwrap_or(r.id);
+                (
+                    r.id,
+                    reports,
+                    r.severity,
+                    format!("{} ({origin})", r.message),
+                )
             });
             let rows: Vec<_> = builtin.chain(team).collect();
             let width = rows.iter().map(|(id, ..)| id.len()).max().unwrap_or(0);
-            rows.into_iter().try_for_each(|(id, severity, summary)| {
-                writeln!(out, "{id:<width$} {:<8} {summary}", severity.as_str())
-            })
+            let mut text = String::new();
+            for (id, reports, default, summary) in rows {
+                let changed = match cx.severity(reports) {
+                    Some(level) if level == default => String::new(),
+                    _ => format!(" [default: {default}]"),
+                };
+                text.push_str(&format!(
+                    "{id:<width$} {:<8} {summary}{changed}\n",
+                    in_force(reports)
+                ));
+            }
+            out.line(text.trim_end());
         }
-    };
-    match result {
-        Ok(()) => CLEAN,
-        Err(_) => FAILURE,
     }
+    out.code(CLEAN)
 }
 
 /// `runbook-lint`: only the lint arguments.

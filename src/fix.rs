@@ -160,25 +160,126 @@ fn escapes(path: &Path, src: &Path) -> bool {
 }
 
 /// Writes next to the file, then renames over it: a reader never sees half
-/// a file, and a crash leaves the original. Permissions are kept.
+/// a file, and a crash leaves the original. Permissions and owner are kept.
 /// A symlink is refused: renaming over it would replace the link, and
 /// writing through it would change a file that may be outside the tree.
+/// So is what a rename would get round, rather than keep: a read-only
+/// file, a file with other hard links (they would keep the old text), and
+/// one whose owner the new file could not be given. The error says why,
+/// of the file, without its name: "is read-only".
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return Err(std::io::Error::other(
-            "is a symbolic link; run it on the file the link points to",
-        ));
-    }
+    let existing = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(std::io::Error::other(
+                "is a symbolic link; run it on the file the link points to",
+            ));
+        }
+        Ok(meta) => {
+            refuse_to_replace(path, &meta)?;
+            Some(meta)
+        }
+        Err(_) => None,
+    };
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut temp = tempfile::NamedTempFile::new_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.as_file().sync_all()?;
-    if let Ok(meta) = std::fs::metadata(path) {
+    // Said of the folder, not of the temporary file's name.
+    let in_dir = |e: std::io::Error| {
+        std::io::Error::new(
+            e.kind(),
+            format!("cannot write in `{}`: {}", dir.display(), io_reason(&e)),
+        )
+    };
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(in_dir)?;
+    temp.write_all(bytes).map_err(in_dir)?;
+    temp.as_file().sync_all().map_err(in_dir)?;
+    if let Some(meta) = &existing {
+        keep_owner(temp.as_file(), meta)?;
         temp.as_file().set_permissions(meta.permissions())?;
     }
-    temp.persist(path).map_err(|e| e.error)?;
+    temp.persist(path).map_err(|e| in_dir(e.error))?;
+    Ok(())
+}
+
+/// The error's reason, without the name of the temporary file that
+/// tempfile adds to it.
+fn io_reason(e: &std::io::Error) -> String {
+    let inner = e
+        .get_ref()
+        .and_then(|inner| inner.source())
+        .and_then(|source| source.downcast_ref::<std::io::Error>());
+    match (
+        e.kind(),
+        e.raw_os_error().or(inner.and_then(|i| i.raw_os_error())),
+    ) {
+        (std::io::ErrorKind::PermissionDenied, _) => "the folder is not writable".to_string(),
+        (_, Some(code)) => std::io::Error::from_raw_os_error(code).to_string(),
+        (kind, None) => std::io::Error::from(kind).to_string(),
+    }
+}
+
+/// Why the file at `path` must not be replaced by a new one, if it must not.
+fn refuse_to_replace(path: &Path, meta: &std::fs::Metadata) -> std::io::Result<()> {
+    if meta.permissions().readonly() || !writable(path) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "is read-only",
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(std::io::Error::other(format!(
+                "has {} hard links; editing would split them",
+                meta.nlink()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Whether this process may write the file, as the kernel would decide.
+#[cfg(unix)]
+fn writable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return true;
+    };
+    // SAFETY: `c` is a NUL-terminated path that outlives the call.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+}
+
+#[cfg(not(unix))]
+fn writable(_: &Path) -> bool {
+    true
+}
+
+/// Gives the new file the old one's owner and group, or refuses when that
+/// is not allowed (the file is another user's): renaming over it would
+/// hand it to whoever ran the command.
+#[cfg(unix)]
+fn keep_owner(new: &std::fs::File, old: &std::fs::Metadata) -> std::io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let made = new.metadata()?;
+    if (made.uid(), made.gid()) == (old.uid(), old.gid()) {
+        return Ok(());
+    }
+    std::os::unix::fs::fchown(new, Some(old.uid()), Some(old.gid())).map_err(|_| {
+        let whose = if made.uid() == old.uid() {
+            format!("is in group {}", old.gid())
+        } else {
+            format!("belongs to user {}", old.uid())
+        };
+        std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            format!("{whose}, which a rewritten file could not keep"),
+        )
+    })
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &std::fs::File, _: &std::fs::Metadata) -> std::io::Result<()> {
     Ok(())
 }

@@ -81,6 +81,15 @@ pub fn in_state(
 /// reproducible builds agree on what is overdue.
 pub fn today(flag: Option<&str>) -> Result<Date, String> {
     if let Some(text) = flag {
+        // Exactly a day: jiff would also take `2026-02-01T00:00`.
+        let shaped = text.len() == 10
+            && text.bytes().enumerate().all(|(i, b)| match i {
+                4 | 7 => b == b'-',
+                _ => b.is_ascii_digit(),
+            });
+        if !shaped {
+            return Err(format!("--today `{text}` is not a date; write YYYY-MM-DD"));
+        }
         return text.parse::<Date>().map_err(
             |_| match crate::document::front_matter::why_no_such_day(text) {
                 Some(why) => format!("--today `{text}` is no day: {why}"),

@@ -195,7 +195,7 @@ fn review_refuses_an_edit_that_would_change_anything_else() {
     for (written, why) in [
         (
             "title: F\nowner: a\nstatus: draft\nlast_reviewed: &d 2025-01-27\nnext_drill: *d\n",
-            "would change `next_drill` too",
+            "would change `next_drill` (line 6) too",
         ),
         (
             "{title: F, owner: a, status: draft, last_reviewed: 2025-01-27, reviewed_by}\n",
@@ -252,8 +252,15 @@ fn due_groups_by_owner_and_fails_when_overdue() {
             && markdown.contains("| [T](late.md) | draft | 2026-01-01 | 2026-04-01 | overdue |"),
         "{markdown}"
     );
-    let output = runbook(dir, &["due", "--within", "1d", "--today", "2026-02-01"]);
+    // Falling due soon is no failure.
+    fs::remove_file(dir.join("late.md")).unwrap();
+    let output = runbook(dir, &["due", "--today", TODAY]);
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(
+        stdout(&output).contains("due soon  soon.md"),
+        "{}",
+        stdout(&output)
+    );
 }
 
 #[test]
@@ -648,5 +655,474 @@ fn fix_writes_wiki_links_as_markdown_links_to_the_runbook_they_name() {
             "wiki-link",
             "`[[Gone page]]` is a wiki link: GitHub and the site show it as text"
         )]
+    );
+}
+
+const REVIEWED_BEFORE: &str = "---\ntitle: R\nowner: team-a\nlast_reviewed: 2025-01-01\nstatus: draft\n---\n# R\n## Rollback\nx\n";
+
+/// `runbook ARGS...` in `dir` with stdout on `/dev/full`, where every
+/// write fails with "No space left on device".
+#[cfg(target_os = "linux")]
+fn runbook_to_full_stdout(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1")
+        .stdout(fs::File::create("/dev/full").unwrap())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+/// A stdout that cannot be written is said once, exit 2, never a panic;
+/// `review` still reviews every file it was given.
+#[cfg(target_os = "linux")]
+#[test]
+fn authoring_commands_survive_a_full_stdout() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \"content\"\n").unwrap();
+    fs::create_dir(dir.join("content")).unwrap();
+    for name in ["r1", "r2", "r3"] {
+        fs::write(dir.join(format!("content/{name}.md")), REVIEWED_BEFORE).unwrap();
+    }
+    let review = [
+        "review",
+        "content/r1.md",
+        "content/r2.md",
+        "content/r3.md",
+        "--today",
+        TODAY,
+    ];
+    let new = ["new", "--owner", "team-a", "--today", TODAY, "Fail over"];
+    let runs: [&[&str]; 7] = [
+        &review,
+        &["due", "--today", TODAY],
+        &["due", "--today", TODAY, "--format", "json"],
+        &new,
+        &["init", "book", "--today", TODAY],
+        &["completions", "fish"],
+        &["rules"],
+    ];
+    for args in runs {
+        let output = runbook_to_full_stdout(dir, args);
+        let said = stderr(&output);
+        assert!(!said.contains("panicked"), "{args:?}: {said}");
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {said}");
+        assert_eq!(
+            said.matches("error: cannot write to stdout: ").count(),
+            1,
+            "{args:?}: {said}"
+        );
+    }
+    for name in ["r1", "r2", "r3"] {
+        let text = fs::read_to_string(dir.join(format!("content/{name}.md"))).unwrap();
+        assert!(
+            text.contains(&format!("last_reviewed: {TODAY}")),
+            "{name}: {text}"
+        );
+    }
+    assert!(dir.join("content/fail-over.md").is_file());
+    assert!(dir.join("book/book.toml").is_file());
+}
+
+/// A reader that goes away (`| head`) ends the output quietly: no panic,
+/// no error, the exit code the command would have had.
+#[test]
+fn authoring_commands_end_quietly_on_a_closed_pipe() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    for i in 0..300 {
+        fs::write(dir.join(format!("r{i}.md")), REVIEWED_BEFORE).unwrap();
+    }
+    let runs: [(&[&str], i32); 3] = [
+        (&["completions", "fish"], 0),
+        (&["rules"], 0),
+        (&["due", "--today", TODAY], 1),
+    ];
+    for (args, code) in runs {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+            .args(args)
+            .current_dir(dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Closed at once: whatever the command writes after this fails.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let said = stderr(&output);
+        assert_eq!(output.status.code(), Some(code), "{args:?}: {said}");
+        assert!(said.is_empty(), "{args:?}: {said}");
+    }
+}
+
+/// `due` says what it could not read and fails, as `lint` does, and a
+/// source folder that is not there is an error, not "nothing overdue".
+#[test]
+fn due_fails_on_what_it_cannot_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \"content\"\n").unwrap();
+    fs::create_dir(dir.join("content")).unwrap();
+    let huge = format!(
+        "---\ntitle: Huge\nowner: team-h\nlast_reviewed: 2020-01-01\n---\n{}",
+        "x".repeat(11_000_000)
+    );
+    fs::write(dir.join("content/huge.md"), huge).unwrap();
+    let output = runbook(dir, &["due", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(
+        stderr(&output).starts_with("error: content/huge.md: file is "),
+        "{}",
+        stderr(&output)
+    );
+
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \"contnet\"\n").unwrap();
+    let output = runbook(dir, &["due", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("source folder `contnet` does not exist"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stdout(&output).is_empty());
+}
+
+/// Owners are trimmed, each once per runbook, grouped whatever their letter
+/// case (shown as most runbooks write them); a blank one is no owner. A
+/// review date in the future or that is no date is listed and fails.
+#[test]
+fn due_groups_owners_as_the_site_does_and_lists_dates_that_do_not_hold() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let write = |name: &str, owner: &str, date: &str| {
+        let text = format!("---\ntitle: T\nowner: {owner}\nlast_reviewed: {date}\n---\n# T\n");
+        fs::write(dir.join(name), text).unwrap();
+    };
+    write("a.md", "\"\"", "2025-01-01");
+    write("b.md", "\" team-a \"", "2025-01-01");
+    write("c.md", "[team-a, team-a]", "2025-01-01");
+    write("d.md", "Team-A", "2025-01-01");
+    write("e.md", "team-a", "2025-02-30");
+    write("f.md", "team-b", "2062-01-01");
+    let output = runbook(dir, &["due", "--format", "json", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let due: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let groups: Vec<(serde_json::Value, Vec<(&str, &str)>)> = due["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let runbooks = o["runbooks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| (r["path"].as_str().unwrap(), r["state"].as_str().unwrap()))
+                .collect();
+            (o["owner"].clone(), runbooks)
+        })
+        .collect();
+    let expected = vec![
+        (serde_json::Value::Null, vec![("a.md", "overdue")]),
+        (
+            serde_json::json!("team-a"),
+            vec![
+                ("e.md", "invalid-date"),
+                ("b.md", "overdue"),
+                ("c.md", "overdue"),
+                ("d.md", "overdue"),
+            ],
+        ),
+        (serde_json::json!("team-b"), vec![("f.md", "future")]),
+    ];
+    assert_eq!(groups, expected);
+    assert_eq!(
+        due["owners"][1]["runbooks"][0]["last_reviewed"],
+        "2025-02-30"
+    );
+
+    let human = stdout(&runbook(dir, &["due", "--today", TODAY]));
+    assert!(human.starts_with("(no owner) (1)\n"), "{human}");
+    assert!(
+        human.contains("is no day: February 2025 has 28 days"),
+        "{human}"
+    );
+    assert!(
+        human.contains("last reviewed 2062-01-01, after today"),
+        "{human}"
+    );
+    let markdown = stdout(&runbook(
+        dir,
+        &["due", "--format", "markdown", "--today", TODAY],
+    ));
+    assert!(markdown.contains("\n## (no owner)\n"), "{markdown}");
+
+    // A future date alone fails the run too.
+    for name in ["a.md", "b.md", "c.md", "d.md", "e.md"] {
+        fs::remove_file(dir.join(name)).unwrap();
+    }
+    assert_eq!(
+        runbook(dir, &["due", "--today", TODAY]).status.code(),
+        Some(1)
+    );
+}
+
+/// `review` and `--fix` refuse what renaming a new file over the old one
+/// would get round: a read-only file, a file with other hard links, and
+/// (as root) keep the file's owner.
+#[cfg(unix)]
+#[test]
+fn rewrites_refuse_read_only_and_hard_linked_files() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    fs::write(dir.join("ro.md"), REVIEWED_BEFORE).unwrap();
+    fs::set_permissions(dir.join("ro.md"), fs::Permissions::from_mode(0o444)).unwrap();
+    fs::write(dir.join("hard.md"), REVIEWED_BEFORE).unwrap();
+    fs::hard_link(dir.join("hard.md"), dir.join("link.md")).unwrap();
+    let output = runbook(dir, &["review", "ro.md", "hard.md", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    let said = stderr(&output);
+    assert!(
+        said.contains("error: ro.md: is read-only; not changed"),
+        "{said}"
+    );
+    assert!(
+        said.contains("error: hard.md: has 2 hard links; editing would split them; not changed"),
+        "{said}"
+    );
+    for name in ["ro.md", "hard.md", "link.md"] {
+        assert_eq!(fs::read_to_string(dir.join(name)).unwrap(), REVIEWED_BEFORE);
+    }
+    assert_eq!(fs::metadata(dir.join("hard.md")).unwrap().nlink(), 2);
+
+    // `--fix` the same: a heading without its space, left as it is.
+    let unfixed =
+        "---\ntitle: F\nowner: team-a\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n##Fix me\n";
+    let fix = tempfile::tempdir().unwrap();
+    let fix_dir = fix.path();
+    fs::write(fix_dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    fs::write(fix_dir.join("ro.md"), unfixed).unwrap();
+    fs::set_permissions(fix_dir.join("ro.md"), fs::Permissions::from_mode(0o444)).unwrap();
+    fs::write(fix_dir.join("hard.md"), unfixed).unwrap();
+    fs::hard_link(fix_dir.join("hard.md"), fix_dir.join("other.txt")).unwrap();
+    let output = runbook(fix_dir, &["lint", "--fix", "--today", TODAY]);
+    let said = stderr(&output);
+    assert!(said.contains("ro.md: not fixed: is read-only"), "{said}");
+    assert!(
+        said.contains("hard.md: not fixed: has 2 hard links"),
+        "{said}"
+    );
+    assert_eq!(fs::read_to_string(fix_dir.join("ro.md")).unwrap(), unfixed);
+    assert_eq!(
+        fs::read_to_string(fix_dir.join("other.txt")).unwrap(),
+        unfixed
+    );
+
+    // Another user's file keeps its owner (only root can give it back).
+    let theirs = dir.join("theirs.md");
+    fs::write(&theirs, REVIEWED_BEFORE).unwrap();
+    if std::os::unix::fs::chown(&theirs, Some(65534), Some(65534)).is_ok() {
+        let output = runbook(dir, &["review", "theirs.md", "--today", TODAY]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let meta = fs::metadata(&theirs).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (65534, 65534));
+        assert!(fs::read_to_string(&theirs).unwrap().contains(TODAY));
+    }
+}
+
+/// `new` refuses what `lint` would reject or never see: an owner that
+/// names nobody, control and bidirectional characters, hidden names.
+#[test]
+fn new_refuses_what_lint_would_reject_or_skip() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \"content\"\n").unwrap();
+    fs::create_dir(dir.join("content")).unwrap();
+    let before = files_under(dir);
+    let refused: [(&str, &str, &str); 8] = [
+        ("TBD", "Restore orders", "which names nobody"),
+        ("", "Fail over", "required field `owner` is empty"),
+        ("   ", "Fail over", "required field `owner` is empty"),
+        (
+            "team-db",
+            "Restore\u{7f} DB",
+            "a control character (U+007F)",
+        ),
+        ("team-db", "Restore\nDB", "a control character (U+000A)"),
+        (
+            "team-\u{202e}db",
+            "Restore",
+            "a bidirectional control (U+202E",
+        ),
+        (
+            "team-db",
+            ".hidden.md",
+            "hidden files are not part of the book",
+        ),
+        (
+            "team-db",
+            "db/.drafts/x.md",
+            "hidden files are not part of the book",
+        ),
+    ];
+    for (owner, title, why) in refused {
+        let output = runbook(
+            dir,
+            &["new", "--owner", owner, "--today", TODAY, "--", title],
+        );
+        assert_eq!(output.status.code(), Some(2), "{owner:?} {title:?}");
+        assert!(stderr(&output).contains(why), "{}", stderr(&output));
+    }
+    assert_eq!(files_under(dir), before);
+
+    // Markdown in the title is shown as written, not made a link.
+    let output = runbook(
+        dir,
+        &[
+            "new",
+            "--owner",
+            "team-db",
+            "--today",
+            TODAY,
+            "See [runbook](other.md)",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let lint = runbook(dir, &["lint", "--today", TODAY]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
+    // Made twice, said plainly.
+    let again = runbook(
+        dir,
+        &[
+            "new",
+            "--owner",
+            "team-db",
+            "--today",
+            TODAY,
+            "See [runbook](other.md)",
+        ],
+    );
+    assert!(
+        stderr(&again).contains("already exists"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+/// `init` checks every folder on the way before it writes anything.
+#[test]
+fn init_writes_nothing_when_a_folder_it_needs_is_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("templates"), "notes").unwrap();
+    let output = runbook(dir, &["init", ".", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("templates` is a file, not a folder; nothing was written"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        files_under(dir),
+        vec![dir.to_path_buf(), dir.join("templates")]
+    );
+}
+
+/// `review --by` takes a name: not a blank one, not one with control or
+/// bidirectional characters. `review` refuses a file with both a key and
+/// its alias, naming both.
+#[test]
+fn review_refuses_bad_names_and_a_key_set_twice() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(
+        dir.join("book.toml"),
+        "[book]\nsrc = \".\"\n[front-matter.aliases]\nlast_reviewed = [\"reviewed\"]\n",
+    )
+    .unwrap();
+    fs::write(dir.join("r.md"), REVIEWED_BEFORE).unwrap();
+    for (by, why) in [
+        ("", "--by: the name is empty"),
+        ("  ", "--by: the name is empty"),
+        (
+            "\u{202e}ana",
+            "--by: the name holds a bidirectional control",
+        ),
+        ("a\nb", "--by: the name holds a control character (U+000A)"),
+        (
+            "\u{1b}[31m",
+            "--by: the name holds a control character (U+001B)",
+        ),
+    ] {
+        let output = runbook(dir, &["review", "r.md", "--by", by, "--today", TODAY]);
+        assert_eq!(output.status.code(), Some(2), "{by:?}");
+        assert!(
+            stderr(&output).starts_with(&format!("error: {why}")),
+            "{}",
+            stderr(&output)
+        );
+        assert_eq!(
+            fs::read_to_string(dir.join("r.md")).unwrap(),
+            REVIEWED_BEFORE
+        );
+    }
+    let both = "---\ntitle: A\nowner: a\nlast_reviewed: 2026-02-01\nreviewed: 2024-01-01\nstatus: draft\n---\n# A\n";
+    fs::write(dir.join("both.md"), both).unwrap();
+    let output = runbook(dir, &["review", "both.md", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(
+            "`last_reviewed` (line 4) and `reviewed` (line 5) both stand for `last_reviewed`"
+        ),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(fs::read_to_string(dir.join("both.md")).unwrap(), both);
+
+    // `--today` is a day, written YYYY-MM-DD, and nothing more.
+    let output = runbook(dir, &["review", "r.md", "--today", "2026-02-01T00:00"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("write YYYY-MM-DD"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// `rules` lists each rule at the severity it reports at here.
+#[test]
+fn rules_lists_the_severity_in_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(
+        dir.join("book.toml"),
+        "[book]\nsrc = \".\"\n[lint.rules]\nheading-no-space = \"off\"\nbroken-link = \"warning\"\n",
+    )
+    .unwrap();
+    let output = runbook(dir, &["rules"]);
+    assert_eq!(output.status.code(), Some(0));
+    let listed = stdout(&output);
+    let row = |id: &str| {
+        listed
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(id))
+            .unwrap()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(row("broken-link")[1], "warning");
+    assert!(row("broken-link").ends_with(&["[default:", "error]"]));
+    assert_eq!(row("heading-no-space")[1], "off");
+    assert_eq!(row("broken-anchor")[1], "error");
+    let one = stdout(&runbook(dir, &["rules", "broken-link"]));
+    assert!(
+        one.contains("Default severity: error\nSeverity: warning here"),
+        "{one}"
     );
 }

@@ -9,9 +9,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::Settings;
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::document::front_matter::why_no_such_day;
 use crate::duration::ReviewPeriod;
 use crate::lint::report::{display_path, markdown_link, markdown_text, one_line, plural};
 use crate::review::{State, review};
+use crate::site::pages::Groups;
 use crate::workspace;
 
 #[derive(Clone, Debug, Serialize)]
@@ -19,16 +23,20 @@ pub struct Entry {
     pub path: String,
     pub title: String,
     pub status: Option<String>,
+    /// The date of the last review; for `invalid-date`, what is written.
     pub last_reviewed: Option<String>,
     pub due: Option<String>,
-    /// `overdue`, `due-soon`, or `never-reviewed` (no valid `last_reviewed`).
+    /// `overdue`, `due-soon`, `never-reviewed` (no `last_reviewed`),
+    /// `future` (a `last_reviewed` after today: a typo, which would put the
+    /// next review years away) or `invalid-date` (one that is no date).
     pub state: &'static str,
     pub days_left: Option<i64>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Owner {
-    pub owner: String,
+    /// As most runbooks write it; `None` for the runbooks without an owner.
+    pub owner: Option<String>,
     pub runbooks: Vec<Entry>,
 }
 
@@ -40,8 +48,9 @@ pub struct Due {
 }
 
 impl Due {
-    /// Overdue or never reviewed: what fails a scheduled job.
-    pub fn any_overdue(&self) -> bool {
+    /// Overdue, or without a review date that holds: what fails a
+    /// scheduled job.
+    pub fn any_failing(&self) -> bool {
         self.owners
             .iter()
             .flat_map(|o| &o.runbooks)
@@ -49,52 +58,54 @@ impl Due {
     }
 }
 
-pub fn collect(settings: &Settings, today: Date, within: ReviewPeriod) -> Due {
+/// A runbook's owners, and its entry when it is listed.
+type Read = (Vec<String>, Option<Entry>);
+
+/// What is shown for the runbooks without an owner.
+pub const NO_OWNER: &str = "(no owner)";
+
+/// The runbooks to review, by owner, and what could not be read (the
+/// findings `lint` reports about it: `io-error`, `file-too-large`,
+/// `symlink-outside`, ...).
+pub fn collect(settings: &Settings, today: Date, within: ReviewPeriod) -> (Due, Vec<Diagnostic>) {
     let walk = workspace::walk(settings);
     let horizon = within.after(today).unwrap_or(Date::MAX);
-    let found: Vec<(Vec<String>, Entry)> = walk
+    let read: Vec<Result<Read, Box<Diagnostic>>> = walk
         .markdown
         .par_iter()
-        .filter_map(|source| {
-            let doc = workspace::read(source, settings).ok()?;
-            let fields = doc.fields();
-            let owners = fields
-                .and_then(|f| f.owner.as_ref())
-                .map(|o| o.value.clone())
-                .filter(|o| !o.is_empty());
-            let owners = owners.unwrap_or_else(|| vec!["(no owner)".to_string()]);
-            let status = fields
-                .and_then(|f| f.status.as_ref())
-                .map(|s| s.value.clone());
-            let state = fields.and_then(|f| review(f, settings, today));
-            let base = Entry {
-                path: display_path(&doc.path),
-                title: doc.title(),
-                status,
-                last_reviewed: state.as_ref().map(|r| r.last.to_string()),
-                due: state.as_ref().map(|r| r.due.to_string()),
-                state: "never-reviewed",
-                days_left: state.as_ref().map(|r| r.days_left),
-            };
-            let entry = match &state {
-                None => base,
-                Some(r) if r.state == State::Overdue => Entry {
-                    state: "overdue",
-                    ..base
-                },
-                Some(r) if r.due <= horizon && r.state != State::Future => Entry {
-                    state: "due-soon",
-                    ..base
-                },
-                Some(_) => return None,
-            };
-            Some((owners, entry))
+        .map(|source| {
+            let doc = workspace::read(source, settings)?;
+            Ok(entry(&doc, settings, today, horizon))
         })
         .collect();
-    let mut by_owner: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
+    let mut problems = walk.problems;
+    let mut found = Vec::new();
+    for result in read {
+        match result {
+            Ok(read) => found.push(read),
+            Err(problem) => problems.push(*problem),
+        }
+    }
+    problems.sort_by(|a, b| a.path.cmp(&b.path));
+    // Names that differ only in letter case are one owner, shown as most
+    // runbooks write it, as on the site's owner pages: counted over every
+    // runbook, listed or not.
+    let groups = Groups::new(
+        found.iter().flat_map(|(owners, _)| owners),
+        std::iter::empty(),
+    );
+    let mut by_owner: BTreeMap<Option<String>, Vec<Entry>> = BTreeMap::new();
     for (owners, entry) in found {
+        let Some(entry) = entry else {
+            continue;
+        };
+        if owners.is_empty() {
+            by_owner.entry(None).or_default().push(entry);
+            continue;
+        }
         for owner in owners {
-            by_owner.entry(owner).or_default().push(entry.clone());
+            let shown = groups.owner_name(&owner).to_string();
+            by_owner.entry(Some(shown)).or_default().push(entry.clone());
         }
     }
     let owners = by_owner
@@ -106,11 +117,72 @@ pub fn collect(settings: &Settings, today: Date, within: ReviewPeriod) -> Due {
             Owner { owner, runbooks }
         })
         .collect();
-    Due {
+    let due = Due {
         today: today.to_string(),
         within: within.to_string(),
         owners,
+    };
+    (due, problems)
+}
+
+/// A runbook's owners, and its entry when it is to be reviewed by
+/// `horizon` or its review date does not hold.
+fn entry(doc: &Document, settings: &Settings, today: Date, horizon: Date) -> Read {
+    let fields = doc.fields();
+    let owners = fields
+        .and_then(|f| f.owner.as_ref())
+        .map(|o| owners(&o.value))
+        .unwrap_or_default();
+    let status = fields
+        .and_then(|f| f.status.as_ref())
+        .map(|s| s.value.clone());
+    let review = fields.and_then(|f| review(f, settings, today));
+    let mut entry = Entry {
+        path: display_path(&doc.path),
+        title: doc.title(),
+        status,
+        last_reviewed: review.as_ref().map(|r| r.last.to_string()),
+        due: review.as_ref().map(|r| r.due.to_string()),
+        state: "never-reviewed",
+        days_left: review.as_ref().map(|r| r.days_left),
+    };
+    match &review {
+        None => {
+            // A value that is no date is a review recorded wrong, not none.
+            let written = fields
+                .and_then(|f| f.type_errors.iter().find(|e| e.field == "last_reviewed"))
+                .map(|e| doc.text[e.written.clone()].trim())
+                .filter(|w| !w.is_empty() && !matches!(*w, "~" | "null" | "Null" | "NULL"));
+            if let Some(written) = written {
+                entry.state = "invalid-date";
+                entry.last_reviewed = Some(written.to_string());
+            }
+        }
+        Some(r) if r.state == State::Future => {
+            entry.state = "future";
+            entry.due = None;
+            entry.days_left = None;
+        }
+        Some(r) if r.state == State::Overdue => entry.state = "overdue",
+        Some(r) if r.due <= horizon => entry.state = "due-soon",
+        Some(_) => return (owners, None),
     }
+    (owners, Some(entry))
+}
+
+/// A runbook's owners: trimmed, blank ones left out, each once whatever
+/// its letter case.
+fn owners(written: &[String]) -> Vec<String> {
+    let mut owners: Vec<String> = Vec::with_capacity(written.len());
+    for owner in written.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+        if !owners
+            .iter()
+            .any(|o| o.to_lowercase() == owner.to_lowercase())
+        {
+            owners.push(owner.to_string());
+        }
+    }
+    owners
 }
 
 pub fn human(due: &Due) -> String {
@@ -124,10 +196,17 @@ pub fn human(due: &Due) -> String {
         return out;
     }
     for owner in &due.owners {
-        let _ = writeln!(out, "{} ({})", one_line(&owner.owner), owner.runbooks.len());
+        let name = owner.owner.as_deref().unwrap_or(NO_OWNER);
+        let _ = writeln!(out, "{} ({})", one_line(name), owner.runbooks.len());
         for e in &owner.runbooks {
+            let last = e.last_reviewed.as_deref().unwrap_or("");
             let when = match (e.state, e.days_left) {
                 ("never-reviewed", _) => "never reviewed".to_string(),
+                ("invalid-date", _) => match why_no_such_day(last) {
+                    Some(why) => format!("last_reviewed `{}` is no day: {why}", one_line(last)),
+                    None => format!("last_reviewed `{}` is not a date", one_line(last)),
+                },
+                ("future", _) => format!("last reviewed {last}, after today"),
                 (_, Some(d)) if d < 0 => {
                     let ago = plural((-d) as usize, "day");
                     format!("due {} ({ago} ago)", e.due.as_deref().unwrap_or(""))
@@ -140,6 +219,8 @@ pub fn human(due: &Due) -> String {
             };
             let label = match e.state {
                 "overdue" | "never-reviewed" => "OVERDUE ",
+                "invalid-date" => "BAD DATE",
+                "future" => "FUTURE  ",
                 _ => "due soon",
             };
             let _ = writeln!(
@@ -160,10 +241,13 @@ pub fn markdown(due: &Due) -> String {
         return out;
     }
     for owner in &due.owners {
+        let name = match &owner.owner {
+            Some(name) => markdown_text(name),
+            None => NO_OWNER.to_string(),
+        };
         let _ = write!(
             out,
-            "\n## {}\n\n| Runbook | Status | Last reviewed | Due | |\n|---|---|---|---|---|\n",
-            markdown_text(&owner.owner)
+            "\n## {name}\n\n| Runbook | Status | Last reviewed | Due | |\n|---|---|---|---|---|\n",
         );
         for e in &owner.runbooks {
             let _ = writeln!(
@@ -172,7 +256,7 @@ pub fn markdown(due: &Due) -> String {
                 markdown_text(&e.title),
                 markdown_link(&e.path),
                 markdown_text(e.status.as_deref().unwrap_or("")),
-                e.last_reviewed.as_deref().unwrap_or("never"),
+                markdown_text(e.last_reviewed.as_deref().unwrap_or("never")),
                 e.due.as_deref().unwrap_or(""),
                 e.state
             );

@@ -66,9 +66,34 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, String> {
             dir.display()
         ));
     }
+    // Everything is checked before anything is written: a folder on the
+    // way that is a file, or a file (even a dangling link) in the place of
+    // one of ours, would stop the writing halfway.
+    let mut folders: Vec<PathBuf> = Vec::new();
+    for (path, _) in &files {
+        for folder in path.ancestors().skip(1) {
+            if folder.as_os_str().is_empty() || folders.iter().any(|f| f == folder) {
+                continue;
+            }
+            if let Ok(meta) = std::fs::metadata(folder) {
+                if !meta.is_dir() {
+                    return Err(format!(
+                        "`{}` is a file, not a folder; nothing was written",
+                        folder.display()
+                    ));
+                }
+            } else if std::fs::symlink_metadata(folder).is_ok() {
+                return Err(format!(
+                    "`{}` is a link to nothing, where a folder goes; nothing was written",
+                    folder.display()
+                ));
+            }
+            folders.push(folder.to_path_buf());
+        }
+    }
     let existing: Vec<String> = files
         .iter()
-        .filter(|(p, _)| p.exists())
+        .filter(|(p, _)| std::fs::symlink_metadata(p).is_ok())
         .map(|(p, _)| p.display().to_string())
         .collect();
     if !existing.is_empty() {
@@ -77,8 +102,39 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, String> {
             existing.join(", ")
         ));
     }
-    for (path, text) in &files {
+    // What is written is undone when a later file cannot be: a book is
+    // started whole or not at all.
+    let mut done = Written::default();
+    if let Err(why) = write_files(&files, &mut done) {
+        for path in &done.files {
+            let _ = std::fs::remove_file(path);
+        }
+        for folder in done.folders.iter().rev() {
+            let _ = std::fs::remove_dir(folder);
+        }
+        return Err(format!("{why}; what was written before is removed"));
+    }
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// The files and folders a start of a book has made so far.
+#[derive(Default)]
+struct Written {
+    files: Vec<PathBuf>,
+    /// In the order they were made, parents first.
+    folders: Vec<PathBuf>,
+}
+
+fn write_files(files: &[(PathBuf, String)], done: &mut Written) -> Result<(), String> {
+    for (path, text) in files {
         if let Some(parent) = path.parent() {
+            let missing: Vec<&Path> = parent
+                .ancestors()
+                .take_while(|f| !f.as_os_str().is_empty() && !f.exists())
+                .collect();
+            // Listed first: a folder made before a failure is removed too.
+            done.folders
+                .extend(missing.into_iter().rev().map(Path::to_path_buf));
             std::fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
@@ -88,8 +144,9 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, String> {
             .create_new(true)
             .open(path)
             .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        done.files.push(path.clone());
         std::io::Write::write_all(&mut file, text.as_bytes())
             .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }
-    Ok(files.into_iter().map(|(p, _)| p).collect())
+    Ok(())
 }

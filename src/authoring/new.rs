@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
+use crate::config::Settings;
+use crate::diagnostic::Severity;
+use crate::document::Document;
 use crate::document::slug::slugify;
 use crate::workspace::{full, normalize};
 
@@ -14,10 +17,31 @@ const MAX_STEM: usize = 80;
 
 /// Creates the runbook named `title` in `dir`, or, when `title` is a
 /// Markdown file name (`db/restore-orders.md`, as `hugo new` takes one),
-/// that file in `dir`, titled after its name (`Restore orders`).
-pub fn create(dir: &Path, title: &str, owner: &str, today: Date) -> Result<PathBuf, String> {
-    let (path, title) = match title_of_file(title) {
-        Some(from_name) => (file_in(dir, title)?, from_name),
+/// that file in `dir`, titled after its name (`Restore orders`). What it
+/// writes passes the checks of the front matter `lint` makes: an owner
+/// `required-field` rejects (`TBD`, blank) is refused, not written.
+pub fn create(
+    dir: &Path,
+    title: &str,
+    owner: &str,
+    settings: &Settings,
+    today: Date,
+) -> Result<PathBuf, String> {
+    if let Some(what) = super::unprintable(title) {
+        return Err(format!(
+            "`{}` holds {what}: write the title on one line, in plain text",
+            title.escape_debug()
+        ));
+    }
+    let owner = owner.trim();
+    if let Some(what) = super::unprintable(owner) {
+        return Err(format!(
+            "--owner `{}` holds {what}: name the team or person in plain text",
+            owner.escape_debug()
+        ));
+    }
+    let (path, title, from_title) = match title_of_file(title) {
+        Some(from_name) => (file_in(dir, title)?, from_name, false),
         None if md_stem(title).is_some() => {
             return Err(format!(
                 "`{}` has no name before `.md`",
@@ -31,22 +55,108 @@ pub fn create(dir: &Path, title: &str, owner: &str, today: Date) -> Result<PathB
                     "`{title}` gives no file name; use letters or digits"
                 ));
             }
-            (dir.join(format!("{stem}.md")), title.to_string())
+            (dir.join(format!("{stem}.md")), title.to_string(), true)
         }
     };
+    refuse_hidden(&path, dir, settings)?;
     let title = title.as_str();
+    let text = template(title, owner, today);
+    check_front_matter(&path, &text, settings, today)?;
     let dir = path.parent().unwrap_or(dir);
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let text = template(title, owner, today);
     // `create_new` refuses to overwrite, even if the file appears meanwhile.
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&path)
-        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists if from_title => format!(
+                "`{}` already exists (the file name of the title \"{}\"): pick another title, or edit that runbook",
+                path.display(),
+                title.escape_debug()
+            ),
+            std::io::ErrorKind::AlreadyExists => format!(
+                "`{}` already exists: pick another name, or edit that runbook",
+                path.display()
+            ),
+            _ => format!("cannot create {}: {e}", path.display()),
+        })?;
     std::io::Write::write_all(&mut file, text.as_bytes())
         .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
+}
+
+/// Refuses a runbook that `lint` and `build` would never see: a name, or a
+/// folder under the source folder, starting with `.`. A name starting with
+/// `-` is refused too: `rm` and `mv` read it as an option.
+fn refuse_hidden(path: &Path, dir: &Path, settings: &Settings) -> Result<(), String> {
+    let target = full(path);
+    // The folders under the source folder, or under `dir` when it is elsewhere.
+    let under = [full(&settings.src), full(dir)]
+        .into_iter()
+        .find_map(|root| target.strip_prefix(&root).ok().map(Path::to_path_buf));
+    let Some(under) = under else {
+        return Ok(());
+    };
+    for part in under.components() {
+        let name = part.as_os_str().to_string_lossy();
+        if name.starts_with('.') {
+            return Err(format!(
+                "`{}`: `{name}` starts with `.`, and hidden files are not part of the book (`lint` and `build` skip them): drop the `.`",
+                path.display()
+            ));
+        }
+        if name.starts_with('-') {
+            return Err(format!(
+                "`{}`: `{name}` starts with `-`, which `rm`, `mv` and `git` read as an option: start the name with a letter or digit",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Lints the front matter of a new runbook as `lint` would, and refuses it
+/// when a rule about its fields rejects what `new` was given: an owner that
+/// names nobody or is blank (`required-field`), a value that does not parse
+/// or has the wrong type. A field the book requires and `new` does not
+/// write is left for the author to add, as the linter will say.
+fn check_front_matter(
+    path: &Path,
+    text: &str,
+    settings: &Settings,
+    today: Date,
+) -> Result<(), String> {
+    use crate::lint::rules::{field_type, front_matter_invalid, required_field};
+    // The front matter alone: its fields are all that is in question, and
+    // the body's code block is not to be checked by running anything.
+    let end = text.find("\n---\n").map_or(text.len(), |at| at + 5);
+    let doc = Document::parse(
+        path.to_path_buf(),
+        String::new(),
+        text.as_bytes()[..end].to_vec(),
+        &settings.aliases,
+    );
+    let owner_line = text[..end]
+        .lines()
+        .position(|l| l.starts_with("owner:"))
+        .map(|i| i + 1);
+    let findings = crate::lint::lint_document(&doc, settings, today);
+    let refused = findings.iter().find(|d| {
+        let about_owner = Some(d.span.start.line) == owner_line;
+        d.severity == Severity::Error
+            && d.is_counted()
+            && ((d.rule == required_field::ID && about_owner)
+                || [front_matter_invalid::ID, field_type::ID].contains(&d.rule))
+    });
+    match refused {
+        Some(d) if d.rule == required_field::ID => Err(format!(
+            "--owner: {} [{}]: name the team or rotation that answers for it (`--owner team-db`)",
+            d.message, d.rule
+        )),
+        Some(d) => Err(format!("not created: {} [{}]", d.message, d.rule)),
+        None => Ok(()),
+    }
 }
 
 /// Where a file name given to `new` is written: inside `dir`, never out of
@@ -98,7 +208,8 @@ fn title_of_file(arg: &str) -> Option<String> {
 
 /// The title's slug, cut at the last word that fits in [`MAX_STEM`].
 fn file_stem(title: &str) -> String {
-    let slug = slugify(title);
+    // No dash first (`rm` would read an option) or last (`step-.md`).
+    let slug = slugify(title).trim_matches('-').to_string();
     if slug.len() <= MAX_STEM {
         return slug;
     }
@@ -153,10 +264,40 @@ How to tell that it worked.
 How to undo every step above.
 "#,
         title_yaml = quoted(title),
-        // A line break would end the heading and start a paragraph.
-        heading = title.split_whitespace().collect::<Vec<_>>().join(" "),
+        heading = heading(title),
         owner_yaml = quoted(owner),
     )
+}
+
+/// The title as the text of a Markdown heading that shows it as written:
+/// on one line (a line break would end the heading and start a paragraph),
+/// with what Markdown reads as a link, emphasis, code or HTML escaped
+/// (`See [runbook](other.md)` is no link).
+fn heading(title: &str) -> String {
+    let line = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let chars: Vec<char> = line.chars().collect();
+    // `#`s ending the line would close the heading, and be dropped.
+    let closing = chars.iter().rev().take_while(|&&c| c == '#').count();
+    let mut out = String::with_capacity(line.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let word = |at: Option<&char>| at.is_some_and(|c| c.is_alphanumeric());
+        let escaped = match c {
+            '\\' | '`' | '*' | '[' | ']' | '<' | '~' => true,
+            // Within a word (`db_password`) an underscore is no emphasis.
+            '_' => !(i > 0 && word(chars.get(i - 1)) && word(chars.get(i + 1))),
+            // `&amp;` would be read as `&`.
+            '&' => chars
+                .get(i + 1)
+                .is_some_and(|n| n.is_alphanumeric() || *n == '#'),
+            '#' => i >= chars.len() - closing,
+            _ => false,
+        };
+        if escaped {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -29,8 +29,22 @@ pub fn review(
 ) -> Result<Reviewed, String> {
     let bytes = crate::files::read_regular(path).map_err(|e| e.to_string())?;
     let (out, reviewed) = review_bytes(path, bytes, &settings.aliases, today, by)?;
-    write_atomically(path, &out).map_err(|e| format!("cannot write: {e}"))?;
+    write_atomically(path, &out).map_err(|e| format!("{e}; not changed"))?;
     Ok(reviewed)
+}
+
+/// The name `--by` gives, trimmed, or why it cannot be written as one: a
+/// blank name names nobody, and a control or bidirectional character
+/// (`\u{202E}`) would hide or reorder what the front matter says.
+pub fn reviewer(name: &str) -> Result<&str, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("the name is empty".into());
+    }
+    match super::unprintable(name) {
+        Some(what) => Err(format!("the name holds {what}")),
+        None => Ok(name),
+    }
 }
 
 /// The file's bytes with the review recorded, or why it cannot be.
@@ -42,16 +56,53 @@ pub fn review_bytes(
     by: Option<&str>,
 ) -> Result<(Vec<u8>, Reviewed), String> {
     let doc = Document::parse(path.to_path_buf(), String::new(), bytes, aliases);
-    if doc.invalid_utf8.is_some() {
-        return Err("not valid UTF-8; fix the encoding first".into());
+    if let Some(offset) = doc.invalid_utf8 {
+        if doc.utf16 {
+            return Err("the file is UTF-16, not UTF-8: re-save it as UTF-8 first (`iconv -f UTF-16 -t UTF-8 in.md > out.md`)".into());
+        }
+        // Up to the first bad byte the text is the file's bytes.
+        let at = doc.pos(offset.saturating_sub(if doc.bom { 3 } else { 0 }));
+        return Err(format!(
+            "not valid UTF-8 at byte {offset} (line {}); fix the encoding first",
+            at.line
+        ));
     }
     let (block, fields) = match &doc.front_matter {
         FrontMatter::Parsed { block, fields } => (block, fields),
         FrontMatter::Missing => {
             return Err("no front matter on line 1; `runbook lint` says why, and `--fix` writes, moves or converts it".into());
         }
-        _ => return Err("front matter does not parse; `runbook lint` says where".into()),
+        FrontMatter::Unterminated { open } => {
+            return Err(format!(
+                "the front matter opened on line {} has no closing `---`",
+                open.line
+            ));
+        }
+        FrontMatter::Invalid { pos, message, .. } => {
+            return Err(format!(
+                "front matter does not parse at {}:{}: {}",
+                pos.line,
+                pos.col,
+                crate::lint::report::one_line(message)
+            ));
+        }
     };
+    // A key and its alias (`last_reviewed` and `reviewed`) both set: which
+    // one the review should change is for a person to say.
+    let changed = if by.is_some() {
+        &["last_reviewed", "reviewed_by"][..]
+    } else {
+        &["last_reviewed"][..]
+    };
+    for &name in changed {
+        let mut written = fields.keys.iter().filter(|k| k.canonical == Some(name));
+        if let (Some(a), Some(b)) = (written.next(), written.next()) {
+            return Err(format!(
+                "not changed: `{}` (line {}) and `{}` (line {}) both stand for `{name}`; keep one, then review again",
+                a.name, a.at.line, b.name, b.at.line
+            ));
+        }
+    }
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut insert: Vec<String> = Vec::new();
     let previous = match &fields.last_reviewed {
@@ -123,7 +174,20 @@ pub fn review_bytes(
                 return Ok((out, Reviewed { previous }));
             }
             // Said of the likeliest place: the first tried.
-            Err(why) if refused.is_empty() => refused = why,
+            Err(why) if refused.is_empty() => {
+                refused = match why {
+                    Refused::Changes(key) => {
+                        let line = fields
+                            .keys
+                            .iter()
+                            .find(|k| k.name == key)
+                            .map(|k| format!(" (line {})", k.at.line))
+                            .unwrap_or_default();
+                        format!("would change `{key}`{line} too")
+                    }
+                    Refused::Other(why) => why.to_string(),
+                }
+            }
             Err(_) => {}
         }
     }
@@ -152,6 +216,13 @@ fn apply(text: &str, edits: impl Iterator<Item = (Range<usize>, String)>) -> Str
     text
 }
 
+/// Why an edit was not the review alone.
+enum Refused {
+    /// It would change this key's value too (an alias of the old date).
+    Changes(String),
+    Other(&'static str),
+}
+
 /// What the front matter must read as once the review is recorded.
 struct Expected<'a> {
     aliases: &'a Aliases,
@@ -165,14 +236,16 @@ impl Expected<'_> {
     /// Reads the edited file back: the front matter must parse, say
     /// `last_reviewed` is today and who reviewed it, and hold every other
     /// key with the value it had, in the same order.
-    fn check(&self, text: &str) -> Result<(), String> {
+    fn check(&self, text: &str) -> Result<(), Refused> {
         // The front matter alone: the body is the same bytes as before.
         let (front_matter, _) = front_matter::parse(text, &LineIndex::new(text), self.aliases);
         let FrontMatter::Parsed { block, fields } = &front_matter else {
-            return Err("would leave front matter that does not parse".into());
+            return Err(Refused::Other(
+                "would leave front matter that does not parse",
+            ));
         };
         if fields.last_reviewed.as_ref().map(|f| f.value) != Some(self.today) {
-            return Err("would not set `last_reviewed`".into());
+            return Err(Refused::Other("would not set `last_reviewed`"));
         }
         let after = front_matter::entries(text, block).unwrap_or_default();
         let reviewed_by =
@@ -181,7 +254,7 @@ impl Expected<'_> {
             // Once, with the name: a key left in a comment is no key.
             let mut names = after.iter().filter(reviewed_by).map(|(_, v)| v.as_str());
             if names.next() != Some(Some(name)) || names.next().is_some() {
-                return Err("would not name the reviewer".into());
+                return Err(Refused::Other("would not name the reviewer"));
             }
         }
         let (mut old, mut new) = (kept(self.aliases, self.before), kept(self.aliases, &after));
@@ -190,7 +263,7 @@ impl Expected<'_> {
                 (None, None) => return Ok(()),
                 (Some(a), Some(b)) if a == b => {}
                 (Some((key, _)), _) | (None, Some((key, _))) => {
-                    return Err(format!("would change `{key}` too"));
+                    return Err(Refused::Changes(key.clone()));
                 }
             }
         }
