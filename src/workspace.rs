@@ -57,7 +57,24 @@ impl FileIndex {
         } else if let Some(actual) = self.by_lowercase.get(&rel.to_lowercase()) {
             Lookup::OtherCase(actual)
         } else {
-            Lookup::Missing
+            self.lookup_hidden(rel)
+        }
+    }
+
+    /// The walk skips hidden entries, yet `.github/workflows/deploy.yml`
+    /// and `.env.example` are linked to and served: asked of the file system
+    /// only when a link names one, so the walk stays as fast. Git's own
+    /// folder is nothing a runbook links into.
+    fn lookup_hidden(&self, rel: &str) -> Lookup<'_> {
+        let mut parts = rel.split('/');
+        let hidden = parts.clone().any(|p| p.starts_with('.'));
+        if !hidden || parts.any(|p| p == ".git") {
+            return Lookup::Missing;
+        }
+        match std::fs::metadata(self.root.join(rel)) {
+            Ok(meta) if meta.is_dir() => Lookup::Dir,
+            Ok(_) => Lookup::File,
+            Err(_) => Lookup::Missing,
         }
     }
 

@@ -256,3 +256,25 @@ fn an_error_past_ten_thousand_suppressed_findings_is_not_hidden() {
         assert_eq!(counted[0]["line"], 12 + 3 * 10_005 + 1, "{name}");
     }
 }
+
+/// `[[steps]]` is TOML's array of tables, which Hugo reads, and `\[[x]]`
+/// asks for the brackets as written: `--fix` leaves both as they are.
+#[test]
+fn wiki_link_fix_leaves_toml_front_matter_and_escaped_brackets_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::write(
+        dir.join("steps.md"),
+        "---\ntitle: Steps\nowner: team-a\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n\n# Steps\n\n## Rollback\n\nUndo.\n",
+    )
+    .unwrap();
+    let hugo = "+++\n# a comment keeps this from being converted\ntitle = \"Hugo page\"\n[[steps]]\nname = \"one\"\n+++\n\n# Hugo page\n\nLiteral \\[[steps]] here.\n\n## Rollback\n\nUndo.\n";
+    std::fs::write(dir.join("hugo.md"), hugo).unwrap();
+    common::runbook(dir, &["lint", "--fix", "--today", "2026-12-06"]);
+    assert_eq!(std::fs::read_to_string(dir.join("hugo.md")).unwrap(), hugo);
+    let (report, _) = lint_json(dir, &[]);
+    let rules = common::rule_ids(&report);
+    assert!(!rules.contains(&"wiki-link"), "{rules:?}");
+    assert!(rules.contains(&"front-matter-missing"), "{rules:?}");
+}

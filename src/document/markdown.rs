@@ -157,10 +157,22 @@ impl Body {
     }
 }
 
-static HTML_LINK: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?i)\b(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#).unwrap());
-static HTML_ANCHOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"(?i)\s(?:id|name)\s*=\s*(?:"([^"]+)"|'([^']+)')"#).unwrap());
+/// An HTML open tag as CommonMark reads one (its name, then its
+/// attributes): `href=` in the text between tags (`<code>href="x"</code>`)
+/// is no link.
+static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"<([A-Za-z][A-Za-z0-9-]*)((?:\s+[A-Za-z_:][A-Za-z0-9_.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*)\s*/?>"#,
+    )
+    .unwrap()
+});
+/// One attribute of a tag, its value quoted or not (`href=x.md`).
+static HTML_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"\s([A-Za-z_:][A-Za-z0-9_.:-]*)(?:\s*=\s*(?:([^\s"'=<>`]+)|'([^']*)'|"([^"]*)"))?"#,
+    )
+    .unwrap()
+});
 static HTML_COMMENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?s)<!--(.*?)-->").unwrap());
 
 /// Parses `text[body_start..]`, reporting positions in the whole file's
@@ -177,12 +189,19 @@ pub fn parse<'a>(
     let mut body = Body::default();
     let mut broken: Vec<(Range<usize>, String)> = Vec::new();
     let mut wiki: Vec<(Range<usize>, String)> = Vec::new();
+    // Front matter the document did not read (TOML's `+++`, or `---` left
+    // as text) is still no page text: its `[[table]]` is no wiki link.
+    let front_matter_end = if body_start == 0 {
+        unread_front_matter(source)
+    } else {
+        0
+    };
     let on_broken = |link: BrokenLink<'a>| {
         match link.link_type {
             LinkType::Reference | LinkType::Collapsed => {
                 broken.push((link.span.clone(), link.reference.to_string()))
             }
-            LinkType::Shortcut => {
+            LinkType::Shortcut if link.span.start >= front_matter_end => {
                 if let Some(range) = wiki_brackets(source, link.span.clone()) {
                     wiki.push((range, link.reference.to_string()));
                 }
@@ -198,14 +217,24 @@ pub fn parse<'a>(
     // The heading being read: where it starts and its `{#explicit}` id.
     let mut heading: Option<(Range<usize>, Option<CowStr<'a>>)> = None;
     let mut heading_text = String::new();
+    // Where the heading's last inline ends, and how deep in images it is:
+    // an image's alt text is no part of GitHub's anchor.
+    let mut heading_inline_end = 0;
+    let mut heading_images = 0usize;
     // With a sink, a heading's events wait here until its text, and so its
     // anchor, is known; without one there is nothing to hold back.
     let mut heading_events: Vec<Event<'a>> = Vec::new();
-    let mut html_block: Option<(String, usize)> = None;
-    // Where raw HTML blocks are: `##x` inside one (a commented-out section)
-    // is not a heading with a space either.
-    let mut html_blocks: Vec<std::ops::Range<usize>> = Vec::new();
+    // A raw HTML block's text, and where each of its pieces starts in it
+    // and in the body.
+    let mut html_block = String::new();
+    let mut html_pieces: Vec<(usize, usize)> = Vec::new();
+    // Where raw HTML blocks, inline comments and code spans over several
+    // lines are: `##x` inside one (a commented-out section) is not a
+    // heading with a space either.
+    let mut not_text: Vec<std::ops::Range<usize>> = Vec::new();
     let mut in_code = false;
+    // Where the code of the open fenced block ends so far.
+    let mut code_end = 0;
     let emit = |event: Event<'a>, sink: &mut Option<&mut dyn FnMut(Event<'a>)>| {
         if let Some(sink) = sink.as_mut() {
             sink(event);
@@ -218,6 +247,17 @@ pub fn parse<'a>(
                 Event::End(TagEnd::Heading(level)) => {
                     let level = *level as u8;
                     let (start_range, explicit) = heading.take().unwrap();
+                    let restored = match explicit {
+                        Some(_) => None,
+                        None => not_attributes(
+                            source,
+                            start_range.clone(),
+                            (heading_inline_end > start_range.start).then_some(heading_inline_end),
+                        ),
+                    };
+                    if let Some(tail) = restored {
+                        heading_text.push_str(tail);
+                    }
                     let anchor = match explicit {
                         Some(id) => {
                             slugs.claim(&id);
@@ -228,27 +268,43 @@ pub fn parse<'a>(
                     open_headings.retain(|&i| body.headings[i].level < level);
                     open_headings.push(body.headings.len());
                     if sink.is_some() {
-                        if let Some(Event::Start(Tag::Heading { id, .. })) =
-                            heading_events.first_mut()
+                        if let Some(Event::Start(Tag::Heading {
+                            id, classes, attrs, ..
+                        })) = heading_events.first_mut()
                         {
                             *id = Some(CowStr::from(anchor.clone()));
+                            if restored.is_some() {
+                                classes.clear();
+                                attrs.clear();
+                            }
+                        }
+                        if let Some(tail) = restored {
+                            heading_events.push(Event::Text(CowStr::Borrowed(tail)));
                         }
                         for e in heading_events.drain(..) {
                             emit(e, &mut sink);
                         }
                         emit(event, &mut sink);
                     }
+                    let mut text = heading_text.trim().replace('\n', " ");
+                    if text.contains(IMAGE) {
+                        text = text.replace(IMAGE, "").trim().to_string();
+                    }
                     body.headings.push(Heading {
                         level,
-                        text: heading_text.trim().replace('\n', " "),
+                        text,
                         anchor,
                         span: span(start_range),
                         has_content: false,
                     });
                     heading_text.clear();
+                    heading_images = 0;
                 }
                 Event::Text(t) | Event::Code(t) => {
-                    heading_text.push_str(t);
+                    if heading_images == 0 {
+                        heading_text.push_str(t);
+                    }
+                    heading_inline_end = range.end;
                     if sink.is_some() {
                         heading_events.push(event);
                     }
@@ -262,6 +318,19 @@ pub fn parse<'a>(
                     }
                 }
                 _ => {
+                    match &event {
+                        Event::Start(Tag::Image { .. }) => {
+                            // Stands for the image, so a space after it
+                            // outlives the trimming, as in `#-rollback`.
+                            if heading_images == 0 {
+                                heading_text.push(IMAGE);
+                            }
+                            heading_images += 1;
+                        }
+                        Event::End(TagEnd::Image) => heading_images -= 1,
+                        _ => {}
+                    }
+                    heading_inline_end = range.end;
                     collect_inline(&event, range, &mut body, &span);
                     if sink.is_some() {
                         heading_events.push(event);
@@ -287,7 +356,6 @@ pub fn parse<'a>(
                 | Tag::CodeBlock(_)
                 | Tag::Table(_)
                 | Tag::BlockQuote(_)
-                | Tag::HtmlBlock
                 | Tag::FootnoteDefinition(_),
             )
             | Event::Rule => {
@@ -312,14 +380,17 @@ pub fn parse<'a>(
                     line_count: 0,
                     range: range.start + body_start..range.end + body_start,
                     heading_path: open_headings.clone(),
-                    closed: fence_is_closed(&source[range.clone()], range.end == source.len()),
+                    closed: true,
                     includes: Vec::new(),
                 });
+                code_end = memchr::memchr(b'\n', &source.as_bytes()[range.clone()])
+                    .map_or(range.end, |n| range.start + n + 1);
             }
             Event::Text(t) if in_code => {
                 if let Some(block) = body.code_blocks.last_mut() {
                     block.code.push_str(t);
                 }
+                code_end = range.end;
             }
             Event::End(TagEnd::CodeBlock) if in_code => {
                 in_code = false;
@@ -327,24 +398,48 @@ pub fn parse<'a>(
                     let code = block.code.as_bytes();
                     block.line_count = memchr::memchr_iter(b'\n', code).count()
                         + usize::from(code.last().is_some_and(|&b| b != b'\n'));
+                    // Only a block reaching the end of the file can be left open.
+                    if range.end == source.len() {
+                        block.closed = fence_is_closed(&source[code_end.min(range.end)..range.end]);
+                    }
                 }
             }
-            Event::Start(Tag::HtmlBlock) => html_block = Some((String::new(), range.start)),
+            Event::Start(Tag::HtmlBlock) => {
+                html_block.clear();
+                html_pieces.clear();
+            }
             Event::Html(t) => {
-                if let Some((buffer, _)) = html_block.as_mut() {
-                    buffer.push_str(t);
-                }
-                html_attributes(t, range.start, &mut body, &span);
+                html_pieces.push((html_block.len(), range.start));
+                html_block.push_str(t);
             }
             Event::End(TagEnd::HtmlBlock) => {
-                if let Some((buffer, start)) = html_block.take() {
-                    html_comments(&buffer, start, &mut body, &span);
+                let at = |o: usize| {
+                    let piece = html_pieces.partition_point(|p| p.0 <= o).max(1) - 1;
+                    html_pieces
+                        .get(piece)
+                        .map_or(range.start + o, |&(from, to)| to + o - from)
+                };
+                html_attributes(&html_block, &at, &mut body, &span);
+                html_comments(&html_block, &at, &mut body, &span);
+                if !renders_nothing(&html_block) {
+                    for &i in &open_headings {
+                        body.headings[i].has_content = true;
+                    }
                 }
-                html_blocks.push(range.start + body_start..range.end + body_start);
+                not_text.push(range.start + body_start..range.end + body_start);
             }
             Event::InlineHtml(t) => {
-                html_attributes(t, range.start, &mut body, &span);
-                html_comments(t, range.start, &mut body, &span);
+                let at = |o: usize| range.start + o;
+                html_attributes(t, &at, &mut body, &span);
+                if t.starts_with("<!--") {
+                    html_comments(t, &at, &mut body, &span);
+                    if t.contains('\n') {
+                        not_text.push(range.start + body_start..range.end + body_start);
+                    }
+                }
+            }
+            Event::Code(_) if source.as_bytes()[range.clone()].contains(&b'\n') => {
+                not_text.push(range.start + body_start..range.end + body_start);
             }
             // The only events left that `collect_inline` reads: most events
             // are text, and a call per event showed in the profile.
@@ -368,9 +463,48 @@ pub fn parse<'a>(
             span: span(range),
         });
     }
-    find_headings_without_space(text, body_start, index, &html_blocks, &mut body);
+    find_headings_without_space(text, body_start, index, &not_text, &mut body);
     super::include::find(text, body_start, index, &mut body);
     body
+}
+
+/// Stands for an image in a heading's text while its anchor is made.
+const IMAGE: char = '\u{FFFC}';
+
+/// The `{...}` that pulldown took off the end of a heading as attributes,
+/// when it names no `#id`: GitHub has no attributes and shows
+/// `## Restart {service}` as written, so the text and the anchor keep it.
+/// `after` is where the heading's last inline ends, if it has one.
+fn not_attributes(source: &str, heading: Range<usize>, after: Option<usize>) -> Option<&str> {
+    let from = after.unwrap_or(heading.start);
+    let line_end = memchr::memchr(b'\n', &source.as_bytes()[from..heading.end])
+        .map_or(heading.end, |n| from + n);
+    let rest = source[from..line_end].trim_end();
+    let open = rest.rfind('{')?;
+    if !rest.ends_with('}') {
+        return None;
+    }
+    // The white space before the braces is the heading's own, unless nothing comes before them.
+    Some(if after.is_some() { rest } else { &rest[open..] })
+}
+
+/// Where a TOML front matter block (`+++` ... `+++`) at the top of a page
+/// ends, or 0: runbook reads only YAML, so it is left in the body.
+fn unread_front_matter(source: &str) -> usize {
+    let text = source.trim_start_matches('\u{feff}');
+    let skipped = source.len() - text.len();
+    let mut lines = text.split_inclusive('\n');
+    if lines.next().map(str::trim_end) != Some("+++") {
+        return 0;
+    }
+    let mut end = skipped + text.find('\n').map_or(text.len(), |n| n + 1);
+    for line in lines {
+        end += line.len();
+        if line.trim_end() == "+++" {
+            return end;
+        }
+    }
+    0
 }
 
 /// The `[[...]]` around a shortcut reference `[...]` that has no
@@ -382,7 +516,10 @@ fn wiki_brackets(source: &str, shortcut: Range<usize>) -> Option<Range<usize>> {
     let hugged = inner.starts_with(|c: char| !c.is_whitespace())
         && inner.ends_with(|c: char| !c.is_whitespace());
     let after = source[shortcut.end..].strip_prefix(']')?;
-    (hugged && source[..shortcut.start].ends_with('[') && !after.starts_with(['(', '[']))
+    let before = source[..shortcut.start].strip_suffix('[')?;
+    // `\[[x]]` asks for the brackets as written.
+    let escaped = (before.len() - before.trim_end_matches('\\').len()) % 2 == 1;
+    (hugged && !escaped && !after.starts_with(['(', '[']))
         .then(|| shortcut.start - 1..shortcut.end + 1)
 }
 
@@ -437,72 +574,118 @@ fn collect_inline(
             });
         }
         Event::InlineHtml(t) | Event::Html(t) => {
-            html_attributes(t, range.start, body, span);
+            html_attributes(t, &|o| range.start + o, body, span);
         }
         _ => {}
     }
 }
 
-fn html_attributes(html: &str, start: usize, body: &mut Body, span: &dyn Fn(Range<usize>) -> Span) {
+/// Links (`href`, `src`) and anchors (`id`, and `name` on `<a>` only) of
+/// the tags in raw HTML. Comments render nothing, so a link commented out
+/// is no link and an id in one no anchor. `at` maps an offset in `html` to
+/// one in the body: a block's lines come without their `> ` prefixes.
+fn html_attributes(
+    html: &str,
+    at: &dyn Fn(usize) -> usize,
+    body: &mut Body,
+    span: &dyn Fn(Range<usize>) -> Span,
+) {
     if !html.contains('=') {
         return;
     }
-    for caps in HTML_LINK.captures_iter(html) {
-        let value = caps.get(1).or_else(|| caps.get(2)).unwrap();
-        let whole = caps.get(0).unwrap();
-        body.links.push(Link {
-            kind: LinkKind::Html,
-            target: value.as_str().to_string(),
-            span: span(start + whole.start()..start + whole.end()),
-        });
-    }
-    for caps in HTML_ANCHOR.captures_iter(html) {
-        let value = caps.get(1).or_else(|| caps.get(2)).unwrap();
-        let whole = caps.get(0).unwrap();
-        // The match starts at the space before the attribute.
-        body.html_anchors.push(HtmlAnchor {
-            id: value.as_str().to_string(),
-            span: span(start + whole.start() + 1..start + whole.end()),
-        });
+    let mut from = 0;
+    while from < html.len() {
+        let (visible, next) = match html[from..].find("<!--") {
+            Some(open) => {
+                let inside = from + open + "<!--".len();
+                let close = html[inside..]
+                    .find("-->")
+                    .map_or(html.len(), |c| inside + c + "-->".len());
+                (from..from + open, close)
+            }
+            None => (from..html.len(), html.len()),
+        };
+        for tag in HTML_TAG.captures_iter(&html[visible.clone()]) {
+            let is_a = tag[1].eq_ignore_ascii_case("a");
+            let attributes = tag.get(2).unwrap();
+            let base = visible.start + attributes.start();
+            for attribute in HTML_ATTRIBUTE.captures_iter(attributes.as_str()) {
+                let Some(value) = attribute
+                    .get(2)
+                    .or_else(|| attribute.get(3))
+                    .or_else(|| attribute.get(4))
+                else {
+                    continue;
+                };
+                let name = &attribute[1];
+                let whole = attribute.get(0).unwrap();
+                // The match starts at the space before the attribute.
+                let range = at(base + whole.start() + 1)..at(base + whole.end());
+                if name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src") {
+                    body.links.push(Link {
+                        kind: LinkKind::Html,
+                        target: value.as_str().to_string(),
+                        span: span(range),
+                    });
+                } else if !value.is_empty()
+                    && (name.eq_ignore_ascii_case("id")
+                        || (is_a && name.eq_ignore_ascii_case("name")))
+                {
+                    body.html_anchors.push(HtmlAnchor {
+                        id: value.as_str().to_string(),
+                        span: span(range),
+                    });
+                }
+            }
+        }
+        from = next;
     }
 }
 
-fn html_comments(html: &str, start: usize, body: &mut Body, span: &dyn Fn(Range<usize>) -> Span) {
+fn html_comments(
+    html: &str,
+    at: &dyn Fn(usize) -> usize,
+    body: &mut Body,
+    span: &dyn Fn(Range<usize>) -> Span,
+) {
     for caps in HTML_COMMENT.captures_iter(html) {
         let whole = caps.get(0).unwrap();
         body.comments.push(Comment {
             text: caps[1].trim().to_string(),
-            span: span(start + whole.start()..start + whole.end()),
+            span: span(at(whole.start())..at(whole.end())),
         });
     }
 }
 
-/// A fenced block reaching the end of the file is closed only if its last
-/// line is a fence of the same character, at least as long as the opening one.
-fn fence_is_closed(block: &str, at_end: bool) -> bool {
-    if !at_end {
-        return true;
+/// Whether raw HTML renders nothing: only comments and white space, as a
+/// rollback section stubbed with `<!-- TODO -->`.
+fn renders_nothing(html: &str) -> bool {
+    let mut rest = html.trim_start();
+    while let Some(comment) = rest.strip_prefix("<!--") {
+        match comment.find("-->") {
+            Some(close) => rest = comment[close + "-->".len()..].trim_start(),
+            None => return true,
+        }
     }
-    let opening = block.trim_start();
-    let fence_char = opening.chars().next().unwrap_or('`');
-    let fence_len = opening.chars().take_while(|&c| c == fence_char).count();
-    let mut lines = block.lines();
-    lines.next();
-    lines
-        .rfind(|l| !l.trim().is_empty())
-        .map(|last| {
-            let last = last.trim();
-            last.chars().take_while(|&c| c == fence_char).count() >= fence_len
-                && last.chars().all(|c| c == fence_char)
-        })
-        .unwrap_or(false)
+    rest.is_empty()
+}
+
+/// Whether a fenced block reaching the end of the file was closed: pulldown
+/// ends its code before a closing fence, so anything but white space and
+/// quote marks after the code is that fence. Its own reading of the fence
+/// (indentation, container prefixes, what may follow it) is the one the
+/// page is rendered with.
+fn fence_is_closed(after_code: &str) -> bool {
+    after_code
+        .trim_start_matches(|c: char| c.is_whitespace() || c == '>')
+        .starts_with(['`', '~'])
 }
 
 fn find_headings_without_space(
     text: &str,
     body_start: usize,
     index: &LineIndex,
-    html_blocks: &[std::ops::Range<usize>],
+    not_text: &[std::ops::Range<usize>],
     body: &mut Body,
 ) {
     // Only lines holding `##` can match: find those rather than visit every line.
@@ -524,8 +707,8 @@ fn find_headings_without_space(
         if before > 0 && body.code_blocks[before - 1].range.contains(&start) {
             continue;
         }
-        let before = html_blocks.partition_point(|b| b.start <= start);
-        if before > 0 && html_blocks[before - 1].contains(&start) {
+        let before = not_text.partition_point(|b| b.start <= start);
+        if before > 0 && not_text[before - 1].contains(&start) {
             continue;
         }
         let end = index.line_start(line - 1) + content.len();
@@ -705,6 +888,115 @@ mod tests {
         ] {
             assert_eq!(info_lang(info), lang, "{info}");
         }
+    }
+
+    #[test]
+    fn braces_ending_a_heading_stay_its_text_unless_they_name_an_id() {
+        let b = body(
+            "## Restart {service}\n\n## {all}\n\n## Step {.important}\n\n## Undo {#undo}\n\nSetext {x}\n---\n",
+        );
+        let found: Vec<(&str, &str)> = b
+            .headings
+            .iter()
+            .map(|h| (h.text.as_str(), h.anchor.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("Restart {service}", "restart-service"),
+                ("{all}", "all"),
+                ("Step {.important}", "step-important"),
+                ("Undo", "undo"),
+                ("Setext {x}", "setext-x"),
+            ]
+        );
+        // The site shows the braces too, and no class made of them.
+        let text = "## Restart {service}\n";
+        let mut events = Vec::new();
+        let mut sink = |e: Event<'_>| events.push(format!("{e:?}"));
+        parse(text, 0, &LineIndex::new(text), Some(&mut sink));
+        assert!(events[0].contains("attrs: []"), "{events:?}");
+        assert!(
+            events.iter().any(|e| e.contains("\" {service}\"")),
+            "{events:?}"
+        );
+    }
+
+    #[test]
+    fn an_images_alt_text_is_no_part_of_a_headings_anchor() {
+        let b = body("## ![icon](icon.png) Rollback\n\n## Use ![a](a.png) and ![b](b.png)\n");
+        assert_eq!(b.headings[0].text, "Rollback");
+        assert_eq!(b.headings[0].anchor, "-rollback");
+        assert_eq!(b.headings[1].anchor, "use--and-");
+    }
+
+    #[test]
+    fn html_links_and_anchors_are_read_from_tags_outside_comments() {
+        let b = body(
+            "Old: <!-- <a href=\"old.md\">old</a> --> <a href=new.md>new</a>\n\n> <!--\n> <a href=\"retired.md\" id=\"gone\">x</a>\n> -->\n> <div\n> id='kept'><img data-src=\"lazy.png\" src=\"i.png\"><code>href=\"text.md\"</code>\n> <a name=\"legacy\"></a><meta name=\"viewport\"></div>\n",
+        );
+        let targets: Vec<(&str, usize, usize)> = b
+            .links
+            .iter()
+            .map(|l| (l.target.as_str(), l.span.start.line, l.span.start.col))
+            .collect();
+        assert_eq!(targets, [("new.md", 1, 43), ("i.png", 7, 38)]);
+        let anchors: Vec<(&str, usize, usize)> = b
+            .html_anchors
+            .iter()
+            .map(|a| (a.id.as_str(), a.span.start.line, a.span.start.col))
+            .collect();
+        assert_eq!(anchors, [("kept", 7, 3), ("legacy", 8, 6)]);
+        assert_eq!(b.comments.len(), 2);
+        assert_eq!(
+            (b.comments[1].span.start.line, b.comments[1].span.start.col),
+            (3, 3)
+        );
+    }
+
+    #[test]
+    fn a_fence_closed_on_the_last_line_is_closed_as_pulldown_reads_it() {
+        for (text, closed) in [
+            ("```sh\necho\n```", true),
+            ("> ```sh\n> echo\n> ```", true),
+            ("- a\n\n  > ```sh\n  > echo\n  > ```", true),
+            ("```\n```", true),
+            ("~~~\necho\n~~~~~\n\n", true),
+            ("```sh\necho\n", false),
+            ("```sh\necho\n    ```\n", false),
+            ("```sh\necho\n```\t\n", false),
+            ("````\necho\n```\n", false),
+            ("> ```sh\n> echo\n>\n", false),
+            ("```sh", false),
+        ] {
+            assert_eq!(body(text).code_blocks[0].closed, closed, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn a_section_of_comments_alone_is_empty() {
+        let b =
+            body("## Rollback\n\n<!-- TODO -->\n<!-- later -->\n\n## Undo\n\n<!-- x --><p>y</p>\n");
+        assert!(!b.headings[0].has_content);
+        assert!(b.headings[1].has_content);
+    }
+
+    #[test]
+    fn no_heading_without_space_inside_inline_comments_and_code_spans() {
+        let b = body("See <!-- note\n##internal\n--> and `echo\n##x` now.\n\n##Real\n");
+        let lines: Vec<usize> = b
+            .headings_without_space
+            .iter()
+            .map(|s| s.start.line)
+            .collect();
+        assert_eq!(lines, [6]);
+    }
+
+    #[test]
+    fn escaped_brackets_and_toml_front_matter_hold_no_wiki_links() {
+        let b = body("+++\ntitle = \"x\"\n[[steps]]\n+++\n\nLiteral \\[[steps]], \\\\[[real]].\n");
+        let found: Vec<&str> = b.wiki_links.iter().map(|w| w.inner.as_str()).collect();
+        assert_eq!(found, ["real"]);
     }
 
     #[test]

@@ -3,8 +3,11 @@
 //! ## What it checks
 //! A `#fragment`, on this page or on another runbook, must match a heading's
 //! anchor (as GitHub computes it: lowercase, punctuation dropped, spaces to
-//! `-`, duplicates numbered `-1`, `-2`), an explicit `{#id}`, or an HTML
-//! `id`/`name`.
+//! `-`, duplicates numbered `-1`, `-2`; an image's alt text left out), an
+//! explicit `{#id}`, or an HTML `id` or `<a name>`. A heading's `{#id}`
+//! works on runbook's site and in mdBook only: GitHub shows it as text and
+//! slugs it with the rest (`## Undo {#undo}` is `#undo-undo` there). Other
+//! braces ending a heading (`## Restart {service}`) are its text everywhere.
 //!
 //! ## Why it matters
 //! Tables of contents and "jump to Rollback" links rot silently when a
