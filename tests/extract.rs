@@ -335,6 +335,64 @@ fn more_credentials_and_what_is_not_one() {
     );
 }
 
+/// Secrets in every form they are pasted in are found; a value that
+/// stands for one (a command substitution in backquotes, a template, a
+/// file to read, a placeholder, a masked value) is no secret, whichever
+/// rule it meets.
+#[test]
+fn secrets_and_what_stands_for_one() {
+    let found = verify("stand-in-secrets.md");
+    assert_eq!(
+        lines_of(&found, "credential-in-command"),
+        vec![11, 12, 13, 14, 15, 16, 17],
+        "{found:?}"
+    );
+    // A placeholder is one finding, not also a secret.
+    let found = verify("stand-in-placeholder.md");
+    assert_eq!(
+        found,
+        vec![("unresolved-placeholder".to_string(), 9)],
+        "{found:?}"
+    );
+}
+
+/// bash's grammar does not judge a `zsh` block: zsh's short `for` is no
+/// error there, though its destructive commands are still found, and the
+/// script, which bash runs, keeps the block as a comment saying why.
+#[test]
+fn zsh_blocks_are_not_judged_as_bash() {
+    let found = verify("zsh.md");
+    assert_eq!(lines_of(&found, "shell-syntax"), vec![18], "{found:?}");
+    assert_eq!(
+        lines_of(&found, "destructive-command"),
+        vec![12],
+        "{found:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scripts");
+    let run = runbook(&["extract", "zsh.md", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = std::fs::read_to_string(out.join("zsh.sh")).unwrap();
+    assert!(
+        script.contains("not valid bash, which runs the script"),
+        "{script}"
+    );
+}
+
+/// A destructive command is reported where the shell runs it (a quoted
+/// argument of `bash -c` or `ssh`, a here-document piped to `sh`, a root
+/// prompt of a console block), not where it is only printed, searched
+/// for, commented on or written to a file.
+#[test]
+fn destructive_commands_where_they_run() {
+    let found = verify("destructive-where-it-runs.md");
+    assert_eq!(
+        lines_of(&found, "destructive-command"),
+        vec![11, 12, 13, 14, 15, 16, 17, 19, 22, 27, 28, 32, 33, 34],
+        "{found:?}"
+    );
+}
+
 /// `rm -r` without `-f` and `find -delete` delete as surely as `rm -rf`.
 #[test]
 fn recursive_deletes_without_force() {

@@ -678,7 +678,7 @@ proptest! {
 /// Patterns whose assertions (`^`, `$`, `\b`, `\B`, `\A`, `\z`, multi-line
 /// and CRLF modes) differ between one line and a whole page.
 const LINE_PATTERNS: &[&str] = &[
-    r"(?i)\b(roll(ing)?[ -]?back|revert(ing)?|undo(ing)?|back(ing)?[ -]?out)\b",
+    r"(?i)\b(roll(ing|ed)?[ -]?backs?|reverts?|reverting|undos?|undoing|back(ing)?[ -]?outs?)\b",
     r"^roll",
     r"back$",
     r"\Aback\z",

@@ -6,6 +6,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::document::include;
 use crate::document::lines::LineIndex;
@@ -135,15 +138,17 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
         // transcript, as it does which lines are prompted.
         let expanded = include::expand(block);
         let shown = expanded.as_ref().map_or(block.code.as_str(), |e| &e.code);
-        let transcript = TRANSCRIPT_LANGS.contains(&block.lang.as_str()) || prompts_first(shown);
+        let console = TRANSCRIPT_LANGS.contains(&block.lang.as_str());
+        let transcript = console || prompts_first(shown);
         let (code, lines, included) = if transcript {
             let (code, lines, included) = match &expanded {
                 Some(e) => console_commands(
                     &e.code,
+                    console,
                     |i| block.first_line + e.lines.get(i).copied().unwrap_or(0),
                     &e.included,
                 ),
-                None => console_commands(&block.code, |i| block.first_line + i, &[]),
+                None => console_commands(&block.code, console, |i| block.first_line + i, &[]),
             };
             (Cow::Owned(code), lines, included)
         } else if let Some(e) = expanded {
@@ -313,7 +318,28 @@ fn prompts_first(code: &str) -> bool {
     code.lines()
         .map(str::trim_end)
         .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .is_some_and(|l| l.starts_with("$ "))
+        .is_some_and(|l| after_prompt(l, false).is_some_and(|c| !c.is_empty()))
+}
+
+/// `user@host:~$ `, `root@db1:/var# `, `[ops@db1 app]$ `: a prompt that
+/// shows who and where, `$` or root's `#`.
+static USER_PROMPT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?|\[[\w.-]+@[\w.-]+(?: [^\]]*)?\])[$#](?: |$)")
+        .unwrap()
+});
+
+/// The command typed at a prompt on `line`: after `$ `, a
+/// [`USER_PROMPT`], and with `root` (a transcript block, where GitHub
+/// highlights it so) after root's bare `# `. In a shell block written as a
+/// transcript, `# ` starts a comment.
+fn after_prompt(line: &str, root: bool) -> Option<&str> {
+    if line == "$" || (root && line == "#") {
+        return Some("");
+    }
+    let bare = line
+        .strip_prefix("$ ")
+        .or_else(|| line.strip_prefix("# ").filter(|_| root));
+    bare.or_else(|| USER_PROMPT.find(line).map(|m| &line[m.end()..]))
 }
 
 /// The commands of a console block: `$ ` lines with their `\` continuations
@@ -324,6 +350,7 @@ fn prompts_first(code: &str) -> bool {
 /// for the commands taken from it.
 fn console_commands(
     code: &str,
+    root: bool,
     md_line: impl Fn(usize) -> usize,
     included: &[(Range<usize>, usize)],
 ) -> Transcript {
@@ -353,8 +380,7 @@ fn console_commands(
         } else {
             unfinished = false;
             command = out.len();
-            line.strip_prefix("$ ")
-                .or_else(|| (line == "$").then_some(""))
+            after_prompt(line, root)
         };
         let Some(text) = text else {
             continued = false;
@@ -543,10 +569,29 @@ mod tests {
             "pg-dump-app"
         );
         assert_eq!(derive_name("# nothing\n"), "step");
-        let (code, lines, _) =
-            console_commands("$ ls \\\n  -l\nfile\n$ echo hi\nhi\n", |i| 10 + i, &[]);
+        let (code, lines, _) = console_commands(
+            "$ ls \\\n  -l\nfile\n$ echo hi\nhi\n",
+            true,
+            |i| 10 + i,
+            &[],
+        );
         assert_eq!(code, "ls \\\n  -l\necho hi\n");
         assert_eq!(lines, vec![10, 11, 13]);
+    }
+
+    /// Root's `# ` is a prompt in a console block, as GitHub shows it, and
+    /// a comment in a shell block; `user@host:~$ ` and `[user@host dir]# `
+    /// are prompts in both.
+    #[test]
+    fn root_and_user_at_host_prompts() {
+        let transcript = "# rm -rf /var/lib/app\nroot@db1:~# dropdb ledger\n\
+                          ops@db1:~$ ls\n[ops@db1 app]$ pwd\noutput: 1\n";
+        let (code, _, _) = console_commands(transcript, true, |i| 1 + i, &[]);
+        assert_eq!(code, "rm -rf /var/lib/app\ndropdb ledger\nls\npwd\n");
+        let (code, _, _) = console_commands(transcript, false, |i| 1 + i, &[]);
+        assert_eq!(code, "dropdb ledger\nls\npwd\n");
+        assert!(prompts_first("# list\nops@db1:~$ ls\n"));
+        assert!(!prompts_first("# list\nls\n"));
     }
 
     /// The `> ` lines bash prompts for belong to the unfinished command
@@ -559,7 +604,7 @@ mod tests {
                           $ ls |\n> wc -l\n3\n\
                           $ ls \\\n> -l\n\
                           $ echo done\n> quoted output\n";
-        let (code, lines, _) = console_commands(transcript, |i| 1 + i, &[]);
+        let (code, lines, _) = console_commands(transcript, true, |i| 1 + i, &[]);
         assert_eq!(
             code,
             "cat <<EOF > x.conf\nlisten 8080\nEOF\nfor i in 1 2; do\n  echo \"$i\"\ndone\n\
@@ -575,7 +620,7 @@ mod tests {
     fn console_secondary_prompts_after_an_open_compound_command() {
         let transcript = "$ (cd /tmp\n> ls)\n$ if true; then\n> echo yes\n> fi\nyes\n\
                           $ case x in\n> x) echo x;;\n> esac\nx\n$ echo }\n> not a command\n";
-        let (code, lines, _) = console_commands(transcript, |i| 1 + i, &[]);
+        let (code, lines, _) = console_commands(transcript, true, |i| 1 + i, &[]);
         assert_eq!(
             code,
             "(cd /tmp\nls)\nif true; then\necho yes\nfi\ncase x in\nx) echo x;;\nesac\necho }\n"

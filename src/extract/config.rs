@@ -31,6 +31,9 @@ pub struct Pattern {
     pub unless: Option<Regex>,
     pub message: String,
     pub help: Option<String>,
+    /// Whether the regex names the value it finds `secret` (see
+    /// [`not_a_secret`]).
+    has_secret: bool,
 }
 
 /// The rules that report as one built-in command rule.
@@ -53,6 +56,7 @@ impl PatternGroup {
                 };
                 Some(Pattern {
                     id: r.id,
+                    has_secret: regex.capture_names().any(|n| n == Some("secret")),
                     regex,
                     unless,
                     message: r.message.clone(),
@@ -66,16 +70,25 @@ impl PatternGroup {
     /// The first pattern, in order, among those `may` lets through (by
     /// index), that finds something in `line` that its `unless` does not
     /// excuse; `below` is the code after the line, where a statement `line`
-    /// starts may go on (see [`custom::excused`]).
+    /// starts may go on (see [`custom::excused`]). A match whose `secret`
+    /// group `fake` says is no secret is passed over for the next one.
     fn first_match<'a, 'l>(
         &'a self,
         line: &'l str,
         below: &str,
         may: impl Fn(usize) -> bool,
+        fake: impl Fn(&str) -> bool,
     ) -> Option<(&'a Pattern, Match<'l>)> {
         let mut candidates = self.patterns.iter().enumerate().filter(|(i, _)| may(*i));
         candidates.find_map(|(_, p)| {
-            let m = p.regex.find(line)?;
+            let m = if p.has_secret {
+                p.regex
+                    .captures_iter(line)
+                    .find(|c| c.name("secret").is_none_or(|s| !fake(s.as_str())))?
+                    .get(0)?
+            } else {
+                p.regex.find(line)?
+            };
             let excused = p
                 .unless
                 .as_ref()
@@ -172,10 +185,41 @@ impl Checks {
         let may = |i: usize| candidates.as_ref().is_none_or(|c| c.matched(i));
         let credentials_from = self.destructive.patterns.len();
         (
-            self.destructive.first_match(line, below, may),
-            self.credentials
-                .first_match(line, below, |i| may(credentials_from + i)),
+            self.destructive.first_match(line, below, may, |_| false),
+            self.credentials.first_match(
+                line,
+                below,
+                |i| may(credentials_from + i),
+                |value| self.not_a_secret(value),
+            ),
         )
+    }
+
+    /// Whether the value a credential rule captures as `secret` stands for
+    /// a secret kept elsewhere rather than being one, the same for every
+    /// rule: a variable or command substitution (`$PW`, `` `cat pw` ``), a
+    /// template (`{{ pw }}`, `%PW%`), a file to read (`@/run/secrets/pw`),
+    /// a placeholder as the placeholder rules find them (`YOUR_PASSWORD`),
+    /// or a masked value (`xxxx`, `****`, `REDACTED`).
+    fn not_a_secret(&self, value: &str) -> bool {
+        let value = value
+            .strip_prefix(['\'', '"'])
+            .map_or(value, |v| v.strip_suffix(['\'', '"']).unwrap_or(v));
+        let reference = value.starts_with(['$', '`', '<', '@'])
+            || value.starts_with("{{")
+            || (value.len() > 2 && value.starts_with('%') && value.ends_with('%'));
+        let masked = value
+            .bytes()
+            .all(|b| matches!(b, b'x' | b'X' | b'*' | b'.'))
+            || value
+                .trim_matches(['[', ']', '<', '>', '(', ')'])
+                .eq_ignore_ascii_case("redacted");
+        let placeholder = || {
+            self.placeholders
+                .iter()
+                .any(|(_, p)| p.find(value).is_some_and(|m| m.range() == (0..value.len())))
+        };
+        reference || masked || placeholder()
     }
 }
 

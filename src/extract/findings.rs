@@ -13,7 +13,7 @@ use rustc_hash::FxHashMap;
 use super::analysis::{self, Block, MAX_COMMAND_BLOCKS, Runbook};
 use super::blocks;
 use super::config::Pattern;
-use super::shell::{Quoting, valid_name};
+use super::shell::{self, Quoting, valid_name};
 use crate::config::Settings;
 use crate::diagnostic::{Edit, Fix};
 use crate::document::include::{self, Include};
@@ -269,6 +269,13 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
             continue;
         }
         if let Some(e) = &block.scan.error {
+            // The lexer knows bash; what it rejects may be valid zsh
+            // (`for f (*.log) gzip $f`). Only what is read line by line
+            // is still checked.
+            if block.cmd.block.lang == "zsh" {
+                check_patterns(doc, block, settings, &mut out);
+                continue;
+            }
             out.push(Finding {
                 rule: shell_syntax::ID,
                 data_rule: None,
@@ -572,6 +579,10 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
     // Read only once a destructive command is found: most blocks have none.
     let acknowledged =
         LazyCell::new(|| block.cmd.attrs.destructive || warned(doc, block.cmd.block));
+    // `block.scan` read the code with its placeholders replaced; the code
+    // as written is read again only for a line that may be destructive.
+    let written_scan =
+        LazyCell::new(|| (!block.placeholders.is_empty()).then(|| shell::scan(code)));
     let mut offset = 0;
     for line in code.split_inclusive('\n') {
         let start = offset;
@@ -580,11 +591,21 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
         if trimmed.starts_with('#') {
             continue;
         }
-        let (destructive_match, credential_match) =
-            settings.checks.command_matches(line, &code[offset..]);
+        let below = &code[offset..];
+        let (destructive_match, credential_match) = settings.checks.command_matches(line, below);
+        // A secret is leaked wherever it is written; a command only where
+        // it runs.
+        let destructive_match = destructive_match.and_then(|(p, m)| {
+            let scan = written_scan.as_ref().unwrap_or(&block.scan);
+            match blank_inert(code, start, line, scan) {
+                Some(blanked) => (settings.checks.command_matches(&blanked, below).0)
+                    .map(|(p, m)| (p, m.range())),
+                None => Some((p, m.range())),
+            }
+        });
         if let Some((p, m)) = destructive_match {
             if !*acknowledged {
-                let span = span_in(doc, block, start + m.start(), m.len());
+                let span = span_in(doc, block, start + m.start, m.len());
                 out.push(destructive(p, span));
             }
         }
@@ -593,6 +614,102 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
             out.push(credential(p, span));
         }
     }
+}
+
+/// Commands that only print or search the text they are given: a quoted
+/// argument of theirs is not run.
+const PRINTERS: &[&str] = &[
+    "echo", "printf", "grep", "egrep", "fgrep", "zgrep", "rg", "logger", "wall", "read",
+];
+
+/// `line` (at `start` of `code`, which `scan` read) with what the shell does
+/// not run blanked out, for the destructive patterns; `None` when nothing
+/// is. Blanked: comments, quoted arguments of [`PRINTERS`]
+/// (`echo "never rm -rf /"`), and the body of a here-document that `cat` or
+/// `tee` writes to a file. A quoted argument of any other command may well
+/// run (`bash -c "rm -rf /x"`, `ssh host "..."`), and so may a
+/// here-document fed to `bash`, `ssh` or `psql`, or piped on.
+fn blank_inert(code: &str, start: usize, line: &str, scan: &shell::Scan) -> Option<String> {
+    let mut bytes = line.as_bytes().to_vec();
+    let mut blanked = false;
+    for (range, quoting) in scan.stretches(start..start + line.len()) {
+        let inert = match quoting {
+            Quoting::Plain => false,
+            Quoting::Comment => true,
+            Quoting::Single | Quoting::Double => {
+                PRINTERS.contains(&command_name(code, scan, range.start))
+            }
+            Quoting::Heredoc(_) => written_out(code, scan.quoted_from(range.start)),
+        };
+        if inert {
+            bytes[range.start - start..range.end - start].fill(b' ');
+            blanked = true;
+        }
+    }
+    // Whole stretches are blanked, and every quote and `#` that bounds
+    // one is ASCII, so no character is cut.
+    blanked.then(|| String::from_utf8(bytes).ok()).flatten()
+}
+
+/// The name of the simple command whose text holds `at`: its first word
+/// after any `NAME=value` and `sudo`, without its folder.
+fn command_name<'c>(code: &'c str, scan: &shell::Scan, at: usize) -> &'c str {
+    let from = code.as_bytes()[..at]
+        .iter()
+        .rposition(|&b| {
+            matches!(
+                b,
+                b';' | b'|' | b'&' | b'(' | b')' | b'{' | b'}' | b'`' | b'\n'
+            )
+        })
+        .map_or(0, |i| i + 1);
+    // A separator inside quotes separates nothing: look again before it.
+    if from > 0 && scan.quoting_at(from - 1) != Quoting::Plain {
+        return command_name(code, scan, from - 1);
+    }
+    code[from..at]
+        .split_whitespace()
+        .find(|w| !w.contains('=') && *w != "sudo")
+        .map_or("", |w| w.rsplit('/').next().unwrap_or(w))
+}
+
+/// Whether the here-document whose body starts at `body` is only written
+/// out: the command that opened it is `cat` or `tee`, and nothing reads
+/// it through a pipe (`cat <<EOF | sh` runs it).
+fn written_out(code: &str, body: usize) -> bool {
+    let opener = code[..body].trim_end_matches('\n');
+    let opener = opener.rsplit('\n').next().unwrap_or(opener);
+    let name = opener
+        .split_whitespace()
+        .find(|w| !w.contains('=') && *w != "sudo")
+        .unwrap_or("");
+    matches!(name, "cat" | "tee") && !opener.contains('|')
+}
+
+/// A SQL line with its string literals (`'DROP TABLE x'`, `''` an escaped
+/// quote) and its `--` comment blanked out, for the destructive patterns;
+/// `None` when it has neither.
+fn blank_sql(line: &str) -> Option<String> {
+    let mut bytes = line.as_bytes().to_vec();
+    let mut quoted = false;
+    let mut blanked = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\'' => quoted = !quoted,
+            b'-' if !quoted && bytes.get(i + 1) == Some(&b'-') => {
+                bytes[i..].fill(b' ');
+                return String::from_utf8(bytes).ok();
+            }
+            _ if quoted => {
+                bytes[i] = b' ';
+                blanked = true;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    blanked.then(|| String::from_utf8(bytes).ok()).flatten()
 }
 
 /// Destructive commands and secrets in a block of database queries (see
@@ -613,15 +730,21 @@ fn check_query(doc: &Document, block: &CodeBlock, settings: &Settings, out: &mut
             return;
         }
         let (destructive_match, credential_match) = settings.checks.command_matches(query, below);
+        let destructive_match = destructive_match.and_then(|(p, m)| match blank_sql(query) {
+            Some(blanked) => {
+                (settings.checks.command_matches(&blanked, below).0).map(|(p, m)| (p, m.range()))
+            }
+            None => Some((p, m.range())),
+        });
         let indent = line.len() - query.len();
-        let shifted = |m: regex::Match| place(indent + m.start()..indent + m.end());
+        let shifted = |m: Range<usize>| place(indent + m.start..indent + m.end);
         if let Some((p, m)) = destructive_match {
             if !*acknowledged {
                 out.push(destructive(p, shifted(m)));
             }
         }
         if let Some((p, m)) = credential_match {
-            out.push(credential(p, shifted(m)));
+            out.push(credential(p, shifted(m.range())));
         }
     };
     let last = block.first_line + block.line_count;

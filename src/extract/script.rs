@@ -71,7 +71,12 @@ pub fn disabled_reason(
     }
     if let Some(e) = &block.scan.error {
         let line = block.line_of(e.offset);
-        return Some(format!("not valid shell: {} (line {line})", e.message));
+        let shell = if block.cmd.block.lang == "zsh" {
+            "bash, which runs the script"
+        } else {
+            "shell"
+        };
+        return Some(format!("not valid {shell}: {} (line {line})", e.message));
     }
     if let Some(inc) = block.cmd.unread_include() {
         return Some(format!(

@@ -77,6 +77,29 @@ impl Scan {
             .map_or(Quoting::Plain, |i| self.segments[i].1)
     }
 
+    /// The stretches of one quoting within `range`, cut to it, in order.
+    pub fn stretches(&self, range: Range<usize>) -> Vec<(Range<usize>, Quoting)> {
+        let mut out = Vec::new();
+        let mut at = range.start;
+        let mut quoting = self.quoting_at(at);
+        let mut next = self.segments.partition_point(|(start, _)| *start <= at);
+        while at < range.end {
+            let end = self
+                .segments
+                .get(next)
+                .map_or(range.end, |(start, _)| (*start).min(range.end));
+            if end > at {
+                out.push((at..end, quoting));
+                at = end;
+            }
+            if let Some((_, q)) = self.segments.get(next) {
+                quoting = *q;
+            }
+            next += 1;
+        }
+        out
+    }
+
     /// Where the stretch of one quoting holding `offset` starts. A single
     /// quote holds nothing else, so inside one this is its opening `'`, or
     /// the `$` of `$'...'`.

@@ -7,8 +7,12 @@
 //! `IDENTIFIED BY '...'`, literal bearer tokens, AWS access key ids, GitHub
 //! and Slack tokens, private keys: in shell blocks, and in blocks of
 //! database queries (`sql`, `psql`, `mysql`, `redis`, ...), whose comment
-//! lines are skipped. Values that are variables (`$PGPASSWORD`, psql's
-//! `:'password'`) or placeholders (`<password>`) are fine.
+//! lines are skipped. Values that stand for a secret are fine, whichever
+//! pattern they meet: variables and command substitutions (`$PGPASSWORD`,
+//! `` `cat /run/secrets/pw` ``, psql's `:'password'`), templates
+//! (`{{ password }}`, `%PASSWORD%`), files to read (`@/run/secrets/pw`),
+//! placeholders (`<password>`, `YOUR_PASSWORD`) and masked values
+//! (`xxxx`, `****`, `REDACTED`).
 //!
 //! The list is data: the `kind: pattern` rules (scope `commands`) that
 //! report as this one, in runbook's `lints/defaults/credentials.yaml` and

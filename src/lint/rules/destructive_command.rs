@@ -9,7 +9,13 @@
 //! and blocks of database queries (`sql`, `psql`, `mysql`, `redis`, ...),
 //! whose `DROP TABLE` or `FLUSHALL` is as final as in a `psql -c`. A
 //! statement written over several lines is read whole: `DELETE FROM t`
-//! with its `WHERE` on the next line is not reported.
+//! with its `WHERE` on the next line is not reported. Only what runs is
+//! read: not a comment, not a quoted argument of a command that prints or
+//! searches text (`echo "never rm -rf /"`, `grep " delete "`), not a
+//! here-document `cat` or `tee` writes to a file, not a SQL string
+//! literal. A quoted argument of `bash -c` or `ssh` runs, and so does a
+//! here-document fed to `sh`, `ssh` or `psql`. In a `console` block the
+//! commands are those after `$ `, root's `# ` and `user@host:~$ `.
 //!
 //! The list is data: the `kind: command` rules that report as this one
 //! (`reports-as: destructive-command`), in runbook's

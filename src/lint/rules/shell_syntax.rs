@@ -12,6 +12,13 @@
 //! scripts and reports its errors under this rule, at the Markdown line of
 //! the command.
 //!
+//! The grammar is bash's. A `zsh` block may hold what bash rejects and zsh
+//! accepts (`for f (*.log) gzip $f`), so it is not reported there; its
+//! destructive commands and secrets are still checked line by line, and
+//! `runbook extract`, whose script runs under bash, keeps such a block as
+//! a comment and a step that fails saying why. Write `bash` on blocks that
+//! are meant for bash.
+//!
 //! ## Why it matters
 //! A block that does not parse fails when it is pasted at 3 a.m., and an
 //! unclosed quote swallows the commands after it. In the extracted script
