@@ -140,15 +140,18 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
         let shown = expanded.as_ref().map_or(block.code.as_str(), |e| &e.code);
         let console = TRANSCRIPT_LANGS.contains(&block.lang.as_str());
         let transcript = console || prompts_first(shown);
+        // Root's `# ` prompt only in a root session: beside `$ ` prompts, a
+        // `# ` line is a note (`# check the output`), not a command.
+        let root = console && !shown.lines().any(|l| after_prompt(l, false).is_some());
         let (code, lines, included) = if transcript {
             let (code, lines, included) = match &expanded {
                 Some(e) => console_commands(
                     &e.code,
-                    console,
+                    root,
                     |i| block.first_line + e.lines.get(i).copied().unwrap_or(0),
                     &e.included,
                 ),
-                None => console_commands(&block.code, console, |i| block.first_line + i, &[]),
+                None => console_commands(&block.code, root, |i| block.first_line + i, &[]),
             };
             (Cow::Owned(code), lines, included)
         } else if let Some(e) = expanded {
@@ -329,9 +332,9 @@ static USER_PROMPT: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The command typed at a prompt on `line`: after `$ `, a
-/// [`USER_PROMPT`], and with `root` (a transcript block, where GitHub
-/// highlights it so) after root's bare `# `. In a shell block written as a
-/// transcript, `# ` starts a comment.
+/// [`USER_PROMPT`], and with `root` (a transcript block of root's prompts
+/// alone, which GitHub highlights so) after root's bare `# `. Elsewhere,
+/// `# ` starts a comment or a note.
 fn after_prompt(line: &str, root: bool) -> Option<&str> {
     if line == "$" || (root && line == "#") {
         return Some("");

@@ -15,7 +15,9 @@
 //! here-document `cat` or `tee` writes to a file, not a SQL string
 //! literal. A quoted argument of `bash -c` or `ssh` runs, and so does a
 //! here-document fed to `sh`, `ssh` or `psql`. In a `console` block the
-//! commands are those after `$ `, root's `# ` and `user@host:~$ `.
+//! commands are those after `$ ` and `user@host:~$ `, and after root's
+//! `# ` when the block has no other prompt (beside `$ ` prompts, a `# `
+//! line is a note).
 //!
 //! The list is data: the `kind: command` rules that report as this one
 //! (`reports-as: destructive-command`), in runbook's
