@@ -741,15 +741,36 @@ fn serve_command(args: &ServeArgs) -> u8 {
         (Ok(settings), Ok(today)) => (settings, today),
         (Err(code), _) | (_, Err(code)) => return code,
     };
+    if let Some(problem) = settings.source_problem() {
+        crate::eprintln_printable!("error: {problem} (set `src` under [book] in book.toml)");
+        return FAILURE;
+    }
     let dest = args
         .build
         .dest
         .clone()
         .unwrap_or_else(|| settings.root.join(&settings.config.build.dest));
-    if let Err(e) = std::fs::create_dir_all(&dest) {
+    // The destination is what the server hands out: one `build` refuses
+    // (`/`, the book's own folder) must never be served, not even raw.
+    if let Err(e) = crate::site::output::check_destination(&dest, &settings.src) {
+        crate::eprintln_printable!("error: {e}");
+        return FAILURE;
+    }
+    if let Err(e) = crate::site::output::Output::create(&dest) {
         crate::eprintln_printable!("error: cannot create `{}`: {e}", dest.display());
         return FAILURE;
     }
+    // Listening first: a port already taken stops here, before a build
+    // writes into a folder another server may be serving.
+    let addr = std::net::SocketAddr::new(args.bind, args.port);
+    let hub = std::sync::Arc::new(crate::serve::events::Hub::default());
+    let server = match crate::serve::Server::bind(&dest, addr) {
+        Ok(server) => server.live(std::sync::Arc::clone(&hub)),
+        Err(e) => {
+            crate::eprintln_printable!("error: cannot listen on {addr}: {e}");
+            return FAILURE;
+        }
+    };
     let config = common.config.clone();
     let load: crate::serve::rebuild::LoadSettings = Box::new(move || {
         match &config {
@@ -758,9 +779,6 @@ fn serve_command(args: &ServeArgs) -> u8 {
         }
         .map_err(|e| e.to_string())
     });
-    let hub = std::sync::Arc::new(crate::serve::events::Hub::default());
-    let mut rebuilder =
-        crate::serve::rebuild::Rebuilder::start(load, today, &dest, std::sync::Arc::clone(&hub));
     let mut watched = crate::watch::watched_paths(&settings);
     watched.push(settings.root.join(&settings.config.build.templates));
     watched.sort();
@@ -772,14 +790,13 @@ fn serve_command(args: &ServeArgs) -> u8 {
             return FAILURE;
         }
     };
-    let addr = std::net::SocketAddr::new(args.bind, args.port);
-    let server = match crate::serve::Server::bind(&dest, addr) {
-        Ok(server) => server.live(hub),
-        Err(e) => {
-            crate::eprintln_printable!("error: cannot listen on {addr}: {e}");
-            return FAILURE;
-        }
-    };
+    let mut rebuilder = crate::serve::rebuild::Rebuilder::start(
+        load,
+        today,
+        &dest,
+        args.build.dest.is_some(),
+        std::sync::Arc::clone(&hub),
+    );
     if let Ok(addr) = server.local_addr() {
         crate::eprintln_printable!(
             "serving {} at http://{addr}/, rebuilding on every save (Ctrl-C to stop)",

@@ -20,16 +20,21 @@ pub struct Watcher {
     /// Paths asked for that did not exist yet (a `templates/` or `lints/`
     /// created while serving): watched from when they appear.
     missing: Vec<PathBuf>,
-    /// The paths asked for. Until one appears, its parent is watched, and
-    /// a change there to anything else (a log that `serve > serve.log`
-    /// writes beside `book.toml`) is none of the build's business.
+    /// The paths asked for. A file's folder is watched, as is a missing
+    /// path's parent, and a change there to anything else (a log that
+    /// `serve > serve.log` writes beside `book.toml`) is none of the
+    /// build's business.
     wanted: Vec<PathBuf>,
+    /// The folders watched (resolved), and whether with their subfolders.
+    watching: Vec<(PathBuf, bool)>,
 }
 
 impl Watcher {
-    /// Watches each path that exists: folders recursively, files alone. For
-    /// one that does not, its nearest existing parent is watched alone, so
-    /// its creation is seen and it is watched from then on.
+    /// Watches each folder with its subfolders, and a file through its
+    /// folder: a watch on the file itself follows its inode, which an
+    /// editor's save (a new file renamed over it) leaves behind. For a path
+    /// that does not exist, its nearest existing parent is watched alone,
+    /// so its creation is seen and it is watched from then on.
     pub fn new(paths: &[PathBuf]) -> Result<Watcher, String> {
         let (sender, events) = channel();
         let debouncer =
@@ -39,32 +44,59 @@ impl Watcher {
             events,
             missing: Vec::new(),
             wanted: paths.to_vec(),
+            watching: Vec::new(),
         };
+        let mut folders: Vec<(PathBuf, bool)> = Vec::new();
         for path in paths {
-            if path.exists() {
-                watcher.watch(path)?;
+            if path.is_dir() {
+                folders.push((path.clone(), true));
+            } else if path.exists() {
+                folders.push((parent_of(path), false));
             } else {
                 watcher.missing.push(path.clone());
                 if let Some(parent) = path.ancestors().skip(1).find(|p| p.is_dir()) {
-                    watcher
-                        .debouncer
-                        .watch(parent, RecursiveMode::NonRecursive)
-                        .map_err(|e| format!("cannot watch {}: {e}", parent.display()))?;
+                    folders.push((parent_of_nonempty(parent), false));
                 }
             }
+        }
+        // Folders with their subfolders first: watching one of them again
+        // alone would stop new subfolders being watched.
+        folders.sort_by_key(|(_, recursive)| !recursive);
+        for (folder, recursive) in folders {
+            watcher.add(&folder, recursive)?;
         }
         Ok(watcher)
     }
 
     fn watch(&mut self, path: &Path) -> Result<(), String> {
-        let mode = if path.is_dir() {
+        if path.is_dir() {
+            self.add(path, true)
+        } else {
+            self.add(&parent_of(path), false)
+        }
+    }
+
+    /// Watches a folder, unless a watch already covers it.
+    fn add(&mut self, folder: &Path, recursive: bool) -> Result<(), String> {
+        // Compared resolved: `.` and the book's absolute path are one folder.
+        let real = std::fs::canonicalize(folder).unwrap_or_else(|_| folder.to_path_buf());
+        let covered = self.watching.iter().any(|(watched, with_subfolders)| {
+            (*watched == real && (*with_subfolders || !recursive))
+                || (*with_subfolders && real.starts_with(watched))
+        });
+        if covered {
+            return Ok(());
+        }
+        let mode = if recursive {
             RecursiveMode::Recursive
         } else {
             RecursiveMode::NonRecursive
         };
         self.debouncer
-            .watch(path, mode)
-            .map_err(|e| format!("cannot watch {}: {e}", path.display()))
+            .watch(folder, mode)
+            .map_err(|e| format!("cannot watch {}: {e}", folder.display()))?;
+        self.watching.push((real, recursive));
+        Ok(())
     }
 
     /// Blocks until something changes; returns the changed paths, sorted
@@ -107,6 +139,19 @@ impl Watcher {
             }
         }
         appeared
+    }
+}
+
+/// The folder holding `path` (`.` for a bare file name).
+fn parent_of(path: &Path) -> PathBuf {
+    parent_of_nonempty(path.parent().unwrap_or(Path::new(".")))
+}
+
+fn parent_of_nonempty(folder: &Path) -> PathBuf {
+    if folder.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        folder.to_path_buf()
     }
 }
 

@@ -34,6 +34,18 @@ impl Serve {
         common::copy_dir(&common::fixtures().join("site"), dir.path());
         std::fs::create_dir(dir.path().join("templates")).unwrap();
         prepare(dir.path());
+        Serve::spawn(dir)
+    }
+
+    /// Stops the server and starts another on the same tree.
+    fn restart(mut self) -> Serve {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().unwrap());
+        Serve::spawn(dir)
+    }
+
+    fn spawn(dir: tempfile::TempDir) -> Serve {
         let mut child = Command::new(env!("CARGO_BIN_EXE_runbook"))
             .args(["serve", "--port", "0", "--today", common::TODAY])
             .current_dir(dir.path())
@@ -802,4 +814,183 @@ fn a_saved_include_renders_the_pages_that_include_it_again() {
     assert!(page.contains("pg_isready --second-check"), "{page}");
     // The script is read into the page, not published beside it.
     assert_eq!(get(serve.addr, "/db/scripts/restore.sh").0, 404);
+}
+
+/// `runbook serve` with these arguments in a copy of the site fixture,
+/// expected to stop on its own: its exit code and what it printed.
+fn serve_refused(args: &[&str]) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::fixtures().join("site"), dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["serve", "--port", "0", "--today", common::TODAY])
+        .args(args)
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + WAIT;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("`serve {args:?}` is still running: it serves a refused destination");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (status.code(), stderr)
+}
+
+/// A destination `build` refuses is never served: not the book's folder
+/// (book.toml, the Markdown), not the source folder, not `/`.
+#[test]
+fn serve_refuses_the_destinations_build_refuses_before_listening() {
+    for (dest, relation) in [(".", "holds"), ("content", "is"), ("/", "holds")] {
+        let (code, stderr) = serve_refused(&["--dest", dest]);
+        assert_eq!(code, Some(2), "--dest {dest}: {stderr}");
+        assert!(
+            stderr.contains(&format!("{relation} the source folder")),
+            "--dest {dest}: {stderr}"
+        );
+        assert!(!stderr.contains("serving"), "--dest {dest}: {stderr}");
+    }
+}
+
+/// The page of a runbook deleted while no server ran, or while a template
+/// was broken, is gone: the server prunes like `runbook build`.
+#[test]
+fn pages_of_runbooks_deleted_meanwhile_are_gone() {
+    let serve = Serve::start();
+    assert_eq!(get(serve.addr, "/db/restore.html").0, 200);
+    std::fs::remove_file(serve.path("content/db/restore.md")).unwrap();
+    let serve = serve.restart();
+    assert_eq!(get(serve.addr, "/db/restore.html").0, 404);
+    assert!(
+        !serve.path("site/db").exists(),
+        "the folder it leaves empty goes too"
+    );
+    assert_eq!(get(serve.addr, "/payments/failover.html").0, 200);
+
+    let mut events = Events::connect(serve.addr);
+    let template = serve.path("templates/runbook.html");
+    std::fs::write(&template, "{% if %}").unwrap();
+    events.message(|m| !m["error"].is_null());
+    std::fs::remove_file(serve.path("content/payments/failover.md")).unwrap();
+    events.message(|m| !m["error"].is_null());
+    std::fs::remove_file(&template).unwrap();
+    let recovered = events.message(|m| m["scope"] == "all");
+    assert!(recovered["error"].is_null(), "{recovered}");
+    assert_eq!(get(serve.addr, "/payments/failover.html").0, 404);
+    assert_eq!(get(serve.addr, "/network/dns-cutover.html").0, 200);
+}
+
+/// An owner or tag no runbook names any more loses its page while serving.
+#[test]
+fn owner_pages_go_with_their_owner() {
+    let serve = Serve::start();
+    let mut events = Events::connect(serve.addr);
+    assert_eq!(get(serve.addr, "/owners/netops.html").0, 200);
+    let file = serve.path("content/network/dns-cutover.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("owner: netops", "owner: dns-team")).unwrap();
+    events.message(|m| m["scope"] == "all");
+    assert_eq!(get(serve.addr, "/owners/dns-team.html").0, 200);
+    assert_eq!(get(serve.addr, "/owners/netops.html").0, 404);
+}
+
+/// Editors save by renaming a new file over the old: every such save of
+/// book.toml is seen, not only the first.
+#[test]
+fn every_rename_over_book_toml_is_seen() {
+    let serve = Serve::start();
+    let mut events = Events::connect(serve.addr);
+    let config = serve.path("book.toml");
+    let good = std::fs::read_to_string(&config).unwrap();
+    for title in ["Ledger first", "Ledger second"] {
+        let temp = serve.path("book.toml.new");
+        std::fs::write(&temp, good.replace("Ledger runbooks", title)).unwrap();
+        std::fs::rename(&temp, &config).unwrap();
+        let deadline = Instant::now() + WAIT;
+        loop {
+            events.message(|m| m["scope"] == "all");
+            if get(serve.addr, "/index.html").1.contains(title) {
+                break;
+            }
+            assert!(Instant::now() < deadline, "{title} never reached the index");
+        }
+    }
+}
+
+/// When the first build fails there is no site yet: the browser gets an
+/// HTML page with the live script (so the error shows, and the tab reloads
+/// once a save fixes it), and the terminal claims no last good build.
+#[test]
+fn a_first_build_that_fails_serves_a_page_that_recovers() {
+    let serve = Serve::start_with(|dir| {
+        std::fs::write(dir.join("templates/index.html"), "{{ nope( }}").unwrap();
+    });
+    let (status, page) = get(serve.addr, "/");
+    assert_eq!(status, 404);
+    assert!(page.contains("/__runbook/live.js"), "{page}");
+    assert!(page.contains("not-built"), "{page}");
+    let (_, state) = get(serve.addr, "/__runbook/state");
+    assert!(state.contains("index.html"), "{state}");
+    let said = serve.stderr.lock().unwrap().clone();
+    assert!(!said.contains("last good build"), "{said}");
+    assert!(said.contains("nothing built"), "{said}");
+
+    let mut events = Events::connect(serve.addr);
+    std::fs::remove_file(serve.path("templates/index.html")).unwrap();
+    let recovered = events.message(|m| m["scope"] == "all");
+    assert!(recovered["error"].is_null(), "{recovered}");
+    assert_eq!(get(serve.addr, "/").0, 200);
+}
+
+/// What the walk cannot read (a link out of the repository, a broken
+/// link) is a finding while serving, as `runbook lint` reports it.
+#[test]
+fn new_symlinks_the_walk_refuses_are_findings() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("elsewhere.md"), "# Elsewhere\n").unwrap();
+    let serve = Serve::start();
+    let mut events = Events::connect(serve.addr);
+    std::os::unix::fs::symlink(
+        outside.path().join("elsewhere.md"),
+        serve.path("content/elsewhere.md"),
+    )
+    .unwrap();
+    events.message(|m| m["findings"].to_string().contains("symlink-outside"));
+    std::os::unix::fs::symlink("/nonexistent", serve.path("content/gone.md")).unwrap();
+    let message = events.message(|m| m["findings"].to_string().contains("broken symlink"));
+    assert!(message["error"].is_null(), "{message}");
+}
+
+/// A server watches the folders it started on: moving `src` says so
+/// instead of serving a site the watcher no longer follows.
+#[test]
+fn moving_src_while_serving_asks_for_a_restart() {
+    let serve = Serve::start();
+    let mut events = Events::connect(serve.addr);
+    let config = serve.path("book.toml");
+    let good = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, good.replace("src = \"content\"", "src = \"docs\"")).unwrap();
+    let failed = events.message(|m| !m["error"].is_null());
+    assert!(
+        failed["error"]
+            .as_str()
+            .unwrap()
+            .contains("runbook serve` again"),
+        "{failed}"
+    );
+    assert_eq!(get(serve.addr, "/db/restore.html").0, 200);
 }

@@ -100,6 +100,12 @@ fn folders_are_served_at_their_slash() {
     assert_eq!(get(addr, "/db/").status, 200);
     assert_eq!(get(addr, "/db/index.html").status, 200);
     assert_eq!(get(addr, "/db/restore.html/").status, 404);
+    assert_eq!(
+        get(addr, "/db/index.html/").status,
+        404,
+        "a file, not a folder"
+    );
+    assert_eq!(get(addr, "/index.html/").status, 404);
     assert_eq!(get(addr, "/tags").status, 404, "a folder with no page");
 }
 

@@ -12,6 +12,13 @@ use axum::extract::State;
 use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
 
+/// The 404 page before any build made one (the first build failed): HTML,
+/// so that while serving it gets the live script, which shows why and
+/// reloads once a save fixes it.
+const NOT_BUILT: &str = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>404 not found</title></head>\n\
+<body data-kind=\"not-built\"><h1>404 not found</h1>\n\
+<p>No page here: the site has not been built into this folder yet.</p>\n</body></html>\n";
+
 pub async fn serve(State(root): State<Arc<PathBuf>>, method: Method, uri: Uri) -> Response {
     if method != Method::GET && method != Method::HEAD {
         let mut response = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
@@ -23,25 +30,26 @@ pub async fn serve(State(root): State<Arc<PathBuf>>, method: Method, uri: Uri) -
     let head = method == Method::HEAD;
     let path = uri.path().to_string();
     let answer = tokio::task::spawn_blocking(move || {
-        let found = resolve(&root, &path);
-        let index = found.as_ref().is_some_and(|f| f.ends_with("index.html"));
+        let located = locate(&root, &path);
+        let folder = located.as_ref().is_some_and(|(_, folder)| *folder);
         // A folder's page is sent from `/dir/`, where its relative links
-        // lead where they should; `a.html/` is not a folder.
-        if index && !path.ends_with('/') && !path.ends_with("index.html") {
+        // lead where they should; `a.html/` and `index.html/` are not
+        // folders.
+        if folder && !path.ends_with('/') {
             return Err(());
         }
-        let found = found.filter(|_| index || !path.ends_with('/'));
+        let found = located
+            .map(|(file, _)| file)
+            .filter(|_| folder || !path.ends_with('/'));
         Ok(
             match found.and_then(|file| Some((std::fs::read(&file).ok()?, file))) {
                 Some((bytes, file)) => (StatusCode::OK, content_type(&file), bytes),
-                None => match std::fs::read(root.join("404.html")) {
-                    Ok(page) => (StatusCode::NOT_FOUND, "text/html; charset=utf-8", page),
-                    Err(_) => (
-                        StatusCode::NOT_FOUND,
-                        "text/plain; charset=utf-8",
-                        b"404 not found\n".to_vec(),
-                    ),
-                },
+                None => (
+                    StatusCode::NOT_FOUND,
+                    "text/html; charset=utf-8",
+                    std::fs::read(root.join("404.html"))
+                        .unwrap_or_else(|_| NOT_BUILT.as_bytes().to_vec()),
+                ),
             },
         )
     })
@@ -100,6 +108,12 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
 /// The file a request path names inside `root` (already canonical), or
 /// `None` when it names nothing there.
 pub fn resolve(root: &Path, request_path: &str) -> Option<PathBuf> {
+    locate(root, request_path).map(|(file, _)| file)
+}
+
+/// [`resolve`], and whether the path named a folder (the file is its
+/// `index.html`).
+fn locate(root: &Path, request_path: &str) -> Option<(PathBuf, bool)> {
     let mut path = root.to_path_buf();
     for segment in request_path.split('/').filter(|s| !s.is_empty()) {
         let decoded = percent_encoding::percent_decode_str(segment)
@@ -110,11 +124,12 @@ pub fn resolve(root: &Path, request_path: &str) -> Option<PathBuf> {
         }
         path.push(&*decoded);
     }
-    if path.is_dir() {
+    let folder = path.is_dir();
+    if folder {
         path.push("index.html");
     }
     let real = path.canonicalize().ok()?;
-    (real.starts_with(root) && real.is_file()).then_some(real)
+    (real.starts_with(root) && real.is_file()).then_some((real, folder))
 }
 
 /// Content types by extension; Pagefind's index chunks are binary.

@@ -33,13 +33,55 @@ pub struct Rebuilder {
     load: LoadSettings,
     today: Date,
     dest: PathBuf,
+    /// Whether `--dest` named the destination, so `dest` in book.toml does not.
+    dest_given: bool,
+    /// The folders of the first build: what is watched and served.
+    pinned: Option<Folders>,
     hub: Arc<Hub>,
     indexer: mpsc::Sender<SearchJob>,
 }
 
+/// The folders a server is started on: the watcher and the listener are
+/// set up for them, so a change in book.toml needs a restart.
+#[derive(PartialEq)]
+struct Folders {
+    src: PathBuf,
+    templates: PathBuf,
+    dest: Option<PathBuf>,
+}
+
+impl Folders {
+    fn of(settings: &Settings, dest_given: bool) -> Folders {
+        Folders {
+            src: settings.src.clone(),
+            templates: settings.root.join(&settings.config.build.templates),
+            dest: (!dest_given).then(|| settings.root.join(&settings.config.build.dest)),
+        }
+    }
+
+    /// The setting of book.toml that differs, if any.
+    fn changed_from(&self, first: &Folders) -> Option<&'static str> {
+        if self.src != first.src {
+            Some("`src` under [book]")
+        } else if self.templates != first.templates {
+            Some("`templates` under [build]")
+        } else if self.dest != first.dest {
+            Some("`dest` under [build]")
+        } else {
+            None
+        }
+    }
+}
+
 impl Rebuilder {
     /// Builds the whole site once; a failure is shown, not fatal.
-    pub fn start(load: LoadSettings, today: Date, dest: &Path, hub: Arc<Hub>) -> Rebuilder {
+    pub fn start(
+        load: LoadSettings,
+        today: Date,
+        dest: &Path,
+        dest_given: bool,
+        hub: Arc<Hub>,
+    ) -> Rebuilder {
         let (indexer, jobs) = mpsc::channel();
         std::thread::spawn(move || index_loop(&jobs));
         let mut rebuilder = Rebuilder {
@@ -48,6 +90,8 @@ impl Rebuilder {
             load,
             today,
             dest: dest.to_path_buf(),
+            dest_given,
+            pinned: None,
             hub,
             indexer,
         };
@@ -90,7 +134,9 @@ impl Rebuilder {
 
     fn full(&mut self) {
         let started = Instant::now();
-        let built = (self.load)().and_then(|s| Live::load(s, self.today, &self.dest));
+        let built = (self.load)()
+            .and_then(|s| self.check_folders(&s).map(|()| s))
+            .and_then(|s| Live::load(s, self.today, &self.dest));
         match built {
             Ok((mut live, diagnostics)) => {
                 crate::eprintln_printable!(
@@ -121,7 +167,10 @@ impl Rebuilder {
             Ok(update) => update,
             Err(e) => return self.fail(e),
         };
-        if update.files == 0 && update.follow_up == FollowUp::Nothing {
+        if update.files == 0
+            && update.diagnostics.is_empty()
+            && update.follow_up == FollowUp::Nothing
+        {
             return;
         }
         let findings: Vec<Finding> = update.diagnostics.iter().map(Finding::from).collect();
@@ -161,11 +210,31 @@ impl Rebuilder {
         let _ = self.indexer.send(live.search_job());
     }
 
+    /// Refuses settings that move the source, templates or destination:
+    /// the new folders are not watched, and the old site would stay served.
+    fn check_folders(&mut self, settings: &Settings) -> Result<(), String> {
+        let now = Folders::of(settings, self.dest_given);
+        let Some(first) = &self.pinned else {
+            self.pinned = Some(now);
+            return Ok(());
+        };
+        match now.changed_from(first) {
+            None => Ok(()),
+            Some(setting) => Err(format!(
+                "{setting} changed in book.toml: this server still watches and serves \
+                 the old folders; stop it (Ctrl-C) and run `runbook serve` again"
+            )),
+        }
+    }
+
     /// Shows a failed build; the last good site stays as it is.
     fn fail(&mut self, error: String) {
-        crate::eprintln_printable!(
-            "error: {error}\n(still serving the last good build; fix it and save again)"
-        );
+        let still = if self.live.is_some() {
+            "still serving the last good build"
+        } else {
+            "nothing built since the server started; the browser shows this error"
+        };
+        crate::eprintln_printable!("error: {error}\n({still}; fix it and save again)");
         self.broken = Some(error.clone());
         self.hub.publish(Message {
             scope: "none",

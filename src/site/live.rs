@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use super::output::{Output, safe_parts};
+use super::output::Output;
 use super::pages::{self, Groups, Summary};
 use super::render::{self, PageMap};
 use super::templates::Templates;
@@ -156,6 +156,17 @@ impl Live {
         for (name, bytes) in &live.templates.assets {
             write(&live.out, &format!("assets/{name}"), bytes)?;
         }
+        // What an earlier build or server wrote and this one did not (the
+        // page of a runbook deleted meanwhile) goes, as after `runbook
+        // build`. The search index is the indexer's to write, later.
+        live.out
+            .prune_except(&|rel| rel.starts_with("pagefind/"))
+            .map_err(|e| {
+                format!(
+                    "cannot update `{}`: {e}",
+                    dest.join(super::output::MANIFEST).display()
+                )
+            })?;
         let counted = outcome.diagnostics.into_iter().filter(|d| d.is_counted());
         Ok((live, counted.collect()))
     }
@@ -217,6 +228,7 @@ impl Live {
         });
         let mut names: HashSet<String> = HashSet::new();
         let mut follow_up = FollowUp::Nothing;
+        let mut problems = Vec::new();
         let mut read: BTreeSet<String> = rels
             .iter()
             .filter(|rel| self.page_map.contains_key(*rel))
@@ -226,6 +238,21 @@ impl Live {
             self.dirty_shards = None;
             names.extend(rels.iter().map(|r| file_name(r)));
             let walk = workspace::walk(&self.settings);
+            // What the walk could not read among the changed paths (a
+            // symlink loop or one out of the repository) has no page to
+            // read again, only a finding, as `runbook lint` shows it.
+            problems = walk
+                .problems
+                .iter()
+                .filter(|d| {
+                    inside(&d.path, &self.settings.src).is_some_and(|at| {
+                        rels.iter()
+                            .any(|rel| is_below(&at, rel) || is_below(rel, &at))
+                    })
+                })
+                .filter(|d| d.is_counted())
+                .cloned()
+                .collect();
             let page_map = output_paths(&walk.markdown);
             let moved = self
                 .page_map
@@ -238,7 +265,7 @@ impl Live {
                 if !page_map.contains_key(rel) {
                     self.pages.remove(rel);
                     names.insert(file_name(rel));
-                    remove(&self.out, out);
+                    self.out.discard(out);
                 }
             }
             for rel in page_map.keys().filter(|r| !self.page_map.contains_key(*r)) {
@@ -276,6 +303,11 @@ impl Live {
             .filter_map(|r| Some((r.clone(), self.pages.get(r)?.clone())))
             .collect();
         let mut diagnostics = self.read_linted(&read);
+        let unread = problems
+            .iter()
+            .filter(|d| !diagnostics.iter().any(|r| r.path == d.path))
+            .count();
+        diagnostics.extend(problems);
 
         // Pages whose anchors changed break or mend fragment links elsewhere.
         let renamed: HashSet<String> = read
@@ -322,10 +354,13 @@ impl Live {
             wanted.then_some(page)
         }))?;
         diagnostics.sort_by(Diagnostic::report_order);
+        // A runbook turned into a symlink out of the repository is read
+        // (and refused) and met by the walk: one finding.
+        diagnostics.dedup_by(|a, b| a.path == b.path && a.rule == b.rule && a.message == b.message);
         Ok(Update {
             pages: written,
             diagnostics,
-            files: read.len(),
+            files: read.len() + unread,
             follow_up,
         })
     }
@@ -423,7 +458,7 @@ impl Live {
                     self.dirty_shards = None;
                     self.pages.remove(rel);
                     if let Some(out) = self.page_map.get(rel) {
-                        remove(&self.out, out);
+                        self.out.discard(out);
                     }
                 }
             }
@@ -448,6 +483,12 @@ impl Live {
             || anchors != self.anchors
             || groups.owners != self.groups.owners
             || groups.tags != self.groups.tags;
+        // An owner or tag no runbook names any more has no page: an old
+        // one would go on listing runbooks it no longer holds.
+        let kept = group_pages(&groups);
+        for gone in group_pages(&self.groups).difference(&kept) {
+            self.out.discard(gone);
+        }
         self.groups = groups;
         self.site = site;
         self.anchors = anchors;
@@ -595,15 +636,26 @@ fn inside(path: &Path, dir: &Path) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// Whether the `/`-separated path `rel` is `dir` or below it.
+fn is_below(rel: &str, dir: &str) -> bool {
+    rel.strip_prefix(dir)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 fn file_name(rel: &str) -> String {
     rel.rsplit('/').next().unwrap_or(rel).to_string()
 }
 
-/// Deletes the page of a runbook that is gone; only plain paths below the
-/// destination, like every write. A page already gone is what was wanted,
-/// so a failure here is not worth stopping a rebuild for.
-fn remove(out: &Output, rel: &str) {
-    if safe_parts(rel).is_some() {
-        let _ = std::fs::remove_file(out.root().join(rel));
-    }
+/// Where the owner and tag pages of these groups are written.
+fn group_pages(groups: &Groups) -> HashSet<String> {
+    groups
+        .owners
+        .values()
+        .chain(groups.tags.values())
+        .map(|url| {
+            percent_encoding::percent_decode_str(url)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
+        .collect()
 }

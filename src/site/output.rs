@@ -6,7 +6,6 @@
 //! site as it was.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
@@ -14,9 +13,6 @@ use std::sync::Mutex;
 /// The destination folder. Every write goes through [`Output::write`].
 pub struct Output {
     root: PathBuf,
-    /// The files the manifest listed when the folder was opened: what
-    /// earlier builds and servers wrote, and so may be replaced.
-    previous: HashSet<String>,
     state: Mutex<Written>,
     /// Whether files wait for [`Output::commit`] (a build) or are renamed
     /// into place as each is written (the server's page-by-page updates).
@@ -27,11 +23,11 @@ pub struct Output {
 struct Written {
     /// Every path written, for [`Output::prune`].
     paths: HashSet<String>,
-    /// The manifest, open for appending: each file written that it did not
-    /// list is added at once, so a build that fails half way or a server
-    /// stopped with Ctrl-C leaves no file the next build takes for someone
-    /// else's.
-    log: Option<File>,
+    /// What the manifest lists: what earlier builds and servers wrote, and
+    /// so may be replaced. Each file written that it did not list is added
+    /// at once, so a build that fails half way or a server stopped with
+    /// Ctrl-C leaves no file the next build takes for someone else's.
+    listed: HashSet<String>,
     /// Staged files by path: each written in full beside where it goes,
     /// deleted if the build stops before [`Output::commit`].
     pending: HashMap<String, (tempfile::TempPath, PathBuf)>,
@@ -62,15 +58,17 @@ impl Output {
                 root.display()
             )));
         }
-        let previous = std::fs::read_to_string(root.join(MANIFEST))
+        let listed = std::fs::read_to_string(root.join(MANIFEST))
             .unwrap_or_default()
             .lines()
             .map(str::to_string)
             .collect();
         Ok(Output {
             root: root.to_path_buf(),
-            previous,
-            state: Default::default(),
+            state: Mutex::new(Written {
+                listed,
+                ..Written::default()
+            }),
             staged,
         })
     }
@@ -186,10 +184,10 @@ impl Output {
     }
 
     /// Removes the file at `rel` if runbook wrote it (in an earlier run or
-    /// this one): what must no longer be published, such as an asset that
-    /// changed into one that runs script while `serve` was running. In a
-    /// build, a staged one is dropped, and a published one goes when the
-    /// build prunes what it did not write.
+    /// this one), and the folders that leaves empty: what must no longer be
+    /// published, such as the page of a runbook deleted while `serve` was
+    /// running. In a build, a staged one is dropped, and a published one
+    /// goes when the build prunes what it did not write.
     pub fn discard(&self, rel: &str) {
         if let Ok(mut state) = self.lock() {
             if state.pending.remove(rel).is_some() {
@@ -198,37 +196,48 @@ impl Output {
         }
         if self.known(rel) && !self.staged {
             if let Some(path) = self.existing_file(rel) {
-                let _ = std::fs::remove_file(path);
+                self.remove_with_empty_folders(&path);
             }
         }
     }
 
     /// Whether runbook wrote `rel`: in an earlier run, or in this one.
     fn known(&self, rel: &str) -> bool {
-        self.previous.contains(rel)
-            || self
-                .state
-                .lock()
-                .is_ok_and(|state| state.paths.contains(rel))
+        self.state
+            .lock()
+            .is_ok_and(|state| state.listed.contains(rel) || state.paths.contains(rel))
     }
 
-    /// Adds `rel` to the manifest on disk when it is new there.
+    /// Adds `rel` to the manifest on disk when it is new there. The file is
+    /// opened for each line: a `runbook build` into the same folder while
+    /// `serve` runs replaces the manifest, and a handle kept open would go
+    /// on writing to the one it replaced.
     fn log_new(&self, state: &mut Written, rel: &str) -> std::io::Result<()> {
-        if self.previous.contains(rel) {
+        if state.listed.contains(rel) {
             return Ok(());
         }
-        if state.log.is_none() {
-            state.log = Some(
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(self.root.join(MANIFEST))?,
-            );
-        }
-        if let Some(log) = state.log.as_mut() {
-            log.write_all(format!("{rel}\n").as_bytes())?;
-        }
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.root.join(MANIFEST))?
+            .write_all(format!("{rel}\n").as_bytes())?;
+        state.listed.insert(rel.to_string());
         Ok(())
+    }
+
+    /// Removes a file, then the folders that leaves empty; a folder with
+    /// anything else in it stays (`remove_dir` refuses it). True when the
+    /// file went.
+    fn remove_with_empty_folders(&self, path: &Path) -> bool {
+        if std::fs::remove_file(path).is_err() {
+            return false;
+        }
+        for dir in path.ancestors().skip(1) {
+            if dir == self.root || std::fs::remove_dir(dir).is_err() {
+                break;
+            }
+        }
+        true
     }
 
     /// Removes the files the previous build wrote (as its manifest lists
@@ -239,37 +248,37 @@ impl Output {
     /// would reach through a symlink. Then records this build's files.
     /// Returns how many were removed.
     pub fn prune(&self) -> std::io::Result<usize> {
-        let mut written: Vec<String> = match self.state.lock() {
-            Ok(mut state) => {
-                state.log = None;
-                state.paths.iter().cloned().collect()
-            }
-            Err(_) => return Err(std::io::Error::other("a writer panicked")),
-        };
-        written.sort_unstable();
+        self.prune_except(&|_| false)
+    }
+
+    /// [`Output::prune`], keeping the listed files `keep` names (written
+    /// later by someone else: the server's search index, on its own thread).
+    pub fn prune_except(&self, keep: &dyn Fn(&str) -> bool) -> std::io::Result<usize> {
+        let state = self.lock()?;
         let mut removed = 0;
-        let mut previous: Vec<&String> = self.previous.iter().collect();
+        let mut previous: Vec<String> = state.listed.iter().cloned().collect();
         previous.sort_unstable();
+        let mut list: Vec<String> = state.paths.iter().cloned().collect();
         for rel in previous {
-            if written.binary_search(rel).is_ok() {
+            if state.paths.contains(&rel) {
                 continue;
             }
-            if let Some(path) = self.existing_file(rel) {
-                if std::fs::remove_file(&path).is_ok() {
+            if keep(&rel) {
+                list.push(rel);
+                continue;
+            }
+            if let Some(path) = self.existing_file(&rel) {
+                if self.remove_with_empty_folders(&path) {
                     removed += 1;
-                    // Folders it leaves empty go too; a folder with anything
-                    // else in it stays (`remove_dir` refuses it).
-                    for dir in path.ancestors().skip(1) {
-                        if dir == self.root || std::fs::remove_dir(dir).is_err() {
-                            break;
-                        }
-                    }
                 }
             }
         }
-        let mut list = written.join("\n");
-        list.push('\n');
-        self.write_with(MANIFEST, |file| file.write_all(list.as_bytes()))?;
+        list.sort_unstable();
+        let mut text = list.join("\n");
+        text.push('\n');
+        drop(state);
+        self.write_with(MANIFEST, |file| file.write_all(text.as_bytes()))?;
+        self.lock()?.listed = list.into_iter().collect();
         Ok(removed)
     }
 
@@ -408,6 +417,39 @@ mod tests {
         assert_eq!(second.prune().unwrap(), 0);
         let listed = std::fs::read_to_string(site.join(MANIFEST)).unwrap();
         assert_eq!(listed, "a.html\nindex.html\n");
+    }
+
+    /// A build into the folder a server writes replaces the manifest; what
+    /// the server writes next is listed in the new one, so the build after
+    /// that may replace it.
+    #[test]
+    fn a_build_meanwhile_does_not_lose_what_the_server_writes_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let server = Output::create(&site).unwrap();
+        server.write("a.html", b"served").unwrap();
+        let build = Output::staged(&site).unwrap();
+        build.write("a.html", b"built").unwrap();
+        build.commit().unwrap();
+        build.prune().unwrap();
+        server.write("x.html", b"new while serving").unwrap();
+        let listed = std::fs::read_to_string(site.join(MANIFEST)).unwrap();
+        assert_eq!(listed, "a.html\nx.html\n");
+        let next = Output::staged(&site).unwrap();
+        next.write("x.html", b"rebuilt").unwrap();
+    }
+
+    /// A file removed by the server takes the folders it leaves empty.
+    #[test]
+    fn discarding_a_page_removes_the_folders_it_leaves_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let out = Output::create(&site).unwrap();
+        out.write("a/b/c.html", b"page").unwrap();
+        out.write("a/d.html", b"page").unwrap();
+        out.discard("a/b/c.html");
+        assert!(!site.join("a/b").exists());
+        assert!(site.join("a/d.html").exists());
     }
 
     #[test]

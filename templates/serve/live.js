@@ -42,7 +42,9 @@
     if (old) old.remove();
     if (msg.error) {
       const el = box("rb:live-error", "inset:10% 10% auto 10%;max-height:80%;border-color:#c00");
-      line(el, "strong", "runbook: the last change did not build; this is the last good page.");
+      line(el, "strong", kind === "not-built"
+        ? "runbook: the site did not build; this page reloads once a save fixes it."
+        : "runbook: the last change did not build; this is the last good page.");
       const pre = line(el, "pre", msg.error);
       pre.style.whiteSpace = "pre-wrap";
       return;
