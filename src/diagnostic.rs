@@ -107,8 +107,9 @@ pub struct Diagnostic {
     pub suppressed: Option<Box<Suppression>>,
     /// How many findings this one counts as in a report's totals: 1, or
     /// for the one that stands for those of a rule past the cap, all of
-    /// them.
-    pub counts_as: usize,
+    /// them. A `u32` fits in the padding beside `severity`: 50,000
+    /// findings stay the size they were.
+    pub counts_as: u32,
 }
 
 impl Diagnostic {
@@ -154,13 +155,13 @@ impl Summary {
         };
         for d in diagnostics {
             if !d.is_counted() {
-                summary.suppressed += d.counts_as;
+                summary.suppressed += d.counts_as as usize;
                 continue;
             }
             match d.severity {
-                Severity::Error => summary.errors += d.counts_as,
-                Severity::Warning => summary.warnings += d.counts_as,
-                Severity::Info => summary.infos += d.counts_as,
+                Severity::Error => summary.errors += d.counts_as as usize,
+                Severity::Warning => summary.warnings += d.counts_as as usize,
+                Severity::Info => summary.infos += d.counts_as as usize,
             }
             if d.fix.is_some() {
                 summary.fixable += 1;

@@ -171,7 +171,7 @@ pub fn unlisted_finding(
         fix: None,
         source_line,
         suppressed,
-        counts_as: count,
+        counts_as: u32::try_from(count).unwrap_or(u32::MAX),
     }
 }
 

@@ -472,9 +472,9 @@ fn with_findings(mut page: Page, found: &[Diagnostic]) -> Page {
     page.summary.errors = counted
         .clone()
         .filter(|d| d.severity == Severity::Error)
-        .map(|d| d.counts_as)
+        .map(|d| d.counts_as as usize)
         .sum();
-    page.summary.findings = counted.map(|d| d.counts_as).sum();
+    page.summary.findings = counted.map(|d| d.counts_as as usize).sum();
     page
 }
 
