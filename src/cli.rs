@@ -760,6 +760,15 @@ fn serve_command(args: &ServeArgs) -> u8 {
         crate::eprintln_printable!("error: cannot create `{}`: {e}", dest.display());
         return FAILURE;
     }
+    // Held while serving: a `runbook build` into the same folder would
+    // prune the pages this server writes, and the other way round.
+    let _writing = match crate::site::output::WriterLock::acquire(&dest, "runbook serve") {
+        Ok(lock) => lock,
+        Err(e) => {
+            crate::eprintln_printable!("error: {e}");
+            return FAILURE;
+        }
+    };
     // Listening first: a port already taken stops here, before a build
     // writes into a folder another server may be serving.
     let addr = std::net::SocketAddr::new(args.bind, args.port);

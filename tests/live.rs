@@ -994,3 +994,57 @@ fn moving_src_while_serving_asks_for_a_restart() {
     );
     assert_eq!(get(serve.addr, "/db/restore.html").0, 200);
 }
+
+/// One writer at a time: a build, or a second server, into the folder a
+/// server writes stops at once and names it, instead of pruning its pages;
+/// once the server is gone, the build goes ahead.
+#[test]
+fn a_second_writer_of_the_served_folder_stops_and_names_the_first() {
+    let mut serve = Serve::start();
+    let build = common::runbook(serve.dir.path(), &["build", "--today", common::TODAY]);
+    let said = common::stderr(&build);
+    assert_eq!(build.status.code(), Some(2), "{said}");
+    let holder = format!(
+        "is being written by runbook serve (process {})",
+        serve.child.id()
+    );
+    assert!(said.contains(&holder), "{said}");
+    assert_eq!(
+        get(serve.addr, "/.runbook-lock").0,
+        404,
+        "the lock is not published"
+    );
+
+    let mut second = Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["serve", "--port", "0", "--today", common::TODAY])
+        .current_dir(serve.dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let code = loop {
+        if let Some(status) = second.try_wait().unwrap() {
+            break status.code();
+        }
+        if started.elapsed() > WAIT {
+            let _ = second.kill();
+            panic!("a second server on the same folder kept running");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut said = String::new();
+    second
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut said)
+        .unwrap();
+    assert_eq!(code, Some(2), "{said}");
+    assert!(said.contains(&holder), "{said}");
+
+    let dir = std::mem::replace(&mut serve.dir, tempfile::tempdir().unwrap());
+    drop(serve);
+    let build = common::runbook(dir.path(), &["build", "--today", common::TODAY]);
+    assert!(build.status.success(), "{}", common::stderr(&build));
+}

@@ -117,6 +117,7 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
     let started = Instant::now();
     let build = &settings.config.build;
     output::check_destination(dest, &settings.src)?;
+    let _writing = output::WriterLock::acquire(dest, "runbook build")?;
     let templates = Templates::load(&settings.root.join(&build.templates), &settings.boundary)?;
     let out =
         Output::staged(dest).map_err(|e| format!("cannot create `{}`: {e}", dest.display()))?;

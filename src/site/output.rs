@@ -299,6 +299,58 @@ impl Output {
     }
 }
 
+/// The lock file of the destination, beside the manifest.
+pub const LOCK: &str = ".runbook-lock";
+
+/// What a writer of the destination holds while it writes: `runbook build`
+/// for the build, `runbook serve` for as long as it serves. Each of them
+/// replaces the manifest and removes the files the other did not list, so
+/// two at once would each prune the other's pages; the second one stops
+/// instead, naming the first. Released when dropped, or by the system when
+/// the process dies.
+pub struct WriterLock {
+    _file: std::fs::File,
+}
+
+impl WriterLock {
+    /// Takes the lock of the folder `root` (made if missing) for `who`,
+    /// or says who holds it.
+    pub fn acquire(root: &Path, who: &str) -> Result<WriterLock, String> {
+        let path = root.join(LOCK);
+        let cannot = |e: std::io::Error| format!("cannot lock `{}`: {e}", path.display());
+        std::fs::create_dir_all(root).map_err(cannot)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        // A link planted at the lock's name must not steer the write below.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+        let mut file = options.open(&path).map_err(cannot)?;
+        match file.try_lock() {
+            Ok(()) => {
+                // Who holds it, for the message of the one that waits.
+                let line = format!("{who} (process {})\n", std::process::id());
+                file.set_len(0)
+                    .and_then(|()| file.write_all(line.as_bytes()))
+                    .map_err(cannot)?;
+                Ok(WriterLock { _file: file })
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let holder = std::fs::read_to_string(&path).unwrap_or_default();
+                let holder = match holder.trim() {
+                    "" => "another runbook",
+                    named => named,
+                };
+                Err(format!(
+                    "`{}` is being written by {holder}; wait for it to finish or stop \
+                     it, or write this site elsewhere with `--dest`",
+                    root.display()
+                ))
+            }
+            Err(std::fs::TryLockError::Error(e)) => Err(cannot(e)),
+        }
+    }
+}
+
 /// Refuses a destination that is the folder of the runbooks or holds it
 /// (`--dest .`): the site would be written among the user's files, and a
 /// page or asset of it (`index.html`, `assets/style.css`) would replace one
@@ -422,6 +474,34 @@ mod tests {
     /// A build into the folder a server writes replaces the manifest; what
     /// the server writes next is listed in the new one, so the build after
     /// that may replace it.
+    #[test]
+    fn one_writer_at_a_time_and_never_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let first = WriterLock::acquire(&site, "runbook build").unwrap();
+        let refused = WriterLock::acquire(&site, "runbook serve").err().unwrap();
+        let holder = format!(
+            "is being written by runbook build (process {})",
+            std::process::id()
+        );
+        assert!(refused.contains(&holder), "{refused}");
+        drop(first);
+        drop(WriterLock::acquire(&site, "runbook serve").unwrap());
+
+        let elsewhere = dir.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "keep").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("notes.txt"), elsewhere.join(LOCK)).unwrap();
+        let refused = WriterLock::acquire(&elsewhere, "runbook build")
+            .err()
+            .unwrap();
+        assert!(refused.starts_with("cannot lock"), "{refused}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
+            "keep"
+        );
+    }
+
     #[test]
     fn a_build_meanwhile_does_not_lose_what_the_server_writes_next() {
         let dir = tempfile::tempdir().unwrap();
