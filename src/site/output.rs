@@ -31,6 +31,11 @@ struct Written {
     /// Staged files by path: each written in full beside where it goes,
     /// deleted if the build stops before [`Output::commit`].
     pending: HashMap<String, (tempfile::TempPath, PathBuf)>,
+    /// The folders this build made: if it stops before [`Output::commit`],
+    /// those left empty go, so a refused build into someone's web root
+    /// leaves no tree of empty folders behind.
+    made: Vec<PathBuf>,
+    committed: bool,
 }
 
 /// The list of the files runbook wrote in the destination: a build replaces
@@ -116,6 +121,7 @@ impl Output {
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     match std::fs::create_dir(&dir) {
+                        Ok(()) if self.staged => self.lock()?.made.push(dir.clone()),
                         Ok(()) => {}
                         // Another thread created it between the check and now.
                         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
@@ -174,6 +180,7 @@ impl Output {
             self.log_new(&mut state, &rel)?;
             temp.persist(target).map_err(|e| e.error)?;
         }
+        state.committed = true;
         Ok(())
     }
 
@@ -296,6 +303,27 @@ impl Output {
             }
         }
         Some(path)
+    }
+}
+
+impl Drop for Output {
+    /// A build that stopped before [`Output::commit`]: its staged files
+    /// go (with their `TempPath`s), then the folders it made that this
+    /// leaves empty, deepest first.
+    fn drop(&mut self) {
+        let Ok(state) = self.state.get_mut() else {
+            return;
+        };
+        if state.committed {
+            return;
+        }
+        state.pending.clear();
+        state
+            .made
+            .sort_unstable_by_key(|dir| std::cmp::Reverse(dir.components().count()));
+        for dir in &state.made {
+            let _ = std::fs::remove_dir(dir);
+        }
     }
 }
 
@@ -474,6 +502,26 @@ mod tests {
     /// A build into the folder a server writes replaces the manifest; what
     /// the server writes next is listed in the new one, so the build after
     /// that may replace it.
+    #[test]
+    fn a_build_that_stops_leaves_no_empty_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("www");
+        std::fs::create_dir_all(root.join("theirs")).unwrap();
+        std::fs::write(root.join("index.html"), "theirs").unwrap();
+        let build = Output::staged(&root).unwrap();
+        build.write("db/deep/restore.html", b"page").unwrap();
+        build.write("theirs/new.html", b"page").unwrap();
+        assert!(build.write("index.html", b"page").is_err());
+        drop(build);
+        let mut left: Vec<_> = walkdir::WalkDir::new(&root)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| e.unwrap().path().strip_prefix(&root).unwrap().to_path_buf())
+            .collect();
+        left.sort();
+        assert_eq!(left, [Path::new("index.html"), Path::new("theirs")]);
+    }
+
     #[test]
     fn one_writer_at_a_time_and_never_through_a_link() {
         let dir = tempfile::tempdir().unwrap();
