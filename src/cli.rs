@@ -93,7 +93,8 @@ pub struct ReviewArgs {
 
 #[derive(Args, Debug)]
 pub struct DueArgs {
-    /// How far ahead to look (default: `[lint] due-soon`).
+    /// How far ahead to look (default: `[lint] due-soon`); `0` lists only
+    /// what is overdue or due today.
     #[arg(long, value_name = "DURATION")]
     pub within: Option<String>,
     /// `human` for a terminal, `markdown` for an issue or a chat message,
@@ -499,7 +500,7 @@ fn due_command(args: &DueArgs) -> u8 {
         return FAILURE;
     }
     let within = match &args.within {
-        Some(text) => match text.parse() {
+        Some(text) => match crate::duration::ReviewPeriod::look_ahead(text) {
             Ok(period) => period,
             Err(e) => {
                 crate::eprintln_printable!("error: --within: {e}");

@@ -21,6 +21,21 @@ impl ReviewPeriod {
         from.checked_add(self.0).ok()
     }
 
+    /// How far ahead `runbook due --within` looks: a review period, or
+    /// none at all (`0`, `0d`), for what is overdue or due today.
+    pub fn look_ahead(text: &str) -> Result<ReviewPeriod, NotAPeriod> {
+        let text = text.trim();
+        let none = text.parse::<i64>() == Ok(0)
+            || text
+                .to_ascii_lowercase()
+                .parse::<jiff::Span>()
+                .is_ok_and(|span| span.is_zero());
+        if none {
+            return Ok(ReviewPeriod(jiff::Span::new()));
+        }
+        text.parse()
+    }
+
     /// The day this period starts when it ends on `to`.
     pub fn before(&self, to: Date) -> Option<Date> {
         to.checked_sub(self.0).ok()
@@ -170,6 +185,10 @@ pub fn ambiguous(text: &str) -> Option<&'static str> {
 
 impl fmt::Display for ReviewPeriod {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_zero() {
+            // jiff says `0s`; a look-ahead of none is in days like the rest.
+            return f.write_str("0d");
+        }
         write!(f, "{:#}", self.0)
     }
 }

@@ -261,6 +261,17 @@ fn due_groups_by_owner_and_fails_when_overdue() {
         "{}",
         stdout(&output)
     );
+    // Looking no days ahead lists only what is overdue: nothing here.
+    for none in ["0", "0d", "0 days"] {
+        let output = runbook(dir, &["due", "--within", none, "--today", TODAY]);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(
+            stdout(&output),
+            format!("nothing overdue or due within 0d of {TODAY}\n")
+        );
+    }
+    let output = runbook(dir, &["due", "--within", "-3d", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2));
 }
 
 #[test]
