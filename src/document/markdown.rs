@@ -115,6 +115,9 @@ pub struct Body {
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
     pub code_blocks: Vec<CodeBlock>,
+    /// The 1-based lines of each indented code block, in file order: no
+    /// step (it has no language) but code all the same, not prose.
+    pub indented_code: Vec<Range<usize>>,
     pub comments: Vec<Comment>,
     pub undefined_references: Vec<UndefinedReference>,
     pub wiki_links: Vec<WikiLink>,
@@ -141,18 +144,21 @@ impl Body {
             || self.html_anchors.iter().any(|a| a.id == fragment)
     }
 
-    /// Whether a 1-based line is inside a fenced code block, fences included.
-    /// Blocks follow one another in the file, so only the last one opened at
-    /// or before the line can hold it: a binary search, since rules ask this
-    /// of every line of a page that may hold hundreds of thousands of blocks.
+    /// Whether a 1-based line is inside a code block: a fenced one, fences
+    /// included, or an indented one. Blocks follow one another in the file,
+    /// so only the last one opened at or before the line can hold it: a
+    /// binary search, since rules ask this of every line of a page that may
+    /// hold hundreds of thousands of blocks.
     pub fn in_code(&self, line: usize) -> bool {
         let opened = self
             .code_blocks
             .partition_point(|b| b.fence.start.line <= line);
-        opened > 0 && {
+        let fenced = opened > 0 && {
             let b = &self.code_blocks[opened - 1];
             line <= b.first_line + b.line_count
-        }
+        };
+        let opened = self.indented_code.partition_point(|l| l.start <= line);
+        fenced || (opened > 0 && self.indented_code[opened - 1].contains(&line))
     }
 
     /// Headings from the outermost to the one a block or line sits under.
@@ -403,6 +409,11 @@ pub fn parse<'a>(
             // Code comes as whole lines, so a lone `[` is never code.
             Event::Text(t) if t.as_ref() == "[" => {
                 footnotes.extend(undefined_footnote(source, range.start));
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
+                let line = |offset: usize| index.line_of(offset + body_start) + 1;
+                let last = line(range.end.saturating_sub(1).max(range.start));
+                body.indented_code.push(line(range.start)..last + 1);
             }
             Event::End(TagEnd::CodeBlock) if in_code => {
                 in_code = false;
@@ -1093,6 +1104,14 @@ mod tests {
         );
         let gone = &b.undefined_references[1].span;
         assert_eq!(gone.end.offset - gone.start.offset, "[^gone]".len());
+    }
+
+    #[test]
+    fn indented_code_is_code() {
+        let b = body("Text\n\n    **Rollback:** done\n    two\n\nprose\n\n```\nx\n```\n");
+        let code: Vec<usize> = (1..=10).filter(|&l| b.in_code(l)).collect();
+        assert_eq!(code, [3, 4, 8, 9, 10]);
+        assert!(b.code_blocks.iter().all(|c| c.fence.start.line == 8));
     }
 
     #[test]
