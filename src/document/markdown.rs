@@ -406,7 +406,8 @@ pub fn parse<'a>(
                 }
                 code_end = range.end;
             }
-            // Code comes as whole lines, so a lone `[` is never code.
+            // Fenced code is read above, and an indented block's text comes
+            // as whole lines: a lone `[` is never code.
             Event::Text(t) if t.as_ref() == "[" => {
                 footnotes.extend(undefined_footnote(source, range.start));
             }
@@ -490,35 +491,33 @@ pub fn parse<'a>(
 /// with `r` undefined is a link reference already, not a footnote too.
 fn push_undefined(
     mut links: Vec<(Range<usize>, String)>,
-    footnotes: Vec<(Range<usize>, String)>,
+    mut footnotes: Vec<(Range<usize>, String)>,
     body: &mut Body,
     span: &dyn Fn(Range<usize>) -> Span,
 ) {
     links.sort_unstable_by_key(|(range, _)| range.start);
-    let mut all: Vec<(Range<usize>, String, bool)> = footnotes
-        .into_iter()
-        .filter(|(range, _)| {
-            links
-                .binary_search_by_key(&range.start, |(link, _)| link.start)
-                .is_err()
-        })
-        .map(|(range, label)| (range, label, true))
-        .collect();
-    all.extend(
+    footnotes.retain(|(range, _)| {
         links
-            .into_iter()
-            .map(|(range, label)| (range, label, false)),
-    );
+            .binary_search_by_key(&range.start, |(link, _)| link.start)
+            .is_err()
+    });
+    let links = links
+        .into_iter()
+        .map(|(range, label)| (range, label, false));
+    let mut all: Vec<_> = footnotes
+        .into_iter()
+        .map(|(range, label)| (range, label, true))
+        .chain(links)
+        .collect();
     all.sort_by_key(|(range, ..)| range.start);
-    body.undefined_references
-        .extend(
-            all.into_iter()
-                .map(|(range, label, footnote)| UndefinedReference {
-                    label,
-                    span: span(range),
-                    footnote,
-                }),
-        );
+    let undefined = all
+        .into_iter()
+        .map(|(range, label, footnote)| UndefinedReference {
+            label,
+            span: span(range),
+            footnote,
+        });
+    body.undefined_references.extend(undefined);
 }
 
 /// `[^label]` at a `[` that pulldown left as text: with footnotes on, a
