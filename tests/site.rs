@@ -671,6 +671,31 @@ fn the_404_page_links_from_site_url() {
     }
 }
 
+/// `tags: database` is one tag without brackets; `tags: backups, postgres`
+/// is one string, which `field-type` reports, and no tag page `backups,
+/// postgres`: the site still builds.
+#[test]
+fn a_tag_without_brackets_is_one_tag_and_a_comma_makes_none() {
+    let page = |tags: &str| {
+        format!(
+            "---\ntitle: T\nowner: a\nlast_reviewed: 2026-11-20\nstatus: authoritative\ntags: {tags}\n---\n\n## Rollback\n\nundo\n"
+        )
+    };
+    let tree = Tree::new(
+        BOOK,
+        &[
+            ("a.md", &page("database")),
+            ("b.md", &page("backups, postgres")),
+        ],
+    );
+    let site = tree.build();
+    let tags: Vec<String> = std::fs::read_dir(site.join("tags"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(tags, ["database.html"]);
+}
+
 /// Tags and owners that differ only in letter case are one group, with one
 /// page, shown as most runbooks write it, everywhere the site names it.
 #[test]

@@ -134,7 +134,7 @@ pub struct TypeError {
     /// was meant: quoting it keeps what was written.
     pub quote: bool,
     /// What to do, when it is not simply to write `expected`.
-    pub help: Option<&'static str>,
+    pub help: Option<String>,
 }
 
 /// Finds the `---` fenced block at the very top (after an optional BOM,
@@ -381,14 +381,18 @@ fn map_fields(
                     })
                 }
                 Err(Some((expected, help))) => fields.type_errors.push(TypeError {
-                    help: Some(help),
+                    help: Some(help.to_string()),
                     ..wrong(expected, &value)
                 }),
                 Err(None) => fields.type_errors.push(wrong(DURATION, &value)),
             },
-            "tags" => match string_list(&value) {
-                Some(list) => fields.tags = list,
-                None => fields.type_errors.push(wrong("a list of strings", &value)),
+            "tags" => match (comma_list(&name, &value), string_list(&value)) {
+                (Some(help), _) => fields.type_errors.push(TypeError {
+                    help: Some(help),
+                    ..wrong("a list of strings", &value)
+                }),
+                (None, Some(list)) => fields.tags = list,
+                (None, None) => fields.type_errors.push(wrong("a list of strings", &value)),
             },
             "related" => match string_list(&value) {
                 Some(list) => fields.related = locate_items(list, key_pos, value_pos, source),
@@ -420,7 +424,7 @@ fn map_fields(
                             error.field = "lint.allow";
                             error.written_as = format!("{name}.allow");
                             error.help = error.help.or(Some(
-                                "write the ids in one flat list: `lint: { allow: [broken-link, rollback-missing] }`",
+                                "write the ids in one flat list: `lint: { allow: [broken-link, rollback-missing] }`".to_string(),
                             ));
                             fields.type_errors.push(error);
                         }
@@ -555,7 +559,7 @@ fn fields_type_error(
         found,
         expected,
         quote,
-        help,
+        help: help.map(str::to_string),
     }
 }
 
@@ -614,6 +618,22 @@ fn too_long(value: &Value) -> bool {
     value
         .as_array()
         .is_some_and(|items| items.len() > MAX_LIST_ENTRIES)
+}
+
+/// The help for a list written as one string, `tags: a, b`: YAML reads it
+/// as the single tag `a, b`, which no search for `a` finds. A string with
+/// no comma is one tag written without brackets, and is read as one.
+fn comma_list(name: &str, value: &Value) -> Option<String> {
+    let text = value.as_str().filter(|s| s.contains(','))?;
+    let items: Vec<&str> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    Some(format!(
+        "a comma does not make a list in YAML: write `{name}: [{}]`",
+        items.join(", ")
+    ))
 }
 
 fn string_list(value: &Value) -> Option<Vec<String>> {

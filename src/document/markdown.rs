@@ -91,10 +91,14 @@ pub struct Comment {
     pub span: Span,
 }
 
+/// `[text][label]` or `[^label]` whose label nothing defines: the page
+/// shows the brackets as text.
 #[derive(Clone, Debug)]
 pub struct UndefinedReference {
     pub label: String,
     pub span: Span,
+    /// A footnote (`[^label]`, `label` without the `^`) rather than a link.
+    pub footnote: bool,
 }
 
 /// `[[page]]` or `[[page|text]]`: a wiki's link, which CommonMark (and so
@@ -111,6 +115,9 @@ pub struct Body {
     pub headings: Vec<Heading>,
     pub links: Vec<Link>,
     pub code_blocks: Vec<CodeBlock>,
+    /// The 1-based lines of each indented code block, in file order: no
+    /// step (it has no language) but code all the same, not prose.
+    pub indented_code: Vec<Range<usize>>,
     pub comments: Vec<Comment>,
     pub undefined_references: Vec<UndefinedReference>,
     pub wiki_links: Vec<WikiLink>,
@@ -137,18 +144,21 @@ impl Body {
             || self.html_anchors.iter().any(|a| a.id == fragment)
     }
 
-    /// Whether a 1-based line is inside a fenced code block, fences included.
-    /// Blocks follow one another in the file, so only the last one opened at
-    /// or before the line can hold it: a binary search, since rules ask this
-    /// of every line of a page that may hold hundreds of thousands of blocks.
+    /// Whether a 1-based line is inside a code block: a fenced one, fences
+    /// included, or an indented one. Blocks follow one another in the file,
+    /// so only the last one opened at or before the line can hold it: a
+    /// binary search, since rules ask this of every line of a page that may
+    /// hold hundreds of thousands of blocks.
     pub fn in_code(&self, line: usize) -> bool {
         let opened = self
             .code_blocks
             .partition_point(|b| b.fence.start.line <= line);
-        opened > 0 && {
+        let fenced = opened > 0 && {
             let b = &self.code_blocks[opened - 1];
             line <= b.first_line + b.line_count
-        }
+        };
+        let opened = self.indented_code.partition_point(|l| l.start <= line);
+        fenced || (opened > 0 && self.indented_code[opened - 1].contains(&line))
     }
 
     /// Headings from the outermost to the one a block or line sits under.
@@ -189,6 +199,7 @@ pub fn parse<'a>(
     let mut body = Body::default();
     let mut broken: Vec<(Range<usize>, String)> = Vec::new();
     let mut wiki: Vec<(Range<usize>, String)> = Vec::new();
+    let mut footnotes: Vec<(Range<usize>, String)> = Vec::new();
     // Front matter the document did not read (TOML's `+++`, or `---` left
     // as text) is still no page text: its `[[table]]` is no wiki link.
     let front_matter_end = if body_start == 0 {
@@ -304,6 +315,9 @@ pub fn parse<'a>(
                     if heading_images == 0 {
                         heading_text.push_str(t);
                     }
+                    if t.as_ref() == "[" {
+                        footnotes.extend(undefined_footnote(source, range.start));
+                    }
                     heading_inline_end = range.end;
                     if sink.is_some() {
                         heading_events.push(event);
@@ -392,6 +406,16 @@ pub fn parse<'a>(
                 }
                 code_end = range.end;
             }
+            // Fenced code is read above, and an indented block's text comes
+            // as whole lines: a lone `[` is never code.
+            Event::Text(t) if t.as_ref() == "[" => {
+                footnotes.extend(undefined_footnote(source, range.start));
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
+                let line = |offset: usize| index.line_of(offset + body_start) + 1;
+                let last = line(range.end.saturating_sub(1).max(range.start));
+                body.indented_code.push(line(range.start)..last + 1);
+            }
             Event::End(TagEnd::CodeBlock) if in_code => {
                 in_code = false;
                 if let Some(block) = body.code_blocks.last_mut() {
@@ -451,12 +475,7 @@ pub fn parse<'a>(
         emit(event, &mut sink);
     }
 
-    for (range, label) in broken {
-        body.undefined_references.push(UndefinedReference {
-            label,
-            span: span(range),
-        });
-    }
+    push_undefined(broken, footnotes, &mut body, &span);
     for (range, inner) in wiki {
         body.wiki_links.push(WikiLink {
             inner,
@@ -466,6 +485,62 @@ pub fn parse<'a>(
     find_headings_without_space(text, body_start, index, &not_text, &mut body);
     super::include::find(text, body_start, index, &mut body);
     body
+}
+
+/// Links and footnotes without a definition, in file order. `[^1][r]`
+/// with `r` undefined is a link reference already, not a footnote too.
+fn push_undefined(
+    mut links: Vec<(Range<usize>, String)>,
+    mut footnotes: Vec<(Range<usize>, String)>,
+    body: &mut Body,
+    span: &dyn Fn(Range<usize>) -> Span,
+) {
+    links.sort_unstable_by_key(|(range, _)| range.start);
+    footnotes.retain(|(range, _)| {
+        links
+            .binary_search_by_key(&range.start, |(link, _)| link.start)
+            .is_err()
+    });
+    let links = links
+        .into_iter()
+        .map(|(range, label)| (range, label, false));
+    let mut all: Vec<_> = footnotes
+        .into_iter()
+        .map(|(range, label)| (range, label, true))
+        .chain(links)
+        .collect();
+    all.sort_by_key(|(range, ..)| range.start);
+    let undefined = all
+        .into_iter()
+        .map(|(range, label, footnote)| UndefinedReference {
+            label,
+            span: span(range),
+            footnote,
+        });
+    body.undefined_references.extend(undefined);
+}
+
+/// `[^label]` at a `[` that pulldown left as text: with footnotes on, a
+/// defined one is a `FootnoteReference`, so this one has no definition
+/// and the page shows the brackets. GitHub's definitions take no white
+/// space in a label, so `[^ x]` is none, nor is the escaped `\[^x]`.
+fn undefined_footnote(source: &str, bracket: usize) -> Option<(Range<usize>, String)> {
+    let after = source[bracket..].strip_prefix("[^")?;
+    let len = after.find([']', ' ', '\t', '\r', '\n'])?;
+    let closed = len > 0 && after[len..].starts_with(']');
+    (closed && !escaped(source, bracket)).then(|| {
+        (
+            bracket..bracket + "[^]".len() + len,
+            after[..len].to_string(),
+        )
+    })
+}
+
+/// Whether the character at `at` is escaped by a backslash (not by an
+/// escaped one: `\\[` is a backslash and a bracket).
+fn escaped(source: &str, at: usize) -> bool {
+    let before = &source[..at];
+    (before.len() - before.trim_end_matches('\\').len()) % 2 == 1
 }
 
 /// Stands for an image in a heading's text while its anchor is made.
@@ -518,7 +593,7 @@ fn wiki_brackets(source: &str, shortcut: Range<usize>) -> Option<Range<usize>> {
     let after = source[shortcut.end..].strip_prefix(']')?;
     let before = source[..shortcut.start].strip_suffix('[')?;
     // `\[[x]]` asks for the brackets as written.
-    let escaped = (before.len() - before.trim_end_matches('\\').len()) % 2 == 1;
+    let escaped = escaped(source, before.len());
     (hugged && !escaped && !after.starts_with(['(', '[']))
         .then(|| shortcut.start - 1..shortcut.end + 1)
 }
@@ -997,6 +1072,45 @@ mod tests {
         let b = body("+++\ntitle = \"x\"\n[[steps]]\n+++\n\nLiteral \\[[steps]], \\\\[[real]].\n");
         let found: Vec<&str> = b.wiki_links.iter().map(|w| w.inner.as_str()).collect();
         assert_eq!(found, ["real"]);
+    }
+
+    #[test]
+    fn footnotes_without_a_definition_are_undefined_references() {
+        let b = body(
+            "# Undo [^h]\n\nSee[^gone], [^1], [^later] and [^a][^b].\n\n`[^code]` \\[^esc] \\\\[^two] [^ spaced] [^x](x.md) [^y][r]\n\n```\n[^fenced]\n```\n\n    [^indented]\n\n[^1]: one\n[^later]: after\n[^b]: b\n",
+        );
+        let found: Vec<(&str, bool, usize, usize)> = b
+            .undefined_references
+            .iter()
+            .map(|r| {
+                (
+                    r.label.as_str(),
+                    r.footnote,
+                    r.span.start.line,
+                    r.span.start.col,
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("h", true, 1, 8),
+                ("gone", true, 3, 4),
+                ("a", true, 3, 32),
+                ("two", true, 5, 21),
+                ("r", false, 5, 50),
+            ]
+        );
+        let gone = &b.undefined_references[1].span;
+        assert_eq!(gone.end.offset - gone.start.offset, "[^gone]".len());
+    }
+
+    #[test]
+    fn indented_code_is_code() {
+        let b = body("Text\n\n    **Rollback:** done\n    two\n\nprose\n\n```\nx\n```\n");
+        let code: Vec<usize> = (1..=10).filter(|&l| b.in_code(l)).collect();
+        assert_eq!(code, [3, 4, 8, 9, 10]);
+        assert!(b.code_blocks.iter().all(|c| c.fence.start.line == 8));
     }
 
     #[test]

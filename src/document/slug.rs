@@ -3,13 +3,26 @@
 //! One function, shared by the link checker and the site renderer, so a link
 //! that the linter accepts is a link that works on the rendered page.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
 use rustc_hash::FxHashMap;
 
+/// The characters GitHub keeps besides `-` and the space: Ruby's
+/// `\p{Word}`, letters, marks (a decomposed `é` keeps its accent),
+/// decimal digits and connector punctuation. Not `char::is_alphanumeric`,
+/// which also keeps numbers such as `²` and `Ⅱ` that GitHub drops.
+static WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\p{L}\p{M}\p{Nd}\p{Pc}]$").expect("valid pattern"));
+
+fn is_word(c: &char) -> bool {
+    WORD.is_match(c.encode_utf8(&mut [0; 4]))
+}
+
 /// The GitHub slug of a heading's text: lowercased, punctuation dropped
-/// (letters, digits, `-` and `_` kept, in any script), each space a `-`.
+/// (letters, marks, digits, `-` and `_` kept, in any script), each space a `-`.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
-    let kept = |c: &char| c.is_alphanumeric() || *c == '_' || *c == '-';
     for c in text.trim().chars() {
         if c.is_ascii() {
             // Nearly every heading is ASCII, which needs no lowercase tables.
@@ -18,10 +31,10 @@ pub fn slugify(text: &str) -> String {
             } else if c == ' ' {
                 slug.push('-');
             }
-        } else if kept(&c) {
-            // `İ` lowercases to `i` and a combining dot, which is not kept
-            // either: dropping it here keeps a slug its own slug.
-            slug.extend(c.to_lowercase().filter(kept));
+        } else {
+            // Lowercased first, as GitHub does: `İ` is `i` and a combining
+            // dot, a mark, which is kept.
+            slug.extend(c.to_lowercase().filter(is_word));
         }
     }
     slug
@@ -77,8 +90,16 @@ mod tests {
         assert_eq!(slugify("Émigré  Straße"), "émigré--straße");
         assert_eq!(slugify("snake_case & more"), "snake_case--more");
         // Found by the `slug` fuzz target: the slug of a slug must not change.
-        assert_eq!(slugify("A=/Äİ"), "aäi");
-        assert_eq!(slugify(&slugify("A=/Äİ")), "aäi");
+        assert_eq!(slugify("A=/Äİ"), "aäi\u{307}");
+        assert_eq!(slugify(&slugify("A=/Äİ")), "aäi\u{307}");
+    }
+
+    /// GitHub's `\p{Word}`: numbers that are not digits go, marks stay.
+    #[test]
+    fn unicode_classes_as_github_reads_them() {
+        assert_eq!(slugify("Step ² and Ⅱ"), "step--and-");
+        assert_eq!(slugify("Cafe\u{301} ‿ ٣ – x"), "cafe\u{301}-‿-٣--x");
+        assert_eq!(slugify("日本語の見出し"), "日本語の見出し");
     }
 
     #[test]

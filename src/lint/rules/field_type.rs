@@ -3,8 +3,10 @@
 //! ## What it checks
 //! `last_reviewed` is a date (`YYYY-MM-DD`), `owner` a name or a list of
 //! names, `status` and `title` strings, `tags` and `related` lists,
-//! `review_every` a duration (`90d`, `6 months`, `1 year`). A list of more
-//! than 1,000 entries is refused: the site makes a page per tag and owner.
+//! `review_every` a duration (`90d`, `6 months`, `1 year`). One tag may
+//! go without brackets (`tags: database`), but `tags: a, b` is the single
+//! string `a, b` to YAML, not two tags. A list of more than 1,000 entries
+//! is refused: the site makes a page per tag and owner.
 //! A boolean is not a string: YAML reads `owner: y`, `status: on` and
 //! `tags: [no]` as `true` and `false`.
 //!
@@ -78,8 +80,8 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
                 });
             }
             None => {
-                report.help(match error.help {
-                    Some(help) => help.to_string(),
+                report.help(match &error.help {
+                    Some(help) => help.clone(),
                     None => format!("write {}", error.expected),
                 });
             }

@@ -32,7 +32,7 @@ fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
         }
         FrontMatter::Invalid { pos, message, .. } => {
             sink.report(ID, Span { start: *pos, end: *pos }, format!("invalid YAML in front matter: {message}"))
-                .help("front matter is YAML: one `key: value` per line; quote values that contain `: ` or start with `[`, `{`, `*`, `&`, `!` or `%`");
+                .help("front matter is YAML: one `key: value` per line; quote values that contain `: ` or start with `[`, `{`, `*`, `&`, `!`, `%`, `@`, `` ` ``, `|` or `>`");
         }
         _ => {}
     }
