@@ -42,7 +42,16 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
         ),
     )
     .help(format!(
-        "walk through the runbook, correct what changed, then set `last_reviewed: {}`",
+        "walk through the runbook, correct what changed, then set `{}: {}`",
+        written_key(doc),
         cx.today
     ));
+}
+
+/// The key the review date was read from: `reviewed`, where `book.toml`
+/// makes it an alias, is the one to update.
+fn written_key(doc: &Document) -> &str {
+    doc.fields()
+        .and_then(|f| f.keys.iter().rev().find(|k| k.canonical == Some("last_reviewed")))
+        .map_or("last_reviewed", |k| k.name.as_str())
 }
