@@ -46,6 +46,59 @@ fn bom_and_crlf_are_read_as_text() {
     assert_eq!(code, 0);
 }
 
+/// Classic Mac OS line endings (`\r` alone) are line endings in CommonMark:
+/// the file gets the findings of its `\n` twin, at the same lines and
+/// columns, and `--fix` keeps its line endings.
+#[test]
+fn lone_carriage_returns_end_lines() {
+    let tmp = tree();
+    let body = format!("{GOOD}\nSee [[good]] and [x](missing.md).\n##Steps\n");
+    fs::write(tmp.path().join("docs/unix.md"), &body).unwrap();
+    fs::write(tmp.path().join("docs/mac.md"), body.replace('\n', "\r")).unwrap();
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(code, 1);
+    let found = |file: &str| -> Vec<(String, u64, u64)> {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["path"].as_str().unwrap().ends_with(file))
+            .map(|d| {
+                let rule = d["rule"].as_str().unwrap().to_string();
+                (
+                    rule,
+                    d["line"].as_u64().unwrap(),
+                    d["column"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let unix = found("unix.md");
+    assert!(
+        unix.iter().any(|f| f.0 == "broken-link" && f.1 == 13),
+        "{report:#}"
+    );
+    assert!(unix.iter().any(|f| f.0 == "heading-no-space"), "{report:#}");
+    assert_eq!(found("mac.md"), unix);
+
+    let output = runbook(
+        tmp.path(),
+        &["lint", "--fix", "--today", TODAY, "docs/mac.md"],
+    );
+    assert_no_panic(&output);
+    let fixed = fs::read_to_string(tmp.path().join("docs/mac.md")).unwrap();
+    assert!(fixed.contains("[good](good.md)"), "{fixed:?}");
+    assert!(!fixed.contains('\n'), "{fixed:?}");
+
+    let output = runbook(tmp.path(), &["review", "docs/mac.md", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("line 1 ends with a carriage return alone"),
+        "{}",
+        stderr(&output)
+    );
+}
+
 #[test]
 fn a_huge_file_is_refused_with_a_finding_and_the_rest_is_checked() {
     let tmp = tree();

@@ -67,6 +67,14 @@ pub fn review_bytes(
             at.line
         ));
     }
+    // The edit would be written with `\n` where the file has `\r` alone.
+    if let Some(offset) = doc.lone_cr {
+        return Err(format!(
+            "line {} ends with a carriage return alone (classic Mac OS line endings); \
+             convert the file to `\\n` line endings first",
+            doc.pos(offset).line
+        ));
+    }
     let (block, fields) = match &doc.front_matter {
         FrontMatter::Parsed { block, fields } => (block, fields),
         FrontMatter::Missing => {

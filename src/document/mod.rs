@@ -34,6 +34,10 @@ pub struct Document {
     /// The file is UTF-16 (it starts with a UTF-16 byte order mark) and
     /// `text` was decoded from it; `invalid_utf8` is then 0.
     pub utf16: bool,
+    /// Where the file first ends a line with a carriage return alone
+    /// (classic Mac OS); each such is a `\n` in `text`: see
+    /// [`lone_crs_to_line_feeds`].
+    pub lone_cr: Option<usize>,
     pub lines: LineIndex,
     pub front_matter: FrontMatter,
     pub body: Body,
@@ -53,7 +57,8 @@ impl Document {
         aliases: &Aliases,
         sink: Option<&mut EventSink<'_>>,
     ) -> Document {
-        let (text, bom, invalid_utf8, utf16) = decode(bytes);
+        let (mut text, bom, invalid_utf8, utf16) = decode(bytes);
+        let lone_cr = lone_crs_to_line_feeds(&mut text);
         let lines = LineIndex::new(&text);
         let (front_matter, body_start) = front_matter::parse(&text, &lines, aliases);
         let mut doc = Document {
@@ -63,6 +68,7 @@ impl Document {
             bom,
             invalid_utf8,
             utf16,
+            lone_cr,
             lines,
             front_matter,
             body: Body::default(),
@@ -140,6 +146,25 @@ impl Document {
 /// mark (what Windows PowerShell 5's `>` writes) is decoded as UTF-16, so
 /// its findings are about what it says rather than about a NUL between
 /// every two letters; it still counts as not UTF-8.
+/// CommonMark ends a line at `\r\n`, `\n`, or a `\r` alone; pulldown-cmark,
+/// the front matter reader and the line index go by `\n`. Each lone `\r`
+/// becomes a `\n`, which keeps every byte offset the file's own (a fix is
+/// applied to the file as read, its line endings kept). Returns the offset
+/// of the first.
+fn lone_crs_to_line_feeds(text: &mut String) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let lone: Vec<usize> = memchr::memchr_iter(b'\r', bytes)
+        .filter(|&i| bytes.get(i + 1) != Some(&b'\n'))
+        .collect();
+    let first = *lone.first()?;
+    let mut bytes = std::mem::take(text).into_bytes();
+    for i in lone {
+        bytes[i] = b'\n';
+    }
+    *text = String::from_utf8(bytes).expect("one ASCII byte for another keeps UTF-8");
+    Some(first)
+}
+
 fn decode(mut bytes: Vec<u8>) -> (String, bool, Option<usize>, bool) {
     if let Some(little_endian) = match bytes.get(..2) {
         Some([0xFF, 0xFE]) => Some(true),
