@@ -1216,6 +1216,53 @@ fn dry_run_refuses_a_function_named_like_a_builtin() {
     );
 }
 
+/// `dry-run ARGS...` in `dir` with stdout as given: the exit code and
+/// what was said on stderr.
+fn dry_run_to(dir: &Path, args: &[&str], stdout: std::process::Stdio) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .arg("dry-run")
+        .args(args)
+        .args(["--today", "2026-11-25"])
+        .current_dir(dir)
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A pipe is closed at once: whatever the command writes after fails.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), said)
+}
+
+/// The dry run's refusal on a stdout that cannot take it: a reader gone
+/// away (`| head`) ends it quietly with the refusal's exit code; a full
+/// disk is said once, exit 2. Never a panic.
+#[test]
+fn dry_run_output_survives_a_closed_or_full_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let doc = "# Shadow\n\n```bash\nprintf () {\n  echo mine\n}\n```\n";
+    std::fs::write(root.join("shadow.md"), doc).unwrap();
+
+    let (code, said) = dry_run_to(root, &["shadow.md"], std::process::Stdio::piped());
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.is_empty(), "{said}");
+
+    #[cfg(target_os = "linux")]
+    {
+        let full = std::fs::File::create("/dev/full").unwrap();
+        let (code, said) = dry_run_to(root, &["shadow.md"], full.into());
+        assert_eq!(code, Some(2), "{said}");
+        assert!(!said.contains("panicked"), "{said}");
+        assert_eq!(
+            said.matches("error: cannot write to stdout: ").count(),
+            1,
+            "{said}"
+        );
+    }
+}
+
 /// Descriptors the caller left open (`3>>log`) do not reach the script.
 #[test]
 fn dry_run_script_inherits_no_descriptor_of_the_caller() {
