@@ -107,8 +107,9 @@ impl Block<'_> {
 pub struct Runbook<'a> {
     pub doc: &'a Document,
     pub blocks: Vec<Block<'a>>,
-    /// Variables some block sets (`NAME=`, `export`, `read`, `for`, ...).
-    pub sets: BTreeSet<String>,
+    /// Variables some block sets (`NAME=`, `export`, `read`, `for`, ...),
+    /// each with where it is first set: see [`Runbook::set_before`].
+    pub sets: BTreeMap<String, Place>,
     /// Variables some block declares in `requires` (those that are names).
     pub required: BTreeSet<String>,
     /// Where the first `source`, `.` or `eval` of the runbook ends, as the
@@ -138,6 +139,10 @@ pub struct Oversized {
     pub fence: Span,
 }
 
+/// A place in the runbook's commands, in the order they run: the index of
+/// a block in [`Runbook::blocks`] and a byte offset in its code as written.
+pub type Place = (usize, usize);
+
 impl Runbook<'_> {
     /// The step name of the block at `index`, unique within the runbook.
     pub fn name(&self, index: usize) -> &str {
@@ -149,7 +154,15 @@ impl Runbook<'_> {
 
     /// Whether the runbook itself provides a variable or asks for it.
     pub fn provides(&self, var: &str) -> bool {
-        self.sets.contains(var) || self.required.contains(var)
+        self.sets.contains_key(var) || self.required.contains(var)
+    }
+
+    /// Whether a command before `place` sets `var`: a placeholder there is
+    /// filled in by then. A later step does not count (the operator reaches
+    /// the placeholder first), nor does the assignment that holds it
+    /// (`BACKUP_ID=<backup-id>` still has to be filled in by hand).
+    pub fn set_before(&self, var: &str, place: Place) -> bool {
+        self.sets.get(var).is_some_and(|&first| first < place)
     }
 
     /// Reads of variables that nothing in the runbook sets, that no block
@@ -181,7 +194,7 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
         return Runbook {
             doc,
             blocks: Vec::new(),
-            sets: BTreeSet::new(),
+            sets: BTreeMap::new(),
             required: BTreeSet::new(),
             sets_unknown_from: None,
             needs: BTreeMap::new(),
@@ -193,11 +206,7 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
         .into_iter()
         .map(|cmd| block(cmd, checks))
         .collect();
-    let sets = blocks
-        .iter()
-        .filter(|b| !b.cmd.skip)
-        .flat_map(|b| b.scan.sets.iter().cloned())
-        .collect();
+    let sets = first_sets(&blocks);
     let sets_unknown_from = blocks
         .iter()
         .filter(|b| !b.cmd.skip)
@@ -238,6 +247,23 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
     }
     rb.needs = needs;
     rb
+}
+
+/// Where each variable is first set, in blocks that run.
+fn first_sets(blocks: &[Block]) -> BTreeMap<String, Place> {
+    let mut sets: BTreeMap<String, Place> = BTreeMap::new();
+    for (index, b) in blocks.iter().enumerate().filter(|(_, b)| !b.cmd.skip) {
+        for set in &b.scan.sets {
+            let place = (index, b.written_offset(set.offset));
+            match sets.get_mut(&set.name) {
+                Some(first) => *first = place.min(*first),
+                None => {
+                    sets.insert(set.name.clone(), place);
+                }
+            }
+        }
+    }
+    sets
 }
 
 /// Set by the shell or the login session: never worth asking for.

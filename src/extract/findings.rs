@@ -243,7 +243,7 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
             fix: None,
         });
     }
-    for block in &rb.blocks {
+    for (index, block) in rb.blocks.iter().enumerate() {
         if block.cmd.skip {
             continue;
         }
@@ -288,15 +288,18 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
             continue;
         }
         for p in &block.placeholders {
-            if rb.provides(&p.var) {
+            if rb.required.contains(&p.var) || rb.set_before(&p.var, (index, p.offset)) {
                 continue;
             }
             out.push(Finding {
                 rule: unresolved_placeholder::ID,
                 data_rule: p.rule,
                 span: span_in(doc, block, p.offset, p.text.len()),
-                message: format!("placeholder `{}` must be filled in by hand; the script asks for `{}`", p.text, p.var),
-                help: format!("declare it on the block (`{{requires={}}}`) so the operator is asked for it, or set it in an earlier step", p.var),
+                message: format!(
+                    "placeholder `{}` must be filled in by hand; the script asks for `{}`",
+                    p.text, p.var
+                ),
+                help: placeholder_help(rb, &p.var, index),
                 fix: None,
             });
         }
@@ -320,6 +323,24 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
     for block in doc.body.code_blocks.iter().filter(|b| blocks::is_query(b)) {
         check_query(doc, block, settings, &mut out);
     }
+}
+
+/// How to resolve a placeholder for `var` in the block at `index`, and
+/// where the runbook sets it too late, if it does.
+fn placeholder_help(rb: &Runbook, var: &str, index: usize) -> String {
+    let declare = format!(
+        "declare it on the block (`{{requires={var}}}`) so the operator is asked for it, or set it in an earlier step"
+    );
+    let Some(&(set_in, offset)) = rb.sets.get(var) else {
+        return declare;
+    };
+    let line = rb.blocks[set_in].cmd.line_of(offset);
+    let when = if set_in > index {
+        "only in a later step"
+    } else {
+        "in this step only after the placeholder"
+    };
+    format!("`{var}` is set {when} (line {line}): {declare}")
 }
 
 /// Where [`each`] puts its findings. A finding in text an `{{#include ...}}`
