@@ -308,6 +308,47 @@ pub fn scan(src: &str) -> Scan {
     lexer.scan
 }
 
+/// Commands that only print or search the text they are given: a quoted
+/// argument of theirs is not run.
+pub const PRINTERS: &[&str] = &[
+    "echo", "printf", "grep", "egrep", "fgrep", "zgrep", "rg", "logger", "wall", "read",
+];
+
+/// Where the simple command whose text holds `at` starts: after the last
+/// `;`, `|`, `&`, `(`, `)`, `{`, `}`, backquote or newline before it that is
+/// not quoted. `known`, an earlier offset and where its command starts,
+/// cuts the search short: with no separator between the two, the command
+/// is the same. Asked for offsets in order, each byte is looked at once,
+/// however many placeholders share a megabyte line.
+pub fn command_start(code: &str, scan: &Scan, at: usize, known: Option<(usize, usize)>) -> usize {
+    let (floor, floor_start) = known.filter(|k| k.0 <= at).unwrap_or((0, 0));
+    let mut end = at;
+    loop {
+        let separator = code.as_bytes()[floor..end].iter().rposition(|&b| {
+            matches!(
+                b,
+                b';' | b'|' | b'&' | b'(' | b')' | b'{' | b'}' | b'`' | b'\n'
+            )
+        });
+        match separator.map(|i| floor + i) {
+            // A separator inside quotes separates nothing: look before it.
+            Some(i) if scan.quoting_at(i) != Quoting::Plain => end = i,
+            Some(i) => return i + 1,
+            None => return floor_start,
+        }
+    }
+}
+
+/// The name of the simple command starting at `from` (see
+/// [`command_start`]) whose text holds `at`: its first word after any
+/// `NAME=value` and `sudo`, without its folder.
+pub fn command_name(code: &str, from: usize, at: usize) -> &str {
+    code[from..at]
+        .split_whitespace()
+        .find(|w| !w.contains('=') && *w != "sudo")
+        .map_or("", |w| w.rsplit('/').next().unwrap_or(w))
+}
+
 fn is_name_start(c: u8) -> bool {
     c.is_ascii_alphabetic() || c == b'_'
 }
@@ -672,9 +713,13 @@ impl<'a> Lexer<'a> {
         let names = args.iter().filter(|a| !a.starts_with('-'));
         match *command {
             // `export X` alone marks X for export and `local X` makes it
-            // local, both unset: only `export X=value` sets it.
+            // local, both unset: only `export X=value` sets it, or
+            // `declare -A X`, an empty array.
             "export" | "local" | "declare" | "typeset" | "readonly" => {
-                for arg in names.filter(|a| a.contains('=')) {
+                let array = args
+                    .iter()
+                    .any(|a| a.starts_with('-') && a.contains(['a', 'A']));
+                for arg in names.filter(|a| array || a.contains('=')) {
                     let name = arg.split(['=', '+', '[']).next().unwrap_or("");
                     if valid_name(name) {
                         self.set(name, end);
@@ -1604,11 +1649,10 @@ $(( 1 << (2) )) >"f" ${#a[@]} \"#;
     }
 
     /// A command's sets are where it ends; a declaration without a value
-    /// sets nothing.
+    /// sets nothing, unless it makes an (empty) array.
     #[test]
     fn where_variables_are_set() {
-        let src =
-            "X=$(date); use <x>\nexport A B=1; local C; declare -r D; readonly E=2\n: ${F:=3}\n";
+        let src = "X=$(date); use <x>\nexport A B=1; local C; declare -r D; readonly E=2\n: ${F:=3}\nlocal -a G\n";
         let s = scan(src);
         let at: Vec<(&str, usize)> = s.sets.iter().map(|n| (n.name.as_str(), n.offset)).collect();
         let end_of = |text: &str| src.find(text).unwrap() + text.len();
@@ -1619,6 +1663,7 @@ $(( 1 << (2) )) >"f" ${#a[@]} \"#;
                 ("B", end_of("export A B=1")),
                 ("E", end_of("readonly E=2")),
                 ("F", src.find("F:=").unwrap()),
+                ("G", end_of("local -a G")),
             ]
         );
     }
