@@ -462,7 +462,7 @@ fn review_command(args: &ReviewArgs) -> u8 {
     };
     let mut code = CLEAN;
     // Every file is reviewed, whatever becomes of stdout.
-    let mut out = Stdout::default();
+    let mut out = report::Stdout::default();
     for file in &args.files {
         match crate::authoring::review::review(file, &settings, today, by) {
             Ok(done) => {
@@ -525,7 +525,7 @@ fn due_command(args: &DueArgs) -> u8 {
         DueFormat::Markdown => crate::authoring::due::markdown(&due),
         DueFormat::Json => serde_json::to_string_pretty(&due).unwrap_or_default() + "\n",
     };
-    let mut out = Stdout::default();
+    let mut out = report::Stdout::default();
     out.write(&report::printable(&text));
     let code = if problems.iter().any(|p| p.severity == Severity::Error) {
         FAILURE
@@ -544,7 +544,7 @@ fn init_command(args: &InitArgs) -> u8 {
     };
     match crate::authoring::init::init(&args.dir, today) {
         Ok(files) => {
-            let mut out = Stdout::default();
+            let mut out = report::Stdout::default();
             for file in files {
                 out.line(&format!("created {}", file.display()));
             }
@@ -566,7 +566,7 @@ fn new_command(args: &NewArgs) -> u8 {
     let dir = args.path.clone().unwrap_or_else(|| settings.src.clone());
     match crate::authoring::new::create(&dir, &args.title, &args.owner, &settings, today) {
         Ok(path) => {
-            let mut out = Stdout::default();
+            let mut out = report::Stdout::default();
             out.line(&format!("created {}", path.display()));
             out.code(CLEAN)
         }
@@ -587,49 +587,9 @@ fn completions_command(args: &CompletionsArgs) -> u8 {
         "runbook",
         &mut script,
     );
-    let mut out = Stdout::default();
+    let mut out = report::Stdout::default();
     out.write(&String::from_utf8_lossy(&script));
     out.code(CLEAN)
-}
-
-/// Standard output for the commands that print a line at a time (`review`,
-/// `due`, `new`, `init`, `rules`, `completions`). It never panics: a reader
-/// that went away (`| head`) ends the output quietly, as for `lint`; any
-/// other failure (a full disk) is said once on stderr and makes the exit
-/// code 2. The work the output reports on goes on either way.
-#[derive(Default)]
-struct Stdout {
-    /// Nothing more is written: the pipe closed, or a write failed.
-    closed: bool,
-    /// A write failed for another reason than a closed pipe.
-    failed: bool,
-}
-
-impl Stdout {
-    /// Writes `text` as is (the caller makes it printable).
-    fn write(&mut self, text: &str) {
-        if self.closed {
-            return;
-        }
-        let mut out = std::io::stdout().lock();
-        if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-            self.closed = true;
-            if e.kind() != std::io::ErrorKind::BrokenPipe {
-                crate::eprintln_printable!("error: cannot write to stdout: {e}");
-                self.failed = true;
-            }
-        }
-    }
-
-    /// One line that may hold text from the runbooks: see [`report::printable`].
-    fn line(&mut self, text: &str) {
-        self.write(&format!("{}\n", report::printable(text)));
-    }
-
-    /// The exit code: `code`, unless the output could not be written.
-    fn code(&self, code: u8) -> u8 {
-        if self.failed { FAILURE } else { code }
-    }
 }
 
 /// Every rule's doc as one Markdown page: `docs/rules.md` is this output.
@@ -867,7 +827,7 @@ fn rules_command(args: &RulesArgs) -> u8 {
         (cx.severity(id) != Some(default))
             .then(|| format!("{} here ([lint.rules] in book.toml)", in_force(id)))
     };
-    let mut out = Stdout::default();
+    let mut out = report::Stdout::default();
     match &args.id {
         Some(id) => {
             let (doc, default, data) =

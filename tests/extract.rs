@@ -178,6 +178,56 @@ fn placeholders_become_variables() {
     }
 }
 
+/// Only a command before the placeholder resolves it: not a later step,
+/// not the assignment that holds it, not `export NAME` without a value.
+#[test]
+fn placeholders_are_resolved_only_by_earlier_steps() {
+    let found = verify("placeholders-order.md");
+    assert_eq!(
+        lines_of(&found, "unresolved-placeholder"),
+        vec![11, 13, 14],
+        "{found:?}"
+    );
+    let json = runbook(&["verify", "placeholders-order.md", "--format", "json"]).stdout;
+    assert!(
+        json.contains("`BACKUP_ID` is set only in a later step (line 20)"),
+        "{json}"
+    );
+}
+
+/// `{{name}}` is a placeholder; a Go template is not. In quotes, a pattern
+/// or text of `grep`, `sed`, `echo` is literal unless its name is one only
+/// a placeholder has; a quoted argument of any other command is a value.
+#[test]
+fn placeholders_in_quotes_and_templates() {
+    let found = verify("placeholders-quoted.md");
+    assert_eq!(
+        lines_of(&found, "unresolved-placeholder"),
+        vec![11, 11, 12, 13, 14, 15, 16],
+        "{found:?}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let run = runbook(&[
+        "extract",
+        "placeholders-quoted.md",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = std::fs::read_to_string(out.path().join("placeholders-quoted.sh")).unwrap();
+    assert!(
+        script.contains("deploy/\"${NAME:?fill in name (line 11)"),
+        "{script}"
+    );
+    for literal in [
+        "grep -v '<none>'",
+        "{{end}}'",
+        "echo \"Press [enter] to continue\"",
+    ] {
+        assert!(script.contains(literal), "{literal}: {script}");
+    }
+}
+
 /// A placeholder pattern that can match empty text matches between every
 /// two characters; those empty matches are no placeholders. (Found by the
 /// `config` fuzz target: two of them at one offset panicked the script
@@ -1216,6 +1266,53 @@ fn dry_run_refuses_a_function_named_like_a_builtin() {
     );
 }
 
+/// `dry-run ARGS...` in `dir` with stdout as given: the exit code and
+/// what was said on stderr.
+fn dry_run_to(dir: &Path, args: &[&str], stdout: std::process::Stdio) -> (Option<i32>, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .arg("dry-run")
+        .args(args)
+        .args(["--today", "2026-11-25"])
+        .current_dir(dir)
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A pipe is closed at once: whatever the command writes after fails.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code(), said)
+}
+
+/// The dry run's refusal on a stdout that cannot take it: a reader gone
+/// away (`| head`) ends it quietly with the refusal's exit code; a full
+/// disk is said once, exit 2. Never a panic.
+#[test]
+fn dry_run_output_survives_a_closed_or_full_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let doc = "# Shadow\n\n```bash\nprintf () {\n  echo mine\n}\n```\n";
+    std::fs::write(root.join("shadow.md"), doc).unwrap();
+
+    let (code, said) = dry_run_to(root, &["shadow.md"], std::process::Stdio::piped());
+    assert_eq!(code, Some(1), "{said}");
+    assert!(said.is_empty(), "{said}");
+
+    #[cfg(target_os = "linux")]
+    {
+        let full = std::fs::File::create("/dev/full").unwrap();
+        let (code, said) = dry_run_to(root, &["shadow.md"], full.into());
+        assert_eq!(code, Some(2), "{said}");
+        assert!(!said.contains("panicked"), "{said}");
+        assert_eq!(
+            said.matches("error: cannot write to stdout: ").count(),
+            1,
+            "{said}"
+        );
+    }
+}
+
 /// Descriptors the caller left open (`3>>log`) do not reach the script.
 #[test]
 fn dry_run_script_inherits_no_descriptor_of_the_caller() {
@@ -2149,12 +2246,12 @@ fn an_unclosed_heredoc_is_reported_at_its_operator() {
 
 /// Placeholder substitution must not change what a valid command means:
 /// `<in>/dev/null` is two redirections, the rest of a `$'...'` keeps its
-/// escapes, and inside `"$(...)"` the value is quoted for the command.
+/// escapes (`<NAME>`: in capitals, a placeholder even in `printf`'s text), and inside `"$(...)"` the value is quoted for the command.
 #[test]
 fn placeholders_keep_the_meaning_of_the_command() {
     let runbook = format!(
         "{FRONT}## Rollback\n\n```bash {{name=redirect}}\ncat <in.txt>/dev/null\n```\n\n\
-         ```bash {{name=ansi}}\nprintf $'<name>\\n'\n```\n\n\
+         ```bash {{name=ansi}}\nprintf $'<NAME>\\n'\n```\n\n\
          ```bash {{name=inner}}\necho \"got: $(printf '%s|' <pod-name>)\"\n```\n\n\
          ```bash {{name=archive}}\necho <backup-id>.tar.gz\n```\n"
     );

@@ -489,7 +489,7 @@ proptest! {
         for (i, block) in rb.blocks.iter().enumerate() {
             prop_assert!(block.runnable(), "{:?} not run: {:?} {:?}\n{}", rb.name(i), block.scan.error, block.output_at, text);
             for p in &block.placeholders {
-                let asked = format!("${{{}:?fill in {}", p.var, p.text.replace(['}', '"', '\'', '`', '$', '\\'], ""));
+                let asked = format!("${{{}:?fill in {}", p.var, p.text.replace(['{', '}', '"', '\'', '`', '$', '\\'], "").trim());
                 prop_assert!(script.contains(&asked), "{} is not asked for:\n{}", p.text, script);
                 prop_assert!(rb.needs.contains_key(&p.var));
             }

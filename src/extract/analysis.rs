@@ -107,8 +107,9 @@ impl Block<'_> {
 pub struct Runbook<'a> {
     pub doc: &'a Document,
     pub blocks: Vec<Block<'a>>,
-    /// Variables some block sets (`NAME=`, `export`, `read`, `for`, ...).
-    pub sets: BTreeSet<String>,
+    /// Variables some block sets (`NAME=`, `export`, `read`, `for`, ...),
+    /// each with where it is first set: see [`Runbook::set_before`].
+    pub sets: BTreeMap<String, Place>,
     /// Variables some block declares in `requires` (those that are names).
     pub required: BTreeSet<String>,
     /// Where the first `source`, `.` or `eval` of the runbook ends, as the
@@ -138,6 +139,10 @@ pub struct Oversized {
     pub fence: Span,
 }
 
+/// A place in the runbook's commands, in the order they run: the index of
+/// a block in [`Runbook::blocks`] and a byte offset in its code as written.
+pub type Place = (usize, usize);
+
 impl Runbook<'_> {
     /// The step name of the block at `index`, unique within the runbook.
     pub fn name(&self, index: usize) -> &str {
@@ -149,7 +154,15 @@ impl Runbook<'_> {
 
     /// Whether the runbook itself provides a variable or asks for it.
     pub fn provides(&self, var: &str) -> bool {
-        self.sets.contains(var) || self.required.contains(var)
+        self.sets.contains_key(var) || self.required.contains(var)
+    }
+
+    /// Whether a command before `place` sets `var`: a placeholder there is
+    /// filled in by then. A later step does not count (the operator reaches
+    /// the placeholder first), nor does the assignment that holds it
+    /// (`BACKUP_ID=<backup-id>` still has to be filled in by hand).
+    pub fn set_before(&self, var: &str, place: Place) -> bool {
+        self.sets.get(var).is_some_and(|&first| first < place)
     }
 
     /// Reads of variables that nothing in the runbook sets, that no block
@@ -181,7 +194,7 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
         return Runbook {
             doc,
             blocks: Vec::new(),
-            sets: BTreeSet::new(),
+            sets: BTreeMap::new(),
             required: BTreeSet::new(),
             sets_unknown_from: None,
             needs: BTreeMap::new(),
@@ -193,11 +206,7 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
         .into_iter()
         .map(|cmd| block(cmd, checks))
         .collect();
-    let sets = blocks
-        .iter()
-        .filter(|b| !b.cmd.skip)
-        .flat_map(|b| b.scan.sets.iter().cloned())
-        .collect();
+    let sets = first_sets(&blocks);
     let sets_unknown_from = blocks
         .iter()
         .filter(|b| !b.cmd.skip)
@@ -238,6 +247,23 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
     }
     rb.needs = needs;
     rb
+}
+
+/// Where each variable is first set, in blocks that run.
+fn first_sets(blocks: &[Block]) -> BTreeMap<String, Place> {
+    let mut sets: BTreeMap<String, Place> = BTreeMap::new();
+    for (index, b) in blocks.iter().enumerate().filter(|(_, b)| !b.cmd.skip) {
+        for set in &b.scan.sets {
+            let place = (index, b.written_offset(set.offset));
+            match sets.get_mut(&set.name) {
+                Some(first) => *first = place.min(*first),
+                None => {
+                    sets.insert(set.name.clone(), place);
+                }
+            }
+        }
+    }
+    sets
 }
 
 /// Set by the shell or the login session: never worth asking for.
@@ -354,6 +380,7 @@ fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeho
     // Most blocks hold no placeholder: a search that reports no groups
     // says so without the capture slots `captures_iter` sets up per call.
     for (rule, pattern) in checks.placeholders.iter().filter(|(_, p)| p.is_match(code)) {
+        let mut literal = Literal::new(code, scan);
         for caps in pattern.captures_iter(code) {
             let whole = caps.get(0).unwrap();
             // A pattern that can match empty text (`<[a-z]+>|x*`) matches
@@ -365,10 +392,8 @@ fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeho
             if before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '$' | '{' | '_' | '[')) {
                 continue;
             }
-            if matches!(
-                scan.quoting_at(whole.start()),
-                Quoting::Comment | Quoting::Heredoc(false)
-            ) {
+            let name = caps.get(1).unwrap_or(whole).as_str();
+            if literal.at(whole.start(), name) {
                 continue;
             }
             // `<in>/dev/null`, `<in>>>log`, `<in>&3`: an input and an output
@@ -386,7 +411,6 @@ fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeho
                 continue;
             }
             taken.insert(whole.start(), whole.end());
-            let name = caps.get(1).unwrap_or(whole).as_str();
             found.push(Placeholder {
                 text: whole.as_str().to_string(),
                 var: variable_name(name),
@@ -398,6 +422,111 @@ fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeho
     }
     found.sort_by_key(|p| p.offset);
     found
+}
+
+/// Commands besides [`shell::PRINTERS`] whose quoted argument is a pattern
+/// or text to match (`sed 's/<br>/\n/g'`), never a command or a value.
+const TEXT_TOOLS: &[&str] = &["sed", "awk", "gawk", "mawk"];
+
+/// Go template actions that take no argument: `{{end}}` closes a
+/// `{{range .items}}`, it is no placeholder.
+const TEMPLATE_WORDS: &[&str] = &["end", "else", "break", "continue"];
+
+/// Tells whether a placeholder pattern's match is text the command takes
+/// as it is, for the matches of one pattern in order: it remembers the last
+/// command and `${...}` expansion it read, so a megabyte line of matches is
+/// read once, not once per match.
+struct Literal<'c> {
+    code: &'c str,
+    scan: &'c Scan,
+    /// The last offset whose command was asked for, and where it starts.
+    command: Option<(usize, usize)>,
+    /// The last `${NAME...}` read asked about, and where its word ends.
+    expansion: Option<(usize, usize)>,
+}
+
+impl<'c> Literal<'c> {
+    fn new(code: &'c str, scan: &'c Scan) -> Self {
+        Literal {
+            code,
+            scan,
+            command: None,
+            expansion: None,
+        }
+    }
+
+    /// Whether the match at `at`, naming `name`, is literal: in a comment
+    /// or a quoted here-document; a Go template word (`{{end}}`); the
+    /// default or message of a `${VAR:-...}` expansion; or a quoted pattern
+    /// or text of a command that prints or matches text (`grep -v
+    /// '<none>'`, `echo "Press [enter]"`), unless the name is one only a
+    /// placeholder has (see [`placeholder_like`]).
+    fn at(&mut self, at: usize, name: &str) -> bool {
+        match self.scan.quoting_at(at) {
+            Quoting::Comment | Quoting::Heredoc(false) => return true,
+            Quoting::Single | Quoting::Double if !placeholder_like(name) => {
+                let command = self.command(at);
+                if shell::PRINTERS.contains(&command) || TEXT_TOOLS.contains(&command) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+        (self.code[at..].starts_with("{{") && TEMPLATE_WORDS.contains(&name))
+            || self.in_parameter_word(at)
+    }
+
+    /// The name of the simple command holding `at`.
+    fn command(&mut self, at: usize) -> &'c str {
+        let from = shell::command_start(self.code, self.scan, at, self.command);
+        self.command = Some((at, from));
+        shell::command_name(self.code, from, at)
+    }
+
+    /// Whether `at` is in the word of a `${NAME:-word}` expansion (or `-`,
+    /// `=`, `+`, `?`, with or without `:`): the text it gives or says when
+    /// NAME is unset, written as it should be. Only the last `${` read
+    /// before `at` can hold it, and its word ends at its first `}`.
+    fn in_parameter_word(&mut self, at: usize) -> bool {
+        let reads = &self.scan.reads;
+        let Some(read) = reads.partition_point(|r| r.offset < at).checked_sub(1) else {
+            return false;
+        };
+        let offset = reads[read].offset;
+        let end = match self.expansion {
+            Some((known, end)) if known == offset => end,
+            _ => {
+                let end = self.word_end(offset);
+                self.expansion = Some((offset, end));
+                end
+            }
+        };
+        at < end
+    }
+
+    /// Where the word of the `${NAME...}` at `offset` ends, or `offset`
+    /// when it has none (`${NAME}`, `$NAME`).
+    fn word_end(&self, offset: usize) -> usize {
+        let Some(inside) = self.code[offset..].strip_prefix("${") else {
+            return offset;
+        };
+        let word = inside.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_');
+        if !word.starts_with([':', '-', '=', '+', '?']) {
+            return offset;
+        }
+        let from = self.code.len() - word.len();
+        word.find('}').map_or(self.code.len(), |end| from + end)
+    }
+}
+
+/// A name that only a placeholder has: in capitals (`TOKEN`), with `your`
+/// (`your-token`), or words joined by `-` or `_` (`db-host`). `<none>`,
+/// `<br>`, `[enter]` are words a command prints or matches.
+fn placeholder_like(name: &str) -> bool {
+    let b = name.as_bytes();
+    let capitals = b.iter().any(u8::is_ascii_uppercase) && !b.iter().any(u8::is_ascii_lowercase);
+    let joined = name.trim_matches(['-', '_']).contains(['-', '_']);
+    capitals || joined || b.windows(4).any(|w| w.eq_ignore_ascii_case(b"your"))
 }
 
 /// `backup-id` -> `BACKUP_ID`; names the shell owns get `_VALUE`.
@@ -432,7 +561,9 @@ fn substitute(code: &str, placeholders: &[Placeholder], scan: &Scan) -> (String,
         let expansion = format!(
             "${{{}:?fill in {} (line {}): pass --var {}=...}}",
             p.var,
-            p.text.replace(['}', '"', '\'', '`', '$', '\\'], ""),
+            p.text
+                .replace(['{', '}', '"', '\'', '`', '$', '\\'], "")
+                .trim(),
             p.line,
             p.var
         );

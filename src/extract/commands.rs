@@ -360,7 +360,8 @@ pub fn dry_run_command(args: DryRunArgs) -> u8 {
     };
     if let Some((line, name)) = dry_run::shadowed_builtin(&checked.script.text) {
         let md = checked.script.origin_of(line).map_or(0, |(_, md)| md);
-        crate::println_printable!(
+        let mut out = report::Stdout::default();
+        out.line(&format!(
             "[refused] {}:{md} {}  (a function named like the shell builtin `{name}`, which the dry run's own trace calls: rename it; nothing is run)",
             doc.rel,
             checked
@@ -370,8 +371,8 @@ pub fn dry_run_command(args: DryRunArgs) -> u8 {
                 .nth(line - 1)
                 .unwrap_or("")
                 .trim()
-        );
-        return FINDINGS;
+        ));
+        return out.code(FINDINGS);
     }
     crate::eprintln_printable!(
         "dry run of {}: commands are recorded, not run",

@@ -292,7 +292,7 @@ mod tests {
                 .iter()
                 .any(|p| p.id == "url-password")
         );
-        assert_eq!(checks.placeholders.len(), 3);
+        assert_eq!(checks.placeholders.len(), 4);
     }
 
     #[test]

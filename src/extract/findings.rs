@@ -243,7 +243,7 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
             fix: None,
         });
     }
-    for block in &rb.blocks {
+    for (index, block) in rb.blocks.iter().enumerate() {
         if block.cmd.skip {
             continue;
         }
@@ -288,15 +288,18 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
             continue;
         }
         for p in &block.placeholders {
-            if rb.provides(&p.var) {
+            if rb.required.contains(&p.var) || rb.set_before(&p.var, (index, p.offset)) {
                 continue;
             }
             out.push(Finding {
                 rule: unresolved_placeholder::ID,
                 data_rule: p.rule,
                 span: span_in(doc, block, p.offset, p.text.len()),
-                message: format!("placeholder `{}` must be filled in by hand; the script asks for `{}`", p.text, p.var),
-                help: format!("declare it on the block (`{{requires={}}}`) so the operator is asked for it, or set it in an earlier step", p.var),
+                message: format!(
+                    "placeholder `{}` must be filled in by hand; the script asks for `{}`",
+                    p.text, p.var
+                ),
+                help: placeholder_help(rb, &p.var, index),
                 fix: None,
             });
         }
@@ -320,6 +323,24 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
     for block in doc.body.code_blocks.iter().filter(|b| blocks::is_query(b)) {
         check_query(doc, block, settings, &mut out);
     }
+}
+
+/// How to resolve a placeholder for `var` in the block at `index`, and
+/// where the runbook sets it too late, if it does.
+fn placeholder_help(rb: &Runbook, var: &str, index: usize) -> String {
+    let declare = format!(
+        "declare it on the block (`{{requires={var}}}`) so the operator is asked for it, or set it in an earlier step"
+    );
+    let Some(&(set_in, offset)) = rb.sets.get(var) else {
+        return declare;
+    };
+    let line = rb.blocks[set_in].cmd.line_of(offset);
+    let when = if set_in > index {
+        "only in a later step"
+    } else {
+        "in this step only after the placeholder"
+    };
+    format!("`{var}` is set {when} (line {line}): {declare}")
 }
 
 /// Where [`each`] puts its findings. A finding in text an `{{#include ...}}`
@@ -616,15 +637,9 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
     }
 }
 
-/// Commands that only print or search the text they are given: a quoted
-/// argument of theirs is not run.
-const PRINTERS: &[&str] = &[
-    "echo", "printf", "grep", "egrep", "fgrep", "zgrep", "rg", "logger", "wall", "read",
-];
-
 /// `line` (at `start` of `code`, which `scan` read) with what the shell does
 /// not run blanked out, for the destructive patterns; `None` when nothing
-/// is. Blanked: comments, quoted arguments of [`PRINTERS`]
+/// is. Blanked: comments, quoted arguments of [`shell::PRINTERS`]
 /// (`echo "never rm -rf /"`), and the body of a here-document that `cat` or
 /// `tee` writes to a file. A quoted argument of any other command may well
 /// run (`bash -c "rm -rf /x"`, `ssh host "..."`), and so may a
@@ -637,7 +652,8 @@ fn blank_inert(code: &str, start: usize, line: &str, scan: &shell::Scan) -> Opti
             Quoting::Plain => false,
             Quoting::Comment => true,
             Quoting::Single | Quoting::Double => {
-                PRINTERS.contains(&command_name(code, scan, range.start))
+                let from = shell::command_start(code, scan, range.start, None);
+                shell::PRINTERS.contains(&shell::command_name(code, from, range.start))
             }
             Quoting::Heredoc(_) => written_out(code, scan.quoted_from(range.start)),
         };
@@ -649,28 +665,6 @@ fn blank_inert(code: &str, start: usize, line: &str, scan: &shell::Scan) -> Opti
     // Whole stretches are blanked, and every quote and `#` that bounds
     // one is ASCII, so no character is cut.
     blanked.then(|| String::from_utf8(bytes).ok()).flatten()
-}
-
-/// The name of the simple command whose text holds `at`: its first word
-/// after any `NAME=value` and `sudo`, without its folder.
-fn command_name<'c>(code: &'c str, scan: &shell::Scan, at: usize) -> &'c str {
-    let from = code.as_bytes()[..at]
-        .iter()
-        .rposition(|&b| {
-            matches!(
-                b,
-                b';' | b'|' | b'&' | b'(' | b')' | b'{' | b'}' | b'`' | b'\n'
-            )
-        })
-        .map_or(0, |i| i + 1);
-    // A separator inside quotes separates nothing: look again before it.
-    if from > 0 && scan.quoting_at(from - 1) != Quoting::Plain {
-        return command_name(code, scan, from - 1);
-    }
-    code[from..at]
-        .split_whitespace()
-        .find(|w| !w.contains('=') && *w != "sudo")
-        .map_or("", |w| w.rsplit('/').next().unwrap_or(w))
 }
 
 /// Whether the here-document whose body starts at `body` is only written

@@ -47,11 +47,21 @@ pub struct VarRead {
     pub guarded: bool,
 }
 
+/// A variable the code sets, and where: the end of the command that sets
+/// it (`X=$(date); use "$X"`: set before the `;`), or where a `${X:=...}`
+/// or `(( X = 1 ))` does. A placeholder is resolved only by what comes
+/// before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VarSet {
+    pub name: String,
+    pub offset: usize,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Scan {
     pub error: Option<SyntaxError>,
     pub reads: Vec<VarRead>,
-    pub sets: Vec<String>,
+    pub sets: Vec<VarSet>,
     /// Where the first `source`, `.` or `eval` ends: from there on any
     /// variable may be set, by code the scan cannot see.
     pub sets_unknown_from: Option<usize>,
@@ -296,6 +306,47 @@ pub fn scan(src: &str) -> Scan {
         }
     }
     lexer.scan
+}
+
+/// Commands that only print or search the text they are given: a quoted
+/// argument of theirs is not run.
+pub const PRINTERS: &[&str] = &[
+    "echo", "printf", "grep", "egrep", "fgrep", "zgrep", "rg", "logger", "wall", "read",
+];
+
+/// Where the simple command whose text holds `at` starts: after the last
+/// `;`, `|`, `&`, `(`, `)`, `{`, `}`, backquote or newline before it that is
+/// not quoted. `known`, an earlier offset and where its command starts,
+/// cuts the search short: with no separator between the two, the command
+/// is the same. Asked for offsets in order, each byte is looked at once,
+/// however many placeholders share a megabyte line.
+pub fn command_start(code: &str, scan: &Scan, at: usize, known: Option<(usize, usize)>) -> usize {
+    let (floor, floor_start) = known.filter(|k| k.0 <= at).unwrap_or((0, 0));
+    let mut end = at;
+    loop {
+        let separator = code.as_bytes()[floor..end].iter().rposition(|&b| {
+            matches!(
+                b,
+                b';' | b'|' | b'&' | b'(' | b')' | b'{' | b'}' | b'`' | b'\n'
+            )
+        });
+        match separator.map(|i| floor + i) {
+            // A separator inside quotes separates nothing: look before it.
+            Some(i) if scan.quoting_at(i) != Quoting::Plain => end = i,
+            Some(i) => return i + 1,
+            None => return floor_start,
+        }
+    }
+}
+
+/// The name of the simple command starting at `from` (see
+/// [`command_start`]) whose text holds `at`: its first word after any
+/// `NAME=value` and `sudo`, without its folder.
+pub fn command_name(code: &str, from: usize, at: usize) -> &str {
+    code[from..at]
+        .split_whitespace()
+        .find(|w| !w.contains('=') && *w != "sudo")
+        .map_or("", |w| w.rsplit('/').next().unwrap_or(w))
 }
 
 fn is_name_start(c: u8) -> bool {
@@ -604,7 +655,8 @@ impl<'a> Lexer<'a> {
         let mut spans = std::mem::take(&mut cmd.words);
         let mut words = std::mem::take(&mut self.words);
         words.extend(spans.iter().map(|r| &src[r.clone()]));
-        self.record_sets(&words);
+        let end = spans.last().map_or(self.i, |r| r.end);
+        self.record_sets(&words, end);
         // Both lists go back for the next command to reuse.
         words.clear();
         spans.clear();
@@ -612,7 +664,16 @@ impl<'a> Lexer<'a> {
         self.commands.last_mut().unwrap().words = spans;
     }
 
-    fn record_sets(&mut self, words: &[&'a str]) {
+    /// Records that `name` is set at `offset`.
+    fn set(&mut self, name: &str, offset: usize) {
+        self.scan.sets.push(VarSet {
+            name: name.to_string(),
+            offset,
+        });
+    }
+
+    /// Records what a simple command of `words`, ending at `end`, sets.
+    fn record_sets(&mut self, words: &[&'a str], end: usize) {
         let mut rest = words;
         let mut assigned = Vec::new();
         while let Some((first, tail)) = rest.split_first() {
@@ -642,20 +703,26 @@ impl<'a> Lexer<'a> {
             }
         }
         let Some((command, args)) = rest.split_first() else {
-            self.scan
-                .sets
-                .extend(assigned.into_iter().map(str::to_string));
+            for name in assigned {
+                self.set(name, end);
+            }
             return;
         };
         // `NAME=value command`: the variable is set for that command only.
         self.scan.has_code = true;
         let names = args.iter().filter(|a| !a.starts_with('-'));
         match *command {
+            // `export X` alone marks X for export and `local X` makes it
+            // local, both unset: only `export X=value` sets it, or
+            // `declare -A X`, an empty array.
             "export" | "local" | "declare" | "typeset" | "readonly" => {
-                for arg in names {
+                let array = args
+                    .iter()
+                    .any(|a| a.starts_with('-') && a.contains(['a', 'A']));
+                for arg in names.filter(|a| array || a.contains('=')) {
                     let name = arg.split(['=', '+', '[']).next().unwrap_or("");
                     if valid_name(name) {
-                        self.scan.sets.push(name.to_string());
+                        self.set(name, end);
                     }
                 }
             }
@@ -671,18 +738,18 @@ impl<'a> Lexer<'a> {
                 for arg in args {
                     if let Some(option) = value_of.take() {
                         if option == 'a' && valid_name(arg) {
-                            self.scan.sets.push(arg.to_string());
+                            self.set(arg, end);
                         }
                     } else if let Some(cluster) = arg.strip_prefix('-') {
                         value_of = option_taking_next_word(cluster, valued);
                     } else if valid_name(arg) {
-                        self.scan.sets.push(arg.to_string());
+                        self.set(arg, end);
                     }
                 }
             }
             "for" | "select" => {
                 if let Some(name) = args.first().filter(|a| valid_name(a)) {
-                    self.scan.sets.push(name.to_string());
+                    self.set(name, end);
                 }
             }
             "source" | "." | "eval" => {
@@ -691,13 +758,13 @@ impl<'a> Lexer<'a> {
             "let" => {
                 for arg in args {
                     if let Some(name) = arithmetic_assignment(arg) {
-                        self.scan.sets.push(name.to_string());
+                        self.set(name, end);
                     }
                 }
             }
             "getopts" => {
                 if let Some(name) = args.get(1).filter(|a| valid_name(a)) {
-                    self.scan.sets.push(name.to_string());
+                    self.set(name, end);
                 }
             }
             "[[" | "[" | "test" => {
@@ -716,12 +783,12 @@ impl<'a> Lexer<'a> {
                     [name, "{", ..] if valid_name(name) => name,
                     _ => "COPROC",
                 };
-                self.scan.sets.push(name.to_string());
+                self.set(name, end);
             }
             "printf" => {
                 if let Some(pos) = args.iter().position(|a| *a == "-v") {
                     if let Some(name) = args.get(pos + 1).filter(|a| valid_name(a)) {
-                        self.scan.sets.push(name.to_string());
+                        self.set(name, end);
                     }
                 }
             }
@@ -985,7 +1052,7 @@ impl<'a> Lexer<'a> {
         if self.peek(1) == b')' {
             let from = at + if dollar { 3 } else { 2 };
             if let Some(expr) = self.src.get(from..self.i) {
-                arithmetic_sets(expr, &mut self.scan.sets);
+                arithmetic_sets(expr, from, &mut self.scan.sets);
             }
             self.i += 1;
         } else if dollar {
@@ -1118,7 +1185,8 @@ impl<'a> Lexer<'a> {
                 match close {
                     Some(n) => {
                         let end = start + 1 + n;
-                        arithmetic_sets(&self.src[start + 2..end], &mut self.scan.sets);
+                        let expr = &self.src[start + 2..end];
+                        arithmetic_sets(expr, start + 2, &mut self.scan.sets);
                         self.i = end + 1;
                     }
                     None => self.fail(start, "arithmetic `$[` is never closed"),
@@ -1153,7 +1221,8 @@ impl<'a> Lexer<'a> {
             .any(|op| rest.starts_with(op));
         // `${NAME:=default}` sets NAME when it is unset or empty.
         if rest.starts_with('=') || rest.starts_with(":=") {
-            self.scan.sets.push(self.src[from..j].to_string());
+            let src = self.src;
+            self.set(&src[from..j], from);
         }
         self.scan.reads.push(VarRead {
             name: self.src[from..j].to_string(),
@@ -1303,7 +1372,8 @@ impl<'a> Lexer<'a> {
                             .iter()
                             .any(|op| rest.starts_with(op));
                     if braced && (rest.starts_with('=') || rest.starts_with(":=")) {
-                        self.scan.sets.push(self.src[from..k].to_string());
+                        let src = self.src;
+                        self.set(&src[from..k], from);
                     }
                     self.scan.reads.push(VarRead {
                         name: self.src[from..k].to_string(),
@@ -1334,7 +1404,8 @@ fn unclosed_heredoc(doc: &Heredoc) -> String {
 
 /// Adds the names an arithmetic expression assigns: `X = 1`, `X += 2`,
 /// `A[i] = 1`, `X++`, `--X` (not `X == 1`, `X <= 1`, `$X`, `16#ff`).
-fn arithmetic_sets(expr: &str, sets: &mut Vec<String>) {
+/// `base` is where `expr` starts in the code.
+fn arithmetic_sets(expr: &str, base: usize, sets: &mut Vec<VarSet>) {
     const ASSIGN: &[&str] = &[
         "+=", "-=", "*=", "/=", "%=", "<<=", ">>=", "&=", "^=", "|=", "++", "--",
     ];
@@ -1364,7 +1435,10 @@ fn arithmetic_sets(expr: &str, sets: &mut Vec<String>) {
             || before.ends_with("++")
             || before.ends_with("--");
         if assigns {
-            sets.push(expr[start..j].to_string());
+            sets.push(VarSet {
+                name: expr[start..j].to_string(),
+                offset: base + start,
+            });
         }
     }
 }
@@ -1476,10 +1550,14 @@ $(( 1 << (2) )) >"f" ${#a[@]} \"#;
         let s = scan(
             "export A=1 B\nread -r C D\nfor E in 1; do echo \"$E ${F:-x} $G\"; done\nH=$(cat) I=2\nJ=3 cmd > \"$OUT\" 2>&1 >>log\n",
         );
-        for name in ["A", "B", "C", "D", "E", "H", "I"] {
-            assert!(s.sets.iter().any(|n| n == name), "{name}");
+        for name in ["A", "C", "D", "E", "H", "I"] {
+            assert!(s.sets.iter().any(|n| n.name == name), "{name}");
         }
-        assert!(!s.sets.iter().any(|n| n == "J"), "set for one command only");
+        assert!(
+            !s.sets.iter().any(|n| n.name == "J"),
+            "set for one command only"
+        );
+        assert!(!s.sets.iter().any(|n| n.name == "B"), "exported, not set");
         let reads: Vec<(&str, bool)> = s
             .reads
             .iter()
@@ -1561,15 +1639,40 @@ $(( 1 << (2) )) >"f" ${#a[@]} \"#;
             "read -rp PROMPT A\nread -t 5 -a ARR\nread -pPROMPT B\nmapfile -t LINES\nreadarray -d , -t FIELDS\n",
         );
         for name in ["A", "ARR", "B", "LINES", "FIELDS"] {
-            assert!(s.sets.iter().any(|n| n == name), "{name}: {:?}", s.sets);
+            assert!(
+                s.sets.iter().any(|n| n.name == name),
+                "{name}: {:?}",
+                s.sets
+            );
         }
-        assert!(!s.sets.iter().any(|n| n == "PROMPT"), "{:?}", s.sets);
+        assert!(!s.sets.iter().any(|n| n.name == "PROMPT"), "{:?}", s.sets);
+    }
+
+    /// A command's sets are where it ends; a declaration without a value
+    /// sets nothing, unless it makes an (empty) array.
+    #[test]
+    fn where_variables_are_set() {
+        let src = "X=$(date); use <x>\nexport A B=1; local C; declare -r D; readonly E=2\n: ${F:=3}\nlocal -a G\n";
+        let s = scan(src);
+        let at: Vec<(&str, usize)> = s.sets.iter().map(|n| (n.name.as_str(), n.offset)).collect();
+        let end_of = |text: &str| src.find(text).unwrap() + text.len();
+        assert_eq!(
+            at,
+            [
+                ("X", end_of("X=$(date)")),
+                ("B", end_of("export A B=1")),
+                ("E", end_of("readonly E=2")),
+                ("F", src.find("F:=").unwrap()),
+                ("G", end_of("local -a G")),
+            ]
+        );
     }
 
     #[test]
     fn let_and_source() {
         let s = scan("let A=1 \"B += 2\" 'C<<=1' D==1 E\nlet F<=2\n");
-        assert_eq!(s.sets, ["A", "B", "C"]);
+        let names: Vec<&str> = s.sets.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["A", "B", "C"]);
         assert_eq!(s.sets_unknown_from, None);
         let src = "echo \"$X\"\nsource ./prod.env\necho \"$Y\"\n. ./more.env\n";
         let s = scan(src);
@@ -1727,10 +1830,18 @@ $(( 1 << (2) )) >"f" ${#a[@]} \"#;
         for name in [
             "REGION", "COUNT", "N", "X", "Z", "A", "B", "C", "D", "E", "F",
         ] {
-            assert!(s.sets.iter().any(|n| n == name), "{name}: {:?}", s.sets);
+            assert!(
+                s.sets.iter().any(|n| n.name == name),
+                "{name}: {:?}",
+                s.sets
+            );
         }
         for name in ["Y", "G", "H"] {
-            assert!(!s.sets.iter().any(|n| n == name), "{name}: {:?}", s.sets);
+            assert!(
+                !s.sets.iter().any(|n| n.name == name),
+                "{name}: {:?}",
+                s.sets
+            );
         }
         let unguarded: Vec<&str> = s
             .reads
@@ -1740,6 +1851,6 @@ $(( 1 << (2) )) >"f" ${#a[@]} \"#;
             .collect();
         assert_eq!(unguarded, ["Y"]);
         let s = scan("(( I == 1 || J <= 2 || K != 3 )); echo $(( 16#ff + $L ))\n");
-        assert_eq!(s.sets, Vec::<String>::new());
+        assert_eq!(s.sets, []);
     }
 }

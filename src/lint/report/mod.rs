@@ -141,13 +141,49 @@ macro_rules! eprintln_printable {
     };
 }
 
-/// `println!` for a line that may hold text from the runbooks: see
-/// [`printable`].
-#[macro_export]
-macro_rules! println_printable {
-    ($($arg:tt)*) => {
-        println!("{}", $crate::lint::report::printable(&format!($($arg)*)))
-    };
+/// Standard output for the commands that print a line at a time (`review`,
+/// `due`, `new`, `init`, `rules`, `completions`, and `extract --dry-run`'s
+/// refusal). It never panics: a reader that went away (`| head`) ends the
+/// output quietly, as for `lint`; any other failure (a full disk) is said
+/// once on stderr and makes the exit code 2. The work the output reports on
+/// goes on either way.
+#[derive(Default)]
+pub struct Stdout {
+    /// Nothing more is written: the pipe closed, or a write failed.
+    closed: bool,
+    /// A write failed for another reason than a closed pipe.
+    failed: bool,
+}
+
+impl Stdout {
+    /// Writes `text` as is (the caller makes it printable).
+    pub fn write(&mut self, text: &str) {
+        if self.closed {
+            return;
+        }
+        let mut out = io::stdout().lock();
+        if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            self.closed = true;
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                crate::eprintln_printable!("error: cannot write to stdout: {e}");
+                self.failed = true;
+            }
+        }
+    }
+
+    /// One line that may hold text from the runbooks: see [`printable`].
+    pub fn line(&mut self, text: &str) {
+        self.write(&format!("{}\n", printable(text)));
+    }
+
+    /// The exit code: `code`, unless the output could not be written.
+    pub fn code(&self, code: u8) -> u8 {
+        if self.failed {
+            crate::cli::FAILURE
+        } else {
+            code
+        }
+    }
 }
 
 /// Text from the runbooks on one line of a Markdown table: no cell break,
