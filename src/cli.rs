@@ -428,11 +428,11 @@ pub fn finish(outcome: &lint::Outcome, args: &ReportArgs) -> u8 {
         report::write(format, &report, &mut out).and_then(|_| out.flush())
     };
 
-    if let Err(e) = written {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            crate::eprintln_printable!("error: cannot write the report: {e}");
-            return FAILURE;
-        }
+    if let Err(e) = written
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        crate::eprintln_printable!("error: cannot write the report: {e}");
+        return FAILURE;
     }
     if outcome.io_failure {
         return FAILURE;

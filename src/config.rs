@@ -400,18 +400,18 @@ impl Settings {
         };
         // A book.toml comes with the pull request it gates: its `src` may
         // not point the linter at the machine's other files.
-        if file.is_some() {
-            if let Some(real) = Boundary::new(&root, &root).escape(&src) {
-                return Err(error_at(
-                    &["book", "src"],
-                    Part::Key,
-                    format!(
-                        "`src` is `{}`, which resolves to `{}`, outside the repository (the folder of book.toml when it is in no git repository): a book.toml may point runbook only at the repository's own files; move the runbooks into it",
-                        config.book.src.display(),
-                        real.display()
-                    ),
-                ));
-            }
+        if file.is_some()
+            && let Some(real) = Boundary::new(&root, &root).escape(&src)
+        {
+            return Err(error_at(
+                &["book", "src"],
+                Part::Key,
+                format!(
+                    "`src` is `{}`, which resolves to `{}`, outside the repository (the folder of book.toml when it is in no git repository): a book.toml may point runbook only at the repository's own files; move the runbooks into it",
+                    config.book.src.display(),
+                    real.display()
+                ),
+            ));
         }
         let boundary = Boundary::new(&root, &src);
         let mut custom_rules = crate::lint::custom::load(&root.join("lints"), &boundary)?;

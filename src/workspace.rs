@@ -214,13 +214,13 @@ pub fn walk(settings: &Settings) -> Walk {
             continue;
         }
         let is_dir = entry.file_type().is_dir();
-        if let Some(ignored) = &mut ignored {
-            if ignored.skips(&rel, entry.depth(), is_dir) {
-                if is_dir {
-                    entries.skip_current_dir();
-                }
-                continue;
+        if let Some(ignored) = &mut ignored
+            && ignored.skips(&rel, entry.depth(), is_dir)
+        {
+            if is_dir {
+                entries.skip_current_dir();
             }
+            continue;
         }
         let name = walked_name(entry.path());
         let wanted = is_dir || is_markdown_name(name);

@@ -173,11 +173,11 @@ pub fn find(text: &str, body_start: usize, index: &LineIndex, body: &mut Body) {
         let range = found.range();
         // mdBook reads its line from left to right: an escape before the
         // directive takes the rest of the line up to its last `}}`.
-        if let Some(escape) = escape_in_line(&text[from..line_end]) {
-            if from + escape.start < range.start {
-                searched_to = from + escape.end;
-                continue;
-            }
+        if let Some(escape) = escape_in_line(&text[from..line_end])
+            && from + escape.start < range.start
+        {
+            searched_to = from + escape.end;
+            continue;
         }
         searched_to = found.end();
         let span = index.span(text, range.clone());

@@ -624,11 +624,11 @@ fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut 
                 None => Some((p, m.range())),
             }
         });
-        if let Some((p, m)) = destructive_match {
-            if !*acknowledged {
-                let span = span_in(doc, block, start + m.start, m.len());
-                out.push(destructive(p, span));
-            }
+        if let Some((p, m)) = destructive_match
+            && !*acknowledged
+        {
+            let span = span_in(doc, block, start + m.start, m.len());
+            out.push(destructive(p, span));
         }
         if let Some((p, m)) = credential_match {
             let span = span_in(doc, block, start + m.start(), m.len());
@@ -732,10 +732,10 @@ fn check_query(doc: &Document, block: &CodeBlock, settings: &Settings, out: &mut
         });
         let indent = line.len() - query.len();
         let shifted = |m: Range<usize>| place(indent + m.start..indent + m.end);
-        if let Some((p, m)) = destructive_match {
-            if !*acknowledged {
-                out.push(destructive(p, shifted(m)));
-            }
+        if let Some((p, m)) = destructive_match
+            && !*acknowledged
+        {
+            out.push(destructive(p, shifted(m)));
         }
         if let Some((p, m)) = credential_match {
             out.push(credential(p, shifted(m.range())));

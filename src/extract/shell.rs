@@ -786,10 +786,10 @@ impl<'a> Lexer<'a> {
                 self.set(name, end);
             }
             "printf" => {
-                if let Some(pos) = args.iter().position(|a| *a == "-v") {
-                    if let Some(name) = args.get(pos + 1).filter(|a| valid_name(a)) {
-                        self.set(name, end);
-                    }
+                if let Some(pos) = args.iter().position(|a| *a == "-v")
+                    && let Some(name) = args.get(pos + 1).filter(|a| valid_name(a))
+                {
+                    self.set(name, end);
                 }
             }
             _ => {}
@@ -1072,11 +1072,11 @@ impl<'a> Lexer<'a> {
     fn end_word_before_fd(&mut self) {
         let i = self.i;
         let cmd = self.commands.last_mut().unwrap();
-        if let Some(start) = cmd.start {
-            if self.b[start..i].iter().all(u8::is_ascii_digit) {
-                cmd.start = None;
-                return;
-            }
+        if let Some(start) = cmd.start
+            && self.b[start..i].iter().all(u8::is_ascii_digit)
+        {
+            cmd.start = None;
+            return;
         }
         self.end_word();
     }

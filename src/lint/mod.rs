@@ -606,10 +606,10 @@ fn check_document(
 ) -> (Vec<Diagnostic>, Vec<links::PendingFragment>) {
     let mut sink = Sink::new(doc, cx);
     for rule in rules::ALL {
-        if let Some(check) = rule.check {
-            if sink.enabled(rule.id) {
-                check(doc, cx, &mut sink);
-            }
+        if let Some(check) = rule.check
+            && sink.enabled(rule.id)
+        {
+            check(doc, cx, &mut sink);
         }
     }
     crate::extract::findings::report_all(doc, cx, &mut sink);

@@ -231,15 +231,15 @@ impl Directives {
             }
         }
         list.extend(open.into_rest());
-        if let Some(fields) = doc.fields() {
-            if !fields.allow.is_empty() {
-                list.push(Directive::new(
-                    SuppressionKind::FrontMatter,
-                    fields.allow.clone(),
-                    None,
-                    (1, usize::MAX),
-                ));
-            }
+        if let Some(fields) = doc.fields()
+            && !fields.allow.is_empty()
+        {
+            list.push(Directive::new(
+                SuppressionKind::FrontMatter,
+                fields.allow.clone(),
+                None,
+                (1, usize::MAX),
+            ));
         }
         Self::new(doc.path.clone(), list, enables)
     }

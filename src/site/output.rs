@@ -196,15 +196,16 @@ impl Output {
     /// running. In a build, a staged one is dropped, and a published one
     /// goes when the build prunes what it did not write.
     pub fn discard(&self, rel: &str) {
-        if let Ok(mut state) = self.lock() {
-            if state.pending.remove(rel).is_some() {
-                state.paths.remove(rel);
-            }
+        if let Ok(mut state) = self.lock()
+            && state.pending.remove(rel).is_some()
+        {
+            state.paths.remove(rel);
         }
-        if self.known(rel) && !self.staged {
-            if let Some(path) = self.existing_file(rel) {
-                self.remove_with_empty_folders(&path);
-            }
+        if self.known(rel)
+            && !self.staged
+            && let Some(path) = self.existing_file(rel)
+        {
+            self.remove_with_empty_folders(&path);
         }
     }
 
@@ -274,10 +275,10 @@ impl Output {
                 list.push(rel);
                 continue;
             }
-            if let Some(path) = self.existing_file(&rel) {
-                if self.remove_with_empty_folders(&path) {
-                    removed += 1;
-                }
+            if let Some(path) = self.existing_file(&rel)
+                && self.remove_with_empty_folders(&path)
+            {
+                removed += 1;
             }
         }
         list.sort_unstable();

@@ -96,10 +96,10 @@ pub fn build_shards(
                         write_shard(i, files, write)?;
                     }
                 })();
-                if let Err(e) = outcome {
-                    if let Ok(mut slot) = failed.lock() {
-                        slot.get_or_insert(e);
-                    }
+                if let Err(e) = outcome
+                    && let Ok(mut slot) = failed.lock()
+                {
+                    slot.get_or_insert(e);
                 }
             });
         }

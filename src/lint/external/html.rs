@@ -29,10 +29,10 @@ pub fn anchors(html: &str) -> Vec<String> {
             rest = after;
             let wanted =
                 attr.eq_ignore_ascii_case("id") || (is_a && attr.eq_ignore_ascii_case("name"));
-            if let (true, Some(value)) = (wanted, value) {
-                if !value.is_empty() {
-                    out.push(decode_entities(value));
-                }
+            if let (true, Some(value)) = (wanted, value)
+                && !value.is_empty()
+            {
+                out.push(decode_entities(value));
             }
         }
     }

@@ -171,11 +171,11 @@ fn report(
         .and_then(|w| w.fragment().map(percent_decode));
     if let (Some(fragment), Page::Html { anchors }, true) =
         (fragment, &outcome.page, options.fragments)
+        && checkable(&fragment)
+        && !anchors.contains(&fragment)
     {
-        if checkable(&fragment) && !anchors.contains(&fragment) {
-            let (message, help) = external_anchor::describe(&u.url, &fragment, anchors);
-            out.extend(diagnostic(cx, external_anchor::ID, u, message, help, None));
-        }
+        let (message, help) = external_anchor::describe(&u.url, &fragment, anchors);
+        out.extend(diagnostic(cx, external_anchor::ID, u, message, help, None));
     }
     out
 }

@@ -33,19 +33,19 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     // The table is extra: a summary file that cannot be written is said,
     // but the annotations are out and the lint's result stands.
-    if let Ok(summary_path) = std::env::var("GITHUB_STEP_SUMMARY") {
-        if !summary_path.is_empty() {
-            let written = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&summary_path)
-                .and_then(|mut file| file.write_all(step_summary(report).as_bytes()));
-            if let Err(e) = written {
-                crate::eprintln_printable!(
-                    "warning: cannot add the table of findings to the job summary \
+    if let Ok(summary_path) = std::env::var("GITHUB_STEP_SUMMARY")
+        && !summary_path.is_empty()
+    {
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&summary_path)
+            .and_then(|mut file| file.write_all(step_summary(report).as_bytes()));
+        if let Err(e) = written {
+            crate::eprintln_printable!(
+                "warning: cannot add the table of findings to the job summary \
                      `{summary_path}` (GITHUB_STEP_SUMMARY): {e}"
-                );
-            }
+            );
         }
     }
     writeln!(out, "{}", super::human::summary_line(report))

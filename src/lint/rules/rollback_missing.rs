@@ -62,11 +62,9 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
             when,
             non_empty,
         } = &rule.kind
-        {
-            if when.as_ref().is_none_or(|w| w.holds(doc)) {
+            && when.as_ref().is_none_or(|w| w.holds(doc)) {
                 check_section(doc, rule, heading, mentions.as_ref(), *non_empty, sink);
             }
-        }
     }
 }
 

@@ -87,11 +87,10 @@ fn check_values(
             ),
         )
         .help(help);
-    if let [exact] = same_letters[..] {
-        if let Some(fix) = case_fix(&doc.text[range.clone()], range.start, &status.value, exact) {
+    if let [exact] = same_letters[..]
+        && let Some(fix) = case_fix(&doc.text[range.clone()], range.start, &status.value, exact) {
             report.fix(fix);
         }
-    }
 }
 
 /// `Draft` -> `draft`: safe when one allowed value differs only in case
