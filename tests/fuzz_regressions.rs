@@ -35,7 +35,7 @@ fn every_regression_input_lints_and_fixes_cleanly() {
         // Every finding is placed inside the file: on one of its lines, at
         // most one column past that line's last character.
         let text = String::from_utf8_lossy(&fs::read(&copy).unwrap()).into_owned();
-        let lines: Vec<&str> = text.split('\n').collect();
+        let lines = lines_of(&text);
         for d in report["diagnostics"].as_array().unwrap() {
             let (line, column) = (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap());
             let Some(text) = lines.get(line as usize - 1) else {
@@ -233,4 +233,20 @@ fn inputs_named(prefix: &str, suffix: &str) -> Vec<(String, PathBuf)> {
         })
         .filter(|(name, _)| name.starts_with(prefix) && name.ends_with(suffix))
         .collect()
+}
+
+/// The lines as CommonMark ends them: at `\n`, or at a `\r` alone (a
+/// `\r\n` line keeps its `\r`, one column the finding may point past).
+fn lines_of(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            lines.push(&text[start..i]);
+            start = i + 1;
+        }
+    }
+    lines.push(&text[start..]);
+    lines
 }

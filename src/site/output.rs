@@ -56,13 +56,7 @@ impl Output {
     }
 
     fn open(root: &Path, staged: bool) -> std::io::Result<Output> {
-        std::fs::create_dir_all(root)?;
-        if std::fs::symlink_metadata(root)?.file_type().is_symlink() {
-            return Err(std::io::Error::other(format!(
-                "`{}` is a symlink; give a real folder as the destination",
-                root.display()
-            )));
-        }
+        make_destination(root)?;
         let listed = std::fs::read_to_string(root.join(MANIFEST))
             .unwrap_or_default()
             .lines()
@@ -328,6 +322,19 @@ impl Drop for Output {
     }
 }
 
+/// Creates the destination folder if needed, and refuses one that is a
+/// symlink: it would take the site, and its lock, elsewhere.
+fn make_destination(root: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(root)?;
+    if std::fs::symlink_metadata(root)?.file_type().is_symlink() {
+        return Err(std::io::Error::other(format!(
+            "`{}` is a symlink; give a real folder as the destination",
+            root.display()
+        )));
+    }
+    Ok(())
+}
+
 /// The lock file of the destination, beside the manifest.
 pub const LOCK: &str = ".runbook-lock";
 
@@ -338,7 +345,15 @@ pub const LOCK: &str = ".runbook-lock";
 /// instead, naming the first. Released when dropped, or by the system when
 /// the process dies.
 pub struct WriterLock {
-    _file: std::fs::File,
+    file: std::fs::File,
+}
+
+impl Drop for WriterLock {
+    /// Leaves the lock file empty: what stays in the site is the same
+    /// whichever process built it.
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+    }
 }
 
 impl WriterLock {
@@ -347,7 +362,7 @@ impl WriterLock {
     pub fn acquire(root: &Path, who: &str) -> Result<WriterLock, String> {
         let path = root.join(LOCK);
         let cannot = |e: std::io::Error| format!("cannot lock `{}`: {e}", path.display());
-        std::fs::create_dir_all(root).map_err(cannot)?;
+        make_destination(root).map_err(|e| format!("cannot create `{}`: {e}", root.display()))?;
         let mut options = std::fs::OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
         // A link planted at the lock's name must not steer the write below.
@@ -361,7 +376,7 @@ impl WriterLock {
                 file.set_len(0)
                     .and_then(|()| file.write_all(line.as_bytes()))
                     .map_err(cannot)?;
-                Ok(WriterLock { _file: file })
+                Ok(WriterLock { file })
             }
             Err(std::fs::TryLockError::WouldBlock) => {
                 let holder = std::fs::read_to_string(&path).unwrap_or_default();
@@ -536,6 +551,8 @@ mod tests {
         assert!(refused.contains(&holder), "{refused}");
         drop(first);
         drop(WriterLock::acquire(&site, "runbook serve").unwrap());
+        let left = std::fs::read(site.join(LOCK)).unwrap();
+        assert!(left.is_empty(), "no process id stays in the site");
 
         let elsewhere = dir.path().join("elsewhere");
         std::fs::create_dir(&elsewhere).unwrap();
