@@ -304,17 +304,18 @@ fn local_link(rel: &str, out: &str, dest: &str, targets: &Targets<'_>) -> Option
             ));
         }
         // A folder without a README: its section of the index, where its
-        // runbooks are listed (the site has no page for the folder).
-        if path.ends_with('/')
-            || resolved
-                .as_ref()
-                .is_some_and(|r| targets.folders.contains(r))
-        {
+        // runbooks are listed (the site has no page for the folder); one
+        // with no runbook has no section, so the index itself.
+        let folder = resolved.as_ref().filter(|r| targets.folders.contains(*r));
+        if let Some(folder) = folder {
             return Some(format!(
                 "{}#{}",
                 encode_path(&links::relative_link(out, "index.html")),
-                super::pages::folder_anchor(resolved.as_deref()?)
+                super::pages::folder_anchor(folder)
             ));
+        }
+        if path.ends_with('/') {
+            return Some(encode_path(&links::relative_link(out, "index.html")));
         }
         let copied = targets.assets.get(resolved.as_ref()?)?;
         return Some(format!(
@@ -602,7 +603,7 @@ mod tests {
     fn folder_links_lead_to_the_readme_page() {
         let b = render(
             "db/restore.md",
-            "[ops](../ops/) [ops](../ops#intro) [db](./) <a href=\"../ops\">raw</a> [db](../db) [img](img)\n",
+            "[ops](../ops/) [ops](../ops#intro) [db](./) <a href=\"../ops\">raw</a> [db](../db) [img](img) [empty](../empty/)\n",
             true,
         );
         assert!(
@@ -636,6 +637,12 @@ mod tests {
             b.html
         );
         assert!(b.html.contains(r#"href="img""#), "{}", b.html);
+        // A folder with no runbook has no section: the index itself.
+        assert!(
+            b.html.contains(r#"<a href="../index.html">empty</a>"#),
+            "{}",
+            b.html
+        );
     }
 
     /// An id written by hand is never handed out again: the page has no two
