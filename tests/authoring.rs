@@ -332,6 +332,10 @@ fn new_writes_a_runbook_that_lints_clean_and_never_overwrites() {
     let new = |name: &str| runbook(dir, &["new", name, "--owner", "dba", "--today", TODAY]);
     assert_eq!(new("docs/db/fail-over.md").status.code(), Some(0));
     assert!(dir.join("docs/db/fail-over.md").is_file());
+    // `.markdown` is Markdown to the walk, so a name, not a title, here too.
+    assert_eq!(new("db/switch-over.markdown").status.code(), Some(0));
+    let text = fs::read_to_string(dir.join("docs/db/switch-over.markdown")).unwrap();
+    assert!(text.contains("title: \"Switch over\""), "{text}");
     assert!(!dir.join("docs/docs").exists());
     // Never outside the source folder, never a name without a stem.
     let before = files_under(dir);

@@ -44,7 +44,7 @@ pub fn create(
         Some(from_name) => (file_in(dir, title)?, from_name, false),
         None if md_stem(title).is_some() => {
             return Err(format!(
-                "`{}` has no name before `.md`",
+                "`{}` has no name before its extension",
                 title.escape_debug()
             ));
         }
@@ -188,10 +188,12 @@ fn file_in(dir: &Path, name: &str) -> Result<PathBuf, String> {
     Ok(path)
 }
 
-/// What comes before a final `.md` (in any letter case), if the name ends so.
+/// What comes before a final `.md` or `.markdown` (in any letter case), the
+/// extensions the walk reads, if the name ends so.
 fn md_stem(name: &str) -> Option<&str> {
-    let at = name.len().checked_sub(3)?;
-    (name.is_char_boundary(at) && name[at..].eq_ignore_ascii_case(".md")).then(|| &name[..at])
+    let (stem, extension) = name.rsplit_once('.')?;
+    (extension.eq_ignore_ascii_case("md") || extension.eq_ignore_ascii_case("markdown"))
+        .then_some(stem)
 }
 
 /// The title a file name `db/restore-orders.md` gives (`Restore orders`),
