@@ -717,12 +717,9 @@ fn serve_command(args: &ServeArgs) -> u8 {
         crate::eprintln_printable!("error: {e}");
         return FAILURE;
     }
-    if let Err(e) = crate::site::output::Output::create(&dest) {
-        crate::eprintln_printable!("error: cannot create `{}`: {e}", dest.display());
-        return FAILURE;
-    }
     // Held while serving: a `runbook build` into the same folder would
-    // prune the pages this server writes, and the other way round.
+    // prune the pages this server writes, and the other way round. Taking
+    // it makes the folder, or refuses one that is a symlink.
     let _writing = match crate::site::output::WriterLock::acquire(&dest, "runbook serve") {
         Ok(lock) => lock,
         Err(e) => {

@@ -371,7 +371,7 @@ impl WriterLock {
         let mut file = options.open(&path).map_err(cannot)?;
         match file.try_lock() {
             Ok(()) => {
-                // Who holds it, for the message of the one that waits.
+                // Who holds it, for the message of the one refused.
                 let line = format!("{who} (process {})\n", std::process::id());
                 file.set_len(0)
                     .and_then(|()| file.write_all(line.as_bytes()))
