@@ -109,6 +109,27 @@ fn folders_are_served_at_their_slash() {
     assert_eq!(get(addr, "/tags").status, 404, "a folder with no page");
 }
 
+/// A folder with a README and no `index.md` shows its README's page at
+/// its own URL, as GitHub does; `index.md` wins when both are there.
+#[test]
+fn a_folders_url_shows_its_readme() {
+    let (addr, tmp) = serve();
+    let site = tmp.path().join("www/site");
+    std::fs::write(site.join("payments/README.html"), "<p>payments readme</p>").unwrap();
+    let folder = get(addr, "/payments/");
+    assert_eq!(folder.status, 200);
+    assert_eq!(folder.content_type, "text/html; charset=utf-8");
+    assert!(String::from_utf8_lossy(&folder.body).contains("payments readme"));
+    assert_eq!(
+        get(addr, "/payments").location.as_deref(),
+        Some("/payments/")
+    );
+    assert_eq!(get(addr, "/payments/README.html/").status, 404);
+
+    std::fs::write(site.join("payments/index.html"), "<p>payments index</p>").unwrap();
+    assert!(String::from_utf8_lossy(&get(addr, "/payments/").body).contains("payments index"));
+}
+
 #[test]
 fn missing_pages_get_the_404_page() {
     let (addr, _tmp) = serve();

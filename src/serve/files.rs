@@ -111,8 +111,13 @@ pub fn resolve(root: &Path, request_path: &str) -> Option<PathBuf> {
     locate(root, request_path).map(|(file, _)| file)
 }
 
+/// What a folder's URL shows: its `index.html` (from `index.md`), else the
+/// page of its README, as GitHub shows a folder's README. The README's page
+/// sits in the folder, so its relative links work from the folder's URL.
+const FOLDER_PAGES: [&str; 3] = ["index.html", "README.html", "readme.html"];
+
 /// [`resolve`], and whether the path named a folder (the file is its
-/// `index.html`).
+/// page, [`FOLDER_PAGES`]).
 fn locate(root: &Path, request_path: &str) -> Option<(PathBuf, bool)> {
     let mut path = root.to_path_buf();
     for segment in request_path.split('/').filter(|s| !s.is_empty()) {
@@ -126,7 +131,11 @@ fn locate(root: &Path, request_path: &str) -> Option<(PathBuf, bool)> {
     }
     let folder = path.is_dir();
     if folder {
-        path.push("index.html");
+        let page = FOLDER_PAGES
+            .iter()
+            .find(|name| path.join(name).is_file())
+            .unwrap_or(&FOLDER_PAGES[0]);
+        path.push(page);
     }
     let real = path.canonicalize().ok()?;
     (real.starts_with(root) && real.is_file()).then_some((real, folder))
