@@ -282,6 +282,47 @@ fn variables_never_set() {
     assert!(!script.contains("${RETRIES:?"), "{script}");
 }
 
+/// Steps run in order: a variable read before the step that sets it is
+/// unset there, and only that step checks it. A read in a function body
+/// (the function may be called later) or above an assignment in the same
+/// block (a loop may set it first) is not reported.
+#[test]
+fn variables_read_before_the_step_that_sets_them() {
+    let found = verify("variables-order.md");
+    assert_eq!(found, [("undefined-variable".to_string(), 12)], "{found:?}");
+    let run = runbook(&["verify", "variables-order.md", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
+    let finding = &json["diagnostics"][0];
+    assert_eq!(
+        finding["message"],
+        "`$KEY_NAME` is read before any step sets it"
+    );
+    assert!(
+        finding["help"]
+            .as_str()
+            .unwrap()
+            .starts_with("a later step sets it (line 18): move that step before this one"),
+        "{finding}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scripts");
+    let run = runbook(&[
+        "extract",
+        "variables-order.md",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = std::fs::read_to_string(out.join("variables-order.sh")).unwrap();
+    assert!(
+        script.contains("#   KEY_NAME  used at line 12, before the step that sets it (line 18)\n"),
+        "{script}"
+    );
+    assert_eq!(script.matches("${KEY_NAME:?").count(), 1, "{script}");
+    assert!(!script.contains("${KEY_VERSION:?"), "{script}");
+    assert!(!script.contains("${LAST_ERROR:?"), "{script}");
+}
+
 /// A finding in a line with placeholders points at its own column: the
 /// script's code has each placeholder replaced by a longer expansion, and
 /// an offset there is mapped back to the code as written.

@@ -152,9 +152,25 @@ impl Runbook<'_> {
         &names[index]
     }
 
-    /// Whether the runbook itself provides a variable or asks for it.
-    pub fn provides(&self, var: &str) -> bool {
-        self.sets.contains_key(var) || self.required.contains(var)
+    /// Whether the runbook provides a variable by the time the block at
+    /// `index` runs, or asks for it: a block before it, or the block itself,
+    /// sets it (in one block a loop may set it before a read written above
+    /// the assignment), or a block declares it in `requires`. In a block
+    /// that defines a function, a setting anywhere counts: the function may
+    /// be called after it.
+    pub fn provides(&self, var: &str, index: usize, block: &Block) -> bool {
+        self.required.contains(var)
+            || self
+                .sets
+                .get(var)
+                .is_some_and(|&(set_in, _)| set_in <= index || block.scan.defines_function)
+    }
+
+    /// Where a block after the one at `index` first sets `var`, when no
+    /// block up to it does: the Markdown line.
+    pub fn set_later(&self, var: &str, index: usize) -> Option<usize> {
+        let &(set_in, offset) = self.sets.get(var)?;
+        (set_in > index).then(|| self.blocks[set_in].cmd.line_of(offset))
     }
 
     /// Whether a command before `place` sets `var`: a placeholder there is
@@ -165,16 +181,18 @@ impl Runbook<'_> {
         self.sets.get(var).is_some_and(|&first| first < place)
     }
 
-    /// Reads of variables that nothing in the runbook sets, that no block
-    /// declares in `requires`, and that the environment always has.
+    /// Reads, in the block at `index`, of variables that nothing in the
+    /// runbook sets by then ([`Runbook::provides`]), and that the
+    /// environment does not always have.
     pub fn undefined_reads<'b>(
         &self,
+        index: usize,
         block: &'b Block,
     ) -> impl Iterator<Item = &'b shell::VarRead> {
         let first_line = block.cmd.block.first_line;
         block.scan.reads.iter().filter(move |r| {
             !r.guarded
-                && !self.provides(&r.name)
+                && !self.provides(&r.name, index, block)
                 && self
                     .sets_unknown_from
                     .is_none_or(|from| (first_line, r.offset) < from)
@@ -239,7 +257,7 @@ pub fn analyze<'a>(doc: &'a Document, checks: &Checks) -> Runbook<'a> {
                 .entry(r.clone())
                 .or_insert((Need::Requires(index), b.cmd.block.first_line));
         }
-        for read in rb.undefined_reads(b) {
+        for read in rb.undefined_reads(index, b) {
             needs
                 .entry(read.name.clone())
                 .or_insert((Need::Undefined, b.line_of(read.offset)));

@@ -304,16 +304,31 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
             });
         }
         let mut seen = BTreeSet::new();
-        for read in rb.undefined_reads(block) {
+        for read in rb.undefined_reads(index, block) {
             if !seen.insert(read.name.as_str()) {
                 continue;
             }
+            let name = &read.name;
+            let (message, help) = match rb.set_later(name, index) {
+                Some(line) => (
+                    format!("`${name}` is read before any step sets it"),
+                    format!(
+                        "a later step sets it (line {line}): move that step before this one, or add `{{requires={name}}}` to the block's info string if it comes from the environment"
+                    ),
+                ),
+                None => (
+                    format!("`${name}` is never set in this runbook nor declared in `requires`"),
+                    format!(
+                        "add `{{requires={name}}}` to the block's info string, or set it in an earlier step"
+                    ),
+                ),
+            };
             out.push(Finding {
                 rule: undefined_variable::ID,
                 data_rule: None,
                 span: substituted_span(doc, block, read.offset, read.name.len() + 1),
-                message: format!("`${}` is never set in this runbook nor declared in `requires`", read.name),
-                help: format!("add `{{requires={}}}` to the block's info string, or set it in an earlier step", read.name),
+                message,
+                help,
                 fix: None,
             });
         }

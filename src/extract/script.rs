@@ -130,7 +130,13 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
             let why = match need {
                 Need::Placeholder(text) => format!("placeholder {} (line {line})", one_line(text)),
                 Need::Requires(step) => format!("required by step {}", rb.name(*step)),
-                Need::Undefined => format!("used at line {line}, never set in the runbook"),
+                Need::Undefined => match rb.sets.get(var) {
+                    Some(&(set_in, offset)) => format!(
+                        "used at line {line}, before the step that sets it (line {})",
+                        rb.blocks[set_in].cmd.line_of(offset)
+                    ),
+                    None => format!("used at line {line}, never set in the runbook"),
+                },
             };
             w.line(&format!("#   {var:<width$}  {why}"), None);
         }
@@ -196,7 +202,7 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
         }
         let start = w.next_line();
         w.line(&format!("{}() {{", function_name(name)), None);
-        for var in step_needs(rb, block) {
+        for var in step_needs(rb, index, block) {
             w.line(
                 &format!("  : \"${{{var}:?step {name} needs {var}}}\""),
                 Some((index, cmd.block.first_line)),
@@ -251,8 +257,8 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
 }
 
 /// Variables a step checks before it starts: its `requires` and the
-/// variables it reads that nothing sets.
-fn step_needs<'a>(rb: &'a Runbook, block: &'a Block) -> Vec<&'a str> {
+/// variables it reads that nothing sets by then.
+fn step_needs<'a>(rb: &'a Runbook, index: usize, block: &'a Block) -> Vec<&'a str> {
     let mut vars: Vec<&str> = block
         .cmd
         .attrs
@@ -261,7 +267,10 @@ fn step_needs<'a>(rb: &'a Runbook, block: &'a Block) -> Vec<&'a str> {
         .map(String::as_str)
         .collect();
     for read in &block.scan.reads {
-        if matches!(rb.needs.get(&read.name), Some((Need::Undefined, _))) && !read.guarded {
+        if matches!(rb.needs.get(&read.name), Some((Need::Undefined, _)))
+            && !read.guarded
+            && !rb.provides(&read.name, index, block)
+        {
             vars.push(&read.name);
         }
     }

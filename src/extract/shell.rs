@@ -65,6 +65,9 @@ pub struct Scan {
     /// Where the first `source`, `.` or `eval` ends: from there on any
     /// variable may be set, by code the scan cannot see.
     pub sets_unknown_from: Option<usize>,
+    /// Whether the code defines a function: its body runs when called,
+    /// maybe after a later step sets what it reads.
+    pub defines_function: bool,
     /// Target words of output redirections (`> file`, `>> file`, `&> file`).
     pub redirects: Vec<Range<usize>>,
     /// Target words of input redirections (`< file`).
@@ -581,7 +584,11 @@ impl<'a> Lexer<'a> {
             }
             "time" => return Expect::Time,
             "-p" | "--" if expect == Expect::Time => {}
-            "function" | "coproc" => return Expect::Name,
+            "function" => {
+                self.scan.defines_function = true;
+                return Expect::Name;
+            }
+            "coproc" => return Expect::Name,
             // `!`, `then`, `else`, and the ends above, are followed by a command.
             "!" | "then" | "elif" | "else" => {}
             // `((...))`, an arithmetic command; after `function NAME` or
@@ -925,6 +932,7 @@ impl<'a> Lexer<'a> {
                         && self.src[self.i + 1..]
                             .trim_start_matches([' ', '\t'])
                             .starts_with(')');
+                    self.scan.defines_function |= definition;
                     if let Some(cmd) = self.list().filter(|_| subshell || definition) {
                         cmd.expect = Expect::Command;
                     }
@@ -1679,6 +1687,26 @@ $(( 1 << (2) )) >"f" ${#a[@]} \"#;
         assert_eq!(s.sets_unknown_from, Some(src.find("\necho \"$Y").unwrap()));
         let s = scan("eval \"$(aws configure export-credentials --format env)\"\n");
         assert!(s.sets_unknown_from.is_some());
+    }
+
+    #[test]
+    fn function_definitions() {
+        for src in [
+            "f() { :; }",
+            "f ()\n{ :; }",
+            "function f { :; }",
+            "function f() ( : )",
+        ] {
+            assert!(scan(src).defines_function, "{src}");
+        }
+        for src in [
+            "echo \"f()\"",
+            "echo 'f() { :; }'",
+            "(cd /tmp && ls)",
+            "echo function",
+        ] {
+            assert!(!scan(src).defines_function, "{src}");
+        }
     }
 
     /// Valid bash whose compound commands close within the text: each

@@ -1,13 +1,15 @@
 //! A variable that nothing sets (`undefined-variable`)
 //!
 //! ## What it checks
-//! `$NAME` and `${NAME}` in commands when no block of the runbook sets
+//! `$NAME` and `${NAME}` in commands when no step up to that one sets
 //! `NAME` (`NAME=...`, `export`, `declare`, `read`, `mapfile`, `printf -v`,
 //! `let`, `for`, `select`, `getopts`), no block declares it in
 //! `requires`, and it is not one the shell or the login session always has
-//! (`HOME`, `PATH`, `USER`, ...). `${NAME:-default}` is fine, and so is
-//! any read after a `source`, `.` or `eval`: the file or text they run may
-//! set it.
+//! (`HOME`, `PATH`, `USER`, ...). Steps run in order, so a later step that
+//! sets it comes too late, and the finding names its line; inside a
+//! function, a setting in any step counts, since the function may be
+//! called after it. `${NAME:-default}` is fine, and so is any read after a
+//! `source`, `.` or `eval`: the file or text they run may set it.
 //!
 //! ## Why it matters
 //! An unset variable expands to nothing: `rm -rf "$DATA_DIR/"` becomes
