@@ -73,7 +73,7 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
     if !found.is_empty() {
         let quoted: Vec<String> = found
             .iter()
-            .map(|m| format!("`{}: {}` (line {})", m.label, m.value, m.line))
+            .map(|m| format!("`{}` (line {})", m.written, m.line))
             .collect();
         help.push_str(&format!("; the body already says {}", quoted.join(", ")));
     }
@@ -284,22 +284,37 @@ fn yaml_value(value: &toml::Value, top: bool) -> Option<String> {
 /// A line of metadata written in the body instead of front matter:
 /// `**Last Updated:** 2025-01-XX`.
 struct BodyMetadata {
+    /// The label, lowercased and without emphasis: one of [`LABELS`].
     label: String,
     value: String,
+    /// The line as written, to quote in the help.
+    written: String,
     line: usize,
 }
 
+const LABELS: &[&str] = &[
+    "last updated",
+    "last reviewed",
+    "document owner",
+    "owner",
+    "status",
+];
+
+/// Lines read at each end of the page: exported runbooks put such lines
+/// under the title or in a footer after the last step.
+const ENDS: usize = 40;
+
 fn body_metadata(doc: &Document) -> Vec<BodyMetadata> {
-    const LABELS: &[&str] = &[
-        "last updated",
-        "last reviewed",
-        "document owner",
-        "owner",
-        "status",
-    ];
+    let count = doc.lines.line_count();
+    let head = 1..=count.min(ENDS);
+    let foot = (count.saturating_sub(ENDS) + 1).max(ENDS + 1)..=count;
     let mut found = Vec::new();
-    for line in 1..=doc.lines.line_count().min(40) {
-        let text = doc.line_text(line).replace(['*', '_'], "");
+    for line in head.chain(foot) {
+        if doc.body.in_code(line) {
+            continue;
+        }
+        let written = doc.line_text(line).trim();
+        let text = written.replace(['*', '_'], "");
         let Some((label, value)) = text.split_once(':') else {
             continue;
         };
@@ -311,6 +326,7 @@ fn body_metadata(doc: &Document) -> Vec<BodyMetadata> {
             found.push(BodyMetadata {
                 label,
                 value: value.trim().to_string(),
+                written: written.to_string(),
                 line,
             });
         }
@@ -387,8 +403,38 @@ fn yaml_string(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::toml_as_yaml;
-    use crate::document::front_matter;
+    use std::path::PathBuf;
+
+    use super::{body_metadata, skeleton, toml_as_yaml};
+    use crate::config::Aliases;
+    use crate::document::{Document, front_matter};
+
+    /// Exported runbooks put their metadata under the title or in a footer
+    /// after the last step: both ends are read, code blocks are not.
+    #[test]
+    fn metadata_is_read_at_both_ends_of_the_page_outside_code() {
+        let mut text = String::from("# Deploy\n\n**Last Updated:** 2026-11-02\n\n");
+        for step in 1..=60 {
+            text.push_str(&format!("{step}. Do step {step}.\n"));
+        }
+        text.push_str("\n```yaml\nowner: not-this-one\n```\n\n---\n\n**Document Owner:** DevOps Team\n");
+        let doc = Document::parse(
+            PathBuf::from("a.md"),
+            "a.md".into(),
+            text.into_bytes(),
+            &Aliases::default(),
+        );
+        let found = body_metadata(&doc);
+        let quoted: Vec<(&str, usize)> = found.iter().map(|m| (m.written.as_str(), m.line)).collect();
+        assert_eq!(
+            quoted,
+            [("**Last Updated:** 2026-11-02", 3), ("**Document Owner:** DevOps Team", 72)]
+        );
+        assert_eq!(
+            skeleton(&doc, &found),
+            "---\ntitle: Deploy\nowner: DevOps Team\nlast_reviewed: 2026-11-02\nstatus: draft\n---\n\n"
+        );
+    }
 
     /// What the YAML says is what the TOML said, key by key and in order.
     #[test]
