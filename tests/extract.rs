@@ -228,6 +228,35 @@ fn placeholders_in_quotes_and_templates() {
     }
 }
 
+/// `your-domain.com`, `your_bucket`: lowercase names starting with `your`
+/// are placeholders, a host name whole; `yourself` is a word.
+#[test]
+fn placeholders_starting_with_your() {
+    let found = verify("placeholders-your.md");
+    assert_eq!(
+        lines_of(&found, "unresolved-placeholder"),
+        vec![11, 12, 13],
+        "{found:?}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let run = runbook(&[
+        "extract",
+        "placeholders-your.md",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let script = std::fs::read_to_string(out.path().join("placeholders-your.sh")).unwrap();
+    for expected in [
+        "https://\"${DOMAIN:?fill in your-domain.com (line 11)",
+        "s3://\"${BUCKET:?fill in your_bucket (line 12)",
+        "origin \"${RELEASE_BRANCH:?fill in your-release-branch (line 13)",
+        "ls /srv/yourapp\n",
+    ] {
+        assert!(script.contains(expected), "{expected}: {script}");
+    }
+}
+
 /// A placeholder pattern that can match empty text matches between every
 /// two characters; those empty matches are no placeholders. (Found by the
 /// `config` fuzz target: two of them at one offset panicked the script

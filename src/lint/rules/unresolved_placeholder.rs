@@ -2,7 +2,7 @@
 //!
 //! ## What it checks
 //! Placeholders in commands: `<backup-id>`, `[migration_name]`,
-//! `{{namespace}}`, `YOUR_API_KEY`. A placeholder is resolved when its
+//! `{{namespace}}`, `YOUR_API_KEY`, `your-domain.com`. A placeholder is resolved when its
 //! variable (`BACKUP_ID`) is declared in a block's `requires` or set by a
 //! command before it: in an earlier step, or earlier in the same block
 //! (`ID=$(latest); restore <id>`). A step after it does not count, nor does
