@@ -401,7 +401,9 @@ pub fn run_in_with<T: Send>(
         }
     }
 
-    // Fragments into files outside the selection need those files' anchors.
+    // Fragments into files outside the selection need those files' anchors;
+    // so do fragments into Markdown files that are not runbooks of the book
+    // (excluded, `CONTRIBUTING.md`, hidden), which GitHub renders all the same.
     let mut missing: Vec<&str> = pending
         .iter()
         .map(|p: &links::PendingFragment| p.target.as_str())
@@ -409,21 +411,24 @@ pub fn run_in_with<T: Send>(
         .collect();
     missing.sort_unstable();
     missing.dedup();
-    let wanted: Vec<&Source> = if missing.is_empty() {
+    let wanted: Vec<(&str, Cow<Path>)> = if missing.is_empty() {
         Vec::new()
     } else {
         let by_rel: HashMap<&str, &Source> =
             walk.markdown.iter().map(|s| (s.rel.as_str(), s)).collect();
         missing
             .into_iter()
-            .filter_map(|t| by_rel.get(t).copied())
+            .map(|t| match by_rel.get(t) {
+                Some(s) => (t, Cow::Borrowed(s.path.as_path())),
+                None => (t, Cow::Owned(settings.src.join(t))),
+            })
             .collect()
     };
     let more: Vec<(String, Option<Vec<String>>)> = wanted
         .par_iter()
-        .map(|s| {
-            let found = known(&s.rel).or_else(|| read_anchors(&s.path, settings));
-            (s.rel.clone(), found)
+        .map(|(rel, path)| {
+            let found = known(rel).or_else(|| read_anchors(path, settings));
+            (rel.to_string(), found)
         })
         .collect();
 

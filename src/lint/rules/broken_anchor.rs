@@ -1,10 +1,11 @@
 //! Link to a heading that does not exist (`broken-anchor`)
 //!
 //! ## What it checks
-//! A `#fragment`, on this page or on another runbook, must match a heading's
-//! anchor (as GitHub computes it: lowercase, punctuation dropped, spaces to
-//! `-`, duplicates numbered `-1`, `-2`; an image's alt text left out), an
-//! explicit `{#id}`, or an HTML `id` or `<a name>`. A heading's `{#id}`
+//! A `#fragment`, on this page or on another Markdown file of the tree (a
+//! runbook, or one left out of the book such as `CONTRIBUTING.md`), must
+//! match a heading's anchor (as GitHub computes it: lowercase, punctuation
+//! dropped, spaces to `-`, duplicates numbered `-1`, `-2`; an image's alt
+//! text left out), an explicit `{#id}`, or an HTML `id` or `<a name>`. A heading's `{#id}`
 //! works on runbook's site and in mdBook only: GitHub shows it as text and
 //! slugs it with the rest (`## Undo {#undo}` is `#undo-undo` there). Other
 //! braces ending a heading (`## Restart {service}`) are its text everywhere.
