@@ -836,3 +836,147 @@ fn mdbooks_escape_shows_without_its_backslash_in_code() {
     }
     assert!(!html.contains("\\{{"), "{html}");
 }
+
+/// The findings panel is one closed line above the procedure, counting
+/// errors and warnings; the skip link lands on the content. Code spans in
+/// messages and help are `<code>`, everything else escaped (audit 9, M1, L4).
+#[test]
+fn findings_are_one_closed_line_and_code_spans_are_code() {
+    let page = runbook(
+        "Old",
+        "ops",
+        "2026-01-01",
+        "## Restore\n\n```sh\nrestore --id <backup-id>\n```\n\n[gone](gone.md)\n",
+    );
+    let tree = Tree::new(BOOK, &[("old.md", &page)]);
+    let site = tree.build();
+    let html = read(&site, "old.html");
+    let panel = html
+        .find("<details class=\"findings has-errors\" id=\"rb:findings\">\n  <summary>")
+        .unwrap_or_else(|| panic!("a closed findings panel: {html}"));
+    let summary = &html[panel..];
+    let summary =
+        &summary[summary.find("<summary>").unwrap() + 9..summary.find("</summary>").unwrap()];
+    // As many as the list shows, by severity.
+    let errors = html.matches("<li class=\"finding error\">").count();
+    let warnings = html.matches("<li class=\"finding warning\">").count();
+    assert!(errors > 0 && warnings > 0, "{html}");
+    let plural = |n: usize, one: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    };
+    assert_eq!(
+        summary,
+        format!(
+            "{} lint findings: {}, {}",
+            errors + warnings,
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
+    );
+    assert!(panel < html.find("id=\"rb:content\"").unwrap(), "{html}");
+    assert!(
+        html.contains("<a class=\"skip\" href=\"#rb:content\">"),
+        "{html}"
+    );
+    assert!(html.contains("<div class=\"content\" id=\"rb:content\" tabindex=\"-1\">"));
+    // review-overdue's help quotes the line to write; the placeholder is
+    // quoted as written, escaped inside the code span.
+    assert!(
+        html.contains("<code>last_reviewed: 2026-11-25</code>"),
+        "{html}"
+    );
+    assert!(html.contains("<code>&lt;backup-id&gt;</code>"), "{html}");
+    let findings = &html[panel..html.find("</details>").unwrap()];
+    assert!(!findings.contains('`'), "no backtick left: {findings}");
+    // Other pages keep the skip link to the main element.
+    assert!(read(&site, "index.html").contains("<a class=\"skip\" href=\"#rb:main\">"));
+}
+
+/// A runbook with no review date or one that is no date counts on the
+/// dashboard and the nav badge, in `runbook due`'s words, and shows what is
+/// written (audit 9, M5).
+#[test]
+fn invalid_and_missing_review_dates_are_shown_and_counted_as_due_says() {
+    let bad = runbook("Bad date", "ops", "2026-02-30", "## Steps\n\ntext\n");
+    let never = "---\ntitle: Never\nowner: ops\nstatus: authoritative\n---\n\n## Steps\n\ntext\n";
+    let fine = runbook("Fine", "ops", "2026-11-20", "## Steps\n\ntext\n");
+    let tree = Tree::new(
+        BOOK,
+        &[
+            ("bad-date.md", &bad),
+            ("never.md", never),
+            ("fine.md", &fine),
+        ],
+    );
+    let site = tree.build();
+    let page = read(&site, "bad-date.html");
+    assert!(
+        page.contains("<dt>Last reviewed</dt><dd><span class=\"invalid-date\">2026-02-30</span> <span class=\"none\">(not a valid date)</span></dd>"),
+        "{page}"
+    );
+    assert!(page.contains(">Invalid date</span>"), "{page}");
+    assert!(
+        page.contains("last_reviewed `2026-02-30` is no day"),
+        "{page}"
+    );
+    let never_page = read(&site, "never.html");
+    assert!(
+        never_page.contains(">Never reviewed</span>"),
+        "{never_page}"
+    );
+    assert!(never_page.contains("<span class=\"review-words\">never reviewed</span>"));
+
+    let dashboard = read(&site, "dashboard.html");
+    assert!(
+        dashboard.contains("<p class=\"lead\">0 overdue, 0 due soon, 1 never reviewed, 1 with an invalid date, of 3 runbooks"),
+        "{dashboard}"
+    );
+    assert!(dashboard.contains("<span class=\"invalid-date\">2026-02-30</span>"));
+    // The nav badge counts what `runbook due` fails on, on every page.
+    for rel in ["index.html", "dashboard.html", "fine.html"] {
+        let html = read(&site, rel);
+        assert!(
+            html.contains("<span class=\"count overdue\" title=\"0 overdue, 1 never reviewed, 1 with an invalid date\">2<"),
+            "{rel}: {html}"
+        );
+    }
+    assert!(
+        read(&site, "index.html").contains(
+            "reviews: 0 overdue, 0 due soon, 1 never reviewed, 1 with an invalid date</a>"
+        )
+    );
+
+    // The same states as `runbook due` gives them.
+    let settings = Settings::load(&tree.path().join("book.toml")).unwrap();
+    let (due, _) = runbook::authoring::due::collect(
+        &settings,
+        "2026-11-25".parse().unwrap(),
+        "14d".parse().unwrap(),
+    );
+    let states: Vec<(&str, &str)> = due
+        .owners
+        .iter()
+        .flat_map(|o| &o.runbooks)
+        .map(|e| (e.title.as_str(), e.state))
+        .collect();
+    assert_eq!(
+        states,
+        [("Bad date", "invalid-date"), ("Never", "never-reviewed")],
+        "due agrees"
+    );
+    for (title, state) in states {
+        let row = dashboard
+            .find(&format!(">{title}</a>"))
+            .map(|at| &dashboard[..at])
+            .and_then(|before| before.rfind("<tr class=\"row-"))
+            .unwrap();
+        assert!(
+            dashboard[row..].starts_with(&format!("<tr class=\"row-{state}\">")),
+            "{title}"
+        );
+    }
+}

@@ -111,6 +111,9 @@ struct Finding {
     col: usize,
     message: String,
     help: Option<String>,
+    /// The same as HTML, code spans as `<code>` ([`render::code_spans`]).
+    message_html: String,
+    help_html: Option<String>,
 }
 
 pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, String> {
@@ -364,7 +367,8 @@ fn page_of(
     );
     let fields = doc.fields();
     let review = fields.and_then(|f| crate::review::review(f, settings, today));
-    let (state, words, rank, last_reviewed, due) = pages::review_fields(review.as_ref());
+    let (state, words, rank, last_reviewed, due) =
+        pages::review_fields(review.as_ref(), crate::review::invalid_date(doc));
     let owners: Vec<String> = fields
         .and_then(|f| f.owner.as_ref())
         .map(|o| o.value.clone())
@@ -443,7 +447,9 @@ fn page_of(
             review: words,
             rank,
             errors: 0,
+            warnings: 0,
             findings: 0,
+            findings_words: String::new(),
             filter,
         },
         title_anchor: body.title_anchor,
@@ -467,6 +473,8 @@ fn with_findings(mut page: Page, found: &[Diagnostic]) -> Page {
             col: d.span.start.col,
             message: d.message.clone(),
             help: d.help.clone(),
+            message_html: render::code_spans(&d.message),
+            help_html: d.help.as_deref().map(render::code_spans),
         })
         .collect();
     // A finding that stands for those past the cap counts as all of them.
@@ -475,8 +483,42 @@ fn with_findings(mut page: Page, found: &[Diagnostic]) -> Page {
         .filter(|d| d.severity == Severity::Error)
         .map(|d| d.counts_as as usize)
         .sum();
+    page.summary.warnings = counted
+        .clone()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| d.counts_as as usize)
+        .sum();
     page.summary.findings = counted.map(|d| d.counts_as as usize).sum();
+    page.summary.findings_words = findings_words(
+        page.summary.findings,
+        page.summary.errors,
+        page.summary.warnings,
+    );
     page
+}
+
+/// `31 lint findings: 4 errors, 27 warnings`: the one line a runbook's
+/// findings panel shows while it is closed.
+fn findings_words(findings: usize, errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, one: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    };
+    let mut parts = Vec::new();
+    if errors > 0 {
+        parts.push(plural(errors, "error"));
+    }
+    if warnings > 0 {
+        parts.push(plural(warnings, "warning"));
+    }
+    let info = findings - errors - warnings;
+    if info > 0 {
+        parts.push(format!("{info} info"));
+    }
+    format!("{}: {}", plural(findings, "lint finding"), parts.join(", "))
 }
 
 /// The findings of a lint, by file; a run's are sorted by path, so each
@@ -516,6 +558,20 @@ struct SiteInfo<'a> {
     runbooks: usize,
     overdue: usize,
     due_soon: usize,
+    /// No `last_reviewed` (`never-reviewed`, as `runbook due` says).
+    never_reviewed: usize,
+    /// A `last_reviewed` that is no date (`invalid-date`).
+    invalid_date: usize,
+    /// Reviewed after today (`future`): a typo.
+    future: usize,
+    /// What `runbook due` fails on: overdue, never reviewed, an invalid
+    /// date or one in the future. The nav badge counts these.
+    failing: usize,
+    /// The counts in words, as the dashboard's summary says them:
+    /// `1 overdue, 0 due soon, 2 never reviewed, 1 with an invalid date`.
+    review_words: String,
+    /// The same for `failing` alone, the nav badge's title.
+    failing_words: String,
 }
 
 #[derive(Serialize)]
@@ -536,13 +592,41 @@ impl SiteContext {
             .collect();
         statuses.sort();
         statuses.dedup();
+        let count = |state: &str| summaries.iter().filter(|s| s.state == state).count();
+        let (overdue, due_soon) = (count("overdue"), count("due-soon"));
+        let (never, invalid, future) = (
+            count("never-reviewed"),
+            count("invalid-date"),
+            count("future"),
+        );
+        let mut failing_parts = vec![format!("{overdue} overdue")];
+        for (n, words) in [
+            (never, "never reviewed"),
+            (invalid, "with an invalid date"),
+            (future, "reviewed in the future"),
+        ] {
+            if n > 0 {
+                failing_parts.push(format!("{n} {words}"));
+            }
+        }
+        let mut review_parts = failing_parts.clone();
+        review_parts.insert(1, format!("{due_soon} due soon"));
         let info = SiteInfo {
             title: &settings.config.book.title,
             description: &settings.config.book.description,
             today: today.to_string(),
             runbooks: summaries.len(),
-            overdue: summaries.iter().filter(|s| s.state == "overdue").count(),
-            due_soon: summaries.iter().filter(|s| s.state == "due-soon").count(),
+            overdue,
+            due_soon,
+            never_reviewed: never,
+            invalid_date: invalid,
+            future,
+            failing: summaries
+                .iter()
+                .filter(|s| !matches!(s.state, "current" | "due-soon"))
+                .count(),
+            review_words: review_parts.join(", "),
+            failing_words: failing_parts.join(", "),
         };
         let mut base = tera::Context::new();
         base.insert("site", &info);

@@ -426,6 +426,53 @@ fn unescaped(text: CowStr<'static>) -> CowStr<'static> {
     }
 }
 
+/// Plain text (a finding's message or help, which quote the user's files)
+/// as HTML: everything escaped, and Markdown code spans (`` `x` ``, a run
+/// of backticks closed by a run as long) as `<code>`. A backtick left
+/// unclosed shows as written.
+pub fn code_spans(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        out.push_str(&html_escape(&rest[..open]));
+        let run = rest[open..].bytes().take_while(|&b| b == b'`').count();
+        let inner_start = open + run;
+        match closing_run(&rest[inner_start..], run) {
+            Some((at, _)) => {
+                let code = &rest[inner_start..inner_start + at];
+                out.push_str("<code>");
+                out.push_str(&html_escape(code));
+                out.push_str("</code>");
+                rest = &rest[inner_start + at + run..];
+            }
+            None => {
+                out.push_str(&rest[open..inner_start]);
+                rest = &rest[inner_start..];
+            }
+        }
+    }
+    out.push_str(&html_escape(rest));
+    out
+}
+
+/// Where a run of exactly `run` backticks starts in `text`, if one does.
+fn closing_run(text: &str, run: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let n = bytes[i..].iter().take_while(|&&b| b == b'`').count();
+            if n == run {
+                return Some((i, n));
+            }
+            i += n;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
 pub fn html_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -481,6 +528,23 @@ mod tests {
             &targets,
             allow_html,
         )
+    }
+
+    #[test]
+    fn code_spans_become_code_and_everything_else_is_escaped() {
+        assert_eq!(
+            code_spans("set `last_reviewed: 2026-12-07` then <b>&'\"</b>"),
+            "set <code>last_reviewed: 2026-12-07</code> then &lt;b&gt;&amp;&#39;&quot;&lt;/b&gt;"
+        );
+        assert_eq!(
+            code_spans("placeholder `<backup-id>` and ``a ` b``"),
+            "placeholder <code>&lt;backup-id&gt;</code> and <code>a ` b</code>"
+        );
+        // Unclosed or unmatched runs show as written, still escaped.
+        assert_eq!(code_spans("a ` <x>"), "a ` &lt;x&gt;");
+        assert_eq!(code_spans("``a` <i>"), "``a` &lt;i&gt;");
+        assert_eq!(code_spans("`<script>`x`"), "<code>&lt;script&gt;</code>x`");
+        assert_eq!(code_spans(""), "");
     }
 
     #[test]

@@ -35,6 +35,15 @@
     setTimeout(function () { button.textContent = "Copy"; }, 1600);
   });
 
+  // The lint findings panel is closed; a link to it (the dashboard's
+  // finding counts) opens it.
+  var openFindings = function () {
+    var panel = document.getElementById("rb:findings");
+    if (panel && location.hash === "#rb:findings") { panel.open = true; }
+  };
+  openFindings();
+  window.addEventListener("hashchange", openFindings);
+
   // "/" jumps to the search box (or the index filter), as on most doc sites.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
