@@ -17,6 +17,7 @@ use regex::Regex;
 
 use crate::document::CodeBlock;
 use crate::document::include;
+use crate::extract::blocks::transcript_commands;
 use crate::lint::links::{self, Target};
 use crate::workspace::is_markdown;
 
@@ -92,9 +93,10 @@ pub fn body(
     let mut raw_html = false;
     let mut open_heading: Option<CowStr<'static>> = None;
     // The fenced blocks in order, as the model has them: one whose
-    // `{{#include ...}}` was read shows what it brought in, as mdBook does.
+    // `{{#include ...}}` was read shows what it brought in, as mdBook does;
+    // a transcript shows its prompts, commands and output marked.
     let mut fenced = blocks.iter();
-    let mut included: Option<Option<String>> = None;
+    let mut included: Option<Option<Event<'static>>> = None;
     let mut indented = false;
     let mut html = String::new();
     let decorated = events.flat_map(|event| -> Vec<Event<'static>> {
@@ -146,21 +148,31 @@ pub fn body(
                 })]
             }
             Event::Start(Tag::CodeBlock(kind)) => {
+                let mut button = COPY_BUTTON;
                 match kind {
                     CodeBlockKind::Fenced(_) => {
-                        included = fenced.next().and_then(include::expand).map(|e| Some(e.code));
+                        let block = fenced.next();
+                        let expanded = block.and_then(include::expand).map(|e| e.code);
+                        let marked = block.and_then(|block| {
+                            let shown = expanded.as_deref().unwrap_or(&block.code);
+                            transcript_commands(block, shown).map(|c| transcript_html(shown, &c))
+                        });
+                        included = match (marked, expanded) {
+                            (Some(marked), _) => {
+                                button = TRANSCRIPT_COPY_BUTTON;
+                                Some(Some(Event::Html(marked.into())))
+                            }
+                            (None, Some(code)) => Some(Some(Event::Text(code.into()))),
+                            (None, None) => None,
+                        };
                     }
                     CodeBlockKind::Indented => indented = true,
                 }
-                vec![
-                    Event::Html(COPY_BUTTON.into()),
-                    Event::Start(Tag::CodeBlock(kind)),
-                ]
+                vec![Event::Html(button.into()), Event::Start(Tag::CodeBlock(kind))]
             }
-            Event::Text(_) if included.is_some() => match included.as_mut().and_then(Option::take) {
-                Some(code) => vec![Event::Text(code.into())],
-                None => Vec::new(),
-            },
+            Event::Text(_) if included.is_some() => {
+                included.as_mut().and_then(Option::take).into_iter().collect()
+            }
             // mdBook's escape (`\{{#include x}}`) shows without its backslash
             // wherever it is; in prose Markdown's own escape has done it.
             Event::Text(text) if indented => vec![Event::Text(unescaped(text))],
@@ -220,6 +232,51 @@ pub fn body(
 
 const COPY_BUTTON: &str = "<div class=\"code\"><button type=\"button\" class=\"copy\" \
      aria-label=\"Copy code to clipboard\" data-pagefind-ignore=\"\">Copy</button>";
+
+/// A transcript's: it copies the commands alone (`site.js`).
+const TRANSCRIPT_COPY_BUTTON: &str = "<div class=\"code transcript\"><button type=\"button\" \
+     class=\"copy\" aria-label=\"Copy the commands to clipboard\" \
+     data-pagefind-ignore=\"\">Copy</button>";
+
+/// A transcript's code with each line marked: a command line's prompt as
+/// `<span class="prompt">` and its command as `<span class="cmd">`, every
+/// other line (what the commands printed) as `<span class="out">`. Which
+/// lines are commands is `runbook extract`'s rule ([`transcript_commands`]),
+/// so the copy button copies what `extract` would run. All text escaped.
+fn transcript_html(shown: &str, commands: &[(usize, usize)]) -> String {
+    let mut html = String::with_capacity(shown.len() * 2);
+    let mut commands = commands.iter().peekable();
+    for (i, raw) in shown.split_inclusive('\n').enumerate() {
+        let line = raw
+            .strip_suffix('\n')
+            .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
+        let end = &raw[line.len()..];
+        match commands.next_if(|(at, _)| *at == i) {
+            Some(&(_, start)) => {
+                let start = Some(start)
+                    .filter(|&s| line.is_char_boundary(s))
+                    .unwrap_or(0);
+                let (prompt, command) = line.split_at(start);
+                if !prompt.is_empty() {
+                    html.push_str("<span class=\"prompt\">");
+                    html.push_str(&html_escape(prompt));
+                    html.push_str("</span>");
+                }
+                html.push_str("<span class=\"cmd\">");
+                html.push_str(&html_escape(command));
+                html.push_str("</span>");
+            }
+            None if line.is_empty() => {}
+            None => {
+                html.push_str("<span class=\"out\">");
+                html.push_str(&html_escape(line));
+                html.push_str("</span>");
+            }
+        }
+        html.push_str(end);
+    }
+    html
+}
 
 fn permalink(id: &str) -> String {
     let id = html_escape(id);
@@ -545,6 +602,42 @@ mod tests {
         assert_eq!(code_spans("``a` <i>"), "``a` &lt;i&gt;");
         assert_eq!(code_spans("`<script>`x`"), "<code>&lt;script&gt;</code>x`");
         assert_eq!(code_spans(""), "");
+    }
+
+    /// A transcript's lines are marked by `extract`'s rule: prompts,
+    /// commands (with their `\` and `> ` continuations), output; a block of
+    /// plain commands is not a transcript (audit 9, M2).
+    #[test]
+    fn transcripts_mark_prompts_commands_and_output() {
+        let text = "```console\n$ kubectl get pods -n <ns>\nNAME  READY\nweb-1 1/1\n$ kubectl rollout \\\n  restart deploy/web\ndeployment.apps/web restarted\n\n$ cat <<EOF\n> x & y\n> EOF\n```\n\n```bash\n$ ls\nfile\n```\n\n```bash\nls\n# $ not a prompt\n```\n";
+        for allow_html in [false, true] {
+            let b = render("a.md", &format!("{text}\n<b>raw</b>\n"), allow_html);
+            let want = "<div class=\"code transcript\"><button type=\"button\" class=\"copy\" aria-label=\"Copy the commands to clipboard\" data-pagefind-ignore=\"\">Copy</button>\n<pre><code class=\"language-console\">\
+<span class=\"prompt\">$ </span><span class=\"cmd\">kubectl get pods -n &lt;ns&gt;</span>\n\
+<span class=\"out\">NAME  READY</span>\n\
+<span class=\"out\">web-1 1/1</span>\n\
+<span class=\"prompt\">$ </span><span class=\"cmd\">kubectl rollout \\</span>\n\
+<span class=\"cmd\">  restart deploy/web</span>\n\
+<span class=\"out\">deployment.apps/web restarted</span>\n\
+\n\
+<span class=\"prompt\">$ </span><span class=\"cmd\">cat &lt;&lt;EOF</span>\n\
+<span class=\"prompt\">&gt; </span><span class=\"cmd\">x &amp; y</span>\n\
+<span class=\"prompt\">&gt; </span><span class=\"cmd\">EOF</span>\n\
+</code></pre>";
+            assert!(b.html.contains(want), "{}", b.html);
+            // A bash block written as a transcript is one too.
+            assert!(
+                b.html.contains("<span class=\"prompt\">$ </span><span class=\"cmd\">ls</span>\n<span class=\"out\">file</span>\n"),
+                "{}",
+                b.html
+            );
+            // Plain commands: one copy button of the usual kind, code as is.
+            assert!(
+                b.html.contains("<div class=\"code\"><button type=\"button\" class=\"copy\" aria-label=\"Copy code to clipboard\" data-pagefind-ignore=\"\">Copy</button>\n<pre><code class=\"language-bash\">ls\n# $ not a prompt\n</code></pre>"),
+                "{}",
+                b.html
+            );
+        }
     }
 
     #[test]

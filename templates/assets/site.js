@@ -27,7 +27,12 @@
     if (!button) { return; }
     var code = button.parentElement.querySelector("pre code, pre");
     if (!code) { return; }
-    copyText(code.textContent.replace(/\n$/, "")).then(function () {
+    // A transcript's command lines are marked when the site is built, by
+    // the rule `runbook extract` runs them by: copy those, no prompt, no output.
+    var text = button.parentElement.classList.contains("transcript")
+      ? Array.prototype.map.call(code.querySelectorAll(".cmd"), function (c) { return c.textContent; }).join("\n")
+      : code.textContent.replace(/\n$/, "");
+    copyText(text).then(function () {
       button.textContent = "Copied";
     }, function () {
       button.textContent = "Select and copy";
