@@ -896,6 +896,41 @@ fn findings_are_one_closed_line_and_code_spans_are_code() {
     assert!(read(&site, "index.html").contains("<a class=\"skip\" href=\"#rb:main\">"));
 }
 
+/// `related:` shows on the page as "Related runbooks", each link rewritten
+/// like a body link, a runbook by its title, anything else as written
+/// (audit 9, L10).
+#[test]
+fn related_runbooks_are_shown_by_title_with_page_links() {
+    let a = "---\ntitle: Restore Postgres\nowner: dba\nlast_reviewed: 2026-11-20\nrelated: [../network/failover-dns.md, \"https://wiki.example/db?a=1&b=<2>\"]\n---\n\n## Steps\n\ntext\n";
+    let b = runbook("Fail DNS <over>", "net", "2026-11-20", "## Steps\n\ntext\n");
+    let tree = Tree::new(
+        BOOK,
+        &[("db/restore.md", a), ("network/failover-dns.md", &b)],
+    );
+    let site = tree.build();
+    let html = read(&site, "db/restore.html");
+    let related = &html[html
+        .find("<nav class=\"related\"")
+        .unwrap_or_else(|| panic!("{html}"))..];
+    let related = &related[..related.find("</nav>").unwrap()];
+    assert!(related.contains(">Related runbooks</h2>"), "{related}");
+    assert_eq!(
+        urls(related),
+        [
+            "../network/failover-dns.html",
+            "https://wiki.example/db?a=1&b=&lt;2&gt;"
+        ],
+        "{related}"
+    );
+    assert!(related.contains(">Fail DNS &lt;over&gt;</a>"), "{related}");
+    assert!(
+        related.contains(">https:&#x2F;&#x2F;wiki.example&#x2F;db?a=1&amp;b=&lt;2&gt;</a>"),
+        "{related}"
+    );
+    // Without `related:`, no section.
+    assert!(!read(&site, "network/failover-dns.html").contains("class=\"related\""));
+}
+
 /// A runbook with no review date or one that is no date counts on the
 /// dashboard and the nav badge, in `runbook due`'s words, and shows what is
 /// written (audit 9, M5).

@@ -547,6 +547,7 @@ impl Live {
                 rel,
                 page,
                 &summary,
+                &|rel| self.pages.get(rel).map(|p| p.summary.title.clone()),
             )?;
         }
         let scratch =
@@ -568,6 +569,7 @@ impl Live {
             out,
             page,
             &summary,
+            &|rel| self.pages.get(rel).map(|p| p.summary.title.clone()),
         )?;
         write(&self.out, out, html.as_bytes())?;
         Ok(Some(summary.url))

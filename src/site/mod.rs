@@ -94,6 +94,17 @@ struct Page {
     /// folder (paths in it): saving one renders the page again.
     includes: Vec<String>,
     html_as_text: bool,
+    /// Front matter `related:`, its links rewritten as body links are.
+    related: Vec<Related>,
+}
+
+struct Related {
+    written: String,
+    /// Where it leads from the page.
+    url: String,
+    /// The runbook (source path) it leads to, if it leads to one: shown by
+    /// its title.
+    runbook: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -171,6 +182,10 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
         .collect();
 
     let site = SiteContext::new(settings, today, &summaries, &groups);
+    let titles: HashMap<&str, &str> = summaries
+        .iter()
+        .map(|s| (s.rel.as_str(), s.title.as_str()))
+        .collect();
     let records: Vec<search::Record> = pages.iter().map(|p| record(p, &groups)).collect();
     // Pagefind takes its pages one at a time, so the index is built on its
     // own thread while the pages are rendered and written on the others.
@@ -187,7 +202,16 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
                 let rel = page_map
                     .get(&page.summary.rel)
                     .expect("every page has an output path");
-                let html = render_runbook(&templates, &site, &anchors, rel, page, &page.summary)?;
+                let title = |rel: &str| titles.get(rel).map(|t| t.to_string());
+                let html = render_runbook(
+                    &templates,
+                    &site,
+                    &anchors,
+                    rel,
+                    page,
+                    &page.summary,
+                    &title,
+                )?;
                 write(&out, rel, html.as_bytes())
             })
             .collect::<Result<(), String>>()
@@ -254,8 +278,23 @@ fn render_runbook(
     rel: &str,
     page: &Page,
     summary: &Summary,
+    title_of: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, String> {
     let mut cx = site.context(root_of(rel), "runbook");
+    // A related runbook by its title, anything else as written.
+    let related: Vec<Link> = page
+        .related
+        .iter()
+        .map(|r| Link {
+            name: r
+                .runbook
+                .as_deref()
+                .and_then(title_of)
+                .unwrap_or_else(|| r.written.clone()),
+            url: r.url.clone(),
+        })
+        .collect();
+    cx.insert("related", &related);
     cx.insert("rb", summary);
     cx.insert("toc", &page.toc);
     cx.insert("findings", &page.findings);
@@ -366,6 +405,17 @@ fn page_of(
         allow_html,
     );
     let fields = doc.fields();
+    let related = fields
+        .map(|f| f.related.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| !r.value.trim().is_empty())
+        .map(|r| Related {
+            written: r.value.clone(),
+            url: render::rewrite_link(&doc.rel, out, &r.value, &targets),
+            runbook: render::runbook_of(&doc.rel, &r.value, &targets),
+        })
+        .collect();
     let review = fields.and_then(|f| crate::review::review(f, settings, today));
     let (state, words, rank, last_reviewed, due) =
         pages::review_fields(review.as_ref(), crate::review::invalid_date(doc));
@@ -406,11 +456,19 @@ fn page_of(
             anchor: h.anchor.clone(),
         })
         .collect();
+    // `related:` too: its links show the titles of the pages they lead to.
     let link_names = doc
         .body
         .links
         .iter()
         .map(|l| link_name(&l.target))
+        .chain(
+            fields
+                .map(|f| f.related.as_slice())
+                .unwrap_or_default()
+                .iter()
+                .map(|r| link_name(&r.value)),
+        )
         .collect();
     let anchors = doc
         .body
@@ -428,6 +486,7 @@ fn page_of(
         .filter_map(|path| workspace::relative(&settings.src, path))
         .collect();
     Ok(Page {
+        related,
         link_names,
         anchors,
         assets,

@@ -341,6 +341,18 @@ pub fn rewrite_link(rel: &str, out: &str, dest: &str, targets: &Targets<'_>) -> 
     local_link(rel, out, dest, targets).unwrap_or_else(|| dest.to_string())
 }
 
+/// The runbook (its source path) a link leads to, when the site renders
+/// it: what a `related:` entry is shown by the title of.
+pub fn runbook_of(rel: &str, dest: &str, targets: &Targets<'_>) -> Option<String> {
+    let Target::Path { path, .. } = links::classify(dest) else {
+        return None;
+    };
+    if !is_markdown(std::path::Path::new(&path)) {
+        return None;
+    }
+    links::resolve(rel, &path).filter(|t| targets.pages.contains_key(t))
+}
+
 /// The new address of a link to a runbook or a copied file; `None` for
 /// anything else (web links, fragments, missing files), kept as written.
 fn local_link(rel: &str, out: &str, dest: &str, targets: &Targets<'_>) -> Option<String> {
