@@ -896,6 +896,39 @@ fn findings_are_one_closed_line_and_code_spans_are_code() {
     assert!(read(&site, "index.html").contains("<a class=\"skip\" href=\"#rb:main\">"));
 }
 
+/// `[build] language` is every page's `<html lang>`, escaped; `en` by
+/// default (audit 9, L2).
+#[test]
+fn build_language_sets_html_lang_on_every_page() {
+    let a = runbook("A", "ops", "2026-11-20", "## Steps\n\ntext\n");
+    let tree = Tree::new(BOOK, &[("a.md", &a)]);
+    assert!(read(&tree.build(), "a.html").starts_with("<!doctype html>\n<html lang=\"en\">"));
+    let book = format!("{BOOK}\n[build]\nlanguage = \"de\"\n");
+    let tree = Tree::new(&book, &[("ops/a.md", &a)]);
+    let site = tree.build();
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(&site) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "html") {
+            pages += 1;
+            let html = std::fs::read_to_string(entry.path()).unwrap();
+            assert!(
+                html.starts_with("<!doctype html>\n<html lang=\"de\">"),
+                "{}",
+                entry.path().display()
+            );
+        }
+    }
+    assert_eq!(pages, 6, "runbook, index, dashboard, owner, search, 404");
+    let book = format!("{BOOK}\n[build]\nlanguage = \"x\\\"><script>\"\n");
+    let tree = Tree::new(&book, &[("a.md", &a)]);
+    let html = read(&tree.build(), "a.html");
+    assert!(
+        html.contains("<html lang=\"x&quot;&gt;&lt;script&gt;\">"),
+        "{html}"
+    );
+}
+
 /// `related:` shows on the page as "Related runbooks", each link rewritten
 /// like a body link, a runbook by its title, anything else as written
 /// (audit 9, L10).

@@ -612,6 +612,8 @@ struct SiteContext {
 #[derive(Serialize)]
 struct SiteInfo<'a> {
     title: &'a str,
+    /// `[build] language`: every page's `<html lang>`.
+    language: &'a str,
     description: &'a str,
     today: String,
     runbooks: usize,
@@ -672,6 +674,7 @@ impl SiteContext {
         review_parts.insert(1, format!("{due_soon} due soon"));
         let info = SiteInfo {
             title: &settings.config.book.title,
+            language: &settings.config.build.language,
             description: &settings.config.book.description,
             today: today.to_string(),
             runbooks: summaries.len(),
