@@ -896,6 +896,27 @@ fn findings_are_one_closed_line_and_code_spans_are_code() {
     assert!(read(&site, "index.html").contains("<a class=\"skip\" href=\"#rb:main\">"));
 }
 
+/// A front matter title heads the page; a first `#` heading that says
+/// something else stays in the body as written, with its id: nothing the
+/// author wrote is lost, and links to its anchor land on it (audit 9, L7).
+#[test]
+fn a_title_unlike_the_first_heading_keeps_the_heading() {
+    let a = "---\ntitle: Page A title\nowner: ops\nlast_reviewed: 2026-11-20\n---\n\n# Body heading differs from title\n\n## Steps\n\ntext\n";
+    let b = runbook("B", "ops", "2026-11-20", "# B\n\n## Steps\n\ntext\n");
+    let tree = Tree::new(BOOK, &[("a.md", a), ("b.md", &b)]);
+    let site = tree.build();
+    let html = read(&site, "a.html");
+    assert!(html.contains("<h1>Page A title</h1>"), "{html}");
+    assert!(
+        html.contains("<h1 id=\"body-heading-differs-from-title\">Body heading differs from title <a class=\"permalink\""),
+        "{html}"
+    );
+    // The same words: one heading, the header's, with the anchor.
+    let html = read(&site, "b.html");
+    assert!(html.contains("<h1 id=\"b\">B</h1>"), "{html}");
+    assert_eq!(html.matches("<h1").count(), 1, "{html}");
+}
+
 /// `[build] language` is every page's `<html lang>`, escaped; `en` by
 /// default (audit 9, L2).
 #[test]

@@ -399,6 +399,7 @@ fn page_of(
     let body = render::body(
         &doc.rel,
         out,
+        render::is_title_heading(doc),
         events,
         &doc.body.code_blocks,
         &targets,

@@ -30,8 +30,10 @@ pub type PageMap = HashMap<String, String>;
 
 pub struct Body {
     pub html: String,
-    /// The anchor of a leading `# Title` heading, dropped from the body
-    /// because the page header shows the title; the header keeps the id.
+    /// The anchor of a leading `# Title` heading that says the page's
+    /// title, dropped from the body because the page header shows the
+    /// title; the header keeps the id. A leading heading that says
+    /// something else (front matter `title` differs) stays in the body.
     pub title_anchor: Option<String>,
     /// The raw HTML nests too deep to sanitize, so it is shown as text
     /// ([`nesting`]).
@@ -64,10 +66,12 @@ pub fn folders_of(pages: &PageMap) -> HashSet<String> {
 }
 
 /// Renders the collected events of the document at `rel`, whose page is
-/// written at `out`.
+/// written at `out`. `title_heading` says whether a leading `#` heading
+/// says the page's title ([`is_title_heading`]): only then is it dropped.
 pub fn body(
     rel: &str,
     out: &str,
+    title_heading: bool,
     events: Vec<Event<'static>>,
     blocks: &[CodeBlock],
     targets: &Targets<'_>,
@@ -81,6 +85,7 @@ pub fn body(
         id,
         ..
     })) = events.peek()
+        && title_heading
     {
         title_anchor = id.as_ref().map(|id| id.to_string());
         for event in events.by_ref() {
@@ -228,6 +233,17 @@ pub fn body(
         title_anchor,
         html_as_text,
     }
+}
+
+/// Whether a document's first heading is a `#` heading that says its
+/// title: the front matter `title`, or no `title` (the heading is then the
+/// title), compared with spaces collapsed.
+pub fn is_title_heading(doc: &crate::document::Document) -> bool {
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    doc.body
+        .headings
+        .first()
+        .is_some_and(|h| h.level == 1 && words(&h.text) == words(&doc.title()))
 }
 
 const COPY_BUTTON: &str = "<div class=\"code\"><button type=\"button\" class=\"copy\" \
@@ -592,6 +608,7 @@ mod tests {
         body(
             rel,
             &rel.replace(".md", ".html"),
+            is_title_heading(&doc),
             events,
             &doc.body.code_blocks,
             &targets,
@@ -715,6 +732,33 @@ mod tests {
             ),
             "{}",
             b.html
+        );
+    }
+
+    /// A leading `#` heading is dropped only when it says the title; one
+    /// that says something else stays in the body with its id and text
+    /// (audit 9, L7).
+    #[test]
+    fn a_first_heading_unlike_the_title_stays() {
+        let same = render(
+            "a.md",
+            "---\ntitle: Restore  the DB\n---\n# Restore the DB\n\ntext\n",
+            false,
+        );
+        assert_eq!(same.title_anchor.as_deref(), Some("restore-the-db"));
+        assert!(!same.html.contains("<h1"), "{}", same.html);
+        let differs = render(
+            "a.md",
+            "---\ntitle: Page A title\n---\n# Body heading *differs*\n\ntext\n",
+            false,
+        );
+        assert_eq!(differs.title_anchor, None);
+        assert!(
+            differs.html.starts_with(
+                "<h1 id=\"body-heading-differs\">Body heading <em>differs</em> <a class=\"permalink\" href=\"#body-heading-differs\""
+            ),
+            "{}",
+            differs.html
         );
     }
 
