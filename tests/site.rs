@@ -896,6 +896,56 @@ fn findings_are_one_closed_line_and_code_spans_are_code() {
     assert!(read(&site, "index.html").contains("<a class=\"skip\" href=\"#rb:main\">"));
 }
 
+/// A link to a Markdown file the site renders no page for (a runbook
+/// `[lint] exclude` leaves out, a repository document) leads to the file,
+/// copied as it is, not to a missing `.html` page (audit 9, M4).
+#[test]
+fn links_to_markdown_without_a_page_lead_to_the_copied_file() {
+    let book = format!("{BOOK}\n[lint]\nexclude = [\"drafts/**\"]\n");
+    let main = runbook(
+        "Main",
+        "ops",
+        "2026-11-20",
+        "## Steps\n\nSee [the draft](drafts/new.md#step-2), [how to help](CONTRIBUTING.md), [other](other.md#steps) and [gone](gone.md).\n\n<p><a href=\"CONTRIBUTING.md\">raw</a></p>\n",
+    );
+    let other = runbook("Other", "ops", "2026-11-20", "## Steps\n\ntext\n");
+    let draft = "---\ntitle: Draft\n---\n\n## Step 1\n\ntext\n";
+    let contributing = "# Contributing\n\nOpen a pull request.\n";
+    let tree = Tree::new(
+        &book,
+        &[
+            ("main.md", &main),
+            ("other.md", &other),
+            ("drafts/new.md", draft),
+            ("CONTRIBUTING.md", contributing),
+        ],
+    );
+    let site = tree.build();
+    let html = read(&site, "main.html");
+    let content = &html[html.find("id=\"rb:content\"").unwrap()..];
+    let links: Vec<String> = urls(content)
+        .into_iter()
+        .filter(|u| !u.starts_with('#') && !u.starts_with("index"))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "drafts/new.md#step-2",
+            "CONTRIBUTING.md",
+            "other.html#steps",
+            "gone.html",
+            "CONTRIBUTING.md"
+        ],
+        "{content}"
+    );
+    assert_eq!(read(&site, "drafts/new.md"), draft);
+    assert_eq!(read(&site, "CONTRIBUTING.md"), contributing);
+    assert!(!site.join("drafts/new.html").exists());
+    assert!(!site.join("CONTRIBUTING.html").exists());
+    // A runbook the site renders is linked as its page, never copied.
+    assert!(!site.join("other.md").exists());
+}
+
 /// A front matter title heads the page; a first `#` heading that says
 /// something else stays in the body as written, with its id: nothing the
 /// author wrote is lost, and links to its anchor land on it (audit 9, L7).

@@ -390,7 +390,8 @@ fn page_of(
         .get(&source.rel)
         .ok_or_else(|| format!("{}: no output path for this name", source.path.display()))?;
     let allow_html = settings.config.build.allow_html;
-    let assets = assets::referenced(doc, &settings.src, allow_html);
+    let rendered = |rel: &str| page_map.contains_key(rel);
+    let assets = assets::referenced(doc, &settings.src, allow_html, &rendered);
     let targets = Targets {
         pages: page_map,
         folders,

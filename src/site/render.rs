@@ -408,6 +408,17 @@ fn local_link(rel: &str, out: &str, dest: &str, targets: &Targets<'_>) -> Option
             encode_path(&links::relative_link(out, copied))
         ));
     }
+    // A Markdown file the site renders no page for, copied as it is.
+    if let Some(copied) = resolved.as_ref().and_then(|r| targets.assets.get(r))
+        && !targets
+            .pages
+            .contains_key(resolved.as_deref().unwrap_or_default())
+    {
+        return Some(format!(
+            "{}{suffix}",
+            encode_path(&links::relative_link(out, copied))
+        ));
+    }
     let fragment = dest.split_once('#').map(|(_, f)| f);
     let mut href = match resolved.and_then(|t| targets.pages.get(&t)) {
         Some(target) => encode_path(&links::relative_link(out, target)),
