@@ -911,12 +911,16 @@ fn links_to_markdown_without_a_page_lead_to_the_copied_file() {
     let other = runbook("Other", "ops", "2026-11-20", "## Steps\n\ntext\n");
     let draft = "---\ntitle: Draft\n---\n\n## Step 1\n\ntext\n";
     let contributing = "# Contributing\n\nOpen a pull request.\n";
+    // `related:` too, linked only from there.
+    let side = "---\ntitle: Side\nowner: ops\nlast_reviewed: 2026-11-20\nrelated: [drafts/later.md, other.md]\n---\n\n## Steps\n\ntext\n";
     let tree = Tree::new(
         &book,
         &[
             ("main.md", &main),
             ("other.md", &other),
             ("drafts/new.md", draft),
+            ("drafts/later.md", draft),
+            ("side.md", side),
             ("CONTRIBUTING.md", contributing),
         ],
     );
@@ -944,6 +948,17 @@ fn links_to_markdown_without_a_page_lead_to_the_copied_file() {
     assert!(!site.join("CONTRIBUTING.html").exists());
     // A runbook the site renders is linked as its page, never copied.
     assert!(!site.join("other.md").exists());
+    let side = read(&site, "side.html");
+    let related = &side[side.find("<nav class=\"related\"").unwrap()..];
+    let related = &related[..related.find("</nav>").unwrap()];
+    assert_eq!(
+        urls(related),
+        ["drafts/later.md", "other.html"],
+        "{related}"
+    );
+    assert!(related.contains(">drafts&#x2F;later.md</a>"), "{related}");
+    assert!(related.contains(">Other</a>"), "{related}");
+    assert_eq!(read(&site, "drafts/later.md"), draft);
 }
 
 /// A front matter title heads the page; a first `#` heading that says

@@ -42,11 +42,22 @@ pub fn referenced(
 ) -> AssetMap {
     let mut found = AssetMap::new();
     let mut real_root: Option<Option<PathBuf>> = None;
-    for link in &doc.body.links {
-        if matches!(link.kind, LinkKind::Autolink | LinkKind::FrontMatter) {
-            continue;
-        }
-        let Target::Path { path, .. } = links::classify(&link.target) else {
+    // The body's links, and the front matter's `related:`, which the page
+    // shows as links too.
+    let body = doc
+        .body
+        .links
+        .iter()
+        .filter(|l| !matches!(l.kind, LinkKind::Autolink | LinkKind::FrontMatter))
+        .map(|l| l.target.as_str());
+    let related = doc
+        .fields()
+        .map(|f| f.related.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|r| r.value.as_str());
+    for target in body.chain(related) {
+        let Target::Path { path, .. } = links::classify(target) else {
             continue;
         };
         let Some(rel) = links::resolve(&doc.rel, &path) else {
