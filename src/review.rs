@@ -63,6 +63,24 @@ pub fn review(fields: &Fields, settings: &Settings, today: Date) -> Option<Revie
     })
 }
 
+/// A `last_reviewed` that is written but is no date (`2026-02-30`,
+/// `last week`): what is written, trimmed. `runbook due` calls such a
+/// runbook `invalid-date` (a review recorded wrong, not none) and the site
+/// shows it so; an empty value or YAML's null is no review at all.
+pub fn invalid_date(doc: &crate::document::Document) -> Option<&str> {
+    let fields = doc.fields()?;
+    if fields.last_reviewed.is_some() {
+        return None;
+    }
+    fields
+        .type_errors
+        .iter()
+        .find(|e| e.field == "last_reviewed")
+        .and_then(|e| doc.text.get(e.written.clone()))
+        .map(str::trim)
+        .filter(|w| !w.is_empty() && !matches!(*w, "~" | "null" | "Null" | "NULL"))
+}
+
 /// The review of a parsed runbook, with where its date is written, when it
 /// is in `state`: what each review rule asks.
 pub fn in_state(

@@ -584,3 +584,115 @@ fn hostile_content_never_runs() {
     std::thread::sleep(Duration::from_millis(300));
     clean(&tab, "hovering over the code blocks");
 }
+
+/// A runbook read on a phone during an incident (audit 9, M1, M2): the
+/// lint findings are one closed line, so the first step is on the first
+/// screen; the skip link lands on the content; a link to the findings
+/// opens them; Copy on a transcript gives its commands alone, without
+/// prompts or output, continuations kept; on plain commands, the block.
+#[test]
+fn a_runbook_on_a_phone_shows_the_procedure_first_and_copies_only_commands() {
+    let Some(chrome) = chromium_or_skip("incident page test") else {
+        return;
+    };
+    let (base, _site, _www) = serve(&book("incident"));
+    let profile = tempfile::tempdir().unwrap();
+    let browser = launch(chrome, profile.path());
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    let errors = watch_errors(&tab);
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width: 390,
+        height: 900,
+        device_scale_factor: 1.0,
+        mobile: true,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
+    let eval = |script: &str| -> serde_json::Value {
+        tab.evaluate(script, true)
+            .unwrap()
+            .value
+            .unwrap_or(serde_json::Value::Null)
+    };
+    tab.navigate_to(&format!("{base}web/restart.html"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    tab.wait_for_element("#rb\\:findings").unwrap();
+
+    let findings = eval("document.querySelectorAll('#rb\\\\:findings li').length");
+    assert!(
+        findings.as_u64().unwrap() >= 15,
+        "a page with many findings: {findings}"
+    );
+    assert_eq!(eval("document.getElementById('rb:findings').open"), false);
+    let summary = eval("document.querySelector('#rb\\\\:findings summary').textContent");
+    assert!(
+        summary
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{findings} lint findings: ")),
+        "{summary}"
+    );
+    let first_step = eval("document.querySelector('.content h2').getBoundingClientRect().top");
+    assert!(
+        first_step.as_f64().unwrap() < 900.0,
+        "the first step is on the first screen, at {first_step}"
+    );
+
+    // The skip link moves the focus to the content.
+    eval("document.querySelector('a.skip').focus()");
+    tab.press_key("Enter").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(eval("document.activeElement.id"), "rb:content");
+
+    // What the copy buttons hand the clipboard.
+    eval(
+        "window.__copied = []; navigator.clipboard.writeText = function (t) { window.__copied.push(t); return Promise.resolve(); }; true",
+    );
+    for button in tab.find_elements("button.copy").unwrap().iter().take(3) {
+        button.click().unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let copied = eval("JSON.stringify(window.__copied)");
+    let copied: Vec<String> = serde_json::from_str(copied.as_str().unwrap()).unwrap();
+    assert_eq!(
+        copied,
+        [
+            "kubectl get pods -n <namespace>\nkubectl -n <namespace> rollout restart \\\n    deploy/<deployment>",
+            "ssh <node> uptime\nssh <node> df -h /var",
+            "kubectl -n <namespace> get events\nkubectl -n <namespace> logs deploy/<deployment> --since=<window>",
+        ]
+    );
+    // Selecting by hand leaves the prompts out too.
+    assert_eq!(
+        eval("getComputedStyle(document.querySelector('.transcript .prompt')).userSelect"),
+        "none"
+    );
+
+    // The dashboard's link to the findings opens them.
+    tab.navigate_to(&format!("{base}dashboard.html"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    tab.wait_for_element("a[href$='#rb:findings']")
+        .unwrap()
+        .click()
+        .unwrap();
+    tab.wait_until_navigated().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(eval("document.getElementById('rb:findings').open"), true);
+
+    let errors = errors.lock().unwrap();
+    assert!(errors.is_empty(), "the pages logged errors: {errors:#?}");
+}

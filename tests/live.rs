@@ -214,6 +214,31 @@ fn a_save_reloads_the_page_with_the_new_text_and_its_findings() {
     }
 }
 
+/// A runbook's new title shows in the "Related runbooks" of the pages that
+/// list it in `related:` (audit 9, L10).
+#[test]
+fn a_new_title_shows_where_the_runbook_is_related() {
+    let serve = Serve::start();
+    let (_, before) = get(serve.addr, "/payments/failover.html");
+    assert!(
+        before.contains(">Restore a Ledger database from backup</a></li>"),
+        "{before}"
+    );
+    let mut events = Events::connect(serve.addr);
+    let file = serve.path("content/db/restore.md");
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        "title: Restore a Ledger database from backup",
+        "title: Bring the Ledger database back",
+    );
+    std::fs::write(&file, text).unwrap();
+    events.message(reloads("payments/failover.html"));
+    let (_, after) = get(serve.addr, "/payments/failover.html");
+    assert!(
+        after.contains(">Bring the Ledger database back</a></li>"),
+        "{after}"
+    );
+}
+
 #[test]
 fn deleting_a_runbook_rechecks_the_pages_linking_to_it() {
     let serve = Serve::start();

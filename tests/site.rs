@@ -836,3 +836,301 @@ fn mdbooks_escape_shows_without_its_backslash_in_code() {
     }
     assert!(!html.contains("\\{{"), "{html}");
 }
+
+/// The findings panel is one closed line above the procedure, counting
+/// errors and warnings; the skip link lands on the content. Code spans in
+/// messages and help are `<code>`, everything else escaped (audit 9, M1, L4).
+#[test]
+fn findings_are_one_closed_line_and_code_spans_are_code() {
+    let page = runbook(
+        "Old",
+        "ops",
+        "2026-01-01",
+        "## Restore\n\n```sh\nrestore --id <backup-id>\n```\n\n[gone](gone.md)\n",
+    );
+    let tree = Tree::new(BOOK, &[("old.md", &page)]);
+    let site = tree.build();
+    let html = read(&site, "old.html");
+    let panel = html
+        .find("<details class=\"findings has-errors\" id=\"rb:findings\">\n  <summary>")
+        .unwrap_or_else(|| panic!("a closed findings panel: {html}"));
+    let summary = &html[panel..];
+    let summary =
+        &summary[summary.find("<summary>").unwrap() + 9..summary.find("</summary>").unwrap()];
+    // As many as the list shows, by severity.
+    let errors = html.matches("<li class=\"finding error\">").count();
+    let warnings = html.matches("<li class=\"finding warning\">").count();
+    assert!(errors > 0 && warnings > 0, "{html}");
+    let plural = |n: usize, one: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    };
+    assert_eq!(
+        summary,
+        format!(
+            "{} lint findings: {}, {}",
+            errors + warnings,
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
+    );
+    assert!(panel < html.find("id=\"rb:content\"").unwrap(), "{html}");
+    assert!(
+        html.contains("<a class=\"skip\" href=\"#rb:content\">"),
+        "{html}"
+    );
+    assert!(html.contains("<div class=\"content\" id=\"rb:content\" tabindex=\"-1\">"));
+    // review-overdue's help quotes the line to write; the placeholder is
+    // quoted as written, escaped inside the code span.
+    assert!(
+        html.contains("<code>last_reviewed: 2026-11-25</code>"),
+        "{html}"
+    );
+    assert!(html.contains("<code>&lt;backup-id&gt;</code>"), "{html}");
+    let findings = &html[panel..html.find("</details>").unwrap()];
+    assert!(!findings.contains('`'), "no backtick left: {findings}");
+    // Other pages keep the skip link to the main element.
+    assert!(read(&site, "index.html").contains("<a class=\"skip\" href=\"#rb:main\">"));
+}
+
+/// A link to a Markdown file the site renders no page for (a runbook
+/// `[lint] exclude` leaves out, a repository document) leads to the file,
+/// copied as it is, not to a missing `.html` page (audit 9, M4).
+#[test]
+fn links_to_markdown_without_a_page_lead_to_the_copied_file() {
+    let book = format!("{BOOK}\n[lint]\nexclude = [\"drafts/**\"]\n");
+    let main = runbook(
+        "Main",
+        "ops",
+        "2026-11-20",
+        "## Steps\n\nSee [the draft](drafts/new.md#step-2), [how to help](CONTRIBUTING.md), [other](other.md#steps) and [gone](gone.md).\n\n<p><a href=\"CONTRIBUTING.md\">raw</a></p>\n",
+    );
+    let other = runbook("Other", "ops", "2026-11-20", "## Steps\n\ntext\n");
+    let draft = "---\ntitle: Draft\n---\n\n## Step 1\n\ntext\n";
+    let contributing = "# Contributing\n\nOpen a pull request.\n";
+    // `related:` too, linked only from there.
+    let side = "---\ntitle: Side\nowner: ops\nlast_reviewed: 2026-11-20\nrelated: [drafts/later.md, other.md]\n---\n\n## Steps\n\ntext\n";
+    let tree = Tree::new(
+        &book,
+        &[
+            ("main.md", &main),
+            ("other.md", &other),
+            ("drafts/new.md", draft),
+            ("drafts/later.md", draft),
+            ("side.md", side),
+            ("CONTRIBUTING.md", contributing),
+        ],
+    );
+    let site = tree.build();
+    let html = read(&site, "main.html");
+    let content = &html[html.find("id=\"rb:content\"").unwrap()..];
+    let links: Vec<String> = urls(content)
+        .into_iter()
+        .filter(|u| !u.starts_with('#') && !u.starts_with("index"))
+        .collect();
+    assert_eq!(
+        links,
+        [
+            "drafts/new.md#step-2",
+            "CONTRIBUTING.md",
+            "other.html#steps",
+            "gone.html",
+            "CONTRIBUTING.md"
+        ],
+        "{content}"
+    );
+    assert_eq!(read(&site, "drafts/new.md"), draft);
+    assert_eq!(read(&site, "CONTRIBUTING.md"), contributing);
+    assert!(!site.join("drafts/new.html").exists());
+    assert!(!site.join("CONTRIBUTING.html").exists());
+    // A runbook the site renders is linked as its page, never copied.
+    assert!(!site.join("other.md").exists());
+    let side = read(&site, "side.html");
+    let related = &side[side.find("<nav class=\"related\"").unwrap()..];
+    let related = &related[..related.find("</nav>").unwrap()];
+    assert_eq!(
+        urls(related),
+        ["drafts/later.md", "other.html"],
+        "{related}"
+    );
+    assert!(related.contains(">drafts&#x2F;later.md</a>"), "{related}");
+    assert!(related.contains(">Other</a>"), "{related}");
+    assert_eq!(read(&site, "drafts/later.md"), draft);
+}
+
+/// A front matter title heads the page; a first `#` heading that says
+/// something else stays in the body as written, with its id: nothing the
+/// author wrote is lost, and links to its anchor land on it (audit 9, L7).
+#[test]
+fn a_title_unlike_the_first_heading_keeps_the_heading() {
+    let a = "---\ntitle: Page A title\nowner: ops\nlast_reviewed: 2026-11-20\n---\n\n# Body heading differs from title\n\n## Steps\n\ntext\n";
+    let b = runbook("B", "ops", "2026-11-20", "# B\n\n## Steps\n\ntext\n");
+    let tree = Tree::new(BOOK, &[("a.md", a), ("b.md", &b)]);
+    let site = tree.build();
+    let html = read(&site, "a.html");
+    assert!(html.contains("<h1>Page A title</h1>"), "{html}");
+    assert!(
+        html.contains("<h1 id=\"body-heading-differs-from-title\">Body heading differs from title <a class=\"permalink\""),
+        "{html}"
+    );
+    // The same words: one heading, the header's, with the anchor.
+    let html = read(&site, "b.html");
+    assert!(html.contains("<h1 id=\"b\">B</h1>"), "{html}");
+    assert_eq!(html.matches("<h1").count(), 1, "{html}");
+}
+
+/// `[build] language` is every page's `<html lang>`, escaped; `en` by
+/// default (audit 9, L2).
+#[test]
+fn build_language_sets_html_lang_on_every_page() {
+    let a = runbook("A", "ops", "2026-11-20", "## Steps\n\ntext\n");
+    let tree = Tree::new(BOOK, &[("a.md", &a)]);
+    assert!(read(&tree.build(), "a.html").starts_with("<!doctype html>\n<html lang=\"en\">"));
+    let book = format!("{BOOK}\n[build]\nlanguage = \"de\"\n");
+    let tree = Tree::new(&book, &[("ops/a.md", &a)]);
+    let site = tree.build();
+    let mut pages = 0;
+    for entry in walkdir::WalkDir::new(&site) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "html") {
+            pages += 1;
+            let html = std::fs::read_to_string(entry.path()).unwrap();
+            assert!(
+                html.starts_with("<!doctype html>\n<html lang=\"de\">"),
+                "{}",
+                entry.path().display()
+            );
+        }
+    }
+    assert_eq!(pages, 6, "runbook, index, dashboard, owner, search, 404");
+    let book = format!("{BOOK}\n[build]\nlanguage = \"x\\\"><script>\"\n");
+    let tree = Tree::new(&book, &[("a.md", &a)]);
+    let html = read(&tree.build(), "a.html");
+    assert!(
+        html.contains("<html lang=\"x&quot;&gt;&lt;script&gt;\">"),
+        "{html}"
+    );
+}
+
+/// `related:` shows on the page as "Related runbooks", each link rewritten
+/// like a body link, a runbook by its title, anything else as written
+/// (audit 9, L10).
+#[test]
+fn related_runbooks_are_shown_by_title_with_page_links() {
+    let a = "---\ntitle: Restore Postgres\nowner: dba\nlast_reviewed: 2026-11-20\nrelated: [../network/failover-dns.md, \"https://wiki.example/db?a=1&b=<2>\"]\n---\n\n## Steps\n\ntext\n";
+    let b = runbook("Fail DNS <over>", "net", "2026-11-20", "## Steps\n\ntext\n");
+    let tree = Tree::new(
+        BOOK,
+        &[("db/restore.md", a), ("network/failover-dns.md", &b)],
+    );
+    let site = tree.build();
+    let html = read(&site, "db/restore.html");
+    let related = &html[html
+        .find("<nav class=\"related\"")
+        .unwrap_or_else(|| panic!("{html}"))..];
+    let related = &related[..related.find("</nav>").unwrap()];
+    assert!(related.contains(">Related runbooks</h2>"), "{related}");
+    assert_eq!(
+        urls(related),
+        [
+            "../network/failover-dns.html",
+            "https://wiki.example/db?a=1&b=&lt;2&gt;"
+        ],
+        "{related}"
+    );
+    assert!(related.contains(">Fail DNS &lt;over&gt;</a>"), "{related}");
+    assert!(
+        related.contains(">https:&#x2F;&#x2F;wiki.example&#x2F;db?a=1&amp;b=&lt;2&gt;</a>"),
+        "{related}"
+    );
+    // Without `related:`, no section.
+    assert!(!read(&site, "network/failover-dns.html").contains("class=\"related\""));
+}
+
+/// A runbook with no review date or one that is no date counts on the
+/// dashboard and the nav badge, in `runbook due`'s words, and shows what is
+/// written (audit 9, M5).
+#[test]
+fn invalid_and_missing_review_dates_are_shown_and_counted_as_due_says() {
+    let bad = runbook("Bad date", "ops", "2026-02-30", "## Steps\n\ntext\n");
+    let never = "---\ntitle: Never\nowner: ops\nstatus: authoritative\n---\n\n## Steps\n\ntext\n";
+    let fine = runbook("Fine", "ops", "2026-11-20", "## Steps\n\ntext\n");
+    let tree = Tree::new(
+        BOOK,
+        &[
+            ("bad-date.md", &bad),
+            ("never.md", never),
+            ("fine.md", &fine),
+        ],
+    );
+    let site = tree.build();
+    let page = read(&site, "bad-date.html");
+    assert!(
+        page.contains("<dt>Last reviewed</dt><dd><span class=\"invalid-date\">2026-02-30</span> <span class=\"none\">(not a valid date)</span></dd>"),
+        "{page}"
+    );
+    assert!(page.contains(">Invalid date</span>"), "{page}");
+    assert!(
+        page.contains("last_reviewed `2026-02-30` is no day"),
+        "{page}"
+    );
+    let never_page = read(&site, "never.html");
+    assert!(
+        never_page.contains(">Never reviewed</span>"),
+        "{never_page}"
+    );
+    assert!(never_page.contains("<span class=\"review-words\">never reviewed</span>"));
+
+    let dashboard = read(&site, "dashboard.html");
+    assert!(
+        dashboard.contains("<p class=\"lead\">0 overdue, 0 due soon, 1 never reviewed, 1 with an invalid date, of 3 runbooks"),
+        "{dashboard}"
+    );
+    assert!(dashboard.contains("<span class=\"invalid-date\">2026-02-30</span>"));
+    // The nav badge counts what `runbook due` fails on, on every page.
+    for rel in ["index.html", "dashboard.html", "fine.html"] {
+        let html = read(&site, rel);
+        assert!(
+            html.contains("<span class=\"count overdue\" title=\"0 overdue, 1 never reviewed, 1 with an invalid date\">2<"),
+            "{rel}: {html}"
+        );
+    }
+    assert!(
+        read(&site, "index.html").contains(
+            "reviews: 0 overdue, 0 due soon, 1 never reviewed, 1 with an invalid date</a>"
+        )
+    );
+
+    // The same states as `runbook due` gives them.
+    let settings = Settings::load(&tree.path().join("book.toml")).unwrap();
+    let (due, _) = runbook::authoring::due::collect(
+        &settings,
+        "2026-11-25".parse().unwrap(),
+        "14d".parse().unwrap(),
+    );
+    let states: Vec<(&str, &str)> = due
+        .owners
+        .iter()
+        .flat_map(|o| &o.runbooks)
+        .map(|e| (e.title.as_str(), e.state))
+        .collect();
+    assert_eq!(
+        states,
+        [("Bad date", "invalid-date"), ("Never", "never-reviewed")],
+        "due agrees"
+    );
+    for (title, state) in states {
+        let row = dashboard
+            .find(&format!(">{title}</a>"))
+            .map(|at| &dashboard[..at])
+            .and_then(|before| before.rfind("<tr class=\"row-"))
+            .unwrap();
+        assert!(
+            dashboard[row..].starts_with(&format!("<tr class=\"row-{state}\">")),
+            "{title}"
+        );
+    }
+}

@@ -138,11 +138,9 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
         // transcript, as it does which lines are prompted.
         let expanded = include::expand(block);
         let shown = expanded.as_ref().map_or(block.code.as_str(), |e| &e.code);
-        let console = TRANSCRIPT_LANGS.contains(&block.lang.as_str());
-        let transcript = console || prompts_first(shown);
-        // Root's `# ` prompt only in a root session: beside `$ ` prompts, a
-        // `# ` line is a note (`# check the output`), not a command.
-        let root = console && !shown.lines().any(|l| after_prompt(l, false).is_some());
+        let as_transcript = transcript_root(block, shown);
+        let transcript = as_transcript.is_some();
+        let root = as_transcript.unwrap_or(false);
         let (code, lines, included) = if transcript {
             let (code, lines, included) = match &expanded {
                 Some(e) => console_commands(
@@ -176,6 +174,46 @@ pub fn commands(doc: &Document) -> Vec<Command<'_>> {
         });
     }
     out
+}
+
+/// Whether a shell block reads as a transcript (a [`TRANSCRIPT_LANGS`]
+/// block, or one whose first command follows a `$ ` prompt), `shown` being
+/// its code as the reader sees it, includes in: `None` when every line is a
+/// command, else whether root's bare `# ` is a prompt in it.
+fn transcript_root(block: &CodeBlock, shown: &str) -> Option<bool> {
+    let console = TRANSCRIPT_LANGS.contains(&block.lang.as_str());
+    // Root's `# ` prompt only in a root session: beside `$ ` prompts, a
+    // `# ` line is a note (`# check the output`), not a command.
+    (console || prompts_first(shown))
+        .then(|| console && !shown.lines().any(|l| after_prompt(l, false).is_some()))
+}
+
+/// The lines of a transcript block that hold commands, as [`commands`]
+/// reads them (`$ ` lines, their `\` continuations, the `> ` lines of an
+/// unfinished command): for each, its index among the lines of `shown`
+/// (the block's code as the reader sees it) and the byte of that line where
+/// the command starts, after its prompt. `None` for a block that is not a
+/// shell transcript. The site's copy button copies these and nothing else.
+pub fn transcript_commands(block: &CodeBlock, shown: &str) -> Option<Vec<(usize, usize)>> {
+    if !is_shell(block) {
+        return None;
+    }
+    let root = transcript_root(block, shown)?;
+    let (code, lines, _) = console_commands(shown, root, |i| i, &[]);
+    let widths: Vec<usize> = shown
+        .split_inclusive('\n')
+        .map(|raw| {
+            raw.strip_suffix('\n')
+                .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l))
+                .len()
+        })
+        .collect();
+    Some(
+        code.split_terminator('\n')
+            .zip(lines)
+            .map(|(text, i)| (i, widths.get(i).map_or(0, |w| w.saturating_sub(text.len()))))
+            .collect(),
+    )
 }
 
 /// Each command's step name, unique within the runbook: its `name`

@@ -30,21 +30,43 @@ use super::{RESERVED_DIRS, RESERVED_FILES};
 pub type AssetMap = BTreeMap<String, String>;
 
 /// The local files `doc` references that exist inside `src` and may be
-/// copied, with where they go in the site.
-pub fn referenced(doc: &Document, src: &Path, allow_html: bool) -> AssetMap {
+/// copied, with where they go in the site. A Markdown file the site renders
+/// no page for (`rendered` says which it does: one `[lint] exclude` leaves
+/// out, a repository document such as `CONTRIBUTING.md`) is copied as the
+/// file it is, so a link to it is not a dead `.html` one.
+pub fn referenced(
+    doc: &Document,
+    src: &Path,
+    allow_html: bool,
+    rendered: &dyn Fn(&str) -> bool,
+) -> AssetMap {
     let mut found = AssetMap::new();
     let mut real_root: Option<Option<PathBuf>> = None;
-    for link in &doc.body.links {
-        if matches!(link.kind, LinkKind::Autolink | LinkKind::FrontMatter) {
-            continue;
-        }
-        let Target::Path { path, .. } = links::classify(&link.target) else {
+    // The body's links, and the front matter's `related:`, which the page
+    // shows as links too.
+    let body = doc
+        .body
+        .links
+        .iter()
+        .filter(|l| !matches!(l.kind, LinkKind::Autolink | LinkKind::FrontMatter))
+        .map(|l| l.target.as_str());
+    let related = doc
+        .fields()
+        .map(|f| f.related.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .map(|r| r.value.as_str());
+    for target in body.chain(related) {
+        let Target::Path { path, .. } = links::classify(target) else {
             continue;
         };
         let Some(rel) = links::resolve(&doc.rel, &path) else {
             continue;
         };
-        if rel.is_empty() || found.contains_key(&rel) || !copyable(&rel, allow_html) {
+        if rel.is_empty() || found.contains_key(&rel) || rendered(&rel) {
+            continue;
+        }
+        if !is_markdown(Path::new(&rel)) && !copyable(&rel, allow_html) {
             continue;
         }
         let Some(out) = output_path(&rel) else {
@@ -191,10 +213,6 @@ pub fn output_path(rel: &str) -> Option<String> {
 }
 
 fn copyable(rel: &str, allow_html: bool) -> bool {
-    let path = Path::new(rel);
-    if is_markdown(path) {
-        return false;
-    }
     // Documents a browser opens with script: XML (feeds too, served as
     // `application/rss+xml` by many servers) may hold XHTML, and a
     // compressed SVG cannot be checked as an SVG is.
@@ -234,7 +252,8 @@ mod tests {
     #[test]
     fn html_documents_need_allow_html() {
         assert!(copyable("a.pdf", false));
-        assert!(!copyable("a.md", true));
+        // Markdown is text: copied when the site renders no page of it.
+        assert!(copyable("CONTRIBUTING.md", false));
         assert!(!copyable("old/page.HTML", false));
         assert!(copyable("old/page.html", true));
         assert!(!copyable("feed.xml", false) && !copyable("a.svgz", false));

@@ -309,12 +309,13 @@ impl Live {
             .count();
         diagnostics.extend(problems);
 
-        // Pages whose anchors changed break or mend fragment links elsewhere.
+        // Pages whose anchors changed break or mend fragment links elsewhere;
+        // a new title shows in the `related:` lists of the pages linking there.
         let renamed: HashSet<String> = read
             .iter()
             .filter(|r| {
-                let old = before.get(*r).map(|p| &p.anchors);
-                let new = self.pages.get(*r).map(|p| &p.anchors);
+                let old = before.get(*r).map(|p| (&p.anchors, &p.summary.title));
+                let new = self.pages.get(*r).map(|p| (&p.anchors, &p.summary.title));
                 old.is_some() && old != new
             })
             .map(|r| file_name(r))
@@ -547,6 +548,7 @@ impl Live {
                 rel,
                 page,
                 &summary,
+                &|rel| self.pages.get(rel).map(|p| p.summary.title.clone()),
             )?;
         }
         let scratch =
@@ -568,6 +570,7 @@ impl Live {
             out,
             page,
             &summary,
+            &|rel| self.pages.get(rel).map(|p| p.summary.title.clone()),
         )?;
         write(&self.out, out, html.as_bytes())?;
         Ok(Some(summary.url))

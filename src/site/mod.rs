@@ -94,6 +94,17 @@ struct Page {
     /// folder (paths in it): saving one renders the page again.
     includes: Vec<String>,
     html_as_text: bool,
+    /// Front matter `related:`, its links rewritten as body links are.
+    related: Vec<Related>,
+}
+
+struct Related {
+    written: String,
+    /// Where it leads from the page.
+    url: String,
+    /// The runbook (source path) it leads to, if it leads to one: shown by
+    /// its title.
+    runbook: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -111,6 +122,9 @@ struct Finding {
     col: usize,
     message: String,
     help: Option<String>,
+    /// The same as HTML, code spans as `<code>` ([`render::code_spans`]).
+    message_html: String,
+    help_html: Option<String>,
 }
 
 pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, String> {
@@ -168,6 +182,10 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
         .collect();
 
     let site = SiteContext::new(settings, today, &summaries, &groups);
+    let titles: HashMap<&str, &str> = summaries
+        .iter()
+        .map(|s| (s.rel.as_str(), s.title.as_str()))
+        .collect();
     let records: Vec<search::Record> = pages.iter().map(|p| record(p, &groups)).collect();
     // Pagefind takes its pages one at a time, so the index is built on its
     // own thread while the pages are rendered and written on the others.
@@ -184,7 +202,16 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
                 let rel = page_map
                     .get(&page.summary.rel)
                     .expect("every page has an output path");
-                let html = render_runbook(&templates, &site, &anchors, rel, page, &page.summary)?;
+                let title = |rel: &str| titles.get(rel).map(|t| t.to_string());
+                let html = render_runbook(
+                    &templates,
+                    &site,
+                    &anchors,
+                    rel,
+                    page,
+                    &page.summary,
+                    &title,
+                )?;
                 write(&out, rel, html.as_bytes())
             })
             .collect::<Result<(), String>>()
@@ -251,8 +278,23 @@ fn render_runbook(
     rel: &str,
     page: &Page,
     summary: &Summary,
+    title_of: &dyn Fn(&str) -> Option<String>,
 ) -> Result<String, String> {
     let mut cx = site.context(root_of(rel), "runbook");
+    // A related runbook by its title, anything else as written.
+    let related: Vec<Link> = page
+        .related
+        .iter()
+        .map(|r| Link {
+            name: r
+                .runbook
+                .as_deref()
+                .and_then(title_of)
+                .unwrap_or_else(|| r.written.clone()),
+            url: r.url.clone(),
+        })
+        .collect();
+    cx.insert("related", &related);
     cx.insert("rb", summary);
     cx.insert("toc", &page.toc);
     cx.insert("findings", &page.findings);
@@ -348,7 +390,8 @@ fn page_of(
         .get(&source.rel)
         .ok_or_else(|| format!("{}: no output path for this name", source.path.display()))?;
     let allow_html = settings.config.build.allow_html;
-    let assets = assets::referenced(doc, &settings.src, allow_html);
+    let rendered = |rel: &str| page_map.contains_key(rel);
+    let assets = assets::referenced(doc, &settings.src, allow_html, &rendered);
     let targets = Targets {
         pages: page_map,
         folders,
@@ -357,14 +400,27 @@ fn page_of(
     let body = render::body(
         &doc.rel,
         out,
+        render::is_title_heading(doc),
         events,
         &doc.body.code_blocks,
         &targets,
         allow_html,
     );
     let fields = doc.fields();
+    let related = fields
+        .map(|f| f.related.as_slice())
+        .unwrap_or_default()
+        .iter()
+        .filter(|r| !r.value.trim().is_empty())
+        .map(|r| Related {
+            written: r.value.clone(),
+            url: render::rewrite_link(&doc.rel, out, &r.value, &targets),
+            runbook: render::runbook_of(&doc.rel, &r.value, &targets),
+        })
+        .collect();
     let review = fields.and_then(|f| crate::review::review(f, settings, today));
-    let (state, words, rank, last_reviewed, due) = pages::review_fields(review.as_ref());
+    let (state, words, rank, last_reviewed, due) =
+        pages::review_fields(review.as_ref(), crate::review::invalid_date(doc));
     let owners: Vec<String> = fields
         .and_then(|f| f.owner.as_ref())
         .map(|o| o.value.clone())
@@ -402,11 +458,19 @@ fn page_of(
             anchor: h.anchor.clone(),
         })
         .collect();
+    // `related:` too: its links show the titles of the pages they lead to.
     let link_names = doc
         .body
         .links
         .iter()
         .map(|l| link_name(&l.target))
+        .chain(
+            fields
+                .map(|f| f.related.as_slice())
+                .unwrap_or_default()
+                .iter()
+                .map(|r| link_name(&r.value)),
+        )
         .collect();
     let anchors = doc
         .body
@@ -424,6 +488,7 @@ fn page_of(
         .filter_map(|path| workspace::relative(&settings.src, path))
         .collect();
     Ok(Page {
+        related,
         link_names,
         anchors,
         assets,
@@ -443,7 +508,9 @@ fn page_of(
             review: words,
             rank,
             errors: 0,
+            warnings: 0,
             findings: 0,
+            findings_words: String::new(),
             filter,
         },
         title_anchor: body.title_anchor,
@@ -467,6 +534,8 @@ fn with_findings(mut page: Page, found: &[Diagnostic]) -> Page {
             col: d.span.start.col,
             message: d.message.clone(),
             help: d.help.clone(),
+            message_html: render::code_spans(&d.message),
+            help_html: d.help.as_deref().map(render::code_spans),
         })
         .collect();
     // A finding that stands for those past the cap counts as all of them.
@@ -475,8 +544,42 @@ fn with_findings(mut page: Page, found: &[Diagnostic]) -> Page {
         .filter(|d| d.severity == Severity::Error)
         .map(|d| d.counts_as as usize)
         .sum();
+    page.summary.warnings = counted
+        .clone()
+        .filter(|d| d.severity == Severity::Warning)
+        .map(|d| d.counts_as as usize)
+        .sum();
     page.summary.findings = counted.map(|d| d.counts_as as usize).sum();
+    page.summary.findings_words = findings_words(
+        page.summary.findings,
+        page.summary.errors,
+        page.summary.warnings,
+    );
     page
+}
+
+/// `31 lint findings: 4 errors, 27 warnings`: the one line a runbook's
+/// findings panel shows while it is closed.
+fn findings_words(findings: usize, errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, one: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {one}s")
+        }
+    };
+    let mut parts = Vec::new();
+    if errors > 0 {
+        parts.push(plural(errors, "error"));
+    }
+    if warnings > 0 {
+        parts.push(plural(warnings, "warning"));
+    }
+    let info = findings - errors - warnings;
+    if info > 0 {
+        parts.push(format!("{info} info"));
+    }
+    format!("{}: {}", plural(findings, "lint finding"), parts.join(", "))
 }
 
 /// The findings of a lint, by file; a run's are sorted by path, so each
@@ -511,11 +614,27 @@ struct SiteContext {
 #[derive(Serialize)]
 struct SiteInfo<'a> {
     title: &'a str,
+    /// `[build] language`: every page's `<html lang>`.
+    language: &'a str,
     description: &'a str,
     today: String,
     runbooks: usize,
     overdue: usize,
     due_soon: usize,
+    /// No `last_reviewed` (`never-reviewed`, as `runbook due` says).
+    never_reviewed: usize,
+    /// A `last_reviewed` that is no date (`invalid-date`).
+    invalid_date: usize,
+    /// Reviewed after today (`future`): a typo.
+    future: usize,
+    /// What `runbook due` fails on: overdue, never reviewed, an invalid
+    /// date or one in the future. The nav badge counts these.
+    failing: usize,
+    /// The counts in words, as the dashboard's summary says them:
+    /// `1 overdue, 0 due soon, 2 never reviewed, 1 with an invalid date`.
+    review_words: String,
+    /// The same for `failing` alone, the nav badge's title.
+    failing_words: String,
 }
 
 #[derive(Serialize)]
@@ -536,13 +655,42 @@ impl SiteContext {
             .collect();
         statuses.sort();
         statuses.dedup();
+        let count = |state: &str| summaries.iter().filter(|s| s.state == state).count();
+        let (overdue, due_soon) = (count("overdue"), count("due-soon"));
+        let (never, invalid, future) = (
+            count("never-reviewed"),
+            count("invalid-date"),
+            count("future"),
+        );
+        let mut failing_parts = vec![format!("{overdue} overdue")];
+        for (n, words) in [
+            (never, "never reviewed"),
+            (invalid, "with an invalid date"),
+            (future, "reviewed in the future"),
+        ] {
+            if n > 0 {
+                failing_parts.push(format!("{n} {words}"));
+            }
+        }
+        let mut review_parts = failing_parts.clone();
+        review_parts.insert(1, format!("{due_soon} due soon"));
         let info = SiteInfo {
             title: &settings.config.book.title,
+            language: &settings.config.build.language,
             description: &settings.config.book.description,
             today: today.to_string(),
             runbooks: summaries.len(),
-            overdue: summaries.iter().filter(|s| s.state == "overdue").count(),
-            due_soon: summaries.iter().filter(|s| s.state == "due-soon").count(),
+            overdue,
+            due_soon,
+            never_reviewed: never,
+            invalid_date: invalid,
+            future,
+            failing: summaries
+                .iter()
+                .filter(|s| !matches!(s.state, "current" | "due-soon"))
+                .count(),
+            review_words: review_parts.join(", "),
+            failing_words: failing_parts.join(", "),
         };
         let mut base = tera::Context::new();
         base.insert("site", &info);

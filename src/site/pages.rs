@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::render::encode_path;
+use crate::document::front_matter::why_no_such_day;
 use crate::document::slug::{SlugCounter, slugify};
 use crate::review::{Review, State};
 
@@ -32,24 +33,41 @@ pub struct Summary {
     pub tags: Vec<Link>,
     pub last_reviewed: String,
     pub due: String,
-    /// `overdue`, `due-soon`, `current`, `future`, or `unknown` (no date).
+    /// `overdue`, `due-soon`, `current`, `future`, `never-reviewed` (no
+    /// date) or `invalid-date` (`last_reviewed` holds what is written).
     pub state: &'static str,
     /// The same in words, with the day count: `overdue by 12 days`.
     pub review: String,
-    /// Dashboard order: overdue first, then unknown, due soon, future, current.
+    /// Dashboard order: overdue first, then no valid date, due soon, future, current.
     pub rank: u8,
     pub findings: usize,
     pub errors: usize,
+    pub warnings: usize,
+    /// `31 lint findings: 4 errors, 27 warnings`; empty without findings.
+    pub findings_words: String,
     /// Lowercased text the index page's quick filter matches against.
     pub filter: String,
 }
 
-/// The review columns of a summary, from the shared review rule.
-pub fn review_fields(review: Option<&Review>) -> (&'static str, String, u8, String, String) {
+/// The review columns of a summary, from the shared review rule; `invalid`
+/// is a `last_reviewed` written but no date ([`crate::review::invalid_date`]).
+/// States and words are those of `runbook due`: `never-reviewed`,
+/// `invalid-date`, `overdue`, `due-soon`, `future`, and `current`.
+pub fn review_fields(
+    review: Option<&Review>,
+    invalid: Option<&str>,
+) -> (&'static str, String, u8, String, String) {
     let Some(r) = review else {
+        if let Some(written) = invalid {
+            let words = match why_no_such_day(written) {
+                Some(why) => format!("last_reviewed `{written}` is no day: {why}"),
+                None => format!("last_reviewed `{written}` is not a date"),
+            };
+            return ("invalid-date", words, 1, written.to_string(), String::new());
+        }
         return (
-            "unknown",
-            "no review date".into(),
+            "never-reviewed",
+            "never reviewed".into(),
             1,
             String::new(),
             String::new(),

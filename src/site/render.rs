@@ -17,6 +17,7 @@ use regex::Regex;
 
 use crate::document::CodeBlock;
 use crate::document::include;
+use crate::extract::blocks::transcript_commands;
 use crate::lint::links::{self, Target};
 use crate::workspace::is_markdown;
 
@@ -29,8 +30,10 @@ pub type PageMap = HashMap<String, String>;
 
 pub struct Body {
     pub html: String,
-    /// The anchor of a leading `# Title` heading, dropped from the body
-    /// because the page header shows the title; the header keeps the id.
+    /// The anchor of a leading `# Title` heading that says the page's
+    /// title, dropped from the body because the page header shows the
+    /// title; the header keeps the id. A leading heading that says
+    /// something else (front matter `title` differs) stays in the body.
     pub title_anchor: Option<String>,
     /// The raw HTML nests too deep to sanitize, so it is shown as text
     /// ([`nesting`]).
@@ -63,10 +66,12 @@ pub fn folders_of(pages: &PageMap) -> HashSet<String> {
 }
 
 /// Renders the collected events of the document at `rel`, whose page is
-/// written at `out`.
+/// written at `out`. `title_heading` says whether a leading `#` heading
+/// says the page's title ([`is_title_heading`]): only then is it dropped.
 pub fn body(
     rel: &str,
     out: &str,
+    title_heading: bool,
     events: Vec<Event<'static>>,
     blocks: &[CodeBlock],
     targets: &Targets<'_>,
@@ -80,6 +85,7 @@ pub fn body(
         id,
         ..
     })) = events.peek()
+        && title_heading
     {
         title_anchor = id.as_ref().map(|id| id.to_string());
         for event in events.by_ref() {
@@ -92,9 +98,10 @@ pub fn body(
     let mut raw_html = false;
     let mut open_heading: Option<CowStr<'static>> = None;
     // The fenced blocks in order, as the model has them: one whose
-    // `{{#include ...}}` was read shows what it brought in, as mdBook does.
+    // `{{#include ...}}` was read shows what it brought in, as mdBook does;
+    // a transcript shows its prompts, commands and output marked.
     let mut fenced = blocks.iter();
-    let mut included: Option<Option<String>> = None;
+    let mut included: Option<Option<Event<'static>>> = None;
     let mut indented = false;
     let mut html = String::new();
     let decorated = events.flat_map(|event| -> Vec<Event<'static>> {
@@ -146,21 +153,31 @@ pub fn body(
                 })]
             }
             Event::Start(Tag::CodeBlock(kind)) => {
+                let mut button = COPY_BUTTON;
                 match kind {
                     CodeBlockKind::Fenced(_) => {
-                        included = fenced.next().and_then(include::expand).map(|e| Some(e.code));
+                        let block = fenced.next();
+                        let expanded = block.and_then(include::expand).map(|e| e.code);
+                        let marked = block.and_then(|block| {
+                            let shown = expanded.as_deref().unwrap_or(&block.code);
+                            transcript_commands(block, shown).map(|c| transcript_html(shown, &c))
+                        });
+                        included = match (marked, expanded) {
+                            (Some(marked), _) => {
+                                button = TRANSCRIPT_COPY_BUTTON;
+                                Some(Some(Event::Html(marked.into())))
+                            }
+                            (None, Some(code)) => Some(Some(Event::Text(code.into()))),
+                            (None, None) => None,
+                        };
                     }
                     CodeBlockKind::Indented => indented = true,
                 }
-                vec![
-                    Event::Html(COPY_BUTTON.into()),
-                    Event::Start(Tag::CodeBlock(kind)),
-                ]
+                vec![Event::Html(button.into()), Event::Start(Tag::CodeBlock(kind))]
             }
-            Event::Text(_) if included.is_some() => match included.as_mut().and_then(Option::take) {
-                Some(code) => vec![Event::Text(code.into())],
-                None => Vec::new(),
-            },
+            Event::Text(_) if included.is_some() => {
+                included.as_mut().and_then(Option::take).into_iter().collect()
+            }
             // mdBook's escape (`\{{#include x}}`) shows without its backslash
             // wherever it is; in prose Markdown's own escape has done it.
             Event::Text(text) if indented => vec![Event::Text(unescaped(text))],
@@ -218,8 +235,64 @@ pub fn body(
     }
 }
 
+/// Whether a document's first heading is a `#` heading that says its
+/// title: the front matter `title`, or no `title` (the heading is then the
+/// title), compared with spaces collapsed.
+pub fn is_title_heading(doc: &crate::document::Document) -> bool {
+    let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    doc.body
+        .headings
+        .first()
+        .is_some_and(|h| h.level == 1 && words(&h.text) == words(&doc.title()))
+}
+
 const COPY_BUTTON: &str = "<div class=\"code\"><button type=\"button\" class=\"copy\" \
      aria-label=\"Copy code to clipboard\" data-pagefind-ignore=\"\">Copy</button>";
+
+/// A transcript's: it copies the commands alone (`site.js`).
+const TRANSCRIPT_COPY_BUTTON: &str = "<div class=\"code transcript\"><button type=\"button\" \
+     class=\"copy\" aria-label=\"Copy the commands to clipboard\" \
+     data-pagefind-ignore=\"\">Copy</button>";
+
+/// A transcript's code with each line marked: a command line's prompt as
+/// `<span class="prompt">` and its command as `<span class="cmd">`, every
+/// other line (what the commands printed) as `<span class="out">`. Which
+/// lines are commands is `runbook extract`'s rule ([`transcript_commands`]),
+/// so the copy button copies what `extract` would run. All text escaped.
+fn transcript_html(shown: &str, commands: &[(usize, usize)]) -> String {
+    let mut html = String::with_capacity(shown.len() * 2);
+    let mut commands = commands.iter().peekable();
+    for (i, raw) in shown.split_inclusive('\n').enumerate() {
+        let line = raw
+            .strip_suffix('\n')
+            .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
+        let end = &raw[line.len()..];
+        match commands.next_if(|(at, _)| *at == i) {
+            Some(&(_, start)) => {
+                let start = Some(start)
+                    .filter(|&s| line.is_char_boundary(s))
+                    .unwrap_or(0);
+                let (prompt, command) = line.split_at(start);
+                if !prompt.is_empty() {
+                    html.push_str("<span class=\"prompt\">");
+                    html.push_str(&html_escape(prompt));
+                    html.push_str("</span>");
+                }
+                html.push_str("<span class=\"cmd\">");
+                html.push_str(&html_escape(command));
+                html.push_str("</span>");
+            }
+            None if line.is_empty() => {}
+            None => {
+                html.push_str("<span class=\"out\">");
+                html.push_str(&html_escape(line));
+                html.push_str("</span>");
+            }
+        }
+        html.push_str(end);
+    }
+    html
+}
 
 fn permalink(id: &str) -> String {
     let id = html_escape(id);
@@ -284,6 +357,18 @@ pub fn rewrite_link(rel: &str, out: &str, dest: &str, targets: &Targets<'_>) -> 
     local_link(rel, out, dest, targets).unwrap_or_else(|| dest.to_string())
 }
 
+/// The runbook (its source path) a link leads to, when the site renders
+/// it: what a `related:` entry is shown by the title of.
+pub fn runbook_of(rel: &str, dest: &str, targets: &Targets<'_>) -> Option<String> {
+    let Target::Path { path, .. } = links::classify(dest) else {
+        return None;
+    };
+    if !is_markdown(std::path::Path::new(&path)) {
+        return None;
+    }
+    links::resolve(rel, &path).filter(|t| targets.pages.contains_key(t))
+}
+
 /// The new address of a link to a runbook or a copied file; `None` for
 /// anything else (web links, fragments, missing files), kept as written.
 fn local_link(rel: &str, out: &str, dest: &str, targets: &Targets<'_>) -> Option<String> {
@@ -318,6 +403,17 @@ fn local_link(rel: &str, out: &str, dest: &str, targets: &Targets<'_>) -> Option
             return Some(encode_path(&links::relative_link(out, "index.html")));
         }
         let copied = targets.assets.get(resolved.as_ref()?)?;
+        return Some(format!(
+            "{}{suffix}",
+            encode_path(&links::relative_link(out, copied))
+        ));
+    }
+    // A Markdown file the site renders no page for, copied as it is.
+    if let Some(copied) = resolved.as_ref().and_then(|r| targets.assets.get(r))
+        && !targets
+            .pages
+            .contains_key(resolved.as_deref().unwrap_or_default())
+    {
         return Some(format!(
             "{}{suffix}",
             encode_path(&links::relative_link(out, copied))
@@ -426,6 +522,53 @@ fn unescaped(text: CowStr<'static>) -> CowStr<'static> {
     }
 }
 
+/// Plain text (a finding's message or help, which quote the user's files)
+/// as HTML: everything escaped, and Markdown code spans (`` `x` ``, a run
+/// of backticks closed by a run as long) as `<code>`. A backtick left
+/// unclosed shows as written.
+pub fn code_spans(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        out.push_str(&html_escape(&rest[..open]));
+        let run = rest[open..].bytes().take_while(|&b| b == b'`').count();
+        let inner_start = open + run;
+        match closing_run(&rest[inner_start..], run) {
+            Some((at, _)) => {
+                let code = &rest[inner_start..inner_start + at];
+                out.push_str("<code>");
+                out.push_str(&html_escape(code));
+                out.push_str("</code>");
+                rest = &rest[inner_start + at + run..];
+            }
+            None => {
+                out.push_str(&rest[open..inner_start]);
+                rest = &rest[inner_start..];
+            }
+        }
+    }
+    out.push_str(&html_escape(rest));
+    out
+}
+
+/// Where a run of exactly `run` backticks starts in `text`, if one does.
+fn closing_run(text: &str, run: usize) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let n = bytes[i..].iter().take_while(|&&b| b == b'`').count();
+            if n == run {
+                return Some((i, n));
+            }
+            i += n;
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
 pub fn html_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -476,11 +619,65 @@ mod tests {
         body(
             rel,
             &rel.replace(".md", ".html"),
+            is_title_heading(&doc),
             events,
             &doc.body.code_blocks,
             &targets,
             allow_html,
         )
+    }
+
+    #[test]
+    fn code_spans_become_code_and_everything_else_is_escaped() {
+        assert_eq!(
+            code_spans("set `last_reviewed: 2026-12-07` then <b>&'\"</b>"),
+            "set <code>last_reviewed: 2026-12-07</code> then &lt;b&gt;&amp;&#39;&quot;&lt;/b&gt;"
+        );
+        assert_eq!(
+            code_spans("placeholder `<backup-id>` and ``a ` b``"),
+            "placeholder <code>&lt;backup-id&gt;</code> and <code>a ` b</code>"
+        );
+        // Unclosed or unmatched runs show as written, still escaped.
+        assert_eq!(code_spans("a ` <x>"), "a ` &lt;x&gt;");
+        assert_eq!(code_spans("``a` <i>"), "``a` &lt;i&gt;");
+        assert_eq!(code_spans("`<script>`x`"), "<code>&lt;script&gt;</code>x`");
+        assert_eq!(code_spans(""), "");
+    }
+
+    /// A transcript's lines are marked by `extract`'s rule: prompts,
+    /// commands (with their `\` and `> ` continuations), output; a block of
+    /// plain commands is not a transcript (audit 9, M2).
+    #[test]
+    fn transcripts_mark_prompts_commands_and_output() {
+        let text = "```console\n$ kubectl get pods -n <ns>\nNAME  READY\nweb-1 1/1\n$ kubectl rollout \\\n  restart deploy/web\ndeployment.apps/web restarted\n\n$ cat <<EOF\n> x & y\n> EOF\n```\n\n```bash\n$ ls\nfile\n```\n\n```bash\nls\n# $ not a prompt\n```\n";
+        for allow_html in [false, true] {
+            let b = render("a.md", &format!("{text}\n<b>raw</b>\n"), allow_html);
+            let want = "<div class=\"code transcript\"><button type=\"button\" class=\"copy\" aria-label=\"Copy the commands to clipboard\" data-pagefind-ignore=\"\">Copy</button>\n<pre><code class=\"language-console\">\
+<span class=\"prompt\">$ </span><span class=\"cmd\">kubectl get pods -n &lt;ns&gt;</span>\n\
+<span class=\"out\">NAME  READY</span>\n\
+<span class=\"out\">web-1 1/1</span>\n\
+<span class=\"prompt\">$ </span><span class=\"cmd\">kubectl rollout \\</span>\n\
+<span class=\"cmd\">  restart deploy/web</span>\n\
+<span class=\"out\">deployment.apps/web restarted</span>\n\
+\n\
+<span class=\"prompt\">$ </span><span class=\"cmd\">cat &lt;&lt;EOF</span>\n\
+<span class=\"prompt\">&gt; </span><span class=\"cmd\">x &amp; y</span>\n\
+<span class=\"prompt\">&gt; </span><span class=\"cmd\">EOF</span>\n\
+</code></pre>";
+            assert!(b.html.contains(want), "{}", b.html);
+            // A bash block written as a transcript is one too.
+            assert!(
+                b.html.contains("<span class=\"prompt\">$ </span><span class=\"cmd\">ls</span>\n<span class=\"out\">file</span>\n"),
+                "{}",
+                b.html
+            );
+            // Plain commands: one copy button of the usual kind, code as is.
+            assert!(
+                b.html.contains("<div class=\"code\"><button type=\"button\" class=\"copy\" aria-label=\"Copy code to clipboard\" data-pagefind-ignore=\"\">Copy</button>\n<pre><code class=\"language-bash\">ls\n# $ not a prompt\n</code></pre>"),
+                "{}",
+                b.html
+            );
+        }
     }
 
     #[test]
@@ -546,6 +743,33 @@ mod tests {
             ),
             "{}",
             b.html
+        );
+    }
+
+    /// A leading `#` heading is dropped only when it says the title; one
+    /// that says something else stays in the body with its id and text
+    /// (audit 9, L7).
+    #[test]
+    fn a_first_heading_unlike_the_title_stays() {
+        let same = render(
+            "a.md",
+            "---\ntitle: Restore  the DB\n---\n# Restore the DB\n\ntext\n",
+            false,
+        );
+        assert_eq!(same.title_anchor.as_deref(), Some("restore-the-db"));
+        assert!(!same.html.contains("<h1"), "{}", same.html);
+        let differs = render(
+            "a.md",
+            "---\ntitle: Page A title\n---\n# Body heading *differs*\n\ntext\n",
+            false,
+        );
+        assert_eq!(differs.title_anchor, None);
+        assert!(
+            differs.html.starts_with(
+                "<h1 id=\"body-heading-differs\">Body heading <em>differs</em> <a class=\"permalink\" href=\"#body-heading-differs\""
+            ),
+            "{}",
+            differs.html
         );
     }
 

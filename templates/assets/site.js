@@ -27,13 +27,27 @@
     if (!button) { return; }
     var code = button.parentElement.querySelector("pre code, pre");
     if (!code) { return; }
-    copyText(code.textContent.replace(/\n$/, "")).then(function () {
+    // A transcript's command lines are marked when the site is built, by
+    // the rule `runbook extract` runs them by: copy those, no prompt, no output.
+    var text = button.parentElement.classList.contains("transcript")
+      ? Array.prototype.map.call(code.querySelectorAll(".cmd"), function (c) { return c.textContent; }).join("\n")
+      : code.textContent.replace(/\n$/, "");
+    copyText(text).then(function () {
       button.textContent = "Copied";
     }, function () {
       button.textContent = "Select and copy";
     });
     setTimeout(function () { button.textContent = "Copy"; }, 1600);
   });
+
+  // The lint findings panel is closed; a link to it (the dashboard's
+  // finding counts) opens it.
+  var openFindings = function () {
+    var panel = document.getElementById("rb:findings");
+    if (panel && location.hash === "#rb:findings") { panel.open = true; }
+  };
+  openFindings();
+  window.addEventListener("hashchange", openFindings);
 
   // "/" jumps to the search box (or the index filter), as on most doc sites.
   document.addEventListener("keydown", function (event) {
