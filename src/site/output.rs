@@ -369,7 +369,7 @@ impl WriterLock {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
         let mut file = options.open(&path).map_err(cannot)?;
-        match file.try_lock() {
+        match try_lock_for(&file, LOCK_PATIENCE) {
             Ok(()) => {
                 // Who holds it, for the message of the one refused.
                 let line = format!("{who} (process {})\n", std::process::id());
@@ -391,6 +391,28 @@ impl WriterLock {
                 ))
             }
             Err(std::fs::TryLockError::Error(e)) => Err(cannot(e)),
+        }
+    }
+}
+
+/// How long a writer waits for the lock before it names the holder. A
+/// writer that serves holds it for good, so this is not for waiting one
+/// out; it is for a holder about to let go: a build just finishing, or,
+/// in a process that starts programs, a child that got a copy of the lock
+/// between `fork` and `exec` and drops it a moment later.
+const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_secs(1);
+
+fn try_lock_for(
+    file: &std::fs::File,
+    patience: std::time::Duration,
+) -> Result<(), std::fs::TryLockError> {
+    let deadline = std::time::Instant::now() + patience;
+    loop {
+        match file.try_lock() {
+            Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            done => return done,
         }
     }
 }
@@ -566,6 +588,21 @@ mod tests {
             std::fs::read_to_string(dir.path().join("notes.txt")).unwrap(),
             "keep"
         );
+    }
+
+    /// A holder that lets go within [`LOCK_PATIENCE`] is waited for.
+    #[test]
+    fn a_lock_let_go_of_a_moment_later_is_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        let first = WriterLock::acquire(&site, "runbook build").unwrap();
+        let letting_go = std::thread::spawn(move || {
+            std::thread::sleep(LOCK_PATIENCE / 5);
+            drop(first);
+        });
+        let second = WriterLock::acquire(&site, "runbook build");
+        letting_go.join().unwrap();
+        assert!(second.is_ok(), "{:?}", second.err());
     }
 
     #[test]
