@@ -292,7 +292,7 @@ mod tests {
                 .iter()
                 .any(|p| p.id == "url-password")
         );
-        assert_eq!(checks.placeholders.len(), 4);
+        assert_eq!(checks.placeholders.len(), 5);
     }
 
     #[test]
