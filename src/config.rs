@@ -194,6 +194,10 @@ pub enum Ignored {
     /// may have: its period would apply to no runbook. The statuses are
     /// listed when they are a list (not a pattern).
     NoSuchStatus { statuses: Vec<String> },
+    /// A value that cannot do what it is written for (a glob that can
+    /// match no file, an empty list of statuses, a required field that is
+    /// a slip of a known one): what it does instead, and what to write.
+    NoEffect { message: String, help: String },
 }
 
 impl UnknownKey {
@@ -205,11 +209,13 @@ impl UnknownKey {
                 self.key,
                 self.key.rsplit('.').next().unwrap_or(&self.key)
             ),
+            Ignored::NoEffect { message, .. } => format!("`{}`: {message}", self.key),
         }
     }
 
     pub fn help(&self) -> String {
         match (&self.suggestion, &self.reason) {
+            (_, Ignored::NoEffect { help, .. }) => help.clone(),
             (Some(s), Ignored::Unknown) => format!("did you mean `{s}`?"),
             (None, Ignored::Unknown) => "see the README for the keys runbook reads".to_string(),
             (Some(s), Ignored::NoSuchStatus { .. }) => {
@@ -473,6 +479,9 @@ impl Settings {
             let path: Vec<&str> = path.iter().map(String::as_str).collect();
             error_at(&path, Part::Key, m)
         })?;
+        unknown_keys.extend(required_slips(&lint.required_fields, &aliases, |path| {
+            at(path, Part::Value)
+        }));
 
         let links = crate::lint::external::Options::new(&config.lint.links, &root)
             .map_err(|(key, m)| bad(&["lint", "links", key], format!("`lint.links.{key}`: {m}")))?;
@@ -851,6 +860,40 @@ fn statuses_unknown(
                     statuses: statuses.clone(),
                 },
             }
+        })
+        .collect()
+}
+
+/// Entries of `required-fields` that are no field runbook knows but a
+/// slip of one (`ownr`, `owners`), as `unknown-field` finds them in front
+/// matter: each runbook would be asked for the misspelt key, and a runbook
+/// that has it would be told it is a misspelling.
+fn required_slips(
+    required: &[String],
+    aliases: &Aliases,
+    at: impl Fn(&[&str]) -> (usize, usize),
+) -> Vec<UnknownKey> {
+    required
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| aliases.canonical(name).is_none())
+        .filter_map(|(i, name)| {
+            let meant = crate::lint::rules::unknown_field::near_miss(name, aliases.known_names())?;
+            let (line, col) = at(&["lint", "required-fields", &i.to_string()]);
+            Some(UnknownKey {
+                key: "lint.required-fields".to_string(),
+                line,
+                col,
+                suggestion: Some(meant.to_string()),
+                reason: Ignored::NoEffect {
+                    message: format!(
+                        "`{name}` is no front matter field runbook knows, but close to `{meant}`: every runbook is asked for a key `{name}`"
+                    ),
+                    help: format!(
+                        "did you mean `{meant}`? If `{name}` is a field of your own, it is checked as written"
+                    ),
+                },
+            })
         })
         .collect()
 }

@@ -565,3 +565,70 @@ fn a_lints_folder_that_cannot_be_read_stops_the_run() {
     let (report, code) = lint_json(tmp.path(), &[]);
     assert_eq!((rule_ids(&report), code), (vec![], 0), "{report:#}");
 }
+
+/// A `required-fields` entry that is a slip of a known field (`ownr`,
+/// `owners`) is warned about where it is written, with the field meant;
+/// a field of the team's own (`pager`) and the known fields are not. A
+/// field book.toml requires is never an `unknown-field`, so the two rules
+/// do not give opposite advice.
+#[test]
+fn required_fields_that_are_slips_are_warned_about() {
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\nrequired-fields = [\"owner\", \"ownr\", \"pager\",\n  \"owners\", \"last_reviewed\"]\n",
+        "ownr: sre\nowners: sre\npager: sre-primary\n",
+    );
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(code, 0, "{report:#}");
+    let found = findings(&report);
+    assert_eq!(
+        found,
+        [
+            (
+                "config-unknown-key".to_string(),
+                "4:29".to_string(),
+                "`lint.required-fields`: `ownr` is no front matter field runbook knows, but close to `owner`: every runbook is asked for a key `ownr`".to_string(),
+                "did you mean `owner`? If `ownr` is a field of your own, it is checked as written".to_string(),
+            ),
+            (
+                "config-unknown-key".to_string(),
+                "5:3".to_string(),
+                "`lint.required-fields`: `owners` is no front matter field runbook knows, but close to `owner`: every runbook is asked for a key `owners`".to_string(),
+                "did you mean `owner`? If `owners` is a field of your own, it is checked as written".to_string(),
+            ),
+        ],
+        "{report:#}"
+    );
+
+    // Without those keys in the runbook, `required-field` asks for them,
+    // and still nothing calls them misspelt where they are written.
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\nrequired-fields = [\"ownr\"]\n",
+        "",
+    );
+    let (report, _) = lint_json(tmp.path(), &[]);
+    let rules: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        rules,
+        ["config-unknown-key", "required-field"],
+        "{report:#}"
+    );
+
+    // The same key, not required, is a slip in front matter as before.
+    let tmp = book("[book]\nsrc = \"content\"\n", "ownr: sre\n");
+    let (report, _) = lint_json(tmp.path(), &[]);
+    let rules: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    assert_eq!(rules, ["unknown-field"], "{report:#}");
+
+    // Other commands warn on stderr.
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\nrequired-fields = [\"owner\", \"stauts\"]\n",
+        "stauts: draft\n",
+    );
+    let output = runbook(tmp.path(), &["due", "--today", "2026-11-25"]);
+    assert!(
+        stderr(&output).contains("warning: book.toml:4:29: `lint.required-fields`: `stauts`")
+            && stderr(&output).contains("did you mean `status`?"),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -3,7 +3,9 @@
 //! ## What it checks
 //! Every key in `book.toml` must be one runbook reads, or one of mdBook's
 //! own (`book.authors`, `[output.html]`, `[preprocessor.*]`, ...), so that
-//! one `book.toml` serves both tools.
+//! one `book.toml` serves both tools. A `[lint] required-fields` entry that
+//! is no known field but a slip of one (`ownr`, `owners`) is reported too,
+//! with the field meant.
 //!
 //! ## Why it matters
 //! A misspelt setting (`review-peroid = "30d"`) is otherwise silently
