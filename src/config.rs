@@ -431,6 +431,32 @@ impl Settings {
         unknown_keys.extend(statuses_unknown(lint, &custom_rules, |path| {
             at(path, Part::Key)
         }));
+        if config.build.search_shard_pages == 0 {
+            return Err(bad(
+                &["build", "search-shard-pages"],
+                "`build.search-shard-pages`: a search index shard holds at least 1 runbook (the default is 500)".to_string(),
+            ));
+        }
+        let written = |path: &[&str]| {
+            file.as_deref()
+                .and_then(|f| std::fs::read_to_string(f).ok())
+                .and_then(|text| position(&text, path, Part::Value))
+        };
+        // A period already said to apply to no runbook is not said again.
+        let in_force: HashMap<String, ReviewPeriod> = review_period_by_status
+            .iter()
+            .filter(|(status, _)| {
+                let key = format!("lint.review-period-by-status.{status}");
+                !unknown_keys.iter().any(|k| k.key == key)
+            })
+            .map(|(status, period)| (status.clone(), *period))
+            .collect();
+        unknown_keys.extend(no_effect(
+            lint,
+            &src,
+            (review_period, &in_force, due_soon),
+            written,
+        ));
         for (rule, level) in &lint.rules {
             if let Some(builtin) = crate::lint::rules::find(rule) {
                 if let Some(why) =
@@ -862,6 +888,101 @@ fn statuses_unknown(
             }
         })
         .collect()
+}
+
+/// Settings of `[lint]` that can never take effect as written: an
+/// `exclude` glob no path in the source folder can match (absolute, or
+/// leading out of it with `../`, or starting with `./`), an empty list of
+/// `statuses` (any status passes), and a `due-soon` window as long as a
+/// review period (a runbook of that period is due soon the day it is
+/// reviewed). `written` is where a setting's value is in book.toml, if it
+/// is there.
+fn no_effect(
+    lint: &Lint,
+    src: &Path,
+    (period, by_status, due_soon): (ReviewPeriod, &HashMap<String, ReviewPeriod>, ReviewPeriod),
+    written: impl Fn(&[&str]) -> Option<(usize, usize)>,
+) -> Vec<UnknownKey> {
+    let mut found = Vec::new();
+    let mut warn = |key: &str, (line, col): (usize, usize), message: String, help: String| {
+        found.push(UnknownKey {
+            key: key.to_string(),
+            line,
+            col,
+            suggestion: None,
+            reason: Ignored::NoEffect { message, help },
+        });
+    };
+    for (i, glob) in lint.exclude.iter().enumerate() {
+        let src = src.display();
+        let relative =
+            format!("write it relative to `{src}`: `drafts/**` leaves out `{src}/drafts/`");
+        let (why, help) = if glob.starts_with(['/', '\\']) || glob.get(1..2) == Some(":") {
+            ("is an absolute path", relative)
+        } else if glob == ".." || glob.starts_with("../") {
+            (
+                "leads out of the source folder",
+                format!("files outside `{src}` are never read: remove it, or {relative}"),
+            )
+        } else if let Some(inside) = glob.strip_prefix("./") {
+            ("starts with `./`", format!("write it without: `{inside}`"))
+        } else {
+            continue;
+        };
+        let at = written(&["lint", "exclude", &i.to_string()]).unwrap_or((1, 1));
+        warn(
+            "lint.exclude",
+            at,
+            format!(
+                "`{glob}` {why}, and `exclude` globs are matched against the paths of files inside the source folder (`{src}`), relative to it: it matches no file"
+            ),
+            help,
+        );
+    }
+    if lint.statuses.as_ref().is_some_and(Vec::is_empty) {
+        let at = written(&["lint", "statuses"]).unwrap_or((1, 1));
+        warn(
+            "lint.statuses",
+            at,
+            "the list is empty, so `status-invalid` accepts any status".to_string(),
+            "list the statuses a runbook may have, or remove `statuses` for the default ones; to check no status, set `status-invalid = \"off\"` under [lint.rules]".to_string(),
+        );
+    }
+    // Compared from one day: months are calendar months.
+    let from = jiff::civil::date(2001, 1, 1);
+    let covers = |p: &ReviewPeriod| due_soon.after(from) >= p.after(from);
+    let mut periods: Vec<(String, Vec<&str>)> = Vec::new();
+    if covers(&period) {
+        periods.push((
+            format!("the review period (`{}`)", lint.review_period),
+            vec!["lint", "review-period"],
+        ));
+    }
+    for (status, text) in &lint.review_period_by_status {
+        // Only the statuses that can apply.
+        if by_status.get(status).is_some_and(covers) {
+            periods.push((
+                format!("the review period of `{status}` runbooks (`{text}`)"),
+                vec!["lint", "review-period-by-status", status],
+            ));
+        }
+    }
+    for (what, path) in periods {
+        // At `due-soon`, else (left at its default) at the period.
+        let at = written(&["lint", "due-soon"])
+            .or_else(|| written(&path))
+            .unwrap_or((1, 1));
+        warn(
+            "lint.due-soon",
+            at,
+            format!(
+                "`{}` is as long as {what} or longer: a runbook is due soon from the day it is reviewed, so the warning tells nothing",
+                lint.due_soon
+            ),
+            "make `due-soon` shorter than every review period (the default is `14d`)".to_string(),
+        );
+    }
+    found
 }
 
 /// Entries of `required-fields` that are no field runbook knows but a

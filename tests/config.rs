@@ -304,7 +304,7 @@ fn review_periods_for_no_status_are_warned_about() {
 
     // With `status-invalid` off any status is allowed, `drafts` too.
     let tmp = book(
-        "[book]\nsrc = \"content\"\n[lint.rules]\nstatus-invalid = \"off\"\n[lint.review-period-by-status]\ndrafts = \"5d\"\n",
+        "[book]\nsrc = \"content\"\n[lint.rules]\nstatus-invalid = \"off\"\n[lint.review-period-by-status]\ndrafts = \"20d\"\n",
         "",
     );
     let s = Settings::load(&tmp.path().join("book.toml")).unwrap();
@@ -631,4 +631,124 @@ fn required_fields_that_are_slips_are_warned_about() {
         "{}",
         stderr(&output)
     );
+}
+
+/// `(line:col, message)` of each `config-unknown-key` finding.
+fn config_warnings(report: &serde_json::Value) -> Vec<(String, String)> {
+    findings(report)
+        .into_iter()
+        .filter(|f| f.0 == "config-unknown-key")
+        .map(|f| (f.1, f.2))
+        .collect()
+}
+
+/// Settings that can never take effect are warned about where they are
+/// written: `exclude` globs no file can match, an empty `statuses`, a
+/// `due-soon` as long as a review period. Ones that work are not.
+#[test]
+fn settings_that_cannot_take_effect_are_warned_about() {
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\nexclude = [\"/abs/**\", \"../x/**\", \"./drafts/**\", \"**/old/*.md\"]\nstatuses = []\n",
+        "",
+    );
+    std::fs::create_dir(tmp.path().join("content/drafts")).unwrap();
+    std::fs::copy(
+        tmp.path().join("content/restore.md"),
+        tmp.path().join("content/drafts/half.md"),
+    )
+    .unwrap();
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(code, 0, "{report:#}");
+    // `./drafts/**` leaves nothing out, as the warning says.
+    assert_eq!(report["summary"]["files"], 2, "{report:#}");
+    let warnings = config_warnings(&report);
+    let expected = [
+        ("4:12", "`lint.exclude`: `/abs/**` is an absolute path"),
+        (
+            "4:23",
+            "`lint.exclude`: `../x/**` leads out of the source folder",
+        ),
+        ("4:34", "`lint.exclude`: `./drafts/**` starts with `./`"),
+        (
+            "5:12",
+            "`lint.statuses`: the list is empty, so `status-invalid` accepts any status",
+        ),
+    ];
+    assert_eq!(warnings.len(), expected.len(), "{warnings:#?}");
+    for ((at, message), (want_at, want)) in warnings.iter().zip(expected) {
+        assert_eq!(at, want_at, "{message}");
+        assert!(message.starts_with(want), "{message}");
+    }
+    assert!(
+        findings(&report)
+            .iter()
+            .any(|f| f.3 == "write it without: `drafts/**`"),
+        "{report:#}"
+    );
+
+    // `due-soon` as long as the review period, or a status's: at
+    // `due-soon` when it is written, else at the period.
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\nreview-period = \"30d\"\ndue-soon = \"1 month\"\n",
+        "",
+    );
+    let (report, _) = lint_json(tmp.path(), &[]);
+    let warnings = config_warnings(&report);
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert_eq!(warnings[0].0, "5:12");
+    assert!(
+        warnings[0].1.starts_with(
+            "`lint.due-soon`: `1 month` is as long as the review period (`30d`) or longer"
+        ),
+        "{warnings:#?}"
+    );
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint.review-period-by-status]\ndraft = \"10d\"\n",
+        "",
+    );
+    let (report, _) = lint_json(tmp.path(), &[]);
+    let warnings = config_warnings(&report);
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert_eq!(warnings[0].0, "4:9");
+    assert!(
+        warnings[0]
+            .1
+            .contains("the review period of `draft` runbooks (`10d`)"),
+        "{warnings:#?}"
+    );
+
+    // Settings that work are not warned about.
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\nexclude = [\"drafts/**\", \"**/old/*.md\", \"*.tmp.md\"]\nstatuses = [\"draft\"]\nreview-period = \"30d\"\ndue-soon = \"29d\"\n[lint.review-period-by-status]\ndraft = \"1 year\"\n",
+        "",
+    );
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(code, 0);
+    assert!(config_warnings(&report).is_empty(), "{report:#}");
+}
+
+/// No runbook fits in a shard of 0: an error where it is written, as any
+/// invalid value.
+#[test]
+fn a_search_shard_of_no_pages_is_refused() {
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[build]\nsearch-shard-pages = 0\n",
+        "",
+    );
+    for command in ["lint", "build"] {
+        let output = runbook(tmp.path(), &[command, "--today", "2026-11-25"]);
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert!(
+            stderr(&output).contains("book.toml:4:22: `build.search-shard-pages`: a search index shard holds at least 1 runbook"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    assert!(!tmp.path().join("site").exists());
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[build]\nsearch-shard-pages = 1\n",
+        "",
+    );
+    let output = runbook(tmp.path(), &["build", "--today", "2026-11-25"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
