@@ -545,6 +545,33 @@ impl Settings {
             || (!self.exclude.is_empty() && self.exclude.is_match(rel))
     }
 
+    /// Leaves the folder `dir` out of the book when it lies inside the
+    /// source folder: the site's destination (`site/` in a book whose
+    /// source is `.`) holds output, never runbooks.
+    pub fn leave_out(&mut self, dir: &Path) {
+        let absolute = |p: &Path| std::path::absolute(p).map(|p| crate::workspace::normalize(&p));
+        let (Ok(dir), Ok(src)) = (absolute(dir), absolute(&self.src)) else {
+            return;
+        };
+        let Some(rel) = dir.strip_prefix(&src).ok().and_then(Path::to_str) else {
+            return;
+        };
+        if rel.is_empty() {
+            return;
+        }
+        let mut globs = globset::GlobSetBuilder::new();
+        let patterns = self.config.lint.exclude.iter().cloned();
+        let own = globset::escape(&rel.replace(std::path::MAIN_SEPARATOR, "/")) + "/**";
+        for pattern in patterns.chain([own]) {
+            if let Ok(glob) = globset::Glob::new(&pattern) {
+                globs.add(glob);
+            }
+        }
+        if let Ok(set) = globs.build() {
+            self.exclude = set;
+        }
+    }
+
     /// What is wrong with the source folder, when it is none: the start of
     /// an error message, which the caller ends with what to set. `src`
     /// naming a file is said so, not called missing.

@@ -752,3 +752,73 @@ fn a_search_shard_of_no_pages_is_refused() {
     let output = runbook(tmp.path(), &["build", "--today", "2026-11-25"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+/// Without a book.toml, `build` and `serve` find the runbooks where `lint`
+/// does: `content/` when there is one, else the working directory. The
+/// site's own folder inside it (`site/`) is output, never runbooks; a
+/// destination that is the source folder is still refused.
+#[test]
+fn build_and_serve_find_the_source_as_lint_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let runbook_text = "---\ntitle: Flush\nowner: sre\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# Flush\n\n## Rollback\n\nNothing.\n";
+    std::fs::write(dir.join("cache-flush.md"), runbook_text).unwrap();
+    let lint = runbook(dir, &["lint", "--today", "2026-11-25"]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stderr(&lint));
+    let build = runbook(dir, &["build", "--today", "2026-11-25"]);
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    assert!(dir.join("site/cache-flush.html").is_file());
+    assert!(!stderr(&build).contains("book.toml"), "{}", stderr(&build));
+
+    // A Markdown file in the output folder is not a runbook of the book.
+    std::fs::write(dir.join("site/notes.md"), runbook_text).unwrap();
+    let build = runbook(dir, &["build", "--today", "2026-11-25"]);
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    assert!(
+        stderr(&build).contains("built 1 runbook "),
+        "{}",
+        stderr(&build)
+    );
+    assert!(!dir.join("site/site").exists() && !dir.join("site/notes.html").exists());
+    // Nor in another destination inside the source folder.
+    std::fs::create_dir(dir.join("public")).unwrap();
+    std::fs::write(dir.join("public/old.md"), runbook_text).unwrap();
+    let build = runbook(dir, &["build", "--dest", "public", "--today", "2026-11-25"]);
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    assert!(dir.join("public/cache-flush.html").is_file());
+    assert!(!dir.join("public/public").exists() && !dir.join("public/old.html").exists());
+
+    // `serve` reads the same source: the refusal names it, not a missing
+    // `content`.
+    let serve = runbook(
+        dir,
+        &[
+            "serve",
+            "--dest",
+            ".",
+            "--port",
+            "0",
+            "--today",
+            "2026-11-25",
+        ],
+    );
+    assert_eq!(serve.status.code(), Some(2));
+    assert!(
+        stderr(&serve).contains("is the source folder `.`")
+            && !stderr(&serve).contains("does not exist"),
+        "{}",
+        stderr(&serve)
+    );
+
+    // With a `content/`, that is the source, as for `lint`.
+    std::fs::create_dir(dir.join("content")).unwrap();
+    std::fs::write(
+        dir.join("content/restart.md"),
+        runbook_text.replace("Flush", "Restart"),
+    )
+    .unwrap();
+    let build = runbook(dir, &["build", "--today", "2026-11-25"]);
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    assert!(dir.join("site/restart.html").is_file());
+    assert!(!dir.join("site/cache-flush.html").exists());
+}
