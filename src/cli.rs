@@ -647,16 +647,17 @@ fn data_rules(rules: &[lint::custom::CustomRule], builtin: &str) -> String {
 
 /// Builds the site; returns where it is.
 fn build_command(args: &BuildArgs) -> Result<PathBuf, u8> {
-    let settings = load_settings(&args.common)?;
+    let mut settings = load_settings(&args.common)?;
     let today = today(&args.common)?;
-    if let Some(problem) = settings.source_problem() {
-        crate::eprintln_printable!("error: {problem} (set `src` under [book] in book.toml)");
-        return Err(FAILURE);
-    }
     let dest = args
         .dest
         .clone()
         .unwrap_or_else(|| settings.root.join(&settings.config.build.dest));
+    site_source(&mut settings, &dest);
+    if let Some(problem) = source_error(&settings) {
+        crate::eprintln_printable!("error: {problem}");
+        return Err(FAILURE);
+    }
     match crate::site::build(&settings, today, &dest) {
         Ok(built) => {
             for skipped in &built.skipped {
@@ -698,19 +699,20 @@ fn build_command(args: &BuildArgs) -> Result<PathBuf, u8> {
 /// Builds, serves, and rebuilds on every save with live reload.
 fn serve_command(args: &ServeArgs) -> u8 {
     let common = &args.build.common;
-    let (settings, today) = match (load_settings(common), today(common)) {
+    let (mut settings, today) = match (load_settings(common), today(common)) {
         (Ok(settings), Ok(today)) => (settings, today),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    if let Some(problem) = settings.source_problem() {
-        crate::eprintln_printable!("error: {problem} (set `src` under [book] in book.toml)");
-        return FAILURE;
-    }
     let dest = args
         .build
         .dest
         .clone()
         .unwrap_or_else(|| settings.root.join(&settings.config.build.dest));
+    site_source(&mut settings, &dest);
+    if let Some(problem) = source_error(&settings) {
+        crate::eprintln_printable!("error: {problem}");
+        return FAILURE;
+    }
     // The destination is what the server hands out: one `build` refuses
     // (`/`, the book's own folder) must never be served, not even raw.
     if let Err(e) = crate::site::output::check_destination(&dest, &settings.src) {
@@ -739,12 +741,18 @@ fn serve_command(args: &ServeArgs) -> u8 {
         }
     };
     let config = common.config.clone();
+    let given_dest = args.build.dest.clone();
     let load: crate::serve::rebuild::LoadSettings = Box::new(move || {
-        match &config {
+        let mut settings = match &config {
             Some(file) => Settings::load(file),
             None => Settings::discover(Path::new(".")),
         }
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+        let dest = given_dest
+            .clone()
+            .unwrap_or_else(|| settings.root.join(&settings.config.build.dest));
+        site_source(&mut settings, &dest);
+        Ok(settings)
     });
     let mut watched = crate::watch::watched_paths(&settings);
     watched.push(settings.root.join(&settings.config.build.templates));
@@ -794,6 +802,30 @@ fn serve_command(args: &ServeArgs) -> u8 {
             FAILURE
         }
     }
+}
+
+/// The source folder of `build` and `serve`: as `lint` finds it (without
+/// a book.toml, `content/` when there is one, else the working directory),
+/// and without the site's own folder when it lies inside it (`site/` in
+/// `.`), whose files are the output, not runbooks. A destination that is
+/// the source folder or holds it is refused before this matters.
+fn site_source(settings: &mut Settings, dest: &Path) {
+    if settings.file.is_none() {
+        settings.src = default_source(&[]);
+    }
+    settings.leave_out(dest);
+}
+
+/// What is wrong with the source folder, and what to do about it.
+fn source_error(settings: &Settings) -> Option<String> {
+    let problem = settings.source_problem()?;
+    Some(if settings.file.is_some() {
+        format!("{problem} (set `src` under [book] in book.toml)")
+    } else {
+        format!(
+            "{problem}, and there is no book.toml to name another (run `runbook init` to start a book, or write a book.toml with `src` under [book])"
+        )
+    })
 }
 
 /// Without a book.toml: the folder named on the command line, else

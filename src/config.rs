@@ -194,6 +194,10 @@ pub enum Ignored {
     /// may have: its period would apply to no runbook. The statuses are
     /// listed when they are a list (not a pattern).
     NoSuchStatus { statuses: Vec<String> },
+    /// A value that cannot do what it is written for (a glob that can
+    /// match no file, an empty list of statuses, a required field that is
+    /// a slip of a known one): what it does instead, and what to write.
+    NoEffect { message: String, help: String },
 }
 
 impl UnknownKey {
@@ -205,11 +209,13 @@ impl UnknownKey {
                 self.key,
                 self.key.rsplit('.').next().unwrap_or(&self.key)
             ),
+            Ignored::NoEffect { message, .. } => format!("`{}`: {message}", self.key),
         }
     }
 
     pub fn help(&self) -> String {
         match (&self.suggestion, &self.reason) {
+            (_, Ignored::NoEffect { help, .. }) => help.clone(),
             (Some(s), Ignored::Unknown) => format!("did you mean `{s}`?"),
             (None, Ignored::Unknown) => "see the README for the keys runbook reads".to_string(),
             (Some(s), Ignored::NoSuchStatus { .. }) => {
@@ -425,6 +431,32 @@ impl Settings {
         unknown_keys.extend(statuses_unknown(lint, &custom_rules, |path| {
             at(path, Part::Key)
         }));
+        if config.build.search_shard_pages == 0 {
+            return Err(bad(
+                &["build", "search-shard-pages"],
+                "`build.search-shard-pages`: a search index shard holds at least 1 runbook (the default is 500)".to_string(),
+            ));
+        }
+        let written = |path: &[&str]| {
+            file.as_deref()
+                .and_then(|f| std::fs::read_to_string(f).ok())
+                .and_then(|text| position(&text, path, Part::Value))
+        };
+        // A period already said to apply to no runbook is not said again.
+        let in_force: HashMap<String, ReviewPeriod> = review_period_by_status
+            .iter()
+            .filter(|(status, _)| {
+                let key = format!("lint.review-period-by-status.{status}");
+                !unknown_keys.iter().any(|k| k.key == key)
+            })
+            .map(|(status, period)| (status.clone(), *period))
+            .collect();
+        unknown_keys.extend(no_effect(
+            lint,
+            &src,
+            (review_period, &in_force, due_soon),
+            written,
+        ));
         for (rule, level) in &lint.rules {
             if let Some(builtin) = crate::lint::rules::find(rule) {
                 if let Some(why) =
@@ -473,6 +505,9 @@ impl Settings {
             let path: Vec<&str> = path.iter().map(String::as_str).collect();
             error_at(&path, Part::Key, m)
         })?;
+        unknown_keys.extend(required_slips(&lint.required_fields, &aliases, |path| {
+            at(path, Part::Value)
+        }));
 
         let links = crate::lint::external::Options::new(&config.lint.links, &root)
             .map_err(|(key, m)| bad(&["lint", "links", key], format!("`lint.links.{key}`: {m}")))?;
@@ -508,6 +543,33 @@ impl Settings {
         // An empty set still builds a candidate path to match nothing.
         REPOSITORY_DOCUMENTS.contains(&stem)
             || (!self.exclude.is_empty() && self.exclude.is_match(rel))
+    }
+
+    /// Leaves the folder `dir` out of the book when it lies inside the
+    /// source folder: the site's destination (`site/` in a book whose
+    /// source is `.`) holds output, never runbooks.
+    pub fn leave_out(&mut self, dir: &Path) {
+        let absolute = |p: &Path| std::path::absolute(p).map(|p| crate::workspace::normalize(&p));
+        let (Ok(dir), Ok(src)) = (absolute(dir), absolute(&self.src)) else {
+            return;
+        };
+        let Some(rel) = dir.strip_prefix(&src).ok().and_then(Path::to_str) else {
+            return;
+        };
+        if rel.is_empty() {
+            return;
+        }
+        let mut globs = globset::GlobSetBuilder::new();
+        let patterns = self.config.lint.exclude.iter().cloned();
+        let own = globset::escape(&rel.replace(std::path::MAIN_SEPARATOR, "/")) + "/**";
+        for pattern in patterns.chain([own]) {
+            if let Ok(glob) = globset::Glob::new(&pattern) {
+                globs.add(glob);
+            }
+        }
+        if let Ok(set) = globs.build() {
+            self.exclude = set;
+        }
     }
 
     /// What is wrong with the source folder, when it is none: the start of
@@ -851,6 +913,135 @@ fn statuses_unknown(
                     statuses: statuses.clone(),
                 },
             }
+        })
+        .collect()
+}
+
+/// Settings of `[lint]` that can never take effect as written: an
+/// `exclude` glob no path in the source folder can match (absolute, or
+/// leading out of it with `../`, or starting with `./`), an empty list of
+/// `statuses` (any status passes), and a `due-soon` window as long as a
+/// review period (a runbook of that period is due soon the day it is
+/// reviewed). `written` is where a setting's value is in book.toml, if it
+/// is there.
+fn no_effect(
+    lint: &Lint,
+    src: &Path,
+    (period, by_status, due_soon): (ReviewPeriod, &HashMap<String, ReviewPeriod>, ReviewPeriod),
+    written: impl Fn(&[&str]) -> Option<(usize, usize)>,
+) -> Vec<UnknownKey> {
+    let mut found = Vec::new();
+    let mut warn = |key: &str, (line, col): (usize, usize), message: String, help: String| {
+        found.push(UnknownKey {
+            key: key.to_string(),
+            line,
+            col,
+            suggestion: None,
+            reason: Ignored::NoEffect { message, help },
+        });
+    };
+    for (i, glob) in lint.exclude.iter().enumerate() {
+        let src = src.display();
+        let relative =
+            format!("write it relative to `{src}`: `drafts/**` leaves out `{src}/drafts/`");
+        let (why, help) = if glob.starts_with(['/', '\\']) || glob.get(1..2) == Some(":") {
+            ("is an absolute path", relative)
+        } else if glob == ".." || glob.starts_with("../") {
+            (
+                "leads out of the source folder",
+                format!("files outside `{src}` are never read: remove it, or {relative}"),
+            )
+        } else if let Some(inside) = glob.strip_prefix("./") {
+            ("starts with `./`", format!("write it without: `{inside}`"))
+        } else {
+            continue;
+        };
+        let at = written(&["lint", "exclude", &i.to_string()]).unwrap_or((1, 1));
+        warn(
+            "lint.exclude",
+            at,
+            format!(
+                "`{glob}` {why}, and `exclude` globs are matched against the paths of files inside the source folder (`{src}`), relative to it: it matches no file"
+            ),
+            help,
+        );
+    }
+    if lint.statuses.as_ref().is_some_and(Vec::is_empty) {
+        let at = written(&["lint", "statuses"]).unwrap_or((1, 1));
+        warn(
+            "lint.statuses",
+            at,
+            "the list is empty, so `status-invalid` accepts any status".to_string(),
+            "list the statuses a runbook may have, or remove `statuses` for the default ones; to check no status, set `status-invalid = \"off\"` under [lint.rules]".to_string(),
+        );
+    }
+    // Compared from one day: months are calendar months.
+    let from = jiff::civil::date(2001, 1, 1);
+    let covers = |p: &ReviewPeriod| due_soon.after(from) >= p.after(from);
+    let mut periods: Vec<(String, Vec<&str>)> = Vec::new();
+    if covers(&period) {
+        periods.push((
+            format!("the review period (`{}`)", lint.review_period),
+            vec!["lint", "review-period"],
+        ));
+    }
+    for (status, text) in &lint.review_period_by_status {
+        // Only the statuses that can apply.
+        if by_status.get(status).is_some_and(covers) {
+            periods.push((
+                format!("the review period of `{status}` runbooks (`{text}`)"),
+                vec!["lint", "review-period-by-status", status],
+            ));
+        }
+    }
+    for (what, path) in periods {
+        // At `due-soon`, else (left at its default) at the period.
+        let at = written(&["lint", "due-soon"])
+            .or_else(|| written(&path))
+            .unwrap_or((1, 1));
+        warn(
+            "lint.due-soon",
+            at,
+            format!(
+                "`{}` is as long as {what} or longer: a runbook is due soon from the day it is reviewed, so the warning tells nothing",
+                lint.due_soon
+            ),
+            "make `due-soon` shorter than every review period (the default is `14d`)".to_string(),
+        );
+    }
+    found
+}
+
+/// Entries of `required-fields` that are no field runbook knows but a
+/// slip of one (`ownr`, `owners`), as `unknown-field` finds them in front
+/// matter: each runbook would be asked for the misspelt key, and a runbook
+/// that has it would be told it is a misspelling.
+fn required_slips(
+    required: &[String],
+    aliases: &Aliases,
+    at: impl Fn(&[&str]) -> (usize, usize),
+) -> Vec<UnknownKey> {
+    required
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| aliases.canonical(name).is_none())
+        .filter_map(|(i, name)| {
+            let meant = crate::lint::rules::unknown_field::near_miss(name, aliases.known_names())?;
+            let (line, col) = at(&["lint", "required-fields", &i.to_string()]);
+            Some(UnknownKey {
+                key: "lint.required-fields".to_string(),
+                line,
+                col,
+                suggestion: Some(meant.to_string()),
+                reason: Ignored::NoEffect {
+                    message: format!(
+                        "`{name}` is no front matter field runbook knows, but close to `{meant}`: every runbook is asked for a key `{name}`"
+                    ),
+                    help: format!(
+                        "did you mean `{meant}`? If `{name}` is a field of your own, it is checked as written"
+                    ),
+                },
+            })
         })
         .collect()
 }

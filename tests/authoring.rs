@@ -398,6 +398,24 @@ fn init_starts_a_book_that_lints_clean_and_refuses_to_overwrite() {
     );
     let build = runbook(dir, &["build", "--today", TODAY]);
     assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    // Its book.toml says its settings are the defaults: they are, and
+    // none is left out of the comparison.
+    let written = runbook::config::Settings::load(&dir.join("book.toml")).unwrap();
+    assert!(
+        written.unknown_keys.is_empty(),
+        "{:?}",
+        written.unknown_keys
+    );
+    assert_eq!(
+        toml::Value::try_from(&written.config).unwrap(),
+        toml::Value::try_from(runbook::config::Config::default()).unwrap(),
+        "the starter book.toml sets only defaults"
+    );
+    let text = fs::read_to_string(dir.join("book.toml")).unwrap();
+    assert!(
+        text.contains("# draft = \"30d\"") && text.contains("an example, not a default"),
+        "{text}"
+    );
 
     // Run again: everything exists, nothing is touched.
     fs::write(dir.join("book.toml"), "[book]\ntitle = \"Mine\"\n").unwrap();

@@ -304,7 +304,7 @@ fn review_periods_for_no_status_are_warned_about() {
 
     // With `status-invalid` off any status is allowed, `drafts` too.
     let tmp = book(
-        "[book]\nsrc = \"content\"\n[lint.rules]\nstatus-invalid = \"off\"\n[lint.review-period-by-status]\ndrafts = \"5d\"\n",
+        "[book]\nsrc = \"content\"\n[lint.rules]\nstatus-invalid = \"off\"\n[lint.review-period-by-status]\ndrafts = \"20d\"\n",
         "",
     );
     let s = Settings::load(&tmp.path().join("book.toml")).unwrap();
@@ -564,4 +564,261 @@ fn a_lints_folder_that_cannot_be_read_stops_the_run() {
     let tmp = book("[book]\nsrc = \"content\"\n", "");
     let (report, code) = lint_json(tmp.path(), &[]);
     assert_eq!((rule_ids(&report), code), (vec![], 0), "{report:#}");
+}
+
+/// A `required-fields` entry that is a slip of a known field (`ownr`,
+/// `owners`) is warned about where it is written, with the field meant;
+/// a field of the team's own (`pager`) and the known fields are not. A
+/// field book.toml requires is never an `unknown-field`, so the two rules
+/// do not give opposite advice.
+#[test]
+fn required_fields_that_are_slips_are_warned_about() {
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\nrequired-fields = [\"owner\", \"ownr\", \"pager\",\n  \"owners\", \"last_reviewed\"]\n",
+        "ownr: sre\nowners: sre\npager: sre-primary\n",
+    );
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(code, 0, "{report:#}");
+    let found = findings(&report);
+    assert_eq!(
+        found,
+        [
+            (
+                "config-unknown-key".to_string(),
+                "4:29".to_string(),
+                "`lint.required-fields`: `ownr` is no front matter field runbook knows, but close to `owner`: every runbook is asked for a key `ownr`".to_string(),
+                "did you mean `owner`? If `ownr` is a field of your own, it is checked as written".to_string(),
+            ),
+            (
+                "config-unknown-key".to_string(),
+                "5:3".to_string(),
+                "`lint.required-fields`: `owners` is no front matter field runbook knows, but close to `owner`: every runbook is asked for a key `owners`".to_string(),
+                "did you mean `owner`? If `owners` is a field of your own, it is checked as written".to_string(),
+            ),
+        ],
+        "{report:#}"
+    );
+
+    // Without those keys in the runbook, `required-field` asks for them,
+    // and still nothing calls them misspelt where they are written.
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\nrequired-fields = [\"ownr\"]\n",
+        "",
+    );
+    let (report, _) = lint_json(tmp.path(), &[]);
+    let rules: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    assert_eq!(
+        rules,
+        ["config-unknown-key", "required-field"],
+        "{report:#}"
+    );
+
+    // The same key, not required, is a slip in front matter as before.
+    let tmp = book("[book]\nsrc = \"content\"\n", "ownr: sre\n");
+    let (report, _) = lint_json(tmp.path(), &[]);
+    let rules: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    assert_eq!(rules, ["unknown-field"], "{report:#}");
+
+    // Other commands warn on stderr.
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\nrequired-fields = [\"owner\", \"stauts\"]\n",
+        "stauts: draft\n",
+    );
+    let output = runbook(tmp.path(), &["due", "--today", "2026-11-25"]);
+    assert!(
+        stderr(&output).contains("warning: book.toml:4:29: `lint.required-fields`: `stauts`")
+            && stderr(&output).contains("did you mean `status`?"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// `(line:col, message)` of each `config-unknown-key` finding.
+fn config_warnings(report: &serde_json::Value) -> Vec<(String, String)> {
+    findings(report)
+        .into_iter()
+        .filter(|f| f.0 == "config-unknown-key")
+        .map(|f| (f.1, f.2))
+        .collect()
+}
+
+/// Settings that can never take effect are warned about where they are
+/// written: `exclude` globs no file can match, an empty `statuses`, a
+/// `due-soon` as long as a review period. Ones that work are not.
+#[test]
+fn settings_that_cannot_take_effect_are_warned_about() {
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\nexclude = [\"/abs/**\", \"../x/**\", \"./drafts/**\", \"**/old/*.md\"]\nstatuses = []\n",
+        "",
+    );
+    std::fs::create_dir(tmp.path().join("content/drafts")).unwrap();
+    std::fs::copy(
+        tmp.path().join("content/restore.md"),
+        tmp.path().join("content/drafts/half.md"),
+    )
+    .unwrap();
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(code, 0, "{report:#}");
+    // `./drafts/**` leaves nothing out, as the warning says.
+    assert_eq!(report["summary"]["files"], 2, "{report:#}");
+    let warnings = config_warnings(&report);
+    let expected = [
+        ("4:12", "`lint.exclude`: `/abs/**` is an absolute path"),
+        (
+            "4:23",
+            "`lint.exclude`: `../x/**` leads out of the source folder",
+        ),
+        ("4:34", "`lint.exclude`: `./drafts/**` starts with `./`"),
+        (
+            "5:12",
+            "`lint.statuses`: the list is empty, so `status-invalid` accepts any status",
+        ),
+    ];
+    assert_eq!(warnings.len(), expected.len(), "{warnings:#?}");
+    for ((at, message), (want_at, want)) in warnings.iter().zip(expected) {
+        assert_eq!(at, want_at, "{message}");
+        assert!(message.starts_with(want), "{message}");
+    }
+    assert!(
+        findings(&report)
+            .iter()
+            .any(|f| f.3 == "write it without: `drafts/**`"),
+        "{report:#}"
+    );
+
+    // `due-soon` as long as the review period, or a status's: at
+    // `due-soon` when it is written, else at the period.
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\nreview-period = \"30d\"\ndue-soon = \"1 month\"\n",
+        "",
+    );
+    let (report, _) = lint_json(tmp.path(), &[]);
+    let warnings = config_warnings(&report);
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert_eq!(warnings[0].0, "5:12");
+    assert!(
+        warnings[0].1.starts_with(
+            "`lint.due-soon`: `1 month` is as long as the review period (`30d`) or longer"
+        ),
+        "{warnings:#?}"
+    );
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint.review-period-by-status]\ndraft = \"10d\"\n",
+        "",
+    );
+    let (report, _) = lint_json(tmp.path(), &[]);
+    let warnings = config_warnings(&report);
+    assert_eq!(warnings.len(), 1, "{warnings:#?}");
+    assert_eq!(warnings[0].0, "4:9");
+    assert!(
+        warnings[0]
+            .1
+            .contains("the review period of `draft` runbooks (`10d`)"),
+        "{warnings:#?}"
+    );
+
+    // Settings that work are not warned about.
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\nexclude = [\"drafts/**\", \"**/old/*.md\", \"*.tmp.md\"]\nstatuses = [\"draft\"]\nreview-period = \"30d\"\ndue-soon = \"29d\"\n[lint.review-period-by-status]\ndraft = \"1 year\"\n",
+        "",
+    );
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(code, 0);
+    assert!(config_warnings(&report).is_empty(), "{report:#}");
+}
+
+/// No runbook fits in a shard of 0: an error where it is written, as any
+/// invalid value.
+#[test]
+fn a_search_shard_of_no_pages_is_refused() {
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[build]\nsearch-shard-pages = 0\n",
+        "",
+    );
+    for command in ["lint", "build"] {
+        let output = runbook(tmp.path(), &[command, "--today", "2026-11-25"]);
+        assert_eq!(output.status.code(), Some(2), "{command}");
+        assert!(
+            stderr(&output).contains("book.toml:4:22: `build.search-shard-pages`: a search index shard holds at least 1 runbook"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    assert!(!tmp.path().join("site").exists());
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[build]\nsearch-shard-pages = 1\n",
+        "",
+    );
+    let output = runbook(tmp.path(), &["build", "--today", "2026-11-25"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+/// Without a book.toml, `build` and `serve` find the runbooks where `lint`
+/// does: `content/` when there is one, else the working directory. The
+/// site's own folder inside it (`site/`) is output, never runbooks; a
+/// destination that is the source folder is still refused.
+#[test]
+fn build_and_serve_find_the_source_as_lint_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let runbook_text = "---\ntitle: Flush\nowner: sre\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# Flush\n\n## Rollback\n\nNothing.\n";
+    std::fs::write(dir.join("cache-flush.md"), runbook_text).unwrap();
+    let lint = runbook(dir, &["lint", "--today", "2026-11-25"]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stderr(&lint));
+    let build = runbook(dir, &["build", "--today", "2026-11-25"]);
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    assert!(dir.join("site/cache-flush.html").is_file());
+    assert!(!stderr(&build).contains("book.toml"), "{}", stderr(&build));
+
+    // A Markdown file in the output folder is not a runbook of the book.
+    std::fs::write(dir.join("site/notes.md"), runbook_text).unwrap();
+    let build = runbook(dir, &["build", "--today", "2026-11-25"]);
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    assert!(
+        stderr(&build).contains("built 1 runbook "),
+        "{}",
+        stderr(&build)
+    );
+    assert!(!dir.join("site/site").exists() && !dir.join("site/notes.html").exists());
+    // Nor in another destination inside the source folder.
+    std::fs::create_dir(dir.join("public")).unwrap();
+    std::fs::write(dir.join("public/old.md"), runbook_text).unwrap();
+    let build = runbook(dir, &["build", "--dest", "public", "--today", "2026-11-25"]);
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    assert!(dir.join("public/cache-flush.html").is_file());
+    assert!(!dir.join("public/public").exists() && !dir.join("public/old.html").exists());
+
+    // `serve` reads the same source: the refusal names it, not a missing
+    // `content`.
+    let serve = runbook(
+        dir,
+        &[
+            "serve",
+            "--dest",
+            ".",
+            "--port",
+            "0",
+            "--today",
+            "2026-11-25",
+        ],
+    );
+    assert_eq!(serve.status.code(), Some(2));
+    assert!(
+        stderr(&serve).contains("is the source folder `.`")
+            && !stderr(&serve).contains("does not exist"),
+        "{}",
+        stderr(&serve)
+    );
+
+    // With a `content/`, that is the source, as for `lint`.
+    std::fs::create_dir(dir.join("content")).unwrap();
+    std::fs::write(
+        dir.join("content/restart.md"),
+        runbook_text.replace("Flush", "Restart"),
+    )
+    .unwrap();
+    let build = runbook(dir, &["build", "--today", "2026-11-25"]);
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    assert!(dir.join("site/restart.html").is_file());
+    assert!(!dir.join("site/cache-flush.html").exists());
 }

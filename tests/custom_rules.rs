@@ -55,6 +55,12 @@ fn team_rules_are_listed_and_explained() {
             && one.contains("when front matter `tags` matches `^payments$`"),
         "{one}"
     );
+    let one = stdout(&runbook(&dir, &["rules", "payments-no-wip"]));
+    assert!(
+        one.contains("but where it also matches `tracked in [A-Z]+-[0-9]+`")
+            && one.contains("when front matter `tags` matches `^payments$`."),
+        "{one}"
+    );
 }
 
 fn broken_rule_file(yaml: &str) -> (i32, String) {
@@ -107,14 +113,45 @@ fn rule_files_with_errors_stop_the_run_with_file_and_line() {
     );
     assert_eq!(code, 2);
     assert!(
-        err.contains("b.yaml:1:") && err.contains("`fine` is already taken"),
+        err.contains("b.yaml:1:7:")
+            && err.contains("`fine` is already taken by the rule at ")
+            && err.contains("a.yaml:1:7;"),
+        "a duplicate names the first definition: {err}"
+    );
+    // In the same file too, at the second id.
+    let (code, err) = broken_rule_file(
+        "- id: twice\n  kind: pattern\n  scope: prose\n  regex: y\n\n- id: twice\n  kind: pattern\n  scope: prose\n  regex: z\n",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("b.yaml:6:7:") && err.contains("b.yaml:1:7;"),
         "{err}"
     );
 
     let (code, err) =
-        broken_rule_file("- id: broken-link\n  kind: pattern\n  scope: prose\n  regex: y\n");
+        broken_rule_file("- kind: pattern\n  id: broken-link\n  scope: prose\n  regex: y\n");
     assert_eq!(code, 2);
-    assert!(err.contains("already taken"), "a built-in id: {err}");
+    assert!(
+        err.contains("b.yaml:2:7:")
+            && err.contains("`broken-link` is the id of a built-in rule")
+            && err.contains("choose another id")
+            && !err.contains("already taken"),
+        "a built-in id is said so, at the id: {err}"
+    );
+    let (code, err) = broken_rule_file("- id: heading-no-space\n  severity: off\n");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("b.yaml:1:7:")
+            && err.contains("built-in rule")
+            && err.contains("`heading-no-space = \"off\"` under [lint.rules]"),
+        "{err}"
+    );
+    let (code, err) = broken_rule_file("- id: destructive-command\n  kind: command\n  regex: y\n");
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("built-in rule") && err.contains("`reports-as: destructive-command`"),
+        "{err}"
+    );
 
     let (code, err) =
         broken_rule_file("- id: x\n  kind: pattern\n  scope: prose\n  regex: y\n  colour: red\n");
@@ -452,4 +489,153 @@ fn a_command_rules_word_boundaries_are_the_shells() {
     let output = runbook(tmp.path(), &["rules", "no-restore-now"]);
     let shown = String::from_utf8_lossy(&output.stdout);
     assert!(shown.contains(r"`\brestore\b`"), "{shown}");
+}
+
+/// A value of the wrong type is said with its key and what the key takes.
+#[test]
+fn type_errors_name_the_key() {
+    for (yaml, at, said) in [
+        (
+            "- id: x\n  kind: front-matter\n  field: team\n  required: 'yes please'\n",
+            "b.yaml:4:13:",
+            "`required` takes `true` or `false`",
+        ),
+        (
+            "- id: x\n  kind: required-section\n  heading: x\n  non-empty: maybe\n",
+            "b.yaml:4:14:",
+            "`non-empty` takes `true` or `false`",
+        ),
+        (
+            "- id: x\n  kind: required-section\n  heading: x\n  non-empty:\n    - a\n",
+            "b.yaml:5:",
+            "`non-empty` takes `true` or `false`",
+        ),
+        (
+            "- id: x\n  kind: front-matter\n  field: team\n  values: payments\n",
+            "b.yaml:4:",
+            "`values` takes a list",
+        ),
+        (
+            "- id: x\n  kind: pattern\n  scope: prose\n  regex: [a, b]\n",
+            "b.yaml:4:",
+            "`regex` takes a regular expression",
+        ),
+        (
+            "- id: x\n  kind: pattern\n  scope: prose\n  regex: x\n  when: { field: tags }\n",
+            "b.yaml:5:",
+            "`when`: missing field `matches`",
+        ),
+    ] {
+        let (code, err) = broken_rule_file(yaml);
+        assert_eq!(code, 2, "{yaml}");
+        assert!(err.contains(at) && err.contains(said), "{yaml}\n{err}");
+        assert!(!err.contains("a name or text"), "{err}");
+    }
+}
+
+/// Every key a rule's kind does not read is an error naming the key and
+/// the kinds that read it, where the key is written; so is a rule that
+/// checks nothing, and an invalid regex in `when`, on every kind.
+#[test]
+fn keys_a_kind_does_not_read_are_errors() {
+    for (yaml, at, said) in [
+        (
+            "- id: x\n  kind: front-matter\n  field: team\n  required: true\n  unless: 'tracked'\n",
+            "b.yaml:5:3:",
+            "rule `x` is of kind `front-matter`, which does not read `unless`: `unless` is for rules of kind pattern or command",
+        ),
+        (
+            "- id: x\n  kind: pattern\n  scope: prose\n  regex: x\n  non-empty: true\n",
+            "b.yaml:5:3:",
+            "`non-empty` is for rules of kind required-section",
+        ),
+        (
+            "- id: x\n  kind: command\n  regex: x\n  heading: y\n",
+            "b.yaml:4:3:",
+            "does not read `heading`",
+        ),
+        (
+            "- {id: x, kind: required-section, heading: x, values: [a]}\n",
+            "b.yaml:1:47:",
+            "`values` is for rules of kind front-matter",
+        ),
+        (
+            "- id: x\n  kind: required-section\n  heading: x\n  required: true\n",
+            "b.yaml:4:3:",
+            "`required` is for rules of kind front-matter",
+        ),
+        (
+            "- id: x\n  kind: pattern\n  scope: prose\n  field: team\n  regex: x\n",
+            "b.yaml:4:3:",
+            "`field` is read with `scope: field` only",
+        ),
+        (
+            "- id: x\n  kind: pattern\n  scope: headings\n  must: match\n  regex: x\n  unless: y\n",
+            "b.yaml:6:3:",
+            "`must: match`",
+        ),
+        (
+            "- id: inert\n  kind: front-matter\n  field: team\n",
+            "b.yaml:2:9:",
+            "rule `inert` checks nothing",
+        ),
+        (
+            "- id: inert\n  kind: front-matter\n  field: team\n  required: false\n  values: []\n",
+            "b.yaml:2:9:",
+            "checks nothing",
+        ),
+        (
+            "- id: x\n  kind: pattern\n  scope: prose\n  regex: x\n  when: { field: tags, matches: '(unclosed' }\n",
+            "b.yaml:5:33:",
+            "`when.matches`: invalid regular expression",
+        ),
+        (
+            "- id: x\n  kind: front-matter\n  field: team\n  required: true\n  when: { field: tags, matches: '(unclosed' }\n",
+            "b.yaml:5:",
+            "`when.matches`: invalid regular expression",
+        ),
+        (
+            "- id: x\n  kind: command\n  regex: x\n  unless: '(unclosed'\n  when: { field: tags, matches: y }\n",
+            "b.yaml:4:",
+            "`unless`: invalid regular expression",
+        ),
+        (
+            "- id: x\n  kind: pattern\n  scope: prose\n  regex: x\n  unless: '[z'\n",
+            "b.yaml:5:",
+            "`unless`: invalid regular expression",
+        ),
+        // The built-in rules that run such data read neither key.
+        (
+            "- id: x\n  kind: command\n  reports-as: destructive-command\n  regex: x\n  when: { field: tags, matches: y }\n",
+            "b.yaml:5:3:",
+            "a rule that reports as `destructive-command` does not read `when`",
+        ),
+        (
+            "- id: x\n  kind: pattern\n  scope: commands\n  reports-as: credential-in-command\n  regex: x\n  unless: y\n",
+            "b.yaml:6:3:",
+            "does not read `unless`",
+        ),
+    ] {
+        let (code, err) = broken_rule_file(yaml);
+        assert_eq!(code, 2, "{yaml}");
+        assert!(err.contains(at) && err.contains(said), "{yaml}\n{err}");
+    }
+    // What they may take, they take: `when` on a rule that reports as
+    // rollback-missing, `unless` on one of destructive-command.
+    let tmp = book(
+        "",
+        &[(
+            "team.yaml",
+            "- id: rollback-section\n  kind: required-section\n  reports-as: rollback-missing\n  heading: '(?i)^rollback$'\n  when: { field: status, matches: '^authoritative$' }\n- id: rm-recursive-force\n  kind: command\n  reports-as: destructive-command\n  regex: '\\brm\\s+-rf\\b'\n  unless: '/tmp/'\n",
+        )],
+    );
+    let found = findings(tmp.path());
+    assert!(
+        !found.iter().any(|f| f.starts_with("rollback-missing")),
+        "the runbook's status is `live`: {found:#?}"
+    );
+    assert!(
+        found.iter().any(|f| f.starts_with("destructive-command")),
+        "{found:#?}"
+    );
 }

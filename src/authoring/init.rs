@@ -19,8 +19,8 @@ due-soon = "14d"
 # statuses = ["draft", "authoritative", "deprecated"]  # unset: runbook's status-values rule
 required-fields = ["owner", "last_reviewed", "status"]
 
-[lint.review-period-by-status]
-draft = "30d"
+# [lint.review-period-by-status]   # an example, not a default: none is set
+# draft = "30d"                    # drafts fall due 30 days after a review
 
 # [lint.rules]
 # heading-no-space = "off"

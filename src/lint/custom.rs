@@ -17,6 +17,7 @@
 //!   field: ...                      # with scope: field
 //!   regex: '\bTODO\b'
 //!   must: not-match                 # or: match (somewhere in the scope)
+//!   unless: 'tracked in'            # with not-match: a line that also matches is fine
 //!
 //! - id: team-field
 //!   kind: front-matter              # a field, its values or its shape
@@ -39,8 +40,13 @@
 //!   severity: off
 //! ```
 //!
-//! A file with an error (bad regex, unknown kind, missing or duplicate id)
-//! stops the run with its file and line, before anything is linted.
+//! Every kind reads `when` (the rule applies to the runbooks whose front
+//! matter field matches). A key the rule's kind does not read is an error,
+//! as is a `front-matter` rule with nothing to check ([`KIND_KEYS`]): a
+//! key silently ignored leaves a rule that does something else than its
+//! author wrote. A file with an error (bad regex, unknown kind, missing or
+//! duplicate id) stops the run with its file and line, before anything is
+//! linted.
 //!
 //! The built-in defaults are rules of the same format, in the repository's
 //! `lints/defaults/` and compiled into the binary: they load first, and a
@@ -50,7 +56,7 @@
 //! reports under its own id, so `[lint.rules]` and suppressions of that id
 //! cover every rule that reports as it.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -108,7 +114,7 @@ static DEFAULTS: LazyLock<Vec<CustomRule>> = LazyLock::new(|| {
         .into_iter()
         .flatten()
         .filter_map(|declared| match declared {
-            Declared::Rule(mut rule) => {
+            Declared::Rule(mut rule, _) => {
                 rule.builtin = true;
                 Some(*rule)
             }
@@ -163,6 +169,9 @@ pub struct CustomRule {
     pub message: String,
     pub help: Option<String>,
     pub kind: Kind,
+    /// The runbooks the rule applies to: those whose front matter field
+    /// matches; every runbook without it.
+    pub when: Option<When>,
     /// The built-in rule that runs this one and reports its findings.
     pub reports_as: Option<&'static str>,
     /// Where it is declared, for `runbook rules`.
@@ -178,12 +187,13 @@ pub enum Kind {
         scope: Scope,
         regex: RuleRegex,
         must_match: bool,
+        /// A line (or field value) that also matches this is fine.
+        unless: Option<RuleRegex>,
     },
     RequiredSection {
         heading: Regex,
         /// [`anywhere`] of `heading`: where a page may mention the section.
         mentions: Option<Regex>,
-        when: Option<When>,
         non_empty: bool,
     },
     FrontMatter {
@@ -391,7 +401,8 @@ pub fn load(dir: &Path, boundary: &Boundary) -> Result<Vec<CustomRule>, ConfigEr
             });
         }
     };
-    let mut declared = HashSet::new();
+    // Each id declared so far, and where: a second one names the first.
+    let mut declared: HashMap<String, (PathBuf, Pos)> = HashMap::new();
     for file in files {
         let unread = |message: String| ConfigError {
             path: file.clone(),
@@ -401,25 +412,43 @@ pub fn load(dir: &Path, boundary: &Boundary) -> Result<Vec<CustomRule>, ConfigEr
         };
         let text = read_text_inside(&file, boundary).map_err(unread)?;
         for item in parse(&file, &text)? {
-            let (id, line) = match &item {
-                Declared::Rule(rule) => (rule.id.to_string(), rule.line),
-                Declared::Off { id, line } => (id.clone(), *line),
+            let (id, at) = match &item {
+                Declared::Rule(rule, at) => (rule.id.to_string(), *at),
+                Declared::Off { id, at } => (id.clone(), *at),
             };
             let error = |message: String| ConfigError {
                 path: file.clone(),
-                line,
-                col: 1,
+                line: at.line,
+                col: at.col,
                 message,
             };
-            if super::rules::find(&id).is_some() || !declared.insert(id.clone()) {
+            if super::rules::find(&id).is_some() {
+                let instead = match (&item, DATA_OF.iter().any(|(b, _)| *b == id)) {
+                    (Declared::Off { .. }, _) => format!(
+                        "to turn it off, set `{id} = \"off\"` under [lint.rules] in book.toml"
+                    ),
+                    (Declared::Rule(..), true) => format!(
+                        "choose another id; to add to the data it runs, give the rule `reports-as: {id}`"
+                    ),
+                    (Declared::Rule(..), false) => "choose another id".to_string(),
+                };
                 return Err(error(format!(
-                    "rule id `{id}` is already taken; ids must be unique"
+                    "`{id}` is the id of a built-in rule (`runbook rules {id}`): {instead}"
                 )));
             }
+            if let Some((first, first_at)) = declared.get(&id) {
+                return Err(error(format!(
+                    "rule id `{id}` is already taken by the rule at {}:{}:{}; ids must be unique",
+                    first.display(),
+                    first_at.line,
+                    first_at.col
+                )));
+            }
+            declared.insert(id.clone(), (file.clone(), at));
             let default = rules.iter().position(|r| r.id == id);
             match (item, default) {
-                (Declared::Rule(rule), Some(i)) => rules[i] = *rule,
-                (Declared::Rule(rule), None) => rules.push(*rule),
+                (Declared::Rule(rule, _), Some(i)) => rules[i] = *rule,
+                (Declared::Rule(rule, _), None) => rules.push(*rule),
                 (Declared::Off { .. }, Some(i)) => {
                     rules.remove(i);
                 }
@@ -499,13 +528,11 @@ pub fn reporting_as<'a>(
 
 /// An entry of a rule file.
 enum Declared {
-    Rule(Box<CustomRule>),
+    /// A rule, and where its id is written.
+    Rule(Box<CustomRule>, Pos),
     /// `severity: off`: drops the default with this id; nothing else of
     /// the entry is read.
-    Off {
-        id: String,
-        line: usize,
-    },
+    Off { id: String, at: Pos },
 }
 
 fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
@@ -530,13 +557,21 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
     }
     let entries: Vec<Spanned<Entry>> = serde_saphyr::from_str(text).map_err(|e| {
         let pos = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        error(
-            pos,
-            format!(
-                "{} (a rule file is a list of rules; see `runbook rules`)",
-                yaml::message(&e)
-            ),
-        )
+        let said = yaml::message(&e);
+        // A value of the wrong type is said with its key, and what it takes.
+        let keyed = (!said.starts_with("unknown field"))
+            .then(|| key_holding(text, pos))
+            .flatten()
+            .and_then(|key| KEY_TAKES.iter().find(|(k, _)| *k == key));
+        let message = match keyed {
+            Some((key, takes)) if said.starts_with("missing field") => {
+                format!("`{key}`: {said}; it takes {takes}")
+            }
+            // The parser's own words name a type, not always this one.
+            Some((key, takes)) => format!("`{key}` takes {takes}"),
+            None => format!("{said} (a rule file is a list of rules; see `runbook rules`)"),
+        };
+        error(pos, message)
     })?;
     let at = |s: &Spanned<String>| (s.referenced.line(), s.referenced.column());
     let regex = |s: &Spanned<String>, key: &str| {
@@ -551,11 +586,20 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
         };
         compiled.map_err(|e| error(at(s), format!("`{key}`: invalid regular expression: {e}")))
     };
+    // Where each entry's keys are written: read again only for an error
+    // about a key.
+    let keys = std::cell::OnceCell::new();
+    let key_at = |entry: usize, key: &str, fallback: (u64, u64)| {
+        keys.get_or_init(|| entry_keys(text))
+            .get(entry)
+            .and_then(|keys| keys.iter().find(|k| k.name == key))
+            .map_or(fallback, |k| k.key)
+    };
     let list = LISTS
         .iter()
         .find(|(name, ..)| file.file_name().is_some_and(|n| n == *name));
     let mut rules = Vec::new();
-    for entry in entries {
+    for (index, entry) in entries.into_iter().enumerate() {
         let start = (entry.referenced.line(), entry.referenced.column());
         let mut e = entry.value;
         if let (Some((_, kind, scope, reports_as)), None) = (list, &e.kind) {
@@ -582,15 +626,56 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
             ));
         }
         if e.severity.as_ref().is_some_and(|s| s.value == "off") {
+            let id_at = pos_of(at(&id));
             rules.push(Declared::Off {
                 id: id.value,
-                line: start.0.max(1) as usize,
+                at: id_at,
             });
             continue;
         }
         let Some(kind) = e.kind else {
             return Err(error(at(&id), format!("rule `{}` has no `kind`", id.value)));
         };
+        let Some((_, reads)) = KIND_KEYS.iter().find(|(k, _)| *k == kind.value) else {
+            let kinds: Vec<&str> = KIND_KEYS.iter().map(|(k, _)| *k).collect();
+            return Err(error(
+                at(&kind),
+                format!("kind `{}`: use {}", kind.value, or_list(&kinds)),
+            ));
+        };
+        // A key the kind does not read would be ignored: the rule would
+        // not do what its author wrote.
+        let written = [
+            ("scope", e.scope.is_some()),
+            ("field", e.field.is_some()),
+            ("regex", e.regex.is_some()),
+            ("must", e.must.is_some()),
+            ("heading", e.heading.is_some()),
+            ("non-empty", e.non_empty.is_some()),
+            ("required", e.required.is_some()),
+            ("values", e.values.is_some()),
+            ("unless", e.unless.is_some()),
+        ];
+        let key_error = |key: &str, message: String| error(key_at(index, key, at(&kind)), message);
+        if let Some((key, _)) = written
+            .iter()
+            .find(|(key, set)| *set && !reads.contains(key))
+        {
+            let kinds: Vec<&str> = KIND_KEYS
+                .iter()
+                .filter(|(_, keys)| keys.contains(key))
+                .map(|(k, _)| *k)
+                .collect();
+            return Err(key_error(
+                key,
+                format!(
+                    "rule `{}` is of kind `{}`, which does not read `{key}`: `{key}` is for rules of kind {}",
+                    id.value,
+                    kind.value,
+                    or_list(&kinds)
+                ),
+            ));
+        }
         let mut severity = match e.severity.as_ref().map(|s| s.value.as_str()) {
             None | Some("error") => Severity::Error,
             Some("warning") => Severity::Warning,
@@ -630,6 +715,25 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
                         ),
                     ));
                 }
+                // The built-in rules that run such data check every
+                // runbook (but `rollback-missing`) and excuse no line.
+                for (key, set, reads) in [
+                    ("when", e.when.is_some(), *builtin == "rollback-missing"),
+                    (
+                        "unless",
+                        e.unless.is_some(),
+                        *builtin == "destructive-command",
+                    ),
+                ] {
+                    if set && !reads {
+                        return Err(key_error(
+                            key,
+                            format!(
+                                "a rule that reports as `{builtin}` does not read `{key}`: that rule runs it on every runbook and line; give the rule its own id, without `reports-as`, to use `{key}`"
+                            ),
+                        ));
+                    }
+                }
                 severity = super::rules::find(builtin).map_or(severity, |b| b.severity);
                 Some(*builtin)
             }
@@ -641,6 +745,13 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
                     format!("rule `{}` of kind `{}` needs `{key}`", id.value, kind.value),
                 )
             })
+        };
+        let when = match &e.when {
+            Some(w) => Some(When {
+                field: w.field.clone(),
+                matches: regex(&w.matches, "when.matches")?,
+            }),
+            None => None,
         };
         let parsed = match kind.value.as_str() {
             "pattern" => {
@@ -659,6 +770,15 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
                         ));
                     }
                 };
+                if e.field.is_some() && !matches!(scope, Scope::Field(_)) {
+                    return Err(key_error(
+                        "field",
+                        format!(
+                            "`field` is read with `scope: field` only; this rule's scope is `{}`",
+                            scope_text.value
+                        ),
+                    ));
+                }
                 let must_match = match e.must.as_ref().map(|m| m.value.as_str()) {
                     None | Some("not-match") => false,
                     Some("match") => true,
@@ -669,11 +789,22 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
                         ));
                     }
                 };
+                if must_match && e.unless.is_some() {
+                    return Err(key_error(
+                        "unless",
+                        "`unless` excuses a line a rule finds, and a rule with `must: match` finds none: it reports a runbook where the regex matches nowhere".to_string(),
+                    ));
+                }
                 let shell = scope == Scope::Commands;
                 Kind::Pattern {
                     scope,
                     regex: rule_regex(&need(e.regex, "regex")?, "regex", shell)?,
                     must_match,
+                    unless: e
+                        .unless
+                        .as_ref()
+                        .map(|r| rule_regex(r, "unless", shell))
+                        .transpose()?,
                 }
             }
             "required-section" => {
@@ -681,25 +812,33 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
                 Kind::RequiredSection {
                     mentions: anywhere(&heading),
                     heading,
-                    when: match e.when {
-                        Some(w) => Some(When {
-                            field: w.field,
-                            matches: regex(&w.matches, "when.matches")?,
-                        }),
-                        None => None,
-                    },
                     non_empty: e.non_empty.unwrap_or(false),
                 }
             }
-            "front-matter" => Kind::FrontMatter {
-                field: e.field.ok_or_else(|| {
+            "front-matter" => {
+                let field = e.field.ok_or_else(|| {
                     error(at(&kind), format!("rule `{}` needs `field`", id.value))
-                })?,
-                required: e.required.unwrap_or(false),
-                values: e.values.unwrap_or_default(),
-                regex: e.regex.as_ref().map(|r| regex(r, "regex")).transpose()?,
-            },
-            "command" => Kind::Command {
+                })?;
+                let required = e.required.unwrap_or(false);
+                let values = e.values.unwrap_or_default();
+                let regex = e.regex.as_ref().map(|r| regex(r, "regex")).transpose()?;
+                if !required && values.is_empty() && regex.is_none() {
+                    return Err(error(
+                        at(&kind),
+                        format!(
+                            "rule `{}` checks nothing: a `front-matter` rule needs `required: true`, `values: [...]` or `regex`",
+                            id.value
+                        ),
+                    ));
+                }
+                Kind::FrontMatter {
+                    field,
+                    required,
+                    values,
+                    regex,
+                }
+            }
+            _ => Kind::Command {
                 regex: rule_regex(&need(e.regex, "regex")?, "regex", true)?,
                 unless: e
                     .unless
@@ -707,19 +846,12 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
                     .map(|r| rule_regex(r, "unless", true))
                     .transpose()?,
             },
-            other => {
-                return Err(error(
-                    at(&kind),
-                    format!(
-                        "kind `{other}`: use pattern, required-section, front-matter or command"
-                    ),
-                ));
-            }
         };
         if let Some(builtin) = reports_as {
             data_fits(builtin, &parsed).map_err(|m| error(at(&kind), m))?;
         }
         let message = e.message.unwrap_or_else(|| format!("rule `{}`", id.value));
+        let id_at = pos_of(at(&id));
         let rule = CustomRule {
             // Rule ids live as long as the program, like the built-in ones.
             id: Box::leak(id.value.into_boxed_str()),
@@ -727,14 +859,110 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
             message,
             help: e.help,
             kind: parsed,
+            when,
             reports_as,
             file: file.to_path_buf(),
             line: pos_of(start).line,
             builtin: false,
         };
-        rules.push(Declared::Rule(Box::new(rule)));
+        rules.push(Declared::Rule(Box::new(rule), id_at));
     }
     Ok(rules)
+}
+
+/// The keys each kind reads, besides `id`, `kind`, `severity`, `message`,
+/// `help`, `reports-as` and `when`, which every kind reads.
+const KIND_KEYS: &[(&str, &[&str])] = &[
+    ("pattern", &["scope", "field", "regex", "must", "unless"]),
+    ("required-section", &["heading", "non-empty"]),
+    ("front-matter", &["field", "required", "values", "regex"]),
+    ("command", &["regex", "unless"]),
+];
+
+/// What each key of a rule takes, for an error about a value of the
+/// wrong type.
+const KEY_TAKES: &[(&str, &str)] = &[
+    ("id", "a name of lowercase letters, digits and `-`"),
+    (
+        "kind",
+        "one of pattern, required-section, front-matter, command",
+    ),
+    ("severity", "one of error, warning, info, off"),
+    ("message", "text"),
+    ("help", "text"),
+    ("scope", "one of prose, headings, commands, field"),
+    ("field", "the name of a front matter field"),
+    ("regex", "a regular expression"),
+    ("must", "match or not-match"),
+    ("heading", "a regular expression"),
+    ("when", "`{ field: NAME, matches: REGEX }`"),
+    ("non-empty", "`true` or `false`"),
+    ("required", "`true` or `false`"),
+    ("values", "a list of values (`values: [a, b]`)"),
+    ("unless", "a regular expression"),
+    ("reports-as", "the id of a built-in rule"),
+];
+
+/// `a, b or c`.
+fn or_list(items: &[&str]) -> String {
+    match items.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        Some((last, _)) => last.to_string(),
+        None => String::new(),
+    }
+}
+
+/// A key of a rule as written: its name, and where (YAML's line and
+/// column) it starts.
+struct WrittenKey {
+    name: String,
+    key: (u64, u64),
+}
+
+/// The keys of each entry of a rule file; empty when the file is no list
+/// of mappings.
+fn entry_keys(text: &str) -> Vec<Vec<WrittenKey>> {
+    use serde::de::{IgnoredAny, MapAccess, Visitor};
+
+    struct Keys(Vec<WrittenKey>);
+    impl<'de> Deserialize<'de> for Keys {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Keys, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Keys;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a rule")
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                    let place = |l: &serde_saphyr::Location| (l.line(), l.column());
+                    let mut keys = Vec::new();
+                    while let Some(key) = map.next_key::<Spanned<String>>()? {
+                        map.next_value::<IgnoredAny>()?;
+                        keys.push(WrittenKey {
+                            name: key.value,
+                            key: place(&key.referenced),
+                        });
+                    }
+                    Ok(Keys(keys))
+                }
+            }
+            d.deserialize_map(V)
+        }
+    }
+    serde_saphyr::from_str::<Vec<Keys>>(text)
+        .map(|entries| entries.into_iter().map(|k| k.0).collect())
+        .unwrap_or_default()
+}
+
+/// The key of a rule whose value holds the YAML position `pos`: the last
+/// key written at or before it.
+fn key_holding(text: &str, pos: (u64, u64)) -> Option<String> {
+    entry_keys(text)
+        .into_iter()
+        .flatten()
+        .filter(|k| k.key <= pos)
+        .max_by_key(|k| k.key)
+        .map(|k| k.name)
 }
 
 /// What a built-in rule needs of the rules it runs, beyond their kind.
@@ -765,6 +993,7 @@ impl CustomRule {
                 scope,
                 regex,
                 must_match,
+                unless,
             } => {
                 let place = match scope {
                     Scope::Prose => "prose".to_string(),
@@ -777,26 +1006,20 @@ impl CustomRule {
                 } else {
                     "must not match"
                 };
-                format!("The {place} {must} `{}`.", regex.written)
+                let mut s = format!("The {place} {must} `{}`", regex.written);
+                if let Some(u) = unless {
+                    s.push_str(&format!(", but where it also matches `{}`", u.written));
+                }
+                s
             }
             Kind::RequiredSection {
-                heading,
-                when,
-                non_empty,
-                ..
+                heading, non_empty, ..
             } => {
                 let mut s = format!("A heading matching `{}` must exist", heading.as_str());
                 if *non_empty {
                     s.push_str(", with content under it");
                 }
-                if let Some(w) = when {
-                    s.push_str(&format!(
-                        ", when front matter `{}` matches `{}`",
-                        w.field,
-                        w.matches.as_str()
-                    ));
-                }
-                s + "."
+                s
             }
             Kind::FrontMatter {
                 field,
@@ -814,15 +1037,23 @@ impl CustomRule {
                 if let Some(r) = regex {
                     s.push_str(&format!("; its values match `{}`", r.as_str()));
                 }
-                s + "."
+                s
             }
             Kind::Command { regex, unless } => {
                 let mut s = format!("Command lines matching `{}` are forbidden", regex.written);
                 if let Some(u) = unless {
                     s.push_str(&format!(" unless they match `{}`", u.written));
                 }
-                s + ", except in a block marked `{destructive}` or after a warning paragraph."
+                s + ", except in a block marked `{destructive}` or after a warning paragraph"
             }
+        };
+        let what = match &self.when {
+            Some(w) => format!(
+                "{what}, when front matter `{}` matches `{}`.",
+                w.field,
+                w.matches.as_str()
+            ),
+            None => what + ".",
         };
         let what = match self.reports_as {
             Some(builtin) => format!(
@@ -867,6 +1098,9 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
 }
 
 fn check_rule(rule: &CustomRule, doc: &Document, sink: &mut Sink) {
+    if rule.when.as_ref().is_some_and(|w| !w.holds(doc)) {
+        return;
+    }
     let top = doc.front_matter.block().map(|b| b.open).unwrap_or(Pos {
         line: 1,
         col: 1,
@@ -891,10 +1125,12 @@ fn check_rule(rule: &CustomRule, doc: &Document, sink: &mut Sink) {
             scope,
             regex,
             must_match,
+            unless,
         } => {
             let lines = scope_lines(doc, scope);
             let hits: Vec<Span> = lines
                 .iter()
+                .filter(|(_, text, _)| !unless.as_ref().is_some_and(|u| u.regex.is_match(text)))
                 .filter_map(|(line, text, base)| {
                     regex
                         .regex
@@ -909,14 +1145,8 @@ fn check_rule(rule: &CustomRule, doc: &Document, sink: &mut Sink) {
             }
         }
         Kind::RequiredSection {
-            heading,
-            when,
-            non_empty,
-            ..
+            heading, non_empty, ..
         } => {
-            if when.as_ref().is_some_and(|w| !w.holds(doc)) {
-                return;
-            }
             let found: Vec<_> = doc
                 .body
                 .headings

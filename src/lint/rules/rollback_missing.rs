@@ -59,10 +59,9 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
         if let Kind::RequiredSection {
             heading,
             mentions,
-            when,
             non_empty,
         } = &rule.kind
-            && when.as_ref().is_none_or(|w| w.holds(doc)) {
+            && rule.when.as_ref().is_none_or(|w| w.holds(doc)) {
                 check_section(doc, rule, heading, mentions.as_ref(), *non_empty, sink);
             }
     }

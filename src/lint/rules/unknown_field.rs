@@ -3,7 +3,9 @@
 //! ## What it checks
 //! Keys that are neither a canonical field nor a configured alias, but are
 //! close to one (`last_reviewed_at`, `owners`, `stauts`). Other extra keys
-//! are kept and are fine.
+//! are kept and are fine, and so is a key `[lint] required-fields` lists:
+//! book.toml makes it the team's own field (and warns about an entry
+//! there that is a slip of a known one).
 //!
 //! ## Why it matters
 //! The misspelt field is ignored, so the runbook looks unowned or never
@@ -28,7 +30,14 @@ crate::rule!("unknown-field", Warning, Some(check));
 
 fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
     let Some(fields) = doc.fields() else { return };
-    for key in fields.keys.iter().filter(|k| k.canonical.is_none()) {
+    // A field book.toml requires is the team's own, however close to a
+    // known name (book.toml is warned about a slip there).
+    let required = &cx.settings.config.lint.required_fields;
+    for key in fields
+        .keys
+        .iter()
+        .filter(|k| k.canonical.is_none() && !required.contains(&k.name))
+    {
         let Some(best) = near_miss(&key.name, cx.settings.aliases.known_names()) else {
             continue;
         };
@@ -49,7 +58,7 @@ const RESTATING: &[&str] = &["_at", "_on", "_date", "_day"];
 /// longer ones), or the name with a suffix that only restates it. Other
 /// keys are a team's own (`status_page`, `created`, `reviewers`), however
 /// much of a known name they share.
-fn near_miss<'a>(key: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn near_miss<'a>(key: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let key = key.to_lowercase().replace(['-', ' '], "_");
     let allowed = if key.chars().count() <= 8 { 1 } else { 2 };
     known
