@@ -149,11 +149,7 @@ fn entry(doc: &Document, settings: &Settings, today: Date, horizon: Date) -> Rea
     match &review {
         None => {
             // A value that is no date is a review recorded wrong, not none.
-            let written = fields
-                .and_then(|f| f.type_errors.iter().find(|e| e.field == "last_reviewed"))
-                .map(|e| doc.text[e.written.clone()].trim())
-                .filter(|w| !w.is_empty() && !matches!(*w, "~" | "null" | "Null" | "NULL"));
-            if let Some(written) = written {
+            if let Some(written) = crate::review::invalid_date(doc) {
                 entry.state = "invalid-date";
                 entry.last_reviewed = Some(written.to_string());
             }
