@@ -1130,12 +1130,13 @@ fn check_rule(rule: &CustomRule, doc: &Document, sink: &mut Sink) {
             let lines = scope_lines(doc, scope);
             let hits: Vec<Span> = lines
                 .iter()
-                .filter(|(_, text, _)| !unless.as_ref().is_some_and(|u| u.regex.is_match(text)))
                 .filter_map(|(line, text, base)| {
-                    regex
-                        .regex
-                        .find(text)
-                        .map(|m| doc.span_in_line(*line, base + m.start()..base + m.end()))
+                    let m = regex.regex.find(text)?;
+                    // Asked only of a line the rule finds something in.
+                    if unless.as_ref().is_some_and(|u| u.regex.is_match(text)) {
+                        return None;
+                    }
+                    Some(doc.span_in_line(*line, base + m.start()..base + m.end()))
                 })
                 .collect();
             match (*must_match, hits.is_empty()) {
