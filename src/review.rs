@@ -81,6 +81,15 @@ pub fn invalid_date(doc: &crate::document::Document) -> Option<&str> {
         .filter(|w| !w.is_empty() && !matches!(*w, "~" | "null" | "Null" | "NULL"))
 }
 
+/// How `runbook due` and the site say what is wrong with an invalid date:
+/// `` last_reviewed `2026-02-30` is no day: February 2026 has 28 days ``.
+pub fn invalid_date_words(written: &str) -> String {
+    match crate::document::front_matter::why_no_such_day(written) {
+        Some(why) => format!("last_reviewed `{written}` is no day: {why}"),
+        None => format!("last_reviewed `{written}` is not a date"),
+    }
+}
+
 /// The review of a parsed runbook, with where its date is written, when it
 /// is in `state`: what each review rule asks.
 pub fn in_state(

@@ -11,7 +11,6 @@ use serde::Serialize;
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
 use crate::document::Document;
-use crate::document::front_matter::why_no_such_day;
 use crate::duration::ReviewPeriod;
 use crate::lint::report::{display_path, markdown_link, markdown_text, one_line, plural};
 use crate::review::{State, review};
@@ -198,10 +197,7 @@ pub fn human(due: &Due) -> String {
             let last = e.last_reviewed.as_deref().unwrap_or("");
             let when = match (e.state, e.days_left) {
                 ("never-reviewed", _) => "never reviewed".to_string(),
-                ("invalid-date", _) => match why_no_such_day(last) {
-                    Some(why) => format!("last_reviewed `{}` is no day: {why}", one_line(last)),
-                    None => format!("last_reviewed `{}` is not a date", one_line(last)),
-                },
+                ("invalid-date", _) => crate::review::invalid_date_words(&one_line(last)),
                 ("future", _) => format!("last reviewed {last}, after today"),
                 (_, Some(d)) if d < 0 => {
                     let ago = plural((-d) as usize, "day");

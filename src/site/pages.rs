@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::Serialize;
 
 use super::render::encode_path;
-use crate::document::front_matter::why_no_such_day;
 use crate::document::slug::{SlugCounter, slugify};
 use crate::review::{Review, State};
 
@@ -59,10 +58,7 @@ pub fn review_fields(
 ) -> (&'static str, String, u8, String, String) {
     let Some(r) = review else {
         if let Some(written) = invalid {
-            let words = match why_no_such_day(written) {
-                Some(why) => format!("last_reviewed `{written}` is no day: {why}"),
-                None => format!("last_reviewed `{written}` is not a date"),
-            };
+            let words = crate::review::invalid_date_words(written);
             return ("invalid-date", words, 1, written.to_string(), String::new());
         }
         return (
