@@ -342,12 +342,12 @@ impl Settings {
         unknown_keys: Vec<UnknownKey>,
     ) -> Result<Settings, ConfigError> {
         // Only a bad value costs reading book.toml again, to say where.
-        let at = |path: &[&str], part: Part| {
+        let located = |path: &[&str], part: Part| {
             file.as_deref()
                 .and_then(|f| std::fs::read_to_string(f).ok())
                 .and_then(|text| position(&text, path, part))
-                .unwrap_or((1, 1))
         };
+        let at = |path: &[&str], part: Part| located(path, part).unwrap_or((1, 1));
         let error_at = |path: &[&str], part: Part, message: String| {
             let (line, col) = at(path, part);
             ConfigError {
@@ -437,11 +437,7 @@ impl Settings {
                 "`build.search-shard-pages`: a search index shard holds at least 1 runbook (the default is 500)".to_string(),
             ));
         }
-        let written = |path: &[&str]| {
-            file.as_deref()
-                .and_then(|f| std::fs::read_to_string(f).ok())
-                .and_then(|text| position(&text, path, Part::Value))
-        };
+        let written = |path: &[&str]| located(path, Part::Value);
         // A period already said to apply to no runbook is not said again.
         let in_force: HashMap<String, ReviewPeriod> = review_period_by_status
             .iter()

@@ -202,11 +202,7 @@ pub fn transcript_commands(block: &CodeBlock, shown: &str) -> Option<Vec<(usize,
     let (code, lines, _) = console_commands(shown, root, |i| i, &[]);
     let widths: Vec<usize> = shown
         .split_inclusive('\n')
-        .map(|raw| {
-            raw.strip_suffix('\n')
-                .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l))
-                .len()
-        })
+        .map(|raw| without_line_end(raw).len())
         .collect();
     Some(
         code.split_terminator('\n')
@@ -214,6 +210,12 @@ pub fn transcript_commands(block: &CodeBlock, shown: &str) -> Option<Vec<(usize,
             .map(|(text, i)| (i, widths.get(i).map_or(0, |w| w.saturating_sub(text.len()))))
             .collect(),
     )
+}
+
+/// A line of `split_inclusive('\n')` without its `\n` or `\r\n`.
+pub fn without_line_end(raw: &str) -> &str {
+    raw.strip_suffix('\n')
+        .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l))
 }
 
 /// Each command's step name, unique within the runbook: its `name`
@@ -408,9 +410,7 @@ fn console_commands(
     for (i, raw) in code.split_inclusive('\n').enumerate() {
         let start = line_start;
         line_start += raw.len();
-        let line = raw
-            .strip_suffix('\n')
-            .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
+        let line = without_line_end(raw);
         let secondary = line
             .strip_prefix("> ")
             .or_else(|| (line == ">").then_some(""));

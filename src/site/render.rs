@@ -17,7 +17,7 @@ use regex::Regex;
 
 use crate::document::CodeBlock;
 use crate::document::include;
-use crate::extract::blocks::transcript_commands;
+use crate::extract::blocks::{transcript_commands, without_line_end};
 use crate::lint::links::{self, Target};
 use crate::workspace::is_markdown;
 
@@ -263,9 +263,7 @@ fn transcript_html(shown: &str, commands: &[(usize, usize)]) -> String {
     let mut html = String::with_capacity(shown.len() * 2);
     let mut commands = commands.iter().peekable();
     for (i, raw) in shown.split_inclusive('\n').enumerate() {
-        let line = raw
-            .strip_suffix('\n')
-            .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l));
+        let line = without_line_end(raw);
         let end = &raw[line.len()..];
         match commands.next_if(|(at, _)| *at == i) {
             Some(&(_, start)) => {
@@ -409,10 +407,10 @@ fn local_link(rel: &str, out: &str, dest: &str, targets: &Targets<'_>) -> Option
         ));
     }
     // A Markdown file the site renders no page for, copied as it is.
-    if let Some(copied) = resolved.as_ref().and_then(|r| targets.assets.get(r))
-        && !targets
-            .pages
-            .contains_key(resolved.as_deref().unwrap_or_default())
+    if let Some(copied) = resolved
+        .as_ref()
+        .filter(|r| !targets.pages.contains_key(*r))
+        .and_then(|r| targets.assets.get(r))
     {
         return Some(format!(
             "{}{suffix}",
@@ -534,7 +532,7 @@ pub fn code_spans(text: &str) -> String {
         let run = rest[open..].bytes().take_while(|&b| b == b'`').count();
         let inner_start = open + run;
         match closing_run(&rest[inner_start..], run) {
-            Some((at, _)) => {
+            Some(at) => {
                 let code = &rest[inner_start..inner_start + at];
                 out.push_str("<code>");
                 out.push_str(&html_escape(code));
@@ -552,14 +550,14 @@ pub fn code_spans(text: &str) -> String {
 }
 
 /// Where a run of exactly `run` backticks starts in `text`, if one does.
-fn closing_run(text: &str, run: usize) -> Option<(usize, usize)> {
+fn closing_run(text: &str, run: usize) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'`' {
             let n = bytes[i..].iter().take_while(|&&b| b == b'`').count();
             if n == run {
-                return Some((i, n));
+                return Some(i);
             }
             i += n;
         } else {
