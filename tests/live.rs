@@ -168,6 +168,18 @@ impl Events {
     }
 }
 
+/// Waits, within [`WAIT`], until `done` holds; fails naming `what`. A save
+/// may reach the server as more than one rebuild, each with its own reload,
+/// so a test that saves twice waits for what the page says, not for the
+/// next reload.
+fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + WAIT;
+    while !done() {
+        assert!(Instant::now() < deadline, "not within {WAIT:?}: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 fn reloads(page: &'static str) -> impl Fn(&serde_json::Value) -> bool {
     move |m| {
         m["scope"] == "all"
@@ -207,11 +219,9 @@ fn a_save_reloads_the_page_with_the_new_text_and_its_findings() {
     assert!(after.contains("Freshly written zebra words"));
     let (_, state) = get(serve.addr, "/__runbook/state");
     assert!(state.contains("broken-link"), "{state}");
-    let deadline = Instant::now() + WAIT;
-    while !serve.stdout.lock().unwrap().contains("error[broken-link]") {
-        assert!(Instant::now() < deadline, "findings print in the terminal");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    eventually("findings print in the terminal", || {
+        serve.stdout.lock().unwrap().contains("error[broken-link]")
+    });
 }
 
 /// A runbook's new title shows in the "Related runbooks" of the pages that
@@ -272,15 +282,8 @@ fn a_folder_link_follows_its_folder_gaining_a_runbook_and_a_readme() {
         let start = page[..at].rfind("href=\"").unwrap() + "href=\"".len();
         page[start..page[start..].find('"').unwrap() + start].to_string()
     };
-    // Each change may reach the server as more than one rebuild: wait for
-    // the page to say it, within the bound every wait here has.
-    let becomes = |wanted: &str| {
-        let deadline = Instant::now() + WAIT;
-        while href() != wanted {
-            assert!(Instant::now() < deadline, "{} is not {wanted}", href());
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    };
+    let becomes =
+        |wanted: &str| eventually(&format!("the link becomes {wanted}"), || href() == wanted);
     // No runbook in the folder: the site has nothing for it.
     assert_eq!(href(), "../cache");
     let runbook = std::fs::read_to_string(serve.path("content/db/restore.md")).unwrap();
@@ -641,11 +644,7 @@ fn the_search_index_catches_up_after_the_reload_and_only_where_the_page_is() {
     let first = serve.path("site/pagefind/pagefind-entry.json");
     let second = serve.path("site/pagefind/shard-1/pagefind-entry.json");
     let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).unwrap();
-    let deadline = Instant::now() + WAIT;
-    while !second.exists() {
-        assert!(Instant::now() < deadline, "the first index is written");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    eventually("the first index is written", || second.exists());
     // Let the startup indexing finish before taking the times.
     std::thread::sleep(Duration::from_secs(2));
     let (first_before, second_before) = (modified(&first), modified(&second));
@@ -662,11 +661,7 @@ fn the_search_index_catches_up_after_the_reload_and_only_where_the_page_is() {
         "the reload does not wait for the index"
     );
 
-    let deadline = Instant::now() + WAIT;
-    while modified(&first) == first_before {
-        assert!(Instant::now() < deadline, "the index catches up");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    eventually("the index catches up", || modified(&first) != first_before);
     std::thread::sleep(Duration::from_millis(500));
     assert_eq!(
         modified(&second),
@@ -713,11 +708,9 @@ fn files_a_page_references_are_served_and_follow_their_changes() {
         "second checklist",
     )
     .unwrap();
-    let deadline = Instant::now() + WAIT;
-    while get(serve.addr, "/db/files/checklist.txt").1 != "second checklist" {
-        assert!(Instant::now() < deadline, "the new checklist is served");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    eventually("the new checklist is served", || {
+        get(serve.addr, "/db/files/checklist.txt").1 == "second checklist"
+    });
     // Nothing outside the source folder is reachable through a link.
     assert_eq!(get(serve.addr, "/book.toml").0, 404);
 
@@ -732,24 +725,17 @@ The [flow](files/flow.svg).
 ",
     );
     std::fs::write(&page, text).unwrap();
-    let deadline = Instant::now() + WAIT;
-    while get(serve.addr, "/db/files/flow.svg").0 != 200 {
-        assert!(Instant::now() < deadline, "the diagram is served");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    eventually("the diagram is served", || {
+        get(serve.addr, "/db/files/flow.svg").0 == 200
+    });
     std::fs::write(
         serve.path(diagram),
         "<svg onload=\"alert(1)\"><rect/></svg>",
     )
     .unwrap();
-    let deadline = Instant::now() + WAIT;
-    while get(serve.addr, "/db/files/flow.svg").0 != 404 {
-        assert!(
-            Instant::now() < deadline,
-            "the diagram is taken off the site"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    eventually("the diagram is taken off the site", || {
+        get(serve.addr, "/db/files/flow.svg").0 == 404
+    });
     assert!(
         serve.stderr.lock().unwrap().contains(
             "warning: not published: db/files/flow.svg: an SVG with an `on...` event attribute"
@@ -770,28 +756,22 @@ fn a_templates_folder_created_while_serving_is_watched() {
     )
     .unwrap();
     events.message(|m| m["scope"] == "all");
-    let deadline = Instant::now() + WAIT;
-    while !get(serve.addr, "/db/restore.html")
-        .1
-        .contains("new-folder Restore")
-    {
-        assert!(Instant::now() < deadline, "the new template is used");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    eventually("the new template is used", || {
+        get(serve.addr, "/db/restore.html")
+            .1
+            .contains("new-folder Restore")
+    });
     // Edits inside the new folder are seen too.
     std::fs::write(
         serve.path("templates/runbook.html"),
         "{% extends \"base.html\" %}{% block main %}<p>edited-again {{ rb.title }}</p>{% endblock main %}",
     )
     .unwrap();
-    let deadline = Instant::now() + WAIT;
-    while !get(serve.addr, "/db/restore.html")
-        .1
-        .contains("edited-again Restore")
-    {
-        assert!(Instant::now() < deadline, "the edited template is used");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    eventually("the edited template is used", || {
+        get(serve.addr, "/db/restore.html")
+            .1
+            .contains("edited-again Restore")
+    });
 }
 
 #[test]
@@ -826,17 +806,22 @@ fn a_saved_include_renders_the_pages_that_include_it_again() {
     )
     .unwrap();
     events.message(reloads("db/restore.html"));
-    let page = get(serve.addr, "/db/restore.html").1;
-    assert!(page.contains("pg_restore --second-version"), "{page}");
+    eventually("the page shows the saved script", || {
+        get(serve.addr, "/db/restore.html")
+            .1
+            .contains("pg_restore --second-version")
+    });
     // So does one the included script includes.
     std::fs::write(
         serve.path("content/db/scripts/lib/check.sh"),
         "pg_isready --second-check\n",
     )
     .unwrap();
-    events.message(reloads("db/restore.html"));
-    let page = get(serve.addr, "/db/restore.html").1;
-    assert!(page.contains("pg_isready --second-check"), "{page}");
+    eventually("the page shows the saved inner script", || {
+        get(serve.addr, "/db/restore.html")
+            .1
+            .contains("pg_isready --second-check")
+    });
     // The script is read into the page, not published beside it.
     assert_eq!(get(serve.addr, "/db/scripts/restore.sh").0, 404);
 }
