@@ -634,19 +634,41 @@ pub fn is_within(path: &Path, paths: &[PathBuf]) -> bool {
 }
 
 /// Whether a named path is, or holds, runbooks of the book: it is in the
-/// source folder and not excluded, or the source folder is in it.
-/// Without a book.toml every path is but a repository's own documents
-/// (`CHANGELOG.md`, see [`crate::config::REPOSITORY_DOCUMENTS`]).
+/// source folder, not excluded and not passed by the walk (hidden, or
+/// ignored by git), or the source folder is in it. Without a book.toml
+/// every path is but a repository's own documents (`CHANGELOG.md`, see
+/// [`crate::config::REPOSITORY_DOCUMENTS`]) and what the walk passes by.
 pub fn in_book(path: &Path, settings: &Settings) -> bool {
+    let (path, src) = (full(path), full(&settings.src));
+    let rel = relative(&src, &path);
     if settings.file.is_none() {
         let name = path.file_name().map(|n| n.to_string_lossy());
-        return !name.is_some_and(|n| settings.excluded(&n));
+        return !name.is_some_and(|n| settings.excluded(&n))
+            && !rel.is_some_and(|rel| walk_passes_by(&rel, &src, settings));
     }
-    let (path, src) = (full(path), full(&settings.src));
     if src.starts_with(&path) {
         return true;
     }
-    relative(&src, &path).is_some_and(|rel| !settings.excluded(&rel))
+    rel.is_some_and(|rel| !settings.excluded(&rel) && !walk_passes_by(&rel, &src, settings))
+}
+
+/// Whether [`walk`] of `src` leaves out the entry at `rel`: a hidden
+/// folder or file on the way (`.github/pull_request_template.md`), or one
+/// git ignores. The pre-commit hook names such files when they are staged.
+fn walk_passes_by(rel: &str, src: &Path, settings: &Settings) -> bool {
+    let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
+    if parts.iter().any(|p| p.starts_with('.')) {
+        return true;
+    }
+    let Some(mut ignored) = Ignored::new(src, settings.config.lint.respect_gitignore) else {
+        return false;
+    };
+    // Folder by folder, as the walk meets them, so each folder's own
+    // `.gitignore` comes into force for what is below it.
+    (1..=parts.len()).any(|depth| {
+        let is_dir = depth < parts.len() || src.join(rel).is_dir();
+        ignored.skips(&parts[..depth].join("/"), depth, is_dir)
+    })
 }
 
 /// The absolute, lexically cleaned form of a path.

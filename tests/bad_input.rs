@@ -572,11 +572,32 @@ fn force_exclude_skips_markdown_that_is_not_a_runbook_of_the_book() {
     let (report, code) = lint(&staged);
     assert_eq!(report["summary"]["files"], 3, "{report:#}");
     assert_eq!(code, Some(1));
+    // Nor what the walk passes by: a hidden folder, what git ignores (a
+    // file forced into the index all the same).
+    fs::create_dir(tmp.path().join(".git")).unwrap();
+    fs::write(tmp.path().join(".gitignore"), "generated/\n").unwrap();
+    let passed_by = [
+        "docs/.github/pull_request_template.md",
+        "docs/generated/out.md",
+    ];
+    for file in passed_by {
+        fs::create_dir_all(tmp.path().join(file).parent().unwrap()).unwrap();
+        fs::write(tmp.path().join(file), "# Not a runbook\n").unwrap();
+    }
+    let (report, code) = lint(&[&["--force-exclude", "docs/good.md"][..], &passed_by].concat());
+    assert_eq!(report["summary"]["files"], 1, "{report:#}");
+    assert_eq!(code, Some(0));
     // Without a book.toml every staged file is a runbook but the
-    // repository's own documents.
+    // repository's own documents and what the walk passes by.
     fs::remove_file(tmp.path().join("book.toml")).unwrap();
     fs::write(tmp.path().join("CHANGELOG.md"), "# Changes\n").unwrap();
-    let (report, _) = lint(&["--force-exclude", "CHANGELOG.md", "docs/good.md"]);
+    let (report, _) = lint(
+        &[
+            &["--force-exclude", "CHANGELOG.md", "docs/good.md"][..],
+            &passed_by,
+        ]
+        .concat(),
+    );
     assert_eq!(report["summary"]["files"], 1, "{report:#}");
     assert_eq!(report["diagnostics"], serde_json::json!([]));
     // The hook pre-commit installs passes the flag.
