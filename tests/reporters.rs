@@ -127,6 +127,46 @@ fn github_step_summary_gets_the_full_table() {
     insta::assert_snapshot!("github_step_summary", table);
 }
 
+/// GitHub drops a step summary over 1 MiB whole, other tools' parts with
+/// it: the table takes the room left, errors first, and says what it left
+/// out; with no room at all it is not written.
+#[test]
+fn github_step_summary_stays_within_what_github_takes() {
+    const LIMIT: usize = 1024 * 1024;
+    let tmp = tempfile::tempdir().unwrap();
+    let summary = tmp.path().join("summary.md");
+    let tree = report_tree();
+    let run = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+            .args(["lint", "--format", "github", "--today", TODAY])
+            .current_dir(tree.path())
+            .env("GITHUB_STEP_SUMMARY", &summary)
+            .output()
+            .unwrap()
+    };
+    // What an earlier tool of the step wrote leaves room for a row or two.
+    let earlier = "x".repeat(LIMIT - 560);
+    std::fs::write(&summary, &earlier).unwrap();
+    let output = run();
+    assert_eq!(output.status.code(), Some(1));
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert!(written.len() <= LIMIT, "{} bytes", written.len());
+    let table = &written[earlier.len()..];
+    let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| ")).collect();
+    assert!(rows.len() > 1, "{table}");
+    assert!(rows[1..].iter().all(|r| r.starts_with("| error |")), "{table}");
+    assert!(table.contains("more not shown ("), "{table}");
+
+    // No room left: the table is not written, the lint's result stands.
+    let earlier = "x".repeat(LIMIT - 100);
+    std::fs::write(&summary, &earlier).unwrap();
+    let output = run();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&summary).unwrap(), earlier);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("it is full"), "{stderr}");
+}
+
 #[test]
 fn gitlab() {
     let (text, _) = report("gitlab");

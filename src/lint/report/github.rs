@@ -2,12 +2,13 @@
 //! per finding, so they show on the pull request's diff.
 //!
 //! GitHub shows only ten annotations of each kind per step, so when
-//! `GITHUB_STEP_SUMMARY` is set the full table goes there too.
+//! `GITHUB_STEP_SUMMARY` is set the table of findings goes there too, as
+//! much of it as the summary can hold.
 
 use std::io::{self, Write};
 
-use super::{Report, markdown_text, printable};
-use crate::diagnostic::Severity;
+use super::{Report, markdown_text, plural, printable};
+use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for d in report.diagnostics.iter().filter(|d| d.is_counted()) {
@@ -40,7 +41,18 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             .create(true)
             .append(true)
             .open(&summary_path)
-            .and_then(|mut file| file.write_all(step_summary(report).as_bytes()));
+            .and_then(|mut file| {
+                // Other steps' tools may have written to it already.
+                let used = file.metadata()?.len();
+                let room =
+                    SUMMARY_LIMIT.saturating_sub(usize::try_from(used).unwrap_or(usize::MAX));
+                match step_summary(report, room) {
+                    text if text.is_empty() => Err(io::Error::other(
+                        "it is full: GitHub takes at most 1 MiB per step",
+                    )),
+                    text => file.write_all(text.as_bytes()),
+                }
+            });
         if let Err(e) = written {
             crate::eprintln_printable!(
                 "warning: cannot add the table of findings to the job summary \
@@ -51,35 +63,74 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", super::human::summary_line(report))
 }
 
-/// The Markdown table written to the job summary.
-pub fn step_summary(report: &Report) -> String {
+/// What GitHub takes of a step's summary: a larger one is dropped whole,
+/// with an error in place of the table.
+pub const SUMMARY_LIMIT: usize = 1024 * 1024;
+
+/// The Markdown table written to the job summary, in at most `room`
+/// bytes. When every finding does not fit, errors come first and a last
+/// line says how many were left out and where they all are; with no room
+/// even for that, nothing.
+pub fn step_summary(report: &Report, room: usize) -> String {
     let mut text = format!(
         "### runbook lint\n\n{}\n\n",
         super::human::summary_line(report)
     );
-    let counted: Vec<_> = report
+    let mut rows: Vec<(Severity, String)> = report
         .diagnostics
         .iter()
         .filter(|d| d.is_counted())
+        .map(|d| (d.severity, row(report, d)))
         .collect();
-    if counted.is_empty() {
+    if text.len() + MORE_LINE_ROOM > room {
+        return String::new();
+    }
+    if rows.is_empty() {
         return text;
     }
     text.push_str("| Severity | Rule | Location | Message |\n|---|---|---|---|\n");
-    for d in counted {
-        text.push_str(&format!(
-            "| {} | `{}` | {}:{}:{} | {} |\n",
-            d.severity,
-            d.rule,
-            markdown_text(&printable(&report.scanned_path(&d.path))),
-            d.span.start.line,
-            d.span.start.col,
-            markdown_text(&printable(&d.message))
-        ));
+    let all: usize = rows.iter().map(|(_, row)| row.len()).sum();
+    if text.len() + all < room {
+        text.extend(rows.into_iter().map(|(_, row)| row));
+        text.push('\n');
+        return text;
     }
-    text.push('\n');
+    let room = room.saturating_sub(MORE_LINE_ROOM);
+    rows.sort_by_key(|(severity, _)| std::cmp::Reverse(*severity));
+    let mut shown = 0;
+    for (_, row) in &rows {
+        if text.len() + row.len() > room {
+            break;
+        }
+        text.push_str(row);
+        shown += 1;
+    }
+    let left = &rows[shown..];
+    let errors = left.iter().filter(|(s, _)| *s == Severity::Error).count();
+    text.push_str(&format!(
+        "\n{} more not shown ({}): a job summary holds at most 1 MiB; \
+         the annotations in the step's log, or `--format sarif`, have them all.\n\n",
+        plural(left.len(), "finding"),
+        plural(errors, "error")
+    ));
     text
 }
+
+/// One finding's row of the table.
+fn row(report: &Report, d: &Diagnostic) -> String {
+    format!(
+        "| {} | `{}` | {}:{}:{} | {} |\n",
+        d.severity,
+        d.rule,
+        markdown_text(&printable(&report.scanned_path(&d.path))),
+        d.span.start.line,
+        d.span.start.col,
+        markdown_text(&printable(&d.message))
+    )
+}
+
+/// The most the line about findings left out can take.
+const MORE_LINE_ROOM: usize = 256;
 
 /// Escapes the message part of a workflow command.
 pub fn escape_data(text: &str) -> String {
