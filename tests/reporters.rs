@@ -154,7 +154,10 @@ fn github_step_summary_stays_within_what_github_takes() {
     let table = &written[earlier.len()..];
     let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| ")).collect();
     assert!(rows.len() > 1, "{table}");
-    assert!(rows[1..].iter().all(|r| r.starts_with("| error |")), "{table}");
+    assert!(
+        rows[1..].iter().all(|r| r.starts_with("| error |")),
+        "{table}"
+    );
     assert!(table.contains("more not shown ("), "{table}");
 
     // No room left: the table is not written, the lint's result stands.

@@ -59,6 +59,9 @@ pub struct Block<'a> {
     /// The Markdown line where output (JSON, a log) starts, when the block
     /// holds output rather than commands.
     pub output_at: Option<(usize, &'static str)>,
+    /// In a `bash` block read as a transcript, the Markdown line of the
+    /// first line without a prompt that looks like a command all the same.
+    pub unprompted_at: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -367,10 +370,10 @@ fn block<'a>(cmd: Command<'a>, checks: &Checks) -> Block<'a> {
     } else {
         shell::scan(&code)
     };
-    let output_at = if cmd.transcript {
-        None
+    let (output_at, unprompted_at) = if cmd.transcript {
+        (None, unprompted_command(&cmd))
     } else {
-        output_line(&cmd, &code, &scan)
+        (output_line(&cmd, &code, &scan), None)
     };
     let substituted_index = (!placeholders.is_empty()).then(|| LineIndex::new(&code));
     let mut placeholder_vars: Vec<String> = placeholders.iter().map(|p| p.var.clone()).collect();
@@ -386,6 +389,7 @@ fn block<'a>(cmd: Command<'a>, checks: &Checks) -> Block<'a> {
         indents: OnceLock::new(),
         scan,
         output_at,
+        unprompted_at,
     }
 }
 
@@ -635,6 +639,42 @@ fn is_prompt_line(text: &str) -> bool {
     let words = rest.split_whitespace().count();
     // `> target` alone truncates a file; after a prompt, anything typed.
     if first == ">" { words >= 2 } else { words >= 1 }
+}
+
+/// In a shell block (not a `console` one) read as a transcript because of
+/// its `$ ` prompts, the Markdown line of the first line read as output
+/// that looks like a command: `sudo ...`, or a lowercase word followed by
+/// an option (`rm -rf /var/lib/app`). Renderers show such a block as code,
+/// and a reader runs every line of it; the script, and the command rules,
+/// take only the prompted ones. Output rarely starts so (`NAME  READY`,
+/// `web-1   1/1   Running`, `Deleted pod web-1`).
+fn unprompted_command(cmd: &Command) -> Option<usize> {
+    let block = cmd.block;
+    if !blocks::SHELL_LANGS.contains(&block.lang.as_str()) || !cmd.included.is_empty() {
+        return None;
+    }
+    block
+        .code
+        .lines()
+        .enumerate()
+        .map(|(i, line)| (block.first_line + i, line))
+        .find(|(md, line)| cmd.lines.binary_search(md).is_err() && looks_like_command(line))
+        .map(|(md, _)| md)
+}
+
+fn looks_like_command(line: &str) -> bool {
+    let mut words = line.split_whitespace();
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let word = first
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(&b))
+        && first.as_bytes()[0].is_ascii_lowercase();
+    word && (first == "sudo"
+        || words
+            .next()
+            .is_some_and(|w| w.len() > 1 && w.starts_with('-')))
 }
 
 fn output_line(cmd: &Command, code: &str, scan: &Scan) -> Option<(usize, &'static str)> {

@@ -268,6 +268,16 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
             });
             continue;
         }
+        if let Some(line) = block.unprompted_at {
+            out.push(Finding {
+                rule: shell_output::ID,
+                data_rule: None,
+                span: line_span(doc, line),
+                message: "this line has no `$ ` prompt, so it reads as output of the command above it, yet it looks like a command: it is neither checked nor extracted".into(),
+                help: "give each command of the block its `$ ` prompt, or drop the prompts: a `bash` block without them is all commands".into(),
+                fix: None,
+            });
+        }
         if let Some(e) = &block.scan.error {
             // The lexer knows bash; what it rejects may be valid zsh
             // (`for f (*.log) gzip $f`). Only what is read line by line

@@ -8,6 +8,12 @@
 //! `> SELECT 1;`). `console` blocks are exempt: there, only `$ ` lines and
 //! the `> ` lines of an unfinished command are commands.
 //!
+//! The other way round too: a `bash` block whose commands follow `$ `
+//! prompts is a transcript, whose other lines are output; one of those
+//! that looks like a command (`sudo ...`, a word and an option such as
+//! `rm -rf /var/lib/app`) is reported, since a reader runs it and the
+//! script and the command rules skip it.
+//!
 //! ## Why it matters
 //! Output in a command block gets pasted and run, and an extracted script
 //! would run it too: to bash, `mysql> show tables;` runs `mysql` with its
