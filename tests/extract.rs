@@ -1561,6 +1561,69 @@ fn a_runbook_of_more_than_ten_thousand_command_blocks_is_refused() {
     assert!(run.stdout.is_empty(), "{}", run.stdout);
 }
 
+/// A code fence never closed makes the rest of the runbook, its Rollback
+/// commands and prose included, one step's code. `verify` reports it as
+/// `unclosed-fence`; `extract` writes no script for the runbook (nor for
+/// one whose unclosed `~~~` fence swallowed every command block), fails,
+/// and so removes none of the scripts it wrote before; the dry run stops
+/// at that step and never runs the swallowed lines.
+#[test]
+fn a_fence_never_closed_is_no_script() {
+    let dir = fixtures().join("unclosed");
+    let found = verify_in(&dir, "deploy.md");
+    assert_eq!(lines_of(&found, "unclosed-fence"), vec![15], "{found:?}");
+
+    let out = tempfile::tempdir().unwrap();
+    let out_arg = out.path().to_str().unwrap();
+    let run = runbook_in(&dir, &["extract", "ok.md", "--out", out_arg], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The script an earlier, closed version of deploy.md had.
+    std::fs::copy(out.path().join("ok.sh"), out.path().join("deploy.sh")).unwrap();
+    let run = runbook_in(&dir, &["extract", "--out", out_arg], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    for (file, line) in [("deploy.md", 15), ("swallowed.md", 9)] {
+        assert!(
+            run.stderr.contains(&format!(
+                "error: {file}:{line}:1: code fence opened here is never closed, so the rest of \
+                 the file would be its code (close the block with a fence of the same \
+                 characters): no script written"
+            )),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(!out.path().join("swallowed.sh").exists());
+    assert!(
+        run.stderr.contains("3 scripts in") && run.stderr.contains("2 not written"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("removed"), "{}", run.stderr);
+    assert!(out.path().join("ok.sh").is_file());
+    let kept = std::fs::read_to_string(out.path().join("deploy.sh")).unwrap();
+    assert!(!kept.contains("rollout undo"), "{kept}");
+
+    let run = runbook_in(&dir, &["dry-run", "deploy.md"], &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("deploy.md:12 $ kubectl -n web get deploy web"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains(
+            "error: step kubectl-apply (deploy.md:16) cannot run: its code fence (line 15) is \
+             never closed, so the rest of the file is its code"
+        ),
+        "{}",
+        run.stderr
+    );
+    for swallowed in ["kubectl apply", "rollout undo", "Check the pods"] {
+        assert!(!run.stdout.contains(swallowed), "{}", run.stdout);
+    }
+}
+
 /// Steps that only `bash -n` rejects (an `if` never closed), many of them
 /// among good ones: each is found, at its own line, and the script keeps
 /// the good ones as code. They are checked alone, in one batch: one run

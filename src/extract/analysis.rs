@@ -101,6 +101,19 @@ impl Block<'_> {
             && self.output_at.is_none()
             && self.scan.error.is_none()
             && self.cmd.unread_include().is_none()
+            && self.cmd.block.closed
+    }
+
+    /// Why the block cannot run, when its fence is never closed: its code
+    /// is the rest of the file, the headings, prose and Rollback commands
+    /// below included (`unclosed-fence` reports it).
+    pub fn unclosed(&self) -> Option<String> {
+        let fence = self.cmd.block.fence.start.line;
+        (!self.cmd.block.closed).then(|| {
+            format!(
+                "its code fence (line {fence}) is never closed, so the rest of the file is its code"
+            )
+        })
     }
 }
 

@@ -124,6 +124,23 @@ fn not_utf8(doc: &Document) -> Option<String> {
     ))
 }
 
+/// Why a runbook's script would not be the one its author wrote: a code
+/// fence never closed makes the rest of the file, headings, prose and
+/// Rollback commands included, the code of its block (`runbook lint` and
+/// `verify` report it as `unclosed-fence`). Which lines were meant as
+/// commands cannot be told, so no script is written, even when the fence
+/// swallowed every command block.
+fn unclosed_fence(doc: &Document) -> Option<String> {
+    let fence = doc.body.code_blocks.iter().find(|b| !b.closed)?.fence.start;
+    Some(format!(
+        "{}:{}:{}: code fence opened here is never closed, so the rest of the file would be \
+         its code (close the block with a fence of the same characters)",
+        report::display_path(&doc.path),
+        fence.line,
+        fence.col
+    ))
+}
+
 pub fn extract_command(args: ExtractArgs) -> u8 {
     let settings = match settings_for(&args.common, &args.paths) {
         Ok(s) => s,
@@ -146,9 +163,16 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
         .map(|doc| analysis::analyze(doc, &settings.checks))
         .collect();
     let analysed = runbooks.len();
-    runbooks.retain(|rb| !rb.blocks.is_empty() || rb.oversized.is_some());
+    runbooks.retain(|rb| {
+        !rb.blocks.is_empty() || rb.oversized.is_some() || unclosed_fence(rb.doc).is_some()
+    });
     let without_blocks = analysed - runbooks.len();
-    runbooks.retain(|rb| match oversized(rb).or_else(|| not_utf8(rb.doc)) {
+    let refused = |rb: &Runbook| {
+        oversized(rb)
+            .or_else(|| not_utf8(rb.doc))
+            .or_else(|| unclosed_fence(rb.doc))
+    };
+    runbooks.retain(|rb| match refused(rb) {
         Some(why) => {
             crate::eprintln_printable!("error: {why}: no script written");
             failed = true;
