@@ -875,6 +875,74 @@ fn extract_removes_scripts_whose_runbook_is_gone() {
     assert!(out.path().join("db/restore.sh").is_file());
 }
 
+/// A runbook extract could not read (over the size limit, a link out of
+/// the repository, a name not UTF-8) fails the run with exit 2, as one it
+/// cannot turn into a script does, and the run removes no script: neither
+/// the earlier script of the runbook not read nor one whose runbook is
+/// gone, until a run reads every runbook.
+#[cfg(unix)]
+#[test]
+fn a_runbook_not_read_fails_extract_and_removes_no_script() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let base = tempfile::tempdir().unwrap();
+    let tree = base.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    for file in ["book.toml", "ok.md", "later.md"] {
+        std::fs::copy(fixtures().join("not-read").join(file), tree.join(file)).unwrap();
+    }
+    let extract = || runbook_in(&tree, &["extract", "--out", "out"], &[]);
+    let run = extract();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let later = tree.join("later.md");
+    let text = std::fs::read_to_string(&later).unwrap();
+    std::fs::copy(tree.join("out/later.sh"), tree.join("out/gone.sh")).unwrap();
+    let outside = base.path().join("outside.md");
+    std::fs::write(&outside, &text).unwrap();
+    let not_utf8 = tree.join(OsStr::from_bytes(b"caf\xe9.md"));
+    let restore = || {
+        let _ = std::fs::remove_file(&not_utf8);
+        let _ = std::fs::remove_file(&later);
+        std::fs::write(&later, &text).unwrap();
+    };
+    for (case, said) in [
+        (
+            "too large",
+            "later.md: file is 11.0 MB, over the 10 MB limit; not read",
+        ),
+        ("link", "later.md: is a symlink to"),
+        (
+            "name",
+            "caf\u{fffd}.md: the name is not valid UTF-8; not read",
+        ),
+    ] {
+        restore();
+        match case {
+            "too large" => std::fs::write(&later, text.clone() + &"x".repeat(11_000_000)).unwrap(),
+            "link" => {
+                std::fs::remove_file(&later).unwrap();
+                std::os::unix::fs::symlink(&outside, &later).unwrap();
+            }
+            _ => {
+                std::fs::remove_file(&later).unwrap();
+                std::fs::write(&not_utf8, &text).unwrap();
+            }
+        }
+        let run = extract();
+        assert_eq!(run.code, 2, "{case}: {}", run.stderr);
+        assert!(run.stderr.contains(said), "{case}: {}", run.stderr);
+        assert!(!run.stderr.contains("removed"), "{case}: {}", run.stderr);
+        for script in ["later.sh", "gone.sh", "ok.sh"] {
+            assert!(tree.join("out").join(script).is_file(), "{case}: {script}");
+        }
+    }
+    restore();
+    let run = extract();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("removed out/gone.sh"), "{}", run.stderr);
+    assert!(tree.join("out/later.sh").is_file());
+}
+
 fn run_script(script: &Path, args: &[&str]) -> Run {
     let output = Command::new("bash")
         .arg(script)

@@ -12,6 +12,7 @@ use super::dry_run::{self, Stubs};
 use super::{output, render_checked, verify};
 use crate::cli::{CLEAN, Common, FAILURE, FINDINGS, default_source, load_settings, today};
 use crate::config::Settings;
+use crate::diagnostic::Severity;
 use crate::document::Document;
 
 use crate::lint::Selection;
@@ -153,11 +154,16 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
         );
         return FAILURE;
     }
-    let (docs, problems, mut failed) = verify::load(&settings, &selection(&args.paths));
+    let (docs, problems, _) = verify::load(&settings, &selection(&args.paths));
     for p in &problems {
         let (severity, path) = (p.severity.as_str(), report::display_path(&p.path));
         crate::eprintln_printable!("{severity}: {path}: {}", p.message);
     }
+    // Every runbook not read fails the run, not only one that cannot be
+    // opened (`io-error`): one over the size limit, a link out of the
+    // repository or a name not UTF-8 has no script either, and whether an
+    // earlier script of it is stale cannot be told.
+    let mut failed = problems.iter().any(|p| p.severity == Severity::Error);
     let mut runbooks: Vec<Runbook> = docs
         .par_iter()
         .map(|doc| analysis::analyze(doc, &settings.checks))
