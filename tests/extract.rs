@@ -2481,3 +2481,66 @@ fn placeholders_keep_the_meaning_of_the_command() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// A placeholder in a quoted here-document cannot be filled in: nothing
+/// expands there. It is reported though its variable is declared, and its
+/// step fails saying why, in the script and the dry run, rather than write
+/// `host=<new-primary-host>` into a file. `<none>` there is text, and an
+/// unquoted here-document is filled in.
+#[test]
+fn a_placeholder_in_a_quoted_heredoc_fails_its_step() {
+    let found = verify("placeholders-heredoc.md");
+    assert_eq!(
+        found,
+        [("unresolved-placeholder".to_string(), 14)],
+        "{found:?}"
+    );
+    let run = runbook(&["verify", "placeholders-heredoc.md", "--no-shellcheck"]);
+    assert!(
+        run.stdout.contains(
+            "placeholder `<new-primary-host>` is in a quoted here-document: the script cannot \
+             fill it in, so its step fails"
+        ) && run
+            .stdout
+            .contains("unquote the delimiter (`<<EOF`, not `<<'EOF'`)"),
+        "{}",
+        run.stdout
+    );
+    let why = "cannot run: placeholder <new-primary-host> (line 14) is in a quoted \
+               here-document, where the script cannot fill it in: unquote the delimiter or fill \
+               it in by hand";
+    let (_out, script) = extract_script(&fixtures(), "placeholders-heredoc.md");
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(
+        text.contains("\n# | ledger = host=<new-primary-host> port"),
+        "{text}"
+    );
+    assert!(text.contains("\nweb    <none>\n"), "{text}");
+    assert!(text.contains("\nprimary: ${NEW_PRIMARY_HOST:?"), "{text}");
+    let run = run_script(&script, &["--var", "NEW_PRIMARY_HOST=db2"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains(why), "{}", run.stderr);
+    let run = run_script(
+        &script,
+        &[
+            "--only",
+            "cat",
+            "--only",
+            "cat-2",
+            "--var",
+            "NEW_PRIMARY_HOST=db2",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "NAME   IMAGE\nweb    <none>\nprimary: db2\n");
+
+    let run = runbook(&[
+        "dry-run",
+        "placeholders-heredoc.md",
+        "--var",
+        "NEW_PRIMARY_HOST=db2",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains(why), "{}", run.stderr);
+    assert!(!run.stdout.contains("tee"), "{}", run.stdout);
+}
