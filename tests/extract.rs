@@ -943,6 +943,63 @@ fn a_runbook_not_read_fails_extract_and_removes_no_script() {
     assert!(tree.join("out/later.sh").is_file());
 }
 
+/// A block's `name` is its step's name as written, `_` and letters of any
+/// script included, so `--only` and `--list` know the step by it; a name
+/// bash cannot take in a function, or one another step has, is changed,
+/// and `extract` says so.
+#[test]
+fn block_names_are_kept_as_written() {
+    let out = tempfile::tempdir().unwrap();
+    let out_arg = out.path().to_str().unwrap();
+    let run = runbook(&["extract", "names.md", "--out", out_arg]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: names.md:23: step `restart web` is named `restart-web-2` in the script: a \
+             step name holds only letters, digits, `_` and `-`, and does not start with `-`",
+            "warning: names.md:27: step `Scale.Up` is named `Scale-Up` in the script: a step \
+             name holds only letters, digits, `_` and `-`, and does not start with `-`",
+        ]
+    );
+    let script = out.path().join("names.sh");
+    let list = run_script(&script, &["--list"]);
+    let steps: Vec<&str> = list
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "restart_web",
+            "vérifier",
+            "перезапуск",
+            "restart-web-2",
+            "Scale-Up",
+            "undo_restart"
+        ]
+    );
+    let only = ["restart_web", "vérifier", "перезапуск", "undo_restart"];
+    let args: Vec<&str> = only.iter().flat_map(|name| ["--only", name]).collect();
+    let run = run_script(&script, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "restarting\nchecking\nagain\nundoing\n");
+
+    let run = runbook(&["dry-run", "names.md", "--only", "restart_web"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("==> restart_web (names.md:12"),
+        "{}",
+        run.stderr
+    );
+}
+
 fn run_script(script: &Path, args: &[&str]) -> Run {
     let output = Command::new("bash")
         .arg(script)

@@ -8,6 +8,7 @@ use clap::Args;
 use rayon::prelude::*;
 
 use super::analysis::{self, Runbook};
+use super::blocks;
 use super::dry_run::{self, Stubs};
 use super::{output, render_checked, verify};
 use crate::cli::{CLEAN, Common, FAILURE, FINDINGS, default_source, load_settings, today};
@@ -142,6 +143,29 @@ fn unclosed_fence(doc: &Document) -> Option<String> {
     ))
 }
 
+/// The steps whose name in the script is not their `name` attribute as
+/// written, each said why: `--only` and `--list` know them by the name in
+/// the script, not by the one in the runbook.
+fn renamed_steps<'r>(rb: &'r Runbook) -> impl Iterator<Item = String> + 'r {
+    rb.blocks.iter().enumerate().filter_map(move |(i, block)| {
+        let written = block.cmd.attrs.name.as_deref()?;
+        let name = rb.name(i);
+        if name == written {
+            return None;
+        }
+        let why = if blocks::name_kept(written) {
+            "another step has that name (`-` and `_` are one in the step's bash function)"
+        } else {
+            "a step name holds only letters, digits, `_` and `-`, and does not start with `-`"
+        };
+        Some(format!(
+            "{}:{}: step `{written}` is named `{name}` in the script: {why}",
+            report::display_path(&rb.doc.path),
+            block.cmd.block.fence.start.line
+        ))
+    })
+}
+
 pub fn extract_command(args: ExtractArgs) -> u8 {
     let settings = match settings_for(&args.common, &args.paths) {
         Ok(s) => s,
@@ -237,6 +261,11 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
                     rb.name(i)
                 );
             }
+        }
+    }
+    for (rb, _, _) in &jobs {
+        for warning in renamed_steps(rb) {
+            crate::eprintln_printable!("warning: {warning}");
         }
     }
     let (mut written, mut unchanged) = (0, 0);
