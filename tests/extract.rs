@@ -878,6 +878,131 @@ fn extract_removes_scripts_whose_runbook_is_gone() {
     assert!(out.path().join("db/restore.sh").is_file());
 }
 
+/// A runbook extract could not read (over the size limit, a link out of
+/// the repository, a name not UTF-8) fails the run with exit 2, as one it
+/// cannot turn into a script does, and the run removes no script: neither
+/// the earlier script of the runbook not read nor one whose runbook is
+/// gone, until a run reads every runbook.
+#[cfg(unix)]
+#[test]
+fn a_runbook_not_read_fails_extract_and_removes_no_script() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let base = tempfile::tempdir().unwrap();
+    let tree = base.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    for file in ["book.toml", "ok.md", "later.md"] {
+        std::fs::copy(fixtures().join("not-read").join(file), tree.join(file)).unwrap();
+    }
+    let extract = || runbook_in(&tree, &["extract", "--out", "out"], &[]);
+    let run = extract();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let later = tree.join("later.md");
+    let text = std::fs::read_to_string(&later).unwrap();
+    std::fs::copy(tree.join("out/later.sh"), tree.join("out/gone.sh")).unwrap();
+    let outside = base.path().join("outside.md");
+    std::fs::write(&outside, &text).unwrap();
+    let not_utf8 = tree.join(OsStr::from_bytes(b"caf\xe9.md"));
+    let restore = || {
+        let _ = std::fs::remove_file(&not_utf8);
+        let _ = std::fs::remove_file(&later);
+        std::fs::write(&later, &text).unwrap();
+    };
+    for (case, said) in [
+        (
+            "too large",
+            "later.md: file is 11.0 MB, over the 10 MB limit; not read",
+        ),
+        ("link", "later.md: is a symlink to"),
+        (
+            "name",
+            "caf\u{fffd}.md: the name is not valid UTF-8; not read",
+        ),
+    ] {
+        restore();
+        match case {
+            "too large" => std::fs::write(&later, text.clone() + &"x".repeat(11_000_000)).unwrap(),
+            "link" => {
+                std::fs::remove_file(&later).unwrap();
+                std::os::unix::fs::symlink(&outside, &later).unwrap();
+            }
+            _ => {
+                std::fs::remove_file(&later).unwrap();
+                std::fs::write(&not_utf8, &text).unwrap();
+            }
+        }
+        let run = extract();
+        assert_eq!(run.code, 2, "{case}: {}", run.stderr);
+        assert!(run.stderr.contains(said), "{case}: {}", run.stderr);
+        assert!(!run.stderr.contains("removed"), "{case}: {}", run.stderr);
+        for script in ["later.sh", "gone.sh", "ok.sh"] {
+            assert!(tree.join("out").join(script).is_file(), "{case}: {script}");
+        }
+    }
+    restore();
+    let run = extract();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("removed out/gone.sh"), "{}", run.stderr);
+    assert!(tree.join("out/later.sh").is_file());
+}
+
+/// A block's `name` is its step's name as written, `_` and letters of any
+/// script included, so `--only` and `--list` know the step by it; a name
+/// bash cannot take in a function, or one another step has, is changed,
+/// and `extract` says so.
+#[test]
+fn block_names_are_kept_as_written() {
+    let out = tempfile::tempdir().unwrap();
+    let out_arg = out.path().to_str().unwrap();
+    let run = runbook(&["extract", "names.md", "--out", out_arg]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: names.md:23: step `restart web` is named `restart-web-2` in the script: a \
+             step name holds only letters, digits, `_` and `-`, and does not start with `-`",
+            "warning: names.md:27: step `Scale.Up` is named `Scale-Up` in the script: a step \
+             name holds only letters, digits, `_` and `-`, and does not start with `-`",
+        ]
+    );
+    let script = out.path().join("names.sh");
+    let list = run_script(&script, &["--list"]);
+    let steps: Vec<&str> = list
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "restart_web",
+            "vérifier",
+            "перезапуск",
+            "restart-web-2",
+            "Scale-Up",
+            "undo_restart"
+        ]
+    );
+    let only = ["restart_web", "vérifier", "перезапуск", "undo_restart"];
+    let args: Vec<&str> = only.iter().flat_map(|name| ["--only", name]).collect();
+    let run = run_script(&script, &args);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "restarting\nchecking\nagain\nundoing\n");
+
+    let run = runbook(&["dry-run", "names.md", "--only", "restart_web"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("==> restart_web (names.md:12"),
+        "{}",
+        run.stderr
+    );
+}
+
 fn run_script(script: &Path, args: &[&str]) -> Run {
     let output = Command::new("bash")
         .arg(script)
@@ -1562,6 +1687,69 @@ fn a_runbook_of_more_than_ten_thousand_command_blocks_is_refused() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("nothing is run"), "{}", run.stderr);
     assert!(run.stdout.is_empty(), "{}", run.stdout);
+}
+
+/// A code fence never closed makes the rest of the runbook, its Rollback
+/// commands and prose included, one step's code. `verify` reports it as
+/// `unclosed-fence`; `extract` writes no script for the runbook (nor for
+/// one whose unclosed `~~~` fence swallowed every command block), fails,
+/// and so removes none of the scripts it wrote before; the dry run stops
+/// at that step and never runs the swallowed lines.
+#[test]
+fn a_fence_never_closed_is_no_script() {
+    let dir = fixtures().join("unclosed");
+    let found = verify_in(&dir, "deploy.md");
+    assert_eq!(lines_of(&found, "unclosed-fence"), vec![15], "{found:?}");
+
+    let out = tempfile::tempdir().unwrap();
+    let out_arg = out.path().to_str().unwrap();
+    let run = runbook_in(&dir, &["extract", "ok.md", "--out", out_arg], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The script an earlier, closed version of deploy.md had.
+    std::fs::copy(out.path().join("ok.sh"), out.path().join("deploy.sh")).unwrap();
+    let run = runbook_in(&dir, &["extract", "--out", out_arg], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    for (file, line) in [("deploy.md", 15), ("swallowed.md", 9)] {
+        assert!(
+            run.stderr.contains(&format!(
+                "error: {file}:{line}:1: code fence opened here is never closed, so the rest of \
+                 the file would be its code (close the block with a fence of the same \
+                 characters): no script written"
+            )),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(!out.path().join("swallowed.sh").exists());
+    assert!(
+        run.stderr.contains("3 scripts in") && run.stderr.contains("2 not written"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("removed"), "{}", run.stderr);
+    assert!(out.path().join("ok.sh").is_file());
+    let kept = std::fs::read_to_string(out.path().join("deploy.sh")).unwrap();
+    assert!(!kept.contains("rollout undo"), "{kept}");
+
+    let run = runbook_in(&dir, &["dry-run", "deploy.md"], &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("deploy.md:12 $ kubectl -n web get deploy web"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stderr.contains(
+            "error: step kubectl-apply (deploy.md:16) cannot run: its code fence (line 15) is \
+             never closed, so the rest of the file is its code"
+        ),
+        "{}",
+        run.stderr
+    );
+    for swallowed in ["kubectl apply", "rollout undo", "Check the pods"] {
+        assert!(!run.stdout.contains(swallowed), "{}", run.stdout);
+    }
 }
 
 /// Steps that only `bash -n` rejects (an `if` never closed), many of them
@@ -2352,4 +2540,67 @@ fn placeholders_keep_the_meaning_of_the_command() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// A placeholder in a quoted here-document cannot be filled in: nothing
+/// expands there. It is reported though its variable is declared, and its
+/// step fails saying why, in the script and the dry run, rather than write
+/// `host=<new-primary-host>` into a file. `<none>` there is text, and an
+/// unquoted here-document is filled in.
+#[test]
+fn a_placeholder_in_a_quoted_heredoc_fails_its_step() {
+    let found = verify("placeholders-heredoc.md");
+    assert_eq!(
+        found,
+        [("unresolved-placeholder".to_string(), 14)],
+        "{found:?}"
+    );
+    let run = runbook(&["verify", "placeholders-heredoc.md", "--no-shellcheck"]);
+    assert!(
+        run.stdout.contains(
+            "placeholder `<new-primary-host>` is in a quoted here-document: the script cannot \
+             fill it in, so its step fails"
+        ) && run
+            .stdout
+            .contains("unquote the delimiter (`<<EOF`, not `<<'EOF'`)"),
+        "{}",
+        run.stdout
+    );
+    let why = "cannot run: placeholder <new-primary-host> (line 14) is in a quoted \
+               here-document, where the script cannot fill it in: unquote the delimiter or fill \
+               it in by hand";
+    let (_out, script) = extract_script(&fixtures(), "placeholders-heredoc.md");
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(
+        text.contains("\n# | ledger = host=<new-primary-host> port"),
+        "{text}"
+    );
+    assert!(text.contains("\nweb    <none>\n"), "{text}");
+    assert!(text.contains("\nprimary: ${NEW_PRIMARY_HOST:?"), "{text}");
+    let run = run_script(&script, &["--var", "NEW_PRIMARY_HOST=db2"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains(why), "{}", run.stderr);
+    let run = run_script(
+        &script,
+        &[
+            "--only",
+            "cat",
+            "--only",
+            "cat-2",
+            "--var",
+            "NEW_PRIMARY_HOST=db2",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "NAME   IMAGE\nweb    <none>\nprimary: db2\n");
+
+    let run = runbook(&[
+        "dry-run",
+        "placeholders-heredoc.md",
+        "--var",
+        "NEW_PRIMARY_HOST=db2",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains(why), "{}", run.stderr);
+    assert!(!run.stdout.contains("tee"), "{}", run.stdout);
 }

@@ -280,7 +280,7 @@ fn shell_piece() -> impl Strategy<Value = &'static str> {
         Just("restore --id [backup-id] --target \"<target-host>\""),
         Just("aws s3 cp \\\n  s3://backups/<BACKUP_ID>.tar.gz \\\n  /tmp/restore.tar.gz"),
         Just("cat <<EOF > /tmp/app.conf\nhost=<HOST>\nport=${PORT}\nEOF"),
-        Just("cat <<'EOF'\nliteral <NOT_A_PLACEHOLDER> and $NOT_EXPANDED\nEOF"),
+        Just("cat <<'EOF'\nliteral <none> and $NOT_EXPANDED\nEOF"),
         Just("cat <<-EOF\n\tindented <HOST> {{ var }}\n\tEOF"),
         Just("if [ -z \"${REGION:-}\" ]; then\n  echo 'REGION is unset' >&2\nfi"),
         Just("for host in web-1 web-2; do ssh \"$host\" uptime; done"),

@@ -26,6 +26,9 @@ pub struct Placeholder {
     pub line: usize,
     /// The rule of `lints/` whose pattern found it, if any.
     pub rule: Option<&'static str>,
+    /// Whether the script can put the variable in its place: not inside a
+    /// quoted here-document (`<<'EOF'`), which expands nothing.
+    pub fillable: bool,
 }
 
 /// Why a variable must come from outside the runbook.
@@ -104,6 +107,33 @@ impl Block<'_> {
             && self.output_at.is_none()
             && self.scan.error.is_none()
             && self.cmd.unread_include().is_none()
+            && self.cmd.block.closed
+            && self.unfillable().is_none()
+    }
+
+    /// Why the block cannot run though it is valid shell: its fence is
+    /// never closed, so its code is the rest of the file, the headings,
+    /// prose and Rollback commands below included (`unclosed-fence`); or it
+    /// holds a placeholder the script cannot fill in, which would run as
+    /// the literal text (`unresolved-placeholder`).
+    pub fn cannot_run(&self) -> Option<String> {
+        if !self.cmd.block.closed {
+            let fence = self.cmd.block.fence.start.line;
+            return Some(format!(
+                "its code fence (line {fence}) is never closed, so the rest of the file is its code"
+            ));
+        }
+        let p = self.unfillable()?;
+        Some(format!(
+            "placeholder {} (line {}) is in a quoted here-document, where the script cannot fill it in: \
+             unquote the delimiter or fill it in by hand",
+            p.text, p.line
+        ))
+    }
+
+    /// The first placeholder the script cannot fill in.
+    pub fn unfillable(&self) -> Option<&Placeholder> {
+        self.placeholders.iter().find(|p| !p.fillable)
     }
 }
 
@@ -418,6 +448,7 @@ fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeho
             if literal.at(whole.start(), name) {
                 continue;
             }
+            let fillable = scan.quoting_at(whole.start()) != Quoting::Heredoc(false);
             // `<in>/dev/null`, `<in>>>log`, `<in>&3`: an input and an output
             // redirection, as bash reads them.
             let after = &code[whole.end()..];
@@ -439,6 +470,7 @@ fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeho
                 offset: whole.start(),
                 line: cmd.line_of(whole.start()),
                 rule: *rule,
+                fillable,
             });
         }
     }
@@ -477,15 +509,18 @@ impl<'c> Literal<'c> {
         }
     }
 
-    /// Whether the match at `at`, naming `name`, is literal: in a comment
-    /// or a quoted here-document; a Go template word (`{{end}}`); the
-    /// default or message of a `${VAR:-...}` expansion; or a quoted pattern
-    /// or text of a command that prints or matches text (`grep -v
-    /// '<none>'`, `echo "Press [enter]"`), unless the name is one only a
-    /// placeholder has (see [`placeholder_like`]).
+    /// Whether the match at `at`, naming `name`, is literal: in a comment;
+    /// a Go template word (`{{end}}`); the default or message of a
+    /// `${VAR:-...}` expansion; or, unless the name is one only a
+    /// placeholder has (see [`placeholder_like`]), in a quoted
+    /// here-document or a quoted pattern or text of a command that prints
+    /// or matches text (`grep -v '<none>'`, `echo "Press [enter]"`). A
+    /// quoted here-document is text written out as it stands (`<none>` in
+    /// a config file), but `host=<new-primary-host>` there is not.
     fn at(&mut self, at: usize, name: &str) -> bool {
         match self.scan.quoting_at(at) {
-            Quoting::Comment | Quoting::Heredoc(false) => return true,
+            Quoting::Comment => return true,
+            Quoting::Heredoc(false) if !placeholder_like(name) => return true,
             Quoting::Single | Quoting::Double if !placeholder_like(name) => {
                 let command = self.command(at);
                 if shell::PRINTERS.contains(&command) || TEXT_TOOLS.contains(&command) {
@@ -572,12 +607,14 @@ pub fn variable_name(text: &str) -> String {
 }
 
 /// Replaces each placeholder with `"${VAR:?...}"`, quoted to fit where it
-/// stands: inside single quotes the quote is closed around it.
+/// stands: inside single quotes the quote is closed around it. One in a
+/// quoted here-document stays as written: nothing expands there, and its
+/// step fails instead ([`Block::cannot_run`]).
 fn substitute(code: &str, placeholders: &[Placeholder], scan: &Scan) -> (String, Vec<Replaced>) {
     let mut out = String::with_capacity(code.len() + placeholders.len() * 40);
     let mut replaced = Vec::with_capacity(placeholders.len());
     let mut last = 0;
-    for p in placeholders {
+    for p in placeholders.iter().filter(|p| p.fillable) {
         out.push_str(&code[last..p.offset]);
         let from = out.len();
         let expansion = format!(

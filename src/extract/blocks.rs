@@ -229,12 +229,42 @@ pub fn names<'c>(commands: impl Iterator<Item = &'c Command<'c>>) -> Vec<String>
                 .attrs
                 .name
                 .as_deref()
-                .map(sanitize)
+                .map(step_name)
                 .filter(|n| !n.is_empty())
                 .unwrap_or_else(|| derive_name(&cmd.code));
             names.unique(wanted)
         })
         .collect()
+}
+
+/// Whether a `name` attribute is a step name as written: letters and
+/// digits of any script, `_` and `-`, not starting with `-`. bash takes
+/// those in a function name (`step_restart_web`, `step_vérifier`), and
+/// `--only` selects the step by the name its author wrote (as Runme does).
+pub fn name_kept(name: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    name.starts_with(word) && name.chars().all(|c| word(c) || c == '-')
+}
+
+/// The step name of a `name` attribute: as written when
+/// [`name_kept`], else its letters, digits and `_` with one `-` for each
+/// run of anything else (`restart web` -> `restart-web`); `runbook
+/// extract` says when the name is not the one written.
+fn step_name(name: &str) -> String {
+    if name_kept(name) {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let kept = out.trim_end_matches('-').len();
+    out.truncate(kept);
+    out
 }
 
 /// The block names given so far, compared as the script's function names
@@ -560,8 +590,9 @@ fn derive_name(code: &str) -> String {
     }
 }
 
-/// Lowercase letters, digits and single dashes, at most 40 characters.
-pub fn sanitize(name: &str) -> String {
+/// Lowercase letters, digits and single dashes, at most 40 characters:
+/// a name derived from a command.
+fn sanitize(name: &str) -> String {
     let mut out = String::with_capacity(name.len().min(40));
     for c in name.chars() {
         if c.is_ascii_alphanumeric() {

@@ -8,10 +8,12 @@ use clap::Args;
 use rayon::prelude::*;
 
 use super::analysis::{self, Runbook};
+use super::blocks;
 use super::dry_run::{self, Stubs};
 use super::{output, render_checked, verify};
 use crate::cli::{CLEAN, Common, FAILURE, FINDINGS, default_source, load_settings, today};
 use crate::config::Settings;
+use crate::diagnostic::Severity;
 use crate::document::Document;
 
 use crate::lint::Selection;
@@ -124,6 +126,46 @@ fn not_utf8(doc: &Document) -> Option<String> {
     ))
 }
 
+/// Why a runbook's script would not be the one its author wrote: a code
+/// fence never closed makes the rest of the file, headings, prose and
+/// Rollback commands included, the code of its block (`runbook lint` and
+/// `verify` report it as `unclosed-fence`). Which lines were meant as
+/// commands cannot be told, so no script is written, even when the fence
+/// swallowed every command block.
+fn unclosed_fence(doc: &Document) -> Option<String> {
+    let fence = doc.body.code_blocks.iter().find(|b| !b.closed)?.fence.start;
+    Some(format!(
+        "{}:{}:{}: code fence opened here is never closed, so the rest of the file would be \
+         its code (close the block with a fence of the same characters)",
+        report::display_path(&doc.path),
+        fence.line,
+        fence.col
+    ))
+}
+
+/// The steps whose name in the script is not their `name` attribute as
+/// written, each said why: `--only` and `--list` know them by the name in
+/// the script, not by the one in the runbook.
+fn renamed_steps<'r>(rb: &'r Runbook) -> impl Iterator<Item = String> + 'r {
+    rb.blocks.iter().enumerate().filter_map(move |(i, block)| {
+        let written = block.cmd.attrs.name.as_deref()?;
+        let name = rb.name(i);
+        if name == written {
+            return None;
+        }
+        let why = if blocks::name_kept(written) {
+            "another step has that name (`-` and `_` are one in the step's bash function)"
+        } else {
+            "a step name holds only letters, digits, `_` and `-`, and does not start with `-`"
+        };
+        Some(format!(
+            "{}:{}: step `{written}` is named `{name}` in the script: {why}",
+            report::display_path(&rb.doc.path),
+            block.cmd.block.fence.start.line
+        ))
+    })
+}
+
 pub fn extract_command(args: ExtractArgs) -> u8 {
     let settings = match settings_for(&args.common, &args.paths) {
         Ok(s) => s,
@@ -136,19 +178,31 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
         );
         return FAILURE;
     }
-    let (docs, problems, mut failed) = verify::load(&settings, &selection(&args.paths));
+    let (docs, problems, _) = verify::load(&settings, &selection(&args.paths));
     for p in &problems {
         let (severity, path) = (p.severity.as_str(), report::display_path(&p.path));
         crate::eprintln_printable!("{severity}: {path}: {}", p.message);
     }
+    // Every runbook not read fails the run, not only one that cannot be
+    // opened (`io-error`): one over the size limit, a link out of the
+    // repository or a name not UTF-8 has no script either, and whether an
+    // earlier script of it is stale cannot be told.
+    let mut failed = problems.iter().any(|p| p.severity == Severity::Error);
     let mut runbooks: Vec<Runbook> = docs
         .par_iter()
         .map(|doc| analysis::analyze(doc, &settings.checks))
         .collect();
     let analysed = runbooks.len();
-    runbooks.retain(|rb| !rb.blocks.is_empty() || rb.oversized.is_some());
+    runbooks.retain(|rb| {
+        !rb.blocks.is_empty() || rb.oversized.is_some() || unclosed_fence(rb.doc).is_some()
+    });
     let without_blocks = analysed - runbooks.len();
-    runbooks.retain(|rb| match oversized(rb).or_else(|| not_utf8(rb.doc)) {
+    let refused = |rb: &Runbook| {
+        oversized(rb)
+            .or_else(|| not_utf8(rb.doc))
+            .or_else(|| unclosed_fence(rb.doc))
+    };
+    runbooks.retain(|rb| match refused(rb) {
         Some(why) => {
             crate::eprintln_printable!("error: {why}: no script written");
             failed = true;
@@ -207,6 +261,11 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
                     rb.name(i)
                 );
             }
+        }
+    }
+    for (rb, _, _) in &jobs {
+        for warning in renamed_steps(rb) {
+            crate::eprintln_printable!("warning: {warning}");
         }
     }
     let (mut written, mut unchanged) = (0, 0);

@@ -298,18 +298,25 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
             continue;
         }
         for p in &block.placeholders {
-            if rb.required.contains(&p.var) || rb.set_before(&p.var, (index, p.offset)) {
+            let (message, help) = if !p.fillable {
+                unfillable(&p.text)
+            } else if rb.required.contains(&p.var) || rb.set_before(&p.var, (index, p.offset)) {
                 continue;
-            }
+            } else {
+                (
+                    format!(
+                        "placeholder `{}` must be filled in by hand; the script asks for `{}`",
+                        p.text, p.var
+                    ),
+                    placeholder_help(rb, &p.var, index),
+                )
+            };
             out.push(Finding {
                 rule: unresolved_placeholder::ID,
                 data_rule: p.rule,
                 span: span_in(doc, block, p.offset, p.text.len()),
-                message: format!(
-                    "placeholder `{}` must be filled in by hand; the script asks for `{}`",
-                    p.text, p.var
-                ),
-                help: placeholder_help(rb, &p.var, index),
+                message,
+                help,
                 fix: None,
             });
         }
@@ -348,6 +355,20 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
     for block in doc.body.code_blocks.iter().filter(|b| blocks::is_query(b)) {
         check_query(doc, block, settings, &mut out);
     }
+}
+
+/// The message and help of a placeholder in a quoted here-document: the
+/// variable the script asks for cannot reach it, declared or set, so its
+/// step fails rather than write the placeholder's text.
+fn unfillable(text: &str) -> (String, String) {
+    (
+        format!(
+            "placeholder `{text}` is in a quoted here-document: the script cannot fill it in, so its step fails"
+        ),
+        "unquote the delimiter (`<<EOF`, not `<<'EOF'`) if nothing else in the here-document \
+         must stay unexpanded (`$`, backquotes, `\\`), or fill it in by hand"
+            .into(),
+    )
 }
 
 /// How to resolve a placeholder for `var` in the block at `index`, and

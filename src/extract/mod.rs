@@ -39,19 +39,24 @@ pub struct BashFinding {
 pub struct Checked {
     pub script: Script,
     pub bash: Vec<BashFinding>,
-    /// Block -> why it is a comment, for the blocks `bash -n` rejected.
+    /// Block -> why it is a comment, for the blocks `bash -n` rejected and
+    /// those the analysis says cannot run ([`analysis::Block::cannot_run`]).
     pub rejected: BTreeMap<usize, String>,
 }
 
 /// Renders every runbook's script and runs `bash -n` over them in batches;
 /// a block bash rejects is put in as a comment and the script checked
-/// again, until each passes.
+/// again, until each passes. A block that cannot run though it is valid
+/// shell (a fence never closed, a placeholder the script cannot fill in)
+/// is a comment from the start: the dry run, which runs this script, must
+/// not run it either.
 pub fn render_checked(runbooks: &[Runbook]) -> std::io::Result<Vec<Checked>> {
-    let mut extra: Vec<BTreeMap<usize, String>> = vec![BTreeMap::new(); runbooks.len()];
+    let mut extra: Vec<BTreeMap<usize, String>> = runbooks.iter().map(cannot_run).collect();
     let mut bash_found: Vec<Vec<BashFinding>> = vec![Vec::new(); runbooks.len()];
     let mut scripts: Vec<Script> = runbooks
         .par_iter()
-        .map(|rb| script::render(rb, &BTreeMap::new()))
+        .zip(&extra)
+        .map(|(rb, extra)| script::render(rb, extra))
         .collect();
     let mut pending: Vec<usize> = (0..runbooks.len()).collect();
     while !pending.is_empty() {
@@ -97,6 +102,14 @@ pub fn render_checked(runbooks: &[Runbook]) -> std::io::Result<Vec<Checked>> {
             rejected,
         })
         .collect())
+}
+
+/// Block -> why, for the blocks of `rb` that cannot run.
+fn cannot_run(rb: &Runbook) -> BTreeMap<usize, String> {
+    let blocks = rb.blocks.iter().enumerate();
+    blocks
+        .filter_map(|(i, b)| Some((i, b.cannot_run()?)))
+        .collect()
 }
 
 /// A rejected step: its block, its Markdown line (0: the function's own

@@ -72,6 +72,9 @@ pub fn run(
             });
             rules::broken_include::check(doc, &cx, &mut sink);
             rules::invalid_utf8::check(doc, &cx, &mut sink);
+            // A fence never closed makes the rest of the file one step's
+            // code: its script is not the runbook, so verify must not pass it.
+            rules::unclosed_fence::check(doc, &cx, &mut sink);
             for b in &checked.bash {
                 let span = findings::line_span(doc, b.line);
                 sink.report(shell_syntax::ID, span, b.message.clone())

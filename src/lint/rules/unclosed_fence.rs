@@ -38,7 +38,7 @@ fn close_with(fence: &str) -> String {
     format!("close the block with a line of {n} {name} after its last line")
 }
 
-fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
+pub fn check(doc: &Document, _cx: &Context, sink: &mut Sink) {
     for block in doc.body.code_blocks.iter().filter(|b| !b.closed) {
         let fence: String = doc
             .line_text(block.fence.start.line)

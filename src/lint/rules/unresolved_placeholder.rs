@@ -10,7 +10,13 @@
 //! `local`, `declare` or `readonly` without a value.
 //!
 //! Not placeholders, because the command takes them as written:
-//! - text in a comment or a quoted here-document (`<<'EOF'`);
+//! - text in a comment;
+//! - in a quoted here-document (`<<'EOF'`), which expands nothing, a name
+//!   a placeholder need not have (`<none>`); one only a placeholder has
+//!   (see below) is reported there, whether or not its variable is
+//!   declared or set, since the script cannot fill it in: its step fails
+//!   rather than write `host=<new-primary-host>` into a file. Unquote the
+//!   delimiter (`<<EOF`), or fill it in by hand;
 //! - the default or message of an expansion (`"${foo:-[default]}"`);
 //! - Go templates: `{{.metadata.name}}`, `{{json .}}` and the actions
 //!   that take no argument, `{{end}}`, `{{else}}`;
