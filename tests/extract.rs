@@ -1505,6 +1505,77 @@ fn dry_run_names_the_command_that_failed() {
     assert!(run.stdout.contains("restoring"));
 }
 
+/// A stub reads no input: each loop fed by a pipe, a process substitution,
+/// a here-string or a here-document (bash 5.1+ passes small ones through a
+/// pipe) goes through every line, and a coprocess is recorded at once. A
+/// stub a pipe feeds still takes what is written into the pipe.
+#[test]
+fn dry_run_stubs_leave_a_loop_its_input() {
+    let run = runbook(&["dry-run", "loops.md", "--timeout", "20"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    for (step, line, command) in [
+        ("pipe", 16, "delete"),
+        ("procsub", 22, "describe"),
+        ("herestring", 29, "logs"),
+    ] {
+        for pod in 1..=3 {
+            let traced =
+                format!("[{step}] loops.md:{line} $ kubectl -n web {command} pod/web-{pod}");
+            assert!(run.stdout.contains(&traced), "{traced}\n{}", run.stdout);
+        }
+    }
+    for host in ["db1", "db2", "db3"] {
+        let traced = format!("[heredoc] loops.md:35 $ ssh-keygen -R {host}");
+        assert!(run.stdout.contains(&traced), "{traced}\n{}", run.stdout);
+    }
+    assert!(
+        run.stdout
+            .contains("[coproc] loops.md:44 $ pg_dump -h db1 app"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("dumped"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("[big] loops.md:55 $ kubectl apply -f -"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("applied"), "{}", run.stdout);
+}
+
+/// A failing command a pipe feeds is named once, as itself, though the dry
+/// run reads the pipe after it.
+#[test]
+fn dry_run_names_a_failing_command_a_pipe_feeds_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "# Pipe\n\n```bash\nset +e\necho x | false\necho \"status $?\"\nset -e\necho y | grep -q z\n```\n";
+    std::fs::write(dir.path().join("pipe.md"), doc).unwrap();
+    let stubs = dir.path().join("stubs.yaml");
+    std::fs::write(&stubs, "stubs:\n  - command: grep*\n    exit: 1\n").unwrap();
+    let run = runbook_in(
+        dir.path(),
+        &["dry-run", "pipe.md", "--stubs", "stubs.yaml"],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let failed: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("failed:"))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "[set] pipe.md:5 failed: false  (exit 1)",
+            "[set] pipe.md:8 failed: 'grep -q z'  (exit 1)"
+        ],
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("status 1"), "{}", run.stdout);
+}
+
 /// Past 10,000 command blocks a runbook's commands are left alone: `lint`
 /// and `verify` say so as `file-too-large` at the first block past the
 /// limit, `extract` writes no script for it (and the others still), and
