@@ -1544,6 +1544,39 @@ fn dry_run_stubs_leave_a_loop_its_input() {
     assert!(run.stdout.contains("applied"), "{}", run.stdout);
 }
 
+/// A `--only` naming no step or section is a slip of the command line:
+/// exit 2 before anything runs, with the steps and the nearest name, and
+/// no advice to use `--list`, which the script has and dry-run does not.
+#[test]
+fn dry_run_only_must_name_a_step_or_section() {
+    let run = runbook(&["dry-run", "loops.md", "--only", "pipes"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "error: no step or section named pipes; steps: pipe, procsub, herestring, heredoc, coproc, big (did you mean pipe?)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("--list"), "{}", run.stderr);
+    assert!(!run.stdout.contains("$ kubectl"), "{}", run.stdout);
+    let run = runbook(&["dry-run", "loops.md", "--only", "apply"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("applied"), "{}", run.stdout);
+}
+
+/// `--timeout` is a number of seconds from 1 to a day: 0 would stop every
+/// script at once, and a huge one overflowed the deadline.
+#[test]
+fn dry_run_timeout_out_of_range_is_a_usage_error() {
+    for seconds in ["0", "86401", "18446744073709551615"] {
+        let run = runbook(&["dry-run", "loops.md", "--timeout", seconds]);
+        assert_eq!(run.code, 2, "{seconds}: {}", run.stderr);
+        assert!(run.stderr.contains("1..=86400"), "{}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}
+
 /// A failing command a pipe feeds is named once, as itself, though the dry
 /// run reads the pipe after it.
 #[test]

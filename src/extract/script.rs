@@ -16,6 +16,9 @@ pub struct Script {
     /// Script lines (1-based, end exclusive) of each block's function,
     /// from its header to its closing brace.
     pub functions: Vec<(usize, Range<usize>)>,
+    /// Each step the script runs: its name and its sections' anchors,
+    /// space-separated, which `--only` matches.
+    pub steps: Vec<(String, String)>,
 }
 
 impl Script {
@@ -253,6 +256,10 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
         text: w.text,
         origin: w.origin,
         functions,
+        steps: steps
+            .into_iter()
+            .map(|(name, anchors, _)| (name, anchors))
+            .collect(),
     }
 }
 
