@@ -1542,6 +1542,15 @@ fn dry_run_stubs_leave_a_loop_its_input() {
         run.stdout
     );
     assert!(run.stdout.contains("applied"), "{}", run.stdout);
+    // Step headers are on the trace's stream, each before its commands.
+    assert!(!run.stderr.contains("==>"), "{}", run.stderr);
+    let header = run
+        .stdout
+        .find("==> big (loops.md:55  Loops > Apply)")
+        .expect("header on stdout");
+    let traced = run.stdout.find("[big] loops.md:55").unwrap();
+    let coproc = run.stdout.find("dumped").unwrap();
+    assert!(coproc < header && header < traced, "{}", run.stdout);
 }
 
 /// A `--only` naming no step or section is a slip of the command line:

@@ -31,7 +31,7 @@ use serde::Deserialize;
 use crate::document::yaml::{self, YamlLines};
 
 use super::analysis::Runbook;
-use super::script::{Script, quote};
+use super::script::{STEP_HEADER, Script, quote};
 use super::shell;
 
 /// Canned answers for intercepted commands.
@@ -349,7 +349,11 @@ fn program(rb: &Runbook, script: &Script, root: &Path, stubs: &Stubs) -> String 
     map.push(')');
     prelude.push_str(&map);
     prelude.push('\n');
-    prelude.push_str(&rewrite(&script.text));
+    // Step headers with the trace, on one stream written by one process:
+    // on two, read by two threads, a merged log (`2>&1`) would show a
+    // step's commands before its header, differently from run to run.
+    let headers = STEP_HEADER.replace(">&2", ">&62");
+    prelude.push_str(&rewrite(&script.text).replace(STEP_HEADER, &headers));
     prelude
 }
 

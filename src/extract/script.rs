@@ -318,6 +318,11 @@ fn commented(line: &str) -> String {
 }
 
 /// The dispatcher every script ends with.
+/// The line of [`MAIN`] that announces a step, on standard error: a run's
+/// output stays the commands' own. The dry run sends it where its trace
+/// goes instead (see `dry_run::program`).
+pub const STEP_HEADER: &str = r#"printf '==> %s (%s)\n' "$name" "${RUNBOOK_WHERE[i]}" >&2"#;
+
 const MAIN: &str = r#"
 runbook_usage() {
   printf 'usage: %s [--list] [--only STEP|SECTION]... [--var NAME=VALUE]...\n' "${0##*/}"
