@@ -1155,7 +1155,12 @@ fn dry_run_needs_required_variables() {
         &[("PGHOST", "")],
     );
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("PGHOST"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("PGHOST: step restore (line 21) needs PGHOST: pass --var PGHOST=..."),
+        "{}",
+        run.stderr
+    );
     let run = runbook_in(
         &tree,
         &[

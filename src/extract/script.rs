@@ -205,9 +205,12 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
         }
         let start = w.next_line();
         w.line(&format!("{}() {{", function_name(name)), None);
+        // The Markdown line, not the path: the message is expanded, and a
+        // file's name could hold `$(...)`.
+        let line = cmd.block.first_line;
         for var in step_needs(rb, index, block) {
             w.line(
-                &format!("  : \"${{{var}:?step {name} needs {var}}}\""),
+                &format!("  : \"${{{var}:?step {name} (line {line}) needs {var}: pass --var {var}=...}}\""),
                 Some((index, cmd.block.first_line)),
             );
         }
