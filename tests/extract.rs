@@ -1283,7 +1283,12 @@ fn dry_run_needs_required_variables() {
         &[("PGHOST", "")],
     );
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("PGHOST"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("PGHOST: step restore (line 21) needs PGHOST: pass --var PGHOST=..."),
+        "{}",
+        run.stderr
+    );
     let run = runbook_in(
         &tree,
         &[
@@ -1631,6 +1636,119 @@ fn dry_run_names_the_command_that_failed() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("restoring"));
+}
+
+/// A stub reads no input: each loop fed by a pipe, a process substitution,
+/// a here-string or a here-document (bash 5.1+ passes small ones through a
+/// pipe) goes through every line, and a coprocess is recorded at once. A
+/// stub a pipe feeds still takes what is written into the pipe.
+#[test]
+fn dry_run_stubs_leave_a_loop_its_input() {
+    let run = runbook(&["dry-run", "loops.md", "--timeout", "20"]);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    for (step, line, command) in [
+        ("pipe", 16, "delete"),
+        ("procsub", 22, "describe"),
+        ("herestring", 29, "logs"),
+    ] {
+        for pod in 1..=3 {
+            let traced =
+                format!("[{step}] loops.md:{line} $ kubectl -n web {command} pod/web-{pod}");
+            assert!(run.stdout.contains(&traced), "{traced}\n{}", run.stdout);
+        }
+    }
+    for host in ["db1", "db2", "db3"] {
+        let traced = format!("[heredoc] loops.md:35 $ ssh-keygen -R {host}");
+        assert!(run.stdout.contains(&traced), "{traced}\n{}", run.stdout);
+    }
+    assert!(
+        run.stdout
+            .contains("[coproc] loops.md:44 $ pg_dump -h db1 app"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("dumped"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("[big] loops.md:55 $ kubectl apply -f -"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("applied"), "{}", run.stdout);
+    // Step headers are on the trace's stream, each before its commands.
+    assert!(!run.stderr.contains("==>"), "{}", run.stderr);
+    let header = run
+        .stdout
+        .find("==> big (loops.md:55  Loops > Apply)")
+        .expect("header on stdout");
+    let traced = run.stdout.find("[big] loops.md:55").unwrap();
+    let coproc = run.stdout.find("dumped").unwrap();
+    assert!(coproc < header && header < traced, "{}", run.stdout);
+}
+
+/// A `--only` naming no step or section is a slip of the command line:
+/// exit 2 before anything runs, with the steps and the nearest name, and
+/// no advice to use `--list`, which the script has and dry-run does not.
+#[test]
+fn dry_run_only_must_name_a_step_or_section() {
+    let run = runbook(&["dry-run", "loops.md", "--only", "pipes"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "error: no step or section named pipes; steps: pipe, procsub, herestring, heredoc, coproc, big (did you mean pipe?)"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("--list"), "{}", run.stderr);
+    assert!(!run.stdout.contains("$ kubectl"), "{}", run.stdout);
+    let run = runbook(&["dry-run", "loops.md", "--only", "apply"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("applied"), "{}", run.stdout);
+}
+
+/// `--timeout` is a number of seconds from 1 to a day: 0 would stop every
+/// script at once, and a huge one overflowed the deadline.
+#[test]
+fn dry_run_timeout_out_of_range_is_a_usage_error() {
+    for seconds in ["0", "86401", "18446744073709551615"] {
+        let run = runbook(&["dry-run", "loops.md", "--timeout", seconds]);
+        assert_eq!(run.code, 2, "{seconds}: {}", run.stderr);
+        assert!(run.stderr.contains("1..=86400"), "{}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}
+
+/// A failing command a pipe feeds is named once, as itself, though the dry
+/// run reads the pipe after it.
+#[test]
+fn dry_run_names_a_failing_command_a_pipe_feeds_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = "# Pipe\n\n```bash\nset +e\necho x | false\necho \"status $?\"\nset -e\necho y | grep -q z\n```\n";
+    std::fs::write(dir.path().join("pipe.md"), doc).unwrap();
+    let stubs = dir.path().join("stubs.yaml");
+    std::fs::write(&stubs, "stubs:\n  - command: grep*\n    exit: 1\n").unwrap();
+    let run = runbook_in(
+        dir.path(),
+        &["dry-run", "pipe.md", "--stubs", "stubs.yaml"],
+        &[],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let failed: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("failed:"))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "[set] pipe.md:5 failed: false  (exit 1)",
+            "[set] pipe.md:8 failed: 'grep -q z'  (exit 1)"
+        ],
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("status 1"), "{}", run.stdout);
 }
 
 /// Past 10,000 command blocks a runbook's commands are left alone: `lint`

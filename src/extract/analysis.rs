@@ -378,11 +378,73 @@ const WELL_KNOWN: &[&str] = &[
     "CI",
 ];
 
-/// Shell and session names a placeholder must not silently take the value of.
+/// Shell and session names a placeholder must not silently take the value
+/// of: every variable bash sets itself (`env -i bash -c 'compgen -v'`, and
+/// those it sets when used: `FUNCNAME`, `PIPESTATUS`, `REPLY`, `COPROC`...),
+/// the ones that change how it behaves, and [`WELL_KNOWN`]'s session names.
+/// `BASH*` is caught by its prefix.
 const RESERVED: &[&str] = &[
-    "HOME", "PATH", "USER", "LOGNAME", "SHELL", "PWD", "OLDPWD", "TERM", "LANG", "UID", "EUID",
-    "PPID", "HOSTNAME", "IFS", "RANDOM", "SECONDS", "LINENO", "GROUPS", "REPLY", "BASH", "TMPDIR",
-    "OPTARG", "OPTIND", "PS1", "PS4", "ENV", "CDPATH",
+    "CDPATH",
+    "CI",
+    "COLUMNS",
+    "COMP_WORDBREAKS",
+    "COPROC",
+    "DIRSTACK",
+    "DISPLAY",
+    "EDITOR",
+    "ENV",
+    "EPOCHREALTIME",
+    "EPOCHSECONDS",
+    "EUID",
+    "EXECIGNORE",
+    "FUNCNAME",
+    "FUNCNEST",
+    "GLOBIGNORE",
+    "GROUPS",
+    "HISTCMD",
+    "HISTFILE",
+    "HISTSIZE",
+    "HOME",
+    "HOSTNAME",
+    "HOSTTYPE",
+    "IFS",
+    "LANG",
+    "LC_ALL",
+    "LINENO",
+    "LINES",
+    "LOGNAME",
+    "MACHTYPE",
+    "MAPFILE",
+    "OLDPWD",
+    "OPTARG",
+    "OPTERR",
+    "OPTIND",
+    "OSTYPE",
+    "PAGER",
+    "PATH",
+    "PIPESTATUS",
+    "POSIXLY_CORRECT",
+    "PPID",
+    "PROMPT_COMMAND",
+    "PS1",
+    "PS2",
+    "PS3",
+    "PS4",
+    "PWD",
+    "RANDOM",
+    "REPLY",
+    "SECONDS",
+    "SHELL",
+    "SHELLOPTS",
+    "SHLVL",
+    "SRANDOM",
+    "SSH_AUTH_SOCK",
+    "TERM",
+    "TIMEFORMAT",
+    "TMPDIR",
+    "TZ",
+    "UID",
+    "USER",
 ];
 
 fn block<'a>(cmd: Command<'a>, checks: &Checks) -> Block<'a> {
@@ -766,5 +828,23 @@ mod tests {
         assert_eq!(variable_name("PID"), "PID");
         assert_eq!(variable_name("user"), "USER_VALUE");
         assert_eq!(variable_name("1st"), "VALUE_1ST");
+    }
+
+    /// No placeholder becomes a variable bash or the session sets.
+    #[test]
+    fn placeholders_never_take_a_name_the_shell_sets() {
+        for name in WELL_KNOWN {
+            assert_eq!(variable_name(name), format!("{name}_VALUE"));
+        }
+        let bash = std::process::Command::new("bash")
+            .args(["-c", "compgen -v"])
+            .env_clear()
+            .output()
+            .expect("bash");
+        let names = String::from_utf8(bash.stdout).unwrap();
+        for name in names.lines().filter(|n| *n != "_") {
+            let lower = name.to_lowercase();
+            assert_eq!(variable_name(&lower), format!("{name}_VALUE"), "<{lower}>");
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! settings, output and exit codes, as `runbook lint` does them.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -67,7 +68,9 @@ pub struct DryRunArgs {
     pub keep: bool,
     /// Stop the script after this many seconds: a loop waiting for
     /// something no stub answers would otherwise never end.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    /// From 1 to 86400 (a day).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: u64,
     #[command(flatten)]
     pub common: Common,
@@ -347,6 +350,34 @@ pub fn verify_command(args: VerifyArgs) -> u8 {
     crate::cli::finish(&outcome, &args.report)
 }
 
+/// What to say of the first `--only` that names no step or section of the
+/// script: a slip of the command line, caught before anything runs rather
+/// than reported as the script failing.
+fn unknown_only(only: &[String], steps: &[(String, String)]) -> Option<String> {
+    let known = || {
+        steps
+            .iter()
+            .flat_map(|(name, anchors)| std::iter::once(name.as_str()).chain(anchors.split(' ')))
+            .filter(|n| !n.is_empty())
+    };
+    let wanted = only.iter().find(|o| !known().any(|k| k == o.as_str()))?;
+    let names: Vec<&str> = steps.iter().map(|(name, _)| name.as_str()).collect();
+    let mut message = format!(
+        "no step or section named {wanted}; steps: {}",
+        names.join(", ")
+    );
+    let typed = wanted.to_lowercase().replace('_', "-");
+    let allowed = if typed.chars().count() <= 8 { 1 } else { 2 };
+    let nearest = known()
+        .map(|k| (strsim::osa_distance(&typed, k), k))
+        .filter(|(distance, _)| *distance <= allowed)
+        .min();
+    if let Some((_, meant)) = nearest {
+        let _ = write!(message, " (did you mean {meant}?)");
+    }
+    Some(message)
+}
+
 pub fn dry_run_command(args: DryRunArgs) -> u8 {
     let settings = match settings_for(&args.common, std::slice::from_ref(&args.runbook)) {
         Ok(s) => s,
@@ -417,6 +448,10 @@ pub fn dry_run_command(args: DryRunArgs) -> u8 {
             return FAILURE;
         }
     };
+    if let Some(unknown) = unknown_only(&args.only, &checked.script.steps) {
+        crate::eprintln_printable!("error: {unknown}");
+        return FAILURE;
+    }
     if let Some((line, name)) = dry_run::shadowed_builtin(&checked.script.text) {
         let md = checked.script.origin_of(line).map_or(0, |(_, md)| md);
         let mut out = report::Stdout::default();

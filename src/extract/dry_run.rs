@@ -31,7 +31,7 @@ use serde::Deserialize;
 use crate::document::yaml::{self, YamlLines};
 
 use super::analysis::Runbook;
-use super::script::{Script, quote};
+use super::script::{STEP_HEADER, Script, quote};
 use super::shell;
 
 /// Canned answers for intercepted commands.
@@ -312,7 +312,7 @@ pub fn shadowed_builtin(text: &str) -> Option<(usize, &str)> {
     })
 }
 
-/// The prelude, then the script with its redirections rewritten. The
+/// The prelude, then the script rewritten by [`rewrite`]. The
 /// prelude's line count is fixed, so script lines keep a known offset.
 fn program(rb: &Runbook, script: &Script, root: &Path, stubs: &Stubs) -> String {
     let mut prelude = String::new();
@@ -349,33 +349,60 @@ fn program(rb: &Runbook, script: &Script, root: &Path, stubs: &Stubs) -> String 
     map.push(')');
     prelude.push_str(&map);
     prelude.push('\n');
-    prelude.push_str(&rewrite_redirections(&script.text));
+    // Step headers with the trace, on one stream written by one process:
+    // on two, read by two threads, a merged log (`2>&1`) would show a
+    // step's commands before its header, differently from run to run.
+    let headers = STEP_HEADER.replace(">&2", ">&62");
+    prelude.push_str(&rewrite(&script.text).replace(STEP_HEADER, &headers));
     prelude
 }
 
-/// `cmd > target` -> `cmd > "$(__rb_path w target)"`, same for `<`.
-fn rewrite_redirections(text: &str) -> String {
+/// `cmd > target` -> `cmd > "$(__rb_path w target)"`, same for `<`; and
+/// `a | cmd` -> `a |{ cmd; __rb_drain $?; }` (see [`DRAIN`]).
+fn rewrite(text: &str) -> String {
     let scan = shell::scan(text);
-    let mut targets: Vec<(std::ops::Range<usize>, char)> = scan
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = scan
         .redirects
         .iter()
         .map(|r| (r.clone(), 'w'))
         .chain(scan.inputs.iter().map(|r| (r.clone(), 'r')))
+        .map(|(r, mode)| (r.clone(), format!("\"$(__rb_path {mode} {})\"", &text[r])))
         .collect();
-    targets.sort_by_key(|(r, _)| r.start);
-    let mut out = String::with_capacity(text.len() + targets.len() * 24);
+    for piped in &scan.piped {
+        edits.push((piped.start..piped.start, "{ ".into()));
+        edits.push((piped.end..piped.end, format!("; {DRAIN}; }}")));
+    }
+    edits.sort_by_key(|(r, _)| (r.start, r.end));
+    let mut out = String::with_capacity(text.len() + edits.len() * 24);
     let mut last = 0;
-    for (range, mode) in targets {
+    for (range, with) in edits {
+        // Inside a target already rewritten, which keeps its text as written.
         if range.start < last {
             continue;
         }
         out.push_str(&text[last..range.start]);
-        let _ = write!(out, "\"$(__rb_path {mode} {})\"", &text[range.clone()]);
+        out.push_str(&with);
         last = range.end;
     }
     out.push_str(&text[last..]);
     out
 }
+
+/// What follows a command that reads a pipe: reads what the command left
+/// in it, then gives back the command's status.
+///
+/// Stubs read no input: inside `... | while read -r x; do cmd "$x"; done`,
+/// `done < <(...)`, `<<< "$lines"` or a here-document (a pipe too, since
+/// bash 5.1), a stub's standard input is the loop's, and reading it would
+/// end the loop after one turn where the real run goes through every line;
+/// as a coprocess, reading would wait for an end of file that never comes.
+/// But a command right after a `|` (`cat x | kubectl apply -f -`) stands
+/// for one that reads the pipe: if its stub did not, the writer could die
+/// of SIGPIPE and, under `pipefail`, fail a runbook that works. So the
+/// script reads what is left in that pipe after the command, and only
+/// there: the lexer knows which simple commands follow a `|`; a loop after
+/// one reads the pipe itself.
+const DRAIN: &str = "{ __rb_drain $?; } 2>/dev/null";
 
 const PRELUDE: &str = r##"exec 62>&1
 shopt -s extdebug
@@ -396,15 +423,9 @@ __rb_trace() {
 
 # An intercepted command: recorded, answered from the stubs, never run.
 __rb_external() {
-  local line=$1 i cmdline __rb_x=
+  local line=$1 i cmdline
   shift
   cmdline="$*"
-  # Read what a pipe feeds in, as the real command would, so the writer
-  # does not die of SIGPIPE; a file (a here-document, the answers of
-  # --answer) is left for whatever reads it next.
-  if [[ -p /dev/stdin ]]; then
-    while IFS= read -r __rb_x || [[ -n ${__rb_x-} ]]; do __rb_x=; done
-  fi
   for i in "${!__rb_stub_pat[@]}"; do
     # shellcheck disable=SC2053
     if [[ $cmdline == ${__rb_stub_pat[i]} ]]; then
@@ -420,6 +441,15 @@ __rb_external() {
   __rb_trace '$' "$line" '' "$@"
   if [[ $1 == command && ( ${2-} == -v || ${2-} == -V ) ]]; then printf '%s\n' "${3-}"; fi
   return 0
+}
+
+# After a command that reads a pipe: what it left there, read to the end
+# (see DRAIN in dry_run.rs). Returns the command's status, $1.
+__rb_drain() {
+  local __rb_x __rb_status=$1
+  # In large pieces: the trap runs before each command, even here.
+  while IFS= read -r -N 65536 __rb_x; do :; done
+  return "$__rb_status"
 }
 
 # Runs in the child bash forked for the command, so `set +x` ends with it.
@@ -575,6 +605,7 @@ __rb_resolve() {
 # Commands of the prelude's own functions are not the runbook's.
 __rb_debug() {
   [[ " $__rb_functions " == *" ${FUNCNAME[1]-} "* ]] && return 0
+  [[ $BASH_COMMAND == '__rb_drain $?' ]] && return 0
   PATH=$__rb_bin
   builtin hash -r
   local __rb_s=$BASH_COMMAND __rb_cw __rb_name __rb_line=${BASH_LINENO[0]} __rb_ps=0
@@ -631,8 +662,15 @@ __rb_debug() {
   return 0
 }
 
+# Not for __rb_drain, which only hands on a status (bash names its last
+# command when the call fails); nor for a pipeline whose
+# last command failed: that command is one a pipe feeds (rewritten to drain
+# the pipe after it) or a compound command, which said what failed in its
+# own process, and bash would name the first command here.
 __rb_failed() {
-  [[ -n ${__rb_md[$2]-} ]] || return 0
+  local statuses=("${PIPESTATUS[@]}")
+  [[ -n ${__rb_md[$2]-} && $BASH_COMMAND != 'return "$__rb_status"' ]] || return 0
+  ((${#statuses[@]} == 1 || statuses[-1] == 0)) || return 0
   local note="exit $1"
   if [[ $1 == 1 && $BASH_COMMAND =~ ^read([[:space:]]|$) ]]; then
     note+=": no answer left on standard input; give one with --answer or dry_run: answers"
@@ -645,7 +683,7 @@ __rb_failed() {
 declare -a __rb_moved=()
 __rb_return() { unset '__rb_moved[${#FUNCNAME[@]} - 1]'; }
 
-__rb_functions="__rb_trace __rb_external __rb_path __rb_word_end __rb_refuse __rb_debug \
+__rb_functions="__rb_trace __rb_external __rb_drain __rb_path __rb_word_end __rb_refuse __rb_debug \
 __rb_failed __rb_set_ok __rb_resolve __rb_return command_not_found_handle"
 readonly -f $__rb_functions cd pushd popd kill trap exec ulimit umask hash history shopt enable \
   complete compgen bind fc suspend disown command source . times

@@ -16,6 +16,9 @@ pub struct Script {
     /// Script lines (1-based, end exclusive) of each block's function,
     /// from its header to its closing brace.
     pub functions: Vec<(usize, Range<usize>)>,
+    /// Each step the script runs: its name and its sections' anchors,
+    /// space-separated, which `--only` matches.
+    pub steps: Vec<(String, String)>,
 }
 
 impl Script {
@@ -202,9 +205,12 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
         }
         let start = w.next_line();
         w.line(&format!("{}() {{", function_name(name)), None);
+        // The Markdown line, not the path: the message is expanded, and a
+        // file's name could hold `$(...)`.
+        let line = cmd.block.first_line;
         for var in step_needs(rb, index, block) {
             w.line(
-                &format!("  : \"${{{var}:?step {name} needs {var}}}\""),
+                &format!("  : \"${{{var}:?step {name} (line {line}) needs {var}: pass --var {var}=...}}\""),
                 Some((index, cmd.block.first_line)),
             );
         }
@@ -253,6 +259,10 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
         text: w.text,
         origin: w.origin,
         functions,
+        steps: steps
+            .into_iter()
+            .map(|(name, anchors, _)| (name, anchors))
+            .collect(),
     }
 }
 
@@ -311,6 +321,11 @@ fn commented(line: &str) -> String {
 }
 
 /// The dispatcher every script ends with.
+/// The line of [`MAIN`] that announces a step, on standard error: a run's
+/// output stays the commands' own. The dry run sends it where its trace
+/// goes instead (see `dry_run::program`).
+pub const STEP_HEADER: &str = r#"printf '==> %s (%s)\n' "$name" "${RUNBOOK_WHERE[i]}" >&2"#;
+
 const MAIN: &str = r#"
 runbook_usage() {
   printf 'usage: %s [--list] [--only STEP|SECTION]... [--var NAME=VALUE]...\n' "${0##*/}"

@@ -72,6 +72,10 @@ pub struct Scan {
     pub redirects: Vec<Range<usize>>,
     /// Target words of input redirections (`< file`).
     pub inputs: Vec<Range<usize>>,
+    /// Simple commands that read a pipe (`a | cmd`, `a |& cmd`): from just
+    /// after the `|` to the end of the command's last word or redirection.
+    /// A compound command after the `|` (`a | while read ...`) is not one.
+    pub piped: Vec<Range<usize>>,
     /// Whether anything but comments and blank lines is there.
     pub has_code: bool,
     /// Where each stretch of the code with one innermost quoting starts, in
@@ -264,6 +268,11 @@ struct Command {
     /// How many of [`Lexer::open`] were open when the list started: it must
     /// close the ones it opens.
     base: usize,
+    /// Just after the `|` the command being read follows, if one does.
+    pipe: Option<usize>,
+    /// Where the command's last word, redirection target or here-document
+    /// delimiter ends.
+    end: usize,
 }
 
 impl Command {
@@ -494,6 +503,7 @@ impl<'a> Lexer<'a> {
         let i = self.i;
         let cmd = self.commands.last_mut().unwrap();
         if let Some(start) = cmd.start.take() {
+            cmd.end = i;
             let target = std::mem::take(&mut cmd.skip_next);
             if !target {
                 cmd.words.push(start..i);
@@ -663,6 +673,13 @@ impl<'a> Lexer<'a> {
         let mut words = std::mem::take(&mut self.words);
         words.extend(spans.iter().map(|r| &src[r.clone()]));
         let end = spans.last().map_or(self.i, |r| r.end);
+        let piped = cmd.pipe.filter(|_| !words.is_empty());
+        if let Some(open) = piped {
+            cmd.pipe = None;
+            if !opens_compound(words[0]) {
+                self.scan.piped.push(open..cmd.end);
+            }
+        }
         self.record_sets(&words, end);
         // Both lists go back for the next command to reuse.
         words.clear();
@@ -925,6 +942,8 @@ impl<'a> Lexer<'a> {
                     self.i += 1;
                 } else {
                     self.end_command();
+                    // `a | (...)` is no simple command.
+                    self.commands.last_mut().unwrap().pipe = None;
                     let subshell =
                         matches!(expect, Some(Expect::Command | Expect::Time | Expect::Name));
                     // `name()`: the function's body comes next.
@@ -1003,8 +1022,14 @@ impl<'a> Lexer<'a> {
                     return;
                 }
                 self.end_command();
+                let pipe = c == b'|' && self.single_pipe();
                 self.separator(false);
                 self.i += 1;
+                if pipe && self.peek(0) == b'&' {
+                    self.i += 1;
+                }
+                let i = self.i;
+                self.commands.last_mut().unwrap().pipe = pipe.then_some(i);
             }
             b'<' => {
                 self.end_word();
@@ -1050,6 +1075,15 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
+    }
+
+    /// Whether the `|` at the cursor joins two commands of a pipeline: not
+    /// half of `||`, nor the `|` of a `case` pattern or a `[[ =~ ]]` regex.
+    fn single_pipe(&mut self) -> bool {
+        let lone = self.peek(1) != b'|' && (self.i == 0 || self.b[self.i - 1] != b'|');
+        lone && self
+            .list()
+            .is_some_and(|c| matches!(c.expect, Expect::Args | Expect::Command))
     }
 
     /// At the `)` that ends an arithmetic `((` or `$((`.
@@ -1306,6 +1340,7 @@ impl<'a> Lexer<'a> {
         let start = self.i;
         let end = word_end(self.b, start);
         let raw = &self.src[start..end];
+        self.commands.last_mut().unwrap().end = end;
         let expands = !raw.contains(['\'', '"', '\\']);
         let delimiter: String = raw
             .chars()
@@ -1481,6 +1516,34 @@ fn word_end(b: &[u8], start: usize) -> usize {
     j.min(b.len())
 }
 
+/// Whether a command's first word makes it a compound command, or one
+/// that runs another (`time`, `!`, `coproc`): not a simple command.
+fn opens_compound(word: &str) -> bool {
+    word.starts_with("((")
+        || matches!(
+            word,
+            "{" | "}"
+                | "if"
+                | "then"
+                | "else"
+                | "elif"
+                | "fi"
+                | "while"
+                | "until"
+                | "for"
+                | "select"
+                | "do"
+                | "done"
+                | "case"
+                | "esac"
+                | "[["
+                | "!"
+                | "time"
+                | "function"
+                | "coproc"
+        )
+}
+
 /// `NAME=...`, `NAME+=...`, `NAME[i]=...`: the name.
 fn assignment(word: &str) -> Option<&str> {
     let end = word.find(['=', '['])?;
@@ -1579,6 +1642,38 @@ $(( 1 << (2) )) >"f" ${#a[@]} \"#;
         assert_eq!(targets, vec!["\"$OUT\"", "log"]);
         assert!(!scan("# only a comment\n\n").has_code);
         assert_eq!(scan("echo '$X'\n").quoting_at(6), Quoting::Single);
+    }
+
+    /// The text of each simple command a pipe feeds, as [`Scan::piped`]
+    /// gives it.
+    fn piped(src: &str) -> Vec<&str> {
+        scan(src).piped.into_iter().map(|r| &src[r]).collect()
+    }
+
+    #[test]
+    fn commands_a_pipe_feeds() {
+        assert_eq!(
+            piped("cat x | kubectl apply -f - > out # c\n"),
+            [" kubectl apply -f - > out"]
+        );
+        assert_eq!(piped("a |& b | c\n"), [" b", " c"]);
+        assert_eq!(
+            piped("a |\n  X=1 sudo tee f <<EOF\nbody\nEOF\n"),
+            ["\n  X=1 sudo tee f <<EOF"]
+        );
+        assert_eq!(piped("x=$(a | b) && c\n"), [" b"]);
+        // Compound commands read the pipe themselves; `||` is no pipe.
+        for src in [
+            "a | while read -r x; do b \"$x\"; done\n",
+            "a | { b; }\n",
+            "a | (b); c\n",
+            "a || b\n",
+            "case $x in a|b) c;; esac\n",
+            "[[ $x =~ a|b ]] && c\n",
+            "a | if b; then c; fi\n",
+        ] {
+            assert_eq!(piped(src), Vec::<&str>::new(), "{src}");
+        }
     }
 
     #[test]
