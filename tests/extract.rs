@@ -997,9 +997,22 @@ fn block_names_are_kept_as_written() {
     let run = runbook(&["dry-run", "names.md", "--only", "restart_web"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr.contains("==> restart_web (names.md:12"),
+        run.stdout.contains("==> restart_web (names.md:12"),
         "{}",
-        run.stderr
+        run.stdout
+    );
+    // The trace names the step as written too.
+    let dir = book(&[(
+        "web.md",
+        "# Web\n\n```bash {name=restart_web}\nkubectl rollout restart deploy/web\n```\n",
+    )]);
+    let run = runbook_in(dir.path(), &["dry-run", "web.md"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("[restart_web] web.md:4 $ kubectl rollout restart deploy/web"),
+        "{}",
+        run.stdout
     );
 }
 
@@ -2720,5 +2733,8 @@ fn a_placeholder_in_a_quoted_heredoc_fails_its_step() {
     ]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains(why), "{}", run.stderr);
-    assert!(!run.stdout.contains("tee"), "{}", run.stdout);
+    // The step is announced, and nothing of it is run.
+    assert!(run.stdout.contains("==> tee ("), "{}", run.stdout);
+    assert!(!run.stdout.contains("$ sudo tee"), "{}", run.stdout);
+    assert!(!run.stdout.contains("systemctl"), "{}", run.stdout);
 }

@@ -410,10 +410,16 @@ __rb_bin=$PATH
 
 # One trace line: step, Markdown line, the command as bash expanded it.
 __rb_trace() {
-  local kind=$1 line=$2 note=$3 step=main f a words=
+  local kind=$1 line=$2 note=$3 step=main f a i words=
   shift 3
+  # The step as named, found by its function's name (`restart_web` and
+  # `restart-web` cannot both be steps: their functions would be one).
   for f in "${FUNCNAME[@]}"; do
-    if [[ $f == step_* ]]; then step=${f#step_}; step=${step//_/-}; break; fi
+    [[ $f == step_* ]] || continue
+    for i in "${!RUNBOOK_STEPS[@]}"; do
+      if [[ $f == "step_${RUNBOOK_STEPS[i]//-/_}" ]]; then step=${RUNBOOK_STEPS[i]}; fi
+    done
+    break
   done
   for a in "$@"; do
     if [[ $a =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then words+=" $a"; else words+=" ${a@Q}"; fi
