@@ -40,6 +40,28 @@ fn chromium() -> Option<PathBuf> {
     .find(|p| p.is_file())
 }
 
+/// Emulates a screen of `width` by `height` CSS pixels, a phone's when
+/// `mobile`.
+fn set_viewport(tab: &Tab, width: u32, height: u32, mobile: bool) {
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width,
+        height,
+        device_scale_factor: 1.0,
+        mobile,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
+}
+
 /// `tests/fixtures/NAME/book.toml`.
 fn book(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -361,25 +383,6 @@ fn sample_book_fits_phone_and_desktop_screens() {
     let browser = launch(chrome, profile.path());
     let tab = browser.new_tab().unwrap();
     tab.set_default_timeout(Duration::from_secs(20));
-    let size = |width: u32, height: u32, mobile: bool| {
-        tab.call_method(Emulation::SetDeviceMetricsOverride {
-            width,
-            height,
-            device_scale_factor: 1.0,
-            mobile,
-            scale: None,
-            screen_width: None,
-            screen_height: None,
-            position_x: None,
-            position_y: None,
-            dont_set_visible_size: None,
-            screen_orientation: None,
-            viewport: None,
-            display_feature: None,
-            device_posture: None,
-        })
-        .unwrap();
-    };
     let mut too_wide = Vec::new();
     for scheme in ["light", "dark"] {
         tab.call_method(Emulation::SetEmulatedMedia {
@@ -398,7 +401,7 @@ fn sample_book_fits_phone_and_desktop_screens() {
                 ("search", "search.html?q=restore"),
                 ("404", "no/such/page"),
             ] {
-                size(width, 900, mobile);
+                set_viewport(&tab, width, 900, mobile);
                 tab.navigate_to(&format!("{base}{page}"))
                     .unwrap()
                     .wait_until_navigated()
@@ -429,7 +432,7 @@ fn sample_book_fits_phone_and_desktop_screens() {
                     .and_then(|v| v.as_u64())
                     .unwrap_or(900)
                     .clamp(600, 6000) as u32;
-                size(width, height, mobile);
+                set_viewport(&tab, width, height, mobile);
                 let png = tab
                     .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
                     .unwrap();
@@ -601,23 +604,7 @@ fn a_runbook_on_a_phone_shows_the_procedure_first_and_copies_only_commands() {
     let tab = browser.new_tab().unwrap();
     tab.set_default_timeout(Duration::from_secs(20));
     let errors = watch_errors(&tab);
-    tab.call_method(Emulation::SetDeviceMetricsOverride {
-        width: 390,
-        height: 900,
-        device_scale_factor: 1.0,
-        mobile: true,
-        scale: None,
-        screen_width: None,
-        screen_height: None,
-        position_x: None,
-        position_y: None,
-        dont_set_visible_size: None,
-        screen_orientation: None,
-        viewport: None,
-        display_feature: None,
-        device_posture: None,
-    })
-    .unwrap();
+    set_viewport(&tab, 390, 900, true);
     let eval = |script: &str| -> serde_json::Value {
         tab.evaluate(script, true)
             .unwrap()

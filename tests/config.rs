@@ -688,33 +688,30 @@ fn settings_that_cannot_take_effect_are_warned_about() {
 
     // `due-soon` as long as the review period, or a status's: at
     // `due-soon` when it is written, else at the period.
-    let tmp = book(
+    let only_warning = |config: &str| {
+        let tmp = book(config, "");
+        let (report, _) = lint_json(tmp.path(), &[]);
+        let warnings = config_warnings(&report);
+        assert_eq!(warnings.len(), 1, "{warnings:#?}");
+        warnings[0].clone()
+    };
+    let (at, message) = only_warning(
         "[book]\nsrc = \"content\"\n[lint]\nreview-period = \"30d\"\ndue-soon = \"1 month\"\n",
-        "",
     );
-    let (report, _) = lint_json(tmp.path(), &[]);
-    let warnings = config_warnings(&report);
-    assert_eq!(warnings.len(), 1, "{warnings:#?}");
-    assert_eq!(warnings[0].0, "5:12");
+    assert_eq!(at, "5:12");
     assert!(
-        warnings[0].1.starts_with(
+        message.starts_with(
             "`lint.due-soon`: `1 month` is as long as the review period (`30d`) or longer"
         ),
-        "{warnings:#?}"
+        "{message}"
     );
-    let tmp = book(
+    let (at, message) = only_warning(
         "[book]\nsrc = \"content\"\n[lint.review-period-by-status]\ndraft = \"10d\"\n",
-        "",
     );
-    let (report, _) = lint_json(tmp.path(), &[]);
-    let warnings = config_warnings(&report);
-    assert_eq!(warnings.len(), 1, "{warnings:#?}");
-    assert_eq!(warnings[0].0, "4:9");
+    assert_eq!(at, "4:9");
     assert!(
-        warnings[0]
-            .1
-            .contains("the review period of `draft` runbooks (`10d`)"),
-        "{warnings:#?}"
+        message.contains("the review period of `draft` runbooks (`10d`)"),
+        "{message}"
     );
 
     // Settings that work are not warned about.
