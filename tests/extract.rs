@@ -988,6 +988,21 @@ fn block_names_are_kept_as_written() {
             "undo_restart"
         ]
     );
+    // Names of any script line up, counted in characters, whatever the locale.
+    for locale in ["C", "C.UTF-8"] {
+        let list = Command::new("bash")
+            .arg(&script)
+            .arg("--list")
+            .env("LC_ALL", locale)
+            .output()
+            .unwrap();
+        let list = String::from_utf8(list.stdout).unwrap();
+        let at: Vec<usize> = list
+            .lines()
+            .map(|l| l[..l.find("names.md").unwrap()].chars().count())
+            .collect();
+        assert!(at.iter().all(|&c| c == 33), "{locale}:\n{list}");
+    }
     let only = ["restart_web", "vérifier", "перезапуск", "undo_restart"];
     let args: Vec<&str> = only.iter().flat_map(|name| ["--only", name]).collect();
     let run = run_script(&script, &args);
@@ -1042,7 +1057,8 @@ fn scripts_list_and_run_sections() {
         .collect();
     assert_eq!(
         names,
-        vec!["list-backups", "restore", "printf-2", "echo"],
+        // The skipped `printf` block before it is no step: it takes no name.
+        vec!["list-backups", "restore", "printf", "echo"],
         "{}",
         list.stdout
     );

@@ -172,6 +172,13 @@ pub struct Oversized {
     pub fence: Span,
 }
 
+/// A step whose name in the script is not its `name` attribute as written.
+pub struct Renamed<'r> {
+    pub written: &'r str,
+    pub name: &'r str,
+    pub why: &'static str,
+}
+
 /// A place in the runbook's commands, in the order they run: the index of
 /// a block in [`Runbook::blocks`] and a byte offset in its code as written.
 pub type Place = (usize, usize);
@@ -183,6 +190,24 @@ impl Runbook<'_> {
             .names
             .get_or_init(|| blocks::names(self.blocks.iter().map(|b| &b.cmd)));
         &names[index]
+    }
+
+    /// The step at `index` when the script does not name it as its `name`
+    /// attribute is written, with why: `--only` and `--list` know a step
+    /// by its name in the script. A skipped block is no step.
+    pub fn renamed(&self, index: usize) -> Option<Renamed<'_>> {
+        let cmd = &self.blocks[index].cmd;
+        let written = cmd.attrs.name.as_deref().filter(|_| !cmd.skip)?;
+        let name = self.name(index);
+        if name == written {
+            return None;
+        }
+        let why = if blocks::name_kept(written) {
+            "another step has that name (`-` and `_` are one in the step's bash function)"
+        } else {
+            "a step name holds only letters, digits, `_` and `-`, and does not start with `-`"
+        };
+        Some(Renamed { written, name, why })
     }
 
     /// Whether the runbook provides a variable by the time the block at

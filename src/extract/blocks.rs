@@ -218,9 +218,11 @@ pub fn without_line_end(raw: &str) -> &str {
         .map_or(raw, |l| l.strip_suffix('\r').unwrap_or(l))
 }
 
-/// Each command's step name, unique within the runbook: its `name`
-/// attribute, or one derived from its first command. Only the script needs
-/// them, so lint does not pay for them.
+/// Each command's step name, unique among the runbook's steps: its `name`
+/// attribute, or one derived from its first command. A skipped block is no
+/// step (its name only labels its comment), so it takes no name from one.
+/// Only the script and the blocks with a `name` need them, so lint seldom
+/// pays for them.
 pub fn names<'c>(commands: impl Iterator<Item = &'c Command<'c>>) -> Vec<String> {
     let mut names = Names::default();
     commands
@@ -232,7 +234,11 @@ pub fn names<'c>(commands: impl Iterator<Item = &'c Command<'c>>) -> Vec<String>
                 .map(step_name)
                 .filter(|n| !n.is_empty())
                 .unwrap_or_else(|| derive_name(&cmd.code));
-            names.unique(wanted)
+            if cmd.skip {
+                wanted
+            } else {
+                names.unique(wanted)
+            }
         })
         .collect()
 }

@@ -9,7 +9,6 @@ use clap::Args;
 use rayon::prelude::*;
 
 use super::analysis::{self, Runbook};
-use super::blocks;
 use super::dry_run::{self, Stubs};
 use super::{output, render_checked, verify};
 use crate::cli::{CLEAN, Common, FAILURE, FINDINGS, default_source, load_settings, today};
@@ -147,24 +146,17 @@ fn unclosed_fence(doc: &Document) -> Option<String> {
 }
 
 /// The steps whose name in the script is not their `name` attribute as
-/// written, each said why: `--only` and `--list` know them by the name in
-/// the script, not by the one in the runbook.
+/// written, each said why.
 fn renamed_steps<'r>(rb: &'r Runbook) -> impl Iterator<Item = String> + 'r {
-    rb.blocks.iter().enumerate().filter_map(move |(i, block)| {
-        let written = block.cmd.attrs.name.as_deref()?;
-        let name = rb.name(i);
-        if name == written {
-            return None;
-        }
-        let why = if blocks::name_kept(written) {
-            "another step has that name (`-` and `_` are one in the step's bash function)"
-        } else {
-            "a step name holds only letters, digits, `_` and `-`, and does not start with `-`"
-        };
+    (0..rb.blocks.len()).filter_map(move |i| {
+        let r = rb.renamed(i)?;
         Some(format!(
-            "{}:{}: step `{written}` is named `{name}` in the script: {why}",
+            "{}:{}: step `{}` is named `{}` in the script: {}",
             report::display_path(&rb.doc.path),
-            block.cmd.block.fence.start.line
+            rb.blocks[i].cmd.block.fence.start.line,
+            r.written,
+            r.name,
+            r.why
         ))
     })
 }

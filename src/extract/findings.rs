@@ -1,5 +1,5 @@
 //! The command-block findings `runbook lint` and `runbook verify` share,
-//! computed once per document: nine rules read the same analysis, so it is
+//! computed once per document: ten rules read the same analysis, so it is
 //! kept for the document being linted instead of being redone per rule.
 
 use std::cell::LazyCell;
@@ -22,7 +22,7 @@ use crate::document::{CodeBlock, Document, Pos, Span};
 use crate::lint::rules::lookalike_in_command::{self, Lookalike};
 use crate::lint::rules::{
     credential_in_command, destructive_command, file_too_large, requires_invalid, shell_output,
-    shell_syntax, undefined_variable, unresolved_placeholder,
+    shell_syntax, step_name_changed, undefined_variable, unresolved_placeholder,
 };
 
 #[derive(Clone, Debug)]
@@ -254,6 +254,22 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
                 span: attribute_span(doc, block, name),
                 message: format!("`requires` names {name:?}, which is not a shell variable name: the script cannot check it"),
                 help: "use letters, digits and `_`, not starting with a digit (`{requires=PGHOST}`)".into(),
+                fix: None,
+            });
+        }
+        if let Some(renamed) = rb.renamed(index) {
+            out.push(Finding {
+                rule: step_name_changed::ID,
+                data_rule: None,
+                span: attribute_span(doc, block, renamed.written),
+                message: format!(
+                    "step `{}` is named `{}` in the script: {}",
+                    renamed.written, renamed.name, renamed.why
+                ),
+                help: format!(
+                    "`--only` and `--list` know it as `{}`: give the block a name of letters, digits, `_` and `-` that no other step has",
+                    renamed.name
+                ),
                 fix: None,
             });
         }
@@ -834,7 +850,7 @@ fn credential(p: &Pattern, span: Span) -> Finding {
 
 /// Reports every command-block finding of a document, each under its own
 /// rule (the sink drops those of rules turned off): the blocks are analysed
-/// once for all nine rules.
+/// once for all ten rules.
 pub fn report_all(doc: &Document, cx: &crate::lint::Context, sink: &mut crate::lint::Sink) {
     let runbook = analysis::analyze(doc, &cx.settings.checks);
     each(&runbook, cx.settings, &mut |f| {

@@ -252,6 +252,17 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
         "RUNBOOK_WHERE",
         steps.iter().map(|s| s.2.as_str()).collect(),
     );
+    // `--list` lines the names up in characters: bash's `printf` pads by
+    // bytes, and `${#name}` counts bytes under the C locale.
+    let pads: Vec<String> = steps
+        .iter()
+        .map(|s| LIST_WIDTH.saturating_sub(s.0.chars().count()).to_string())
+        .collect();
+    array(
+        &mut w,
+        "RUNBOOK_PADS",
+        pads.iter().map(String::as_str).collect(),
+    );
     for line in MAIN.lines() {
         w.line(line, None);
     }
@@ -320,6 +331,9 @@ fn commented(line: &str) -> String {
     }
 }
 
+/// The column `--list` starts each step's place at, past shorter names.
+const LIST_WIDTH: usize = 32;
+
 /// The dispatcher every script ends with.
 /// The line of [`MAIN`] that announces a step, on standard error: a run's
 /// output stays the commands' own. The dry run sends it where its trace
@@ -337,7 +351,7 @@ runbook_main() {
     case $1 in
       --list)
         for i in "${!RUNBOOK_STEPS[@]}"; do
-          printf '%-32s %s\n' "${RUNBOOK_STEPS[i]}" "${RUNBOOK_WHERE[i]}"
+          printf '%s%*s %s\n' "${RUNBOOK_STEPS[i]}" "${RUNBOOK_PADS[i]}" '' "${RUNBOOK_WHERE[i]}"
         done
         return 0 ;;
       --only)
