@@ -279,3 +279,84 @@ fn wiki_link_fix_leaves_toml_front_matter_and_escaped_brackets_alone() {
     assert!(!rules.contains(&"wiki-link"), "{rules:?}");
     assert!(rules.contains(&"front-matter-missing"), "{rules:?}");
 }
+
+/// What `--fix` copies from the body keeps the value as written: only the
+/// emphasis around a label or a whole value goes, never a `_` or `*` of
+/// the value itself (an address, a team handle).
+#[test]
+fn front_matter_filled_from_the_body_keeps_underscores_and_stars() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let cases = [
+        (
+            "bold.md",
+            "**Owner:** jane_doe@example.com",
+            "jane_doe@example.com",
+        ),
+        ("after.md", "**Owner**: @acme/db_oncall", "@acme/db_oncall"),
+        ("wrapped.md", "Owner: _team_db_", "team_db"),
+        ("star.md", "- Owner: a*b", "a*b"),
+    ];
+    for (name, line, _) in cases {
+        let text = format!("# Fail over\n\n{line}\n\n## Rollback\n\nUndo.\n");
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    common::runbook(dir, &["lint", "--fix", "--today", "2026-12-07"]);
+    for (name, line, owner) in cases {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        let written = text.lines().find_map(|l| l.strip_prefix("owner: "));
+        assert_eq!(
+            written.map(|o| o.trim_matches('"')),
+            Some(owner),
+            "{name}: {text}"
+        );
+        assert!(text.contains(line), "{name}: {text}");
+    }
+}
+
+/// `--fix` rewrites no front matter where that would lose what the author
+/// wrote: TOML comments, or a file's `\r`-alone line endings (the new lines
+/// would end with `\n`). The finding stays, with its help.
+#[test]
+fn front_matter_fixes_lose_no_comment_and_mix_no_line_endings() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let commented = "+++\ntitle = \"Restore #2\"\nowner = \"team-db\"  # pager: db-oncall\nlast_reviewed = 2026-11-01\nstatus = \"draft\"\n+++\n\n# Restore\n\n## Rollback\n\nUndo.\n";
+    let plain = commented.replace("  # pager: db-oncall", "");
+    let mac = "# Mac file\rOwner: ops\rLast Updated: 2026-11-27\r\r## Rollback\rx\r";
+    let misplaced = "<!-- header -->\r---\rtitle: x\rowner: ops\rlast_reviewed: 2026-11-01\rstatus: draft\r---\r# x\r## Rollback\rx\r";
+    for (name, text) in [
+        ("commented.md", commented),
+        ("plain.md", plain.as_str()),
+        ("mac.md", mac),
+        ("misplaced.md", misplaced),
+    ] {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    common::runbook(dir, &["lint", "--fix", "--today", "2026-12-07"]);
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    assert_eq!(read("commented.md"), commented);
+    assert_eq!(read("mac.md"), mac);
+    assert_eq!(read("misplaced.md"), misplaced);
+    // Without a comment, a `#` in a string is no reason to refuse.
+    assert!(
+        read("plain.md").starts_with("---\ntitle: \"Restore #2\"\n"),
+        "{}",
+        read("plain.md")
+    );
+    let (report, _) = lint_json(dir, &[]);
+    let helps: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "front-matter-missing")
+        .map(|d| (d["path"].as_str().unwrap(), d["help"].as_str().unwrap()))
+        .collect();
+    assert_eq!(helps.len(), 3, "{helps:?}");
+    assert!(
+        helps[0].0 == "commented.md" && helps[0].1.contains("with its comments"),
+        "{helps:?}"
+    );
+}

@@ -77,20 +77,30 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
             .collect();
         help.push_str(&format!("; the body already says {}", quoted.join(", ")));
     }
-    sink.report(
-        ID,
-        span,
-        "no front matter: nothing says who owns this runbook or when it was last reviewed",
-    )
-    .help(help)
-    .fix(Fix {
-        description: "add front matter filled from the body".into(),
-        edits: vec![Edit {
-            start: 0,
-            end: 0,
-            replacement: skeleton(doc, &found),
-        }],
-    });
+    let report = sink
+        .report(
+            ID,
+            span,
+            "no front matter: nothing says who owns this runbook or when it was last reviewed",
+        )
+        .help(help);
+    if fixable(doc) {
+        report.fix(Fix {
+            description: "add front matter filled from the body".into(),
+            edits: vec![Edit {
+                start: 0,
+                end: 0,
+                replacement: skeleton(doc, &found),
+            }],
+        });
+    }
+}
+
+/// Whether a fix may add lines: not to a file whose lines end with `\r`
+/// alone (classic Mac OS), which would be left with two kinds of line
+/// ending, and which `runbook review` refuses for the same reason.
+fn fixable(doc: &Document) -> bool {
+    doc.lone_cr.is_none()
 }
 
 /// How far down a misplaced `---` block is looked for, and how long a
@@ -171,21 +181,24 @@ fn report_misplaced(doc: &Document, sink: &mut Sink, block: &Meant) {
             moved,
         )
     };
-    sink.report(
-        ID,
-        doc.span(block.fence..block.fence),
-        "front matter must start on line 1: this block is read as Markdown, \
-         so nothing says who owns this runbook or when it was last reviewed",
-    )
-    .help(help)
-    .fix(Fix {
-        description: "move the front matter to the top of the file".into(),
-        edits: vec![Edit {
-            start: 0,
-            end,
-            replacement,
-        }],
-    });
+    let report = sink
+        .report(
+            ID,
+            doc.span(block.fence..block.fence),
+            "front matter must start on line 1: this block is read as Markdown, \
+             so nothing says who owns this runbook or when it was last reviewed",
+        )
+        .help(help);
+    if fixable(doc) {
+        report.fix(Fix {
+            description: "move the front matter to the top of the file".into(),
+            edits: vec![Edit {
+                start: 0,
+                end,
+                replacement,
+            }],
+        });
+    }
 }
 
 /// Hugo's TOML front matter, between `+++` lines on top.
@@ -199,12 +212,15 @@ fn toml_block(doc: &Document) -> Option<Meant> {
 fn report_toml(doc: &Document, sink: &mut Sink, block: &Meant) {
     let toml_start = doc.lines.line_start(1).min(doc.text.len());
     let toml_end = doc.lines.line_start(block.close - 1).min(doc.text.len());
-    let yaml = toml_as_yaml(&doc.text[toml_start..toml_end]);
+    let toml_text = &doc.text[toml_start..toml_end];
+    let yaml = toml_as_yaml(toml_text).filter(|_| fixable(doc));
     let mut help = String::from(
         "write it as YAML between `---` lines: `key: value` in place of `key = value`",
     );
     if yaml.is_some() {
         help.push_str(" (`--fix` does)");
+    } else if has_comment(toml_text) {
+        help.push_str(", with its comments as YAML `#` comments");
     }
     let report = sink
         .report(
@@ -233,9 +249,12 @@ fn report_toml(doc: &Document, sink: &mut Sink, block: &Meant) {
 }
 
 /// TOML front matter as YAML lines, keys in their order, or `None` when it
-/// does not parse or holds a table or a nested array, which a person should
-/// rewrite.
+/// does not parse, holds a table or a nested array, or holds comments
+/// (which the values alone would lose): a person should rewrite those.
 fn toml_as_yaml(toml_text: &str) -> Option<Vec<String>> {
+    if has_comment(toml_text) {
+        return None;
+    }
     let spans = toml::de::DeTable::parse(toml_text).ok()?;
     let mut keys: Vec<(usize, &str)> = spans
         .get_ref()
@@ -250,6 +269,22 @@ fn toml_as_yaml(toml_text: &str) -> Option<Vec<String>> {
             Some(format!("{}: {value}", yaml_key(key)))
         })
         .collect()
+}
+
+/// Whether TOML text holds a comment: a `#` outside every key and value
+/// (`title = "Incident #42"` holds none).
+fn has_comment(toml_text: &str) -> bool {
+    let Ok(table) = toml::de::DeTable::parse(toml_text) else {
+        return toml_text.contains('#');
+    };
+    let spans: Vec<std::ops::Range<usize>> = table
+        .get_ref()
+        .iter()
+        .flat_map(|(k, v)| [k.span(), v.span()])
+        .collect();
+    toml_text
+        .match_indices('#')
+        .any(|(at, _)| !spans.iter().any(|s| s.contains(&at)))
 }
 
 fn yaml_key(key: &str) -> String {
@@ -314,24 +349,40 @@ fn body_metadata(doc: &Document) -> Vec<BodyMetadata> {
             continue;
         }
         let written = doc.line_text(line).trim();
-        let text = written.replace(['*', '_'], "");
-        let Some((label, value)) = text.split_once(':') else {
+        let Some((label, value)) = written.split_once(':') else {
             continue;
         };
         let label = label
+            .replace(EMPHASIS, "")
             .trim()
             .trim_start_matches(['-', '>', ' '])
             .to_lowercase();
-        if LABELS.contains(&label.as_str()) && !value.trim().is_empty() {
+        let value = unemphasized(value);
+        if LABELS.contains(&label.as_str()) && !value.is_empty() {
             found.push(BodyMetadata {
                 label,
-                value: value.trim().to_string(),
+                value: value.to_string(),
                 written: written.to_string(),
                 line,
             });
         }
     }
     found
+}
+
+const EMPHASIS: [char; 2] = ['*', '_'];
+
+/// The value after a label's colon, without the emphasis around it: the
+/// label's closing `**` right after the colon (`**Owner:** jane`) and a
+/// pair wrapping the whole value (`_team-db_`). Inside it, `_` and `*` are
+/// the value's own (`jane_doe@example.com`, `@acme/db_oncall`).
+fn unemphasized(value: &str) -> &str {
+    let value = value.trim_start_matches(EMPHASIS).trim();
+    let marks = &value[..value.len() - value.trim_start_matches(EMPHASIS).len()];
+    match value.strip_prefix(marks).and_then(|v| v.strip_suffix(marks)) {
+        Some(inner) if !marks.is_empty() && !inner.trim().is_empty() => inner.trim(),
+        _ => value,
+    }
 }
 
 /// Front matter with what the body says. Nothing is invented: a field the
