@@ -425,3 +425,40 @@ fn a_misspelt_allow_gets_did_you_mean() {
     let help = report["diagnostics"][0]["help"].as_str().unwrap();
     assert!(help.starts_with("did you mean `allow`?"), "{help}");
 }
+
+/// A directive may list its ids one per line or with tabs, and an unknown
+/// id of a block list under `allow` is reported on its own line.
+#[test]
+fn ids_on_lines_of_their_own_suppress_and_are_placed_one_by_one() {
+    let body = "\
+<!-- runbook-lint-disable-next-line
+     broken-link
+\tbroken-anchor -->
+See [one](missing1.md) and [two](#nowhere).";
+    let allow = "lint:\n  allow:\n    - broken-link\n    - brokn-anchor\n    - rollbak-missing\n";
+    let (found, _) = lint(&[("a.md", "", body), ("b.md", allow, "No [link](gone.md).")]);
+    let a: Vec<_> = found.iter().filter(|f| f.path.ends_with("a.md")).collect();
+    assert_eq!(a.len(), 2, "{found:#?}");
+    assert!(a.iter().all(|f| f.suppressed), "{found:#?}");
+    let unknown: Vec<(u64, u64, &str)> = found
+        .iter()
+        .filter(|f| f.rule == "suppression-invalid")
+        .map(|f| (f.line, f.column, f.message.as_str()))
+        .collect();
+    assert_eq!(
+        unknown,
+        [
+            (
+                9,
+                7,
+                "no rule is named `brokn-anchor`; `lint: { allow }` allows nothing for it"
+            ),
+            (
+                10,
+                7,
+                "no rule is named `rollbak-missing`; `lint: { allow }` allows nothing for it"
+            ),
+        ],
+        "{found:#?}"
+    );
+}

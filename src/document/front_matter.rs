@@ -656,11 +656,20 @@ pub fn scalar_range(text: &str, start: usize) -> std::ops::Range<usize> {
     start..start + line[..len].trim_end().len()
 }
 
-/// A calendar date: `2025-01-27`, or the date part of an RFC 3339 timestamp.
+/// A calendar date: `2025-01-27`, or the date part of a timestamp
+/// (`2025-01-27T10:00:00Z`, `2025-01-27 10:00`), which must be one in
+/// full: `2025-01-27 pending sign-off` says the review is not done.
 pub fn parse_date(text: &str) -> Option<Date> {
     let text = text.trim();
     let date_part = match text.char_indices().nth(10) {
-        Some((i, 'T' | 't' | ' ')) => &text[..i],
+        Some((i, 'T' | 't' | ' ')) => {
+            let timestamp = text.parse::<jiff::Timestamp>().is_ok()
+                || text.parse::<jiff::civil::DateTime>().is_ok();
+            if !timestamp {
+                return None;
+            }
+            &text[..i]
+        }
         _ => text,
     };
     if date_part.len() != 10 {
@@ -805,6 +814,29 @@ mod tests {
         let error = &fm.fields().unwrap().type_errors[0];
         assert_eq!(error.field, "last_reviewed");
         assert_eq!(error.at.line, 2);
+    }
+
+    #[test]
+    fn a_timestamp_gives_its_date_only_when_it_is_one_in_full() {
+        let day = |text| parse_date(text).map(|d| d.to_string());
+        for good in [
+            "2026-11-01",
+            "2026-11-01T10:00:00Z",
+            "2026-11-01t10:00:00+02:00",
+            "2026-11-01 10:00:00",
+            "2026-11-01T10:00",
+        ] {
+            assert_eq!(day(good).as_deref(), Some("2026-11-01"), "{good}");
+        }
+        for bad in [
+            "2026-11-01Tgarbage",
+            "2026-11-01T25:00:00Z",
+            "2026-11-01 pending sign-off",
+            "2026-11-01Z",
+            "2026-11-1",
+        ] {
+            assert_eq!(day(bad), None, "{bad}");
+        }
     }
 
     #[test]

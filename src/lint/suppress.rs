@@ -35,8 +35,7 @@ pub fn read(comment: &str) -> Option<(&str, Vec<&str>, Option<&str>)> {
         None => (rest, None),
     };
     let rules = rules
-        .split([',', ' '])
-        .map(str::trim)
+        .split(|c: char| c == ',' || c.is_whitespace())
         .filter(|r| !r.is_empty())
         .collect();
     Some((command, rules, reason))
@@ -379,6 +378,16 @@ mod tests {
             let directive = &directives.list[d];
             (directive.first..=directive.last).contains(&line) && directives.covers(d, found)
         })
+    }
+
+    #[test]
+    fn rule_ids_are_separated_by_commas_or_any_whitespace() {
+        let (command, rules, reason) =
+            read("runbook-lint-disable\n  broken-link,\tbroken-anchor\n  wiki-link -- generated\n")
+                .unwrap();
+        assert_eq!(command, "disable");
+        assert_eq!(rules, ["broken-link", "broken-anchor", "wiki-link"]);
+        assert_eq!(reason, Some("generated"));
     }
 
     /// Rule ids, and for a finding the rule of `lints/` that found it.

@@ -38,6 +38,7 @@
 //! lint: { allow: [broken-link] }
 //! ```
 
+use crate::document::front_matter::FrontMatter;
 use crate::document::{Document, Span};
 use crate::lint::suppress::{self, ALL, COMMANDS};
 use crate::lint::{Context, Sink, links, rules};
@@ -101,10 +102,26 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
         )
         .help(help);
     }
+    // Each id where it is written, searched for in order from the value
+    // on (the parser places a block mapping at its first key only).
+    let end = match &doc.front_matter {
+        FrontMatter::Parsed { block, .. } => block.yaml.end,
+        _ => key.value.end,
+    };
+    let mut from = key.value.start;
     for id in fields.allow.iter().filter(|id| unknown(id)) {
+        let found = doc.text.get(from..end).and_then(|v| v.find(id.as_str()));
+        let span = match found {
+            Some(at) if !id.is_empty() => {
+                let start = from + at;
+                from = start + id.len();
+                start..from
+            }
+            _ => key.value.clone(),
+        };
         sink.report(
             ID,
-            doc.span(key.value.clone()),
+            doc.span(span),
             format!("no rule is named `{id}`; `lint: {{ allow }}` allows nothing for it"),
         )
         .help(suggest(id));

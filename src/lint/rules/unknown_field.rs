@@ -55,22 +55,27 @@ const RESTATING: &[&str] = &["_at", "_on", "_date", "_day"];
 
 /// The known name a key is a slip of: a letter or two off (`ownr`,
 /// `stauts`, `last-reviewed`: one for keys of up to 8 letters, two for
-/// longer ones), or the name with a suffix that only restates it. Other
+/// longer ones), or a known name, whole or its last words, with a suffix
+/// that only says it holds a date (`last_reviewed_at`, `reviewed_on`). A
+/// key with such a suffix is compared without it, so `reviewed_at` is not
+/// taken for `reviewed_by`. Other
 /// keys are a team's own (`status_page`, `created`, `reviewers`), however
 /// much of a known name they share.
 pub(crate) fn near_miss<'a>(key: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let key = key.to_lowercase().replace(['-', ' '], "_");
-    let allowed = if key.chars().count() <= 8 { 1 } else { 2 };
+    let stem = RESTATING.iter().find_map(|s| key.strip_suffix(s));
+    let slip = stem.unwrap_or(&key);
+    let allowed = if slip.chars().count() <= 8 { 1 } else { 2 };
     known
         .into_iter()
         .filter_map(|name| {
-            let restated = key
-                .strip_prefix(name)
-                .is_some_and(|rest| RESTATING.contains(&rest));
+            let restated = stem.is_some_and(|stem| {
+                name == stem || name.strip_suffix(stem).is_some_and(|n| n.ends_with('_'))
+            });
             let distance = if restated {
                 0
             } else {
-                strsim::osa_distance(&key, name)
+                strsim::osa_distance(slip, name)
             };
             (distance <= allowed).then_some((distance, name))
         })
@@ -94,6 +99,9 @@ mod tests {
             ("last_review", "last_reviewed"),
             ("last_reviewed_at", "last_reviewed"),
             ("Last_Reviewed_On", "last_reviewed"),
+            ("reviewed_at", "last_reviewed"),
+            ("reviewed_on", "last_reviewed"),
+            ("last_reviwed_at", "last_reviewed"),
             ("tag", "tags"),
         ] {
             assert_eq!(near_miss(key, known.clone()), Some(meant), "{key}");
@@ -106,6 +114,8 @@ mod tests {
             "pagerduty_service",
             "state",
             "last_reviewed_by",
+            "created_at",
+            "updated_on",
         ] {
             assert_eq!(near_miss(key, known.clone()), None, "{key}");
         }
