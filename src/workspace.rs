@@ -40,6 +40,9 @@ pub struct FileIndex {
     by_lowercase_name: OnceLock<HashMap<String, Vec<String>>>,
 }
 
+/// The pages that stand for their folder, first found first.
+pub const FOLDER_PAGES: [&str; 3] = ["README.md", "readme.md", "index.md"];
+
 pub enum Lookup<'a> {
     File,
     Dir,
@@ -76,6 +79,19 @@ impl FileIndex {
             Ok(_) => Lookup::File,
             Err(_) => Lookup::Missing,
         }
+    }
+
+    /// The Markdown page shown for a folder (`""` is the source folder),
+    /// by its path: its README, as GitHub shows below the folder's files,
+    /// else its `index.md`; the site's link to the folder leads there too.
+    pub fn folder_page(&self, dir: &str) -> Option<String> {
+        FOLDER_PAGES.iter().find_map(|name| {
+            let rel = match dir.trim_end_matches('/') {
+                "" => name.to_string(),
+                dir => format!("{dir}/{name}"),
+            };
+            self.files.contains(&rel).then_some(rel)
+        })
     }
 
     pub fn files(&self) -> impl Iterator<Item = &str> {

@@ -209,40 +209,40 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
                     }
                     continue;
                 };
-                match cx.files.lookup(&rel) {
-                    Lookup::Dir => {}
-                    Lookup::File => {
-                        if let (Some(fragment), true) = (
-                            fragment,
-                            check_anchors && crate::workspace::is_markdown(rel.as_ref()),
-                        ) {
-                            if rel == doc.rel {
-                                check_same_page(doc, &own, sink, span, &fragment);
-                            } else {
-                                let fragment_range =
-                                    broken_anchor::fragment_range(doc, span, &fragment);
-                                pending.push(PendingFragment {
-                                    target: rel,
-                                    fragment,
-                                    written: written.to_string(),
-                                    path: sink.path.clone(),
-                                    span,
-                                    source_line: crate::lint::quoted_line(doc, span.start.line),
-                                    fragment_range,
-                                });
-                            }
-                        }
-                    }
+                // The page a fragment is looked for in: the Markdown file
+                // linked to, or the page shown for the folder linked to.
+                let page = match cx.files.lookup(&rel) {
+                    Lookup::Dir => cx.files.folder_page(&rel),
+                    Lookup::File => crate::workspace::is_markdown(rel.as_ref()).then_some(rel),
                     Lookup::OtherCase(actual) => {
                         if check_files {
                             broken_link::report_case(sink, span, written, &rel, actual);
                         }
+                        None
                     }
                     Lookup::Missing => {
                         if check_files {
                             broken_link::report_missing(sink, span, written, &path, Some(&rel), cx);
                         }
+                        None
                     }
+                };
+                let (Some(page), Some(fragment), true) = (page, fragment, check_anchors) else {
+                    continue;
+                };
+                if page == doc.rel {
+                    check_same_page(doc, &own, sink, span, &fragment);
+                } else {
+                    let fragment_range = broken_anchor::fragment_range(doc, span, &fragment);
+                    pending.push(PendingFragment {
+                        target: page,
+                        fragment,
+                        written: written.to_string(),
+                        path: sink.path.clone(),
+                        span,
+                        source_line: crate::lint::quoted_line(doc, span.start.line),
+                        fragment_range,
+                    });
                 }
             }
         }
@@ -512,12 +512,23 @@ pub fn relative_link(from_rel: &str, to_rel: &str) -> String {
     let common = from_dir.iter().zip(&to).take_while(|(a, b)| a == b).count();
     let mut parts: Vec<&str> = vec![".."; from_dir.len() - common];
     parts.extend(&to[common..]);
+    if parts.is_empty() {
+        // The folder the page is in.
+        return "./".to_string();
+    }
     parts.join("/")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_link_to_the_pages_own_folder_is_dot_slash() {
+        assert_eq!(relative_link("db/backup.md", "db"), "./");
+        assert_eq!(relative_link("db/backup.md", "db/restore.md"), "restore.md");
+        assert_eq!(relative_link("db/backup.md", ""), "../");
+    }
 
     #[test]
     fn no_suggestion_among_more_candidates_than_are_searched() {

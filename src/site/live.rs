@@ -277,7 +277,7 @@ impl Live {
             let folders = render::folders_of(&page_map);
             let readmes = rels.iter().filter(|r| {
                 let name = file_name(r);
-                ["README.md", "readme.md", "index.md"].contains(&name.as_str())
+                crate::workspace::FOLDER_PAGES.contains(&name.as_str())
             });
             for folder in folders
                 .symmetric_difference(&self.folders)

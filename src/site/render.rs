@@ -442,16 +442,14 @@ fn local_link(rel: &str, out: &str, dest: &str, targets: &Targets<'_>) -> Option
 /// for a link to the folder, which the site has no page for.
 fn folder_page<'a>(dir: &str, targets: &Targets<'a>) -> Option<&'a String> {
     let dir = dir.trim_end_matches('/');
-    ["README.md", "readme.md", "index.md"]
-        .iter()
-        .find_map(|name| {
-            let rel = if dir.is_empty() {
-                name.to_string()
-            } else {
-                format!("{dir}/{name}")
-            };
-            targets.pages.get(&rel)
-        })
+    crate::workspace::FOLDER_PAGES.iter().find_map(|name| {
+        let rel = if dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{dir}/{name}")
+        };
+        targets.pages.get(&rel)
+    })
 }
 
 /// `href` and `src` attributes of raw HTML, as the linter finds them.
