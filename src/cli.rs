@@ -752,6 +752,10 @@ fn serve_command(args: &ServeArgs) -> u8 {
             .clone()
             .unwrap_or_else(|| settings.root.join(&settings.config.build.dest));
         site_source(&mut settings, &dest);
+        // This server shows the site at its root, not where a portal
+        // publishes it: the 404 page's links must lead here (as mdBook's
+        // `serve` does). `runbook build` writes the page for `site-url`.
+        settings.config.build.site_url = "/".into();
         Ok(settings)
     });
     let mut watched = crate::watch::watched_paths(&settings);

@@ -359,6 +359,35 @@ fn paths_out_of_the_site_are_404_while_serving() {
     }
 }
 
+/// With `site-url` set for the portal, the server still shows the site at
+/// its root: the 404 page's links lead to pages it serves.
+#[test]
+fn the_404_page_links_to_this_server_whatever_site_url_says() {
+    let serve = Serve::start_with(|dir| {
+        let book = dir.join("book.toml");
+        let text = std::fs::read_to_string(&book).unwrap();
+        std::fs::write(
+            &book,
+            text.replace("[build]", "[build]\nsite-url = \"/runbooks/\""),
+        )
+        .unwrap();
+    });
+    let (status, body) = get(serve.addr, "/db/no-such-page.html");
+    assert_eq!(status, 404);
+    let links: Vec<String> = common::html::elements(&body)
+        .iter()
+        .filter(|e| e.name == "a")
+        .filter_map(|e| e.attr("href").map(str::to_string))
+        .filter(|href| href.starts_with('/'))
+        .collect();
+    assert!(!links.is_empty(), "{body}");
+    for href in links {
+        assert!(!href.starts_with("/runbooks/"), "{href}");
+        let (status, _) = get(serve.addr, &href);
+        assert_eq!(status, 200, "{href}");
+    }
+}
+
 /// A runbook the server knows, replaced in one step by a symlink out of
 /// the repository (what a checkout of a hostile branch does), is not read:
 /// its page goes, the finding says why, and no file of the site and no

@@ -85,6 +85,29 @@ fn serves_pages_and_search_files_with_their_types() {
     assert!(checked >= 4, "index files served: {checked}");
 }
 
+/// What runbooks link to opens in the browser: a form as a PDF, a query or
+/// a config as text (never as something to run), whatever the letter case.
+#[test]
+fn linked_files_are_sent_as_what_they_are() {
+    let (addr, tmp) = serve();
+    let site = tmp.path().join("www/site");
+    for (name, expected) in [
+        ("forms/request.PDF", "application/pdf"),
+        ("checks/lag.sql", "text/plain; charset=utf-8"),
+        ("k8s/job.yaml", "text/plain; charset=utf-8"),
+        ("scripts/restore.py", "text/plain; charset=utf-8"),
+        ("exports/hosts.csv", "text/csv; charset=utf-8"),
+        ("archive.tar", "application/octet-stream"),
+    ] {
+        let path = site.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, name).unwrap();
+        let response = get(addr, &format!("/{name}"));
+        assert_eq!(response.status, 200, "{name}");
+        assert_eq!(response.content_type, expected, "{name}");
+    }
+}
+
 /// A folder asked for without its `/` is sent there, so its page's
 /// relative links work; a page asked for as a folder is not found.
 #[test]

@@ -141,7 +141,11 @@ fn locate(root: &Path, request_path: &str) -> Option<(PathBuf, bool)> {
     (real.starts_with(root) && real.is_file()).then_some((real, folder))
 }
 
-/// Content types by extension; Pagefind's index chunks are binary.
+/// Content types by extension: the site's own files, and what runbooks
+/// link to and the site copies (forms, diagrams, scripts, configs), which
+/// the browser then shows instead of downloading (the responses say
+/// `nosniff`). Code and configs are plain text, never run. Pagefind's
+/// index chunks are binary.
 pub fn content_type(path: &Path) -> &'static str {
     let ext = path
         .extension()
@@ -160,7 +164,12 @@ pub fn content_type(path: &Path) -> &'static str {
         "gif" => "image/gif",
         "webp" => "image/webp",
         "ico" => "image/x-icon",
-        "txt" | "md" | "sh" => "text/plain; charset=utf-8",
+        "avif" => "image/avif",
+        "pdf" => "application/pdf",
+        "csv" => "text/csv; charset=utf-8",
+        "txt" | "md" | "markdown" | "log" | "sh" | "bash" | "zsh" | "ps1" | "py" | "rb" | "go"
+        | "sql" | "yaml" | "yml" | "toml" | "ini" | "cfg" | "conf" | "env" | "tf" | "hcl"
+        | "xml" | "diff" | "patch" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
 }
