@@ -239,10 +239,13 @@ pub fn parse<'a>(
     // and in the body.
     let mut html_block = String::new();
     let mut html_pieces: Vec<(usize, usize)> = Vec::new();
-    // Where raw HTML blocks, inline comments and code spans over several
-    // lines are: `##x` inside one (a commented-out section) is not a
-    // heading with a space either.
-    let mut not_text: Vec<std::ops::Range<usize>> = Vec::new();
+    // Where, in the body, `##x` would be no heading with a space either: raw HTML
+    // blocks (a commented-out section), tables (a row is a row), inline
+    // content over several lines, and lines that continue a paragraph.
+    let mut no_heading: Vec<Range<usize>> = Vec::new();
+    // Where the line after the last line break inside a paragraph or a
+    // heading starts.
+    let mut line_break = usize::MAX;
     let mut in_code = false;
     // Where the code of the open fenced block ends so far.
     let mut code_end = 0;
@@ -315,6 +318,9 @@ pub fn parse<'a>(
                     if heading_images == 0 {
                         heading_text.push_str(t);
                     }
+                    if continues_line(source, line_break, range.start, t) {
+                        exclude(&mut no_heading, range.clone());
+                    }
                     if t.as_ref() == "[" {
                         footnotes.extend(undefined_footnote(source, range.start));
                     }
@@ -327,6 +333,7 @@ pub fn parse<'a>(
                 // drops the line break, its text reads it as a space.
                 Event::SoftBreak | Event::HardBreak => {
                     heading_text.push('\n');
+                    line_break = range.end;
                     if sink.is_some() {
                         heading_events.push(event);
                     }
@@ -411,6 +418,13 @@ pub fn parse<'a>(
             Event::Text(t) if t.as_ref() == "[" => {
                 footnotes.extend(undefined_footnote(source, range.start));
             }
+            Event::Text(t) if continues_line(source, line_break, range.start, t) => {
+                exclude(&mut no_heading, range.clone());
+            }
+            Event::SoftBreak | Event::HardBreak => line_break = range.end,
+            Event::Start(Tag::Table(_)) => {
+                exclude(&mut no_heading, range.clone());
+            }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
                 let line = |offset: usize| index.line_of(offset + body_start) + 1;
                 let last = line(range.end.saturating_sub(1).max(range.start));
@@ -450,24 +464,28 @@ pub fn parse<'a>(
                         body.headings[i].has_content = true;
                     }
                 }
-                not_text.push(range.start + body_start..range.end + body_start);
+                exclude(&mut no_heading, range.clone());
             }
             Event::InlineHtml(t) => {
                 let at = |o: usize| range.start + o;
                 html_attributes(t, &at, &mut body, &span);
                 if t.starts_with("<!--") {
                     html_comments(t, &at, &mut body, &span);
-                    if t.contains('\n') {
-                        not_text.push(range.start + body_start..range.end + body_start);
-                    }
+                }
+                if t.contains('\n') {
+                    exclude(&mut no_heading, range.clone());
                 }
             }
             Event::Code(_) if source.as_bytes()[range.clone()].contains(&b'\n') => {
-                not_text.push(range.start + body_start..range.end + body_start);
+                exclude(&mut no_heading, range.clone());
             }
             // The only events left that `collect_inline` reads: most events
             // are text, and a call per event showed in the profile.
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                // A destination or title over several lines, read whole.
+                if source.as_bytes()[range.clone()].contains(&b'\n') {
+                    exclude(&mut no_heading, range.clone());
+                }
                 collect_inline(&event, range, &mut body, &span)
             }
             _ => {}
@@ -482,7 +500,7 @@ pub fn parse<'a>(
             span: span(range),
         });
     }
-    find_headings_without_space(text, body_start, index, &not_text, &mut body);
+    find_headings_without_space(text, body_start, index, &no_heading, &mut body);
     super::include::find(text, body_start, index, &mut body);
     body
 }
@@ -545,6 +563,18 @@ fn escaped(source: &str, at: usize) -> bool {
 
 /// Stands for an image in a heading's text while its anchor is made.
 const IMAGE: char = '\u{FFFC}';
+
+/// Whether text starting with `##` at `start` continues the line before,
+/// whose break ended at `line_break`: only quote marks and indentation
+/// come between. A heading cannot interrupt the text there, nor would the
+/// author have meant one.
+fn continues_line(source: &str, line_break: usize, start: usize, text: &str) -> bool {
+    text.starts_with("##")
+        && line_break <= start
+        && source.as_bytes()[line_break..start]
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'>'))
+}
 
 /// The `{...}` that pulldown took off the end of a heading as attributes,
 /// when it names no `#id`: GitHub has no attributes and shows
@@ -760,7 +790,7 @@ fn find_headings_without_space(
     text: &str,
     body_start: usize,
     index: &LineIndex,
-    not_text: &[std::ops::Range<usize>],
+    no_heading: &[Range<usize>],
     body: &mut Body,
 ) {
     // Only lines holding `##` can match: find those rather than visit every line.
@@ -782,14 +812,28 @@ fn find_headings_without_space(
         if before > 0 && body.code_blocks[before - 1].range.contains(&start) {
             continue;
         }
-        let before = not_text.partition_point(|b| b.start <= start);
-        if before > 0 && not_text[before - 1].contains(&start) {
+        if encloses(no_heading, start - body_start) {
             continue;
         }
         let end = index.line_start(line - 1) + content.len();
         body.headings_without_space
             .push(index.span(text, start..end));
     }
+}
+
+/// Adds a place where `##x` is no heading, unless the last one added
+/// holds it (a code span inside a link's text): places come in file
+/// order, and so they stay, without one inside another.
+fn exclude(places: &mut Vec<Range<usize>>, range: Range<usize>) {
+    if places.last().is_none_or(|last| range.end > last.end) {
+        places.push(range);
+    }
+}
+
+/// Whether one of `places` holds `at`: the last one starting at or before it.
+fn encloses(places: &[Range<usize>], at: usize) -> bool {
+    let before = places.partition_point(|p| p.start <= at);
+    before > 0 && places[before - 1].contains(&at)
 }
 
 /// Whether a line reads `^ {0,3}#{2,6}[^# \t]`: checked by hand, as every
@@ -1065,6 +1109,27 @@ mod tests {
             .map(|s| s.start.line)
             .collect();
         assert_eq!(lines, [6]);
+    }
+
+    #[test]
+    fn heading_without_space_only_where_a_block_starts() {
+        let b = body(concat!(
+            "##Start\n\n",
+            "Ask in the IRC channel\n##ops-oncall before you escalate.\n\n",
+            "| Channel | Purpose |\n|---|---|\n##ops | pages |\n\n",
+            "Follow [the\n##restore](restore.md) guide, *or\n##this*.\n\n",
+            "> Quoted\n> ##continued\n##lazy\n\n",
+            "- item\n  ##continued\n\n",
+            "Setext\n##two lines\n---\n\n",
+            "[a](\n##dest) and <span\n##attr=\"x\">.\n\n",
+            "> ##Quote\n\n- ##Item\n",
+        ));
+        let lines: Vec<usize> = b
+            .headings_without_space
+            .iter()
+            .map(|s| s.start.line)
+            .collect();
+        assert_eq!(lines, [1, 29, 31]);
     }
 
     #[test]
