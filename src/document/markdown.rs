@@ -12,6 +12,7 @@ use pulldown_cmark::{
     BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 use super::include::Include;
 use super::lines::{LineIndex, Span};
@@ -232,6 +233,11 @@ pub fn parse<'a>(
     // an image's alt text is no part of GitHub's anchor.
     let mut heading_inline_end = 0;
     let mut heading_images = 0usize;
+    // Where in `heading_text` footnote numbers are: in the anchor, not the text.
+    let mut heading_footnotes: Vec<Range<usize>> = Vec::new();
+    // Each footnote's number, by its label: its place in the order of first
+    // references, as GitHub and the site number them.
+    let mut footnote_numbers: FxHashMap<String, usize> = FxHashMap::default();
     // With a sink, a heading's events wait here until its text, and so its
     // anchor, is known; without one there is nothing to hold back.
     let mut heading_events: Vec<Event<'a>> = Vec::new();
@@ -300,9 +306,12 @@ pub fn parse<'a>(
                         }
                         emit(event, &mut sink);
                     }
+                    for number in heading_footnotes.drain(..).rev() {
+                        heading_text.replace_range(number, "");
+                    }
                     let mut text = heading_text.trim().replace('\n', " ");
-                    if text.contains(IMAGE) {
-                        text = text.replace(IMAGE, "").trim().to_string();
+                    if text.contains(NO_TEXT) {
+                        text = text.replace(NO_TEXT, "").trim().to_string();
                     }
                     body.headings.push(Heading {
                         level,
@@ -341,14 +350,25 @@ pub fn parse<'a>(
                 _ => {
                     match &event {
                         Event::Start(Tag::Image { .. }) => {
-                            // Stands for the image, so a space after it
-                            // outlives the trimming, as in `#-rollback`.
                             if heading_images == 0 {
-                                heading_text.push(IMAGE);
+                                heading_text.push(NO_TEXT);
                             }
                             heading_images += 1;
                         }
                         Event::End(TagEnd::Image) => heading_images -= 1,
+                        // An `<img>`, a comment, any tag: GitHub's anchor
+                        // keeps the space next to it, as next to an image.
+                        Event::InlineHtml(_) if heading_images == 0 => heading_text.push(NO_TEXT),
+                        // GitHub shows the footnote's number, and so its anchor has it.
+                        Event::FootnoteReference(label) if heading_images == 0 => {
+                            let number = footnote_number(&mut footnote_numbers, label);
+                            let at = heading_text.len();
+                            heading_text.push_str(&number.to_string());
+                            heading_footnotes.push(at..heading_text.len());
+                        }
+                        Event::FootnoteReference(label) => {
+                            footnote_number(&mut footnote_numbers, label);
+                        }
                         _ => {}
                     }
                     heading_inline_end = range.end;
@@ -422,6 +442,9 @@ pub fn parse<'a>(
                 exclude(&mut no_heading, range.clone());
             }
             Event::SoftBreak | Event::HardBreak => line_break = range.end,
+            Event::FootnoteReference(label) => {
+                footnote_number(&mut footnote_numbers, label);
+            }
             Event::Start(Tag::Table(_)) => {
                 exclude(&mut no_heading, range.clone());
             }
@@ -561,8 +584,10 @@ fn escaped(source: &str, at: usize) -> bool {
     (before.len() - before.trim_end_matches('\\').len()) % 2 == 1
 }
 
-/// Stands for an image in a heading's text while its anchor is made.
-const IMAGE: char = '\u{FFFC}';
+/// Stands for what shows no text (an image, an `<img>`, a comment) in a
+/// heading's text while its anchor is made: GitHub slugs the rendered text
+/// untrimmed, so a space next to it outlives the trimming, as in `#-rollback`.
+const NO_TEXT: char = '\u{FFFC}';
 
 /// Whether text starting with `##` at `start` continues the line before,
 /// whose break ended at `line_break`: only quote marks and indentation
@@ -574,6 +599,19 @@ fn continues_line(source: &str, line_break: usize, start: usize, text: &str) -> 
         && source.as_bytes()[line_break..start]
             .iter()
             .all(|b| matches!(b, b' ' | b'\t' | b'>'))
+}
+
+/// A footnote's number: its place among the footnotes in the order of
+/// their first reference. Labels match as GitHub's do, case and runs of
+/// white space aside.
+fn footnote_number(numbers: &mut FxHashMap<String, usize>, label: &str) -> usize {
+    let key = label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let next = numbers.len() + 1;
+    *numbers.entry(key).or_insert(next)
 }
 
 /// The `{...}` that pulldown took off the end of a heading as attributes,
@@ -1047,6 +1085,46 @@ mod tests {
         assert_eq!(b.headings[0].text, "Rollback");
         assert_eq!(b.headings[0].anchor, "-rollback");
         assert_eq!(b.headings[1].anchor, "use--and-");
+    }
+
+    #[test]
+    fn inline_html_showing_no_text_keeps_the_space_next_to_it_in_the_anchor() {
+        let b = body(
+            "## <img src=\"w.png\" alt=\"w\"> Restore\n\n## Failback <img src=\"w.png\">\n\n## Drain <!-- TODO -->\n\n## Use <code>kubectl</code> now\n",
+        );
+        let found: Vec<(&str, &str)> = b
+            .headings
+            .iter()
+            .map(|h| (h.text.as_str(), h.anchor.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("Restore", "-restore"),
+                ("Failback", "failback-"),
+                ("Drain", "drain-"),
+                ("Use kubectl now", "use-kubectl-now"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_footnote_in_a_heading_gives_its_anchor_its_number() {
+        let b = body(
+            "See[^b].\n\n## Failover time[^measured]\n\n## Again[^B] and[^measured]\n\n[^measured]: Game day.\n[^b]: Other.\n",
+        );
+        let found: Vec<(&str, &str)> = b
+            .headings
+            .iter()
+            .map(|h| (h.text.as_str(), h.anchor.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("Failover time", "failover-time2"),
+                ("Again and", "again1-and2")
+            ]
+        );
     }
 
     #[test]
