@@ -723,10 +723,11 @@ fn collect_inline(
     }
 }
 
-/// Links (`href`, `src`) and anchors (`id`, and `name` on `<a>` only) of
-/// the tags in raw HTML. Comments render nothing, so a link commented out
-/// is no link and an id in one no anchor. `at` maps an offset in `html` to
-/// one in the body: a block's lines come without their `> ` prefixes.
+/// Links (`href`, `src`, each URL of `srcset`) and anchors (`id`, and
+/// `name` on `<a>` only) of the tags in raw HTML. Comments render nothing,
+/// so a link commented out is no link and an id in one no anchor. `at`
+/// maps an offset in `html` to one in the body: a block's lines come
+/// without their `> ` prefixes.
 fn html_attributes(
     html: &str,
     at: &dyn Fn(usize) -> usize,
@@ -767,21 +768,70 @@ fn html_attributes(
                 if name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src") {
                     body.links.push(Link {
                         kind: LinkKind::Html,
-                        target: value.as_str().to_string(),
+                        target: decode_entities(value.as_str()),
                         span: span(range),
                     });
+                } else if name.eq_ignore_ascii_case("srcset") {
+                    for url in srcset_urls(value.as_str()) {
+                        let from = base + value.start() + url.start;
+                        body.links.push(Link {
+                            kind: LinkKind::Html,
+                            target: decode_entities(&value.as_str()[url.clone()]),
+                            span: span(at(from)..at(from + url.len())),
+                        });
+                    }
                 } else if !value.is_empty()
                     && (name.eq_ignore_ascii_case("id")
                         || (is_a && name.eq_ignore_ascii_case("name")))
                 {
                     body.html_anchors.push(HtmlAnchor {
-                        id: value.as_str().to_string(),
+                        id: decode_entities(value.as_str()),
                         span: span(range),
                     });
                 }
             }
         }
         from = next;
+    }
+}
+
+/// An attribute's value as the browser reads it: `&amp;`, `&#38;` and
+/// every other character reference decoded.
+fn decode_entities(value: &str) -> String {
+    if value.contains('&') {
+        html_escape::decode_html_entities(value).into_owned()
+    } else {
+        value.to_string()
+    }
+}
+
+/// Where each URL of a `srcset` is: candidates are separated by commas,
+/// each a URL and an optional descriptor (`2x`, `640w`). As in HTML's own
+/// parsing, a comma ending a URL ends its candidate, and one inside it
+/// (`img.php?a,b`) is part of it.
+fn srcset_urls(srcset: &str) -> Vec<Range<usize>> {
+    let mut urls = Vec::new();
+    let bytes = srcset.as_bytes();
+    let mut at = 0;
+    loop {
+        while at < bytes.len() && (bytes[at].is_ascii_whitespace() || bytes[at] == b',') {
+            at += 1;
+        }
+        if at == bytes.len() {
+            return urls;
+        }
+        let start = at;
+        while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let url = srcset[start..at].trim_end_matches(',');
+        urls.push(start..start + url.len());
+        if url.len() == at - start {
+            // A descriptor follows, up to the next comma.
+            while at < bytes.len() && bytes[at] != b',' {
+                at += 1;
+            }
+        }
     }
 }
 
@@ -1125,6 +1175,29 @@ mod tests {
                 ("Again and", "again1-and2")
             ]
         );
+    }
+
+    #[test]
+    fn html_attribute_values_are_read_as_the_browser_reads_them() {
+        let b = body(
+            "<a href=\"r&amp;d.md\">x</a> <a href=\"r&#38;d.md#roll&#x62;ack\" id=\"a&lt;b\">y</a>\n\n<picture>\n<source srcset=\"dark.png, dark@2x.png 2x,img.php?a,b 640w\">\n</picture>\n",
+        );
+        let targets: Vec<(&str, usize, usize)> = b
+            .links
+            .iter()
+            .map(|l| (l.target.as_str(), l.span.start.line, l.span.start.col))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                ("r&d.md", 1, 4),
+                ("r&d.md#rollback", 1, 31),
+                ("dark.png", 4, 17),
+                ("dark@2x.png", 4, 27),
+                ("img.php?a,b", 4, 42),
+            ]
+        );
+        assert!(b.has_anchor("a<b"));
     }
 
     #[test]
