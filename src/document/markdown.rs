@@ -480,6 +480,7 @@ pub fn parse<'a>(
                         .get(piece)
                         .map_or(range.start + o, |&(from, to)| to + o - from)
                 };
+                html_headings(&html_block, &at, &mut slugs, &mut body, &span);
                 html_attributes(&html_block, &at, &mut body, &span);
                 html_comments(&html_block, &at, &mut body, &span);
                 if !renders_nothing(&html_block) {
@@ -835,6 +836,88 @@ fn srcset_urls(srcset: &str) -> Vec<Range<usize>> {
     }
 }
 
+/// Where raw HTML opens a heading (`<h2 align="center">`), or a comment,
+/// which hides any heading in it.
+static HTML_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)<!--|<h([1-6])(?:\s[^>]*)?>").unwrap());
+
+/// Raw HTML headings (`<h2>Emergency contacts</h2>`) in an HTML block:
+/// GitHub gives them anchors from their text content, numbered with the
+/// Markdown headings' (`#setup-1` after `<h2>Setup</h2>`). They are
+/// anchors only, not `headings`: the site shows them without an id, and
+/// sections, tables of contents and step paths are the Markdown ones.
+/// An `id` written on one stays an anchor of its own (`html_attributes`).
+fn html_headings(
+    html: &str,
+    at: &dyn Fn(usize) -> usize,
+    slugs: &mut SlugCounter,
+    body: &mut Body,
+    span: &dyn Fn(Range<usize>) -> Span,
+) {
+    let mut from = 0;
+    while let Some(open) = HTML_HEADING.captures_at(html, from) {
+        let tag = open.get(0).unwrap();
+        let Some(level) = open.get(1) else {
+            from = html[tag.end()..]
+                .find("-->")
+                .map_or(html.len(), |c| tag.end() + c + "-->".len());
+            continue;
+        };
+        let close = format!("</h{}", level.as_str());
+        let Some(end) = find_ignoring_case(&html[tag.end()..], &close) else {
+            return;
+        };
+        let end = tag.end() + end;
+        let anchor = slugs.unique(slugify(&text_content(&html[tag.start()..end])));
+        // `<h2 id="setup">Setup</h2>`: the one element, counted once.
+        let written_id = HTML_ATTRIBUTE
+            .captures_iter(&tag.as_str()["<h1".len()..])
+            .find(|a| a[1].eq_ignore_ascii_case("id"))
+            .and_then(|a| a.get(2).or_else(|| a.get(3)).or_else(|| a.get(4)))
+            .map(|id| decode_entities(id.as_str()));
+        if written_id.as_deref() != Some(anchor.as_str()) {
+            body.html_anchors.push(HtmlAnchor {
+                id: anchor,
+                span: span(at(tag.start())..at(tag.end())),
+            });
+        }
+        from = end;
+    }
+}
+
+/// Where `needle` (ASCII) first is in `haystack`, in any case.
+fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// The text an element shows, as GitHub slugs it: tags and comments show
+/// none (each stands as [`NO_TEXT`], so white space next to one is kept),
+/// character references are decoded.
+fn text_content(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let tag = &rest[open..];
+        let close = if tag.starts_with("<!--") { "-->" } else { ">" };
+        // `a < b` is text.
+        let is_tag =
+            tag[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        let Some(end) = tag.find(close).filter(|_| is_tag) else {
+            text.push('<');
+            rest = &tag[1..];
+            continue;
+        };
+        text.push(NO_TEXT);
+        rest = &tag[end + close.len()..];
+    }
+    text.push_str(rest);
+    decode_entities(&text)
+}
+
 fn html_comments(
     html: &str,
     at: &dyn Fn(usize) -> usize,
@@ -1154,6 +1237,32 @@ mod tests {
                 ("Failback", "failback-"),
                 ("Drain", "drain-"),
                 ("Use kubectl now", "use-kubectl-now"),
+            ]
+        );
+    }
+
+    #[test]
+    fn raw_html_headings_are_anchors_numbered_with_the_markdown_ones() {
+        let b = body(
+            "<h2 align=\"center\">Emergency contacts</h2>\n\n<h2>Setup</h2>\n\n## Setup\n\n<H3 id=\"r-d\">R&amp;D</H3>\n\n<h3 id=\"kept\">Kept</h3>\n\n<h1>\n    English\n</h1>\n\n<!-- <h2>Old</h2> -->\n\n<div><h4><img src=\"i.png\"> Icon <!-- x --></h4></div>\n",
+        );
+        let headings: Vec<&str> = b.headings.iter().map(|h| h.anchor.as_str()).collect();
+        assert_eq!(headings, ["setup-1"]);
+        let anchors: Vec<(&str, usize)> = b
+            .html_anchors
+            .iter()
+            .map(|a| (a.id.as_str(), a.span.start.line))
+            .collect();
+        assert_eq!(
+            anchors,
+            [
+                ("emergency-contacts", 1),
+                ("setup", 3),
+                ("rd", 7),
+                ("r-d", 7),
+                ("kept", 9),
+                ("----english", 11),
+                ("-icon-", 17),
             ]
         );
     }
