@@ -52,7 +52,7 @@ fn bom_and_crlf_are_read_as_text() {
 #[test]
 fn lone_carriage_returns_end_lines() {
     let tmp = tree();
-    let body = format!("{GOOD}\nSee [[good]] and [x](missing.md).\n##Steps\n");
+    let body = format!("{GOOD}\nSee [[good]] and [x](missing.md).\n\n##Steps\n");
     fs::write(tmp.path().join("docs/unix.md"), &body).unwrap();
     fs::write(tmp.path().join("docs/mac.md"), body.replace('\n', "\r")).unwrap();
     let (report, code) = lint_json(tmp.path(), &[]);

@@ -94,7 +94,7 @@ fn version() {
 fn a_folder_outside_the_source_tree_is_walked() {
     // From the repository root, book.toml's source folder is `content/`.
     let (report, _) = common::lint_json(repo(), &["tests/fixtures/lint/broken-link"]);
-    assert_eq!(report["summary"]["files"], 11, "{report:#}");
+    assert_eq!(report["summary"]["files"], 13, "{report:#}");
     let rules = rule_ids(&report);
     assert!(rules.contains(&"broken-link"), "{rules:?}");
 }

@@ -12,6 +12,7 @@ use pulldown_cmark::{
     BrokenLink, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
 use regex::Regex;
+use rustc_hash::FxHashMap;
 
 use super::include::Include;
 use super::lines::{LineIndex, Span};
@@ -232,6 +233,11 @@ pub fn parse<'a>(
     // an image's alt text is no part of GitHub's anchor.
     let mut heading_inline_end = 0;
     let mut heading_images = 0usize;
+    // Where in `heading_text` footnote numbers are: in the anchor, not the text.
+    let mut heading_footnotes: Vec<Range<usize>> = Vec::new();
+    // Each footnote's number, by its label: its place in the order of first
+    // references, as GitHub and the site number them.
+    let mut footnote_numbers: FxHashMap<String, usize> = FxHashMap::default();
     // With a sink, a heading's events wait here until its text, and so its
     // anchor, is known; without one there is nothing to hold back.
     let mut heading_events: Vec<Event<'a>> = Vec::new();
@@ -239,10 +245,13 @@ pub fn parse<'a>(
     // and in the body.
     let mut html_block = String::new();
     let mut html_pieces: Vec<(usize, usize)> = Vec::new();
-    // Where raw HTML blocks, inline comments and code spans over several
-    // lines are: `##x` inside one (a commented-out section) is not a
-    // heading with a space either.
-    let mut not_text: Vec<std::ops::Range<usize>> = Vec::new();
+    // Where, in the body, `##x` would be no heading with a space either: raw HTML
+    // blocks (a commented-out section), tables (a row is a row), inline
+    // content over several lines, and lines that continue a paragraph.
+    let mut no_heading: Vec<Range<usize>> = Vec::new();
+    // Where the line after the last line break inside a paragraph or a
+    // heading starts.
+    let mut line_break = usize::MAX;
     let mut in_code = false;
     // Where the code of the open fenced block ends so far.
     let mut code_end = 0;
@@ -297,9 +306,12 @@ pub fn parse<'a>(
                         }
                         emit(event, &mut sink);
                     }
+                    for number in heading_footnotes.drain(..).rev() {
+                        heading_text.replace_range(number, "");
+                    }
                     let mut text = heading_text.trim().replace('\n', " ");
-                    if text.contains(IMAGE) {
-                        text = text.replace(IMAGE, "").trim().to_string();
+                    if text.contains(NO_TEXT) {
+                        text = text.replace(NO_TEXT, "").trim().to_string();
                     }
                     body.headings.push(Heading {
                         level,
@@ -315,6 +327,9 @@ pub fn parse<'a>(
                     if heading_images == 0 {
                         heading_text.push_str(t);
                     }
+                    if continues_line(source, line_break, range.start, t) {
+                        exclude(&mut no_heading, range.clone());
+                    }
                     if t.as_ref() == "[" {
                         footnotes.extend(undefined_footnote(source, range.start));
                     }
@@ -327,6 +342,7 @@ pub fn parse<'a>(
                 // drops the line break, its text reads it as a space.
                 Event::SoftBreak | Event::HardBreak => {
                     heading_text.push('\n');
+                    line_break = range.end;
                     if sink.is_some() {
                         heading_events.push(event);
                     }
@@ -334,14 +350,25 @@ pub fn parse<'a>(
                 _ => {
                     match &event {
                         Event::Start(Tag::Image { .. }) => {
-                            // Stands for the image, so a space after it
-                            // outlives the trimming, as in `#-rollback`.
                             if heading_images == 0 {
-                                heading_text.push(IMAGE);
+                                heading_text.push(NO_TEXT);
                             }
                             heading_images += 1;
                         }
                         Event::End(TagEnd::Image) => heading_images -= 1,
+                        // An `<img>`, a comment, any tag: GitHub's anchor
+                        // keeps the space next to it, as next to an image.
+                        Event::InlineHtml(_) if heading_images == 0 => heading_text.push(NO_TEXT),
+                        // GitHub shows the footnote's number, and so its anchor has it.
+                        Event::FootnoteReference(label) if heading_images == 0 => {
+                            let number = footnote_number(&mut footnote_numbers, label);
+                            let at = heading_text.len();
+                            heading_text.push_str(&number.to_string());
+                            heading_footnotes.push(at..heading_text.len());
+                        }
+                        Event::FootnoteReference(label) => {
+                            footnote_number(&mut footnote_numbers, label);
+                        }
                         _ => {}
                     }
                     heading_inline_end = range.end;
@@ -411,6 +438,16 @@ pub fn parse<'a>(
             Event::Text(t) if t.as_ref() == "[" => {
                 footnotes.extend(undefined_footnote(source, range.start));
             }
+            Event::Text(t) if continues_line(source, line_break, range.start, t) => {
+                exclude(&mut no_heading, range.clone());
+            }
+            Event::SoftBreak | Event::HardBreak => line_break = range.end,
+            Event::FootnoteReference(label) => {
+                footnote_number(&mut footnote_numbers, label);
+            }
+            Event::Start(Tag::Table(_)) => {
+                exclude(&mut no_heading, range.clone());
+            }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)) => {
                 let line = |offset: usize| index.line_of(offset + body_start) + 1;
                 let last = line(range.end.saturating_sub(1).max(range.start));
@@ -443,6 +480,7 @@ pub fn parse<'a>(
                         .get(piece)
                         .map_or(range.start + o, |&(from, to)| to + o - from)
                 };
+                html_headings(&html_block, &at, &mut slugs, &mut body, &span);
                 html_attributes(&html_block, &at, &mut body, &span);
                 html_comments(&html_block, &at, &mut body, &span);
                 if !renders_nothing(&html_block) {
@@ -450,24 +488,28 @@ pub fn parse<'a>(
                         body.headings[i].has_content = true;
                     }
                 }
-                not_text.push(range.start + body_start..range.end + body_start);
+                exclude(&mut no_heading, range.clone());
             }
             Event::InlineHtml(t) => {
                 let at = |o: usize| range.start + o;
                 html_attributes(t, &at, &mut body, &span);
                 if t.starts_with("<!--") {
                     html_comments(t, &at, &mut body, &span);
-                    if t.contains('\n') {
-                        not_text.push(range.start + body_start..range.end + body_start);
-                    }
+                }
+                if t.contains('\n') {
+                    exclude(&mut no_heading, range.clone());
                 }
             }
             Event::Code(_) if source.as_bytes()[range.clone()].contains(&b'\n') => {
-                not_text.push(range.start + body_start..range.end + body_start);
+                exclude(&mut no_heading, range.clone());
             }
             // The only events left that `collect_inline` reads: most events
             // are text, and a call per event showed in the profile.
             Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                // A destination or title over several lines, read whole.
+                if source.as_bytes()[range.clone()].contains(&b'\n') {
+                    exclude(&mut no_heading, range.clone());
+                }
                 collect_inline(&event, range, &mut body, &span)
             }
             _ => {}
@@ -482,7 +524,7 @@ pub fn parse<'a>(
             span: span(range),
         });
     }
-    find_headings_without_space(text, body_start, index, &not_text, &mut body);
+    find_headings_without_space(text, body_start, index, &no_heading, &mut body);
     super::include::find(text, body_start, index, &mut body);
     body
 }
@@ -543,8 +585,35 @@ fn escaped(source: &str, at: usize) -> bool {
     (before.len() - before.trim_end_matches('\\').len()) % 2 == 1
 }
 
-/// Stands for an image in a heading's text while its anchor is made.
-const IMAGE: char = '\u{FFFC}';
+/// Stands for what shows no text (an image, an `<img>`, a comment) in a
+/// heading's text while its anchor is made: GitHub slugs the rendered text
+/// untrimmed, so a space next to it outlives the trimming, as in `#-rollback`.
+const NO_TEXT: char = '\u{FFFC}';
+
+/// Whether text starting with `##` at `start` continues the line before,
+/// whose break ended at `line_break`: only quote marks and indentation
+/// come between. A heading cannot interrupt the text there, nor would the
+/// author have meant one.
+fn continues_line(source: &str, line_break: usize, start: usize, text: &str) -> bool {
+    text.starts_with("##")
+        && line_break <= start
+        && source.as_bytes()[line_break..start]
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'>'))
+}
+
+/// A footnote's number: its place among the footnotes in the order of
+/// their first reference. Labels match as GitHub's do, case and runs of
+/// white space aside.
+fn footnote_number(numbers: &mut FxHashMap<String, usize>, label: &str) -> usize {
+    let key = label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    let next = numbers.len() + 1;
+    *numbers.entry(key).or_insert(next)
+}
 
 /// The `{...}` that pulldown took off the end of a heading as attributes,
 /// when it names no `#id`: GitHub has no attributes and shows
@@ -655,10 +724,11 @@ fn collect_inline(
     }
 }
 
-/// Links (`href`, `src`) and anchors (`id`, and `name` on `<a>` only) of
-/// the tags in raw HTML. Comments render nothing, so a link commented out
-/// is no link and an id in one no anchor. `at` maps an offset in `html` to
-/// one in the body: a block's lines come without their `> ` prefixes.
+/// Links (`href`, `src`, each URL of `srcset`) and anchors (`id`, and
+/// `name` on `<a>` only) of the tags in raw HTML. Comments render nothing,
+/// so a link commented out is no link and an id in one no anchor. `at`
+/// maps an offset in `html` to one in the body: a block's lines come
+/// without their `> ` prefixes.
 fn html_attributes(
     html: &str,
     at: &dyn Fn(usize) -> usize,
@@ -699,15 +769,24 @@ fn html_attributes(
                 if name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src") {
                     body.links.push(Link {
                         kind: LinkKind::Html,
-                        target: value.as_str().to_string(),
+                        target: decode_entities(value.as_str()),
                         span: span(range),
                     });
+                } else if name.eq_ignore_ascii_case("srcset") {
+                    for url in srcset_urls(value.as_str()) {
+                        let from = base + value.start() + url.start;
+                        body.links.push(Link {
+                            kind: LinkKind::Html,
+                            target: decode_entities(&value.as_str()[url.clone()]),
+                            span: span(at(from)..at(from + url.len())),
+                        });
+                    }
                 } else if !value.is_empty()
                     && (name.eq_ignore_ascii_case("id")
                         || (is_a && name.eq_ignore_ascii_case("name")))
                 {
                     body.html_anchors.push(HtmlAnchor {
-                        id: value.as_str().to_string(),
+                        id: decode_entities(value.as_str()),
                         span: span(range),
                     });
                 }
@@ -715,6 +794,128 @@ fn html_attributes(
         }
         from = next;
     }
+}
+
+/// An attribute's value as the browser reads it: `&amp;`, `&#38;` and
+/// every other character reference decoded.
+fn decode_entities(value: &str) -> String {
+    if value.contains('&') {
+        html_escape::decode_html_entities(value).into_owned()
+    } else {
+        value.to_string()
+    }
+}
+
+/// Where each URL of a `srcset` is: candidates are separated by commas,
+/// each a URL and an optional descriptor (`2x`, `640w`). As in HTML's own
+/// parsing, a comma ending a URL ends its candidate, and one inside it
+/// (`img.php?a,b`) is part of it.
+fn srcset_urls(srcset: &str) -> Vec<Range<usize>> {
+    let mut urls = Vec::new();
+    let bytes = srcset.as_bytes();
+    let mut at = 0;
+    loop {
+        while at < bytes.len() && (bytes[at].is_ascii_whitespace() || bytes[at] == b',') {
+            at += 1;
+        }
+        if at == bytes.len() {
+            return urls;
+        }
+        let start = at;
+        while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let url = srcset[start..at].trim_end_matches(',');
+        urls.push(start..start + url.len());
+        if url.len() == at - start {
+            // A descriptor follows, up to the next comma.
+            while at < bytes.len() && bytes[at] != b',' {
+                at += 1;
+            }
+        }
+    }
+}
+
+/// Where raw HTML opens a heading (`<h2 align="center">`), or a comment,
+/// which hides any heading in it.
+static HTML_HEADING: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)<!--|<h([1-6])(?:\s[^>]*)?>").unwrap());
+
+/// Raw HTML headings (`<h2>Emergency contacts</h2>`) in an HTML block:
+/// GitHub gives them anchors from their text content, numbered with the
+/// Markdown headings' (`#setup-1` after `<h2>Setup</h2>`). They are
+/// anchors only, not `headings`: the site shows them without an id, and
+/// sections, tables of contents and step paths are the Markdown ones.
+/// An `id` written on one stays an anchor of its own (`html_attributes`).
+fn html_headings(
+    html: &str,
+    at: &dyn Fn(usize) -> usize,
+    slugs: &mut SlugCounter,
+    body: &mut Body,
+    span: &dyn Fn(Range<usize>) -> Span,
+) {
+    let mut from = 0;
+    while let Some(open) = HTML_HEADING.captures_at(html, from) {
+        let tag = open.get(0).unwrap();
+        let Some(level) = open.get(1) else {
+            from = html[tag.end()..]
+                .find("-->")
+                .map_or(html.len(), |c| tag.end() + c + "-->".len());
+            continue;
+        };
+        let close = format!("</h{}", level.as_str());
+        let Some(end) = find_ignoring_case(&html[tag.end()..], &close) else {
+            return;
+        };
+        let end = tag.end() + end;
+        let anchor = slugs.unique(slugify(&text_content(&html[tag.start()..end])));
+        // `<h2 id="setup">Setup</h2>`: the one element, counted once.
+        let written_id = HTML_ATTRIBUTE
+            .captures_iter(&tag.as_str()["<h1".len()..])
+            .find(|a| a[1].eq_ignore_ascii_case("id"))
+            .and_then(|a| a.get(2).or_else(|| a.get(3)).or_else(|| a.get(4)))
+            .map(|id| decode_entities(id.as_str()));
+        if written_id.as_deref() != Some(anchor.as_str()) {
+            body.html_anchors.push(HtmlAnchor {
+                id: anchor,
+                span: span(at(tag.start())..at(tag.end())),
+            });
+        }
+        from = end;
+    }
+}
+
+/// Where `needle` (ASCII) first is in `haystack`, in any case.
+fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// The text an element shows, as GitHub slugs it: tags and comments show
+/// none (each stands as [`NO_TEXT`], so white space next to one is kept),
+/// character references are decoded.
+fn text_content(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        let tag = &rest[open..];
+        let close = if tag.starts_with("<!--") { "-->" } else { ">" };
+        // `a < b` is text.
+        let is_tag =
+            tag[1..].starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!');
+        let Some(end) = tag.find(close).filter(|_| is_tag) else {
+            text.push('<');
+            rest = &tag[1..];
+            continue;
+        };
+        text.push(NO_TEXT);
+        rest = &tag[end + close.len()..];
+    }
+    text.push_str(rest);
+    decode_entities(&text)
 }
 
 fn html_comments(
@@ -760,7 +961,7 @@ fn find_headings_without_space(
     text: &str,
     body_start: usize,
     index: &LineIndex,
-    not_text: &[std::ops::Range<usize>],
+    no_heading: &[Range<usize>],
     body: &mut Body,
 ) {
     // Only lines holding `##` can match: find those rather than visit every line.
@@ -782,14 +983,28 @@ fn find_headings_without_space(
         if before > 0 && body.code_blocks[before - 1].range.contains(&start) {
             continue;
         }
-        let before = not_text.partition_point(|b| b.start <= start);
-        if before > 0 && not_text[before - 1].contains(&start) {
+        if encloses(no_heading, start - body_start) {
             continue;
         }
         let end = index.line_start(line - 1) + content.len();
         body.headings_without_space
             .push(index.span(text, start..end));
     }
+}
+
+/// Adds a place where `##x` is no heading, unless the last one added
+/// holds it (a code span inside a link's text): places come in file
+/// order, and so they stay, without one inside another.
+fn exclude(places: &mut Vec<Range<usize>>, range: Range<usize>) {
+    if places.last().is_none_or(|last| range.end > last.end) {
+        places.push(range);
+    }
+}
+
+/// Whether one of `places` holds `at`: the last one starting at or before it.
+fn encloses(places: &[Range<usize>], at: usize) -> bool {
+    let before = places.partition_point(|p| p.start <= at);
+    before > 0 && places[before - 1].contains(&at)
 }
 
 /// Whether a line reads `^ {0,3}#{2,6}[^# \t]`: checked by hand, as every
@@ -1006,6 +1221,95 @@ mod tests {
     }
 
     #[test]
+    fn inline_html_showing_no_text_keeps_the_space_next_to_it_in_the_anchor() {
+        let b = body(
+            "## <img src=\"w.png\" alt=\"w\"> Restore\n\n## Failback <img src=\"w.png\">\n\n## Drain <!-- TODO -->\n\n## Use <code>kubectl</code> now\n",
+        );
+        let found: Vec<(&str, &str)> = b
+            .headings
+            .iter()
+            .map(|h| (h.text.as_str(), h.anchor.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("Restore", "-restore"),
+                ("Failback", "failback-"),
+                ("Drain", "drain-"),
+                ("Use kubectl now", "use-kubectl-now"),
+            ]
+        );
+    }
+
+    #[test]
+    fn raw_html_headings_are_anchors_numbered_with_the_markdown_ones() {
+        let b = body(
+            "<h2 align=\"center\">Emergency contacts</h2>\n\n<h2>Setup</h2>\n\n## Setup\n\n<H3 id=\"r-d\">R&amp;D</H3>\n\n<h3 id=\"kept\">Kept</h3>\n\n<h1>\n    English\n</h1>\n\n<!-- <h2>Old</h2> -->\n\n<div><h4><img src=\"i.png\"> Icon <!-- x --></h4></div>\n",
+        );
+        let headings: Vec<&str> = b.headings.iter().map(|h| h.anchor.as_str()).collect();
+        assert_eq!(headings, ["setup-1"]);
+        let anchors: Vec<(&str, usize)> = b
+            .html_anchors
+            .iter()
+            .map(|a| (a.id.as_str(), a.span.start.line))
+            .collect();
+        assert_eq!(
+            anchors,
+            [
+                ("emergency-contacts", 1),
+                ("setup", 3),
+                ("rd", 7),
+                ("r-d", 7),
+                ("kept", 9),
+                ("----english", 11),
+                ("-icon-", 17),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_footnote_in_a_heading_gives_its_anchor_its_number() {
+        let b = body(
+            "See[^b].\n\n## Failover time[^measured]\n\n## Again[^B] and[^measured]\n\n[^measured]: Game day.\n[^b]: Other.\n",
+        );
+        let found: Vec<(&str, &str)> = b
+            .headings
+            .iter()
+            .map(|h| (h.text.as_str(), h.anchor.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("Failover time", "failover-time2"),
+                ("Again and", "again1-and2")
+            ]
+        );
+    }
+
+    #[test]
+    fn html_attribute_values_are_read_as_the_browser_reads_them() {
+        let b = body(
+            "<a href=\"r&amp;d.md\">x</a> <a href=\"r&#38;d.md#roll&#x62;ack\" id=\"a&lt;b\">y</a>\n\n<picture>\n<source srcset=\"dark.png, dark@2x.png 2x,img.php?a,b 640w\">\n</picture>\n",
+        );
+        let targets: Vec<(&str, usize, usize)> = b
+            .links
+            .iter()
+            .map(|l| (l.target.as_str(), l.span.start.line, l.span.start.col))
+            .collect();
+        assert_eq!(
+            targets,
+            [
+                ("r&d.md", 1, 4),
+                ("r&d.md#rollback", 1, 31),
+                ("dark.png", 4, 17),
+                ("dark@2x.png", 4, 27),
+                ("img.php?a,b", 4, 42),
+            ]
+        );
+        assert!(b.has_anchor("a<b"));
+    }
+
+    #[test]
     fn html_links_and_anchors_are_read_from_tags_outside_comments() {
         let b = body(
             "Old: <!-- <a href=\"old.md\">old</a> --> <a href=new.md>new</a>\n\n> <!--\n> <a href=\"retired.md\" id=\"gone\">x</a>\n> -->\n> <div\n> id='kept'><img data-src=\"lazy.png\" src=\"i.png\"><code>href=\"text.md\"</code>\n> <a name=\"legacy\"></a><meta name=\"viewport\"></div>\n",
@@ -1065,6 +1369,27 @@ mod tests {
             .map(|s| s.start.line)
             .collect();
         assert_eq!(lines, [6]);
+    }
+
+    #[test]
+    fn heading_without_space_only_where_a_block_starts() {
+        let b = body(concat!(
+            "##Start\n\n",
+            "Ask in the IRC channel\n##ops-oncall before you escalate.\n\n",
+            "| Channel | Purpose |\n|---|---|\n##ops | pages |\n\n",
+            "Follow [the\n##restore](restore.md) guide, *or\n##this*.\n\n",
+            "> Quoted\n> ##continued\n##lazy\n\n",
+            "- item\n  ##continued\n\n",
+            "Setext\n##two lines\n---\n\n",
+            "[a](\n##dest) and <span\n##attr=\"x\">.\n\n",
+            "> ##Quote\n\n- ##Item\n",
+        ));
+        let lines: Vec<usize> = b
+            .headings_without_space
+            .iter()
+            .map(|s| s.start.line)
+            .collect();
+        assert_eq!(lines, [1, 29, 31]);
     }
 
     #[test]

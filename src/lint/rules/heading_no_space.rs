@@ -2,7 +2,12 @@
 //!
 //! ## What it checks
 //! Lines starting with two to six `#` followed directly by text, or by a
-//! no-break or other Unicode space (pasted from a wiki or a word processor).
+//! no-break or other Unicode space (pasted from a wiki or a word processor),
+//! where a block starts: a paragraph's first line, in a quote or a list item
+//! too. A line that continues a paragraph (`##ops-oncall`, an IRC channel,
+//! wrapped onto the next line), a table row, or the next line of a link's
+//! text is left alone: a heading there would cut the paragraph, the table
+//! or the link in two, and the author never meant one.
 //!
 //! ## Why it matters
 //! CommonMark needs a space after the `#`s: `##Rollback` is a paragraph,
