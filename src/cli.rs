@@ -559,13 +559,24 @@ fn init_command(args: &InitArgs) -> u8 {
 }
 
 fn new_command(args: &NewArgs) -> u8 {
-    let (settings, today) = match (load_settings(&args.common), today(&args.common)) {
+    let (mut settings, today) = match (load_settings(&args.common), today(&args.common)) {
         (Ok(s), Ok(t)) => (s, t),
         (Err(code), _) | (_, Err(code)) => return code,
     };
+    // Where `lint` and `due` read: without a book.toml, a `content/`
+    // made here would take every runbook in `.` out of their sight.
+    if settings.file.is_none() {
+        settings.src = default_source(&[]);
+    }
     let dir = args.path.clone().unwrap_or_else(|| settings.src.clone());
     match crate::authoring::new::create(&dir, &args.title, &args.owner, &settings, today) {
-        Ok(path) => {
+        Ok((path, unwritten)) => {
+            for pattern in unwritten {
+                crate::eprintln_printable!(
+                    "warning: {}: no heading matching `{pattern}` was written (no heading text could be made from the pattern): add that section, or `lint` reports it",
+                    path.display()
+                );
+            }
             let mut out = report::Stdout::default();
             out.line(&format!("created {}", path.display()));
             out.code(CLEAN)

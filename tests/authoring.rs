@@ -1159,3 +1159,215 @@ fn rules_lists_the_severity_in_force() {
         "{one}"
     );
 }
+
+/// Without a book.toml, `new` writes where `lint` and `due` read (`.` when
+/// there is no `content/`): a `content/` made there would hide every
+/// runbook already in `.` from both.
+#[test]
+fn new_without_a_book_toml_writes_where_lint_and_due_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(
+        dir.join("restore-db.md"),
+        "---\ntitle: Restore the database\nowner: team-db\nlast_reviewed: 2024-01-01\nstatus: draft\n---\n# Restore the database\n\n## Rollback\n\nUndo.\n",
+    )
+    .unwrap();
+    let output = runbook(
+        dir,
+        &["new", "Rotate TLS", "--owner", "team-sec", "--today", TODAY],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "created ./rotate-tls.md\n");
+    assert!(dir.join("rotate-tls.md").is_file());
+    assert!(!dir.join("content").exists());
+    let lint = runbook(dir, &["lint", "--today", TODAY]);
+    assert_eq!(lint.status.code(), Some(1), "{}", stdout(&lint));
+    assert!(
+        stdout(&lint).contains("2 runbooks checked: 1 error"),
+        "{}",
+        stdout(&lint)
+    );
+    let due = runbook(dir, &["due", "--today", TODAY]);
+    assert_eq!(due.status.code(), Some(1));
+    assert!(
+        stdout(&due).contains("OVERDUE   restore-db.md"),
+        "{}",
+        stdout(&due)
+    );
+}
+
+/// `new` refuses what the book would never read, and never writes through
+/// a symlinked folder out of the repository or into `.git`.
+#[test]
+fn new_refuses_runbooks_the_book_would_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    let outside = tmp.path().join("outside");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    fs::create_dir_all(repo.join("content")).unwrap();
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(
+        repo.join("book.toml"),
+        "[book]\nsrc = \"content\"\n\n[lint]\nexclude = [\"archive/**\"]\n",
+    )
+    .unwrap();
+    fs::write(repo.join(".gitignore"), "content/scratch/\n").unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&outside, repo.join("content/shared")).unwrap();
+        std::os::unix::fs::symlink("../.git", repo.join("content/meta")).unwrap();
+    }
+    let before = files_under(tmp.path());
+    let refused: &[(&[&str], &str)] = &[
+        (
+            &["Fail over", "--path", "db"],
+            "is outside the source folder `content`",
+        ),
+        (
+            &["archive/restore.md"],
+            "`[lint] exclude` in book.toml matches it",
+        ),
+        (&["SECURITY.md"], "named like a document a repository keeps"),
+        (&["scratch/rotate.md"], "git ignores it"),
+        #[cfg(unix)]
+        (
+            &["shared/drain.md"],
+            "through a symlink, outside the repository or into `.git`",
+        ),
+        #[cfg(unix)]
+        (
+            &["meta/hooks.md"],
+            "through a symlink, outside the repository or into `.git`",
+        ),
+    ];
+    for (args, why) in refused {
+        let mut all = vec!["new", "--owner", "ops", "--today", TODAY];
+        all.extend_from_slice(args);
+        let output = runbook(&repo, &all);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(why),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(stdout(&output).is_empty());
+    }
+    assert_eq!(files_under(tmp.path()), before);
+    // Inside the book, through no link: created.
+    let output = runbook(
+        &repo,
+        &["new", "--owner", "ops", "--today", TODAY, "db/drain.md"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+/// A runbook `new` writes takes the book's statuses, rollback heading and
+/// required sections, so it passes `lint` as written.
+#[test]
+fn new_follows_the_books_statuses_and_sections() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(
+        dir.join("book.toml"),
+        "[book]\nsrc = \"content\"\n\n[lint]\nstatuses = [\"wip\", \"live\", \"retired\"]\n\
+         rollback-heading = '(?i)^(undo|back ?out)$'\n\
+         required-sections = ['(?i)^impact$', '^(Escalation|Escalation path)$', '^(Who|Whom) to call\\b']\n",
+    )
+    .unwrap();
+    let output = runbook(
+        dir,
+        &[
+            "new",
+            "Restart the API",
+            "--owner",
+            "team-api",
+            "--today",
+            TODAY,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // The last pattern is no plain list of words: said, not guessed at.
+    assert_eq!(
+        stderr(&output),
+        "warning: content/restart-the-api.md: no heading matching `^(Who|Whom) to call\\b` was written (no heading text could be made from the pattern): add that section, or `lint` reports it\n"
+    );
+    let text = fs::read_to_string(dir.join("content/restart-the-api.md")).unwrap();
+    assert!(text.contains("\nstatus: \"wip\"\n"), "{text}");
+    assert!(
+        text.contains("\n## Impact\n\nWhat this section must say.\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n## Escalation\n"), "{text}");
+    assert!(
+        text.ends_with("\n## Undo\n\nHow to undo every step above.\n"),
+        "{text}"
+    );
+    assert!(!text.contains("## Rollback"), "{text}");
+    let lint = runbook(dir, &["lint", "--format", "json", "--today", TODAY]);
+    let report: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
+    assert_eq!(
+        common::rule_ids(&report),
+        vec!["section-missing"],
+        "{}",
+        stdout(&lint)
+    );
+    // With the section the warning named, it lints clean.
+    fs::write(
+        dir.join("content/restart-the-api.md"),
+        text.replace("## Undo", "## Who to call\n\nThe on-call lead.\n\n## Undo"),
+    )
+    .unwrap();
+    let lint = runbook(dir, &["lint", "--today", TODAY]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
+}
+
+/// A write that fails (here a file-size limit, as a full disk) leaves no
+/// empty runbook behind, and a retry then succeeds.
+#[cfg(unix)]
+#[test]
+fn new_leaves_nothing_behind_when_its_write_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \"content\"\n").unwrap();
+    fs::create_dir(dir.join("content")).unwrap();
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f 0; exec '{}' new 'Rotate keys' --owner ops --today {TODAY}",
+            env!("CARGO_BIN_EXE_runbook")
+        ))
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "error: cannot write content/rotate-keys.md: file too large; nothing was created\n"
+    );
+    assert_eq!(fs::read_dir(dir.join("content")).unwrap().count(), 0);
+    let retry = runbook(
+        dir,
+        &["new", "Rotate keys", "--owner", "ops", "--today", TODAY],
+    );
+    assert_eq!(retry.status.code(), Some(0), "{}", stderr(&retry));
+    let text = fs::read_to_string(dir.join("content/rotate-keys.md")).unwrap();
+    assert!(text.starts_with("---\ntitle: \"Rotate keys\"\n"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(dir.join("content/rotate-keys.md"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_ne!(
+            mode & 0o044,
+            0,
+            "readable by others as a new file is: {mode:o}"
+        );
+    }
+}
