@@ -149,7 +149,8 @@ pub struct Common {
     /// Path to book.toml (default: the nearest one in this folder or above).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// The date review rules compare with (default: SOURCE_DATE_EPOCH, else the clock).
+    /// The date review rules compare with (default: SOURCE_DATE_EPOCH, else the
+    /// clock); the date `review` and `new` record (default: the clock).
     #[arg(long, global = true, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
 }
@@ -270,6 +271,15 @@ fn load_settings_quietly(common: &Common) -> Result<Settings, u8> {
 
 pub fn today(common: &Common) -> Result<jiff::civil::Date, u8> {
     crate::review::today(common.today.as_deref()).map_err(|e| {
+        crate::eprintln_printable!("error: {e}");
+        FAILURE
+    })
+}
+
+/// The day `review` and `new` record: `--today`, else the clock (see
+/// [`crate::review::recorded_today`]).
+fn recorded_today(common: &Common) -> Result<jiff::civil::Date, u8> {
+    crate::review::recorded_today(common.today.as_deref()).map_err(|e| {
         crate::eprintln_printable!("error: {e}");
         FAILURE
     })
@@ -448,7 +458,7 @@ pub fn finish(outcome: &lint::Outcome, args: &ReportArgs) -> u8 {
 }
 
 fn review_command(args: &ReviewArgs) -> u8 {
-    let (settings, today) = match (load_settings(&args.common), today(&args.common)) {
+    let (settings, today) = match (load_settings(&args.common), recorded_today(&args.common)) {
         (Ok(s), Ok(t)) => (s, t),
         (Err(code), _) | (_, Err(code)) => return code,
     };
@@ -464,8 +474,15 @@ fn review_command(args: &ReviewArgs) -> u8 {
     // Every file is reviewed, whatever becomes of stdout.
     let mut out = report::Stdout::default();
     for file in &args.files {
-        match crate::authoring::review::review(file, &settings, today, by) {
+        let backwards = args.common.today.is_some();
+        match crate::authoring::review::review(file, &settings, today, by, backwards) {
             Ok(done) => {
+                if let Some(last) = done.previous_date.filter(|&last| last > today) {
+                    crate::eprintln_printable!(
+                        "warning: {}: last_reviewed goes back from {last} to {today}, as --today says",
+                        file.display()
+                    );
+                }
                 let was = done
                     .previous
                     // A list written over lines, on one.
@@ -559,7 +576,7 @@ fn init_command(args: &InitArgs) -> u8 {
 }
 
 fn new_command(args: &NewArgs) -> u8 {
-    let (mut settings, today) = match (load_settings(&args.common), today(&args.common)) {
+    let (mut settings, today) = match (load_settings(&args.common), recorded_today(&args.common)) {
         (Ok(s), Ok(t)) => (s, t),
         (Err(code), _) | (_, Err(code)) => return code,
     };

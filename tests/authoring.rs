@@ -1371,3 +1371,107 @@ fn new_leaves_nothing_behind_when_its_write_fails() {
         );
     }
 }
+
+/// `runbook ARGS...` in `dir` with `SOURCE_DATE_EPOCH` at 1980-01-01, as a
+/// nix shell sets it.
+fn runbook_in_nix_shell(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(args)
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "315532800")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// `review` and `new` record the clock's day, not `SOURCE_DATE_EPOCH`'s,
+/// and `review` never moves `last_reviewed` back unless `--today` says so.
+#[test]
+fn review_and_new_record_the_real_day_and_never_go_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let clock = jiff::Zoned::now().date().to_string();
+    let file = |date: &str| {
+        format!(
+            "---\ntitle: R\nowner: ops\nlast_reviewed: {date}\nstatus: draft\n---\n# R\n\n## Rollback\n\nUndo.\n"
+        )
+    };
+    fs::write(dir.join("r.md"), file("2026-11-20")).unwrap();
+    let output = runbook_in_nix_shell(dir, &["review", "r.md", "--by", "Jane"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        format!("r.md: last_reviewed {clock} (was 2026-11-20)\n")
+    );
+    let text = fs::read_to_string(dir.join("r.md")).unwrap();
+    assert!(
+        text.contains(&format!("last_reviewed: {clock}\n")),
+        "{text}"
+    );
+    let output = runbook_in_nix_shell(dir, &["new", "Drain a node", "--owner", "ops"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = fs::read_to_string(dir.join("drain-a-node.md")).unwrap();
+    assert!(
+        text.contains(&format!("last_reviewed: {clock}\n")),
+        "{text}"
+    );
+
+    // A later recorded date is not replaced by the clock's.
+    fs::write(dir.join("r.md"), file("9999-01-01")).unwrap();
+    let output = runbook(dir, &["review", "r.md", "--by", "Jane"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: r.md: not changed: last_reviewed is 9999-01-01, later than today ({clock}): a review does not move it back; if 9999-01-01 is wrong, pass `--today {clock}` to record the review anyway\n"
+        )
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("r.md")).unwrap(),
+        file("9999-01-01")
+    );
+    // Nor by an earlier --today... unless that is what is meant: said.
+    fs::write(dir.join("r.md"), file("2026-11-30")).unwrap();
+    let output = runbook(dir, &["review", "r.md", "--by", "Jane", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "warning: r.md: last_reviewed goes back from 2026-11-30 to 2026-11-25, as --today says\n"
+    );
+    assert!(
+        fs::read_to_string(dir.join("r.md"))
+            .unwrap()
+            .contains("last_reviewed: 2026-11-25\n")
+    );
+}
+
+/// Without `--by`, a runbook that names its last reviewer is not given a
+/// new date beside the old name.
+#[test]
+fn review_without_by_refuses_to_keep_the_previous_reviewer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let named = "---\ntitle: R\nowner: ops\nlast_reviewed: 2025-06-01\nreviewed_by: \"Alice\"\nstatus: draft\n---\n# R\n";
+    fs::write(dir.join("r.md"), named).unwrap();
+    let output = runbook(dir, &["review", "r.md", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: r.md: not changed: `reviewed_by` (line 5) says \"Alice\" reviewed it, and would then say so of today's review: pass `--by NAME` with who reviewed it now\n"
+    );
+    assert_eq!(fs::read_to_string(dir.join("r.md")).unwrap(), named);
+    // With --by, the name is replaced; with no name written, none is asked.
+    let output = runbook(dir, &["review", "r.md", "--by", "Bob", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        fs::read_to_string(dir.join("r.md"))
+            .unwrap()
+            .contains("reviewed_by: \"Bob\"\n")
+    );
+    let unnamed = named.replace("\"Alice\"", "");
+    fs::write(dir.join("r.md"), &unnamed).unwrap();
+    let output = runbook(dir, &["review", "r.md", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
