@@ -104,6 +104,19 @@ pub fn in_state(
     Some((review, doc.span(written)))
 }
 
+/// Whether the runbook's front matter allows `rule` for the whole file
+/// (`lint: { allow: [review-overdue] }`, or `all`), so that `runbook due`
+/// leaves out what `lint` would not report. Lint's own reading of the
+/// directive decides, at the `last_reviewed` line.
+pub fn allowed(doc: &crate::document::Document, rule: &str) -> bool {
+    let line = doc
+        .fields()
+        .and_then(|f| f.last_reviewed.as_ref())
+        .map_or(1, |f| doc.span(f.written.clone()).start.line);
+    let directives = crate::lint::suppress::Directives::parse(doc);
+    directives.covering(&[(rule, None, line)])[0].is_some()
+}
+
 /// Today: `--today`, else `SOURCE_DATE_EPOCH`, else the clock, so tests and
 /// reproducible builds agree on what is overdue.
 pub fn today(flag: Option<&str>) -> Result<Date, String> {

@@ -1475,3 +1475,65 @@ fn review_without_by_refuses_to_keep_the_previous_reviewer() {
     let output = runbook(dir, &["review", "r.md", "--today", TODAY]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+/// A runbook whose front matter does not parse is `invalid-front-matter`,
+/// with the parse error's place, in every format: not "never reviewed".
+/// One whose front matter allows the rule its state is reported by is left
+/// out, and counted.
+#[test]
+fn due_names_invalid_front_matter_and_honours_allow() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    fs::write(
+        dir.join("failover.md"),
+        "---\ntitle: Fail over: the primary\nowner: team-db\nlast_reviewed: 2026-11-20\n---\n# Fail over\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("legacy.md"),
+        "---\ntitle: Legacy\nowner: team-net\nlast_reviewed: 2024-01-01\nstatus: draft\nlint: { allow: [review-overdue] }\n---\n# Legacy\n\n## Rollback\n\nUndo.\n",
+    )
+    .unwrap();
+    let error =
+        "front matter does not parse at 2:17: mapping values are not allowed in this context";
+    let human = runbook(dir, &["due", "--today", TODAY]);
+    assert_eq!(human.status.code(), Some(1));
+    assert_eq!(
+        stdout(&human),
+        format!(
+            "(no owner) (1)\n  INVALID   failover.md  Fail over  {error}\n(1 runbook left out: its front matter allows the rule that would report it, `lint: {{ allow: [...] }}`)\n"
+        )
+    );
+    let json = runbook(dir, &["due", "--format", "json", "--today", TODAY]);
+    assert_eq!(json.status.code(), Some(1));
+    let due: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let entry = &due["owners"][0]["runbooks"][0];
+    assert_eq!(entry["state"], "invalid-front-matter");
+    assert_eq!(entry["error"], error);
+    assert_eq!(due["suppressed"], 1);
+    let markdown = stdout(&runbook(
+        dir,
+        &["due", "--format", "markdown", "--today", TODAY],
+    ));
+    assert!(
+        markdown.contains(&format!(
+            "| [Fail over](failover.md) |  | unknown |  | invalid-front-matter: {error} |"
+        )),
+        "{markdown}"
+    );
+    // The suppressed runbook alone fails nothing.
+    fs::remove_file(dir.join("failover.md")).unwrap();
+    let output = runbook(dir, &["due", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(
+        stdout(&output).starts_with("nothing overdue"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stdout(&output).contains("(1 runbook left out"),
+        "{}",
+        stdout(&output)
+    );
+}
