@@ -458,9 +458,16 @@ pub fn finish(outcome: &lint::Outcome, args: &ReportArgs) -> u8 {
 }
 
 fn review_command(args: &ReviewArgs) -> u8 {
-    let (settings, today) = match (load_settings(&args.common), recorded_today(&args.common)) {
-        (Ok(s), Ok(t)) => (s, t),
-        (Err(code), _) | (_, Err(code)) => return code,
+    let given = match &args.common.config {
+        Some(_) => match load_settings(&args.common) {
+            Ok(settings) => Some(settings),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    let today = match recorded_today(&args.common) {
+        Ok(t) => t,
+        Err(code) => return code,
     };
     let by = match args.by.as_deref().map(crate::authoring::review::reviewer) {
         None => None,
@@ -470,12 +477,24 @@ fn review_command(args: &ReviewArgs) -> u8 {
             return FAILURE;
         }
     };
+    let mut books = Books::default();
     let mut code = CLEAN;
     // Every file is reviewed, whatever becomes of stdout.
     let mut out = report::Stdout::default();
     for file in &args.files {
+        let settings = match &given {
+            Some(settings) => settings,
+            None => match books.of(file) {
+                Ok(settings) => settings,
+                Err(e) => {
+                    crate::eprintln_printable!("error: {}: {e}; not changed", file.display());
+                    code = FAILURE;
+                    continue;
+                }
+            },
+        };
         let backwards = args.common.today.is_some();
-        match crate::authoring::review::review(file, &settings, today, by, backwards) {
+        match crate::authoring::review::review(file, settings, today, by, backwards) {
             Ok(done) => {
                 if let Some(last) = done.previous_date.filter(|&last| last > today) {
                     crate::eprintln_printable!(
@@ -500,6 +519,32 @@ fn review_command(args: &ReviewArgs) -> u8 {
         }
     }
     out.code(code)
+}
+
+/// The configuration of the book each file reviewed belongs to: the
+/// nearest book.toml above the file, as ruff finds a file's settings, not
+/// the one above the working directory. A review written with another
+/// book's aliases would add `last_reviewed` beside the book's own name for
+/// it (`reviewed`), and the book's lint would reject the file. Loaded once
+/// per folder.
+#[derive(Default)]
+struct Books {
+    by_folder: std::collections::HashMap<PathBuf, Settings>,
+}
+
+impl Books {
+    fn of(&mut self, file: &Path) -> Result<&Settings, String> {
+        let folder = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let key = workspace::full(folder);
+        if !self.by_folder.contains_key(&key) {
+            let settings = Settings::discover(folder).map_err(|e| e.to_string())?;
+            self.by_folder.insert(key.clone(), settings);
+        }
+        Ok(&self.by_folder[&key])
+    }
 }
 
 fn due_command(args: &DueArgs) -> u8 {

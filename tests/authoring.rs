@@ -1537,3 +1537,45 @@ fn due_names_invalid_front_matter_and_honours_allow() {
         stdout(&output)
     );
 }
+
+/// Run from the repository root, `review` reads the book.toml of the book
+/// the file belongs to: its alias of `last_reviewed` is edited, and no
+/// second key is written.
+#[test]
+fn review_uses_the_book_toml_above_each_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::create_dir_all(root.join("ops/content")).unwrap();
+    fs::write(
+        root.join("ops/book.toml"),
+        "[book]\nsrc = \"content\"\n\n[front-matter.aliases]\nlast_reviewed = [\"reviewed\"]\n",
+    )
+    .unwrap();
+    let file = "---\ntitle: Restart\nowner: ops\nreviewed: 2025-01-01\nstatus: draft\n---\n# Restart\n\n## Rollback\n\nUndo.\n";
+    fs::write(root.join("ops/content/restart.md"), file).unwrap();
+    let output = runbook(
+        root,
+        &[
+            "review",
+            "ops/content/restart.md",
+            "--by",
+            "Jane",
+            "--today",
+            TODAY,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "ops/content/restart.md: last_reviewed 2026-11-25 (was 2025-01-01)\n"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("ops/content/restart.md")).unwrap(),
+        file.replace(
+            "reviewed: 2025-01-01\nstatus: draft\n",
+            "reviewed: 2026-11-25\nstatus: draft\nreviewed_by: \"Jane\"\n"
+        )
+    );
+    let lint = runbook(&root.join("ops"), &["lint", "--today", TODAY]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
+}
