@@ -1316,6 +1316,22 @@ fn new_follows_the_books_statuses_and_sections() {
         "{}",
         stdout(&lint)
     );
+    // Where every pattern is a list of words, it lints clean as written.
+    let plain = tempfile::tempdir().unwrap();
+    fs::write(
+        plain.path().join("book.toml"),
+        "[book]\nsrc = \".\"\n\n[lint]\nstatuses = [\"wip\", \"live\"]\n\
+         rollback-heading = '(?i)^(undo|back ?out)$'\nrequired-sections = ['(?i)^impact$']\n",
+    )
+    .unwrap();
+    let output = runbook(
+        plain.path(),
+        &["new", "Restart", "--owner", "ops", "--today", TODAY],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    let lint = runbook(plain.path(), &["lint", "--today", TODAY]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
     // With the section the warning named, it lints clean.
     fs::write(
         dir.join("content/restart-the-api.md"),
