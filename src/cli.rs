@@ -149,7 +149,8 @@ pub struct Common {
     /// Path to book.toml (default: the nearest one in this folder or above).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// The date review rules compare with (default: SOURCE_DATE_EPOCH, else the clock).
+    /// The date review rules compare with (default: SOURCE_DATE_EPOCH, else the
+    /// clock); the date `review` and `new` record (default: the clock).
     #[arg(long, global = true, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
 }
@@ -270,6 +271,15 @@ fn load_settings_quietly(common: &Common) -> Result<Settings, u8> {
 
 pub fn today(common: &Common) -> Result<jiff::civil::Date, u8> {
     crate::review::today(common.today.as_deref()).map_err(|e| {
+        crate::eprintln_printable!("error: {e}");
+        FAILURE
+    })
+}
+
+/// The day `review` and `new` record: `--today`, else the clock (see
+/// [`crate::review::recorded_today`]).
+fn recorded_today(common: &Common) -> Result<jiff::civil::Date, u8> {
+    crate::review::recorded_today(common.today.as_deref()).map_err(|e| {
         crate::eprintln_printable!("error: {e}");
         FAILURE
     })
@@ -448,9 +458,16 @@ pub fn finish(outcome: &lint::Outcome, args: &ReportArgs) -> u8 {
 }
 
 fn review_command(args: &ReviewArgs) -> u8 {
-    let (settings, today) = match (load_settings(&args.common), today(&args.common)) {
-        (Ok(s), Ok(t)) => (s, t),
-        (Err(code), _) | (_, Err(code)) => return code,
+    let given = match &args.common.config {
+        Some(_) => match load_settings(&args.common) {
+            Ok(settings) => Some(settings),
+            Err(code) => return code,
+        },
+        None => None,
+    };
+    let today = match recorded_today(&args.common) {
+        Ok(t) => t,
+        Err(code) => return code,
     };
     let by = match args.by.as_deref().map(crate::authoring::review::reviewer) {
         None => None,
@@ -460,12 +477,31 @@ fn review_command(args: &ReviewArgs) -> u8 {
             return FAILURE;
         }
     };
+    let mut books = Books::default();
     let mut code = CLEAN;
     // Every file is reviewed, whatever becomes of stdout.
     let mut out = report::Stdout::default();
     for file in &args.files {
-        match crate::authoring::review::review(file, &settings, today, by) {
+        let settings = match &given {
+            Some(settings) => settings,
+            None => match books.of(file) {
+                Ok(settings) => settings,
+                Err(e) => {
+                    crate::eprintln_printable!("error: {}: {e}; not changed", file.display());
+                    code = FAILURE;
+                    continue;
+                }
+            },
+        };
+        let backwards = args.common.today.is_some();
+        match crate::authoring::review::review(file, settings, today, by, backwards) {
             Ok(done) => {
+                if let Some(last) = done.previous_date.filter(|&last| last > today) {
+                    crate::eprintln_printable!(
+                        "warning: {}: last_reviewed goes back from {last} to {today}, as --today says",
+                        file.display()
+                    );
+                }
                 let was = done
                     .previous
                     // A list written over lines, on one.
@@ -483,6 +519,32 @@ fn review_command(args: &ReviewArgs) -> u8 {
         }
     }
     out.code(code)
+}
+
+/// The configuration of the book each file reviewed belongs to: the
+/// nearest book.toml above the file, as ruff finds a file's settings, not
+/// the one above the working directory. A review written with another
+/// book's aliases would add `last_reviewed` beside the book's own name for
+/// it (`reviewed`), and the book's lint would reject the file. Loaded once
+/// per folder.
+#[derive(Default)]
+struct Books {
+    by_folder: std::collections::HashMap<PathBuf, Settings>,
+}
+
+impl Books {
+    fn of(&mut self, file: &Path) -> Result<&Settings, String> {
+        let folder = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let key = workspace::full(folder);
+        if !self.by_folder.contains_key(&key) {
+            let settings = Settings::discover(folder).map_err(|e| e.to_string())?;
+            self.by_folder.insert(key.clone(), settings);
+        }
+        Ok(&self.by_folder[&key])
+    }
 }
 
 fn due_command(args: &DueArgs) -> u8 {
@@ -559,13 +621,24 @@ fn init_command(args: &InitArgs) -> u8 {
 }
 
 fn new_command(args: &NewArgs) -> u8 {
-    let (settings, today) = match (load_settings(&args.common), today(&args.common)) {
+    let (mut settings, today) = match (load_settings(&args.common), recorded_today(&args.common)) {
         (Ok(s), Ok(t)) => (s, t),
         (Err(code), _) | (_, Err(code)) => return code,
     };
+    // Where `lint` and `due` read: without a book.toml, a `content/`
+    // made here would take every runbook in `.` out of their sight.
+    if settings.file.is_none() {
+        settings.src = default_source(&[]);
+    }
     let dir = args.path.clone().unwrap_or_else(|| settings.src.clone());
     match crate::authoring::new::create(&dir, &args.title, &args.owner, &settings, today) {
-        Ok(path) => {
+        Ok((path, unwritten)) => {
+            for pattern in unwritten {
+                crate::eprintln_printable!(
+                    "warning: {}: no heading matching `{pattern}` was written (no heading text could be made from the pattern): add that section, or `lint` reports it",
+                    path.display()
+                );
+            }
             let mut out = report::Stdout::default();
             out.line(&format!("created {}", path.display()));
             out.code(CLEAN)

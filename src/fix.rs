@@ -204,7 +204,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// The error's reason, without the name of the temporary file that
 /// tempfile adds to it.
-fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     let inner = e
         .get_ref()
         .and_then(|inner| inner.source())

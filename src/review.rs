@@ -104,25 +104,24 @@ pub fn in_state(
     Some((review, doc.span(written)))
 }
 
+/// Whether the runbook's front matter allows `rule` for the whole file
+/// (`lint: { allow: [review-overdue] }`, or `all`), so that `runbook due`
+/// leaves out what `lint` would not report. Lint's own reading of the
+/// directive decides, at the `last_reviewed` line.
+pub fn allowed(doc: &crate::document::Document, rule: &str) -> bool {
+    let line = doc
+        .fields()
+        .and_then(|f| f.last_reviewed.as_ref())
+        .map_or(1, |f| doc.span(f.written.clone()).start.line);
+    let directives = crate::lint::suppress::Directives::parse(doc);
+    directives.covering(&[(rule, None, line)])[0].is_some()
+}
+
 /// Today: `--today`, else `SOURCE_DATE_EPOCH`, else the clock, so tests and
 /// reproducible builds agree on what is overdue.
 pub fn today(flag: Option<&str>) -> Result<Date, String> {
     if let Some(text) = flag {
-        // Exactly a day: jiff would also take `2026-02-01T00:00`.
-        let shaped = text.len() == 10
-            && text.bytes().enumerate().all(|(i, b)| match i {
-                4 | 7 => b == b'-',
-                _ => b.is_ascii_digit(),
-            });
-        if !shaped {
-            return Err(format!("--today `{text}` is not a date; write YYYY-MM-DD"));
-        }
-        return text.parse::<Date>().map_err(
-            |_| match crate::document::front_matter::why_no_such_day(text) {
-                Some(why) => format!("--today `{text}` is no day: {why}"),
-                None => format!("--today `{text}` is not a date; write YYYY-MM-DD"),
-            },
-        );
+        return given_day(text);
     }
     if let Ok(epoch) = std::env::var("SOURCE_DATE_EPOCH") {
         let seconds: i64 = epoch
@@ -135,4 +134,34 @@ pub fn today(flag: Option<&str>) -> Result<Date, String> {
         return Ok(ts.to_zoned(jiff::tz::TimeZone::UTC).date());
     }
     Ok(jiff::Zoned::now().date())
+}
+
+/// The day `review` and `new` write into a runbook: `--today`, else the
+/// clock. Not `SOURCE_DATE_EPOCH`, which is for reproducible output (a
+/// nix shell sets it to 1980-01-01): a review is a fact about the world,
+/// and a date from it would be recorded as if it were one.
+pub fn recorded_today(flag: Option<&str>) -> Result<Date, String> {
+    match flag {
+        Some(text) => given_day(text),
+        None => Ok(jiff::Zoned::now().date()),
+    }
+}
+
+/// The day `--today` names: exactly `YYYY-MM-DD` (jiff would also take
+/// `2026-02-01T00:00`), and one that exists.
+fn given_day(text: &str) -> Result<Date, String> {
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shaped {
+        return Err(format!("--today `{text}` is not a date; write YYYY-MM-DD"));
+    }
+    text.parse::<Date>().map_err(
+        |_| match crate::document::front_matter::why_no_such_day(text) {
+            Some(why) => format!("--today `{text}` is no day: {why}"),
+            None => format!("--today `{text}` is not a date; write YYYY-MM-DD"),
+        },
+    )
 }

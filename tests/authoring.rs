@@ -1159,3 +1159,439 @@ fn rules_lists_the_severity_in_force() {
         "{one}"
     );
 }
+
+/// Without a book.toml, `new` writes where `lint` and `due` read (`.` when
+/// there is no `content/`): a `content/` made there would hide every
+/// runbook already in `.` from both.
+#[test]
+fn new_without_a_book_toml_writes_where_lint_and_due_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(
+        dir.join("restore-db.md"),
+        "---\ntitle: Restore the database\nowner: team-db\nlast_reviewed: 2024-01-01\nstatus: draft\n---\n# Restore the database\n\n## Rollback\n\nUndo.\n",
+    )
+    .unwrap();
+    let output = runbook(
+        dir,
+        &["new", "Rotate TLS", "--owner", "team-sec", "--today", TODAY],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "created ./rotate-tls.md\n");
+    assert!(dir.join("rotate-tls.md").is_file());
+    assert!(!dir.join("content").exists());
+    let lint = runbook(dir, &["lint", "--today", TODAY]);
+    assert_eq!(lint.status.code(), Some(1), "{}", stdout(&lint));
+    assert!(
+        stdout(&lint).contains("2 runbooks checked: 1 error"),
+        "{}",
+        stdout(&lint)
+    );
+    let due = runbook(dir, &["due", "--today", TODAY]);
+    assert_eq!(due.status.code(), Some(1));
+    assert!(
+        stdout(&due).contains("OVERDUE   restore-db.md"),
+        "{}",
+        stdout(&due)
+    );
+}
+
+/// `new` refuses what the book would never read, and never writes through
+/// a symlinked folder out of the repository or into `.git`.
+#[test]
+fn new_refuses_runbooks_the_book_would_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    let outside = tmp.path().join("outside");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    fs::create_dir_all(repo.join("content")).unwrap();
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(
+        repo.join("book.toml"),
+        "[book]\nsrc = \"content\"\n\n[lint]\nexclude = [\"archive/**\"]\n",
+    )
+    .unwrap();
+    fs::write(repo.join(".gitignore"), "content/scratch/\n").unwrap();
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(&outside, repo.join("content/shared")).unwrap();
+        std::os::unix::fs::symlink("../.git", repo.join("content/meta")).unwrap();
+    }
+    let before = files_under(tmp.path());
+    let refused: &[(&[&str], &str)] = &[
+        (
+            &["Fail over", "--path", "db"],
+            "is outside the source folder `content`",
+        ),
+        (
+            &["archive/restore.md"],
+            "`[lint] exclude` in book.toml matches it",
+        ),
+        (&["SECURITY.md"], "named like a document a repository keeps"),
+        (&["scratch/rotate.md"], "git ignores it"),
+        #[cfg(unix)]
+        (
+            &["shared/drain.md"],
+            "through a symlink, outside the repository or into `.git`",
+        ),
+        #[cfg(unix)]
+        (
+            &["meta/hooks.md"],
+            "through a symlink, outside the repository or into `.git`",
+        ),
+    ];
+    for (args, why) in refused {
+        let mut all = vec!["new", "--owner", "ops", "--today", TODAY];
+        all.extend_from_slice(args);
+        let output = runbook(&repo, &all);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains(why),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(stdout(&output).is_empty());
+    }
+    assert_eq!(files_under(tmp.path()), before);
+    // Inside the book, through no link: created.
+    let output = runbook(
+        &repo,
+        &["new", "--owner", "ops", "--today", TODAY, "db/drain.md"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+/// A runbook `new` writes takes the book's statuses, rollback heading and
+/// required sections, so it passes `lint` as written.
+#[test]
+fn new_follows_the_books_statuses_and_sections() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(
+        dir.join("book.toml"),
+        "[book]\nsrc = \"content\"\n\n[lint]\nstatuses = [\"wip\", \"live\", \"retired\"]\n\
+         rollback-heading = '(?i)^(undo|back ?out)$'\n\
+         required-sections = ['(?i)^impact$', '^(Escalation|Escalation path)$', '^(Who|Whom) to call\\b']\n",
+    )
+    .unwrap();
+    let output = runbook(
+        dir,
+        &[
+            "new",
+            "Restart the API",
+            "--owner",
+            "team-api",
+            "--today",
+            TODAY,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // The last pattern is no plain list of words: said, not guessed at.
+    assert_eq!(
+        stderr(&output),
+        "warning: content/restart-the-api.md: no heading matching `^(Who|Whom) to call\\b` was written (no heading text could be made from the pattern): add that section, or `lint` reports it\n"
+    );
+    let text = fs::read_to_string(dir.join("content/restart-the-api.md")).unwrap();
+    assert!(text.contains("\nstatus: \"wip\"\n"), "{text}");
+    assert!(
+        text.contains("\n## Impact\n\nWhat this section must say.\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n## Escalation\n"), "{text}");
+    assert!(
+        text.ends_with("\n## Undo\n\nHow to undo every step above.\n"),
+        "{text}"
+    );
+    assert!(!text.contains("## Rollback"), "{text}");
+    let lint = runbook(dir, &["lint", "--format", "json", "--today", TODAY]);
+    let report: serde_json::Value = serde_json::from_slice(&lint.stdout).unwrap();
+    assert_eq!(
+        common::rule_ids(&report),
+        vec!["section-missing"],
+        "{}",
+        stdout(&lint)
+    );
+    // Where every pattern is a list of words, it lints clean as written.
+    let plain = tempfile::tempdir().unwrap();
+    fs::write(
+        plain.path().join("book.toml"),
+        "[book]\nsrc = \".\"\n\n[lint]\nstatuses = [\"wip\", \"live\"]\n\
+         rollback-heading = '(?i)^(undo|back ?out)$'\nrequired-sections = ['(?i)^impact$']\n",
+    )
+    .unwrap();
+    let output = runbook(
+        plain.path(),
+        &["new", "Restart", "--owner", "ops", "--today", TODAY],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    let lint = runbook(plain.path(), &["lint", "--today", TODAY]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
+    // With the section the warning named, it lints clean.
+    fs::write(
+        dir.join("content/restart-the-api.md"),
+        text.replace("## Undo", "## Who to call\n\nThe on-call lead.\n\n## Undo"),
+    )
+    .unwrap();
+    let lint = runbook(dir, &["lint", "--today", TODAY]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
+}
+
+/// A write that fails (here a file-size limit, as a full disk) leaves no
+/// empty runbook behind, and a retry then succeeds.
+#[cfg(unix)]
+#[test]
+fn new_leaves_nothing_behind_when_its_write_fails() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \"content\"\n").unwrap();
+    fs::create_dir(dir.join("content")).unwrap();
+    let output = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f 0; exec '{}' new 'Rotate keys' --owner ops --today {TODAY}",
+            env!("CARGO_BIN_EXE_runbook")
+        ))
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "error: cannot write content/rotate-keys.md: file too large; nothing was created\n"
+    );
+    assert_eq!(fs::read_dir(dir.join("content")).unwrap().count(), 0);
+    let retry = runbook(
+        dir,
+        &["new", "Rotate keys", "--owner", "ops", "--today", TODAY],
+    );
+    assert_eq!(retry.status.code(), Some(0), "{}", stderr(&retry));
+    let text = fs::read_to_string(dir.join("content/rotate-keys.md")).unwrap();
+    assert!(text.starts_with("---\ntitle: \"Rotate keys\"\n"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = fs::metadata(dir.join("content/rotate-keys.md"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_ne!(
+            mode & 0o044,
+            0,
+            "readable by others as a new file is: {mode:o}"
+        );
+    }
+}
+
+/// `runbook ARGS...` in `dir` with `SOURCE_DATE_EPOCH` at 1980-01-01, as a
+/// nix shell sets it.
+fn runbook_in_nix_shell(dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(args)
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "315532800")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// `review` and `new` record the clock's day, not `SOURCE_DATE_EPOCH`'s,
+/// and `review` never moves `last_reviewed` back unless `--today` says so.
+#[test]
+fn review_and_new_record_the_real_day_and_never_go_back() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let clock = jiff::Zoned::now().date().to_string();
+    let file = |date: &str| {
+        format!(
+            "---\ntitle: R\nowner: ops\nlast_reviewed: {date}\nstatus: draft\n---\n# R\n\n## Rollback\n\nUndo.\n"
+        )
+    };
+    fs::write(dir.join("r.md"), file("2026-11-20")).unwrap();
+    let output = runbook_in_nix_shell(dir, &["review", "r.md", "--by", "Jane"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        format!("r.md: last_reviewed {clock} (was 2026-11-20)\n")
+    );
+    let text = fs::read_to_string(dir.join("r.md")).unwrap();
+    assert!(
+        text.contains(&format!("last_reviewed: {clock}\n")),
+        "{text}"
+    );
+    let output = runbook_in_nix_shell(dir, &["new", "Drain a node", "--owner", "ops"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = fs::read_to_string(dir.join("drain-a-node.md")).unwrap();
+    assert!(
+        text.contains(&format!("last_reviewed: {clock}\n")),
+        "{text}"
+    );
+
+    // A later recorded date is not replaced by the clock's.
+    fs::write(dir.join("r.md"), file("9999-01-01")).unwrap();
+    let output = runbook(dir, &["review", "r.md", "--by", "Jane"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "error: r.md: not changed: last_reviewed is 9999-01-01, later than today ({clock}): a review does not move it back; if 9999-01-01 is wrong, pass `--today {clock}` to record the review anyway\n"
+        )
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("r.md")).unwrap(),
+        file("9999-01-01")
+    );
+    // Nor by an earlier --today... unless that is what is meant: said.
+    fs::write(dir.join("r.md"), file("2026-11-30")).unwrap();
+    let output = runbook(dir, &["review", "r.md", "--by", "Jane", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "warning: r.md: last_reviewed goes back from 2026-11-30 to 2026-11-25, as --today says\n"
+    );
+    assert!(
+        fs::read_to_string(dir.join("r.md"))
+            .unwrap()
+            .contains("last_reviewed: 2026-11-25\n")
+    );
+}
+
+/// Without `--by`, a runbook that names its last reviewer is not given a
+/// new date beside the old name.
+#[test]
+fn review_without_by_refuses_to_keep_the_previous_reviewer() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let named = "---\ntitle: R\nowner: ops\nlast_reviewed: 2025-06-01\nreviewed_by: \"Alice\"\nstatus: draft\n---\n# R\n";
+    fs::write(dir.join("r.md"), named).unwrap();
+    let output = runbook(dir, &["review", "r.md", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "error: r.md: not changed: `reviewed_by` (line 5) says \"Alice\" reviewed it, and would then say so of today's review: pass `--by NAME` with who reviewed it now\n"
+    );
+    assert_eq!(fs::read_to_string(dir.join("r.md")).unwrap(), named);
+    // With --by, the name is replaced; with no name written, none is asked.
+    let output = runbook(dir, &["review", "r.md", "--by", "Bob", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        fs::read_to_string(dir.join("r.md"))
+            .unwrap()
+            .contains("reviewed_by: \"Bob\"\n")
+    );
+    let unnamed = named.replace("\"Alice\"", "");
+    fs::write(dir.join("r.md"), &unnamed).unwrap();
+    let output = runbook(dir, &["review", "r.md", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+/// A runbook whose front matter does not parse is `invalid-front-matter`,
+/// with the parse error's place, in every format: not "never reviewed".
+/// One whose front matter allows the rule its state is reported by is left
+/// out, and counted.
+#[test]
+fn due_names_invalid_front_matter_and_honours_allow() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    fs::write(
+        dir.join("failover.md"),
+        "---\ntitle: Fail over: the primary\nowner: team-db\nlast_reviewed: 2026-11-20\n---\n# Fail over\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("legacy.md"),
+        "---\ntitle: Legacy\nowner: team-net\nlast_reviewed: 2024-01-01\nstatus: draft\nlint: { allow: [review-overdue] }\n---\n# Legacy\n\n## Rollback\n\nUndo.\n",
+    )
+    .unwrap();
+    let error =
+        "front matter does not parse at 2:17: mapping values are not allowed in this context";
+    let human = runbook(dir, &["due", "--today", TODAY]);
+    assert_eq!(human.status.code(), Some(1));
+    assert_eq!(
+        stdout(&human),
+        format!(
+            "(no owner) (1)\n  INVALID   failover.md  Fail over  {error}\n(1 runbook left out: its front matter allows the rule that would report it, `lint: {{ allow: [...] }}`)\n"
+        )
+    );
+    let json = runbook(dir, &["due", "--format", "json", "--today", TODAY]);
+    assert_eq!(json.status.code(), Some(1));
+    let due: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let entry = &due["owners"][0]["runbooks"][0];
+    assert_eq!(entry["state"], "invalid-front-matter");
+    assert_eq!(entry["error"], error);
+    assert_eq!(due["suppressed"], 1);
+    let markdown = stdout(&runbook(
+        dir,
+        &["due", "--format", "markdown", "--today", TODAY],
+    ));
+    assert!(
+        markdown.contains(&format!(
+            "| [Fail over](failover.md) |  | unknown |  | invalid-front-matter: {error} |"
+        )),
+        "{markdown}"
+    );
+    // The suppressed runbook alone fails nothing.
+    fs::remove_file(dir.join("failover.md")).unwrap();
+    let output = runbook(dir, &["due", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(
+        stdout(&output).starts_with("nothing overdue"),
+        "{}",
+        stdout(&output)
+    );
+    assert!(
+        stdout(&output).contains("(1 runbook left out"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+/// Run from the repository root, `review` reads the book.toml of the book
+/// the file belongs to: its alias of `last_reviewed` is edited, and no
+/// second key is written.
+#[test]
+fn review_uses_the_book_toml_above_each_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    fs::create_dir_all(root.join("ops/content")).unwrap();
+    fs::write(
+        root.join("ops/book.toml"),
+        "[book]\nsrc = \"content\"\n\n[front-matter.aliases]\nlast_reviewed = [\"reviewed\"]\n",
+    )
+    .unwrap();
+    let file = "---\ntitle: Restart\nowner: ops\nreviewed: 2025-01-01\nstatus: draft\n---\n# Restart\n\n## Rollback\n\nUndo.\n";
+    fs::write(root.join("ops/content/restart.md"), file).unwrap();
+    let output = runbook(
+        root,
+        &[
+            "review",
+            "ops/content/restart.md",
+            "--by",
+            "Jane",
+            "--today",
+            TODAY,
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        stdout(&output),
+        "ops/content/restart.md: last_reviewed 2026-11-25 (was 2025-01-01)\n"
+    );
+    assert_eq!(
+        fs::read_to_string(root.join("ops/content/restart.md")).unwrap(),
+        file.replace(
+            "reviewed: 2025-01-01\nstatus: draft\n",
+            "reviewed: 2026-11-25\nstatus: draft\nreviewed_by: \"Jane\"\n"
+        )
+    );
+    let lint = runbook(&root.join("ops"), &["lint", "--today", TODAY]);
+    assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
+}

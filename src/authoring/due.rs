@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
-use crate::document::Document;
+use crate::document::{Document, FrontMatter};
 use crate::duration::ReviewPeriod;
 use crate::lint::report::{display_path, markdown_link, markdown_text, one_line, plural};
 use crate::review::{State, review};
@@ -27,9 +27,14 @@ pub struct Entry {
     pub due: Option<String>,
     /// `overdue`, `due-soon`, `never-reviewed` (no `last_reviewed`),
     /// `future` (a `last_reviewed` after today: a typo, which would put the
-    /// next review years away) or `invalid-date` (one that is no date).
+    /// next review years away), `invalid-date` (one that is no date) or
+    /// `invalid-front-matter` (front matter that does not parse: neither
+    /// its owner nor its date can be read).
     pub state: &'static str,
     pub days_left: Option<i64>,
+    /// For `invalid-front-matter`: why, and where, as `lint` says it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -44,6 +49,10 @@ pub struct Due {
     pub today: String,
     pub within: String,
     pub owners: Vec<Owner>,
+    /// Runbooks left out because their front matter allows the rule that
+    /// would report them (`lint: { allow: [review-overdue] }`), as `lint`
+    /// leaves the finding out.
+    pub suppressed: usize,
 }
 
 impl Due {
@@ -58,7 +67,16 @@ impl Due {
 }
 
 /// A runbook's owners, and its entry when it is listed.
-type Read = (Vec<String>, Option<Entry>);
+type Read = (Vec<String>, Listed);
+
+/// Whether a runbook is listed.
+enum Listed {
+    Yes(Entry),
+    /// Not to be reviewed by the horizon.
+    No,
+    /// Its front matter allows the rule its state is reported by.
+    Suppressed,
+}
 
 /// What is shown for the runbooks without an owner.
 pub const NO_OWNER: &str = "(no owner)";
@@ -94,9 +112,15 @@ pub fn collect(settings: &Settings, today: Date, within: ReviewPeriod) -> (Due, 
         std::iter::empty(),
     );
     let mut by_owner: BTreeMap<Option<String>, Vec<Entry>> = BTreeMap::new();
-    for (owners, entry) in found {
-        let Some(entry) = entry else {
-            continue;
+    let mut suppressed = 0;
+    for (owners, listed) in found {
+        let entry = match listed {
+            Listed::Yes(entry) => entry,
+            Listed::No => continue,
+            Listed::Suppressed => {
+                suppressed += 1;
+                continue;
+            }
         };
         if owners.is_empty() {
             by_owner.entry(None).or_default().push(entry);
@@ -120,6 +144,7 @@ pub fn collect(settings: &Settings, today: Date, within: ReviewPeriod) -> (Due, 
         today: today.to_string(),
         within: within.to_string(),
         owners,
+        suppressed,
     };
     (due, problems)
 }
@@ -144,8 +169,13 @@ fn entry(doc: &Document, settings: &Settings, today: Date, horizon: Date) -> Rea
         due: review.as_ref().map(|r| r.due.to_string()),
         state: "never-reviewed",
         days_left: review.as_ref().map(|r| r.days_left),
+        error: None,
     };
     match &review {
+        None if fields.is_none() && front_matter_error(doc).is_some() => {
+            entry.state = "invalid-front-matter";
+            entry.error = front_matter_error(doc);
+        }
         None => {
             // A value that is no date is a review recorded wrong, not none.
             if let Some(written) = crate::review::invalid_date(doc) {
@@ -160,9 +190,37 @@ fn entry(doc: &Document, settings: &Settings, today: Date, horizon: Date) -> Rea
         }
         Some(r) if r.state == State::Overdue => entry.state = "overdue",
         Some(r) if r.due <= horizon => entry.state = "due-soon",
-        Some(_) => return (owners, None),
+        Some(_) => return (owners, Listed::No),
     }
-    (owners, Some(entry))
+    let rule = match &review {
+        Some(r) if r.state == State::Future => Some(crate::lint::rules::review_date_future::ID),
+        Some(r) if r.state == State::Overdue => Some(crate::lint::rules::review_overdue::ID),
+        Some(_) => Some(crate::lint::rules::review_due_soon::ID),
+        None => None,
+    };
+    if rule.is_some_and(|rule| crate::review::allowed(doc, rule)) {
+        return (owners, Listed::Suppressed);
+    }
+    (owners, Listed::Yes(entry))
+}
+
+/// Why a runbook's front matter cannot be read, and where, when it
+/// cannot: what `review` says of it. A runbook without any is
+/// `never-reviewed`.
+fn front_matter_error(doc: &Document) -> Option<String> {
+    match &doc.front_matter {
+        FrontMatter::Invalid { pos, message, .. } => Some(format!(
+            "front matter does not parse at {}:{}: {}",
+            pos.line,
+            pos.col,
+            one_line(message)
+        )),
+        FrontMatter::Unterminated { open } => Some(format!(
+            "the front matter opened on line {} has no closing `---`",
+            open.line
+        )),
+        FrontMatter::Missing | FrontMatter::Parsed { .. } => None,
+    }
 }
 
 /// A runbook's owners: trimmed, blank ones left out, each once whatever
@@ -188,7 +246,6 @@ pub fn human(due: &Due) -> String {
             "nothing overdue or due within {} of {}",
             due.within, due.today
         );
-        return out;
     }
     for owner in &due.owners {
         let name = owner.owner.as_deref().unwrap_or(NO_OWNER);
@@ -198,6 +255,7 @@ pub fn human(due: &Due) -> String {
             let when = match (e.state, e.days_left) {
                 ("never-reviewed", _) => "never reviewed".to_string(),
                 ("invalid-date", _) => crate::review::invalid_date_words(&one_line(last)),
+                ("invalid-front-matter", _) => e.error.clone().unwrap_or_default(),
                 ("future", _) => format!("last reviewed {last}, after today"),
                 (_, Some(d)) if d < 0 => {
                     let ago = plural((-d) as usize, "day");
@@ -212,6 +270,7 @@ pub fn human(due: &Due) -> String {
             let label = match e.state {
                 "overdue" | "never-reviewed" => "OVERDUE ",
                 "invalid-date" => "BAD DATE",
+                "invalid-front-matter" => "INVALID ",
                 "future" => "FUTURE  ",
                 _ => "due soon",
             };
@@ -223,14 +282,26 @@ pub fn human(due: &Due) -> String {
             );
         }
     }
+    if let Some(note) = suppressed_note(due) {
+        let _ = writeln!(out, "{note}");
+    }
     out
+}
+
+/// What is said of the runbooks left out by their front matter, if any.
+fn suppressed_note(due: &Due) -> Option<String> {
+    (due.suppressed > 0).then(|| {
+        format!(
+            "({} left out: its front matter allows the rule that would report it, `lint: {{ allow: [...] }}`)",
+            plural(due.suppressed, "runbook")
+        )
+    })
 }
 
 pub fn markdown(due: &Due) -> String {
     let mut out = format!("# Runbook reviews due ({})\n", due.today);
     if due.owners.is_empty() {
         let _ = writeln!(out, "\nNothing overdue or due within {}.", due.within);
-        return out;
     }
     for owner in &due.owners {
         let name = match &owner.owner {
@@ -248,11 +319,20 @@ pub fn markdown(due: &Due) -> String {
                 markdown_text(&e.title),
                 markdown_link(&e.path),
                 markdown_text(e.status.as_deref().unwrap_or("")),
-                markdown_text(e.last_reviewed.as_deref().unwrap_or("never")),
+                markdown_text(e.last_reviewed.as_deref().unwrap_or(match e.error {
+                    Some(_) => "unknown",
+                    None => "never",
+                })),
                 e.due.as_deref().unwrap_or(""),
-                e.state
+                match &e.error {
+                    Some(error) => format!("{}: {}", e.state, markdown_text(error)),
+                    None => e.state.to_string(),
+                }
             );
         }
+    }
+    if let Some(note) = suppressed_note(due) {
+        let _ = writeln!(out, "\n{}", markdown_text(&note));
     }
     out
 }

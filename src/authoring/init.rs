@@ -54,7 +54,12 @@ pub fn init(dir: &Path, today: Date) -> Result<Vec<PathBuf>, String> {
         (dir.join("lints/team-rules.yaml"), TEAM_RULES.to_string()),
         (
             dir.join("content/restart-the-api.md"),
-            super::new::template("Restart the API", "team-platform", today),
+            super::new::template(
+                "Restart the API",
+                "team-platform",
+                today,
+                &super::new::Shape::default(),
+            ),
         ),
     ];
     for (name, text) in crate::site::templates::shipped_files() {

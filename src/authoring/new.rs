@@ -4,12 +4,13 @@
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
+use regex::Regex;
 
 use crate::config::Settings;
 use crate::diagnostic::Severity;
 use crate::document::Document;
 use crate::document::slug::slugify;
-use crate::workspace::{full, normalize};
+use crate::workspace::{self, full, normalize};
 
 /// File names stop at a word before this many bytes: a title may be a
 /// whole sentence, and file systems refuse names past 255 bytes.
@@ -19,14 +20,16 @@ const MAX_STEM: usize = 80;
 /// Markdown file name (`db/restore-orders.md`, as `hugo new` takes one),
 /// that file in `dir`, titled after its name (`Restore orders`). What it
 /// writes passes the checks of the front matter `lint` makes: an owner
-/// `required-field` rejects (`TBD`, blank) is refused, not written.
+/// `required-field` rejects (`TBD`, blank) is refused, not written. Returns
+/// the new file, and the heading patterns of required sections it could
+/// write no heading for (see [`Shape`]).
 pub fn create(
     dir: &Path,
     title: &str,
     owner: &str,
     settings: &Settings,
     today: Date,
-) -> Result<PathBuf, String> {
+) -> Result<(PathBuf, Vec<String>), String> {
     if let Some(what) = super::unprintable(title) {
         return Err(format!(
             "`{}` holds {what}: write the title on one line, in plain text",
@@ -59,31 +62,102 @@ pub fn create(
         }
     };
     refuse_hidden(&path, dir, settings)?;
+    refuse_unread(&path, settings)?;
     let title = title.as_str();
-    let text = template(title, owner, today);
+    let shape = Shape::of(settings);
+    let text = template(title, owner, today, &shape);
     check_front_matter(&path, &text, settings, today)?;
     let dir = path.parent().unwrap_or(dir);
+    refuse_escape(dir, settings)?;
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    // `create_new` refuses to overwrite, even if the file appears meanwhile.
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&path)
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists if from_title => format!(
-                "`{}` already exists (the file name of the title \"{}\"): pick another title, or edit that runbook",
-                path.display(),
-                title.escape_debug()
-            ),
-            std::io::ErrorKind::AlreadyExists => format!(
-                "`{}` already exists: pick another name, or edit that runbook",
-                path.display()
-            ),
-            _ => format!("cannot create {}: {e}", path.display()),
-        })?;
-    std::io::Write::write_all(&mut file, text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    Ok(path)
+    write_new(&path, &text).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists if from_title => format!(
+            "`{}` already exists (the file name of the title \"{}\"): pick another title, or edit that runbook",
+            path.display(),
+            title.escape_debug()
+        ),
+        std::io::ErrorKind::AlreadyExists => format!(
+            "`{}` already exists: pick another name, or edit that runbook",
+            path.display()
+        ),
+        _ => format!(
+            "cannot write {}: {}; nothing was created",
+            path.display(),
+            crate::fix::io_reason(&e)
+        ),
+    })?;
+    Ok((path, shape.unwritten))
+}
+
+/// Writes `text` to a new file at `path`, whole or not at all: a temporary
+/// file in the same folder, written and synced, is linked to `path`, which
+/// fails if `path` exists meanwhile (nothing is ever overwritten). A write
+/// that fails (a full disk, a quota) leaves no empty runbook behind for
+/// `lint` to report and a retry to refuse as existing.
+fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".runbook-new-");
+    // What `create_new` gave: read and write for all, narrowed by the
+    // umask, where a temporary file is the owner's alone.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temp = builder.tempfile_in(dir)?;
+    temp.write_all(text.as_bytes())?;
+    temp.as_file().sync_all()?;
+    temp.persist_noclobber(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Refuses a runbook the book would not read, where `lint`, `build` and
+/// `due` would never see it: outside the source folder, matched by
+/// `[lint] exclude`, named like a repository's own document
+/// (`SECURITY.md`), or ignored by git. The predicates are the walk's.
+fn refuse_unread(path: &Path, settings: &Settings) -> Result<(), String> {
+    let src = full(&settings.src);
+    let Some(rel) = workspace::relative(&src, &full(path)) else {
+        return Err(format!(
+            "`{}` is outside the source folder `{}`: `lint`, `build` and `due` would never read it; create it inside (a folder under it with --path, or a name such as `db/restore.md`)",
+            path.display(),
+            settings.src.display()
+        ));
+    };
+    let why = if settings.exclude.is_match(&rel) {
+        "`[lint] exclude` in book.toml matches it"
+    } else if settings.excluded(&rel) {
+        "it is named like a document a repository keeps beside its runbooks (README, SECURITY, CHANGELOG, ...), which is no runbook"
+    } else if !workspace::in_book(path, settings) {
+        "git ignores it (a .gitignore or .git/info/exclude matches it)"
+    } else {
+        return Ok(());
+    };
+    Err(format!(
+        "`{}` would not be part of the book: {why}, so `lint`, `build` and `due` would never read it; pick another name or folder",
+        path.display()
+    ))
+}
+
+/// Refuses to write through a symlinked folder that leads out of the
+/// repository or into `.git`, as `lint` refuses to read through it
+/// (`symlink-outside`): where the folder really is, up to the part of it
+/// that exists, must be inside the book's boundary.
+fn refuse_escape(dir: &Path, settings: &Settings) -> Result<(), String> {
+    let dir = full(dir);
+    let Some(existing) = dir.ancestors().find(|a| a.exists()) else {
+        return Ok(());
+    };
+    match settings.boundary.escape(existing) {
+        Some(real) => Err(format!(
+            "`{}` leads to `{}` through a symlink, outside the repository or into `.git`: `lint` does not read there, and `new` does not write there; create the runbook in a real folder of the book",
+            existing.display(),
+            real.display()
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Refuses a runbook that `lint` and `build` would never see: a name, or a
@@ -227,48 +301,167 @@ fn file_stem(title: &str) -> String {
     words.trim_end_matches('-').to_string()
 }
 
-/// The text of a new runbook: front matter and the sections the linter asks for.
-pub fn template(title: &str, owner: &str, today: Date) -> String {
+/// What the book asks of a runbook's shape, which a new one follows so
+/// that it passes `lint` as written: a status the book allows, and a
+/// heading for each section it requires.
+#[derive(Debug)]
+pub struct Shape {
+    status: String,
+    /// The rollback section's heading.
+    rollback: String,
+    /// Headings of the required sections the template has none for.
+    required: Vec<String>,
+    /// Required heading patterns no heading text could be made for.
+    pub unwritten: Vec<String>,
+}
+
+/// The sections every new runbook starts with, before the required ones
+/// and the rollback section.
+const SECTIONS: [(&str, &str); 4] = [
+    (
+        "Overview",
+        "What this procedure does, when to use it, and what it touches.",
+    ),
+    ("Prerequisites", "- Access you need before starting."),
+    (
+        "Procedure",
+        "1. First step.\n\n   ```bash\n   echo \"replace with the first command\"\n   ```",
+    ),
+    ("Verification", "How to tell that it worked."),
+];
+
+impl Default for Shape {
+    /// The shape the default rules ask for.
+    fn default() -> Shape {
+        Shape {
+            status: "draft".into(),
+            rollback: "Rollback".into(),
+            required: Vec::new(),
+            unwritten: Vec::new(),
+        }
+    }
+}
+
+impl Shape {
+    /// The shape `settings` ask for: `draft` when the book's statuses allow
+    /// it, else the first of them; a rollback heading the book's pattern
+    /// (`rollback-heading`) matches; a heading for each section that
+    /// `required-sections` or a `required-section` rule of `lints/` asks for.
+    pub fn of(settings: &Settings) -> Shape {
+        use crate::lint::custom::{Kind, ROLLBACK_SECTION, STATUS_VALUES};
+        let mut shape = Shape::default();
+        let statuses = settings.custom_rules.iter().find_map(|r| match &r.kind {
+            Kind::FrontMatter { values, .. } if r.id == STATUS_VALUES => Some(values),
+            _ => None,
+        });
+        if let Some(first) = statuses
+            .filter(|v| !v.iter().any(|s| s == "draft"))
+            .and_then(|v| v.first())
+        {
+            shape.status.clone_from(first);
+        }
+        let mut patterns: Vec<&Regex> = settings.required_sections.iter().collect();
+        for rule in &settings.custom_rules {
+            if let Kind::RequiredSection { heading, .. } = &rule.kind {
+                if rule.id == ROLLBACK_SECTION {
+                    match heading_matching(heading) {
+                        Some(text) => shape.rollback = text,
+                        None if !heading.is_match(&shape.rollback) => {
+                            shape.unwritten.push(heading.as_str().to_string());
+                        }
+                        None => {}
+                    }
+                } else {
+                    patterns.push(heading);
+                }
+            }
+        }
+        for pattern in patterns {
+            let written = SECTIONS
+                .iter()
+                .map(|(h, _)| *h)
+                .chain(shape.required.iter().map(String::as_str))
+                .chain([shape.rollback.as_str()])
+                .any(|h| pattern.is_match(h));
+            if written {
+                continue;
+            }
+            match heading_matching(pattern) {
+                Some(text) => shape.required.push(text),
+                None => shape.unwritten.push(pattern.as_str().to_string()),
+            }
+        }
+        shape
+    }
+}
+
+/// A heading text `pattern` matches, made from it when it is a plain list
+/// of words (`(?i)^(undo|back ?out)$` gives `Undo`): the first alternative
+/// of letters, digits, spaces and dashes that the pattern, tried on it
+/// capitalized and as written, matches. `Rollback` is kept when the
+/// pattern matches it. Any other pattern gives none: guessing at a regex
+/// would write a heading the book does not accept.
+fn heading_matching(pattern: &Regex) -> Option<String> {
+    if pattern.is_match("Rollback") {
+        return Some("Rollback".into());
+    }
+    let mut core = pattern.as_str();
+    // Leading flags (`(?i)`), anchors, and one group around the whole.
+    while let Some(rest) = core.strip_prefix("(?").and_then(|r| {
+        let end = r.find(')')?;
+        r[..end]
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || c == '-')
+            .then(|| &r[end + 1..])
+    }) {
+        core = rest;
+    }
+    let core = core.trim_start_matches('^').trim_end_matches('$');
+    let core = core
+        .strip_prefix("(?:")
+        .or_else(|| core.strip_prefix('('))
+        .and_then(|c| c.strip_suffix(')'))
+        .unwrap_or(core);
+    core.split('|')
+        .filter(|alt| {
+            !alt.trim().is_empty()
+                && alt
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
+        })
+        .flat_map(|alt| {
+            let mut chars = alt.trim().chars();
+            let capital: String = chars
+                .next()
+                .into_iter()
+                .flat_map(char::to_uppercase)
+                .chain(chars)
+                .collect();
+            [capital, alt.trim().to_string()]
+        })
+        .find(|text| pattern.is_match(text))
+}
+
+/// The text of a new runbook: front matter and the sections the linter
+/// asks for, in the shape the book asks for.
+pub fn template(title: &str, owner: &str, today: Date, shape: &Shape) -> String {
     let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
-    format!(
-        r#"---
-title: {title_yaml}
-owner: {owner_yaml}
-last_reviewed: {today}
-status: draft
-tags: []
----
-
-# {heading}
-
-## Overview
-
-What this procedure does, when to use it, and what it touches.
-
-## Prerequisites
-
-- Access you need before starting.
-
-## Procedure
-
-1. First step.
-
-   ```bash
-   echo "replace with the first command"
-   ```
-
-## Verification
-
-How to tell that it worked.
-
-## Rollback
-
-How to undo every step above.
-"#,
-        title_yaml = quoted(title),
-        heading = heading(title),
-        owner_yaml = quoted(owner),
-    )
+    let mut text = format!(
+        "---\ntitle: {}\nowner: {}\nlast_reviewed: {today}\nstatus: {}\ntags: []\n---\n\n# {}\n",
+        quoted(title),
+        quoted(owner),
+        quoted(&shape.status),
+        heading(title),
+    );
+    let required = shape
+        .required
+        .iter()
+        .map(|h| (h.as_str(), "What this section must say."));
+    let rollback = [(shape.rollback.as_str(), "How to undo every step above.")];
+    for (heading, body) in SECTIONS.into_iter().chain(required).chain(rollback) {
+        text.push_str(&format!("\n## {heading}\n\n{body}\n"));
+    }
+    text
 }
 
 /// The title as the text of a Markdown heading that shows it as written:
@@ -369,6 +562,7 @@ mod tests {
             "Fail over\nthe database",
             "sre",
             jiff::civil::date(2026, 11, 25),
+            &Shape::default(),
         );
         assert!(
             text.contains("title: \"Fail over\\nthe database\""),

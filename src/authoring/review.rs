@@ -18,17 +18,33 @@ use crate::fix::write_atomically;
 /// What changed in one file.
 #[derive(Debug)]
 pub struct Reviewed {
+    /// The old value of `last_reviewed`, as written.
     pub previous: Option<String>,
+    /// The old value, when it is a date.
+    pub previous_date: Option<Date>,
 }
 
+/// Records a review of `path` on `today`. A date that would go back (the
+/// recorded one is later than `today`) is refused unless `backwards` (the
+/// day was given with `--today`, on purpose): a clock or a `--today` gone
+/// wrong would otherwise replace a real review with an older one.
 pub fn review(
     path: &Path,
     settings: &Settings,
     today: Date,
     by: Option<&str>,
+    backwards: bool,
 ) -> Result<Reviewed, String> {
     let bytes = crate::files::read_regular(path).map_err(|e| e.to_string())?;
     let (out, reviewed) = review_bytes(path, bytes, &settings.aliases, today, by)?;
+    if let Some(last) = reviewed
+        .previous_date
+        .filter(|&last| last > today && !backwards)
+    {
+        return Err(format!(
+            "not changed: last_reviewed is {last}, later than today ({today}): a review does not move it back; if {last} is wrong, pass `--today {today}` to record the review anyway"
+        ));
+    }
     write_atomically(path, &out).map_err(|e| format!("{e}; not changed"))?;
     Ok(reviewed)
 }
@@ -111,6 +127,9 @@ pub fn review_bytes(
             ));
         }
     }
+    if by.is_none() {
+        refuse_stale_reviewer(&doc, fields)?;
+    }
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut insert: Vec<String> = Vec::new();
     let previous = match &fields.last_reviewed {
@@ -179,7 +198,14 @@ pub fn review_bytes(
                     out.extend_from_slice(b"\xEF\xBB\xBF");
                 }
                 out.extend_from_slice(text.as_bytes());
-                return Ok((out, Reviewed { previous }));
+                let previous_date = fields.last_reviewed.as_ref().map(|f| f.value);
+                return Ok((
+                    out,
+                    Reviewed {
+                        previous,
+                        previous_date,
+                    },
+                ));
             }
             // Said of the likeliest place: the first tried.
             Err(why) if refused.is_empty() => {
@@ -202,6 +228,30 @@ pub fn review_bytes(
     Err(format!(
         "not changed: recording the review here {refused}; record it by hand"
     ))
+}
+
+/// Refuses a review without `--by` of a runbook that names who reviewed
+/// it: `last_reviewed` and `reviewed_by` tell of one review, and the new
+/// date beside the old name would say that person reviewed it today.
+fn refuse_stale_reviewer(doc: &Document, fields: &crate::document::Fields) -> Result<(), String> {
+    let named = fields
+        .keys
+        .iter()
+        .filter(|k| k.canonical == Some("reviewed_by"))
+        .find_map(|k| {
+            let written = doc.text[value_of(doc, k)?].trim();
+            let empty = written.is_empty() || matches!(written, "~" | "null" | "Null" | "NULL");
+            (!empty).then_some((k, written))
+        });
+    match named {
+        Some((key, written)) => Err(format!(
+            "not changed: `{}` (line {}) says {} reviewed it, and would then say so of today's review: pass `--by NAME` with who reviewed it now",
+            key.name,
+            key.at.line,
+            crate::lint::report::one_line(written)
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Replaces each range by its text; the ranges do not overlap.
