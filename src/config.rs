@@ -614,6 +614,8 @@ fn book_toml_over_rules(
                 if let Some(pattern) = &rollback_heading {
                     *heading = pattern.clone();
                     *mentions = crate::lint::custom::anywhere(pattern);
+                    // Its help names the default heading.
+                    rule.help = None;
                 }
             }
             _ => {}

@@ -55,6 +55,8 @@ fn book_lint_and_front_matter_keys_take_effect() {
             }
             (Kind::RequiredSection { heading, .. }, "rollback-section") => {
                 assert!(heading.is_match("Undo") && !heading.is_match("Rollback"));
+                // The default rule's help names `## Rollback`: it goes too.
+                assert_eq!(rule.help, None);
             }
             _ => {}
         }
@@ -818,4 +820,43 @@ fn build_and_serve_find_the_source_as_lint_does() {
     assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
     assert!(dir.join("site/restart.html").is_file());
     assert!(!dir.join("site/cache-flush.html").exists());
+}
+
+/// With its own rollback heading, a book is never told to write
+/// `## Rollback`, which its pattern would not take.
+#[test]
+fn rollback_help_follows_the_books_rollback_heading() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(
+        dir.join("book.toml"),
+        "[book]\nsrc = \".\"\n[lint]\nrollback-heading = '(?i)^(undo|back ?out)$'\n",
+    )
+    .unwrap();
+    let front = "---\ntitle: T\nowner: team-a\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n";
+    std::fs::write(
+        dir.join("plain.md"),
+        format!("{front}# T\n\n## Steps\n\nx\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("recovery.md"),
+        format!("{front}# T\n\n## Recovery\n\nx\n"),
+    )
+    .unwrap();
+    let (report, _) = lint_json(dir, &[]);
+    let helps: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "rollback-missing")
+        .map(|d| d["help"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            "add a section whose heading matches `(?i)^(undo|back ?out)$`, with the steps that undo this procedure",
+            "if the section `Recovery` (line 9) undoes this procedure, give it a heading matching `(?i)^(undo|back ?out)$`: it is what on-call engineers look for",
+        ]
+    );
 }

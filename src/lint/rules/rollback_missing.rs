@@ -103,12 +103,23 @@ fn check_section(
         offset: 0,
     });
     let maybe = headings.iter().find(|h| MAYBE_ROLLBACK.is_match(&h.text));
+    // The heading to suggest: the usual one, unless the book's pattern
+    // asks for another.
+    let (example, retitle) = if pattern.is_match("Rollback") {
+        (
+            "`## Rollback`".to_string(),
+            "put the word in its heading (`## Rollback`)".to_string(),
+        )
+    } else {
+        let matching = format!("a heading matching `{}`", pattern.as_str());
+        (matching.clone(), format!("give it {matching}"))
+    };
     let help = match (mentioned_elsewhere(doc, pattern, mentions), maybe) {
         (Some((line, how)), _) => format!(
-            "line {line} mentions a rollback as {how}, not as a Markdown heading: make it one (`## Rollback`) so it is a section of the table of contents"
+            "line {line} mentions a rollback as {how}, not as a Markdown heading: make it one ({example}) so it is a section of the table of contents"
         ),
         (None, Some(h)) => format!(
-            "if the section `{}` (line {}) undoes this procedure, put the word in its heading (`## Rollback`): it is what on-call engineers look for",
+            "if the section `{}` (line {}) undoes this procedure, {retitle}: it is what on-call engineers look for",
             h.text, h.span.start.line
         ),
         (None, None) => rule.help.clone().unwrap_or_else(|| {
