@@ -1058,6 +1058,14 @@ mod tests {
         parse(text, 0, &LineIndex::new(text), None)
     }
 
+    /// Each heading's text and anchor, in order.
+    fn texts_and_anchors(b: &Body) -> Vec<(&str, &str)> {
+        b.headings
+            .iter()
+            .map(|h| (h.text.as_str(), h.anchor.as_str()))
+            .collect()
+    }
+
     #[test]
     fn a_blocks_line_count_is_its_codes_lines() {
         for text in [
@@ -1185,11 +1193,7 @@ mod tests {
         let b = body(
             "## Restart {service}\n\n## {all}\n\n## Step {.important}\n\n## Undo {#undo}\n\nSetext {x}\n---\n",
         );
-        let found: Vec<(&str, &str)> = b
-            .headings
-            .iter()
-            .map(|h| (h.text.as_str(), h.anchor.as_str()))
-            .collect();
+        let found = texts_and_anchors(&b);
         assert_eq!(
             found,
             [
@@ -1225,11 +1229,7 @@ mod tests {
         let b = body(
             "## <img src=\"w.png\" alt=\"w\"> Restore\n\n## Failback <img src=\"w.png\">\n\n## Drain <!-- TODO -->\n\n## Use <code>kubectl</code> now\n",
         );
-        let found: Vec<(&str, &str)> = b
-            .headings
-            .iter()
-            .map(|h| (h.text.as_str(), h.anchor.as_str()))
-            .collect();
+        let found = texts_and_anchors(&b);
         assert_eq!(
             found,
             [
@@ -1272,11 +1272,7 @@ mod tests {
         let b = body(
             "See[^b].\n\n## Failover time[^measured]\n\n## Again[^B] and[^measured]\n\n[^measured]: Game day.\n[^b]: Other.\n",
         );
-        let found: Vec<(&str, &str)> = b
-            .headings
-            .iter()
-            .map(|h| (h.text.as_str(), h.anchor.as_str()))
-            .collect();
+        let found = texts_and_anchors(&b);
         assert_eq!(
             found,
             [
