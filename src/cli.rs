@@ -525,25 +525,32 @@ fn review_command(args: &ReviewArgs) -> u8 {
 /// nearest book.toml above the file, as ruff finds a file's settings, not
 /// the one above the working directory. A review written with another
 /// book's aliases would add `last_reviewed` beside the book's own name for
-/// it (`reviewed`), and the book's lint would reject the file. Loaded once
-/// per folder.
+/// it (`reviewed`), and the book's lint would reject the file. Each
+/// book.toml is loaded once (a folder without one, once per folder).
 #[derive(Default)]
 struct Books {
-    by_folder: std::collections::HashMap<PathBuf, Settings>,
+    by_book: std::collections::HashMap<PathBuf, Settings>,
 }
 
 impl Books {
     fn of(&mut self, file: &Path) -> Result<&Settings, String> {
+        use std::collections::hash_map::Entry;
         let folder = file
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let key = workspace::full(folder);
-        if !self.by_folder.contains_key(&key) {
-            let settings = Settings::discover(folder).map_err(|e| e.to_string())?;
-            self.by_folder.insert(key.clone(), settings);
-        }
-        Ok(&self.by_folder[&key])
+        let book = Settings::book_file(folder);
+        let key = workspace::full(book.as_deref().unwrap_or(folder));
+        Ok(match self.by_book.entry(key) {
+            Entry::Occupied(known) => known.into_mut(),
+            Entry::Vacant(new) => new.insert(
+                match book {
+                    Some(file) => Settings::load(&file),
+                    None => Settings::discover(folder),
+                }
+                .map_err(|e| e.to_string())?,
+            ),
+        })
     }
 }
 

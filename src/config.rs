@@ -289,18 +289,25 @@ pub struct Settings {
 impl Settings {
     /// Finds `book.toml` in `dir` or the nearest folder above it.
     pub fn discover(dir: &Path) -> Result<Settings, ConfigError> {
+        match Settings::book_file(dir) {
+            Some(file) => Settings::load(&file),
+            None => Settings::from_config(Config::default(), None, dir.to_path_buf(), Vec::new()),
+        }
+    }
+
+    /// The book.toml that governs `dir`: the nearest one in it or above.
+    /// The path goes up from `dir` (`content/../book.toml`) rather than
+    /// being absolute, so reports show `../content/x.md`.
+    pub fn book_file(dir: &Path) -> Option<PathBuf> {
         let absolute = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-        // Walk up, but keep the path relative to `dir` so reports show
-        // `../content/x.md` rather than an absolute path.
         let mut relative = dir.to_path_buf();
         for ancestor in absolute.ancestors() {
-            let file = relative.join(FILE_NAME);
             if ancestor.join(FILE_NAME).is_file() {
-                return Settings::load(&file);
+                return Some(relative.join(FILE_NAME));
             }
             relative.push("..");
         }
-        Settings::from_config(Config::default(), None, dir.to_path_buf(), Vec::new())
+        None
     }
 
     pub fn load(file: &Path) -> Result<Settings, ConfigError> {

@@ -171,10 +171,11 @@ fn entry(doc: &Document, settings: &Settings, today: Date, horizon: Date) -> Rea
         days_left: review.as_ref().map(|r| r.days_left),
         error: None,
     };
+    let unreadable = fields.is_none().then(|| front_matter_error(doc)).flatten();
     match &review {
-        None if fields.is_none() && front_matter_error(doc).is_some() => {
+        None if unreadable.is_some() => {
             entry.state = "invalid-front-matter";
-            entry.error = front_matter_error(doc);
+            entry.error = unreadable;
         }
         None => {
             // A value that is no date is a review recorded wrong, not none.

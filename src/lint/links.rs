@@ -211,9 +211,13 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
                 };
                 // The page a fragment is looked for in: the Markdown file
                 // linked to, or the page shown for the folder linked to.
+                let wanted = check_anchors && fragment.is_some();
                 let page = match cx.files.lookup(&rel) {
-                    Lookup::Dir => cx.files.folder_page(&rel),
-                    Lookup::File => crate::workspace::is_markdown(rel.as_ref()).then_some(rel),
+                    Lookup::Dir if wanted => cx.files.folder_page(&rel),
+                    Lookup::File if wanted && crate::workspace::is_markdown(rel.as_ref()) => {
+                        Some(rel)
+                    }
+                    Lookup::Dir | Lookup::File => None,
                     Lookup::OtherCase(actual) => {
                         if check_files {
                             broken_link::report_case(sink, span, written, &rel, actual);
@@ -227,7 +231,7 @@ pub fn check(doc: &Document, cx: &Context, sink: &mut Sink) -> Vec<PendingFragme
                         None
                     }
                 };
-                let (Some(page), Some(fragment), true) = (page, fragment, check_anchors) else {
+                let (Some(page), Some(fragment)) = (page, fragment) else {
                     continue;
                 };
                 if page == doc.rel {
