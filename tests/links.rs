@@ -83,3 +83,43 @@ fn the_pages_own_folder_is_suggested_as_dot_slash() {
     assert_eq!(found[0].2, "broken-link");
     assert_eq!(found[0].4, "did you mean `./`?");
 }
+
+/// A broken fragment suggests the page's raw HTML anchors too (a
+/// `<h2>` heading, an `id`), on the same page as in another one.
+#[test]
+fn a_broken_fragment_suggests_raw_html_anchors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let html = "<h2>Emergency contacts</h2>\n\n<div id=\"escalation-matrix\"></div>";
+    write(
+        dir,
+        "a.md",
+        &format!(
+            "# A\n\n{html}\n\n[1](#emergency-contact) [2](#escalation-matrx) [3](b.md#emergency-contact)"
+        ),
+    );
+    write(dir, "b.md", &format!("# B\n\n{html}"));
+    let helps: Vec<(String, String)> = findings(dir)
+        .into_iter()
+        .filter(|f| f.2 == "broken-anchor")
+        .map(|f| (f.3, f.4))
+        .collect();
+    assert_eq!(
+        helps,
+        [
+            (
+                "`#emergency-contact` matches no heading on this page".to_string(),
+                "did you mean `#emergency-contacts`?".to_string()
+            ),
+            (
+                "`#escalation-matrx` matches no heading on this page".to_string(),
+                "did you mean `#escalation-matrix`?".to_string()
+            ),
+            (
+                "`#emergency-contact` matches no heading in `b.md`".to_string(),
+                "did you mean `#emergency-contacts`?".to_string()
+            ),
+        ]
+    );
+}

@@ -124,8 +124,12 @@ pub struct Body {
     pub wiki_links: Vec<WikiLink>,
     /// Lines like `##Heading` that CommonMark reads as a paragraph.
     pub headings_without_space: Vec<Span>,
-    /// `id`/`name` attributes written in raw HTML: anchors links may target.
+    /// `id`/`name` attributes written in raw HTML, and the anchors of raw
+    /// HTML headings: anchors links may target.
     pub html_anchors: Vec<HtmlAnchor>,
+    /// The anchor of each raw HTML heading of an HTML block, in file order:
+    /// the id the site gives it.
+    pub raw_heading_anchors: Vec<String>,
     /// `{{#include ...}}` on a line of its own outside fenced blocks: mdBook
     /// inserts the file's Markdown there, runbook shows the line as written.
     pub prose_includes: Vec<Span>,
@@ -844,9 +848,10 @@ static HTML_HEADING: LazyLock<Regex> =
 /// Raw HTML headings (`<h2>Emergency contacts</h2>`) in an HTML block:
 /// GitHub gives them anchors from their text content, numbered with the
 /// Markdown headings' (`#setup-1` after `<h2>Setup</h2>`). They are
-/// anchors only, not `headings`: the site shows them without an id, and
-/// sections, tables of contents and step paths are the Markdown ones.
-/// An `id` written on one stays an anchor of its own (`html_attributes`).
+/// anchors, not `headings`: sections, tables of contents and step paths
+/// are the Markdown ones. The site gives each its anchor as an id
+/// ([`with_raw_heading_ids`]); an `id` written on one stays an anchor of
+/// its own (`html_attributes`).
 fn html_headings(
     html: &str,
     at: &dyn Fn(usize) -> usize,
@@ -854,6 +859,56 @@ fn html_headings(
     body: &mut Body,
     span: &dyn Fn(Range<usize>) -> Span,
 ) {
+    each_raw_heading(html, |tag, element| {
+        let anchor = slugs.unique(slugify(&text_content(element)));
+        // `<h2 id="setup">Setup</h2>`: the one element, counted once.
+        if written_id(tag.as_str()).as_deref() != Some(anchor.as_str()) {
+            body.html_anchors.push(HtmlAnchor {
+                id: anchor.clone(),
+                span: span(at(tag.start())..at(tag.end())),
+            });
+        }
+        body.raw_heading_anchors.push(anchor);
+    });
+}
+
+/// An HTML block as the site shows it: each raw heading carries the
+/// anchor the model gave it (the next of `anchors`, which holds them in
+/// file order), as an `id` or, when it has an `id` of its own, as an empty
+/// `<span id>` inside it, so that `#emergency-contacts` lands there as it
+/// does on GitHub.
+pub fn with_raw_heading_ids<'a>(html: &str, anchors: &mut impl Iterator<Item = &'a str>) -> String {
+    let mut marked = String::with_capacity(html.len() + 32);
+    let mut copied = 0;
+    each_raw_heading(html, |tag, _| {
+        let Some(anchor) = anchors.next() else {
+            return;
+        };
+        let written = written_id(tag.as_str());
+        if written.as_deref() == Some(anchor) {
+            return;
+        }
+        let anchor = html_escape::encode_double_quoted_attribute(anchor);
+        let at = if written.is_some() {
+            tag.end()
+        } else {
+            tag.end() - if tag.as_str().ends_with("/>") { 2 } else { 1 }
+        };
+        marked.push_str(&html[copied..at]);
+        if written.is_some() {
+            marked.push_str(&format!("<span id=\"{anchor}\"></span>"));
+        } else {
+            marked.push_str(&format!(" id=\"{anchor}\""));
+        }
+        copied = at;
+    });
+    marked.push_str(&html[copied..]);
+    marked
+}
+
+/// Calls `found` with the opening tag of each raw heading in `html`, and
+/// the element up to its closing tag; headings inside comments are none.
+fn each_raw_heading<'h>(html: &'h str, mut found: impl FnMut(regex::Match<'h>, &'h str)) {
     let mut from = 0;
     while let Some(open) = HTML_HEADING.captures_at(html, from) {
         let tag = open.get(0).unwrap();
@@ -868,21 +923,18 @@ fn html_headings(
             return;
         };
         let end = tag.end() + end;
-        let anchor = slugs.unique(slugify(&text_content(&html[tag.start()..end])));
-        // `<h2 id="setup">Setup</h2>`: the one element, counted once.
-        let written_id = HTML_ATTRIBUTE
-            .captures_iter(&tag.as_str()["<h1".len()..])
-            .find(|a| a[1].eq_ignore_ascii_case("id"))
-            .and_then(|a| a.get(2).or_else(|| a.get(3)).or_else(|| a.get(4)))
-            .map(|id| decode_entities(id.as_str()));
-        if written_id.as_deref() != Some(anchor.as_str()) {
-            body.html_anchors.push(HtmlAnchor {
-                id: anchor,
-                span: span(at(tag.start())..at(tag.end())),
-            });
-        }
+        found(tag, &html[tag.start()..end]);
         from = end;
     }
+}
+
+/// The `id` written on an opening tag (`<h2 id="setup">`), decoded.
+fn written_id(tag: &str) -> Option<String> {
+    HTML_ATTRIBUTE
+        .captures_iter(&tag["<h1".len()..])
+        .find(|a| a[1].eq_ignore_ascii_case("id"))
+        .and_then(|a| a.get(2).or_else(|| a.get(3)).or_else(|| a.get(4)))
+        .map(|id| decode_entities(id.as_str()))
 }
 
 /// Where `needle` (ASCII) first is in `haystack`, in any case.

@@ -260,9 +260,9 @@ const SCANNED_ANCHORS: usize = 32;
 
 /// The anchors of the page being checked, gathered once for all its links.
 struct OwnAnchors<'a> {
-    /// Those of its headings, in order: what a finding suggests, gathered
-    /// at the first broken link.
-    headings: std::cell::OnceCell<Vec<&'a str>>,
+    /// All of them, headings first, in order: what a finding suggests
+    /// from, gathered at the first broken link.
+    all: std::cell::OnceCell<Vec<&'a str>>,
     /// Headings and HTML `id`s, hashed when there are many.
     hashed: Option<HashSet<&'a str>>,
 }
@@ -277,7 +277,7 @@ impl<'a> OwnAnchors<'a> {
                 .collect()
         });
         OwnAnchors {
-            headings: std::cell::OnceCell::new(),
+            all: std::cell::OnceCell::new(),
             hashed,
         }
     }
@@ -295,14 +295,14 @@ fn check_same_page<'a>(
         None => doc.body.has_anchor(fragment),
     };
     if !found {
-        let headings = own.headings.get_or_init(|| {
-            doc.body
-                .headings
-                .iter()
-                .map(|h| h.anchor.as_str())
+        let known = own.all.get_or_init(|| {
+            let body = &doc.body;
+            let headings = body.headings.iter().map(|h| h.anchor.as_str());
+            headings
+                .chain(body.html_anchors.iter().map(|a| a.id.as_str()))
                 .collect()
         });
-        broken_anchor::report(sink, span, fragment, headings);
+        broken_anchor::report(sink, span, fragment, known);
     }
 }
 
@@ -440,7 +440,12 @@ pub fn closest_above<'a>(
         })
         .map(|c| (similarity(wanted, c), c))
         .filter(|(score, _)| *score >= min_score)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        // Of equal scores, the name nearest in length: `#setup-2` is
+        // closer to `#setup-1` than to `#setup`.
+        .max_by(|a, b| {
+            let longer = |c: &str| c.chars().count().abs_diff(len);
+            a.0.total_cmp(&b.0).then(longer(b.1).cmp(&longer(a.1)))
+        })
         .map(|(_, c)| c);
     // More candidates than were searched: no suggestion rather than one
     // from an arbitrary part of them.

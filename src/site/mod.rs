@@ -402,7 +402,7 @@ fn page_of(
         out,
         render::is_title_heading(doc),
         events,
-        &doc.body.code_blocks,
+        &doc.body,
         &targets,
         allow_html,
     );

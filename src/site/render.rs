@@ -15,8 +15,7 @@ use pulldown_cmark::{BlockQuoteKind, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 
 use regex::Regex;
 
-use crate::document::CodeBlock;
-use crate::document::include;
+use crate::document::{include, markdown};
 use crate::extract::blocks::{transcript_commands, without_line_end};
 use crate::lint::links::{self, Target};
 use crate::workspace::is_markdown;
@@ -66,14 +65,15 @@ pub fn folders_of(pages: &PageMap) -> HashSet<String> {
 }
 
 /// Renders the collected events of the document at `rel`, whose page is
-/// written at `out`. `title_heading` says whether a leading `#` heading
-/// says the page's title ([`is_title_heading`]): only then is it dropped.
+/// written at `out`; `model` is what the document model read from them.
+/// `title_heading` says whether a leading `#` heading says the page's
+/// title ([`is_title_heading`]): only then is it dropped.
 pub fn body(
     rel: &str,
     out: &str,
     title_heading: bool,
     events: Vec<Event<'static>>,
-    blocks: &[CodeBlock],
+    model: &markdown::Body,
     targets: &Targets<'_>,
     allow_html: bool,
 ) -> Body {
@@ -100,7 +100,10 @@ pub fn body(
     // The fenced blocks in order, as the model has them: one whose
     // `{{#include ...}}` was read shows what it brought in, as mdBook does;
     // a transcript shows its prompts, commands and output marked.
-    let mut fenced = blocks.iter();
+    let mut fenced = model.code_blocks.iter();
+    // An HTML block is gathered whole, for its raw headings to get ids.
+    let mut html_block: Option<String> = None;
+    let mut raw_heading_anchors = model.raw_heading_anchors.iter().map(String::as_str);
     let mut included: Option<Option<Event<'static>>> = None;
     let mut indented = false;
     let mut html = String::new();
@@ -213,10 +216,31 @@ pub fn body(
             Event::Html(html) | Event::InlineHtml(html) if html_as_text => {
                 vec![Event::Text(html)]
             }
-            Event::Html(html) => {
-                raw_html = true;
-                vec![Event::Html(rewrite_html(rel, out, html, targets))]
+            Event::Start(Tag::HtmlBlock) => {
+                html_block = (!html_as_text).then(String::new);
+                vec![Event::Start(Tag::HtmlBlock)]
             }
+            Event::Html(html) => match html_block.as_mut() {
+                Some(block) => {
+                    block.push_str(&html);
+                    Vec::new()
+                }
+                None => {
+                    raw_html = true;
+                    vec![Event::Html(rewrite_html(rel, out, html, targets))]
+                }
+            },
+            Event::End(TagEnd::HtmlBlock) => match html_block.take() {
+                Some(block) => {
+                    raw_html = true;
+                    let block = markdown::with_raw_heading_ids(&block, &mut raw_heading_anchors);
+                    vec![
+                        Event::Html(rewrite_html(rel, out, block.into(), targets)),
+                        Event::End(TagEnd::HtmlBlock),
+                    ]
+                }
+                None => vec![Event::End(TagEnd::HtmlBlock)],
+            },
             Event::InlineHtml(html) => {
                 raw_html = true;
                 vec![Event::InlineHtml(rewrite_html(rel, out, html, targets))]
@@ -617,7 +641,7 @@ mod tests {
             &rel.replace(".md", ".html"),
             is_title_heading(&doc),
             events,
-            &doc.body.code_blocks,
+            &doc.body,
             &targets,
             allow_html,
         )
@@ -797,6 +821,27 @@ mod tests {
         assert!(b.html.contains(r#"class="copy""#), "{}", b.html);
         let allowed = render("a.md", text, true);
         assert!(allowed.html.contains("<script>alert(1)</script>"));
+    }
+
+    /// A link to a raw HTML heading (`#contacts`, `#setup-1`) lands on it,
+    /// as lint and GitHub have it: the heading carries its anchor, sanitized
+    /// or not; one with an `id` of its own keeps it and gets the anchor too.
+    #[test]
+    fn raw_html_headings_carry_their_anchors() {
+        let text = "## Setup\n\n<h2 align=\"center\">Setup</h2>\n\n<div>\n<h3>Emergency <em>contacts</em></h3>\n<!-- <h2>Hidden</h2> -->\n<h4 id=\"own\">Own id</h4>\n<h4 id=\"same\">Same</h4>\n</div>\n\n> <h5>Quoted</h5>\n";
+        for allow_html in [false, true] {
+            let b = render("db/restore.md", text, allow_html);
+            for want in [
+                r#" id="setup-1">Setup</h2>"#,
+                r#"<h3 id="emergency-contacts">Emergency <em>contacts</em></h3>"#,
+                r#"<h4 id="own"><span id="own-id"></span>Own id</h4>"#,
+                r#"<h4 id="same">Same</h4>"#,
+                r#"<h5 id="quoted">Quoted</h5>"#,
+            ] {
+                assert!(b.html.contains(want), "{want} in {}", b.html);
+            }
+            assert!(!b.html.contains("id=\"hidden\""), "{}", b.html);
+        }
     }
 
     /// GitHub's alerts show with their title, not as a quote that starts
