@@ -255,6 +255,10 @@ fn an_error_past_ten_thousand_suppressed_findings_is_not_hidden() {
             format!("1 more `{rule}` finding in this file is not listed: this one")
         );
         assert_eq!(counted[0]["line"], 12 + 3 * 10_005 + 1, "{name}");
+        // "Fix those" is no advice when those are suppressed on purpose.
+        let help = counted[0]["help"].as_str().unwrap();
+        assert!(help.contains("some listed here are suppressed"), "{help}");
+        assert!(help.contains(&format!("`runbook rules {rule}`")), "{help}");
     }
 }
 

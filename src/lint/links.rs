@@ -345,7 +345,8 @@ pub fn resolve_pending(
         while let Some(next) = broken.next_if(|(p, _)| p.path == file[0].0.path) {
             file.push(next);
         }
-        let suppress = directives.get(&*file[0].0.path);
+        let path = file[0].0.path.clone();
+        let suppress = directives.get(&*path);
         let covered = match suppress {
             Some(d) => {
                 let found: Vec<suppress::Found> = file
@@ -369,15 +370,24 @@ pub fn resolve_pending(
                 slot => *slot = Some((p, c, 1)),
             }
         }
+        let listed_suppressed = || {
+            let mut of_file = kept.iter().rev().take_while(|k| k.0.path == path);
+            of_file.any(|k| k.2.is_some())
+        };
         for (p, c, count) in past.into_iter().flatten() {
-            unlisted.push(super::unlisted_finding(
+            let counted = c.is_none();
+            let mut finding = super::unlisted_finding(
                 (broken_anchor::ID, severity),
                 p.path,
                 p.span,
                 p.source_line,
                 count,
                 suppression(c),
-            ));
+            );
+            if counted && listed_suppressed() {
+                finding.help = Some(super::listed_are_suppressed(broken_anchor::ID));
+            }
+            unlisted.push(finding);
         }
     }
     let mut found: Vec<Diagnostic> = kept

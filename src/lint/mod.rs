@@ -98,6 +98,14 @@ pub struct Unlisted {
 }
 
 impl Unlisted {
+    /// Whether findings of this rule listed before the cap are suppressed:
+    /// then "fix those" cannot be what the reader does next.
+    fn listed_suppressed(&self, sink: &Sink) -> bool {
+        sink.out
+            .iter()
+            .any(|d| d.rule == self.rule && d.data_rule == self.data_rule && d.suppressed.is_some())
+    }
+
     /// The findings that stand for them: one for those counted and one for
     /// those suppressed, each where the first of its kind is.
     fn findings(&self, sink: &Sink, directives: &suppress::Directives) -> Vec<Diagnostic> {
@@ -135,6 +143,9 @@ impl Unlisted {
                 directive.map(|d| directives.suppression(d)),
             );
             finding.data_rule = self.data_rule;
+            if !suppressed && self.listed_suppressed(sink) {
+                finding.help = Some(listed_are_suppressed(self.data_rule.unwrap_or(self.rule)));
+            }
             out.push(finding);
         }
         out
@@ -173,6 +184,17 @@ pub fn unlisted_finding(
         suppressed,
         counts_as: u32::try_from(count).unwrap_or(u32::MAX),
     }
+}
+
+/// The help of the finding that stands for counted findings past the cap
+/// when findings listed before them are suppressed: fixing those, as the
+/// usual help says, is then not what the reader does next.
+pub fn listed_are_suppressed(rule: &str) -> String {
+    format!(
+        "a file lists at most {MAX_FINDINGS_PER_RULE} findings of one rule, suppressed ones \
+         included, and some listed here are suppressed: `runbook rules {rule}` says what this \
+         one means"
+    )
 }
 
 impl<'a> Sink<'a> {

@@ -27,8 +27,13 @@ const CLOSED_BY_SIBLING: &[&str] = &[
 /// Whether the elements of a page nest deeper than [`MAX_DEPTH`]: each
 /// Markdown container and each raw HTML element counts, until its end tag
 /// or the end of the Markdown container it opened in. A closing tag of an
-/// element not open is ignored, as the HTML parser ignores it.
+/// element not open is ignored, as the HTML parser ignores it. A page
+/// without raw HTML is never sanitized, so never too deep.
 pub fn too_deep(events: &[Event<'_>]) -> bool {
+    let raw_html = |e: &Event<'_>| matches!(e, Event::Html(_) | Event::InlineHtml(_));
+    if !events.iter().any(raw_html) {
+        return false;
+    }
     let mut open = Open::default();
     for event in events {
         match event {
@@ -151,5 +156,10 @@ mod tests {
     fn markdown_containers_count_and_close_what_opened_inside() {
         assert!(deep(&format!("{}a <b>x</b>\n", "> ".repeat(MAX_DEPTH + 1))));
         assert!(!deep(&"> <span>unclosed\n\n".repeat(4 * MAX_DEPTH)));
+    }
+
+    #[test]
+    fn deep_markdown_without_raw_html_is_never_too_deep() {
+        assert!(!deep(&format!("{}a\n", "> ".repeat(MAX_DEPTH + 1))));
     }
 }

@@ -187,7 +187,54 @@ fn lean_html(record: &Record<'_>) -> String {
         .map(|a| format!(" id=\"{}\"", html_escape(a)))
         .unwrap_or_default();
     html.push_str(&format!("<h1{id}>{}</h1>", html_escape(record.title)));
-    html.push_str(record.body);
+    push_without_long_ids(&mut html, record.body);
     html.push_str("</main></body></html>");
     html
+}
+
+/// Ids longer than this are left out of what the index reads.
+const MAX_INDEXED_ID: usize = 512;
+
+/// `body` without its `id` attributes longer than [`MAX_INDEXED_ID`]:
+/// Pagefind copies the id of the element a text is in for each piece of
+/// that text, so a heading of megabytes, whose slug is as long, took
+/// minutes. Such a section is found by search without its anchor; the
+/// page itself keeps its id.
+fn push_without_long_ids(html: &mut String, body: &str) {
+    const ID: &str = " id=\"";
+    let mut copied = 0;
+    let mut from = 0;
+    while let Some(at) = body[from..].find(ID).map(|a| from + a) {
+        let value = at + ID.len();
+        let end = body[value..].find('"').map_or(body.len(), |e| value + e);
+        if end - value > MAX_INDEXED_ID {
+            html.push_str(&body[copied..at]);
+            copied = (end + 1).min(body.len());
+        }
+        from = end;
+    }
+    html.push_str(&body[copied..]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_ids_are_left_out_of_what_the_index_reads() {
+        let long = "word-".repeat(200);
+        let body = format!(
+            "<h2 id=\"setup\">Setup</h2><h2 id=\"{long}\">{}</h2><p id=\"x\">after</p>",
+            long.replace('-', " ")
+        );
+        let mut html = String::new();
+        push_without_long_ids(&mut html, &body);
+        assert_eq!(
+            html,
+            format!(
+                "<h2 id=\"setup\">Setup</h2><h2>{}</h2><p id=\"x\">after</p>",
+                long.replace('-', " ")
+            )
+        );
+    }
 }
