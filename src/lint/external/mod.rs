@@ -89,6 +89,7 @@ pub fn check_all(uses: Vec<Use>, cx: &Context) -> Vec<Diagnostic> {
     let mut to_fetch: Vec<&Target> = Vec::new();
     for (key, target) in &targets {
         match cache.get(key, ttl) {
+            Some(o) if !options.still_holds(o, &target.url) => to_fetch.push(target),
             Some(o) if !target.want_anchors || o.page != Page::Unread || !o.is_alive() => {
                 known.insert(key.clone(), options.judge(o.clone()));
             }
