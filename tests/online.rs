@@ -3,8 +3,12 @@
 
 mod common;
 
+use std::io::Write;
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use common::server::{Reply, Request, Server};
@@ -17,6 +21,11 @@ const PAGE: &str = r#"<!doctype html><html><body>
 /// The routes every test server answers.
 fn routes(request: &Request, seen: usize, away: u16) -> Reply {
     let head = request.method == "HEAD";
+    if request.method == "CONNECT" {
+        // To this host, like squid's default config: no tunnel to port 80.
+        let refused = request.path == "docs.internal.test:80";
+        return Reply::status(if refused { 403 } else { 200 });
+    }
     match request.path.as_str() {
         "/ok" => Reply::html("<html><body>ok</body></html>"),
         "/missing" => Reply::status(404),
@@ -37,6 +46,10 @@ fn routes(request: &Request, seen: usize, away: u16) -> Reply {
             Reply::html("secret dashboard")
         }
         "/private" => Reply::status(401),
+        "/moved-gone" => Reply::status(301).header("Location", "/missing"),
+        "/failover" => Reply::status(301).header("Location", "/page#present"),
+        "/meeting" => Reply::status(302).header("Location", "zoommtg://zoom.us/join?confno=1"),
+        "/chat" => Reply::status(301).header("Location", "slack://channel?id=C1"),
         "/away" => Reply::status(302).header("Location", &format!("http://127.0.0.1:{away}/ok")),
         _ => Reply::status(404),
     }
@@ -502,4 +515,191 @@ fn suppression_comments_apply() {
     assert_eq!(external.len(), 1);
     assert!(!external[0]["suppressed"].is_null(), "{external:?}");
     assert_eq!(output.status.code(), Some(0));
+}
+
+/// A cached failure is asked again when the setting its help names has
+/// changed since: a longer `timeout`, or the host's token now set.
+#[test]
+fn cached_failures_are_asked_again_under_new_settings() {
+    let (server, _away) = servers();
+    let body = format!(
+        "[slow]({}) [dashboard]({})\n",
+        server.url("/slow"),
+        server.url("/private")
+    );
+    let headers = "[lint.links.headers.\"127.0.0.1\"]\nAuthorization = \"RUNBOOK_TEST_TOKEN\"";
+    let book = Book::new(headers, &[("a.md", body)]);
+    let first = findings(&book.lint(&["--online"]));
+    assert_eq!(first.len(), 2, "{first:#?}");
+    assert!(first[0].2.contains("no answer within 700ms"), "{first:?}");
+
+    let config = book.dir.path().join("book.toml");
+    let text = std::fs::read_to_string(&config).expect("book.toml");
+    std::fs::write(&config, text.replace("700ms", "5s")).expect("book.toml");
+    let output = book.lint_env(&["--online"], &[("RUNBOOK_TEST_TOKEN", "Bearer s3cret")]);
+    assert!(findings(&output).is_empty(), "{:?}", findings(&output));
+    assert_eq!(server.hits("/slow"), 2);
+    assert_eq!(server.hits("/private"), 2);
+}
+
+/// A token that was sent and refused (expired, or without access) gets
+/// its own help, not the one for a token never configured.
+#[test]
+fn a_refused_token_is_named() {
+    let (server, _away) = servers();
+    let body = format!("[dashboard]({})\n", server.url("/private"));
+    let headers = "[lint.links.headers.\"127.0.0.1\"]\nAuthorization = \"RUNBOOK_TEST_TOKEN\"";
+    let book = Book::new(headers, &[("a.md", body)]);
+    let output = book.lint_env(&["--online"], &[("RUNBOOK_TEST_TOKEN", "Bearer expired")]);
+    let all = findings(&output);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert!(
+        all[0]
+            .3
+            .contains("the token in RUNBOOK_TEST_TOKEN was sent and refused"),
+        "{all:?}"
+    );
+}
+
+/// DNS and TLS failures are told apart from a dropped connection: their
+/// own help, and no retry, since asking again gives the same answer.
+#[test]
+fn dns_and_tls_failures_have_their_own_help_and_no_retries() {
+    // A label longer than 63 bytes: the resolver refuses the name before
+    // any query leaves the machine.
+    let unresolvable = format!("http://{}.invalid/oncall", "a".repeat(64));
+    let (port, handshakes) = plain_http_port();
+    let tls = format!("https://127.0.0.1:{port}/");
+    let body = format!("[wiki]({unresolvable}) [tls]({tls})\n");
+    let book = Book::new("", &[("a.md", body)]);
+    let all = findings(&book.lint(&["--online"]));
+    let dns = about(&all, &unresolvable);
+    assert_eq!(dns.len(), 1, "{all:#?}");
+    assert!(dns[0].3.contains("does not resolve"), "{dns:?}");
+    let tls = about(&all, &tls);
+    assert_eq!(tls.len(), 1, "{all:#?}");
+    assert!(tls[0].2.contains("TLS failed"), "{tls:?}");
+    assert!(tls[0].3.contains("certificate or TLS setup"), "{tls:?}");
+    for f in [dns[0], tls[0]] {
+        assert!(!f.2.contains("attempts"), "retried: {f:?}");
+    }
+    assert_eq!(handshakes.load(Ordering::SeqCst), 1, "TLS retried");
+}
+
+/// A port that answers anything, a TLS handshake too, with a plain HTTP
+/// error, as web servers do; and how many connections it took.
+fn plain_http_port() -> (u16, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
+    let port = listener.local_addr().expect("local address").port();
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&count);
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            seen.fetch_add(1, Ordering::SeqCst);
+            let _ = stream.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    (port, count)
+}
+
+/// `HTTP_PROXY` is for http links and `HTTPS_PROXY` for https ones; a
+/// proxy that refuses to tunnel to port 80 gets a help that says why.
+#[test]
+fn each_scheme_takes_its_own_proxy() {
+    let (server, _away) = servers();
+    let proxy = Server::start(|r, n| routes(r, n, 0));
+    let body = format!(
+        "[ok]({}) [docs](http://docs.internal.test/guide)\n",
+        server.url("/ok")
+    );
+    let book = Book::new(
+        "cache-ttl = \"0s\"\nfailure-ttl = \"0s\"",
+        &[("a.md", body)],
+    );
+    let output = book.lint_env(
+        &["--online"],
+        &[("HTTPS_PROXY", &proxy.url("")), ("NO_PROXY", "")],
+    );
+    let all = findings(&output);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert!(all[0].2.contains("docs.internal.test"), "{all:?}");
+    assert!(proxy.requests().is_empty(), "http went through HTTPS_PROXY");
+    assert_eq!(server.hits("/ok"), 1);
+
+    let output = book.lint_env(
+        &["--online"],
+        &[("HTTP_PROXY", &proxy.url("")), ("NO_PROXY", "127.0.0.1")],
+    );
+    let all = findings(&output);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert!(
+        all[0]
+            .2
+            .contains("the proxy refused `CONNECT docs.internal.test:80`"),
+        "{all:?}"
+    );
+    assert!(all[0].3.contains("NO_PROXY"), "{all:?}");
+    let tunnels: Vec<String> = proxy.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        tunnels,
+        ["docs.internal.test:80"],
+        "one try, through HTTP_PROXY"
+    );
+    assert_eq!(server.hits("/ok"), 2, "NO_PROXY reached directly");
+}
+
+/// A redirect to an application (`zoommtg:`, `slack:`) is where a browser
+/// stops too: the link works, and nothing is asked again.
+#[test]
+fn a_redirect_to_an_app_ends_the_chain() {
+    let (server, _away) = servers();
+    let body = format!(
+        "[call]({}) [chat]({})\n",
+        server.url("/meeting"),
+        server.url("/chat")
+    );
+    let book = Book::new("", &[("a.md", body)]);
+    let output = book.lint(&["--online"]);
+    assert!(findings(&output).is_empty(), "{:?}", findings(&output));
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(server.hits("/meeting"), 1);
+    assert_eq!(server.hits("/chat"), 1);
+}
+
+#[test]
+fn a_failing_redirect_target_is_named() {
+    let (server, _away) = servers();
+    let body = format!("[guide]({})\n", server.url("/moved-gone"));
+    let book = Book::new("", &[("a.md", body)]);
+    let all = findings(&book.lint(&["--online"]));
+    assert_eq!(all.len(), 1, "{all:#?}");
+    let chain = format!(
+        "`{}` → 301 → `{}`: 404 Not Found",
+        server.url("/moved-gone"),
+        server.url("/missing")
+    );
+    assert_eq!(all[0].2, chain);
+}
+
+/// The fix for a moved link edits a reference definition too, and keeps
+/// the new address's own fragment rather than adding the old one.
+#[test]
+fn moved_links_are_fixed_in_definitions_with_one_fragment() {
+    let (server, _away) = servers();
+    let body = format!(
+        "See [the guide][g] and [failover]({}#manual).\n\n[g]: {}\n",
+        server.url("/failover"),
+        server.url("/old")
+    );
+    let book = Book::new("", &[("a.md", body)]);
+    book.lint(&["--online", "--fix"]);
+    let text = std::fs::read_to_string(book.dir.path().join("content/a.md")).expect("a.md");
+    assert!(
+        text.contains(&format!("[g]: {}\n", server.url("/step"))),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("[failover]({})", server.url("/page#present"))),
+        "{text}"
+    );
 }

@@ -110,7 +110,13 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, handler: &Handler) {
     if request.method == "CONNECT" {
         // Standing in as a proxy: the tunnel's request is served here too,
         // so a test sees what the client would send across the network.
+        // The handler may refuse the tunnel, as proxies do for some ports.
+        let refusal = handler(&request, 0);
         log.lock().expect("request log").push(request);
+        if refusal.status != 200 {
+            answer(&stream, &refusal, "CONNECT");
+            return;
+        }
         let mut out = &stream;
         if out
             .write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")
@@ -129,6 +135,10 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, handler: &Handler) {
         log.iter().filter(|r| r.path == request.path).count()
     };
     let reply = handler(&request, seen);
+    answer(&stream, &reply, &request.method);
+}
+
+fn answer(stream: &TcpStream, reply: &Reply, method: &str) {
     std::thread::sleep(reply.delay);
     let mut out = format!(
         "HTTP/1.1 {} Status\r\nContent-Length: {}\r\nConnection: close\r\n",
@@ -139,10 +149,10 @@ fn serve(stream: TcpStream, log: &Mutex<Vec<Request>>, handler: &Handler) {
         out.push_str(&format!("{name}: {value}\r\n"));
     }
     out.push_str("\r\n");
-    if request.method != "HEAD" {
+    if method != "HEAD" {
         out.push_str(&reply.body);
     }
-    let mut stream = &stream;
+    let mut stream = stream;
     // The client may have given up (timeouts); that is not the server's error.
     let _ = stream.write_all(out.as_bytes());
 }

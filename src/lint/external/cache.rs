@@ -14,7 +14,7 @@ use super::check::Outcome;
 
 const FILE: &str = "external-links.json";
 /// Bumped when the record layout changes; older files are ignored.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Entry {
@@ -95,6 +95,7 @@ mod tests {
             status: Status::Alive { code: 200 },
             redirects: Vec::new(),
             page: check::Page::Unread,
+            with_headers: false,
         }
     }
 

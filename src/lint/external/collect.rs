@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use crate::diagnostic::Span;
-use crate::document::Document;
+use crate::document::{Document, LinkKind};
 use crate::lint::links::is_template;
 
 /// One place a URL is written.
@@ -24,11 +24,11 @@ pub struct Use {
 
 /// Every `http(s)` URL in the body's links and in the front matter.
 pub fn collect(doc: &Document) -> Vec<Use> {
-    let mut found: Vec<(String, Span)> = doc
+    let mut found: Vec<(String, Span, bool)> = doc
         .body
         .links
         .iter()
-        .map(|l| (l.target.clone(), l.span))
+        .map(|l| (l.target.clone(), l.span, l.kind == LinkKind::Reference))
         .collect();
     if let Some(fields) = doc.fields() {
         for related in &fields.related {
@@ -36,7 +36,7 @@ pub fn collect(doc: &Document) -> Vec<Use> {
                 start: related.at,
                 end: related.at,
             };
-            found.push((related.value.clone(), span));
+            found.push((related.value.clone(), span, false));
         }
         for key in &fields.keys {
             let Some(value) = fields.extra.get(&key.name) else {
@@ -48,14 +48,15 @@ pub fn collect(doc: &Document) -> Vec<Use> {
             };
             let mut strings = Vec::new();
             strings_in(value, &mut strings);
-            found.extend(strings.into_iter().map(|s| (s, span)));
+            found.extend(strings.into_iter().map(|s| (s, span, false)));
         }
     }
     found
         .into_iter()
-        .filter_map(|(written, span)| {
+        .filter_map(|(written, span, reference)| {
             let url = clean(&written)?;
-            let range = locate(doc, span, &url);
+            let range = locate(doc, span, &url)
+                .or_else(|| reference.then(|| definition(&doc.text, &url)).flatten());
             Some(Use {
                 source_line: crate::lint::quoted_line(doc, span.start.line),
                 path: doc.path.clone(),
@@ -102,6 +103,29 @@ fn locate(doc: &Document, span: Span, url: &str) -> Option<(usize, usize)> {
     hay.find(url).map(|i| (start + i, start + i + url.len()))
 }
 
+/// Where a reference link's URL is written: in a definition line,
+/// `[label]: url` or `[label]: <url>`, away from the link itself.
+fn definition(text: &str, url: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let after_label = trimmed
+            .starts_with('[')
+            .then(|| trimmed.split_once("]:"))
+            .flatten();
+        if let Some((_, rest)) = after_label {
+            let dest = rest.trim_start().trim_start_matches('<');
+            let ends = dest.strip_prefix(url).map(|after| after.chars().next());
+            if let Some(None | Some('>' | ' ' | '\t' | '\r' | '\n')) = ends {
+                let start = offset + line.len() - dest.len();
+                return Some((start, start + url.len()));
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +170,14 @@ mod tests {
         let found = collect(&doc);
         let (start, end) = found[0].range.expect("located");
         assert_eq!(&text[start..end], "https://docs.example/a");
+    }
+
+    #[test]
+    fn locates_a_reference_link_in_its_definition() {
+        let text = "# T\n\nSee [the guide][g].\n\n[g]: <https://docs.example/b> \"Guide\"\n";
+        let doc = parse(text);
+        let found = collect(&doc);
+        let (start, end) = found[0].range.expect("located");
+        assert_eq!(&text[start..end], "https://docs.example/b");
     }
 }

@@ -89,6 +89,7 @@ pub fn check_all(uses: Vec<Use>, cx: &Context) -> Vec<Diagnostic> {
     let mut to_fetch: Vec<&Target> = Vec::new();
     for (key, target) in &targets {
         match cache.get(key, ttl) {
+            Some(o) if !options.still_holds(o, &target.url) => to_fetch.push(target),
             Some(o) if !target.want_anchors || o.page != Page::Unread || !o.is_alive() => {
                 known.insert(key.clone(), options.judge(o.clone()));
             }
@@ -141,10 +142,6 @@ fn report(
         return out;
     }
     if let Some(moved) = external_redirect::describe(url, &outcome.redirects) {
-        let fragment = Url::parse(&u.url)
-            .ok()
-            .and_then(|w| w.fragment().map(|f| format!("#{f}")))
-            .unwrap_or_default();
         let fix = moved
             .new_url
             .as_ref()
@@ -154,7 +151,7 @@ fn report(
                 edits: vec![Edit {
                     start,
                     end,
-                    replacement: format!("{new}{fragment}"),
+                    replacement: with_fragment(new, &u.url),
                 }],
             });
         out.extend(diagnostic(
@@ -178,6 +175,19 @@ fn report(
         out.extend(diagnostic(cx, external_anchor::ID, u, message, help, None));
     }
     out
+}
+
+/// The new address of a moved link, keeping the fragment written after
+/// the old one, unless the new address has its own (RFC 9110 §10.2.2):
+/// the server moved the page into a section of another.
+fn with_fragment(new: &str, written: &str) -> String {
+    let fragment = Url::parse(written)
+        .ok()
+        .and_then(|w| w.fragment().map(str::to_string));
+    match fragment {
+        Some(f) if !new.contains('#') => format!("{new}#{f}"),
+        _ => new.to_string(),
+    }
 }
 
 /// The URL without fragment, and with any password in it masked: the
@@ -243,6 +253,23 @@ mod tests {
     fn cache_keys_hold_no_passwords_or_fragments() {
         let url = Url::parse("https://ops:hunter2@wiki.example/x#y").unwrap();
         assert_eq!(cache_key(&url), "https://ops:redacted@wiki.example/x");
+    }
+
+    #[test]
+    fn a_moved_link_keeps_one_fragment() {
+        let old = "http://a.example/failover#manual";
+        assert_eq!(
+            with_fragment("http://a.example/guide", old),
+            "http://a.example/guide#manual"
+        );
+        assert_eq!(
+            with_fragment("http://a.example/guide#failover", old),
+            "http://a.example/guide#failover"
+        );
+        assert_eq!(
+            with_fragment("http://a.example/guide", "http://a.example/x"),
+            "http://a.example/guide"
+        );
     }
 
     #[test]

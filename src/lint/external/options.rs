@@ -179,6 +179,25 @@ impl Options {
             &[]
         }
     }
+
+    /// Whether a request to `url` carries a configured header's value.
+    pub fn sends_headers(&self, url: &Url) -> bool {
+        self.headers_for(url).iter().any(|h| h.value.is_some())
+    }
+
+    /// Whether a cached failure still tells what a request would find
+    /// today: not when it timed out under another `timeout`, or was seen
+    /// with the host's token and now would be without it, or the reverse.
+    pub fn still_holds(&self, outcome: &Outcome, url: &Url) -> bool {
+        if outcome.is_alive() {
+            return true;
+        }
+        let same_timeout = match outcome.status {
+            Status::Timeout { after_ms, .. } => u128::from(after_ms) == self.timeout.as_millis(),
+            _ => true,
+        };
+        same_timeout && outcome.with_headers == self.sends_headers(url)
+    }
 }
 
 /// Whether what is sent to `url` stays private: https, or a loopback host.

@@ -18,7 +18,9 @@
 //!
 //! ## Fix
 //! Link to the new address the finding names (the fix does it for you when
-//! the URL is written literally in the file).
+//! the URL is written literally in the file, in the link or in its
+//! reference definition). A fragment in the link is kept, unless the new
+//! address has its own.
 
 use url::Url;
 
