@@ -943,7 +943,8 @@ fn rules_command(args: &RulesArgs) -> u8 {
     let mut out = report::Stdout::default();
     match &args.id {
         Some(id) => {
-            let (doc, default, data) =
+            // A rule that is data of a built-in one reports at its level.
+            let (doc, default, data, reports) =
                 match (lint::rules::find(id), custom.iter().find(|r| r.id == id)) {
                     (Some(rule), _) => {
                         let data = data_rules(custom, rule.id);
@@ -952,9 +953,14 @@ fn rules_command(args: &RulesArgs) -> u8 {
                         } else {
                             format!("\n\n## Data in force (lints/)\n{}", data.trim_end())
                         };
-                        (rule.doc(), rule.severity, data)
+                        (rule.doc(), rule.severity, data, rule.id)
                     }
-                    (None, Some(rule)) => (rule.doc(), rule.severity, String::new()),
+                    (None, Some(rule)) => (
+                        rule.doc(),
+                        rule.severity,
+                        String::new(),
+                        rule.reports_as.unwrap_or(rule.id),
+                    ),
                     (None, None) => {
                         let ids = || {
                             lint::rules::ALL
@@ -976,7 +982,7 @@ fn rules_command(args: &RulesArgs) -> u8 {
                     }
                 };
             let mut text = format!("{}{data}\nDefault severity: {default}\n", doc.trim_end());
-            if let Some(here) = set_here(id, default) {
+            if let Some(here) = set_here(reports, default) {
                 text.push_str(&format!("Severity: {here}\n"));
             }
             out.write(&text);
