@@ -639,3 +639,14 @@ fn keys_a_kind_does_not_read_are_errors() {
         "{found:#?}"
     );
 }
+
+/// A tab where YAML wants spaces is reported where the tab is, not at the
+/// value on the line before.
+#[test]
+fn a_tab_in_a_rule_file_is_reported_at_the_tab() {
+    let (code, err) = broken_rule_file(
+        "- id: no-todo\n  kind: pattern\n  message: unfinished text\n\tscope: prose\n  regex: TODO\n",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("b.yaml:4:1: a tab "), "{err}");
+}

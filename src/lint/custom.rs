@@ -558,6 +558,15 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
     let entries: Vec<Spanned<Entry>> = serde_saphyr::from_str(text).map_err(|e| {
         let pos = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         let said = yaml::message(&e);
+        if let Some(tab) = yaml::tab_offset(&said, text, index.line_start(pos_of(pos).line - 1)) {
+            let Pos { line, col, .. } = index.pos(text, tab);
+            return ConfigError {
+                path: file.to_path_buf(),
+                line,
+                col,
+                message: format!("{said} (a rule file is a list of rules; see `runbook rules`)"),
+            };
+        }
         // A value of the wrong type is said with its key, and what it takes.
         let keyed = (!said.starts_with("unknown field"))
             .then(|| key_holding(text, pos))
