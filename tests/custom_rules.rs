@@ -650,3 +650,82 @@ fn a_tab_in_a_rule_file_is_reported_at_the_tab() {
     assert_eq!(code, 2);
     assert!(err.contains("b.yaml:4:1: a tab "), "{err}");
 }
+
+/// A book of one runbook with fields of every shape, aliases in book.toml,
+/// and the given rules.
+fn field_book(toml: &str, rules: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("book.toml"),
+        format!("[book]\nsrc = \".\"\n[front-matter.aliases]\nowner = [\"owner_slack\"]\n{toml}"),
+    )
+    .unwrap();
+    fs::create_dir(tmp.path().join("lints")).unwrap();
+    fs::write(tmp.path().join("lints/x.yaml"), rules).unwrap();
+    fs::write(
+        tmp.path().join("doc.md"),
+        "---\ntitle: T\nowner_slack: Bob\nlast_reviewed: 2026-11-01\nstatus: live\n\
+         version: 1.10\ntags:\n  - web\n  - 'database'\nnotes: |\n  one\n  two\n---\n\
+         # T\n\n## Draft notes {#draft}\n\nDraft setext\n------------\n\n## **Draft** plan\n\n## Rollback\n\nUndo.\n",
+    )
+    .unwrap();
+    tmp
+}
+
+/// Where each finding of `rule` is: (line, column).
+fn places(report: &serde_json::Value, rule: &str) -> Vec<(u64, u64)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == rule)
+        .map(|d| (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()))
+        .collect()
+}
+
+/// `scope: field` finds a key aliased to the field, and points at the
+/// match in the value, a list's item on its own line too.
+#[test]
+fn field_rules_find_aliases_and_point_at_the_value() {
+    let tmp = field_book(
+        "",
+        "- id: owner-no-caps\n  kind: pattern\n  scope: field\n  field: owner\n  regex: '[A-Z]'\n\
+         - id: no-base\n  kind: pattern\n  scope: field\n  field: tags\n  regex: 'base'\n\
+         - id: owner-set\n  kind: pattern\n  scope: field\n  field: owner\n  regex: '^Bob$'\n  must: match\n",
+    );
+    let (report, _) = lint_json(tmp.path(), &[]);
+    assert_eq!(places(&report, "owner-no-caps"), [(3, 14)]);
+    // In the quotes.
+    assert_eq!(places(&report, "no-base"), [(9, 10)]);
+    assert_eq!(places(&report, "owner-set"), []);
+}
+
+/// A value is read as written: `version: 1.10` is `1.10`, not the number
+/// 1.1, for `values`, `when` and `scope: field`, and quoted so.
+#[test]
+fn field_values_are_read_as_written() {
+    let tmp = field_book(
+        "",
+        "- id: version-known\n  kind: front-matter\n  field: version\n  values: ['1.10', '1.9']\n\
+         - id: version-new\n  kind: front-matter\n  field: version\n  values: ['2.0']\n\
+         - id: when-1-10\n  kind: pattern\n  scope: prose\n  regex: Undo\n  when: { field: version, matches: '^1\\.10$' }\n\
+         - id: no-1-1\n  kind: pattern\n  scope: field\n  field: version\n  regex: '^1\\.1$'\n",
+    );
+    let (report, _) = lint_json(tmp.path(), &[]);
+    assert_eq!(places(&report, "version-known"), []);
+    assert_eq!(places(&report, "when-1-10"), [(25, 1)]);
+    assert_eq!(places(&report, "no-1-1"), []);
+    let new = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "version-new")
+        .unwrap();
+    assert!(
+        new["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("`version: 1.10`"),
+        "{new}"
+    );
+}
