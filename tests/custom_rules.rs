@@ -683,6 +683,20 @@ fn places(report: &serde_json::Value, rule: &str) -> Vec<(u64, u64)> {
         .collect()
 }
 
+/// `scope: headings` reads a heading's text, as `required-section` does,
+/// and points at the match in it.
+#[test]
+fn heading_rules_read_the_heading_text() {
+    let tmp = field_book(
+        "",
+        "- id: draft\n  kind: pattern\n  scope: headings\n  regex: '^Draft'\n\
+         - id: notes\n  kind: pattern\n  scope: headings\n  regex: 'notes$'\n",
+    );
+    let (report, _) = lint_json(tmp.path(), &[]);
+    assert_eq!(places(&report, "draft"), [(16, 4), (18, 1), (21, 4)]);
+    assert_eq!(places(&report, "notes"), [(16, 10)]);
+}
+
 /// `scope: field` finds a key aliased to the field, and points at the
 /// match in the value, a list's item on its own line too.
 #[test]

@@ -1243,16 +1243,16 @@ fn check_rule(rule: &CustomRule, doc: &Document, sink: &mut Sink) {
 /// of the text in the line).
 fn scope_lines(doc: &Document, scope: &Scope) -> Vec<(usize, String, usize)> {
     match scope {
+        // The heading's text, as `required-section` reads it: without the
+        // `#` markers or a `{#id}`, so `^Draft` matches `## Draft notes`.
         Scope::Headings => doc
             .body
             .headings
             .iter()
             .map(|h| {
-                (
-                    h.span.start.line,
-                    doc.line_text(h.span.start.line).to_string(),
-                    0,
-                )
+                let line = h.span.start.line;
+                let column = text_column(doc.line_text(line), &h.text);
+                (line, h.text.clone(), column)
             })
             .collect(),
         Scope::Commands => doc
@@ -1282,6 +1282,16 @@ fn scope_lines(doc: &Document, scope: &Scope) -> Vec<(usize, String, usize)> {
             })
             .collect(),
     }
+}
+
+/// Where a heading's `text` starts in its `line`: where it is written as
+/// is, or else (inline markup, `## **Draft**`, is not in the text) after
+/// the `#` markers.
+fn text_column(line: &str, text: &str) -> usize {
+    line.find(text).unwrap_or_else(|| {
+        let rest = line.trim_start().trim_start_matches('#').trim_start();
+        line.len() - rest.len()
+    })
 }
 
 impl When {
