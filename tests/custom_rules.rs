@@ -640,6 +640,76 @@ fn keys_a_kind_does_not_read_are_errors() {
     );
 }
 
+/// A regex that matches the empty string matches every line, and a rule
+/// that must match it never fails: an error, at the regex.
+#[test]
+fn a_regex_that_matches_the_empty_string_is_an_error() {
+    for (kind, regex) in [
+        ("kind: pattern\n  scope: prose", "'TODO|'"),
+        (
+            "kind: pattern\n  scope: prose\n  must: match",
+            "'(JIRA-[0-9]+)?'",
+        ),
+        ("kind: pattern\n  scope: field\n  field: owner", "'x*'"),
+        ("kind: command", "'^'"),
+    ] {
+        let (code, err) = broken_rule_file(&format!("- id: empty\n  {kind}\n  regex: {regex}\n"));
+        assert_eq!(code, 2, "{err}");
+        let line = kind.lines().count() + 2;
+        assert!(
+            err.contains(&format!("b.yaml:{line}:10: `regex`: `"))
+                && err.contains("matches the empty string")
+                && err.contains("remove the empty alternative"),
+            "{err}"
+        );
+    }
+    let (code, err) = broken_rule_file(
+        "- id: empty\n  kind: pattern\n  scope: prose\n  regex: TODO\n  unless: 'tracked|'\n",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("b.yaml:5:11: `unless`: `tracked|` matches the empty string"),
+        "{err}"
+    );
+}
+
+/// Rules are matched one line at a time: a regex that needs a line break,
+/// or lets `.` match one, is an error, but for a field's value, which may
+/// hold line breaks.
+#[test]
+fn a_regex_that_needs_more_than_one_line_is_an_error() {
+    for (regex, said) in [
+        (r"'Step:\n\n'", "needs a line break"),
+        (r"'a(\n|\r\n)b'", "needs a line break"),
+        ("'(?s)Impact.*Escalation'", "lets `.` match a line break"),
+        ("'(?is:impact.*)'", "lets `.` match a line break"),
+    ] {
+        let (code, err) = broken_rule_file(&format!(
+            "- id: lines\n  kind: pattern\n  scope: prose\n  regex: {regex}\n"
+        ));
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("b.yaml:4:10: `regex`: `")
+                && err.contains(said)
+                && err.contains("matched on one line at a time"),
+            "{err}"
+        );
+    }
+    let (code, err) =
+        broken_rule_file("- id: lines\n  kind: command\n  regex: x\n  unless: 'y\\n'\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("b.yaml:4:11: `unless`"), "{err}");
+
+    let tmp = field_book(
+        "",
+        "- id: fine\n  kind: pattern\n  scope: prose\n  regex: '(a\\n)?zq|(?-s:x.y)|[^\\n]zc'\n\
+         - id: two-lines\n  kind: pattern\n  scope: field\n  field: notes\n  regex: 'one\\ntwo'\n",
+    );
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(places(&report, "two-lines"), [(11, 3)]);
+}
+
 /// A tab where YAML wants spaces is reported where the tab is, not at the
 /// value on the line before.
 #[test]

@@ -12,7 +12,7 @@
 //!   severity: error                 # error (default), warning or info
 //!
 //! - id: no-todo
-//!   kind: pattern                   # a regex over one part of the page
+//!   kind: pattern                   # a regex over each line of one part of the page
 //!   scope: prose                    # prose, headings, commands, or field
 //!   field: ...                      # with scope: field
 //!   regex: '\bTODO\b'
@@ -587,13 +587,20 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
         Regex::new(&s.value)
             .map_err(|e| error(at(s), format!("`{key}`: invalid regular expression: {e}")))
     };
-    let rule_regex = |s: &Spanned<String>, key: &str, shell: bool| {
+    // `one_line`: matched on one line of a page at a time, not on a field's
+    // value, which may hold line breaks.
+    let rule_regex = |s: &Spanned<String>, key: &str, shell: bool, one_line: bool| {
         let compiled = if shell {
             RuleRegex::for_shell(&s.value)
         } else {
             RuleRegex::new(&s.value)
         };
-        compiled.map_err(|e| error(at(s), format!("`{key}`: invalid regular expression: {e}")))
+        let compiled = compiled
+            .map_err(|e| error(at(s), format!("`{key}`: invalid regular expression: {e}")))?;
+        match misfit(&compiled, one_line) {
+            Some(why) => Err(error(at(s), format!("`{key}`: {why}"))),
+            None => Ok(compiled),
+        }
     };
     // Where each entry's keys are written: read again only for an error
     // about a key.
@@ -805,15 +812,16 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
                     ));
                 }
                 let shell = scope == Scope::Commands;
+                let one_line = !matches!(scope, Scope::Field(_));
                 Kind::Pattern {
-                    scope,
-                    regex: rule_regex(&need(e.regex, "regex")?, "regex", shell)?,
+                    regex: rule_regex(&need(e.regex, "regex")?, "regex", shell, one_line)?,
                     must_match,
                     unless: e
                         .unless
                         .as_ref()
-                        .map(|r| rule_regex(r, "unless", shell))
+                        .map(|r| rule_regex(r, "unless", shell, one_line))
                         .transpose()?,
+                    scope,
                 }
             }
             "required-section" => {
@@ -848,11 +856,11 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
                 }
             }
             _ => Kind::Command {
-                regex: rule_regex(&need(e.regex, "regex")?, "regex", true)?,
+                regex: rule_regex(&need(e.regex, "regex")?, "regex", true, true)?,
                 unless: e
                     .unless
                     .as_ref()
-                    .map(|r| rule_regex(r, "unless", true))
+                    .map(|r| rule_regex(r, "unless", true, true))
                     .transpose()?,
             },
         };
@@ -877,6 +885,87 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
         rules.push(Declared::Rule(Box::new(rule), id_at));
     }
     Ok(rules)
+}
+
+/// Why a rule's regex would not do what its author wrote, if it would
+/// not: one that matches the empty string matches every line (and a rule
+/// that must match it never fails); and a regex `one_line` is matched on
+/// one line at a time, so one that needs a line break, or lets `.` match
+/// one, was meant for text no line holds.
+fn misfit(regex: &RuleRegex, one_line: bool) -> Option<String> {
+    let written = &regex.written;
+    if regex.regex.is_match("") {
+        return Some(format!(
+            "`{written}` matches the empty string, so it matches every line, and a rule that must match it never fails: remove the empty alternative (a stray `|`), or make what is optional (`?`, `*`) required"
+        ));
+    }
+    if !one_line {
+        return None;
+    }
+    let hir = regex_syntax::Parser::new().parse(written).ok()?;
+    if needs_line_break(&hir) {
+        return Some(format!(
+            "`{written}` needs a line break, but rules are matched on one line at a time: match what is on one line"
+        ));
+    }
+    dot_matches_line_breaks(written).then(|| {
+        format!(
+            "`{written}` lets `.` match a line break (`(?s)`), but rules are matched on one line at a time, which holds none: drop the `s` flag and match what is on one line"
+        )
+    })
+}
+
+/// Whether every match of `hir` holds a line break.
+fn needs_line_break(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Literal(l) => l.0.contains(&b'\n'),
+        HirKind::Class(c) => c.literal().is_some_and(|l| l == b"\n"),
+        HirKind::Repetition(r) => r.min > 0 && needs_line_break(&r.sub),
+        HirKind::Capture(c) => needs_line_break(&c.sub),
+        HirKind::Concat(subs) => subs.iter().any(needs_line_break),
+        HirKind::Alternation(subs) => subs.iter().all(needs_line_break),
+        HirKind::Empty | HirKind::Look(_) => false,
+    }
+}
+
+/// Whether `pattern` turns on the `s` flag (`(?s)`, `(?is:...)`) anywhere.
+fn dot_matches_line_breaks(pattern: &str) -> bool {
+    use regex_syntax::ast::{self, Ast, Flag, FlagsItemKind, GroupKind};
+
+    struct Dotall(bool);
+    impl ast::Visitor for Dotall {
+        type Output = bool;
+        type Err = ();
+        fn finish(self) -> Result<bool, ()> {
+            Ok(self.0)
+        }
+        fn visit_pre(&mut self, ast: &Ast) -> Result<(), ()> {
+            let flags = match ast {
+                Ast::Flags(set) => &set.flags,
+                Ast::Group(group) => match &group.kind {
+                    GroupKind::NonCapturing(flags) => flags,
+                    _ => return Ok(()),
+                },
+                _ => return Ok(()),
+            };
+            // A flag after `-` is turned off: `(?-s)`.
+            let mut off = false;
+            for item in &flags.items {
+                match item.kind {
+                    FlagsItemKind::Negation => off = true,
+                    FlagsItemKind::Flag(Flag::DotMatchesNewLine) if !off => self.0 = true,
+                    _ => {}
+                }
+            }
+            Ok(())
+        }
+    }
+
+    let Ok(parsed) = ast::parse::Parser::new().parse(pattern) else {
+        return false;
+    };
+    ast::visit(&parsed, Dotall(false)).unwrap_or(false)
 }
 
 /// The keys each kind reads, besides `id`, `kind`, `severity`, `message`,
