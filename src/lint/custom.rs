@@ -1084,8 +1084,9 @@ fn data_fits(builtin: &str, kind: &Kind) -> Result<(), String> {
 }
 
 impl CustomRule {
-    /// What `runbook rules ID` prints for a rule from a file.
-    pub fn doc(&self) -> String {
+    /// What the rule checks, in a sentence: the start of its [`doc`](Self::doc),
+    /// and its full description in SARIF.
+    pub fn checks(&self) -> String {
         let what = match &self.kind {
             Kind::Pattern {
                 scope,
@@ -1145,14 +1146,19 @@ impl CustomRule {
                 s + ", except in a block marked `{destructive}` or after a warning paragraph"
             }
         };
-        let what = match &self.when {
+        match &self.when {
             Some(w) => format!(
                 "{what}, when front matter `{}` matches `{}`.",
                 w.field,
                 w.matches.as_str()
             ),
             None => what + ".",
-        };
+        }
+    }
+
+    /// What `runbook rules ID` prints for a rule from a file.
+    pub fn doc(&self) -> String {
+        let what = self.checks();
         let what = match self.reports_as {
             Some(builtin) => format!(
                 "{what}\n\nThis rule is data of the built-in rule `{builtin}`, which runs it and reports under its own id (`runbook rules {builtin}`)."
