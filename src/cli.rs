@@ -395,7 +395,7 @@ fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> 
         }
         outcome = lint::run(settings, today, &selection);
     }
-    let code = finish(&outcome, &args.report);
+    let code = finish(&outcome, &args.report, settings);
     if !args.watch {
         // The process ends next: freeing tens of thousands of findings one
         // string at a time would only delay the exit the OS does at once.
@@ -406,8 +406,9 @@ fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> 
 
 /// Writes the report of a lint or a verify and picks the exit code: 2 when
 /// a file could not be read, 1 for an error-level finding (or a warning with
-/// `--deny warnings`), else 0.
-pub fn finish(outcome: &lint::Outcome, args: &ReportArgs) -> u8 {
+/// `--deny warnings`), else 0. `settings` are those of the run: SARIF
+/// describes their team rules.
+pub fn finish(outcome: &lint::Outcome, args: &ReportArgs, settings: &Settings) -> u8 {
     let (format, show_suppressed) = (args.format, args.show_suppressed);
     let deny_warnings = matches!(args.deny, Some(DenyLevel::Warnings));
     let stdout = std::io::stdout();
@@ -426,6 +427,7 @@ pub fn finish(outcome: &lint::Outcome, args: &ReportArgs) -> u8 {
             }
             report::Format::Human | report::Format::Json => None,
         },
+        team_rules: &settings.custom_rules,
     };
     // Streamed through a buffer: stdout is line-buffered and a pretty JSON
     // report has a line per field, while formatting the whole report in
@@ -943,7 +945,8 @@ fn rules_command(args: &RulesArgs) -> u8 {
     let mut out = report::Stdout::default();
     match &args.id {
         Some(id) => {
-            let (doc, default, data) =
+            // A rule that is data of a built-in one reports at its level.
+            let (doc, default, data, reports) =
                 match (lint::rules::find(id), custom.iter().find(|r| r.id == id)) {
                     (Some(rule), _) => {
                         let data = data_rules(custom, rule.id);
@@ -952,9 +955,14 @@ fn rules_command(args: &RulesArgs) -> u8 {
                         } else {
                             format!("\n\n## Data in force (lints/)\n{}", data.trim_end())
                         };
-                        (rule.doc(), rule.severity, data)
+                        (rule.doc(), rule.severity, data, rule.id)
                     }
-                    (None, Some(rule)) => (rule.doc(), rule.severity, String::new()),
+                    (None, Some(rule)) => (
+                        rule.doc(),
+                        rule.severity,
+                        String::new(),
+                        rule.reports_as.unwrap_or(rule.id),
+                    ),
                     (None, None) => {
                         let ids = || {
                             lint::rules::ALL
@@ -976,7 +984,7 @@ fn rules_command(args: &RulesArgs) -> u8 {
                     }
                 };
             let mut text = format!("{}{data}\nDefault severity: {default}\n", doc.trim_end());
-            if let Some(here) = set_here(id, default) {
+            if let Some(here) = set_here(reports, default) {
                 text.push_str(&format!("Severity: {here}\n"));
             }
             out.write(&text);

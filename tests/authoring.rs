@@ -1160,6 +1160,33 @@ fn rules_lists_the_severity_in_force() {
     );
 }
 
+/// `rules ID` of a rule that reports as a built-in one says the severity
+/// of that rule here, as the list does.
+#[test]
+fn rules_id_says_the_severity_of_the_rule_it_reports_as() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(
+        dir.join("book.toml"),
+        "[book]\nsrc = \".\"\n[lint.rules]\ndestructive-command = \"off\"\nrollback-missing = \"warning\"\n",
+    )
+    .unwrap();
+    let kill = stdout(&runbook(dir, &["rules", "kill-9"]));
+    assert!(
+        kill.ends_with(
+            "Default severity: warning\nSeverity: off here ([lint.rules] in book.toml)\n"
+        ),
+        "{kill}"
+    );
+    let rollback = stdout(&runbook(dir, &["rules", "rollback-section"]));
+    assert!(
+        rollback.ends_with(
+            "Default severity: error\nSeverity: warning here ([lint.rules] in book.toml)\n"
+        ),
+        "{rollback}"
+    );
+}
+
 /// Without a book.toml, `new` writes where `lint` and `due` read (`.` when
 /// there is no `content/`): a `content/` made there would hide every
 /// runbook already in `.` from both.

@@ -639,3 +639,177 @@ fn keys_a_kind_does_not_read_are_errors() {
         "{found:#?}"
     );
 }
+
+/// A regex that matches the empty string matches every line, and a rule
+/// that must match it never fails: an error, at the regex.
+#[test]
+fn a_regex_that_matches_the_empty_string_is_an_error() {
+    for (kind, regex) in [
+        ("kind: pattern\n  scope: prose", "'TODO|'"),
+        (
+            "kind: pattern\n  scope: prose\n  must: match",
+            "'(JIRA-[0-9]+)?'",
+        ),
+        ("kind: pattern\n  scope: field\n  field: owner", "'x*'"),
+        ("kind: command", "'^'"),
+    ] {
+        let (code, err) = broken_rule_file(&format!("- id: empty\n  {kind}\n  regex: {regex}\n"));
+        assert_eq!(code, 2, "{err}");
+        let line = kind.lines().count() + 2;
+        assert!(
+            err.contains(&format!("b.yaml:{line}:10: `regex`: `"))
+                && err.contains("matches the empty string")
+                && err.contains("remove the empty alternative"),
+            "{err}"
+        );
+    }
+    let (code, err) = broken_rule_file(
+        "- id: empty\n  kind: pattern\n  scope: prose\n  regex: TODO\n  unless: 'tracked|'\n",
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("b.yaml:5:11: `unless`: `tracked|` matches the empty string"),
+        "{err}"
+    );
+}
+
+/// Rules are matched one line at a time: a regex that needs a line break,
+/// or lets `.` match one, is an error, but for a field's value, which may
+/// hold line breaks.
+#[test]
+fn a_regex_that_needs_more_than_one_line_is_an_error() {
+    for (regex, said) in [
+        (r"'Step:\n\n'", "needs a line break"),
+        (r"'a(\n|\r\n)b'", "needs a line break"),
+        ("'(?s)Impact.*Escalation'", "lets `.` match a line break"),
+        ("'(?is:impact.*)'", "lets `.` match a line break"),
+    ] {
+        let (code, err) = broken_rule_file(&format!(
+            "- id: lines\n  kind: pattern\n  scope: prose\n  regex: {regex}\n"
+        ));
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("b.yaml:4:10: `regex`: `")
+                && err.contains(said)
+                && err.contains("matched on one line at a time"),
+            "{err}"
+        );
+    }
+    let (code, err) =
+        broken_rule_file("- id: lines\n  kind: command\n  regex: x\n  unless: 'y\\n'\n");
+    assert_eq!(code, 2);
+    assert!(err.contains("b.yaml:4:11: `unless`"), "{err}");
+
+    let tmp = field_book(
+        "",
+        "- id: fine\n  kind: pattern\n  scope: prose\n  regex: '(a\\n)?zq|(?-s:x.y)|[^\\n]zc'\n\
+         - id: two-lines\n  kind: pattern\n  scope: field\n  field: notes\n  regex: 'one\\ntwo'\n",
+    );
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(places(&report, "two-lines"), [(11, 3)]);
+}
+
+/// A tab where YAML wants spaces is reported where the tab is, not at the
+/// value on the line before.
+#[test]
+fn a_tab_in_a_rule_file_is_reported_at_the_tab() {
+    let (code, err) = broken_rule_file(
+        "- id: no-todo\n  kind: pattern\n  message: unfinished text\n\tscope: prose\n  regex: TODO\n",
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("b.yaml:4:1: a tab "), "{err}");
+}
+
+/// A book of one runbook with fields of every shape, aliases in book.toml,
+/// and the given rules.
+fn field_book(toml: &str, rules: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::write(
+        tmp.path().join("book.toml"),
+        format!("[book]\nsrc = \".\"\n[front-matter.aliases]\nowner = [\"owner_slack\"]\n{toml}"),
+    )
+    .unwrap();
+    fs::create_dir(tmp.path().join("lints")).unwrap();
+    fs::write(tmp.path().join("lints/x.yaml"), rules).unwrap();
+    fs::write(
+        tmp.path().join("doc.md"),
+        "---\ntitle: T\nowner_slack: Bob\nlast_reviewed: 2026-11-01\nstatus: live\n\
+         version: 1.10\ntags:\n  - web\n  - 'database'\nnotes: |\n  one\n  two\n---\n\
+         # T\n\n## Draft notes {#draft}\n\nDraft setext\n------------\n\n## **Draft** plan\n\n## Rollback\n\nUndo.\n",
+    )
+    .unwrap();
+    tmp
+}
+
+/// Where each finding of `rule` is: (line, column).
+fn places(report: &serde_json::Value, rule: &str) -> Vec<(u64, u64)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == rule)
+        .map(|d| (d["line"].as_u64().unwrap(), d["column"].as_u64().unwrap()))
+        .collect()
+}
+
+/// `scope: headings` reads a heading's text, as `required-section` does,
+/// and points at the match in it.
+#[test]
+fn heading_rules_read_the_heading_text() {
+    let tmp = field_book(
+        "",
+        "- id: draft\n  kind: pattern\n  scope: headings\n  regex: '^Draft'\n\
+         - id: notes\n  kind: pattern\n  scope: headings\n  regex: 'notes$'\n",
+    );
+    let (report, _) = lint_json(tmp.path(), &[]);
+    assert_eq!(places(&report, "draft"), [(16, 4), (18, 1), (21, 4)]);
+    assert_eq!(places(&report, "notes"), [(16, 10)]);
+}
+
+/// `scope: field` finds a key aliased to the field, and points at the
+/// match in the value, a list's item on its own line too.
+#[test]
+fn field_rules_find_aliases_and_point_at_the_value() {
+    let tmp = field_book(
+        "",
+        "- id: owner-no-caps\n  kind: pattern\n  scope: field\n  field: owner\n  regex: '[A-Z]'\n\
+         - id: no-base\n  kind: pattern\n  scope: field\n  field: tags\n  regex: 'base'\n\
+         - id: owner-set\n  kind: pattern\n  scope: field\n  field: owner\n  regex: '^Bob$'\n  must: match\n",
+    );
+    let (report, _) = lint_json(tmp.path(), &[]);
+    assert_eq!(places(&report, "owner-no-caps"), [(3, 14)]);
+    // In the quotes.
+    assert_eq!(places(&report, "no-base"), [(9, 10)]);
+    assert_eq!(places(&report, "owner-set"), []);
+}
+
+/// A value is read as written: `version: 1.10` is `1.10`, not the number
+/// 1.1, for `values`, `when` and `scope: field`, and quoted so.
+#[test]
+fn field_values_are_read_as_written() {
+    let tmp = field_book(
+        "",
+        "- id: version-known\n  kind: front-matter\n  field: version\n  values: ['1.10', '1.9']\n\
+         - id: version-new\n  kind: front-matter\n  field: version\n  values: ['2.0']\n\
+         - id: when-1-10\n  kind: pattern\n  scope: prose\n  regex: Undo\n  when: { field: version, matches: '^1\\.10$' }\n\
+         - id: no-1-1\n  kind: pattern\n  scope: field\n  field: version\n  regex: '^1\\.1$'\n",
+    );
+    let (report, _) = lint_json(tmp.path(), &[]);
+    assert_eq!(places(&report, "version-known"), []);
+    assert_eq!(places(&report, "when-1-10"), [(25, 1)]);
+    assert_eq!(places(&report, "no-1-1"), []);
+    let new = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["rule"] == "version-new")
+        .unwrap();
+    assert!(
+        new["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("`version: 1.10`"),
+        "{new}"
+    );
+}

@@ -448,3 +448,39 @@ fn github_step_summary_is_inert_and_optional() {
     );
     assert!(stdout(&output).contains("::error"));
 }
+
+/// Every team rule of `lints/` is described in SARIF's `rules[]` as a
+/// built-in rule is, from what `runbook rules ID` says of it, with a
+/// finding or not; one that reports as a built-in rule is described by it.
+#[test]
+fn sarif_describes_every_team_rule() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::create_dir(dir.join("lints")).unwrap();
+    std::fs::write(
+        dir.join("lints/x.yaml"),
+        "- id: no-todo\n  kind: pattern\n  scope: prose\n  regex: '\\bTODO\\b'\n  severity: warning\n  message: unfinished text in a runbook\n  help: finish the sentence\n\
+         - id: team-field\n  kind: front-matter\n  field: team\n  required: true\n  message: runbooks need a team\n\
+         - id: nuke\n  kind: command\n  reports-as: destructive-command\n  regex: '\\bnuke\\b'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("a.md"),
+        "---\ntitle: A\nowner: a\nlast_reviewed: 2026-11-01\nstatus: draft\nteam: x\n---\n# A\n\nTODO\n\n## Rollback\n\nUndo.\n",
+    )
+    .unwrap();
+    let output = runbook(dir, &["lint", "--format", "sarif", "--today", TODAY]);
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    let listed = |id: &str| rules.iter().filter(|r| r["id"] == id).count();
+    assert_eq!(listed("destructive-command"), 1);
+    assert_eq!(listed("nuke"), 0);
+    let team: Vec<&serde_json::Value> = rules
+        .iter()
+        .filter(|r| r["id"] == "no-todo" || r["id"] == "team-field")
+        .collect();
+    insta::assert_snapshot!(serde_json::to_string_pretty(&team).unwrap());
+}

@@ -199,13 +199,10 @@ pub fn parse(text: &str, index: &LineIndex, aliases: &Aliases) -> (FrontMatter, 
                 .map(|l| at(l.line(), l.column()))
                 .unwrap_or_else(|| at(1, 1));
             let message = yaml::message(&error);
-            // The parser places a tab where the value before it started:
-            // the tab itself is the first from the start of that line on.
-            if message.starts_with("a tab ") {
-                let line_start = index.line_start(pos.line - 1);
-                if let Some(tab) = text[line_start..block.yaml.end].find('\t') {
-                    pos = index.pos(text, line_start + tab);
-                }
+            let yaml_text = &text[..block.yaml.end];
+            if let Some(tab) = yaml::tab_offset(&message, yaml_text, index.line_start(pos.line - 1))
+            {
+                pos = index.pos(text, tab);
             }
             (
                 FrontMatter::Invalid {

@@ -98,6 +98,17 @@ pub fn message(error: &serde_saphyr::Error) -> String {
     trimmed.trim_end_matches(['.', ',']).to_string()
 }
 
+/// Where the tab a parser `message` (see [`message`]) speaks of is in
+/// `text`: the parser places it where the value before the tab started,
+/// so the tab is the first one from `line_start`, the start of that
+/// line, on. `None` for a message about something else.
+pub fn tab_offset(message: &str, text: &str, line_start: usize) -> Option<usize> {
+    if !message.starts_with("a tab ") {
+        return None;
+    }
+    Some(line_start + text.get(line_start..)?.find('\t')?)
+}
+
 /// A breach of the parser's limits (`Depth { depth: 65 }`), which guard
 /// against YAML built to exhaust memory, in an author's terms.
 fn over_budget(breach: &str) -> String {

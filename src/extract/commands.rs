@@ -339,7 +339,7 @@ pub fn verify_command(args: VerifyArgs) -> u8 {
             return FAILURE;
         }
     };
-    crate::cli::finish(&outcome, &args.report)
+    crate::cli::finish(&outcome, &args.report, &settings)
 }
 
 /// What to say of the first `--only` that names no step or section of the

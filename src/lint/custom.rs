@@ -12,7 +12,7 @@
 //!   severity: error                 # error (default), warning or info
 //!
 //! - id: no-todo
-//!   kind: pattern                   # a regex over one part of the page
+//!   kind: pattern                   # a regex over each line of one part of the page
 //!   scope: prose                    # prose, headings, commands, or field
 //!   field: ...                      # with scope: field
 //!   regex: '\bTODO\b'
@@ -558,6 +558,15 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
     let entries: Vec<Spanned<Entry>> = serde_saphyr::from_str(text).map_err(|e| {
         let pos = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         let said = yaml::message(&e);
+        if let Some(tab) = yaml::tab_offset(&said, text, index.line_start(pos_of(pos).line - 1)) {
+            let Pos { line, col, .. } = index.pos(text, tab);
+            return ConfigError {
+                path: file.to_path_buf(),
+                line,
+                col,
+                message: format!("{said} (a rule file is a list of rules; see `runbook rules`)"),
+            };
+        }
         // A value of the wrong type is said with its key, and what it takes.
         let keyed = (!said.starts_with("unknown field"))
             .then(|| key_holding(text, pos))
@@ -578,13 +587,20 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
         Regex::new(&s.value)
             .map_err(|e| error(at(s), format!("`{key}`: invalid regular expression: {e}")))
     };
-    let rule_regex = |s: &Spanned<String>, key: &str, shell: bool| {
+    // `one_line`: matched on one line of a page at a time, not on a field's
+    // value, which may hold line breaks.
+    let rule_regex = |s: &Spanned<String>, key: &str, shell: bool, one_line: bool| {
         let compiled = if shell {
             RuleRegex::for_shell(&s.value)
         } else {
             RuleRegex::new(&s.value)
         };
-        compiled.map_err(|e| error(at(s), format!("`{key}`: invalid regular expression: {e}")))
+        let compiled = compiled
+            .map_err(|e| error(at(s), format!("`{key}`: invalid regular expression: {e}")))?;
+        match misfit(&compiled, one_line) {
+            Some(why) => Err(error(at(s), format!("`{key}`: {why}"))),
+            None => Ok(compiled),
+        }
     };
     // Where each entry's keys are written: read again only for an error
     // about a key.
@@ -796,15 +812,16 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
                     ));
                 }
                 let shell = scope == Scope::Commands;
+                let one_line = !matches!(scope, Scope::Field(_));
                 Kind::Pattern {
-                    scope,
-                    regex: rule_regex(&need(e.regex, "regex")?, "regex", shell)?,
+                    regex: rule_regex(&need(e.regex, "regex")?, "regex", shell, one_line)?,
                     must_match,
                     unless: e
                         .unless
                         .as_ref()
-                        .map(|r| rule_regex(r, "unless", shell))
+                        .map(|r| rule_regex(r, "unless", shell, one_line))
                         .transpose()?,
+                    scope,
                 }
             }
             "required-section" => {
@@ -839,11 +856,11 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
                 }
             }
             _ => Kind::Command {
-                regex: rule_regex(&need(e.regex, "regex")?, "regex", true)?,
+                regex: rule_regex(&need(e.regex, "regex")?, "regex", true, true)?,
                 unless: e
                     .unless
                     .as_ref()
-                    .map(|r| rule_regex(r, "unless", true))
+                    .map(|r| rule_regex(r, "unless", true, true))
                     .transpose()?,
             },
         };
@@ -868,6 +885,87 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
         rules.push(Declared::Rule(Box::new(rule), id_at));
     }
     Ok(rules)
+}
+
+/// Why a rule's regex would not do what its author wrote, if it would
+/// not: one that matches the empty string matches every line (and a rule
+/// that must match it never fails); and a regex `one_line` is matched on
+/// one line at a time, so one that needs a line break, or lets `.` match
+/// one, was meant for text no line holds.
+fn misfit(regex: &RuleRegex, one_line: bool) -> Option<String> {
+    let written = &regex.written;
+    if regex.regex.is_match("") {
+        return Some(format!(
+            "`{written}` matches the empty string, so it matches every line, and a rule that must match it never fails: remove the empty alternative (a stray `|`), or make what is optional (`?`, `*`) required"
+        ));
+    }
+    if !one_line {
+        return None;
+    }
+    let hir = regex_syntax::Parser::new().parse(written).ok()?;
+    if needs_line_break(&hir) {
+        return Some(format!(
+            "`{written}` needs a line break, but rules are matched on one line at a time: match what is on one line"
+        ));
+    }
+    dot_matches_line_breaks(written).then(|| {
+        format!(
+            "`{written}` lets `.` match a line break (`(?s)`), but rules are matched on one line at a time, which holds none: drop the `s` flag and match what is on one line"
+        )
+    })
+}
+
+/// Whether every match of `hir` holds a line break.
+fn needs_line_break(hir: &regex_syntax::hir::Hir) -> bool {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Literal(l) => l.0.contains(&b'\n'),
+        HirKind::Class(c) => c.literal().is_some_and(|l| l == b"\n"),
+        HirKind::Repetition(r) => r.min > 0 && needs_line_break(&r.sub),
+        HirKind::Capture(c) => needs_line_break(&c.sub),
+        HirKind::Concat(subs) => subs.iter().any(needs_line_break),
+        HirKind::Alternation(subs) => subs.iter().all(needs_line_break),
+        HirKind::Empty | HirKind::Look(_) => false,
+    }
+}
+
+/// Whether `pattern` turns on the `s` flag (`(?s)`, `(?is:...)`) anywhere.
+fn dot_matches_line_breaks(pattern: &str) -> bool {
+    use regex_syntax::ast::{self, Ast, Flag, FlagsItemKind, GroupKind};
+
+    struct Dotall(bool);
+    impl ast::Visitor for Dotall {
+        type Output = bool;
+        type Err = ();
+        fn finish(self) -> Result<bool, ()> {
+            Ok(self.0)
+        }
+        fn visit_pre(&mut self, ast: &Ast) -> Result<(), ()> {
+            let flags = match ast {
+                Ast::Flags(set) => &set.flags,
+                Ast::Group(group) => match &group.kind {
+                    GroupKind::NonCapturing(flags) => flags,
+                    _ => return Ok(()),
+                },
+                _ => return Ok(()),
+            };
+            // A flag after `-` is turned off: `(?-s)`.
+            let mut off = false;
+            for item in &flags.items {
+                match item.kind {
+                    FlagsItemKind::Negation => off = true,
+                    FlagsItemKind::Flag(Flag::DotMatchesNewLine) if !off => self.0 = true,
+                    _ => {}
+                }
+            }
+            Ok(())
+        }
+    }
+
+    let Ok(parsed) = ast::parse::Parser::new().parse(pattern) else {
+        return false;
+    };
+    ast::visit(&parsed, Dotall(false)).unwrap_or(false)
 }
 
 /// The keys each kind reads, besides `id`, `kind`, `severity`, `message`,
@@ -986,8 +1084,9 @@ fn data_fits(builtin: &str, kind: &Kind) -> Result<(), String> {
 }
 
 impl CustomRule {
-    /// What `runbook rules ID` prints for a rule from a file.
-    pub fn doc(&self) -> String {
+    /// What the rule checks, in a sentence: the start of its [`doc`](Self::doc),
+    /// and its full description in SARIF.
+    pub fn checks(&self) -> String {
         let what = match &self.kind {
             Kind::Pattern {
                 scope,
@@ -1047,14 +1146,19 @@ impl CustomRule {
                 s + ", except in a block marked `{destructive}` or after a warning paragraph"
             }
         };
-        let what = match &self.when {
+        match &self.when {
             Some(w) => format!(
                 "{what}, when front matter `{}` matches `{}`.",
                 w.field,
                 w.matches.as_str()
             ),
             None => what + ".",
-        };
+        }
+    }
+
+    /// What `runbook rules ID` prints for a rule from a file.
+    pub fn doc(&self) -> String {
+        let what = self.checks();
         let what = match self.reports_as {
             Some(builtin) => format!(
                 "{what}\n\nThis rule is data of the built-in rule `{builtin}`, which runs it and reports under its own id (`runbook rules {builtin}`)."
@@ -1183,7 +1287,7 @@ fn check_rule(rule: &CustomRule, doc: &Document, sink: &mut Sink) {
                 start: key.at,
                 end: key.at,
             };
-            for value in field_values(doc, field) {
+            for Written { text: value, .. } in written_values(doc, field) {
                 let allowed = values.is_empty() || values.contains(&value);
                 let shaped = regex.as_ref().is_none_or(|r| r.is_match(&value));
                 if !allowed || !shaped {
@@ -1234,16 +1338,16 @@ fn check_rule(rule: &CustomRule, doc: &Document, sink: &mut Sink) {
 /// of the text in the line).
 fn scope_lines(doc: &Document, scope: &Scope) -> Vec<(usize, String, usize)> {
     match scope {
+        // The heading's text, as `required-section` reads it: without the
+        // `#` markers or a `{#id}`, so `^Draft` matches `## Draft notes`.
         Scope::Headings => doc
             .body
             .headings
             .iter()
             .map(|h| {
-                (
-                    h.span.start.line,
-                    doc.line_text(h.span.start.line).to_string(),
-                    0,
-                )
+                let line = h.span.start.line;
+                let column = text_column(doc.line_text(line), &h.text);
+                (line, h.text.clone(), column)
             })
             .collect(),
         Scope::Commands => doc
@@ -1265,58 +1369,155 @@ fn scope_lines(doc: &Document, scope: &Scope) -> Vec<(usize, String, usize)> {
                 .map(|l| (l, doc.line_text(l).to_string(), 0))
                 .collect()
         }
-        Scope::Field(field) => {
-            let Some(fields) = doc.fields() else {
-                return Vec::new();
-            };
-            let Some(key) = fields.keys.iter().find(|k| k.name == *field) else {
-                return Vec::new();
-            };
-            field_values(doc, field)
-                .into_iter()
-                .map(|v| (key.at.line, v, 0))
-                .collect()
-        }
+        Scope::Field(field) => written_values(doc, field)
+            .into_iter()
+            .map(|v| {
+                let column = v.at.offset - doc.lines.line_start(v.at.line - 1);
+                (v.at.line, v.text, column)
+            })
+            .collect(),
     }
+}
+
+/// Where a heading's `text` starts in its `line`: where it is written as
+/// is, or else (inline markup, `## **Draft**`, is not in the text) after
+/// the `#` markers.
+fn text_column(line: &str, text: &str) -> usize {
+    line.find(text).unwrap_or_else(|| {
+        let rest = line.trim_start().trim_start_matches('#').trim_start();
+        line.len() - rest.len()
+    })
 }
 
 impl When {
     /// Whether one of the field's values in `doc` matches.
     pub fn holds(&self, doc: &Document) -> bool {
-        field_values(doc, &self.field)
+        written_values(doc, &self.field)
             .iter()
-            .any(|v| self.matches.is_match(v))
+            .any(|v| self.matches.is_match(&v.text))
     }
 }
 
-/// A field's values as strings: one for a scalar, each item of a list.
-fn field_values(doc: &Document, field: &str) -> Vec<String> {
-    let Some(fields) = doc.fields() else {
+/// A front matter value as written, and where its text starts.
+struct Written {
+    text: String,
+    at: Pos,
+}
+
+/// The values of `field`, or of a key aliased to it, as written: one for
+/// a scalar, each item of a list, none for a mapping. The parsed fields
+/// hold them typed (`version: 1.10` is the number 1.1, which no rule's
+/// author wrote) and give no place to a list's items: the block is read
+/// again, for the rules that read a field only.
+fn written_values(doc: &Document, field: &str) -> Vec<Written> {
+    let (Some(fields), Some(block)) = (doc.fields(), doc.front_matter.block()) else {
         return Vec::new();
     };
-    match field {
-        "title" => fields.title.iter().map(|f| f.value.clone()).collect(),
-        "owner" => fields.owner.iter().flat_map(|f| f.value.clone()).collect(),
-        "status" => fields.status.iter().map(|f| f.value.clone()).collect(),
-        "last_reviewed" => fields
-            .last_reviewed
-            .iter()
-            .map(|f| f.value.to_string())
-            .collect(),
-        "tags" => fields.tags.clone(),
-        "related" => fields.related.iter().map(|f| f.value.clone()).collect(),
-        other => match fields.extra.get(other) {
-            Some(serde_json::Value::Array(items)) => items.iter().map(value_text).collect(),
-            Some(serde_json::Value::Null) | None => Vec::new(),
-            Some(value) => vec![value_text(value)],
-        },
-    }
+    let key = fields
+        .keys
+        .iter()
+        .position(|k| k.name == field || k.canonical == Some(field));
+    let yaml = &doc.text[block.yaml.clone()];
+    let Some(Shape::Map(mut values)) = key.and_then(|_| serde_saphyr::from_str(yaml).ok()) else {
+        return Vec::new();
+    };
+    let Some(value) = key
+        .filter(|&k| k < values.len())
+        .map(|k| values.swap_remove(k))
+    else {
+        return Vec::new();
+    };
+    let items = match value.value {
+        Shape::List(items) => items,
+        _ => vec![value],
+    };
+    let lines = YamlLines::new(yaml);
+    items
+        .into_iter()
+        .filter_map(|item| {
+            let span = item.defined.span();
+            let source = yaml.get(span.byte_offset()? as usize..)?;
+            let source = &source[..(span.byte_len()? as usize).min(source.len())];
+            let text = match item.value {
+                Shape::Text(Some(text)) => text,
+                Shape::Text(None) => source.trim().to_string(),
+                Shape::List(_) | Shape::Map(_) => return None,
+            };
+            // A quoted value's text starts after its quote, a block
+            // scalar's (`|`) on the next line.
+            let first_line = text.lines().next().unwrap_or_default();
+            let start = lines.offset(item.referenced.line(), item.referenced.column())
+                + source.find(first_line).unwrap_or(0);
+            let at = doc.lines.pos(&doc.text, block.yaml.start + start);
+            Some(Written { text, at })
+        })
+        .collect()
 }
 
-fn value_text(value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+/// A YAML node, as [`written_values`] reads it.
+enum Shape {
+    /// A scalar: the string, or `None` for one YAML reads as a number or a
+    /// boolean, whose text is taken as written.
+    Text(Option<String>),
+    List(Vec<Spanned<Shape>>),
+    /// A mapping's values, in order; its keys are not read.
+    Map(Vec<Spanned<Shape>>),
+}
+
+impl<'de> Deserialize<'de> for Shape {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Shape, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Shape;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a YAML value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Shape, E> {
+                Ok(Shape::Text(Some(v.to_string())))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
+                Ok(Shape::Text(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
+                Ok(Shape::Text(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
+                Ok(Shape::Text(None))
+            }
+            fn visit_i128<E>(self, _: i128) -> Result<Shape, E> {
+                Ok(Shape::Text(None))
+            }
+            fn visit_u128<E>(self, _: u128) -> Result<Shape, E> {
+                Ok(Shape::Text(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
+                Ok(Shape::Text(None))
+            }
+            // An empty value has none.
+            fn visit_unit<E>(self) -> Result<Shape, E> {
+                Ok(Shape::List(Vec::new()))
+            }
+            fn visit_none<E>(self) -> Result<Shape, E> {
+                Ok(Shape::List(Vec::new()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Shape::List(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
+                let mut values = Vec::new();
+                while map.next_key::<IgnoredAny>()?.is_some() {
+                    values.push(map.next_value()?);
+                }
+                Ok(Shape::Map(values))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 

@@ -271,6 +271,7 @@ fn print_findings(diagnostics: &[Diagnostic], files: usize) {
         show_suppressed: false,
         colour: out.current_choice() != anstream::ColorChoice::Never,
         repository: None,
+        team_rules: &[],
     };
     let mut buffer = Vec::new();
     if report::write(Format::Human, &report, &mut buffer).is_ok() {

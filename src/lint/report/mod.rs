@@ -35,6 +35,9 @@ pub struct Report<'a> {
     pub colour: bool,
     /// The git repository the lint ran in, if any: see [`Report::scanned_path`].
     pub repository: Option<Repository>,
+    /// The rules of `lints/` and the defaults, for a format that describes
+    /// every rule, found or not (SARIF).
+    pub team_rules: &'a [crate::lint::custom::CustomRule],
 }
 
 impl Report<'_> {

@@ -13,6 +13,7 @@ use serde_sarif::sarif::{
 
 use super::{Report, fingerprint, occurrences};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::custom::CustomRule;
 use crate::lint::rules;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -51,27 +52,14 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         })
         .collect();
     let mut descriptors = descriptors;
-    // Rules from `lints/` have no built-in doc: their message stands in.
-    for d in report.diagnostics {
-        if !descriptors.iter().any(|r| r.id == d.rule) {
-            descriptors.push(
-                ReportingDescriptor::builder()
-                    .id(d.rule)
-                    .name(d.rule)
-                    .short_description(
-                        MultiformatMessageString::builder()
-                            .text(format!("team rule `{}` (lints/)", d.rule))
-                            .build(),
-                    )
-                    .default_configuration(
-                        ReportingConfiguration::builder()
-                            .level(serde_json::json!(level(d.severity).to_string()))
-                            .build(),
-                    )
-                    .build(),
-            );
-        }
-    }
+    descriptors.extend(
+        report
+            .team_rules
+            .iter()
+            // One that reports as a built-in rule is described by it.
+            .filter(|rule| rule.reports_as.is_none())
+            .map(team_descriptor),
+    );
     let driver = ToolComponent::builder()
         .name("runbook")
         .version(env!("CARGO_PKG_VERSION"))
@@ -116,6 +104,37 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     }
     out.write_all(&frame[open..])?;
     writeln!(out)
+}
+
+/// A rule of `lints/` described as a built-in one is, from what `runbook
+/// rules ID` prints of it; it has no page of its own to link to.
+fn team_descriptor(rule: &CustomRule) -> ReportingDescriptor {
+    let doc = rule.doc();
+    ReportingDescriptor::builder()
+        .id(rule.id)
+        .name(rule.id)
+        .short_description(
+            MultiformatMessageString::builder()
+                .text(rule.message.clone())
+                .build(),
+        )
+        .full_description(
+            MultiformatMessageString::builder()
+                .text(rule.checks())
+                .build(),
+        )
+        .help(
+            MultiformatMessageString::builder()
+                .text(doc.clone())
+                .markdown(doc)
+                .build(),
+        )
+        .default_configuration(
+            ReportingConfiguration::builder()
+                .level(serde_json::json!(level(rule.severity).to_string()))
+                .build(),
+        )
+        .build()
 }
 
 /// A path as a SARIF artifact URI: a `#` or a space in a file name must not
