@@ -13,53 +13,35 @@ use serde_sarif::sarif::{
 
 use super::{Report, fingerprint, occurrences};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::custom::CustomRule;
 use crate::lint::rules;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let descriptors: Vec<ReportingDescriptor> = rules::ALL
+    let built_in = rules::ALL.iter().map(|rule| {
+        let summary = rule.summary();
+        let mut descriptor =
+            descriptor(rule.id, summary.clone(), summary, rule.doc(), rule.severity);
+        descriptor.help_uri = Some(rule.help_uri());
+        descriptor
+    });
+    // A team rule that reports as a built-in rule is described by it; the
+    // others from what `runbook rules ID` prints of them (they have no page
+    // of their own to link to).
+    let team = report
+        .team_rules
         .iter()
+        .filter(|rule| rule.reports_as.is_none())
         .map(|rule| {
-            let doc = rule.doc();
-            ReportingDescriptor::builder()
-                .id(rule.id)
-                .name(rule.id)
-                .short_description(
-                    MultiformatMessageString::builder()
-                        .text(rule.summary())
-                        .build(),
-                )
-                .full_description(
-                    MultiformatMessageString::builder()
-                        .text(rule.summary())
-                        .build(),
-                )
-                .help(
-                    MultiformatMessageString::builder()
-                        .text(doc.clone())
-                        .markdown(doc)
-                        .build(),
-                )
-                .help_uri(rule.help_uri())
-                .default_configuration(
-                    ReportingConfiguration::builder()
-                        .level(serde_json::json!(level(rule.severity).to_string()))
-                        .build(),
-                )
-                .build()
-        })
-        .collect();
-    let mut descriptors = descriptors;
-    descriptors.extend(
-        report
-            .team_rules
-            .iter()
-            // One that reports as a built-in rule is described by it.
-            .filter(|rule| rule.reports_as.is_none())
-            .map(team_descriptor),
-    );
+            descriptor(
+                rule.id,
+                rule.message.clone(),
+                rule.checks(),
+                rule.doc(),
+                rule.severity,
+            )
+        });
+    let descriptors: Vec<ReportingDescriptor> = built_in.chain(team).collect();
     let driver = ToolComponent::builder()
         .name("runbook")
         .version(env!("CARGO_PKG_VERSION"))
@@ -106,23 +88,19 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out)
 }
 
-/// A rule of `lints/` described as a built-in one is, from what `runbook
-/// rules ID` prints of it; it has no page of its own to link to.
-fn team_descriptor(rule: &CustomRule) -> ReportingDescriptor {
-    let doc = rule.doc();
+fn descriptor(
+    id: &str,
+    short: String,
+    full: String,
+    doc: String,
+    severity: Severity,
+) -> ReportingDescriptor {
+    let text = |text: String| MultiformatMessageString::builder().text(text).build();
     ReportingDescriptor::builder()
-        .id(rule.id)
-        .name(rule.id)
-        .short_description(
-            MultiformatMessageString::builder()
-                .text(rule.message.clone())
-                .build(),
-        )
-        .full_description(
-            MultiformatMessageString::builder()
-                .text(rule.checks())
-                .build(),
-        )
+        .id(id)
+        .name(id)
+        .short_description(text(short))
+        .full_description(text(full))
         .help(
             MultiformatMessageString::builder()
                 .text(doc.clone())
@@ -131,7 +109,7 @@ fn team_descriptor(rule: &CustomRule) -> ReportingDescriptor {
         )
         .default_configuration(
             ReportingConfiguration::builder()
-                .level(serde_json::json!(level(rule.severity).to_string()))
+                .level(serde_json::json!(level(severity).to_string()))
                 .build(),
         )
         .build()
