@@ -276,7 +276,7 @@ pub fn today(common: &Common) -> Result<jiff::civil::Date, u8> {
     })
 }
 
-/// The day `review` and `new` record: `--today`, else the clock (see
+/// The day `review`, `new` and `init` record: `--today`, else the clock (see
 /// [`crate::review::recorded_today`]).
 fn recorded_today(common: &Common) -> Result<jiff::civil::Date, u8> {
     crate::review::recorded_today(common.today.as_deref()).map_err(|e| {
@@ -609,7 +609,8 @@ fn due_command(args: &DueArgs) -> u8 {
 }
 
 fn init_command(args: &InitArgs) -> u8 {
-    let today = match today(&args.common) {
+    // The example runbook's review date is written, like `new`'s.
+    let today = match recorded_today(&args.common) {
         Ok(t) => t,
         Err(code) => return code,
     };

@@ -136,7 +136,7 @@ pub fn today(flag: Option<&str>) -> Result<Date, String> {
     Ok(jiff::Zoned::now().date())
 }
 
-/// The day `review` and `new` write into a runbook: `--today`, else the
+/// The day `review`, `new` and `init` write into a runbook: `--today`, else the
 /// clock. Not `SOURCE_DATE_EPOCH`, which is for reproducible output (a
 /// nix shell sets it to 1980-01-01): a review is a fact about the world,
 /// and a date from it would be recorded as if it were one.

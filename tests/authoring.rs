@@ -1427,7 +1427,7 @@ fn runbook_in_nix_shell(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-/// `review` and `new` record the clock's day, not `SOURCE_DATE_EPOCH`'s,
+/// `review`, `new` and `init` record the clock's day, not `SOURCE_DATE_EPOCH`'s,
 /// and `review` never moves `last_reviewed` back unless `--today` says so.
 #[test]
 fn review_and_new_record_the_real_day_and_never_go_back() {
@@ -1455,6 +1455,16 @@ fn review_and_new_record_the_real_day_and_never_go_back() {
     let output = runbook_in_nix_shell(dir, &["new", "Drain a node", "--owner", "ops"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = fs::read_to_string(dir.join("drain-a-node.md")).unwrap();
+    assert!(
+        text.contains(&format!("last_reviewed: {clock}\n")),
+        "{text}"
+    );
+    // `init`'s example runbook too.
+    let book = tmp.path().join("book");
+    fs::create_dir(&book).unwrap();
+    let output = runbook_in_nix_shell(&book, &["init"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = fs::read_to_string(book.join("content/restart-the-api.md")).unwrap();
     assert!(
         text.contains(&format!("last_reviewed: {clock}\n")),
         "{text}"
