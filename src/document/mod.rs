@@ -6,6 +6,7 @@ pub mod include;
 pub mod lines;
 pub mod markdown;
 pub mod slug;
+pub mod written;
 pub mod yaml;
 
 use std::path::PathBuf;
@@ -41,6 +42,8 @@ pub struct Document {
     pub lines: LineIndex,
     pub front_matter: FrontMatter,
     pub body: Body,
+    /// Front matter values as written, read on first use.
+    written: written::WrittenValues,
 }
 
 impl Document {
@@ -72,6 +75,7 @@ impl Document {
             lines,
             front_matter,
             body: Body::default(),
+            written: Default::default(),
         };
         let body = match sink {
             None => markdown::parse(&doc.text, body_start, &doc.lines, None),

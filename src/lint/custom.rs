@@ -68,6 +68,7 @@ use serde_saphyr::Spanned;
 
 use crate::config::ConfigError;
 use crate::diagnostic::{Severity, Span};
+use crate::document::written::Written;
 use crate::document::yaml::{self, YamlLines};
 use crate::document::{Document, LineIndex, Pos};
 use crate::extract::blocks;
@@ -1287,9 +1288,9 @@ fn check_rule(rule: &CustomRule, doc: &Document, sink: &mut Sink) {
                 start: key.at,
                 end: key.at,
             };
-            for Written { text: value, .. } in written_values(doc, field) {
-                let allowed = values.is_empty() || values.contains(&value);
-                let shaped = regex.as_ref().is_none_or(|r| r.is_match(&value));
+            for Written { text: value, .. } in doc.written_values(field) {
+                let allowed = values.is_empty() || values.contains(value);
+                let shaped = regex.as_ref().is_none_or(|r| r.is_match(value));
                 if !allowed || !shaped {
                     report(sink, span, Some(format!("`{field}: {value}`")));
                 }
@@ -1369,11 +1370,12 @@ fn scope_lines(doc: &Document, scope: &Scope) -> Vec<(usize, String, usize)> {
                 .map(|l| (l, doc.line_text(l).to_string(), 0))
                 .collect()
         }
-        Scope::Field(field) => written_values(doc, field)
-            .into_iter()
+        Scope::Field(field) => doc
+            .written_values(field)
+            .iter()
             .map(|v| {
                 let column = v.at.offset - doc.lines.line_start(v.at.line - 1);
-                (v.at.line, v.text, column)
+                (v.at.line, v.text.clone(), column)
             })
             .collect(),
     }
@@ -1392,132 +1394,9 @@ fn text_column(line: &str, text: &str) -> usize {
 impl When {
     /// Whether one of the field's values in `doc` matches.
     pub fn holds(&self, doc: &Document) -> bool {
-        written_values(doc, &self.field)
+        doc.written_values(&self.field)
             .iter()
             .any(|v| self.matches.is_match(&v.text))
-    }
-}
-
-/// A front matter value as written, and where its text starts.
-struct Written {
-    text: String,
-    at: Pos,
-}
-
-/// The values of `field`, or of a key aliased to it, as written: one for
-/// a scalar, each item of a list, none for a mapping. The parsed fields
-/// hold them typed (`version: 1.10` is the number 1.1, which no rule's
-/// author wrote) and give no place to a list's items: the block is read
-/// again, for the rules that read a field only.
-fn written_values(doc: &Document, field: &str) -> Vec<Written> {
-    let (Some(fields), Some(block)) = (doc.fields(), doc.front_matter.block()) else {
-        return Vec::new();
-    };
-    let key = fields
-        .keys
-        .iter()
-        .position(|k| k.name == field || k.canonical == Some(field));
-    let yaml = &doc.text[block.yaml.clone()];
-    let Some(Shape::Map(mut values)) = key.and_then(|_| serde_saphyr::from_str(yaml).ok()) else {
-        return Vec::new();
-    };
-    let Some(value) = key
-        .filter(|&k| k < values.len())
-        .map(|k| values.swap_remove(k))
-    else {
-        return Vec::new();
-    };
-    let items = match value.value {
-        Shape::List(items) => items,
-        _ => vec![value],
-    };
-    let lines = YamlLines::new(yaml);
-    items
-        .into_iter()
-        .filter_map(|item| {
-            let span = item.defined.span();
-            let source = yaml.get(span.byte_offset()? as usize..)?;
-            let source = &source[..(span.byte_len()? as usize).min(source.len())];
-            let text = match item.value {
-                Shape::Text(Some(text)) => text,
-                Shape::Text(None) => source.trim().to_string(),
-                Shape::List(_) | Shape::Map(_) => return None,
-            };
-            // A quoted value's text starts after its quote, a block
-            // scalar's (`|`) on the next line.
-            let first_line = text.lines().next().unwrap_or_default();
-            let start = lines.offset(item.referenced.line(), item.referenced.column())
-                + source.find(first_line).unwrap_or(0);
-            let at = doc.lines.pos(&doc.text, block.yaml.start + start);
-            Some(Written { text, at })
-        })
-        .collect()
-}
-
-/// A YAML node, as [`written_values`] reads it.
-enum Shape {
-    /// A scalar: the string, or `None` for one YAML reads as a number or a
-    /// boolean, whose text is taken as written.
-    Text(Option<String>),
-    List(Vec<Spanned<Shape>>),
-    /// A mapping's values, in order; its keys are not read.
-    Map(Vec<Spanned<Shape>>),
-}
-
-impl<'de> Deserialize<'de> for Shape {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Shape, D::Error> {
-        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
-
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Shape;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a YAML value")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Shape, E> {
-                Ok(Shape::Text(Some(v.to_string())))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Shape, E> {
-                Ok(Shape::Text(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Shape, E> {
-                Ok(Shape::Text(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Shape, E> {
-                Ok(Shape::Text(None))
-            }
-            fn visit_i128<E>(self, _: i128) -> Result<Shape, E> {
-                Ok(Shape::Text(None))
-            }
-            fn visit_u128<E>(self, _: u128) -> Result<Shape, E> {
-                Ok(Shape::Text(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Shape, E> {
-                Ok(Shape::Text(None))
-            }
-            // An empty value has none.
-            fn visit_unit<E>(self) -> Result<Shape, E> {
-                Ok(Shape::List(Vec::new()))
-            }
-            fn visit_none<E>(self) -> Result<Shape, E> {
-                Ok(Shape::List(Vec::new()))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Shape, A::Error> {
-                let mut items = Vec::new();
-                while let Some(item) = seq.next_element()? {
-                    items.push(item);
-                }
-                Ok(Shape::List(items))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Shape, A::Error> {
-                let mut values = Vec::new();
-                while map.next_key::<IgnoredAny>()?.is_some() {
-                    values.push(map.next_value()?);
-                }
-                Ok(Shape::Map(values))
-            }
-        }
-        d.deserialize_any(V)
     }
 }
 
