@@ -96,6 +96,16 @@ impl Serve {
     fn path(&self, rel: &str) -> PathBuf {
         self.dir.path().join(rel)
     }
+
+    /// Saves `path` as editors do: a temporary file beside the book, then a
+    /// rename. A plain write truncates first, and on a loaded machine the
+    /// empty file and the full one can fall into two debounce windows, two
+    /// real changes where the test expects one.
+    fn save(&self, path: impl AsRef<Path>, text: impl AsRef<[u8]>) {
+        let temp = self.path(".saving");
+        std::fs::write(&temp, text).unwrap();
+        std::fs::rename(&temp, path).unwrap();
+    }
 }
 
 impl Drop for Serve {
@@ -203,7 +213,7 @@ fn a_save_reloads_the_page_with_the_new_text_and_its_findings() {
     let file = serve.path("content/db/restore.md");
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str("\nFreshly written zebra words, see [gone](no-such-file.md).\n");
-    std::fs::write(&file, text).unwrap();
+    serve.save(&file, text);
 
     let message = events.message(reloads("db/restore.html"));
     let findings = message["findings"].as_array().unwrap();
@@ -240,7 +250,7 @@ fn a_new_title_shows_where_the_runbook_is_related() {
         "title: Restore a Ledger database from backup",
         "title: Bring the Ledger database back",
     );
-    std::fs::write(&file, text).unwrap();
+    serve.save(&file, text);
     events.message(reloads("payments/failover.html"));
     let (_, after) = get(serve.addr, "/payments/failover.html");
     assert!(
@@ -287,9 +297,9 @@ fn a_folder_link_follows_its_folder_gaining_a_runbook_and_a_readme() {
     // No runbook in the folder: the site has nothing for it.
     assert_eq!(href(), "../cache");
     let runbook = std::fs::read_to_string(serve.path("content/db/restore.md")).unwrap();
-    std::fs::write(serve.path("content/cache/flush.md"), &runbook).unwrap();
+    serve.save(serve.path("content/cache/flush.md"), &runbook);
     becomes("../index.html#rb:folder:cache");
-    std::fs::write(serve.path("content/cache/README.md"), &runbook).unwrap();
+    serve.save(serve.path("content/cache/README.md"), &runbook);
     becomes("../cache/README.html");
 }
 
@@ -478,7 +488,7 @@ fn twenty_listeners_and_one_that_leaves_mid_stream_all_hear_a_reload() {
     let file = serve.path("content/network/dns-cutover.md");
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str("\nOne more line.\n");
-    std::fs::write(&file, text).unwrap();
+    serve.save(&file, text);
     for events in &mut listeners {
         events.message(reloads("network/dns-cutover.html"));
     }
@@ -498,11 +508,10 @@ fn an_invalid_book_toml_shows_the_error_and_a_fix_recovers() {
     );
     assert_eq!(get(serve.addr, "/index.html").0, 200, "still serving");
 
-    std::fs::write(
+    serve.save(
         &config,
         good.replace("Ledger runbooks", "Ledger runbooks, fixed"),
-    )
-    .unwrap();
+    );
     let recovered = events.message(|m| m["scope"] == "all");
     assert!(recovered["error"].is_null(), "{recovered}");
     let (_, index) = get(serve.addr, "/index.html");
@@ -517,10 +526,10 @@ fn a_runbook_that_turns_unreadable_is_a_finding_and_the_server_keeps_going() {
     let good = std::fs::read(&file).unwrap();
     let mut bad = good.clone();
     bad.extend_from_slice(b"\n\xff\xfe not UTF-8\n");
-    std::fs::write(&file, &bad).unwrap();
+    serve.save(&file, &bad);
     let message = events.message(|m| m["findings"].to_string().contains("invalid-utf8"));
     assert!(message["error"].is_null(), "{message}");
-    std::fs::write(&file, &good).unwrap();
+    serve.save(&file, &good);
     events.message(reloads("network/dns-cutover.html"));
     assert_eq!(get(serve.addr, "/network/dns-cutover.html").0, 200);
 }
@@ -572,7 +581,7 @@ fn in_a_browser_the_page_reloads_shows_findings_and_the_error_overlay() {
     let file = serve.path("content/db/restore.md");
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str("\nBrowser zebra, see [gone](no-such-file.md).\n");
-    std::fs::write(&file, text).unwrap();
+    serve.save(&file, text);
     until("document.body.innerText.includes('Browser zebra')");
     until(
         "(document.getElementById('rb:live-findings') || {}).textContent?.includes('broken-link') === true",
@@ -585,11 +594,10 @@ fn in_a_browser_the_page_reloads_shows_findings_and_the_error_overlay() {
     until("document.getElementById('rb:live-findings') === null");
 
     until("document.documentElement.dataset.live === 'open'");
-    std::fs::write(
+    serve.save(
         serve.path("templates/runbook.html"),
         "{% extends \"base.html\" %}{% block main %}{{ <oops> }}{% endblock main %}",
-    )
-    .unwrap();
+    );
     until(
         "(document.getElementById('rb:live-error') || {}).textContent?.includes('runbook.html') === true",
     );
@@ -609,7 +617,7 @@ fn a_renamed_heading_rechecks_the_pages_linking_to_it_and_a_new_title_reaches_th
             "title: Restore Ledger from backup",
         );
     assert_ne!(text, renamed);
-    std::fs::write(&file, renamed).unwrap();
+    serve.save(&file, renamed);
 
     let message = events.message(reloads("db/restore.html"));
     let pages = message["pages"].to_string();
@@ -644,7 +652,7 @@ fn the_sites_own_writes_inside_the_source_folder_trigger_no_rebuild() {
     let file = serve.path("content/db/restore.md");
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str("\nOne more line.\n");
-    std::fs::write(&file, text).unwrap();
+    serve.save(&file, text);
     let first = events.message(reloads("db/restore.html"));
     // The page, then the search index, were written below the source
     // folder; neither may start another rebuild.
@@ -682,7 +690,7 @@ fn the_search_index_catches_up_after_the_reload_and_only_where_the_page_is() {
     let file = serve.path("content/db/restore.md");
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str("\nA quokka appears.\n");
-    std::fs::write(&file, text).unwrap();
+    serve.save(&file, text);
     events.message(reloads("db/restore.html"));
     assert_eq!(
         modified(&first),
@@ -720,11 +728,11 @@ fn files_a_page_references_are_served_and_follow_their_changes() {
 
     // A save that references another file copies it before the reload.
     let mut events = Events::connect(serve.addr);
-    std::fs::write(serve.path("content/db/files/diagram.txt"), "a diagram").unwrap();
+    serve.save(serve.path("content/db/files/diagram.txt"), "a diagram");
     let page = serve.path("content/db/restore.md");
     let mut text = std::fs::read_to_string(&page).unwrap();
     text.push_str("\nAnd the [diagram](files/diagram.txt).\n");
-    std::fs::write(&page, text).unwrap();
+    serve.save(&page, text);
     events.message(reloads("db/restore.html"));
     assert_eq!(
         get(serve.addr, "/db/files/diagram.txt"),
@@ -732,11 +740,10 @@ fn files_a_page_references_are_served_and_follow_their_changes() {
     );
 
     // A referenced file saved again is copied again.
-    std::fs::write(
+    serve.save(
         serve.path("content/db/files/checklist.txt"),
         "second checklist",
-    )
-    .unwrap();
+    );
     eventually("the new checklist is served", || {
         get(serve.addr, "/db/files/checklist.txt").1 == "second checklist"
     });
@@ -746,22 +753,21 @@ fn files_a_page_references_are_served_and_follow_their_changes() {
     // A diagram saved with script in it is taken off the site, and the
     // server says why.
     let diagram = "content/db/files/flow.svg";
-    std::fs::write(serve.path(diagram), "<svg><rect/></svg>").unwrap();
+    serve.save(serve.path(diagram), "<svg><rect/></svg>");
     let mut text = std::fs::read_to_string(&page).unwrap();
     text.push_str(
         "
 The [flow](files/flow.svg).
 ",
     );
-    std::fs::write(&page, text).unwrap();
+    serve.save(&page, text);
     eventually("the diagram is served", || {
         get(serve.addr, "/db/files/flow.svg").0 == 200
     });
-    std::fs::write(
+    serve.save(
         serve.path(diagram),
         "<svg onload=\"alert(1)\"><rect/></svg>",
-    )
-    .unwrap();
+    );
     eventually("the diagram is taken off the site", || {
         get(serve.addr, "/db/files/flow.svg").0 == 404
     });
@@ -779,11 +785,10 @@ fn a_templates_folder_created_while_serving_is_watched() {
     let serve = Serve::start_with(|dir| std::fs::remove_dir(dir.join("templates")).unwrap());
     let mut events = Events::connect(serve.addr);
     std::fs::create_dir(serve.path("templates")).unwrap();
-    std::fs::write(
+    serve.save(
         serve.path("templates/runbook.html"),
         "{% extends \"base.html\" %}{% block main %}<p>new-folder {{ rb.title }}</p>{% endblock main %}",
-    )
-    .unwrap();
+    );
     events.message(|m| m["scope"] == "all");
     eventually("the new template is used", || {
         get(serve.addr, "/db/restore.html")
@@ -791,11 +796,10 @@ fn a_templates_folder_created_while_serving_is_watched() {
             .contains("new-folder Restore")
     });
     // Edits inside the new folder are seen too.
-    std::fs::write(
+    serve.save(
         serve.path("templates/runbook.html"),
         "{% extends \"base.html\" %}{% block main %}<p>edited-again {{ rb.title }}</p>{% endblock main %}",
-    )
-    .unwrap();
+    );
     eventually("the edited template is used", || {
         get(serve.addr, "/db/restore.html")
             .1
@@ -829,11 +833,10 @@ fn a_saved_include_renders_the_pages_that_include_it_again() {
     );
 
     let mut events = Events::connect(serve.addr);
-    std::fs::write(
+    serve.save(
         serve.path("content/db/scripts/restore.sh"),
         "pg_restore --second-version\n{{#include lib/check.sh}}\n",
-    )
-    .unwrap();
+    );
     events.message(reloads("db/restore.html"));
     eventually("the page shows the saved script", || {
         get(serve.addr, "/db/restore.html")
@@ -841,11 +844,10 @@ fn a_saved_include_renders_the_pages_that_include_it_again() {
             .contains("pg_restore --second-version")
     });
     // So does one the included script includes.
-    std::fs::write(
+    serve.save(
         serve.path("content/db/scripts/lib/check.sh"),
         "pg_isready --second-check\n",
-    )
-    .unwrap();
+    );
     eventually("the page shows the saved inner script", || {
         get(serve.addr, "/db/restore.html")
             .1
@@ -922,7 +924,7 @@ fn pages_of_runbooks_deleted_meanwhile_are_gone() {
 
     let mut events = Events::connect(serve.addr);
     let template = serve.path("templates/runbook.html");
-    std::fs::write(&template, "{% if %}").unwrap();
+    serve.save(&template, "{% if %}");
     events.message(|m| !m["error"].is_null());
     std::fs::remove_file(serve.path("content/payments/failover.md")).unwrap();
     events.message(|m| !m["error"].is_null());
@@ -941,7 +943,7 @@ fn owner_pages_go_with_their_owner() {
     assert_eq!(get(serve.addr, "/owners/netops.html").0, 200);
     let file = serve.path("content/network/dns-cutover.md");
     let text = std::fs::read_to_string(&file).unwrap();
-    std::fs::write(&file, text.replace("owner: netops", "owner: dns-team")).unwrap();
+    serve.save(&file, text.replace("owner: netops", "owner: dns-team"));
     events.message(|m| m["scope"] == "all");
     assert_eq!(get(serve.addr, "/owners/dns-team.html").0, 200);
     assert_eq!(get(serve.addr, "/owners/netops.html").0, 404);
@@ -1022,7 +1024,7 @@ fn moving_src_while_serving_asks_for_a_restart() {
     let mut events = Events::connect(serve.addr);
     let config = serve.path("book.toml");
     let good = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(&config, good.replace("src = \"content\"", "src = \"docs\"")).unwrap();
+    serve.save(&config, good.replace("src = \"content\"", "src = \"docs\""));
     let failed = events.message(|m| !m["error"].is_null());
     assert!(
         failed["error"]
