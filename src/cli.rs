@@ -193,7 +193,8 @@ pub struct ReportArgs {
     /// Treat warnings as errors for the exit code (`--deny warnings`).
     #[arg(long, value_name = "warnings")]
     pub deny: Option<DenyLevel>,
-    /// Also list findings silenced by suppression comments (human format).
+    /// Also list findings silenced by suppression comments (human format,
+    /// SARIF).
     #[arg(long)]
     pub show_suppressed: bool,
 }

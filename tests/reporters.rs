@@ -84,7 +84,37 @@ fn sarif() {
         );
         assert!(rules.iter().any(|r| r["id"] == result["ruleId"]));
     }
-    let suppressed: Vec<_> = run["results"]
+    assert!(
+        run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["suppressions"].is_null()),
+        "code scanning would open an alert for a suppressed finding"
+    );
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    assert_eq!(run["invocations"][0]["executionSuccessful"], true);
+    insta::assert_snapshot!(text);
+}
+
+/// With `--show-suppressed`, for viewers that honour them, suppressed
+/// findings are listed with their justification.
+#[test]
+fn sarif_shows_suppressed_findings_when_asked() {
+    let tree = report_tree();
+    let output = runbook(
+        tree.path(),
+        &[
+            "lint",
+            "--format",
+            "sarif",
+            "--show-suppressed",
+            "--today",
+            TODAY,
+        ],
+    );
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let suppressed: Vec<_> = sarif["runs"][0]["results"]
         .as_array()
         .unwrap()
         .iter()
@@ -95,7 +125,103 @@ fn sarif() {
         suppressed[0]["suppressions"][0]["justification"],
         "created by the deploy job"
     );
-    insta::assert_snapshot!(text);
+}
+
+/// GitHub rejects a log whose run has more than 25,000 results: past that,
+/// errors are kept first, and the log and stderr say how many were left out.
+#[test]
+fn sarif_keeps_within_githubs_results_per_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let head = "---\ntitle: T\nowner: o\nlast_reviewed: 2026-11-01\nstatus: active\n---\n# T\n\n## Rollback\n\nUndo.\n\n";
+    let links: String = (0..8_500).map(|i| format!("[x](gone-{i}.md)\n")).collect();
+    for name in ["a.md", "b.md", "c.md"] {
+        std::fs::write(dir.join(name), format!("{head}{links}")).unwrap();
+    }
+    // Warnings, listed before the errors: left out all the same.
+    let soon = head.replace("2026-11-01", "2026-08-30");
+    std::fs::write(dir.join("0.md"), format!("{soon}##Not a heading\n")).unwrap();
+    let json = runbook(dir, &["lint", "--format", "json", "--today", TODAY]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let all = json["diagnostics"].as_array().unwrap();
+    assert!(all.iter().any(|d| d["severity"] == "warning"));
+    let left_out = format!("{} findings are not in this log", all.len() - 25_000);
+
+    let output = runbook(dir, &["lint", "--format", "sarif", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(1));
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let run = &sarif["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 25_000);
+    assert!(results.iter().all(|r| r["level"] == "error"));
+    let note = run["invocations"][0]["toolExecutionNotifications"][0]["message"]["text"]
+        .as_str()
+        .unwrap();
+    assert!(note.starts_with(&left_out), "{note}");
+    assert!(common::stderr(&output).contains(&left_out));
+}
+
+/// Message text is escaped as SARIF asks, brackets escaped (braces kept:
+/// see `sarif::escape`); descriptions within GitHub's 1,024 characters.
+#[test]
+fn sarif_text_is_escaped_and_descriptions_fit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::create_dir(dir.join("lints")).unwrap();
+    let long = "a long message ".repeat(80);
+    std::fs::write(
+        dir.join("lints/x.yaml"),
+        format!(
+            "- id: no-todo\n  kind: pattern\n  scope: prose\n  regex: 'TODO'\n  message: '{long}'\n\
+             - id: no-fixme\n  kind: pattern\n  scope: prose\n  regex: 'FIXME'\n  message: 'see [the guide](guide.md), not {{this}}'\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("a.md"),
+        "---\ntitle: A\nowner: a\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# A\n\nTODO FIXME\n\n## Rollback\n\nUndo.\n",
+    )
+    .unwrap();
+    let output = runbook(dir, &["lint", "--format", "sarif", "--today", TODAY]);
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let run = &sarif["runs"][0];
+    for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+        for field in ["shortDescription", "fullDescription"] {
+            let text = rule[field]["text"].as_str().unwrap();
+            assert!(!text.is_empty() && text.chars().count() <= 1024, "{rule}");
+        }
+        assert_ne!(rule["name"], rule["id"]);
+    }
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let broken = rules.iter().find(|r| r["id"] == "broken-link").unwrap();
+    assert_eq!(broken["name"], "BrokenLink");
+    assert_ne!(broken["fullDescription"], broken["shortDescription"]);
+    let message = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "no-fixme")
+        .unwrap()["message"]["text"]
+        .as_str()
+        .unwrap();
+    assert_eq!(message, "see \\[the guide\\](guide.md), not {this}");
+    let placeholder = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "unresolved-placeholder")
+        .unwrap();
+    let text = placeholder["fullDescription"]["text"].as_str().unwrap();
+    assert!(
+        text.contains("`\\[migration_name\\]`, `{{namespace}}`"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("…") && text.chars().count() == 1024,
+        "{text}"
+    );
 }
 
 #[test]

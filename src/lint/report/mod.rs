@@ -29,7 +29,7 @@ pub enum Format {
 pub struct Report<'a> {
     pub diagnostics: &'a [Diagnostic],
     pub summary: Summary,
-    /// Show suppressed findings too (human format).
+    /// Show suppressed findings too (human format, SARIF).
     pub show_suppressed: bool,
     /// Colour the human format: the output is a terminal that shows colour.
     pub colour: bool,
@@ -288,9 +288,10 @@ pub fn occurrences<'a>(findings: impl Iterator<Item = &'a Diagnostic>) -> Vec<u3
         .collect()
 }
 
-/// What code scanning and GitLab recognize a finding by from one run to
-/// the next: its rule, its file, the text of its line and its
-/// [`occurrences`] count. Not its line number, so a line added above it
+/// What GitLab recognizes a finding by from one run to the next, and a
+/// SARIF reader that uses `partialFingerprints` as given (code scanning
+/// reads only the line hash `upload-sarif` adds): its rule, its file, the
+/// text of its line and its [`occurrences`] count. Not its line number, so a line added above it
 /// does not make it a new finding; not its message, which for a review
 /// counts days (`12 days ago`): a print that changed every day would close
 /// the alert and open it again each night. FNV-1a, 64 bits twice with

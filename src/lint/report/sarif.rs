@@ -1,14 +1,14 @@
 //! SARIF 2.1.0, as GitHub code scanning reads it: every rule with its doc
-//! and help URI, repo-relative paths, stable fingerprints, suppressions
-//! with their justification. Built with `serde-sarif`'s typed builders.
+//! and help URI, repo-relative paths, stable fingerprints, within GitHub's
+//! limits. Built with `serde-sarif`'s typed builders.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region,
-    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif,
-    Suppression, Tool, ToolComponent,
+    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
+    PhysicalLocation, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
+    ResultLevel, Run, Sarif, Suppression, Tool, ToolComponent,
 };
 
 use super::{Report, fingerprint, occurrences};
@@ -17,11 +17,21 @@ use crate::lint::rules;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
+/// GitHub code scanning rejects a whole log with more results in a run.
+pub const MAX_RESULTS: usize = 25_000;
+
+/// GitHub's limit on a rule's descriptions.
+const MAX_DESCRIPTION: usize = 1024;
+
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let built_in = rules::ALL.iter().map(|rule| {
-        let summary = rule.summary();
-        let mut descriptor =
-            descriptor(rule.id, summary.clone(), summary, rule.doc(), rule.severity);
+        let mut descriptor = descriptor(
+            rule.id,
+            rule.summary(),
+            rule.what_it_checks(),
+            rule.doc(),
+            rule.severity,
+        );
         descriptor.help_uri = Some(rule.help_uri());
         descriptor
     });
@@ -48,8 +58,26 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .information_uri("https://github.com/runbook-dev/runbook")
         .rules(descriptors)
         .build();
+    let (listed, left_out) = listed(report);
+    let mut invocation = Invocation::builder().execution_successful(true).build();
+    if left_out > 0 {
+        let text = format!(
+            "{left_out} findings are not in this log: GitHub code scanning takes at most \
+             {MAX_RESULTS} results per run, so errors were kept first, then warnings. \
+             `runbook lint --format json` lists every finding."
+        );
+        crate::eprintln_printable!("warning: SARIF: {text}");
+        invocation.tool_execution_notifications = Some(vec![
+            Notification::builder()
+                .level(serde_json::json!("warning"))
+                .message(Message::builder().text(escape(&text)).build())
+                .build(),
+        ]);
+    }
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
+        .column_kind(serde_json::json!("unicodeCodePoints"))
+        .invocations(vec![invocation])
         .results(Vec::new())
         .build();
     let sarif = Sarif::builder()
@@ -74,18 +102,43 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let open = at + marker.len() - 1;
     out.write_all(&frame[..open])?;
     let items = [indent, b"  "].concat();
-    let numbered: Vec<(&Diagnostic, u32)> = report
-        .diagnostics
-        .iter()
-        .zip(occurrences(report.diagnostics.iter()))
-        .collect();
-    super::write_pretty_items(out, &numbered, |&(d, n)| result(report, d, n), &items)?;
-    if !report.diagnostics.is_empty() {
+    super::write_pretty_items(out, &listed, |&(d, n)| result(report, d, n), &items)?;
+    if !listed.is_empty() {
         out.write_all(b"\n")?;
         out.write_all(indent)?;
     }
     out.write_all(&frame[open..])?;
     writeln!(out)
+}
+
+/// The findings the log lists, each with its [`occurrences`] count (taken
+/// over all findings, so a print does not change when a suppression is
+/// added above), and how many were left out for [`MAX_RESULTS`].
+///
+/// Suppressed findings are listed only with `--show-suppressed`: code
+/// scanning ignores a result's `suppressions` and would open an alert for
+/// each, where the lint says there is nothing to fix.
+fn listed<'a>(report: &Report<'a>) -> (Vec<(&'a Diagnostic, u32)>, usize) {
+    let mut listed: Vec<(&Diagnostic, u32)> = report
+        .diagnostics
+        .iter()
+        .zip(occurrences(report.diagnostics.iter()))
+        .filter(|(d, _)| d.suppressed.is_none() || report.show_suppressed)
+        .collect();
+    let left_out = listed.len().saturating_sub(MAX_RESULTS);
+    if left_out > 0 {
+        // The most severe first, counted findings before suppressed ones;
+        // then back in the report's order.
+        let mut order: Vec<usize> = (0..listed.len()).collect();
+        order.sort_by_key(|&i| {
+            let d = listed[i].0;
+            (std::cmp::Reverse(d.severity), d.suppressed.is_some(), i)
+        });
+        let mut kept = order[..MAX_RESULTS].to_vec();
+        kept.sort_unstable();
+        listed = kept.into_iter().map(|i| listed[i]).collect();
+    }
+    (listed, left_out)
 }
 
 fn descriptor(
@@ -95,10 +148,14 @@ fn descriptor(
     doc: String,
     severity: Severity,
 ) -> ReportingDescriptor {
-    let text = |text: String| MultiformatMessageString::builder().text(text).build();
+    let text = |text: String| {
+        MultiformatMessageString::builder()
+            .text(escape_at_most(&text, MAX_DESCRIPTION))
+            .build()
+    };
     ReportingDescriptor::builder()
         .id(id)
-        .name(id)
+        .name(pascal_case(id))
         .short_description(text(short))
         .full_description(text(full))
         .help(
@@ -113,6 +170,56 @@ fn descriptor(
                 .build(),
         )
         .build()
+}
+
+/// `kill-9` as SARIF's `name` wants it, a word of its own: `Kill9`.
+fn pascal_case(id: &str) -> String {
+    id.split(|c: char| !c.is_alphanumeric())
+        .flat_map(|word| {
+            let mut chars = word.chars();
+            chars.next().map(|first| first.to_uppercase().chain(chars))
+        })
+        .flatten()
+        .collect()
+}
+
+/// Plain message text as SARIF wants it: `[` and `]` escaped, as CodeQL
+/// writes them, so a ``[text](path.md)`` is not read as a link (§3.11.6).
+/// Braces stay single although §3.11.5 asks for them doubled: they matter
+/// only to a message with `arguments`, which no result here has, and a
+/// reader that does not undo the doubling would show `{{{{namespace}}}}`
+/// for the placeholder `unresolved-placeholder` reports.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    text.chars().for_each(|c| push_escaped(&mut out, c));
+    out
+}
+
+/// [`escape`], cut to `max` characters, the last one `…` when cut; an
+/// escape is never split.
+fn escape_at_most(text: &str, max: usize) -> String {
+    let escaped = escape(text);
+    if escaped.chars().count() <= max {
+        return escaped;
+    }
+    let mut out = String::new();
+    let mut count = 0;
+    for c in text.chars() {
+        count += if matches!(c, '[' | ']') { 2 } else { 1 };
+        if count >= max {
+            break;
+        }
+        push_escaped(&mut out, c);
+    }
+    out.push('…');
+    out
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '[' | ']' => out.extend(['\\', c]),
+        c => out.push(c),
+    }
 }
 
 /// A path as a SARIF artifact URI: a `#` or a space in a file name must not
@@ -172,7 +279,7 @@ fn result(report: &Report, d: &Diagnostic, occurrence: u32) -> SarifResult {
     let mut result = SarifResult::builder()
         .rule_id(d.rule)
         .level(level(d.severity))
-        .message(Message::builder().text(text).build())
+        .message(Message::builder().text(escape(&text)).build())
         .locations(vec![location])
         .partial_fingerprints(fingerprints)
         .build();

@@ -154,6 +154,16 @@ impl Rule {
             .unwrap_or(first)
     }
 
+    /// The doc's "What it checks" section as one paragraph.
+    pub fn what_it_checks(&self) -> String {
+        let doc = self.doc();
+        let section = doc
+            .split("\n## ")
+            .find_map(|s| s.strip_prefix("What it checks\n"))
+            .unwrap_or("");
+        section.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
     pub fn default_level(&self, settings: &Settings) -> Option<Severity> {
         match settings.config.lint.rules.get(self.id) {
             Some(level) => level.severity(),
