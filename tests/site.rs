@@ -1134,3 +1134,20 @@ fn invalid_and_missing_review_dates_are_shown_and_counted_as_due_says() {
         );
     }
 }
+
+/// A runbook whose status retires it says so before its first step, to a
+/// reader who arrives from an old alert link; a current one does not.
+#[test]
+fn a_deprecated_runbook_warns_before_its_first_step() {
+    let old = runbook("Old failover", "dba", "2026-11-20", "## Steps\n\ntext\n")
+        .replace("status: authoritative", "status: Deprecated");
+    let current = runbook("Failover", "dba", "2026-11-20", "## Steps\n\ntext\n");
+    let tree = Tree::new(BOOK, &[("old.md", &old), ("new.md", &current)]);
+    let site = tree.build();
+    let page = read(&site, "old.html");
+    let notice = page
+        .find("<p class=\"retired\" role=\"note\"><strong>This runbook is Deprecated.</strong>")
+        .unwrap_or_else(|| panic!("{page}"));
+    assert!(notice < page.find("id=\"steps\"").unwrap(), "{page}");
+    assert!(!read(&site, "new.html").contains("class=\"retired\""));
+}

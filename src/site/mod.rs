@@ -500,6 +500,7 @@ fn page_of(
             url: encode_path(out),
             folder,
             owners: Vec::new(),
+            retired: pages::is_retired(&status),
             status,
             tags: Vec::new(),
             last_reviewed,

@@ -29,6 +29,9 @@ pub struct Summary {
     pub folder: String,
     pub owners: Vec<Link>,
     pub status: String,
+    /// The status says the runbook is no longer to be followed
+    /// ([`is_retired`]): its page opens with a warning.
+    pub retired: bool,
     pub tags: Vec<Link>,
     pub last_reviewed: String,
     pub due: String,
@@ -46,6 +49,22 @@ pub struct Summary {
     pub findings_words: String,
     /// Lowercased text the index page's quick filter matches against.
     pub filter: String,
+}
+
+/// Statuses that say a runbook is kept for the record, not to be followed:
+/// someone arriving from an old alert link must see that before step 1.
+const RETIRED: &[&str] = &[
+    "deprecated",
+    "archived",
+    "retired",
+    "obsolete",
+    "superseded",
+];
+
+pub fn is_retired(status: &str) -> bool {
+    RETIRED
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(status.trim()))
 }
 
 /// The review columns of a summary, from the shared review rule; `invalid`
