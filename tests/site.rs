@@ -1151,3 +1151,47 @@ fn a_deprecated_runbook_warns_before_its_first_step() {
     assert!(notice < page.find("id=\"steps\"").unwrap(), "{page}");
     assert!(!read(&site, "new.html").contains("class=\"retired\""));
 }
+
+/// Footnotes have ids of their own (`fn:`, `fnref:`), never a heading's
+/// anchor, and lead back to where they were referenced.
+#[test]
+fn footnotes_do_not_take_heading_anchors_and_lead_back() {
+    let page = runbook(
+        "Notes",
+        "ops",
+        "2026-11-20",
+        "## Note\n\nSee the note[^note], twice[^note], and [^my label].\n\n[^note]: The footnote.\n\n[^my label]: Another.\n\n[^unused]: Never cited.\n",
+    );
+    let tree = Tree::new(BOOK, &[("notes.md", &page)]);
+    let html = read(&tree.build(), "notes.html");
+    assert_eq!(
+        html.matches("id=\"note\"").count(),
+        1,
+        "the heading's: {html}"
+    );
+    assert!(
+        html.contains(r##"<a href="#fn:note" id="fnref:note">1</a>"##),
+        "{html}"
+    );
+    assert!(
+        html.contains(r##"<a href="#fn:note">1</a>"##),
+        "the second reference: {html}"
+    );
+    assert!(
+        html.contains(r##"<a href="#fn:my-label" id="fnref:my-label">2</a>"##),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<div class="footnote-definition" id="fn:note">"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r##"href="#fnref:note" aria-label="Back to reference 1""##),
+        "{html}"
+    );
+    assert!(html.contains(r#"id="fn:unused""#), "{html}");
+    assert!(
+        !html.contains("#fnref:unused"),
+        "no back link to nothing: {html}"
+    );
+}

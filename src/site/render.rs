@@ -79,6 +79,7 @@ pub fn body(
 ) -> Body {
     let mut title_anchor = None;
     let html_as_text = !allow_html && nesting::too_deep(&events);
+    let mut footnotes = Footnotes::citing(&events);
     let mut events = events.into_iter().peekable();
     if let Some(Event::Start(Tag::Heading {
         level: pulldown_cmark::HeadingLevel::H1,
@@ -109,6 +110,15 @@ pub fn body(
     let mut html = String::new();
     let decorated = events.flat_map(|event| -> Vec<Event<'static>> {
         match event {
+            Event::FootnoteReference(label) => {
+                vec![Event::InlineHtml(footnotes.reference(&label).into())]
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                vec![Event::Html(footnotes.definition(&label).into())]
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                vec![Event::Html(footnotes.end_of_definition().into())]
+            }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 open_heading = id.clone();
                 vec![Event::Start(Tag::Heading {
@@ -587,6 +597,82 @@ fn closing_run(text: &str, run: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// Footnotes with ids of their own, `fn:label` and `fnref:label` as
+/// GitHub's `fn-label`: pulldown-cmark gives a definition the bare label
+/// (`id="note"`), which is also the anchor of a heading `## Note`, and
+/// no way back to where it was referenced.
+#[derive(Default)]
+struct Footnotes {
+    /// Each label's number, in the order first met, as pulldown-cmark
+    /// numbers them.
+    numbers: HashMap<String, usize>,
+    /// Every label the page references: only those get a back link.
+    cited: HashSet<String>,
+    referenced: HashSet<String>,
+    /// The definition being rendered: its back link closes it.
+    open: Option<(String, usize)>,
+}
+
+impl Footnotes {
+    fn citing(events: &[Event]) -> Footnotes {
+        let cited = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::FootnoteReference(label) => Some(label.to_string()),
+                _ => None,
+            })
+            .collect();
+        Footnotes {
+            cited,
+            ..Footnotes::default()
+        }
+    }
+
+    fn number(&mut self, label: &str) -> usize {
+        let next = self.numbers.len() + 1;
+        *self.numbers.entry(label.to_string()).or_insert(next)
+    }
+
+    /// A reference; the first to a label is where the back link returns.
+    fn reference(&mut self, label: &str) -> String {
+        let n = self.number(label);
+        let id = footnote_id(label);
+        let anchor = if self.referenced.insert(label.to_string()) {
+            format!(" id=\"fnref:{id}\"")
+        } else {
+            String::new()
+        };
+        format!("<sup class=\"footnote-reference\"><a href=\"#fn:{id}\"{anchor}>{n}</a></sup>")
+    }
+
+    fn definition(&mut self, label: &str) -> String {
+        let n = self.number(label);
+        let id = footnote_id(label);
+        self.open = Some((label.to_string(), n));
+        format!(
+            "<div class=\"footnote-definition\" id=\"fn:{id}\"><sup class=\"footnote-definition-label\">{n}</sup>"
+        )
+    }
+
+    /// Closes the definition, with a link back to its first reference if
+    /// the page has one.
+    fn end_of_definition(&mut self) -> String {
+        match self.open.take() {
+            Some((label, n)) if self.cited.contains(&label) => format!(
+                "<a class=\"footnote-back\" href=\"#fnref:{}\" aria-label=\"Back to reference {n}\">↩</a></div>\n",
+                footnote_id(&label)
+            ),
+            _ => "</div>\n".to_string(),
+        }
+    }
+}
+
+/// A footnote label as an id: escaped, and without the spaces an id cannot
+/// hold.
+fn footnote_id(label: &str) -> String {
+    html_escape(&label.split_whitespace().collect::<Vec<_>>().join("-"))
 }
 
 pub fn html_escape(text: &str) -> String {
