@@ -1089,3 +1089,24 @@ fn a_second_writer_of_the_served_folder_stops_and_names_the_first() {
     let build = common::runbook(dir.path(), &["build", "--today", common::TODAY]);
     assert!(build.status.success(), "{}", common::stderr(&build));
 }
+
+/// The home page shows the book's introduction (`index.md`): a save that
+/// changes only its text, no title or other summary, still reaches it.
+#[test]
+fn a_saved_introduction_reaches_the_home_page() {
+    let runbook = |words: &str| {
+        format!(
+            "---\ntitle: Intro\nowner: netops\nlast_reviewed: 2026-11-20\nstatus: draft\n---\n\n{words}\n"
+        )
+    };
+    let serve = Serve::start_with(|dir| {
+        std::fs::write(dir.join("content/index.md"), runbook("First words.")).unwrap();
+    });
+    assert!(get(serve.addr, "/index.html").1.contains("First words."));
+    let mut events = Events::connect(serve.addr);
+    serve.save(serve.path("content/index.md"), runbook("Second words."));
+    events.message(reloads("index-1.html"));
+    eventually("the home page shows the new text", || {
+        get(serve.addr, "/index.html").1.contains("Second words.")
+    });
+}

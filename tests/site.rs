@@ -1195,3 +1195,39 @@ fn footnotes_do_not_take_heading_anchors_and_lead_back() {
         "no back link to nothing: {html}"
     );
 }
+
+/// The runbook at the top of the book (`index.md`, else `README.md`) is
+/// the home page's introduction, before the lists; it keeps its own page.
+#[test]
+fn the_home_page_opens_with_the_books_introduction() {
+    let intro = runbook(
+        "Ops",
+        "ops",
+        "2026-11-20",
+        "# Ops\n\nIf you were just paged, start with [the response](respond.md).\n",
+    );
+    let respond = runbook("Respond", "ops", "2026-11-20", "## Steps\n\ntext\n");
+    let readme = runbook("Readme", "ops", "2026-11-20", "The readme zebra.\n");
+    let tree = Tree::new(
+        BOOK,
+        &[
+            ("index.md", &intro),
+            ("README.md", &readme),
+            ("respond.md", &respond),
+        ],
+    );
+    let site = tree.build();
+    let home = read(&site, "index.html");
+    let at = home
+        .find(r#"<section class="intro content" aria-label="Introduction">"#)
+        .unwrap_or_else(|| panic!("{home}"));
+    let link = home
+        .find(r#"start with <a href="respond.html">the response</a>"#)
+        .unwrap_or_else(|| panic!("{home}"));
+    assert!(at < link && link < home.find("id=\"by-folder\"").unwrap());
+    assert!(!home.contains("zebra"), "index.md first: {home}");
+
+    std::fs::remove_file(tree.path().join("content/index.md")).unwrap();
+    let home = read(&tree.build(), "index.html");
+    assert!(home.contains("The readme zebra."), "{home}");
+}

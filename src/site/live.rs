@@ -18,8 +18,8 @@ use super::pages::{self, Groups, Summary};
 use super::render::{self, PageMap};
 use super::templates::Templates;
 use super::{
-    Lists, Page, SiteContext, assets, findings_by_path, linked_summary, output_paths, page_of,
-    record, render_runbook, search, site_pages, with_findings, write,
+    INTRO, Lists, Page, SiteContext, assets, findings_by_path, intro, linked_summary, output_paths,
+    page_of, record, render_runbook, search, site_pages, with_findings, write,
 };
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
@@ -333,7 +333,9 @@ impl Live {
             let new = self.pages.get(r).map(|p| linked_summary(p, &self.groups));
             serde_json::to_string(&old).ok() != serde_json::to_string(&new).ok()
         });
-        if summary_changed && follow_up == FollowUp::Nothing {
+        // The home page shows the introduction's body too.
+        let intro_changed = INTRO.iter().any(|rel| read.contains(*rel));
+        if (summary_changed || intro_changed) && follow_up == FollowUp::Nothing {
             follow_up = FollowUp::SitePages;
         }
         // What every page shows of the site derives from the summaries: when
@@ -620,6 +622,7 @@ impl Live {
         let lists = Lists {
             folders: pages::folders(&summaries),
             summaries: &summaries,
+            intro: intro(|rel| self.pages.get(rel).map(|p| &**p)),
             groups: &self.groups,
             search_shards: search::shard_count(summaries.len(), build.search_shard_pages),
         };

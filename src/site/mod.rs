@@ -218,6 +218,7 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
             .and_then(|()| {
                 let lists = Lists {
                     summaries: &summaries,
+                    intro: intro(|rel| pages.iter().find(|p| p.summary.rel == rel)),
                     folders,
                     groups: &groups,
                     search_shards: search::shard_count(summaries.len(), build.search_shard_pages),
@@ -732,9 +733,24 @@ impl SiteContext {
 /// What the site pages list.
 struct Lists<'a> {
     summaries: &'a [Summary],
+    /// The body of the runbook that introduces the book ([`intro`]).
+    intro: Option<&'a str>,
     folders: Vec<pages::Folder>,
     groups: &'a Groups,
     search_shards: usize,
+}
+
+/// The runbooks that may introduce the book, in order: the first found at
+/// the top of the source folder is shown on the home page before the
+/// lists, as mdBook makes it the front page (the someone just paged reads
+/// "start here" there). Its own page stays, with its findings.
+const INTRO: [&str; 2] = ["index.md", "README.md"];
+
+fn intro<'p>(page_of: impl Fn(&str) -> Option<&'p Page>) -> Option<&'p str> {
+    INTRO
+        .iter()
+        .find_map(|rel| page_of(rel))
+        .map(|p| p.body.as_str())
 }
 
 fn site_pages(
@@ -745,6 +761,7 @@ fn site_pages(
 ) -> Result<usize, String> {
     let Lists {
         summaries,
+        intro,
         folders,
         groups,
         search_shards,
@@ -757,6 +774,7 @@ fn site_pages(
     };
 
     let mut cx = site.context(String::new(), "index");
+    cx.insert("intro", &intro);
     cx.insert("folders", &folders);
     cx.insert(
         "owners",
