@@ -44,10 +44,7 @@ pub fn apply(diagnostics: &[Diagnostic], src: &Path) -> Outcome {
         if fixable.is_empty() {
             continue;
         }
-        if let Some(d) = found
-            .iter()
-            .find(|d| d.rule == invalid_utf8::ID || d.rule == front_matter_invalid::ID)
-        {
+        if let Some(d) = found.iter().find(|d| refuses(d)) {
             outcome
                 .skipped
                 .push((path.to_path_buf(), format!("not fixed: {}", d.message)));
@@ -68,6 +65,15 @@ pub fn apply(diagnostics: &[Diagnostic], src: &Path) -> Outcome {
         }
     }
     outcome
+}
+
+/// Whether a finding makes `--fix` leave its whole file alone: the text
+/// the edits were made on is not the file's bytes (invalid UTF-8 decoded
+/// with U+FFFD, or UTF-16), or its front matter does not parse, so an edit
+/// could land anywhere. The lint withholds such a file's fixes from every
+/// report by the same test, so none offers an edit this would refuse.
+pub fn refuses(d: &Diagnostic) -> bool {
+    d.rule == invalid_utf8::ID || d.rule == front_matter_invalid::ID
 }
 
 fn fix_file(path: &Path, fixable: &[&Diagnostic]) -> std::io::Result<Vec<Applied>> {

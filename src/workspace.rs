@@ -215,6 +215,11 @@ pub fn walk(settings: &Settings) -> Walk {
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !walked_name(e.path()).starts_with(b"."));
     let mut ignored = Ignored::new(root, settings.config.lint.respect_gitignore);
+    // The depth of the symlinked folder the walk is below, if any: a
+    // runbook there, or one reached by a file symlink, is read where it
+    // really is (see [`resolved`]).
+    let mut linked_at: Option<usize> = None;
+    let mut resolved_any = false;
     while let Some(entry) = entries.next() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -230,6 +235,12 @@ pub fn walk(settings: &Settings) -> Walk {
             continue;
         }
         let is_dir = entry.file_type().is_dir();
+        if linked_at.is_some_and(|depth| entry.depth() <= depth) {
+            linked_at = None;
+        }
+        if is_dir && linked_at.is_none() && entry.path_is_symlink() {
+            linked_at = Some(entry.depth());
+        }
         if let Some(ignored) = &mut ignored
             && ignored.skips(&rel, entry.depth(), is_dir)
         {
@@ -266,14 +277,46 @@ pub fn walk(settings: &Settings) -> Walk {
             }
             continue;
         }
-        if !is_dir && !settings.excluded(&rel) {
-            walk.markdown.push(Source {
+        if is_dir {
+            continue;
+        }
+        let source = match (linked_at.is_some() || entry.path_is_symlink())
+            .then(|| resolved(root, entry.path()))
+            .flatten()
+        {
+            Some(source) => {
+                resolved_any = true;
+                source
+            }
+            None => Source {
                 path: entry.into_path(),
                 rel,
-            });
+            },
+        };
+        if !settings.excluded(&source.rel) {
+            walk.markdown.push(source);
         }
     }
+    if resolved_any {
+        walk.markdown.sort_by(|a, b| a.path.cmp(&b.path));
+        walk.markdown.dedup_by(|a, b| a.rel == b.rel);
+    }
     walk
+}
+
+/// A runbook reached through a symlink, as the file it really is in the
+/// source folder: read and reported once, at the path code scanning and a
+/// pull request's diff show it by (they show nothing at a symlinked path).
+/// Its other paths stay in the index, so links through them resolve.
+/// `None` when it really is outside the source folder: it is then read at
+/// the path the walk found.
+fn resolved(root: &Path, path: &Path) -> Option<Source> {
+    let real = std::fs::canonicalize(path).ok()?;
+    let rel = relative(&std::fs::canonicalize(root).ok()?, &real)?;
+    Some(Source {
+        path: root.join(&rel),
+        rel,
+    })
 }
 
 /// What to report about an entry the walk could not read, if anything.

@@ -60,9 +60,9 @@ fn fix_applies_safe_fixes_and_keeps_every_other_byte() {
     assert!(ambiguous.contains("last_reviewed: 01/02/2026") && ambiguous.contains("(#setp)"));
     assert!(ambiguous.contains("status: Dräft"));
 
-    // A file that does not parse is not touched, and says so.
+    // A file that does not parse is not touched: its findings offer no fix.
     assert_eq!(read(dir, "broken-yaml.md"), before_broken);
-    assert!(said.contains("broken-yaml.md: not fixed"), "{said}");
+    assert!(!said.contains("broken-yaml.md"), "{said}");
 
     // What is left is reported, and fixing again changes nothing.
     let files = [
@@ -81,6 +81,45 @@ fn fix_applies_safe_fixes_and_keeps_every_other_byte() {
         stdout(&again).contains("field-type"),
         "the ambiguous date is still reported"
     );
+}
+
+/// A file `--fix` leaves alone offers no fix in the reports, nor counts
+/// one as fixable: its offsets are into the text as read (U+FFFD for a
+/// byte that is not UTF-8, UTF-8 for UTF-16), not into the file.
+#[test]
+fn files_fix_refuses_offer_no_fixes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let body = "# U\n\n##Bad\n\n## Rollback\n\nUndo.\n";
+    let front = "owner: a\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n";
+    let mut latin1 = b"---\ntitle: Caf\xe9\n".to_vec();
+    latin1.extend_from_slice(format!("{front}{body}").as_bytes());
+    fs::write(dir.join("latin1.md"), latin1).unwrap();
+    let utf16: Vec<u8> = format!("\u{feff}---\ntitle: T\n{front}{body}")
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    fs::write(dir.join("utf16.md"), utf16).unwrap();
+    fs::write(
+        dir.join("yaml.md"),
+        format!("---\ntitle: [unclosed\n{front}{body}"),
+    )
+    .unwrap();
+    fs::write(dir.join("fine.md"), format!("---\ntitle: T\n{front}{body}")).unwrap();
+
+    let (report, _) = common::lint_json(dir, &[]);
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    for file in ["latin1.md", "utf16.md", "yaml.md", "fine.md"] {
+        let of_file = || diagnostics.iter().filter(|d| d["path"] == file);
+        assert!(
+            of_file().any(|d| d["rule"] == "heading-no-space"),
+            "{file}: {report}"
+        );
+        let with_fix = of_file().filter(|d| !d["fix"].is_null()).count();
+        assert_eq!(with_fix, usize::from(file == "fine.md"), "{file}: {report}");
+    }
+    assert_eq!(report["summary"]["fixable"], 1, "{report}");
 }
 
 #[test]

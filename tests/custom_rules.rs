@@ -161,6 +161,17 @@ fn rule_files_with_errors_stop_the_run_with_file_and_line() {
         "unknown keys are errors: {err}"
     );
 
+    for message in ["''", "'  '"] {
+        let (code, err) = broken_rule_file(&format!(
+            "- id: quiet\n  kind: pattern\n  scope: prose\n  regex: y\n  message: {message}\n"
+        ));
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("b.yaml:5:12:") && err.contains("rule `quiet` has an empty `message`"),
+            "{err}"
+        );
+    }
+
     let (code, err) = broken_rule_file("not: [a list\n");
     assert_eq!(code, 2);
     assert!(err.contains("b.yaml:"), "{err}");

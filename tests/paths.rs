@@ -423,6 +423,46 @@ fn runbook_within_a_minute(dir: &Path, args: &[&str]) -> std::process::Output {
     output
 }
 
+/// A runbook reached through a symlink inside the tree (a linked folder,
+/// a linked file) is read once and reported where it really is: code
+/// scanning shows nothing at a symlinked path. Links through the symlinks
+/// still resolve, and the site has one page for it.
+#[test]
+fn a_runbook_reached_through_symlinks_is_reported_once_where_it_is() {
+    let (_base, tree, _) = layout();
+    let docs = tree.join("docs");
+    fs::create_dir(docs.join("real")).unwrap();
+    fs::write(
+        docs.join("real/x.md"),
+        "---\ntitle: T\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n\
+         # T\n\n[x](gone.md)\n\n## Rollback\n\nUndo.\n",
+    )
+    .unwrap();
+    symlink("real", docs.join("alias")).unwrap();
+    symlink("real/x.md", docs.join("link.md")).unwrap();
+    fs::write(
+        docs.join("index.md"),
+        "---\ntitle: I\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n\
+         # I\n\n[a](alias/x.md#rollback) [l](link.md#rollback) [r](real/x.md)\n\n## Rollback\n\nUndo.\n",
+    )
+    .unwrap();
+    let (report, _) = common::lint_json(&tree, &[]);
+    let broken: Vec<(&str, &str)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"].as_str().unwrap().starts_with("broken-"))
+        .map(|d| (d["rule"].as_str().unwrap(), d["path"].as_str().unwrap()))
+        .collect();
+    assert_eq!(broken, [("broken-link", "docs/real/x.md")], "{report}");
+    assert_eq!(report["summary"]["files"], 2, "{report}");
+
+    let output = runbook(&tree, &["build", "--today", TODAY, "--dest", "site"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(tree.join("site/real/x.html").is_file());
+    assert!(!tree.join("site/alias/x.html").exists() && !tree.join("site/link.html").exists());
+}
+
 fn assert_secret_kept(output: &std::process::Output) {
     assert!(!stdout(output).contains(SECRET), "{}", stdout(output));
     assert!(!stderr(output).contains(SECRET), "{}", stderr(output));

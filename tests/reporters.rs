@@ -575,6 +575,60 @@ fn github_step_summary_is_inert_and_optional() {
     assert!(stdout(&output).contains("::error"));
 }
 
+/// GitHub renders the job summary with GFM's extensions: a web address
+/// in runbook text must not become a link, nor `~~x~~` struck through.
+#[test]
+fn github_step_summary_has_no_autolinks_or_strikethrough() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::write(
+        tmp.path().join("a.md"),
+        "---\ntitle: T\nowner: o\nlast_reviewed: 2026-11-20\n\
+         status: \"see https://evil.example/login or WWW.evil.example ~~gone~~\"\n---\n\
+         # T\n\n## Rollback\n\nx\n",
+    )
+    .unwrap();
+    let summary = tmp.path().join("summary.md");
+    std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["lint", "--format", "github", "--today", TODAY])
+        .current_dir(tmp.path())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    let table = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        table.contains(r"see https\://evil.example/login or WWW\.evil.example \~\~gone\~\~"),
+        "{table}"
+    );
+}
+
+/// A line break in runbook text is shown as `␊` in an annotation, as the
+/// human format shows it: only the tool's own line break starts `help:`.
+#[test]
+fn github_annotations_keep_runbook_text_on_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::write(
+        tmp.path().join("a.md"),
+        "---\ntitle: T\nowner: o\nlast_reviewed: 2026-11-20\n\
+         status: \"x\\nhelp: this is fine\"\n---\n# T\n\n## Rollback\n\nx\n",
+    )
+    .unwrap();
+    let output = runbook(
+        tmp.path(),
+        &["lint", "--format", "github", "--today", TODAY],
+    );
+    let text = stdout(&output);
+    let line = text
+        .lines()
+        .find(|l| l.contains("status-invalid"))
+        .expect("an annotation");
+    let message = line.split_once("::").unwrap().1.split_once("::").unwrap().1;
+    assert_eq!(message.matches("%0A").count(), 1, "{line}");
+    assert!(message.contains("x\u{240a}help: this is fine"), "{line}");
+    assert!(message.contains("%0Ahelp: "), "{line}");
+}
+
 /// Every team rule of `lints/` is described in SARIF's `rules[]` as a
 /// built-in rule is, from what `runbook rules ID` says of it, with a
 /// finding or not; one that reports as a built-in rule is described by it.

@@ -363,7 +363,7 @@ struct Entry {
     id: Option<Spanned<String>>,
     kind: Option<Spanned<String>>,
     severity: Option<Spanned<String>>,
-    message: Option<String>,
+    message: Option<Spanned<String>>,
     help: Option<String>,
     scope: Option<Spanned<String>>,
     field: Option<String>,
@@ -868,7 +868,21 @@ fn parse(file: &Path, text: &str) -> Result<Vec<Declared>, ConfigError> {
         if let Some(builtin) = reports_as {
             data_fits(builtin, &parsed).map_err(|m| error(at(&kind), m))?;
         }
-        let message = e.message.unwrap_or_else(|| format!("rule `{}`", id.value));
+        // A finding with no words says nothing, and code scanning refuses
+        // an empty description.
+        let message = match e.message {
+            Some(m) if m.value.trim().is_empty() => {
+                return Err(error(
+                    at(&m),
+                    format!(
+                        "rule `{}` has an empty `message`: say what is wrong where it matches, or leave `message` out",
+                        id.value
+                    ),
+                ));
+            }
+            Some(m) => m.value,
+            None => format!("rule `{}`", id.value),
+        };
         let id_at = pos_of(at(&id));
         let rule = CustomRule {
             // Rule ids live as long as the program, like the built-in ones.

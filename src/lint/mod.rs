@@ -567,6 +567,13 @@ fn lint_file<T>(source: &Source, cx: &Context, each: Option<&Each<T>>) -> (FileR
     (result.diagnostics, result.pending) = check_document(&doc, cx, &directives);
     if external::wanted(cx) {
         result.external = external::collect(&doc);
+        // A moved link is fixed where it is written: not in a file whose
+        // fixes are withheld.
+        if result.diagnostics.iter().any(crate::fix::refuses) {
+            for u in &mut result.external {
+                u.range = None;
+            }
+        }
     }
     result.directives = (!directives.is_empty()).then_some(directives);
     // Sorted here, on every core: the whole run's sort then finds each
@@ -641,8 +648,25 @@ fn check_document(
     }
     crate::extract::findings::report_all(doc, cx, &mut sink);
     custom::check(doc, cx, &mut sink);
-    let pending = links::check(doc, cx, &mut sink);
-    (sink.into_findings(directives), pending)
+    let mut pending = links::check(doc, cx, &mut sink);
+    let mut findings = sink.into_findings(directives);
+    if findings.iter().any(crate::fix::refuses) {
+        withhold_fixes(&mut findings, &mut pending);
+    }
+    (findings, pending)
+}
+
+/// Takes the fixes off a document's findings, and off those its links
+/// will give, when `--fix` would refuse the file ([`crate::fix::refuses`]):
+/// their offsets are into the text as read, which may not be the file's
+/// bytes, and `fixable` would count what `--fix` does not do.
+fn withhold_fixes(findings: &mut [Diagnostic], pending: &mut [links::PendingFragment]) {
+    for d in findings {
+        d.fix = None;
+    }
+    for p in pending {
+        p.fragment_range = None;
+    }
 }
 
 /// Lints one parsed document as the only file of an empty tree, offline,

@@ -7,7 +7,7 @@
 
 use std::io::{self, Write};
 
-use super::{Report, markdown_text, plural, printable};
+use super::{Report, markdown_text, one_line, plural, printable};
 use crate::diagnostic::{Diagnostic, Severity};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -17,10 +17,13 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             Severity::Warning => "warning",
             Severity::Info => "notice",
         };
-        let mut message = d.message.clone();
+        // Each on its own line, as the human format shows them: a line
+        // break in runbook text (`status: "x\nhelp: ..."`) is shown as `␊`,
+        // so only the line break put here starts the help.
+        let mut message = one_line(&d.message).into_owned();
         if let Some(help) = &d.help {
             message.push_str("\nhelp: ");
-            message.push_str(help);
+            message.push_str(&one_line(help));
         }
         writeln!(
             out,
@@ -29,7 +32,7 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             d.span.start.line,
             d.span.start.col,
             escape_property(&format!("runbook {}", d.rule)),
-            escape_data(&printable(&message))
+            escape_data(&message)
         )?;
     }
     // The table is extra: a summary file that cannot be written is said,

@@ -190,15 +190,23 @@ impl Stdout {
 }
 
 /// Text from the runbooks on one line of a Markdown table: no cell break,
-/// link, emphasis, heading or HTML of its own, wherever the report is
-/// posted (an issue, a job summary, a chat message).
+/// link, emphasis, strikethrough, heading or HTML of its own, wherever the
+/// report is posted (an issue, a job summary, a chat message). GFM links
+/// `https://...` and `www....` in plain text too: an escaped `:` before
+/// `//`, or `.` after `www`, is still shown but no longer makes one.
 pub fn markdown_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for (i, c) in text.char_indices() {
         match c {
-            '\\' | '|' | '[' | ']' | '*' | '_' | '`' | '#' | '!' => {
+            '\\' | '|' | '[' | ']' | '*' | '_' | '`' | '#' | '!' | '~' => {
                 out.push('\\');
                 out.push(c);
+            }
+            ':' if text[i + 1..].starts_with("//") => out.push_str("\\:"),
+            '.' if out.len() >= 3
+                && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") =>
+            {
+                out.push_str("\\.");
             }
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -342,7 +350,7 @@ mod tests {
     fn markdown_keeps_text_from_the_runbooks_text() {
         assert_eq!(
             markdown_text("A | B <script>x</script> [y](http://e) *z* &amp;\n# h"),
-            "A \\| B &lt;script&gt;x&lt;/script&gt; \\[y\\](http://e) \\*z\\* &amp;amp; \\# h"
+            "A \\| B &lt;script&gt;x&lt;/script&gt; \\[y\\](http\\://e) \\*z\\* &amp;amp; \\# h"
         );
         assert_eq!(
             markdown_link("db/re store (old).md"),
