@@ -683,3 +683,530 @@ fn a_runbook_on_a_phone_shows_the_procedure_first_and_copies_only_commands() {
     let errors = errors.lock().unwrap();
     assert!(errors.is_empty(), "the pages logged errors: {errors:#?}");
 }
+
+/// A browser tab on a fixture book's site, served under `/runbooks/`.
+struct Site {
+    base: String,
+    _www: tempfile::TempDir,
+    _profile: tempfile::TempDir,
+    _browser: Browser,
+    tab: Arc<Tab>,
+}
+
+fn open_site(name: &str, test: &str) -> Option<Site> {
+    let chrome = chromium_or_skip(test)?;
+    let (base, _site, www) = serve(&book(name));
+    let profile = tempfile::tempdir().unwrap();
+    let browser = launch(chrome, profile.path());
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    Some(Site {
+        base,
+        _www: www,
+        _profile: profile,
+        _browser: browser,
+        tab,
+    })
+}
+
+impl Site {
+    fn go(&self, page: &str) {
+        self.tab
+            .navigate_to(&format!("{}{page}", self.base))
+            .unwrap()
+            .wait_until_navigated()
+            .unwrap();
+    }
+
+    /// The value of `script` (awaited when it is a promise).
+    fn eval(&self, script: &str) -> serde_json::Value {
+        self.tab
+            .evaluate(script, true)
+            .unwrap()
+            .value
+            .unwrap_or(serde_json::Value::Null)
+    }
+
+    fn text(&self, script: &str) -> String {
+        match self.eval(script) {
+            serde_json::Value::String(s) => s,
+            other => other.to_string(),
+        }
+    }
+
+    /// Waits until `script` is true.
+    fn until(&self, what: &str, script: &str) {
+        for _ in 0..100 {
+            if self.eval(script) == serde_json::Value::Bool(true) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("{what}: `{script}` never became true");
+    }
+
+    fn media(&self, media: Option<&str>, scheme: &str) {
+        self.tab
+            .call_method(Emulation::SetEmulatedMedia {
+                media: media.map(str::to_string),
+                features: Some(vec![Emulation::MediaFeature {
+                    name: "prefers-color-scheme".into(),
+                    value: scheme.into(),
+                }]),
+            })
+            .unwrap();
+    }
+}
+
+/// The search page's status once searching is over.
+fn search_status(site: &Site, query: &str) -> String {
+    site.go(&format!("search.html?q={query}"));
+    let status = "document.getElementById('search-status').textContent";
+    site.until(
+        query,
+        &format!("{status} !== '' && {status} !== 'Searching…'"),
+    );
+    site.text(status)
+}
+
+/// Audit 16, finding 1: a word in no runbook is not reported as a match,
+/// although Pagefind falls back to a shorter prefix and returns pages.
+#[test]
+fn search_says_so_when_no_runbook_holds_the_words() {
+    let Some(site) = open_site("site", "honest search status test") else {
+        return;
+    };
+    for word in ["xylophone", "helm", "terraform", "pg_dump"] {
+        let status = search_status(&site, word);
+        assert!(
+            status.starts_with(&format!("No runbook contains “{word}”.")),
+            "{word}: {status}"
+        );
+        assert_eq!(
+            site.eval("document.querySelectorAll('#results > li').length"),
+            0,
+            "{word}"
+        );
+        // Whatever Pagefind did return is under its own heading.
+        let partial = site.eval("document.querySelectorAll('#partial > li').length");
+        let heading = site.eval("!document.getElementById('partial-title').hidden");
+        assert_eq!(
+            heading,
+            serde_json::Value::Bool(partial.as_u64().unwrap() > 0),
+            "{word}: {partial} partial results"
+        );
+    }
+    let status = search_status(&site, "restore%20xylophone");
+    assert!(
+        status.starts_with("No runbook contains every word of “restore xylophone”."),
+        "{status}"
+    );
+
+    // Words that are there are counted, a plural or an -ing form too, as
+    // Pagefind's stemming finds them. The fixture's index is in two shards:
+    // the shard without the word falls back on its own, so whole and partial
+    // matches can come together, each in its own list.
+    for word in ["restore", "restoring", "reconciliation", "settlement"] {
+        let status = search_status(&site, word);
+        assert!(!status.starts_with("No runbook"), "{word}: {status}");
+        let whole = site.text("Array.from(document.querySelectorAll('#results > li .result-title')).map(a => a.textContent).join('|')");
+        assert!(
+            whole.contains("Restore a Ledger database from backup"),
+            "{word}: {whole}"
+        );
+    }
+    let status = search_status(&site, "settlement");
+    assert_eq!(
+        status,
+        "1 runbook contains “settlement”; 1 more has a partial match."
+    );
+    assert_eq!(
+        site.text("document.querySelector('#partial .result-title').textContent"),
+        "Fail over the Ledger primary database"
+    );
+    assert_eq!(
+        site.eval("document.getElementById('partial-title').hidden"),
+        false
+    );
+    let placeholder = site.text("document.getElementById('search-q').placeholder");
+    assert!(!placeholder.contains("pg_dump"), "{placeholder}");
+}
+
+/// Audit 16, findings 4, 9 and 10: Copy hands over no trailing blank line,
+/// says what happened to screen readers, keeps a failure on screen, and
+/// leaves the keyboard focus on the button when it has to copy the old way
+/// (plain http:// on another host).
+#[test]
+fn copy_announces_keeps_focus_and_copies_no_trailing_newline() {
+    let Some(site) = open_site("copy", "copy button test") else {
+        return;
+    };
+    site.go("deploy/rollback.html");
+    site.eval(
+        "window.__copied = []; navigator.clipboard.writeText = function (t) { window.__copied.push(t); return Promise.resolve(); }; true",
+    );
+    let first = site.tab.wait_for_element("button.copy").unwrap();
+    first.click().unwrap();
+    site.until("copied", "window.__copied.length === 1");
+    assert_eq!(
+        site.eval("window.__copied[0]"),
+        "kubectl -n ledger-prod rollout undo deployment/ledger-api"
+    );
+    site.until(
+        "announced",
+        "(document.getElementById('rb:copy-status') || {}).textContent === 'Copied to the clipboard.'",
+    );
+    assert_eq!(
+        site.eval("document.getElementById('rb:copy-status').getAttribute('role')"),
+        "status"
+    );
+    // Named by what it shows while it shows an outcome (label in name).
+    assert_eq!(
+        site.eval("document.querySelector('button.copy').textContent"),
+        "Copied"
+    );
+    assert_eq!(
+        site.eval("document.querySelector('button.copy').hasAttribute('aria-label')"),
+        false
+    );
+    site.until(
+        "back to Copy",
+        "document.querySelector('button.copy').textContent === 'Copy'",
+    );
+    assert_eq!(
+        site.eval("document.querySelector('button.copy').getAttribute('aria-label')"),
+        "Copy code to clipboard"
+    );
+
+    // A refused copy says so, and keeps saying so.
+    site.eval("navigator.clipboard.writeText = function () { return Promise.reject(new Error('no')); }; true");
+    first.click().unwrap();
+    site.until(
+        "failure shown",
+        "document.querySelector('button.copy').textContent === 'Select and copy'",
+    );
+    std::thread::sleep(Duration::from_millis(2000));
+    assert_eq!(
+        site.eval("document.querySelector('button.copy').textContent"),
+        "Select and copy"
+    );
+    assert!(
+        site.text("document.getElementById('rb:copy-status').textContent")
+            .contains("copy it by hand")
+    );
+
+    // The old way, through a selected textarea: the focus comes back.
+    site.go("deploy/rollback.html");
+    site.eval(
+        "Object.defineProperty(navigator, 'clipboard', { value: undefined, configurable: true }); \
+         window.__copied = []; \
+         document.addEventListener('copy', e => window.__copied.push(e.target.value)); true",
+    );
+    site.eval("document.querySelectorAll('button.copy')[1].focus(); true");
+    site.tab.press_key("Enter").unwrap();
+    site.until(
+        "copied the old way",
+        "document.querySelectorAll('button.copy')[1].textContent !== 'Copy'",
+    );
+    assert_eq!(
+        site.eval("document.activeElement === document.querySelectorAll('button.copy')[1]"),
+        true,
+        "focus on {}",
+        site.text("document.activeElement.outerHTML.slice(0, 80)")
+    );
+    assert_eq!(
+        site.eval("document.querySelectorAll('button.copy')[1].textContent"),
+        "Copied"
+    );
+    let copied = site.text("window.__copied.join('|')");
+    assert!(
+        copied.starts_with("kubectl -n ledger-prod get deploy ledger-api")
+            && copied.ends_with("END-OF-THE-LINE'"),
+        "{copied}"
+    );
+    assert!(site.eval("document.querySelector('textarea')").is_null());
+}
+
+/// Audit 16, finding 13: without script, copy buttons, the index filter and
+/// the `/` hint, which would do nothing, are not shown; with it, they are.
+#[test]
+fn controls_that_need_script_show_only_with_it() {
+    let Some(site) = open_site("copy", "no-script test") else {
+        return;
+    };
+    let shown = |selector: &str| -> Vec<bool> {
+        let found = site.text(&format!(
+            "JSON.stringify(Array.from(document.querySelectorAll({selector:?})).map(e => getComputedStyle(e).display !== 'none'))"
+        ));
+        serde_json::from_str(&found).unwrap()
+    };
+    for (scripts, expect) in [(false, false), (true, true)] {
+        site.tab
+            .call_method(Emulation::SetScriptExecutionDisabled { value: !scripts })
+            .unwrap();
+        site.go("deploy/rollback.html");
+        let copies = shown("button.copy");
+        assert_eq!(copies.len(), 3);
+        assert!(
+            copies.iter().all(|&s| s == expect),
+            "scripts {scripts}: {copies:?}"
+        );
+        site.go("index.html");
+        assert_eq!(shown(".quick-filter"), [expect], "scripts {scripts}");
+        assert_eq!(shown(".site-search kbd"), [expect], "scripts {scripts}");
+        // The search form itself works without script: it stays.
+        assert_eq!(shown(".site-search"), [true], "scripts {scripts}");
+    }
+}
+
+/// WCAG contrast ratio of two `rgb(...)` colours.
+fn contrast(a: &str, b: &str) -> f64 {
+    let luminance = |c: &str| -> f64 {
+        let v: Vec<f64> = c
+            .trim_start_matches("rgba(")
+            .trim_start_matches("rgb(")
+            .trim_end_matches(')')
+            .split(',')
+            .take(3)
+            .map(|x| x.trim().parse::<f64>().unwrap() / 255.0)
+            .map(|x| {
+                if x <= 0.03928 {
+                    x / 12.92
+                } else {
+                    ((x + 0.055) / 1.055).powf(2.4)
+                }
+            })
+            .collect();
+        0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]
+    };
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// Audit 16, finding 15: placeholder text reaches 4.5:1 in both schemes.
+#[test]
+fn placeholders_are_readable_in_both_schemes() {
+    let Some(site) = open_site("site", "placeholder contrast test") else {
+        return;
+    };
+    for scheme in ["light", "dark"] {
+        site.media(None, scheme);
+        for (page, input) in [
+            ("search.html", "search-q"),
+            ("index.html", "rb:site-q"),
+            ("index.html", "filter"),
+        ] {
+            site.go(page);
+            let colours = site.text(&format!(
+                "(() => {{ const e = document.getElementById({input:?}); \
+                 const p = getComputedStyle(e, '::placeholder'); \
+                 return p.color + '|' + p.opacity + '|' + getComputedStyle(e).backgroundColor; }})()"
+            ));
+            let [fg, opacity, bg] = colours.split('|').collect::<Vec<_>>()[..] else {
+                panic!("{colours}");
+            };
+            assert_eq!(opacity, "1", "{scheme} {page} #{input}");
+            let ratio = contrast(fg, bg);
+            assert!(
+                ratio >= 4.5,
+                "{scheme} {page} #{input}: {colours} is {ratio:.2}:1"
+            );
+        }
+    }
+}
+
+/// Audit 16, findings 3, 7 and 14: on paper every character of a long
+/// command prints (nothing clipped, no room kept for the copy button, no
+/// breadcrumb); on a 320 px phone a long URL in prose wraps, the facts take
+/// two columns and the contents are closed, so the procedure comes sooner.
+#[test]
+fn a_runbook_prints_whole_commands_and_fits_a_small_phone() {
+    let Some(site) = open_site("copy", "print and phone test") else {
+        return;
+    };
+    // An A4 page's printable width, in CSS pixels.
+    set_viewport(&site.tab, 716, 1000, false);
+    site.media(Some("print"), "light");
+    site.go("deploy/rollback.html");
+    let pre = site.text(
+        "(() => { const p = document.querySelectorAll('.code pre')[1]; const s = getComputedStyle(p); \
+         return JSON.stringify({ scroll: p.scrollWidth, client: p.clientWidth, overflow: s.overflowX, \
+         right: parseFloat(s.paddingRight), copy: getComputedStyle(document.querySelector('.copy')).display, \
+         crumbs: getComputedStyle(document.querySelector('.crumbs')).display }); })()",
+    );
+    let pre: serde_json::Value = serde_json::from_str(&pre).unwrap();
+    assert!(
+        pre["scroll"].as_u64() <= pre["client"].as_u64(),
+        "the command is clipped on paper: {pre}"
+    );
+    assert_eq!(pre["overflow"], "visible", "{pre}");
+    assert!(pre["right"].as_f64().unwrap() <= 16.0, "{pre}");
+    assert_eq!(pre["copy"], "none", "{pre}");
+    assert_eq!(pre["crumbs"], "none", "{pre}");
+    let png = site
+        .tab
+        .capture_screenshot(CaptureScreenshotFormatOption::Png, None, None, true)
+        .unwrap();
+    let artefacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/artefacts");
+    std::fs::create_dir_all(&artefacts).unwrap();
+    std::fs::write(artefacts.join("print-rollback.png"), png).unwrap();
+
+    site.media(None, "light");
+    set_viewport(&site.tab, 320, 640, true);
+    site.go("deploy/rollback.html");
+    assert_eq!(
+        site.eval("document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+        true,
+        "the page scrolls sideways: {}",
+        site.eval("document.documentElement.scrollWidth")
+    );
+    assert_eq!(
+        site.eval("getComputedStyle(document.querySelector('.facts')).gridTemplateColumns.split(' ').length"),
+        2
+    );
+    assert_eq!(
+        site.eval("document.querySelector('.toc details').open"),
+        false
+    );
+    let content = site.eval("document.querySelector('.content').getBoundingClientRect().top");
+    assert!(
+        content.as_f64().unwrap() < 640.0,
+        "the procedure starts at {content}"
+    );
+    // On a wide screen the contents stay open beside the procedure.
+    set_viewport(&site.tab, 1280, 900, false);
+    site.go("deploy/rollback.html");
+    assert_eq!(
+        site.eval("document.querySelector('.toc details').open"),
+        true
+    );
+}
+
+/// Audit 16, finding 11: an address of a source file, or without `.html`,
+/// gets a link to the page that exists, and the search box is filled.
+#[test]
+fn the_404_page_offers_the_page_meant() {
+    let Some(site) = open_site("site", "404 page test") else {
+        return;
+    };
+    for (path, offer, query) in [
+        (
+            "db/restore.md",
+            Some("/runbooks/db/restore.html"),
+            "restore",
+        ),
+        ("db/restore", Some("/runbooks/db/restore.html"), "restore"),
+        ("db/no-such-thing.md", None, "no such thing"),
+        ("db/gone.html", None, "gone"),
+    ] {
+        site.go(path);
+        site.until(path, "document.getElementById('q').value !== ''");
+        assert_eq!(
+            site.eval("document.getElementById('q').value"),
+            query,
+            "{path}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+        let shown = site.eval(
+            "(() => { const p = document.getElementById('rb:did-you-mean'); \
+             return p.hidden ? null : p.querySelector('a').getAttribute('href'); })()",
+        );
+        assert_eq!(shown.as_str(), offer, "{path}");
+    }
+}
+
+/// Audit 16, finding 12: while serving, a save reloads the page and the
+/// keyboard focus stays where it was; Escape closes the findings panel.
+#[test]
+fn live_reload_keeps_the_focus_and_escape_closes_the_findings() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let Some(chrome) = chromium_or_skip("live reload focus test") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&common::fixtures().join("copy"), dir.path());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["serve", "--port", "0", "--today", "2026-11-25"])
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let (found, addr) = std::sync::mpsc::channel();
+    let err = child.stderr.take().unwrap();
+    let _child = Kill(child);
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("http://").nth(1) {
+                let _ = found.send(rest.split('/').next().unwrap_or("").to_string());
+            }
+        }
+    });
+    let addr = addr
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the server prints its address");
+
+    let profile = tempfile::tempdir().unwrap();
+    let browser = launch(chrome, profile.path());
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    let eval = |script: &str| -> serde_json::Value {
+        tab.evaluate(script, false)
+            .unwrap()
+            .value
+            .unwrap_or(serde_json::Value::Null)
+    };
+    let until = |what: &str, script: &str| {
+        for _ in 0..150 {
+            if eval(script) == serde_json::Value::Bool(true) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("{what}: `{script}` never became true");
+    };
+    tab.navigate_to(&format!("http://{addr}/deploy/rollback.html"))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    until(
+        "listening",
+        "document.documentElement.dataset.live === 'open'",
+    );
+    eval("window.__before = true; document.querySelectorAll('button.copy')[2].focus(); true");
+
+    // A save that adds a finding (a link to no file) reloads the page.
+    let source = dir.path().join("content/deploy/rollback.md");
+    let text = std::fs::read_to_string(&source).unwrap();
+    let temp = dir.path().join(".saving");
+    std::fs::write(&temp, format!("{text}\nSee [the old one](gone.md).\n")).unwrap();
+    std::fs::rename(&temp, &source).unwrap();
+    until(
+        "reloaded",
+        "window.__before === undefined && document.readyState === 'complete' && !!document.querySelector('a[href=\"gone.html\"], a[href=\"gone.md\"]')",
+    );
+    until(
+        "focus back on the third copy button",
+        "document.activeElement === document.querySelectorAll('button.copy')[2]",
+    );
+
+    until(
+        "the findings panel",
+        "!!document.getElementById('rb:live-findings')",
+    );
+    tab.press_key("Escape").unwrap();
+    until(
+        "Escape closes the panel",
+        "!document.getElementById('rb:live-findings')",
+    );
+}

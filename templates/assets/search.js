@@ -10,6 +10,8 @@
   var input = document.getElementById("search-q");
   var status = document.getElementById("search-status");
   var list = document.getElementById("results");
+  var partial = document.getElementById("partial");
+  var partialTitle = document.getElementById("partial-title");
   var keys = ["owner", "status", "tag", "review"];
 
   var params = new URLSearchParams(location.search);
@@ -65,33 +67,77 @@
     return el;
   }
 
-  function show(results, total) {
-    list.replaceChildren();
-    results.forEach(function (r) {
-      var li = element("li", "result");
-      var title = element("a", "result-title", r.meta.title || r.url);
-      title.href = r.url;
-      var h = element("h2");
-      h.appendChild(title);
-      li.appendChild(h);
-      var facts = [r.meta.owner, r.meta.status, r.meta.review].filter(Boolean).join(" · ");
-      if (facts) { li.appendChild(element("p", "result-meta", facts)); }
-      var sections = (r.sub_results || []).filter(function (s) { return s.url !== r.url && s.anchor; }).slice(0, 3);
-      if (sections.length === 0) { li.appendChild(excerpt(r.excerpt)); }
-      var ul = element("ul", "sections");
-      sections.forEach(function (s) {
-        var item = element("li");
-        var a = element("a", "section-link", s.title);
-        a.href = s.url;
-        item.appendChild(a);
-        item.appendChild(excerpt(s.excerpt));
-        ul.appendChild(item);
-      });
-      if (sections.length) { li.appendChild(ul); }
-      list.appendChild(li);
+  // Pagefind falls back to shorter prefixes when a word is in no page at
+  // all ("helm" finds "-h"), so its results alone cannot tell "this
+  // runbook mentions helm" from "nothing does". A result counts as holding
+  // the query when its text (or title) has a word starting with every query
+  // term, a plural or -ing/-ed ending aside, as Pagefind's own stemming allows.
+  function terms(query) {
+    return query.toLowerCase().split(/\s+/).map(function (t) {
+      t = t.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
+      var stem = t.replace(/(?:ing|ed|es|s)$/, "");
+      return stem.length >= 3 ? stem : t;
+    }).filter(Boolean);
+  }
+  function holds(r, words) {
+    var text = " " + [r.meta.title || "", r.content || ""].join(" ").toLowerCase();
+    return words.every(function (w) {
+      var at = text.indexOf(w);
+      while (at !== -1) {
+        // A word starts here when the character before is not a letter or digit.
+        if (!/[\p{L}\p{N}]/u.test(text.charAt(at - 1))) { return true; }
+        at = text.indexOf(w, at + 1);
+      }
+      return false;
     });
-    status.textContent = total === 0 ? "No runbook matches." :
-      total + (total === 1 ? " runbook matches." : " runbooks match.") + (total > results.length ? " Showing the first " + results.length + "." : "");
+  }
+
+  function item(r, heading) {
+    var li = element("li", "result");
+    var title = element("a", "result-title", r.meta.title || r.url);
+    title.href = r.url;
+    var h = element(heading);
+    h.appendChild(title);
+    li.appendChild(h);
+    var facts = [r.meta.owner, r.meta.status, r.meta.review].filter(Boolean).join(" · ");
+    if (facts) { li.appendChild(element("p", "result-meta", facts)); }
+    var sections = (r.sub_results || []).filter(function (s) { return s.url !== r.url && s.anchor; }).slice(0, 3);
+    if (sections.length === 0) { li.appendChild(excerpt(r.excerpt)); }
+    var ul = element("ul", "sections");
+    sections.forEach(function (s) {
+      var entry = element("li");
+      var a = element("a", "section-link", s.title);
+      a.href = s.url;
+      entry.appendChild(a);
+      entry.appendChild(excerpt(s.excerpt));
+      ul.appendChild(entry);
+    });
+    if (sections.length) { li.appendChild(ul); }
+    return li;
+  }
+
+  function show(results, total, query) {
+    var words = terms(query);
+    var whole = words.length ? results.filter(function (r) { return holds(r, words); }) : results;
+    var close = results.filter(function (r) { return whole.indexOf(r) === -1; });
+    list.replaceChildren();
+    partial.replaceChildren();
+    whole.forEach(function (r) { list.appendChild(item(r, "h2")); });
+    close.forEach(function (r) { partial.appendChild(item(r, "h3")); });
+    partialTitle.hidden = partial.hidden = close.length === 0;
+    var quoted = (words.length > 1 ? "every word of \u201c" : "\u201c") + query + "\u201d";
+    var more = total > results.length ? " Showing the first " + results.length + " results." : "";
+    if (total === 0) {
+      status.textContent = query ? "No runbook contains " + quoted + "." : "No runbook matches.";
+    } else if (whole.length === 0) {
+      status.textContent = "No runbook contains " + quoted + ". " +
+        (close.length === 1 ? "1 runbook has" : close.length + " runbooks have") + " a partial match." + more;
+    } else if (close.length) {
+      status.textContent = whole.length + (whole.length === 1 ? " runbook contains " : " runbooks contain ") + quoted +
+        "; " + close.length + " more " + (close.length === 1 ? "has" : "have") + " a partial match." + more;
+    } else {
+      status.textContent = total + (total === 1 ? " runbook matches." : " runbooks match.") + more;
+    }
   }
 
   var latest = 0;
@@ -109,6 +155,8 @@
     var mine = ++latest;
     if (!query && Object.keys(filters).length === 0) {
       list.replaceChildren();
+      partial.replaceChildren();
+      partialTitle.hidden = partial.hidden = true;
       status.textContent = "";
       return;
     }
@@ -118,7 +166,7 @@
     }).then(function (search) {
       if (mine !== latest || !search) { return null; }
       return Promise.all(search.results.slice(0, 20).map(function (r) { return r.data(); })).then(function (data) {
-        if (mine === latest) { show(data, search.results.length); }
+        if (mine === latest) { show(data, search.results.length, query); }
       });
     }).catch(function (error) {
       status.textContent = "The search index could not be loaded (" + error.message + "). Rebuild the site with `runbook build`.";

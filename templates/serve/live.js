@@ -8,6 +8,33 @@
   let here = location.pathname.replace(/^\/+/, "");
   if (here === "" || here.endsWith("/")) here += "index.html";
 
+  // A reload the author did not ask for keeps their place: the browser
+  // keeps the scroll position, this keeps the focus. The focused element is
+  // found again by its id, or else as the nth of its kind (same tag, class
+  // and link): copy buttons have no id, and a save can add elements above
+  // (the findings), so a plain position in the page would drift.
+  const FOCUS_KEY = "runbook-live-focus";
+  const alike = (tag, cls, href) => Array.from(document.getElementsByTagName(tag))
+    .filter((e) => e.className === cls && e.getAttribute("href") === href);
+  const keepFocus = () => {
+    const el = document.activeElement;
+    if (!el || el === document.body || el === document.documentElement) return;
+    const tag = el.tagName, cls = el.className, href = el.getAttribute("href");
+    sessionStorage.setItem(FOCUS_KEY, JSON.stringify({
+      page: location.pathname, id: el.id, tag, cls, href, nth: alike(tag, cls, href).indexOf(el),
+    }));
+  };
+  const restoreFocus = () => {
+    let saved;
+    try { saved = JSON.parse(sessionStorage.getItem(FOCUS_KEY) || "null"); } catch { saved = null; }
+    sessionStorage.removeItem(FOCUS_KEY);
+    if (!saved || saved.page !== location.pathname) return;
+    const el = (saved.id && document.getElementById(saved.id)) ||
+      (saved.nth >= 0 ? alike(saved.tag, saved.cls, saved.href)[saved.nth] : null);
+    if (el) el.focus({ preventScroll: true });
+  };
+  restoreFocus();
+
   const box = (id, css) => {
     let el = document.getElementById(id);
     if (el) el.remove();
@@ -20,10 +47,12 @@
     close.type = "button";
     close.textContent = "Dismiss";
     close.style.cssText = "float:right;margin-left:1em";
-    close.addEventListener("click", () => {
+    const dismiss = () => {
       el.remove();
       if (id === "rb:live-findings") sessionStorage.setItem("runbook-live-dismissed", String(shown));
-    });
+    };
+    close.addEventListener("click", dismiss);
+    el.dismiss = dismiss;
     el.append(close);
     document.body.append(el);
     return el;
@@ -62,6 +91,15 @@
     }
   };
 
+  // Escape closes the findings panel, which can cover what has the focus
+  // (it sits over the bottom right of the page). The error overlay stays:
+  // it is the page's state until a save fixes it.
+  document.addEventListener("keydown", (e) => {
+    if (e.key !== "Escape") return;
+    const panel = document.getElementById("rb:live-findings");
+    if (panel && panel.dismiss) panel.dismiss();
+  });
+
   const affected = (msg) =>
     msg.scope === "all" ||
     (msg.scope === "site" && kind !== "runbook") ||
@@ -75,7 +113,10 @@
   events.onmessage = (e) => {
     let msg;
     try { msg = JSON.parse(e.data); } catch { return; }
-    if (!msg.error && affected(msg)) location.reload();
+    if (!msg.error && affected(msg)) {
+      keepFocus();
+      location.reload();
+    }
     else show(msg);
   };
 })();
