@@ -927,8 +927,9 @@ fn copy_announces_keeps_focus_and_copies_no_trailing_newline() {
     assert!(site.eval("document.querySelector('textarea')").is_null());
 }
 
-/// Audit 16, finding 13: without script, copy buttons, the index filter and
-/// the `/` hint, which would do nothing, are not shown; with it, they are.
+/// Audit 16, finding 13: without script, copy buttons, the index filter,
+/// the `/` hint and the dashboard's "select a column heading to sort",
+/// which would do nothing, are not shown; with it, they are.
 #[test]
 fn controls_that_need_script_show_only_with_it() {
     let Some(site) = open_site("copy", "no-script test") else {
@@ -956,6 +957,9 @@ fn controls_that_need_script_show_only_with_it() {
         assert_eq!(shown(".site-search kbd"), [expect], "scripts {scripts}");
         // The search form itself works without script: it stays.
         assert_eq!(shown(".site-search"), [true], "scripts {scripts}");
+        // The dashboard asks to sort by a column heading only with script.
+        site.go("dashboard.html");
+        assert_eq!(shown(".needs-js"), [expect], "scripts {scripts}");
     }
 }
 
