@@ -220,6 +220,7 @@ pub fn walk(settings: &Settings) -> Walk {
     // really is (see [`resolved`]).
     let mut linked_at: Option<usize> = None;
     let mut resolved_any = false;
+    let real_root = std::fs::canonicalize(root).ok();
     while let Some(entry) = entries.next() {
         let entry = match entry {
             Ok(entry) => entry,
@@ -281,7 +282,7 @@ pub fn walk(settings: &Settings) -> Walk {
             continue;
         }
         let source = match (linked_at.is_some() || entry.path_is_symlink())
-            .then(|| resolved(root, entry.path()))
+            .then(|| resolved(root, real_root.as_deref()?, entry.path()))
             .flatten()
         {
             Some(source) => {
@@ -298,7 +299,9 @@ pub fn walk(settings: &Settings) -> Walk {
         }
     }
     if resolved_any {
-        walk.markdown.sort_by(|a, b| a.path.cmp(&b.path));
+        // In the walk's order (see `sort_by` above).
+        walk.markdown
+            .sort_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
         walk.markdown.dedup_by(|a, b| a.rel == b.rel);
     }
     walk
@@ -310,9 +313,9 @@ pub fn walk(settings: &Settings) -> Walk {
 /// Its other paths stay in the index, so links through them resolve.
 /// `None` when it really is outside the source folder: it is then read at
 /// the path the walk found.
-fn resolved(root: &Path, path: &Path) -> Option<Source> {
+fn resolved(root: &Path, real_root: &Path, path: &Path) -> Option<Source> {
     let real = std::fs::canonicalize(path).ok()?;
-    let rel = relative(&std::fs::canonicalize(root).ok()?, &real)?;
+    let rel = relative(real_root, &real)?;
     Some(Source {
         path: root.join(&rel),
         rel,
