@@ -1312,12 +1312,15 @@ fn dry_run_needs_required_variables() {
         &[("PGHOST", "")],
     );
     assert_eq!(run.code, 1);
+    // bash's message names the runbook, not the throw-away script and a
+    // line of it.
     assert!(
-        run.stderr
-            .contains("PGHOST: step restore (line 21) needs PGHOST: pass --var PGHOST=..."),
+        run.stderr.lines().any(|l| l
+            == "db/restore.md: PGHOST: step restore (line 21) needs PGHOST: pass --var PGHOST=..."),
         "{}",
         run.stderr
     );
+    assert!(!run.stderr.contains("dry-run.sh"), "{}", run.stderr);
     let run = runbook_in(
         &tree,
         &[
@@ -1997,6 +2000,7 @@ fn dry_run_sandbox_holds_what_the_trace_misses() {
         Path::new("/bin/bash"),
         &work_dir,
         std::time::Duration::from_secs(60),
+        &sandbox::Rename::new(Path::new("/bin/bash"), "contain.md"),
     )
     .unwrap();
     assert!(status.expect("finished in time").success());
@@ -2753,4 +2757,22 @@ fn a_placeholder_in_a_quoted_heredoc_fails_its_step() {
     assert!(run.stdout.contains("==> tee ("), "{}", run.stdout);
     assert!(!run.stdout.contains("$ sudo tee"), "{}", run.stdout);
     assert!(!run.stdout.contains("systemctl"), "{}", run.stdout);
+}
+
+#[test]
+fn dry_run_errors_of_bash_name_the_runbook() {
+    let dir = book(&[(
+        "math.md",
+        "# Math\n\n```bash\nkubectl get pods\nx=$(( 1 / 0 ))\n```\n",
+    )]);
+    let run = runbook_in(dir.path(), &["dry-run", "math.md"], &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l.starts_with("math.md: 1 / 0 : division by 0")),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("dry-run.sh"), "{}", run.stderr);
 }

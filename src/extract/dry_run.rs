@@ -178,7 +178,13 @@ pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<
     let tmp = meta.join("tmp");
     std::fs::create_dir_all(&tmp)?;
     command.env("TMPDIR", &tmp);
-    let (status, enforcement) = super::sandbox::status(command, &bash, &root, options.timeout)?;
+    let (status, enforcement) = super::sandbox::status(
+        command,
+        &bash,
+        &root,
+        options.timeout,
+        &super::sandbox::Rename::new(&file, &rb.doc.rel),
+    )?;
     if let super::sandbox::Enforcement::None(why) = enforcement {
         crate::eprintln_printable!(
             "note: no kernel sandbox ({why}): the dry run relies on the shell's trace alone, which a runbook written to get around it might"

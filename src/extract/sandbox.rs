@@ -13,6 +13,7 @@
 //! `runbook` is not restricted. The same thread holds the script to its
 //! time limit, and bash starts with limits on memory and file size.
 
+use std::borrow::Cow;
 use std::io::{Read, Write};
 #[cfg(unix)]
 use std::os::unix::process::CommandExt;
@@ -62,6 +63,7 @@ pub fn status(
     bash: &Path,
     work: &Path,
     timeout: Duration,
+    rename: &Rename,
 ) -> std::io::Result<(Result<ExitStatus, Stop>, Enforcement)> {
     let ruleset = rules(bash, work);
     close_inherited();
@@ -76,10 +78,10 @@ pub fn status(
                     .stderr(Stdio::piped())
                     .spawn()?;
                 if let Some(out) = child.stdout.take() {
-                    scope.spawn(move || forward(out, std::io::stdout()));
+                    scope.spawn(move || forward(out, std::io::stdout(), None));
                 }
                 if let Some(err) = child.stderr.take() {
-                    scope.spawn(move || forward(err, std::io::stderr()));
+                    scope.spawn(move || forward(err, std::io::stderr(), Some(rename)));
                 }
                 wait(child, timeout).map(|status| (status, enforcement))
             })
@@ -125,10 +127,15 @@ fn close_inherited() {}
 /// a pull request's runbook. Control characters but line breaks and tabs
 /// become symbols, as everywhere runbook shows a runbook's text. Once our
 /// output is closed (`| head`), so is the pipe: the script's next write
-/// fails, as it would in any pipeline.
-fn forward(mut from: impl Read, mut to: impl Write) {
+/// fails, as it would in any pipeline. With `rename`, bash's own messages
+/// name the runbook (see [`Rename`]); a line is then held until it ends
+/// only while it may still become one of them.
+fn forward(mut from: impl Read, mut to: impl Write, rename: Option<&Rename>) {
     let mut buf = vec![0u8; 8192];
     let mut held = 0;
+    // Decoded text not written yet, and whether it starts a line.
+    let mut text = String::new();
+    let mut at_line_start = true;
     loop {
         let read = match from.read(&mut buf[held..]) {
             Ok(0) => break,
@@ -137,22 +144,90 @@ fn forward(mut from: impl Read, mut to: impl Write) {
             Err(_) => return,
         };
         let whole = whole_chars(&buf[..read]);
-        let text = String::from_utf8_lossy(&buf[..whole]);
-        if to
-            .write_all(printable(&text).as_bytes())
-            .and_then(|_| to.flush())
-            .is_err()
-        {
-            return;
+        text.push_str(&String::from_utf8_lossy(&buf[..whole]));
+        let ready = rename.map_or(text.len(), |r| r.ready(&text, at_line_start));
+        if ready > 0 {
+            let shown = rename.map_or(Cow::Borrowed(&text[..ready]), |r| {
+                r.apply(&text[..ready], at_line_start)
+            });
+            if to
+                .write_all(printable(&shown).as_bytes())
+                .and_then(|_| to.flush())
+                .is_err()
+            {
+                return;
+            }
+            at_line_start = text[..ready].ends_with('\n');
+            text.drain(..ready);
         }
         buf.copy_within(whole..read, 0);
         held = read - whole;
     }
-    if held > 0 {
-        let _ = to.write_all(String::from_utf8_lossy(&buf[..held]).as_bytes());
+    text.push_str(&String::from_utf8_lossy(&buf[..held]));
+    if !text.is_empty() {
+        let shown = rename.map_or(Cow::Borrowed(text.as_str()), |r| {
+            r.apply(&text, at_line_start)
+        });
+        let _ = to.write_all(printable(&shown).as_bytes());
         let _ = to.flush();
     }
 }
+
+/// bash starts its own messages with the script it runs and a line of it
+/// (`/tmp/runbook-dry-run-x/.runbook/dry-run.sh: line 327: `): a throw-away
+/// file and a line of the generated program, neither of which the user
+/// has. Shown instead: the runbook (`deploy.md: `), after the `==>` header
+/// of the step that failed.
+pub struct Rename {
+    /// The script's path as bash was given it.
+    script: String,
+    prefix: regex::Regex,
+    shown: String,
+}
+
+impl Rename {
+    pub fn new(script: &Path, shown: &str) -> Rename {
+        let script = script.to_string_lossy().into_owned();
+        let prefix = regex::Regex::new(&format!(r"(?m)^{}(: line \d+)?: ", regex::escape(&script)))
+            .expect("an escaped path is a valid pattern");
+        Rename {
+            script,
+            prefix,
+            shown: format!("{shown}: "),
+        }
+    }
+
+    /// `text` with bash's prefix replaced on each line it starts; its first
+    /// line is one only `at_line_start`.
+    fn apply<'t>(&self, text: &'t str, at_line_start: bool) -> Cow<'t, str> {
+        let from = if at_line_start {
+            0
+        } else {
+            text.find('\n').map_or(text.len(), |i| i + 1)
+        };
+        match self.prefix.replace_all(&text[from..], self.shown.as_str()) {
+            Cow::Borrowed(_) => Cow::Borrowed(text),
+            Cow::Owned(rest) => Cow::Owned(format!("{}{rest}", &text[..from])),
+        }
+    }
+
+    /// How much of `text` may be written now: all but a last, unfinished
+    /// line that may still turn out to be one of bash's messages.
+    fn ready(&self, text: &str, at_line_start: bool) -> usize {
+        let last = match text.rfind('\n') {
+            Some(i) => i + 1,
+            None if at_line_start => 0,
+            None => return text.len(),
+        };
+        let tail = &text[last..];
+        let may_be_prefix = self.script.starts_with(tail)
+            || (tail.starts_with(&self.script) && tail.len() < self.script.len() + MAX_LINE_PART);
+        if may_be_prefix { last } else { text.len() }
+    }
+}
+
+/// The longest `: line N: ` bash writes after the script's path.
+const MAX_LINE_PART: usize = 32;
 
 /// The length of `bytes` without a UTF-8 sequence cut off at its end,
 /// which the next read completes.
@@ -453,6 +528,50 @@ fn restrict(ruleset: Result<(), String>) -> Enforcement {
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
+
+    /// Hands out its text a few bytes at a time, as a pipe may.
+    struct Trickle<'a>(&'a [u8], usize);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.1.min(self.0.len()).min(buf.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    fn forwarded(text: &str, chunk: usize) -> String {
+        let rename = Rename::new(Path::new("/tmp/w/.runbook/dry-run.sh"), "deploy.md");
+        let mut out = Vec::new();
+        forward(Trickle(text.as_bytes(), chunk), &mut out, Some(&rename));
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn bash_messages_name_the_runbook_however_the_pipe_splits_them() {
+        let text = "==> step\n\
+                    /tmp/w/.runbook/dry-run.sh: line 327: X: step s (line 9) needs X\n\
+                    echoed /tmp/w/.runbook/dry-run.sh: line 1: stays\n\
+                    /tmp/w/.runbook/dry-run.sh: bad interpreter\n\
+                    Continue? ";
+        let want = "==> step\n\
+                    deploy.md: X: step s (line 9) needs X\n\
+                    echoed /tmp/w/.runbook/dry-run.sh: line 1: stays\n\
+                    deploy.md: bad interpreter\n\
+                    Continue? ";
+        for chunk in [1, 2, 3, 7, 40, 8192] {
+            assert_eq!(forwarded(text, chunk), want, "chunks of {chunk}");
+        }
+    }
+
+    #[test]
+    fn a_line_that_cannot_become_a_message_is_not_held() {
+        let rename = Rename::new(Path::new("/tmp/w/s.sh"), "r.md");
+        assert_eq!(rename.ready("Continue? ", true), 10);
+        assert_eq!(rename.ready("a\n/tmp/w/s", true), 2);
+        assert_eq!(rename.ready("/tmp/w/s.sh: line 3", false), 19);
+    }
 
     #[test]
     fn finds_the_interpreter_of_a_dynamic_binary() {
