@@ -363,12 +363,13 @@ fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> 
     let selection = if args.paths.is_empty() {
         Selection::All
     } else if args.force_exclude {
+        let book = workspace::Book::new(settings);
         let named = args
             .paths
             .iter()
             // A script or query a runbook includes is not a runbook: it
             // selects the runbooks that include it, wherever it is.
-            .filter(|p| workspace::in_book(p, settings) || workspace::is_script(p));
+            .filter(|p| book.holds(p) || workspace::is_script(p));
         Selection::Paths(named.cloned().collect())
     } else {
         Selection::Paths(args.paths.clone())

@@ -13,6 +13,7 @@ use ignore::Match;
 use ignore::gitignore::Gitignore;
 
 /// The ignore files in force at one point of a depth-first walk.
+#[derive(Clone)]
 pub struct Ignored {
     /// The walk's root, absolute, which entries' relative paths join.
     root: PathBuf,

@@ -561,19 +561,26 @@ pub fn select<'a>(
     let mut selected = Vec::new();
     let mut missing = Vec::new();
     let mut scripts = Vec::new();
+    // Every walked source is the source folder joined with its `rel`:
+    // comparing `rel` as text spares normalizing the whole tree's paths
+    // once per named file, and in sorted order the sources below a named
+    // path are one run, found by a binary search. A pre-commit run names
+    // thousands of files; looking through the walk for each was quadratic.
+    let mut by_rel: Vec<&Source> = all.iter().collect();
+    by_rel.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
     for path in paths {
         let wanted = full(path);
         let matches: Vec<&Source> = if src.starts_with(&wanted) {
             all.iter().collect()
         } else if let Some(inside) = relative(&src, &wanted) {
-            // Every walked source is the source folder joined with its
-            // `rel`: comparing `rel` as text spares normalizing the whole
-            // tree's paths once per named file (a pre-commit run names many).
-            all.iter()
+            let first = by_rel.partition_point(|s| s.rel.as_str() < inside.as_str());
+            by_rel[first..]
+                .iter()
+                .copied()
+                .take_while(|s| s.rel.starts_with(inside.as_str()))
                 .filter(|s| {
-                    s.rel
-                        .strip_prefix(&inside)
-                        .is_some_and(|after| after.is_empty() || after.starts_with('/'))
+                    let after = &s.rel[inside.len()..];
+                    after.is_empty() || after.starts_with('/')
                 })
                 .collect()
         } else {
@@ -701,36 +708,65 @@ pub fn is_within(path: &Path, paths: &[PathBuf]) -> bool {
 /// every path is but a repository's own documents (`CHANGELOG.md`, see
 /// [`crate::config::REPOSITORY_DOCUMENTS`]) and what the walk passes by.
 pub fn in_book(path: &Path, settings: &Settings) -> bool {
-    let (path, src) = (full(path), full(&settings.src));
-    let rel = relative(&src, &path);
-    if settings.file.is_none() {
-        let name = path.file_name().map(|n| n.to_string_lossy());
-        return !name.is_some_and(|n| settings.excluded(&n))
-            && !rel.is_some_and(|rel| walk_passes_by(&rel, &src, settings));
-    }
-    if src.starts_with(&path) {
-        return true;
-    }
-    rel.is_some_and(|rel| !settings.excluded(&rel) && !walk_passes_by(&rel, &src, settings))
+    Book::new(settings).holds(path)
 }
 
-/// Whether [`walk`] of `src` leaves out the entry at `rel`: a hidden
-/// folder or file on the way (`.github/pull_request_template.md`), or one
-/// git ignores. The pre-commit hook names such files when they are staged.
-fn walk_passes_by(rel: &str, src: &Path, settings: &Settings) -> bool {
-    let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
-    if parts.iter().any(|p| p.starts_with('.')) {
-        return true;
+/// [`in_book`] for many paths: what they share (the source folder, the
+/// ignore files above it) is worked out once, not once per path. A
+/// pre-commit run names thousands of files.
+pub struct Book<'s> {
+    settings: &'s Settings,
+    src: PathBuf,
+    /// Built on the first path that needs it.
+    ignored: std::cell::OnceCell<Option<Ignored>>,
+}
+
+impl<'s> Book<'s> {
+    pub fn new(settings: &'s Settings) -> Self {
+        Book {
+            settings,
+            src: full(&settings.src),
+            ignored: std::cell::OnceCell::new(),
+        }
     }
-    let Some(mut ignored) = Ignored::new(src, settings.config.lint.respect_gitignore) else {
-        return false;
-    };
-    // Folder by folder, as the walk meets them, so each folder's own
-    // `.gitignore` comes into force for what is below it.
-    (1..=parts.len()).any(|depth| {
-        let is_dir = depth < parts.len() || src.join(rel).is_dir();
-        ignored.skips(&parts[..depth].join("/"), depth, is_dir)
-    })
+
+    /// See [`in_book`].
+    pub fn holds(&self, path: &Path) -> bool {
+        let path = full(path);
+        let rel = relative(&self.src, &path);
+        if self.settings.file.is_none() {
+            let name = path.file_name().map(|n| n.to_string_lossy());
+            return !name.is_some_and(|n| self.settings.excluded(&n))
+                && !rel.is_some_and(|rel| self.walk_passes_by(&rel));
+        }
+        if self.src.starts_with(&path) {
+            return true;
+        }
+        rel.is_some_and(|rel| !self.settings.excluded(&rel) && !self.walk_passes_by(&rel))
+    }
+
+    /// Whether [`walk`] of the source folder leaves out the entry at `rel`:
+    /// a hidden folder or file on the way
+    /// (`.github/pull_request_template.md`), or one git ignores. The
+    /// pre-commit hook names such files when they are staged.
+    fn walk_passes_by(&self, rel: &str) -> bool {
+        let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
+        if parts.iter().any(|p| p.starts_with('.')) {
+            return true;
+        }
+        let above = self
+            .ignored
+            .get_or_init(|| Ignored::new(&self.src, self.settings.config.lint.respect_gitignore));
+        let Some(mut ignored) = above.clone() else {
+            return false;
+        };
+        // Folder by folder, as the walk meets them, so each folder's own
+        // `.gitignore` comes into force for what is below it.
+        (1..=parts.len()).any(|depth| {
+            let is_dir = depth < parts.len() || self.src.join(rel).is_dir();
+            ignored.skips(&parts[..depth].join("/"), depth, is_dir)
+        })
+    }
 }
 
 /// The absolute, lexically cleaned form of a path.
@@ -898,8 +934,42 @@ fn read_included(
 
 #[cfg(test)]
 mod tests {
-    use super::{by_components, is_within, normalize, relative};
+    use super::{by_components, is_within, normalize, relative, select, walk};
+    use crate::config::Settings;
     use std::path::{Path, PathBuf};
+
+    /// A named folder selects what is below it and nothing whose name
+    /// only starts like it, wherever the sorted names put those.
+    #[test]
+    fn named_paths_select_their_own_runbooks_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+        for file in [
+            "a.md", "a/x.md", "a/y/z.md", "a-b/x.md", "a.b/x.md", "ab.md", "b.md",
+        ] {
+            let path = root.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "# T\n").unwrap();
+        }
+        let settings = Settings::discover(root).unwrap();
+        let all = walk(&settings).markdown;
+        let selected = |named: &[&str]| -> Vec<String> {
+            let paths: Vec<PathBuf> = named.iter().map(|n| root.join(n)).collect();
+            let (sources, problems) = select(&all, &paths, &settings);
+            assert!(problems.is_empty());
+            sources.iter().map(|s| s.rel.clone()).collect()
+        };
+        assert_eq!(selected(&["a"]), ["a/x.md", "a/y/z.md"]);
+        assert_eq!(selected(&["a/"]), ["a/x.md", "a/y/z.md"]);
+        assert_eq!(selected(&["a.md"]), ["a.md"]);
+        assert_eq!(selected(&["a-b", "b.md"]), ["a-b/x.md", "b.md"]);
+        // In path order, as the walk gives them: `a/...` before `a.b/...`.
+        assert_eq!(
+            selected(&["a.b", "a/y", "a/y/z.md"]),
+            ["a/y/z.md", "a.b/x.md"]
+        );
+    }
 
     #[test]
     fn relative_is_slash_separated_whatever_the_spelling() {
