@@ -36,18 +36,20 @@ pub fn apply(diagnostics: &[Diagnostic], src: &Path) -> Outcome {
     }
     let mut outcome = Outcome::default();
     for (path, found) in by_file {
+        // Said whatever else the file holds: its findings carry no fix
+        // (see [`refuses`]), so what `--fix` would have done is unknown.
+        if let Some(d) = found.iter().find(|d| refuses(d)) {
+            outcome
+                .skipped
+                .push((path.to_path_buf(), format!("not fixed: {}", d.message)));
+            continue;
+        }
         let fixable: Vec<&Diagnostic> = found
             .iter()
             .copied()
             .filter(|d| d.fix.is_some() && d.is_counted())
             .collect();
         if fixable.is_empty() {
-            continue;
-        }
-        if let Some(d) = found.iter().find(|d| refuses(d)) {
-            outcome
-                .skipped
-                .push((path.to_path_buf(), format!("not fixed: {}", d.message)));
             continue;
         }
         if escapes(path, src) {

@@ -120,6 +120,22 @@ fn files_fix_refuses_offer_no_fixes() {
         assert_eq!(with_fix, usize::from(file == "fine.md"), "{file}: {report}");
     }
     assert_eq!(report["summary"]["fixable"], 1, "{report}");
+
+    // `--fix` fixes the one it can and says why it leaves the others.
+    let output = runbook(dir, &["lint", "--fix", "--today", TODAY]);
+    let said = stderr(&output);
+    assert!(
+        said.contains("fixed fine.md:9:1 [heading-no-space]"),
+        "{said}"
+    );
+    for file in ["latin1.md", "utf16.md", "yaml.md"] {
+        assert!(said.contains(&format!("{file}: not fixed: ")), "{said}");
+    }
+    assert!(
+        fs::read_to_string(dir.join("yaml.md"))
+            .unwrap()
+            .contains("\n##Bad\n")
+    );
 }
 
 #[test]
