@@ -60,9 +60,13 @@ fn fix_applies_safe_fixes_and_keeps_every_other_byte() {
     assert!(ambiguous.contains("last_reviewed: 01/02/2026") && ambiguous.contains("(#setp)"));
     assert!(ambiguous.contains("status: Dräft"));
 
-    // A file that does not parse is not touched: its findings offer no fix.
+    // A file that does not parse is not touched (its findings offer no
+    // fix), and `--fix` says so.
     assert_eq!(read(dir, "broken-yaml.md"), before_broken);
-    assert!(!said.contains("broken-yaml.md"), "{said}");
+    assert!(
+        said.contains("broken-yaml.md: not fixed: invalid YAML"),
+        "{said}"
+    );
 
     // What is left is reported, and fixing again changes nothing.
     let files = [
