@@ -1231,3 +1231,65 @@ fn the_home_page_opens_with_the_books_introduction() {
     let home = read(&tree.build(), "index.html");
     assert!(home.contains("The readme zebra."), "{home}");
 }
+
+/// Bare addresses in prose are links, as GitHub shows them: in paragraphs,
+/// list items and table cells, shown as written, a sentence's `.`, `,` or
+/// `)` left out, `www.` led to `http://`, e-mail to `mailto:`. Code, links
+/// and images keep them as text; the table of contents, the search index
+/// and the lint's findings are what they were.
+#[test]
+fn bare_addresses_in_prose_become_links() {
+    let body = "## Check https://status.example.com/api\n\n\
+See https://grafana.example.com/d/abc?orgId=1&var-env=prod for the dashboard.\n\n\
+- Logs (https://logs.example.com/q?x=(a)).\n\
+- Runbook index: www.example.com, then ops@example.com.\n\n\
+| Tool | Where |\n|---|---|\n| Kibana | https://kibana.example.com/app |\n\n\
+Run `curl https://api.example.com/health` or [the docs](https://docs.example.com/x) or \\\n\
+[https://shown.example.com](https://other.example.com).\n\n\
+```sh\ncurl https://fenced.example.com/\n```\n";
+    let tree = Tree::new(
+        BOOK,
+        &[("ops/check.md", &runbook("Check", "ops", "2026-11-01", body))],
+    );
+    let site = tree.build();
+    let html = read(&site, "ops/check.html");
+    for want in [
+        "<p>See <a href=\"https://grafana.example.com/d/abc?orgId=1&amp;var-env=prod\">https://grafana.example.com/d/abc?orgId=1&amp;var-env=prod</a> for the dashboard.</p>",
+        "<li>Logs (<a href=\"https://logs.example.com/q?x=(a)\">https://logs.example.com/q?x=(a)</a>).</li>",
+        "<li>Runbook index: <a href=\"http://www.example.com\">www.example.com</a>, then <a href=\"mailto:ops@example.com\">ops@example.com</a>.</li>",
+        "<td><a href=\"https://kibana.example.com/app\">https://kibana.example.com/app</a></td>",
+        "<code>curl https://api.example.com/health</code>",
+        "<a href=\"https://docs.example.com/x\">the docs</a>",
+        "<a href=\"https://other.example.com\">https://shown.example.com</a>",
+        "<code class=\"language-sh\">curl https://fenced.example.com/\n</code>",
+        "<h2 id=\"check-httpsstatusexamplecomapi\">Check <a href=\"https://status.example.com/api\">https://status.example.com/api</a> <a class=\"permalink\"",
+    ] {
+        assert!(html.contains(want), "{want}\nin {html}");
+    }
+    assert_eq!(html.matches("<a href=\"https://").count(), 6, "{html}");
+    assert!(!html.contains("href=\"https://api.example.com"), "{html}");
+    assert!(
+        !html.contains("href=\"https://fenced.example.com"),
+        "{html}"
+    );
+    assert!(!html.contains("href=\"https://shown.example.com"), "{html}");
+    // The table of contents names the heading in plain text (`/` escaped
+    // as the templates escape it).
+    assert!(
+        html.contains("<a href=\"#check-httpsstatusexamplecomapi\">Check https:&#x2F;&#x2F;status.example.com&#x2F;api</a></li>"),
+        "{html}"
+    );
+
+    // The lint's links, which `lint --online` checks, are those written.
+    let doc = runbook::document::Document::parse(
+        "check.md".into(),
+        "ops/check.md".into(),
+        read(tree.path(), "content/ops/check.md").into_bytes(),
+        &runbook::config::Aliases::default(),
+    );
+    let targets: Vec<&str> = doc.body.links.iter().map(|l| l.target.as_str()).collect();
+    assert_eq!(
+        targets,
+        ["https://docs.example.com/x", "https://other.example.com"]
+    );
+}

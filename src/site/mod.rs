@@ -7,6 +7,7 @@
 //! output is the configured "today".
 
 pub mod assets;
+pub mod autolink;
 pub mod live;
 pub mod nesting;
 pub mod output;
