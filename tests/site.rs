@@ -661,7 +661,7 @@ fn the_404_page_links_from_site_url() {
         assert!(found.len() >= 5, "{found:?}");
         for url in &found {
             assert!(
-                url == "data:," || url.starts_with(root),
+                url == "data:," || url == "#rb:main" || url.starts_with(root),
                 "{written}: {url} does not start at {root}"
             );
         }
@@ -670,6 +670,24 @@ fn the_404_page_links_from_site_url() {
         let index = read(&site, "index.html");
         assert!(!index.contains("runbooks&#x2F;") && !index.contains("example.com"));
     }
+}
+
+/// The 404 page, which does not extend `base.html`, opens with the skip
+/// link every other page has, to an element that is there.
+#[test]
+fn the_404_page_has_a_skip_link_to_its_content() {
+    let a = runbook("A", "ops", "2026-11-01", "text\n");
+    let html = read(&Tree::new(BOOK, &[("a.md", &a)]).build(), "404.html");
+    let body = html.split_once("<body data-kind=\"404\">\n").unwrap().1;
+    assert!(
+        body.starts_with("<a class=\"skip\" href=\"#rb:main\">Skip to content</a>\n"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<main id=\"rb:main\" tabindex=\"-1\">"),
+        "{html}"
+    );
+    assert_eq!(html.matches("id=\"rb:main\"").count(), 1, "{html}");
 }
 
 /// `tags: database` is one tag without brackets; `tags: backups, postgres`
