@@ -1311,3 +1311,77 @@ Run `curl https://api.example.com/health` or [the docs](https://docs.example.com
         ["https://docs.example.com/x", "https://other.example.com"]
     );
 }
+
+/// Two runbooks with one title (letter case and spaces aside) are told
+/// apart wherever runbooks are listed: the page's `<title>`, the home
+/// page and search results name each with its path.
+/// The heading stays as written; a title no other runbook has is as it was.
+#[test]
+fn runbooks_sharing_a_title_are_listed_with_their_paths() {
+    let restart = |title: &str| runbook(title, "ops", "2026-11-01", "## Steps\n\nrestart\n");
+    let (payments, search) = (restart("Restart the API"), restart("Restart the API"));
+    let (lower, unique) = (
+        restart("\"restart the api \""),
+        restart("Restart the workers"),
+    );
+    let tree = Tree::new(
+        BOOK,
+        &[
+            ("payments/restart.md", payments.as_str()),
+            ("search/restart.md", search.as_str()),
+            ("search/api.md", lower.as_str()),
+            ("workers/restart.md", unique.as_str()),
+        ],
+    );
+    let site = tree.build();
+    let page = read(&site, "payments/restart.html");
+    assert!(
+        page.contains("<title>Restart the API — payments&#x2F;restart.md · Ops</title>"),
+        "{page}"
+    );
+    assert!(page.contains(">Restart the API</h1>"), "{page}");
+    let page = read(&site, "search/api.html");
+    assert!(
+        page.contains("<title>restart the api — search&#x2F;api.md · Ops</title>"),
+        "{page}"
+    );
+    let page = read(&site, "workers/restart.html");
+    assert!(
+        page.contains("<title>Restart the workers · Ops</title>"),
+        "{page}"
+    );
+    let index = read(&site, "index.html");
+    for listed in [
+        ">Restart the API — payments&#x2F;restart.md</a>",
+        ">Restart the API — search&#x2F;restart.md</a>",
+        ">restart the api — search&#x2F;api.md</a>",
+        ">Restart the workers</a>",
+    ] {
+        assert!(index.contains(listed), "{listed} in {index}");
+    }
+
+    // Search results take their titles from the index's records.
+    let fragments: String = std::fs::read_dir(site.join("pagefind/fragment"))
+        .unwrap()
+        .map(|f| {
+            let mut text = String::new();
+            let file = std::fs::File::open(f.unwrap().path()).unwrap();
+            std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(file), &mut text)
+                .unwrap();
+            text
+        })
+        .collect();
+    assert!(
+        fragments.contains("\"title\":\"Restart the API — search/restart.md\""),
+        "{fragments}"
+    );
+    assert!(
+        fragments.contains("\"title\":\"Restart the workers\""),
+        "{fragments}"
+    );
+
+    // The same tree builds to the same bytes.
+    let again = common::snapshot(&tree.build_into("again").unwrap());
+    let first = common::snapshot(&site);
+    assert_eq!(first, again);
+}
