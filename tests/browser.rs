@@ -963,6 +963,85 @@ fn controls_that_need_script_show_only_with_it() {
     }
 }
 
+/// Where Tab goes on a page, from its top, for `stops` presses: each stop
+/// as `thead BUTTON Runbook`, `tbody A Restore`, `A Search` (the part of a
+/// table it is in, the element, its text).
+fn tab_stops(site: &Site, stops: usize) -> Vec<String> {
+    (0..stops)
+        .map(|_| {
+            site.tab.press_key("Tab").unwrap();
+            site.text(
+                "(e => ['thead', 'tbody'].filter(p => e.closest(p)).concat([e.tagName, e.textContent.trim()]).join(' '))(document.activeElement)",
+            )
+        })
+        .collect()
+}
+
+/// Without script a dashboard column heading is text, not a sort button
+/// that does nothing: Tab goes from the header to the first runbook. With
+/// script each heading is a button, on the way, that sorts the table.
+#[test]
+fn sort_buttons_exist_only_with_script_and_sort() {
+    let Some(site) = open_site("site", "sort buttons test") else {
+        return;
+    };
+    site.tab
+        .call_method(Emulation::SetScriptExecutionDisabled { value: true })
+        .unwrap();
+    site.go("dashboard.html");
+    assert_eq!(
+        site.eval("document.querySelectorAll('thead button').length"),
+        0
+    );
+    let stops = tab_stops(&site, 10);
+    assert!(!stops.iter().any(|s| s.starts_with("thead")), "{stops:#?}");
+    let first_row = stops.iter().position(|s| s.starts_with("tbody A"));
+    let search = stops.iter().position(|s| s.starts_with("INPUT"));
+    assert_eq!(
+        first_row.zip(search).map(|(row, search)| row - search),
+        Some(1),
+        "{stops:#?}"
+    );
+
+    site.tab
+        .call_method(Emulation::SetScriptExecutionDisabled { value: false })
+        .unwrap();
+    site.go("dashboard.html");
+    site.until(
+        "sort buttons",
+        "document.querySelectorAll('thead th button').length === 6",
+    );
+    let stops = tab_stops(&site, 10);
+    assert!(
+        stops.contains(&"thead BUTTON Runbook".to_string()),
+        "{stops:#?}"
+    );
+    let column = |n: usize| -> Vec<String> {
+        serde_json::from_str(&site.text(&format!(
+            "JSON.stringify(Array.from(document.querySelectorAll('tbody tr')).map(r => r.cells[{n}].getAttribute('data-value')))"
+        )))
+        .unwrap()
+    };
+    let mut titles = column(0);
+    assert!(titles.len() >= 3, "{titles:?}");
+    titles.sort();
+    site.eval("document.querySelector('thead th button').click()");
+    assert_eq!(column(0), titles);
+    assert_eq!(
+        site.text("document.querySelector('thead th').getAttribute('aria-sort')"),
+        "ascending"
+    );
+    site.eval("document.querySelector('thead th button').click()");
+    titles.reverse();
+    assert_eq!(column(0), titles);
+    // Findings sort as numbers, most first on a second press.
+    site.eval("document.querySelectorAll('thead th button')[5].click()");
+    site.eval("document.querySelectorAll('thead th button')[5].click()");
+    let findings: Vec<u64> = column(5).iter().map(|f| f.parse().unwrap()).collect();
+    assert!(findings.windows(2).all(|w| w[0] >= w[1]), "{findings:?}");
+    assert!(findings.first() > findings.last(), "{findings:?}");
+}
+
 /// WCAG contrast ratio of two `rgb(...)` colours.
 fn contrast(a: &str, b: &str) -> f64 {
     let luminance = |c: &str| -> f64 {

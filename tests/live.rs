@@ -1110,3 +1110,56 @@ fn a_saved_introduction_reaches_the_home_page() {
         get(serve.addr, "/index.html").1.contains("Second words.")
     });
 }
+
+/// A save that gives a runbook the title of another (letter case aside),
+/// or takes it back, lists the other with its path too, or no longer,
+/// though nothing links the two.
+#[test]
+fn a_title_that_starts_or_stops_being_shared_relists_the_other_runbook() {
+    let serve = Serve::start();
+    let title_of = |page: &str| {
+        let (_, html) = get(serve.addr, page);
+        let title = html.split_once("<title>").unwrap().1;
+        title.split_once(" · ").unwrap().0.to_string()
+    };
+    assert_eq!(
+        title_of("/network/dns-cutover.html"),
+        "Cut DNS over to the standby region"
+    );
+    let mut events = Events::connect(serve.addr);
+    let file = serve.path("content/db/restore.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let shared = text.replace(
+        "title: Restore a Ledger database from backup",
+        "title: cut DNS over to the standby region",
+    );
+    assert_ne!(text, shared);
+    serve.save(&file, &shared);
+    events.message(|m| m["scope"] == "all");
+    assert_eq!(
+        title_of("/network/dns-cutover.html"),
+        "Cut DNS over to the standby region — network&#x2F;dns-cutover.md"
+    );
+    assert_eq!(
+        title_of("/db/restore.html"),
+        "cut DNS over to the standby region — db&#x2F;restore.md"
+    );
+    let (_, cutover) = get(serve.addr, "/network/dns-cutover.html");
+    assert!(cutover.contains(">Cut DNS over to the standby region</h1>"));
+    let (_, index) = get(serve.addr, "/index.html");
+    assert!(
+        index.contains(">Cut DNS over to the standby region — network&#x2F;dns-cutover.md</a>"),
+        "{index}"
+    );
+
+    serve.save(&file, &text);
+    events.message(|m| m["scope"] == "all");
+    assert_eq!(
+        title_of("/network/dns-cutover.html"),
+        "Cut DNS over to the standby region"
+    );
+    assert_eq!(
+        title_of("/db/restore.html"),
+        "Restore a Ledger database from backup"
+    );
+}

@@ -163,13 +163,14 @@ fn missing_pages_get_the_404_page() {
 }
 
 /// The `href`, `src` and `action` values of a page, entities decoded,
-/// without `data:` URLs.
+/// without `data:` URLs and links within the page (the skip link), which
+/// the browser never requests.
 fn urls(html: &[u8]) -> Vec<String> {
     let html = String::from_utf8_lossy(html);
     let re = regex::Regex::new(r#"\b(?:href|src|action)="([^"]*)""#).unwrap();
     re.captures_iter(&html)
         .map(|c| c[1].replace("&#x2F;", "/"))
-        .filter(|u| !u.starts_with("data:"))
+        .filter(|u| !u.starts_with("data:") && !u.starts_with('#'))
         .collect()
 }
 

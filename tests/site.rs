@@ -661,7 +661,7 @@ fn the_404_page_links_from_site_url() {
         assert!(found.len() >= 5, "{found:?}");
         for url in &found {
             assert!(
-                url == "data:," || url.starts_with(root),
+                url == "data:," || url == "#rb:main" || url.starts_with(root),
                 "{written}: {url} does not start at {root}"
             );
         }
@@ -670,6 +670,24 @@ fn the_404_page_links_from_site_url() {
         let index = read(&site, "index.html");
         assert!(!index.contains("runbooks&#x2F;") && !index.contains("example.com"));
     }
+}
+
+/// The 404 page, which does not extend `base.html`, opens with the skip
+/// link every other page has, to an element that is there.
+#[test]
+fn the_404_page_has_a_skip_link_to_its_content() {
+    let a = runbook("A", "ops", "2026-11-01", "text\n");
+    let html = read(&Tree::new(BOOK, &[("a.md", &a)]).build(), "404.html");
+    let body = html.split_once("<body data-kind=\"404\">\n").unwrap().1;
+    assert!(
+        body.starts_with("<a class=\"skip\" href=\"#rb:main\">Skip to content</a>\n"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<main id=\"rb:main\" tabindex=\"-1\">"),
+        "{html}"
+    );
+    assert_eq!(html.matches("id=\"rb:main\"").count(), 1, "{html}");
 }
 
 /// `tags: database` is one tag without brackets; `tags: backups, postgres`
@@ -1230,4 +1248,140 @@ fn the_home_page_opens_with_the_books_introduction() {
     std::fs::remove_file(tree.path().join("content/index.md")).unwrap();
     let home = read(&tree.build(), "index.html");
     assert!(home.contains("The readme zebra."), "{home}");
+}
+
+/// Bare addresses in prose are links, as GitHub shows them: in paragraphs,
+/// list items and table cells, shown as written, a sentence's `.`, `,` or
+/// `)` left out, `www.` led to `http://`, e-mail to `mailto:`. Code, links
+/// and images keep them as text; the table of contents, the search index
+/// and the lint's findings are what they were.
+#[test]
+fn bare_addresses_in_prose_become_links() {
+    let body = "## Check https://status.example.com/api\n\n\
+See https://grafana.example.com/d/abc?orgId=1&var-env=prod for the dashboard.\n\n\
+- Logs (https://logs.example.com/q?x=(a)).\n\
+- Runbook index: www.example.com, then ops@example.com.\n\n\
+| Tool | Where |\n|---|---|\n| Kibana | https://kibana.example.com/app |\n\n\
+Run `curl https://api.example.com/health` or [the docs](https://docs.example.com/x) or \\\n\
+[https://shown.example.com](https://other.example.com).\n\n\
+```sh\ncurl https://fenced.example.com/\n```\n";
+    let tree = Tree::new(
+        BOOK,
+        &[("ops/check.md", &runbook("Check", "ops", "2026-11-01", body))],
+    );
+    let site = tree.build();
+    let html = read(&site, "ops/check.html");
+    for want in [
+        "<p>See <a href=\"https://grafana.example.com/d/abc?orgId=1&amp;var-env=prod\">https://grafana.example.com/d/abc?orgId=1&amp;var-env=prod</a> for the dashboard.</p>",
+        "<li>Logs (<a href=\"https://logs.example.com/q?x=(a)\">https://logs.example.com/q?x=(a)</a>).</li>",
+        "<li>Runbook index: <a href=\"http://www.example.com\">www.example.com</a>, then <a href=\"mailto:ops@example.com\">ops@example.com</a>.</li>",
+        "<td><a href=\"https://kibana.example.com/app\">https://kibana.example.com/app</a></td>",
+        "<code>curl https://api.example.com/health</code>",
+        "<a href=\"https://docs.example.com/x\">the docs</a>",
+        "<a href=\"https://other.example.com\">https://shown.example.com</a>",
+        "<code class=\"language-sh\">curl https://fenced.example.com/\n</code>",
+        "<h2 id=\"check-httpsstatusexamplecomapi\">Check <a href=\"https://status.example.com/api\">https://status.example.com/api</a> <a class=\"permalink\"",
+    ] {
+        assert!(html.contains(want), "{want}\nin {html}");
+    }
+    assert_eq!(html.matches("<a href=\"https://").count(), 6, "{html}");
+    assert!(!html.contains("href=\"https://api.example.com"), "{html}");
+    assert!(
+        !html.contains("href=\"https://fenced.example.com"),
+        "{html}"
+    );
+    assert!(!html.contains("href=\"https://shown.example.com"), "{html}");
+    // The table of contents names the heading in plain text (`/` escaped
+    // as the templates escape it).
+    assert!(
+        html.contains("<a href=\"#check-httpsstatusexamplecomapi\">Check https:&#x2F;&#x2F;status.example.com&#x2F;api</a></li>"),
+        "{html}"
+    );
+
+    // The lint's links, which `lint --online` checks, are those written.
+    let doc = runbook::document::Document::parse(
+        "check.md".into(),
+        "ops/check.md".into(),
+        read(tree.path(), "content/ops/check.md").into_bytes(),
+        &runbook::config::Aliases::default(),
+    );
+    let targets: Vec<&str> = doc.body.links.iter().map(|l| l.target.as_str()).collect();
+    assert_eq!(
+        targets,
+        ["https://docs.example.com/x", "https://other.example.com"]
+    );
+}
+
+/// Two runbooks with one title (letter case and spaces aside) are told
+/// apart wherever runbooks are listed: the page's `<title>`, the home
+/// page and search results name each with its path.
+/// The heading stays as written; a title no other runbook has is as it was.
+#[test]
+fn runbooks_sharing_a_title_are_listed_with_their_paths() {
+    let restart = |title: &str| runbook(title, "ops", "2026-11-01", "## Steps\n\nrestart\n");
+    let (payments, search) = (restart("Restart the API"), restart("Restart the API"));
+    let (lower, unique) = (
+        restart("\"restart the api \""),
+        restart("Restart the workers"),
+    );
+    let tree = Tree::new(
+        BOOK,
+        &[
+            ("payments/restart.md", payments.as_str()),
+            ("search/restart.md", search.as_str()),
+            ("search/api.md", lower.as_str()),
+            ("workers/restart.md", unique.as_str()),
+        ],
+    );
+    let site = tree.build();
+    let page = read(&site, "payments/restart.html");
+    assert!(
+        page.contains("<title>Restart the API — payments&#x2F;restart.md · Ops</title>"),
+        "{page}"
+    );
+    assert!(page.contains(">Restart the API</h1>"), "{page}");
+    let page = read(&site, "search/api.html");
+    assert!(
+        page.contains("<title>restart the api — search&#x2F;api.md · Ops</title>"),
+        "{page}"
+    );
+    let page = read(&site, "workers/restart.html");
+    assert!(
+        page.contains("<title>Restart the workers · Ops</title>"),
+        "{page}"
+    );
+    let index = read(&site, "index.html");
+    for listed in [
+        ">Restart the API — payments&#x2F;restart.md</a>",
+        ">Restart the API — search&#x2F;restart.md</a>",
+        ">restart the api — search&#x2F;api.md</a>",
+        ">Restart the workers</a>",
+    ] {
+        assert!(index.contains(listed), "{listed} in {index}");
+    }
+
+    // Search results take their titles from the index's records.
+    let fragments: String = std::fs::read_dir(site.join("pagefind/fragment"))
+        .unwrap()
+        .map(|f| {
+            let mut text = String::new();
+            let file = std::fs::File::open(f.unwrap().path()).unwrap();
+            std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(file), &mut text)
+                .unwrap();
+            text
+        })
+        .collect();
+    assert!(
+        fragments.contains("\"title\":\"Restart the API — search/restart.md\""),
+        "{fragments}"
+    );
+    assert!(
+        fragments.contains("\"title\":\"Restart the workers\""),
+        "{fragments}"
+    );
+
+    // The same tree builds to the same bytes.
+    let again = common::snapshot(&tree.build_into("again").unwrap());
+    let first = common::snapshot(&site);
+    assert_eq!(first, again);
 }

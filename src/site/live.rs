@@ -474,18 +474,28 @@ impl Live {
         let groups = Groups::new(
             pages.iter().flat_map(|p| p.owners.iter()),
             pages.iter().flat_map(|p| p.tags.iter()),
-        );
+        )
+        .with_titles(pages.iter().map(|p| p.summary.title.as_str()));
         let summaries: Vec<Summary> = pages.iter().map(|p| linked_summary(p, &groups)).collect();
         let anchors: HashMap<String, String> = pages::folders(&summaries)
             .into_iter()
             .map(|f| (f.path, f.anchor))
             .collect();
         let site = SiteContext::new(&self.settings, self.today, &summaries, &groups);
+        // A title that starts or stops being shared changes how other
+        // runbooks are listed (their `<title>`, search results), though
+        // nothing links them: every page is rewritten and every shard
+        // indexed again.
+        let titles_changed = groups.shared_titles != self.groups.shared_titles;
+        if titles_changed {
+            self.dirty_shards = None;
+        }
         let changed = site.base != self.site.base
             || site.search != self.site.search
             || anchors != self.anchors
             || groups.owners != self.groups.owners
-            || groups.tags != self.groups.tags;
+            || groups.tags != self.groups.tags
+            || titles_changed;
         // An owner or tag no runbook names any more has no page: an old
         // one would go on listing runbooks it no longer holds.
         let kept = group_pages(&groups);
@@ -550,7 +560,11 @@ impl Live {
                 rel,
                 page,
                 &summary,
-                &|rel| self.pages.get(rel).map(|p| p.summary.title.clone()),
+                &|rel| {
+                    self.pages
+                        .get(rel)
+                        .map(|p| self.groups.listed_title(&p.summary))
+                },
             )?;
         }
         let scratch =
@@ -572,7 +586,11 @@ impl Live {
             out,
             page,
             &summary,
-            &|rel| self.pages.get(rel).map(|p| p.summary.title.clone()),
+            &|rel| {
+                self.pages
+                    .get(rel)
+                    .map(|p| self.groups.listed_title(&p.summary))
+            },
         )?;
         write(&self.out, out, html.as_bytes())?;
         Ok(Some(summary.url))

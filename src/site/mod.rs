@@ -7,6 +7,7 @@
 //! output is the configured "today".
 
 pub mod assets;
+pub mod autolink;
 pub mod live;
 pub mod nesting;
 pub mod output;
@@ -170,7 +171,8 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
     let groups = Groups::new(
         pages.iter().flat_map(|p| p.owners.iter()),
         pages.iter().flat_map(|p| p.tags.iter()),
-    );
+    )
+    .with_titles(pages.iter().map(|p| p.summary.title.as_str()));
     for page in &mut pages {
         page.summary = linked_summary(page, &groups);
     }
@@ -184,7 +186,7 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
     let site = SiteContext::new(settings, today, &summaries, &groups);
     let titles: HashMap<&str, &str> = summaries
         .iter()
-        .map(|s| (s.rel.as_str(), s.title.as_str()))
+        .map(|s| (s.rel.as_str(), s.listed.as_str()))
         .collect();
     let records: Vec<search::Record> = pages.iter().map(|p| record(p, &groups)).collect();
     // Pagefind takes its pages one at a time, so the index is built on its
@@ -263,9 +265,11 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
     Ok(built)
 }
 
-/// A runbook's summary with its owner and tag pages linked.
+/// A runbook's summary with its owner and tag pages linked, and its title
+/// told apart from any other runbook's of the same title.
 fn linked_summary(page: &Page, groups: &Groups) -> Summary {
     let mut summary = page.summary.clone();
+    summary.listed = groups.listed_title(&page.summary);
     summary.owners = page.owners.iter().map(|o| groups.owner(o)).collect();
     summary.tags = page.tags.iter().map(|t| groups.tag(t)).collect();
     summary
@@ -310,7 +314,7 @@ fn render_runbook(
 fn record<'a>(p: &'a Page, groups: &'a Groups) -> search::Record<'a> {
     search::Record {
         url: &p.summary.url,
-        title: &p.summary.title,
+        title: groups.listed_title(&p.summary),
         title_anchor: p.title_anchor.as_deref(),
         owners: p.owners.iter().map(|o| groups.owner_name(o)).collect(),
         status: &p.summary.status,
@@ -496,6 +500,7 @@ fn page_of(
         includes,
         html_as_text: body.html_as_text,
         summary: Summary {
+            listed: title.clone(),
             title,
             rel: doc.rel.clone(),
             url: encode_path(out),

@@ -6,7 +6,7 @@
 //! template prefixes the page's `root` (`../` per folder level), so the site
 //! works from any sub-path and from `file://`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 
@@ -23,6 +23,10 @@ pub struct Link {
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
     pub title: String,
+    /// The title as lists, search results and the page's `<title>` show
+    /// it: with the source path when another runbook of the book has the
+    /// same title ([`Groups::listed_title`]), so two are told apart.
+    pub listed: String,
     /// The source path, `ops/deploy.md`.
     pub rel: String,
     pub url: String,
@@ -122,6 +126,8 @@ pub struct Groups {
     /// A name in lower case to the name its group is shown as.
     owner_names: HashMap<String, String>,
     tag_names: HashMap<String, String>,
+    /// Titles, trimmed and in lower case, that two or more runbooks have.
+    pub shared_titles: BTreeSet<String>,
 }
 
 impl Groups {
@@ -136,6 +142,27 @@ impl Groups {
             tags,
             owner_names,
             tag_names,
+            shared_titles: BTreeSet::new(),
+        }
+    }
+
+    /// The same, knowing the titles of every runbook of the book.
+    pub fn with_titles<'a>(mut self, titles: impl Iterator<Item = &'a str>) -> Groups {
+        let mut seen = HashSet::new();
+        self.shared_titles = titles
+            .map(title_key)
+            .filter(|key| !seen.insert(key.clone()))
+            .collect();
+        self
+    }
+
+    /// A runbook's title as lists show it: `Restart the API — payments/restart.md`
+    /// when another runbook has the same title, else as written.
+    pub fn listed_title(&self, summary: &Summary) -> String {
+        if self.shared_titles.contains(&title_key(&summary.title)) {
+            format!("{} — {}", summary.title.trim(), summary.rel)
+        } else {
+            summary.title.clone()
         }
     }
 
@@ -167,6 +194,11 @@ impl Groups {
             .get(&name.to_lowercase())
             .map_or(name, String::as_str)
     }
+}
+
+/// What two titles that say the same are compared by.
+fn title_key(title: &str) -> String {
+    title.trim().to_lowercase()
 }
 
 /// Groups `names` by letter case, each shown as most of its members write

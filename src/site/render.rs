@@ -21,6 +21,7 @@ use crate::lint::links::{self, Target};
 use crate::workspace::is_markdown;
 
 use super::assets::AssetMap;
+use super::autolink;
 use super::nesting;
 
 /// Source path (`ops/deploy.md`) to output path (`ops/deploy.html`) of
@@ -78,6 +79,7 @@ pub fn body(
     allow_html: bool,
 ) -> Body {
     let mut title_anchor = None;
+    let events = autolink::linked(events);
     let html_as_text = !allow_html && nesting::too_deep(&events);
     let mut footnotes = Footnotes::citing(&events);
     let mut events = events.into_iter().peekable();

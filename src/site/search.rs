@@ -13,7 +13,7 @@ use super::render::html_escape;
 pub struct Record<'a> {
     /// The page, from the site root, without a leading `/`.
     pub url: &'a str,
-    pub title: &'a str,
+    pub title: String,
     pub title_anchor: Option<&'a str>,
     pub owners: Vec<&'a str>,
     pub status: &'a str,
@@ -166,7 +166,7 @@ fn lean_html(record: &Record<'_>) -> String {
             html_escape(value)
         ));
     };
-    tag("meta", "title", record.title);
+    tag("meta", "title", &record.title);
     tag("meta", "owner", &record.owners.join(", "));
     tag("meta", "status", record.status);
     tag("meta", "review", record.review);
@@ -186,7 +186,7 @@ fn lean_html(record: &Record<'_>) -> String {
         .title_anchor
         .map(|a| format!(" id=\"{}\"", html_escape(a)))
         .unwrap_or_default();
-    html.push_str(&format!("<h1{id}>{}</h1>", html_escape(record.title)));
+    html.push_str(&format!("<h1{id}>{}</h1>", html_escape(&record.title)));
     push_without_long_ids(&mut html, record.body);
     html.push_str("</main></body></html>");
     html

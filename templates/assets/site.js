@@ -4,8 +4,8 @@
 (function () {
   "use strict";
 
-  // Controls that only work with script (copy buttons, the index filter,
-  // sort buttons) are hidden by the stylesheet until this class is set.
+  // Controls that only work with script (copy buttons, the index filter)
+  // are hidden by the stylesheet until this class is set.
   // This file is loaded with `defer` from <head>: it runs before the page
   // is first shown in practice, so nothing flashes in or out.
   document.documentElement.classList.add("js");
@@ -161,17 +161,30 @@
     }
   }
 
-  // Sortable tables: a button in each column heading.
+  // A column heading's text as a sort button. The page has none of its
+  // own: without script it would do nothing yet take a Tab stop.
+  function sortButton(th) {
+    var button = document.createElement("button");
+    button.type = "button";
+    while (th.firstChild) { button.appendChild(th.firstChild); }
+    th.appendChild(button);
+    return button;
+  }
+
+  // Sortable tables: a button in each column heading with a data-type. A
+  // heading that holds its button already (a `macros.html` overridden
+  // before the buttons were made here) keeps it.
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (table) {
     var heads = Array.prototype.slice.call(table.querySelectorAll("thead th"));
     heads.forEach(function (th, column) {
       var button = th.querySelector("button");
+      if (!button && th.hasAttribute("data-type")) { button = sortButton(th); }
       if (!button) { return; }
       button.addEventListener("click", function () {
         var ascending = th.getAttribute("aria-sort") !== "ascending";
         heads.forEach(function (h) { h.setAttribute("aria-sort", "none"); });
         th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        var numeric = button.getAttribute("data-type") === "num";
+        var numeric = (th.getAttribute("data-type") || button.getAttribute("data-type")) === "num";
         var body = table.tBodies[0];
         var rows = Array.prototype.slice.call(body.rows);
         var key = function (row) { return row.cells[column].getAttribute("data-value") || ""; };
