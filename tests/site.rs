@@ -1320,10 +1320,9 @@ Run `curl https://api.example.com/health` or [the docs](https://docs.example.com
 fn runbooks_sharing_a_title_are_listed_with_their_paths() {
     let restart = |title: &str| runbook(title, "ops", "2026-11-01", "## Steps\n\nrestart\n");
     let (payments, search) = (restart("Restart the API"), restart("Restart the API"));
-    let (lower, unique) = (
-        restart("\"restart the api \""),
-        restart("Restart the workers"),
-    );
+    let lower = restart("\"restart the api \"");
+    // Its related runbooks share a title: the list tells them apart too.
+    let unique = "---\ntitle: Restart the workers\nowner: ops\nlast_reviewed: 2026-11-01\nstatus: authoritative\nrelated: [../payments/restart.md, ../search/restart.md]\n---\n\n## Steps\n\nrestart\n".to_string();
     let tree = Tree::new(
         BOOK,
         &[
@@ -1350,6 +1349,12 @@ fn runbooks_sharing_a_title_are_listed_with_their_paths() {
         page.contains("<title>Restart the workers · Ops</title>"),
         "{page}"
     );
+    for related in [
+        "<li><a href=\"..&#x2F;payments&#x2F;restart.html\">Restart the API — payments&#x2F;restart.md</a></li>",
+        "<li><a href=\"..&#x2F;search&#x2F;restart.html\">Restart the API — search&#x2F;restart.md</a></li>",
+    ] {
+        assert!(page.contains(related), "{related} in {page}");
+    }
     let index = read(&site, "index.html");
     for listed in [
         ">Restart the API — payments&#x2F;restart.md</a>",
