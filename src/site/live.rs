@@ -547,6 +547,12 @@ impl Live {
             .collect()
     }
 
+    /// The title another runbook's related list shows for `rel`.
+    fn listed_title(&self, rel: &str) -> Option<String> {
+        let page = self.pages.get(rel)?;
+        Some(self.groups.listed_title(&page.summary))
+    }
+
     /// Renders one runbook and the site pages without writing anything:
     /// a template that fails to render fails here, before the site is touched.
     fn probe(&self) -> Result<(), String> {
@@ -560,11 +566,7 @@ impl Live {
                 rel,
                 page,
                 &summary,
-                &|rel| {
-                    self.pages
-                        .get(rel)
-                        .map(|p| self.groups.listed_title(&p.summary))
-                },
+                &|rel| self.listed_title(rel),
             )?;
         }
         let scratch =
@@ -586,11 +588,7 @@ impl Live {
             out,
             page,
             &summary,
-            &|rel| {
-                self.pages
-                    .get(rel)
-                    .map(|p| self.groups.listed_title(&p.summary))
-            },
+            &|rel| self.listed_title(rel),
         )?;
         write(&self.out, out, html.as_bytes())?;
         Ok(Some(summary.url))

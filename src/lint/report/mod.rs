@@ -302,8 +302,9 @@ pub fn occurrences<'a>(findings: impl Iterator<Item = &'a Diagnostic>) -> Vec<u3
 /// text of its line and its [`occurrences`] count. Not its line number,
 /// so a line added above it does not make it a new finding; not its
 /// message, which for a review counts days (`12 days ago`): a print that
-/// changed every day would close the alert and open it again each night. FNV-1a, 64 bits twice with
-/// different seeds, so it is the same whichever Rust built it.
+/// changed every day would close the alert and open it again each night.
+/// FNV-1a, 64 bits twice with different seeds, so it is the same whichever
+/// Rust built it.
 pub fn fingerprint(d: &Diagnostic, path: &str, occurrence: u32) -> String {
     let occurrence = occurrence.to_string();
     let parts = [d.rule, path, d.source_line.trim(), &occurrence];
