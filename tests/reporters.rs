@@ -664,3 +664,117 @@ fn sarif_describes_every_team_rule() {
         .collect();
     insta::assert_snapshot!(serde_json::to_string_pretty(&team).unwrap());
 }
+
+/// The SARIF 2.1.0 schema as OASIS published it, from the source of
+/// `serde-sarif` (the crate the reporter builds its log with), found
+/// through `cargo metadata` rather than copied into this repository.
+fn sarif_schema() -> serde_json::Value {
+    let metadata = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(metadata.status.success(), "{}", common::stderr(&metadata));
+    let metadata: serde_json::Value = serde_json::from_slice(&metadata.stdout).unwrap();
+    let manifest = metadata["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "serde-sarif")
+        .and_then(|p| p["manifest_path"].as_str())
+        .expect("serde-sarif in the dependency graph");
+    let schema = std::path::Path::new(manifest).with_file_name("src/schema.json");
+    let schema: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&schema).unwrap()).unwrap();
+    assert_eq!(
+        schema["title"],
+        "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    );
+    // The published `language` patterns have a stray `]`, which the
+    // meta-schema's `regex` format refuses: their evident meaning instead
+    // (runbook writes no `language`).
+    let mut schema = schema;
+    let mut mended = 0;
+    mend_language_patterns(&mut schema, &mut mended);
+    assert_eq!(mended, 2);
+    schema
+}
+
+fn mend_language_patterns(value: &mut serde_json::Value, mended: &mut usize) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if key == "pattern" && value == "^[a-zA-Z]{2}|^[a-zA-Z]{2}-[a-zA-Z]{2}]?$" {
+                    *value = "^[a-zA-Z]{2}(-[a-zA-Z]{2})?$".into();
+                    *mended += 1;
+                } else {
+                    mend_language_patterns(value, mended);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                mend_language_patterns(item, mended);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Every SARIF log runbook writes is valid against the official schema,
+/// formats (`uri`, `uri-reference`) included: every rule's fixtures, the
+/// hostile inputs, suppressed findings, a file name that needs encoding,
+/// a tree with no finding, and a run that could not read a file.
+#[test]
+fn sarif_logs_validate_against_the_official_schema() {
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft7)
+        .should_validate_formats(true)
+        .build(&sarif_schema())
+        .unwrap();
+    // The check bites: a level SARIF does not have, a URI that is not one.
+    let bad = serde_json::json!({"version": "2.1.0", "runs": [{
+        "tool": {"driver": {"name": "runbook"}},
+        "results": [{"message": {"text": "x"}, "level": "fatal"}],
+        "artifacts": [{"location": {"uri": "a b\\c"}}]}]});
+    assert_eq!(validator.iter_errors(&bad).count(), 2);
+    let check = |dir: &std::path::Path, extra: &[&str]| {
+        let mut args = vec!["lint", "--format", "sarif", "--today", TODAY];
+        args.extend_from_slice(extra);
+        let output = runbook(dir, &args);
+        let log: serde_json::Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{}: {e}\n{}", dir.display(), stdout(&output)));
+        let errors: Vec<String> = validator
+            .iter_errors(&log)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", dir.display());
+        log["runs"][0]["results"].as_array().unwrap().len()
+    };
+
+    let mut results = 0;
+    let mut trees = 0;
+    for entry in std::fs::read_dir(fixtures().join("lint")).unwrap() {
+        let dir = entry.unwrap().path();
+        if dir.join("book.toml").is_file() {
+            results += check(&dir, &["--show-suppressed"]);
+            trees += 1;
+        }
+    }
+    assert!(
+        trees >= 20 && results > 100,
+        "{trees} trees, {results} results"
+    );
+    check(&fixtures().join("hostile"), &[]);
+    assert!(check(report_tree().path(), &["--show-suppressed"]) > 0);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::write(dir.join("ok.md"), "---\ntitle: Ok\nowner: o\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# Ok\n\n## Rollback\n\nUndo.\n").unwrap();
+    assert_eq!(check(dir, &[]), 0);
+    std::fs::write(dir.join("step #1 (ü).md"), "# No front matter\n").unwrap();
+    std::fs::write(dir.join("bytes.md"), b"---\ntitle: \xff\n---\n").unwrap();
+    std::fs::create_dir(dir.join("folder.md")).unwrap();
+    assert!(check(dir, &[]) >= 2);
+}
