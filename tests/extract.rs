@@ -1440,6 +1440,19 @@ fn dry_run_cannot_be_talked_out_of_the_trace() {
         format!("unset() {{ {t} {d}/made; }}\nf() {{ :; }}\nf"),
         format!("function local {{ {t} {d}/made; }}\nfalse"),
         format!("( read() {{ {t} {d}/made; }}; false )"),
+        // Braces that are no expansion, in a command word the trap took
+        // for quoting and handed to its own `eval`.
+        format!("x{{ {t} {d}/made }}"),
+        format!("a{{ builtin eval 'builtin trap - DEBUG #' }}\n{t} {d}/made"),
+        // Names bash makes only as it runs the command.
+        format!("{{builtin,trap}} - DEBUG\n{t} {d}/made"),
+        format!(": > builtin\nbuil?in trap - DEBUG\n{t} {d}/made"),
+        // PATH for one command, through a name reference.
+        format!("declare -n p=PATH\np=/usr/bin touch {d}/made"),
+        // The trace's own descriptor sent elsewhere; no function call at all.
+        format!("{{ {t} {d}/made; }} 62>/dev/null"),
+        format!("{{ {t} {d}/made; }} 6\\\n2>/dev/null"),
+        format!("FUNCNEST=1\nf() {{ {t} {d}/made; }}\nf"),
     ];
     for (i, code) in cases.iter().enumerate() {
         let name = format!("case-{i}.md");
@@ -1981,6 +1994,15 @@ fn dry_run_sandbox_holds_what_the_trace_misses() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port();
+    let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    udp.set_nonblocking(true).unwrap();
+    let udp_port = udp.local_addr().unwrap().port();
+    // The ELF interpreter, which Landlock must let run to load bash, runs
+    // any program given to it without executing that program's file.
+    let loader = ["/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux-aarch64.so.1"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("a dynamic loader");
     let script = format!(
         "exec > {w}/log 2>&1\n\
          /usr/bin/touch {o}/executed; echo rc=$?\n\
@@ -1988,14 +2010,19 @@ fn dry_run_sandbox_holds_what_the_trace_misses() {
          echo x > {w}/inside; echo rc=$?\n\
          echo x > /dev/null; echo rc=$?\n\
          echo x > /dev/tcp/127.0.0.1/{port}; echo rc=$?\n\
-         kill -0 {pid}; echo rc=$?\n",
+         kill -0 {pid}; echo rc=$?\n\
+         {loader} /usr/bin/touch {w}/loaded; echo rc=$?\n\
+         echo x > /dev/udp/127.0.0.1/{udp_port}; echo rc=$?\n\
+         set -m; {{ while :; do :; done; }} & job=$!\n\
+         read -r stat < /proc/$job/stat; set -- ${{stat##*) }}; [[ $3 == $$ ]]; echo rc=$?\n\
+         kill $job\n",
         o = outside.path().display(),
         w = work_dir.display(),
         pid = std::process::id(),
     );
     let mut command = std::process::Command::new("/bin/bash");
     command.args(["-c", &script]);
-    let (status, enforcement) = sandbox::status(
+    let (status, containment) = sandbox::status(
         command,
         Path::new("/bin/bash"),
         &work_dir,
@@ -2006,17 +2033,25 @@ fn dry_run_sandbox_holds_what_the_trace_misses() {
     assert!(status.expect("finished in time").success());
     // Partial on kernels older than the newest rules (UDP, named sockets).
     assert!(
-        matches!(enforcement, Enforcement::Full | Enforcement::Partial),
-        "{enforcement:?}"
+        matches!(containment.files, Enforcement::Full | Enforcement::Partial),
+        "{:?}",
+        containment.files
     );
+    assert_eq!(containment.syscalls, Ok(()));
     let log = std::fs::read_to_string(work_dir.join("log")).unwrap();
     let codes: Vec<&str> = log.lines().filter(|l| l.starts_with("rc=")).collect();
-    // Not executed, not written, written, written, not connected, not signalled.
+    // Not executed, not written, written, written, not connected, not
+    // signalled; not loaded, not sent; a job kept in bash's process group.
     assert_eq!(
         codes,
-        ["rc=126", "rc=1", "rc=0", "rc=0", "rc=1", "rc=1"],
+        [
+            "rc=126", "rc=1", "rc=0", "rc=0", "rc=1", "rc=1", "rc=126", "rc=1", "rc=0"
+        ],
         "{log}"
     );
+    assert!(!work_dir.join("loaded").exists());
+    let mut datagram = [0u8; 8];
+    assert!(udp.recv(&mut datagram).is_err(), "no datagram came through");
     assert!(!outside.path().join("executed").exists());
     assert!(!outside.path().join("written").exists());
     assert!(work_dir.join("inside").exists());

@@ -18,6 +18,9 @@
 //! - Every redirection target in the script is rewritten to go through
 //!   `__rb_path`, which keeps writes outside the work folder inside it
 //!   (`.runbook/outside/`) and turns `/dev/tcp` reads into `/dev/null`.
+//! - Under the shell, the kernel: Landlock on files, TCP and signals
+//!   ([`super::sandbox`]), and a syscall filter under which no program can
+//!   be executed once bash runs ([`super::syscalls`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -178,16 +181,24 @@ pub fn run(rb: &Runbook, script: &Script, options: &Options) -> std::io::Result<
     let tmp = meta.join("tmp");
     std::fs::create_dir_all(&tmp)?;
     command.env("TMPDIR", &tmp);
-    let (status, enforcement) = super::sandbox::status(
+    let (status, containment) = super::sandbox::status(
         command,
         &bash,
         &root,
         options.timeout,
         &super::sandbox::Rename::new(&file, &rb.doc.rel),
     )?;
-    if let super::sandbox::Enforcement::None(why) = enforcement {
+    match containment.files {
+        // An older Landlock still refuses writes outside the work folder;
+        // what it lacks of the network the syscall filter refuses.
+        super::sandbox::Enforcement::Full | super::sandbox::Enforcement::Partial => {}
+        super::sandbox::Enforcement::None(why) => crate::eprintln_printable!(
+            "note: no kernel sandbox for files ({why}): writes outside the work folder are kept from the script by the shell's trace alone, which a runbook written to get around it might"
+        ),
+    }
+    if let Err(why) = containment.syscalls {
         crate::eprintln_printable!(
-            "note: no kernel sandbox ({why}): the dry run relies on the shell's trace alone, which a runbook written to get around it might"
+            "note: no syscall filter ({why}): that no program runs rests on the shell's trace and the file sandbox"
         );
     }
     if options.keep {
@@ -358,9 +369,30 @@ fn program(rb: &Runbook, script: &Script, root: &Path, stubs: &Stubs) -> String 
     // Step headers with the trace, on one stream written by one process:
     // on two, read by two threads, a merged log (`2>&1`) would show a
     // step's commands before its header, differently from run to run.
-    let headers = STEP_HEADER.replace(">&2", ">&62");
+    let trace = trace_fd(&script.text);
+    let headers = STEP_HEADER.replace(">&2", &format!(">&{trace}"));
     prelude.push_str(&rewrite(&script.text).replace(STEP_HEADER, &headers));
-    prelude
+    prelude.replace(TRACE_FD, &trace.to_string())
+}
+
+/// Where [`PRELUDE`] writes the trace, in its text.
+const TRACE_FD: &str = "@TRACE_FD@";
+
+/// The descriptor the trace goes to: one the script never redirects
+/// (`{ rm -rf ~/x; } 62>/dev/null` would hide its commands from the
+/// trace), found in its text with line continuations joined, as bash
+/// reads it. A descriptor in a variable (`{fd}>`) is one bash picks
+/// among the free ones, never the trace's.
+fn trace_fd(text: &str) -> u32 {
+    let joined = text.replace("\\\n", "");
+    (62..)
+        .find(|fd| {
+            let fd = fd.to_string();
+            !joined
+                .match_indices(&fd)
+                .any(|(at, _)| matches!(joined.as_bytes().get(at + fd.len()), Some(b'<' | b'>')))
+        })
+        .expect("a script names finitely many descriptors")
 }
 
 /// `cmd > target` -> `cmd > "$(__rb_path w target)"`, same for `<`; and
@@ -410,7 +442,7 @@ fn rewrite(text: &str) -> String {
 /// one reads the pipe itself.
 const DRAIN: &str = "{ __rb_drain $?; } 2>/dev/null";
 
-const PRELUDE: &str = r##"exec 62>&1
+const PRELUDE: &str = r##"exec @TRACE_FD@>&1
 shopt -s extdebug
 __rb_bin=$PATH
 
@@ -430,7 +462,7 @@ __rb_trace() {
   for a in "$@"; do
     if [[ $a =~ ^[A-Za-z0-9_./:=@%+,-]+$ ]]; then words+=" $a"; else words+=" ${a@Q}"; fi
   done
-  printf '[%s] %s:%s %s%s%s\n' "$step" "$__rb_file" "${__rb_md[$line]-?}" "$kind" "$words" "${note:+  ($note)}" >&62
+  printf '[%s] %s:%s %s%s%s\n' "$step" "$__rb_file" "${__rb_md[$line]-?}" "$kind" "$words" "${note:+  ($note)}" >&@TRACE_FD@
 }
 
 # An intercepted command: recorded, answered from the stubs, never run.
@@ -445,7 +477,7 @@ __rb_external() {
       printf '%s' "${__rb_stub_out[i]}"
       printf '%s' "${__rb_stub_err[i]}" >&2
       if ((__rb_stub_code[i] != 0)); then
-        printf '    (stub: exit %s)\n' "${__rb_stub_code[i]}" >&62
+        printf '    (stub: exit %s)\n' "${__rb_stub_code[i]}" >&@TRACE_FD@
       fi
       return "${__rb_stub_code[i]}"
     fi
@@ -506,15 +538,15 @@ __rb_path() {
 
 # The command word of a simple command as written, after assignments.
 __rb_word_end() {
-  local s=$1 i=0 n=${#1} c depth=0 q=
+  local s=$1 i=0 n=${#1} c= prev depth=0 q=
   while ((i < n)); do
-    c=${s:i:1}
+    prev=$c c=${s:i:1}
     if [[ -n $q ]]; then
       if [[ $c == '\' && $q == '"' ]]; then i=$((i + 2)); continue; fi
       if [[ $c == "$q" ]]; then q=; fi
     elif [[ $c == '\' ]]; then i=$((i + 1))
     elif [[ $c == "'" || $c == '"' || $c == '`' ]]; then q=$c
-    elif [[ $c == '(' || $c == '{' ]]; then depth=$((depth + 1))
+    elif [[ $c == '(' || ( $c == '{' && $prev == '$' ) ]]; then depth=$((depth + 1))
     elif [[ ( $c == ')' || $c == '}' ) ]] && ((depth > 0)); then depth=$((depth - 1))
     elif ((depth == 0)) && [[ $c == [[:space:]\;\&\|\<\>\(\)] ]]; then break
     fi
@@ -524,7 +556,7 @@ __rb_word_end() {
 }
 
 __rb_refuse() {
-  printf '[refused] %s:%s %s  (%s)\n' "$__rb_file" "${__rb_md[$2]-?}" "$1" "$3" >&62
+  printf '[refused] %s:%s %s  (%s)\n' "$__rb_file" "${__rb_md[$2]-?}" "$1" "$3" >&@TRACE_FD@
   return 1
 }
 
@@ -636,19 +668,25 @@ __rb_debug() {
     ((__rb_len > 0)) || return 0
     if [[ $__rb_cw =~ ^[A-Za-z_][A-Za-z0-9_]*(\[[^]]*\])?\+?= ]]; then
       if [[ $__rb_cw =~ ^(PATH|BASH_CMDS|BASH_ALIASES|BASH_ENV)[+=[] ]]; then __rb_ps=1; fi
+      # A name reference may stand for any of them (`declare -n p=PATH`).
+      if [[ -R ${__rb_cw%%[+=[]*} ]]; then __rb_ps=1; fi
       __rb_s=${__rb_s:__rb_len}
       continue
     fi
     break
   done
   [[ -z $__rb_cw ]] && return 0
-  if ((__rb_ps)); then __rb_refuse "$BASH_COMMAND" "$__rb_line" "sets PATH for one command"; return 1; fi
+  if ((__rb_ps)); then __rb_refuse "$BASH_COMMAND" "$__rb_line" "sets PATH, BASH_ENV or a command table, or a name reference, for one command"; return 1; fi
   __rb_name=$__rb_cw
   if [[ ! $__rb_cw =~ ^[A-Za-z0-9_./:+@%,=-]+$ ]]; then
     if [[ $__rb_cw == *'$'* ]]; then
       __rb_resolve "$__rb_cw" || { __rb_refuse "$BASH_COMMAND" "$__rb_line" "a command name the dry run cannot work out before it runs"; return 1; }
     elif [[ $__rb_cw == *[\`\(\<\>]* ]]; then
       __rb_refuse "$BASH_COMMAND" "$__rb_line" "command name"; return 1
+    elif [[ $__rb_cw == *[[:space:]{}*?[]* && $__rb_cw != '[' && $__rb_cw != '[[' ]]; then
+      # Brace expansion or a pattern makes the name only as bash runs it
+      # (`{builtin,trap}`, `buil?in`); a space would end the word.
+      __rb_refuse "$BASH_COMMAND" "$__rb_line" "a command name made by brace expansion or a pattern"; return 1
     else
       # Only quoting left: removing it runs nothing.
       eval "__rb_name=$__rb_cw" 2>/dev/null || { __rb_refuse "$BASH_COMMAND" "$__rb_line" "command name"; return 1; }
@@ -705,6 +743,8 @@ readonly __rb_functions __rb_work __rb_file __rb_bin __rb_stub_pat __rb_stub_out
 readonly BASH_CMDS BASH_ALIASES
 # Set, it would turn on POSIX mode, where `exec` and `trap` come before functions.
 readonly POSIXLY_CORRECT
+# Set, it would stop every function call past that depth, the trace's own.
+readonly FUNCNEST
 # Say which command of the runbook failed, since `set -e` exits silently.
 set -E
 builtin trap '{ __rb_failed $? $LINENO; } 2>/dev/null' ERR

@@ -14,6 +14,8 @@ pub mod sandbox;
 pub mod script;
 pub mod shell;
 pub mod shellcheck;
+#[cfg(target_os = "linux")]
+mod syscalls;
 pub mod verify;
 
 use std::collections::BTreeMap;

@@ -6,7 +6,8 @@
 //! and `/dev/null` (its output is a pipe to runbook), connect to
 //! no TCP port, and, where the kernel can scope them, signal no process and
 //! reach no abstract socket outside the dry run. Reading stays allowed: the
-//! script reads the runbook's own files and the system's.
+//! script reads the runbook's own files and the system's. The syscall
+//! filter ([`super::syscalls`]) closes what the interpreter leaves open.
 //!
 //! The rules are applied to a thread of their own, which then starts bash:
 //! Landlock restricts the calling thread and what it starts, so the rest of
@@ -55,6 +56,13 @@ pub enum Stop {
 /// the time limit, so a bomb gets a few hundred processes past it at most.
 pub const MAX_PROCESSES: usize = 512;
 
+/// What the kernel held the script to: Landlock's rules on files, the
+/// network and signals, and the syscall filter (`Err` says why not).
+pub struct Containment {
+    pub files: Enforcement,
+    pub syscalls: Result<(), String>,
+}
+
 /// Runs `command` (bash on the dry run's script) inside the sandbox, in a
 /// process group of its own, which is killed whole when bash exits, at
 /// `timeout`, or past [`MAX_PROCESSES`].
@@ -64,7 +72,7 @@ pub fn status(
     work: &Path,
     timeout: Duration,
     rename: &Rename,
-) -> std::io::Result<(Result<ExitStatus, Stop>, Enforcement)> {
+) -> std::io::Result<(Result<ExitStatus, Stop>, Containment)> {
     let ruleset = rules(bash, work);
     close_inherited();
     std::thread::scope(|scope| {
@@ -73,6 +81,11 @@ pub fn status(
                 let mut command = command;
                 let enforcement = restrict(ruleset);
                 own_group(&mut command);
+                let syscalls = filter_syscalls(&mut command, bash);
+                let containment = Containment {
+                    files: enforcement,
+                    syscalls,
+                };
                 let mut child = command
                     .stdout(Stdio::piped())
                     .stderr(Stdio::piped())
@@ -83,7 +96,7 @@ pub fn status(
                 if let Some(err) = child.stderr.take() {
                     scope.spawn(move || forward(err, std::io::stderr(), Some(rename)));
                 }
-                wait(child, timeout).map(|status| (status, enforcement))
+                wait(child, timeout).map(|status| (status, containment))
             })
             .join()
             .unwrap_or_else(|_| Err(std::io::Error::other("the dry run's thread panicked")))
@@ -384,6 +397,24 @@ fn own_group(command: &mut Command) {
             Ok(())
         });
     }
+}
+
+/// Has the child start bash under the syscall filter ([`super::syscalls`]),
+/// as the last step before exec, where the kernel allows one.
+#[cfg(target_os = "linux")]
+fn filter_syscalls(command: &mut Command, bash: &Path) -> Result<(), String> {
+    let exec = super::syscalls::Exec::new(command, bash)?;
+    // SAFETY: `start` is made for this place: between fork and exec,
+    // after every other step (own_group's), allocating nothing.
+    unsafe {
+        command.pre_exec(move || Err(exec.start()));
+    }
+    Ok(())
+}
+
+#[cfg(not(target_os = "linux"))]
+fn filter_syscalls(_command: &mut Command, _bash: &Path) -> Result<(), String> {
+    Err("seccomp is Linux's".into())
 }
 
 /// How many processes this user has, where `/proc` tells.
