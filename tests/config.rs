@@ -860,3 +860,43 @@ fn rollback_help_follows_the_books_rollback_heading() {
         ]
     );
 }
+
+/// A `required-fields` entry may be written as an alias, and any known
+/// field may be required: each is present when the runbook sets it under
+/// either name, and asked for by the name the book uses.
+#[test]
+fn required_fields_may_be_aliases_and_any_known_field() {
+    let toml = "[book]\nsrc = \"content\"\n[lint]\nrequired-fields = [\"owner_slack\", \"last_reviewed\", \"lint\", \"reviewed_by\"]\n\
+                [front-matter.aliases]\nowner = [\"owner_slack\"]\n";
+    let tmp = book(
+        toml,
+        "lint:\n  allow: [heading-no-space]\nreviewed_by: ana\n",
+    );
+    std::fs::write(
+        tmp.path().join("content/alias.md"),
+        "---\ntitle: Alias\nowner_slack: \"#sre\"\nlast_reviewed: 2026-11-01\nstatus: draft\n\
+         lint: {allow: [heading-no-space]}\nreviewed_by: ana\n---\n# Alias\n\n## Rollback\n\nUndo.\n",
+    )
+    .unwrap();
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(findings(&report), [], "{report:#}");
+    assert_eq!((code, &report["summary"]["files"]), (0, &2.into()));
+
+    // A missing one is asked for as the book names it.
+    let tmp = book(toml, "");
+    let (report, _) = lint_json(tmp.path(), &[]);
+    let messages: Vec<String> = findings(&report).into_iter().map(|f| f.2).collect();
+    assert_eq!(
+        messages,
+        [
+            "required field `lint` is missing",
+            "required field `reviewed_by` is missing"
+        ],
+        "{report:#}"
+    );
+    // Present but empty: said once, by the rule on its type.
+    let tmp = book(toml, "lint:\nreviewed_by: ana\n");
+    let (report, _) = lint_json(tmp.path(), &[]);
+    let rules: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    assert_eq!(rules, ["field-type"], "{report:#}");
+}

@@ -35,8 +35,14 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
         start: block.open,
         end: block.open,
     };
-    for name in &cx.settings.config.lint.required_fields {
-        let present = match name.as_str() {
+    for written_name in &cx.settings.config.lint.required_fields {
+        // An alias listed stands for its field, as in a runbook.
+        let name = cx
+            .settings
+            .aliases
+            .canonical(written_name)
+            .unwrap_or(written_name);
+        let present = match name {
             "title" => fields
                 .title
                 .as_ref()
@@ -53,6 +59,9 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
             "review_every" => fields.review_every.is_some(),
             "tags" => !fields.tags.is_empty(),
             "related" => !fields.related.is_empty(),
+            "lint" | "reviewed_by" | "dry_run" => fields.keys.iter().any(|k| {
+                k.canonical == Some(name) && !doc.text[k.value.clone()].trim().is_empty()
+            }),
             other => fields.extra.get(other).is_some_and(|v| !v.is_null()),
         };
         let mistyped = fields.type_errors.iter().any(|e| e.field == name);
@@ -81,19 +90,19 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
         let written = fields
             .keys
             .iter()
-            .find(|k| k.canonical == Some(name_static(name)) || k.name == *name);
+            .find(|k| k.canonical == Some(name_static(name)) || k.name == name);
         let (span, message) = match written {
             Some(key) => (
                 Span {
                     start: key.at,
                     end: key.at,
                 },
-                format!("required field `{name}` is empty"),
+                format!("required field `{written_name}` is empty"),
             ),
-            None => (span, format!("required field `{name}` is missing")),
+            None => (span, format!("required field `{written_name}` is missing")),
         };
         sink.report(ID, span, message).help(format!(
-            "add `{name}: {}` to the front matter",
+            "add `{written_name}: {}` to the front matter",
             example(name)
         ));
     }
