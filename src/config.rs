@@ -394,7 +394,7 @@ impl Settings {
             .collect::<Result<_, _>>()?;
         let mut globs = globset::GlobSetBuilder::new();
         for (i, pattern) in lint.exclude.iter().enumerate() {
-            let glob = globset::Glob::new(pattern).map_err(|e| {
+            let glob = exclude_glob(pattern).map_err(|e| {
                 bad(
                     &["lint", "exclude", &i.to_string()],
                     format!("`lint.exclude`: {e}"),
@@ -566,7 +566,7 @@ impl Settings {
         let patterns = self.config.lint.exclude.iter().cloned();
         let own = globset::escape(&rel.replace(std::path::MAIN_SEPARATOR, "/")) + "/**";
         for pattern in patterns.chain([own]) {
-            if let Ok(glob) = globset::Glob::new(&pattern) {
+            if let Ok(glob) = exclude_glob(&pattern) {
                 globs.add(glob);
             }
         }
@@ -1015,6 +1015,15 @@ fn no_effect(
         );
     }
     found
+}
+
+/// A glob of `[lint] exclude`, as a shell or `.gitignore` reads one: `*`
+/// stays within a folder (`drafts/*.md` leaves `drafts/old/x.md` to be
+/// linted), `**` crosses them.
+fn exclude_glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
 }
 
 /// Entries of `required-fields` that are no field runbook knows but a

@@ -900,3 +900,27 @@ fn required_fields_may_be_aliases_and_any_known_field() {
     let rules: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
     assert_eq!(rules, ["field-type"], "{report:#}");
 }
+
+/// `exclude` globs read as a shell's: `*` stays within a folder, `**`
+/// crosses them, so `drafts/*.md` leaves `drafts/deep/` to be linted.
+#[test]
+fn exclude_stars_stay_within_a_folder() {
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\nexclude = [\"drafts/*.md\"]\n",
+        "",
+    );
+    let drafts = tmp.path().join("content/drafts/deep");
+    std::fs::create_dir_all(&drafts).unwrap();
+    let runbook = std::fs::read_to_string(tmp.path().join("content/restore.md")).unwrap();
+    std::fs::write(tmp.path().join("content/drafts/b.md"), &runbook).unwrap();
+    std::fs::write(drafts.join("c.md"), &runbook).unwrap();
+    let (report, _) = lint_json(tmp.path(), &[]);
+    assert_eq!(report["summary"]["files"], 2, "{report:#}");
+    std::fs::write(
+        tmp.path().join("book.toml"),
+        "[book]\nsrc = \"content\"\n[lint]\nexclude = [\"drafts/**\"]\n",
+    )
+    .unwrap();
+    let (report, _) = lint_json(tmp.path(), &[]);
+    assert_eq!(report["summary"]["files"], 1, "{report:#}");
+}
