@@ -797,14 +797,23 @@ fn segments(path: &serde_ignored::Path) -> Vec<String> {
 fn locate_unknown(text: &str, key: String, path: &[String], known: &[String]) -> UnknownKey {
     let path: Vec<&str> = path.iter().map(String::as_str).collect();
     let (line, col) = position(text, &path, Part::Key).unwrap_or((1, 1));
-    let parent = key.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+    fn split(k: &str) -> (&str, &str) {
+        k.rsplit_once('.').unwrap_or(("", k))
+    }
+    let (parent, name) = split(&key);
+    // Names compared alone: the table they share would make any two
+    // keys of one table look alike (`lint.q` and `lint.rules`).
     let suggestion = known
         .iter()
-        .filter(|k| k.rsplit_once('.').map(|(p, _)| p).unwrap_or("") == parent)
-        .map(|k| (strsim::jaro_winkler(k, &key), k))
+        .filter_map(|k| {
+            let (p, n) = split(k);
+            (p == parent).then(|| (strsim::jaro_winkler(n, name), k))
+        })
         .filter(|(score, _)| *score > 0.85)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, k)| k.clone());
+        .map(|(_, k)| k.clone())
+        // The right name in the wrong table (`[build] exclude`).
+        .or_else(|| known.iter().find(|k| split(k).1 == name).cloned());
     UnknownKey {
         key,
         line,

@@ -924,3 +924,35 @@ fn exclude_stars_stay_within_a_folder() {
     let (report, _) = lint_json(tmp.path(), &[]);
     assert_eq!(report["summary"]["files"], 1, "{report:#}");
 }
+
+/// "Did you mean" compares key names, not their table's shared prefix:
+/// `lint.q` is like no key of `[lint]`; a typo gets its key, and a key
+/// written in the wrong table gets the table it belongs to.
+#[test]
+fn unknown_keys_are_suggested_by_their_own_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("book.toml"),
+        "[book]\nsrc = \".\"\nreview-period = \"30d\"\n[build]\nfoo = 1\nexclude = []\n\
+         [lint]\nq = 1\nreveiw-period = \"30d\"\n[lint.links]\nzzzzzzzz = 1\n",
+    )
+    .unwrap();
+    let s = Settings::load(&tmp.path().join("book.toml")).unwrap();
+    let mut unknown: Vec<_> = s
+        .unknown_keys
+        .iter()
+        .map(|k| (k.key.as_str(), k.suggestion.as_deref()))
+        .collect();
+    unknown.sort();
+    assert_eq!(
+        unknown,
+        [
+            ("book.review-period", Some("lint.review-period")),
+            ("build.exclude", Some("lint.exclude")),
+            ("build.foo", None),
+            ("lint.links.zzzzzzzz", None),
+            ("lint.q", None),
+            ("lint.reveiw-period", Some("lint.review-period")),
+        ]
+    );
+}
