@@ -96,14 +96,54 @@ impl Default for Build {
     }
 }
 
+/// A period as written in book.toml: text (`"90d"`, `"6 months"`) or,
+/// as front matter's `review_every` takes it, a bare number of days.
+struct PeriodText(String);
+
+impl<'de> Deserialize<'de> for PeriodText {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = PeriodText;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a period such as \"90d\" or \"6 months\", or a number of days")
+            }
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<PeriodText, E> {
+                Ok(PeriodText(text.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, days: i64) -> Result<PeriodText, E> {
+                Ok(PeriodText(days.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, days: u64) -> Result<PeriodText, E> {
+                Ok(PeriodText(days.to_string()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+fn period_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    PeriodText::deserialize(deserializer).map(|p| p.0)
+}
+
+fn period_texts<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<BTreeMap<String, String>, D::Error> {
+    let periods = BTreeMap::<String, PeriodText>::deserialize(deserializer)?;
+    Ok(periods.into_iter().map(|(k, v)| (k, v.0)).collect())
+}
+
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(default, rename_all = "kebab-case")]
 pub struct Lint {
-    /// How long a review stays valid: `90d`, `6 months`, `1 year`.
+    /// How long a review stays valid: `90d`, `6 months`, `1 year`, `90`.
+    #[serde(deserialize_with = "period_text")]
     pub review_period: String,
     /// Overrides of `review-period` for some statuses (`draft = "30d"`).
+    #[serde(deserialize_with = "period_texts")]
     pub review_period_by_status: BTreeMap<String, String>,
     /// A review falling due within this window is a warning.
+    #[serde(deserialize_with = "period_text")]
     pub due_soon: String,
     /// The allowed statuses. Unset, the values of the default rule
     /// `status-values` (`lints/defaults/structure.yaml`) apply; set, they

@@ -956,3 +956,32 @@ fn unknown_keys_are_suggested_by_their_own_name() {
         ]
     );
 }
+
+/// Periods in book.toml take a bare number of days, as `review_every`
+/// does; a value of another type says what a period looks like.
+#[test]
+fn book_toml_periods_take_a_number_of_days() {
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\nreview-period = 20\ndue-soon = 7\n[lint.review-period-by-status]\ndraft = 30\n",
+        "",
+    );
+    let s = Settings::load(&tmp.path().join("book.toml")).unwrap();
+    assert_eq!(s.config.lint.review_period, "20");
+    assert_eq!(s.config.lint.review_period_by_status["draft"], "30");
+    // Reviewed 2026-11-01, draft: due 30 days later, within 7 days of today.
+    let (report, _) = lint_json(tmp.path(), &[]);
+    let rules: Vec<String> = findings(&report).into_iter().map(|f| f.0).collect();
+    assert_eq!(rules, ["review-due-soon"], "{report:#}");
+
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[lint]\nreview-period = 1.5\n",
+        "",
+    );
+    let output = runbook(tmp.path(), &["lint", "--today", "2026-11-25"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("book.toml:4:17: invalid type: floating point `1.5`, expected a period such as \"90d\" or \"6 months\", or a number of days"),
+        "{}",
+        stderr(&output)
+    );
+}
