@@ -884,7 +884,8 @@ fn due_fails_on_what_it_cannot_read() {
 }
 
 /// Owners are trimmed, each once per runbook, grouped whatever their letter
-/// case (shown as most runbooks write them); a blank one is no owner. A
+/// case (shown as most runbooks write them); a blank one, or one that
+/// names nobody (`TBD`, as `required-field` reads it), is no owner. A
 /// review date in the future or that is no date is listed and fails.
 #[test]
 fn due_groups_owners_as_the_site_does_and_lists_dates_that_do_not_hold() {
@@ -901,6 +902,7 @@ fn due_groups_owners_as_the_site_does_and_lists_dates_that_do_not_hold() {
     write("d.md", "Team-A", "2025-01-01");
     write("e.md", "team-a", "2025-02-30");
     write("f.md", "team-b", "2062-01-01");
+    write("g.md", "[TBD, \"<team>\"]", "2025-01-01");
     let output = runbook(dir, &["due", "--format", "json", "--today", TODAY]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let due: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -919,7 +921,10 @@ fn due_groups_owners_as_the_site_does_and_lists_dates_that_do_not_hold() {
         })
         .collect();
     let expected = vec![
-        (serde_json::Value::Null, vec![("a.md", "overdue")]),
+        (
+            serde_json::Value::Null,
+            vec![("a.md", "overdue"), ("g.md", "overdue")],
+        ),
         (
             serde_json::json!("team-a"),
             vec![
@@ -938,7 +943,7 @@ fn due_groups_owners_as_the_site_does_and_lists_dates_that_do_not_hold() {
     );
 
     let human = stdout(&runbook(dir, &["due", "--today", TODAY]));
-    assert!(human.starts_with("(no owner) (1)\n"), "{human}");
+    assert!(human.starts_with("(no owner) (2)\n"), "{human}");
     assert!(
         human.contains("is no day: February 2025 has 28 days"),
         "{human}"

@@ -224,11 +224,14 @@ fn front_matter_error(doc: &Document) -> Option<String> {
     }
 }
 
-/// A runbook's owners: trimmed, blank ones left out, each once whatever
+/// A runbook's owners: trimmed, blank ones and those that name nobody
+/// (`TBD`, as `required-field` reads them) left out, each once whatever
 /// its letter case.
 fn owners(written: &[String]) -> Vec<String> {
+    use crate::lint::rules::required_field::names_nobody;
     let mut owners: Vec<String> = Vec::with_capacity(written.len());
-    for owner in written.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+    let named = |o: &&str| !o.is_empty() && !names_nobody(o);
+    for owner in written.iter().map(|o| o.trim()).filter(named) {
         if !owners
             .iter()
             .any(|o| o.to_lowercase() == owner.to_lowercase())

@@ -109,7 +109,7 @@ fn check(doc: &Document, cx: &Context, sink: &mut Sink) {
 }
 
 /// An owner written down to be filled in later, or to say there is none.
-fn names_nobody(owner: &str) -> bool {
+pub fn names_nobody(owner: &str) -> bool {
     let word = owner
         .trim_matches(|c: char| matches!(c, '<' | '>' | '[' | ']' | '{' | '}' | '(' | ')'))
         .to_ascii_lowercase();
