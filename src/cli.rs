@@ -642,6 +642,9 @@ fn new_command(args: &NewArgs) -> u8 {
     if settings.file.is_none() {
         settings.src = default_source(&[]);
     }
+    // The first runbook of a book makes its source folder; said, since a
+    // slip in `src` (`contnet`) would otherwise pass unseen.
+    let made_src = args.path.is_none() && !settings.src.exists();
     let dir = args.path.clone().unwrap_or_else(|| settings.src.clone());
     match crate::authoring::new::create(&dir, &args.title, &args.owner, &settings, today) {
         Ok((path, unwritten)) => {
@@ -649,6 +652,17 @@ fn new_command(args: &NewArgs) -> u8 {
                 crate::eprintln_printable!(
                     "warning: {}: no heading matching `{pattern}` was written (no heading text could be made from the pattern): add that section, or `lint` reports it",
                     path.display()
+                );
+            }
+            if made_src {
+                crate::eprintln_printable!(
+                    "note: created the source folder `{}`{}",
+                    settings.src.display(),
+                    if settings.file.is_some() {
+                        " that book.toml names under [book] `src`"
+                    } else {
+                        ""
+                    }
                 );
             }
             let mut out = report::Stdout::default();

@@ -1385,7 +1385,8 @@ fn new_follows_the_books_statuses_and_sections() {
     // The last pattern is no plain list of words: said, not guessed at.
     assert_eq!(
         stderr(&output),
-        "warning: content/restart-the-api.md: no heading matching `^(Who|Whom) to call\\b` was written (no heading text could be made from the pattern): add that section, or `lint` reports it\n"
+        "warning: content/restart-the-api.md: no heading matching `^(Who|Whom) to call\\b` was written (no heading text could be made from the pattern): add that section, or `lint` reports it\n\
+         note: created the source folder `content` that book.toml names under [book] `src`\n"
     );
     let text = fs::read_to_string(dir.join("content/restart-the-api.md")).unwrap();
     assert!(text.contains("\nstatus: \"wip\"\n"), "{text}");
@@ -1695,4 +1696,30 @@ fn review_uses_the_book_toml_above_each_file() {
     );
     let lint = runbook(&root.join("ops"), &["lint", "--today", TODAY]);
     assert_eq!(lint.status.code(), Some(0), "{}", stdout(&lint));
+}
+
+/// A `src` that is no folder yet is made, and said so: the first runbook
+/// of a book, or a slip (`contnet`) that would otherwise pass unseen.
+#[test]
+fn new_says_when_it_makes_the_source_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(dir.join("book.toml"), "[book]\nsrc = \"contnet\"\n").unwrap();
+    fs::create_dir(dir.join("content")).unwrap();
+    let output = runbook(
+        dir,
+        &["new", "Fail over", "--owner", "sre", "--today", TODAY],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stderr(&output),
+        "note: created the source folder `contnet` that book.toml names under [book] `src`\n"
+    );
+    assert!(dir.join("contnet/fail-over.md").is_file());
+    // Once it is there, nothing more is said.
+    let output = runbook(
+        dir,
+        &["new", "Fail back", "--owner", "sre", "--today", TODAY],
+    );
+    assert_eq!(stderr(&output), "");
 }
