@@ -778,3 +778,46 @@ fn sarif_logs_validate_against_the_official_schema() {
     std::fs::create_dir(dir.join("folder.md")).unwrap();
     assert!(check(dir, &[]) >= 2);
 }
+
+/// A runbook that lints clean.
+const CLEAN: &str = "---\ntitle: Ok\nowner: o\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# Ok\n\n## Rollback\n\nUndo.\n";
+
+/// On Unix a `\` is a character of a file name, which git and GitHub keep:
+/// `a\b.md` is reported as itself in every format (`%5C` in a SARIF URI),
+/// never as `a/b.md`, another file.
+#[cfg(unix)]
+#[test]
+fn a_backslash_in_a_file_name_is_kept_on_unix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::create_dir(dir.join("a")).unwrap();
+    std::fs::write(dir.join("a/b.md"), CLEAN).unwrap();
+    std::fs::write(
+        dir.join("a\\b.md"),
+        CLEAN.replace("Undo.", "See [x](nope.md)."),
+    )
+    .unwrap();
+    let run = |format: &str| {
+        stdout(&runbook(
+            dir,
+            &["lint", "--format", format, "--today", TODAY],
+        ))
+    };
+
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let paths: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["a\\b.md"]);
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    assert_eq!(sarif_uris(&sarif), ["a%5Cb.md"]);
+    let gitlab: serde_json::Value = serde_json::from_str(&run("gitlab")).unwrap();
+    assert_eq!(gitlab[0]["location"]["path"], "a\\b.md");
+    let github = run("github");
+    assert!(github.starts_with("::error file=a\\b.md,"), "{github}");
+    assert!(run("human").contains("--> a\\b.md:"));
+}
