@@ -821,3 +821,30 @@ fn a_backslash_in_a_file_name_is_kept_on_unix() {
     assert!(github.starts_with("::error file=a\\b.md,"), "{github}");
     assert!(run("human").contains("--> a\\b.md:"));
 }
+
+/// A suppression added above a finding does not change the print of an
+/// identical one below it, in GitLab as in SARIF, and both formats give a
+/// finding the same print.
+#[test]
+fn a_suppression_above_keeps_the_prints_below() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let page = |directive: &str| {
+        CLEAN.replace(
+            "Undo.",
+            &format!("Undo.\n\n{directive}See [x](nope.md).\n\nSee [x](nope.md).\n"),
+        )
+    };
+    std::fs::write(tmp.path().join("a.md"), page("")).unwrap();
+    let (sarif, gitlab) = prints(tmp.path(), TODAY);
+    assert_eq!(sarif.len(), 2);
+    assert_eq!(gitlab, sarif);
+    std::fs::write(
+        tmp.path().join("a.md"),
+        page("<!-- runbook-lint-disable-next-line broken-link -- generated -->\n"),
+    )
+    .unwrap();
+    let (sarif_after, gitlab_after) = prints(tmp.path(), TODAY);
+    assert_eq!(sarif_after, sarif[1..]);
+    assert_eq!(gitlab_after, sarif[1..]);
+}
