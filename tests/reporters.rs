@@ -848,3 +848,41 @@ fn a_suppression_above_keeps_the_prints_below() {
     assert_eq!(sarif_after, sarif[1..]);
     assert_eq!(gitlab_after, sarif[1..]);
 }
+
+/// Annotations carry the end of a finding: `endColumn` (exclusive, as in
+/// the JSON's `end_column`) only when it ends on its line, as GitHub reads
+/// columns only then; one over several lines names its lines.
+#[test]
+fn github_annotations_say_where_a_finding_ends() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::write(
+        tmp.path().join("a.md"),
+        CLEAN.replace(
+            "Undo.",
+            "See [x](nope.md).\n\nSome text before [a link\nt](missing.md).\n",
+        ),
+    )
+    .unwrap();
+    let (json, _) = common::lint_json(tmp.path(), &[]);
+    let one_line = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("nope.md"))
+        .unwrap();
+    let github = stdout(&runbook(
+        tmp.path(),
+        &["lint", "--format", "github", "--today", TODAY],
+    ));
+    let expected = format!(
+        "::error file=a.md,line={0},col={1},endLine={0},endColumn={2},title=runbook broken-link::link to `nope.md`",
+        one_line["line"], one_line["column"], one_line["end_column"]
+    );
+    assert!(github.contains(&expected), "{expected}\n{github}");
+    assert!(one_line["end_column"].as_u64() > one_line["column"].as_u64());
+    assert!(
+        github.contains("::error file=a.md,line=13,endLine=14,title=runbook broken-link::"),
+        "{github}"
+    );
+}

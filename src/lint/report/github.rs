@@ -27,10 +27,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(
             out,
-            "::{command} file={},line={},col={},title={}::{}",
+            "::{command} file={},{},title={}::{}",
             escape_property(&printable(&report.scanned_path(&d.path))),
-            d.span.start.line,
-            d.span.start.col,
+            position(d),
             escape_property(&format!("runbook {}", d.rule)),
             escape_data(&message)
         )?;
@@ -64,6 +63,28 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     writeln!(out, "{}", super::human::summary_line(report))
+}
+
+/// Where a finding is, as an annotation's properties: `line` and `col`,
+/// with `endLine` and `endColumn` (exclusive, as in SARIF) when it ends on
+/// its line. The runner drops `col` and `endColumn` from an annotation
+/// whose `endLine` is another line, so one over several lines names its
+/// lines only.
+fn position(d: &Diagnostic) -> String {
+    let (start, end) = (d.span.start, d.span.end);
+    if end.line > start.line {
+        format!("line={},endLine={}", start.line, end.line)
+    } else if end.line == start.line && end.line > 0 {
+        format!(
+            "line={},col={},endLine={},endColumn={}",
+            start.line,
+            start.col,
+            end.line,
+            end.col.max(start.col)
+        )
+    } else {
+        format!("line={},col={}", start.line, start.col)
+    }
 }
 
 /// What GitHub takes of a step's summary: a larger one is dropped whole,
