@@ -886,3 +886,39 @@ fn github_annotations_say_where_a_finding_ends() {
         "{github}"
     );
 }
+
+/// GitHub renders `$...$` in a job summary as math: a `$` from a runbook
+/// (a status, a file name) is escaped, and the row reads as written.
+#[test]
+fn github_step_summary_has_no_math() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::write(
+        tmp.path().join("$x$.md"),
+        CLEAN.replace("status: draft", "status: \"$x^2$ costs $$5$$\""),
+    )
+    .unwrap();
+    let summary = tmp.path().join("summary.md");
+    std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["lint", "--format", "github", "--today", TODAY])
+        .current_dir(tmp.path())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    let table = std::fs::read_to_string(&summary).unwrap();
+    assert!(table.contains(r"| \$x\$.md:"), "{table}");
+    assert!(table.contains(r"\$x^2\$ costs \$\$5\$\$"), "{table}");
+    use pulldown_cmark::{Event, Options, Parser};
+    let options = runbook::document::markdown::options() | Options::ENABLE_MATH;
+    let math: Vec<_> = Parser::new_ext(&table, options)
+        .filter(|e| matches!(e, Event::InlineMath(_) | Event::DisplayMath(_)))
+        .collect();
+    assert!(math.is_empty(), "{math:?}\n{table}");
+    let text: String = Parser::new_ext(&table, options)
+        .filter_map(|e| match e {
+            Event::Text(t) => Some(t.into_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(text.contains("$x^2$ costs $$5$$"), "{text}");
+}

@@ -194,11 +194,13 @@ impl Stdout {
 /// report is posted (an issue, a job summary, a chat message). GFM links
 /// `https://...` and `www....` in plain text too: an escaped `:` before
 /// `//`, or `.` after `www`, is still shown but no longer makes one.
+/// GitHub renders `$...$` as math: each `$` is escaped, so a status of
+/// `$x^2$` or a file named `$HOME.md` reads as written.
 pub fn markdown_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, c) in text.char_indices() {
         match c {
-            '\\' | '|' | '[' | ']' | '*' | '_' | '`' | '#' | '!' | '~' => {
+            '\\' | '|' | '[' | ']' | '*' | '_' | '`' | '#' | '!' | '~' | '$' => {
                 out.push('\\');
                 out.push(c);
             }
