@@ -135,9 +135,11 @@ fn sarif_keeps_within_githubs_results_per_run() {
     let dir = tmp.path();
     std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
     let head = "---\ntitle: T\nowner: o\nlast_reviewed: 2026-11-01\nstatus: active\n---\n# T\n\n## Rollback\n\nUndo.\n\n";
-    let links: String = (0..8_500).map(|i| format!("[x](gone-{i}.md)\n")).collect();
-    for name in ["a.md", "b.md", "c.md"] {
-        std::fs::write(dir.join(name), format!("{head}{links}")).unwrap();
+    let links = |n| -> String { (0..n).map(|i| format!("[x](gone-{i}.md)\n")).collect() };
+    // Past a file's cap of 10,000 findings of a rule, one finding stands
+    // for the rest: the count left out counts them all.
+    for (name, n) in [("a.md", 11_000), ("b.md", 8_500), ("c.md", 8_500)] {
+        std::fs::write(dir.join(name), format!("{head}{}", links(n))).unwrap();
     }
     // Warnings, listed before the errors: left out all the same.
     let soon = head.replace("2026-11-01", "2026-08-30");
@@ -146,7 +148,16 @@ fn sarif_keeps_within_githubs_results_per_run() {
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let all = json["diagnostics"].as_array().unwrap();
     assert!(all.iter().any(|d| d["severity"] == "warning"));
-    let left_out = format!("{} findings are not in this log", all.len() - 25_000);
+    let summary = &json["summary"];
+    let findings = ["errors", "warnings", "infos"]
+        .iter()
+        .map(|k| summary[k].as_u64().unwrap())
+        .sum::<u64>();
+    assert!(
+        findings > 28_000 && findings > all.len() as u64,
+        "{summary}"
+    );
+    let left_out = format!("{} findings are not in this log", findings - 25_000);
 
     let output = runbook(dir, &["lint", "--format", "sarif", "--today", TODAY]);
     assert_eq!(output.status.code(), Some(1));
@@ -159,7 +170,62 @@ fn sarif_keeps_within_githubs_results_per_run() {
         .as_str()
         .unwrap();
     assert!(note.starts_with(&left_out), "{note}");
+    assert!(
+        !note.contains("every finding"),
+        "JSON is capped too: {note}"
+    );
     assert!(common::stderr(&output).contains(&left_out));
+}
+
+/// The job summary's last line counts what the table left out as the
+/// summary line counts findings: one that stands for a file's findings
+/// past its cap counts for all of them.
+#[test]
+fn github_step_summary_counts_what_it_leaves_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    // Rows long enough that the table does not hold them all.
+    let long = "x".repeat(200);
+    let links: String = (0..12_000)
+        .map(|i| format!("[x](gone-{i}-{long}.md)\n"))
+        .collect();
+    std::fs::write(
+        dir.join("a.md"),
+        format!(
+            "---\ntitle: T\nowner: o\nlast_reviewed: 2026-11-01\nstatus: active\n---\n\
+             # T\n\n## Rollback\n\nUndo.\n\n{links}"
+        ),
+    )
+    .unwrap();
+    let summary = dir.join("summary.md");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["lint", "--format", "github", "--today", TODAY])
+        .current_dir(dir)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let table = std::fs::read_to_string(&summary).unwrap();
+    // 12,000 broken links and whatever else the page has, all errors.
+    let total: usize = table
+        .lines()
+        .find_map(|l| l.strip_prefix("1 runbook checked: "))
+        .and_then(|l| l.strip_suffix(" errors"))
+        .and_then(|n| n.parse().ok())
+        .expect("the summary line");
+    assert!(total >= 12_000, "{total}");
+    let shown = table.lines().filter(|l| l.starts_with("| error |")).count();
+    assert!(shown < 10_000, "{shown}");
+    let left = total - shown;
+    let note = table.lines().rev().find(|l| !l.is_empty()).unwrap();
+    assert!(
+        note.starts_with(&format!(
+            "{left} more findings not shown ({left} errors): a job summary holds at most 1 MiB"
+        )),
+        "{note}"
+    );
+    assert!(!note.contains("have them all"), "{note}");
 }
 
 /// Message text is escaped as SARIF asks, brackets escaped (braces kept:
@@ -284,7 +350,7 @@ fn github_step_summary_stays_within_what_github_takes() {
         rows[1..].iter().all(|r| r.starts_with("| error |")),
         "{table}"
     );
-    assert!(table.contains("more not shown ("), "{table}");
+    assert!(table.contains("more findings not shown ("), "{table}");
 
     // No room left: the table is not written, the lint's result stands.
     let earlier = "x".repeat(LIMIT - 100);

@@ -9,6 +9,7 @@ use std::io::{self, Write};
 
 use super::{Report, markdown_text, one_line, plural, printable};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::MAX_FINDINGS_PER_RULE;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for d in report.diagnostics.iter().filter(|d| d.is_counted()) {
@@ -93,7 +94,7 @@ pub const SUMMARY_LIMIT: usize = 1024 * 1024;
 
 /// The Markdown table written to the job summary, in at most `room`
 /// bytes. When every finding does not fit, errors come first and a last
-/// line says how many were left out and where they all are; with no room
+/// line says how many were left out and where they are; with no room
 /// even for that, nothing.
 pub fn step_summary(report: &Report, room: usize) -> String {
     let mut text = format!(
@@ -129,13 +130,19 @@ pub fn step_summary(report: &Report, room: usize) -> String {
         text.push_str(row);
         shown += 1;
     }
-    let left = &rows[shown..];
-    let errors = left.iter().filter(|(s, _)| *s == Severity::Error).count();
+    // Counted as the summary line counts them: a row that stands for a
+    // file's findings past its cap counts for all of them.
+    let s = &report.summary;
+    let shown_errors = rows[..shown]
+        .iter()
+        .filter(|(severity, _)| *severity == Severity::Error)
+        .count();
     text.push_str(&format!(
-        "\n{} more not shown ({}): a job summary holds at most 1 MiB; \
-         the annotations in the step's log, or `--format sarif`, have them all.\n\n",
-        plural(left.len(), "finding"),
-        plural(errors, "error")
+        "\n{} not shown ({}): a job summary holds at most 1 MiB; the step's log has \
+         them all as annotations, but for findings past the {MAX_FINDINGS_PER_RULE}th of \
+         one rule in one file, which no format lists.\n\n",
+        plural(s.errors + s.warnings + s.infos - shown, "more finding"),
+        plural(s.errors - shown_errors, "error")
     ));
     text
 }
