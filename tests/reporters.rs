@@ -848,6 +848,81 @@ fn sarif_logs_validate_against_the_official_schema() {
 /// A runbook that lints clean.
 const CLEAN: &str = "---\ntitle: Ok\nowner: o\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# Ok\n\n## Rollback\n\nUndo.\n";
 
+/// A file that cannot be read makes the run exit 2. In CI the report goes
+/// to a file or a service, so each machine format also names the file and
+/// what went wrong on stderr, once, and its report stays a valid document;
+/// SARIF says the run did not succeed and why. The human format lists it
+/// with the findings on stdout, not twice.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_named_on_stderr_and_in_the_sarif_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::write(dir.join("ok.md"), CLEAN).unwrap();
+    std::os::unix::fs::symlink("gone.md", dir.join("dangling.md")).unwrap();
+    let said = "error: dangling.md: broken symlink: it points to `gone.md`";
+    for format in ["json", "sarif", "gitlab", "github"] {
+        let output = runbook(dir, &["lint", "--format", format, "--today", TODAY]);
+        assert_eq!(output.status.code(), Some(2), "{format}");
+        let err = common::stderr(&output);
+        assert_eq!(err.matches(said).count(), 1, "{format}: {err}");
+        if format != "github" {
+            serde_json::from_slice::<serde_json::Value>(&output.stdout)
+                .unwrap_or_else(|e| panic!("{format}: {e}"));
+        }
+        if format == "sarif" {
+            let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+            let invocation = &sarif["runs"][0]["invocations"][0];
+            assert_eq!(invocation["executionSuccessful"], false, "{invocation}");
+            let note = &invocation["toolExecutionNotifications"][0];
+            assert_eq!(note["level"], "error", "{invocation}");
+            assert!(
+                note["message"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("dangling.md: broken symlink"),
+                "{invocation}"
+            );
+            assert_eq!(
+                note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                "dangling.md"
+            );
+        }
+    }
+    let output = runbook(dir, &["lint", "--format", "human", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stdout(&output).contains("--> dangling.md"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(common::stderr(&output), "");
+
+    // A named path that does not exist, as a pre-commit hook may pass one.
+    let output = runbook(
+        dir,
+        &[
+            "lint", "--format", "sarif", "--today", TODAY, "ok.md", "nope.md",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        common::stderr(&output),
+        "error: nope.md: no such file or folder\n"
+    );
+
+    // A run that read everything succeeded.
+    std::fs::remove_file(dir.join("dangling.md")).unwrap();
+    let output = runbook(dir, &["lint", "--format", "sarif", "--today", TODAY]);
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
+    assert!(sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"].is_null());
+}
+
 /// On Unix a `\` is a character of a file name, which git and GitHub keep:
 /// `a\b.md` is reported as itself in every format (`%5C` in a SARIF URI),
 /// never as `a/b.md`, another file.

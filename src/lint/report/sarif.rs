@@ -59,7 +59,37 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .rules(descriptors)
         .build();
     let (listed, left_out) = listed(report);
-    let mut invocation = Invocation::builder().execution_successful(true).build();
+    // A file that could not be read is a result (`io-error`) and, as the
+    // exit code 2 says, a run that did not do all it had to: each one is an
+    // error notification too, which a reader that shows only the run's
+    // health would otherwise miss.
+    let mut notifications: Vec<Notification> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == rules::io_error::ID)
+        .map(|d| {
+            let path = report.scanned_path(&d.path);
+            let location = Location::builder()
+                .physical_location(
+                    PhysicalLocation::builder()
+                        .artifact_location(ArtifactLocation::builder().uri(uri(&path)).build())
+                        .build(),
+                )
+                .build();
+            Notification::builder()
+                .level(serde_json::json!("error"))
+                .message(
+                    Message::builder()
+                        .text(escape(&format!("{path}: {}", d.message)))
+                        .build(),
+                )
+                .locations(vec![location])
+                .build()
+        })
+        .collect();
+    let mut invocation = Invocation::builder()
+        .execution_successful(notifications.is_empty())
+        .build();
     if left_out > 0 {
         let text = format!(
             "{left_out} findings are not in this log: GitHub code scanning takes at most \
@@ -68,12 +98,15 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
              at most {MAX_FINDINGS_PER_RULE} findings of one rule in one file."
         );
         crate::eprintln_printable!("warning: SARIF: {text}");
-        invocation.tool_execution_notifications = Some(vec![
+        notifications.push(
             Notification::builder()
                 .level(serde_json::json!("warning"))
                 .message(Message::builder().text(escape(&text)).build())
                 .build(),
-        ]);
+        );
+    }
+    if !notifications.is_empty() {
+        invocation.tool_execution_notifications = Some(notifications);
     }
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
