@@ -449,6 +449,22 @@ pub fn finish(outcome: &lint::Outcome, args: &ReportArgs, settings: &Settings) -
         return FAILURE;
     }
     if outcome.io_failure {
+        // The human format lists them with the other findings. The others
+        // go to a file or a service, and a CI log that says only "exit
+        // code 2" would not say which file could not be read.
+        if format != Format::Human {
+            let unread = outcome
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule == lint::rules::io_error::ID);
+            for d in unread {
+                crate::eprintln_printable!(
+                    "error: {}: {}",
+                    report::one_line(&report::display_path(&d.path)),
+                    report::one_line(&d.message)
+                );
+            }
+        }
         return FAILURE;
     }
     let failing = outcome

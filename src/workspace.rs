@@ -568,8 +568,13 @@ pub fn select<'a>(
     // thousands of files; looking through the walk for each was quadratic.
     let mut by_rel: Vec<&Source> = all.iter().collect();
     by_rel.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
+    let mut named = HashSet::with_capacity_and_hasher(paths.len(), Default::default());
     for path in paths {
         let wanted = full(path);
+        // `x.md` and `./x.md` are one file: read, or reported missing, once.
+        if !named.insert(wanted.clone()) {
+            continue;
+        }
         let matches: Vec<&Source> = if src.starts_with(&wanted) {
             all.iter().collect()
         } else if let Some(inside) = relative(&src, &wanted) {
@@ -646,7 +651,10 @@ pub fn select<'a>(
         selected.extend(including(all, &scripts, settings));
     }
     selected.sort_by(|a, b| a.path.cmp(&b.path));
-    selected.dedup_by(|a, b| a.path == b.path);
+    // Compared cleaned and absolute: a file found under a named folder
+    // outside the source folder (`./other`) may be named too (`other/x.md`).
+    let mut seen = HashSet::with_capacity_and_hasher(selected.len(), Default::default());
+    selected.retain(|source| seen.insert(full(&source.path)));
     (Cow::Owned(selected), missing)
 }
 

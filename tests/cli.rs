@@ -148,6 +148,39 @@ fn the_whole_tree_is_the_same_however_it_is_named() {
     assert_eq!(shown, files(&whole));
 }
 
+/// A file outside the source folder named twice, spelled two ways (as a
+/// pre-commit hook and a user may), or named within a folder also named,
+/// is linted once: its findings, and GitLab's prints of them, once each.
+#[test]
+fn a_file_outside_the_source_folder_named_twice_is_linted_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::create_dir_all(dir.join("content")).unwrap();
+    std::fs::create_dir(dir.join("other")).unwrap();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \"content\"\n").unwrap();
+    std::fs::write(dir.join("other/out.md"), "# No front matter\n").unwrap();
+    let absolute = dir.join("other/out.md");
+    let (once, _) = common::lint_json(dir, &["other/out.md"]);
+    assert!(
+        rule_ids(&once).contains(&"front-matter-missing"),
+        "{once:#}"
+    );
+    for named in [
+        &["other/out.md", "./other/out.md"][..],
+        &["other/out.md", absolute.to_str().unwrap()],
+        &["./other", "other/out.md"],
+        &["other/../other/out.md", "other/out.md", "other"],
+    ] {
+        let (json, _) = common::lint_json(dir, named);
+        assert_eq!(json["summary"]["files"], 1, "{named:?}: {json:#}");
+        assert_eq!(rule_ids(&json), rule_ids(&once), "{named:?}");
+    }
+    // A missing file named twice is one failure.
+    let (json, code) = common::lint_json(dir, &["gone.md", "./gone.md"]);
+    assert_eq!(code, 2);
+    assert_eq!(rule_ids(&json), ["io-error"]);
+}
+
 /// `runbook lint` at the root of a service's repository reads its
 /// runbooks: not what git ignores (`node_modules/`, a `.gitignore` deeper
 /// down, `.git/info/exclude`; a `!` pattern brings a file back), and not

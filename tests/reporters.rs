@@ -135,9 +135,11 @@ fn sarif_keeps_within_githubs_results_per_run() {
     let dir = tmp.path();
     std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
     let head = "---\ntitle: T\nowner: o\nlast_reviewed: 2026-11-01\nstatus: active\n---\n# T\n\n## Rollback\n\nUndo.\n\n";
-    let links: String = (0..8_500).map(|i| format!("[x](gone-{i}.md)\n")).collect();
-    for name in ["a.md", "b.md", "c.md"] {
-        std::fs::write(dir.join(name), format!("{head}{links}")).unwrap();
+    let links = |n| -> String { (0..n).map(|i| format!("[x](gone-{i}.md)\n")).collect() };
+    // Past a file's cap of 10,000 findings of a rule, one finding stands
+    // for the rest: the count left out counts them all.
+    for (name, n) in [("a.md", 11_000), ("b.md", 8_500), ("c.md", 8_500)] {
+        std::fs::write(dir.join(name), format!("{head}{}", links(n))).unwrap();
     }
     // Warnings, listed before the errors: left out all the same.
     let soon = head.replace("2026-11-01", "2026-08-30");
@@ -146,7 +148,16 @@ fn sarif_keeps_within_githubs_results_per_run() {
     let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     let all = json["diagnostics"].as_array().unwrap();
     assert!(all.iter().any(|d| d["severity"] == "warning"));
-    let left_out = format!("{} findings are not in this log", all.len() - 25_000);
+    let summary = &json["summary"];
+    let findings = ["errors", "warnings", "infos"]
+        .iter()
+        .map(|k| summary[k].as_u64().unwrap())
+        .sum::<u64>();
+    assert!(
+        findings > 28_000 && findings > all.len() as u64,
+        "{summary}"
+    );
+    let left_out = format!("{} findings are not in this log", findings - 25_000);
 
     let output = runbook(dir, &["lint", "--format", "sarif", "--today", TODAY]);
     assert_eq!(output.status.code(), Some(1));
@@ -159,7 +170,62 @@ fn sarif_keeps_within_githubs_results_per_run() {
         .as_str()
         .unwrap();
     assert!(note.starts_with(&left_out), "{note}");
+    assert!(
+        !note.contains("every finding"),
+        "JSON is capped too: {note}"
+    );
     assert!(common::stderr(&output).contains(&left_out));
+}
+
+/// The job summary's last line counts what the table left out as the
+/// summary line counts findings: one that stands for a file's findings
+/// past its cap counts for all of them.
+#[test]
+fn github_step_summary_counts_what_it_leaves_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    // Rows long enough that the table does not hold them all.
+    let long = "x".repeat(200);
+    let links: String = (0..12_000)
+        .map(|i| format!("[x](gone-{i}-{long}.md)\n"))
+        .collect();
+    std::fs::write(
+        dir.join("a.md"),
+        format!(
+            "---\ntitle: T\nowner: o\nlast_reviewed: 2026-11-01\nstatus: active\n---\n\
+             # T\n\n## Rollback\n\nUndo.\n\n{links}"
+        ),
+    )
+    .unwrap();
+    let summary = dir.join("summary.md");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["lint", "--format", "github", "--today", TODAY])
+        .current_dir(dir)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let table = std::fs::read_to_string(&summary).unwrap();
+    // 12,000 broken links and whatever else the page has, all errors.
+    let total: usize = table
+        .lines()
+        .find_map(|l| l.strip_prefix("1 runbook checked: "))
+        .and_then(|l| l.strip_suffix(" errors"))
+        .and_then(|n| n.parse().ok())
+        .expect("the summary line");
+    assert!(total >= 12_000, "{total}");
+    let shown = table.lines().filter(|l| l.starts_with("| error |")).count();
+    assert!(shown < 10_000, "{shown}");
+    let left = total - shown;
+    let note = table.lines().rev().find(|l| !l.is_empty()).unwrap();
+    assert!(
+        note.starts_with(&format!(
+            "{left} more findings not shown ({left} errors): a job summary holds at most 1 MiB"
+        )),
+        "{note}"
+    );
+    assert!(!note.contains("have them all"), "{note}");
 }
 
 /// Message text is escaped as SARIF asks, brackets escaped (braces kept:
@@ -284,7 +350,7 @@ fn github_step_summary_stays_within_what_github_takes() {
         rows[1..].iter().all(|r| r.starts_with("| error |")),
         "{table}"
     );
-    assert!(table.contains("more not shown ("), "{table}");
+    assert!(table.contains("more findings not shown ("), "{table}");
 
     // No room left: the table is not written, the lint's result stands.
     let earlier = "x".repeat(LIMIT - 100);
@@ -777,4 +843,223 @@ fn sarif_logs_validate_against_the_official_schema() {
     std::fs::write(dir.join("bytes.md"), b"---\ntitle: \xff\n---\n").unwrap();
     std::fs::create_dir(dir.join("folder.md")).unwrap();
     assert!(check(dir, &[]) >= 2);
+}
+
+/// A runbook that lints clean.
+const CLEAN: &str = "---\ntitle: Ok\nowner: o\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n# Ok\n\n## Rollback\n\nUndo.\n";
+
+/// A file that cannot be read makes the run exit 2. In CI the report goes
+/// to a file or a service, so each machine format also names the file and
+/// what went wrong on stderr, once, and its report stays a valid document;
+/// SARIF says the run did not succeed and why. The human format lists it
+/// with the findings on stdout, not twice.
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_named_on_stderr_and_in_the_sarif_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::write(dir.join("ok.md"), CLEAN).unwrap();
+    std::os::unix::fs::symlink("gone.md", dir.join("dangling.md")).unwrap();
+    let said = "error: dangling.md: broken symlink: it points to `gone.md`";
+    for format in ["json", "sarif", "gitlab", "github"] {
+        let output = runbook(dir, &["lint", "--format", format, "--today", TODAY]);
+        assert_eq!(output.status.code(), Some(2), "{format}");
+        let err = common::stderr(&output);
+        assert_eq!(err.matches(said).count(), 1, "{format}: {err}");
+        if format != "github" {
+            serde_json::from_slice::<serde_json::Value>(&output.stdout)
+                .unwrap_or_else(|e| panic!("{format}: {e}"));
+        }
+        if format == "sarif" {
+            let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+            let invocation = &sarif["runs"][0]["invocations"][0];
+            assert_eq!(invocation["executionSuccessful"], false, "{invocation}");
+            let note = &invocation["toolExecutionNotifications"][0];
+            assert_eq!(note["level"], "error", "{invocation}");
+            assert!(
+                note["message"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("dangling.md: broken symlink"),
+                "{invocation}"
+            );
+            assert_eq!(
+                note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+                "dangling.md"
+            );
+        }
+    }
+    let output = runbook(dir, &["lint", "--format", "human", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stdout(&output).contains("--> dangling.md"),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(common::stderr(&output), "");
+
+    // A named path that does not exist, as a pre-commit hook may pass one.
+    let output = runbook(
+        dir,
+        &[
+            "lint", "--format", "sarif", "--today", TODAY, "ok.md", "nope.md",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        common::stderr(&output),
+        "error: nope.md: no such file or folder\n"
+    );
+
+    // A run that read everything succeeded.
+    std::fs::remove_file(dir.join("dangling.md")).unwrap();
+    let output = runbook(dir, &["lint", "--format", "sarif", "--today", TODAY]);
+    let sarif: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["invocations"][0]["executionSuccessful"],
+        true
+    );
+    assert!(sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"].is_null());
+}
+
+/// On Unix a `\` is a character of a file name, which git and GitHub keep:
+/// `a\b.md` is reported as itself in every format (`%5C` in a SARIF URI),
+/// never as `a/b.md`, another file.
+#[cfg(unix)]
+#[test]
+fn a_backslash_in_a_file_name_is_kept_on_unix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    std::fs::write(dir.join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::create_dir(dir.join("a")).unwrap();
+    std::fs::write(dir.join("a/b.md"), CLEAN).unwrap();
+    std::fs::write(
+        dir.join("a\\b.md"),
+        CLEAN.replace("Undo.", "See [x](nope.md)."),
+    )
+    .unwrap();
+    let run = |format: &str| {
+        stdout(&runbook(
+            dir,
+            &["lint", "--format", format, "--today", TODAY],
+        ))
+    };
+
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let paths: Vec<&str> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["a\\b.md"]);
+    let sarif: serde_json::Value = serde_json::from_str(&run("sarif")).unwrap();
+    assert_eq!(sarif_uris(&sarif), ["a%5Cb.md"]);
+    let gitlab: serde_json::Value = serde_json::from_str(&run("gitlab")).unwrap();
+    assert_eq!(gitlab[0]["location"]["path"], "a\\b.md");
+    let github = run("github");
+    assert!(github.starts_with("::error file=a\\b.md,"), "{github}");
+    assert!(run("human").contains("--> a\\b.md:"));
+}
+
+/// A suppression added above a finding does not change the print of an
+/// identical one below it, in GitLab as in SARIF, and both formats give a
+/// finding the same print.
+#[test]
+fn a_suppression_above_keeps_the_prints_below() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    let page = |directive: &str| {
+        CLEAN.replace(
+            "Undo.",
+            &format!("Undo.\n\n{directive}See [x](nope.md).\n\nSee [x](nope.md).\n"),
+        )
+    };
+    std::fs::write(tmp.path().join("a.md"), page("")).unwrap();
+    let (sarif, gitlab) = prints(tmp.path(), TODAY);
+    assert_eq!(sarif.len(), 2);
+    assert_eq!(gitlab, sarif);
+    std::fs::write(
+        tmp.path().join("a.md"),
+        page("<!-- runbook-lint-disable-next-line broken-link -- generated -->\n"),
+    )
+    .unwrap();
+    let (sarif_after, gitlab_after) = prints(tmp.path(), TODAY);
+    assert_eq!(sarif_after, sarif[1..]);
+    assert_eq!(gitlab_after, sarif[1..]);
+}
+
+/// Annotations carry the end of a finding: `endColumn` (exclusive, as in
+/// the JSON's `end_column`) only when it ends on its line, as GitHub reads
+/// columns only then; one over several lines names its lines.
+#[test]
+fn github_annotations_say_where_a_finding_ends() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::write(
+        tmp.path().join("a.md"),
+        CLEAN.replace(
+            "Undo.",
+            "See [x](nope.md).\n\nSome text before [a link\nt](missing.md).\n",
+        ),
+    )
+    .unwrap();
+    let (json, _) = common::lint_json(tmp.path(), &[]);
+    let one_line = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("nope.md"))
+        .unwrap();
+    let github = stdout(&runbook(
+        tmp.path(),
+        &["lint", "--format", "github", "--today", TODAY],
+    ));
+    let expected = format!(
+        "::error file=a.md,line={0},col={1},endLine={0},endColumn={2},title=runbook broken-link::link to `nope.md`",
+        one_line["line"], one_line["column"], one_line["end_column"]
+    );
+    assert!(github.contains(&expected), "{expected}\n{github}");
+    assert!(one_line["end_column"].as_u64() > one_line["column"].as_u64());
+    assert!(
+        github.contains("::error file=a.md,line=13,endLine=14,title=runbook broken-link::"),
+        "{github}"
+    );
+}
+
+/// GitHub renders `$...$` in a job summary as math: a `$` from a runbook
+/// (a status, a file name) is escaped, and the row reads as written.
+#[test]
+fn github_step_summary_has_no_math() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("book.toml"), "[book]\nsrc = \".\"\n").unwrap();
+    std::fs::write(
+        tmp.path().join("$x$.md"),
+        CLEAN.replace("status: draft", "status: \"$x^2$ costs $$5$$\""),
+    )
+    .unwrap();
+    let summary = tmp.path().join("summary.md");
+    std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["lint", "--format", "github", "--today", TODAY])
+        .current_dir(tmp.path())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    let table = std::fs::read_to_string(&summary).unwrap();
+    assert!(table.contains(r"| \$x\$.md:"), "{table}");
+    assert!(table.contains(r"\$x^2\$ costs \$\$5\$\$"), "{table}");
+    use pulldown_cmark::{Event, Options, Parser};
+    let options = runbook::document::markdown::options() | Options::ENABLE_MATH;
+    let math: Vec<_> = Parser::new_ext(&table, options)
+        .filter(|e| matches!(e, Event::InlineMath(_) | Event::DisplayMath(_)))
+        .collect();
+    assert!(math.is_empty(), "{math:?}\n{table}");
+    let text: String = Parser::new_ext(&table, options)
+        .filter_map(|e| match e {
+            Event::Text(t) => Some(t.into_string()),
+            _ => None,
+        })
+        .collect();
+    assert!(text.contains("$x^2$ costs $$5$$"), "{text}");
 }

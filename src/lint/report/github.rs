@@ -9,6 +9,7 @@ use std::io::{self, Write};
 
 use super::{Report, markdown_text, one_line, plural, printable};
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::lint::MAX_FINDINGS_PER_RULE;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for d in report.diagnostics.iter().filter(|d| d.is_counted()) {
@@ -27,10 +28,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(
             out,
-            "::{command} file={},line={},col={},title={}::{}",
+            "::{command} file={},{},title={}::{}",
             escape_property(&printable(&report.scanned_path(&d.path))),
-            d.span.start.line,
-            d.span.start.col,
+            position(d),
             escape_property(&format!("runbook {}", d.rule)),
             escape_data(&message)
         )?;
@@ -66,13 +66,35 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "{}", super::human::summary_line(report))
 }
 
+/// Where a finding is, as an annotation's properties: `line` and `col`,
+/// with `endLine` and `endColumn` (exclusive, as in SARIF) when it ends on
+/// its line. The runner drops `col` and `endColumn` from an annotation
+/// whose `endLine` is another line, so one over several lines names its
+/// lines only.
+fn position(d: &Diagnostic) -> String {
+    let (start, end) = (d.span.start, d.span.end);
+    if end.line > start.line {
+        format!("line={},endLine={}", start.line, end.line)
+    } else if end.line == start.line && end.line > 0 {
+        format!(
+            "line={},col={},endLine={},endColumn={}",
+            start.line,
+            start.col,
+            end.line,
+            end.col.max(start.col)
+        )
+    } else {
+        format!("line={},col={}", start.line, start.col)
+    }
+}
+
 /// What GitHub takes of a step's summary: a larger one is dropped whole,
 /// with an error in place of the table.
 pub const SUMMARY_LIMIT: usize = 1024 * 1024;
 
 /// The Markdown table written to the job summary, in at most `room`
 /// bytes. When every finding does not fit, errors come first and a last
-/// line says how many were left out and where they all are; with no room
+/// line says how many were left out and where they are; with no room
 /// even for that, nothing.
 pub fn step_summary(report: &Report, room: usize) -> String {
     let mut text = format!(
@@ -108,13 +130,19 @@ pub fn step_summary(report: &Report, room: usize) -> String {
         text.push_str(row);
         shown += 1;
     }
-    let left = &rows[shown..];
-    let errors = left.iter().filter(|(s, _)| *s == Severity::Error).count();
+    // Counted as the summary line counts them: a row that stands for a
+    // file's findings past its cap counts for all of them.
+    let s = &report.summary;
+    let shown_errors = rows[..shown]
+        .iter()
+        .filter(|(severity, _)| *severity == Severity::Error)
+        .count();
     text.push_str(&format!(
-        "\n{} more not shown ({}): a job summary holds at most 1 MiB; \
-         the annotations in the step's log, or `--format sarif`, have them all.\n\n",
-        plural(left.len(), "finding"),
-        plural(errors, "error")
+        "\n{} not shown ({}): a job summary holds at most 1 MiB; the step's log has \
+         them all as annotations, but for findings past the {MAX_FINDINGS_PER_RULE}th of \
+         one rule in one file, which no format lists.\n\n",
+        plural(s.errors + s.warnings + s.infos - shown, "more finding"),
+        plural(s.errors - shown_errors, "error")
     ));
     text
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::{Report, fingerprint, occurrences};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Severity;
 
 #[derive(Serialize)]
 struct Issue {
@@ -28,14 +28,14 @@ struct Lines {
 }
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let counted: Vec<&Diagnostic> = report
+    // Occurrences are counted over all findings, suppressed ones too, as
+    // SARIF counts them: a finding keeps its print when a suppression is
+    // added above it, and has the same one in both formats.
+    let issues: Vec<Issue> = report
         .diagnostics
         .iter()
-        .filter(|d| d.is_counted())
-        .collect();
-    let issues: Vec<Issue> = counted
-        .iter()
-        .zip(occurrences(counted.iter().copied()))
+        .zip(occurrences(report.diagnostics.iter()))
+        .filter(|(d, _)| d.is_counted())
         .map(|(d, occurrence)| {
             let path = report.scanned_path(&d.path);
             Issue {

@@ -85,7 +85,7 @@ impl Repository {
     fn relative(&self, path: &std::path::Path) -> Option<String> {
         let full = crate::workspace::normalize(&self.cwd.join(path));
         let inside = full.strip_prefix(&self.root).ok()?;
-        Some(inside.to_string_lossy().replace('\\', "/"))
+        Some(slashed(&inside.to_string_lossy()))
     }
 }
 
@@ -194,11 +194,13 @@ impl Stdout {
 /// report is posted (an issue, a job summary, a chat message). GFM links
 /// `https://...` and `www....` in plain text too: an escaped `:` before
 /// `//`, or `.` after `www`, is still shown but no longer makes one.
+/// GitHub renders `$...$` as math: each `$` is escaped, so a status of
+/// `$x^2$` or a file named `$HOME.md` reads as written.
 pub fn markdown_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, c) in text.char_indices() {
         match c {
-            '\\' | '|' | '[' | ']' | '*' | '_' | '`' | '#' | '!' | '~' => {
+            '\\' | '|' | '[' | ']' | '*' | '_' | '`' | '#' | '!' | '~' | '$' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -271,12 +273,23 @@ pub fn write_pretty_items<'a, D: Sync, T: serde::Serialize>(
 
 /// A path as reports show it: `/`-separated, without a leading `./`.
 pub fn display_path(path: &std::path::Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
+    let text = slashed(&path.to_string_lossy());
     let mut rest = text.as_str();
     while let Some(stripped) = rest.strip_prefix("./") {
         rest = stripped;
     }
     rest.to_string()
+}
+
+/// A path's text `/`-separated. Only Windows separates with `\`: elsewhere
+/// it is a character of a file name (`a\b.md`), which git and GitHub keep,
+/// and turning it into `/` would name another file (`a/b.md`).
+fn slashed(text: &str) -> String {
+    if cfg!(windows) {
+        text.replace('\\', "/")
+    } else {
+        text.to_string()
+    }
 }
 
 /// For each finding, how many findings of its rule come before it in its

@@ -13,7 +13,7 @@ use serde_sarif::sarif::{
 
 use super::{Report, fingerprint, occurrences};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::lint::rules;
+use crate::lint::{MAX_FINDINGS_PER_RULE, rules};
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -59,20 +59,54 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .rules(descriptors)
         .build();
     let (listed, left_out) = listed(report);
-    let mut invocation = Invocation::builder().execution_successful(true).build();
+    // A file that could not be read is a result (`io-error`) and, as the
+    // exit code 2 says, a run that did not do all it had to: each one is an
+    // error notification too, which a reader that shows only the run's
+    // health would otherwise miss.
+    let mut notifications: Vec<Notification> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == rules::io_error::ID)
+        .map(|d| {
+            let path = report.scanned_path(&d.path);
+            let location = Location::builder()
+                .physical_location(
+                    PhysicalLocation::builder()
+                        .artifact_location(ArtifactLocation::builder().uri(uri(&path)).build())
+                        .build(),
+                )
+                .build();
+            Notification::builder()
+                .level(serde_json::json!("error"))
+                .message(
+                    Message::builder()
+                        .text(escape(&format!("{path}: {}", d.message)))
+                        .build(),
+                )
+                .locations(vec![location])
+                .build()
+        })
+        .collect();
+    let mut invocation = Invocation::builder()
+        .execution_successful(notifications.is_empty())
+        .build();
     if left_out > 0 {
         let text = format!(
             "{left_out} findings are not in this log: GitHub code scanning takes at most \
              {MAX_RESULTS} results per run, so errors were kept first, then warnings. \
-             `runbook lint --format json` lists every finding."
+             `runbook lint --format json` has no such limit; like every format, it lists \
+             at most {MAX_FINDINGS_PER_RULE} findings of one rule in one file."
         );
         crate::eprintln_printable!("warning: SARIF: {text}");
-        invocation.tool_execution_notifications = Some(vec![
+        notifications.push(
             Notification::builder()
                 .level(serde_json::json!("warning"))
                 .message(Message::builder().text(escape(&text)).build())
                 .build(),
-        ]);
+        );
+    }
+    if !notifications.is_empty() {
+        invocation.tool_execution_notifications = Some(notifications);
     }
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
@@ -113,7 +147,12 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
 
 /// The findings the log lists, each with its [`occurrences`] count (taken
 /// over all findings, so a print does not change when a suppression is
-/// added above), and how many were left out for [`MAX_RESULTS`].
+/// added above), and how many findings the log leaves out when it is cut
+/// to [`MAX_RESULTS`]: all it would list, a result that stands for a
+/// file's findings past its cap counting as all of them
+/// ([`Diagnostic::counts_as`]), less the results kept. Counting results
+/// instead would leave out those past the cap, and the totals the run
+/// prints would not add up.
 ///
 /// Suppressed findings are listed only with `--show-suppressed`: code
 /// scanning ignores a result's `suppressions` and would open an alert for
@@ -125,8 +164,10 @@ fn listed<'a>(report: &Report<'a>) -> (Vec<(&'a Diagnostic, u32)>, usize) {
         .zip(occurrences(report.diagnostics.iter()))
         .filter(|(d, _)| d.suppressed.is_none() || report.show_suppressed)
         .collect();
-    let left_out = listed.len().saturating_sub(MAX_RESULTS);
-    if left_out > 0 {
+    let mut left_out = 0;
+    if listed.len() > MAX_RESULTS {
+        let findings: usize = listed.iter().map(|(d, _)| d.counts_as as usize).sum();
+        left_out = findings - MAX_RESULTS;
         // The most severe first, counted findings before suppressed ones;
         // then back in the report's order.
         let mut order: Vec<usize> = (0..listed.len()).collect();
