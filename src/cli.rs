@@ -242,6 +242,12 @@ pub fn run(cli: Cli) -> ExitCode {
 /// about keys it ignores: no report of findings will list them.
 pub fn load_settings(common: &Common) -> Result<Settings, u8> {
     let settings = load_settings_quietly(common)?;
+    warn_of_ignored_keys(&settings);
+    Ok(settings)
+}
+
+/// The keys of `settings`' book.toml that do nothing, on stderr.
+fn warn_of_ignored_keys(settings: &Settings) {
     if let Some(file) = &settings.file {
         for key in &settings.unknown_keys {
             crate::eprintln_printable!(
@@ -254,7 +260,6 @@ pub fn load_settings(common: &Common) -> Result<Settings, u8> {
             );
         }
     }
-    Ok(settings)
 }
 
 /// Loads `book.toml` for a lint, whose report lists unknown keys as
@@ -563,13 +568,16 @@ impl Books {
         let key = workspace::full(book.as_deref().unwrap_or(folder));
         Ok(match self.by_book.entry(key) {
             Entry::Occupied(known) => known.into_mut(),
-            Entry::Vacant(new) => new.insert(
-                match book {
+            Entry::Vacant(new) => {
+                let settings = match book {
                     Some(file) => Settings::load(&file),
                     None => Settings::discover(folder),
                 }
-                .map_err(|e| e.to_string())?,
-            ),
+                .map_err(|e| e.to_string())?;
+                // Once per book, as every other command warns.
+                warn_of_ignored_keys(&settings);
+                new.insert(settings)
+            }
         })
     }
 }

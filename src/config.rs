@@ -419,6 +419,37 @@ impl Settings {
         };
 
         let lint = &config.lint;
+        // An empty entry is a slip that would pass unseen: an empty pattern
+        // matches every heading (the check is off), and an empty field or
+        // status is one no runbook can have.
+        let lists = [
+            ("required-fields", &lint.required_fields),
+            ("required-sections", &lint.required_sections),
+            ("exclude", &lint.exclude),
+        ];
+        let listed = lists.into_iter().flat_map(|(key, items)| {
+            items
+                .iter()
+                .enumerate()
+                .map(move |(i, s)| (key, Some(i), s))
+        });
+        let statuses = lint.statuses.iter().flatten().enumerate();
+        let heading = lint.rollback_heading.iter();
+        let entries = listed
+            .chain(statuses.map(|(i, s)| ("statuses", Some(i), s)))
+            .chain(heading.map(|s| ("rollback-heading", None, s)));
+        for (key, index, text) in entries {
+            if text.trim().is_empty() {
+                let index = index.map(|i| i.to_string());
+                let path: Vec<&str> = ["lint", key].into_iter().chain(index.as_deref()).collect();
+                return Err(bad(
+                    &path,
+                    format!(
+                        "`lint.{key}`: an empty value, which would match nothing or everything: remove it"
+                    ),
+                ));
+            }
+        }
         let review_period = period(&["lint", "review-period"], &lint.review_period)?;
         let due_soon = period(&["lint", "due-soon"], &lint.due_soon)?;
         let mut review_period_by_status = HashMap::new();

@@ -108,6 +108,13 @@ impl FromStr for ReviewPeriod {
             || span.get_milliseconds() != 0
             || span.get_microseconds() != 0
             || span.get_nanoseconds() != 0;
+        if minutes_meant_as_months(span) {
+            return Err(invalid(format!(
+                "`{text}` reads as minutes: write months as `{}mo` or `{} months`",
+                span.get_minutes(),
+                span.get_minutes()
+            )));
+        }
         if has_clock || span.is_negative() || span.is_zero() {
             return Err(invalid(format!(
                 "`{text}` is not a positive number of days, weeks, months or years"
@@ -118,6 +125,18 @@ impl FromStr for ReviewPeriod {
         }
         Ok(ReviewPeriod(span))
     }
+}
+
+/// A span of minutes alone (`6m`, `6M`): months, surely, in a review
+/// period, which the duration syntax reads as minutes.
+pub fn minutes_meant_as_months(span: jiff::Span) -> bool {
+    span.get_minutes() > 0
+        && span.get_hours() == 0
+        && span.get_seconds() == 0
+        && span.get_days() == 0
+        && span.get_weeks() == 0
+        && span.get_months() == 0
+        && span.get_years() == 0
 }
 
 /// Whether `text` fails to parse only because a number in it is too large
@@ -256,6 +275,18 @@ mod tests {
             let e = text.parse::<ReviewPeriod>().unwrap_err();
             assert!(matches!(e, NotAPeriod::Invalid(_)), "{text}: {e}");
         }
+    }
+
+    #[test]
+    fn minutes_are_taken_for_months_meant() {
+        for text in ["6m", "6M", "6 min"] {
+            let e = text.parse::<ReviewPeriod>().unwrap_err().to_string();
+            assert_eq!(
+                e,
+                format!("`{text}` reads as minutes: write months as `6mo` or `6 months`")
+            );
+        }
+        assert!("6mo".parse::<ReviewPeriod>().is_ok());
     }
 
     #[test]

@@ -1723,3 +1723,32 @@ fn new_says_when_it_makes_the_source_folder() {
     );
     assert_eq!(stderr(&output), "");
 }
+
+/// `review` warns of book.toml keys that do nothing, once per book, as
+/// every other command does.
+#[test]
+fn review_warns_of_ignored_book_toml_keys_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    fs::write(
+        dir.join("book.toml"),
+        "[book]\nsrc = \".\"\ntitel = \"x\"\n",
+    )
+    .unwrap();
+    let runbook_text =
+        "---\ntitle: T\nowner: sre\nlast_reviewed: 2026-01-01\nstatus: draft\n---\n# T\n";
+    fs::write(dir.join("a.md"), runbook_text).unwrap();
+    fs::write(dir.join("b.md"), runbook_text).unwrap();
+    let output = runbook(dir, &["review", "a.md", "b.md", "--today", TODAY]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let warnings: Vec<String> = stderr(&output)
+        .lines()
+        .filter(|l| l.starts_with("warning: book.toml:3:1: unknown key `book.titel`"))
+        .map(String::from)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", stderr(&output));
+    assert!(
+        warnings[0].contains("did you mean `book.title`?"),
+        "{warnings:?}"
+    );
+}

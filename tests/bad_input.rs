@@ -420,7 +420,7 @@ fn invalid_config_names_file_line_and_column() {
     let tmp = tree();
     fs::write(
         tmp.path().join("book.toml"),
-        "[book]\nsrc = \"docs\"\n[lint]\nreview-period = 90\n",
+        "[book]\nsrc = \"docs\"\n[lint]\nreview-period = [90]\n",
     )
     .unwrap();
     let output = runbook(tmp.path(), &["lint", "--today", TODAY]);

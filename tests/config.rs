@@ -985,3 +985,37 @@ fn book_toml_periods_take_a_number_of_days() {
         stderr(&output)
     );
 }
+
+/// An empty entry in a list of fields, statuses, sections or globs, or an
+/// empty rollback pattern, is an error where it is written: an empty
+/// pattern would match every heading and silently turn a check off.
+#[test]
+fn empty_entries_are_refused_where_written() {
+    let cases = [
+        (
+            "required-fields = [\"owner\", \"\"]",
+            "4:29",
+            "lint.required-fields",
+        ),
+        ("statuses = [\" \"]", "4:13", "lint.statuses"),
+        ("rollback-heading = \"\"", "4:20", "lint.rollback-heading"),
+        (
+            "required-sections = [\"\"]",
+            "4:22",
+            "lint.required-sections",
+        ),
+        ("exclude = [\"\"]", "4:12", "lint.exclude"),
+    ];
+    for (line, at, key) in cases {
+        let tmp = book(&format!("[book]\nsrc = \"content\"\n[lint]\n{line}\n"), "");
+        let output = runbook(tmp.path(), &["lint", "--today", "2026-11-25"]);
+        assert_eq!(output.status.code(), Some(2), "{line}");
+        assert!(
+            stderr(&output).contains(&format!(
+                "book.toml:{at}: `{key}`: an empty value, which would match nothing or everything: remove it"
+            )),
+            "{line}: {}",
+            stderr(&output)
+        );
+    }
+}

@@ -731,6 +731,10 @@ fn review_period(value: &Value) -> Result<ReviewPeriod, NotAPeriod> {
                 "a period of at least one day",
                 "write a period such as `90d`, `6 months` or `1 year`",
             )),
+            Ok(span) if crate::duration::minutes_meant_as_months(span) => Some((
+                "a number of days, weeks, months or years",
+                "`m` is minutes: write months as `6mo` or `6 months`",
+            )),
             Ok(_) => Some((
                 "a number of days, weeks, months or years",
                 "count the period in days, not hours: `90d`",
