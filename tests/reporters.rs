@@ -1063,3 +1063,45 @@ fn github_step_summary_has_no_math() {
         .collect();
     assert!(text.contains("$x^2$ costs $$5$$"), "{text}");
 }
+
+/// Run in the source folder of a book whose book.toml is above it, the
+/// human and JSON formats name its runbooks from there (`deploy.md`), not
+/// by going up and back in (`../docs/deploy.md`); the scanning formats
+/// still name them from the repository's root.
+#[test]
+fn paths_from_the_source_folder_do_not_go_up_and_back() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    let docs = repo.path().join("docs");
+    std::fs::create_dir(&docs).unwrap();
+    copy_dir(&fixtures().join("report"), &docs);
+    std::fs::rename(docs.join("book.toml"), repo.path().join("book.toml")).unwrap();
+    let toml = std::fs::read_to_string(repo.path().join("book.toml")).unwrap();
+    let toml = toml.replace("src = \".\"", "src = \"docs\"");
+    std::fs::write(repo.path().join("book.toml"), toml).unwrap();
+    for args in [&["deploy.md"][..], &[]] {
+        let mut all = vec!["lint", "--format", "json", "--today", TODAY];
+        all.extend_from_slice(args);
+        let json: serde_json::Value = serde_json::from_str(&stdout(&runbook(&docs, &all))).unwrap();
+        let paths: Vec<&str> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["path"].as_str().unwrap())
+            .collect();
+        assert!(paths.contains(&"deploy.md"), "{args:?}: {paths:?}");
+        // book.toml itself is outside the folder: named as it is reached.
+        let mut runbooks = paths.iter().filter(|p| p.ends_with(".md"));
+        assert!(
+            runbooks.all(|p| !p.starts_with("..")),
+            "{args:?}: {paths:?}"
+        );
+        assert!(paths.contains(&"../book.toml"), "{args:?}: {paths:?}");
+    }
+    let sarif: serde_json::Value = serde_json::from_str(&stdout(&runbook(
+        &docs,
+        &["lint", "--format", "sarif", "--today", TODAY],
+    )))
+    .unwrap();
+    assert!(sarif_uris(&sarif).contains(&"docs/deploy.md"));
+}

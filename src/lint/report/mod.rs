@@ -271,14 +271,37 @@ pub fn write_pretty_items<'a, D: Sync, T: serde::Serialize>(
     Ok(())
 }
 
-/// A path as reports show it: `/`-separated, without a leading `./`.
+/// A path as reports show it: `/`-separated, without a leading `./`, and
+/// without a way out and back in: run in `content/` of a book whose
+/// book.toml is above, its runbooks are `a.md`, not `../content/a.md`.
 pub fn display_path(path: &std::path::Path) -> String {
+    let path = within_working_directory(path);
     let text = slashed(&path.to_string_lossy());
     let mut rest = text.as_str();
     while let Some(stripped) = rest.strip_prefix("./") {
         rest = stripped;
     }
     rest.to_string()
+}
+
+/// `path`, relative and going up (`../content/a.md`), from the working
+/// directory when it leads back inside it; any other path as it is.
+fn within_working_directory(path: &std::path::Path) -> std::borrow::Cow<'_, std::path::Path> {
+    use std::borrow::Cow;
+    use std::path::{Component, PathBuf};
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let goes_up = path.is_relative() && path.components().any(|c| c == Component::ParentDir);
+    let cwd = goes_up
+        .then(|| CWD.get_or_init(|| std::env::current_dir().ok()).as_ref())
+        .flatten();
+    let Some(cwd) = cwd else {
+        return Cow::Borrowed(path);
+    };
+    let full = crate::workspace::normalize(&cwd.join(path));
+    match full.strip_prefix(cwd) {
+        Ok(inside) if !inside.as_os_str().is_empty() => Cow::Owned(inside.to_path_buf()),
+        _ => Cow::Borrowed(path),
+    }
 }
 
 /// A path's text `/`-separated. Only Windows separates with `\`: elsewhere
