@@ -501,14 +501,14 @@ fn pre_commit_lints_only_named_files_but_resolves_links_in_the_tree() {
     // However the file is named: from the book's folder, from the source
     // folder (book.toml found above it), or by absolute path. Each is
     // matched to the walked runbook, so the anchor into `good.md` is
-    // checked and the path reads as from where the hook runs.
+    // checked and the path reads as from where the hook runs, as named.
     for (dir, named, shown) in [
         (
             tmp.path().to_path_buf(),
             "docs/linking.md",
             "docs/linking.md",
         ),
-        (tmp.path().join("docs"), "linking.md", "../docs/linking.md"),
+        (tmp.path().join("docs"), "linking.md", "linking.md"),
         (tmp.path().to_path_buf(), absolute, "docs/linking.md"),
     ] {
         let output = common::runbook_lint(&dir, &["--format", "json", "--today", TODAY, named]);
