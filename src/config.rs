@@ -782,12 +782,57 @@ fn toml_error(file: &Path, text: &str, error: toml::de::Error) -> ConfigError {
     let (line, col) = error
         .span()
         .map_or((1, 1), |span| line_col(text, span.start));
+    // A value of the wrong type is named by its key: the message alone
+    // ("invalid type: sequence") does not say which setting it is.
+    let key = error.span().and_then(|span| key_at(text, span.start));
     ConfigError {
         path: file.to_path_buf(),
         line,
         col,
-        message: error.message().to_string(),
+        message: match key {
+            Some(key) => format!("`{key}`: {}", plain_types(error.message())),
+            None => plain_types(error.message()),
+        },
     }
+}
+
+/// serde's names of Rust types (`expected usize`, `expected struct
+/// Book`) as a book.toml's author knows them.
+fn plain_types(message: &str) -> String {
+    static RUST_TYPES: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        Regex::new(r"expected (?:(?P<int>[ui](?:8|16|32|64|128|size))|struct \w+)\b").unwrap()
+    });
+    RUST_TYPES
+        .replace_all(message, |caps: &regex::Captures| {
+            if caps.name("int").is_some() {
+                "expected a whole number"
+            } else {
+                "expected a table"
+            }
+        })
+        .into_owned()
+}
+
+/// The dotted key whose value is written at byte `offset` of `text`.
+fn key_at(text: &str, offset: usize) -> Option<String> {
+    use toml::de::{DeTable, DeValue};
+    fn find(table: &DeTable, offset: usize, path: &mut Vec<String>) -> bool {
+        for (key, value) in table {
+            path.push(key.get_ref().to_string());
+            let found = match value.get_ref() {
+                DeValue::Table(inner) if find(inner, offset, path) => true,
+                _ => value.span().contains(&offset),
+            };
+            if found {
+                return true;
+            }
+            path.pop();
+        }
+        false
+    }
+    let document = DeTable::parse(text).ok()?;
+    let mut path = Vec::new();
+    find(document.get_ref(), offset, &mut path).then(|| path.join("."))
 }
 
 /// Dotted paths of every key the configuration knows.

@@ -980,7 +980,7 @@ fn book_toml_periods_take_a_number_of_days() {
     let output = runbook(tmp.path(), &["lint", "--today", "2026-11-25"]);
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        stderr(&output).contains("book.toml:4:17: invalid type: floating point `1.5`, expected a period such as \"90d\" or \"6 months\", or a number of days"),
+        stderr(&output).contains("book.toml:4:17: `lint.review-period`: invalid type: floating point `1.5`, expected a period such as \"90d\" or \"6 months\", or a number of days"),
         "{}",
         stderr(&output)
     );
@@ -1015,6 +1015,36 @@ fn empty_entries_are_refused_where_written() {
                 "book.toml:{at}: `{key}`: an empty value, which would match nothing or everything: remove it"
             )),
             "{line}: {}",
+            stderr(&output)
+        );
+    }
+}
+
+/// A value of the wrong type is named by its key, with the type said as
+/// a book.toml's author knows it, not as Rust names it.
+#[test]
+fn type_errors_name_the_key() {
+    let cases = [
+        (
+            "[build]\nsearch-shard-pages = \"x\"\n",
+            "book.toml:2:22: `build.search-shard-pages`: invalid type: string \"x\", expected a whole number",
+        ),
+        (
+            "book = 1\n",
+            "book.toml:1:8: `book`: invalid type: integer `1`, expected a table",
+        ),
+        (
+            "[lint]\nstatuses = [\"draft\", 1]\n",
+            "book.toml:2:22: `lint.statuses`: invalid type: integer `1`, expected a string",
+        ),
+    ];
+    for (toml, expected) in cases {
+        let tmp = book(toml, "");
+        let output = runbook(tmp.path(), &["lint", "--today", "2026-11-25"]);
+        assert_eq!(output.status.code(), Some(2), "{toml}");
+        assert!(
+            stderr(&output).contains(expected),
+            "{toml}: {}",
             stderr(&output)
         );
     }
