@@ -582,6 +582,25 @@ impl Settings {
         unknown_keys.extend(required_slips(&lint.required_fields, &aliases, |path| {
             at(path, Part::Value)
         }));
+        // A templates folder named but not there: every page would quietly
+        // be built from the shipped templates instead of the team's.
+        let templates = &config.build.templates;
+        if file.is_some() && templates != Path::new("templates") && !root.join(templates).is_dir() {
+            let (line, col) = at(&["build", "templates"], Part::Value);
+            unknown_keys.push(UnknownKey {
+                key: "build.templates".to_string(),
+                line,
+                col,
+                suggestion: None,
+                reason: Ignored::NoEffect {
+                    message: format!(
+                        "the templates folder `{}` does not exist: the site is built from the shipped templates",
+                        templates.display()
+                    ),
+                    help: "fix the path (relative to book.toml), or remove the key".to_string(),
+                },
+            });
+        }
 
         let links = crate::lint::external::Options::new(&config.lint.links, &root)
             .map_err(|(key, m)| bad(&["lint", "links", key], format!("`lint.links.{key}`: {m}")))?;

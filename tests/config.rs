@@ -1049,3 +1049,27 @@ fn type_errors_name_the_key() {
         );
     }
 }
+
+/// A templates folder that is not there is a warning where it is named:
+/// the site would quietly be built from the shipped templates.
+#[test]
+fn a_missing_templates_folder_is_warned_about() {
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n[build]\ntemplates = \"theme\"\n",
+        "",
+    );
+    let (report, code) = lint_json(tmp.path(), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        findings(&report),
+        [(
+            "config-unknown-key".to_string(),
+            "4:13".to_string(),
+            "`build.templates`: the templates folder `theme` does not exist: the site is built from the shipped templates".to_string(),
+            "fix the path (relative to book.toml), or remove the key".to_string(),
+        )]
+    );
+    std::fs::create_dir(tmp.path().join("theme")).unwrap();
+    let (report, _) = lint_json(tmp.path(), &[]);
+    assert_eq!(findings(&report), [], "{report:#}");
+}
