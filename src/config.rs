@@ -585,7 +585,8 @@ impl Settings {
         // A templates folder named but not there: every page would quietly
         // be built from the shipped templates instead of the team's.
         let templates = &config.build.templates;
-        if file.is_some() && templates != Path::new("templates") && !root.join(templates).is_dir() {
+        let default_folder = Build::default().templates;
+        if file.is_some() && *templates != default_folder && !root.join(templates).is_dir() {
             let (line, col) = at(&["build", "templates"], Part::Value);
             unknown_keys.push(UnknownKey {
                 key: "build.templates".to_string(),
