@@ -380,6 +380,9 @@ fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> 
         Selection::Paths(args.paths.clone())
     };
     let mut outcome = lint::run(settings, today, &selection);
+    if outcome.files == 0 && matches!(selection, Selection::All) {
+        warn_of_empty_book(settings);
+    }
     // A fix can uncover another (a heading that now exists makes a link's
     // anchor fixable), so fix until nothing changes, as ruff does.
     for round in 0..if args.fix { 8 } else { 0 } {
@@ -409,6 +412,27 @@ fn lint_once(args: &LintArgs, settings: &Settings, today: jiff::civil::Date) -> 
         std::mem::forget(outcome);
     }
     code
+}
+
+/// A gate that checks nothing passes: said on stderr, in every format, so a
+/// wrong `src` or an `exclude` that leaves out every runbook does not pass
+/// CI unseen (the exit code stays 0, as ruff's does for no files).
+fn warn_of_empty_book(settings: &Settings) {
+    let src = report::display_path(&settings.src);
+    let markdown = walkdir::WalkDir::new(&settings.src)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file() && workspace::is_markdown(e.path()))
+        .count();
+    crate::eprintln_printable!("warning: no runbook checked: none found under {src}");
+    if markdown > 0 {
+        crate::eprintln_printable!(
+            "  = help: {} there {} left out by `exclude` in book.toml, .gitignore, \
+             a hidden folder, or the repository documents runbook skips (see the README)",
+            report::plural(markdown, "Markdown file"),
+            if markdown == 1 { "is" } else { "are" }
+        );
+    }
 }
 
 /// Writes the report of a lint or a verify and picks the exit code: 2 when

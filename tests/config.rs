@@ -1073,3 +1073,44 @@ fn a_missing_templates_folder_is_warned_about() {
     let (report, _) = lint_json(tmp.path(), &[]);
     assert_eq!(findings(&report), [], "{report:#}");
 }
+
+/// A gate that checks no runbook says so on stderr, whatever the format:
+/// an `exclude` that leaves out every runbook must not pass CI unseen.
+#[test]
+fn a_book_with_no_runbook_left_to_check_says_so() {
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n\n[lint]\nexclude = [\"**\"]\n",
+        "",
+    );
+    for format in ["human", "json", "sarif"] {
+        let output = runbook(
+            tmp.path(),
+            &["lint", "--today", common::TODAY, "--format", format],
+        );
+        assert_eq!(output.status.code(), Some(0), "{format}");
+        let said = stderr(&output);
+        assert!(
+            said.contains("warning: no runbook checked: none found under content"),
+            "{format}: {said}"
+        );
+        assert!(
+            said.contains("help: 1 Markdown file there is left out by `exclude`"),
+            "{format}: {said}"
+        );
+    }
+    // Naming files (the pre-commit hook) that hold no runbook is normal.
+    let named = runbook(tmp.path(), &["lint", "--today", common::TODAY, "book.toml"]);
+    assert!(
+        !stderr(&named).contains("no runbook checked"),
+        "{}",
+        stderr(&named)
+    );
+    // A book whose runbooks are checked says nothing of the kind.
+    let kept = book("[book]\nsrc = \"content\"\n", "");
+    let checked = runbook(kept.path(), &["lint", "--today", common::TODAY]);
+    assert!(
+        !stderr(&checked).contains("no runbook checked"),
+        "{}",
+        stderr(&checked)
+    );
+}
