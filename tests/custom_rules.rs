@@ -224,7 +224,7 @@ fn the_defaults_apply_with_no_lints_folder() {
     let found = findings(tmp.path());
     for expected in [
         "destructive-command: destructive command: `rm -rf` deletes files and folders for good (`rm-recursive-force`)",
-        "credential-in-command: a password in a connection URL in a command (`url-password`)",
+        "credential-in-command: a password in a connection URL in a code block (`url-password`)",
         "status-invalid: status `live` is not one of: draft, authoritative, deprecated",
         "rollback-missing: no rollback section",
     ] {

@@ -479,6 +479,26 @@ fn secrets_and_what_stands_for_one() {
     );
 }
 
+/// A secret is leaked wherever it is pasted: in a transcript's output, a
+/// comment, a block marked `{skip}`, a block that shows output below its
+/// commands (whose commands are still checked for what they destroy), a
+/// manifest. Values that stand for one are no secret there either.
+#[test]
+fn secrets_are_found_in_every_code_block_line() {
+    let found = verify("secrets-everywhere.md");
+    assert_eq!(
+        lines_of(&found, "credential-in-command"),
+        vec![13, 15, 21, 26, 33, 41],
+        "{found:?}"
+    );
+    assert_eq!(
+        lines_of(&found, "destructive-command"),
+        vec![32],
+        "{found:?}"
+    );
+    assert_eq!(lines_of(&found, "shell-output"), vec![34], "{found:?}");
+}
+
 /// bash's grammar does not judge a `zsh` block: zsh's short `for` is no
 /// error there, though its destructive commands are still found, and the
 /// script, which bash runs, keeps the block as a comment saying why.
@@ -576,6 +596,63 @@ fn shellcheck_findings_at_markdown_lines() {
         "json",
     ]);
     assert!(!run.stdout.contains("\"shellcheck\""));
+}
+
+/// ShellCheck's levels are kept: its errors fail the run (a space after
+/// `\` cuts `--dry-run` off a delete), its style notes are no warnings;
+/// book.toml setting the rule's level sets it for all. A block holding
+/// only a ShellCheck directive does not stop ShellCheck reading the rest.
+#[test]
+fn shellcheck_levels_are_kept() {
+    if !has_shellcheck() {
+        return;
+    }
+    let runbook_text = format!(
+        "{FRONT}## Delete\n\n```bash\nkubectl -n prod delete pod web-0 \\ \n  --dry-run=client\n```\n\n\
+         ## Directive\n\n```bash\n# shellcheck disable=SC2086\n```\n\n\
+         ## Style\n\n```bash\necho \"`date`\" $HOME\n```\n\n## Rollback\n\nNothing to undo.\n"
+    );
+    let dir = book(&[("r.md", &runbook_text)]);
+    let levels = |dir: &Path| {
+        let run = runbook_in(dir, &["verify", "r.md", "--format", "json"], &[]);
+        let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("json report");
+        let found: Vec<(u64, String, String)> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["rule"] == "shellcheck")
+            .map(|d| {
+                let message = d["message"].as_str().unwrap();
+                (
+                    d["line"].as_u64().unwrap(),
+                    message[..message.find(':').unwrap()].to_string(),
+                    d["severity"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        (run.code, found)
+    };
+    let (code, found) = levels(dir.path());
+    assert_eq!(code, 1, "{found:?}");
+    let at = |line: u64, code: &str| {
+        found
+            .iter()
+            .find(|(l, c, _)| *l == line && c == code)
+            .map(|f| f.2.as_str())
+    };
+    assert_eq!(at(12, "SC1101"), Some("error"), "{found:?}");
+    assert_eq!(at(25, "SC2006"), Some("info"), "{found:?}");
+    assert_eq!(at(25, "SC2086"), Some("info"), "{found:?}");
+    assert!(found.iter().all(|(l, _, _)| [12, 13, 25].contains(l)), "{found:?}");
+
+    std::fs::write(
+        dir.path().join("book.toml"),
+        "[book]\nsrc = \".\"\n\n[lint.rules]\nshellcheck = \"warning\"\n",
+    )
+    .unwrap();
+    let (code, found) = levels(dir.path());
+    assert_eq!(code, 0, "{found:?}");
+    assert!(found.iter().all(|f| f.2 == "warning"), "{found:?}");
 }
 
 /// Size alone does not bound ShellCheck: 24 KB of `true && true && ...`

@@ -1,8 +1,8 @@
 //! `[extract]` in book.toml and the command patterns compiled from the
 //! rules in `lints/` (see `lint::custom`): compiled once when the settings
 //! load, so a bad pattern stops every command with its file and line
-//! (exit 2) instead of being skipped, and a command line costs one scan of
-//! a `RegexSet` of both groups when it matches nothing.
+//! (exit 2) instead of being skipped, and a line costs one scan of a
+//! group's `RegexSet` when it matches none of its patterns.
 
 use std::path::Path;
 
@@ -40,6 +40,10 @@ pub struct Pattern {
 #[derive(Clone, Debug)]
 pub struct PatternGroup {
     pub patterns: Vec<Pattern>,
+    /// Every regex of the group at once: nearly every line matches none,
+    /// and one scan of the set says so. `None` if the set is too large to
+    /// build.
+    screen: Option<RegexSet>,
 }
 
 impl PatternGroup {
@@ -64,21 +68,27 @@ impl PatternGroup {
                 })
             })
             .collect();
-        PatternGroup { patterns }
+        let screen = RegexSet::new(patterns.iter().map(|p| p.regex.as_str())).ok();
+        PatternGroup { patterns, screen }
     }
 
-    /// The first pattern, in order, among those `may` lets through (by
-    /// index), that finds something in `line` that its `unless` does not
-    /// excuse; `below` is the code after the line, where a statement `line`
-    /// starts may go on (see [`custom::excused`]). A match whose `secret`
-    /// group `fake` says is no secret is passed over for the next one.
+    /// The first pattern, in order, that finds something in `line` that
+    /// its `unless` does not excuse; `below` is the text after the line,
+    /// where a statement `line` starts may go on (see [`custom::excused`]).
+    /// A match whose `secret` group `fake` says is no secret is passed over
+    /// for the next one.
     fn first_match<'a, 'l>(
         &'a self,
         line: &'l str,
         below: &str,
-        may: impl Fn(usize) -> bool,
         fake: impl Fn(&str) -> bool,
     ) -> Option<(&'a Pattern, Match<'l>)> {
+        let candidates = match &self.screen {
+            Some(set) if !set.is_match(line) => return None,
+            Some(set) => Some(set.matches(line)),
+            None => None,
+        };
+        let may = |i: usize| candidates.as_ref().is_none_or(|c| c.matched(i));
         let mut candidates = self.patterns.iter().enumerate().filter(|(i, _)| may(*i));
         candidates.find_map(|(_, p)| {
             let m = if p.has_secret {
@@ -98,14 +108,6 @@ impl PatternGroup {
     }
 }
 
-/// What a command line holds: the first destructive pattern and the first
-/// credential pattern that find something in it (see
-/// [`Checks::command_matches`]).
-pub type CommandMatches<'a, 'l> = (
-    Option<(&'a Pattern, Match<'l>)>,
-    Option<(&'a Pattern, Match<'l>)>,
-);
-
 /// Everything the command checks compile from the configuration.
 #[derive(Clone, Debug)]
 pub struct Checks {
@@ -114,10 +116,6 @@ pub struct Checks {
     pub placeholders: Vec<(Option<&'static str>, Regex)>,
     pub destructive: PatternGroup,
     pub credentials: PatternGroup,
-    /// Every regex of both groups at once: nearly every command line
-    /// matches none, and one scan of one set says so (half the time of a
-    /// set per group). `None` if the set is too large to build.
-    any_command: Option<RegexSet>,
 }
 
 impl Checks {
@@ -153,46 +151,29 @@ impl Checks {
                 })
                 .collect(),
         };
-        let destructive = PatternGroup::new(rules, destructive_command::ID);
-        let credentials = PatternGroup::new(rules, credential_in_command::ID);
-        let any_command = RegexSet::new(
-            destructive
-                .patterns
-                .iter()
-                .chain(&credentials.patterns)
-                .map(|p| p.regex.as_str()),
-        )
-        .ok();
         Ok(Checks {
             placeholders,
-            destructive,
-            credentials,
-            any_command,
+            destructive: PatternGroup::new(rules, destructive_command::ID),
+            credentials: PatternGroup::new(rules, credential_in_command::ID),
         })
     }
 
-    /// The first destructive and the first credential pattern, each in its
-    /// group's order, that find something in `line` that their `unless`
-    /// does not excuse; `below` is the code after the line. One scan of the
-    /// set of both groups says which patterns can match at all: nearly
-    /// every line matches none, and a line that does tries only those.
-    pub fn command_matches<'a, 'l>(&'a self, line: &'l str, below: &str) -> CommandMatches<'a, 'l> {
-        let candidates = match &self.any_command {
-            Some(set) if !set.is_match(line) => return (None, None),
-            Some(set) => Some(set.matches(line)),
-            None => None,
-        };
-        let may = |i: usize| candidates.as_ref().is_none_or(|c| c.matched(i));
-        let credentials_from = self.destructive.patterns.len();
-        (
-            self.destructive.first_match(line, below, may, |_| false),
-            self.credentials.first_match(
-                line,
-                below,
-                |i| may(credentials_from + i),
-                |value| self.not_a_secret(value),
-            ),
-        )
+    /// The first destructive pattern, in order, that finds a command in
+    /// `line` that its `unless` does not excuse; `below` is the code after
+    /// the line.
+    pub fn destructive_match<'a, 'l>(
+        &'a self,
+        line: &'l str,
+        below: &str,
+    ) -> Option<(&'a Pattern, Match<'l>)> {
+        self.destructive.first_match(line, below, |_| false)
+    }
+
+    /// The first credential pattern, in order, that finds a secret in
+    /// `line` (not a value that stands for one).
+    pub fn credential_match<'a, 'l>(&'a self, line: &'l str) -> Option<(&'a Pattern, Match<'l>)> {
+        self.credentials
+            .first_match(line, "", |value| self.not_a_secret(value))
     }
 
     /// Whether the value a credential rule captures as `secret` stands for
@@ -265,12 +246,11 @@ mod tests {
             "“rm -rf /tmp/x”",
             "kubectl\u{a0}delete pod é",
         ] {
-            assert!(checks.command_matches(line, "").0.is_some(), "{line}");
+            assert!(checks.destructive_match(line, "").is_some(), "{line}");
         }
         assert!(
             checks
-                .command_matches("echo \"réinitialiser\"", "")
-                .0
+                .destructive_match("echo \"réinitialiser\"", "")
                 .is_none()
         );
     }
@@ -299,22 +279,21 @@ mod tests {
     fn first_match_is_the_first_rule_in_order_and_none_when_nothing_matches() {
         let checks = defaults();
         let (p, m) = checks
-            .command_matches("sudo rm -rf /var/lib/x", "")
-            .0
+            .destructive_match("sudo rm -rf /var/lib/x", "")
             .unwrap();
         assert_eq!((p.id, m.as_str()), ("rm-recursive-force", "rm -rf"));
-        assert!(matches!(
-            checks.command_matches("ls -la /var/lib", ""),
-            (None, None)
-        ));
+        assert!(checks.destructive_match("ls -la /var/lib", "").is_none());
+        assert!(checks.credential_match("ls -la /var/lib").is_none());
         let (p, _) = checks
-            .command_matches("psql postgres://app:hunter2@db/app", "")
-            .1
+            .credential_match("psql postgres://app:hunter2@db/app")
             .unwrap();
         assert_eq!(p.id, "url-password");
         // One line, one finding of each group.
-        let (destructive, credential) =
-            checks.command_matches("mysql -pHunter2secret -e 'DROP TABLE users'", "");
+        let line = "mysql -pHunter2secret -e 'DROP TABLE users'";
+        let (destructive, credential) = (
+            checks.destructive_match(line, ""),
+            checks.credential_match(line),
+        );
         assert_eq!(destructive.map(|(p, _)| p.id), Some("sql-drop"));
         assert_eq!(credential.map(|(p, _)| p.id), Some("client-password"));
     }
@@ -324,8 +303,7 @@ mod tests {
         let checks = defaults();
         let delete = |line, below| {
             checks
-                .command_matches(line, below)
-                .0
+                .destructive_match(line, below)
                 .map(|(p, m)| (p.id, m.as_str().trim_end()))
         };
         let everything = Some(("sql-delete-without-where", "DELETE FROM sessions"));

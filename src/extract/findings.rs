@@ -282,6 +282,9 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
                 help: "mark the block `{skip}` if it is only shown, or give the output its own block with another info string (`json`, `text`)".into(),
                 fix: None,
             });
+            // Not extracted, yet whoever reads the runbook may still run
+            // the commands above the output by hand.
+            check_destructive(doc, block, settings, commands_before(block, line), &mut out);
             continue;
         }
         if let Some(line) = block.unprompted_at {
@@ -299,7 +302,7 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
             // (`for f (*.log) gzip $f`). Only what is read line by line
             // is still checked.
             if block.cmd.block.lang == "zsh" {
-                check_patterns(doc, block, settings, &mut out);
+                check_destructive(doc, block, settings, block.cmd.code.len(), &mut out);
                 continue;
             }
             out.push(Finding {
@@ -365,11 +368,49 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
                 fix: None,
             });
         }
-        check_patterns(doc, block, settings, &mut out);
+        check_destructive(doc, block, settings, block.cmd.code.len(), &mut out);
         check_lookalikes(doc, block, &mut out);
     }
-    for block in doc.body.code_blocks.iter().filter(|b| blocks::is_query(b)) {
-        check_query(doc, block, settings, &mut out);
+    for block in &doc.body.code_blocks {
+        if blocks::is_query(block) {
+            check_query(doc, block, settings, &mut out);
+        }
+        check_secrets(doc, block, settings, &mut out);
+    }
+}
+
+/// Where the code of `block` stops being commands: the start of its line
+/// that holds output (a Markdown line).
+fn commands_before(block: &Block, output_line: usize) -> usize {
+    let cmd = &block.cmd;
+    match cmd.lines.iter().position(|&l| l >= output_line) {
+        Some(i) => cmd.index.line_start(i),
+        None => cmd.code.len(),
+    }
+}
+
+/// Secrets in a code block, every line as written: a secret is leaked
+/// wherever it is pasted, so unlike a destructive command it is looked for
+/// in comments, in output (a transcript's, JSON below a command), in
+/// blocks marked `{skip}`, and in blocks of any language (a `yaml`
+/// manifest, an `.env` file), and in what `{{#include ...}}` brings in,
+/// found at the directive.
+fn check_secrets(doc: &Document, block: &CodeBlock, settings: &Settings, out: &mut Out) {
+    let last = block.first_line + block.line_count;
+    for line in block.first_line..last {
+        if let Some((p, m)) = settings.checks.credential_match(doc.line_text(line)) {
+            out.push(credential(p, doc.span_in_line(line, m.range())));
+        }
+    }
+    for inc in &block.includes {
+        let Some(Ok(text)) = &inc.read else {
+            continue;
+        };
+        for line in text.lines() {
+            if let Some((p, _)) = settings.checks.credential_match(line) {
+                out.push(credential(p, inc.span));
+            }
+        }
     }
 }
 
@@ -655,46 +696,49 @@ fn warned(doc: &Document, block: &CodeBlock) -> bool {
     false
 }
 
-/// Destructive commands and secrets, in the code as written (placeholders
-/// are not secrets, and their replacement text must not match either).
-fn check_patterns(doc: &Document, block: &Block, settings: &Settings, out: &mut Out) {
-    let code = &block.cmd.code;
+/// Destructive commands in the first `end` bytes of the code as written
+/// (placeholders are not commands, and their replacement text must not
+/// match either); comment lines are not run.
+fn check_destructive(
+    doc: &Document,
+    block: &Block,
+    settings: &Settings,
+    end: usize,
+    out: &mut Out,
+) {
+    let code = &block.cmd.code[..end];
     // Read only once a destructive command is found: most blocks have none.
     let acknowledged =
         LazyCell::new(|| block.cmd.attrs.destructive || warned(doc, block.cmd.block));
     // `block.scan` read the code with its placeholders replaced; the code
     // as written is read again only for a line that may be destructive.
     let written_scan =
-        LazyCell::new(|| (!block.placeholders.is_empty()).then(|| shell::scan(code)));
+        LazyCell::new(|| (!block.placeholders.is_empty()).then(|| shell::scan(&block.cmd.code)));
     let mut offset = 0;
     for line in code.split_inclusive('\n') {
         let start = offset;
         offset += line.len();
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('#') {
+        if line.trim_start().starts_with('#') {
             continue;
         }
         let below = &code[offset..];
-        let (destructive_match, credential_match) = settings.checks.command_matches(line, below);
-        // A secret is leaked wherever it is written; a command only where
-        // it runs.
-        let destructive_match = destructive_match.and_then(|(p, m)| {
-            let scan = written_scan.as_ref().unwrap_or(&block.scan);
-            match blank_inert(code, start, line, scan) {
-                Some(blanked) => (settings.checks.command_matches(&blanked, below).0)
-                    .map(|(p, m)| (p, m.range())),
-                None => Some((p, m.range())),
+        let Some((p, m)) = settings.checks.destructive_match(line, below) else {
+            continue;
+        };
+        let scan = written_scan.as_ref().unwrap_or(&block.scan);
+        let found = match blank_inert(&block.cmd.code, start, line, scan) {
+            Some(blanked) => {
+                (settings.checks.destructive_match(&blanked, below)).map(|(p, m)| (p, m.range()))
             }
-        });
-        if let Some((p, m)) = destructive_match
+            None => Some((p, m.range())),
+        };
+        if let Some((p, m)) = found
             && !*acknowledged
         {
-            let span = span_in(doc, block, start + m.start, m.len());
-            out.push(destructive(p, span));
-        }
-        if let Some((p, m)) = credential_match {
-            let span = span_in(doc, block, start + m.start(), m.len());
-            out.push(credential(p, span));
+            out.push(destructive(
+                p,
+                span_in(doc, block, start + m.start, m.len()),
+            ));
         }
     }
 }
@@ -768,10 +812,10 @@ fn blank_sql(line: &str) -> Option<String> {
     blanked.then(|| String::from_utf8(bytes).ok()).flatten()
 }
 
-/// Destructive commands and secrets in a block of database queries (see
+/// Destructive commands in a block of database queries (see
 /// [`blocks::QUERY_LANGS`]), line by line as written; comment lines (`--`,
 /// `#`, `//`) are skipped, and `{skip}` leaves the block alone as it does
-/// a shell block.
+/// a shell block. Its secrets are [`check_secrets`]'.
 fn check_query(doc: &Document, block: &CodeBlock, settings: &Settings, out: &mut Out) {
     let attrs = blocks::parse_attributes(&block.info);
     if attrs.skip || blocks::skip_comment_before(doc, block) {
@@ -785,22 +829,19 @@ fn check_query(doc: &Document, block: &CodeBlock, settings: &Settings, out: &mut
         if ["--", "#", "//"].iter().any(|c| query.starts_with(c)) {
             return;
         }
-        let (destructive_match, credential_match) = settings.checks.command_matches(query, below);
-        let destructive_match = destructive_match.and_then(|(p, m)| match blank_sql(query) {
-            Some(blanked) => {
-                (settings.checks.command_matches(&blanked, below).0).map(|(p, m)| (p, m.range()))
-            }
-            None => Some((p, m.range())),
-        });
+        let found = settings
+            .checks
+            .destructive_match(query, below)
+            .and_then(|(p, m)| match blank_sql(query) {
+                Some(blanked) => (settings.checks.destructive_match(&blanked, below))
+                    .map(|(p, m)| (p, m.range())),
+                None => Some((p, m.range())),
+            });
         let indent = line.len() - query.len();
-        let shifted = |m: Range<usize>| place(indent + m.start..indent + m.end);
-        if let Some((p, m)) = destructive_match
+        if let Some((p, m)) = found
             && !*acknowledged
         {
-            out.push(destructive(p, shifted(m)));
-        }
-        if let Some((p, m)) = credential_match {
-            out.push(credential(p, shifted(m.range())));
+            out.push(destructive(p, place(indent + m.start..indent + m.end)));
         }
     };
     let last = block.first_line + block.line_count;
@@ -842,7 +883,7 @@ fn credential(p: &Pattern, span: Span) -> Finding {
         rule: credential_in_command::ID,
         data_rule: Some(p.id),
         span,
-        message: format!("{} in a command (`{}`)", p.message, p.id),
+        message: format!("{} in a code block (`{}`)", p.message, p.id),
         help: p.help.clone().unwrap_or_else(|| "read it from the environment or a secret store (`$DB_PASSWORD`, `vault kv get ...`) and rotate the one pasted here".into()),
         fix: None,
     }

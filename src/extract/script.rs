@@ -22,16 +22,21 @@ pub struct Script {
 }
 
 impl Script {
-    /// The block and Markdown line behind a script line, if any.
+    /// The block and Markdown line behind a script line, if any: a line
+    /// runbook wrote inside a step's function (its header, the `:` of a
+    /// step without commands) stands for the code line above it, else for
+    /// the first one below.
     pub fn origin_of(&self, line: usize) -> Option<(usize, usize)> {
         if let Some(Some(o)) = self.origin.get(line.wrapping_sub(1)) {
             return Some(*o);
         }
         let (block, range) = self.functions.iter().find(|(_, r)| r.contains(&line))?;
+        let origin = |l: usize| self.origin.get(l - 1).copied().flatten();
         let md = (range.start..line)
             .rev()
-            .find_map(|l| self.origin.get(l - 1).copied().flatten())
-            .map_or(0, |o| o.1);
+            .find_map(origin)
+            .or_else(|| (line..range.end).find_map(origin))?
+            .1;
         Some((*block, md))
     }
 }
@@ -214,12 +219,15 @@ pub fn render(rb: &Runbook, extra: &BTreeMap<usize, String>) -> Script {
                 Some((index, cmd.block.first_line)),
             );
         }
-        if !block.scan.has_code {
-            w.line("  :", None);
-        }
         for (i, line) in block.code.lines().enumerate() {
             let md = cmd.lines.get(i).copied().unwrap_or(cmd.block.first_line);
             w.line(line, Some((index, md)));
+        }
+        // A function needs a command. After the comments, not before: a
+        // ShellCheck directive alone before the `}` would make ShellCheck
+        // reject the whole script.
+        if !block.scan.has_code {
+            w.line("  :", None);
         }
         w.line("}", None);
         functions.push((index, start..w.next_line()));

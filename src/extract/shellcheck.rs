@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::diagnostic::Severity;
 use rayon::prelude::*;
 use serde::Deserialize;
 
@@ -53,6 +54,21 @@ pub struct Comment {
     pub column: usize,
     pub code: u32,
     pub message: String,
+    /// ShellCheck's own level: `error`, `warning`, `info` or `style`.
+    pub level: String,
+}
+
+impl Comment {
+    /// ShellCheck's level as a finding's: its errors fail the run (a `\ `
+    /// that cuts `--dry-run` off a command), and its info and style notes
+    /// do not, even with `--deny warnings`.
+    pub fn severity(&self) -> Severity {
+        match self.level.as_str() {
+            "error" => Severity::Error,
+            "warning" => Severity::Warning,
+            _ => Severity::Info,
+        }
+    }
 }
 
 #[derive(Deserialize)]

@@ -60,6 +60,8 @@ pub fn run(
     };
     let index = workspace::FileIndex::default();
     let cx = Context::new(settings, today, &index);
+    // ShellCheck's findings keep its levels unless book.toml sets one.
+    let level_set = (settings.config.lint.rules).contains_key(rules::shellcheck::ID);
     let per_doc: Vec<Vec<Diagnostic>> = runbooks
         .par_iter()
         .zip(checked.par_iter())
@@ -99,12 +101,16 @@ pub fn run(
                             continue;
                         }
                         let span = shellcheck_span(doc, &rb.blocks[block], line, c.column);
-                        sink.report(
-                            rules::shellcheck::ID,
-                            span,
-                            format!("SC{}: {}", c.code, c.message),
-                        )
-                        .help(format!("see https://www.shellcheck.net/wiki/SC{}", c.code));
+                        let report = sink
+                            .report(
+                                rules::shellcheck::ID,
+                                span,
+                                format!("SC{}: {}", c.code, c.message),
+                            )
+                            .help(format!("see https://www.shellcheck.net/wiki/SC{}", c.code));
+                        if !level_set {
+                            report.severity(c.severity());
+                        }
                     }
                     None
                 }

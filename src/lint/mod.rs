@@ -307,6 +307,16 @@ impl Report<'_> {
         self
     }
 
+    /// Reports at `severity` rather than the rule's: for a rule whose
+    /// findings come with their own level (ShellCheck's), when book.toml
+    /// does not set one for the rule.
+    pub fn severity(mut self, severity: Severity) -> Self {
+        if let Some(d) = self.0.as_mut() {
+            d.severity = severity;
+        }
+        self
+    }
+
     pub fn fix(mut self, fix: Fix) -> Self {
         if let Some(d) = self.0.as_mut() {
             d.fix = Some(Box::new(fix));

@@ -1,13 +1,16 @@
-//! A secret pasted into a command (`credential-in-command`)
+//! A secret written in a code block (`credential-in-command`)
 //!
 //! ## What it checks
 //! Passwords in connection URLs (`postgres://app:hunter2@db/app`),
 //! `--password=...`, `PGPASSWORD=...`-style assignments, `mysql -pSECRET`,
 //! `redis-cli -a SECRET`, Redis `AUTH`, SQL's `PASSWORD '...'` and
 //! `IDENTIFIED BY '...'`, literal bearer tokens, AWS access key ids, GitHub
-//! and Slack tokens, private keys: in shell blocks, and in blocks of
-//! database queries (`sql`, `psql`, `mysql`, `redis`, ...), whose comment
-//! lines are skipped. Values that stand for a secret are fine, whichever
+//! and Slack tokens, private keys: on every line of every code block, as
+//! written. A secret is leaked wherever it is pasted, so unlike a
+//! destructive command it is looked for in comments, in output (a
+//! transcript's, a JSON response), in blocks marked `{skip}`, in blocks of
+//! any language (a YAML manifest, an `.env` file, SQL), and in the files
+//! `{{#include ...}}` brings in. Values that stand for a secret are fine, whichever
 //! pattern they meet: variables and command substitutions (`$PGPASSWORD`,
 //! `` `cat /run/secrets/pw` ``, psql's `:'password'`), templates
 //! (`{{ password }}`, `%PASSWORD%`), files to read (`@/run/secrets/pw`),

@@ -12,6 +12,11 @@
 //! minutes on one script (deep nesting, long `&&` chains): either is a
 //! finding of this rule at the runbook's first block.
 //!
+//! Each finding keeps ShellCheck's level: its errors are errors (a space
+//! after `\` that cuts `--dry-run` off a command), its warnings warnings,
+//! its info and style notes info, which fail no run. Setting the rule's
+//! level in book.toml (`shellcheck = "warning"`) sets it for all of them.
+//!
 //! ## Why it matters
 //! Unquoted expansions, `cd` without `|| exit`, and useless `cat`s are the
 //! bugs of copied shell. ShellCheck knows them all.
