@@ -435,6 +435,19 @@ fn destructive_commands_need_a_warning() {
     );
 }
 
+/// A paragraph warns when it opens as a warning or says what cannot be
+/// undone; a word that only appears in it does not ("ignore the
+/// deprecation warning", "there is no danger of data loss").
+#[test]
+fn a_warning_must_say_so() {
+    let found = verify("destructive-warnings.md");
+    assert_eq!(
+        lines_of(&found, "destructive-command"),
+        vec![11, 17, 23],
+        "{found:?}"
+    );
+}
+
 #[test]
 fn credentials_in_commands() {
     let found = verify("credentials.md");

@@ -663,19 +663,40 @@ fn ascii_option(word: &str) -> String {
     }
 }
 
-static WARNING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\b(warning|caution|danger|destructive|irreversible|cannot be undone|data loss)\b|⚠|\[!(WARNING|CAUTION)\])").unwrap()
+/// A paragraph that opens as a warning: `**Warning:**`, `> Caution`,
+/// `⚠️ Danger`, with what marks it up before the word.
+static WARNING_OPENING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(warning|caution|danger|destructive|irreversible)\b").unwrap()
 });
 
-/// A warning in the paragraph right before the block acknowledges it.
+/// A warning wherever it stands: a sign, or a GitHub alert.
+static WARNING_SIGN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"⚠|\[!(WARNING|CAUTION)\]").unwrap());
+
+/// What a sentence that warns says of the command, unless it says the
+/// opposite ("there is no danger of data loss").
+static CONSEQUENCE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(destructive|dangerous|irreversibl[ey]|can ?not be undone|can't be undone|data loss|permanently)\b").unwrap()
+});
+
+static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(\b(no|not|without|never|nothing|zero)\b|n't\b)").unwrap()
+});
+
+/// A warning in the paragraph right before the block acknowledges it: a
+/// paragraph that opens with Warning, Caution, Danger, Destructive or
+/// Irreversible, holds `⚠` or `> [!WARNING]`, or says what cannot be
+/// undone ("this deletes the data permanently"). A word that only appears
+/// in it is no warning: "ignore the deprecation warning", "there is no
+/// danger of data loss".
 fn warned(doc: &Document, block: &CodeBlock) -> bool {
+    let mut paragraph = Vec::new();
     let mut line = block.fence.start.line;
-    let mut seen_text = false;
     while line > 1 {
         line -= 1;
         let text = doc.line_text(line).trim();
         if text.is_empty() {
-            if seen_text {
+            if !paragraph.is_empty() {
                 break;
             }
             continue;
@@ -688,12 +709,27 @@ fn warned(doc: &Document, block: &CodeBlock) -> bool {
         if text.starts_with("<!--") && text.ends_with("-->") {
             continue;
         }
-        seen_text = true;
-        if WARNING.is_match(text) {
-            return true;
-        }
+        paragraph.push(text);
     }
-    false
+    let Some(first) = paragraph.last() else {
+        return false;
+    };
+    let opening = first.trim_start_matches(|c: char| !c.is_alphanumeric());
+    WARNING_OPENING.is_match(opening)
+        || paragraph.iter().any(|text| {
+            WARNING_SIGN.is_match(text)
+                || CONSEQUENCE
+                    .find_iter(text)
+                    .any(|m| !negated(&text[..m.start()]))
+        })
+}
+
+/// Whether the last words of `before`, in its last sentence, deny what
+/// follows them: "no danger of", "will not cause", "without".
+fn negated(before: &str) -> bool {
+    let sentence = before.rsplit(['.', ';', ':', '!', '?']).next().unwrap_or(before);
+    let words: Vec<&str> = sentence.split_whitespace().rev().take(4).collect();
+    words.iter().any(|w| NEGATION.is_match(w))
 }
 
 /// Destructive commands in the first `end` bytes of the code as written

@@ -4,8 +4,13 @@
 //! Commands matching the destructive list (`rm -rf`, `dropdb`,
 //! `DROP TABLE`, `redis-cli FLUSHALL`, `kill -9`, `kubectl delete`,
 //! `terraform destroy`, `git push --force`, ...), unless the block says
-//! `{destructive}` or the paragraph right before it warns (Warning,
-//! Caution, Danger, Irreversible, `> [!WARNING]`). Shell blocks are read,
+//! `{destructive}` or the paragraph right before it warns: it opens with
+//! Warning, Caution, Danger, Destructive or Irreversible (`**Warning:**`,
+//! `> ⚠️ Caution`), holds `⚠` or `> [!WARNING]`, or says what the command
+//! does cannot be undone (irreversible, destructive, dangerous, data loss,
+//! permanently, cannot be undone). A word that only appears in it, or is
+//! denied ("ignore the deprecation warning", "there is no danger of data
+//! loss"), is no warning. Shell blocks are read,
 //! and blocks of database queries (`sql`, `psql`, `mysql`, `redis`, ...),
 //! whose `DROP TABLE` or `FLUSHALL` is as final as in a `psql -c`. A
 //! statement written over several lines is read whole: `DELETE FROM t`
@@ -30,7 +35,7 @@
 //! rule (`kill-9`) covers its findings alone. The code adds what the format
 //! cannot say: blocks marked `{skip}`, output and invalid shell are left
 //! to other rules, comment lines are skipped, and the warning paragraph
-//! may also say Irreversible or use `> [!WARNING]`. A bad rule stops every
+//! is read as above. A bad rule stops every
 //! command with its file and line (exit 2).
 //!
 //! ## Why it matters
