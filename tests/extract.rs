@@ -512,6 +512,31 @@ fn secrets_are_found_in_every_code_block_line() {
     assert_eq!(lines_of(&found, "shell-output"), vec![34], "{found:?}");
 }
 
+/// A step runs as a function, where a plain `declare` is local: the
+/// script makes a block's own `declare` and `typeset` global, as a
+/// terminal keeps them for the next block, and leaves those of a function
+/// the block defines alone.
+#[test]
+fn declared_variables_reach_the_next_steps() {
+    let text = format!(
+        "{FRONT}## Set up\n\n```bash\ndeclare NS=web\ndeclare -A REPLICAS\nREPLICAS[api]=3\ntypeset -r CONTEXT=prod\n```\n\n\
+         ## Scale\n\n```bash\necho \"$CONTEXT $NS ${{REPLICAS[api]}}\"\n```\n\n\
+         ## Rollback\n\n```bash\nshow() {{ declare x=local; echo \"$x\"; }}\nshow\n```\n"
+    );
+    let dir = book(&[("r.md", &text)]);
+    let (_out, script) = extract_script(dir.path(), "r.md");
+    let text = std::fs::read_to_string(&script).unwrap();
+    assert!(text.contains("declare -g -A REPLICAS\n"), "{text}");
+    assert!(text.contains("show() { declare x=local;"), "{text}");
+    let run = Command::new("bash").arg(&script).output().unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&run.stdout), "prod web 3\nlocal\n");
+}
+
 /// bash's grammar does not judge a `zsh` block: zsh's short `for` is no
 /// error there, though its destructive commands are still found, and the
 /// script, which bash runs, keeps the block as a comment saying why.
@@ -656,7 +681,10 @@ fn shellcheck_levels_are_kept() {
     assert_eq!(at(12, "SC1101"), Some("error"), "{found:?}");
     assert_eq!(at(25, "SC2006"), Some("info"), "{found:?}");
     assert_eq!(at(25, "SC2086"), Some("info"), "{found:?}");
-    assert!(found.iter().all(|(l, _, _)| [12, 13, 25].contains(l)), "{found:?}");
+    assert!(
+        found.iter().all(|(l, _, _)| [12, 13, 25].contains(l)),
+        "{found:?}"
+    );
 
     std::fs::write(
         dir.path().join("book.toml"),

@@ -475,24 +475,40 @@ const RESERVED: &[&str] = &[
 fn block<'a>(cmd: Command<'a>, checks: &Checks) -> Block<'a> {
     let original = shell::scan(&cmd.code);
     let placeholders = find_placeholders(&cmd, &original, checks);
-    // Without placeholders the code is the block's own, shared, not copied.
-    let (code, replaced) = if placeholders.is_empty() {
-        (cmd.code.clone(), Vec::new())
+    // A `declare` of the block's own (not of a function it defines, whose
+    // locals are meant) is made global: the step runs as a function, where
+    // a plain `declare` is local, and the steps after it need the variable
+    // as a terminal would have kept it.
+    let globals: &[usize] = if original.defines_function {
+        &[]
     } else {
-        let (code, replaced) = substitute(&cmd.code, &placeholders, &original);
-        (Cow::Owned(code), replaced)
+        &original.declarations
     };
-    let scan = if placeholders.is_empty() {
-        original
-    } else {
-        shell::scan(&code)
-    };
+    // Without changes the code is the block's own, shared, not copied.
+    if placeholders.is_empty() && globals.is_empty() {
+        let code = cmd.code.clone();
+        return finish_block(cmd, placeholders, code, Vec::new(), original);
+    }
+    let (code, replaced) = substitute(&cmd.code, &placeholders, globals, &original);
+    let scan = shell::scan(&code);
+    finish_block(cmd, placeholders, Cow::Owned(code), replaced, scan)
+}
+
+/// A block whose code, as the script runs it, is `code` (`replaced` maps
+/// it to the code as written) and whose scan is `scan`.
+fn finish_block<'a>(
+    cmd: Command<'a>,
+    placeholders: Vec<Placeholder>,
+    code: Cow<'a, str>,
+    replaced: Vec<Replaced>,
+    scan: Scan,
+) -> Block<'a> {
     let (output_at, unprompted_at) = if cmd.transcript {
         (None, unprompted_command(&cmd))
     } else {
         (output_line(&cmd, &code, &scan), None)
     };
-    let substituted_index = (!placeholders.is_empty()).then(|| LineIndex::new(&code));
+    let substituted_index = (!replaced.is_empty()).then(|| LineIndex::new(&code));
     let mut placeholder_vars: Vec<String> = placeholders.iter().map(|p| p.var.clone()).collect();
     placeholder_vars.sort_unstable();
     placeholder_vars.dedup();
@@ -697,45 +713,80 @@ pub fn variable_name(text: &str) -> String {
 /// stands: inside single quotes the quote is closed around it. One in a
 /// quoted here-document stays as written: nothing expands there, and its
 /// step fails instead ([`Block::cannot_run`]).
-fn substitute(code: &str, placeholders: &[Placeholder], scan: &Scan) -> (String, Vec<Replaced>) {
-    let mut out = String::with_capacity(code.len() + placeholders.len() * 40);
-    let mut replaced = Vec::with_capacity(placeholders.len());
+/// The code with each fillable placeholder replaced by a required
+/// variable, quoted to fit where it stands, and ` -g` after each
+/// declaration word at `globals`; and where each change is.
+fn substitute(
+    code: &str,
+    placeholders: &[Placeholder],
+    globals: &[usize],
+    scan: &Scan,
+) -> (String, Vec<Replaced>) {
+    enum Change<'p> {
+        Fill(&'p Placeholder),
+        Global(usize),
+    }
+    let mut changes: Vec<(usize, Change)> = placeholders
+        .iter()
+        .filter(|p| p.fillable)
+        .map(|p| (p.offset, Change::Fill(p)))
+        .chain(globals.iter().map(|&at| (at, Change::Global(at))))
+        .collect();
+    changes.sort_by_key(|(at, _)| *at);
+    let mut out = String::with_capacity(code.len() + changes.len() * 40);
+    let mut replaced = Vec::with_capacity(changes.len());
     let mut last = 0;
-    for p in placeholders.iter().filter(|p| p.fillable) {
-        out.push_str(&code[last..p.offset]);
+    for (at, change) in changes {
+        out.push_str(&code[last..at]);
         let from = out.len();
-        let expansion = format!(
-            "${{{}:?fill in {} (line {}): pass --var {}=...}}",
-            p.var,
-            p.text
-                .replace(['{', '}', '"', '\'', '`', '$', '\\'], "")
-                .trim(),
-            p.line,
-            p.var
-        );
-        match scan.quoting_at(p.offset) {
-            Quoting::Double | Quoting::Heredoc(true) => out.push_str(&expansion),
-            Quoting::Single => {
-                out.push_str("'\"");
-                out.push_str(&expansion);
-                // The rest of a `$'...'` keeps its escapes (`\n`).
-                let ansi_c = code[scan.quoted_from(p.offset)..].starts_with("$'");
-                out.push_str(if ansi_c { "\"$'" } else { "\"'" });
+        last = match change {
+            Change::Fill(p) => {
+                fill(&mut out, code, p, scan);
+                p.offset + p.text.len()
             }
-            _ => {
-                out.push('"');
-                out.push_str(&expansion);
-                out.push('"');
+            Change::Global(at) => {
+                // `declare` and `typeset` have the same length.
+                let word = &code[at..at + "declare".len()];
+                out.push_str(word);
+                out.push_str(" -g");
+                at + word.len()
             }
-        }
-        last = p.offset + p.text.len();
+        };
         replaced.push(Replaced {
-            written: p.offset..last,
+            written: at..last,
             substituted: from..out.len(),
         });
     }
     out.push_str(&code[last..]);
     (out, replaced)
+}
+
+/// Writes the required variable that stands for `p` (of `code`) to `out`.
+fn fill(out: &mut String, code: &str, p: &Placeholder, scan: &Scan) {
+    let expansion = format!(
+        "${{{}:?fill in {} (line {}): pass --var {}=...}}",
+        p.var,
+        p.text
+            .replace(['{', '}', '"', '\'', '`', '$', '\\'], "")
+            .trim(),
+        p.line,
+        p.var
+    );
+    match scan.quoting_at(p.offset) {
+        Quoting::Double | Quoting::Heredoc(true) => out.push_str(&expansion),
+        Quoting::Single => {
+            out.push_str("'\"");
+            out.push_str(&expansion);
+            // The rest of a `$'...'` keeps its escapes (`\n`).
+            let ansi_c = code[scan.quoted_from(p.offset)..].starts_with("$'");
+            out.push_str(if ansi_c { "\"$'" } else { "\"'" });
+        }
+        _ => {
+            out.push('"');
+            out.push_str(&expansion);
+            out.push('"');
+        }
+    }
 }
 
 static JSON_KEY: LazyLock<Regex> =

@@ -679,9 +679,8 @@ static CONSEQUENCE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(destructive|dangerous|irreversibl[ey]|can ?not be undone|can't be undone|data loss|permanently)\b").unwrap()
 });
 
-static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(\b(no|not|without|never|nothing|zero)\b|n't\b)").unwrap()
-});
+static NEGATION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)(\b(no|not|without|never|nothing|zero)\b|n't\b)").unwrap());
 
 /// A warning in the paragraph right before the block acknowledges it: a
 /// paragraph that opens with Warning, Caution, Danger, Destructive or
@@ -727,7 +726,10 @@ fn warned(doc: &Document, block: &CodeBlock) -> bool {
 /// Whether the last words of `before`, in its last sentence, deny what
 /// follows them: "no danger of", "will not cause", "without".
 fn negated(before: &str) -> bool {
-    let sentence = before.rsplit(['.', ';', ':', '!', '?']).next().unwrap_or(before);
+    let sentence = before
+        .rsplit(['.', ';', ':', '!', '?'])
+        .next()
+        .unwrap_or(before);
     let words: Vec<&str> = sentence.split_whitespace().rev().take(4).collect();
     words.iter().any(|w| NEGATION.is_match(w))
 }

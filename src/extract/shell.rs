@@ -78,6 +78,9 @@ pub struct Scan {
     pub piped: Vec<Range<usize>>,
     /// Whether anything but comments and blank lines is there.
     pub has_code: bool,
+    /// Where each `declare` and `typeset` command word starts. In a step's
+    /// function they would make local what a terminal makes global.
+    pub declarations: Vec<usize>,
     /// Where each stretch of the code with one innermost quoting starts, in
     /// order: a binary search answers [`Scan::quoting_at`], which is asked
     /// for every line and placeholder of blocks that may be megabytes long.
@@ -680,7 +683,7 @@ impl<'a> Lexer<'a> {
                 self.scan.piped.push(open..cmd.end);
             }
         }
-        self.record_sets(&words, end);
+        self.record_sets(&words, &spans, end);
         // Both lists go back for the next command to reuse.
         words.clear();
         spans.clear();
@@ -696,8 +699,9 @@ impl<'a> Lexer<'a> {
         });
     }
 
-    /// Records what a simple command of `words`, ending at `end`, sets.
-    fn record_sets(&mut self, words: &[&'a str], end: usize) {
+    /// Records what a simple command of `words` (at `spans`), ending at
+    /// `end`, sets.
+    fn record_sets(&mut self, words: &[&'a str], spans: &[Range<usize>], end: usize) {
         let mut rest = words;
         let mut assigned = Vec::new();
         while let Some((first, tail)) = rest.split_first() {
@@ -734,6 +738,11 @@ impl<'a> Lexer<'a> {
         };
         // `NAME=value command`: the variable is set for that command only.
         self.scan.has_code = true;
+        if matches!(*command, "declare" | "typeset")
+            && let Some(span) = spans.get(words.len() - rest.len())
+        {
+            self.scan.declarations.push(span.start);
+        }
         let names = args.iter().filter(|a| !a.starts_with('-'));
         match *command {
             // `export X` alone marks X for export and `local X` makes it
