@@ -84,6 +84,7 @@ rule_tests! {
     invalid_utf8 => "invalid-utf8",
     bidi_control => "bidi-control",
     lookalike_in_command => "lookalike-in-command",
+    alias_in_command => "alias-in-command",
     step_name_changed => "step-name-changed",
 }
 

@@ -19,6 +19,7 @@ use crate::diagnostic::{Edit, Fix};
 use crate::document::include::{self, Include};
 use crate::document::lines::floor_char_boundary;
 use crate::document::{CodeBlock, Document, Pos, Span};
+use crate::lint::rules::alias_in_command;
 use crate::lint::rules::lookalike_in_command::{self, Lookalike};
 use crate::lint::rules::{
     credential_in_command, destructive_command, file_too_large, requires_invalid, shell_output,
@@ -370,12 +371,37 @@ pub fn each(rb: &Runbook, settings: &Settings, emit: &mut dyn FnMut(Finding)) {
         }
         check_destructive(doc, block, settings, block.cmd.code.len(), &mut out);
         check_lookalikes(doc, block, &mut out);
+        for (at, definition) in &block.scan.aliases {
+            out.push(alias(doc, block, *at, definition));
+        }
     }
     for block in &doc.body.code_blocks {
         if blocks::is_query(block) {
             check_query(doc, block, settings, &mut out);
         }
         check_secrets(doc, block, settings, &mut out);
+    }
+}
+
+/// An `alias` at `at` of the block's code, defined by `definition`
+/// (`k=kubectl`, `k='kubectl -n prod'`), with the function to write instead.
+fn alias(doc: &Document, block: &Block, at: usize, definition: &str) -> Finding {
+    let (name, value) = definition.split_once('=').unwrap_or((definition, ""));
+    let value = value
+        .strip_prefix(['\'', '"'])
+        .and_then(|v| v.strip_suffix(['\'', '"']))
+        .unwrap_or(value);
+    Finding {
+        rule: alias_in_command::ID,
+        data_rule: None,
+        span: substituted_span(doc, block, at, "alias".len()),
+        message: format!(
+            "alias `{name}` does nothing in the extracted script: bash expands no alias in a script, and every step is read before any runs"
+        ),
+        help: format!(
+            "define a function instead, which works in a terminal too: `{name}() {{ {value} \"$@\"; }}`"
+        ),
+        fix: None,
     }
 }
 

@@ -81,6 +81,9 @@ pub struct Scan {
     /// Where each `declare` and `typeset` command word starts. In a step's
     /// function they would make local what a terminal makes global.
     pub declarations: Vec<usize>,
+    /// Where each `alias NAME=VALUE` starts, with its first definition
+    /// word: a script expands no alias.
+    pub aliases: Vec<(usize, String)>,
     /// Where each stretch of the code with one innermost quoting starts, in
     /// order: a binary search answers [`Scan::quoting_at`], which is asked
     /// for every line and placeholder of blocks that may be megabytes long.
@@ -738,10 +741,15 @@ impl<'a> Lexer<'a> {
         };
         // `NAME=value command`: the variable is set for that command only.
         self.scan.has_code = true;
-        if matches!(*command, "declare" | "typeset")
-            && let Some(span) = spans.get(words.len() - rest.len())
-        {
-            self.scan.declarations.push(span.start);
+        let at = spans.get(words.len() - rest.len()).map(|s| s.start);
+        match (*command, at) {
+            ("declare" | "typeset", Some(at)) => self.scan.declarations.push(at),
+            ("alias", Some(at)) => {
+                if let Some(definition) = args.iter().find(|a| a.contains('=')) {
+                    self.scan.aliases.push((at, definition.to_string()));
+                }
+            }
+            _ => {}
         }
         let names = args.iter().filter(|a| !a.starts_with('-'));
         match *command {

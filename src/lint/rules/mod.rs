@@ -16,6 +16,7 @@ macro_rules! rule_modules {
 }
 
 rule_modules![
+    alias_in_command,
     bidi_control,
     broken_anchor,
     broken_include,
@@ -107,6 +108,7 @@ pub static ALL: &[&Rule] = &[
     &destructive_command::RULE,
     &credential_in_command::RULE,
     &lookalike_in_command::RULE,
+    &alias_in_command::RULE,
     &shellcheck::RULE,
 ];
 
