@@ -519,14 +519,19 @@ fn files_that_would_run_script_opened_on_their_own_are_not_published() {
     ] {
         assert!(!site.join(refused).exists(), "{refused}");
     }
-    assert_eq!(built.refused.len(), 3, "{:?}", built.refused);
+    assert_eq!(built.refused.len(), 5, "{:?}", built.refused);
     assert!(
         built.refused[0].starts_with("ops/evil.svg: an SVG with an `on...` event attribute"),
         "{:?}",
         built.refused
     );
     assert!(
-        built.refused[1].contains("a `javascript:` URL"),
+        built.refused[1].starts_with("ops/feed.xml: an HTML or XML document"),
+        "{:?}",
+        built.refused
+    );
+    assert!(
+        built.refused[2].contains("a `javascript:` URL"),
         "{:?}",
         built.refused
     );
@@ -559,7 +564,17 @@ fn files_outside_the_source_folder_are_never_copied() {
     let content = tree.path().join("content");
     std::os::unix::fs::symlink(tree.path().join("secret.png"), content.join("link.png")).unwrap();
     std::os::unix::fs::symlink(content.join("target.png"), content.join("inner.png")).unwrap();
-    let site = tree.build();
+    let settings = Settings::load(&tree.path().join("book.toml")).unwrap();
+    let site = tree.path().join("site");
+    let built = runbook::site::build(&settings, "2026-11-25".parse().unwrap(), &site).unwrap();
+    assert_eq!(
+        built.refused,
+        [
+            "link.png: a symlink to a file outside the source folder",
+            "old.html: an HTML or XML document, which could run script in the site's origin \
+             (`[build] allow-html = true` publishes it as it is)",
+        ]
+    );
     let files: Vec<String> = common::snapshot(&site)
         .into_keys()
         .filter(|k| {
@@ -597,6 +612,72 @@ fn files_outside_the_source_folder_are_never_copied() {
         ],
     );
     assert_eq!(read(&allowed.build(), "old.html"), "<p>old</p>");
+}
+
+/// The site publishes only what the linter finds: nothing in `.git`
+/// (where `actions/checkout` keeps its token), nothing git ignores, no
+/// symlink to either, and `build` names each with why (audit 1).
+#[test]
+fn files_in_git_or_ignored_by_it_are_never_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let body = "## Steps
+
+[config](.git/config) [via link](gitlink/config) [cfg](cfg.txt) [secret](secret.txt) [env](.env) [env link](env.txt) [logs](logs/app.log)
+
+[example](.env.example) ![flow](img/flow.png) [flow link](flow.png)
+";
+    let files = [
+        (
+            "book.toml",
+            "[book]\ntitle = \"Ops\"\nsrc = \".\"\n".to_string(),
+        ),
+        ("a.md", runbook("A", "ops", "2026-11-01", body)),
+        (".git/config", "extraheader = AUTHORIZATION: TOKEN\n".into()),
+        (".gitignore", "secret.txt\n.env\nlogs/\n".into()),
+        ("secret.txt", "TOKEN=abc\n".into()),
+        (".env", "TOKEN=env\n".into()),
+        ("logs/app.log", "TOKEN in a log\n".into()),
+        (".env.example", "TOKEN_NAME=\n".into()),
+        ("img/flow.png", "PNG".into()),
+    ];
+    for (rel, text) in &files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    for (target, link) in [
+        (".git", "gitlink"),
+        (".git/config", "cfg.txt"),
+        (".env", "env.txt"),
+        ("img/flow.png", "flow.png"),
+    ] {
+        std::os::unix::fs::symlink(root.join(target), root.join(link)).unwrap();
+    }
+    let settings = Settings::load(&root.join("book.toml")).unwrap();
+    let site = root.join("site");
+    let built = runbook::site::build(&settings, "2026-11-25".parse().unwrap(), &site).unwrap();
+    for (name, bytes) in common::snapshot(&site) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("TOKEN="), "{name} was published");
+        assert!(!text.contains("AUTHORIZATION"), "{name} was published");
+    }
+    // Hidden but not ignored, and a symlink inside the book: published.
+    assert_eq!(read(&site, ".env.example"), "TOKEN_NAME=\n");
+    assert_eq!(read(&site, "img/flow.png"), "PNG");
+    assert_eq!(read(&site, "flow.png"), "PNG");
+    assert_eq!(
+        built.refused,
+        [
+            ".env: ignored by git, so not part of the book",
+            ".git/config: in `.git`, which is never published",
+            "cfg.txt: in `.git`, which is never published",
+            "env.txt: ignored by git, so not part of the book",
+            "gitlink/config: in `.git`, which is never published",
+            "logs/app.log: ignored by git, so not part of the book",
+            "secret.txt: ignored by git, so not part of the book",
+        ]
+    );
 }
 
 #[test]
