@@ -545,6 +545,30 @@ fn destination_that_is_a_symlink_is_refused() {
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }
 
+/// The manifest says which files a build may replace and delete: one
+/// that is a symlink is refused, neither appended to nor trusted, as the
+/// lock is (audit 5). A regular one is read as always.
+#[test]
+fn a_manifest_that_is_a_symlink_is_refused() {
+    let tree = Tree::new(BOOK, &[("a.md", &runbook("A", "ops", "2026-11-01", "x\n"))]);
+    let site = tree.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("notes.txt"), "my notes").unwrap();
+    let list = tree.path().join("list.txt");
+    std::fs::write(&list, "notes.txt\n").unwrap();
+    std::os::unix::fs::symlink(&list, site.join(runbook::site::output::MANIFEST)).unwrap();
+    let error = tree.build_into("site").unwrap_err();
+    assert!(error.contains("is not a regular file"), "{error}");
+    assert_eq!(read(tree.path(), "list.txt"), "notes.txt\n");
+    assert_eq!(read(&site, "notes.txt"), "my notes");
+    assert!(!site.join("a.html").exists());
+
+    std::fs::remove_file(site.join(runbook::site::output::MANIFEST)).unwrap();
+    tree.build();
+    assert_eq!(read(&site, "notes.txt"), "my notes");
+    assert!(read(&site, runbook::site::output::MANIFEST).contains("a.html\n"));
+}
+
 #[test]
 fn referenced_files_are_copied_once_at_their_path() {
     let body = "## Steps\n\n![flow](img/flow.png) ![again](./img/flow.png \"again\")\n\n![root](/shared/diagram.svg) [form](forms/request%20form.pdf#page=2)\n\n<img src=\"img/raw.png\" alt=\"raw\">\n\n![missing](img/missing.png) ![logo](../assets/logo.png)\n";
