@@ -503,7 +503,7 @@ fn runbooks_never_overwrite_site_files_and_links_stay_relative() {
     let tree = Tree::new(BOOK, &[("index.md", &index), ("assets/x.md", &asset)]);
     let site = tree.build();
     assert!(
-        read(&site, "index.html").contains("id=\"filter\""),
+        read(&site, "index.html").contains("id=\"rb:filter\""),
         "the site index stays"
     );
     let renamed = read(&site, "index-1.html");
@@ -567,6 +567,57 @@ fn a_manifest_that_is_a_symlink_is_refused() {
     tree.build();
     assert_eq!(read(&site, "notes.txt"), "my notes");
     assert!(read(&site, runbook::site::output::MANIFEST).contains("a.html\n"));
+}
+
+/// Headings named like the site's controls (`## Filter`, `## Search Q`)
+/// take ids the page's scripts look up: the page's own start with `rb:`,
+/// so none is there twice and the scripts find their controls (audit 7).
+#[test]
+fn heading_ids_never_clash_with_the_pages_own() {
+    let headings = [
+        "Filter",
+        "Filter count",
+        "Filter empty",
+        "Q",
+        "Search",
+        "Search Q",
+        "Search status",
+        "Results",
+        "Partial",
+        "Partial title",
+        "By folder",
+        "By owner",
+        "By tag",
+    ];
+    let body: String = headings
+        .iter()
+        .map(|h| format!("## {h}\n\ntext\n\n"))
+        .collect();
+    let intro = runbook("Start here", "ops", "2026-11-01", &body);
+    let other = runbook("Other", "ops", "2026-11-01", &body);
+    let tree = Tree::new(BOOK, &[("index.md", &intro), ("ops/other.md", &other)]);
+    let site = tree.build();
+    let id = regex::Regex::new(r#"\sid="([^"]*)""#).unwrap();
+    for page in [
+        "index.html",
+        "index-1.html",
+        "ops/other.html",
+        "search.html",
+        "404.html",
+    ] {
+        let html = read(&site, page);
+        let mut ids: Vec<&str> = id
+            .captures_iter(&html)
+            .map(|c| c.get(1).unwrap().as_str())
+            .collect();
+        let all = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), all, "{page} has an id twice: {ids:?}");
+    }
+    let index = read(&site, "index.html");
+    assert!(index.contains("<h2 id=\"filter\">"), "{index}");
+    assert!(index.contains("<input id=\"rb:filter\""), "{index}");
 }
 
 #[test]
@@ -1460,7 +1511,7 @@ fn the_home_page_opens_with_the_books_introduction() {
     let link = home
         .find(r#"start with <a href="respond.html">the response</a>"#)
         .unwrap_or_else(|| panic!("{home}"));
-    assert!(at < link && link < home.find("id=\"by-folder\"").unwrap());
+    assert!(at < link && link < home.find("id=\"rb:by-folder\"").unwrap());
     assert!(!home.contains("zebra"), "index.md first: {home}");
 
     std::fs::remove_file(tree.path().join("content/index.md")).unwrap();
