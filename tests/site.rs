@@ -738,7 +738,7 @@ fn files_that_would_run_script_opened_on_their_own_are_not_published() {
 
 #[test]
 fn files_outside_the_source_folder_are_never_copied() {
-    let body = "![up](../secret.png) ![abs](/etc/hostname) ![far](../../../../../../etc/hostname)\n\n<img src=\"link.png\"> ![dir](img) ![inner](inner.png) [page](old.html)\n";
+    let body = "![up](../secret.png) ![abs](/etc/hostname) ![far](../../../../../../etc/hostname)\n\n<img src=\"link.png\"> ![dir](img) ![inner](inner.png) [page](old.html) [home](../)\n";
     let tree = Tree::new(
         BOOK,
         &[
@@ -755,9 +755,15 @@ fn files_outside_the_source_folder_are_never_copied() {
     let settings = Settings::load(&tree.path().join("book.toml")).unwrap();
     let site = tree.path().join("site");
     let built = runbook::site::build(&settings, "2026-11-25".parse().unwrap(), &site).unwrap();
+    // Each left out is named: the links out of the source folder are
+    // broken on the site (audit 4), the others are refused.
     assert_eq!(
         built.refused,
         [
+            "../../../../../../etc/hostname (linked from a.md): outside the source folder, \
+             which is all the site publishes; the link is broken there",
+            "../secret.png (linked from a.md): outside the source folder, which is all the \
+             site publishes; the link is broken there",
             "link.png: a symlink to a file outside the source folder",
             "old.html: an HTML or XML document, which could run script in the site's origin \
              (`[build] allow-html = true` publishes it as it is)",
@@ -866,6 +872,49 @@ fn files_in_git_or_ignored_by_it_are_never_published() {
             "secret.txt: ignored by git, so not part of the book",
         ]
     );
+}
+
+/// A runbook the walk refuses (a symlink out of the repository, a broken
+/// one) has no page: `build` names it, as it names one it cannot read
+/// (audit 9). A symlink inside the book is rendered as the file it names.
+#[test]
+fn runbooks_the_walk_refuses_are_named() {
+    let tree = Tree::new(
+        BOOK,
+        &[
+            (
+                "links.md",
+                &runbook(
+                    "Links",
+                    "ops",
+                    "2026-11-01",
+                    "[pw](pw.md) [gone](gone.md) [real](real.md)\n",
+                ),
+            ),
+            ("real.md", &runbook("Real", "ops", "2026-11-01", "x\n")),
+        ],
+    );
+    let content = tree.path().join("content");
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    std::os::unix::fs::symlink(outside.path(), content.join("pw.md")).unwrap();
+    std::os::unix::fs::symlink(content.join("missing.md"), content.join("gone.md")).unwrap();
+    std::os::unix::fs::symlink(content.join("real.md"), content.join("alias.md")).unwrap();
+    let settings = Settings::load(&tree.path().join("book.toml")).unwrap();
+    let site = tree.path().join("site");
+    let built = runbook::site::build(&settings, "2026-11-25".parse().unwrap(), &site).unwrap();
+    assert_eq!(built.skipped.len(), 2, "{:?}", built.skipped);
+    assert!(
+        built.skipped[0].contains("gone.md: broken symlink"),
+        "{:?}",
+        built.skipped
+    );
+    assert!(
+        built.skipped[1].contains("pw.md: is a symlink to"),
+        "{:?}",
+        built.skipped
+    );
+    assert!(!site.join("pw.html").exists() && !site.join("gone.html").exists());
+    assert!(site.join("real.html").exists());
 }
 
 #[test]

@@ -10,7 +10,8 @@
 //! either: they would reach the site unsanitized. Nor is an SVG that could
 //! run script: the pages show it through `<img>`, which runs none, but a
 //! link to it opens it as a document of the site's origin. Each file left
-//! out is named with why: `build` warns of them.
+//! out, and each link out of the source folder (broken on the site), is
+//! named with why: `build` warns of them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -73,6 +74,15 @@ pub fn referenced(
             continue;
         };
         let Some(rel) = links::resolve(&doc.rel, &path) else {
+            // A folder link climbing out leads to the home page (see
+            // `render::local_link`); anything else is broken on the site.
+            if !path.ends_with('/') && seen.insert(path.clone()) {
+                found.refused.push(format!(
+                    "{path} (linked from {}): outside the source folder, which is all \
+                     the site publishes; the link is broken there",
+                    doc.rel
+                ));
+            }
             continue;
         };
         if rel.is_empty() || rendered(&rel) || !seen.insert(rel.clone()) {

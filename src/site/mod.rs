@@ -44,7 +44,8 @@ use templates::Templates;
 pub struct Built {
     pub runbooks: usize,
     pub pages: usize,
-    /// Runbooks that could not be read, with why; the linter reports them too.
+    /// Runbooks that could not be read or that the walk refused, with why;
+    /// the linter reports them too.
     pub skipped: Vec<String>,
     /// Runbooks whose raw HTML nests too deep to sanitize: it is shown as
     /// text ([`nesting`]).
@@ -181,6 +182,14 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
             Err(why) => built.skipped.push(why),
         }
     }
+    // Nor has a runbook the walk refused (a symlink out of the repository,
+    // a broken one): its links are broken on the site, so say which.
+    built.skipped.extend(
+        walk.problems
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| format!("{}: {}", d.path.display(), d.message)),
+    );
 
     let groups = Groups::new(
         pages.iter().flat_map(|p| p.owners.iter()),
