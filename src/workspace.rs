@@ -725,8 +725,9 @@ pub fn in_book(path: &Path, settings: &Settings) -> bool {
 pub struct Book<'s> {
     settings: &'s Settings,
     src: PathBuf,
-    /// Built on the first path that needs it.
-    ignored: std::cell::OnceCell<Option<Ignored>>,
+    /// Built on the first path that needs it; shared by the site's pages,
+    /// rendered in parallel.
+    ignored: OnceLock<Option<Ignored>>,
 }
 
 impl<'s> Book<'s> {
@@ -734,7 +735,7 @@ impl<'s> Book<'s> {
         Book {
             settings,
             src: full(&settings.src),
-            ignored: std::cell::OnceCell::new(),
+            ignored: OnceLock::new(),
         }
     }
 
@@ -758,10 +759,14 @@ impl<'s> Book<'s> {
     /// (`.github/pull_request_template.md`), or one git ignores. The
     /// pre-commit hook names such files when they are staged.
     fn walk_passes_by(&self, rel: &str) -> bool {
+        rel.split('/').any(|p| p.starts_with('.')) || self.ignores(rel)
+    }
+
+    /// Whether git ignores the entry at `rel`, or a folder on its way: the
+    /// walk passes it by, and the site publishes no such file, hidden or
+    /// not (`.env`).
+    pub fn ignores(&self, rel: &str) -> bool {
         let parts: Vec<&str> = rel.split('/').filter(|p| !p.is_empty()).collect();
-        if parts.iter().any(|p| p.starts_with('.')) {
-            return true;
-        }
         let above = self
             .ignored
             .get_or_init(|| Ignored::new(&self.src, self.settings.config.lint.respect_gitignore));

@@ -260,7 +260,10 @@ fn search_finds_a_runbook_and_opens_its_section() {
         .unwrap()
         .wait_until_navigated()
         .unwrap();
-    tab.wait_for_element("#filter").unwrap().click().unwrap();
+    tab.wait_for_element("[id='rb:filter']")
+        .unwrap()
+        .click()
+        .unwrap();
     tab.type_str("netops").unwrap();
     std::thread::sleep(Duration::from_millis(200));
     let shown = text_of(&tab, "li[data-filter] .item-title");
@@ -271,7 +274,7 @@ fn search_finds_a_runbook_and_opens_its_section() {
         .wait_until_navigated()
         .unwrap();
     std::thread::sleep(Duration::from_millis(200));
-    let status = text_of(&tab, "#search-status");
+    let status = text_of(&tab, "[id='rb:search-status']");
     assert!(
         status.contains("runbook serve"),
         "file:// search says: {status}"
@@ -761,7 +764,7 @@ impl Site {
 /// The search page's status once searching is over.
 fn search_status(site: &Site, query: &str) -> String {
     site.go(&format!("search.html?q={query}"));
-    let status = "document.getElementById('search-status').textContent";
+    let status = "document.getElementById('rb:search-status').textContent";
     site.until(
         query,
         &format!("{status} !== '' && {status} !== 'Searching…'"),
@@ -783,13 +786,13 @@ fn search_says_so_when_no_runbook_holds_the_words() {
             "{word}: {status}"
         );
         assert_eq!(
-            site.eval("document.querySelectorAll('#results > li').length"),
+            site.eval("document.querySelectorAll('[id=\"rb:results\"] > li').length"),
             0,
             "{word}"
         );
         // Whatever Pagefind did return is under its own heading.
-        let partial = site.eval("document.querySelectorAll('#partial > li').length");
-        let heading = site.eval("!document.getElementById('partial-title').hidden");
+        let partial = site.eval("document.querySelectorAll('[id=\"rb:partial\"] > li').length");
+        let heading = site.eval("!document.getElementById('rb:partial-title').hidden");
         assert_eq!(
             heading,
             serde_json::Value::Bool(partial.as_u64().unwrap() > 0),
@@ -809,7 +812,7 @@ fn search_says_so_when_no_runbook_holds_the_words() {
     for word in ["restore", "restoring", "reconciliation", "settlement"] {
         let status = search_status(&site, word);
         assert!(!status.starts_with("No runbook"), "{word}: {status}");
-        let whole = site.text("Array.from(document.querySelectorAll('#results > li .result-title')).map(a => a.textContent).join('|')");
+        let whole = site.text("Array.from(document.querySelectorAll('[id=\"rb:results\"] > li .result-title')).map(a => a.textContent).join('|')");
         assert!(
             whole.contains("Restore a Ledger database from backup"),
             "{word}: {whole}"
@@ -821,14 +824,14 @@ fn search_says_so_when_no_runbook_holds_the_words() {
         "1 runbook contains “settlement”; 1 more has a partial match."
     );
     assert_eq!(
-        site.text("document.querySelector('#partial .result-title').textContent"),
+        site.text("document.querySelector('[id=\"rb:partial\"] .result-title').textContent"),
         "Fail over the Ledger primary database"
     );
     assert_eq!(
-        site.eval("document.getElementById('partial-title').hidden"),
+        site.eval("document.getElementById('rb:partial-title').hidden"),
         false
     );
-    let placeholder = site.text("document.getElementById('search-q').placeholder");
+    let placeholder = site.text("document.getElementById('rb:search-q').placeholder");
     assert!(!placeholder.contains("pg_dump"), "{placeholder}");
 }
 
@@ -1075,9 +1078,9 @@ fn placeholders_are_readable_in_both_schemes() {
     for scheme in ["light", "dark"] {
         site.media(None, scheme);
         for (page, input) in [
-            ("search.html", "search-q"),
+            ("search.html", "rb:search-q"),
             ("index.html", "rb:site-q"),
-            ("index.html", "filter"),
+            ("index.html", "rb:filter"),
         ] {
             site.go(page);
             let colours = site.text(&format!(
@@ -1183,9 +1186,9 @@ fn the_404_page_offers_the_page_meant() {
         ("db/gone.html", None, "gone"),
     ] {
         site.go(path);
-        site.until(path, "document.getElementById('q').value !== ''");
+        site.until(path, "document.getElementById('rb:q').value !== ''");
         assert_eq!(
-            site.eval("document.getElementById('q').value"),
+            site.eval("document.getElementById('rb:q').value"),
             query,
             "{path}"
         );

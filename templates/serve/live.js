@@ -5,8 +5,13 @@
 (() => {
   "use strict";
   const kind = document.body ? document.body.dataset.kind || "" : "";
-  let here = location.pathname.replace(/^\/+/, "");
-  if (here === "" || here.endsWith("/")) here += "index.html";
+  // The pages this URL may show: a folder's URL shows its index.md's page,
+  // else its README's (src/serve/files.rs), so a change to any of them
+  // reloads it.
+  const path = location.pathname.replace(/^\/+/, "");
+  const here = path === "" || path.endsWith("/")
+    ? ["index.html", "README.html", "readme.html"].map((name) => path + name)
+    : [path];
 
   // A reload the author did not ask for keeps their place: the browser
   // keeps the scroll position, this keeps the focus. The focused element is
@@ -103,7 +108,7 @@
   const affected = (msg) =>
     msg.scope === "all" ||
     (msg.scope === "site" && kind !== "runbook") ||
-    (msg.scope === "pages" && (msg.pages || []).includes(here));
+    (msg.scope === "pages" && (msg.pages || []).some((page) => here.includes(page)));
 
   fetch("/__runbook/state").then((r) => r.json()).then(show).catch(() => {});
   const events = new EventSource("/__runbook/events");
