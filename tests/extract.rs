@@ -1031,6 +1031,53 @@ fn block_names_are_kept_as_written() {
     );
 }
 
+/// A name written validly is its step's, whatever comes before it: an
+/// earlier `restart web` (made `restart-web`) or a name derived from a
+/// command gives way, so `--only restart-web` runs the block the reader
+/// sees named so. A name written twice is kept by the first.
+#[test]
+fn a_name_written_validly_is_never_taken() {
+    let dir = book(&[(
+        "web.md",
+        "# Web\n\n```bash {name=\"restart web\"}\necho two\n```\n\n\
+         ```bash\nhostname\n```\n\n\
+         ```bash {name=restart-web}\necho three\n```\n\n\
+         ```bash {name=hostname}\necho four\n```\n\n\
+         ```bash {name=hostname}\necho five\n```\n",
+    )]);
+    let out = tempfile::tempdir().unwrap();
+    let out_arg = out.path().to_str().unwrap();
+    let run = runbook_in(dir.path(), &["extract", "--out", out_arg], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("web.md:3: step `restart web` is named `restart-web-2` in the script"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("web.md:19: step `hostname` is named `hostname-3` in the script"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("web.md:11"), "{}", run.stderr);
+    let script = out.path().join("web.sh");
+    let list = run_script(&script, &["--list"]);
+    let steps: Vec<&str> = list
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        ["restart-web-2", "hostname-2", "restart-web", "hostname", "hostname-3"]
+    );
+    let run = run_script(&script, &["--only", "restart-web", "--only", "hostname"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "three\nfour\n");
+}
+
 fn run_script(script: &Path, args: &[&str]) -> Run {
     let output = Command::new("bash")
         .arg(script)
