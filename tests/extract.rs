@@ -231,6 +231,56 @@ fn placeholders_in_quotes_and_templates() {
     }
 }
 
+/// `[word]` where bash reads it as its own syntax is no placeholder: a
+/// glob's bracket expression (`*.[gz]`, `[ab]*.log`), a `[[ == ]]` or
+/// `case` pattern, an array subscript (`([api]=3)`, `R[web]=1`). The
+/// script keeps those as written, and `lint` reports none of them; a
+/// placeholder in a path or after an option still is one.
+#[test]
+fn brackets_that_are_bash_are_no_placeholders() {
+    let found = verify("placeholders-bash.md");
+    assert_eq!(
+        lines_of(&found, "unresolved-placeholder"),
+        vec![11, 12, 13, 14, 15, 16, 16],
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|(rule, _)| rule == "shellcheck"),
+        "{found:?}"
+    );
+    let linted = runbook(&["lint", "placeholders-bash.md", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&linted.stdout).expect("json report");
+    let lines: Vec<u64> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "unresolved-placeholder")
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![11, 12, 13, 14, 15, 16, 16]);
+
+    let script = extracted(&fixtures(), "placeholders-bash.md");
+    for kept in [
+        "ls /var/log/nginx/*.[gz]\n",
+        "rm -f build/*.[oa] [ab]*.log\n",
+        "[[ $answer == [yn] ]] && echo ok\n",
+        "[[ $answer != [yn]* || $answer =~ ^[yn]$ ]] || echo no\n",
+        "  [yn]) echo ok ;;\n  (n|[abort]) echo no ;;\n",
+        "declare -A REPLICAS=([api]=3 [worker]=2)\n",
+    ] {
+        assert!(script.contains(kept), "{kept}: {script}");
+    }
+    for filled in [
+        "kubectl -n \"${NAMESPACE:?",
+        "--id \"${USER_ID:?",
+        "ssh \"${HOST:?",
+        "/backups/*/\"${BACKUP_ID:?",
+        "/srv/\"${APP:?",
+    ] {
+        assert!(script.contains(filled), "{filled}: {script}");
+    }
+}
+
 /// `your-domain.com`, `your_bucket`: lowercase names starting with `your`
 /// are placeholders, a host name whole; `yourself` is a word.
 #[test]
@@ -1071,7 +1121,13 @@ fn a_name_written_validly_is_never_taken() {
         .collect();
     assert_eq!(
         steps,
-        ["restart-web-2", "hostname-2", "restart-web", "hostname", "hostname-3"]
+        [
+            "restart-web-2",
+            "hostname-2",
+            "restart-web",
+            "hostname",
+            "hostname-3"
+        ]
     );
     let run = run_script(&script, &["--only", "restart-web", "--only", "hostname"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
