@@ -231,6 +231,56 @@ fn placeholders_in_quotes_and_templates() {
     }
 }
 
+/// `[word]` where bash reads it as its own syntax is no placeholder: a
+/// glob's bracket expression (`*.[gz]`, `[ab]*.log`), a `[[ == ]]` or
+/// `case` pattern, an array subscript (`([api]=3)`, `R[web]=1`). The
+/// script keeps those as written, and `lint` reports none of them; a
+/// placeholder in a path or after an option still is one.
+#[test]
+fn brackets_that_are_bash_are_no_placeholders() {
+    let found = verify("placeholders-bash.md");
+    assert_eq!(
+        lines_of(&found, "unresolved-placeholder"),
+        vec![11, 12, 13, 14, 15, 16, 16],
+        "{found:?}"
+    );
+    assert!(
+        !found.iter().any(|(rule, _)| rule == "shellcheck"),
+        "{found:?}"
+    );
+    let linted = runbook(&["lint", "placeholders-bash.md", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&linted.stdout).expect("json report");
+    let lines: Vec<u64> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "unresolved-placeholder")
+        .map(|d| d["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![11, 12, 13, 14, 15, 16, 16]);
+
+    let script = extracted(&fixtures(), "placeholders-bash.md");
+    for kept in [
+        "ls /var/log/nginx/*.[gz]\n",
+        "rm -f build/*.[oa] [ab]*.log\n",
+        "[[ $answer == [yn] ]] && echo ok\n",
+        "[[ $answer != [yn]* || $answer =~ ^[yn]$ ]] || echo no\n",
+        "  [yn]) echo ok ;;\n  (n|[abort]) echo no ;;\n",
+        "declare -A REPLICAS=([api]=3 [worker]=2)\n",
+    ] {
+        assert!(script.contains(kept), "{kept}: {script}");
+    }
+    for filled in [
+        "kubectl -n \"${NAMESPACE:?",
+        "--id \"${USER_ID:?",
+        "ssh \"${HOST:?",
+        "/backups/*/\"${BACKUP_ID:?",
+        "/srv/\"${APP:?",
+    ] {
+        assert!(script.contains(filled), "{filled}: {script}");
+    }
+}
+
 /// `your-domain.com`, `your_bucket`: lowercase names starting with `your`
 /// are placeholders, a host name whole; `yourself` is a word.
 #[test]
@@ -957,43 +1007,196 @@ fn extract_replaces_only_scripts_it_wrote() {
     assert_eq!(std::fs::read_to_string(&deploy).unwrap(), generated);
 }
 
+/// A copy of the `tree` fixture in a temporary folder, to change.
+fn tree_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = fixtures().join("tree");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    dir
+}
+
 /// A script of a runbook since deleted is removed when the whole tree is
-/// extracted (not when runbooks are named); files extract did not write
-/// stay.
+/// extracted (not when runbooks are named), and said why, truly; files
+/// extract did not write stay, and so does a folder with one in it.
 #[test]
 fn extract_removes_scripts_whose_runbook_is_gone() {
-    let out = tempfile::tempdir().unwrap();
-    assert_eq!(extract_tree(out.path()).code, 0);
-    let restore = std::fs::read(out.path().join("db/restore.sh")).unwrap();
-    std::fs::write(out.path().join("db/gone.sh"), &restore).unwrap();
-    std::fs::write(out.path().join("notes.sh"), "#!/bin/sh\necho mine\n").unwrap();
+    let tree = tree_copy();
+    let gone = tree.path().join("content/db/gone.md");
+    let notes = tree.path().join("content/web/notes.md");
+    std::fs::copy(tree.path().join("content/db/restore.md"), &gone).unwrap();
+    std::fs::copy(tree.path().join("content/web/deploy.md"), &notes).unwrap();
+    let extract = |args: &[&str]| {
+        let mut all = vec!["extract", "--out", "out"];
+        all.extend(args);
+        runbook_in(tree.path(), &all, &[])
+    };
+    assert_eq!(extract(&[]).code, 0);
+    std::fs::write(tree.path().join("out/db/mine.sh"), "#!/bin/sh\necho mine\n").unwrap();
+    std::fs::remove_file(&gone).unwrap();
+    std::fs::write(&notes, "# Notes\n\nNo commands any more.\n").unwrap();
 
-    let named = runbook_in(
-        &fixtures().join("tree"),
-        &[
-            "extract",
-            "--out",
-            out.path().to_str().unwrap(),
-            "content/db",
-        ],
-        &[],
-    );
+    let named = extract(&["content/db"]);
     assert_eq!(named.code, 0, "{}", named.stderr);
     assert!(
-        out.path().join("db/gone.sh").is_file(),
+        tree.path().join("out/db/gone.sh").is_file(),
         "named runbooks prune nothing"
     );
 
-    let run = extract_tree(out.path());
+    let run = extract(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    for said in [
+        "removed out/db/gone.sh: its runbook content/db/gone.md is gone\n",
+        "removed out/web/notes.sh: its runbook content/web/notes.md has no command blocks left\n",
+    ] {
+        assert!(run.stderr.contains(said), "{said}: {}", run.stderr);
+    }
+    assert!(!tree.path().join("out/db/gone.sh").exists());
+    assert!(!tree.path().join("out/web/notes.sh").exists());
+    assert!(tree.path().join("out/db/mine.sh").is_file());
+    assert!(tree.path().join("out/db/restore.sh").is_file());
+    let listed = std::fs::read_to_string(tree.path().join("out/.runbook-scripts")).unwrap();
+    assert_eq!(
+        listed,
+        "{\n  \"../content\": {\n    \"db/restore.sh\": \"db/restore.md\",\n    \
+         \"web/deploy.sh\": \"web/deploy.md\"\n  }\n}\n"
+    );
+}
+
+/// Books extracted to one `--out`, or one into `out` and another into
+/// `out/web`, each remove only their own scripts: the list in each
+/// folder names the book of every script. A script another book's
+/// runbook still has is not replaced; one whose runbook is gone is.
+#[test]
+fn books_sharing_an_out_keep_each_others_scripts() {
+    let base = tempfile::tempdir().unwrap();
+    let runbook_md =
+        std::fs::read_to_string(fixtures().join("tree/content/web/deploy.md")).unwrap();
+    for (book, file) in [
+        ("a", "deploy.md"),
+        ("b", "db/restore.md"),
+        ("c", "deploy.md"),
+    ] {
+        let path = base.path().join(book).join("content").join(file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &runbook_md).unwrap();
+        std::fs::write(
+            base.path().join(book).join("book.toml"),
+            "[book]\nsrc = \"content\"\n",
+        )
+        .unwrap();
+    }
+    let extract = |book: &str, out: &str| {
+        let config = format!("{book}/book.toml");
+        runbook_in(
+            base.path(),
+            &["extract", "--config", &config, "--out", out],
+            &[],
+        )
+    };
+    for (book, out) in [
+        ("a", "shared"),
+        ("b", "shared"),
+        ("a", "shared"),
+        ("b", "shared/web"),
+    ] {
+        let run = extract(book, out);
+        assert_eq!(run.code, 0, "{book} into {out}: {}", run.stderr);
+        assert!(
+            !run.stderr.contains("removed"),
+            "{book} into {out}: {}",
+            run.stderr
+        );
+    }
+    for script in [
+        "shared/deploy.sh",
+        "shared/db/restore.sh",
+        "shared/web/db/restore.sh",
+    ] {
+        assert!(base.path().join(script).is_file(), "{script}");
+    }
+
+    let run = extract("c", "shared");
+    assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr.contains("gone.sh: its runbook is gone"),
+        run.stderr.contains(
+            "error: c/content/deploy.md: no script written: its script would be \
+             shared/deploy.sh, which is the script of "
+        ) && run.stderr.contains(
+            "a/content/deploy.md, of another book extracted there (as .runbook-scripts \
+             lists); extract this book to another --out"
+        ),
         "{}",
         run.stderr
     );
-    assert!(!out.path().join("db/gone.sh").exists());
-    assert!(out.path().join("notes.sh").is_file());
-    assert!(out.path().join("db/restore.sh").is_file());
+    std::fs::remove_dir_all(base.path().join("a")).unwrap();
+    let run = extract("c", "shared");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::remove_file(base.path().join("b/content/db/restore.md")).unwrap();
+    let run = extract("b", "shared");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("removed shared/db/restore.sh: its runbook b/content/db/restore.md is gone"),
+        "{}",
+        run.stderr
+    );
+    assert!(base.path().join("shared/deploy.sh").is_file(), "c's now");
+    assert!(base.path().join("shared/web/db/restore.sh").is_file());
+    assert!(
+        !base.path().join("shared/db").exists(),
+        "left empty, removed"
+    );
+}
+
+/// A folder of scripts an older runbook wrote has no list: whose each
+/// script is cannot be told, so the first run removes none, names those
+/// it did not write, and lists its own for the runs after it.
+#[test]
+fn scripts_no_list_names_are_kept() {
+    let tree = tree_copy();
+    let run = runbook_in(tree.path(), &["extract", "--out", "out"], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::remove_file(tree.path().join("out/.runbook-scripts")).unwrap();
+    std::fs::copy(
+        tree.path().join("out/db/restore.sh"),
+        tree.path().join("out/db/old.sh"),
+    )
+    .unwrap();
+    for said in [true, false] {
+        let run = runbook_in(tree.path(), &["extract", "--out", "out"], &[]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_eq!(
+            run.stderr
+                .contains("kept out/db/old.sh: an older `runbook extract` wrote it"),
+            said,
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("removed"), "{}", run.stderr);
+        assert!(tree.path().join("out/db/old.sh").is_file());
+    }
+    let listed = std::fs::read_to_string(tree.path().join("out/.runbook-scripts")).unwrap();
+    assert!(!listed.contains("old.sh"), "{listed}");
+
+    // A list that cannot be read stops the run before anything is written.
+    std::fs::write(tree.path().join("out/.runbook-scripts"), "db/old.sh\n").unwrap();
+    let run = runbook_in(tree.path(), &["extract", "--out", "out"], &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(".runbook-scripts` is not a list of scripts `runbook extract` wrote"),
+        "{}",
+        run.stderr
+    );
+    assert!(tree.path().join("out/db/old.sh").is_file());
 }
 
 /// A runbook extract could not read (over the size limit, a link out of
@@ -1012,12 +1215,13 @@ fn a_runbook_not_read_fails_extract_and_removes_no_script() {
     for file in ["book.toml", "ok.md", "later.md"] {
         std::fs::copy(fixtures().join("not-read").join(file), tree.join(file)).unwrap();
     }
+    std::fs::copy(tree.join("later.md"), tree.join("gone.md")).unwrap();
     let extract = || runbook_in(&tree, &["extract", "--out", "out"], &[]);
     let run = extract();
     assert_eq!(run.code, 0, "{}", run.stderr);
+    std::fs::remove_file(tree.join("gone.md")).unwrap();
     let later = tree.join("later.md");
     let text = std::fs::read_to_string(&later).unwrap();
-    std::fs::copy(tree.join("out/later.sh"), tree.join("out/gone.sh")).unwrap();
     let outside = base.path().join("outside.md");
     std::fs::write(&outside, &text).unwrap();
     let not_utf8 = tree.join(OsStr::from_bytes(b"caf\xe9.md"));
@@ -1060,7 +1264,12 @@ fn a_runbook_not_read_fails_extract_and_removes_no_script() {
     restore();
     let run = extract();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("removed out/gone.sh"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("removed out/gone.sh: its runbook gone.md is gone"),
+        "{}",
+        run.stderr
+    );
     assert!(tree.join("out/later.sh").is_file());
 }
 
@@ -1147,6 +1356,59 @@ fn block_names_are_kept_as_written() {
         "{}",
         run.stdout
     );
+}
+
+/// A name written validly is its step's, whatever comes before it: an
+/// earlier `restart web` (made `restart-web`) or a name derived from a
+/// command gives way, so `--only restart-web` runs the block the reader
+/// sees named so. A name written twice is kept by the first.
+#[test]
+fn a_name_written_validly_is_never_taken() {
+    let dir = book(&[(
+        "web.md",
+        "# Web\n\n```bash {name=\"restart web\"}\necho two\n```\n\n\
+         ```bash\nhostname\n```\n\n\
+         ```bash {name=restart-web}\necho three\n```\n\n\
+         ```bash {name=hostname}\necho four\n```\n\n\
+         ```bash {name=hostname}\necho five\n```\n",
+    )]);
+    let out = tempfile::tempdir().unwrap();
+    let out_arg = out.path().to_str().unwrap();
+    let run = runbook_in(dir.path(), &["extract", "--out", out_arg], &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("web.md:3: step `restart web` is named `restart-web-2` in the script"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("web.md:19: step `hostname` is named `hostname-3` in the script"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("web.md:11"), "{}", run.stderr);
+    let script = out.path().join("web.sh");
+    let list = run_script(&script, &["--list"]);
+    let steps: Vec<&str> = list
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "restart-web-2",
+            "hostname-2",
+            "restart-web",
+            "hostname",
+            "hostname-3"
+        ]
+    );
+    let run = run_script(&script, &["--only", "restart-web", "--only", "hostname"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "three\nfour\n");
 }
 
 fn run_script(script: &Path, args: &[&str]) -> Run {

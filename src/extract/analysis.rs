@@ -548,7 +548,7 @@ fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeho
                 continue;
             }
             let name = caps.get(1).unwrap_or(whole).as_str();
-            if literal.at(whole.start(), name) {
+            if bracket_syntax(code, scan, whole.range(), name) || literal.at(whole.start(), name) {
                 continue;
             }
             let fillable = scan.quoting_at(whole.start()) != Quoting::Heredoc(false);
@@ -579,6 +579,33 @@ fn find_placeholders(cmd: &Command, scan: &Scan, checks: &Checks) -> Vec<Placeho
     }
     found.sort_by_key(|p| p.offset);
     found
+}
+
+/// Whether a `[...]` match is bash's own syntax, which the script must
+/// keep as written: in a pattern or an array subscript (see
+/// [`Scan::in_pattern`]: `[[ $a == [yn] ]]`, `([api]=3)`), or a bracket
+/// expression of a glob, unquoted with a `*` before it in its word
+/// (`*.[gz]`, `build/*.[oa]`) or a `*` or `?` beside it (`[ab]*.log`). A
+/// name only a placeholder has stays one there: `/backups/*/[backup-id]`.
+/// A `/` or `.` before it is no sign (`/srv/[app]`, `db.[date]`).
+fn bracket_syntax(code: &str, scan: &Scan, range: Range<usize>, name: &str) -> bool {
+    let text = &code[range.clone()];
+    if !(text.starts_with('[') && text.ends_with(']')) {
+        return false;
+    }
+    if scan.in_pattern(range.start) {
+        return true;
+    }
+    if scan.quoting_at(range.start) != Quoting::Plain || placeholder_like(name) {
+        return false;
+    }
+    let before = &code[..range.start];
+    let word_start = before
+        .rfind(|c: char| c.is_whitespace() || matches!(c, ';' | '|' | '&' | '(' | ')' | '<' | '>'))
+        .map_or(0, |i| i + 1);
+    before[word_start..].contains('*')
+        || before.ends_with('?')
+        || code[range.end..].starts_with(['*', '?'])
 }
 
 /// Commands besides [`shell::PRINTERS`] whose quoted argument is a pattern

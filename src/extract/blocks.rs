@@ -221,24 +221,40 @@ pub fn without_line_end(raw: &str) -> &str {
 /// Each command's step name, unique among the runbook's steps: its `name`
 /// attribute, or one derived from its first command. A skipped block is no
 /// step (its name only labels its comment), so it takes no name from one.
+/// Names written validly are given first, in block order: a reader who sees
+/// `{name=restart-web}` runs `--only restart-web`, which must not be an
+/// earlier block whose `restart web` became that name, nor a name derived
+/// from a command; only those, and a name written twice, are made unique.
 /// Only the script and the blocks with a `name` need them, so lint seldom
 /// pays for them.
 pub fn names<'c>(commands: impl Iterator<Item = &'c Command<'c>>) -> Vec<String> {
+    let commands: Vec<&Command> = commands.collect();
     let mut names = Names::default();
-    commands
+    let as_written: Vec<Option<String>> = commands
+        .iter()
         .map(|cmd| {
-            let wanted = cmd
-                .attrs
-                .name
-                .as_deref()
-                .map(step_name)
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| derive_name(&cmd.code));
-            if cmd.skip {
-                wanted
-            } else {
-                names.unique(wanted)
-            }
+            let name = cmd.attrs.name.as_deref()?;
+            (!cmd.skip && name_kept(name) && names.claim(name)).then(|| name.to_string())
+        })
+        .collect();
+    commands
+        .iter()
+        .zip(as_written)
+        .map(|(cmd, given)| {
+            given.unwrap_or_else(|| {
+                let wanted = cmd
+                    .attrs
+                    .name
+                    .as_deref()
+                    .map(step_name)
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(|| derive_name(&cmd.code));
+                if cmd.skip {
+                    wanted
+                } else {
+                    names.unique(wanted)
+                }
+            })
         })
         .collect()
 }
@@ -284,9 +300,14 @@ struct Names {
 }
 
 impl Names {
+    /// Gives `name` if no step has it yet; says whether it did.
+    fn claim(&mut self, name: &str) -> bool {
+        self.used.insert(name.replace('-', "_"))
+    }
+
     /// `wanted`, else `wanted-2`, `wanted-3`, ...: the first not given yet.
     fn unique(&mut self, wanted: String) -> String {
-        if self.used.insert(wanted.replace('-', "_")) {
+        if self.claim(&wanted) {
             return wanted;
         }
         let n = self.next.entry(wanted.clone()).or_insert(2);

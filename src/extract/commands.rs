@@ -1,7 +1,7 @@
 //! `runbook extract`, `runbook verify` and `runbook dry-run`: arguments,
 //! settings, output and exit codes, as `runbook lint` does them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -161,6 +161,44 @@ fn renamed_steps<'r>(rb: &'r Runbook) -> impl Iterator<Item = String> + 'r {
     })
 }
 
+/// Removes this book's scripts not in `keep`, as its list in `out` names
+/// them, saying why each went; in a folder without a list (scripts of an
+/// older runbook, maybe of other books), names those it leaves instead.
+fn prune(
+    manifest: &mut output::Manifest,
+    keep: &BTreeSet<String>,
+    out: &Path,
+    src: &Path,
+    docs: &[Document],
+) -> std::io::Result<()> {
+    if !manifest.found {
+        for path in output::unlisted(out, keep)? {
+            crate::eprintln_printable!(
+                "kept {}: an older `runbook extract` wrote it and listed no scripts, so whose \
+                 it is cannot be told; delete it if its runbook is gone",
+                path.display()
+            );
+        }
+        return Ok(());
+    }
+    for stale in manifest.prune(keep)? {
+        let runbook = src.join(&stale.runbook);
+        let why = if std::fs::symlink_metadata(&runbook).is_err() {
+            "is gone"
+        } else if docs.iter().any(|d| d.rel == stale.runbook) {
+            "has no command blocks left"
+        } else {
+            "is no longer one of the book's runbooks (excluded or ignored)"
+        };
+        crate::eprintln_printable!(
+            "removed {}: its runbook {} {why}",
+            out.join(&stale.script).display(),
+            report::display_path(&runbook)
+        );
+    }
+    Ok(())
+}
+
 pub fn extract_command(args: ExtractArgs) -> u8 {
     let settings = match settings_for(&args.common, &args.paths) {
         Ok(s) => s,
@@ -214,16 +252,43 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
             return FAILURE;
         }
     };
+    if let Err(e) = std::fs::create_dir_all(&args.out) {
+        crate::eprintln_printable!(
+            "error: cannot make the --out folder {}: {e}",
+            args.out.display()
+        );
+        return FAILURE;
+    }
+    let mut manifest = match output::Manifest::load(&args.out, &settings.src) {
+        Ok(m) => m,
+        Err(e) => {
+            crate::eprintln_printable!("error: {}: {e}", args.out.display());
+            return FAILURE;
+        }
+    };
     let mut targets: BTreeMap<PathBuf, &Path> = BTreeMap::new();
     let mut jobs = Vec::new();
     for (rb, checked) in runbooks.iter().zip(&checked) {
         let rel = output::script_path(&rb.doc.rel);
-        if let Some(first) = targets.get(&rel) {
+        let taken = match targets.get(&rel) {
+            Some(first) => Some(format!(
+                "{}'s; rename one of them",
+                report::display_path(first)
+            )),
+            None => manifest.taken_by(&output::slashed(&rel)).map(|other| {
+                format!(
+                    "the script of {}, of another book extracted there (as {} lists); \
+                     extract this book to another --out",
+                    report::display_path(&other),
+                    output::MANIFEST
+                )
+            }),
+        };
+        if let Some(whose) = taken {
             crate::eprintln_printable!(
-                "error: {}: no script written: its script would be {}, which is {}'s; rename one of them",
+                "error: {}: no script written: its script would be {}, which is {whose}",
                 report::display_path(&rb.doc.path),
                 args.out.join(&rel).display(),
-                report::display_path(first)
             );
             failed = true;
             not_written += 1;
@@ -231,13 +296,6 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
         }
         targets.insert(rel.clone(), &rb.doc.path);
         jobs.push((rb, checked, rel));
-    }
-    if let Err(e) = std::fs::create_dir_all(&args.out) {
-        crate::eprintln_printable!(
-            "error: cannot make the --out folder {}: {e}",
-            args.out.display()
-        );
-        return FAILURE;
     }
     let results: Vec<std::io::Result<bool>> = jobs
         .par_iter()
@@ -264,7 +322,10 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
         }
     }
     let (mut written, mut unchanged) = (0, 0);
-    for ((_, _, rel), result) in jobs.iter().zip(results) {
+    for ((rb, _, rel), result) in jobs.iter().zip(results) {
+        if result.is_ok() {
+            manifest.record(&output::slashed(rel), &rb.doc.rel);
+        }
         match result {
             Ok(true) => written += 1,
             Ok(false) => unchanged += 1,
@@ -278,24 +339,24 @@ pub fn extract_command(args: ExtractArgs) -> u8 {
             }
         }
     }
-    // With the whole tree extracted and every runbook read, a script no
-    // runbook asked for is stale.
+    // With the whole tree extracted and every runbook read, a script of
+    // this book no runbook asked for is stale.
     if args.paths.is_empty() && !failed {
-        let keep = jobs.iter().map(|(_, _, rel)| rel.as_path()).collect();
-        match output::remove_stale(&args.out, &keep) {
-            Ok(removed) => {
-                for path in removed {
-                    crate::eprintln_printable!(
-                        "removed {}: its runbook is gone or has no command blocks",
-                        path.display()
-                    );
-                }
-            }
-            Err(e) => {
-                crate::eprintln_printable!("error: {}: {e}", args.out.display());
-                failed = true;
-            }
+        let keep = jobs
+            .iter()
+            .map(|(_, _, rel)| output::slashed(rel))
+            .collect();
+        if let Err(e) = prune(&mut manifest, &keep, &args.out, &settings.src, &docs) {
+            crate::eprintln_printable!("error: {}: {e}", args.out.display());
+            failed = true;
         }
+    }
+    if let Err(e) = manifest.save() {
+        crate::eprintln_printable!(
+            "error: {}: not written: {e}",
+            args.out.join(output::MANIFEST).display()
+        );
+        failed = true;
     }
     let not_written = if not_written > 0 {
         format!(", {not_written} not written (errors above)")

@@ -96,34 +96,244 @@ pub fn write_script(out: &Path, rel: &Path, text: &str) -> std::io::Result<bool>
             )
         })?;
     file.write_all(text.as_bytes())?;
-    set_executable(file.as_file())?;
+    set_mode(file.as_file(), 0o755)?;
     file.persist(&target).map_err(|e| e.error)?;
     Ok(true)
 }
 
-/// Removes the scripts below `out` that `runbook extract` wrote and that
-/// are not in `keep` (paths relative to `out`): those of runbooks deleted
-/// or left without command blocks since, which a CI job running every
-/// script would otherwise still run. Files it did not write stay; links
-/// are not followed. Returns what was removed.
-pub fn remove_stale(
-    out: &Path,
-    keep: &std::collections::BTreeSet<&Path>,
-) -> std::io::Result<Vec<PathBuf>> {
-    let mut removed = Vec::new();
-    for entry in walkdir::WalkDir::new(out).min_depth(1) {
-        let entry = entry.map_err(std::io::Error::other)?;
-        let path = entry.path();
-        let stale = entry.file_type().is_file()
-            && path.extension().is_some_and(|e| e == "sh")
-            && path.strip_prefix(out).is_ok_and(|rel| !keep.contains(rel))
-            && generated(path)?;
-        if stale {
-            std::fs::remove_file(path)?;
-            removed.push(path.to_path_buf());
+/// The list of the scripts `runbook extract` wrote in an `--out` folder,
+/// in it, as `runbook build` keeps `.runbook-files` in the site: a run
+/// removes only the scripts it lists as its own, never another book's
+/// extracted to the same folder, nor a script no list names (written by
+/// a runbook too old to keep one). Each script is listed under its book
+/// (the source folder, as a path from `--out`) with the runbook it comes
+/// from, so a book's run knows its own and whether another book's runbook
+/// is still there.
+pub const MANIFEST: &str = ".runbook-scripts";
+
+/// What [`MANIFEST`] lists: book -> script -> runbook, the book as a path
+/// from the folder, the script as a path in it and the runbook as a path
+/// in the book, `/`-separated (`"../content": {"db/restore.sh":
+/// "db/restore.md"}`). Sorted, so the same scripts list the same bytes.
+type Books = std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>;
+
+/// The [`MANIFEST`] of an `--out` folder, read for one book's run.
+pub struct Manifest {
+    /// The folder, resolved.
+    out: PathBuf,
+    /// This run's book, as the list names it.
+    book: String,
+    books: Books,
+    /// Whether the folder had a list: without one, its scripts may be of
+    /// any book, and none is removed.
+    pub found: bool,
+}
+
+/// A script removed: its path in the folder, and its runbook's in its
+/// book, as listed.
+pub struct Stale {
+    pub script: String,
+    pub runbook: String,
+}
+
+impl Manifest {
+    /// The list in `out` (an existing folder), for the book of the source
+    /// folder `src`; empty when there is none.
+    pub fn load(out: &Path, src: &Path) -> std::io::Result<Manifest> {
+        let out = out.canonicalize()?;
+        let src = src.canonicalize().or_else(|_| std::path::absolute(src))?;
+        let path = out.join(MANIFEST);
+        let (books, found) = match std::fs::read_to_string(&path) {
+            Ok(text) => (
+                serde_json::from_str(&text).map_err(|e| not_a_list(&path, &e))?,
+                true,
+            ),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Books::new(), false),
+            Err(e) => return Err(e),
+        };
+        Ok(Manifest {
+            book: path_from(&out, &src),
+            out,
+            books,
+            found,
+        })
+    }
+
+    /// The runbook of another book whose script `script` is, when that
+    /// runbook is still there: the script is not this book's to replace.
+    /// One whose runbook is gone (the book moved, or renamed its folder)
+    /// may be.
+    pub fn taken_by(&self, script: &str) -> Option<PathBuf> {
+        let (owner, theirs) = self
+            .books
+            .iter()
+            .filter(|(book, _)| **book != self.book)
+            .find_map(|(book, scripts)| Some((book, scripts.get(script)?)))?;
+        let other = resolve(&self.out, &format!("{owner}/{theirs}"));
+        std::fs::symlink_metadata(&other).is_ok().then_some(other)
+    }
+
+    /// Lists `script` as this book's, written from `runbook`, and as no
+    /// other book's: the book that listed it before must never remove it.
+    pub fn record(&mut self, script: &str, runbook: &str) {
+        for scripts in self.books.values_mut() {
+            scripts.remove(script);
+        }
+        self.books.retain(|_, scripts| !scripts.is_empty());
+        self.books
+            .entry(self.book.clone())
+            .or_default()
+            .insert(script.to_string(), runbook.to_string());
+    }
+
+    /// Removes the scripts listed as this book's that are not in `keep`
+    /// (this run's), and their lines: those of runbooks deleted or left
+    /// without command blocks since, which a CI job running every script
+    /// would otherwise still run. A listed file that is not a script
+    /// extract wrote, or that is reached through a link, stays; folders
+    /// left empty go. Returns what was removed.
+    pub fn prune(
+        &mut self,
+        keep: &std::collections::BTreeSet<String>,
+    ) -> std::io::Result<Vec<Stale>> {
+        let Some(scripts) = self.books.get_mut(&self.book) else {
+            return Ok(Vec::new());
+        };
+        let stale: Vec<String> = scripts
+            .keys()
+            .filter(|s| !keep.contains(*s))
+            .cloned()
+            .collect();
+        let mut removed = Vec::new();
+        for script in stale {
+            let runbook = scripts.remove(&script).unwrap_or_default();
+            let parts: Vec<&str> = script.split('/').collect();
+            let plain = parts
+                .iter()
+                .all(|p| !p.is_empty() && *p != "." && *p != "..");
+            let Some(path) = plain
+                .then(|| crate::site::output::existing_file(&self.out, &parts))
+                .flatten()
+            else {
+                continue;
+            };
+            if generated(&path)? && crate::site::output::remove_with_empty_folders(&self.out, &path)
+            {
+                removed.push(Stale { script, runbook });
+            }
+        }
+        self.books.retain(|_, scripts| !scripts.is_empty());
+        Ok(removed)
+    }
+
+    /// Writes the list through a temporary file and a rename, when it
+    /// changed; none is made for a folder with no script listed.
+    pub fn save(&self) -> std::io::Result<()> {
+        let path = self.out.join(MANIFEST);
+        if self.books.is_empty() && !self.found {
+            return Ok(());
+        }
+        let mut text = serde_json::to_string_pretty(&self.books).map_err(std::io::Error::other)?;
+        text.push('\n');
+        if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+            return Ok(());
+        }
+        let mut file = tempfile::Builder::new()
+            .prefix(".runbook-")
+            .suffix(".tmp")
+            .tempfile_in(&self.out)?;
+        file.write_all(text.as_bytes())?;
+        set_mode(file.as_file(), 0o644)?;
+        file.persist(&path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+/// Why a list cannot be read, and what to do about it.
+fn not_a_list(path: &Path, e: &serde_json::Error) -> std::io::Error {
+    std::io::Error::other(format!(
+        "`{}` is not a list of scripts `runbook extract` wrote ({e}); delete it \
+         (no script is removed until a run lists them again)",
+        path.display()
+    ))
+}
+
+/// `/`-separated `to`, a path from the folder `from`, made absolute with
+/// its `..` taken out: `from` is resolved and `to` came from
+/// [`path_from`], so no link stands between.
+fn resolve(from: &Path, to: &str) -> PathBuf {
+    let mut path = from.to_path_buf();
+    for part in to.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                path.pop();
+            }
+            name => path.push(name),
         }
     }
-    Ok(removed)
+    path
+}
+
+/// The path from the folder `from` to `to`, both resolved, `/`-separated
+/// (`../content`; `.` for the folder itself): how the list names a book,
+/// the same wherever the tree is checked out.
+fn path_from(from: &Path, to: &Path) -> String {
+    let common = from
+        .components()
+        .zip(to.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let up = from.components().skip(common).map(|_| "..".to_string());
+    let down = to
+        .components()
+        .skip(common)
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let parts: Vec<String> = up.chain(down).collect();
+    if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// The scripts below `out` that `runbook extract` wrote, that are not in
+/// `keep` (paths relative to `out`) and that no list names: in a folder
+/// without a [`MANIFEST`], those an older runbook wrote. They may be any
+/// book's, so they are named, not removed. A folder below with a list of
+/// its own is another output's; links are not followed.
+pub fn unlisted(
+    out: &Path,
+    keep: &std::collections::BTreeSet<String>,
+) -> std::io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let walk = walkdir::WalkDir::new(out)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|e| !(e.file_type().is_dir() && e.path().join(MANIFEST).exists()));
+    for entry in walk {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let path = entry.path();
+        let unlisted = entry.file_type().is_file()
+            && path.extension().is_some_and(|e| e == "sh")
+            && path
+                .strip_prefix(out)
+                .is_ok_and(|rel| !keep.contains(&slashed(rel)))
+            && generated(path)?;
+        if unlisted {
+            found.push(path.to_path_buf());
+        }
+    }
+    Ok(found)
+}
+
+/// A script's path in `--out` as the list spells it: `db/restore.sh`.
+pub fn slashed(rel: &Path) -> String {
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts.join("/")
 }
 
 /// Whether the file's second line is that of a script `runbook extract`
@@ -140,13 +350,13 @@ fn generated(path: &Path) -> std::io::Result<bool> {
 }
 
 #[cfg(unix)]
-fn set_executable(file: &std::fs::File) -> std::io::Result<()> {
+fn set_mode(file: &std::fs::File, mode: u32) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    file.set_permissions(std::fs::Permissions::from_mode(0o755))
+    file.set_permissions(std::fs::Permissions::from_mode(mode))
 }
 
 #[cfg(not(unix))]
-fn set_executable(_: &std::fs::File) -> std::io::Result<()> {
+fn set_mode(_: &std::fs::File, _: u32) -> std::io::Result<()> {
     Ok(())
 }
 

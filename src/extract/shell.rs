@@ -76,6 +76,11 @@ pub struct Scan {
     /// after the `|` to the end of the command's last word or redirection.
     /// A compound command after the `|` (`a | while read ...`) is not one.
     pub piped: Vec<Range<usize>>,
+    /// Words where `[...]` is bash's own syntax, not text: patterns (a
+    /// `case` pattern, the right side of `==`, `!=`, `=` or `=~` in
+    /// `[[ ]]`) and array subscripts (`([api]=3)`). Sorted, and joined
+    /// where they overlap, for [`Scan::in_pattern`].
+    patterns: Vec<Range<usize>>,
     /// Whether anything but comments and blank lines is there.
     pub has_code: bool,
     /// Where each `declare` and `typeset` command word starts. In a step's
@@ -121,6 +126,16 @@ impl Scan {
             next += 1;
         }
         out
+    }
+
+    /// Whether `offset` is in a word bash reads as a pattern or an array
+    /// subscript (see [`Scan::patterns`]): `[yn]` in `[[ $a == [yn] ]]`
+    /// is a bracket expression there, whatever it looks like.
+    pub fn in_pattern(&self, offset: usize) -> bool {
+        let after = self.patterns.partition_point(|r| r.start <= offset);
+        after
+            .checked_sub(1)
+            .is_some_and(|i| self.patterns[i].contains(&offset))
     }
 
     /// Where the stretch of one quoting holding `offset` starts. A single
@@ -180,6 +195,20 @@ fn segments(regions: &[(Range<usize>, Quoting)]) -> Vec<(usize, Quoting)> {
         let quoting = open.first().map_or(Quoting::Plain, |&(_, i)| regions[i].1);
         if out.last().is_none_or(|(_, q)| *q != quoting) {
             out.push((offset, quoting));
+        }
+    }
+    out
+}
+
+/// Ranges sorted by start, those that overlap made one: a word recorded
+/// inside another (`$(...)` in a pattern) ends before it.
+fn joined(mut ranges: Vec<Range<usize>>) -> Vec<Range<usize>> {
+    ranges.sort_unstable_by_key(|r| r.start);
+    let mut out: Vec<Range<usize>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match out.last_mut() {
+            Some(last) if range.start < last.end => last.end = last.end.max(range.end),
+            _ => out.push(range),
         }
     }
     out
@@ -318,12 +347,32 @@ pub fn scan(src: &str) -> Scan {
     let mut lexer = Lexer::new(src);
     lexer.run();
     lexer.scan.segments = segments(&lexer.regions);
+    lexer.scan.patterns = joined(std::mem::take(&mut lexer.scan.patterns));
     if !lexer.tested.is_empty() {
         for read in &mut lexer.scan.reads {
             read.guarded |= lexer.tested.contains(&read.name.as_str());
         }
     }
     lexer.scan
+}
+
+/// Whether the word at `start`, the next of `cmd`, is one where `[...]`
+/// is bash's syntax: a `case` pattern, the right side of `==`, `!=`, `=`
+/// or `=~` in `[[ ]]`, or a word opening with `[` among the words of an
+/// array or extglob `(...)`, a subscript (`([api]=3 [worker]=2)`) or a
+/// bracket expression.
+fn pattern_word(cmd: &Command, src: &str, start: usize) -> bool {
+    if !cmd.list {
+        return src[start..].starts_with('[');
+    }
+    match cmd.expect {
+        Expect::Pattern | Expect::PatternMore => true,
+        Expect::Cond => cmd
+            .words
+            .last()
+            .is_some_and(|w| matches!(&src[w.clone()], "==" | "!=" | "=" | "=~")),
+        _ => false,
+    }
 }
 
 /// Commands that only print or search the text they are given: a quoted
@@ -511,6 +560,9 @@ impl<'a> Lexer<'a> {
         if let Some(start) = cmd.start.take() {
             cmd.end = i;
             let target = std::mem::take(&mut cmd.skip_next);
+            if !target && pattern_word(cmd, self.src, start) {
+                self.scan.patterns.push(start..i);
+            }
             if !target {
                 cmd.words.push(start..i);
             }
@@ -1601,6 +1653,25 @@ pub fn valid_name(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Words where `[...]` is bash's syntax are known: `[[ == ]]` and
+    /// `case` patterns, array subscripts; an argument is none of them.
+    #[test]
+    fn pattern_words() {
+        let code = "[[ $a == [yn] ]] && ls [x]\ncase $a in [ny]) f [y] ;; esac\nR=([api]=3)\n";
+        let scan = scan(code);
+        let at = |needle: &str| code.find(needle).unwrap();
+        for (needle, pattern) in [
+            ("$a ==", false),
+            ("[yn]", true),
+            ("[x]", false),
+            ("[ny]", true),
+            ("[y]", false),
+            ("[api]", true),
+        ] {
+            assert_eq!(scan.in_pattern(at(needle)), pattern, "{needle}");
+        }
+    }
 
     #[test]
     fn quotes_substitutions_and_heredocs() {

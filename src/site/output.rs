@@ -221,19 +221,8 @@ impl Output {
         Ok(())
     }
 
-    /// Removes a file, then the folders that leaves empty; a folder with
-    /// anything else in it stays (`remove_dir` refuses it). True when the
-    /// file went.
     fn remove_with_empty_folders(&self, path: &Path) -> bool {
-        if std::fs::remove_file(path).is_err() {
-            return false;
-        }
-        for dir in path.ancestors().skip(1) {
-            if dir == self.root || std::fs::remove_dir(dir).is_err() {
-                break;
-            }
-        }
-        true
+        remove_with_empty_folders(&self.root, path)
     }
 
     /// Removes the files the previous build wrote (as its manifest lists
@@ -278,21 +267,40 @@ impl Output {
         Ok(removed)
     }
 
-    /// The regular file at `rel` below the root, reached through real
-    /// folders only.
     fn existing_file(&self, rel: &str) -> Option<PathBuf> {
-        let parts = safe_parts(rel)?;
-        let mut path = self.root.clone();
-        for (i, part) in parts.iter().enumerate() {
-            path.push(part);
-            let meta = std::fs::symlink_metadata(&path).ok()?;
-            let last = i + 1 == parts.len();
-            if (last && !meta.file_type().is_file()) || (!last && !meta.is_dir()) {
-                return None;
-            }
-        }
-        Some(path)
+        existing_file(&self.root, &safe_parts(rel)?)
     }
+}
+
+/// Removes a file below `root`, then the folders that leaves empty up to
+/// `root`; a folder with anything else in it stays (`remove_dir` refuses
+/// it). True when the file went. What a writer prunes, the site's pages
+/// and `runbook extract`'s scripts alike.
+pub fn remove_with_empty_folders(root: &Path, path: &Path) -> bool {
+    if std::fs::remove_file(path).is_err() {
+        return false;
+    }
+    for dir in path.ancestors().skip(1) {
+        if dir == root || std::fs::remove_dir(dir).is_err() {
+            break;
+        }
+    }
+    true
+}
+
+/// The regular file at `parts` below `root`, reached through real folders
+/// only: a listed path must not lead a removal through a symlink.
+pub fn existing_file(root: &Path, parts: &[&str]) -> Option<PathBuf> {
+    let mut path = root.to_path_buf();
+    for (i, part) in parts.iter().enumerate() {
+        path.push(part);
+        let meta = std::fs::symlink_metadata(&path).ok()?;
+        let last = i + 1 == parts.len();
+        if (last && !meta.file_type().is_file()) || (!last && !meta.is_dir()) {
+            return None;
+        }
+    }
+    Some(path)
 }
 
 impl Drop for Output {

@@ -18,6 +18,12 @@
 //!   rather than write `host=<new-primary-host>` into a file. Unquote the
 //!   delimiter (`<<EOF`), or fill it in by hand;
 //! - the default or message of an expansion (`"${foo:-[default]}"`);
+//! - square brackets that are bash's own: a glob's bracket expression
+//!   (`ls *.[gz]`, `rm [ab]*.log`: unquoted, after a `*` in the word or
+//!   beside a `*` or `?`), a `case` pattern or the right side of `==`,
+//!   `!=` or `=~` in `[[ ]]` (`[[ $a == [yn] ]]`), and array subscripts
+//!   (`declare -A R=([api]=3)`, `R[api]=3`). A name only a placeholder has
+//!   (see below) after a `*` is still one: `/backups/*/[backup-id]`;
 //! - Go templates: `{{.metadata.name}}`, `{{json .}}` and the actions
 //!   that take no argument, `{{end}}`, `{{else}}`;
 //! - in quotes, the pattern or text of a command that only prints or
