@@ -266,7 +266,9 @@ fn brackets_that_are_bash_are_no_placeholders() {
         "[[ $answer == [yn] ]] && echo ok\n",
         "[[ $answer != [yn]* || $answer =~ ^[yn]$ ]] || echo no\n",
         "  [yn]) echo ok ;;\n  (n|[abort]) echo no ;;\n",
-        "declare -A REPLICAS=([api]=3 [worker]=2)\n",
+        // A block's own `declare` is made global (see
+        // `declared_variables_reach_the_next_steps`).
+        "declare -g -A REPLICAS=([api]=3 [worker]=2)\n",
     ] {
         assert!(script.contains(kept), "{kept}: {script}");
     }
