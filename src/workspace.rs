@@ -491,12 +491,12 @@ pub fn file_diagnostic(
 
 /// Whether the kernel gave up resolving links that lead round (ELOOP).
 #[cfg(unix)]
-fn is_link_loop(error: &std::io::Error) -> bool {
+pub fn is_link_loop(error: &std::io::Error) -> bool {
     error.raw_os_error() == Some(libc::ELOOP)
 }
 
 #[cfg(not(unix))]
-fn is_link_loop(_: &std::io::Error) -> bool {
+pub fn is_link_loop(_: &std::io::Error) -> bool {
     false
 }
 

@@ -1300,12 +1300,7 @@ fn block_names_are_kept_as_written() {
         ]
     );
     let script = out.path().join("names.sh");
-    let list = run_script(&script, &["--list"]);
-    let steps: Vec<&str> = list
-        .stdout
-        .lines()
-        .map(|l| l.split_whitespace().next().unwrap())
-        .collect();
+    let steps = listed_steps(&script);
     assert_eq!(
         steps,
         [
@@ -1392,12 +1387,7 @@ fn a_name_written_validly_is_never_taken() {
     );
     assert!(!run.stderr.contains("web.md:11"), "{}", run.stderr);
     let script = out.path().join("web.sh");
-    let list = run_script(&script, &["--list"]);
-    let steps: Vec<&str> = list
-        .stdout
-        .lines()
-        .map(|l| l.split_whitespace().next().unwrap())
-        .collect();
+    let steps = listed_steps(&script);
     assert_eq!(
         steps,
         [
@@ -1411,6 +1401,15 @@ fn a_name_written_validly_is_never_taken() {
     let run = run_script(&script, &["--only", "restart-web", "--only", "hostname"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "three\nfour\n");
+}
+
+/// The step names a script's `--list` prints, in order.
+fn listed_steps(script: &Path) -> Vec<String> {
+    let list = run_script(script, &["--list"]);
+    list.stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect()
 }
 
 fn run_script(script: &Path, args: &[&str]) -> Run {
@@ -1431,18 +1430,11 @@ fn scripts_list_and_run_sections() {
     let out = tempfile::tempdir().unwrap();
     assert_eq!(extract_tree(out.path()).code, 0);
     let script = out.path().join("db/restore.sh");
-    let list = run_script(&script, &["--list"]);
-    let names: Vec<&str> = list
-        .stdout
-        .lines()
-        .map(|l| l.split_whitespace().next().unwrap())
-        .collect();
+    let names = listed_steps(&script);
     assert_eq!(
         names,
         // The skipped `printf` block before it is no step: it takes no name.
         vec!["list-backups", "restore", "printf", "echo"],
-        "{}",
-        list.stdout
     );
 
     let missing = run_script(&script, &["--only", "restore"]);

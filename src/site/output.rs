@@ -489,7 +489,8 @@ fn read_manifest(root: &Path) -> std::io::Result<HashSet<String>> {
     let mut file = match not_following(std::fs::OpenOptions::new().read(true)).open(&path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashSet::new()),
-        Err(e) if is_link(&e) => return Err(not_regular()),
+        // `O_NOFOLLOW` on a symlink fails as a loop of links does.
+        Err(e) if crate::workspace::is_link_loop(&e) => return Err(not_regular()),
         Err(e) => return Err(e),
     };
     if !file.metadata()?.is_file() {
@@ -506,17 +507,6 @@ fn not_following(options: &mut std::fs::OpenOptions) -> &mut std::fs::OpenOption
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(options, libc::O_NOFOLLOW | libc::O_NONBLOCK);
     options
-}
-
-/// Whether an open failed on a symlink it was told not to follow.
-#[cfg(unix)]
-fn is_link(error: &std::io::Error) -> bool {
-    error.raw_os_error() == Some(libc::ELOOP)
-}
-
-#[cfg(not(unix))]
-fn is_link(_: &std::io::Error) -> bool {
-    false
 }
 
 /// The components of a relative output path, or `None` when any of them
