@@ -334,3 +334,34 @@ fn requests_for_another_host_are_refused() {
         assert!(response.text().contains("localhost only"), "{host}");
     }
 }
+
+/// A connection that never finishes its request is closed after
+/// `HEADER_TIMEOUT`, and while it waits the server answers others: idle
+/// connections cannot pile up until the process has no descriptor left.
+#[test]
+fn a_request_never_finished_is_dropped() {
+    use std::io::{Read, Write};
+    let (addr, _tmp) = serve();
+    let held: Vec<std::net::TcpStream> = (0..50)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(addr).unwrap();
+            s.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\n")
+                .unwrap();
+            s
+        })
+        .collect();
+    assert_eq!(get(addr, "/").status, 200);
+    for mut s in held {
+        s.set_read_timeout(Some(runbook::serve::HEADER_TIMEOUT * 3))
+            .unwrap();
+        let mut rest = Vec::new();
+        // The server closes it: the read ends, with or without a 408.
+        let read = s.read_to_end(&mut rest);
+        assert!(read.is_ok(), "{read:?}");
+        let said = String::from_utf8_lossy(&rest);
+        assert!(
+            rest.is_empty() || said.starts_with("HTTP/1.1 408"),
+            "{said}"
+        );
+    }
+}

@@ -67,8 +67,50 @@ impl Server {
             if loopback {
                 router = router.layer(axum::middleware::from_fn(local_host_only));
             }
-            axum::serve(listener, router).await
+            accept(listener, router).await
         })
+    }
+}
+
+/// How long a client may take to send a request's headers, and how long a
+/// kept-alive connection may wait for its next request: a browser sends
+/// them at once, and a connection that sends nothing must not hold a file
+/// descriptor for good.
+pub const HEADER_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Connections served at once. Past this one is closed as soon as it is
+/// accepted, so a flood of idle ones (held at most [`HEADER_TIMEOUT`])
+/// never takes the process's last file descriptors, which would stop it
+/// answering anyone, reloads and rebuilds included.
+const MAX_CONNECTIONS: usize = 512;
+
+/// Serves each connection of `listener` with `router`, as `axum::serve`
+/// does, with [`HEADER_TIMEOUT`] and [`MAX_CONNECTIONS`].
+async fn accept(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of descriptors, or a connection reset before it was
+            // taken: the listener is still good.
+            Err(_) => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(slot) = slots.clone().try_acquire_owned() else {
+            continue;
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            let _slot = slot;
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            // A client gone or too slow is no error of the server's.
+            let _ = connection.await;
+        });
     }
 }
 
