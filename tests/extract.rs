@@ -589,6 +589,22 @@ fn declared_variables_reach_the_next_steps() {
     assert_eq!(String::from_utf8_lossy(&run.stdout), "prod web 3\nlocal\n");
 }
 
+/// A `declare` made global shifts the code the script runs against the
+/// code as written: what is only printed is still told from what runs.
+#[test]
+fn a_global_declare_does_not_shift_what_is_read_as_text() {
+    let text = format!(
+        "{FRONT}```bash\ndeclare A=1\ndeclare B=2\ndeclare C=3\necho \"rm -rf /tmp/x is never run\"\n```\n\n\
+         ## Rollback\n\nNothing to undo.\n"
+    );
+    let dir = book(&[("r.md", &text)]);
+    let found = verify_in(dir.path(), "r.md");
+    assert!(
+        lines_of(&found, "destructive-command").is_empty(),
+        "{found:?}"
+    );
+}
+
 /// bash's grammar does not judge a `zsh` block: zsh's short `for` is no
 /// error there, though its destructive commands are still found, and the
 /// script, which bash runs, keeps the block as a comment saying why.

@@ -74,6 +74,13 @@ struct Replaced {
 }
 
 impl Block<'_> {
+    /// Whether `code` differs from the code as written (a placeholder
+    /// filled, a `declare` made global), so that offsets of one are not
+    /// offsets of the other.
+    pub fn rewritten(&self) -> bool {
+        !self.replaced.is_empty()
+    }
+
     /// Where each line of the substituted `code` starts.
     pub fn index(&self) -> &LineIndex {
         self.substituted_index.as_ref().unwrap_or(&self.cmd.index)

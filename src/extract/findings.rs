@@ -774,10 +774,10 @@ fn check_destructive(
     // Read only once a destructive command is found: most blocks have none.
     let acknowledged =
         LazyCell::new(|| block.cmd.attrs.destructive || warned(doc, block.cmd.block));
-    // `block.scan` read the code with its placeholders replaced; the code
-    // as written is read again only for a line that may be destructive.
-    let written_scan =
-        LazyCell::new(|| (!block.placeholders.is_empty()).then(|| shell::scan(&block.cmd.code)));
+    // `block.scan` read the code as the script runs it; when that is not
+    // the code as written, this is read again only for a line that may be
+    // destructive.
+    let written_scan = LazyCell::new(|| block.rewritten().then(|| shell::scan(&block.cmd.code)));
     let mut offset = 0;
     for line in code.split_inclusive('\n') {
         let start = offset;
