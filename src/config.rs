@@ -1004,11 +1004,17 @@ fn position(text: &str, path: &[&str], part: Part) -> Option<(usize, usize)> {
     Some(line_col(text, span.start))
 }
 
-/// The 1-based line and column (in characters) of a byte offset.
+/// The 1-based line and column (in characters) of a byte offset. A byte
+/// order mark some editors write is no column of the first line.
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset.min(text.len())).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    let last = before.rsplit('\n').next().unwrap_or("");
+    let last = match line {
+        1 => last.strip_prefix('\u{feff}').unwrap_or(last),
+        _ => last,
+    };
+    let col = last.chars().count() + 1;
     (line, col)
 }
 

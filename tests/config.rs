@@ -1114,3 +1114,13 @@ fn a_book_with_no_runbook_left_to_check_says_so() {
         stderr(&checked)
     );
 }
+
+/// A byte order mark some editors write before `[book]` is no column:
+/// a key on the first line is at column 1.
+#[test]
+fn a_byte_order_mark_shifts_no_column() {
+    let tmp = book("\u{feff}srcx = 1\n[book]\nsrc = \"content\"\n", "");
+    let output = runbook(tmp.path(), &["lint", "--today", common::TODAY]);
+    let said = common::stdout(&output);
+    assert!(said.contains("book.toml:1:1"), "{said}");
+}
