@@ -603,6 +603,30 @@ impl Settings {
             });
         }
 
+        // A language Pagefind has no stemmer for still builds an index, one
+        // that matches whole words only: `restart` no longer finds
+        // `restarting`, and nothing says why.
+        let language = &config.build.language;
+        let base = language.split('-').next().unwrap_or(language);
+        if !SEARCH_LANGUAGES.contains(&base) {
+            let (line, col) = at(&["build", "language"], Part::Value);
+            unknown_keys.push(UnknownKey {
+                key: "build.language".to_string(),
+                line,
+                col,
+                suggestion: None,
+                reason: Ignored::NoEffect {
+                    message: format!(
+                        "the search has no stemmer for `{language}`: it matches whole words only (`restart` does not find `restarting`)"
+                    ),
+                    help: format!(
+                        "use a lowercase ISO 639-1 code it knows: {}",
+                        SEARCH_LANGUAGES.join(", ")
+                    ),
+                },
+            });
+        }
+
         let links = crate::lint::external::Options::new(&config.lint.links, &root)
             .map_err(|(key, m)| bad(&["lint", "links", key], format!("`lint.links.{key}`: {m}")))?;
         let config_file = file.clone().unwrap_or_else(|| root.join(FILE_NAME));
@@ -1003,6 +1027,15 @@ fn position(text: &str, path: &[&str], part: Part) -> Option<(usize, usize)> {
     }
     Some(line_col(text, span.start))
 }
+
+/// The languages Pagefind stems words for (its `fossick::get_stemmer`),
+/// and those it splits into words instead (`zh`, `ja`, `th`), by the part
+/// of `[build] language` before any `-` (`en-GB` is `en`).
+const SEARCH_LANGUAGES: &[&str] = &[
+    "ar", "ca", "da", "de", "el", "en", "eo", "es", "et", "eu", "fi", "fr", "ga", "hi", "hu", "hy",
+    "id", "it", "ja", "lt", "nb", "ne", "nl", "nn", "no", "pl", "pt", "ro", "ru", "sr", "sv", "ta",
+    "th", "tr", "yi", "zh",
+];
 
 /// The 1-based line and column (in characters) of a byte offset. A byte
 /// order mark some editors write is no column of the first line.

@@ -1124,3 +1124,28 @@ fn a_byte_order_mark_shifts_no_column() {
     let said = common::stdout(&output);
     assert!(said.contains("book.toml:1:1"), "{said}");
 }
+
+/// A `[build] language` the search has no stemmer for builds an index
+/// that matches whole words only: a warning where it is written. A region
+/// (`en-GB`) is fine.
+#[test]
+fn a_language_the_search_cannot_stem_is_a_warning() {
+    let tmp = book(
+        "[book]\nsrc = \"content\"\n\n[build]\nlanguage = \"english\"\n",
+        "",
+    );
+    let output = runbook(tmp.path(), &["lint", "--today", common::TODAY]);
+    let said = common::stdout(&output);
+    assert!(said.contains("book.toml:5:12"), "{said}");
+    assert!(said.contains("no stemmer for `english`"), "{said}");
+    let fine = book(
+        "[book]\nsrc = \"content\"\n\n[build]\nlanguage = \"en-GB\"\n",
+        "",
+    );
+    let output = runbook(fine.path(), &["lint", "--today", common::TODAY]);
+    assert!(
+        !common::stdout(&output).contains("stemmer"),
+        "{}",
+        common::stdout(&output)
+    );
+}
