@@ -169,7 +169,9 @@ impl Manifest {
             .iter()
             .filter(|(book, _)| **book != self.book)
             .find_map(|(book, scripts)| Some((book, scripts.get(script)?)))?;
-        let other = resolve(&self.out, &format!("{owner}/{theirs}"));
+        // `out` is resolved and `owner` came from [`path_from`], so no link
+        // stands between: folding `..` lexically finds the runbook.
+        let other = crate::workspace::normalize(&self.out.join(owner).join(theirs));
         std::fs::symlink_metadata(&other).is_ok().then_some(other)
     }
 
@@ -256,23 +258,6 @@ fn not_a_list(path: &Path, e: &serde_json::Error) -> std::io::Error {
          (no script is removed until a run lists them again)",
         path.display()
     ))
-}
-
-/// `/`-separated `to`, a path from the folder `from`, made absolute with
-/// its `..` taken out: `from` is resolved and `to` came from
-/// [`path_from`], so no link stands between.
-fn resolve(from: &Path, to: &str) -> PathBuf {
-    let mut path = from.to_path_buf();
-    for part in to.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                path.pop();
-            }
-            name => path.push(name),
-        }
-    }
-    path
 }
 
 /// The path from the folder `from` to `to`, both resolved, `/`-separated
