@@ -7,6 +7,20 @@ use common::{TODAY, copy_dir, fixtures, runbook, stdout};
 
 /// The report fixture, copied out of this repository: SARIF, GitHub and
 /// GitLab name paths from the root of the repository around them, if any.
+/// `runbook lint --format github` in `dir`, writing its job summary to
+/// `summary` as GitHub's `$GITHUB_STEP_SUMMARY` says.
+fn lint_github_with_summary(
+    dir: &std::path::Path,
+    summary: &std::path::Path,
+) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
+        .args(["lint", "--format", "github", "--today", TODAY])
+        .current_dir(dir)
+        .env("GITHUB_STEP_SUMMARY", summary)
+        .output()
+        .unwrap()
+}
+
 fn report_tree() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&fixtures().join("report"), tmp.path());
@@ -199,12 +213,7 @@ fn github_step_summary_counts_what_it_leaves_out() {
     )
     .unwrap();
     let summary = dir.join("summary.md");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
-        .args(["lint", "--format", "github", "--today", TODAY])
-        .current_dir(dir)
-        .env("GITHUB_STEP_SUMMARY", &summary)
-        .output()
-        .unwrap();
+    let output = lint_github_with_summary(dir, &summary);
     assert_eq!(output.status.code(), Some(1));
     let table = std::fs::read_to_string(&summary).unwrap();
     // 12,000 broken links and whatever else the page has, all errors.
@@ -306,12 +315,7 @@ fn github_step_summary_gets_the_full_table() {
     let tmp = tempfile::tempdir().unwrap();
     let summary = tmp.path().join("summary.md");
     let tree = report_tree();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
-        .args(["lint", "--format", "github", "--today", TODAY])
-        .current_dir(tree.path())
-        .env("GITHUB_STEP_SUMMARY", &summary)
-        .output()
-        .unwrap();
+    let output = lint_github_with_summary(tree.path(), &summary);
     assert_eq!(output.status.code(), Some(1));
     let table = std::fs::read_to_string(&summary).unwrap();
     assert!(table.contains("| Severity | Rule | Location | Message |"));
@@ -328,14 +332,7 @@ fn github_step_summary_stays_within_what_github_takes() {
     let tmp = tempfile::tempdir().unwrap();
     let summary = tmp.path().join("summary.md");
     let tree = report_tree();
-    let run = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
-            .args(["lint", "--format", "github", "--today", TODAY])
-            .current_dir(tree.path())
-            .env("GITHUB_STEP_SUMMARY", &summary)
-            .output()
-            .unwrap()
-    };
+    let run = || lint_github_with_summary(tree.path(), &summary);
     // What an earlier tool of the step wrote leaves room for a row or two.
     let earlier = "x".repeat(LIMIT - 560);
     std::fs::write(&summary, &earlier).unwrap();
@@ -606,14 +603,7 @@ fn github_step_summary_is_inert_and_optional() {
     )
     .unwrap();
     let summary = tmp.path().join("summary.md");
-    let run = |summary: &std::path::Path| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
-            .args(["lint", "--format", "github", "--today", TODAY])
-            .current_dir(tmp.path())
-            .env("GITHUB_STEP_SUMMARY", summary)
-            .output()
-            .unwrap()
-    };
+    let run = |summary: &std::path::Path| lint_github_with_summary(tmp.path(), summary);
     let output = run(&summary);
     assert_eq!(output.status.code(), Some(1));
     let table = std::fs::read_to_string(&summary).unwrap();
@@ -655,12 +645,7 @@ fn github_step_summary_has_no_autolinks_or_strikethrough() {
     )
     .unwrap();
     let summary = tmp.path().join("summary.md");
-    std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
-        .args(["lint", "--format", "github", "--today", TODAY])
-        .current_dir(tmp.path())
-        .env("GITHUB_STEP_SUMMARY", &summary)
-        .output()
-        .unwrap();
+    lint_github_with_summary(tmp.path(), &summary);
     let table = std::fs::read_to_string(&summary).unwrap();
     assert!(
         table.contains(r"see https\://evil.example/login or WWW\.evil.example \~\~gone\~\~"),
@@ -1040,12 +1025,7 @@ fn github_step_summary_has_no_math() {
     )
     .unwrap();
     let summary = tmp.path().join("summary.md");
-    std::process::Command::new(env!("CARGO_BIN_EXE_runbook"))
-        .args(["lint", "--format", "github", "--today", TODAY])
-        .current_dir(tmp.path())
-        .env("GITHUB_STEP_SUMMARY", &summary)
-        .output()
-        .unwrap();
+    lint_github_with_summary(tmp.path(), &summary);
     let table = std::fs::read_to_string(&summary).unwrap();
     assert!(table.contains(r"| \$x\$.md:"), "{table}");
     assert!(table.contains(r"\$x^2\$ costs \$\$5\$\$"), "{table}");
